@@ -1,0 +1,92 @@
+import type { EmulatorRequest } from "./core/http";
+import type { ProtocolName } from "./core/protocols";
+import type { ServiceDefinition } from "./core/service";
+import { peekScope } from "./core/sigv4";
+
+/**
+ * Finds the service and operation a request is for, the way AWS front ends do: by X-Amz-Target
+ * for JSON services, by path for REST-JSON, by the Action parameter for EC2, by host or path for
+ * S3. The signing scope breaks ties (Migration Hub Config signs as "mgh").
+ */
+export interface Route {
+  readonly service: ServiceDefinition;
+  /** undefined when the service is known but the operation is not. */
+  readonly operation: string | undefined;
+  readonly bucketFromHost?: string;
+  /** EC2 parameters, parsed once here. */
+  readonly ec2Params?: Map<string, string>;
+}
+
+export type RouteResult = Route | { readonly unknown: true; readonly protocol: ProtocolName; readonly detail: string };
+
+/** `bucket.localhost`, `bucket.s3.localhost`, `bucket.s3.us-east-1.localhost` → bucket. */
+export function bucketFromHost(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const hostname = host.replace(/:\d+$/, "").toLowerCase();
+  const m = /^(.+?)(?:\.s3(?:[.-][a-z0-9-]+)?)?\.localhost$/.exec(hostname);
+  return m?.[1];
+}
+
+export function parseForm(body: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const piece of body.split("&")) {
+    if (!piece) continue;
+    const eq = piece.indexOf("=");
+    const key = decodeURIComponent((eq < 0 ? piece : piece.slice(0, eq)).replace(/\+/g, " "));
+    const value = eq < 0 ? "" : decodeURIComponent(piece.slice(eq + 1).replace(/\+/g, " "));
+    params.set(key, value);
+  }
+  return params;
+}
+
+export function route(req: EmulatorRequest, services: readonly ServiceDefinition[]): RouteResult {
+  const target = req.headers["x-amz-target"];
+  if (target) {
+    const dot = target.lastIndexOf(".");
+    const prefix = dot < 0 ? target : target.slice(0, dot);
+    const op = dot < 0 ? "" : target.slice(dot + 1);
+    for (const svc of services) {
+      if (svc.protocol === "awsJson1_1" && svc.targetPrefix === prefix) {
+        return { service: svc, operation: Object.hasOwn(svc.operations, op) ? op : undefined };
+      }
+    }
+    return { unknown: true, protocol: "awsJson1_1", detail: `Unknown target ${target}` };
+  }
+
+  const host = bucketFromHost(req.headers["host"]);
+  const scope = peekScope(req)?.service;
+  const contentType = req.headers["content-type"] ?? "";
+  const s3 = services.find((s) => s.protocol === "s3");
+
+  if (host && s3) return { service: s3, operation: opOfS3(s3, req, host), bucketFromHost: host };
+
+  const ec2 = services.find((s) => s.protocol === "ec2Query");
+  const looksLikeQuery = contentType.startsWith("application/x-www-form-urlencoded") || req.query.has("Action");
+  if (ec2 && (scope === "ec2" || (scope === undefined && looksLikeQuery && req.path === "/"))) {
+    let params: Map<string, string>;
+    try {
+      params = req.method === "GET" ? parseForm(req.rawQuery) : parseForm(req.body.toString("utf8"));
+    } catch {
+      return { service: ec2, operation: undefined, ec2Params: new Map() };
+    }
+    const action = params.get("Action") ?? "";
+    return { service: ec2, operation: Object.hasOwn(ec2.operations, action) ? action : undefined, ec2Params: params };
+  }
+
+  const rest = services.filter((s) => s.protocol === "restJson1");
+  for (const svc of rest) {
+    if (svc.protocol !== "restJson1") continue;
+    const claimed = scope !== undefined && svc.signingNames.includes(scope);
+    for (const [name, op] of Object.entries(svc.operations)) {
+      if (op.method === req.method && op.path === req.path) return { service: svc, operation: name };
+    }
+    if (claimed) return { service: svc, operation: undefined };
+  }
+
+  if (s3 && (scope === "s3" || scope === undefined)) return { service: s3, operation: opOfS3(s3, req, undefined) };
+  return { unknown: true, protocol: "awsJson1_1", detail: `No service answers ${req.method} ${req.path}` };
+}
+
+function opOfS3(s3: ServiceDefinition, req: EmulatorRequest, bucket: string | undefined): string | undefined {
+  return s3.protocol === "s3" ? s3.operationOf(req, bucket) : undefined;
+}
