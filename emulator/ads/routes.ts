@@ -1,0 +1,11 @@
+import type { AwsJsonService } from "../core/service";
+
+/** Application Discovery Service (awsJson1_1, AWSPoseidonService_V2015_11_01). */
+export const adsService: AwsJsonService = {
+  key: "ads",
+  protocol: "awsJson1_1",
+  signingNames: ["discovery"],
+  targetPrefix: "AWSPoseidonService_V2015_11_01",
+  messageKey: "message",
+  operations: {},
+};

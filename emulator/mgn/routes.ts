@@ -1,0 +1,9 @@
+import type { RestJsonService } from "../core/service";
+
+/** Application Migration Service (restJson1). */
+export const mgnService: RestJsonService = {
+  key: "mgn",
+  protocol: "restJson1",
+  signingNames: ["mgn"],
+  operations: {},
+};
