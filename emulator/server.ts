@@ -318,6 +318,10 @@ export class EmulatorServer {
         messageKey,
       );
     }
+    // The front end limits request size before it looks at the operation.
+    if (svc.protocol !== "s3" && req.body.length > JSON_LIMIT) {
+      return renderError(svc.protocol, requestError(svc.protocol, "tooLarge", "Request body is too large"), requestId, messageKey);
+    }
     const op = r.operation;
     if (op === undefined) {
       return renderError(svc.protocol, requestError(svc.protocol, "unknownOperation", "The requested operation is not recognized by this service."), requestId, messageKey);
@@ -341,7 +345,6 @@ export class EmulatorServer {
     try {
       switch (svc.protocol) {
         case "awsJson1_1": {
-          if (req.body.length > JSON_LIMIT) return fail(requestError(svc.protocol, "tooLarge", "Request body is too large"), op);
           const ct = req.headers["content-type"] ?? "";
           if (!ct.startsWith("application/x-amz-json-1.1") && !ct.startsWith("application/x-amz-json-1.0")) {
             return fail(requestError(svc.protocol, "contentType", `Unsupported content type: ${ct || "(none)"}`), op);
@@ -352,7 +355,6 @@ export class EmulatorServer {
           return { status: 200, headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId }, body: JSON.stringify(out) };
         }
         case "restJson1": {
-          if (req.body.length > JSON_LIMIT) return fail(requestError(svc.protocol, "tooLarge", "Request body is too large"), op);
           const input = parseJsonObject(req.body);
           if (!input) return fail(requestError(svc.protocol, "malformed", "Could not parse the request body as JSON."), op);
           const operation = svc.operations[op]!;
@@ -363,7 +365,6 @@ export class EmulatorServer {
             : { status, headers: { "content-type": "application/json", "x-amzn-requestid": requestId }, body: JSON.stringify(out) };
         }
         case "ec2Query": {
-          if (req.body.length > JSON_LIMIT) return fail(requestError(svc.protocol, "tooLarge", "Request body is too large"), op);
           const params = r.ec2Params ?? new Map<string, string>();
           if (params.get("DryRun") === "true") {
             return fail(new ServiceError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412), op);
