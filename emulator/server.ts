@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmulatorClock } from "./core/clock";
@@ -13,7 +13,7 @@ import type { JsonObject, OperationContext, RawContext, ServiceDefinition, State
 import { type Credential, verifySigV4 } from "./core/sigv4";
 import { StateStore } from "./core/state";
 import { xmlChildren } from "./core/xml";
-import { type Route, route } from "./router";
+import { route } from "./router";
 
 export interface EmulatorOptions {
   /** Interface to listen on. @default "127.0.0.1" (loopback only) */
@@ -85,7 +85,7 @@ export class EmulatorServer {
   private baseUrl = "";
   private readonly ownsDataDir: boolean;
   private readonly dataDir: string;
-  private readonly sockets = new Set<import("node:net").Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     private readonly services: readonly ServiceDefinition[],
@@ -102,18 +102,17 @@ export class EmulatorServer {
     for (const c of options.credentials ?? [{ accessKeyId: "test", secretAccessKey: "test" }]) {
       this.credentials.set(c.accessKeyId, { ...c, accountId: c.accountId ?? defaultAccount });
     }
-    let clock: EmulatorClock | undefined;
+    // The snapshot runs only when state is flushed, after this.clock is set below.
     this.store = new StateStore(this.dataDir, () => ({
-      savedEmulatedMs: (clock ?? this.clock).now(),
-      timeScale: (clock ?? this.clock).timeScale,
+      savedEmulatedMs: this.clock.now(),
+      timeScale: this.clock.timeScale,
       randomState: this.random.seedState,
     }));
     const saved = this.store.load();
     const timeScale = options.timeScale ?? saved?.timeScale ?? 1;
     // Emulated time kept running while the emulator was down, as AWS keeps working without us.
     const resumeAt = saved ? saved.savedEmulatedMs + (Date.now() - saved.savedRealMs) * timeScale : undefined;
-    clock = new EmulatorClock(timeScale, Date.now, resumeAt);
-    this.clock = clock;
+    this.clock = new EmulatorClock(timeScale, Date.now, resumeAt);
     if (saved) this.random.seedState = saved.randomState;
     this.s3 = new S3Store(join(this.dataDir, "s3"));
     if (options.faults) this.faults.set(options.faults, Date.now());
@@ -266,7 +265,8 @@ export class EmulatorServer {
     };
     const result = tooLarge || body === undefined ? this.tooLarge(emReq) : await this.handle(emReq);
     if (result === "reset") {
-      res.socket?.resetAndDestroy?.() ?? res.destroy();
+      if (res.socket) res.socket.resetAndDestroy();
+      else res.destroy();
       return;
     }
     const payload = typeof result.body === "string" ? Buffer.from(result.body) : result.body;
@@ -378,7 +378,7 @@ export class EmulatorServer {
           };
         }
         case "s3":
-          return await svc.handle(ctx, req, (r as Route).bucketFromHost);
+          return await svc.handle(ctx, req, r.bucketFromHost);
       }
     } catch (err) {
       if (err instanceof ServiceError) return fail(err, op);
@@ -402,7 +402,7 @@ export class EmulatorServer {
       const patch = parseJsonObject(req.body);
       if (!patch) return json(400, { message: "body must be a JSON object" });
       try {
-        this.configure(patch as EmulatorConfigPatch);
+        this.configure(patch);
       } catch (err) {
         return json(400, { message: err instanceof Error ? err.message : String(err) });
       }
