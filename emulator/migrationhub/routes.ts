@@ -1,4 +1,22 @@
 import type { AwsJsonService } from "../core/service";
+import {
+  createHomeRegionControl,
+  deleteHomeRegionControl,
+  describeHomeRegionControls,
+  getHomeRegion,
+} from "./configModels";
+import {
+  associateCreatedArtifact,
+  createProgressUpdateStream,
+  deleteProgressUpdateStream,
+  describeMigrationTask,
+  importMigrationTask,
+  listCreatedArtifacts,
+  listMigrationTasks,
+  listProgressUpdateStreams,
+  notifyMigrationTaskState,
+  putResourceAttributes,
+} from "./models";
 
 /** Migration Hub (awsJson1_1, AWSMigrationHub). */
 export const migrationHubService: AwsJsonService = {
@@ -7,7 +25,18 @@ export const migrationHubService: AwsJsonService = {
   signingNames: ["mgh"],
   targetPrefix: "AWSMigrationHub",
   messageKey: "Message",
-  operations: {},
+  operations: {
+    AssociateCreatedArtifact: { handler: associateCreatedArtifact },
+    CreateProgressUpdateStream: { handler: createProgressUpdateStream },
+    DeleteProgressUpdateStream: { handler: deleteProgressUpdateStream },
+    DescribeMigrationTask: { handler: describeMigrationTask },
+    ImportMigrationTask: { handler: importMigrationTask },
+    ListCreatedArtifacts: { handler: listCreatedArtifacts },
+    ListMigrationTasks: { handler: listMigrationTasks },
+    ListProgressUpdateStreams: { handler: listProgressUpdateStreams },
+    NotifyMigrationTaskState: { handler: notifyMigrationTaskState },
+    PutResourceAttributes: { handler: putResourceAttributes },
+  },
 };
 
 /** Migration Hub Config (awsJson1_1, AWSMigrationHubMultiAccountService; signs as "mgh"). */
@@ -17,5 +46,10 @@ export const migrationHubConfigService: AwsJsonService = {
   signingNames: ["mgh"],
   targetPrefix: "AWSMigrationHubMultiAccountService",
   messageKey: "Message",
-  operations: {},
+  operations: {
+    CreateHomeRegionControl: { handler: createHomeRegionControl },
+    DeleteHomeRegionControl: { handler: deleteHomeRegionControl },
+    DescribeHomeRegionControls: { handler: describeHomeRegionControls },
+    GetHomeRegion: { handler: getHomeRegion },
+  },
 };

@@ -1,0 +1,37 @@
+import { ServiceError } from "../core/http";
+
+/**
+ * Migration Hub and Migration Hub Config errors. Every client fault is HTTP 400 (AWS documents 400
+ * even for ResourceNotFoundException); the body member is the capitalised `Message`.
+ */
+export const invalidInput = (message: string): ServiceError =>
+  new ServiceError("InvalidInputException", message, 400);
+
+export const resourceNotFound = (message: string): ServiceError =>
+  new ServiceError("ResourceNotFoundException", message, 400);
+
+export const homeRegionNotSet = (): ServiceError =>
+  new ServiceError(
+    "HomeRegionNotSetException",
+    "The home region is not set. Set the home region to continue.",
+    400,
+  );
+
+export const wrongRegion = (region: string, home: string): ServiceError =>
+  invalidInput(
+    `This API can only be called in the home region ${home}; the request was sent to ${region}.`,
+  );
+
+export const dryRunOperation = (): ServiceError =>
+  new ServiceError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 400);
+
+/** The Coral validation message AWS JSON services use for one failed constraint. */
+export function validationError(member: string, value: unknown, constraint: string): ServiceError {
+  const shown =
+    value === undefined || value === null
+      ? "null"
+      : `'${typeof value === "string" ? value : JSON.stringify(value)}'`;
+  return invalidInput(
+    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+}
