@@ -137,6 +137,45 @@ describe("emulator Migration Hub", () => {
       });
     });
 
+    it("answers HomeRegionNotSetException on every Migration Hub operation", async () => {
+      const t = { ProgressUpdateStream: "tool", MigrationTaskName: "vm-1" };
+      const calls: (() => Promise<unknown>)[] = [
+        () =>
+          mgh().send(new CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: "tool" })),
+        () =>
+          mgh().send(new DeleteProgressUpdateStreamCommand({ ProgressUpdateStreamName: "tool" })),
+        () => mgh().send(new ListProgressUpdateStreamsCommand({})),
+        () => mgh().send(new ImportMigrationTaskCommand(t)),
+        () => mgh().send(new DescribeMigrationTaskCommand(t)),
+        () =>
+          mgh().send(
+            new NotifyMigrationTaskStateCommand({
+              ...t,
+              Task: { Status: "IN_PROGRESS" },
+              UpdateDateTime: new Date(),
+              NextUpdateSeconds: 0,
+            }),
+          ),
+        () => mgh().send(new ListMigrationTasksCommand({})),
+        () =>
+          mgh().send(
+            new PutResourceAttributesCommand({
+              ...t,
+              ResourceAttributeList: [{ Type: "FQDN", Value: "a" }],
+            }),
+          ),
+        () =>
+          mgh().send(
+            new AssociateCreatedArtifactCommand({
+              ...t,
+              CreatedArtifact: { Name: "arn:aws:ec2:::x" },
+            }),
+          ),
+        () => mgh().send(new ListCreatedArtifactsCommand(t)),
+      ];
+      for (const call of calls) assert.deepEqual(await errorOf(call()), HOME_NOT_SET);
+    });
+
     it("returns the existing control for the same region and refuses a different one", async () => {
       const cfg = config();
       const first = await cfg.send(
@@ -313,6 +352,58 @@ describe("emulator Migration Hub", () => {
       );
       await client.send(new ImportMigrationTaskCommand(task));
     }
+
+    describe("home region", () => {
+      it("refuses every write from another region and answers reads there", async () => {
+        await streamWithTask(mgh());
+        const away = mgh("eu-west-1");
+        const wrong = invalid(
+          "This API can only be called in the home region us-west-2; the request was sent to eu-west-1.",
+        );
+        const writes: (() => Promise<unknown>)[] = [
+          () =>
+            away.send(new CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: "other" })),
+          () => away.send(new ImportMigrationTaskCommand(task)),
+          () =>
+            away.send(
+              new NotifyMigrationTaskStateCommand({
+                ...task,
+                Task: { Status: "IN_PROGRESS" },
+                UpdateDateTime: new Date(),
+                NextUpdateSeconds: 0,
+              }),
+            ),
+          () =>
+            away.send(
+              new PutResourceAttributesCommand({
+                ...task,
+                ResourceAttributeList: [{ Type: "FQDN", Value: "a" }],
+              }),
+            ),
+          () =>
+            away.send(
+              new AssociateCreatedArtifactCommand({
+                ...task,
+                CreatedArtifact: { Name: "arn:aws:ec2:::x" },
+              }),
+            ),
+        ];
+        for (const call of writes) assert.deepEqual(await errorOf(call()), wrong);
+        assert.deepEqual(
+          (await away.send(new ListMigrationTasksCommand({}))).MigrationTaskSummaryList,
+          [task],
+        );
+        assert.deepEqual(
+          (await away.send(new ListCreatedArtifactsCommand(task))).CreatedArtifactList,
+          [],
+        );
+        assert.deepEqual(
+          (await away.send(new ListProgressUpdateStreamsCommand({})))
+            .ProgressUpdateStreamSummaryList,
+          [{ ProgressUpdateStreamName: "tool" }],
+        );
+      });
+    });
 
     describe("migration task life cycle", () => {
       it("imports, describes without Task before any notify, notifies, lists and re-imports idempotently", async () => {
@@ -670,6 +761,19 @@ describe("emulator Migration Hub", () => {
             ),
           ),
           deleting,
+        );
+
+        // Reads still see the task, its attributes and artifacts until the deletion finishes.
+        assert.deepEqual(
+          (await client.send(new DescribeMigrationTaskCommand(task))).MigrationTask,
+          {
+            ...task,
+            ResourceAttributeList: [{ Type: "FQDN", Value: "web" }],
+          },
+        );
+        assert.deepEqual(
+          (await client.send(new ListCreatedArtifactsCommand(task))).CreatedArtifactList,
+          [{ Name: "arn:aws:ec2:us-west-2::image/ami-1" }],
         );
 
         ctx.emulator.configure({ advanceSeconds: 120 });
