@@ -1,0 +1,30 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The provider object a resource class hands Pulumi. Pulumi serializes it into the state of every
+ * resource (twice), so it holds nothing but a module name: at load time it `require()`s the
+ * implementation from this package. State stays ~1 KB per resource, a new package version fixes
+ * old resources, and no client, credential or closure is ever captured.
+ *
+ * Pulumi's dynamic-provider host deserializes a provider and always calls `configure()` before any
+ * other method (and caches the configured object per serialized text), so `configure` is the only
+ * method the shim needs: it installs the implementation's methods on the cached object. All
+ * resources of a kind thereby share one implementation instance — and one batching poller — per
+ * deployment.
+ *
+ * `implementation` names a module under the package's "./internal/*" export that exports
+ * `createProvider(): pulumi.dynamic.ResourceProvider` with bound methods.
+ */
+export function providerShim(implementation: string): pulumi.dynamic.ResourceProvider {
+  const shim = {
+    configure(this: Record<string, unknown>, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+      // Serialized as source text: only `require` (never captured by Pulumi) and the string.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const impl = (require("pulumi-aws-migration/internal/" + implementation) as { createProvider(): pulumi.dynamic.ResourceProvider }).createProvider();
+      Object.assign(this, impl);
+      return impl.configure ? impl.configure(req) : Promise.resolve();
+    },
+  };
+  // The other methods appear on first configure(); the host never calls one before it.
+  return shim as unknown as pulumi.dynamic.ResourceProvider;
+}
