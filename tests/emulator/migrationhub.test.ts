@@ -632,7 +632,8 @@ describe("emulator Migration Hub", () => {
     describe("progress update streams", () => {
       it("lists streams in pages and rejects a foreign NextToken", async () => {
         const client = mgh();
-        for (const n of ["c", "a", "b"])
+        // Creating "a" twice is accepted and lists it once.
+        for (const n of ["c", "a", "b", "a"])
           await client.send(new CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: n }));
         const p1 = await client.send(new ListProgressUpdateStreamsCommand({ MaxResults: 2 }));
         assert.deepEqual(p1.ProgressUpdateStreamSummaryList, [
@@ -763,6 +764,10 @@ describe("emulator Migration Hub", () => {
           deleting,
         );
 
+        // A repeated delete during the window is accepted and keeps the original deadline.
+        await client.send(
+          new DeleteProgressUpdateStreamCommand({ ProgressUpdateStreamName: "tool" }),
+        );
         // Reads still see the task, its attributes and artifacts until the deletion finishes.
         assert.deepEqual(
           (await client.send(new DescribeMigrationTaskCommand(task))).MigrationTask,
