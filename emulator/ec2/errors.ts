@@ -1,0 +1,94 @@
+import { ServiceError } from "../core/http";
+
+/**
+ * EC2 errors for VM Import/Export. Codes are the ones the EC2 error reference documents; client
+ * faults are HTTP 400. Messages follow the wording EC2 uses for the same code on other actions
+ * (`The request must contain the parameter X`, `Value (v) for parameter X is invalid.`).
+ */
+export const missingParameter = (name: string): ServiceError =>
+  new ServiceError("MissingParameter", `The request must contain the parameter ${name}`, 400);
+
+export const invalidValue = (name: string, value: string, reason?: string): ServiceError =>
+  new ServiceError(
+    "InvalidParameterValue",
+    `Value (${value}) for parameter ${name} is invalid.${reason ? ` ${reason}` : ""}`,
+    400,
+  );
+
+export const invalidParameter = (message: string): ServiceError =>
+  new ServiceError("InvalidParameter", message, 400);
+
+export const invalidCombination = (message: string): ServiceError =>
+  new ServiceError("InvalidParameterCombination", message, 400);
+
+export const invalidDependency = (message: string): ServiceError =>
+  new ServiceError("InvalidParameterDependency", message, 400);
+
+export const unsupportedOperation = (message: string): ServiceError =>
+  new ServiceError("UnsupportedOperation", message, 400);
+
+export const idempotentMismatch = (): ServiceError =>
+  new ServiceError(
+    "IdempotentParameterMismatch",
+    "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).",
+    400,
+  );
+
+export const invalidFilter = (name: string): ServiceError =>
+  invalidValue("Filter.Name", name, `The filter '${name}' is invalid`);
+
+export const invalidNextToken = (token: string): ServiceError =>
+  new ServiceError("InvalidPaginationToken", `Invalid pagination token: ${token}`, 400);
+
+export const invalidTagResourceType = (type: string): ServiceError =>
+  invalidValue(
+    "TagSpecification.ResourceType",
+    type,
+    `'${type}' is not a valid taggable resource type for this operation.`,
+  );
+
+/** A conversion or import task ID that is well formed but unknown, or no longer retained. */
+export const conversionTaskNotFound = (id: string): ServiceError =>
+  new ServiceError(
+    "InvalidConversionTaskId",
+    `The conversion task ID '${id}' does not exist.`,
+    400,
+  );
+
+export const conversionTaskMalformed = (id: string, expecting: string): ServiceError =>
+  new ServiceError(
+    "InvalidConversionTaskId.Malformed",
+    `Invalid id: "${id}" (expecting "${expecting}")`,
+    400,
+  );
+
+/** The EC2 error reference's code for cancelling a finished (or already cancelled) task. */
+export const cannotCancel = (): ServiceError =>
+  new ServiceError("DeleteConversionTaskError", "The conversion task cannot be canceled", 400);
+
+export const amiNotFound = (ids: readonly string[]): ServiceError =>
+  new ServiceError(
+    "InvalidAMIID.NotFound",
+    `The image id '[${ids.join(", ")}]' does not exist`,
+    400,
+  );
+
+export const amiMalformed = (id: string): ServiceError =>
+  new ServiceError("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`, 400);
+
+export const snapshotNotFound = (id: string): ServiceError =>
+  new ServiceError("InvalidSnapshot.NotFound", `The snapshot '${id}' does not exist.`, 400);
+
+export const snapshotMalformed = (id: string): ServiceError =>
+  new ServiceError(
+    "InvalidSnapshotID.Malformed",
+    `Invalid id: "${id}" (expecting "snap-...")`,
+    400,
+  );
+
+export const snapshotInUse = (snapshotId: string, imageId: string): ServiceError =>
+  new ServiceError(
+    "InvalidSnapshot.InUse",
+    `The snapshot ${snapshotId} is currently in use by ${imageId}`,
+    400,
+  );

@@ -1,0 +1,113 @@
+import type { XmlObject } from "../core/xml";
+import type { ConversionTaskView, ImageView, ImportImageTaskView, Tag } from "./models";
+
+/** Backend views → EC2 XML member names (lowerCamel `locationName`s; lists render as `<item>`). */
+
+const tagSet = (tags: readonly Tag[]): XmlObject[] | undefined =>
+  tags.length > 0 ? tags.map((t) => ({ key: t.Key, value: t.Value })) : undefined;
+
+export function conversionTaskXml(t: ConversionTaskView): XmlObject {
+  const ii = t.importInstance;
+  return {
+    conversionTaskId: t.conversionTaskId,
+    expirationTime: t.expirationTime,
+    importInstance: {
+      description: ii.description,
+      instanceId: ii.instanceId,
+      platform: ii.platform,
+      volumes: ii.volumes.map((v) => ({
+        availabilityZone: v.availabilityZone,
+        bytesConverted: v.bytesConverted,
+        description: v.description,
+        image: {
+          format: v.image.format,
+          importManifestUrl: v.image.importManifestUrl,
+          size: v.image.size,
+        },
+        status: v.status,
+        statusMessage: v.statusMessage,
+        volume: { id: v.volume.id, size: v.volume.size },
+      })),
+    },
+    state: t.state,
+    statusMessage: t.statusMessage,
+  };
+}
+
+export function importImageTaskXml(t: ImportImageTaskView): XmlObject {
+  return {
+    architecture: t.architecture,
+    bootMode: t.bootMode,
+    description: t.description,
+    encrypted: t.encrypted,
+    hypervisor: t.hypervisor,
+    imageId: t.imageId,
+    importTaskId: t.importTaskId,
+    kmsKeyId: t.kmsKeyId,
+    licenseType: t.licenseType,
+    licenseSpecifications:
+      t.licenseConfigurationArns.length > 0
+        ? t.licenseConfigurationArns.map((arn) => ({ licenseConfigurationArn: arn }))
+        : undefined,
+    platform: t.platform,
+    progress: t.progress,
+    snapshotDetailSet: t.snapshotDetails.map((d) => ({
+      description: d.description,
+      deviceName: d.deviceName,
+      diskImageSize: d.diskImageSize,
+      format: d.format,
+      snapshotId: d.snapshotId,
+      status: d.status,
+      statusMessage: d.statusMessage,
+      url: d.url,
+      userBucket: d.userBucket
+        ? { s3Bucket: d.userBucket.S3Bucket, s3Key: d.userBucket.S3Key }
+        : undefined,
+    })),
+    status: t.status,
+    statusMessage: t.statusMessage,
+    tagSet: tagSet(t.tags),
+    usageOperation: t.usageOperation,
+  };
+}
+
+/** ImportImage's result is the task without BootMode (ImportImageResult has no such member). */
+export function importImageResultXml(t: ImportImageTaskView): XmlObject {
+  const { bootMode: _bootMode, ...rest } = importImageTaskXml(t);
+  return rest;
+}
+
+export function imageXml(view: ImageView): XmlObject {
+  const img = view.record;
+  return {
+    imageId: img.imageId,
+    imageLocation: `${view.ownerId}/${img.name}`,
+    imageState: "available",
+    imageOwnerId: view.ownerId,
+    creationDate: view.creationDate,
+    isPublic: false,
+    architecture: img.architecture,
+    imageType: "machine",
+    platform: img.platform === "Windows" ? "windows" : undefined,
+    platformDetails: img.platform === "Windows" ? "Windows" : "Linux/UNIX",
+    usageOperation: img.usageOperation,
+    name: img.name,
+    description: img.description,
+    rootDeviceType: "ebs",
+    rootDeviceName: img.blockDevices[0]?.deviceName,
+    blockDeviceMapping: img.blockDevices.map((b) => ({
+      deviceName: b.deviceName,
+      ebs: {
+        deleteOnTermination: true,
+        snapshotId: b.snapshotId,
+        volumeSize: b.volumeSize,
+        volumeType: "gp2",
+        encrypted: img.encrypted,
+        kmsKeyId: img.kmsKeyId,
+      },
+    })),
+    virtualizationType: "hvm",
+    hypervisor: "xen",
+    bootMode: img.bootMode,
+  };
+}
