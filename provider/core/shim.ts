@@ -1,4 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { ProviderImplementation } from "./dynamic";
+
+/** Compile-time proof that our contract (dynamic.ts) is a Pulumi dynamic ResourceProvider. */
+type Fits<T extends pulumi.dynamic.ResourceProvider> = T;
+export type CheckedProviderImplementation = Fits<ProviderImplementation>;
 
 /**
  * The provider object a resource class hands Pulumi. Pulumi serializes it into the state of every
@@ -13,16 +18,17 @@ import type * as pulumi from "@pulumi/pulumi";
  * deployment.
  *
  * `implementation` names a module under the package's "./internal/*" export that exports
- * `createProvider(): pulumi.dynamic.ResourceProvider` with bound methods.
+ * `createProvider(): ProviderImplementation` with bound methods (see `bindProvider`).
  */
 export function providerShim(implementation: string): pulumi.dynamic.ResourceProvider {
   const shim = {
     configure(this: Record<string, unknown>, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
       // Serialized as source text: only `require` (never captured by Pulumi) and the string.
+      const mod = "pulumi-aws-migration/internal/" + implementation;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const impl = (require("pulumi-aws-migration/internal/" + implementation) as { createProvider(): pulumi.dynamic.ResourceProvider }).createProvider();
+      const impl = (require(mod) as { createProvider(): ProviderImplementation }).createProvider();
       Object.assign(this, impl);
-      return impl.configure ? impl.configure(req) : Promise.resolve();
+      return impl.configure(req);
     },
   };
   // The other methods appear on first configure(); the host never calls one before it.

@@ -1,0 +1,275 @@
+/**
+ * Table-driven input checks for `check()`. They never throw: each broken rule appends a
+ * CheckFailure whose reason names the rule, what was given and, when known, the fix. Values that
+ * are (or contain) the preview UNKNOWN sentinel are skipped — they are checked again at `up`.
+ *
+ * `property` is a path into `inputs`: `name`, `s3BucketSource.s3Bucket`, `diskContainers[0].format`.
+ */
+import { redact } from "./redact";
+import { containsUnknown, isUnknown } from "./unknown";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface StringRule {
+  required?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: RegExp;
+  /** Human text for `pattern` in the reason; defaults to the regex source. */
+  patternText?: string;
+  oneOf?: readonly string[];
+  fix?: string;
+}
+
+export interface IntegerRule {
+  required?: boolean;
+  min?: number;
+  max?: number;
+  fix?: string;
+}
+
+export type NumberRule = IntegerRule;
+
+export interface BooleanRule {
+  required?: boolean;
+  fix?: string;
+}
+
+export interface StringArrayRule {
+  required?: boolean;
+  minItems?: number;
+  maxItems?: number;
+  item?: StringRule;
+  fix?: string;
+}
+
+export interface ObjectRule {
+  required?: boolean;
+  fix?: string;
+}
+
+type Inputs = Record<string, unknown>;
+
+/** `a.b[0].c` → ["a", "b", 0, "c"]. */
+function parsePath(path: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[1] !== undefined) out.push(m[1]);
+  }
+  return out;
+}
+
+const UNKNOWN_PATH = Symbol("unknown");
+
+/** The value at `path`; UNKNOWN_PATH when a container on the way is unknown. */
+function lookup(inputs: Inputs, path: string): unknown {
+  let cur: unknown = inputs;
+  for (const key of parsePath(path)) {
+    if (isUnknown(cur)) return UNKNOWN_PATH;
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Public form of the path lookup, for cross-field rules in resource logic. */
+export function getPath(inputs: Inputs, path: string): unknown {
+  const v = lookup(inputs, path);
+  return v === UNKNOWN_PATH ? undefined : v;
+}
+
+/** `number`, `array`, `null`, `object`… — what the user gave, for "(got …)". */
+export function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+function quote(v: string): string {
+  const shown = v.length > 80 ? `${v.slice(0, 77)}...` : v;
+  return JSON.stringify(redact(shown));
+}
+
+function fail(failures: CheckFailure[], property: string, reason: string, fix?: string): void {
+  failures.push({ property, reason: fix === undefined ? reason : `${reason}. Fix: ${fix}` });
+}
+
+/** Shared prologue: returns the value to check, or undefined when there is nothing to check. */
+function present(
+  inputs: Inputs,
+  property: string,
+  rule: { required?: boolean; fix?: string },
+  failures: CheckFailure[],
+): { value: unknown } | undefined {
+  const value = lookup(inputs, property);
+  if (value === UNKNOWN_PATH || containsUnknown(value)) return undefined;
+  if (value === undefined || value === null) {
+    if (rule.required === true) fail(failures, property, "is required", rule.fix);
+    return undefined;
+  }
+  return { value };
+}
+
+function rangeText(min: number | undefined, max: number | undefined, unit: string): string {
+  const u = unit === "" ? "" : ` ${unit}`;
+  if (min !== undefined && max !== undefined) {
+    return unit === "" ? `must be between ${min} and ${max}` : `must be ${min}–${max}${u}`;
+  }
+  if (min !== undefined) return `must be at least ${min}${u}`;
+  return `must be at most ${max}${u}`;
+}
+
+function stringReason(value: string, rule: StringRule): string | undefined {
+  const n = [...value].length;
+  if (
+    (rule.minLength !== undefined && n < rule.minLength) ||
+    (rule.maxLength !== undefined && n > rule.maxLength)
+  ) {
+    return `${rangeText(rule.minLength, rule.maxLength, "characters")} (got ${n})`;
+  }
+  if (rule.pattern !== undefined) {
+    rule.pattern.lastIndex = 0;
+    if (!rule.pattern.test(value)) {
+      return `must match ${rule.patternText ?? rule.pattern.source} (got ${quote(value)})`;
+    }
+  }
+  if (rule.oneOf !== undefined && !rule.oneOf.includes(value)) {
+    return `must be one of ${rule.oneOf.join(", ")} (got ${quote(value)})`;
+  }
+  return undefined;
+}
+
+export function checkString(
+  inputs: Inputs,
+  property: string,
+  rule: StringRule,
+  failures: CheckFailure[],
+): void {
+  const p = present(inputs, property, rule, failures);
+  if (p === undefined) return;
+  if (typeof p.value !== "string") {
+    fail(failures, property, `must be a string (got ${typeName(p.value)})`, rule.fix);
+    return;
+  }
+  const reason = stringReason(p.value, rule);
+  if (reason !== undefined) fail(failures, property, reason, rule.fix);
+}
+
+function checkNumeric(
+  inputs: Inputs,
+  property: string,
+  rule: NumberRule,
+  failures: CheckFailure[],
+  integer: boolean,
+): void {
+  const p = present(inputs, property, rule, failures);
+  if (p === undefined) return;
+  const v = p.value;
+  const kind = integer ? "an integer" : "a number";
+  if (typeof v !== "number") {
+    fail(failures, property, `must be ${kind} (got ${typeName(v)})`, rule.fix);
+    return;
+  }
+  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    fail(failures, property, `must be ${kind} (got ${v})`, rule.fix);
+    return;
+  }
+  if ((rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
+    fail(failures, property, `${rangeText(rule.min, rule.max, "")} (got ${v})`, rule.fix);
+  }
+}
+
+export function checkInteger(
+  inputs: Inputs,
+  property: string,
+  rule: IntegerRule,
+  failures: CheckFailure[],
+): void {
+  checkNumeric(inputs, property, rule, failures, true);
+}
+
+export function checkNumber(
+  inputs: Inputs,
+  property: string,
+  rule: NumberRule,
+  failures: CheckFailure[],
+): void {
+  checkNumeric(inputs, property, rule, failures, false);
+}
+
+export function checkBoolean(
+  inputs: Inputs,
+  property: string,
+  rule: BooleanRule,
+  failures: CheckFailure[],
+): void {
+  const p = present(inputs, property, rule, failures);
+  if (p === undefined) return;
+  if (typeof p.value !== "boolean") {
+    fail(failures, property, `must be a boolean (got ${typeName(p.value)})`, rule.fix);
+  }
+}
+
+export function checkStringArray(
+  inputs: Inputs,
+  property: string,
+  rule: StringArrayRule,
+  failures: CheckFailure[],
+): void {
+  const value = lookup(inputs, property);
+  // An unknown list is skipped whole; unknown items are skipped one by one below.
+  if (value === UNKNOWN_PATH || isUnknown(value)) return;
+  if (value === undefined || value === null) {
+    if (rule.required === true) fail(failures, property, "is required", rule.fix);
+    return;
+  }
+  if (!Array.isArray(value)) {
+    fail(failures, property, `must be a list of strings (got ${typeName(value)})`, rule.fix);
+    return;
+  }
+  const n = value.length;
+  if (
+    (rule.minItems !== undefined && n < rule.minItems) ||
+    (rule.maxItems !== undefined && n > rule.maxItems)
+  ) {
+    fail(
+      failures,
+      property,
+      `${rangeText(rule.minItems, rule.maxItems, "items")} (got ${n})`,
+      rule.fix,
+    );
+  }
+  value.forEach((item: unknown, i) => {
+    const path = `${property}[${i}]`;
+    if (containsUnknown(item)) return;
+    if (typeof item !== "string") {
+      fail(failures, path, `must be a string (got ${typeName(item)})`, rule.item?.fix ?? rule.fix);
+      return;
+    }
+    if (rule.item === undefined) return;
+    const reason = stringReason(item, rule.item);
+    if (reason !== undefined) fail(failures, path, reason, rule.item.fix);
+  });
+}
+
+export function checkObject(
+  inputs: Inputs,
+  property: string,
+  rule: ObjectRule,
+  failures: CheckFailure[],
+): void {
+  const value = lookup(inputs, property);
+  // Only an object that IS unknown is skipped; one with unknown members is still an object.
+  if (value === UNKNOWN_PATH || isUnknown(value)) return;
+  if (value === undefined || value === null) {
+    if (rule.required === true) fail(failures, property, "is required", rule.fix);
+    return;
+  }
+  if (typeof value !== "object" || Array.isArray(value)) {
+    fail(failures, property, `must be an object (got ${typeName(value)})`, rule.fix);
+  }
+}

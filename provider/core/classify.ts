@@ -1,0 +1,108 @@
+/**
+ * Turns whatever an AWS SDK call threw into an AwsApiError with `retryable` / `throttling` decided
+ * once, here. The tables follow the SDK's own classification (aws-apis.md §5.2) with one deliberate
+ * difference: `LimitExceededException` is NOT throttling — ADS uses it for a hard request limit that
+ * no amount of waiting heals.
+ */
+import { AwsApiError, isAwsApiError } from "./errors";
+import { redact } from "./redact";
+
+const THROTTLING_CODES: ReadonlySet<string> = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "SlowDown",
+  "EC2ThrottledException",
+  "PriorRequestNotComplete",
+  "BandwidthLimitExceeded",
+]);
+
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  "InternalError",
+  "InternalFailure",
+  "InternalServerException",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+]);
+
+/** Node socket / DNS errors: the request may never have reached AWS. */
+const NETWORK_CODES: ReadonlySet<string> = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+]);
+
+interface ErrorLike {
+  name?: unknown;
+  Code?: unknown;
+  code?: unknown;
+  message?: unknown;
+  Message?: unknown;
+  $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
+  $fault?: unknown;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v.length > 0 ? v : undefined;
+}
+
+/** The error code: an SDK ServiceException's `name`, else `Code`/`code` (wire or Node errors). */
+function codeOf(e: ErrorLike): string {
+  const name = str(e.name);
+  // A plain Error's name is just "Error"; prefer a more specific Code/code then.
+  if (name !== undefined && name !== "Error") return name;
+  return str(e.Code) ?? str(e.code) ?? name ?? "UnknownError";
+}
+
+export function toAwsApiError(service: string, operation: string, err: unknown): AwsApiError {
+  if (isAwsApiError(err)) return err;
+  const e: ErrorLike =
+    typeof err === "object" && err !== null ? err : { name: "UnknownError", message: String(err) };
+  const code = codeOf(e);
+  const rawStatus = e.$metadata?.httpStatusCode;
+  const httpStatus = typeof rawStatus === "number" ? rawStatus : undefined;
+  const requestId = str(e.$metadata?.requestId);
+  const message = redact(str(e.message) ?? str(e.Message) ?? "");
+  const nodeCode = str(e.code);
+  const throttling = THROTTLING_CODES.has(code) || httpStatus === 429;
+  const network =
+    NETWORK_CODES.has(code) ||
+    (nodeCode !== undefined && NETWORK_CODES.has(nodeCode)) ||
+    /socket hang up/i.test(message);
+  const retryable =
+    throttling ||
+    (httpStatus !== undefined && httpStatus >= 500) ||
+    TRANSIENT_CODES.has(code) ||
+    network;
+  return new AwsApiError({
+    service,
+    operation,
+    code,
+    message,
+    ...(httpStatus === undefined ? {} : { httpStatus }),
+    ...(requestId === undefined ? {} : { requestId }),
+    retryable,
+    throttling,
+    // No `cause`: the original error may hold the unredacted message or a presigned URL.
+  });
+}
+
+/** Whether a retry may succeed: throttling, 5xx, transient service codes, network errors. */
+export function isRetryable(err: unknown): boolean {
+  return toAwsApiError("", "", err).retryable;
+}
+
+/** Whether AWS (or the network) asked us to slow down. */
+export function isThrottling(err: unknown): boolean {
+  return toAwsApiError("", "", err).throttling;
+}

@@ -1,0 +1,145 @@
+/**
+ * Time, passed in as a dependency so waits and back-offs are testable without real timers.
+ */
+import { WaitAbortedError } from "./errors";
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Resolves after `ms`; rejects with WaitAbortedError when `signal` aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+function abortReason(signal: AbortSignal): string | undefined {
+  const r: unknown = signal.reason;
+  if (r instanceof Error) return r.message;
+  return typeof r === "string" ? r : undefined;
+}
+
+function abortedError(signal: AbortSignal): WaitAbortedError {
+  const reason = abortReason(signal);
+  return new WaitAbortedError(reason === undefined ? {} : { reason });
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortedError(signal));
+        return;
+      }
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(abortedError(signal as AbortSignal));
+      };
+      // Not unref'd: a host process waiting for an import must stay alive.
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  },
+};
+
+interface Sleeper {
+  deadline: number;
+  seq: number;
+  resolve(): void;
+}
+
+/**
+ * Lets woken code run: microtasks drain before each macrotask turn, and a few turns also let
+ * `setImmediate` work that code scheduled (a BatchPoller flush) run before time moves on.
+ */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A clock for tests. Time moves only through `advance()` (or, with `autoAdvance`, by each sleep),
+ * and every requested sleep is recorded in `sleeps`, so tests can assert exact sleep sequences.
+ */
+export class ManualClock implements Clock {
+  readonly sleeps: number[] = [];
+  private current: number;
+  private readonly autoAdvance: boolean;
+  private pending: Sleeper[] = [];
+  private seq = 0;
+
+  constructor(options?: { start?: number; autoAdvance?: boolean }) {
+    this.current = options?.start ?? 0;
+    this.autoAdvance = options?.autoAdvance ?? false;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  /** Sleeps not yet resolved. */
+  get pendingSleeps(): number {
+    return this.pending.length;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    if (signal?.aborted) return Promise.reject(abortedError(signal));
+    if (this.autoAdvance) {
+      this.current += Math.max(0, ms);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const sleeper: Sleeper = {
+        deadline: this.current + Math.max(0, ms),
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = (): void => {
+        this.pending = this.pending.filter((s) => s !== sleeper);
+        reject(abortedError(signal as AbortSignal));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.pending.push(sleeper);
+    });
+  }
+
+  /**
+   * Moves time forward by `ms`, waking sleepers in deadline order; after each wake-up the woken
+   * code runs (and may sleep again, possibly waking within the same advance) before time moves on.
+   */
+  async advance(ms: number): Promise<void> {
+    const target = this.current + Math.max(0, ms);
+    await flush();
+    for (;;) {
+      const next = this.earliest();
+      if (next === undefined || next.deadline > target) break;
+      this.pending = this.pending.filter((s) => s !== next);
+      this.current = Math.max(this.current, next.deadline);
+      next.resolve();
+      await flush();
+    }
+    this.current = target;
+    await flush();
+  }
+
+  private earliest(): Sleeper | undefined {
+    let best: Sleeper | undefined;
+    for (const s of this.pending) {
+      if (
+        best === undefined ||
+        s.deadline < best.deadline ||
+        (s.deadline === best.deadline && s.seq < best.seq)
+      ) {
+        best = s;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Provider settings from stack config (delivered by the host's `configure()`) and the standard AWS
+ * environment — never from captured variables, which would land in state (STYLE.md §3).
+ */
+import { InputValidationError } from "./errors";
+import { redactUrl } from "./redact";
+
+export type ServiceKey = "ads" | "mgn" | "migrationhub" | "migrationhub-config" | "ec2" | "s3";
+
+export const SERVICE_KEYS: readonly ServiceKey[] = [
+  "ads",
+  "mgn",
+  "migrationhub",
+  "migrationhub-config",
+  "ec2",
+  "s3",
+];
+
+/** The `config` of Pulumi's dynamic ConfigureRequest; keys are namespaced (`aws:region`). */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+export interface ProviderSettings {
+  region?: string;
+  /** One endpoint for every service (e.g. the emulator). */
+  endpoint?: string;
+  /** Per-service endpoints; win over `endpoint`. */
+  endpoints: Partial<Record<ServiceKey, string>>;
+  waitTimeoutMinutes?: number;
+  maxConcurrentStarts?: number;
+  pollMinDelayMs?: number;
+  pollMaxDelayMs?: number;
+}
+
+export const CONFIG_KEYS = {
+  region: "aws:region",
+  endpoint: "awsMigration:endpoint",
+  endpoints: "awsMigration:endpoints",
+  waitTimeoutMinutes: "awsMigration:waitTimeoutMinutes",
+  maxConcurrentStarts: "awsMigration:maxConcurrentStarts",
+  pollMinDelayMs: "awsMigration:pollMinDelayMs",
+  pollMaxDelayMs: "awsMigration:pollMaxDelayMs",
+} as const;
+
+const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function bad(key: string, reason: string, fix: string): InputValidationError {
+  return new InputValidationError({ property: key, reason: `${reason}. Fix: ${fix}` });
+}
+
+function text(config: ConfigSource, key: string): string | undefined {
+  const v = config.get(key);
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+function parseUrl(key: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw bad(
+      key,
+      `must be an http(s) URL (got ${JSON.stringify(redactUrl(value))})`,
+      `pulumi config set ${key} http://127.0.0.1:4566`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw bad(
+      key,
+      `must be an http(s) URL (got ${JSON.stringify(redactUrl(value))})`,
+      `pulumi config set ${key} https://<host>`,
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    // Stack config is stored in plain text; credentials belong in the AWS credential chain.
+    throw bad(
+      key,
+      `must not contain a user name or password (got ${JSON.stringify(redactUrl(value))})`,
+      "remove the user:password@ part and use the standard AWS credentials",
+    );
+  }
+  return value;
+}
+
+function parseNumber(
+  key: string,
+  value: string,
+  rule: { integer: boolean; min: number; max?: number; example: string },
+): number {
+  const n = Number(value);
+  const kind = rule.integer ? "an integer" : "a number";
+  const range = rule.max === undefined ? `>= ${rule.min}` : `between ${rule.min} and ${rule.max}`;
+  if (
+    value === "" ||
+    !Number.isFinite(n) ||
+    (rule.integer && !Number.isInteger(n)) ||
+    n < rule.min ||
+    (rule.max !== undefined && n > rule.max)
+  ) {
+    throw bad(
+      key,
+      `must be ${kind} ${range} (got ${JSON.stringify(value)})`,
+      `pulumi config set ${key} ${rule.example}`,
+    );
+  }
+  return n;
+}
+
+function parseEndpoints(key: string, value: string): Partial<Record<ServiceKey, string>> {
+  const fix = `pulumi config set ${key} '{"mgn":"http://127.0.0.1:4566"}' (keys: ${SERVICE_KEYS.join(", ")})`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw bad(key, "must be a JSON object of service → URL (got text that is not JSON)", fix);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw bad(
+      key,
+      `must be a JSON object of service → URL (got ${Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed})`,
+      fix,
+    );
+  }
+  const out: Partial<Record<ServiceKey, string>> = {};
+  for (const [service, url] of Object.entries(parsed)) {
+    if (!(SERVICE_KEYS as readonly string[]).includes(service)) {
+      throw bad(
+        key,
+        `has an unknown service ${JSON.stringify(service)}; must be one of ${SERVICE_KEYS.join(", ")}`,
+        fix,
+      );
+    }
+    if (typeof url !== "string") {
+      throw bad(`${key}.${service}`, `must be a URL string (got ${typeof url})`, fix);
+    }
+    out[service as ServiceKey] = parseUrl(`${key}.${service}`, url);
+  }
+  return out;
+}
+
+/**
+ * Reads and validates the provider settings. A bad value throws InputValidationError naming the
+ * config key, the rule and the fix; unset keys stay undefined (callers apply their defaults).
+ */
+export function readProviderSettings(
+  config: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSettings {
+  const settings: ProviderSettings = { endpoints: {} };
+
+  const fromConfig = text(config, CONFIG_KEYS.region);
+  const envKey =
+    env.AWS_REGION !== undefined && env.AWS_REGION !== ""
+      ? "AWS_REGION"
+      : env.AWS_DEFAULT_REGION !== undefined && env.AWS_DEFAULT_REGION !== ""
+        ? "AWS_DEFAULT_REGION"
+        : undefined;
+  const region = fromConfig ?? (envKey === undefined ? undefined : env[envKey]?.trim());
+  if (region !== undefined) {
+    const key = fromConfig !== undefined ? CONFIG_KEYS.region : (envKey as string);
+    if (!REGION_RE.test(region)) {
+      throw bad(
+        key,
+        `must be an AWS Region name like us-east-1 (got ${JSON.stringify(region)})`,
+        fromConfig !== undefined ? `pulumi config set ${key} us-east-1` : `export ${key}=us-east-1`,
+      );
+    }
+    settings.region = region;
+  }
+
+  const endpoint = text(config, CONFIG_KEYS.endpoint);
+  if (endpoint !== undefined) settings.endpoint = parseUrl(CONFIG_KEYS.endpoint, endpoint);
+
+  const endpoints = text(config, CONFIG_KEYS.endpoints);
+  if (endpoints !== undefined)
+    settings.endpoints = parseEndpoints(CONFIG_KEYS.endpoints, endpoints);
+
+  const timeout = text(config, CONFIG_KEYS.waitTimeoutMinutes);
+  if (timeout !== undefined) {
+    settings.waitTimeoutMinutes = parseNumber(CONFIG_KEYS.waitTimeoutMinutes, timeout, {
+      integer: false,
+      min: 0,
+      example: "120",
+    });
+  }
+
+  const starts = text(config, CONFIG_KEYS.maxConcurrentStarts);
+  if (starts !== undefined) {
+    settings.maxConcurrentStarts = parseNumber(CONFIG_KEYS.maxConcurrentStarts, starts, {
+      integer: true,
+      min: 1,
+      max: 100,
+      example: "5",
+    });
+  }
+
+  const minDelay = text(config, CONFIG_KEYS.pollMinDelayMs);
+  if (minDelay !== undefined) {
+    settings.pollMinDelayMs = parseNumber(CONFIG_KEYS.pollMinDelayMs, minDelay, {
+      integer: true,
+      min: 0,
+      example: "15000",
+    });
+  }
+  const maxDelay = text(config, CONFIG_KEYS.pollMaxDelayMs);
+  if (maxDelay !== undefined) {
+    settings.pollMaxDelayMs = parseNumber(CONFIG_KEYS.pollMaxDelayMs, maxDelay, {
+      integer: true,
+      min: settings.pollMinDelayMs ?? 0,
+      example: String(Math.max(120_000, settings.pollMinDelayMs ?? 0)),
+    });
+  }
+  return settings;
+}
+
+/**
+ * Options for an SDK client. `maxAttempts: 1` because callAws does all retrying. Endpoint
+ * precedence: endpoints[service] > endpoint > none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE>
+ * and AWS_ENDPOINT_URL itself).
+ */
+export function clientConfig(
+  settings: ProviderSettings,
+  service: ServiceKey,
+): { region?: string; endpoint?: string; maxAttempts: 1 } {
+  const endpoint = settings.endpoints[service] ?? settings.endpoint;
+  return {
+    ...(settings.region === undefined ? {} : { region: settings.region }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+    maxAttempts: 1,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The error classes of the library. Provider code runs from serialized copies loaded by Pulumi's
+ * dynamic-provider host, so one error class may exist twice in a process and `instanceof` is
+ * unreliable: every error carries a `Symbol.for` brand and a string `kind`, and checks go through
+ * `isMigrationError(e, kind)` and the type guards below.
+ *
+ * Constructors take one object named after the fields, so call sites read like the data they carry.
+ */
+
+/** Global-registry symbol: identical in every copy of this module. */
+export const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
+
+export type MigrationErrorKind =
+  | "InputValidationError"
+  | "AwsApiError"
+  | "ImportTaskFailedError"
+  | "WaiterTimeoutError"
+  | "WaitAbortedError";
+
+export abstract class MigrationError extends Error {
+  readonly [MIGRATION_ERROR_BRAND] = true as const;
+  abstract readonly kind: MigrationErrorKind;
+
+  protected constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // `name` is what Node prints before the message; the subclass name is the useful one.
+    this.name = new.target.name;
+  }
+}
+
+type KindMap = {
+  InputValidationError: InputValidationError;
+  AwsApiError: AwsApiError;
+  ImportTaskFailedError: ImportTaskFailedError;
+  WaiterTimeoutError: WaiterTimeoutError;
+  WaitAbortedError: WaitAbortedError;
+};
+
+export function isMigrationError(e: unknown): e is MigrationError;
+export function isMigrationError<K extends MigrationErrorKind>(
+  e: unknown,
+  kind: K,
+): e is KindMap[K];
+export function isMigrationError(e: unknown, kind?: MigrationErrorKind): boolean {
+  if (typeof e !== "object" || e === null) return false;
+  const rec = e as { [MIGRATION_ERROR_BRAND]?: unknown; kind?: unknown };
+  if (rec[MIGRATION_ERROR_BRAND] !== true) return false;
+  return kind === undefined || rec.kind === kind;
+}
+
+/** An input (or provider config value) breaks a documented rule. Raised before any AWS call. */
+export class InputValidationError extends MigrationError {
+  readonly kind = "InputValidationError" as const;
+  readonly property: string;
+  readonly reason: string;
+
+  /** Message: `<property> <reason>` — the reason already names the rule and the fix. */
+  constructor(args: { property: string; reason: string; message?: string }) {
+    super(args.message ?? `${args.property} ${args.reason}`);
+    this.property = args.property;
+    this.reason = args.reason;
+  }
+}
+
+/** An AWS call failed (after our retries, if it was retryable). */
+export class AwsApiError extends MigrationError {
+  readonly kind = "AwsApiError" as const;
+  readonly service: string;
+  readonly operation: string;
+  readonly code: string;
+  readonly httpStatus: number | undefined;
+  readonly requestId: string | undefined;
+  readonly retryable: boolean;
+  readonly throttling: boolean;
+  /** The service's own message, redacted, without our prefix. */
+  readonly awsMessage: string;
+
+  /**
+   * Message: `<service> <operation> failed: <code> (HTTP <status>, request <id>): <aws message>`,
+   * then `advice` when given, else a default hint for throttling / retryable errors.
+   */
+  constructor(args: {
+    service: string;
+    operation: string;
+    code: string;
+    message: string;
+    httpStatus?: number;
+    requestId?: string;
+    retryable: boolean;
+    throttling: boolean;
+    advice?: string;
+    cause?: unknown;
+  }) {
+    const meta = [
+      args.httpStatus === undefined ? undefined : `HTTP ${args.httpStatus}`,
+      args.requestId === undefined ? undefined : `request ${args.requestId}`,
+    ].filter((s): s is string => s !== undefined);
+    const head = `${args.service} ${args.operation} failed: ${args.code}${meta.length > 0 ? ` (${meta.join(", ")})` : ""}`;
+    const advice =
+      args.advice ??
+      (args.throttling
+        ? "AWS throttled the calls; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again."
+        : args.retryable
+          ? "The error is transient; run again."
+          : undefined);
+    const text = args.message.length > 0 ? `${head}: ${args.message}` : head;
+    super(advice === undefined ? text : `${text}${/[.!?]$/.test(text) ? "" : "."} ${advice}`, {
+      cause: args.cause,
+    });
+    this.service = args.service;
+    this.operation = args.operation;
+    this.code = args.code;
+    this.httpStatus = args.httpStatus;
+    this.requestId = args.requestId;
+    this.retryable = args.retryable;
+    this.throttling = args.throttling;
+    this.awsMessage = args.message;
+  }
+}
+
+/**
+ * The task was created but ended in failure (or the wait for it failed). Field names are the ones
+ * Pulumi's dynamic host packs into ErrorResourceInitFailed, so the engine records the resource with
+ * its ID and outputs; include `__provider` in `properties` or a later delete/refresh fails.
+ */
+export class ImportTaskFailedError extends MigrationError {
+  readonly kind = "ImportTaskFailedError" as const;
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+
+  /** Message: `message` when given, else the reasons joined with "; ". */
+  constructor(args: {
+    id: string;
+    properties: Record<string, unknown>;
+    reasons: string[];
+    message?: string;
+    cause?: unknown;
+  }) {
+    super(args.message ?? args.reasons.join("; "), { cause: args.cause });
+    this.id = args.id;
+    this.properties = args.properties;
+    this.reasons = [...args.reasons];
+  }
+}
+
+/** Collapses a status sequence: `["A","A","A","B"]` → `"A×3, B"`. */
+export function summarizeObserved(observed: readonly string[]): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < observed.length) {
+    const status = observed[i] as string;
+    let n = 1;
+    while (i + n < observed.length && observed[i + n] === status) n++;
+    parts.push(n > 1 ? `${status}×${n}` : status);
+    i += n;
+  }
+  return parts.join(", ");
+}
+
+/** `850ms`, `20s`, `2.5 min`, `60 min` — precise for short test waits, short for long ones. */
+export function formatDuration(ms: number): string {
+  const round1 = (n: number): string => String(Math.round(n * 10) / 10);
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 120_000) return `${round1(ms / 1000)}s`;
+  return `${round1(ms / 60_000)} min`;
+}
+
+/** The waiter reached its deadline with no acceptor matched. */
+export class WaiterTimeoutError extends MigrationError {
+  readonly kind = "WaiterTimeoutError" as const;
+  readonly elapsedMs: number;
+  readonly limitMs: number;
+  readonly observed: string[];
+
+  /**
+   * Message: `<subject> is still <last> after <t> (limit <t>; observed A×3, B). <advice>`;
+   * `subject` defaults to "the task", `advice` to raising awsMigration:waitTimeoutMinutes.
+   */
+  constructor(args: {
+    elapsedMs: number;
+    limitMs: number;
+    observed: string[];
+    subject?: string;
+    advice?: string;
+  }) {
+    const subject = args.subject ?? "the task";
+    const last = args.observed[args.observed.length - 1];
+    const state = last === undefined ? "was never observed" : `is still ${last}`;
+    const seen = args.observed.length > 0 ? `; observed ${summarizeObserved(args.observed)}` : "";
+    const advice =
+      args.advice ??
+      "The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run `pulumi up` again to resume waiting.";
+    super(
+      `${subject} ${state} after ${formatDuration(args.elapsedMs)} (limit ${formatDuration(args.limitMs)}${seen}). ${advice}`,
+    );
+    this.elapsedMs = args.elapsedMs;
+    this.limitMs = args.limitMs;
+    this.observed = [...args.observed];
+  }
+}
+
+/** A wait (or a retry back-off) was aborted through its AbortSignal. */
+export class WaitAbortedError extends MigrationError {
+  readonly kind = "WaitAbortedError" as const;
+  readonly observed: string[];
+
+  constructor(args?: { subject?: string; observed?: string[]; reason?: string }) {
+    const subject = args?.subject ?? "the wait";
+    const observed = args?.observed ?? [];
+    const seen = observed.length > 0 ? ` (observed ${summarizeObserved(observed)})` : "";
+    const reason = args?.reason === undefined ? "" : `: ${args.reason}`;
+    super(
+      `${subject} was aborted${reason}${seen}. The AWS task, if started, keeps running; run \`pulumi up\` again to resume waiting.`,
+    );
+    this.observed = [...observed];
+  }
+}
+
+export function isInputValidationError(e: unknown): e is InputValidationError {
+  return isMigrationError(e, "InputValidationError");
+}
+export function isAwsApiError(e: unknown): e is AwsApiError {
+  return isMigrationError(e, "AwsApiError");
+}
+export function isImportTaskFailedError(e: unknown): e is ImportTaskFailedError {
+  return isMigrationError(e, "ImportTaskFailedError");
+}
+export function isWaiterTimeoutError(e: unknown): e is WaiterTimeoutError {
+  return isMigrationError(e, "WaiterTimeoutError");
+}
+export function isWaitAbortedError(e: unknown): e is WaitAbortedError {
+  return isMigrationError(e, "WaitAbortedError");
+}

@@ -1,0 +1,159 @@
+/**
+ * The one waiter of the library (STYLE.md §5): poll, match acceptors, back off with full jitter,
+ * stop at a deadline. Poll errors are classified, never swallowed: throttling, 5xx and network
+ * errors are counted and retried; anything else fails the wait at once.
+ */
+import { toAwsApiError } from "./classify";
+import type { Clock } from "./clock";
+import {
+  InputValidationError,
+  isMigrationError,
+  summarizeObserved,
+  WaitAbortedError,
+  WaiterTimeoutError,
+} from "./errors";
+
+export { summarizeObserved };
+
+export interface Acceptor<T> {
+  verdict: "success" | "failure";
+  matches(o: T): boolean;
+  description?: string;
+}
+
+export interface WaitSpec<T> {
+  poll(): Promise<T>;
+  /** The status recorded for each observation (it feeds messages and `observed`). */
+  status(o: T): string;
+  /** Checked in order; the first match ends the wait. */
+  acceptors: readonly Acceptor<T>[];
+  minDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  clock: Clock;
+  random?: () => number;
+  signal?: AbortSignal;
+  onObservation?(o: T, poll: number): void;
+  /** For classifying poll errors that are not AwsApiError yet. @default "aws" */
+  service?: string;
+  /** @default "poll" */
+  operation?: string;
+  /** Names the thing waited for in timeout/abort messages, e.g. `mgn.ImportTask "wave-1"`. */
+  subject?: string;
+}
+
+export interface WaitResult<T> {
+  verdict: "success" | "failure";
+  last: T;
+  polls: number;
+  observed: string[];
+  elapsedMs: number;
+  retriedErrors: number;
+  /** The acceptor that ended the wait. */
+  acceptor?: Acceptor<T>;
+}
+
+/**
+ * Full-jitter delay before poll `attempt + 2` (attempt counts sleeps from 0):
+ * `min + random() * (min(max, min * 2^attempt) - min)`, so always within [min, max].
+ */
+export function jitteredDelay(
+  attempt: number,
+  minDelayMs: number,
+  maxDelayMs: number,
+  random: () => number,
+): number {
+  // 2^attempt overflows to Infinity long after the cap applies; Math.min handles that.
+  const cap = Math.max(minDelayMs, Math.min(maxDelayMs, minDelayMs * 2 ** attempt));
+  const r = Math.min(1, Math.max(0, random()));
+  return minDelayMs + r * (cap - minDelayMs);
+}
+
+function validate<T>(spec: WaitSpec<T>): void {
+  const bad = (property: string, reason: string): InputValidationError =>
+    new InputValidationError({ property, reason });
+  if (!Number.isFinite(spec.minDelayMs) || spec.minDelayMs < 0) {
+    throw bad("minDelayMs", `must be a finite number >= 0 (got ${spec.minDelayMs})`);
+  }
+  if (!(spec.maxDelayMs >= spec.minDelayMs)) {
+    throw bad(
+      "maxDelayMs",
+      `must be >= minDelayMs ${spec.minDelayMs} (got ${spec.maxDelayMs}). Fix: raise maxDelayMs or lower minDelayMs.`,
+    );
+  }
+  if (!(spec.timeoutMs >= 0)) {
+    throw bad("timeoutMs", `must be a number >= 0 (got ${spec.timeoutMs})`);
+  }
+}
+
+export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
+  validate(spec);
+  const { clock, signal } = spec;
+  const random = spec.random ?? Math.random;
+  const start = clock.now();
+  const deadline = start + spec.timeoutMs;
+  const observed: string[] = [];
+  let polls = 0;
+  let retriedErrors = 0;
+  let sleeps = 0;
+  const aborted = (): WaitAbortedError => {
+    const r: unknown = signal?.reason;
+    const reason = r instanceof Error ? r.message : typeof r === "string" ? r : undefined;
+    return new WaitAbortedError({
+      ...(spec.subject === undefined ? {} : { subject: spec.subject }),
+      observed,
+      ...(reason === undefined ? {} : { reason }),
+    });
+  };
+
+  for (;;) {
+    if (signal?.aborted) throw aborted();
+    polls++;
+    try {
+      const o = await spec.poll();
+      observed.push(spec.status(o));
+      spec.onObservation?.(o, polls);
+      const acceptor = spec.acceptors.find((a) => a.matches(o));
+      if (acceptor !== undefined) {
+        return {
+          verdict: acceptor.verdict,
+          last: o,
+          polls,
+          observed,
+          elapsedMs: clock.now() - start,
+          retriedErrors,
+          acceptor,
+        };
+      }
+    } catch (err) {
+      if (signal?.aborted) throw aborted();
+      // Our own errors (validation, task failure) already say what happened; pass them through.
+      if (isMigrationError(err) && !isMigrationError(err, "AwsApiError")) throw err;
+      const api = toAwsApiError(spec.service ?? "aws", spec.operation ?? "poll", err);
+      if (!api.retryable) throw api;
+      retriedErrors++;
+    }
+
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) {
+      throw new WaiterTimeoutError({
+        elapsedMs: clock.now() - start,
+        limitMs: spec.timeoutMs,
+        observed,
+        ...(spec.subject === undefined ? {} : { subject: spec.subject }),
+      });
+    }
+    // Cut the last sleep so one final poll lands exactly at the deadline.
+    const delay = Math.min(
+      remaining,
+      jitteredDelay(sleeps, spec.minDelayMs, spec.maxDelayMs, random),
+    );
+    sleeps++;
+    try {
+      await clock.sleep(delay, signal);
+    } catch (err) {
+      if (isMigrationError(err, "WaitAbortedError") || signal?.aborted) throw aborted();
+      throw err;
+    }
+  }
+}
