@@ -1,4 +1,6 @@
 import type { AwsJsonService } from "../core/service";
+import { adsFilesRoute } from "./files";
+import { batchDeleteImportData, describeImportTasks, startImportTask } from "./models";
 
 /** Application Discovery Service (awsJson1_1, AWSPoseidonService_V2015_11_01). */
 export const adsService: AwsJsonService = {
@@ -7,5 +9,10 @@ export const adsService: AwsJsonService = {
   signingNames: ["discovery"],
   targetPrefix: "AWSPoseidonService_V2015_11_01",
   messageKey: "message",
-  operations: {},
+  operations: {
+    BatchDeleteImportData: { handler: batchDeleteImportData },
+    DescribeImportTasks: { handler: describeImportTasks },
+    StartImportTask: { handler: startImportTask },
+  },
+  rawRoutes: [adsFilesRoute],
 };

@@ -1,0 +1,54 @@
+import { ServiceError } from "../core/http";
+
+/**
+ * Application Discovery Service errors (aws-apis.md §1.6): every client fault is HTTP 400 and the
+ * body member is the lowercase `message`.
+ *
+ * Which of the two validation errors a constraint raises is not spelled out by AWS. We follow the
+ * documented meanings: a value that breaks a length, pattern, range or enum constraint is
+ * "invalid or out of range" (InvalidParameterValueException); a member that is missing, of the
+ * wrong JSON type, or a request that cannot be read is "not valid" (InvalidParameterException).
+ */
+export const invalidParameter = (message: string): ServiceError =>
+  new ServiceError("InvalidParameterException", message, 400);
+
+export const invalidParameterValue = (message: string): ServiceError =>
+  new ServiceError("InvalidParameterValueException", message, 400);
+
+/** The seed document's wording (API_StartImportTask "Errors"). */
+export const homeRegionNotSet = (): ServiceError =>
+  new ServiceError(
+    "HomeRegionNotSetException",
+    "The home region is not set. Set the home region to continue.",
+    400,
+  );
+
+/** aws-apis.md §3.7: a write outside the home region fails with InvalidInputException. */
+export const wrongRegion = (region: string, home: string): ServiceError =>
+  new ServiceError(
+    "InvalidInputException",
+    `This API can only be called in the home region ${home}; the request was sent to ${region}.`,
+    400,
+  );
+
+/** §1.2: the same clientRequestToken with different parameters. Status 400 is assumed (§1.6). */
+export const tokenInUse = (token: string): ServiceError =>
+  new ServiceError(
+    "ResourceInUseException",
+    `The clientRequestToken ${token} was already used with different parameters. Use a different clientRequestToken for a different import task.`,
+    400,
+  );
+
+/** The Coral validation message AWS JSON services use for one failed constraint. */
+export function validationError(member: string, value: unknown, constraint: string): ServiceError {
+  const shown = typeof value === "string" ? `'${value}'` : `'${JSON.stringify(value)}'`;
+  return invalidParameterValue(
+    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
+}
+
+export const missingMember = (member: string): ServiceError =>
+  invalidParameter(`The parameter ${member} is required.`);
+
+export const wrongType = (member: string, type: string): ServiceError =>
+  invalidParameter(`The parameter ${member} must be ${type}.`);
