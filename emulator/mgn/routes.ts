@@ -1,9 +1,51 @@
 import type { RestJsonService } from "../core/service";
+import {
+  deleteApplication,
+  deleteSourceServer,
+  deleteWave,
+  describeSourceServers,
+  initializeService,
+  listApplications,
+  listImportErrors,
+  listImports,
+  listWaves,
+  startImport,
+} from "./models";
 
 /** Application Migration Service (restJson1). */
 export const mgnService: RestJsonService = {
   key: "mgn",
   protocol: "restJson1",
   signingNames: ["mgn"],
-  operations: {},
+  operations: {
+    DeleteApplication: {
+      method: "POST",
+      path: "/DeleteApplication",
+      successStatus: 204,
+      handler: deleteApplication,
+    },
+    DeleteSourceServer: {
+      method: "POST",
+      path: "/DeleteSourceServer",
+      successStatus: 204,
+      handler: deleteSourceServer,
+    },
+    DeleteWave: { method: "POST", path: "/DeleteWave", successStatus: 204, handler: deleteWave },
+    DescribeSourceServers: {
+      method: "POST",
+      path: "/DescribeSourceServers",
+      handler: describeSourceServers,
+    },
+    InitializeService: {
+      method: "POST",
+      path: "/InitializeService",
+      successStatus: 204,
+      handler: initializeService,
+    },
+    ListApplications: { method: "POST", path: "/ListApplications", handler: listApplications },
+    ListImportErrors: { method: "POST", path: "/ListImportErrors", handler: listImportErrors },
+    ListImports: { method: "POST", path: "/ListImports", handler: listImports },
+    ListWaves: { method: "POST", path: "/ListWaves", handler: listWaves },
+    StartImport: { method: "POST", path: "/StartImport", successStatus: 202, handler: startImport },
+  },
 };

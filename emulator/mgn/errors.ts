@@ -1,0 +1,59 @@
+import { ServiceError } from "../core/http";
+
+/**
+ * MGN (restJson1) errors. Every MGN error body carries a `code` member; the SDK reads the
+ * `x-amzn-errortype` header first, so the header (set by the protocol layer) names the error.
+ */
+export interface FieldError {
+  readonly name: string;
+  readonly message: string;
+}
+
+export const uninitializedAccount = (): ServiceError =>
+  new ServiceError(
+    "UninitializedAccountException",
+    "Account is not initialized. Call InitializeService first.",
+    400,
+    { code: "UninitializedAccountException" },
+  );
+
+/** One ValidationException for all the fields that failed, as Smithy validation reports them. */
+export function validationFailed(fields: readonly FieldError[]): ServiceError {
+  const count = fields.length;
+  const head = `${count} validation error${count === 1 ? "" : "s"} detected: `;
+  return new ServiceError(
+    "ValidationException",
+    head + fields.map((f) => `'${f.name}': ${f.message}`).join("; "),
+    400,
+    { code: "ValidationException", reason: "fieldValidationFailed", fieldList: fields },
+  );
+}
+
+export const resourceNotFound = (resourceType: string, resourceId: string): ServiceError =>
+  new ServiceError("ResourceNotFoundException", `${resourceType} ${resourceId} not found.`, 404, {
+    code: "ResourceNotFoundException",
+    resourceId,
+    resourceType,
+  });
+
+export const conflict = (message: string, resourceType: string, resourceId: string): ServiceError =>
+  new ServiceError("ConflictException", message, 409, {
+    code: "ConflictException",
+    resourceId,
+    resourceType,
+  });
+
+/** MGN publishes no import quota; the emulator's value is reported in the error body. */
+export const importQuotaExceeded = (quotaValue: number): ServiceError =>
+  new ServiceError(
+    "ServiceQuotaExceededException",
+    `You have reached the limit of ${quotaValue} imports in progress. Wait for an import to finish.`,
+    402,
+    {
+      code: "ServiceQuotaExceededException",
+      resourceType: "IMPORT",
+      serviceCode: "mgn",
+      quotaCode: "ConcurrentImports",
+      quotaValue,
+    },
+  );
