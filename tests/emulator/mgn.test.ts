@@ -894,6 +894,82 @@ describe("emulator MGN", () => {
         );
       });
 
+      it("rejects rows that contradict an earlier row or take another resource's alternate key", async () => {
+        await importAndFinish("inventory.csv", INVENTORY);
+        const servers = (await mgn().send(new DescribeSourceServersCommand({}))).items!;
+        const waves = (await mgn().send(new ListWavesCommand({}))).items!;
+        const [s1, s2] = [servers[0]!.sourceServerID!, servers[1]!.sourceServerID!];
+        const w1 = waves[0]!.waveID!;
+        const header = [
+          "mgn:wave:id",
+          "mgn:wave:name",
+          "mgn:app:name",
+          "mgn:server:id",
+          "mgn:server:user-provided-id",
+        ];
+        const done = await importAndFinish(
+          "clash.csv",
+          csv(
+            [
+              ["", "wave-9", "payroll", "", ""],
+              ["", "wave-1", "payroll", "", ""],
+              [w1, "wave-2", "", "", ""],
+              ["", "", "", s2, "srv-001"],
+              ["", "", "", s1, "srv-001"],
+              ["wave-0123456789abcdef0", "", "", "", ""],
+            ],
+            header,
+          ),
+        );
+        assert.deepEqual(
+          { status: done.status, summary: done.summary },
+          {
+            status: "SUCCEEDED",
+            summary: {
+              waves: { createdCount: 1, modifiedCount: 0 },
+              applications: { createdCount: 1, modifiedCount: 0 },
+              servers: { createdCount: 0, modifiedCount: 1 },
+            },
+          },
+        );
+        const wave9 = (await mgn().send(new ListWavesCommand({}))).items!.find(
+          (w) => w.name === "wave-9",
+        )!.waveID!;
+        const at = done.endDateTime;
+        assert.deepEqual(await errorsOf(done.importID!), [
+          {
+            errorDateTime: at,
+            errorType: "VALIDATION_ERROR",
+            errorData: {
+              rowNumber: 3,
+              rawError: `wave of the application is ${w1} here but ${wave9} in row 2 for the same resource`,
+            },
+          },
+          {
+            errorDateTime: at,
+            errorType: "VALIDATION_ERROR",
+            errorData: {
+              rowNumber: 4,
+              rawError: `Wave name wave-2 is already used by ${waves[1]!.waveID}`,
+            },
+          },
+          {
+            errorDateTime: at,
+            errorType: "VALIDATION_ERROR",
+            errorData: {
+              rowNumber: 5,
+              rawError: `mgn:server:user-provided-id of ${s2} is srv-002 and cannot be changed`,
+              sourceServerID: s2,
+            },
+          },
+          {
+            errorDateTime: at,
+            errorType: "PROCESSING_ERROR",
+            errorData: { rowNumber: 7, rawError: "Wave wave-0123456789abcdef0 does not exist" },
+          },
+        ]);
+      });
+
       it("filters servers by ID, application, lifecycle state and archive flag", async () => {
         await importAndFinish("inventory.csv", INVENTORY);
         const all = (await mgn().send(new DescribeSourceServersCommand({}))).items!;
