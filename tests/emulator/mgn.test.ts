@@ -894,6 +894,41 @@ describe("emulator MGN", () => {
         );
       });
 
+      it("reads the file when the import starts, so a later overwrite does not change it", async () => {
+        await upload("inventory.csv", INVENTORY);
+        const task = await start("inventory.csv");
+        await upload("inventory.csv", "not,an,import\n");
+        finishAll();
+        assert.equal((await importOf(task.importID!)).status, "SUCCEEDED");
+        assert.equal((await mgn().send(new DescribeSourceServersCommand({}))).items!.length, 4);
+      });
+
+      it("applies overlapping imports of the same rows once: the first to finish creates, the other modifies", async () => {
+        await upload("inventory.csv", INVENTORY);
+        const a = await start("inventory.csv");
+        const b = await start("inventory.csv");
+        finishAll();
+        const [da, db] = [await importOf(a.importID!), await importOf(b.importID!)];
+        const [first, second] =
+          Date.parse(da.endDateTime!) <= Date.parse(db.endDateTime!) ? [da, db] : [db, da];
+        assert.deepEqual(
+          [first.summary, second.summary],
+          [
+            {
+              waves: { createdCount: 2, modifiedCount: 0 },
+              applications: { createdCount: 2, modifiedCount: 0 },
+              servers: { createdCount: 4, modifiedCount: 0 },
+            },
+            {
+              waves: { createdCount: 0, modifiedCount: 2 },
+              applications: { createdCount: 0, modifiedCount: 2 },
+              servers: { createdCount: 0, modifiedCount: 4 },
+            },
+          ],
+        );
+        assert.equal((await mgn().send(new DescribeSourceServersCommand({}))).items!.length, 4);
+      });
+
       it("rejects rows that contradict an earlier row or take another resource's alternate key", async () => {
         await importAndFinish("inventory.csv", INVENTORY);
         const servers = (await mgn().send(new DescribeSourceServersCommand({}))).items!;
