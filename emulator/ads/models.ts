@@ -604,8 +604,10 @@ export function batchDeleteImportData(ctx: OperationContext, input: JsonObject):
       });
       continue;
     }
-    // A task already being deleted keeps its first deletion; asking again is accepted.
-    if (task.delete) continue;
+    // A task being (or already) deleted keeps that deletion; asking again is accepted. Only a
+    // deletion that ended over the daily quota may be retried.
+    const prior = task.delete;
+    if (prior && !(prior.applied && prior.outcome === "DELETE_FAILED_LIMIT_EXCEEDED")) continue;
     // AWS documents nothing for an import still in progress. Imports and their deletion run in
     // order, so the deletion is queued behind the import and starts when it ends.
     const startMs = Math.max(now, task.endMs);
