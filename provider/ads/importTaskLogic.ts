@@ -1,0 +1,604 @@
+/**
+ * Pure logic of `ads.ImportTask`: input rules (from the StartImportTask / DescribeImportTasks /
+ * BatchDeleteImportData API reference), diff, acceptors as data, outputs and messages. No I/O.
+ */
+import { type CheckFailure, checkBoolean, checkInteger, checkString } from "../core/check";
+import { summarizeObserved } from "../core/errors";
+import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
+import { isCredentialBearingUrl, redactUrl } from "../core/redact";
+import { deriveToken } from "../core/tokens";
+import { containsUnknown, isUnknown } from "../core/unknown";
+import type { Acceptor } from "../core/waiter";
+
+export const RESOURCE_TYPE = "ads.ImportTask";
+
+/** The task as this package sees it (the client's ImportTask, with an ID and a status). */
+export interface AdsTask {
+  importTaskId: string;
+  status: string;
+  clientRequestToken?: string;
+  name?: string;
+  importUrl?: string;
+  importRequestTime?: Date;
+  importCompletionTime?: Date;
+  importDeletedTime?: Date;
+  fileClassification?: string;
+  serverImportSuccess?: number;
+  serverImportFailure?: number;
+  applicationImportSuccess?: number;
+  applicationImportFailure?: number;
+  errorsAndFailedEntriesZip?: string;
+}
+
+/** Inputs after check(), as the provider receives them (all optional: they arrive untyped). */
+export interface ImportTaskInputs {
+  name?: string;
+  importUrl?: string;
+  clientRequestToken?: string;
+  adoptImportTaskId?: string;
+  waitForCompletion?: boolean;
+  waitTimeoutMinutes?: number;
+  failOnRowErrors?: boolean;
+  retainOnDelete?: boolean;
+  deleteHistoryOnDelete?: boolean;
+  __provider?: string;
+}
+
+export const INPUT_KEYS = [
+  "name",
+  "importUrl",
+  "clientRequestToken",
+  "adoptImportTaskId",
+  "waitForCompletion",
+  "waitTimeoutMinutes",
+  "failOnRowErrors",
+  "retainOnDelete",
+  "deleteHistoryOnDelete",
+] as const;
+
+export const DEFAULTS = {
+  waitForCompletion: true,
+  waitTimeoutMinutes: 120,
+  failOnRowErrors: false,
+  retainOnDelete: false,
+  deleteHistoryOnDelete: false,
+} as const;
+
+/** API limits [API_StartImportTask, API_DescribeImportTasks, API_BatchDeleteImportData]. */
+export const LIMITS = {
+  nameMaxLength: 100,
+  importUrlMaxLength: 4000,
+  clientRequestTokenMaxLength: 100,
+  importTaskIdMaxLength: 200,
+  /** `values` of one DescribeImportTasks filter: 1..100 strings. */
+  describeBatchSize: 100,
+  /** `importTaskIds` of BatchDeleteImportData: 1..10. */
+  deleteBatchSize: 10,
+  /** waitTimeoutMinutes upper bound: 7 days, beyond which a wait is a mistake, not a plan. */
+  waitTimeoutMinutesMax: 10_080,
+} as const;
+
+/** Polling between 5 s and 60 s: ADS imports take minutes and are processed one at a time. */
+export const POLL = { minDelayMs: 5_000, maxDelayMs: 60_000 } as const;
+
+const IMPORT_TASK_ID = /^import-task-[a-fA-F0-9]{32}$/;
+const NON_BLANK = /[\s\S]*\S[\s\S]*/;
+const IMPORT_URL = /^\S+:\/\/\S+\/[\s\S]*\S[\s\S]*$/;
+/** Bucket names: 3–63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Virtual-hosted (`bucket.s3.region.amazonaws.com`) and path-style (`s3.region.amazonaws.com`) hosts. */
+const S3_HOST = /^(?:[a-z0-9][a-z0-9.-]*\.)?s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/;
+
+export interface CheckOptions {
+  /**
+   * Origins (`http://127.0.0.1:4566`) of a configured endpoint override: an object URL on that
+   * endpoint is accepted as an S3 URL, so stacks work against a local emulator.
+   */
+  extraS3Origins?: readonly string[];
+}
+
+/** What the URL names, or why it is not an S3 object URL ADS can read. */
+export function parseImportUrl(
+  url: string,
+  options: CheckOptions = {},
+): { bucket: string; key: string } | { error: string } {
+  const fix =
+    "Fix: upload the CSV to S3 and use s3://BucketName/ImportFileName.CSV (CLI form) or the object URL https://BucketName.s3.Region.amazonaws.com/ImportFileName.CSV.";
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+  if (s3) {
+    const [, bucket = "", key = ""] = s3;
+    if (!BUCKET.test(bucket)) {
+      return {
+        error: `must name a valid S3 bucket (got "${bucket}": 3–63 lowercase letters, digits, dots or hyphens). ${fix}`,
+      };
+    }
+    return { bucket, key };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { error: `must be an s3:// or https:// S3 object URL (got an unparsable URL). ${fix}` };
+  }
+  const path = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  const origins = options.extraS3Origins ?? [];
+  if (origins.includes(parsed.origin)) {
+    // Local endpoint: path-style only (`<origin>/<bucket>/<key>`).
+    const slash = path.indexOf("/");
+    if (slash <= 0 || slash === path.length - 1) {
+      return {
+        error: `must be <endpoint>/<bucket>/<key> on the configured endpoint (got "${redactUrl(url)}"). ${fix}`,
+      };
+    }
+    return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+  }
+  if (parsed.protocol !== "https:") {
+    return {
+      error: `must use the s3:// or https:// scheme (got "${parsed.protocol.replace(/:$/, "")}"). ${fix}`,
+    };
+  }
+  const host = parsed.hostname.toLowerCase();
+  if (!S3_HOST.test(host)) {
+    return { error: `must be an Amazon S3 URL (got host "${host}"). ${fix}` };
+  }
+  const virtualHosted = /^(.+)\.s3[.-]/.exec(host);
+  if (virtualHosted?.[1] !== undefined) {
+    if (path.length === 0) return { error: `must name an object key after the bucket. ${fix}` };
+    return { bucket: virtualHosted[1], key: path };
+  }
+  const slash = path.indexOf("/");
+  if (slash <= 0 || slash === path.length - 1) {
+    return { error: `must name a bucket and an object key (path-style /<bucket>/<key>). ${fix}` };
+  }
+  return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+}
+
+/**
+ * Every documented constraint plus the cross-field rules; values unknown in preview are skipped.
+ * Never throws.
+ */
+export function checkInputs(
+  news: Record<string, unknown>,
+  options: CheckOptions = {},
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const adopting = news["adoptImportTaskId"] !== undefined;
+  checkString(
+    news,
+    "name",
+    {
+      required: !adopting,
+      minLength: 1,
+      maxLength: LIMITS.nameMaxLength,
+      pattern: NON_BLANK,
+      patternText: "at least one non-whitespace character",
+      fix: "give the import a descriptive name of 1–100 characters",
+    },
+    failures,
+  );
+  const urlFailuresBefore = failures.length;
+  checkString(
+    news,
+    "importUrl",
+    {
+      required: !adopting,
+      minLength: 1,
+      maxLength: LIMITS.importUrlMaxLength,
+      pattern: IMPORT_URL,
+      patternText: "<scheme>://<bucket>/<key>",
+      fix: "use s3://BucketName/ImportFileName.CSV or the S3 object URL",
+    },
+    failures,
+  );
+  const url = news["importUrl"];
+  if (failures.length === urlFailuresBefore && typeof url === "string" && !containsUnknown(url)) {
+    if (isCredentialBearingUrl(url)) {
+      // ADS reads the object with its own access; a presigned URL would land in state as plaintext.
+      failures.push({
+        property: "importUrl",
+        reason:
+          "must not carry credentials (presigned query parameters or user:password@). Fix: use the plain s3://BucketName/ImportFileName.CSV or object URL; ADS reads the object with your account's access.",
+      });
+    } else {
+      const parsed = parseImportUrl(url, options);
+      if ("error" in parsed) failures.push({ property: "importUrl", reason: parsed.error });
+    }
+  }
+  checkString(
+    news,
+    "clientRequestToken",
+    {
+      minLength: 1,
+      maxLength: LIMITS.clientRequestTokenMaxLength,
+      fix: "use 1–100 characters, or omit it and let the provider derive one from the stack, the URN and name/importUrl",
+    },
+    failures,
+  );
+  checkString(
+    news,
+    "adoptImportTaskId",
+    {
+      maxLength: LIMITS.importTaskIdMaxLength,
+      pattern: IMPORT_TASK_ID,
+      patternText: "import-task- followed by 32 hex digits",
+      fix: "copy importTaskId from `aws discovery describe-import-tasks`",
+    },
+    failures,
+  );
+  for (const property of [
+    "waitForCompletion",
+    "failOnRowErrors",
+    "retainOnDelete",
+    "deleteHistoryOnDelete",
+  ]) {
+    checkBoolean(news, property, { fix: "use true or false" }, failures);
+  }
+  checkInteger(
+    news,
+    "waitTimeoutMinutes",
+    {
+      min: 1,
+      max: LIMITS.waitTimeoutMinutesMax,
+      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
+    },
+    failures,
+  );
+  // Cross-field: deleting history only means something when the import data is deleted.
+  const retain = news["retainOnDelete"];
+  const deleteHistory = news["deleteHistoryOnDelete"];
+  if (retain === true && deleteHistory === true) {
+    failures.push({
+      property: "deleteHistoryOnDelete",
+      reason:
+        "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.",
+    });
+  }
+  return failures;
+}
+
+export type StatusClass = "success" | "failure" | "pending";
+
+/**
+ * How a create-phase wait treats a status. Unknown future values stay pending until the deadline,
+ * except IMPORT_FAILED_* (new failure reasons keep that prefix).
+ */
+export function classifyImportStatus(status: string, failOnRowErrors: boolean): StatusClass {
+  if (status === "IMPORT_COMPLETE") return "success";
+  if (status === "IMPORT_COMPLETE_WITH_ERRORS") return failOnRowErrors ? "failure" : "success";
+  if (status.startsWith("IMPORT_FAILED")) return "failure";
+  if (status === "INTERNAL_ERROR" || status.startsWith("DELETE_")) return "failure";
+  if (status === GONE) return "failure";
+  return "pending";
+}
+
+/** Status recorded when DescribeImportTasks no longer returns the task. */
+export const GONE = "GONE";
+
+export type Observation = AdsTask | undefined;
+
+export function statusOf(o: Observation): string {
+  return o?.status ?? GONE;
+}
+
+export function createAcceptors(failOnRowErrors: boolean): Acceptor<Observation>[] {
+  return [
+    {
+      verdict: "success",
+      description: "IMPORT_COMPLETE",
+      matches: (o) => o?.status === "IMPORT_COMPLETE",
+    },
+    {
+      verdict: failOnRowErrors ? "failure" : "success",
+      description: `IMPORT_COMPLETE_WITH_ERRORS (failOnRowErrors: ${failOnRowErrors})`,
+      matches: (o) => o?.status === "IMPORT_COMPLETE_WITH_ERRORS",
+    },
+    {
+      verdict: "failure",
+      description: "IMPORT_FAILED*, INTERNAL_ERROR, DELETE_* or gone",
+      matches: (o) => classifyImportStatus(statusOf(o), failOnRowErrors) === "failure",
+    },
+  ];
+}
+
+/**
+ * After BatchDeleteImportData: DELETE_COMPLETE, or gone (deleteHistory removes the record), is
+ * success. IMPORT_* statuses are read as not yet reflecting the delete.
+ */
+export const deleteAcceptors: readonly Acceptor<Observation>[] = [
+  {
+    verdict: "success",
+    description: "DELETE_COMPLETE or gone",
+    matches: (o) => o === undefined || o.status === "DELETE_COMPLETE",
+  },
+  {
+    verdict: "failure",
+    description: "DELETE_FAILED* or INTERNAL_ERROR",
+    matches: (o) =>
+      o !== undefined && (o.status.startsWith("DELETE_FAILED") || o.status === "INTERNAL_ERROR"),
+  },
+];
+
+/** Effective value of an input (`undefined` → its default), so spelling out a default is no change. */
+function effective(inputs: Record<string, unknown>, key: string): unknown {
+  const v = inputs[key];
+  if (v !== undefined) return v;
+  return (DEFAULTS as Record<string, unknown>)[key];
+}
+
+const REPLACE_KEYS = ["name", "importUrl", "adoptImportTaskId"] as const;
+const UPDATE_KEYS = [
+  "clientRequestToken",
+  "waitForCompletion",
+  "waitTimeoutMinutes",
+  "failOnRowErrors",
+  "retainOnDelete",
+  "deleteHistoryOnDelete",
+] as const;
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/**
+ * `olds` are the recorded outputs (inputs echoed + task outputs). name/importUrl/adoptImportTaskId
+ * replace; waiting and delete options update in place; `__provider` alone is no change; unknown
+ * values count as changes. A task that ended in failure is replaced, so fixing the input (or just
+ * re-running) starts a new import; one still running is an update, which resumes the wait.
+ */
+export function diffInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): DiffResult {
+  const replaces: string[] = [];
+  for (const key of REPLACE_KEYS) {
+    const next = news[key];
+    if (isUnknown(next) || containsUnknown(next)) {
+      replaces.push(key);
+      continue;
+    }
+    if (key === "adoptImportTaskId" && next !== undefined && next === olds["importTaskId"]) {
+      // Adopting the task this resource already manages changes nothing.
+      continue;
+    }
+    if (olds[key] !== next) replaces.push(key);
+  }
+  let changes = replaces.length > 0;
+  for (const key of UPDATE_KEYS) {
+    const next = news[key];
+    if (containsUnknown(next) || effective(olds, key) !== effective(news, key)) changes = true;
+  }
+  const status = olds["status"];
+  if (typeof status === "string") {
+    const failOnRowErrors = effective(news, "failOnRowErrors") === true;
+    const verdict = classifyImportStatus(status, failOnRowErrors);
+    if (verdict === "failure") {
+      replaces.push("status");
+      changes = true;
+    } else if (verdict === "pending" && effective(news, "waitForCompletion") !== false) {
+      changes = true;
+    }
+  }
+  return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/** The recorded inputs of a resource, read back from its outputs (and `__provider`). */
+export function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of [...INPUT_KEYS, "__provider"]) {
+    if (props[key] !== undefined) out[key] = props[key];
+  }
+  return out;
+}
+
+/** Outputs: the inputs echoed (diff reads them back), the task's fields, ISO timestamps. */
+export function toOutputs(
+  inputs: Record<string, unknown>,
+  task: AdsTask,
+): Record<string, OutputValue> {
+  return normalizeOutputs({
+    ...inputsOf(inputs),
+    importTaskId: task.importTaskId,
+    status: task.status,
+    importRequestTime: isoTime(task.importRequestTime),
+    importCompletionTime: isoTime(task.importCompletionTime),
+    importDeletedTime: isoTime(task.importDeletedTime),
+    fileClassification: task.fileClassification,
+    serverImportSuccess: task.serverImportSuccess,
+    serverImportFailure: task.serverImportFailure,
+    applicationImportSuccess: task.applicationImportSuccess,
+    applicationImportFailure: task.applicationImportFailure,
+    errorsAndFailedEntriesZip: task.errorsAndFailedEntriesZip,
+  });
+}
+
+/** `ads.ImportTask "servers-q3"`: how messages name the resource (the ADS task name). */
+export function subject(name: unknown, fallbackId?: string): string {
+  const label = typeof name === "string" && name.length > 0 ? name : (fallbackId ?? "(unnamed)");
+  return `${RESOURCE_TYPE} "${label}"`;
+}
+
+/** Log label: `ads.ImportTask servers-q3`. */
+export function logLabel(name: unknown, fallbackId?: string): string {
+  const label = typeof name === "string" && name.length > 0 ? name : (fallbackId ?? "(unnamed)");
+  return `${RESOURCE_TYPE} ${label}`;
+}
+
+function counts(task: AdsTask): string {
+  const n = (v: number | undefined): string => (v === undefined ? "?" : String(v));
+  return (
+    `servers ${n(task.serverImportSuccess)} imported / ${n(task.serverImportFailure)} failed, ` +
+    `applications ${n(task.applicationImportSuccess)} imported / ${n(task.applicationImportFailure)} failed`
+  );
+}
+
+export function hasRowErrors(task: AdsTask): boolean {
+  return (
+    task.status === "IMPORT_COMPLETE_WITH_ERRORS" ||
+    (task.serverImportFailure ?? 0) > 0 ||
+    (task.applicationImportFailure ?? 0) > 0
+  );
+}
+
+const DOWNLOAD = "Download errorsAndFailedEntriesZip (a secret output) for the rejected rows.";
+
+const STATUS_ADVICE: Record<string, string> = {
+  IMPORT_FAILED: `Nothing was imported. ${DOWNLOAD} Fix the file, then run \`pulumi up\` again (a failed task is replaced).`,
+  IMPORT_FAILED_SERVER_LIMIT_EXCEEDED: `The account's imported-servers quota (10,000) was hit. ${DOWNLOAD} Delete older imports or request a quota increase, then run \`pulumi up\` again.`,
+  IMPORT_FAILED_RECORD_LIMIT_EXCEEDED: `The account's imported-records quota (25,000) was hit. ${DOWNLOAD} Delete older imports, then run \`pulumi up\` again.`,
+  IMPORT_FAILED_UNSUPPORTED_FILE_TYPE: `ADS does not support this file. ${DOWNLOAD} Use the ADS CSV import template (or a supported RVTools/ModelizeIT/VMware NSX export), then run \`pulumi up\` again.`,
+  IMPORT_COMPLETE_WITH_ERRORS: `Some rows were rejected and failOnRowErrors is true. ${DOWNLOAD} Fix those rows, or set failOnRowErrors to false to accept a partial import.`,
+  INTERNAL_ERROR: `ADS reported an internal error. ${DOWNLOAD} Run \`pulumi up\` again to start a new import.`,
+  [GONE]:
+    "DescribeImportTasks no longer returns the task (deleted with its history outside this stack?). Run `pulumi refresh`, then `pulumi up` to import again.",
+};
+
+function adviceFor(status: string): string {
+  const known = STATUS_ADVICE[status];
+  if (known !== undefined) return known;
+  if (status.startsWith("DELETE_")) {
+    return "The import data was deleted (BatchDeleteImportData) outside this stack. Run `pulumi up` again to import again (the task is replaced).";
+  }
+  return `${DOWNLOAD} Fix the file, then run \`pulumi up\` again (a failed task is replaced).`;
+}
+
+/**
+ * STYLE.md §7: `ads.ImportTask "servers-q3": import ended in IMPORT_FAILED after 4 polls
+ * (IMPORT_IN_PROGRESS×3). Download errorsAndFailedEntriesZip for the rejected rows.`
+ * Never includes the presigned URL itself.
+ */
+export function failureMessage(
+  name: unknown,
+  task: Observation,
+  wait: { polls: number; observed: readonly string[] },
+  id?: string,
+): string {
+  const status = statusOf(task);
+  const before = wait.observed.slice(0, -1);
+  const history = before.length > 0 ? ` (${summarizeObserved(before)})` : "";
+  const polls = `${wait.polls} poll${wait.polls === 1 ? "" : "s"}`;
+  const tally = task !== undefined && !status.startsWith("DELETE_") ? `; ${counts(task)}` : "";
+  const taskId = task?.importTaskId ?? id;
+  const which = taskId === undefined ? "import" : `import ${taskId}`;
+  return `${subject(name, id)}: ${which} ended in ${status} after ${polls}${history}${tally}. ${adviceFor(status)}`;
+}
+
+/** Warning for a successful import that rejected rows. */
+export function rowErrorsWarning(task: AdsTask): string {
+  return `import ${task.importTaskId} finished ${task.status} with rejected rows (${counts(task)}). ${DOWNLOAD}`;
+}
+
+/** Message for a delete that ended in DELETE_FAILED*. */
+export function deleteFailureMessage(
+  name: unknown,
+  task: Observation,
+  wait: { polls: number; observed: readonly string[] },
+  id: string,
+): string {
+  const status = statusOf(task);
+  const advice =
+    status === "DELETE_FAILED_LIMIT_EXCEEDED"
+      ? "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow, or set retainOnDelete to true to leave the data."
+      : "Run `pulumi destroy` again to retry, or set retainOnDelete to true to leave the data.";
+  return `${subject(name, id)}: deleting import ${id} ended in ${status} after ${wait.polls} poll${wait.polls === 1 ? "" : "s"}. ${advice}`;
+}
+
+/** Per-ID error of BatchDeleteImportData (a partial-failure API), as a message. */
+export function batchDeleteErrorMessage(
+  name: unknown,
+  id: string,
+  errorCode: string,
+  description: string | undefined,
+): string {
+  const what = description ? `: ${description}` : "";
+  const advice =
+    errorCode === "OVER_LIMIT"
+      ? "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow, or set retainOnDelete to true to leave the data."
+      : "Run `pulumi destroy` again to retry, or set retainOnDelete to true to leave the data.";
+  return `${subject(name, id)}: BatchDeleteImportData refused ${id} with ${errorCode}${what}. ${advice}`;
+}
+
+/**
+ * Fix for the Migration Hub home-region errors (ADS data lives in the home region; writes elsewhere
+ * fail). `undefined` when the error is not about the home region.
+ */
+export function homeRegionAdvice(
+  code: string,
+  message: string,
+  region: string | undefined,
+): string | undefined {
+  const where = region ?? "<region>";
+  if (code === "HomeRegionNotSetException") {
+    return (
+      `ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with ` +
+      `\`aws migrationhub-config create-home-region-control --home-region ${where} --target Type=ACCOUNT,Id=<account-id>\` ` +
+      `(or in the Migration Hub console), then run \`pulumi up\` again with aws:region set to that region.`
+    );
+  }
+  if (code === "InvalidInputException" || /home region/i.test(message)) {
+    return (
+      `ADS imports must run in the account's Migration Hub home region (this stack uses ${where}). Fix: set aws:region ` +
+      "to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again."
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The token for the next attempt after `failedTaskId`: create never re-adopts a task that already
+ * failed (ADS would keep returning it for the same token), so it derives a successor. The chain is
+ * deterministic, so an interrupted re-run walks it to the same live task.
+ */
+export function successorToken(token: string, failedTaskId: string): string {
+  return deriveToken(
+    {
+      stack: "",
+      project: "",
+      type: "ads:ImportTask#successor",
+      name: token,
+      inputs: { failedTaskId },
+    },
+    { maxLength: LIMITS.clientRequestTokenMaxLength },
+  );
+}
+
+/** Token when the caller gave none (provider used without the resource class). */
+export function fallbackToken(name: string | undefined, importUrl: string | undefined): string {
+  return deriveToken(
+    {
+      stack: "",
+      project: "",
+      type: "ads:ImportTask",
+      name: name ?? "",
+      inputs: { name, importUrl },
+    },
+    { maxLength: LIMITS.clientRequestTokenMaxLength },
+  );
+}
+
+/** Wait limits: the input, then stack config `awsMigration:waitTimeoutMinutes`, then 120. */
+export function waitTimeoutMs(inputs: ImportTaskInputs, configMinutes: number | undefined): number {
+  return (inputs.waitTimeoutMinutes ?? configMinutes ?? DEFAULTS.waitTimeoutMinutes) * 60_000;
+}
+
+/** Narrows untyped inputs after check() (wrong types were already reported there). */
+export function asInputs(raw: Record<string, unknown>): ImportTaskInputs {
+  const str = (k: string): string | undefined => (typeof raw[k] === "string" ? raw[k] : undefined);
+  const bool = (k: string): boolean | undefined =>
+    typeof raw[k] === "boolean" ? raw[k] : undefined;
+  const num = raw["waitTimeoutMinutes"];
+  const out: ImportTaskInputs = {
+    name: str("name"),
+    importUrl: str("importUrl"),
+    clientRequestToken: str("clientRequestToken"),
+    adoptImportTaskId: str("adoptImportTaskId"),
+    waitForCompletion: bool("waitForCompletion"),
+    waitTimeoutMinutes: typeof num === "number" && Number.isFinite(num) ? num : undefined,
+    failOnRowErrors: bool("failOnRowErrors"),
+    retainOnDelete: bool("retainOnDelete"),
+    deleteHistoryOnDelete: bool("deleteHistoryOnDelete"),
+    __provider: str("__provider"),
+  };
+  return out;
+}

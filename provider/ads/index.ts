@@ -1,0 +1,1 @@
+export { ImportTask, type ImportTaskArgs } from "./importTask";
