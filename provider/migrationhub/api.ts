@@ -1,0 +1,223 @@
+/**
+ * The only network I/O of the Migration Hub resources. Each method makes its SDK call(s) through
+ * `call(operation, fn)`, which the provider builds from the core's `callAws` (our retries, the
+ * shared AdaptiveThrottle, home-region advice); the SDK client itself is built with `maxAttempts: 1`.
+ * Paginated lists call once per page, so a retry repeats one page, not the whole listing.
+ */
+import type * as MigrationHub from "@aws-sdk/client-migration-hub";
+import { clientConfig, type ProviderSettings } from "../core/config";
+import { isAwsApiError } from "../core/errors";
+import type {
+  CreatedArtifact,
+  MigrationTaskRecord,
+  ResourceAttribute,
+  ResourceAttributeType,
+  TaskState,
+} from "./migrationTaskLogic";
+import type { AwsCaller } from "./shared";
+
+export type { AwsCaller };
+
+export interface MigrationHubApi {
+  /** Every stream name in the account (all pages). */
+  listProgressUpdateStreams(): Promise<string[]>;
+  createProgressUpdateStream(name: string): Promise<void>;
+  deleteProgressUpdateStream(name: string): Promise<void>;
+  importMigrationTask(stream: string, name: string): Promise<void>;
+  /** undefined when AWS answers ResourceNotFoundException (no such task or stream). */
+  describeMigrationTask(stream: string, name: string): Promise<MigrationTaskRecord | undefined>;
+  putResourceAttributes(
+    stream: string,
+    name: string,
+    attributes: readonly ResourceAttribute[],
+  ): Promise<void>;
+  associateCreatedArtifact(stream: string, name: string, artifact: CreatedArtifact): Promise<void>;
+  disassociateCreatedArtifact(stream: string, name: string, artifactName: string): Promise<void>;
+  /** Every artifact associated with the task (all pages of at most 10). */
+  listCreatedArtifacts(stream: string, name: string): Promise<CreatedArtifact[]>;
+  notifyMigrationTaskState(
+    stream: string,
+    name: string,
+    task: TaskState,
+    updateDateTime: Date,
+    nextUpdateSeconds: number,
+  ): Promise<void>;
+}
+
+export type ApiFactory = (settings: ProviderSettings, call: AwsCaller) => MigrationHubApi;
+
+function isNotFound(err: unknown): boolean {
+  return isAwsApiError(err) && err.code === "ResourceNotFoundException";
+}
+
+function toTask(t: MigrationHub.Task | undefined): TaskState | undefined {
+  if (t?.Status === undefined) return undefined;
+  const task: TaskState = { status: t.Status };
+  if (t.StatusDetail !== undefined) task.statusDetail = t.StatusDetail;
+  if (t.ProgressPercent !== undefined) task.progressPercent = t.ProgressPercent;
+  return task;
+}
+
+/** Builds the SDK client (required here, so nothing SDK-shaped is ever serialized) and the api. */
+export const createMigrationHubApi: ApiFactory = (settings, call) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
+  const client = new sdk.MigrationHubClient(clientConfig(settings, "migrationhub"));
+
+  return {
+    async listProgressUpdateStreams() {
+      const names: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await call("ListProgressUpdateStreams", () =>
+          client.send(
+            new sdk.ListProgressUpdateStreamsCommand({ MaxResults: 100, NextToken: token }),
+          ),
+        );
+        for (const s of page.ProgressUpdateStreamSummaryList ?? []) {
+          if (s.ProgressUpdateStreamName !== undefined) names.push(s.ProgressUpdateStreamName);
+        }
+        token = page.NextToken;
+      } while (token !== undefined && token !== "");
+      return names;
+    },
+
+    async createProgressUpdateStream(name) {
+      await call("CreateProgressUpdateStream", () =>
+        client.send(new sdk.CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: name })),
+      );
+    },
+
+    async deleteProgressUpdateStream(name) {
+      await call("DeleteProgressUpdateStream", () =>
+        client.send(new sdk.DeleteProgressUpdateStreamCommand({ ProgressUpdateStreamName: name })),
+      );
+    },
+
+    async importMigrationTask(stream, name) {
+      await call("ImportMigrationTask", () =>
+        client.send(
+          new sdk.ImportMigrationTaskCommand({
+            ProgressUpdateStream: stream,
+            MigrationTaskName: name,
+          }),
+        ),
+      );
+    },
+
+    async describeMigrationTask(stream, name) {
+      try {
+        const out = await call("DescribeMigrationTask", () =>
+          client.send(
+            new sdk.DescribeMigrationTaskCommand({
+              ProgressUpdateStream: stream,
+              MigrationTaskName: name,
+            }),
+          ),
+        );
+        const t = out.MigrationTask;
+        const record: MigrationTaskRecord = {
+          progressUpdateStream: t?.ProgressUpdateStream ?? stream,
+          migrationTaskName: t?.MigrationTaskName ?? name,
+          resourceAttributes: (t?.ResourceAttributeList ?? []).map((a) => ({
+            type: a.Type as ResourceAttributeType,
+            value: a.Value ?? "",
+          })),
+        };
+        const task = toTask(t?.Task);
+        if (task !== undefined) record.task = task;
+        if (t?.UpdateDateTime !== undefined) record.updateDateTime = t.UpdateDateTime;
+        return record;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async putResourceAttributes(stream, name, attributes) {
+      await call("PutResourceAttributes", () =>
+        client.send(
+          new sdk.PutResourceAttributesCommand({
+            ProgressUpdateStream: stream,
+            MigrationTaskName: name,
+            ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
+          }),
+        ),
+      );
+    },
+
+    async associateCreatedArtifact(stream, name, artifact) {
+      await call("AssociateCreatedArtifact", () =>
+        client.send(
+          new sdk.AssociateCreatedArtifactCommand({
+            ProgressUpdateStream: stream,
+            MigrationTaskName: name,
+            CreatedArtifact: {
+              Name: artifact.name,
+              ...(artifact.description === undefined ? {} : { Description: artifact.description }),
+            },
+          }),
+        ),
+      );
+    },
+
+    async disassociateCreatedArtifact(stream, name, artifactName) {
+      await call("DisassociateCreatedArtifact", () =>
+        client.send(
+          new sdk.DisassociateCreatedArtifactCommand({
+            ProgressUpdateStream: stream,
+            MigrationTaskName: name,
+            CreatedArtifactName: artifactName,
+          }),
+        ),
+      );
+    },
+
+    async listCreatedArtifacts(stream, name) {
+      const artifacts: CreatedArtifact[] = [];
+      let token: string | undefined;
+      do {
+        const page = await call("ListCreatedArtifacts", () =>
+          client.send(
+            new sdk.ListCreatedArtifactsCommand({
+              ProgressUpdateStream: stream,
+              MigrationTaskName: name,
+              MaxResults: 10,
+              NextToken: token,
+            }),
+          ),
+        );
+        for (const a of page.CreatedArtifactList ?? []) {
+          if (a.Name === undefined) continue;
+          artifacts.push(
+            a.Description === undefined
+              ? { name: a.Name }
+              : { name: a.Name, description: a.Description },
+          );
+        }
+        token = page.NextToken;
+      } while (token !== undefined && token !== "");
+      return artifacts;
+    },
+
+    async notifyMigrationTaskState(stream, name, task, updateDateTime, nextUpdateSeconds) {
+      await call("NotifyMigrationTaskState", () =>
+        client.send(
+          new sdk.NotifyMigrationTaskStateCommand({
+            ProgressUpdateStream: stream,
+            MigrationTaskName: name,
+            Task: {
+              Status: task.status,
+              ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),
+              ...(task.progressPercent === undefined
+                ? {}
+                : { ProgressPercent: task.progressPercent }),
+            },
+            UpdateDateTime: updateDateTime,
+            NextUpdateSeconds: nextUpdateSeconds,
+          }),
+        ),
+      );
+    },
+  };
+};

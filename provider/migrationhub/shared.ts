@@ -1,0 +1,105 @@
+/**
+ * Pure facts and helpers shared by the two Migration Hub resources: the documented name rules and
+ * the home-region advice every write error gets. No I/O here.
+ */
+import { AwsApiError, isAwsApiError } from "../core/errors";
+import { callAws } from "../core/retry";
+import type { ServiceRuntime } from "../core/runtime";
+
+/** The `service` name used in logs, errors and the core's per-service settings. */
+export const SERVICE = "migrationhub";
+
+/** ProgressUpdateStream: 1–50 characters, pattern `[^/:|\000-\037]+` (anchored: the whole value). */
+// eslint-disable-next-line no-control-regex
+export const STREAM_NAME_PATTERN = /^[^/:|\u0000-\u001f]+$/;
+export const STREAM_NAME_PATTERN_TEXT =
+  "[^/:|\\000-\\037]+ (no '/', ':', '|' or control characters)";
+
+/** MigrationTaskName: 1–256 characters, pattern `[^:|]+`. */
+export const TASK_NAME_PATTERN = /^[^:|]+$/;
+export const TASK_NAME_PATTERN_TEXT = "[^:|]+ (no ':' or '|')";
+
+/**
+ * Write operations: AWS accepts them only in the account's home region. Reads (list, describe) and
+ * DeleteProgressUpdateStream are allowed outside it [MGH-UG home-region.md].
+ */
+export const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
+  "CreateProgressUpdateStream",
+  "ImportMigrationTask",
+  "NotifyMigrationTaskState",
+  "PutResourceAttributes",
+  "AssociateCreatedArtifact",
+  "DisassociateCreatedArtifact",
+]);
+
+/**
+ * What to do about a Migration Hub error that is really about the home region. AWS answers
+ * `HomeRegionNotSetException` when no home region is set, and a plain `InvalidInputException` when a
+ * write runs outside the home region (or names a stream that is being deleted), so that advice is
+ * conditional. Returns undefined for every other error.
+ */
+export function homeRegionAdvice(
+  code: string,
+  operation: string,
+  region: string | undefined,
+): string | undefined {
+  const where = region === undefined ? "aws:region is not set" : `aws:region is ${region}`;
+  if (code === "HomeRegionNotSetException") {
+    return (
+      `Migration Hub has no home region for this account (${where}). Set one with Migration Hub Config ` +
+      "CreateHomeRegionControl (or in the Migration Hub console), point aws:region to it, and run again."
+    );
+  }
+  if (code === "InvalidInputException" && WRITE_OPERATIONS.has(operation)) {
+    return (
+      `Migration Hub accepts ${operation} only in the account's home region (${where}): if that is not the ` +
+      "home region, point aws:region to it (Migration Hub Config GetHomeRegion shows it). If the progress " +
+      "update stream is being deleted, wait until the deletion finishes, then run again."
+    );
+  }
+  if (code === "ResourceNotFoundException" && operation === "ImportMigrationTask") {
+    return (
+      "The progress update stream does not exist (in this account and region). Create it first — e.g. a " +
+      "migrationhub.ProgressUpdateStream whose progressUpdateStreamName you pass as progressUpdateStream."
+    );
+  }
+  return undefined;
+}
+
+/** The same AwsApiError with home-region advice in its message, or `err` itself when none applies. */
+export function withHomeRegionAdvice(err: AwsApiError, region: string | undefined): AwsApiError {
+  const advice = homeRegionAdvice(err.code, err.operation, region);
+  if (advice === undefined) return err;
+  return new AwsApiError({
+    service: err.service,
+    operation: err.operation,
+    code: err.code,
+    message: err.awsMessage,
+    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
+    ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
+    retryable: err.retryable,
+    throttling: err.throttling,
+    advice,
+    cause: err,
+  });
+}
+
+/** Runs one AWS call with retries; `operation` is the API name (for errors, logs and limits). */
+export type AwsCaller = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * The caller every api method goes through: the core's callAws (our retries, with the runtime's
+ * shared AdaptiveThrottle informed of every throttling error), then home-region advice on errors.
+ */
+export function createCaller(rt: ServiceRuntime): AwsCaller {
+  return async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await callAws(
+        { service: SERVICE, operation, clock: rt.clock, random: rt.random, throttle: rt.throttle },
+        fn,
+      );
+    } catch (err) {
+      throw isAwsApiError(err) ? withHomeRegionAdvice(err, rt.settings.region) : err;
+    }
+  };
+}
