@@ -6,6 +6,7 @@ import {
   DeregisterImageCommand,
   DescribeConversionTasksCommand,
   DescribeImagesCommand,
+  type DescribeImagesCommandInput,
   DescribeImportImageTasksCommand,
   EC2Client,
   type ImportImageCommandInput,
@@ -69,7 +70,7 @@ const advance = (em: Emulator, seconds: number): void => em.configure({ advanceS
 async function describeTask(client: EC2Client, id: string): Promise<ImportImageTask> {
   const out = await client.send(new DescribeImportImageTasksCommand({ ImportTaskIds: [id] }));
   assert.equal(out.ImportImageTasks?.length, 1);
-  return out.ImportImageTasks![0]!;
+  return out.ImportImageTasks[0]!;
 }
 
 const vmdkImport = (extra: Partial<ImportImageCommandInput> = {}): ImportImageCommandInput => ({
@@ -212,6 +213,1139 @@ describe("emulator EC2 VM Import", () => {
           UsageOperation: "RunInstances",
           VirtualizationType: "hvm",
         },
+      );
+    });
+  });
+
+  describe("ImportImage", () => {
+    // Real-time clock: tests move emulated time by hand, so short windows (30 s teardown) never lapse.
+    const ctx = useEmulator({ timeScale: 1 });
+    const client = (): EC2Client => ec2(ctx.emulator);
+    const bad = (code: string, message: string) => ({ name: code, message, status: 400 });
+
+    const cases: { name: string; input: ImportImageCommandInput; error: ReturnType<typeof bad> }[] =
+      [
+        {
+          name: "no disk container",
+          input: { Platform: "Linux" },
+          error: bad("MissingParameter", "The request must contain the parameter DiskContainer"),
+        },
+        {
+          name: "a disk container without Format",
+          input: { DiskContainers: [{ UserBucket: { S3Bucket: BUCKET, S3Key: "web.vmdk" } }] },
+          error: bad(
+            "MissingParameter",
+            "The request must contain the parameter DiskContainer.1.Format",
+          ),
+        },
+        {
+          name: "an unknown Format",
+          input: { DiskContainers: [{ Format: "ISO", Url: `s3://${BUCKET}/a.iso` }] },
+          error: bad(
+            "InvalidParameterValue",
+            "Value (ISO) for parameter DiskContainer.1.Format is invalid. Valid values: OVA, VHD, VHDX, VMDK, RAW",
+          ),
+        },
+        {
+          name: "both Url and UserBucket",
+          input: {
+            DiskContainers: [
+              {
+                Format: "VMDK",
+                Url: `s3://${BUCKET}/a`,
+                UserBucket: { S3Bucket: BUCKET, S3Key: "a" },
+              },
+            ],
+          },
+          error: bad(
+            "InvalidParameterCombination",
+            "Specify either DiskContainer.1.Url or DiskContainer.1.UserBucket, not both.",
+          ),
+        },
+        {
+          name: "neither Url nor UserBucket",
+          input: { DiskContainers: [{ Format: "VMDK" }] },
+          error: bad(
+            "MissingParameter",
+            "The request must contain the parameter DiskContainer.1.UserBucket",
+          ),
+        },
+        {
+          name: "a UserBucket without S3Key (second container)",
+          input: {
+            DiskContainers: [
+              { Format: "VMDK", Url: `s3://${BUCKET}/a` },
+              { Format: "VMDK", UserBucket: { S3Bucket: BUCKET } },
+            ],
+          },
+          error: bad(
+            "MissingParameter",
+            "The request must contain the parameter DiskContainer.2.UserBucket.S3Key",
+          ),
+        },
+        {
+          name: "a Url that is not https:// or s3://",
+          input: { DiskContainers: [{ Format: "VMDK", Url: "ftp://host/a.vmdk" }] },
+          error: bad(
+            "InvalidParameterValue",
+            "Value (ftp://host/a.vmdk) for parameter DiskContainer.1.Url is invalid. The URL must be an https:// or s3:// URL of an Amazon S3 object.",
+          ),
+        },
+        {
+          name: "a SnapshotId container",
+          input: { DiskContainers: [{ Format: "VMDK", SnapshotId: "snap-0123456789abcdef0" }] },
+          error: bad(
+            "UnsupportedOperation",
+            "DiskContainer.1.SnapshotId is not supported by this emulator; import from S3 (UserBucket or Url).",
+          ),
+        },
+        {
+          name: "22 disk containers",
+          input: {
+            DiskContainers: Array.from({ length: 22 }, (_, i) => ({
+              Format: "RAW",
+              Url: `s3://${BUCKET}/d${i}`,
+            })),
+          },
+          error: bad(
+            "InvalidParameter",
+            "A VM can have at most 21 volumes; 22 disk containers were given. Use ImportSnapshot for each disk.",
+          ),
+        },
+        {
+          name: "Architecture arm64",
+          input: vmdkImport({ Architecture: "arm64" }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (arm64) for parameter Architecture is invalid. Valid values: i386, x86_64",
+          ),
+        },
+        {
+          name: "an unknown Platform",
+          input: vmdkImport({ Platform: "Solaris" }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (Solaris) for parameter Platform is invalid. Valid values: Windows, Linux",
+          ),
+        },
+        {
+          name: "an unknown LicenseType",
+          input: vmdkImport({ LicenseType: "FREE" }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (FREE) for parameter LicenseType is invalid. Valid values: AWS, BYOL",
+          ),
+        },
+        {
+          name: "BootMode uefi-preferred",
+          input: vmdkImport({ BootMode: "uefi-preferred" }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (uefi-preferred) for parameter BootMode is invalid. uefi-preferred is not supported for import.",
+          ),
+        },
+        {
+          name: "a Hypervisor other than xen",
+          input: vmdkImport({ Hypervisor: "kvm" }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (kvm) for parameter Hypervisor is invalid. Valid values: xen",
+          ),
+        },
+        {
+          name: "KmsKeyId without Encrypted",
+          input: vmdkImport({ KmsKeyId: "alias/imports" }),
+          error: bad(
+            "InvalidParameterDependency",
+            "The parameter KmsKeyId requires the parameter Encrypted to be set to true.",
+          ),
+        },
+        {
+          name: "KmsKeyId with Encrypted=false",
+          input: vmdkImport({ Encrypted: false, KmsKeyId: "alias/imports" }),
+          error: bad(
+            "InvalidParameterDependency",
+            "The parameter KmsKeyId requires the parameter Encrypted to be set to true.",
+          ),
+        },
+        {
+          name: "a malformed KmsKeyId",
+          input: vmdkImport({ Encrypted: true, KmsKeyId: "my key" }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (my key) for parameter KmsKeyId is invalid. Specify a key ID, key ARN, alias name or alias ARN.",
+          ),
+        },
+        {
+          name: "a RoleName with a space",
+          input: vmdkImport({ RoleName: "vm import" }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (vm import) for parameter RoleName is invalid.",
+          ),
+        },
+        {
+          name: "a ClientToken longer than 64 characters",
+          input: vmdkImport({ ClientToken: "t".repeat(65) }),
+          error: bad(
+            "InvalidParameterValue",
+            `Value (${"t".repeat(65)}) for parameter ClientToken is invalid. Client tokens are at most 64 ASCII characters.`,
+          ),
+        },
+        {
+          name: "a TagSpecification for another resource type",
+          input: vmdkImport({
+            TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "a", Value: "b" }] }],
+          }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (instance) for parameter TagSpecification.ResourceType is invalid. 'instance' is not a valid taggable resource type for this operation.",
+          ),
+        },
+        {
+          name: "a tag key with the reserved aws: prefix",
+          input: vmdkImport({
+            TagSpecifications: [
+              { ResourceType: "import-image-task", Tags: [{ Key: "aws:owner", Value: "b" }] },
+            ],
+          }),
+          error: bad(
+            "InvalidParameterValue",
+            "Value (aws:owner) for parameter TagSpecification.1.Tag.1.Key is invalid. Tag keys starting with 'aws:' are reserved for internal use.",
+          ),
+        },
+      ];
+    for (const c of cases) {
+      it(`rejects ${c.name}`, async () => {
+        assert.deepEqual(await errorOf(client().send(new ImportImageCommand(c.input))), c.error);
+      });
+    }
+
+    it("answers DryRunOperation (HTTP 412) and creates nothing", async () => {
+      assert.deepEqual(
+        await errorOf(client().send(new ImportImageCommand(vmdkImport({ DryRun: true })))),
+        {
+          name: "DryRunOperation",
+          message: "Request would have succeeded, but DryRun flag is set.",
+          status: 412,
+        },
+      );
+      const out = await client().send(new DescribeImportImageTasksCommand({}));
+      assert.deepEqual(out.ImportImageTasks, []);
+    });
+
+    it("returns the original task for a repeated ClientToken with the same parameters", async () => {
+      const first = await client().send(
+        new ImportImageCommand(vmdkImport({ ClientToken: "tok-1" })),
+      );
+      const again = await client().send(
+        new ImportImageCommand(vmdkImport({ ClientToken: "tok-1" })),
+      );
+      assert.equal(again.ImportTaskId, first.ImportTaskId);
+      const other = await client().send(
+        new ImportImageCommand(vmdkImport({ ClientToken: "tok-2" })),
+      );
+      assert.notEqual(other.ImportTaskId, first.ImportTaskId);
+      const all = await client().send(new DescribeImportImageTasksCommand({}));
+      assert.deepEqual(
+        all.ImportImageTasks!.map((t) => t.ImportTaskId),
+        [first.ImportTaskId, other.ImportTaskId],
+      );
+    });
+
+    it("refuses a repeated ClientToken with different parameters", async () => {
+      await client().send(new ImportImageCommand(vmdkImport({ ClientToken: "tok-1" })));
+      assert.deepEqual(
+        await errorOf(
+          client().send(
+            new ImportImageCommand(vmdkImport({ ClientToken: "tok-1", Description: "other" })),
+          ),
+        ),
+        bad(
+          "IdempotentParameterMismatch",
+          "Arguments on this idempotent request are inconsistent with arguments used in previous request(s).",
+        ),
+      );
+    });
+
+    it("keeps tags, license settings, encryption and boot mode on the task and the AMI", async () => {
+      await upload(ctx.emulator, { "win.vhdx": vhdx() });
+      const started = await client().send(
+        new ImportImageCommand({
+          Platform: "Windows",
+          BootMode: "uefi",
+          Encrypted: true,
+          KmsKeyId: "alias/imports",
+          Hypervisor: "xen",
+          LicenseSpecifications: [
+            {
+              LicenseConfigurationArn:
+                "arn:aws:license-manager:us-west-2:123456789012:license-configuration:lic-1",
+            },
+          ],
+          TagSpecifications: [
+            { ResourceType: "import-image-task", Tags: [{ Key: "wave", Value: "1" }] },
+          ],
+          DiskContainers: [{ Format: "VHDX", UserBucket: { S3Bucket: BUCKET, S3Key: "win.vhdx" } }],
+        }),
+      );
+      advance(ctx.emulator, 3600);
+      const task = await describeTask(client(), started.ImportTaskId!);
+      assert.deepEqual(
+        { ...task, ImageId: "ami", SnapshotDetails: [] },
+        {
+          BootMode: "uefi",
+          Encrypted: true,
+          Hypervisor: "xen",
+          ImageId: "ami",
+          ImportTaskId: started.ImportTaskId,
+          KmsKeyId: "alias/imports",
+          LicenseSpecifications: [
+            {
+              LicenseConfigurationArn:
+                "arn:aws:license-manager:us-west-2:123456789012:license-configuration:lic-1",
+            },
+          ],
+          LicenseType: "AWS",
+          Platform: "Windows",
+          SnapshotDetails: [],
+          Status: "completed",
+          Tags: [{ Key: "wave", Value: "1" }],
+        },
+      );
+      const image = (await client().send(new DescribeImagesCommand({ ImageIds: [task.ImageId!] })))
+        .Images![0]!;
+      assert.deepEqual(
+        [
+          image.Platform,
+          image.PlatformDetails,
+          image.UsageOperation,
+          image.BootMode,
+          image.BlockDeviceMappings![0]!.Ebs!.Encrypted,
+          image.BlockDeviceMappings![0]!.Ebs!.KmsKeyId,
+        ],
+        ["windows", "Windows", "RunInstances:0002", "uefi", true, "alias/imports"],
+      );
+    });
+
+    const formats: { format: string; key: string; body: Buffer | string; message?: string }[] = [
+      { format: "VMDK", key: "ok.vmdk", body: vmdk() },
+      { format: "RAW", key: "ok.raw", body: raw() },
+      { format: "VHD", key: "ok.vhd", body: vhd() },
+      { format: "VHDX", key: "ok.vhdx", body: vhdx() },
+      { format: "OVA", key: "ok.ova", body: ova() },
+      {
+        format: "VMDK",
+        key: "notes.vmdk",
+        body: "# Disk DescriptorFile\nversion=1\n",
+        message: "ClientError: Disk validation failed [Unsupported specified file format]",
+      },
+      {
+        format: "VHD",
+        key: "notes.vhd",
+        body: "hello",
+        message: "ClientError: Disk validation failed [Unsupported specified file format]",
+      },
+      {
+        format: "VHDX",
+        key: "notes.vhdx",
+        body: "vhdx",
+        message: "ClientError: Disk validation failed [Unsupported specified file format]",
+      },
+      {
+        format: "OVA",
+        key: "notes.ova",
+        body: Buffer.alloc(1024),
+        message: "ClientError: Disk validation failed [Unsupported specified file format]",
+      },
+      {
+        format: "RAW",
+        key: "odd.raw",
+        body: Buffer.alloc(1000),
+        message: "ClientError: Disk validation failed [Unsupported specified file format]",
+      },
+      {
+        format: "RAW",
+        key: "blank.raw",
+        body: Buffer.alloc(1024),
+        message: "ClientError: No valid partitions. Not a valid volume.",
+      },
+      {
+        format: "VMDK",
+        key: "missing.vmdk",
+        body: "",
+        message:
+          "ClientError: Disk validation failed [We do not have access to the given resource. Reason 403 Forbidden]",
+      },
+    ];
+    for (const f of formats) {
+      const outcome = f.message ? `ends deleted with "${f.message}"` : "completes";
+      it(`${outcome} for ${f.format} ${f.key}`, async () => {
+        await upload(ctx.emulator, f.key === "missing.vmdk" ? {} : { [f.key]: f.body });
+        const started = await client().send(
+          new ImportImageCommand({
+            DiskContainers: [{ Format: f.format, UserBucket: { S3Bucket: BUCKET, S3Key: f.key } }],
+          }),
+        );
+        const id = started.ImportTaskId!;
+        if (!f.message) {
+          advance(ctx.emulator, 3600);
+          const done = await describeTask(client(), id);
+          assert.deepEqual(
+            [done.Status, done.StatusMessage, done.SnapshotDetails![0]!.Status],
+            ["completed", undefined, "completed"],
+          );
+          return;
+        }
+        // Validation ends 80–180 s in (pending + validating); the rollback then takes 30 s.
+        let task = await describeTask(client(), id);
+        while (task.Status === "active") {
+          advance(ctx.emulator, 5);
+          task = await describeTask(client(), id);
+        }
+        assert.deepEqual(
+          [task.Status, task.StatusMessage, task.Progress, task.ImageId],
+          ["deleting", f.message, undefined, undefined],
+        );
+        advance(ctx.emulator, 30);
+        task = await describeTask(client(), id);
+        assert.deepEqual(task, {
+          ImportTaskId: id,
+          LicenseType: "BYOL",
+          Platform: "Linux",
+          SnapshotDetails: [
+            { Format: f.format, Status: "deleted", UserBucket: { S3Bucket: BUCKET, S3Key: f.key } },
+          ],
+          Status: "deleted",
+          StatusMessage: f.message,
+        });
+        assert.deepEqual((await client().send(new DescribeImagesCommand({}))).Images, []);
+      });
+    }
+  });
+
+  describe("DescribeImportImageTasks and CancelImportTask", () => {
+    // Real-time clock: tests move emulated time by hand, so short windows (30 s teardown) never lapse.
+    const ctx = useEmulator({ timeScale: 1 });
+    const client = (): EC2Client => ec2(ctx.emulator);
+    const start = async (): Promise<string> =>
+      (await client().send(new ImportImageCommand(vmdkImport()))).ImportTaskId!;
+
+    it("cancels an active task: deleting, then deleted with the reason", async () => {
+      const id = await start();
+      const { $metadata: _m, ...out } = await client().send(
+        new CancelImportTaskCommand({ ImportTaskId: id, CancelReason: "wrong disk" }),
+      );
+      assert.deepEqual(out, { ImportTaskId: id, PreviousState: "active", State: "deleting" });
+      let task = await describeTask(client(), id);
+      assert.deepEqual([task.Status, task.StatusMessage], ["deleting", "wrong disk"]);
+      advance(ctx.emulator, 30);
+      task = await describeTask(client(), id);
+      assert.deepEqual([task.Status, task.StatusMessage], ["deleted", "wrong disk"]);
+      assert.deepEqual(
+        await errorOf(client().send(new CancelImportTaskCommand({ ImportTaskId: id }))),
+        {
+          name: "DeleteConversionTaskError",
+          message: "The conversion task cannot be canceled",
+          status: 400,
+        },
+      );
+    });
+
+    it("reports a cancel without a reason as user initiated", async () => {
+      const id = await start();
+      await client().send(new CancelImportTaskCommand({ ImportTaskId: id }));
+      advance(ctx.emulator, 30);
+      const task = await describeTask(client(), id);
+      assert.deepEqual(
+        [task.Status, task.StatusMessage],
+        ["deleted", "User initiated task cancelation"],
+      );
+    });
+
+    it("refuses to cancel a completed task", async () => {
+      await upload(ctx.emulator, { "web.vmdk": vmdk() });
+      const id = await start();
+      advance(ctx.emulator, 3600);
+      assert.deepEqual(
+        await errorOf(client().send(new CancelImportTaskCommand({ ImportTaskId: id }))),
+        {
+          name: "DeleteConversionTaskError",
+          message: "The conversion task cannot be canceled",
+          status: 400,
+        },
+      );
+    });
+
+    it("answers unknown, malformed and missing task IDs", async () => {
+      const unknown = "import-ami-0123456789abcdef0";
+      const notFound = {
+        name: "InvalidConversionTaskId",
+        message: `The conversion task ID '${unknown}' does not exist.`,
+        status: 400,
+      };
+      const malformed = {
+        name: "InvalidConversionTaskId.Malformed",
+        message: 'Invalid id: "ami-1" (expecting "import-ami-xxxxxxxxxxxxxxxxx")',
+        status: 400,
+      };
+      assert.deepEqual(
+        await errorOf(client().send(new CancelImportTaskCommand({ ImportTaskId: unknown }))),
+        notFound,
+      );
+      assert.deepEqual(
+        await errorOf(
+          client().send(new DescribeImportImageTasksCommand({ ImportTaskIds: [unknown] })),
+        ),
+        notFound,
+      );
+      assert.deepEqual(
+        await errorOf(client().send(new CancelImportTaskCommand({ ImportTaskId: "ami-1" }))),
+        malformed,
+      );
+      assert.deepEqual(
+        await errorOf(
+          client().send(new DescribeImportImageTasksCommand({ ImportTaskIds: ["ami-1"] })),
+        ),
+        malformed,
+      );
+      assert.deepEqual(await errorOf(client().send(new CancelImportTaskCommand({}))), {
+        name: "MissingParameter",
+        message: "The request must contain the parameter ImportTaskId",
+        status: 400,
+      });
+    });
+
+    it("filters by task-state and pages with MaxResults and NextToken", async () => {
+      const ids = [await start(), await start(), await start()];
+      await client().send(new CancelImportTaskCommand({ ImportTaskId: ids[1] }));
+      const active = await client().send(
+        new DescribeImportImageTasksCommand({
+          Filters: [{ Name: "task-state", Values: ["active"] }],
+        }),
+      );
+      assert.deepEqual(
+        active.ImportImageTasks!.map((t) => t.ImportTaskId),
+        [ids[0], ids[2]],
+      );
+      const deleting = await client().send(
+        new DescribeImportImageTasksCommand({
+          Filters: [{ Name: "task-state", Values: ["deleting", "deleted"] }],
+        }),
+      );
+      assert.deepEqual(
+        deleting.ImportImageTasks!.map((t) => t.ImportTaskId),
+        [ids[1]],
+      );
+
+      const page1 = await client().send(new DescribeImportImageTasksCommand({ MaxResults: 2 }));
+      assert.deepEqual(
+        page1.ImportImageTasks!.map((t) => t.ImportTaskId),
+        [ids[0], ids[1]],
+      );
+      const page2 = await client().send(
+        new DescribeImportImageTasksCommand({ MaxResults: 2, NextToken: page1.NextToken }),
+      );
+      assert.deepEqual(
+        page2.ImportImageTasks!.map((t) => t.ImportTaskId),
+        [ids[2]],
+      );
+      assert.equal(page2.NextToken, undefined);
+
+      assert.deepEqual(
+        await errorOf(
+          client().send(
+            new DescribeImportImageTasksCommand({ Filters: [{ Name: "status", Values: ["x"] }] }),
+          ),
+        ),
+        {
+          name: "InvalidParameterValue",
+          message:
+            "Value (status) for parameter Filter.Name is invalid. The filter 'status' is invalid",
+          status: 400,
+        },
+      );
+      assert.deepEqual(
+        await errorOf(client().send(new DescribeImportImageTasksCommand({ NextToken: "bogus!" }))),
+        {
+          name: "InvalidPaginationToken",
+          message: "Invalid pagination token: bogus!",
+          status: 400,
+        },
+      );
+      assert.deepEqual(
+        await errorOf(client().send(new DescribeImportImageTasksCommand({ MaxResults: 0 }))),
+        {
+          name: "InvalidParameterValue",
+          message: "Value (0) for parameter MaxResults is invalid.",
+          status: 400,
+        },
+      );
+    });
+
+    it("forgets completed and deleted tasks 7 days after they end, while the AMI remains", async () => {
+      await upload(ctx.emulator, { "web.vmdk": vmdk() });
+      const done = await start();
+      const cancelled = await start();
+      await client().send(new CancelImportTaskCommand({ ImportTaskId: cancelled }));
+      advance(ctx.emulator, 3600);
+      const imageId = (await describeTask(client(), done)).ImageId!;
+      advance(ctx.emulator, 6 * 86400);
+      const still = await client().send(new DescribeImportImageTasksCommand({}));
+      assert.deepEqual(
+        still.ImportImageTasks!.map((t) => [t.ImportTaskId, t.Status]),
+        [
+          [done, "completed"],
+          [cancelled, "deleted"],
+        ],
+      );
+      advance(ctx.emulator, 86400);
+      assert.deepEqual(
+        (await client().send(new DescribeImportImageTasksCommand({}))).ImportImageTasks,
+        [],
+      );
+      assert.equal(
+        (
+          await errorOf(
+            client().send(new DescribeImportImageTasksCommand({ ImportTaskIds: [done] })),
+          )
+        ).name,
+        "InvalidConversionTaskId",
+      );
+      const images = await client().send(new DescribeImagesCommand({ Owners: ["self"] }));
+      assert.deepEqual(
+        images.Images!.map((i) => i.ImageId),
+        [imageId],
+      );
+    });
+  });
+
+  describe("DescribeImages, DeregisterImage and DeleteSnapshot", () => {
+    // Real-time clock: tests move emulated time by hand, so short windows (30 s teardown) never lapse.
+    const ctx = useEmulator({ timeScale: 1 });
+    const client = (): EC2Client => ec2(ctx.emulator);
+    const importedImage = async (): Promise<{ imageId: string; snapshotId: string }> => {
+      await upload(ctx.emulator, { "web.vmdk": vmdk() });
+      const id = (await client().send(new ImportImageCommand(vmdkImport()))).ImportTaskId!;
+      advance(ctx.emulator, 3600);
+      const task = await describeTask(client(), id);
+      return { imageId: task.ImageId!, snapshotId: task.SnapshotDetails![0]!.SnapshotId! };
+    };
+
+    it("shows the AMI to its owner and filters by name, state and architecture", async () => {
+      const { imageId } = await importedImage();
+      const ids = async (input: DescribeImagesCommandInput): Promise<string[]> =>
+        (await client().send(new DescribeImagesCommand(input))).Images!.map((i) => i.ImageId!);
+      assert.deepEqual(await ids({}), [imageId]);
+      assert.deepEqual(await ids({ Owners: [ACCOUNT] }), [imageId]);
+      assert.deepEqual(await ids({ Owners: ["amazon"] }), []);
+      assert.deepEqual(await ids({ Filters: [{ Name: "name", Values: ["import-ami-*"] }] }), [
+        imageId,
+      ]);
+      assert.deepEqual(
+        await ids({
+          Filters: [
+            { Name: "state", Values: ["available"] },
+            { Name: "architecture", Values: ["x86_64"] },
+          ],
+        }),
+        [imageId],
+      );
+      assert.deepEqual(await ids({ Filters: [{ Name: "architecture", Values: ["i386"] }] }), []);
+      assert.deepEqual(
+        await errorOf(
+          client().send(
+            new DescribeImagesCommand({ Filters: [{ Name: "kernel-id", Values: ["x"] }] }),
+          ),
+        ),
+        {
+          name: "InvalidParameterValue",
+          message:
+            "Value (kernel-id) for parameter Filter.Name is invalid. The filter 'kernel-id' is invalid",
+          status: 400,
+        },
+      );
+      assert.deepEqual(
+        await errorOf(
+          client().send(
+            new DescribeImagesCommand({ ImageIds: [imageId, "ami-0123456789abcdef0"] }),
+          ),
+        ),
+        {
+          name: "InvalidAMIID.NotFound",
+          message: "The image id '[ami-0123456789abcdef0]' does not exist",
+          status: 400,
+        },
+      );
+      assert.deepEqual(
+        await errorOf(client().send(new DescribeImagesCommand({ ImageIds: ["web"] }))),
+        {
+          name: "InvalidAMIID.Malformed",
+          message: 'Invalid id: "web" (expecting "ami-...")',
+          status: 400,
+        },
+      );
+    });
+
+    it("refuses to delete a snapshot the AMI uses, and deletes it after DeregisterImage", async () => {
+      const { imageId, snapshotId } = await importedImage();
+      assert.deepEqual(
+        await errorOf(client().send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }))),
+        {
+          name: "InvalidSnapshot.InUse",
+          message: `The snapshot ${snapshotId} is currently in use by ${imageId}`,
+          status: 400,
+        },
+      );
+      const { $metadata: _m, ...dereg } = await client().send(
+        new DeregisterImageCommand({ ImageId: imageId }),
+      );
+      assert.deepEqual(dereg, { Return: true });
+      assert.deepEqual((await client().send(new DescribeImagesCommand({}))).Images, []);
+      assert.deepEqual(
+        await errorOf(client().send(new DeregisterImageCommand({ ImageId: imageId }))),
+        {
+          name: "InvalidAMIID.NotFound",
+          message: `The image id '[${imageId}]' does not exist`,
+          status: 400,
+        },
+      );
+      await client().send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+      assert.deepEqual(
+        await errorOf(client().send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }))),
+        {
+          name: "InvalidSnapshot.NotFound",
+          message: `The snapshot '${snapshotId}' does not exist.`,
+          status: 400,
+        },
+      );
+      assert.deepEqual(
+        await errorOf(client().send(new DeleteSnapshotCommand({ SnapshotId: "vol-1" }))),
+        {
+          name: "InvalidSnapshotID.Malformed",
+          message: 'Invalid id: "vol-1" (expecting "snap-...")',
+          status: 400,
+        },
+      );
+    });
+
+    it("deletes the snapshots with the AMI when DeleteAssociatedSnapshots is set", async () => {
+      const { imageId, snapshotId } = await importedImage();
+      const { $metadata: _m, ...dereg } = await client().send(
+        new DeregisterImageCommand({ ImageId: imageId, DeleteAssociatedSnapshots: true }),
+      );
+      assert.deepEqual(dereg, {
+        Return: true,
+        DeleteSnapshotResults: [{ SnapshotId: snapshotId, ReturnCode: "success" }],
+      });
+      assert.equal(
+        (await errorOf(client().send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })))).name,
+        "InvalidSnapshot.NotFound",
+      );
+    });
+  });
+
+  describe("ImportInstance and conversion tasks", () => {
+    // Real-time clock: tests move emulated time by hand, so short windows (30 s teardown) never lapse.
+    const ctx = useEmulator({ timeScale: 1 });
+    const client = (region?: string): EC2Client => ec2(ctx.emulator, region);
+    const manifestUrl = (key: string): string =>
+      `${ctx.emulator.url}/${BUCKET}/${key}?AWSAccessKeyId=test&Expires=1294855591&Signature=abc%3D`;
+    const instanceInput = (
+      extra: Partial<ImportInstanceCommandInput> = {},
+    ): ImportInstanceCommandInput => ({
+      Platform: "Windows",
+      Description: "dc01",
+      LaunchSpecification: { Architecture: "x86_64", InstanceType: "m5.large" },
+      DiskImages: [
+        {
+          Image: {
+            Format: "VMDK",
+            Bytes: 1179593728,
+            ImportManifestUrl: manifestUrl("dc01.manifest.xml"),
+          },
+          Volume: { Size: 12 },
+        },
+      ],
+      ...extra,
+    });
+    const disk = (image: Record<string, unknown>, volume: Record<string, unknown> = { Size: 12 }) =>
+      instanceInput({ DiskImages: [{ Image: image, Volume: volume } as never] });
+    const bad = (code: string, message: string) => ({ name: code, message, status: 400 });
+
+    const cases: {
+      name: string;
+      input: () => ImportInstanceCommandInput;
+      error: ReturnType<typeof bad>;
+    }[] = [
+      {
+        name: "a Platform other than Windows",
+        input: () => instanceInput({ Platform: "Linux" as "Windows" }),
+        error: bad(
+          "InvalidParameterValue",
+          "Value (Linux) for parameter Platform is invalid. Valid values: Windows",
+        ),
+      },
+      {
+        name: "no disk image",
+        input: () => instanceInput({ DiskImages: [] }),
+        error: bad("MissingParameter", "The request must contain the parameter DiskImage"),
+      },
+      {
+        name: "two disk images",
+        input: () =>
+          instanceInput({
+            DiskImages: [instanceInput().DiskImages![0]!, instanceInput().DiskImages![0]!],
+          }),
+        error: bad(
+          "InvalidParameterCombination",
+          "ImportInstance supports single-volume VMs only, and 2 disk images were given. Use ImportImage for multi-volume VMs.",
+        ),
+      },
+      {
+        name: "a missing Image.Format",
+        input: () => disk({ Bytes: 10, ImportManifestUrl: manifestUrl("m") }),
+        error: bad(
+          "MissingParameter",
+          "The request must contain the parameter DiskImage.1.Image.Format",
+        ),
+      },
+      {
+        name: "Image.Format OVA",
+        input: () => disk({ Format: "OVA", Bytes: 10, ImportManifestUrl: manifestUrl("m") }),
+        error: bad(
+          "InvalidParameterValue",
+          "Value (OVA) for parameter DiskImage.1.Image.Format is invalid. Valid values: VMDK, RAW, VHD",
+        ),
+      },
+      {
+        name: "a missing Image.Bytes",
+        input: () => disk({ Format: "RAW", ImportManifestUrl: manifestUrl("m") }),
+        error: bad(
+          "MissingParameter",
+          "The request must contain the parameter DiskImage.1.Image.Bytes",
+        ),
+      },
+      {
+        name: "Image.Bytes 0",
+        input: () => disk({ Format: "RAW", Bytes: 0, ImportManifestUrl: manifestUrl("m") }),
+        error: bad("InvalidParameter", "Parameter disk-image-size=0 has an invalid format"),
+      },
+      {
+        name: "a missing Image.ImportManifestUrl",
+        input: () => disk({ Format: "RAW", Bytes: 10 }),
+        error: bad(
+          "MissingParameter",
+          "The request must contain the parameter DiskImage.1.Image.ImportManifestUrl",
+        ),
+      },
+      {
+        name: "an ImportManifestUrl that names no S3 object",
+        input: () => disk({ Format: "RAW", Bytes: 10, ImportManifestUrl: "manifest.xml" }),
+        error: bad(
+          "InvalidParameterValue",
+          "Value (manifest.xml) for parameter DiskImage.1.Image.ImportManifestUrl is invalid. The import manifest URL must be a presigned URL of an Amazon S3 object.",
+        ),
+      },
+      {
+        name: "a missing Volume.Size",
+        input: () => disk({ Format: "RAW", Bytes: 10, ImportManifestUrl: manifestUrl("m") }, {}),
+        error: bad(
+          "MissingParameter",
+          "The request must contain the parameter DiskImage.1.Volume.Size",
+        ),
+      },
+      {
+        name: "a volume smaller than the image",
+        input: () =>
+          disk(
+            { Format: "RAW", Bytes: 3 * 2 ** 30, ImportManifestUrl: manifestUrl("m") },
+            { Size: 2 },
+          ),
+        error: bad(
+          "InvalidParameterCombination",
+          "The volume size 2 GiB is smaller than the disk image (3221225472 bytes).",
+        ),
+      },
+      {
+        name: "Architecture arm64",
+        input: () => instanceInput({ LaunchSpecification: { Architecture: "arm64" } }),
+        error: bad(
+          "InvalidParameterValue",
+          "Value (arm64) for parameter LaunchSpecification.Architecture is invalid. Valid values: i386, x86_64",
+        ),
+      },
+      {
+        name: "a malformed InstanceType",
+        input: () =>
+          instanceInput({ LaunchSpecification: { InstanceType: "large" as "m5.large" } }),
+        error: bad(
+          "InvalidParameterValue",
+          "Value (large) for parameter LaunchSpecification.InstanceType is invalid.",
+        ),
+      },
+      {
+        name: "host tenancy",
+        input: () => instanceInput({ LaunchSpecification: { Placement: { Tenancy: "host" } } }),
+        error: bad(
+          "InvalidParameterCombination",
+          "ImportInstance does not support host tenancy, Placement.HostId or Placement.Affinity.",
+        ),
+      },
+      {
+        name: "an unknown shutdown behavior",
+        input: () =>
+          instanceInput({
+            LaunchSpecification: { InstanceInitiatedShutdownBehavior: "hibernate" as "stop" },
+          }),
+        error: bad(
+          "InvalidParameterValue",
+          "Value (hibernate) for parameter LaunchSpecification.InstanceInitiatedShutdownBehavior is invalid. Valid values: stop, terminate",
+        ),
+      },
+    ];
+    for (const c of cases) {
+      it(`rejects ${c.name}`, async () => {
+        assert.deepEqual(
+          await errorOf(client().send(new ImportInstanceCommand(c.input()))),
+          c.error,
+        );
+      });
+    }
+
+    it("rejects a missing Platform", async () => {
+      const { Platform: _p, ...rest } = instanceInput();
+      assert.deepEqual(
+        await errorOf(client().send(new ImportInstanceCommand(rest as ImportInstanceCommandInput))),
+        bad("MissingParameter", "The request must contain the parameter Platform"),
+      );
+    });
+
+    it("is not offered outside its fixed list of regions", async () => {
+      assert.deepEqual(
+        await errorOf(client("eu-north-1").send(new ImportInstanceCommand(instanceInput()))),
+        {
+          name: "UnsupportedOperation",
+          message:
+            "ImportInstance is not supported in the eu-north-1 Region. Use ImportImage instead.",
+          status: 400,
+        },
+      );
+    });
+
+    it("answers DryRunOperation (HTTP 412)", async () => {
+      assert.deepEqual(
+        await errorOf(client().send(new ImportInstanceCommand(instanceInput({ DryRun: true })))),
+        {
+          name: "DryRunOperation",
+          message: "Request would have succeeded, but DryRun flag is set.",
+          status: 412,
+        },
+      );
+    });
+
+    it("returns an active conversion task that the SDK waiter sees completed", async () => {
+      await upload(ctx.emulator, { "dc01.manifest.xml": MANIFEST });
+      const { ConversionTask: task } = await client().send(
+        new ImportInstanceCommand(instanceInput()),
+      );
+      const id = task!.ConversionTaskId!;
+      assert.match(id, /^import-i-[0-9a-f]{8}$/);
+      const ii = task!.ImportInstance!;
+      assert.match(ii.InstanceId!, /^i-[0-9a-f]{17}$/);
+      const volumeId = ii.Volumes![0]!.Volume!.Id!;
+      assert.match(volumeId, /^vol-[0-9a-f]{17}$/);
+      assert.match(task!.ExpirationTime!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+      const volume = {
+        AvailabilityZone: "us-west-2a",
+        Image: {
+          Format: "VMDK",
+          ImportManifestUrl: manifestUrl("dc01.manifest.xml"),
+          Size: 1179593728,
+        },
+        Volume: { Id: volumeId, Size: 12 },
+      };
+      assert.deepEqual(task, {
+        ConversionTaskId: id,
+        ExpirationTime: task!.ExpirationTime,
+        ImportInstance: {
+          Description: "dc01",
+          InstanceId: ii.InstanceId,
+          Platform: "Windows",
+          Volumes: [{ ...volume, BytesConverted: 0, Status: "active" }],
+        },
+        State: "active",
+      });
+
+      // 1 real ms = 1 emulated s: the 6–16 emulated minutes of validation and conversion pass in about a second.
+      ctx.emulator.configure({ timeScale: 1000 });
+      const result = await waitUntilConversionTaskCompleted(
+        { client: client(), minDelay: 0.2, maxDelay: 0.5, maxWaitTime: 20 },
+        { ConversionTaskIds: [id] },
+      ).finally(() => ctx.emulator.configure({ timeScale: 1 }));
+      assert.equal(result.state, "SUCCESS");
+      const described = await client().send(
+        new DescribeConversionTasksCommand({ ConversionTaskIds: [id] }),
+      );
+      assert.deepEqual(described.ConversionTasks, [
+        {
+          ConversionTaskId: id,
+          ExpirationTime: task.ExpirationTime,
+          ImportInstance: {
+            Description: "dc01",
+            InstanceId: ii.InstanceId,
+            Platform: "Windows",
+            Volumes: [{ ...volume, BytesConverted: 1179593728, Status: "completed" }],
+          },
+          State: "completed",
+        },
+      ]);
+      assert.deepEqual(
+        await errorOf(client().send(new CancelConversionTaskCommand({ ConversionTaskId: id }))),
+        bad("DeleteConversionTaskError", "The conversion task cannot be canceled"),
+      );
+    });
+
+    it("advances bytesConverted with a Progress message while converting", async () => {
+      await upload(ctx.emulator, { "dc01.manifest.xml": MANIFEST });
+      const id = (await client().send(new ImportInstanceCommand(instanceInput()))).ConversionTask!
+        .ConversionTaskId!;
+      advance(ctx.emulator, 90);
+      const samples: number[] = [];
+      let t = (await client().send(new DescribeConversionTasksCommand({ ConversionTaskIds: [id] })))
+        .ConversionTasks![0]!;
+      while (t.State === "active") {
+        const v = t.ImportInstance!.Volumes![0]!;
+        samples.push(v.BytesConverted!);
+        assert.equal(
+          t.StatusMessage,
+          `Progress: ${Math.floor((v.BytesConverted! / 1179593728) * 100)}%`,
+        );
+        advance(ctx.emulator, 60);
+        t = (await client().send(new DescribeConversionTasksCommand({ ConversionTaskIds: [id] })))
+          .ConversionTasks![0]!;
+      }
+      assert.equal(t.State, "completed");
+      assert.ok(samples.length >= 5, `only ${samples.length} samples`);
+      assert.deepEqual(
+        samples,
+        [...samples].sort((a, b) => a - b),
+      );
+      assert.ok(samples[0]! < samples[samples.length - 1]!);
+    });
+
+    const failures: { name: string; files: Record<string, string>; message: string }[] = [
+      {
+        name: "a missing manifest",
+        files: {},
+        message:
+          "ClientError: Import manifest validation failed [We do not have access to the given resource. Reason 403 Forbidden]",
+      },
+      {
+        name: "a manifest that is not a VM Import manifest",
+        files: { "dc01.manifest.xml": "name,size\n" },
+        message: "ClientError: Import manifest validation failed [Invalid manifest file]",
+      },
+    ];
+    for (const f of failures) {
+      it(`ends cancelled for ${f.name}, which fails the SDK waiter`, async () => {
+        await upload(ctx.emulator, f.files);
+        const id = (await client().send(new ImportInstanceCommand(instanceInput()))).ConversionTask!
+          .ConversionTaskId!;
+        advance(ctx.emulator, 90);
+        const t = (
+          await client().send(new DescribeConversionTasksCommand({ ConversionTaskIds: [id] }))
+        ).ConversionTasks![0]!;
+        assert.deepEqual(
+          [
+            t.State,
+            t.StatusMessage,
+            t.ImportInstance!.Volumes![0]!.Status,
+            t.ImportInstance!.Volumes![0]!.StatusMessage,
+          ],
+          ["cancelled", f.message, "cancelled", f.message],
+        );
+        await assert.rejects(
+          waitUntilConversionTaskCompleted(
+            { client: client(), minDelay: 0.2, maxDelay: 0.5, maxWaitTime: 5 },
+            { ConversionTaskIds: [id] },
+          ),
+          (err: Error) => (JSON.parse(err.message) as { state: string }).state === "FAILURE",
+        );
+      });
+    }
+
+    it("cancels an active task: cancelling, then cancelled with the reason", async () => {
+      const id = (await client().send(new ImportInstanceCommand(instanceInput()))).ConversionTask!
+        .ConversionTaskId!;
+      const { $metadata: _m, ...out } = await client().send(
+        new CancelConversionTaskCommand({ ConversionTaskId: id, ReasonMessage: "wrong VM" }),
+      );
+      assert.deepEqual(out, {});
+      let t = (await client().send(new DescribeConversionTasksCommand({ ConversionTaskIds: [id] })))
+        .ConversionTasks![0]!;
+      assert.deepEqual([t.State, t.StatusMessage], ["cancelling", "wrong VM"]);
+      advance(ctx.emulator, 30);
+      t = (await client().send(new DescribeConversionTasksCommand({ ConversionTaskIds: [id] })))
+        .ConversionTasks![0]!;
+      assert.deepEqual([t.State, t.StatusMessage], ["cancelled", "wrong VM"]);
+      assert.deepEqual(
+        await errorOf(client().send(new CancelConversionTaskCommand({ ConversionTaskId: id }))),
+        bad("DeleteConversionTaskError", "The conversion task cannot be canceled"),
+      );
+    });
+
+    it("answers unknown and malformed conversion task IDs", async () => {
+      assert.deepEqual(
+        await errorOf(
+          client().send(
+            new DescribeConversionTasksCommand({ ConversionTaskIds: ["import-i-0000ffff"] }),
+          ),
+        ),
+        bad(
+          "InvalidConversionTaskId",
+          "The conversion task ID 'import-i-0000ffff' does not exist.",
+        ),
+      );
+      assert.deepEqual(
+        await errorOf(
+          client().send(new CancelConversionTaskCommand({ ConversionTaskId: "i-0000ffff" })),
+        ),
+        bad(
+          "InvalidConversionTaskId.Malformed",
+          'Invalid id: "i-0000ffff" (expecting "import-i-xxxxxxxx")',
+        ),
+      );
+    });
+
+    it("lists all tasks and forgets finished ones 7 days after they end", async () => {
+      await upload(ctx.emulator, { "dc01.manifest.xml": MANIFEST });
+      const a = (await client().send(new ImportInstanceCommand(instanceInput()))).ConversionTask!
+        .ConversionTaskId!;
+      const b = (await client().send(new ImportInstanceCommand(instanceInput()))).ConversionTask!
+        .ConversionTaskId!;
+      await client().send(new CancelConversionTaskCommand({ ConversionTaskId: b }));
+      advance(ctx.emulator, 3600);
+      const listed = await client().send(new DescribeConversionTasksCommand({}));
+      assert.deepEqual(
+        listed.ConversionTasks!.map((t) => [t.ConversionTaskId, t.State]),
+        [
+          [a, "completed"],
+          [b, "cancelled"],
+        ],
+      );
+      advance(ctx.emulator, 7 * 86400);
+      assert.deepEqual(
+        (await client().send(new DescribeConversionTasksCommand({}))).ConversionTasks,
+        [],
+      );
+      assert.equal(
+        (
+          await errorOf(
+            client().send(new DescribeConversionTasksCommand({ ConversionTaskIds: [a] })),
+          )
+        ).name,
+        "InvalidConversionTaskId",
       );
     });
   });
