@@ -35,10 +35,14 @@ export const idempotentMismatch = (): ServiceError =>
   );
 
 export const invalidFilter = (name: string): ServiceError =>
-  invalidValue("Filter.Name", name, `The filter '${name}' is invalid`);
+  new ServiceError("InvalidParameterValue", `The filter '${name}' is invalid`, 400);
 
-export const invalidNextToken = (token: string): ServiceError =>
-  new ServiceError("InvalidPaginationToken", `Invalid pagination token: ${token}`, 400);
+export const invalidNextToken = (): ServiceError =>
+  new ServiceError(
+    "InvalidPaginationToken",
+    "The specified pagination token is not valid or is expired.",
+    400,
+  );
 
 export const invalidTagResourceType = (type: string): ServiceError =>
   invalidValue(

@@ -456,7 +456,7 @@ const KMS_KEY =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-function parseDisk(d: Params): DiskRecord {
+function parseDisk(d: Params, emulatorUrl: string): DiskRecord {
   const formatText = d.str("Format");
   if (formatText === undefined) throw missingParameter(d.key("Format"));
   const format = d.oneOf("Format", DISK_FORMATS, true)!;
@@ -479,12 +479,15 @@ function parseDisk(d: Params): DiskRecord {
     ...(deviceName !== undefined ? { deviceName } : {}),
   };
   if (url !== undefined) {
-    if (!/^(https|s3):\/\//.test(url) || !parseS3Url(url))
+    // The emulator serves S3 over plain http, so its own presigned URLs count as https ones.
+    const scheme = /^(https|s3):\/\//.test(url) || url.startsWith(`${emulatorUrl}/`);
+    if (!scheme || !parseS3Url(url)) {
       throw invalidValue(
         d.key("Url"),
         url,
         "The URL must be an https:// or s3:// URL of an Amazon S3 object.",
       );
+    }
     return { ...base, url };
   }
   const bucket = d.at("UserBucket");
@@ -555,7 +558,7 @@ export function importImage(ctx: OperationContext, params: QueryParams): ImportI
     throw invalidParameter(
       `A VM can have at most ${MAX_DISKS} volumes; ${containers.length} disk containers were given. Use ImportSnapshot for each disk.`,
     );
-  const disks = containers.map(parseDisk);
+  const disks = containers.map((c) => parseDisk(c, ctx.baseUrl));
   const architecture = p.oneOf("Architecture", ["i386", "x86_64"]);
   const platform = p.oneOf("Platform", ["Windows", "Linux"]) ?? "Linux";
   const licenseType =
@@ -817,7 +820,7 @@ export function describeImportImageTasks(
       ? Buffer.from(token, "base64url").toString("utf8")
       : "";
     const m = /^offset:(\d+)$/.exec(decoded);
-    if (!m?.[1]) throw invalidNextToken(token);
+    if (!m?.[1]) throw invalidNextToken();
     offset = Number(m[1]);
   }
   const tasks = ids.length > 0 ? ids.map((id) => findImport(ctx, id)) : visibleImports(ctx);

@@ -1,4 +1,7 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   CancelConversionTaskCommand,
   CancelImportTaskCommand,
@@ -17,7 +20,7 @@ import {
   waitUntilConversionTaskCompleted,
 } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { Emulator } from "../../emulator";
+import { type Emulator, startEmulator } from "../../emulator";
 import { clientConfig, errorOf, useEmulator } from "../support/emulator";
 
 const BUCKET = "vm-imports";
@@ -421,6 +424,20 @@ describe("emulator EC2 VM Import", () => {
       });
     }
 
+    it("reads a disk through a presigned https URL into the emulator's S3", async () => {
+      await upload(ctx.emulator, { "disks/web.vmdk": vmdk() });
+      const url = `${ctx.emulator.url}/${BUCKET}/disks/web.vmdk?X-Amz-Expires=3600&X-Amz-Signature=abc`;
+      const started = await client().send(
+        new ImportImageCommand({ DiskContainers: [{ Format: "VMDK", Url: url }] }),
+      );
+      advance(ctx.emulator, 3600);
+      const task = await describeTask(client(), started.ImportTaskId!);
+      assert.deepEqual(
+        [task.Status, task.SnapshotDetails![0]!.Url, task.SnapshotDetails![0]!.DiskImageSize],
+        ["completed", url, 2048],
+      );
+    });
+
     it("answers DryRunOperation (HTTP 412) and creates nothing", async () => {
       assert.deepEqual(
         await errorOf(client().send(new ImportImageCommand(vmdkImport({ DryRun: true })))),
@@ -760,8 +777,7 @@ describe("emulator EC2 VM Import", () => {
         ),
         {
           name: "InvalidParameterValue",
-          message:
-            "Value (status) for parameter Filter.Name is invalid. The filter 'status' is invalid",
+          message: "The filter 'status' is invalid",
           status: 400,
         },
       );
@@ -769,7 +785,7 @@ describe("emulator EC2 VM Import", () => {
         await errorOf(client().send(new DescribeImportImageTasksCommand({ NextToken: "bogus!" }))),
         {
           name: "InvalidPaginationToken",
-          message: "Invalid pagination token: bogus!",
+          message: "The specified pagination token is not valid or is expired.",
           status: 400,
         },
       );
@@ -860,8 +876,7 @@ describe("emulator EC2 VM Import", () => {
         ),
         {
           name: "InvalidParameterValue",
-          message:
-            "Value (kernel-id) for parameter Filter.Name is invalid. The filter 'kernel-id' is invalid",
+          message: "The filter 'kernel-id' is invalid",
           status: 400,
         },
       );
@@ -1347,6 +1362,53 @@ describe("emulator EC2 VM Import", () => {
         ).name,
         "InvalidConversionTaskId",
       );
+    });
+  });
+
+  describe("persistence", () => {
+    it("resumes an import task after a restart on the same data dir, and completes it", async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "ec2-emulator-"));
+      let emulator: Emulator | undefined;
+      try {
+        emulator = await startEmulator({ dataDir, rateLimits: false, timeScale: 1 });
+        await upload(emulator, { "web.vmdk": vmdk() });
+        const id = (await ec2(emulator).send(new ImportImageCommand(vmdkImport()))).ImportTaskId!;
+        const conv = (
+          await ec2(emulator).send(
+            new ImportInstanceCommand({
+              Platform: "Windows",
+              DiskImages: [
+                {
+                  Image: {
+                    Format: "RAW",
+                    Bytes: 1024,
+                    ImportManifestUrl: `s3://${BUCKET}/none.xml`,
+                  },
+                  Volume: { Size: 1 },
+                },
+              ],
+            }),
+          )
+        ).ConversionTask!.ConversionTaskId!;
+        await emulator.stop();
+        emulator = await startEmulator({ dataDir, rateLimits: false, timeScale: 1 });
+        assert.equal((await describeTask(ec2(emulator), id)).Status, "active");
+        advance(emulator, 3600);
+        const task = await describeTask(ec2(emulator), id);
+        assert.equal(task.Status, "completed");
+        const images = await ec2(emulator).send(new DescribeImagesCommand({}));
+        assert.deepEqual(
+          images.Images!.map((i) => i.ImageId),
+          [task.ImageId],
+        );
+        const c = await ec2(emulator).send(
+          new DescribeConversionTasksCommand({ ConversionTaskIds: [conv] }),
+        );
+        assert.equal(c.ConversionTasks![0]!.State, "cancelled");
+      } finally {
+        await emulator?.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 });
