@@ -204,6 +204,21 @@ async function describeOne(ads: Discovery, id: string): Promise<Task> {
 const advance = (emulator: Emulator, seconds: number): void =>
   emulator.configure({ advanceSeconds: seconds });
 
+/** Steps emulated time one second at a time while the task shows `status`; returns it after. */
+async function advanceWhile(
+  emulator: Emulator,
+  ads: Discovery,
+  id: string,
+  status: string,
+): Promise<Task> {
+  for (let step = 0; step < 300; step++) {
+    const task = await describeOne(ads, id);
+    if (task.status !== status) return task;
+    advance(emulator, 1);
+  }
+  throw new Error(`task ${id} stayed ${status} for 300 emulated seconds`);
+}
+
 /** Epoch seconds as the SDK returns them (Date), within a window of emulated ms. */
 function assertTimeBetween(value: Date | undefined, fromMs: number, toMs: number): number {
   assert.ok(value instanceof Date, "a timestamp");
@@ -912,7 +927,8 @@ describe("emulator ADS", () => {
       const url = await upload(ctx.emulator, "a.csv", importCsv(servers(1)));
       const a = (await ads.startImportTask({ name: "a", importUrl: url }).promise()).task!;
       const b = (await ads.startImportTask({ name: "b", importUrl: url }).promise()).task!;
-      advance(ctx.emulator, 21);
+      // Step to the moment A ends: B, which needs at least 10 s of its own, must still be running.
+      await advanceWhile(ctx.emulator, ads, a.importTaskId!, "IMPORT_IN_PROGRESS");
       const [doneA, waitingB] = await describeAll(ads);
       assert.deepEqual(
         [doneA!.status, waitingB!.status],
@@ -1259,8 +1275,13 @@ describe("emulator ADS", () => {
       const { task } = await ads.startImportTask({ name: "a", importUrl: url }).promise();
       await ads.batchDeleteImportData({ importTaskIds: [task!.importTaskId!] }).promise();
       assert.equal((await describeOne(ads, task!.importTaskId!)).status, "IMPORT_IN_PROGRESS");
-      advance(ctx.emulator, 21);
-      const deleting = await describeOne(ads, task!.importTaskId!);
+      // The deletion starts when the import ends and takes at least 5 s.
+      const deleting = await advanceWhile(
+        ctx.emulator,
+        ads,
+        task!.importTaskId!,
+        "IMPORT_IN_PROGRESS",
+      );
       assert.deepEqual([deleting.status, deleting.serverImportSuccess], ["DELETE_IN_PROGRESS", 1]);
       advance(ctx.emulator, 16);
       assert.equal((await describeOne(ads, task!.importTaskId!)).status, "DELETE_COMPLETE");
