@@ -114,13 +114,21 @@ function present(
   return { value };
 }
 
-function rangeText(min: number | undefined, max: number | undefined, unit: string): string {
+/** `must be 1–100 characters`, `must be between 1 and 5`, `must have at most 10 items`. */
+function rangeText(
+  min: number | undefined,
+  max: number | undefined,
+  unit: string,
+  verb = "be",
+): string {
   const u = unit === "" ? "" : ` ${unit}`;
   if (min !== undefined && max !== undefined) {
-    return unit === "" ? `must be between ${min} and ${max}` : `must be ${min}–${max}${u}`;
+    return unit === ""
+      ? `must ${verb} between ${min} and ${max}`
+      : `must ${verb} ${min}–${max}${u}`;
   }
-  if (min !== undefined) return `must be at least ${min}${u}`;
-  return `must be at most ${max}${u}`;
+  if (min !== undefined) return `must ${verb} at least ${min}${u}`;
+  return `must ${verb} at most ${max}${u}`;
 }
 
 function stringReason(value: string, rule: StringRule): string | undefined {
@@ -239,7 +247,7 @@ export function checkStringArray(
     fail(
       failures,
       property,
-      `${rangeText(rule.minItems, rule.maxItems, "items")} (got ${n})`,
+      `${rangeText(rule.minItems, rule.maxItems, "items", "have")} (got ${n})`,
       rule.fix,
     );
   }

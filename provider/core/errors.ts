@@ -62,6 +62,23 @@ export class InputValidationError extends MigrationError {
   }
 }
 
+function defaultAdvice(a: {
+  service: string;
+  operation: string;
+  code: string;
+  retryable: boolean;
+  throttling: boolean;
+}): string | undefined {
+  if (a.throttling) {
+    return "AWS throttled the calls; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.";
+  }
+  if (a.retryable) return "The error is transient; run again.";
+  if (/AccessDenied|Unauthorized|NotAuthorized|AuthFailure/i.test(a.code)) {
+    return `Grant the calling identity permission for ${a.operation} on ${a.service}, then run again.`;
+  }
+  return undefined;
+}
+
 /** An AWS call failed (after our retries, if it was retryable). */
 export class AwsApiError extends MigrationError {
   readonly kind = "AwsApiError" as const;
@@ -96,13 +113,7 @@ export class AwsApiError extends MigrationError {
       args.requestId === undefined ? undefined : `request ${args.requestId}`,
     ].filter((s): s is string => s !== undefined);
     const head = `${args.service} ${args.operation} failed: ${args.code}${meta.length > 0 ? ` (${meta.join(", ")})` : ""}`;
-    const advice =
-      args.advice ??
-      (args.throttling
-        ? "AWS throttled the calls; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again."
-        : args.retryable
-          ? "The error is transient; run again."
-          : undefined);
+    const advice = args.advice ?? defaultAdvice(args);
     const text = args.message.length > 0 ? `${head}: ${args.message}` : head;
     super(advice === undefined ? text : `${text}${/[.!?]$/.test(text) ? "" : "."} ${advice}`, {
       cause: args.cause,

@@ -96,7 +96,9 @@ export function backoffDelay(
   random: () => number,
 ): number {
   const r = Math.min(1, Math.max(0, random()));
-  return r * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+  // 0 × 2^1024 would be NaN: a zero base never grows.
+  const grown = baseDelayMs === 0 ? 0 : baseDelayMs * 2 ** attempt;
+  return r * Math.min(maxDelayMs, grown);
 }
 
 /**

@@ -64,7 +64,9 @@ export function jitteredDelay(
   random: () => number,
 ): number {
   // 2^attempt overflows to Infinity long after the cap applies; Math.min handles that.
-  const cap = Math.max(minDelayMs, Math.min(maxDelayMs, minDelayMs * 2 ** attempt));
+  // 0 × 2^1024 would be NaN: a zero minimum never grows.
+  const grown = minDelayMs === 0 ? 0 : minDelayMs * 2 ** attempt;
+  const cap = Math.max(minDelayMs, Math.min(maxDelayMs, grown));
   const r = Math.min(1, Math.max(0, random()));
   return minDelayMs + r * (cap - minDelayMs);
 }

@@ -1,0 +1,128 @@
+import { strict as assert } from "node:assert";
+import { BatchPoller, ConcurrencyLimiter } from "../../../../provider/core/limiter";
+
+function deferred<T>(): { promise: Promise<T>; resolve(v: T): void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe("core limiter", () => {
+  describe("ConcurrencyLimiter", () => {
+    it("runs at most max functions at once and starts queued ones in call order", async () => {
+      const limiter = new ConcurrencyLimiter(2);
+      const gates = [0, 1, 2, 3].map(() => deferred<number>());
+      const started: number[] = [];
+      const runs = gates.map((g, i) =>
+        limiter.run(() => {
+          started.push(i);
+          return g.promise;
+        }),
+      );
+      await tick();
+      assert.deepEqual([started, limiter.active, limiter.queued], [[0, 1], 2, 2]);
+      gates[1]!.resolve(1);
+      await tick();
+      assert.deepEqual([started, limiter.active, limiter.queued], [[0, 1, 2], 2, 1]);
+      gates[0]!.resolve(0);
+      gates[2]!.resolve(2);
+      gates[3]!.resolve(3);
+      assert.deepEqual(await Promise.all(runs), [0, 1, 2, 3]);
+      assert.deepEqual([limiter.active, limiter.queued], [0, 0]);
+    });
+
+    it("frees the slot when a function rejects", async () => {
+      const limiter = new ConcurrencyLimiter(1);
+      await assert.rejects(
+        limiter.run(() => Promise.reject(new RangeError("x"))),
+        RangeError,
+      );
+      assert.equal(await limiter.run(() => Promise.resolve("next")), "next");
+      assert.equal(limiter.active, 0);
+    });
+
+    it("refuses a max below 1", () => {
+      assert.throws(() => new ConcurrencyLimiter(0), /max must be an integer >= 1 \(got 0\)/);
+    });
+  });
+
+  describe("BatchPoller", () => {
+    function poller(batchSize: number, fail?: (ids: readonly string[]) => boolean) {
+      const calls: string[][] = [];
+      const p = new BatchPoller<string>({
+        batchSize,
+        describe: (ids) => {
+          calls.push([...ids]);
+          if (fail?.(ids))
+            return Promise.reject(new RangeError(`describe failed for ${ids.join(",")}`));
+          return Promise.resolve(
+            new Map(ids.filter((id) => !id.startsWith("gone")).map((id) => [id, `state-of-${id}`])),
+          );
+        },
+      });
+      return { p, calls };
+    }
+
+    it("groups N gets from one turn into ceil(N / batchSize) describe calls", async () => {
+      const { p, calls } = poller(10);
+      const ids = Array.from({ length: 25 }, (_, i) => `t-${i}`);
+      const results = await Promise.all(ids.map((id) => p.get(id)));
+      assert.deepEqual(
+        results,
+        ids.map((id) => `state-of-${id}`),
+      );
+      assert.deepEqual(
+        calls.map((c) => c.length),
+        [10, 10, 5],
+      );
+      assert.deepEqual([p.describeCalls, p.idsDescribed], [3, 25]);
+    });
+
+    it("describes a repeated id once and resolves every get for it", async () => {
+      const { p, calls } = poller(10);
+      const results = await Promise.all([p.get("a"), p.get("b"), p.get("a")]);
+      assert.deepEqual(results, ["state-of-a", "state-of-b", "state-of-a"]);
+      assert.deepEqual(calls, [["a", "b"]]);
+    });
+
+    it("resolves undefined for an id missing from the describe result", async () => {
+      const { p } = poller(10);
+      assert.deepEqual(await Promise.all([p.get("a"), p.get("gone-1")]), ["state-of-a", undefined]);
+    });
+
+    it("rejects exactly the gets of the batch whose describe failed", async () => {
+      const { p } = poller(2, (ids) => ids.includes("bad"));
+      const settled = await Promise.allSettled([p.get("a"), p.get("b"), p.get("bad"), p.get("c")]);
+      assert.deepEqual(
+        settled.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as Error).message)),
+        ["state-of-a", "state-of-b", "describe failed for bad,c", "describe failed for bad,c"],
+      );
+    });
+
+    it("starts a new batch for gets issued after the previous one flushed", async () => {
+      const { p, calls } = poller(10);
+      await p.get("a");
+      await p.get("a");
+      assert.deepEqual(calls, [["a"], ["a"]]);
+      assert.equal(p.describeCalls, 2);
+    });
+
+    it("isolates a describe that throws synchronously to its own batch", async () => {
+      let n = 0;
+      const p = new BatchPoller<number>({
+        batchSize: 1,
+        describe: (ids) => {
+          if (n++ === 0) throw new RangeError("sync");
+          return Promise.resolve(new Map([[ids[0]!, 1]]));
+        },
+      });
+      const settled = await Promise.allSettled([p.get("x"), p.get("y")]);
+      assert.deepEqual(
+        settled.map((s) => s.status),
+        ["rejected", "fulfilled"],
+      );
+    });
+  });
+});
