@@ -1,4 +1,7 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
@@ -6,7 +9,7 @@ import {
   MigrationHubConfigClient,
 } from "@aws-sdk/client-migrationhub-config";
 import { Discovery } from "aws-sdk";
-import type { Emulator } from "../../emulator";
+import { type Emulator, startEmulator } from "../../emulator";
 import { presignEmulatorUrl } from "../../emulator/core/sigv4";
 import { clientConfig, useEmulator } from "../support/emulator";
 import { sendRaw } from "../support/signed";
@@ -1383,5 +1386,52 @@ describe("emulator ADS", () => {
         );
       });
     }
+  });
+
+  describe("persistence", () => {
+    it("keeps tasks, their progress and the errors zip across an emulator restart", async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "ads-emulator-"));
+      const options = { dataDir, timeScale: 1, rateLimits: false as const };
+      try {
+        let emulator = await startEmulator(options);
+        await setHomeRegion(emulator);
+        const url = await upload(
+          emulator,
+          "bad.csv",
+          importCsv([{ HostName: "a" }, { "OS.Name": "no id" }]),
+        );
+        const { task } = await discovery(emulator)
+          .startImportTask({ name: "p", importUrl: url, clientRequestToken: "keep" })
+          .promise();
+        await emulator.stop();
+
+        emulator = await startEmulator(options);
+        try {
+          const ads = discovery(emulator);
+          assert.equal((await describeOne(ads, task!.importTaskId!)).status, "IMPORT_IN_PROGRESS");
+          advance(emulator, 30);
+          const done = await describeOne(ads, task!.importTaskId!);
+          assert.deepEqual(
+            [done.status, done.serverImportSuccess, done.serverImportFailure],
+            ["IMPORT_COMPLETE_WITH_ERRORS", 1, 1],
+          );
+          const zip = await fetch(done.errorsAndFailedEntriesZip!);
+          assert.equal(zip.status, 200);
+          assert.deepEqual(Object.keys(unzip(Buffer.from(await zip.arrayBuffer()))), [
+            "errors-file.csv",
+            "failed-entries-file.csv",
+          ]);
+          // The idempotency token survived too.
+          const again = await ads
+            .startImportTask({ name: "p", importUrl: url, clientRequestToken: "keep" })
+            .promise();
+          assert.equal(again.task!.importTaskId, task!.importTaskId);
+        } finally {
+          await emulator.stop();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 });
