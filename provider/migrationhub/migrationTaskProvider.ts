@@ -385,7 +385,8 @@ class MigrationTaskProvider implements ProviderImplementation {
     const hint = isWaiterTimeoutError(err)
       ? " Only a migration tool moves a Migration Hub task (NotifyMigrationTaskState); check that it is running."
       : "";
-    const reason = `${label(id)}: ${message}${hint}`;
+    // Waiter errors already name the resource (their subject); others get it as a prefix.
+    const reason = `${message.startsWith(label(id)) ? "" : `${label(id)}: `}${message}${hint}`;
     return new ImportTaskFailedError({
       id,
       properties: { ...toOutputs(done, last), __provider: inputs.__provider },

@@ -77,8 +77,11 @@ export function diffProgressUpdateStream(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): { changes: boolean; replaces: string[] } {
+  // Outputs record retainOnDelete with its default, so an omitted input equals a recorded false.
+  const value = (v: Record<string, unknown>, p: string): unknown =>
+    v[p] ?? (p === "retainOnDelete" ? false : null);
   const differs = (p: string): boolean =>
-    containsUnknown(news[p]) || canonicalJson(olds[p] ?? null) !== canonicalJson(news[p] ?? null);
+    containsUnknown(news[p]) || canonicalJson(value(olds, p)) !== canonicalJson(value(news, p));
   const replaces = differs("progressUpdateStreamName") ? ["progressUpdateStreamName"] : [];
   const updates = ["retainOnDelete", "deleteTimeoutMinutes"].filter(differs);
   return { changes: replaces.length > 0 || updates.length > 0, replaces };
