@@ -15,6 +15,9 @@ export const invalidValue = (name: string, value: string, reason?: string): Serv
     400,
   );
 
+export const invalidAvailabilityZone = (zone: string): ServiceError =>
+  new ServiceError("InvalidParameterValue", `Invalid availability zone: [${zone}]`, 400);
+
 export const invalidParameter = (message: string): ServiceError =>
   new ServiceError("InvalidParameter", message, 400);
 

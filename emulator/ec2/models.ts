@@ -8,6 +8,7 @@ import {
   conversionTaskMalformed,
   conversionTaskNotFound,
   idempotentMismatch,
+  invalidAvailabilityZone,
   invalidCombination,
   invalidDependency,
   invalidFilter,
@@ -33,6 +34,11 @@ import { Params } from "./params";
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** VM Import returns finished tasks for 7 days after they end; then only the AMI remains. */
 export const RETENTION_MS = 7 * DAY_MS;
+/**
+ * ImportInstance's expirationTime: the upload deadline after which AWS cancels the task. AWS does
+ * not document its length; the emulator's disks are already in S3, so the task never reaches it.
+ */
+const UPLOAD_EXPIRY_MS = 7 * DAY_MS;
 /** Emulated time a cancelled or failed task spends in `deleting` / `cancelling`. */
 export const TEARDOWN_MS = 30_000;
 
@@ -309,6 +315,9 @@ export function importInstance(ctx: OperationContext, params: QueryParams): Conv
       "ImportInstance does not support host tenancy, Placement.HostId or Placement.Affinity.",
     );
   }
+  const zone = placement.str("AvailabilityZone");
+  if (zone !== undefined && !new RegExp(`^${ctx.region}[a-z]$`).test(zone))
+    throw invalidAvailabilityZone(zone);
   const s = state(ctx);
   const now = ctx.clock.now();
   const record: ConversionRecord = {
@@ -319,7 +328,7 @@ export function importInstance(ctx: OperationContext, params: QueryParams): Conv
     platform,
     instanceId: `i-${ctx.random.hex(17)}`,
     volumeId: `vol-${ctx.random.hex(17)}`,
-    availabilityZone: placement.str("AvailabilityZone") ?? `${ctx.region}a`,
+    availabilityZone: zone ?? `${ctx.region}a`,
     ...(disk.str("Description") !== undefined ? { diskDescription: disk.str("Description") } : {}),
     format,
     bytes,
@@ -384,7 +393,7 @@ function conversionView(ctx: OperationContext, t: ConversionRecord): ConversionT
   }
   return {
     conversionTaskId: t.id,
-    expirationTime: iso(t.createdMs + RETENTION_MS),
+    expirationTime: iso(t.createdMs + UPLOAD_EXPIRY_MS),
     state: taskState,
     ...(statusMessage !== undefined ? { statusMessage } : {}),
     importInstance: {
@@ -448,7 +457,8 @@ export function cancelConversionTask(ctx: OperationContext, params: QueryParams)
 
 // ---- ImportImage / DescribeImportImageTasks / CancelImportTask ------------------------------------
 
-const IMPORT_IMAGE_ID = /^import-ami-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+// Older task IDs were 8 alphanumerics (import-ami-fgxn195v), current ones 17 hex digits.
+const IMPORT_IMAGE_ID = /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/;
 const DISK_FORMATS: readonly DiskFormat[] = ["OVA", "VHD", "VHDX", "VMDK", "RAW"];
 /** VM Import fails a VM with more than 21 volumes (VMIE-UG limitations-image.md). */
 const MAX_DISKS = 21;

@@ -1108,6 +1108,12 @@ describe("emulator EC2 VM Import", () => {
         ),
       },
       {
+        name: "an availability zone of another region",
+        input: () =>
+          instanceInput({ LaunchSpecification: { Placement: { AvailabilityZone: "us-east-1a" } } }),
+        error: bad("InvalidParameterValue", "Invalid availability zone: [us-east-1a]"),
+      },
+      {
         name: "an unknown shutdown behavior",
         input: () =>
           instanceInput({
