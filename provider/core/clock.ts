@@ -111,8 +111,9 @@ export class ManualClock implements Clock {
   }
 
   /**
-   * Moves time forward by `ms`, waking sleepers in deadline order; after each wake-up the woken
-   * code runs (and may sleep again, possibly waking within the same advance) before time moves on.
+   * Moves time forward by `ms`, waking sleepers in deadline order (all sleepers of one deadline
+   * together); the woken code runs (and may sleep again, possibly waking within the same advance)
+   * before time moves on.
    */
   async advance(ms: number): Promise<void> {
     const target = this.current + Math.max(0, ms);
@@ -120,9 +121,14 @@ export class ManualClock implements Clock {
     for (;;) {
       const next = this.earliest();
       if (next === undefined || next.deadline > target) break;
-      this.pending = this.pending.filter((s) => s !== next);
+      // Wake every sleeper due at that instant together, as real timers due together fire in one
+      // timers phase — so their follow-up calls can share one BatchPoller round.
+      const due = this.pending
+        .filter((s) => s.deadline === next.deadline)
+        .sort((a, b) => a.seq - b.seq);
+      this.pending = this.pending.filter((s) => s.deadline !== next.deadline);
       this.current = Math.max(this.current, next.deadline);
-      next.resolve();
+      for (const s of due) s.resolve();
       await flush();
     }
     this.current = target;

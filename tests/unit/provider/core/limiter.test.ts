@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
+import { ManualClock } from "../../../../provider/core/clock";
 import { BatchPoller, ConcurrencyLimiter } from "../../../../provider/core/limiter";
+import { waitFor } from "../../../../provider/core/waiter";
 
 function deferred<T>(): { promise: Promise<T>; resolve(v: T): void } {
   let resolve!: (v: T) => void;
@@ -124,5 +126,43 @@ describe("core limiter", () => {
         ["rejected", "fulfilled"],
       );
     });
+  });
+});
+
+describe("core limiter with the waiter", () => {
+  it("lets N waiting resources cost ceil(N / batchSize) describe calls per poll round", async () => {
+    const clock = new ManualClock();
+    let round = 0;
+    const poller = new BatchPoller<string>({
+      batchSize: 10,
+      describe: (ids) =>
+        Promise.resolve(new Map(ids.map((id) => [id, round >= 2 ? "DONE" : "RUNNING"]))),
+    });
+    const waits = Array.from({ length: 25 }, (_, i) =>
+      waitFor({
+        poll: async () => (await poller.get(`t-${i}`)) ?? "GONE",
+        status: (s) => s,
+        acceptors: [{ verdict: "success", matches: (s) => s === "DONE" }],
+        minDelayMs: 1000,
+        maxDelayMs: 1000,
+        timeoutMs: 60_000,
+        clock,
+        random: () => 0,
+      }),
+    );
+    await clock.advance(0);
+    assert.equal(poller.describeCalls, 3);
+    round = 1;
+    await clock.advance(1000);
+    assert.equal(poller.describeCalls, 6);
+    round = 2;
+    await clock.advance(1000);
+    const results = await Promise.all(waits);
+    assert.equal(poller.describeCalls, 9);
+    assert.equal(poller.idsDescribed, 75);
+    assert.deepEqual(
+      new Set(results.map((r) => `${r.verdict}/${r.polls}`)),
+      new Set(["success/3"]),
+    );
   });
 });
