@@ -154,7 +154,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
   ): Promise<{ id: string; outs: Record<string, unknown> }> {
     const inputs = asInputs(raw);
     const { runtime } = this.svc();
-    const label = logLabel(inputs.name);
+    const label = logLabel(inputs.name, inputs.adoptImportTaskId);
     let task: AdsTask;
     if (inputs.adoptImportTaskId !== undefined) {
       task = await this.adopt(inputs, inputs.adoptImportTaskId);
@@ -170,7 +170,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
     id: string,
     props: Record<string, unknown>,
   ): Promise<{ id?: string; props?: Record<string, unknown> }> {
-    const task = await this.describe(id, props);
+    const task = await this.describe(id);
     // Gone, or deleted with its data: nothing is left for the stack to manage, so the engine drops it.
     if (task === undefined || task.status === "DELETE_COMPLETE") {
       this.svc().runtime.log.info(
@@ -188,7 +188,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }> {
     const inputs = asInputs(news);
-    const task = await this.describe(id, { ...olds, ...news });
+    const task = await this.describe(id);
     if (task === undefined) {
       throw new ImportTaskFailedError({
         id,
@@ -208,7 +208,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
       runtime.log.info(label, `retainOnDelete is true: leaving ${id} and its imported data in ADS`);
       return;
     }
-    const current = await this.describe(id, props);
+    const current = await this.describe(id);
     if (current === undefined || current.status === "DELETE_COMPLETE") return;
     if (current.status !== "DELETE_IN_PROGRESS") {
       const deleteHistory = inputs.deleteHistoryOnDelete ?? DEFAULTS.deleteHistoryOnDelete;
@@ -250,16 +250,16 @@ class AdsImportTaskProvider implements ProviderImplementation {
   // ---------------------------------------------------------------------------------------------
 
   /** DescribeImportTasks through the shared batch poller; home-region errors get their fix. */
-  private async describe(id: string, props: Record<string, unknown>): Promise<AdsTask | undefined> {
+  private async describe(id: string): Promise<AdsTask | undefined> {
     try {
       return await this.svc().poller.get(id);
     } catch (err) {
-      throw this.explain(err, props["name"], id);
+      throw this.explain(err);
     }
   }
 
   private async adopt(inputs: ImportTaskInputs, adoptId: string): Promise<AdsTask> {
-    const task = await this.describe(adoptId, { name: inputs.name });
+    const task = await this.describe(adoptId);
     const { settings } = this.svc().runtime;
     if (task === undefined) {
       throw new InputValidationError({
@@ -309,7 +309,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
           ),
         );
       } catch (err) {
-        throw this.explain(err, name, undefined);
+        throw this.explain(err);
       }
       if (classifyImportStatus(task.status, failOnRowErrors) !== "failure") {
         runtime.log.info(label, `started ${task.importTaskId} (${task.status})`);
@@ -405,7 +405,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
     inputs: ImportTaskInputs,
   ): ImportTaskFailedError {
     if (isMigrationError(err, "ImportTaskFailedError")) return err;
-    const explained = this.explain(err, inputs.name, id);
+    const explained = this.explain(err);
     const message = explained instanceof Error ? explained.message : String(explained);
     return new ImportTaskFailedError({
       id,
@@ -416,7 +416,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
   }
 
   /** Adds the home-region fix to ADS errors that are about the home region. */
-  private explain(err: unknown, name: unknown, id: string | undefined): unknown {
+  private explain(err: unknown): unknown {
     if (!isAwsApiError(err)) return err;
     const advice = homeRegionAdvice(err.code, err.awsMessage, this.svc().runtime.settings.region);
     if (advice === undefined) return err;
@@ -424,7 +424,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
       service: err.service,
       operation: err.operation,
       code: err.code,
-      message: `${subject(name, id)}: ${err.awsMessage}`,
+      message: err.awsMessage,
       ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
       ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
       retryable: err.retryable,

@@ -664,7 +664,7 @@ describe("ads.ImportTask logic", () => {
       assert.equal(a, successorToken("pam-abc", ID));
       assert.notEqual(a, successorToken("pam-abc", "import-task-ffffffffffffffffffffffffffffffff"));
       assert.notEqual(a, "pam-abc");
-      assert.match(a, /^pam-[0-9a-f]{1,96}$/);
+      assert.match(a, /^pam-[0-9a-f]{64}$/);
       assert.ok(a.length <= 100);
     });
 
