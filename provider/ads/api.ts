@@ -46,25 +46,36 @@ interface WireTask {
   errorsAndFailedEntriesZip?: string;
 }
 
-/** A wire task with an ID and a status; anything else is dropped (ADS always sends both). */
+/**
+ * A wire task with an ID and a status; anything else is dropped (ADS always sends both). Fields are
+ * copied only when they have the documented type, so a `null` never reaches the outputs.
+ */
 export function toAdsTask(t: WireTask): AdsTask | undefined {
   if (typeof t.importTaskId !== "string" || typeof t.status !== "string") return undefined;
   const task: AdsTask = { importTaskId: t.importTaskId, status: t.status };
-  if (t.clientRequestToken !== undefined) task.clientRequestToken = t.clientRequestToken;
-  if (t.name !== undefined) task.name = t.name;
-  if (t.importUrl !== undefined) task.importUrl = t.importUrl;
-  if (t.importRequestTime !== undefined) task.importRequestTime = t.importRequestTime;
-  if (t.importCompletionTime !== undefined) task.importCompletionTime = t.importCompletionTime;
-  if (t.importDeletedTime !== undefined) task.importDeletedTime = t.importDeletedTime;
-  if (t.fileClassification !== undefined) task.fileClassification = t.fileClassification;
-  if (t.serverImportSuccess !== undefined) task.serverImportSuccess = t.serverImportSuccess;
-  if (t.serverImportFailure !== undefined) task.serverImportFailure = t.serverImportFailure;
-  if (t.applicationImportSuccess !== undefined)
-    task.applicationImportSuccess = t.applicationImportSuccess;
-  if (t.applicationImportFailure !== undefined)
-    task.applicationImportFailure = t.applicationImportFailure;
-  if (t.errorsAndFailedEntriesZip !== undefined)
-    task.errorsAndFailedEntriesZip = t.errorsAndFailedEntriesZip;
+  for (const key of [
+    "clientRequestToken",
+    "name",
+    "importUrl",
+    "fileClassification",
+    "errorsAndFailedEntriesZip",
+  ] as const) {
+    const v = t[key];
+    if (typeof v === "string") task[key] = v;
+  }
+  for (const key of ["importRequestTime", "importCompletionTime", "importDeletedTime"] as const) {
+    const v = t[key];
+    if (v instanceof Date && !Number.isNaN(v.getTime())) task[key] = v;
+  }
+  for (const key of [
+    "serverImportSuccess",
+    "serverImportFailure",
+    "applicationImportSuccess",
+    "applicationImportFailure",
+  ] as const) {
+    const v = t[key];
+    if (typeof v === "number" && Number.isFinite(v)) task[key] = v;
+  }
   return task;
 }
 

@@ -79,7 +79,12 @@ export const LIMITS = {
 } as const;
 
 /** Polling between 5 s and 60 s: ADS imports take minutes and are processed one at a time. */
-export const POLL = { minDelayMs: 5_000, maxDelayMs: 60_000 } as const;
+export const POLL = {
+  minDelayMs: 5_000,
+  maxDelayMs: 60_000,
+  /** Polls land on multiples of min(minDelayMs, gridMs) so concurrent waits share describe calls. */
+  gridMs: 1_000,
+} as const;
 
 const IMPORT_TASK_ID = /^import-task-[a-fA-F0-9]{32}$/;
 const NON_BLANK = /[\s\S]*\S[\s\S]*/;

@@ -377,8 +377,17 @@ class AdsImportTaskProvider implements ProviderImplementation {
     const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? POLL.maxDelayMs);
     const label = logLabel(inputs.name, id);
     const started = runtime.clock.now();
+    const gridMs = Math.min(minDelayMs, POLL.gridMs);
     return waitFor<Observation>({
-      poll: () => poller.get(id),
+      poll: async () => {
+        // Land every poll on a shared grid: jittered delays would otherwise scatter the waits of
+        // many resources over distinct ticks, and the BatchPoller only merges gets of one tick.
+        if (gridMs > 1) {
+          const offset = runtime.clock.now() % gridMs;
+          if (offset !== 0) await runtime.clock.sleep(gridMs - offset);
+        }
+        return poller.get(id);
+      },
       status: statusOf,
       acceptors,
       minDelayMs,

@@ -190,8 +190,9 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
         { op: "describe", ids: [ID] },
         { op: "describe", ids: [ID] },
       ]);
-      // 20 ms: the shared AdaptiveThrottle spaces calls at its starting 50 calls/s; then two polls 1 s apart.
-      assert.deepEqual(clock.sleeps, [20, 1000, 1000]);
+      // 20 ms: the shared AdaptiveThrottle spaces calls at its starting 50 calls/s, which puts poll 1
+      // off the 1 s grid; after its 1 s back-off, 980 ms re-aligns poll 2 to the grid; then 1 s.
+      assert.deepEqual(clock.sleeps, [20, 1000, 980, 1000]);
       assert.deepEqual(result, {
         id: ID,
         outs: {
@@ -324,10 +325,11 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
       assert.equal(err.properties["__provider"], "serialized-shim");
       assert.equal(
         err.reasons[0],
-        `ads.ImportTask "servers-q3": import ${ID} is still IMPORT_IN_PROGRESS after 60s (limit 60s; observed IMPORT_IN_PROGRESS×61). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
+        `ads.ImportTask "servers-q3": import ${ID} is still IMPORT_IN_PROGRESS after 60s (limit 60s; observed IMPORT_IN_PROGRESS×60). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
       );
-      // 60 s of 1 s polls after the throttle's 20 ms, the last one cut to land on the deadline.
-      assert.deepEqual(clock.sleeps, [20, ...Array<number>(59).fill(1000), 980]);
+      // Poll 1 at 20 ms (throttle spacing), 980 ms re-aligns to the 1 s grid, then polls every second
+      // until the one that lands exactly on the 60 s deadline.
+      assert.deepEqual(clock.sleeps, [20, 1000, 980, ...Array<number>(58).fill(1000)]);
 
       ads.tasks.get(ID)!.statuses = ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"];
       const olds = err.properties;
