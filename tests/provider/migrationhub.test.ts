@@ -567,9 +567,7 @@ describe("migrationhub.MigrationTask at scale with AWS-like rate limits", functi
     console.log(
       `      200 tasks in ${seconds.toFixed(1)} s; throttling errors seen: ${throttled} ${JSON.stringify(stats.throttled)}; requests ${JSON.stringify(stats.requests)}`,
     );
-    const failed = results
-      .filter((r) => r.status === "rejected")
-      .map((r) => String((r as PromiseRejectedResult).reason));
+    const failed = results.filter((r) => r.status === "rejected").map((r) => String(r.reason));
     assert.deepEqual(failed, []);
     let listed = 0;
     let token: string | undefined;
@@ -617,9 +615,7 @@ describe("migrationhub.MigrationTask under a rate limit below the client's ceili
       `      40 tasks at 10 calls/s per operation in ${((Date.now() - started) / 1000).toFixed(1)} s; throttling errors seen and retried: ${throttled} ${JSON.stringify(stats.throttled)}`,
     );
     assert.deepEqual(
-      results
-        .filter((r) => r.status === "rejected")
-        .map((r) => String((r as PromiseRejectedResult).reason)),
+      results.filter((r) => r.status === "rejected").map((r) => String(r.reason)),
       [],
     );
     assert.ok(
