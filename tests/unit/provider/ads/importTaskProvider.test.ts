@@ -561,6 +561,41 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
       );
     });
 
+    it("treats a per-ID NOT_FOUND from BatchDeleteImportData as already deleted", async () => {
+      const { provider, ads } = await setup();
+      ads.add(ID, ["IMPORT_COMPLETE"]);
+      ads.deleteOutcomes.set(ID, {
+        accepted: false,
+        errorCode: "NOT_FOUND",
+        errorDescription: "gone",
+      });
+      await provider.delete(ID, INPUTS);
+      assert.deepEqual(ads.calls, [
+        { op: "describe", ids: [ID] },
+        { op: "delete", ids: [ID], deleteHistory: false },
+      ]);
+    });
+
+    it("retries a per-ID INTERNAL_SERVER_ERROR after a back-off, then waits for DELETE_COMPLETE", async () => {
+      const { provider, ads, clock } = await setup();
+      ads.add(ID, ["IMPORT_COMPLETE"]);
+      ads.deleteOutcomes.set(ID, { accepted: false, errorCode: "INTERNAL_SERVER_ERROR" });
+      const original = ads.batchDeleteImportData.bind(ads);
+      ads.batchDeleteImportData = async (ids, h) => {
+        const r = await original(ids, h);
+        ads.deleteOutcomes.delete(ID);
+        return r;
+      };
+      await provider.delete(ID, INPUTS);
+      assert.deepEqual(
+        ads.calls.map((c) => c.op),
+        ["describe", "delete", "delete", "describe", "describe"],
+      );
+      // 20 ms throttle spacing; random() 0.5 × 1000 × 2^1 = 1000 ms before the second
+      // BatchDeleteImportData; 980 ms to the 1 s poll grid; one 1 s poll interval.
+      assert.deepEqual(clock.sleeps, [20, 1000, 980, 1000]);
+    });
+
     it("fails when the delete ends in DELETE_FAILED", async () => {
       const { provider, ads } = await setup();
       ads.add(ID, ["IMPORT_COMPLETE"]);
