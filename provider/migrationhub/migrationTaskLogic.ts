@@ -269,6 +269,7 @@ export function checkMigrationTask(inputs: Record<string, unknown>): CheckFailur
   if (
     inputs.waitTimeoutMinutes !== undefined &&
     inputs.waitTimeoutMinutes !== null &&
+    !containsUnknown(inputs.waitTimeoutMinutes) &&
     waitFor === undefined
   ) {
     failures.push({

@@ -51,7 +51,8 @@ export function checkProgressUpdateStream(inputs: Record<string, unknown>): Chec
   if (
     inputs.retainOnDelete === true &&
     inputs.deleteTimeoutMinutes !== undefined &&
-    inputs.deleteTimeoutMinutes !== null
+    inputs.deleteTimeoutMinutes !== null &&
+    !containsUnknown(inputs.deleteTimeoutMinutes)
   ) {
     failures.push({
       property: "deleteTimeoutMinutes",

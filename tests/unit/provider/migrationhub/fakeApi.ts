@@ -33,7 +33,8 @@ export class FakeMigrationHub {
     return this.call(operation, () => {
       this.calls.push(`${operation} ${detail}`.trim());
       const queued = this.failures.get(operation);
-      if (queued !== undefined && queued.length > 0) return Promise.reject(queued.shift());
+      const failure = queued?.shift();
+      if (failure !== undefined) return Promise.reject(failure);
       try {
         return Promise.resolve(fn());
       } catch (err) {
@@ -88,7 +89,8 @@ export class FakeMigrationHub {
       this.call("DescribeMigrationTask", () => {
         this.calls.push(`DescribeMigrationTask ${stream}/${name}`);
         const queued = this.failures.get("DescribeMigrationTask");
-        if (queued !== undefined && queued.length > 0) return Promise.reject(queued.shift());
+        const failure = queued?.shift();
+        if (failure !== undefined) return Promise.reject(failure);
         const t = this.tasks.get(`${stream}/${name}`);
         if (t === undefined) return Promise.resolve(undefined);
         const next = this.script.get(`${stream}/${name}`)?.shift();

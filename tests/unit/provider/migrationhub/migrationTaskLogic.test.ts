@@ -360,6 +360,11 @@ describe("migrationhub.MigrationTask logic", () => {
         [],
       ],
       ["skips a wholly unknown attribute list", { ...base, resourceAttributes: UNKNOWN }, []],
+      [
+        "skips an unknown timeout in the cross-field rule",
+        { ...base, waitTimeoutMinutes: UNKNOWN },
+        [],
+      ],
     ];
     for (const [title, inputs, expected] of cases) {
       it(title, () => {

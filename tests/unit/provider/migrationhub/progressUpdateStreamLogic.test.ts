@@ -88,6 +88,11 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
         ],
       ],
       ["skips an unknown name", { progressUpdateStreamName: UNKNOWN, retainOnDelete: UNKNOWN }, []],
+      [
+        "skips an unknown timeout in the cross-field rule",
+        { progressUpdateStreamName: "t", retainOnDelete: true, deleteTimeoutMinutes: UNKNOWN },
+        [],
+      ],
     ];
     for (const [title, inputs, expected] of cases) {
       it(title, () => {
