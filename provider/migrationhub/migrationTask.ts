@@ -92,7 +92,10 @@ export class MigrationTask extends pulumi.dynamic.Resource {
     super(
       providerShim("migrationhub/migrationTaskProvider"),
       name,
+      // Every output is a key of props (undefined when not given), or programs cannot see it.
       {
+        resourceAttributes: undefined,
+        createdArtifacts: undefined,
         ...args,
         status: undefined,
         statusDetail: undefined,

@@ -42,7 +42,8 @@ export class ProgressUpdateStream extends pulumi.dynamic.Resource {
     super(
       providerShim("migrationhub/progressUpdateStreamProvider"),
       name,
-      { ...args },
+      // Every output is a key of props (undefined when not given), or programs cannot see it.
+      { retainOnDelete: undefined, deleteTimeoutMinutes: undefined, ...args },
       opts,
       "migrationhub",
       "ProgressUpdateStream",

@@ -39,17 +39,19 @@ describe("migrationhub resources through the Pulumi dynamic-provider host", func
   let host: DynamicHost;
   let streamInputs: Props;
   let taskInputs: Props;
+  let objects: { stream: ProgressUpdateStream; task: MigrationTask } | undefined;
 
   before(async () => {
     const seen = await registrations(() => {
-      new ProgressUpdateStream("tool", { progressUpdateStreamName: "tool" });
-      new MigrationTask("web-01", {
+      const stream = new ProgressUpdateStream("tool", { progressUpdateStreamName: "tool" });
+      const task = new MigrationTask("web-01", {
         progressUpdateStream: "tool",
         migrationTaskName: "web-01",
         resourceAttributes: [{ type: "IPV4_ADDRESS", value: "10.0.0.12" }],
         createdArtifacts: [{ name: ami, description: "the AMI" }],
         initialState: { status: "NOT_STARTED" },
       });
+      objects = { stream, task };
     });
     assert.deepEqual(
       seen.map((s) => s.type),
@@ -90,6 +92,29 @@ describe("migrationhub resources through the Pulumi dynamic-provider host", func
       createdArtifacts: [{ name: ami, description: "the AMI" }],
       initialState: { status: "NOT_STARTED" },
     });
+  });
+
+  it("exposes every declared output to programs", () => {
+    const { stream, task } = objects!;
+    const names = (o: object, keys: string[]): string[] =>
+      keys.filter((k) => (o as Record<string, unknown>)[k] === undefined);
+    assert.deepEqual(
+      names(stream, ["progressUpdateStreamName", "retainOnDelete", "deleteTimeoutMinutes"]),
+      [],
+    );
+    assert.deepEqual(
+      names(task, [
+        "progressUpdateStream",
+        "migrationTaskName",
+        "status",
+        "statusDetail",
+        "progressPercent",
+        "updateDateTime",
+        "resourceAttributes",
+        "createdArtifacts",
+      ]),
+      [],
+    );
   });
 
   it("check passes valid inputs, skips values unknown in preview, and names each broken rule", async () => {
