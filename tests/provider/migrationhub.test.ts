@@ -144,6 +144,24 @@ describe("migrationhub resources against the emulator", function () {
       assert.equal(err.name, "ResourceNotFoundException");
     });
 
+    it("finds a stream beyond the first page of ListProgressUpdateStreams", async () => {
+      for (let i = 0; i < 120; i++) {
+        await tool.send(
+          new CreateProgressUpdateStreamCommand({
+            ProgressUpdateStreamName: `s-${String(i).padStart(3, "0")}`,
+          }),
+        );
+      }
+      const p = await configured(streamProvider, em.emulator);
+      const found = await Promise.all(["s-000", "s-119", "missing"].map((n) => p.read(n, {})));
+      assert.deepEqual(
+        found.map((r) => r.id),
+        ["s-000", "s-119", undefined],
+      );
+      // One listing of two pages answered all three reads.
+      assert.equal(em.emulator.stats().requests["migrationhub:ListProgressUpdateStreams"], 2);
+    });
+
     it("keeps the stream when retainOnDelete is set", async () => {
       const p = await configured(streamProvider, em.emulator);
       await p.create({ progressUpdateStreamName: "tool", retainOnDelete: true });
@@ -446,6 +464,21 @@ describe("migrationhub resources against the emulator", function () {
         { Type: "VM_MANAGER_ID", Value: "vc-1" },
         { Type: "VM_NAME", Value: "web-01" },
       ]);
+    });
+
+    it("refreshes a managed artifact list across ListCreatedArtifacts pages of 10", async () => {
+      const p = await configured(taskProvider, em.emulator);
+      const artifacts = Array.from({ length: 12 }, (_, i) => ({
+        name: `arn:aws:ec2:us-west-2:123456789012:volume/vol-${i}`,
+      }));
+      const { outs } = await p.create({
+        progressUpdateStream: "tool",
+        migrationTaskName: "web-01",
+        createdArtifacts: artifacts,
+      });
+      const read = await p.read("tool/web-01", outs);
+      assert.deepEqual(read.props?.createdArtifacts, artifacts);
+      assert.equal(em.emulator.stats().requests["migrationhub:ListCreatedArtifacts"], 2);
     });
 
     it("reads the task, and returns no ID once its stream was deleted out of band", async () => {
