@@ -106,21 +106,6 @@ function inputs(key: string, extra: Record<string, unknown> = {}): Record<string
   };
 }
 
-const saved: Record<string, string | undefined> = {};
-before(() => {
-  for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"])
-    saved[k] = process.env[k];
-  process.env["AWS_ACCESS_KEY_ID"] = "test";
-  process.env["AWS_SECRET_ACCESS_KEY"] = "test";
-  delete process.env["AWS_PROFILE"];
-});
-after(() => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
 describe("ads.ImportTask provider against the emulator", () => {
   const ctx = useEmulator({ homeRegion: REGION });
   // Some tests change the emulated clock speed; reset() keeps it, so restore it for the next test.

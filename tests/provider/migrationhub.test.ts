@@ -68,18 +68,6 @@ function sum(map: Record<string, number>, prefix: string): number {
 
 describe("migrationhub resources against the emulator", function () {
   this.timeout(60_000);
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-  before(() => {
-    process.env.AWS_ACCESS_KEY_ID = "test";
-    process.env.AWS_SECRET_ACCESS_KEY = "test";
-  });
-  after(() => {
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
-  });
-
   const em = useEmulator({ homeRegion: TEST_REGION });
   let tool: MigrationHubClient;
   beforeEach(() => {
@@ -578,8 +566,6 @@ describe("migrationhub.MigrationTask at scale with AWS-like rate limits", functi
   const em = useEmulator({ rateLimits: undefined /* defaults on */, homeRegion: TEST_REGION });
 
   it("creates 200 tasks concurrently without a throttling failure", async () => {
-    process.env.AWS_ACCESS_KEY_ID = "test";
-    process.env.AWS_SECRET_ACCESS_KEY = "test";
     const tool = new MigrationHubClient(clientConfig(em.emulator));
     await tool.send(new CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: "bulk" }));
     const p = await configured(taskProvider, em.emulator);
@@ -627,8 +613,6 @@ describe("migrationhub.MigrationTask under a rate limit below the client's ceili
   });
 
   it("backs off adaptively and creates every task", async () => {
-    process.env.AWS_ACCESS_KEY_ID = "test";
-    process.env.AWS_SECRET_ACCESS_KEY = "test";
     const tool = new MigrationHubClient(clientConfig(em.emulator));
     await tool.send(new CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: "bulk" }));
     const p = await configured(taskProvider, em.emulator);

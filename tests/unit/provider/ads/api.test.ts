@@ -28,20 +28,6 @@ async function scripted(
 
 describe("ads api (the provider's only network I/O)", () => {
   let server: Server | undefined;
-  const saved = {
-    id: process.env["AWS_ACCESS_KEY_ID"],
-    secret: process.env["AWS_SECRET_ACCESS_KEY"],
-  };
-  before(() => {
-    process.env["AWS_ACCESS_KEY_ID"] = "test";
-    process.env["AWS_SECRET_ACCESS_KEY"] = "test";
-  });
-  after(() => {
-    if (saved.id === undefined) delete process.env["AWS_ACCESS_KEY_ID"];
-    else process.env["AWS_ACCESS_KEY_ID"] = saved.id;
-    if (saved.secret === undefined) delete process.env["AWS_SECRET_ACCESS_KEY"];
-    else process.env["AWS_SECRET_ACCESS_KEY"] = saved.secret;
-  });
   afterEach(() => {
     server?.close();
     server = undefined;
