@@ -20,8 +20,10 @@ export interface AdaptiveThrottleOptions {
 /**
  * A client-side rate limit shared by every resource of one service in one provider process: AIMD
  * like the SDK's adaptive mode — halves on each throttling error, grows additively on success.
- * Calls are spaced `1000 / rate` ms apart; slots are reserved synchronously, so concurrent
- * callers queue in order.
+ * Calls are spaced `1000 / rate` ms apart and queue in order. Each gap is measured with the rate
+ * at the moment the previous call was let through, not when a caller joined the queue: callers
+ * queued during a throttling storm (0.5 calls/s) would otherwise keep their 2-second-apart slots
+ * long after the rate recovered, serializing a hundred waits for minutes.
  */
 export class AdaptiveThrottle {
   private readonly clock: Clock;
@@ -29,7 +31,10 @@ export class AdaptiveThrottle {
   private readonly minRate: number;
   private readonly increase: number;
   private currentRate: number;
-  private nextSlot = 0;
+  /** When the last caller was let through. */
+  private lastGrant = Number.NEGATIVE_INFINITY;
+  /** Settles when every caller queued so far has been let through (or gave up). */
+  private queue: Promise<void> = Promise.resolve();
   /** Throttling errors seen, successes seen (for logs and tests). */
   throttles = 0;
   successes = 0;
@@ -55,11 +60,42 @@ export class AdaptiveThrottle {
 
   /** Waits (on the clock) for the next free slot at the current rate. */
   async acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw new WaitAbortedError({ subject: "the throttled AWS call" });
-    const now = this.clock.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + 1000 / this.currentRate;
-    if (slot > now) await this.clock.sleep(slot - now, signal);
+    const aborted = (): WaitAbortedError =>
+      new WaitAbortedError({ subject: "the throttled AWS call" });
+    if (signal?.aborted) throw aborted();
+    const ahead = this.queue;
+    let leave!: () => void;
+    const mine = new Promise<void>((resolve) => (leave = resolve));
+    // The next caller waits for everyone ahead of us too, even if we give up early.
+    this.queue = Promise.all([ahead, mine]).then(() => undefined);
+    try {
+      if (!(await this.turn(ahead, signal))) throw aborted();
+      for (;;) {
+        const now = this.clock.now();
+        const due = this.lastGrant + 1000 / this.currentRate;
+        if (now >= due) {
+          this.lastGrant = now;
+          return;
+        }
+        await this.clock.sleep(due - now, signal);
+      }
+    } finally {
+      leave();
+    }
+  }
+
+  /** Waits for the callers ahead; false when `signal` aborts first. */
+  private turn(ahead: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
+    if (signal === undefined) return ahead.then(() => true);
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const onAbort = (): void => resolve(false);
+      signal.addEventListener("abort", onAbort, { once: true });
+      void ahead.then(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(!signal.aborted);
+      });
+    });
   }
 
   recordThrottle(): void {

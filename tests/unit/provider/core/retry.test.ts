@@ -74,7 +74,51 @@ describe("core retry", () => {
       await clock.advance(250);
       await all;
       assert.deepEqual(order, [1, 2, 3]);
-      assert.deepEqual(clock.sleeps, [250, 500]);
+      // Only the head of the queue sleeps; the next one measures its gap once it is at the head.
+      assert.deepEqual(clock.sleeps, [250, 250]);
+    });
+
+    it("lets queued callers through at the recovered rate, not at the rate they queued under", async () => {
+      const clock = new ManualClock();
+      const t = new AdaptiveThrottle({ clock, maxRate: 8, minRate: 0.5, increase: 1 });
+      for (let i = 0; i < 10; i++) t.recordThrottle();
+      assert.equal(t.rate, 0.5);
+      const times: number[] = [];
+      const all = Promise.all(
+        [0, 1, 2, 3, 4].map(() => t.acquire().then(() => times.push(clock.now()))),
+      );
+      await clock.advance(0);
+      // The storm is over: successes bring the rate to 8 calls/s while four callers still queue.
+      for (let i = 0; i < 8; i++) t.recordSuccess();
+      await clock.advance(2000);
+      for (let i = 0; i < 3; i++) await clock.advance(125);
+      await all;
+      // Only the caller already sleeping kept the 2000 ms gap of 0.5 calls/s; slots reserved at
+      // enqueue time would have been 0, 2000, 4000, 6000, 8000.
+      assert.deepEqual(times, [0, 2000, 2125, 2250, 2375]);
+    });
+
+    it("a caller whose signal aborts leaves the queue at once without letting the next one jump ahead", async () => {
+      const clock = new ManualClock();
+      const t = new AdaptiveThrottle({ clock, maxRate: 4 });
+      const ac = new AbortController();
+      const events: string[] = [];
+      const first = t.acquire().then(() => events.push("first"));
+      const second = t.acquire().then(() => events.push("second"));
+      const aborted = t.acquire(ac.signal).then(
+        () => events.push("aborted: let through"),
+        (e: unknown) => events.push(isWaitAbortedError(e) ? "aborted: WaitAbortedError" : "other"),
+      );
+      const last = t.acquire().then(() => events.push("last"));
+      await clock.advance(0);
+      ac.abort();
+      await clock.advance(0);
+      assert.deepEqual(events, ["first", "aborted: WaitAbortedError"]);
+      await clock.advance(250);
+      await clock.advance(250);
+      await Promise.all([first, second, aborted, last]);
+      assert.deepEqual(events, ["first", "aborted: WaitAbortedError", "second", "last"]);
+      assert.deepEqual(clock.sleeps, [250, 250]);
     });
   });
 
