@@ -3,6 +3,7 @@
  * service; named exports only.
  */
 export * as ads from "./ads";
+export * as ec2 from "./ec2";
 export * as migrationhub from "./migrationhub";
 export {
   AwsApiError,

@@ -149,3 +149,18 @@ export class ManualClock implements Clock {
     return best;
   }
 }
+
+/**
+ * Sleeps to the next multiple of `gridMs` (not at all when already on one). Jittered delays would
+ * scatter the polls of many resources over distinct ticks, and a BatchPoller merges only the gets
+ * of one tick: aligning each poll to a shared grid lets concurrent waits share describe calls.
+ */
+export async function alignToGrid(
+  clock: Clock,
+  gridMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (gridMs <= 1) return;
+  const offset = clock.now() % gridMs;
+  if (offset !== 0) await clock.sleep(gridMs - offset, signal);
+}

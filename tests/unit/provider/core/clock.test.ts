@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
+import { alignToGrid, ManualClock } from "../../../../provider/core/clock";
 import { isWaitAbortedError } from "../../../../provider/core/errors";
 
 describe("core clock", () => {
@@ -51,6 +51,17 @@ describe("core clock", () => {
       await assert.rejects(clock.sleep(1, controller.signal), (e: unknown) =>
         isWaitAbortedError(e),
       );
+    });
+  });
+
+  describe("alignToGrid", () => {
+    it("sleeps to the next multiple of the grid, and not at all when already on one", async () => {
+      const clock = new ManualClock({ start: 2_300, autoAdvance: true });
+      await alignToGrid(clock, 1000);
+      assert.equal(clock.now(), 3_000);
+      await alignToGrid(clock, 1000);
+      await alignToGrid(clock, 1);
+      assert.deepEqual(clock.sleeps, [700]);
     });
   });
 });

@@ -1,0 +1,210 @@
+/**
+ * The only network I/O of the EC2 VM Import resources. One client per provider instance, built
+ * from `clientConfig(settings, "ec2")` (maxAttempts 1: callAws in the providers does all retrying).
+ * `@aws-sdk/client-ec2` is required inside the factory, so nothing network-bound loads with the
+ * resource classes.
+ */
+import type * as Ec2Sdk from "@aws-sdk/client-ec2";
+import { toAwsApiError } from "../core/classify";
+import { clientConfig, type ProviderSettings } from "../core/config";
+import { AwsApiError } from "../core/errors";
+import type {
+  Ec2Image,
+  ImageTask,
+  ImportImageRequest,
+  SnapshotDetail,
+} from "./importImageTaskLogic";
+import { IMAGE_NOT_FOUND_CODES, parseProgress, SERVICE, TASK_NOT_FOUND_CODES } from "./shared";
+
+export interface Ec2Api {
+  /** ImportImage; a repeated ClientToken with the same parameters returns the original task. */
+  importImage(request: ImportImageRequest): Promise<ImageTask>;
+  /** DescribeImportImageTasks for these IDs; IDs EC2 no longer knows are absent from the map. */
+  describeImportImageTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ImageTask>>;
+  /** CancelImportTask (only while the task is active). */
+  cancelImportTask(id: string, reason: string): Promise<void>;
+  /** DescribeImages for these AMI IDs; unknown or deregistered AMIs are absent. */
+  describeImages(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Image>>;
+  deregisterImage(imageId: string): Promise<void>;
+  deleteSnapshot(snapshotId: string): Promise<void>;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** Only fields with the documented type are kept, so a `null` never reaches the outputs. */
+function toSnapshotDetail(s: Ec2Sdk.SnapshotDetail): SnapshotDetail {
+  const d: SnapshotDetail = {};
+  const set = <K extends keyof SnapshotDetail>(k: K, v: SnapshotDetail[K] | undefined): void => {
+    if (v !== undefined) d[k] = v;
+  };
+  set("description", str(s.Description));
+  set("deviceName", str(s.DeviceName));
+  set("diskImageSize", num(s.DiskImageSize));
+  set("format", str(s.Format));
+  set("snapshotId", str(s.SnapshotId));
+  set("status", str(s.Status));
+  set("statusMessage", str(s.StatusMessage));
+  set("progress", parseProgress(str(s.Progress)));
+  // `Url` is dropped on purpose: it may be a presigned URL (a credential).
+  return d;
+}
+
+/** An ImportImageResult or ImportImageTask with an ID and a status; anything else is dropped. */
+export function toImageTask(
+  t: Ec2Sdk.ImportImageTask | Ec2Sdk.ImportImageResult,
+): ImageTask | undefined {
+  const id = str(t.ImportTaskId);
+  const status = str(t.Status);
+  if (id === undefined || status === undefined) return undefined;
+  const task: ImageTask = {
+    importTaskId: id,
+    status,
+    snapshotDetails: (t.SnapshotDetails ?? []).map(toSnapshotDetail),
+  };
+  const set = <K extends keyof ImageTask>(k: K, v: ImageTask[K] | undefined): void => {
+    if (v !== undefined) task[k] = v;
+  };
+  set("statusMessage", str(t.StatusMessage));
+  set("progress", parseProgress(str(t.Progress)));
+  set("imageId", str(t.ImageId));
+  set("architecture", str(t.Architecture));
+  set("platform", str(t.Platform));
+  set("licenseType", str(t.LicenseType));
+  set("bootMode", "BootMode" in t ? str(t.BootMode) : undefined);
+  set("encrypted", typeof t.Encrypted === "boolean" ? t.Encrypted : undefined);
+  set("kmsKeyId", str(t.KmsKeyId));
+  set("hypervisor", str(t.Hypervisor));
+  set("usageOperation", str(t.UsageOperation));
+  set("description", str(t.Description));
+  return task;
+}
+
+export function toEc2Image(i: Ec2Sdk.Image): Ec2Image | undefined {
+  const imageId = str(i.ImageId);
+  if (imageId === undefined) return undefined;
+  const image: Ec2Image = {
+    imageId,
+    snapshotIds: (i.BlockDeviceMappings ?? [])
+      .map((b) => str(b.Ebs?.SnapshotId))
+      .filter((s): s is string => s !== undefined),
+  };
+  const state = str(i.State);
+  if (state !== undefined) image.state = state;
+  const created = str(i.CreationDate);
+  if (created !== undefined && !Number.isNaN(Date.parse(created))) {
+    image.creationDate = new Date(created).toISOString();
+  }
+  const name = str(i.Name);
+  if (name !== undefined) image.name = name;
+  return image;
+}
+
+/** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
+function malformed(operation: string, what: string): AwsApiError {
+  return new AwsApiError({
+    service: SERVICE,
+    operation,
+    code: "MalformedResponse",
+    message: `the response has no ${what}`,
+    retryable: false,
+    throttling: false,
+  });
+}
+
+/**
+ * Describes `ids` in one call. EC2 fails the whole call when one ID is unknown (or aged out of the
+ * 7-day retention), so on a not-found error a batch falls back to one call per ID, and an ID that
+ * is not found alone is absent from the result.
+ */
+export async function describeTolerant<T>(
+  operation: string,
+  ids: readonly string[],
+  notFound: ReadonlySet<string>,
+  describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, T>>,
+): Promise<ReadonlyMap<string, T>> {
+  if (ids.length === 0) return new Map();
+  try {
+    return await describe(ids);
+  } catch (err) {
+    const e = toAwsApiError(SERVICE, operation, err);
+    if (!notFound.has(e.code)) throw e;
+    if (ids.length === 1) return new Map();
+  }
+  const found = new Map<string, T>();
+  for (const id of ids) {
+    for (const [k, v] of await describeTolerant(operation, [id], notFound, describe)) {
+      found.set(k, v);
+    }
+  }
+  return found;
+}
+
+export function createEc2Api(settings: ProviderSettings): Ec2Api {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require("@aws-sdk/client-ec2") as typeof Ec2Sdk;
+  const client = new sdk.EC2Client(clientConfig(settings, "ec2"));
+  return {
+    async importImage(request) {
+      const out = await client.send(new sdk.ImportImageCommand(request));
+      const task = toImageTask(out);
+      if (task === undefined) throw malformed("ImportImage", "ImportTaskId or Status");
+      return task;
+    },
+    describeImportImageTasks(ids) {
+      return describeTolerant(
+        "DescribeImportImageTasks",
+        ids,
+        TASK_NOT_FOUND_CODES,
+        async (batch) => {
+          const found = new Map<string, ImageTask>();
+          let nextToken: string | undefined;
+          // Follow NextToken so no asked-for ID is missed when EC2 pages the answer.
+          do {
+            const out = await client.send(
+              new sdk.DescribeImportImageTasksCommand({
+                ImportTaskIds: [...batch],
+                ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+              }),
+            );
+            for (const raw of out.ImportImageTasks ?? []) {
+              const task = toImageTask(raw);
+              if (task !== undefined && batch.includes(task.importTaskId)) {
+                found.set(task.importTaskId, task);
+              }
+            }
+            nextToken = str(out.NextToken);
+          } while (nextToken !== undefined);
+          return found;
+        },
+      );
+    },
+    async cancelImportTask(id, reason) {
+      await client.send(
+        new sdk.CancelImportTaskCommand({ ImportTaskId: id, CancelReason: reason }),
+      );
+    },
+    describeImages(ids) {
+      return describeTolerant("DescribeImages", ids, IMAGE_NOT_FOUND_CODES, async (batch) => {
+        const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [...batch] }));
+        const found = new Map<string, Ec2Image>();
+        for (const raw of out.Images ?? []) {
+          const image = toEc2Image(raw);
+          if (image !== undefined && batch.includes(image.imageId)) found.set(image.imageId, image);
+        }
+        return found;
+      });
+    },
+    async deregisterImage(imageId) {
+      await client.send(new sdk.DeregisterImageCommand({ ImageId: imageId }));
+    },
+    async deleteSnapshot(snapshotId) {
+      await client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+    },
+  };
+}

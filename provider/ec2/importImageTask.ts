@@ -1,0 +1,192 @@
+import * as pulumi from "@pulumi/pulumi";
+import { isCredentialBearingUrl } from "../core/redact";
+import { providerShim } from "../core/shim";
+import { defaultClientToken } from "./importImageTaskLogic";
+
+/** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
+export interface ImageDiskContainerArgs {
+  /** A description of the disk, 1–255 characters. */
+  description?: pulumi.Input<string>;
+  /** The block device mapping, e.g. `/dev/sda1`. @default VM Import assigns /dev/sda1, /dev/sdb, … */
+  deviceName?: pulumi.Input<string>;
+  /**
+   * The disk image format: `OVA | VHD | VHDX | VMDK | RAW` (any case). Required for S3 sources.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageDiskContainer.html
+   */
+  format?: pulumi.Input<string>;
+  /** An EBS snapshot to import from, `snap-` + 8 or 17 hex digits. */
+  snapshotId?: pulumi.Input<string>;
+  /**
+   * The disk image in S3: `s3://bucket/key` or an `https://` (possibly presigned) object URL. A
+   * presigned URL makes `diskContainers` a secret, and re-signing it is no change.
+   */
+  url?: pulumi.Input<string>;
+  /** The S3 bucket (3–63 characters) and key (1–1024) of the disk image. */
+  userBucket?: pulumi.Input<{ s3Bucket: pulumi.Input<string>; s3Key: pulumi.Input<string> }>;
+}
+
+/** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
+export interface ImportImageTaskArgs {
+  /**
+   * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
+   * `adoptImportTaskId` is set. A change replaces the resource.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html
+   */
+  diskContainers?: pulumi.Input<pulumi.Input<ImageDiskContainerArgs>[]>;
+  /** `i386 | x86_64`. @default detected by VM Import. A change replaces the resource. */
+  architecture?: pulumi.Input<string>;
+  /** `Windows | Linux`. @default detected by VM Import. A change replaces the resource. */
+  platform?: pulumi.Input<string>;
+  /**
+   * `AWS` (license included) or `BYOL`; AWS recommends setting this or `usageOperation`.
+   * @default AWS for Windows Server, BYOL otherwise. A change replaces the resource.
+   */
+  licenseType?: pulumi.Input<string>;
+  /** `legacy-bios | uefi` (`uefi-preferred` is not supported for import). A change replaces. */
+  bootMode?: pulumi.Input<string>;
+  /** 1–255 characters; also names the import in messages and logs. A change replaces. */
+  description?: pulumi.Input<string>;
+  /** Encrypt the snapshots. @default false. A change replaces the resource. */
+  encrypted?: pulumi.Input<boolean>;
+  /** KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`. A change replaces. */
+  kmsKeyId?: pulumi.Input<string>;
+  /** `xen`. A change replaces the resource. */
+  hypervisor?: pulumi.Input<string>;
+  /** VM Import service role, 1–64 characters. @default vmimport. A change replaces the resource. */
+  roleName?: pulumi.Input<string>;
+  /** License Manager configurations: `{ licenseConfigurationArn }`. A change replaces. */
+  licenseSpecifications?: pulumi.Input<
+    pulumi.Input<{ licenseConfigurationArn: pulumi.Input<string> }>[]
+  >;
+  /** Tags of the import task (at most 50; keys 1–128, values ≤ 256, no `aws:`). A change replaces. */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Billing code, `RunInstances` or `RunInstances:NNNN`. A change replaces the resource. */
+  usageOperation?: pulumi.Input<string>;
+  /** Upload metadata: `comment`, `uploadStart`/`uploadEnd` (ISO 8601), `uploadSize` (GiB). */
+  clientData?: pulumi.Input<{
+    comment?: pulumi.Input<string>;
+    uploadStart?: pulumi.Input<string>;
+    uploadEnd?: pulumi.Input<string>;
+    uploadSize?: pulumi.Input<number>;
+  }>;
+  /**
+   * ImportImage idempotency token, 1–64 ASCII characters (the SDK does not fill it in).
+   * @default derived from the stack, project, resource name and the import parameters, so a re-run
+   * of an interrupted create gets the task the first run started. A change updates in place.
+   */
+  clientToken?: pulumi.Input<string>;
+  /**
+   * Manage an existing import instead of starting one: `import-ami-…` (the stand-in for
+   * `pulumi import`). A change replaces the resource.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportImageTasks.html
+   */
+  adoptImportTaskId?: pulumi.Input<string>;
+  /** Wait until `completed`; `false` starts the import and returns. @default true. Updates in place. */
+  waitForCompletion?: pulumi.Input<boolean>;
+  /**
+   * How long create/update/delete wait, whole minutes 1–10080; the import keeps running past it and
+   * the next `pulumi up` resumes the wait.
+   * @default stack config `awsMigration:waitTimeoutMinutes`, else 480. Updates in place.
+   */
+  waitTimeoutMinutes?: pulumi.Input<number>;
+  /** On delete leave everything: a running import keeps running, the AMI and snapshots stay. @default false */
+  retainOnDelete?: pulumi.Input<boolean>;
+  /** On delete keep the AMI (and so its snapshots). @default false: DeregisterImage. */
+  retainImageOnDelete?: pulumi.Input<boolean>;
+  /** On delete deregister the AMI but keep its snapshots. @default false: DeleteSnapshot each. */
+  retainSnapshotsOnDelete?: pulumi.Input<boolean>;
+}
+
+interface ResolvedDisk {
+  url?: string;
+}
+
+/**
+ * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
+ * deterministic ClientToken, waits for `completed` through a shared, batched
+ * DescribeImportImageTasks poller, and on delete cancels a running import or deregisters the AMI and
+ * deletes its snapshots (unless retained). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
+ */
+export class ImportImageTask extends pulumi.dynamic.Resource {
+  /** `import-ami-…`. */
+  declare readonly importTaskId: pulumi.Output<string>;
+  /** `active | completed | deleting | deleted` as last observed. */
+  declare readonly status: pulumi.Output<string>;
+  /** The stage while active (`validating`, `converting`…), or why it failed (`ClientError: …`). */
+  declare readonly statusMessage: pulumi.Output<string | undefined>;
+  /** Percent complete, 0–100. */
+  declare readonly progress: pulumi.Output<number | undefined>;
+  /** The AMI, once completed. */
+  declare readonly imageId: pulumi.Output<string | undefined>;
+  declare readonly snapshotIds: pulumi.Output<string[]>;
+  /** Per disk: deviceName, diskImageSize (bytes), format, snapshotId, status (no URLs). */
+  declare readonly snapshotDetails: pulumi.Output<Record<string, unknown>[]>;
+  /** The AMI's state (`available`…), from DescribeImages. */
+  declare readonly imageState: pulumi.Output<string | undefined>;
+  /** ISO 8601, from DescribeImages. */
+  declare readonly imageCreationDate: pulumi.Output<string | undefined>;
+  /** What the task reports: architecture, platform, licenseType, bootMode, encrypted, … */
+  declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
+
+  constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
+    // A presigned disk URL is a credential: keep the input secret in state, not just the output.
+    const diskContainers =
+      args.diskContainers === undefined
+        ? undefined
+        : pulumi
+            .output(args.diskContainers)
+            .apply((disks: ResolvedDisk[]) =>
+              disks.some((d) => typeof d.url === "string" && isCredentialBearingUrl(d.url))
+                ? pulumi.secret(disks)
+                : pulumi.output(disks),
+            );
+    const identity = {
+      architecture: args.architecture,
+      bootMode: args.bootMode,
+      clientData: args.clientData,
+      description: args.description,
+      diskContainers,
+      encrypted: args.encrypted,
+      hypervisor: args.hypervisor,
+      kmsKeyId: args.kmsKeyId,
+      licenseSpecifications: args.licenseSpecifications,
+      licenseType: args.licenseType,
+      platform: args.platform,
+      roleName: args.roleName,
+      tags: args.tags,
+      usageOperation: args.usageOperation,
+    };
+    const token =
+      args.clientToken ??
+      pulumi
+        .output(identity)
+        .apply((resolved) =>
+          defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
+        );
+    super(
+      providerShim("ec2/importImageTaskProvider"),
+      name,
+      {
+        ...args,
+        diskContainers,
+        clientToken: token,
+        importTaskId: undefined,
+        status: undefined,
+        statusMessage: undefined,
+        progress: undefined,
+        imageId: undefined,
+        snapshotIds: undefined,
+        snapshotDetails: undefined,
+        imageState: undefined,
+        imageCreationDate: undefined,
+        taskDetails: undefined,
+      },
+      {
+        ...opts,
+        additionalSecretOutputs: ["diskContainers", ...(opts?.additionalSecretOutputs ?? [])],
+      },
+      "ec2",
+      "ImportImageTask",
+    );
+  }
+}

@@ -1,0 +1,5 @@
+export {
+  ImportImageTask,
+  type ImageDiskContainerArgs,
+  type ImportImageTaskArgs,
+} from "./importImageTask";

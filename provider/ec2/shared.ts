@@ -1,0 +1,166 @@
+/**
+ * Pure facts and helpers shared by the two EC2 VM Import resources (aws-apis.md §4): error codes
+ * that mean "not found", the 7-day retention, polling, artifact shapes and the input rules both
+ * resources apply. No I/O here.
+ */
+import type { CheckFailure } from "../core/check";
+import { isCredentialBearingUrl } from "../core/redact";
+import { deriveToken } from "../core/tokens";
+import { containsUnknown, isUnknown } from "../core/unknown";
+
+/** The `service` name of logs, errors and the core's per-service settings (endpoint key "ec2"). */
+export const SERVICE = "ec2";
+
+/**
+ * Describe answers for an unknown or aged-out task ID. VM Import uses the conversion-task codes for
+ * image tasks too; both mean "no longer exists" on read (aws-apis.md §4.5).
+ */
+export const TASK_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  "InvalidConversionTaskId",
+  "InvalidConversionTaskId.Malformed",
+  "InvalidConversionTaskId.NotFound",
+]);
+export const IMAGE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  "InvalidAMIID.NotFound",
+  "InvalidAMIID.Unavailable",
+]);
+export const SNAPSHOT_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidSnapshot.NotFound"]);
+export const INSTANCE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  "InvalidInstanceID.NotFound",
+]);
+export const VOLUME_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidVolume.NotFound"]);
+/** CancelImportTask / CancelConversionTask on a task that is no longer active. */
+export const CANNOT_CANCEL_CODE = "DeleteConversionTaskError";
+
+/** VM Import keeps finished task records in Describe for 7 days; then only the artifacts remain. */
+export const RETENTION_DAYS = 7;
+
+/** Status recorded when Describe no longer returns the task. */
+export const GONE = "GONE";
+
+/** EC2 describe calls accept many IDs; 100 per call keeps responses small and pages rare. */
+export const DESCRIBE_BATCH_SIZE = 100;
+
+/**
+ * Polling between 15 s and 120 s, as the SDK's EC2 import waiters do (aws-apis.md §4.7): imports
+ * take tens of minutes to hours. Polls land on a 1 s grid so concurrent waits share describes.
+ */
+export const POLL = { minDelayMs: 15_000, maxDelayMs: 120_000, gridMs: 1_000 } as const;
+
+/** waitTimeoutMinutes upper bound: 7 days, the task record's own lifetime. */
+export const WAIT_TIMEOUT_MINUTES_MAX = 10_080;
+
+/** S3 bucket names: 3–63 lowercase letters, digits, dots and hyphens, alphanumeric at both ends. */
+export const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+export const BUCKET_TEXT = "3–63 lowercase letters, digits, dots or hyphens";
+
+/**
+ * What identifies a URL for diff and token purposes: a presigned URL is re-signed on every run
+ * (new X-Amz-Date / Signature), so only scheme, host and path count; the query is dropped.
+ */
+export function stableUrl(url: string): string {
+  if (!isCredentialBearingUrl(url) && !/[?&](X-Amz-|Signature=|Expires=)/i.test(url)) return url;
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** A deep copy of `value` with every string that is a URL replaced by its stableUrl. */
+export function stableValue(value: unknown): unknown {
+  if (typeof value === "string")
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? stableUrl(value) : value;
+  if (Array.isArray(value)) return value.map(stableValue);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = stableValue(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The token for the next attempt after `failedTaskId`: a create never re-adopts a task that already
+ * failed (EC2 would keep returning it for the same token, and the marker lookup would find it), so
+ * it derives a successor. The chain is deterministic, so an interrupted re-run walks it to the same
+ * live task.
+ */
+export function successorToken(kind: string, token: string, failedTaskId: string): string {
+  return deriveToken(
+    { stack: "", project: "", type: `${kind}#successor`, name: token, inputs: { failedTaskId } },
+    { maxLength: 64 },
+  );
+}
+
+/** Progress text (`"27"`, `"27%"`, `"Progress: 27%"`) as a number 0–100, or undefined. */
+export function parseProgress(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /(\d+(?:\.\d+)?)\s*%?/.exec(text);
+  if (m?.[1] === undefined) return undefined;
+  const n = Number(m[1]);
+  return Number.isFinite(n) && n >= 0 && n <= 100 ? n : undefined;
+}
+
+/** Tags as a map (`{ Name: "web" }`): EC2 rules for keys/values, at most 50. */
+export function checkTags(
+  inputs: Record<string, unknown>,
+  property: string,
+  failures: CheckFailure[],
+): void {
+  const tags = inputs[property];
+  if (tags === undefined || tags === null || isUnknown(tags)) return;
+  if (typeof tags !== "object" || Array.isArray(tags)) {
+    failures.push({
+      property,
+      reason: `must be a map of tag key → value (got ${Array.isArray(tags) ? "array" : typeof tags}). Fix: use { Name: "web-server" }`,
+    });
+    return;
+  }
+  const entries = Object.entries(tags as Record<string, unknown>);
+  if (entries.length > 50) {
+    failures.push({
+      property,
+      reason: `must have at most 50 tags (got ${entries.length}). Fix: drop tags or move them to the AMI afterwards`,
+    });
+  }
+  for (const [key, value] of entries) {
+    const path = `${property}.${key}`;
+    if (containsUnknown(value)) continue;
+    if (key.length < 1 || key.length > 128) {
+      failures.push({
+        property: path,
+        reason: `tag keys must be 1–128 characters (got ${key.length}). Fix: shorten the key`,
+      });
+    } else if (key.toLowerCase().startsWith("aws:")) {
+      failures.push({
+        property: path,
+        reason: "tag keys must not start with aws: (reserved for AWS). Fix: rename the key",
+      });
+    }
+    if (typeof value !== "string") {
+      failures.push({
+        property: path,
+        reason: `tag values must be strings (got ${value === null ? "null" : typeof value}). Fix: quote the value`,
+      });
+    } else if (value.length > 256) {
+      failures.push({
+        property: path,
+        reason: `tag values must be at most 256 characters (got ${value.length}). Fix: shorten the value`,
+      });
+    }
+  }
+}
+
+/** Tags map → the SDK's TagSpecifications for `resourceType`. */
+export function tagSpecifications(
+  tags: Record<string, string> | undefined,
+  resourceType: string,
+): { ResourceType: string; Tags: { Key: string; Value: string }[] }[] | undefined {
+  if (tags === undefined || Object.keys(tags).length === 0) return undefined;
+  return [
+    {
+      ResourceType: resourceType,
+      Tags: Object.keys(tags)
+        .sort()
+        .map((Key) => ({ Key, Value: tags[Key] ?? "" })),
+    },
+  ];
+}

@@ -1,0 +1,204 @@
+/**
+ * A scripted EC2 VM Import for provider unit tests: each task walks its status list one step per
+ * describe call (the last entry sticks); `failures` makes the next calls of an operation throw.
+ * Completing an image task registers its AMI and snapshots.
+ */
+import type { Ec2Api } from "../../../../provider/ec2/api";
+import type {
+  Ec2Image,
+  ImageTask,
+  ImportImageRequest,
+} from "../../../../provider/ec2/importImageTaskLogic";
+import type { Logger } from "../../../../provider/core/log";
+
+export type Step = Partial<ImageTask> & { status: string };
+
+export type Call =
+  | { op: "importImage"; token: string; request: ImportImageRequest }
+  | { op: "describeImportImageTasks"; ids: string[] }
+  | { op: "cancelImportTask"; id: string }
+  | { op: "describeImages"; ids: string[] }
+  | { op: "deregisterImage"; id: string }
+  | { op: "deleteSnapshot"; id: string };
+
+export type Op = Call["op"];
+
+/** An EC2-style error as the SDK throws it. */
+export function awsError(code: string, status = 400, message = `${code} message`): Error {
+  return Object.assign(new Error(message), { name: code, $metadata: { httpStatusCode: status } });
+}
+
+export const imageIdFor = (n: number): string => `ami-${String(n).padStart(17, "0")}`;
+export const snapIdFor = (n: number, disk: number): string =>
+  `snap-${String(n * 100 + disk).padStart(17, "0")}`;
+export const taskIdFor = (n: number): string => `import-ami-${String(n).padStart(17, "0")}`;
+
+export class FakeEc2 implements Ec2Api {
+  readonly calls: Call[] = [];
+  readonly tasks = new Map<string, { n: number; base: ImageTask; steps: Step[] }>();
+  readonly tokens = new Map<string, string>();
+  readonly images = new Map<string, Ec2Image>();
+  readonly snapshots = new Set<string>();
+  readonly failures: Partial<Record<Op, unknown[]>> = {};
+  /** Status walks of the next started tasks. */
+  readonly scripts: Step[][] = [];
+  private next = 1;
+
+  private fail(op: Op): void {
+    const queue = this.failures[op];
+    if (queue !== undefined && queue.length > 0) throw queue.shift();
+  }
+
+  add(id: string, steps: Step[], n = this.next++, disks = 1): ImageTask {
+    const base: ImageTask = {
+      importTaskId: id,
+      status: steps[0]!.status,
+      platform: "Linux",
+      snapshotDetails: Array.from({ length: disks }, () => ({
+        format: "VMDK",
+        status: steps[0]!.status,
+      })),
+    };
+    this.tasks.set(id, { n, base, steps: [...steps] });
+    return this.view(id)!;
+  }
+
+  /** The current view; completing registers the AMI once. */
+  private view(id: string): ImageTask | undefined {
+    const t = this.tasks.get(id);
+    if (t === undefined) return undefined;
+    const step = t.steps[0]!;
+    const view: ImageTask = {
+      ...t.base,
+      ...step,
+      snapshotDetails: t.base.snapshotDetails.map((d) => ({ ...d, status: step.status })),
+    };
+    if (step.status === "completed") {
+      const imageId = imageIdFor(t.n);
+      const snaps = t.base.snapshotDetails.map((_d, i) => snapIdFor(t.n, i));
+      if (!t.base.imageId) {
+        t.base.imageId = imageId;
+        this.images.set(imageId, {
+          imageId,
+          state: "available",
+          creationDate: "2026-01-01T02:00:00.000Z",
+          snapshotIds: snaps,
+        });
+        for (const s of snaps) this.snapshots.add(s);
+      }
+      view.imageId = imageId;
+      view.progress = undefined;
+      delete view.progress;
+      view.snapshotDetails = view.snapshotDetails.map((d, i) => ({
+        ...d,
+        snapshotId: snaps[i]!,
+        deviceName: i === 0 ? "/dev/sda1" : `/dev/sd${"abcdefgh"[i]}`,
+      }));
+    }
+    return view;
+  }
+
+  importImage(request: ImportImageRequest): Promise<ImageTask> {
+    this.calls.push({ op: "importImage", token: request.ClientToken, request });
+    this.fail("importImage");
+    const known = this.tokens.get(request.ClientToken);
+    if (known !== undefined && this.tasks.has(known)) return Promise.resolve(this.view(known)!);
+    const n = this.next++;
+    const id = taskIdFor(n);
+    this.add(
+      id,
+      this.scripts.shift() ?? [
+        { status: "active", statusMessage: "pending", progress: 2 },
+        { status: "completed" },
+      ],
+      n,
+      request.DiskContainers.length,
+    );
+    this.tokens.set(request.ClientToken, id);
+    return Promise.resolve(this.view(id)!);
+  }
+
+  describeImportImageTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ImageTask>> {
+    this.calls.push({ op: "describeImportImageTasks", ids: [...ids] });
+    this.fail("describeImportImageTasks");
+    const out = new Map<string, ImageTask>();
+    for (const id of ids) {
+      const t = this.tasks.get(id);
+      if (t === undefined) continue;
+      const v = this.view(id)!;
+      if (t.steps.length > 1) t.steps.shift();
+      if (v.status === "GONE") {
+        this.tasks.delete(id);
+        continue;
+      }
+      out.set(id, v);
+    }
+    return Promise.resolve(out);
+  }
+
+  cancelImportTask(id: string): Promise<void> {
+    this.calls.push({ op: "cancelImportTask", id });
+    this.fail("cancelImportTask");
+    const t = this.tasks.get(id);
+    if (t === undefined) return Promise.reject(awsError("InvalidConversionTaskId"));
+    if (t.steps[0]!.status !== "active")
+      return Promise.reject(awsError("DeleteConversionTaskError"));
+    t.steps = [
+      { status: "deleting", statusMessage: "pulumi destroy" },
+      { status: "deleted", statusMessage: "pulumi destroy" },
+    ];
+    return Promise.resolve();
+  }
+
+  describeImages(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Image>> {
+    this.calls.push({ op: "describeImages", ids: [...ids] });
+    this.fail("describeImages");
+    const out = new Map<string, Ec2Image>();
+    for (const id of ids) {
+      const image = this.images.get(id);
+      if (image !== undefined) out.set(id, image);
+    }
+    return Promise.resolve(out);
+  }
+
+  deregisterImage(id: string): Promise<void> {
+    this.calls.push({ op: "deregisterImage", id });
+    this.fail("deregisterImage");
+    if (!this.images.delete(id)) return Promise.reject(awsError("InvalidAMIID.NotFound"));
+    return Promise.resolve();
+  }
+
+  deleteSnapshot(id: string): Promise<void> {
+    this.calls.push({ op: "deleteSnapshot", id });
+    this.fail("deleteSnapshot");
+    if (!this.snapshots.delete(id)) return Promise.reject(awsError("InvalidSnapshot.NotFound"));
+    return Promise.resolve();
+  }
+}
+
+export interface Line {
+  level: "info" | "warn" | "progress";
+  resource: string;
+  message: string;
+}
+
+export function recordingLogger(): { logger: Logger; lines: Line[] } {
+  const lines: Line[] = [];
+  return {
+    lines,
+    logger: {
+      info: (resource, message) => lines.push({ level: "info", resource, message }),
+      warn: (resource, message) => lines.push({ level: "warn", resource, message }),
+      progress: (resource, message) => lines.push({ level: "progress", resource, message }),
+    },
+  };
+}
+
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a rejection");
+}
