@@ -1,4 +1,4 @@
-import type { EmulatorRequest } from "./core/http";
+import { type EmulatorRequest, ServiceError } from "./core/http";
 import type { ProtocolName } from "./core/protocols";
 import type { ServiceDefinition } from "./core/service";
 import { peekScope } from "./core/sigv4";
@@ -15,6 +15,8 @@ export interface Route {
   readonly bucketFromHost?: string;
   /** EC2 parameters, parsed once here. */
   readonly ec2Params?: Map<string, string>;
+  /** Why a request for a known service names no operation, when it is not simply unknown. */
+  readonly rejection?: ServiceError;
 }
 
 export type RouteResult = Route | { readonly unknown: true; readonly protocol: ProtocolName; readonly detail: string };
@@ -67,10 +69,16 @@ export function route(req: EmulatorRequest, services: readonly ServiceDefinition
     try {
       params = req.method === "GET" ? parseForm(req.rawQuery) : parseForm(req.body.toString("utf8"));
     } catch {
-      return { service: ec2, operation: undefined, ec2Params: new Map() };
+      // A broken %-escape in the form body (decodeURIComponent throws URIError).
+      const rejection = new ServiceError("MalformedQueryString", "The query string is malformed: it holds an invalid percent-encoding.", 400);
+      return { service: ec2, operation: undefined, ec2Params: new Map(), rejection };
     }
     const action = params.get("Action") ?? "";
-    return { service: ec2, operation: Object.hasOwn(ec2.operations, action) ? action : undefined, ec2Params: params };
+    if (Object.hasOwn(ec2.operations, action)) return { service: ec2, operation: action, ec2Params: params };
+    const rejection = action
+      ? new ServiceError("InvalidAction", `The action ${action} is not valid for this web service.`, 400)
+      : new ServiceError("MissingAction", "The request must contain the parameter Action.", 400);
+    return { service: ec2, operation: undefined, ec2Params: params, rejection };
   }
 
   const rest = services.filter((s) => s.protocol === "restJson1");

@@ -184,6 +184,8 @@ export class EmulatorServer {
   }
 
   configure(patch: EmulatorConfigPatch): void {
+    // Validate everything before applying anything, so a bad patch changes nothing.
+    checkConfigPatch(patch);
     if (patch.timeScale !== undefined) this.clock.setTimeScale(patch.timeScale);
     if (patch.advanceSeconds !== undefined) this.clock.advance(patch.advanceSeconds * 1000);
     if (patch.faults !== undefined) this.faults.set(patch.faults, Date.now());
@@ -324,7 +326,8 @@ export class EmulatorServer {
     }
     const op = r.operation;
     if (op === undefined) {
-      return renderError(svc.protocol, requestError(svc.protocol, "unknownOperation", "The requested operation is not recognized by this service."), requestId, messageKey);
+      const err = r.rejection ?? requestError(svc.protocol, "unknownOperation", "The requested operation is not recognized by this service.");
+      return renderError(svc.protocol, err, requestId, messageKey);
     }
     this.stats.totalRequests++;
     bump(this.stats.requests, `${svc.key}:${op}`);
@@ -409,6 +412,48 @@ export class EmulatorServer {
       return json(200, { timeScale: this.clock.timeScale, emulatedTimeMs: this.clock.now(), faults: this.faults.list() });
     }
     return json(404, { message: `no control route ${req.method} ${req.path}` });
+  }
+}
+
+const FAULT_KINDS: readonly string[] = ["throttle", "5xx", "latency", "reset"];
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
+
+/** Rejects a patch of the wrong shape (it may come from JSON over the control API). */
+function checkConfigPatch(patch: EmulatorConfigPatch): void {
+  const p = patch as Readonly<Record<string, unknown>>;
+  const known = ["timeScale", "faults", "rateLimits", "advanceSeconds", "homeRegion"];
+  const extra = Object.keys(p).filter((k) => !known.includes(k));
+  if (extra.length) throw new TypeError(`unknown config field ${extra.join(", ")}: expected ${known.join(", ")}`);
+  for (const k of ["timeScale", "advanceSeconds"]) {
+    if (p[k] !== undefined && typeof p[k] !== "number") throw new TypeError(`${k} must be a number`);
+  }
+  if (p["homeRegion"] !== undefined && (typeof p["homeRegion"] !== "string" || !REGION.test(p["homeRegion"]))) {
+    throw new TypeError(`homeRegion must be a region name like "us-west-2"`);
+  }
+  const faults = p["faults"];
+  if (faults !== undefined) {
+    if (!Array.isArray(faults)) throw new TypeError("faults must be a list of fault rules");
+    for (const [i, rule] of (faults as unknown[]).entries()) {
+      const r = (rule ?? {}) as Record<string, unknown>;
+      if (typeof rule !== "object" || rule === null || !FAULT_KINDS.includes(String(r["kind"]))) {
+        throw new TypeError(`faults[${i}].kind must be one of ${FAULT_KINDS.join(", ")}`);
+      }
+      if (typeof r["probability"] !== "number") throw new TypeError(`faults[${i}].probability must be a number between 0 and 1`);
+    }
+  }
+  const limits = p["rateLimits"];
+  if (limits !== undefined && limits !== false) {
+    if (typeof limits !== "object" || limits === null || Array.isArray(limits)) {
+      throw new TypeError('rateLimits must be false or an object of "service:Operation" → { ratePerSecond, burst }');
+    }
+    for (const [key, limit] of Object.entries(limits as Record<string, unknown>)) {
+      const l = (limit ?? {}) as Record<string, unknown>;
+      const rate = l["ratePerSecond"];
+      const burst = l["burst"];
+      if (typeof rate !== "number" || !(rate >= 0) || typeof burst !== "number" || !(burst >= 1)) {
+        throw new TypeError(`rateLimits["${key}"] must be { ratePerSecond: a number >= 0, burst: a number >= 1 }`);
+      }
+    }
   }
 }
 

@@ -132,7 +132,12 @@ export function parseS3Url(url: string): { bucket: string; key: string } | undef
     return undefined;
   }
   if (u.protocol !== "https:" && u.protocol !== "http:") return undefined;
-  const path = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  let path: string;
+  try {
+    path = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  } catch {
+    return undefined; // a broken %-escape names no object
+  }
   const vhost = /^([^.]+(?:\.[^.]+)*?)\.s3[.-]/.exec(u.hostname) ?? /^(.+)\.localhost$/.exec(u.hostname);
   if (vhost?.[1] && path) return { bucket: vhost[1], key: path };
   const slash = path.indexOf("/");

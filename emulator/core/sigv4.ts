@@ -79,6 +79,11 @@ function parseAuth(req: EmulatorRequest): ParsedAuth | { error: string } | undef
   if (q.get("X-Amz-Algorithm") === "AWS4-HMAC-SHA256") {
     const cred = (q.get("X-Amz-Credential") ?? "").split("/");
     if (cred.length !== 5) return { error: "X-Amz-Credential is malformed" };
+    // SigV4 allows 1..604800 seconds; anything else would otherwise make a URL that never expires.
+    const expires = q.get("X-Amz-Expires") ?? "900";
+    if (!/^\d{1,6}$/.test(expires) || Number(expires) < 1 || Number(expires) > 604800) {
+      return { error: "X-Amz-Expires must be a number of seconds between 1 and 604800" };
+    }
     return {
       accessKeyId: cred[0] ?? "",
       date: cred[1] ?? "",
@@ -88,7 +93,7 @@ function parseAuth(req: EmulatorRequest): ParsedAuth | { error: string } | undef
       signature: q.get("X-Amz-Signature") ?? "",
       amzDate: q.get("X-Amz-Date") ?? "",
       presigned: true,
-      expiresSeconds: Number(q.get("X-Amz-Expires") ?? "900"),
+      expiresSeconds: Number(expires),
     };
   }
   return undefined;
@@ -100,14 +105,23 @@ function parseAmzDate(amzDate: string): number | undefined {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
+/** Percent-decoding that keeps a broken escape as sent (it then fails the signature check, as in AWS). */
+function decodeLoose(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function canonicalQuery(rawQuery: string, dropSignature: boolean): string {
   if (!rawQuery) return "";
   const pairs: [string, string][] = [];
   for (const piece of rawQuery.split("&")) {
     if (!piece) continue;
     const eq = piece.indexOf("=");
-    const k = decodeURIComponent((eq < 0 ? piece : piece.slice(0, eq)).replace(/\+/g, "%20"));
-    const v = eq < 0 ? "" : decodeURIComponent(piece.slice(eq + 1).replace(/\+/g, "%20"));
+    const k = decodeLoose((eq < 0 ? piece : piece.slice(0, eq)).replace(/\+/g, "%20"));
+    const v = eq < 0 ? "" : decodeLoose(piece.slice(eq + 1).replace(/\+/g, "%20"));
     if (dropSignature && k === "X-Amz-Signature") continue;
     pairs.push([uriEncode(k), uriEncode(v)]);
   }

@@ -47,6 +47,21 @@ function operationOf(req: EmulatorRequest, bucketFromHost: string | undefined): 
   }
 }
 
+const MALFORMED_XML = "The XML you provided was not well-formed or did not validate against our published schema";
+
+/** The optional CreateBucketConfiguration body: empty, or one well-formed element with a region. */
+function locationConstraint(body: Buffer): string | undefined {
+  const text = body.toString("utf8").trim();
+  if (!text) return undefined;
+  const doc = /^(?:<\?xml[^>]*\?>\s*)?<CreateBucketConfiguration(?:\s[^>]*)?>\s*(?:<LocationConstraint>([^<]*)<\/LocationConstraint>)?\s*<\/CreateBucketConfiguration>$/.exec(text);
+  if (!doc) throw new ServiceError("MalformedXML", MALFORMED_XML, 400);
+  const region = doc[1]?.trim();
+  if (region !== undefined && region !== "" && !/^[a-z]{2}(?:-[a-z]+)+-\d$/.test(region)) {
+    throw new ServiceError("InvalidLocationConstraint", "The specified location-constraint is not valid", 400, { LocationConstraint: region });
+  }
+  return region || undefined;
+}
+
 const noSuchBucket = (bucket: string) => new ServiceError("NoSuchBucket", "The specified bucket does not exist", 404, { BucketName: bucket });
 
 /** Undoes `Content-Encoding: aws-chunked` framing (the SDK uses it for streamed bodies with checksums). */
@@ -97,7 +112,7 @@ function handle(ctx: OperationContext, req: EmulatorRequest, bucketFromHost: str
       }
       throw new ServiceError("BucketAlreadyExists", "The requested bucket name is not available.", 409, { BucketName: bucket });
     }
-    const constraint = /<LocationConstraint>([^<]*)<\/LocationConstraint>/.exec(req.body.toString("utf8"))?.[1];
+    const constraint = locationConstraint(req.body);
     s3.createBucket({ name: bucket, ownerAccountId: ctx.accountId, region: constraint || "us-east-1", createdMs: now });
     return ok(200, { location: `/${bucket}` });
   }
