@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the shim loads its implementation at call time */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderImplementation } from "./dynamic";
 
@@ -22,10 +23,10 @@ export type CheckedProviderImplementation = Fits<ProviderImplementation>;
  */
 export function providerShim(implementation: string): pulumi.dynamic.ResourceProvider {
   const shim = {
+    // The body below is serialized as source text, comments included, into every resource's state:
+    // it holds only `require` (never captured by Pulumi) and the string, and no comments.
     configure(this: Record<string, unknown>, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-      // Serialized as source text: only `require` (never captured by Pulumi) and the string.
       const mod = "pulumi-aws-migration/internal/" + implementation;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const impl = (require(mod) as { createProvider(): ProviderImplementation }).createProvider();
       Object.assign(this, impl);
       return impl.configure(req);

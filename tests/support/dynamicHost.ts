@@ -44,23 +44,27 @@ export class DynamicHost {
     readonly output: string[],
   ) {}
 
-  /** Starts the host in `cwd` (its node_modules must resolve the package) with `env`. */
+  /**
+   * Starts the host in `cwd` (its node_modules must resolve the package) with `env`. The host is the
+   * @pulumi/pulumi that `cwd` resolves, as the engine runs the program's own copy.
+   */
   static async start(cwd: string, env: NodeJS.ProcessEnv): Promise<DynamicHost> {
-    const entry = join(require.resolve("@pulumi/pulumi/package.json"), "..", "cmd", "dynamic-provider", "index.js");
+    const pulumiPkg = require.resolve("@pulumi/pulumi/package.json", { paths: [cwd] });
+    const entry = join(pulumiPkg, "..", "cmd", "dynamic-provider", "index.js");
     const child = spawn(process.execPath, [entry, "127.0.0.1:1"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const output: string[] = [];
     const port = await new Promise<number>((resolve, reject) => {
       let buf = "";
-      child.stdout!.on("data", (d: Buffer) => {
+      child.stdout.on("data", (d: Buffer) => {
         buf += d.toString();
         const m = /^(\d+)\n/.exec(buf);
         if (m) resolve(Number(m[1]));
         else output.push(d.toString());
       });
-      child.stderr!.on("data", (d: Buffer) => output.push(d.toString()));
+      child.stderr.on("data", (d: Buffer) => output.push(d.toString()));
       child.on("exit", (code) => reject(new Error(`dynamic provider host exited with ${code}: ${output.join("")}`)));
     });
-    child.stdout!.on("data", (d: Buffer) => output.push(d.toString()));
+    child.stdout.on("data", (d: Buffer) => output.push(d.toString()));
     const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     return new DynamicHost(child, client, output);
   }

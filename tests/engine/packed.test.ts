@@ -1,0 +1,142 @@
+/**
+ * The package as users get it: `npm pack` of the current build, installed offline into a separate
+ * temporary project. A program there instantiates the resource classes from the installed package
+ * under setMocks (with that project's own @pulumi/pulumi); the serialized `__provider` of each is
+ * then driven through that project's dynamic-provider host over gRPC against the emulator — so the
+ * shim's `require("pulumi-aws-migration/internal/...")` must resolve through the tarball's
+ * `exports` map and `files`, not through this repository.
+ * Needs a build (`npx tsc -p tsconfig.build.json`); the pack and the install take ~20 s.
+ */
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DynamicHost, type Props, UNKNOWN } from "../support/dynamicHost";
+import { clientConfig, TEST_REGION, useEmulator } from "../support/emulator";
+import { installPacked, type PackedProject } from "../support/packed";
+
+const run = promisify(execFile);
+
+/** The consumer's program: plain JavaScript, requiring only what it installed. */
+const PROGRAM = `
+const pulumi = require("@pulumi/pulumi");
+const { ads, migrationhub } = require("pulumi-aws-migration");
+const seen = [];
+(async () => {
+  await pulumi.runtime.setMocks({
+    newResource(args) { seen.push({ type: args.type, name: args.name, inputs: args.inputs }); return { id: args.name + "-id", state: args.inputs }; },
+    call() { return {}; },
+  }, "migration", "test", false);
+  new ads.ImportTask("servers", { name: "servers-q3", importUrl: "s3://migration-data/servers.csv" });
+  new migrationhub.ProgressUpdateStream("tool", { progressUpdateStreamName: "tool" });
+  new migrationhub.MigrationTask("web-01", { progressUpdateStream: "tool", migrationTaskName: "web-01", initialState: { status: "NOT_STARTED" } });
+  for (let i = 0; i < 500 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
+  process.stdout.write(JSON.stringify(seen));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+const urn = (type: string, name: string): string => `urn:pulumi:test::migration::${type}::${name}`;
+const ADS_TYPE = "pulumi-nodejs:dynamic/ads:ImportTask";
+const STREAM_TYPE = "pulumi-nodejs:dynamic/migrationhub:ProgressUpdateStream";
+const TASK_TYPE = "pulumi-nodejs:dynamic/migrationhub:MigrationTask";
+
+describe("the packed tarball installed into a separate project", function () {
+  this.timeout(180_000);
+  const ctx = useEmulator({ homeRegion: TEST_REGION });
+  let project: PackedProject;
+  let host: DynamicHost;
+  const inputs: Record<string, Props> = {};
+
+  before(async () => {
+    project = await installPacked(["@pulumi/pulumi"]);
+    writeFileSync(join(project.dir, "index.js"), PROGRAM);
+    const { stdout } = await run(process.execPath, ["index.js"], { cwd: project.dir, maxBuffer: 4 * 1024 * 1024 });
+    for (const r of JSON.parse(stdout) as { type: string; inputs: Props }[]) inputs[r.type] = r.inputs;
+    host = await DynamicHost.start(project.dir, {
+      PATH: process.env["PATH"],
+      HOME: process.env["HOME"],
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+    });
+    await host.configure({
+      "aws:region": TEST_REGION,
+      "awsMigration:endpoint": ctx.emulator.url,
+      "awsMigration:pollMinDelayMs": "10",
+      "awsMigration:pollMaxDelayMs": "40",
+    });
+  });
+  after(() => {
+    host?.stop();
+    project?.remove();
+  });
+
+  it("ships only the build and the README, with every module a shim requires", () => {
+    const outside = project.files.filter((f) => !/^(dist\/(provider|emulator)\/|README\.md$|package\.json$)/.test(f));
+    assert.deepEqual(outside, []);
+    assert.deepEqual(Object.keys(inputs).sort(), [ADS_TYPE, STREAM_TYPE, TASK_TYPE].sort());
+    for (const [type, i] of Object.entries(inputs)) {
+      const module = /"((?:ads|mgn|migrationhub|ec2)\/[A-Za-z]+Provider)"/.exec(String(i["__provider"]))?.[1];
+      assert.ok(module, `${type}: no implementation module named in __provider`);
+      assert.ok(project.files.includes(`dist/provider/${module}.js`), `${type}: dist/provider/${module}.js is not in the tarball`);
+    }
+  });
+
+  it("serializes each __provider in at most 2 KB, naming the package, never a path on this machine", () => {
+    const sizes = Object.fromEntries(Object.entries(inputs).map(([t, i]) => [t, Buffer.byteLength(String(i["__provider"]))]));
+    console.log(`      __provider from the tarball: ${Object.entries(sizes).map(([t, b]) => `${t.split("/")[1]} ${b} B`).join(", ")}`);
+    for (const [type, i] of Object.entries(inputs)) {
+      const text = String(i["__provider"]);
+      assert.ok(sizes[type]! <= 2048, `${type}: __provider is ${sizes[type]} bytes`);
+      assert.match(text, /pulumi-aws-migration\/internal\//);
+      assert.ok(!text.includes(project.dir) && !text.includes(join(__dirname, "..", "..")), `${type}: __provider holds a local path`);
+    }
+  });
+
+  it("drives ads.ImportTask through the installed host: check (with unknowns), create, read, delete", async () => {
+    const s3 = new S3Client({ ...clientConfig(ctx.emulator), forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: "migration-data" }));
+    await s3.send(new PutObjectCommand({ Bucket: "migration-data", Key: "servers.csv", Body: "ExternalId,HostName\nsrv-1,web-1\nsrv-2,web-2\n" }));
+    const i = inputs[ADS_TYPE]!;
+    const u = urn(ADS_TYPE, "servers");
+    assert.deepEqual(await host.check(u, {}, i), { inputs: i, failures: [] });
+    const preview = { ...i, importUrl: UNKNOWN };
+    assert.deepEqual(await host.check(u, {}, preview), { inputs: preview, failures: [] });
+
+    const { id, outs } = await host.create(u, i);
+    assert.match(id, /^import-task-[0-9a-f]{32}$/);
+    assert.deepEqual([outs["status"], outs["serverImportSuccess"], outs["serverImportFailure"], outs["__provider"]], ["IMPORT_COMPLETE", 2, 0, i["__provider"]]);
+    const read = await host.read(id, u, outs);
+    assert.deepEqual({ id: read.id, props: read.props }, { id, props: outs });
+    await host.delete(id, u, outs);
+    assert.deepEqual(await host.read(id, u, outs), { id: "", props: { __provider: i["__provider"] }, inputs: {} });
+    assert.deepEqual(
+      [ctx.emulator.stats().requests["ads:StartImportTask"], ctx.emulator.stats().requests["ads:BatchDeleteImportData"]],
+      [1, 1],
+    );
+  });
+
+  it("drives migrationhub.ProgressUpdateStream and MigrationTask through the installed host", async () => {
+    const streamInputs = inputs[STREAM_TYPE]!;
+    const taskInputs = inputs[TASK_TYPE]!;
+    const su = urn(STREAM_TYPE, "tool");
+    const tu = urn(TASK_TYPE, "web-01");
+    assert.deepEqual(await host.check(tu, {}, { ...taskInputs, progressUpdateStream: UNKNOWN }), {
+      inputs: { ...taskInputs, progressUpdateStream: UNKNOWN },
+      failures: [],
+    });
+    const stream = await host.create(su, streamInputs);
+    assert.deepEqual(stream, { id: "tool", outs: { progressUpdateStreamName: "tool", retainOnDelete: false, __provider: streamInputs["__provider"] } });
+    const task = await host.create(tu, taskInputs);
+    assert.equal(task.id, "tool/web-01");
+    assert.equal(task.outs["status"], "NOT_STARTED");
+    const read = await host.read(task.id, tu, task.outs);
+    assert.deepEqual({ id: read.id, props: read.props }, { id: task.id, props: task.outs });
+    await host.delete(task.id, tu, task.outs);
+    await host.delete(stream.id, su, stream.outs);
+    assert.deepEqual(await host.read(stream.id, su, stream.outs), { id: "", props: { __provider: streamInputs["__provider"] }, inputs: {} });
+    assert.equal(ctx.emulator.stats().requests["migrationhub:DeleteProgressUpdateStream"], 1);
+  });
+});
