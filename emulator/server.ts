@@ -37,6 +37,15 @@ export interface EmulatorOptions {
   readonly homeRegion?: string;
   /** Largest request body accepted for S3 PutObject. @default 64 MiB */
   readonly maxObjectBytes?: number;
+  /**
+   * Overrides how long each new import task runs (benchmarks need chosen, reproducible durations):
+   * called once per ADS import, MGN import, EC2 conversion task and EC2 image import as it is
+   * started; returns emulated ms from the start request to the terminal status, or undefined to
+   * keep the model's seeded duration. A task given a duration runs at once, not queued behind
+   * earlier ADS imports; with this option set MGN's imports-in-progress cap is off; EC2 stages
+   * keep their seeded proportions.
+   */
+  readonly taskDurationMs?: (task: { readonly service: string; readonly id: string; readonly startedMs: number }) => number | undefined;
 }
 
 export interface EmulatorConfigPatch {
@@ -225,7 +234,18 @@ export class EmulatorServer {
         return store.get(scopeKey, fullKey, init);
       },
       markDirty: () => store.markDirty(),
+      ...(this.options.taskDurationMs === undefined
+        ? {}
+        : { taskDurationMs: (task: { readonly id: string }) => this.taskDuration(serviceKey, task.id) }),
     };
+  }
+
+  private taskDuration(service: string, id: string): number | undefined {
+    const ms = this.options.taskDurationMs?.({ service, id, startedMs: this.clock.now() });
+    if (ms !== undefined && !(Number.isFinite(ms) && ms >= 0)) {
+      throw new RangeError(`taskDurationMs must return a finite number >= 0 or undefined, got ${ms} for ${service} ${id}`);
+    }
+    return ms;
   }
 
   private rawContext(): RawContext {

@@ -37,6 +37,11 @@ export interface OperationContext {
   state<T>(key: string, init: () => T, scope?: StateScope): T;
   /** Tells the store to persist soon; call after every mutation. */
   markDirty(): void;
+  /**
+   * EmulatorOptions.taskDurationMs: emulated ms from a new task's start request to its terminal
+   * status, or undefined to keep the model's seeded duration.
+   */
+  taskDurationMs?(task: { readonly id: string }): number | undefined;
 }
 
 export interface JsonOperation {

@@ -337,6 +337,12 @@ export function importInstance(ctx: OperationContext, params: QueryParams): Conv
     validateMs: Math.round(ctx.random.between(30, 90)) * 1000,
     convertMs: Math.round(ctx.random.between(300, 900)) * 1000,
   };
+  const chosenMs = ctx.taskDurationMs?.({ id: record.id });
+  if (chosenMs !== undefined) {
+    // Both stages keep their seeded share of the chosen total.
+    record.validateMs = Math.round((record.validateMs * chosenMs) / (record.validateMs + record.convertMs));
+    record.convertMs = chosenMs - record.validateMs;
+  }
   s.conversionTasks[record.id] = record;
   ctx.markDirty();
   return conversionView(ctx, record);
@@ -607,8 +613,14 @@ export function importImage(ctx: OperationContext, params: QueryParams): ImportI
     total += Math.round(ctx.random.between(stage.minSec, stage.maxSec)) * 1000;
     stageEnds.push(total);
   }
+  const id = `import-ami-${ctx.random.hex(17)}`;
+  const chosenMs = ctx.taskDurationMs?.({ id });
+  if (chosenMs !== undefined) {
+    // Every stage keeps its seeded share of the chosen total.
+    for (let i = 0; i < stageEnds.length; i++) stageEnds[i] = Math.round((stageEnds[i]! * chosenMs) / total);
+  }
   const task: ImportImageRecord = {
-    id: `import-ami-${ctx.random.hex(17)}`,
+    id,
     seq: s.nextSeq++,
     createdMs: now,
     ...(architecture !== undefined ? { architecture } : {}),
