@@ -4,6 +4,7 @@
  */
 export * as ads from "./ads";
 export * as ec2 from "./ec2";
+export * as mgn from "./mgn";
 export * as migrationhub from "./migrationhub";
 export {
   AwsApiError,

@@ -112,3 +112,109 @@ export class BatchPoller<T> {
     }
   }
 }
+
+/** Releases a CapacityGate slot; calling it again does nothing. */
+export type ReleaseSlot = () => void;
+
+/**
+ * A gate for APIs with a quota on tasks *in progress* (MGN imports; EC2 import tasks): each task
+ * this process runs holds a slot from its start until it ends. The capacity is unknown until the
+ * service refuses a start; `saturated(quotaValue)` then caps it at what this process holds (the
+ * rest of the quota is used elsewhere), so later starts queue for a slot instead of hammering the
+ * API with refused calls. Each successful start grows the cap by one, up to the quota, so capacity
+ * used by others comes back once they finish.
+ */
+export class CapacityGate {
+  private held = 0;
+  private limit = Number.POSITIVE_INFINITY;
+  private quota = Number.POSITIVE_INFINITY;
+  private readonly waiting: Array<{ admit(): void }> = [];
+
+  /** Slots held by this process's running tasks. */
+  get inUse(): number {
+    return this.held;
+  }
+
+  /** Current cap (Infinity until the service first refuses a start). */
+  get capacity(): number {
+    return this.limit;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * True when more slots are held than the cap allows (the cap shrank after they were taken): a
+   * holder that has not started its task yet should release and queue again.
+   */
+  get over(): boolean {
+    return this.held > this.limit;
+  }
+
+  /** True when `acquire()` would queue. */
+  get full(): boolean {
+    return this.held >= this.limit || this.waiting.length > 0;
+  }
+
+  /**
+   * Takes a slot without waiting, for a task that is already running (a resumed or adopted
+   * import occupies quota whether or not the gate has room).
+   */
+  hold(): ReleaseSlot {
+    return this.take();
+  }
+
+  /** Waits for a slot (FIFO); rejects with `signal.reason` if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    if (this.held < this.limit && this.waiting.length === 0) return Promise.resolve(this.take());
+    return new Promise<ReleaseSlot>((resolve, reject) => {
+      const entry = {
+        admit: (): void => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(this.take());
+        },
+      };
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(entry);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal?.reason as Error);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(entry);
+    });
+  }
+
+  /**
+   * The service refused a start for lack of quota while this process held `inUse` slots (the
+   * refused caller has released its own). `quotaValue` is the quota the error reported, if any.
+   */
+  saturated(quotaValue?: number): void {
+    if (quotaValue !== undefined && Number.isFinite(quotaValue) && quotaValue >= 1) {
+      this.quota = quotaValue;
+    }
+    this.limit = Math.max(1, Math.min(this.quota, this.held));
+  }
+
+  /** A start succeeded: allow one more, up to the quota (others may have freed capacity). */
+  started(): void {
+    if (Number.isFinite(this.limit)) this.limit = Math.min(this.quota, this.limit + 1);
+    this.admit();
+  }
+
+  private take(): ReleaseSlot {
+    this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+      this.admit();
+    };
+  }
+
+  private admit(): void {
+    while (this.held < this.limit && this.waiting.length > 0) this.waiting.shift()?.admit();
+  }
+}

@@ -77,3 +77,21 @@ export function deriveToken(
     .digest("hex");
   return (prefix + hash).slice(0, maxLength);
 }
+
+/**
+ * The token for the next attempt after `failedTaskId`, for APIs that keep returning a task that
+ * already failed when its token is resent (ADS, MGN): create derives a successor instead of
+ * re-adopting the failure. The chain is deterministic, so an interrupted re-run walks it to the
+ * same live task.
+ */
+export function successorToken(
+  type: string,
+  token: string,
+  failedTaskId: string,
+  options?: { maxLength?: number; prefix?: string },
+): string {
+  return deriveToken(
+    { stack: "", project: "", type: `${type}#successor`, name: token, inputs: { failedTaskId } },
+    options,
+  );
+}

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ManualClock } from "../../../../provider/core/clock";
-import { BatchPoller, ConcurrencyLimiter } from "../../../../provider/core/limiter";
+import { BatchPoller, CapacityGate, ConcurrencyLimiter } from "../../../../provider/core/limiter";
 import { waitFor } from "../../../../provider/core/waiter";
 
 function deferred<T>(): { promise: Promise<T>; resolve(v: T): void } {
@@ -164,5 +164,57 @@ describe("core limiter with the waiter", () => {
       new Set(results.map((r) => `${r.verdict}/${r.polls}`)),
       new Set(["success/3"]),
     );
+  });
+});
+
+describe("CapacityGate", () => {
+  it("admits everyone until the service refuses, then caps at the slots held and queues FIFO", async () => {
+    const gate = new CapacityGate();
+    const held = [await gate.acquire(), await gate.acquire(), await gate.acquire()];
+    const refused = await gate.acquire();
+    refused();
+    gate.saturated(3);
+    assert.deepEqual([gate.inUse, gate.capacity, gate.full, gate.over], [3, 3, true, false]);
+    const order: string[] = [];
+    const a = gate.acquire().then((r) => (order.push("a"), r));
+    const b = gate.acquire().then((r) => (order.push("b"), r));
+    await tick();
+    assert.deepEqual([order, gate.queued], [[], 2]);
+    held[0]!();
+    held[0]!(); // releasing twice frees one slot only
+    await tick();
+    assert.deepEqual([order, gate.queued, gate.inUse], [["a"], 1, 3]);
+    held[1]!();
+    await Promise.all([a, b]);
+    assert.deepEqual(order, ["a", "b"]);
+  });
+
+  it("caps at what this process holds when the quota is used elsewhere, and grows by one per start up to the quota", async () => {
+    const gate = new CapacityGate();
+    const one = await gate.acquire();
+    gate.saturated(5);
+    assert.equal(gate.capacity, 1);
+    gate.started();
+    gate.started();
+    assert.equal(gate.capacity, 3);
+    for (let i = 0; i < 5; i++) gate.started();
+    assert.equal(gate.capacity, 5);
+    one();
+    gate.saturated(undefined);
+    assert.equal(gate.capacity, 1, "never below one, so a refused caller can retry");
+  });
+
+  it("reports over-capacity holders, lets hold() take a slot without waiting, and drops an aborted waiter", async () => {
+    const gate = new CapacityGate();
+    const slots = [await gate.acquire(), await gate.acquire(), gate.hold()];
+    gate.saturated(2);
+    assert.equal(gate.over, true);
+    const ctl = new AbortController();
+    const waiting = gate.acquire(ctl.signal);
+    ctl.abort(new Error("deadline"));
+    await assert.rejects(waiting, /deadline/);
+    assert.equal(gate.queued, 0);
+    slots[2]!();
+    assert.deepEqual([gate.over, gate.inUse], [false, 2]);
   });
 });

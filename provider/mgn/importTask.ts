@@ -1,0 +1,197 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../core/shim";
+import { deriveToken } from "../core/tokens";
+
+/** Where the import CSV is (StartImport's `s3BucketSource`). */
+export interface S3BucketSourceArgs {
+  /** Bucket name (not a URL): `[a-zA-Z0-9.-_]{1,255}`. */
+  s3Bucket: pulumi.Input<string>;
+  /** Object key; must end in `.csv` (`[^\x00]{1,1020}\.csv`). */
+  s3Key: pulumi.Input<string>;
+  /**
+   * The bucket owner's 12-digit account ID, for a bucket in another account (it must grant
+   * `s3:GetObject` to the caller). @default the caller's account.
+   */
+  s3BucketOwner?: pulumi.Input<string>;
+}
+
+/** What `deleteInventoryOnDelete` removes: inventory found by tag or MGN's alternate keys. */
+export interface InventorySelectorArgs {
+  /** Source servers, applications and waves whose tag `key` equals `value` (the CSV's `mgn:*:tag:<key>` columns). */
+  tag?: pulumi.Input<{ key: pulumi.Input<string>; value: pulumi.Input<string> }>;
+  /** Source servers by `mgn:server:user-provided-id`. */
+  userProvidedIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Applications by `mgn:app:name`. */
+  applicationNames?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Waves by `mgn:wave:name`. */
+  waveNames?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Inputs of {@link ImportTask}. */
+export interface ImportTaskArgs {
+  /**
+   * The inventory CSV in S3 (columns are the `mgn:*` import parameters). Required unless
+   * `adoptImportId` is set. A change replaces the resource (a new import runs).
+   * @see https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
+   */
+  s3BucketSource?: pulumi.Input<S3BucketSourceArgs>;
+  /**
+   * StartImport idempotency token, 1–64 printable characters. Resending it returns the original
+   * import. @default derived from the stack, project, resource name, `s3BucketSource` and `tags`,
+   * so a re-run of an interrupted create adopts the import the first run started. A change
+   * updates in place.
+   * @see https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
+   */
+  clientToken?: pulumi.Input<string>;
+  /**
+   * Tags of the import task: at most 50; keys 1–256 characters (not `aws:`), values 0–256. MGN
+   * marks them sensitive, so the `tags` output is secret. A change replaces the resource (only
+   * StartImport sets them).
+   */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Manage an existing import instead of starting one: `import-` + 17 letters or digits (the
+   * stand-in for `pulumi import`, which dynamic resources lack). A change replaces the resource.
+   * @see https://docs.aws.amazon.com/mgn/latest/APIReference/API_ListImports.html
+   */
+  adoptImportId?: pulumi.Input<string>;
+  /**
+   * Wait until the import reaches SUCCEEDED or FAILED; `false` starts it and returns.
+   * @default true. A change updates in place (and resumes a wait left unfinished).
+   */
+  waitForCompletion?: pulumi.Input<boolean>;
+  /**
+   * How long create/update wait (queueing for MGN's import quota included), whole minutes
+   * 1–10080; the import keeps running past it and the next `pulumi up` resumes the wait.
+   * @default stack config `awsMigration:waitTimeoutMinutes`, else 180. A change updates in place.
+   */
+  waitTimeoutMinutes?: pulumi.Input<number>;
+  /**
+   * Treat a SUCCEEDED import with row errors (ListImportErrors) as a failure; needs
+   * `waitForCompletion`. @default false: it succeeds with a warning. A change updates in place.
+   */
+  failOnRowErrors?: pulumi.Input<boolean>;
+  /**
+   * MGN has no API to delete or undo an import. By default delete leaves the import and the
+   * inventory it created. With this set, delete removes the source servers, applications and
+   * waves it selects (DeleteSourceServer, DeleteApplication, DeleteWave; in that order), keeping
+   * any application or wave that still holds inventory it does not select.
+   * @default undefined (retain). A change updates in place.
+   * @see https://docs.aws.amazon.com/mgn/latest/APIReference/API_DeleteSourceServer.html
+   */
+  deleteInventoryOnDelete?: pulumi.Input<InventorySelectorArgs>;
+}
+
+/** Counts of one inventory kind in an import summary. */
+export interface ImportCounts {
+  createdCount: number;
+  modifiedCount: number;
+}
+
+/** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
+export interface ImportError {
+  errorType?: string;
+  errorDateTime?: string;
+  rowNumber?: number;
+  rawError?: string;
+  sourceServerID?: string;
+  applicationID?: string;
+  waveID?: string;
+  ec2LaunchTemplateID?: string;
+  accountID?: string;
+  message: string;
+}
+
+/**
+ * An AWS Application Migration Service (MGN) inventory import: StartImport, then wait for
+ * SUCCEEDED or FAILED through a shared, batched ListImports poller; row errors from
+ * ListImportErrors. Delete retains by default (MGN has no delete API for imports); see
+ * `deleteInventoryOnDelete`. Type token `pulumi-nodejs:dynamic/mgn:ImportTask`.
+ */
+export class ImportTask extends pulumi.dynamic.Resource {
+  declare readonly s3BucketSource: pulumi.Output<
+    { s3Bucket: string; s3Key: string; s3BucketOwner?: string } | undefined
+  >;
+  declare readonly clientToken: pulumi.Output<string>;
+  declare readonly adoptImportId: pulumi.Output<string | undefined>;
+  declare readonly waitForCompletion: pulumi.Output<boolean | undefined>;
+  declare readonly waitTimeoutMinutes: pulumi.Output<number | undefined>;
+  declare readonly failOnRowErrors: pulumi.Output<boolean | undefined>;
+  declare readonly deleteInventoryOnDelete: pulumi.Output<
+    | {
+        tag?: { key: string; value: string };
+        userProvidedIds?: string[];
+        applicationNames?: string[];
+        waveNames?: string[];
+      }
+    | undefined
+  >;
+  /** `import-` + 17 letters or digits. */
+  declare readonly importId: pulumi.Output<string>;
+  /** `arn:<partition>:mgn:<region>:<account>:import/<importId>`, when MGN reports it. */
+  declare readonly arn: pulumi.Output<string | undefined>;
+  /** PENDING | STARTED | FAILED | SUCCEEDED, as last observed. */
+  declare readonly status: pulumi.Output<string>;
+  declare readonly progressPercentage: pulumi.Output<number | undefined>;
+  /** ISO 8601. */
+  declare readonly creationDateTime: pulumi.Output<string | undefined>;
+  /** ISO 8601; absent until the import ends. */
+  declare readonly endDateTime: pulumi.Output<string | undefined>;
+  /** Waves, applications and servers created / modified. */
+  declare readonly summary: pulumi.Output<
+    { waves: ImportCounts; applications: ImportCounts; servers: ImportCounts } | undefined
+  >;
+  /** The first 20 row errors (ListImportErrors), once the import has ended. */
+  declare readonly importErrors: pulumi.Output<ImportError[] | undefined>;
+  /** How many row errors the import has in all, once it has ended. */
+  declare readonly importErrorCount: pulumi.Output<number | undefined>;
+  /** Tags of the import (sensitive in MGN's model): a secret output. */
+  declare readonly tags: pulumi.Output<Record<string, string> | undefined>;
+
+  constructor(name: string, args: ImportTaskArgs, opts?: pulumi.CustomResourceOptions) {
+    const token =
+      args.clientToken ??
+      pulumi.all([args.s3BucketSource, args.tags]).apply(([s3BucketSource, tags]) =>
+        deriveToken(
+          {
+            stack: pulumi.getStack(),
+            project: pulumi.getProject(),
+            type: "mgn:ImportTask",
+            name,
+            inputs: { s3BucketSource, tags },
+          },
+          { maxLength: 64 },
+        ),
+      );
+    super(
+      providerShim("mgn/importTaskProvider"),
+      name,
+      {
+        s3BucketSource: undefined,
+        adoptImportId: undefined,
+        waitForCompletion: undefined,
+        waitTimeoutMinutes: undefined,
+        failOnRowErrors: undefined,
+        deleteInventoryOnDelete: undefined,
+        ...args,
+        clientToken: token,
+        importId: undefined,
+        arn: undefined,
+        status: undefined,
+        progressPercentage: undefined,
+        creationDateTime: undefined,
+        endDateTime: undefined,
+        summary: undefined,
+        importErrors: undefined,
+        importErrorCount: undefined,
+        tags: args.tags,
+      },
+      {
+        ...opts,
+        additionalSecretOutputs: ["tags", ...(opts?.additionalSecretOutputs ?? [])],
+      },
+      "mgn",
+      "ImportTask",
+    );
+  }
+}
