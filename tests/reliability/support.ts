@@ -21,6 +21,11 @@ import type { ProviderImplementation } from "../../provider/core/dynamic";
 import { createLogger } from "../../provider/core/log";
 import { createProvider as taskProvider } from "../../provider/migrationhub/migrationTaskProvider";
 import { createProvider as streamProvider } from "../../provider/migrationhub/progressUpdateStreamProvider";
+import { ImportTask } from "../../provider/ads/importTask";
+import { MigrationTask } from "../../provider/migrationhub/migrationTask";
+import { ProgressUpdateStream } from "../../provider/migrationhub/progressUpdateStream";
+import { DynamicHost } from "../support/dynamicHost";
+import { registrations } from "../support/mocks";
 
 export const REGION = "us-west-2";
 export const BUCKET = "migration-data";
@@ -221,3 +226,71 @@ export function seeded(seed: number): () => number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Through Pulumi's real dynamic-provider host (needs a build: the shim requires dist/provider).
+
+export const PROJECT = "migration";
+export const STACK = "test";
+export const TYPES: Record<Kind, string> = {
+  ads: "pulumi-nodejs:dynamic/ads:ImportTask",
+  stream: "pulumi-nodejs:dynamic/migrationhub:ProgressUpdateStream",
+  task: "pulumi-nodejs:dynamic/migrationhub:MigrationTask",
+};
+
+export function urnOf(kind: Kind, name: string): string {
+  return `urn:pulumi:${STACK}::${PROJECT}::${TYPES[kind]}::${name}`;
+}
+
+/** The serialized `__provider` text each resource class registers (what the engine stores). */
+export async function serializedProviders(): Promise<Record<Kind, string>> {
+  const seen = await registrations(
+    () => {
+      new ImportTask("p-ads", { name: "p", importUrl: `s3://${BUCKET}/p.csv` });
+      new ProgressUpdateStream("p-stream", { progressUpdateStreamName: "p" });
+      new MigrationTask("p-task", { progressUpdateStream: "p", migrationTaskName: "p" });
+    },
+    PROJECT,
+    STACK,
+  );
+  const byType = new Map(seen.map((r) => [r.type, String(r.inputs["__provider"])]));
+  const out = {} as Record<Kind, string>;
+  for (const kind of Object.keys(TYPES) as Kind[]) {
+    const text = byType.get(TYPES[kind]);
+    if (text === undefined) throw new Error(`${TYPES[kind]} did not register`);
+    out[kind] = text;
+  }
+  return out;
+}
+
+/** A host process environment: only what the AWS credential chain and node need. */
+export function hostEnv(
+  keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = TEST_KEYS,
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env["PATH"],
+    HOME: process.env["HOME"],
+    AWS_ACCESS_KEY_ID: keys.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    ...(keys.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: keys.sessionToken }),
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+export async function startHost(
+  emulator: Emulator,
+  extra: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = hostEnv(),
+): Promise<DynamicHost> {
+  const host = await DynamicHost.start(process.cwd(), env);
+  await host.configure({
+    "aws:region": REGION,
+    "awsMigration:endpoint": emulator.url,
+    "awsMigration:pollMinDelayMs": "20",
+    "awsMigration:pollMaxDelayMs": "200",
+    ...extra,
+  });
+  return host;
+}
