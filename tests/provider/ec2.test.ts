@@ -1,0 +1,436 @@
+import { strict as assert } from "node:assert";
+import {
+  DescribeImagesCommand,
+  DescribeImportImageTasksCommand,
+  DeleteSnapshotCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { type Emulator } from "../../emulator";
+import type { ProviderImplementation } from "../../provider/core/dynamic";
+import { isImportTaskFailedError } from "../../provider/core/errors";
+import type { Logger } from "../../provider/core/log";
+import { createProvider as createImageProvider } from "../../provider/ec2/importImageTaskProvider";
+import { useEmulator } from "../support/emulator";
+
+const REGION = "us-west-2";
+const BUCKET = "vm-imports";
+const TASK_RE = /^import-ami-[0-9a-f]{17}$/;
+const AMI_RE = /^ami-[0-9a-f]{17}$/;
+const SNAP_RE = /^snap-[0-9a-f]{17}$/;
+const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const DAY_S = 24 * 60 * 60;
+
+/** Disk images that pass the emulator's format rules (emulator/ec2/diskImage.ts). */
+function vmdk(): Buffer {
+  const b = Buffer.alloc(2048);
+  b.write("KDMV", 0, "latin1");
+  return b;
+}
+function raw(): Buffer {
+  const b = Buffer.alloc(2048);
+  b[510] = 0x55;
+  b[511] = 0xaa;
+  return b;
+}
+
+interface Line {
+  level: string;
+  resource: string;
+  message: string;
+}
+
+function recorder(): { logger: Logger; lines: Line[] } {
+  const lines: Line[] = [];
+  const push =
+    (level: string) =>
+    (resource: string, message: string): void => {
+      lines.push({ level, resource, message });
+    };
+  return { lines, logger: { info: push("info"), warn: push("warn"), progress: push("progress") } };
+}
+
+function settings(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    "aws:region": REGION,
+    "awsMigration:endpoint": emulator.url,
+    "awsMigration:pollMinDelayMs": "10",
+    "awsMigration:pollMaxDelayMs": "40",
+    ...extra,
+  };
+}
+
+async function imageProvider(
+  emulator: Emulator,
+  extra: Record<string, string> = {},
+): Promise<{ provider: ProviderImplementation; lines: Line[] }> {
+  const { logger, lines } = recorder();
+  const provider = createImageProvider({ logger });
+  const values = settings(emulator, extra);
+  await provider.configure({ config: { get: (k) => values[k] } });
+  return { provider, lines };
+}
+
+const clientSettings = (emulator: Emulator) => ({
+  endpoint: emulator.url,
+  region: REGION,
+  credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  maxAttempts: 1,
+});
+
+function ec2(emulator: Emulator): EC2Client {
+  return new EC2Client(clientSettings(emulator));
+}
+
+function s3(emulator: Emulator): S3Client {
+  return new S3Client({ ...clientSettings(emulator), forcePathStyle: true });
+}
+
+async function upload(emulator: Emulator, files: Record<string, Buffer | string>): Promise<void> {
+  const client = s3(emulator);
+  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  for (const [key, body] of Object.entries(files)) {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  }
+  client.destroy();
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new assert.AssertionError({ message: "expected a rejection" });
+}
+
+function imageInputs(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    description: `import ${key}`,
+    diskContainers: [{ format: "vmdk", userBucket: { s3Bucket: BUCKET, s3Key: key } }],
+    platform: "Linux",
+    clientToken: `pam-test-${key}`,
+    __provider: "serialized-shim",
+    ...extra,
+  };
+}
+
+async function allImageTasks(emulator: Emulator): Promise<{ id: string; status: string }[]> {
+  const out = await ec2(emulator).send(new DescribeImportImageTasksCommand({}));
+  return (out.ImportImageTasks ?? []).map((t) => ({
+    id: t.ImportTaskId ?? "",
+    status: t.Status ?? "",
+  }));
+}
+
+async function imageIds(emulator: Emulator): Promise<string[]> {
+  const out = await ec2(emulator).send(new DescribeImagesCommand({ Owners: ["self"] }));
+  return (out.Images ?? []).map((i) => i.ImageId ?? "");
+}
+
+/**
+ * Whether each snapshot exists. The emulator has no DescribeSnapshots, so this tries DeleteSnapshot
+ * (destructive: call it last): success means it existed, InvalidSnapshot.NotFound that it did not.
+ */
+async function snapshotsExist(emulator: Emulator, ids: readonly string[]): Promise<boolean[]> {
+  const out: boolean[] = [];
+  for (const id of ids) {
+    try {
+      await ec2(emulator).send(new DeleteSnapshotCommand({ SnapshotId: id }));
+      out.push(true);
+    } catch (e) {
+      assert.equal((e as Error).name, "InvalidSnapshot.NotFound");
+      out.push(false);
+    }
+  }
+  return out;
+}
+
+const requests = (emulator: Emulator, op: string): number =>
+  emulator.stats().requests[`ec2:${op}`] ?? 0;
+
+describe("ec2.ImportImageTask provider against the emulator", () => {
+  const ctx = useEmulator({});
+  afterEach(() => ctx.emulator.configure({ timeScale: 1000 }));
+  beforeEach(() =>
+    upload(ctx.emulator, { "web.vmdk": vmdk(), "data.raw": raw(), "bad.vmdk": "not a disk" }),
+  );
+
+  describe("create", () => {
+    it("waits until completed and returns the AMI, its snapshots and the task's details", async () => {
+      const { provider, lines } = await imageProvider(ctx.emulator);
+      const inputs = imageInputs("web.vmdk", {
+        diskContainers: [
+          { format: "vmdk", userBucket: { s3Bucket: BUCKET, s3Key: "web.vmdk" } },
+          { format: "RAW", url: `s3://${BUCKET}/data.raw`, description: "data" },
+        ],
+      });
+      const { id, outs } = await provider.create(inputs);
+      assert.match(id, TASK_RE);
+      const imageId = outs["imageId"] as string;
+      const snaps = outs["snapshotIds"] as string[];
+      assert.match(imageId, AMI_RE);
+      assert.equal(snaps.length, 2);
+      for (const s of snaps) assert.match(s, SNAP_RE);
+      assert.match(outs["imageCreationDate"] as string, ISO_RE);
+      assert.deepEqual(outs, {
+        ...inputs,
+        importTaskId: id,
+        status: "completed",
+        progress: 100,
+        imageId,
+        snapshotIds: snaps,
+        snapshotDetails: [
+          {
+            deviceName: "/dev/sda1",
+            diskImageSize: 2048,
+            format: "VMDK",
+            snapshotId: snaps[0],
+            status: "completed",
+          },
+          {
+            description: "data",
+            deviceName: "/dev/sdb",
+            diskImageSize: 2048,
+            format: "RAW",
+            snapshotId: snaps[1],
+            status: "completed",
+          },
+        ],
+        imageState: "available",
+        imageCreationDate: outs["imageCreationDate"],
+        taskDetails: { platform: "Linux", licenseType: "BYOL", description: "import web.vmdk" },
+      });
+      assert.deepEqual(await imageIds(ctx.emulator), [imageId]);
+      const stages = lines
+        .filter((l) => l.level === "progress")
+        .map((l) => l.message.split(" (")[0]);
+      assert.equal(stages[stages.length - 1], "completed");
+      assert.ok(stages.includes("active validating 5%"), stages.join(" | "));
+    });
+
+    it("a bad disk ends deleted with VM Import's ClientError: ImportTaskFailedError carries the ID, properties with __provider, and the reason", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const err = await rejection(provider.create(imageInputs("bad.vmdk")));
+      assert.ok(isImportTaskFailedError(err));
+      assert.match(err.id, TASK_RE);
+      assert.equal(err.properties["__provider"], "serialized-shim");
+      assert.equal(err.properties["importTaskId"], err.id);
+      // deleting (the failure being rolled back) already ends the wait; at 1000x it may be deleted.
+      assert.ok(["deleting", "deleted"].includes(err.properties["status"] as string));
+      const message = "ClientError: Disk validation failed [Unsupported specified file format]";
+      assert.equal(err.properties["statusMessage"], message);
+      assert.match(
+        err.reasons[0]!,
+        new RegExp(
+          `^ec2\\.ImportImageTask "import bad\\.vmdk": import ${err.id} ended in (deleting|deleted) after \\d+ polls \\(active×\\d+\\): ClientError: Disk validation failed \\[Unsupported specified file format\\]\\. The file does not match its declared format`,
+        ),
+      );
+      // The next run replaces it: the same token returns the failed task, so create steps to a successor.
+      assert.deepEqual(
+        (await provider.diff(err.id, err.properties, imageInputs("bad.vmdk"))).replaces,
+        ["status"],
+      );
+    });
+
+    it("a timeout is recorded with the ID, and update() resumes the wait to completion without a second start", async () => {
+      // A 0.3 s limit (stack config accepts fractions) against a near-stopped emulated clock.
+      const { provider } = await imageProvider(ctx.emulator, {
+        "awsMigration:waitTimeoutMinutes": "0.005",
+      });
+      ctx.emulator.configure({ timeScale: 0.001 });
+      const err = await rejection(provider.create(imageInputs("web.vmdk")));
+      assert.ok(isImportTaskFailedError(err));
+      assert.match(err.id, TASK_RE);
+      assert.equal(err.properties["status"], "active");
+      assert.equal(err.properties["__provider"], "serialized-shim");
+      assert.match(
+        err.reasons[0]!,
+        new RegExp(
+          `^ec2\\.ImportImageTask "import web\\.vmdk": import ${err.id} is still active after \\d+ms \\(limit 300ms; observed active×\\d+\\)\\. The task keeps running in AWS`,
+        ),
+      );
+      ctx.emulator.configure({ timeScale: 1000 });
+      const next = await imageProvider(ctx.emulator);
+      const { outs } = await next.provider.update(err.id, err.properties, imageInputs("web.vmdk"));
+      assert.equal(outs["status"], "completed");
+      assert.equal(requests(ctx.emulator, "ImportImage"), 1);
+    });
+
+    it("update() resumes a wait left unfinished, without a second ImportImage", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const first = await provider.create(imageInputs("web.vmdk", { waitForCompletion: false }));
+      assert.equal(first.outs["status"], "active");
+      const { outs } = await provider.update(first.id, first.outs, imageInputs("web.vmdk"));
+      assert.equal(outs["status"], "completed");
+      assert.match(outs["imageId"] as string, AMI_RE);
+      assert.equal(requests(ctx.emulator, "ImportImage"), 1);
+    });
+
+    it("a create repeated after a crash (a new provider process) gets the first task: one task exists", async () => {
+      const a = await imageProvider(ctx.emulator);
+      const first = await a.provider.create(imageInputs("web.vmdk", { waitForCompletion: false }));
+      const b = await imageProvider(ctx.emulator);
+      const again = await b.provider.create(imageInputs("web.vmdk"));
+      assert.equal(again.id, first.id);
+      assert.equal(requests(ctx.emulator, "ImportImage"), 2);
+      assert.deepEqual(await allImageTasks(ctx.emulator), [{ id: first.id, status: "completed" }]);
+    });
+
+    it("a presigned https disk URL works, and neither logs nor errors show its signature", async () => {
+      const { provider, lines } = await imageProvider(ctx.emulator);
+      const url = `${ctx.emulator.url}/${BUCKET}/web.vmdk?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260101%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Expires=3600&X-Amz-Signature=5ecre7516na7ure`;
+      const inputs = imageInputs("web.vmdk", { diskContainers: [{ format: "VMDK", url }] });
+      assert.deepEqual((await provider.check({}, inputs)).failures, []);
+      const { outs } = await provider.create(inputs);
+      assert.equal(outs["status"], "completed");
+      assert.ok(lines.every((l) => !l.message.includes("5ecre7516na7ure")));
+      assert.ok(!JSON.stringify(outs["snapshotDetails"]).includes("5ecre7516na7ure"));
+    });
+  });
+
+  describe("read", () => {
+    it("returns current outputs for a live task", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const { id, outs } = await provider.create(imageInputs("web.vmdk"));
+      assert.deepEqual(await provider.read(id, outs), { id, props: outs });
+    });
+
+    it("after the 7-day retention, reads the AMI (the task record is gone)", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const { id, outs } = await provider.create(imageInputs("web.vmdk"));
+      ctx.emulator.configure({ advanceSeconds: 8 * DAY_S });
+      assert.deepEqual(await allImageTasks(ctx.emulator), []);
+      const before = requests(ctx.emulator, "DescribeImages");
+      assert.deepEqual(await provider.read(id, outs), { id, props: outs });
+      assert.equal(requests(ctx.emulator, "DescribeImages"), before + 1);
+      assert.equal(
+        ctx.emulator.stats().errors["ec2:DescribeImportImageTasks:InvalidConversionTaskId"],
+        1,
+      );
+    });
+
+    it("after the retention with the AMI deregistered, reports the resource gone", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const { id, outs } = await provider.create(imageInputs("web.vmdk"));
+      ctx.emulator.configure({ advanceSeconds: 8 * DAY_S });
+      await provider.delete(id, outs);
+      assert.deepEqual(await provider.read(id, outs), {});
+    });
+  });
+
+  describe("adopt", () => {
+    it("manages an import started elsewhere, by ID, without starting one", async () => {
+      const a = await imageProvider(ctx.emulator);
+      const started = await a.provider.create(
+        imageInputs("web.vmdk", { waitForCompletion: false }),
+      );
+      const { provider } = await imageProvider(ctx.emulator);
+      const { id, outs } = await provider.create({
+        adoptImportTaskId: started.id,
+        __provider: "p",
+      });
+      assert.equal(id, started.id);
+      assert.equal(outs["status"], "completed");
+      assert.equal(outs["adoptImportTaskId"], started.id);
+      assert.equal(requests(ctx.emulator, "ImportImage"), 1);
+    });
+  });
+
+  describe("delete", () => {
+    it("cancels an active import (CancelImportTask) and waits until it is deleted", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      ctx.emulator.configure({ timeScale: 1 });
+      const { id, outs } = await provider.create(
+        imageInputs("web.vmdk", { waitForCompletion: false }),
+      );
+      ctx.emulator.configure({ timeScale: 1000 });
+      await provider.delete(id, outs);
+      assert.equal(requests(ctx.emulator, "CancelImportTask"), 1);
+      assert.deepEqual(await allImageTasks(ctx.emulator), [{ id, status: "deleted" }]);
+      assert.deepEqual(await imageIds(ctx.emulator), []);
+    });
+
+    it("by default deregisters the AMI and deletes its snapshots", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const { id, outs } = await provider.create(imageInputs("web.vmdk"));
+      await provider.delete(id, outs);
+      assert.equal(requests(ctx.emulator, "DeregisterImage"), 1);
+      assert.equal(requests(ctx.emulator, "DeleteSnapshot"), 1);
+      assert.deepEqual(await imageIds(ctx.emulator), []);
+      assert.deepEqual(await snapshotsExist(ctx.emulator, outs["snapshotIds"] as string[]), [
+        false,
+      ]);
+    });
+
+    it("with retainSnapshotsOnDelete deregisters the AMI but keeps its snapshots", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const { id, outs } = await provider.create(
+        imageInputs("web.vmdk", { retainSnapshotsOnDelete: true }),
+      );
+      await provider.delete(id, outs);
+      assert.deepEqual(await imageIds(ctx.emulator), []);
+      assert.deepEqual(await snapshotsExist(ctx.emulator, outs["snapshotIds"] as string[]), [true]);
+    });
+
+    it("with retainOnDelete leaves everything and makes no AWS call", async () => {
+      const { provider } = await imageProvider(ctx.emulator);
+      const { id, outs } = await provider.create(imageInputs("web.vmdk", { retainOnDelete: true }));
+      const before = ctx.emulator.stats().totalRequests;
+      await provider.delete(id, outs);
+      assert.equal(ctx.emulator.stats().totalRequests, before);
+      assert.deepEqual(await imageIds(ctx.emulator), [outs["imageId"]]);
+    });
+  });
+
+  describe("scale", () => {
+    it("100 concurrent imports share batched DescribeImportImageTasks calls", async function () {
+      this.timeout(60_000);
+      const n = 100;
+      // Fixed 50 ms polls so waits that resume together stay in step (the poller batches per tick).
+      const { provider, lines } = await imageProvider(ctx.emulator, {
+        "awsMigration:pollMinDelayMs": "50",
+        "awsMigration:pollMaxDelayMs": "50",
+      });
+      const keys = Array.from({ length: n }, (_, i) => `vm-${i}`);
+      const started = await Promise.all(
+        keys.map((k) =>
+          provider.create(
+            imageInputs("web.vmdk", {
+              description: k,
+              clientToken: `tok-${k}`,
+              waitForCompletion: false,
+            }),
+          ),
+        ),
+      );
+      const before = requests(ctx.emulator, "DescribeImportImageTasks");
+      // update() resumes every wait in the same tick, as the `pulumi up` after an interrupt would.
+      const done = await Promise.all(
+        started.map((s, i) =>
+          provider.update(
+            s.id,
+            s.outs,
+            imageInputs("web.vmdk", { description: keys[i], clientToken: `tok-${keys[i]}` }),
+          ),
+        ),
+      );
+      const describes = requests(ctx.emulator, "DescribeImportImageTasks") - before;
+      assert.ok(done.every((d) => d.outs["status"] === "completed"));
+      const active = new Map<number, number>();
+      for (const l of lines.filter((x) => x.level === "progress")) {
+        const k = Number(/poll (\d+)/.exec(l.message)![1]);
+        active.set(k, (active.get(k) ?? 0) + 1);
+      }
+      const polls = [...active.values()].reduce((a, b) => a + b, 0);
+      // update() first describes all 100 at once (1 call), then the waits poll in rounds.
+      const ideal = 1 + active.size;
+      console.log(
+        `      ${n} imports: ${describes} DescribeImportImageTasks calls for ${polls + n} task describes over ${active.size} rounds (ideal ${ideal}, ${(describes / active.size).toFixed(2)} calls per round); ${requests(ctx.emulator, "DescribeImages")} DescribeImages calls`,
+      );
+      assert.ok(describes <= 2 * ideal, `${describes} calls; ideal ${ideal}`);
+      assert.ok(describes < (polls + n) / 10);
+      assert.equal(requests(ctx.emulator, "ImportImage"), n);
+    });
+  });
+});
