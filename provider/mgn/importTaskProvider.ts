@@ -44,6 +44,7 @@ import {
   type Observation,
   planInventoryRemoval,
   POLL,
+  RESOURCE_TYPE,
   rowErrorsWarning,
   statusOf,
   subject,
@@ -535,10 +536,13 @@ class MgnImportTaskProvider implements ProviderImplementation {
     inputs: ImportTaskInputs,
   ): ImportTaskFailedError {
     if (isMigrationError(err, "ImportTaskFailedError")) return err;
+    // Waiter errors already name the resource; AWS errors do not.
+    const text = errorText(err);
+    const reason = text.startsWith(`${RESOURCE_TYPE} `) ? text : `${subject(inputs, id)}: ${text}`;
     return new ImportTaskFailedError({
       id,
       properties: { ...properties, __provider: inputs.__provider },
-      reasons: [`${subject(inputs, id)}: ${errorText(err)}`],
+      reasons: [reason],
       cause: err,
     });
   }

@@ -349,7 +349,7 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
       assert.equal(err.properties["status"], "STARTED");
       assert.equal(err.properties["__provider"], "serialized-shim");
       assert.deepEqual(err.reasons, [
-        `mgn.ImportTask "${ID}": mgn.ImportTask "${ID}": import ${ID} is still STARTED after 60s (limit 60s; observed STARTED×60). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
+        `mgn.ImportTask "${ID}": import ${ID} is still STARTED after 60s (limit 60s; observed STARTED×60). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
       ]);
       assert.deepEqual(clock.sleeps, [20, 1000, 980, ...Array<number>(58).fill(1000)]);
 
