@@ -377,23 +377,18 @@ class AdsImportTaskProvider implements ProviderImplementation {
     const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? POLL.maxDelayMs);
     const label = logLabel(inputs.name, id);
     const started = runtime.clock.now();
-    const gridMs = Math.min(minDelayMs, POLL.gridMs);
+    // Sleeps end on a shared grid (jittered delays would scatter concurrent waits over distinct
+    // ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in a
+    // round that other waits started and that has room for this ID.
+    const clock = poller.ridingClock(runtime.clock, Math.min(minDelayMs, POLL.gridMs));
     return waitFor<Observation>({
-      poll: async () => {
-        // Land every poll on a shared grid: jittered delays would otherwise scatter the waits of
-        // many resources over distinct ticks, and the BatchPoller only merges gets of one tick.
-        if (gridMs > 1) {
-          const offset = runtime.clock.now() % gridMs;
-          if (offset !== 0) await runtime.clock.sleep(gridMs - offset);
-        }
-        return poller.get(id);
-      },
+      poll: () => poller.get(id),
       status: statusOf,
       acceptors,
       minDelayMs,
       maxDelayMs,
       timeoutMs: waitTimeoutMs(inputs, settings.waitTimeoutMinutes),
-      clock: runtime.clock,
+      clock,
       random: runtime.random,
       service: "ads",
       operation: "DescribeImportTasks",

@@ -2,6 +2,7 @@
  * Concurrency and batching for many resources in one provider process: a limiter for task starts,
  * and a poller that merges the describe calls of all waiting resources into batches.
  */
+import type { Clock } from "./clock";
 import { InputValidationError } from "./errors";
 
 /** Runs at most `max` functions at once; the rest queue in call order. */
@@ -54,6 +55,13 @@ interface PendingGet<T> {
   reject(e: unknown): void;
 }
 
+/** A wait sleeping through `BatchPoller.ridingClock`, ready to be woken into a round. */
+interface Rider {
+  readonly deadline: number;
+  readonly seq: number;
+  wake(): void;
+}
+
 /**
  * Merges every `get` issued in the same turn of the event loop (flush on `setImmediate`) into
  * de-duplicated batches: N waiting resources cost ceil(N / batchSize) describe calls per round.
@@ -61,8 +69,14 @@ interface PendingGet<T> {
 export class BatchPoller<T> {
   describeCalls = 0;
   idsDescribed = 0;
+  /** Gets that joined a round early through ridingClock (each also counts in idsDescribed). */
+  rideAlongs = 0;
   private pending = new Map<string, PendingGet<T>[]>();
   private scheduled = false;
+  private readonly riders = new Set<Rider>();
+  private riderSeq = 0;
+  /** The current flush already woke riders; the next turn describes. */
+  private ridersCalled = false;
   private readonly batchSize: number;
   private readonly options: BatchPollerOptions<T>;
 
@@ -89,7 +103,70 @@ export class BatchPoller<T> {
     });
   }
 
+  /**
+   * A clock for one resource's wait: each sleep lasts until the first multiple of `gridMs` at or
+   * after `ms` (so the polls of concurrent waits meet on shared ticks), or ends early when a round
+   * of this poller is about to run with room left in its last batch — polling then costs no call
+   * of its own, so with W waits and batch size B every round carries min(W, B·calls) IDs instead
+   * of only the ones whose own delay ran out. Riders due soonest are woken first.
+   */
+  ridingClock(clock: Clock, gridMs = 1): Clock {
+    return {
+      now: () => clock.now(),
+      sleep: (ms, signal) => this.ride(clock, ms, gridMs, signal),
+    };
+  }
+
+  private async ride(
+    clock: Clock,
+    ms: number,
+    gridMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (signal?.aborted) return clock.sleep(0, signal);
+    const now = clock.now();
+    let until = now + Math.max(0, ms);
+    if (gridMs > 1 && until % gridMs !== 0) until += gridMs - (until % gridMs);
+    const inner = new AbortController();
+    let woken = false;
+    const rider: Rider = {
+      deadline: until,
+      seq: this.riderSeq++,
+      wake: () => {
+        woken = true;
+        inner.abort();
+      },
+    };
+    const onAbort = (): void => inner.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.riders.add(rider);
+    try {
+      await clock.sleep(until - now, inner.signal);
+    } catch (err) {
+      if (!woken || signal?.aborted) throw err;
+      this.rideAlongs++;
+    } finally {
+      this.riders.delete(rider);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
   private flush(): void {
+    const room = (this.batchSize - (this.pending.size % this.batchSize)) % this.batchSize;
+    if (!this.ridersCalled && room > 0 && this.riders.size > 0) {
+      // Wake the riders that fit, then describe one turn later, once their gets have arrived.
+      const woken = [...this.riders]
+        .sort((a, b) => a.deadline - b.deadline || a.seq - b.seq)
+        .slice(0, room);
+      for (const r of woken) {
+        this.riders.delete(r);
+        r.wake();
+      }
+      this.ridersCalled = true;
+      setImmediate(() => this.flush());
+      return;
+    }
+    this.ridersCalled = false;
     const batch = this.pending;
     this.pending = new Map();
     this.scheduled = false;

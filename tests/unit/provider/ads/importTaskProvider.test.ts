@@ -191,8 +191,8 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
         { op: "describe", ids: [ID] },
       ]);
       // 20 ms: the shared AdaptiveThrottle spaces calls at its starting 50 calls/s, which puts poll 1
-      // off the 1 s grid; after its 1 s back-off, 980 ms re-aligns poll 2 to the grid; then 1 s.
-      assert.deepEqual(clock.sleeps, [20, 1000, 980, 1000]);
+      // off the 1 s grid; its 1 s back-off is stretched to the grid (1980 ms); then 1 s.
+      assert.deepEqual(clock.sleeps, [20, 1980, 1000]);
       assert.deepEqual(result, {
         id: ID,
         outs: {
@@ -327,9 +327,9 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
         err.reasons[0],
         `ads.ImportTask "servers-q3": import ${ID} is still IMPORT_IN_PROGRESS after 60s (limit 60s; observed IMPORT_IN_PROGRESS×60). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
       );
-      // Poll 1 at 20 ms (throttle spacing), 980 ms re-aligns to the 1 s grid, then polls every second
-      // until the one that lands exactly on the 60 s deadline.
-      assert.deepEqual(clock.sleeps, [20, 1000, 980, ...Array<number>(58).fill(1000)]);
+      // Poll 1 at 20 ms (throttle spacing), its back-off stretched to the 1 s grid, then polls every
+      // second until the one that lands exactly on the 60 s deadline.
+      assert.deepEqual(clock.sleeps, [20, 1980, ...Array<number>(58).fill(1000)]);
 
       ads.tasks.get(ID)!.statuses = ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"];
       const olds = err.properties;
@@ -592,8 +592,9 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
         ["describe", "delete", "delete", "describe", "describe"],
       );
       // 20 ms throttle spacing; random() 0.5 × 1000 × 2^1 = 1000 ms before the second
-      // BatchDeleteImportData; 980 ms to the 1 s poll grid; one 1 s poll interval.
-      assert.deepEqual(clock.sleeps, [20, 1000, 980, 1000]);
+      // BatchDeleteImportData; 20 ms throttle spacing before the first poll; its 1 s poll interval
+      // stretched to the 1 s grid (1960 ms).
+      assert.deepEqual(clock.sleeps, [20, 1000, 20, 1960]);
     });
 
     it("fails when the delete ends in DELETE_FAILED", async () => {

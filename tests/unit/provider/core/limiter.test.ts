@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ManualClock } from "../../../../provider/core/clock";
+import { isMigrationError } from "../../../../provider/core/errors";
 import { BatchPoller, CapacityGate, ConcurrencyLimiter } from "../../../../provider/core/limiter";
 import { waitFor } from "../../../../provider/core/waiter";
 
@@ -216,5 +217,75 @@ describe("CapacityGate", () => {
     assert.equal(gate.queued, 0);
     slots[2]!();
     assert.deepEqual([gate.over, gate.inUse], [false, 2]);
+  });
+});
+
+describe("BatchPoller.ridingClock", () => {
+  function recordingPoller(batchSize: number): { poller: BatchPoller<string>; calls: string[][] } {
+    const calls: string[][] = [];
+    const poller = new BatchPoller<string>({
+      batchSize,
+      describe: (ids) => {
+        calls.push([...ids]);
+        return Promise.resolve(new Map(ids.map((id) => [id, "seen"])));
+      },
+    });
+    return { poller, calls };
+  }
+
+  it("wakes sleeping waits into a round with room, due soonest first, at no extra call", async () => {
+    const clock = new ManualClock();
+    const { poller, calls } = recordingPoller(3);
+    const riding = poller.ridingClock(clock);
+    const woke: string[] = [];
+    const waitThenGet = async (id: string, ms: number): Promise<void> => {
+      await riding.sleep(ms);
+      woke.push(`${id}@${clock.now()}`);
+      await poller.get(id);
+    };
+    const waits = [waitThenGet("b", 5000), waitThenGet("c", 9000), waitThenGet("d", 7000)];
+    await clock.advance(0);
+    await poller.get("a");
+    // Room for two more IDs: b (due at 5 s) and d (7 s) ride along; c sleeps on.
+    assert.deepEqual(calls, [["a", "b", "d"]]);
+    assert.deepEqual(woke, ["b@0", "d@0"]);
+    assert.equal(poller.rideAlongs, 2);
+    await clock.advance(9000);
+    await Promise.all(waits);
+    assert.deepEqual(calls, [["a", "b", "d"], ["c"]]);
+    assert.deepEqual(woke, ["b@0", "d@0", "c@9000"]);
+  });
+
+  it("wakes nobody when the round's last batch is full", async () => {
+    const clock = new ManualClock();
+    const { poller, calls } = recordingPoller(2);
+    const riding = poller.ridingClock(clock);
+    let woke = false;
+    const sleeping = riding.sleep(5000).then(() => (woke = true));
+    await Promise.all([poller.get("a"), poller.get("b")]);
+    assert.deepEqual(calls, [["a", "b"]]);
+    assert.equal(woke, false);
+    await clock.advance(5000);
+    await sleeping;
+    assert.deepEqual([woke, clock.now(), poller.rideAlongs], [true, 5000, 0]);
+  });
+
+  it("stretches each sleep to the next multiple of gridMs", async () => {
+    const clock = new ManualClock({ start: 200 });
+    const { poller } = recordingPoller(10);
+    const sleeping = poller.ridingClock(clock, 1000).sleep(1500);
+    await clock.advance(5000);
+    await sleeping;
+    assert.deepEqual(clock.sleeps, [1800]);
+  });
+
+  it("rejects with WaitAbortedError when the wait's own signal aborts", async () => {
+    const clock = new ManualClock();
+    const { poller } = recordingPoller(10);
+    const controller = new AbortController();
+    const sleeping = poller.ridingClock(clock).sleep(5000, controller.signal);
+    controller.abort("cancelled");
+    await assert.rejects(sleeping, (e: unknown) => isMigrationError(e, "WaitAbortedError"));
+    assert.equal(poller.rideAlongs, 0);
   });
 });
