@@ -59,7 +59,9 @@ async function must(args: string[], env: NodeJS.ProcessEnv, capture = false): Pr
 }
 
 /** scripts/language-server.js serving the compiled program, for `--client` (no language host). */
-function startLanguageServer(env: NodeJS.ProcessEnv): Promise<{ address: string; child: ChildProcess }> {
+function startLanguageServer(
+  env: NodeJS.ProcessEnv,
+): Promise<{ address: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [join(ROOT, "scripts", "language-server.js"), join(ROOT, "dist", "demo", "index.js")],
@@ -142,7 +144,10 @@ function printTable(rows: string[][]): void {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
   const line = (row: string[]): string =>
-    row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+    row
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   process.stdout.write(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }
@@ -179,10 +184,19 @@ async function main(): Promise<void> {
       await must(["stack", "rm", "--yes", STACK], env);
       await emulator.stop();
       rmSync(dataDir, { recursive: true, force: true });
-      log(`destroyed the stack and the emulator data in ${Math.round((Date.now() - started) / 1000)} s`);
+      log(
+        `destroyed the stack and the emulator data in ${Math.round((Date.now() - started) / 1000)} s`,
+      );
       return;
     }
-    await must(["config", "set-all", ...Object.entries(STACK_CONFIG).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])], env);
+    await must(
+      [
+        "config",
+        "set-all",
+        ...Object.entries(STACK_CONFIG).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]),
+      ],
+      env,
+    );
     await upload(emulator.url);
     log(`uploaded examples/data/{${DATA_FILES.join(",")}} to s3://${BUCKET}`);
     const ls = await startLanguageServer(env);
@@ -196,7 +210,9 @@ async function main(): Promise<void> {
       .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
       .map(describeResource);
     printTable(rows);
-    log(`done in ${Math.round((Date.now() - started) / 1000)} s; 'npm run demo -- --destroy' tears it down`);
+    log(
+      `done in ${Math.round((Date.now() - started) / 1000)} s; 'npm run demo -- --destroy' tears it down`,
+    );
   } finally {
     server?.kill("SIGTERM");
     await emulator.stop().catch(() => undefined);

@@ -1,0 +1,404 @@
+/**
+ * The demo migration stack (demo/index.ts, built to dist/demo/index.js) through the real Pulumi
+ * CLI against the emulator: preview/up/no-change preview, replace vs update previews, refresh of
+ * out-of-band changes, a failed import recorded with its ID and replaced once fixed, an `up`
+ * killed with SIGKILL mid-wait and recovered, destroy per delete policy, and a state file free of
+ * credentials and presigned-URL signatures.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  ListMigrationTasksCommand,
+  ListProgressUpdateStreamsCommand,
+  MigrationHubClient,
+  NotifyMigrationTaskStateCommand,
+} from "@aws-sdk/client-migration-hub";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { type Emulator, startEmulator } from "../../emulator";
+import {
+  ApplicationDiscoveryServiceClient,
+  BatchDeleteImportDataCommand,
+  DescribeImportTasksCommand,
+} from "../../provider/ads/client";
+import { requirePulumi } from "../support/pulumiCli";
+import {
+  assertOk,
+  descendants,
+  type JsonStep,
+  ProgramStack,
+  REPO_ROOT,
+  urnLabel,
+} from "../support/pulumiStack";
+
+const PROGRAM = join(REPO_ROOT, "dist", "demo", "index.js");
+const REGION = "us-west-2";
+const BUCKET = "migration-demo";
+const STREAM = "aws-migration-demo";
+/** Distinctive credentials, so a leak into the state file cannot hide among other strings. */
+const CREDENTIALS = {
+  accessKeyId: "AKIAE2EDEMO7EXAMPLE1",
+  secretAccessKey: "e2eSecretKey/MustNotReachState+0123456789",
+  sessionToken: "e2eSessionToken/MustNotReachState+abcdef==",
+};
+const STACK_CONFIG = {
+  "aws:region": REGION,
+  "awsMigration:pollMinDelayMs": "50",
+  "awsMigration:pollMaxDelayMs": "250",
+};
+const ADS_ID = /^import-task-[0-9a-f]{32}$/;
+const NOT_A_TEMPLATE = "Foo,Bar\n1,2\n";
+const DYN = "pulumi-nodejs:dynamic/";
+const SERVERS = ["web-01", "web-02", "db-01"];
+/** `type name` of every resource the demo declares (previews list no stack or default provider). */
+const DEMO_RESOURCES = [
+  `${DYN}ads:ImportTask discovery`,
+  `${DYN}migrationhub:ProgressUpdateStream tracking`,
+  ...SERVERS.map((s) => `${DYN}migrationhub:MigrationTask ${s}`),
+].sort();
+
+const clientConfig = (emulator: Emulator) => ({
+  endpoint: emulator.url,
+  region: REGION,
+  credentials: CREDENTIALS,
+  maxAttempts: 1,
+});
+
+async function upload(emulator: Emulator, files: Record<string, string | Buffer>): Promise<void> {
+  const s3 = new S3Client({ ...clientConfig(emulator), forcePathStyle: true });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== "BucketAlreadyOwnedByYou") throw err;
+  }
+  for (const [key, body] of Object.entries(files)) {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  }
+  s3.destroy();
+}
+
+function demoData(): Record<string, Buffer> {
+  const data = join(REPO_ROOT, "examples", "data");
+  return Object.fromEntries(
+    ["discovery.csv", "wave-1-inventory.csv", "web-01.raw"].map((f) => [
+      f,
+      readFileSync(join(data, f)),
+    ]),
+  );
+}
+
+async function adsTasks(emulator: Emulator): Promise<Record<string, string>> {
+  const ads = new ApplicationDiscoveryServiceClient(clientConfig(emulator));
+  const out = await ads.send(new DescribeImportTasksCommand({}));
+  return Object.fromEntries((out.tasks ?? []).map((t) => [t.importTaskId ?? "", t.status ?? ""]));
+}
+
+async function hubState(emulator: Emulator): Promise<{ streams: string[]; tasks: string[] }> {
+  const hub = new MigrationHubClient(clientConfig(emulator));
+  const streams = await hub.send(new ListProgressUpdateStreamsCommand({}));
+  const tasks = await hub.send(new ListMigrationTasksCommand({}));
+  hub.destroy();
+  return {
+    streams: (streams.ProgressUpdateStreamSummaryList ?? []).map(
+      (s) => s.ProgressUpdateStreamName ?? "",
+    ),
+    tasks: (tasks.MigrationTaskSummaryList ?? [])
+      .map((t) => `${t.ProgressUpdateStream}/${t.MigrationTaskName}`)
+      .sort(),
+  };
+}
+
+const stepLabels = (steps: JsonStep[]): string[] =>
+  steps.map((s) => `${s.op} ${urnLabel(s.urn)}`).sort();
+
+describe("e2e: the demo migration stack through the Pulumi CLI against the emulator", function () {
+  this.timeout(300_000);
+
+  let binDir = "";
+  let emulator: Emulator | undefined;
+  const stacks: ProgramStack[] = [];
+  const emu = (): Emulator => {
+    if (!emulator) throw new Error("emulator not started");
+    return emulator;
+  };
+
+  before(async function () {
+    binDir = requirePulumi.call(this).binDir;
+    assert.ok(existsSync(PROGRAM), `${PROGRAM} is missing: run 'npm run build' first`);
+    const { sessionToken: _token, ...key } = CREDENTIALS;
+    emulator = await startEmulator({
+      timeScale: 1000,
+      homeRegion: REGION,
+      credentials: [key],
+    });
+  });
+  after(async () => {
+    for (const s of stacks) await s.dispose();
+    await emulator?.stop();
+  });
+
+  async function newStack(
+    name: string,
+    config: Record<string, string> = {},
+  ): Promise<ProgramStack> {
+    emu().reset();
+    await upload(emu(), demoData());
+    const stack = await ProgramStack.create({
+      binDir,
+      project: "aws-migration-demo",
+      program: PROGRAM,
+      stack: name,
+      config: { ...STACK_CONFIG, ...config },
+      env: {
+        AWS_ENDPOINT_URL: emu().url,
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_SESSION_TOKEN: CREDENTIALS.sessionToken,
+        AWS_REGION: REGION,
+      },
+    });
+    stacks.push(stack);
+    return stack;
+  }
+
+  describe("lifecycle", () => {
+    let stack: ProgramStack;
+    let adsId = "";
+
+    it("previews the wave's creates, deploys it, and then previews no changes", async () => {
+      stack = await newStack("lifecycle");
+      const plan = await stack.preview();
+      assert.deepEqual(
+        stepLabels(plan.steps),
+        DEMO_RESOURCES.map((r) => `create ${r}`),
+      );
+      // The five resources and the stack.
+      assert.deepEqual(plan.summary, { create: 6 });
+
+      assertOk("up", await stack.up());
+      const outputs = await stack.outputs();
+      adsId = (outputs.discovery as { importTaskId: string }).importTaskId;
+      assert.match(adsId, ADS_ID);
+      assert.deepEqual(outputs, {
+        discovery: {
+          importTaskId: adsId,
+          status: "IMPORT_COMPLETE_WITH_ERRORS",
+          serverImportSuccess: 4,
+          serverImportFailure: 3,
+          applicationImportSuccess: 2,
+        },
+        progressUpdateStream: STREAM,
+        migrationTasks: SERVERS.map((s) => ({
+          id: `${STREAM}/wave-1-${s}`,
+          status: "NOT_STARTED",
+        })),
+      });
+      assert.deepEqual(await adsTasks(emu()), { [adsId]: "IMPORT_COMPLETE_WITH_ERRORS" });
+
+      assert.deepEqual(await stack.preview(), { steps: [], summary: { same: 6 } });
+      assertOk("preview --expect-no-changes", await stack.run(["preview", "--expect-no-changes"]));
+    });
+
+    it("keeps the secret key, the session token and presigned-URL signatures out of the state file", async () => {
+      const text = await stack.exportText();
+      for (const secret of [CREDENTIALS.secretAccessKey, CREDENTIALS.sessionToken]) {
+        assert.equal(text.includes(secret), false, `the state contains ${secret}`);
+      }
+      assert.doesNotMatch(text, /X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token/i);
+      // Not vacuous: the errors ZIP URL is in state, encrypted, and it is a signed URL.
+      const ads = (await stack.resources()).get("discovery");
+      const zip = ads?.outputs?.errorsAndFailedEntriesZip as Record<string, unknown> | undefined;
+      assert.equal(zip?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
+      assert.equal(typeof zip?.ciphertext, "string");
+      const shown = await stack.pulumi("stack", "export", "--show-secrets");
+      assertOk("stack export --show-secrets", shown);
+      assert.match(shown.stdout, /X-Amz-Signature=/);
+    });
+
+    it("previews a new importUrl as a replace and a new waitTimeoutMinutes as an update", async () => {
+      await upload(emu(), { "discovery-copy.csv": demoData()["discovery.csv"]! });
+      await stack.setConfig({ "aws-migration-demo:discoveryFile": "discovery-copy.csv" });
+      const replace = await stack.preview();
+      assert.deepEqual(stepLabels(replace.steps), [`replace ${DYN}ads:ImportTask discovery`]);
+      assert.deepEqual(replace.steps[0]?.replaceReasons, ["importUrl"]);
+      assert.deepEqual(replace.summary, { replace: 1, same: 5 });
+      assertOk("config rm", await stack.pulumi("config", "rm", "aws-migration-demo:discoveryFile"));
+
+      await stack.setConfig({ "aws-migration-demo:waitTimeoutMinutes": "30" });
+      const update = await stack.preview();
+      assert.deepEqual(stepLabels(update.steps), [`update ${DYN}ads:ImportTask discovery`]);
+      assert.deepEqual(update.summary, { update: 1, same: 5 });
+      assertOk(
+        "config rm",
+        await stack.pulumi("config", "rm", "aws-migration-demo:waitTimeoutMinutes"),
+      );
+      assert.deepEqual(await stack.preview(), { steps: [], summary: { same: 6 } });
+    });
+
+    it("destroys the wave as each delete policy promises", async () => {
+      assertOk("destroy", await stack.pulumi("destroy", "--yes"));
+      assert.deepEqual([...(await stack.resources()).keys()], []);
+      // ADS: BatchDeleteImportData, history kept (deleteHistoryOnDelete is off).
+      assert.deepEqual(await adsTasks(emu()), { [adsId]: "DELETE_COMPLETE" });
+      // Migration Hub: the stream is deleted, and its tasks with it.
+      assert.deepEqual(await hubState(emu()), { streams: [], tasks: [] });
+    });
+  });
+
+  describe("out-of-band changes, failures and interruptions", () => {
+    it("refresh reports a task deleted and a task moved out of band", async () => {
+      const stack = await newStack("refresh");
+      assertOk("up", await stack.up());
+      const before = await stack.resources();
+      const adsId = before.get("discovery")?.id ?? "";
+      assert.match(adsId, ADS_ID);
+
+      // A migration tool moves web-01; someone deletes the discovery import (and its history).
+      const hub = new MigrationHubClient(clientConfig(emu()));
+      await hub.send(
+        new NotifyMigrationTaskStateCommand({
+          ProgressUpdateStream: STREAM,
+          MigrationTaskName: "wave-1-web-01",
+          Task: { Status: "COMPLETED", StatusDetail: "cut over", ProgressPercent: 100 },
+          UpdateDateTime: new Date(emu().now()),
+          NextUpdateSeconds: 3600,
+        }),
+      );
+      hub.destroy();
+      const ads = new ApplicationDiscoveryServiceClient(clientConfig(emu()));
+      await ads.send(
+        new BatchDeleteImportDataCommand({ importTaskIds: [adsId], deleteHistory: true }),
+      );
+      // The deletion is asynchronous; let the emulated clock finish it.
+      emu().configure({ advanceSeconds: 600 });
+      assert.deepEqual(await adsTasks(emu()), {});
+
+      const refresh = await stack.pulumi("refresh", "--yes", "--skip-preview");
+      assertOk("refresh", refresh);
+      assert.match(refresh.stdout, /- {2}pulumi-nodejs:dynamic\/ads:ImportTask discovery deleted/);
+      assert.match(
+        refresh.stdout,
+        /import-task-[0-9a-f]{32} no longer exists \(GONE\); dropping it/,
+      );
+      // The CLI shows refresh changes of inputs only; the new status is in the refreshed state.
+
+      const after = await stack.resources();
+      assert.equal(after.has("discovery"), false);
+      const web01 = after.get("web-01")?.outputs ?? {};
+      assert.deepEqual(
+        {
+          status: web01.status,
+          statusDetail: web01.statusDetail,
+          progressPercent: web01.progressPercent,
+        },
+        { status: "COMPLETED", statusDetail: "cut over", progressPercent: 100 },
+      );
+      assert.equal(after.get("web-02")?.outputs?.status, "NOT_STARTED");
+    });
+
+    it("records an import that ended failed with its ID, and replaces it once the file is fixed", async () => {
+      const stack = await newStack("failed");
+      await upload(emu(), { "discovery.csv": NOT_A_TEMPLATE });
+      const failed = await stack.up();
+      assert.notEqual(failed.code, 0, "up of an import that fails must fail");
+      assert.match(failed.stdout + failed.stderr, /IMPORT_FAILED/);
+
+      const recorded = (await stack.resources()).get("discovery");
+      const failedId = recorded?.id ?? "";
+      assert.match(failedId, ADS_ID);
+      assert.equal(recorded?.outputs?.status, "IMPORT_FAILED_UNSUPPORTED_FILE_TYPE");
+      assert.equal(recorded?.initErrors?.length, 1);
+      assert.match(recorded?.initErrors?.[0] ?? "", /IMPORT_FAILED/);
+      // The migration tasks depend on the discovery data, so none was registered.
+      assert.deepEqual((await hubState(emu())).tasks, []);
+
+      await upload(emu(), { "discovery.csv": demoData()["discovery.csv"]! });
+      const plan = await stack.preview();
+      assert.deepEqual(stepLabels(plan.steps), [
+        `create ${DYN}migrationhub:MigrationTask db-01`,
+        `create ${DYN}migrationhub:MigrationTask web-01`,
+        `create ${DYN}migrationhub:MigrationTask web-02`,
+        `replace ${DYN}ads:ImportTask discovery`,
+      ]);
+      assertOk("up after the fix", await stack.up());
+      const replaced = (await stack.resources()).get("discovery");
+      const newId = replaced?.id ?? "";
+      assert.match(newId, ADS_ID);
+      assert.notEqual(newId, failedId);
+      assert.equal(replaced?.outputs?.status, "IMPORT_COMPLETE_WITH_ERRORS");
+      assert.deepEqual(replaced?.initErrors, undefined);
+      // The failed task was deleted by the replaced resource's delete (history kept).
+      assert.deepEqual(await adsTasks(emu()), {
+        [failedId]: "DELETE_COMPLETE",
+        [newId]: "IMPORT_COMPLETE_WITH_ERRORS",
+      });
+    });
+
+    it("an up killed with SIGKILL mid-wait, then refresh --import-pending-creates and up, leaves one task per resource", async () => {
+      const stack = await newStack("killed");
+      // AWS-like speed, so the ADS import is still running when the CLI dies.
+      emu().configure({ timeScale: 1 });
+      let startedId = "";
+      const killed = await stack.run(["up", "--yes", "--skip-preview"], (child, stdout) => {
+        const m = /ads\.ImportTask wave-1 discovery: started (import-task-[0-9a-f]{32})/.exec(
+          stdout,
+        );
+        // Mid-wait: the import started and the stream (fast, created alongside) exists.
+        const streamCreated = stdout.includes(`ProgressUpdateStream "${STREAM}": created`);
+        const pid = child.pid;
+        if (!m || !streamCreated || startedId || pid === undefined) return;
+        startedId = m[1] ?? "";
+        // Half a second on, the CLI has written the stream's checkpoint and only waits. Then the CLI
+        // and everything it started (the dynamic-provider host) die, as in a cancelled CI job.
+        setTimeout(() => {
+          for (const p of [pid, ...descendants(pid)]) {
+            try {
+              process.kill(p, "SIGKILL");
+            } catch {
+              // already gone
+            }
+          }
+        }, 500);
+      });
+      emu().configure({ timeScale: 1000 });
+      assert.equal(killed.code, null, `up was not killed:\n${killed.stdout}\n${killed.stderr}`);
+      assert.match(startedId, ADS_ID);
+      assert.deepEqual(Object.keys(await adsTasks(emu())), [startedId]);
+
+      // The file backend keeps the dead update's lock, and the ADS create is pending (the stream's
+      // too, when the CLI died before recording it). Their IDs are in the progress log.
+      assertOk("cancel", await stack.pulumi("cancel", "--yes"));
+      const logged: Record<string, string> = {
+        [`${DYN}ads:ImportTask discovery`]: startedId,
+        [`${DYN}migrationhub:ProgressUpdateStream tracking`]: STREAM,
+      };
+      const pending = (await stack.exportState()).pending_operations ?? [];
+      assert.ok(pending.some((p) => urnLabel(p.resource.urn) === `${DYN}ads:ImportTask discovery`));
+      const importArgs = pending.flatMap((p) => {
+        assert.equal(p.type, "creating");
+        const id = logged[urnLabel(p.resource.urn)];
+        assert.ok(id, `no ID in the log for pending ${p.resource.urn}`);
+        return ["--import-pending-creates", p.resource.urn, "--import-pending-creates", id];
+      });
+      await stack.restartServer();
+      assertOk(
+        "refresh --import-pending-creates",
+        await stack.pulumi("refresh", "--yes", "--skip-preview", ...importArgs),
+      );
+      // Pulumi 3.259 drops the pending creates marked for import instead of reading them, so this
+      // up creates both again; the derived idempotency token makes StartImportTask return the task
+      // the killed run started, and the stream is found by name and adopted.
+      assertOk("up after the kill", await stack.up());
+
+      const state = await stack.exportState();
+      assert.deepEqual(state.pending_operations ?? [], []);
+      assert.equal((await stack.resources()).get("discovery")?.id, startedId);
+      assert.deepEqual(await adsTasks(emu()), { [startedId]: "IMPORT_COMPLETE_WITH_ERRORS" });
+      assert.deepEqual(await hubState(emu()), {
+        streams: [STREAM],
+        tasks: SERVERS.map((s) => `${STREAM}/wave-1-${s}`).sort(),
+      });
+      assert.equal(emu().stats().requests["migrationhub:CreateProgressUpdateStream"], 1);
+    });
+  });
+});
