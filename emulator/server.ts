@@ -262,8 +262,11 @@ export class EmulatorServer {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const maxBody = this.options.maxObjectBytes ?? 64 * 1024 * 1024;
     const declared = Number(req.headers["content-length"] ?? "0");
-    const url = new URL(req.url ?? "/", "http://emulator");
-    const rawPath = (req.url ?? "/").split("?")[0] ?? "/";
+    // Split by hand: `new URL("//x", base)` reads "//x" as a host and throws on "//".
+    const target = req.url ?? "/";
+    const q = target.indexOf("?");
+    const rawPath = q < 0 ? target : target.slice(0, q);
+    const rawQuery = q < 0 ? "" : target.slice(q + 1).replace(/#.*$/, "");
     let path: string;
     try {
       path = decodeURIComponent(rawPath);
@@ -280,8 +283,8 @@ export class EmulatorServer {
       method: (req.method ?? "GET").toUpperCase(),
       rawPath,
       path,
-      rawQuery: url.search.replace(/^\?/, ""),
-      query: url.searchParams,
+      rawQuery,
+      query: new URLSearchParams(rawQuery),
       headers,
       body: body ?? Buffer.alloc(0),
     };

@@ -95,6 +95,17 @@ describe("emulator front door", () => {
       assert.equal(res.headers.get("x-amzn-errortype"), "UnknownOperationException");
     });
 
+    it("answers paths starting with // in the protocol's shape instead of a 500", async () => {
+      for (const path of ["//", "//x?y=1", "//StartImport"]) {
+        const res = await fetch(`${ctx.emulator.url}${path}`, { method: "PATCH", body: "{}" });
+        const code = /<Code>(\w+)<\/Code>/.exec(await res.text())?.[1];
+        assert.deepEqual(
+          [path, res.status, res.headers.get("content-type"), code],
+          [path, 403, "application/xml", "AccessDenied"],
+        );
+      }
+    });
+
     it("answers a body over 1 MiB with 413 in the protocol's shape, and stays up", async () => {
       const res = await sendRaw(ctx.emulator.url, {
         service: "discovery",
