@@ -40,6 +40,7 @@ import {
   LIMITS,
   logLabel,
   type MgnImport,
+  type MgnImportError,
   nextToken,
   type Observation,
   planInventoryRemoval,
@@ -181,7 +182,7 @@ class MgnImportTaskProvider implements ProviderImplementation {
     }
     // Row errors are fixed once an import ends: read them once, then keep the recorded ones.
     const terminal = classifyImportStatus(task.status) !== "pending";
-    const known = typeof props["importErrorCount"] === "number" && props["status"] === task.status;
+    const known = recordedErrors(props, task.status) !== undefined;
     const errors = terminal && !known ? await this.importErrors(id) : undefined;
     return { id, props: toOutputs(inputsOf(props), task, errors, props) };
   }
@@ -446,11 +447,16 @@ class MgnImportTaskProvider implements ProviderImplementation {
     if (!wait && classifyImportStatus(task.status) === "pending") {
       return toOutputs(raw, task, undefined, previous);
     }
-    let result: WaitResult<Observation>;
-    try {
-      result = await this.waitOn(id, inputs, deadline);
-    } catch (err) {
-      throw this.asTaskFailure(err, id, toOutputs(raw, task, undefined, previous), inputs);
+    let result: Pick<WaitResult<Observation>, "last" | "polls" | "observed">;
+    if (classifyImportStatus(task.status) !== "pending") {
+      // Already ended (a finished import resumed by update, or returned again for its token).
+      result = { last: task, polls: 1, observed: [task.status] };
+    } else {
+      try {
+        result = await this.waitOn(id, inputs, deadline);
+      } catch (err) {
+        throw this.asTaskFailure(err, id, toOutputs(raw, task, undefined, previous), inputs);
+      }
     }
     const last = result.last;
     if (last === undefined) {
@@ -465,7 +471,7 @@ class MgnImportTaskProvider implements ProviderImplementation {
     }
     let errors: ImportErrors;
     try {
-      errors = await this.importErrors(id);
+      errors = recordedErrors(previous, last.status) ?? (await this.importErrors(id));
     } catch (err) {
       throw this.asTaskFailure(err, id, toOutputs(raw, last, undefined, previous), inputs);
     }
@@ -497,23 +503,17 @@ class MgnImportTaskProvider implements ProviderImplementation {
     const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? POLL.maxDelayMs);
     const label = logLabel(inputs, id);
     const started = runtime.clock.now();
-    const gridMs = Math.min(minDelayMs, POLL.gridMs);
+    // Sleeps end on a shared grid, or early to ride along in a round other waits started that has
+    // room for this ID, so concurrent waits fill each ListImports call (core BatchPoller).
+    const clock = poller.ridingClock(runtime.clock, Math.min(minDelayMs, POLL.gridMs));
     return waitFor<Observation>({
-      poll: async () => {
-        // Land every poll on a shared grid: jittered delays would otherwise scatter the waits of
-        // many resources over distinct ticks, and the BatchPoller only merges gets of one tick.
-        if (gridMs > 1) {
-          const offset = runtime.clock.now() % gridMs;
-          if (offset !== 0) await runtime.clock.sleep(gridMs - offset);
-        }
-        return poller.get(id);
-      },
+      poll: () => poller.get(id),
       status: statusOf,
       acceptors: importAcceptors,
       minDelayMs,
       maxDelayMs,
       timeoutMs: Math.max(0, deadline - started),
-      clock: runtime.clock,
+      clock,
       random: runtime.random,
       service: "mgn",
       operation: "ListImports",
@@ -546,6 +546,20 @@ class MgnImportTaskProvider implements ProviderImplementation {
       cause: err,
     });
   }
+}
+
+/**
+ * The row errors recorded in `props` when they belong to an import that had already ended with
+ * `status` (they cannot change after that); undefined when they must be read.
+ */
+function recordedErrors(props: Record<string, unknown>, status: string): ImportErrors | undefined {
+  const total = props["importErrorCount"];
+  const items = props["importErrors"];
+  if (props["status"] !== status || typeof total !== "number" || !Array.isArray(items)) {
+    return undefined;
+  }
+  if (classifyImportStatus(status) === "pending") return undefined;
+  return { items: items as MgnImportError[], total };
 }
 
 function errorText(err: unknown): string {

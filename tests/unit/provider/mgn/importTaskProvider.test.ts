@@ -218,9 +218,9 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
         { op: "list", ids: [ID] },
         { op: "errors", id: ID },
       ]);
-      // 20 ms: throttle spacing puts poll 1 off the 1 s grid; 980 ms re-aligns it; then 1 s.
-      // The last 20 ms spaces ListImportErrors after the final poll.
-      assert.deepEqual(clock.sleeps, [20, 1000, 980, 1000, 20]);
+      // 20 ms: throttle spacing delays poll 1; its 1 s back-off ends on the next 1 s grid tick
+      // (1980 ms); then 1 s. The last 20 ms spaces ListImportErrors after the final poll.
+      assert.deepEqual(clock.sleeps, [20, 1980, 1000, 20]);
       assert.deepEqual(result, {
         id: ID,
         outs: {
@@ -351,7 +351,7 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
       assert.deepEqual(err.reasons, [
         `mgn.ImportTask "${ID}": import ${ID} is still STARTED after 60s (limit 60s; observed STARTED×60). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
       ]);
-      assert.deepEqual(clock.sleeps, [20, 1000, 980, ...Array<number>(58).fill(1000)]);
+      assert.deepEqual(clock.sleeps, [20, 1980, ...Array<number>(58).fill(1000)]);
 
       mgn.imports.get(ID)!.statuses = ["STARTED", "SUCCEEDED"];
       const { outs } = await provider.update(ID, err.properties, {
@@ -393,8 +393,8 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
       const { provider, mgn } = await setup();
       mgn.add(ID2, ["SUCCEEDED"], { tags: { team: "ops" }, summary: {} });
       const result = await provider.create({ adoptImportId: ID2, __provider: "p" });
+      // One ListImports: the adopted import has already ended, so there is nothing to wait for.
       assert.deepEqual(mgn.calls, [
-        { op: "list", ids: [ID2] },
         { op: "list", ids: [ID2] },
         { op: "errors", id: ID2 },
       ]);
@@ -470,6 +470,30 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
         [10, 10, 5, 10, 10, 5, 10, 10, 5],
       );
       assert.equal(new Set(lists.flatMap((c) => c.ids)).size, 25);
+    });
+
+    it("update() of 25 finished imports with recorded row errors costs ceil(25 / 10) = 3 ListImports calls and no ListImportErrors", async () => {
+      const { provider, mgn } = await setup();
+      const ids = Array.from({ length: 25 }, (_, i) => idOf(100 + i));
+      for (const id of ids) mgn.add(id, ["SUCCEEDED"]);
+      const olds = (id: string): Record<string, unknown> => ({
+        ...INPUTS,
+        importId: id,
+        status: "SUCCEEDED",
+        importErrors: [],
+        importErrorCount: 0,
+      });
+      const done = await Promise.all(
+        ids.map((id) => provider.update(id, olds(id), { ...INPUTS, waitTimeoutMinutes: 30 })),
+      );
+      assert.deepEqual(
+        done.map((d) => d.outs),
+        ids.map((id) => ({ ...olds(id), waitTimeoutMinutes: 30 })),
+      );
+      assert.deepEqual(
+        mgn.calls.map((c) => (c.op === "list" ? c.ids.length : c.op)),
+        [10, 10, 5],
+      );
     });
 
     it("queues starts once MGN reports its import quota full, so every import runs and none is refused twice in a row", async () => {
