@@ -79,6 +79,7 @@ export function authError(protocol: ProtocolName, kind: AuthFailureKind, detail:
         case "badSignature":
           return new ServiceError("InvalidSignatureException", SIGNATURE_MISMATCH, status);
         case "expired":
+        case "skewed":
           return new ServiceError("InvalidSignatureException", detail, status);
         case "malformed":
           return new ServiceError("IncompleteSignatureException", detail, status);
@@ -94,6 +95,7 @@ export function authError(protocol: ProtocolName, kind: AuthFailureKind, detail:
         case "badSignature":
           return new ServiceError("SignatureDoesNotMatch", SIGNATURE_MISMATCH, 403);
         case "expired":
+        case "skewed":
           return new ServiceError("RequestExpired", "Request has expired.", 400);
         case "malformed":
           return new ServiceError("IncompleteSignature", detail, 400);
@@ -109,6 +111,8 @@ export function authError(protocol: ProtocolName, kind: AuthFailureKind, detail:
           return new ServiceError("SignatureDoesNotMatch", SIGNATURE_MISMATCH, 403);
         case "expired":
           return new ServiceError("AccessDenied", "Request has expired", 403);
+        case "skewed":
+          return new ServiceError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403);
         case "malformed":
           return new ServiceError("AuthorizationHeaderMalformed", detail, 400);
       }

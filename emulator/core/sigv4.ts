@@ -11,7 +11,8 @@ export interface Credential {
   readonly accountId: string;
 }
 
-export type AuthFailureKind = "missing" | "unknownKey" | "badSignature" | "expired" | "malformed";
+/** `expired`: a presigned URL past its X-Amz-Expires; `skewed`: a signed request more than 15 minutes off. */
+export type AuthFailureKind = "missing" | "unknownKey" | "badSignature" | "expired" | "skewed" | "malformed";
 
 export type AuthResult =
   | { ok: true; credential: Credential; region: string; service: string }
@@ -159,7 +160,7 @@ export function verifySigV4(req: EmulatorRequest, opts: VerifyOptions): AuthResu
       return { ok: false, kind: "expired", detail: "Request has expired", ...scope };
     }
   } else if (Math.abs(opts.now - signedAt) > 15 * 60 * 1000) {
-    return { ok: false, kind: "expired", detail: `Signature expired: ${parsed.amzDate} is now earlier or later than the 15 minute window`, ...scope };
+    return { ok: false, kind: "skewed", detail: `Signature expired: ${parsed.amzDate} is now earlier or later than the 15 minute window`, ...scope };
   }
 
   const headerLines = parsed.signedHeaders.map((name) => {

@@ -2,8 +2,13 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { startEmulator } from "../../emulator";
+import { DescribeImportImageTasksCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
+import { ListProgressUpdateStreamsCommand, MigrationHubClient } from "@aws-sdk/client-migration-hub";
+import { GetHomeRegionCommand, MigrationHubConfigClient } from "@aws-sdk/client-migrationhub-config";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Discovery } from "aws-sdk";
+import { type Emulator, startEmulator } from "../../emulator";
 import { clientConfig, errorOf, useEmulator } from "../support/emulator";
 import { sendRaw } from "../support/signed";
 
@@ -176,6 +181,145 @@ describe("emulator front door", () => {
       assert.deepEqual(await res.json(), { message: "timeScale must be a positive number, got -1" });
     });
   });
+});
+
+/** One call per service through its real client, with the key pair and clock the test chooses. */
+interface CallOptions {
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  /** Added to the client's clock (the SDKs' systemClockOffset), to sign at a skewed time. */
+  readonly clockOffsetMs?: number;
+}
+type ServiceCall = (em: Emulator, o: CallOptions) => Promise<unknown>;
+const v3 = (em: Emulator, o: CallOptions) => ({
+  ...clientConfig(em),
+  credentials: { accessKeyId: o.accessKeyId ?? "test", secretAccessKey: o.secretAccessKey ?? "test" },
+  systemClockOffset: o.clockOffsetMs ?? 0,
+});
+const SERVICE_CALLS: Record<string, ServiceCall> = {
+  ads: (em, o) =>
+    new Discovery({
+      endpoint: em.url,
+      region: "us-west-2",
+      credentials: { accessKeyId: o.accessKeyId ?? "test", secretAccessKey: o.secretAccessKey ?? "test" },
+      systemClockOffset: o.clockOffsetMs ?? 0,
+      maxRetries: 0,
+    })
+      .describeImportTasks({})
+      .promise(),
+  mgn: (em, o) => new MgnClient(v3(em, o)).send(new ListImportsCommand({})),
+  migrationhub: (em, o) => new MigrationHubClient(v3(em, o)).send(new ListProgressUpdateStreamsCommand({})),
+  "migrationhub-config": (em, o) => new MigrationHubConfigClient(v3(em, o)).send(new GetHomeRegionCommand({})),
+  ec2: (em, o) => new EC2Client(v3(em, o)).send(new DescribeImportImageTasksCommand({})),
+  s3: (em, o) => new S3Client({ ...v3(em, o), forcePathStyle: true }).send(new ListObjectsV2Command({ Bucket: "nothing-here" })),
+};
+
+/** Name, message, HTTP status and the throttling hints of an error from either SDK generation. */
+async function failureOf(p: Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as Record<string, unknown> & { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+    const out: Record<string, unknown> = {
+      name: e["code"] ?? e["name"], // aws-sdk v2 names the error in `code`
+      message: e["message"],
+      status: e.$metadata?.httpStatusCode ?? e["statusCode"],
+    };
+    if (e["retryAfterSeconds"] !== undefined) out["retryAfterSeconds"] = e["retryAfterSeconds"];
+    if (e["RetryAfterSeconds"] !== undefined) out["RetryAfterSeconds"] = e["RetryAfterSeconds"];
+    return out;
+  }
+  throw new Error("expected the call to fail, and it succeeded");
+}
+
+const MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const TOKEN_INVALID = "The security token included in the request is invalid.";
+const SKEWED = /^Signature expired: \d{8}T\d{6}Z is now earlier or later than the 15 minute window$/;
+
+describe("each service's own authentication, throttling and 5xx errors, through its real client", () => {
+  const ctx = useEmulator();
+  const expected: Record<string, Record<"unknownKey" | "badSignature" | "skewed" | "throttled" | "fault", Record<string, unknown>>> = {
+    ads: {
+      unknownKey: { name: "UnrecognizedClientException", message: TOKEN_INVALID, status: 400 },
+      badSignature: { name: "InvalidSignatureException", message: MISMATCH, status: 400 },
+      skewed: { name: "InvalidSignatureException", message: SKEWED, status: 400 },
+      throttled: { name: "ThrottlingException", message: "Rate exceeded", status: 400 },
+      fault: { name: "ServerInternalErrorException", message: "The server experienced an internal error. Try again.", status: 500 },
+    },
+    mgn: {
+      unknownKey: { name: "UnrecognizedClientException", message: TOKEN_INVALID, status: 403 },
+      badSignature: { name: "InvalidSignatureException", message: MISMATCH, status: 403 },
+      skewed: { name: "InvalidSignatureException", message: SKEWED, status: 403 },
+      // MGN binds retryAfterSeconds to the Retry-After header, which the SDK honours.
+      throttled: { name: "ThrottlingException", message: "Rate exceeded", status: 429, retryAfterSeconds: "1" },
+      fault: { name: "InternalServerException", message: "An internal error occurred.", status: 500 },
+    },
+    migrationhub: {
+      unknownKey: { name: "UnrecognizedClientException", message: TOKEN_INVALID, status: 400 },
+      badSignature: { name: "InvalidSignatureException", message: MISMATCH, status: 400 },
+      skewed: { name: "InvalidSignatureException", message: SKEWED, status: 400 },
+      throttled: { name: "ThrottlingException", message: "Rate exceeded", status: 400, RetryAfterSeconds: 1 },
+      fault: { name: "ServiceUnavailableException", message: "The service is unavailable. Try again.", status: 500 },
+    },
+    "migrationhub-config": {
+      unknownKey: { name: "UnrecognizedClientException", message: TOKEN_INVALID, status: 400 },
+      badSignature: { name: "InvalidSignatureException", message: MISMATCH, status: 400 },
+      skewed: { name: "InvalidSignatureException", message: SKEWED, status: 400 },
+      throttled: { name: "ThrottlingException", message: "Rate exceeded", status: 400, RetryAfterSeconds: 1 },
+      fault: { name: "ServiceUnavailableException", message: "The service is unavailable. Try again.", status: 500 },
+    },
+    ec2: {
+      unknownKey: { name: "AuthFailure", message: "AWS was not able to validate the provided access credentials", status: 401 },
+      badSignature: { name: "SignatureDoesNotMatch", message: MISMATCH, status: 403 },
+      skewed: { name: "RequestExpired", message: "Request has expired.", status: 400 },
+      throttled: { name: "RequestLimitExceeded", message: "Request limit exceeded.", status: 503 },
+      fault: { name: "Unavailable", message: "The server is overloaded and cannot handle the request.", status: 503 },
+    },
+    s3: {
+      unknownKey: { name: "InvalidAccessKeyId", message: "The AWS Access Key Id you provided does not exist in our records.", status: 403 },
+      badSignature: { name: "SignatureDoesNotMatch", message: MISMATCH, status: 403 },
+      skewed: { name: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large.", status: 403 },
+      throttled: { name: "SlowDown", message: "Please reduce your request rate.", status: 503 },
+      fault: { name: "InternalError", message: "We encountered an internal error. Please try again.", status: 500 },
+    },
+  };
+  const matches = (actual: Record<string, unknown>, want: Record<string, unknown>): void => {
+    const { message, ...rest } = want;
+    const { message: got, ...actualRest } = actual;
+    assert.deepEqual(actualRest, rest);
+    if (message instanceof RegExp) assert.match(String(got), message);
+    else assert.equal(got, message);
+  };
+
+  for (const [service, call] of Object.entries(SERVICE_CALLS)) {
+    describe(service, () => {
+      it("refuses an unknown key, a wrong secret and a clock 20 minutes off, and counts each", async () => {
+        const em = ctx.emulator;
+        matches(await failureOf(call(em, { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "x" })), expected[service]!.unknownKey);
+        matches(await failureOf(call(em, { secretAccessKey: "wrong" })), expected[service]!.badSignature);
+        matches(await failureOf(call(em, { clockOffsetMs: -20 * 60 * 1000 })), expected[service]!.skewed);
+        assert.deepEqual(em.stats().authFailures, { [`${service}:unknownKey`]: 1, [`${service}:badSignature`]: 1, [`${service}:skewed`]: 1 });
+        assert.equal(em.stats().totalRequests, 0, "refused before any operation ran");
+      });
+
+      it("answers its own throttling error past the bucket and its own 5xx when one is injected", async () => {
+        const em = ctx.emulator;
+        em.configure({ rateLimits: { [`${service}:*`]: { ratePerSecond: 0.001, burst: 1 } } });
+        try {
+          await call(em, {}).catch(() => undefined); // takes the one token (the operation may fail on its own)
+          matches(await failureOf(call(em, {})), expected[service]!.throttled);
+        } finally {
+          em.configure({ rateLimits: false });
+        }
+        em.configure({ faults: [{ service, kind: "5xx", probability: 1, maxCount: 1 }] });
+        matches(await failureOf(call(em, {})), expected[service]!.fault);
+        em.configure({ faults: [] });
+        assert.equal(Object.values(em.stats().throttled).reduce((a, b) => a + b, 0), 1);
+        assert.equal(Object.values(em.stats().faults).reduce((a, b) => a + b, 0), 1);
+      });
+    });
+  }
 });
 
 describe("emulator persistence", () => {
