@@ -107,6 +107,12 @@ export interface ImportError {
  * SUCCEEDED or FAILED through a shared, batched ListImports poller; row errors from
  * ListImportErrors. Delete retains by default (MGN has no delete API for imports); see
  * `deleteInventoryOnDelete`. Type token `pulumi-nodejs:dynamic/mgn:ImportTask`.
+ *
+ * MGN must be initialized once per account and region (`aws mgn initialize-service`). The
+ * provider does not do it for you: InitializeService creates MGN's IAM service roles, an
+ * account-wide change a stack of imports should not make implicitly; until then every call fails
+ * with UninitializedAccountException, reported with that command. Starts queue in the provider
+ * once MGN reports its imports-in-progress quota full (ServiceQuotaExceededException).
  */
 export class ImportTask extends pulumi.dynamic.Resource {
   declare readonly s3BucketSource: pulumi.Output<

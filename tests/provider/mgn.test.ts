@@ -12,7 +12,7 @@ import type { ProviderImplementation } from "../../provider/core/dynamic";
 import { isAwsApiError, isImportTaskFailedError } from "../../provider/core/errors";
 import type { Logger } from "../../provider/core/log";
 import { createProvider } from "../../provider/mgn/importTaskProvider";
-import { type Emulator } from "../../emulator";
+import { DEFAULT_RATE_LIMITS, type Emulator } from "../../emulator";
 import { clientConfig, useEmulator } from "../support/emulator";
 import { sendRaw } from "../support/signed";
 
@@ -389,6 +389,33 @@ describe("mgn.ImportTask provider against the emulator", () => {
       assert.equal(count("ListImports") - before, Math.ceil(n / 10));
       console.log(
         `      ${n} concurrent reads: ${count("ListImports") - before} ListImports calls`,
+      );
+    });
+
+    it("30 concurrent creates under the emulator's default MGN rate limits all succeed: throttling is retried and backs off", async function () {
+      this.timeout(120_000);
+      ctx.emulator.configure({ rateLimits: DEFAULT_RATE_LIMITS });
+      const n = 30;
+      const keys = Array.from({ length: n }, (_, i) => `limited-${i}.csv`);
+      await upload(ctx.emulator, Object.fromEntries(keys.map((k) => [k, GOOD_CSV])));
+      const { provider } = await providerFor(ctx.emulator, {
+        "awsMigration:pollMinDelayMs": "50",
+        "awsMigration:pollMaxDelayMs": "200",
+      });
+      try {
+        const created = await Promise.all(keys.map((k) => provider.create(inputs(k))));
+        assert.deepEqual(
+          created.map((c) => c.outs["status"]),
+          Array<string>(n).fill("SUCCEEDED"),
+        );
+      } finally {
+        ctx.emulator.configure({ rateLimits: false });
+      }
+      const { throttled, errors } = ctx.emulator.stats();
+      const refused = errors["mgn:StartImport:ServiceQuotaExceededException"] ?? 0;
+      assert.equal(count("StartImport") - (throttled["mgn:StartImport"] ?? 0), n + refused);
+      console.log(
+        `      ${n} creates under rate limits: throttled ${JSON.stringify(throttled)}, ${refused} refused for quota`,
       );
     });
   });
