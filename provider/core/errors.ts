@@ -62,6 +62,29 @@ export class InputValidationError extends MigrationError {
   }
 }
 
+/** Codes AWS front ends answer when the key, the signature or the session token is wrong. */
+const REJECTED_CREDENTIAL_CODES: ReadonlySet<string> = new Set([
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidAccessKeyId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "IncompleteSignature",
+  "IncompleteSignatureException",
+  "AuthFailure",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "RequestExpired",
+  "MissingAuthenticationToken",
+  "MissingAuthenticationTokenException",
+]);
+
+export const REJECTED_CREDENTIALS_ADVICE =
+  "AWS rejected the credentials: set a valid AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), plus a current AWS_SESSION_TOKEN for temporary credentials, check that the clock is right, then run again.";
+
+export const NO_CREDENTIALS_ADVICE =
+  "No AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `pulumi up` runs, then run again.";
+
 function defaultAdvice(a: {
   service: string;
   operation: string;
@@ -73,6 +96,9 @@ function defaultAdvice(a: {
     return "AWS throttled the calls; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.";
   }
   if (a.retryable) return "The error is transient; run again.";
+  // Before the permission rule: EC2's AuthFailure means the credentials, not the policy.
+  if (a.code === "CredentialsProviderError") return NO_CREDENTIALS_ADVICE;
+  if (REJECTED_CREDENTIAL_CODES.has(a.code)) return REJECTED_CREDENTIALS_ADVICE;
   if (/AccessDenied|Unauthorized|NotAuthorized|AuthFailure/i.test(a.code)) {
     return `Grant the calling identity permission for ${a.operation} on ${a.service}, then run again.`;
   }

@@ -120,6 +120,22 @@ describe("core errors", () => {
     assert.equal(e.message, "s o failed: c. The error is transient; run again.");
   });
 
+  it("says how to fix rejected or missing credentials (not 'grant permission' for EC2's AuthFailure)", () => {
+    const messages = [
+      ["ads", "StartImportTask", "UnrecognizedClientException", "The security token included in the request is invalid."],
+      ["ec2", "ImportImage", "AuthFailure", "AWS was not able to validate the provided access credentials"],
+      ["mgn", "StartImport", "CredentialsProviderError", "Could not load credentials from any providers"],
+    ].map(
+      ([service, operation, code, message]) =>
+        new AwsApiError({ service: service!, operation: operation!, code: code!, message: message!, retryable: false, throttling: false }).message,
+    );
+    assert.deepEqual(messages, [
+      "ads StartImportTask failed: UnrecognizedClientException: The security token included in the request is invalid. AWS rejected the credentials: set a valid AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), plus a current AWS_SESSION_TOKEN for temporary credentials, check that the clock is right, then run again.",
+      "ec2 ImportImage failed: AuthFailure: AWS was not able to validate the provided access credentials. AWS rejected the credentials: set a valid AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), plus a current AWS_SESSION_TOKEN for temporary credentials, check that the clock is right, then run again.",
+      "mgn StartImport failed: CredentialsProviderError: Could not load credentials from any providers. No AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `pulumi up` runs, then run again.",
+    ]);
+  });
+
   it("uses the advice given instead of the default", () => {
     const e = new AwsApiError({
       service: "ads",
