@@ -8,6 +8,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { Agent } from "node:http";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { clientConfig, errorOf, useEmulator } from "../support/emulator";
 
 describe("emulator S3", () => {
@@ -57,5 +59,27 @@ describe("emulator S3", () => {
     assert.equal((await errorOf(wrongSecret.send(new CreateBucketCommand({ Bucket: "b1" })))).name, "SignatureDoesNotMatch");
     const unknown = new S3Client({ ...cfg, forcePathStyle: true, credentials: { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "x" } });
     assert.equal((await errorOf(unknown.send(new CreateBucketCommand({ Bucket: "b1" })))).name, "InvalidAccessKeyId");
+  });
+
+  it("answers virtual-hosted requests (bucket.localhost) like path-style ones", async () => {
+    // The SDK addresses http://imports.localhost:PORT/...; this agent resolves every name to loopback.
+    const agent = new Agent({ lookup: (_host, _opts, cb) => cb(null, [{ address: "127.0.0.1", family: 4 }]) });
+    const port = new URL(ctx.emulator.url).port;
+    const vhost = new S3Client({
+      ...clientConfig(ctx.emulator),
+      endpoint: `http://localhost:${port}`,
+      forcePathStyle: false,
+      requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+    });
+    await vhost.send(new CreateBucketCommand({ Bucket: "imports" }));
+    await vhost.send(new PutObjectCommand({ Bucket: "imports", Key: "wave-1/servers.csv", Body: "HostName\nweb-1\n" }));
+    const got = await client().send(new GetObjectCommand({ Bucket: "imports", Key: "wave-1/servers.csv" }));
+    assert.equal(await got.Body!.transformToString(), "HostName\nweb-1\n");
+    const listed = await vhost.send(new ListObjectsV2Command({ Bucket: "imports" }));
+    assert.deepEqual(listed.Contents?.map((c) => c.Key), ["wave-1/servers.csv"]);
+    await vhost.send(new DeleteObjectCommand({ Bucket: "imports", Key: "wave-1/servers.csv" }));
+    assert.equal((await errorOf(vhost.send(new HeadObjectCommand({ Bucket: "imports", Key: "wave-1/servers.csv" })))).name, "NotFound");
+    assert.equal((await errorOf(vhost.send(new GetObjectCommand({ Bucket: "missing", Key: "x" })))).name, "NoSuchBucket");
+    agent.destroy();
   });
 });
