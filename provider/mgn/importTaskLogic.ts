@@ -612,7 +612,14 @@ export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string 
 }
 
 /** Advice for errors whose fix is known; undefined otherwise. */
-export function errorAdvice(code: string, region: string | undefined): string | undefined {
+export function errorAdvice(
+  code: string,
+  region: string | undefined,
+  operation?: string,
+): string | undefined {
+  if (code === "ConflictException" && operation === "StartImport") {
+    return "MGN already used this clientToken for an import with other parameters (s3BucketSource or tags). Fix: remove clientToken (the provider derives one from the inputs) or set a new one, then run `pulumi up` again.";
+  }
   const where = region ?? "<region>";
   if (code === "UninitializedAccountException") {
     return (

@@ -569,7 +569,7 @@ function errorText(err: unknown): string {
 /** Adds the known fix (account not initialized, quota) to an MGN error. */
 function explain(err: unknown, region: string | undefined): unknown {
   if (!isAwsApiError(err)) return err;
-  const advice = errorAdvice(err.code, region);
+  const advice = errorAdvice(err.code, region, err.operation);
   if (advice === undefined) return err;
   return new AwsApiError({
     service: err.service,

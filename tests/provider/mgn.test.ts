@@ -257,6 +257,21 @@ describe("mgn.ImportTask provider against the emulator", () => {
       assert.equal(count("StartImport"), 1);
     });
 
+    it("a clientToken reused for another CSV fails before any new import with MGN's ConflictException and the fix", async () => {
+      const { provider } = await providerFor(ctx.emulator);
+      await provider.create(inputs("good.csv"));
+      const err = await rejection(
+        provider.create(inputs("row-errors.csv", { clientToken: "pam-test-good.csv" })),
+      );
+      assert.ok(isAwsApiError(err));
+      assert.equal(err.code, "ConflictException");
+      assert.match(
+        err.message,
+        /^mgn StartImport failed: ConflictException \(HTTP 409, request [^)]+\): Client token pam-test-good\.csv was already used by import import-[0-9a-f]{17} with different parameters\. MGN already used this clientToken for an import with other parameters \(s3BucketSource or tags\)\. Fix: remove clientToken/,
+      );
+      assert.equal((await mgn().send(new ListImportsCommand({}))).items?.length, 1);
+    });
+
     it("without InitializeService, fails before any import with the command that fixes it", async () => {
       ctx.emulator.reset();
       const { provider } = await providerFor(ctx.emulator);

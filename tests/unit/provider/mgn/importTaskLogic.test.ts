@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   asInputs,
@@ -538,6 +539,11 @@ describe("mgn.ImportTask logic", () => {
         "Application Migration Service is not initialized in this account and region (eu-west-1). Fix: run `aws mgn initialize-service --region eu-west-1` once (or open the Application Migration Service console in eu-west-1 and choose Get started; it creates MGN's service roles), then run `pulumi up` again.",
       );
       assert.equal(errorAdvice("ValidationException", "eu-west-1"), undefined);
+      assert.equal(
+        errorAdvice("ConflictException", "eu-west-1", "StartImport"),
+        "MGN already used this clientToken for an import with other parameters (s3BucketSource or tags). Fix: remove clientToken (the provider derives one from the inputs) or set a new one, then run `pulumi up` again.",
+      );
+      assert.equal(errorAdvice("ConflictException", "eu-west-1", "DeleteWave"), undefined);
     });
   });
 
@@ -645,5 +651,51 @@ describe("mgn.ImportTask logic", () => {
         },
       );
     });
+  });
+});
+
+describe("mgn.ImportTask checkInputs (property)", () => {
+  const keys = [
+    "s3BucketSource",
+    "clientToken",
+    "tags",
+    "adoptImportId",
+    "waitForCompletion",
+    "waitTimeoutMinutes",
+    "failOnRowErrors",
+    "deleteInventoryOnDelete",
+  ];
+  const value = fc.oneof(
+    fc.anything(),
+    fc.constant(UNKNOWN),
+    fc.record({ s3Bucket: fc.anything(), s3Key: fc.anything(), s3BucketOwner: fc.anything() }),
+    fc.record({
+      tag: fc.oneof(fc.anything(), fc.record({ key: fc.anything(), value: fc.anything() })),
+      userProvidedIds: fc.anything(),
+      waveNames: fc.array(fc.oneof(fc.string(), fc.constant(UNKNOWN))),
+    }),
+  );
+
+  it("never throws, and every failure names an input property and says how to fix it", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...keys), value), (inputs) => {
+        for (const f of checkInputs(inputs)) {
+          assert.ok(keys.includes(f.property.split(/[.[]/)[0]!), f.property);
+          assert.match(f.reason, /Fix: /);
+        }
+      }),
+      { numRuns: 500, seed: 42 },
+    );
+  });
+
+  it("reports nothing for a value that is wholly unknown", () => {
+    fc.assert(
+      fc.property(fc.subarray(keys, { minLength: 1 }), (unknownKeys) => {
+        const inputs = Object.fromEntries(unknownKeys.map((k) => [k, UNKNOWN]));
+        const failures = checkInputs({ s3BucketSource: SRC, ...inputs });
+        assert.deepEqual(failures, []);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
   });
 });
