@@ -14,7 +14,19 @@ import type {
   ImportImageRequest,
   SnapshotDetail,
 } from "./importImageTaskLogic";
-import { IMAGE_NOT_FOUND_CODES, parseProgress, SERVICE, TASK_NOT_FOUND_CODES } from "./shared";
+import type {
+  ConversionTask,
+  ConversionVolume,
+  Ec2Instance,
+  ImportInstanceRequest,
+} from "./importInstanceTaskLogic";
+import {
+  IMAGE_NOT_FOUND_CODES,
+  INSTANCE_NOT_FOUND_CODES,
+  parseProgress,
+  SERVICE,
+  TASK_NOT_FOUND_CODES,
+} from "./shared";
 
 export interface Ec2Api {
   /** ImportImage; a repeated ClientToken with the same parameters returns the original task. */
@@ -27,6 +39,17 @@ export interface Ec2Api {
   describeImages(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Image>>;
   deregisterImage(imageId: string): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
+  /** ImportInstance (no ClientToken: the caller looks for its marker first). */
+  importInstance(request: ImportInstanceRequest): Promise<ConversionTask>;
+  /** DescribeConversionTasks for these IDs; IDs EC2 no longer knows are absent. */
+  describeConversionTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ConversionTask>>;
+  /** DescribeConversionTasks without IDs: every task of the last 7 days (no paging, no filters). */
+  listConversionTasks(): Promise<ConversionTask[]>;
+  cancelConversionTask(id: string, reason: string): Promise<void>;
+  /** DescribeInstances for these IDs; unknown instances are absent. */
+  describeInstances(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Instance>>;
+  terminateInstance(instanceId: string): Promise<void>;
+  deleteVolume(volumeId: string): Promise<void>;
 }
 
 function str(v: unknown): string | undefined {
@@ -103,6 +126,51 @@ export function toEc2Image(i: Ec2Sdk.Image): Ec2Image | undefined {
   const name = str(i.Name);
   if (name !== undefined) image.name = name;
   return image;
+}
+
+function toConversionVolume(v: Ec2Sdk.ImportInstanceVolumeDetailItem): ConversionVolume {
+  const out: ConversionVolume = {};
+  const set = <K extends keyof ConversionVolume>(
+    k: K,
+    x: ConversionVolume[K] | undefined,
+  ): void => {
+    if (x !== undefined) out[k] = x;
+  };
+  set("volumeId", str(v.Volume?.Id));
+  set("volumeSize", num(v.Volume?.Size));
+  set("availabilityZone", str(v.AvailabilityZone));
+  set("bytesConverted", num(v.BytesConverted));
+  set("imageSize", num(v.Image?.Size));
+  set("format", str(v.Image?.Format));
+  set("status", str(v.Status));
+  set("statusMessage", str(v.StatusMessage));
+  set("description", str(v.Description));
+  // Image.ImportManifestUrl is dropped on purpose: it is a presigned URL (a credential).
+  return out;
+}
+
+/** A ConversionTask with an ID and a state; anything else is dropped. */
+export function toConversionTask(t: Ec2Sdk.ConversionTask): ConversionTask | undefined {
+  const id = str(t.ConversionTaskId);
+  const state = str(t.State);
+  if (id === undefined || state === undefined) return undefined;
+  const task: ConversionTask = {
+    conversionTaskId: id,
+    state,
+    volumes: (t.ImportInstance?.Volumes ?? []).map(toConversionVolume),
+  };
+  const set = <K extends keyof ConversionTask>(k: K, v: ConversionTask[K] | undefined): void => {
+    if (v !== undefined) task[k] = v;
+  };
+  set("statusMessage", str(t.StatusMessage));
+  const expires = str(t.ExpirationTime);
+  if (expires !== undefined && !Number.isNaN(Date.parse(expires))) {
+    task.expirationTime = new Date(expires).toISOString();
+  }
+  set("description", str(t.ImportInstance?.Description));
+  set("instanceId", str(t.ImportInstance?.InstanceId));
+  set("platform", str(t.ImportInstance?.Platform));
+  return task;
 }
 
 /** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
@@ -205,6 +273,76 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
     },
     async deleteSnapshot(snapshotId) {
       await client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }));
+    },
+    async importInstance(request) {
+      // InstanceType is a ~1,400-value enum in the SDK; check() validated its shape, EC2 its value.
+      const input = request as Ec2Sdk.ImportInstanceCommandInput;
+      const out = await client.send(new sdk.ImportInstanceCommand(input));
+      const task =
+        out.ConversionTask === undefined ? undefined : toConversionTask(out.ConversionTask);
+      if (task === undefined) throw malformed("ImportInstance", "ConversionTask");
+      return task;
+    },
+    describeConversionTasks(ids) {
+      return describeTolerant(
+        "DescribeConversionTasks",
+        ids,
+        TASK_NOT_FOUND_CODES,
+        async (batch) => {
+          const out = await client.send(
+            new sdk.DescribeConversionTasksCommand({ ConversionTaskIds: [...batch] }),
+          );
+          const found = new Map<string, ConversionTask>();
+          for (const raw of out.ConversionTasks ?? []) {
+            const task = toConversionTask(raw);
+            if (task !== undefined && batch.includes(task.conversionTaskId)) {
+              found.set(task.conversionTaskId, task);
+            }
+          }
+          return found;
+        },
+      );
+    },
+    async listConversionTasks() {
+      const out = await client.send(new sdk.DescribeConversionTasksCommand({}));
+      return (out.ConversionTasks ?? [])
+        .map(toConversionTask)
+        .filter((t): t is ConversionTask => t !== undefined);
+    },
+    async cancelConversionTask(id, reason) {
+      await client.send(
+        new sdk.CancelConversionTaskCommand({ ConversionTaskId: id, ReasonMessage: reason }),
+      );
+    },
+    describeInstances(ids) {
+      return describeTolerant("DescribeInstances", ids, INSTANCE_NOT_FOUND_CODES, async (batch) => {
+        const found = new Map<string, Ec2Instance>();
+        let nextToken: string | undefined;
+        do {
+          const out = await client.send(
+            new sdk.DescribeInstancesCommand({
+              InstanceIds: [...batch],
+              ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+            }),
+          );
+          for (const r of out.Reservations ?? []) {
+            for (const i of r.Instances ?? []) {
+              const instanceId = str(i.InstanceId);
+              if (instanceId === undefined || !batch.includes(instanceId)) continue;
+              const state = str(i.State?.Name);
+              found.set(instanceId, state === undefined ? { instanceId } : { instanceId, state });
+            }
+          }
+          nextToken = str(out.NextToken);
+        } while (nextToken !== undefined);
+        return found;
+      });
+    },
+    async terminateInstance(instanceId) {
+      await client.send(new sdk.TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+    },
+    async deleteVolume(volumeId) {
+      await client.send(new sdk.DeleteVolumeCommand({ VolumeId: volumeId }));
     },
   };
 }

@@ -12,7 +12,6 @@ import {
   checkString,
   typeName,
 } from "../core/check";
-import { summarizeObserved } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { redactUrl } from "../core/redact";
 import { canonicalJson, deriveToken } from "../core/tokens";
@@ -23,6 +22,9 @@ import {
   BUCKET_TEXT,
   checkTags,
   GONE,
+  labelOf,
+  pickInputs,
+  pollHistory,
   stableUrl,
   successorToken as chainToken,
   tagSpecifications,
@@ -881,11 +883,7 @@ export function diffInputs(
 
 /** The recorded inputs of a resource, read back from its outputs (and `__provider`). */
 export function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of [...INPUT_KEYS, "__provider"]) {
-    if (props[key] !== undefined) out[key] = props[key];
-  }
-  return out;
+  return pickInputs(props, INPUT_KEYS);
 }
 
 /** Snapshot IDs of the import: the AMI's block devices when known, else the task's details. */
@@ -969,19 +967,11 @@ export function recordedTask(id: string, props: Record<string, unknown>): ImageT
 
 /** `ec2.ImportImageTask "web server"`: messages name the import by its description, else its ID. */
 export function subject(description: unknown, fallbackId?: string): string {
-  const label =
-    typeof description === "string" && description.length > 0
-      ? description
-      : (fallbackId ?? "(new)");
-  return `${RESOURCE_TYPE} "${label}"`;
+  return `${RESOURCE_TYPE} "${labelOf(description, fallbackId)}"`;
 }
 
 export function logLabel(description: unknown, fallbackId?: string): string {
-  const label =
-    typeof description === "string" && description.length > 0
-      ? description
-      : (fallbackId ?? "(new)");
-  return `${RESOURCE_TYPE} ${label}`;
+  return `${RESOURCE_TYPE} ${labelOf(description, fallbackId)}`;
 }
 
 const RETRY = "then run `pulumi up` again (a failed import is replaced)";
@@ -1022,11 +1012,8 @@ export function failureMessage(
   id: string,
 ): string {
   const status = statusOf(task);
-  const before = wait.observed.slice(0, -1);
-  const history = before.length > 0 ? ` (${summarizeObserved(before)})` : "";
-  const polls = `${wait.polls} poll${wait.polls === 1 ? "" : "s"}`;
   const why = task?.statusMessage ? `: ${task.statusMessage.replace(/\.+$/, "")}` : "";
-  return `${subject(description, id)}: import ${id} ended in ${status} after ${polls}${history}${why}. ${adviceFor(status, task?.statusMessage)}`;
+  return `${subject(description, id)}: import ${id} ended in ${status}${pollHistory(wait)}${why}. ${adviceFor(status, task?.statusMessage)}`;
 }
 
 /** Progress line: `active converting 27% (poll 3, 42s)`. */

@@ -5,22 +5,16 @@
  * turns N waiting imports into ceil(N / 100) DescribeImportImageTasks calls per round.
  */
 import type { CheckFailure } from "../core/check";
-import { alignToGrid, type Clock } from "../core/clock";
-import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../core/config";
+import type { ConfigSource } from "../core/config";
 import { bindProvider, type ProviderImplementation } from "../core/dynamic";
 import {
   AwsApiError,
   ImportTaskFailedError,
   InputValidationError,
   isAwsApiError,
-  isMigrationError,
 } from "../core/errors";
-import { BatchPoller } from "../core/limiter";
-import type { Logger } from "../core/log";
-import { callAws } from "../core/retry";
-import { createRuntime, type ServiceRuntime } from "../core/runtime";
-import { type Acceptor, waitFor, type WaitResult } from "../core/waiter";
-import { createEc2Api, type Ec2Api } from "./api";
+import type { BatchPoller } from "../core/limiter";
+import type { Acceptor, WaitResult } from "../core/waiter";
 import {
   asInputs,
   cancelAcceptors,
@@ -48,33 +42,25 @@ import {
   waitTimeoutMs,
 } from "./importImageTaskLogic";
 import {
-  CANNOT_CANCEL_CODE,
-  DESCRIBE_BATCH_SIZE,
-  IMAGE_NOT_FOUND_CODES,
-  POLL,
-  SERVICE,
-  SNAPSHOT_NOT_FOUND_CODES,
-} from "./shared";
+  asTaskFailure,
+  buildService,
+  type Deps,
+  type Ec2Service,
+  endpointOrigins,
+  ignore,
+  pollUntil,
+  settingsOf,
+} from "./service";
+import { CANNOT_CANCEL_CODE, IMAGE_NOT_FOUND_CODES, SNAPSHOT_NOT_FOUND_CODES } from "./shared";
 
-export interface Deps {
-  clock: Clock;
-  random: () => number;
-  logger: Logger;
-  /** Builds the api from the configured settings (tests pass a fake). */
-  api: (settings: ProviderSettings) => Ec2Api;
-  /** Environment for region fallbacks (tests pass their own). */
-  env: NodeJS.ProcessEnv;
-}
+export type { Deps };
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
 const MAX_SUCCESSORS = 10;
 
-interface Service {
-  runtime: ServiceRuntime;
-  api: Ec2Api;
+interface Service extends Ec2Service {
   tasks: BatchPoller<ImageTask>;
   images: BatchPoller<Ec2Image>;
-  aws: <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 class ImportImageTaskProvider implements ProviderImplementation {
@@ -83,49 +69,23 @@ class ImportImageTaskProvider implements ProviderImplementation {
   constructor(private readonly deps: Partial<Deps>) {}
 
   configure(req: { config: ConfigSource }): Promise<void> {
-    this.service = this.build(readProviderSettings(req.config, this.deps.env ?? process.env));
+    this.service = this.build(req.config);
     return Promise.resolve();
   }
 
-  private build(settings: ProviderSettings): Service {
-    const runtime = createRuntime({
-      settings,
-      ...(this.deps.clock === undefined ? {} : { clock: this.deps.clock }),
-      ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
-      ...(this.deps.logger === undefined ? {} : { log: this.deps.logger }),
-    });
-    const api = (this.deps.api ?? createEc2Api)(settings);
-    const aws = <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
-      callAws(
-        {
-          service: SERVICE,
-          operation,
-          clock: runtime.clock,
-          random: runtime.random,
-          throttle: runtime.throttle,
-        },
-        fn,
-      );
+  private build(config: ConfigSource | undefined): Service {
+    const svc = buildService(settingsOf(config, this.deps), this.deps);
+    const { api } = svc;
     return {
-      runtime,
-      api,
-      aws,
-      tasks: new BatchPoller<ImageTask>({
-        batchSize: DESCRIBE_BATCH_SIZE,
-        describe: (ids) => aws("DescribeImportImageTasks", () => api.describeImportImageTasks(ids)),
-      }),
-      images: new BatchPoller<Ec2Image>({
-        batchSize: DESCRIBE_BATCH_SIZE,
-        describe: (ids) => aws("DescribeImages", () => api.describeImages(ids)),
-      }),
+      ...svc,
+      tasks: svc.batcher("DescribeImportImageTasks", (ids) => api.describeImportImageTasks(ids)),
+      images: svc.batcher("DescribeImages", (ids) => api.describeImages(ids)),
     };
   }
 
   /** The configured service; the host always configures first, direct callers get env defaults. */
   private svc(): Service {
-    this.service ??= this.build(
-      readProviderSettings({ get: () => undefined }, this.deps.env ?? process.env),
-    );
+    this.service ??= this.build(undefined);
     return this.service;
   }
 
@@ -133,10 +93,7 @@ class ImportImageTaskProvider implements ProviderImplementation {
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const { settings } = this.svc().runtime;
-    const origins = [settings.endpoints.s3, settings.endpoints.ec2, settings.endpoint]
-      .filter((u): u is string => u !== undefined)
-      .map((u) => new URL(u).origin);
+    const origins = endpointOrigins(this.svc().runtime.settings);
     return Promise.resolve({
       inputs: news,
       failures: checkInputs(news, { extraS3Origins: origins }),
@@ -353,7 +310,7 @@ class ImportImageTaskProvider implements ProviderImplementation {
     const { runtime, images } = this.svc();
     const id = task.importTaskId;
     const fail = (err: unknown, last: ImageTask): ImportTaskFailedError =>
-      asTaskFailure(err, id, toOutputs(raw, last), inputs);
+      asTaskFailure(err, id, toOutputs(raw, last), inputs.__provider);
     if (!(inputs.waitForCompletion ?? DEFAULTS.waitForCompletion)) {
       return toOutputs(raw, task);
     }
@@ -392,57 +349,18 @@ class ImportImageTaskProvider implements ProviderImplementation {
     acceptors: readonly Acceptor<Observation>[],
     phase: "import" | "cancel",
   ): Promise<WaitResult<Observation>> {
-    const { runtime, tasks } = this.svc();
-    const { settings, clock } = runtime;
-    const minDelayMs = settings.pollMinDelayMs ?? POLL.minDelayMs;
-    const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? POLL.maxDelayMs);
-    const label = logLabel(inputs.description, id);
-    const started = clock.now();
-    const gridMs = Math.min(minDelayMs, POLL.gridMs);
-    return waitFor<Observation>({
-      poll: async () => {
-        await alignToGrid(clock, gridMs);
-        return tasks.get(id);
-      },
+    const svc = this.svc();
+    return pollUntil<Observation>(svc, {
+      get: () => svc.tasks.get(id),
       status: statusOf,
       acceptors,
-      minDelayMs,
-      maxDelayMs,
-      timeoutMs: waitTimeoutMs(inputs, settings.waitTimeoutMinutes),
-      clock,
-      random: runtime.random,
-      service: SERVICE,
+      timeoutMs: waitTimeoutMs(inputs, svc.runtime.settings.waitTimeoutMinutes),
       operation: "DescribeImportImageTasks",
       subject: `${subject(inputs.description, id)}: ${phase} ${id}`,
-      onObservation: (o, poll) =>
-        runtime.log.progress(label, progressLine(o, poll, clock.now() - started)),
+      label: logLabel(inputs.description, id),
+      progress: progressLine,
     });
   }
-}
-
-/** A `.catch` handler that swallows the given not-found codes (the thing is already gone). */
-function ignore(codes: ReadonlySet<string>): (err: unknown) => void {
-  return (err) => {
-    if (isAwsApiError(err) && codes.has(err.code)) return;
-    throw err;
-  };
-}
-
-/** Once an ID exists every failure carries it, so Pulumi records the resource (and can resume). */
-function asTaskFailure(
-  err: unknown,
-  id: string,
-  properties: Record<string, unknown>,
-  inputs: ImportImageTaskInputs,
-): ImportTaskFailedError {
-  if (isMigrationError(err, "ImportTaskFailedError")) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new ImportTaskFailedError({
-    id,
-    properties: { ...properties, __provider: inputs.__provider },
-    reasons: [message],
-    cause: err,
-  });
 }
 
 /** Adds the fix to the start errors whose AWS message does not say what to do. */

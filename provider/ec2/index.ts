@@ -3,3 +3,9 @@ export {
   type ImageDiskContainerArgs,
   type ImportImageTaskArgs,
 } from "./importImageTask";
+export {
+  ImportInstanceTask,
+  type DiskImageArgs,
+  type ImportInstanceLaunchSpecificationArgs,
+  type ImportInstanceTaskArgs,
+} from "./importInstanceTask";

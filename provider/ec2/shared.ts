@@ -4,6 +4,7 @@
  * resources apply. No I/O here.
  */
 import type { CheckFailure } from "../core/check";
+import { summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl } from "../core/redact";
 import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
@@ -163,4 +164,30 @@ export function tagSpecifications(
         .map((Key) => ({ Key, Value: tags[Key] ?? "" })),
     },
   ];
+}
+
+/** The recorded inputs of a resource (`keys` and `__provider`), read back from its outputs. */
+export function pickInputs(
+  props: Record<string, unknown>,
+  keys: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of [...keys, "__provider"]) {
+    if (props[key] !== undefined) out[key] = props[key];
+  }
+  return out;
+}
+
+/** What names the import in messages: its description, else its task ID. */
+export function labelOf(description: unknown, fallbackId: string | undefined): string {
+  return typeof description === "string" && description.length > 0
+    ? description
+    : (fallbackId ?? "(new)");
+}
+
+/** ` after 4 polls (active×3)`: the poll count and the statuses seen before the last one. */
+export function pollHistory(wait: { polls: number; observed: readonly string[] }): string {
+  const before = wait.observed.slice(0, -1);
+  const history = before.length > 0 ? ` (${summarizeObserved(before)})` : "";
+  return ` after ${wait.polls} poll${wait.polls === 1 ? "" : "s"}${history}`;
 }

@@ -9,9 +9,15 @@ import type {
   ImageTask,
   ImportImageRequest,
 } from "../../../../provider/ec2/importImageTaskLogic";
+import type {
+  ConversionTask,
+  Ec2Instance,
+  ImportInstanceRequest,
+} from "../../../../provider/ec2/importInstanceTaskLogic";
 import type { Logger } from "../../../../provider/core/log";
 
 export type Step = Partial<ImageTask> & { status: string };
+export type ConversionStep = Partial<ConversionTask> & { state: string };
 
 export type Call =
   | { op: "importImage"; token: string; request: ImportImageRequest }
@@ -19,7 +25,14 @@ export type Call =
   | { op: "cancelImportTask"; id: string }
   | { op: "describeImages"; ids: string[] }
   | { op: "deregisterImage"; id: string }
-  | { op: "deleteSnapshot"; id: string };
+  | { op: "deleteSnapshot"; id: string }
+  | { op: "importInstance"; request: ImportInstanceRequest }
+  | { op: "describeConversionTasks"; ids: string[] }
+  | { op: "listConversionTasks" }
+  | { op: "cancelConversionTask"; id: string }
+  | { op: "describeInstances"; ids: string[] }
+  | { op: "terminateInstance"; id: string }
+  | { op: "deleteVolume"; id: string };
 
 export type Op = Call["op"];
 
@@ -32,6 +45,9 @@ export const imageIdFor = (n: number): string => `ami-${String(n).padStart(17, "
 export const snapIdFor = (n: number, disk: number): string =>
   `snap-${String(n * 100 + disk).padStart(17, "0")}`;
 export const taskIdFor = (n: number): string => `import-ami-${String(n).padStart(17, "0")}`;
+export const conversionIdFor = (n: number): string => `import-i-${String(n).padStart(8, "0")}`;
+export const instanceIdFor = (n: number): string => `i-${String(n).padStart(17, "0")}`;
+export const volumeIdFor = (n: number): string => `vol-${String(n).padStart(17, "0")}`;
 
 export class FakeEc2 implements Ec2Api {
   readonly calls: Call[] = [];
@@ -42,6 +58,12 @@ export class FakeEc2 implements Ec2Api {
   readonly failures: Partial<Record<Op, unknown[]>> = {};
   /** Status walks of the next started tasks. */
   readonly scripts: Step[][] = [];
+  readonly conversions = new Map<string, { base: ConversionTask; steps: ConversionStep[] }>();
+  /** State walks of the next started conversions. */
+  readonly conversionScripts: ConversionStep[][] = [];
+  /** instanceId → remaining states (the last sticks). */
+  readonly instances = new Map<string, string[]>();
+  readonly volumes = new Set<string>();
   private next = 1;
 
   private fail(op: Op): void {
@@ -172,6 +194,130 @@ export class FakeEc2 implements Ec2Api {
     this.calls.push({ op: "deleteSnapshot", id });
     this.fail("deleteSnapshot");
     if (!this.snapshots.delete(id)) return Promise.reject(awsError("InvalidSnapshot.NotFound"));
+    return Promise.resolve();
+  }
+
+  addConversion(id: string, steps: ConversionStep[], n: number, description = "[m]"): void {
+    this.conversions.set(id, {
+      base: {
+        conversionTaskId: id,
+        state: steps[0]!.state,
+        description,
+        instanceId: instanceIdFor(n),
+        platform: "Windows",
+        expirationTime: "2026-01-08T00:00:00.000Z",
+        volumes: [
+          {
+            volumeId: volumeIdFor(n),
+            volumeSize: 8,
+            availabilityZone: "us-west-2a",
+            bytesConverted: 0,
+            imageSize: 1000,
+            format: "VMDK",
+            status: steps[0]!.state,
+          },
+        ],
+      },
+      steps: [...steps],
+    });
+  }
+
+  private conversionView(id: string): ConversionTask | undefined {
+    const t = this.conversions.get(id);
+    if (t === undefined) return undefined;
+    const step = t.steps[0]!;
+    const done = step.state === "completed";
+    if (done && !this.instances.has(t.base.instanceId!)) {
+      this.instances.set(t.base.instanceId!, ["stopped"]);
+      this.volumes.add(t.base.volumes[0]!.volumeId!);
+    }
+    return {
+      ...t.base,
+      ...step,
+      volumes: t.base.volumes.map((v) => ({
+        ...v,
+        status: step.state,
+        bytesConverted: done ? 1000 : (v.bytesConverted ?? 0),
+      })),
+    };
+  }
+
+  importInstance(request: ImportInstanceRequest): Promise<ConversionTask> {
+    this.calls.push({ op: "importInstance", request });
+    this.fail("importInstance");
+    const n = this.next++;
+    const id = conversionIdFor(n);
+    this.addConversion(
+      id,
+      this.conversionScripts.shift() ?? [{ state: "active" }, { state: "completed" }],
+      n,
+      request.Description,
+    );
+    return Promise.resolve(this.conversionView(id)!);
+  }
+
+  describeConversionTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ConversionTask>> {
+    this.calls.push({ op: "describeConversionTasks", ids: [...ids] });
+    this.fail("describeConversionTasks");
+    const out = new Map<string, ConversionTask>();
+    for (const id of ids) {
+      const t = this.conversions.get(id);
+      if (t === undefined) continue;
+      const v = this.conversionView(id)!;
+      if (t.steps.length > 1) t.steps.shift();
+      out.set(id, v);
+    }
+    return Promise.resolve(out);
+  }
+
+  listConversionTasks(): Promise<ConversionTask[]> {
+    this.calls.push({ op: "listConversionTasks" });
+    this.fail("listConversionTasks");
+    return Promise.resolve([...this.conversions.keys()].map((id) => this.conversionView(id)!));
+  }
+
+  cancelConversionTask(id: string): Promise<void> {
+    this.calls.push({ op: "cancelConversionTask", id });
+    this.fail("cancelConversionTask");
+    const t = this.conversions.get(id);
+    if (t === undefined) return Promise.reject(awsError("InvalidConversionTaskId"));
+    if (t.steps[0]!.state !== "active")
+      return Promise.reject(awsError("DeleteConversionTaskError"));
+    t.steps = [
+      { state: "cancelling", statusMessage: "pulumi destroy" },
+      { state: "cancelled", statusMessage: "pulumi destroy" },
+    ];
+    return Promise.resolve();
+  }
+
+  describeInstances(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Instance>> {
+    this.calls.push({ op: "describeInstances", ids: [...ids] });
+    this.fail("describeInstances");
+    const out = new Map<string, Ec2Instance>();
+    for (const id of ids) {
+      const states = this.instances.get(id);
+      if (states === undefined) continue;
+      out.set(id, { instanceId: id, state: states[0]! });
+      if (states.length > 1) states.shift();
+    }
+    return Promise.resolve(out);
+  }
+
+  terminateInstance(id: string): Promise<void> {
+    this.calls.push({ op: "terminateInstance", id });
+    this.fail("terminateInstance");
+    if (!this.instances.has(id)) return Promise.reject(awsError("InvalidInstanceID.NotFound"));
+    this.instances.set(id, ["shutting-down", "terminated"]);
+    return Promise.resolve();
+  }
+
+  deleteVolume(id: string): Promise<void> {
+    this.calls.push({ op: "deleteVolume", id });
+    this.fail("deleteVolume");
+    if (!this.volumes.has(id)) return Promise.reject(awsError("InvalidVolume.NotFound"));
+    const attachedTo = [...this.instances.entries()].find(([, s]) => s[0] !== "terminated");
+    if (attachedTo !== undefined) return Promise.reject(awsError("VolumeInUse"));
+    this.volumes.delete(id);
     return Promise.resolve();
   }
 }
