@@ -13,6 +13,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { InitializeServiceCommand, MgnClient } from "@aws-sdk/client-mgn";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startEmulator } from "../emulator";
 
@@ -85,13 +86,17 @@ function startLanguageServer(
   });
 }
 
-async function upload(url: string): Promise<void> {
-  const s3 = new S3Client({
+/** The account set-up a migration team does once: MGN initialized, the import files in S3. */
+async function prepareAccount(url: string): Promise<void> {
+  const client = {
     endpoint: url,
     region: REGION,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    forcePathStyle: true,
-  });
+  };
+  const mgn = new MgnClient(client);
+  await mgn.send(new InitializeServiceCommand({}));
+  mgn.destroy();
+  const s3 = new S3Client({ ...client, forcePathStyle: true });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   } catch (err) {
@@ -131,10 +136,19 @@ function describeResource(r: StateResource): [string, string, string, string] {
       result = `${attrs} resource attributes`;
       break;
     }
-    default: {
-      const summary = o.summary ?? o.imageId ?? "";
-      result = typeof summary === "string" ? summary : JSON.stringify(summary);
+    case "mgn.ImportTask": {
+      const s = (o.summary ?? {}) as Record<string, { createdCount?: number } | undefined>;
+      const n = (k: string): number => s[k]?.createdCount ?? 0;
+      result = `${n("waves")} wave, ${n("applications")} application, ${n("servers")} servers created; ${num("importErrorCount")} row errors`;
+      break;
     }
+    case "ec2.ImportImageTask": {
+      const snapshots = Array.isArray(o.snapshotIds) ? o.snapshotIds.join(", ") : "";
+      result = `AMI ${typeof o.imageId === "string" ? o.imageId : "-"} (snapshot ${snapshots || "-"})`;
+      break;
+    }
+    default:
+      result = "";
   }
   return [`${kind} ${name}`, r.id ?? "-", status, result];
 }
@@ -197,7 +211,7 @@ async function main(): Promise<void> {
       ],
       env,
     );
-    await upload(emulator.url);
+    await prepareAccount(emulator.url);
     log(`uploaded examples/data/{${DATA_FILES.join(",")}} to s3://${BUCKET}`);
     const ls = await startLanguageServer(env);
     server = ls.child;
@@ -206,8 +220,17 @@ async function main(): Promise<void> {
     const exported = JSON.parse(await must(["stack", "export"], env, true)) as {
       deployment: { resources?: StateResource[] };
     };
+    const order = [
+      "ads:",
+      "mgn:",
+      "migrationhub:ProgressUpdateStream",
+      "migrationhub:MigrationTask",
+      "ec2:",
+    ];
+    const rank = (r: StateResource): number => order.findIndex((o) => r.type.includes(`/${o}`));
     const rows = (exported.deployment.resources ?? [])
       .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+      .sort((a, b) => rank(a) - rank(b))
       .map(describeResource);
     printTable(rows);
     log(

@@ -108,7 +108,12 @@ export class ProgramStack {
       `module.exports = require(${JSON.stringify(opts.program)});\n`,
     );
     symlinkSync(join(REPO_ROOT, "node_modules"), join(projectDir, "node_modules"), "dir");
-    const env = { ...pulumiEnv({ workDir, backendDir }), ...opts.env };
+    const env = {
+      ...pulumiEnv({ workDir, backendDir }),
+      // The SDK's notice about Node versions it will need next year, once per process otherwise.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      ...opts.env,
+    };
     const stack = new ProgramStack(workDir, projectDir, env, opts.program, opts.binDir);
     assertOk("stack init", await stack.pulumi("stack", "init", opts.stack));
     if (opts.config) await stack.setConfig(opts.config);
