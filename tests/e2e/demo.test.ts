@@ -14,6 +14,12 @@ import {
   MigrationHubClient,
   NotifyMigrationTaskStateCommand,
 } from "@aws-sdk/client-migration-hub";
+import {
+  DescribeImagesCommand,
+  DescribeImportImageTasksCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { InitializeServiceCommand, ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { type Emulator, startEmulator } from "../../emulator";
 import {
@@ -47,12 +53,16 @@ const STACK_CONFIG = {
   "awsMigration:pollMaxDelayMs": "250",
 };
 const ADS_ID = /^import-task-[0-9a-f]{32}$/;
+const MGN_ID = /^import-[0-9a-z]{17}$/;
+const EC2_ID = /^import-ami-[0-9a-f]{17}$/;
 const NOT_A_TEMPLATE = "Foo,Bar\n1,2\n";
 const DYN = "pulumi-nodejs:dynamic/";
 const SERVERS = ["web-01", "web-02", "db-01"];
 /** `type name` of every resource the demo declares (previews list no stack or default provider). */
 const DEMO_RESOURCES = [
   `${DYN}ads:ImportTask discovery`,
+  `${DYN}mgn:ImportTask inventory`,
+  `${DYN}ec2:ImportImageTask web-01-image`,
   `${DYN}migrationhub:ProgressUpdateStream tracking`,
   ...SERVERS.map((s) => `${DYN}migrationhub:MigrationTask ${s}`),
 ].sort();
@@ -63,6 +73,13 @@ const clientConfig = (emulator: Emulator) => ({
   credentials: CREDENTIALS,
   maxAttempts: 1,
 });
+
+/** What a migration team sets up once per account: MGN initialized (and the files, below). */
+async function initializeMgn(emulator: Emulator): Promise<void> {
+  const mgn = new MgnClient(clientConfig(emulator));
+  await mgn.send(new InitializeServiceCommand({}));
+  mgn.destroy();
+}
 
 async function upload(emulator: Emulator, files: Record<string, string | Buffer>): Promise<void> {
   const s3 = new S3Client({ ...clientConfig(emulator), forcePathStyle: true });
@@ -91,6 +108,29 @@ async function adsTasks(emulator: Emulator): Promise<Record<string, string>> {
   const ads = new ApplicationDiscoveryServiceClient(clientConfig(emulator));
   const out = await ads.send(new DescribeImportTasksCommand({}));
   return Object.fromEntries((out.tasks ?? []).map((t) => [t.importTaskId ?? "", t.status ?? ""]));
+}
+
+async function mgnImports(emulator: Emulator): Promise<Record<string, string>> {
+  const mgn = new MgnClient(clientConfig(emulator));
+  const out = await mgn.send(new ListImportsCommand({}));
+  mgn.destroy();
+  return Object.fromEntries((out.items ?? []).map((i) => [i.importID ?? "", i.status ?? ""]));
+}
+
+/** Import-image tasks by ID → status, and the AMIs that exist. */
+async function ec2State(
+  emulator: Emulator,
+): Promise<{ tasks: Record<string, string>; images: string[] }> {
+  const ec2 = new EC2Client(clientConfig(emulator));
+  const tasks = await ec2.send(new DescribeImportImageTasksCommand({}));
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ["self"] }));
+  ec2.destroy();
+  return {
+    tasks: Object.fromEntries(
+      (tasks.ImportImageTasks ?? []).map((t) => [t.ImportTaskId ?? "", t.Status ?? ""]),
+    ),
+    images: (images.Images ?? []).map((i) => i.ImageId ?? "").sort(),
+  };
 }
 
 async function hubState(emulator: Emulator): Promise<{ streams: string[]; tasks: string[] }> {
@@ -142,6 +182,7 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
     config: Record<string, string> = {},
   ): Promise<ProgramStack> {
     emu().reset();
+    await initializeMgn(emu());
     await upload(emu(), demoData());
     const stack = await ProgramStack.create({
       binDir,
@@ -164,6 +205,9 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
   describe("lifecycle", () => {
     let stack: ProgramStack;
     let adsId = "";
+    let mgnId = "";
+    let ec2Id = "";
+    let amiId = "";
 
     it("previews the wave's creates, deploys it, and then previews no changes", async () => {
       stack = await newStack("lifecycle");
@@ -172,13 +216,27 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
         stepLabels(plan.steps),
         DEMO_RESOURCES.map((r) => `create ${r}`),
       );
-      // The five resources and the stack.
-      assert.deepEqual(plan.summary, { create: 6 });
+      // The seven resources and the stack.
+      assert.deepEqual(plan.summary, { create: 8 });
 
       assertOk("up", await stack.up());
       const outputs = await stack.outputs();
       adsId = (outputs.discovery as { importTaskId: string }).importTaskId;
+      mgnId = (outputs.inventory as { importId: string }).importId;
+      const image = outputs.image as {
+        importTaskId: string;
+        imageId: string;
+        snapshotIds: string[];
+      };
+      ec2Id = image.importTaskId;
+      amiId = image.imageId;
       assert.match(adsId, ADS_ID);
+      assert.match(mgnId, MGN_ID);
+      assert.match(ec2Id, EC2_ID);
+      assert.match(amiId, /^ami-[0-9a-f]{17}$/);
+      assert.equal(image.snapshotIds.length, 1);
+      assert.match(image.snapshotIds[0] ?? "", /^snap-[0-9a-f]{17}$/);
+      const created = (n: number) => ({ createdCount: n, modifiedCount: 0 });
       assert.deepEqual(outputs, {
         discovery: {
           importTaskId: adsId,
@@ -187,6 +245,17 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
           serverImportFailure: 3,
           applicationImportSuccess: 2,
         },
+        inventory: {
+          importId: mgnId,
+          status: "SUCCEEDED",
+          summary: { waves: created(1), applications: created(1), servers: created(3) },
+        },
+        image: {
+          importTaskId: ec2Id,
+          status: "completed",
+          imageId: amiId,
+          snapshotIds: image.snapshotIds,
+        },
         progressUpdateStream: STREAM,
         migrationTasks: SERVERS.map((s) => ({
           id: `${STREAM}/wave-1-${s}`,
@@ -194,8 +263,10 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
         })),
       });
       assert.deepEqual(await adsTasks(emu()), { [adsId]: "IMPORT_COMPLETE_WITH_ERRORS" });
+      assert.deepEqual(await mgnImports(emu()), { [mgnId]: "SUCCEEDED" });
+      assert.deepEqual(await ec2State(emu()), { tasks: { [ec2Id]: "completed" }, images: [amiId] });
 
-      assert.deepEqual(await stack.preview(), { steps: [], summary: { same: 6 } });
+      assert.deepEqual(await stack.preview(), { steps: [], summary: { same: 8 } });
       assertOk("preview --expect-no-changes", await stack.run(["preview", "--expect-no-changes"]));
     });
 
@@ -221,18 +292,22 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
       const replace = await stack.preview();
       assert.deepEqual(stepLabels(replace.steps), [`replace ${DYN}ads:ImportTask discovery`]);
       assert.deepEqual(replace.steps[0]?.replaceReasons, ["importUrl"]);
-      assert.deepEqual(replace.summary, { replace: 1, same: 5 });
+      assert.deepEqual(replace.summary, { replace: 1, same: 7 });
       assertOk("config rm", await stack.pulumi("config", "rm", "aws-migration-demo:discoveryFile"));
 
       await stack.setConfig({ "aws-migration-demo:waitTimeoutMinutes": "30" });
       const update = await stack.preview();
-      assert.deepEqual(stepLabels(update.steps), [`update ${DYN}ads:ImportTask discovery`]);
-      assert.deepEqual(update.summary, { update: 1, same: 5 });
+      assert.deepEqual(stepLabels(update.steps), [
+        `update ${DYN}ads:ImportTask discovery`,
+        `update ${DYN}ec2:ImportImageTask web-01-image`,
+        `update ${DYN}mgn:ImportTask inventory`,
+      ]);
+      assert.deepEqual(update.summary, { update: 3, same: 5 });
       assertOk(
         "config rm",
         await stack.pulumi("config", "rm", "aws-migration-demo:waitTimeoutMinutes"),
       );
-      assert.deepEqual(await stack.preview(), { steps: [], summary: { same: 6 } });
+      assert.deepEqual(await stack.preview(), { steps: [], summary: { same: 8 } });
     });
 
     it("destroys the wave as each delete policy promises", async () => {
@@ -242,6 +317,10 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
       assert.deepEqual(await adsTasks(emu()), { [adsId]: "DELETE_COMPLETE" });
       // Migration Hub: the stream is deleted, and its tasks with it.
       assert.deepEqual(await hubState(emu()), { streams: [], tasks: [] });
+      // MGN has no delete API: the import and the inventory it created are kept.
+      assert.deepEqual(await mgnImports(emu()), { [mgnId]: "SUCCEEDED" });
+      // EC2: the AMI is deregistered (and its snapshots deleted); the task record stays.
+      assert.deepEqual(await ec2State(emu()), { tasks: { [ec2Id]: "completed" }, images: [] });
     });
   });
 
@@ -336,48 +415,65 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
 
     it("an up killed with SIGKILL mid-wait, then refresh --import-pending-creates and up, leaves one task per resource", async () => {
       const stack = await newStack("killed");
-      // AWS-like speed, so the ADS import is still running when the CLI dies.
+      // AWS-like speed, so the imports are still running when the CLI dies.
       emu().configure({ timeScale: 1 });
-      let startedId = "";
-      const killed = await stack.run(["up", "--yes", "--skip-preview"], (child, stdout) => {
-        const m = /ads\.ImportTask wave-1 discovery: started (import-task-[0-9a-f]{32})/.exec(
-          stdout,
-        );
-        // Mid-wait: the import started and the stream (fast, created alongside) exists.
-        const streamCreated = stdout.includes(`ProgressUpdateStream "${STREAM}": created`);
+      const startOps = [
+        "ads:StartImportTask",
+        "mgn:StartImport",
+        "ec2:ImportImage",
+        "migrationhub:CreateProgressUpdateStream",
+      ];
+      const allStarted = (): boolean =>
+        startOps.every((op) => (emu().stats().requests[op] ?? 0) > 0);
+      let watching = false;
+      const killed = await stack.run(["up", "--yes", "--skip-preview"], (child) => {
         const pid = child.pid;
-        if (!m || !streamCreated || startedId || pid === undefined) return;
-        startedId = m[1] ?? "";
-        // Half a second on, the CLI has written the stream's checkpoint and only waits. Then the CLI
-        // and everything it started (the dynamic-provider host) die, as in a cancelled CI job.
-        setTimeout(() => {
-          for (const p of [pid, ...descendants(pid)]) {
-            try {
-              process.kill(p, "SIGKILL");
-            } catch {
-              // already gone
+        if (watching || pid === undefined) return;
+        watching = true;
+        // Once every start call reached the emulator, and half a second more (the CLI has written
+        // its checkpoints and only waits), the CLI and everything it started (the dynamic-provider
+        // host) die, as in a cancelled CI job.
+        const timer = setInterval(() => {
+          if (!allStarted()) return;
+          clearInterval(timer);
+          setTimeout(() => {
+            for (const p of [pid, ...descendants(pid)]) {
+              try {
+                process.kill(p, "SIGKILL");
+              } catch {
+                // already gone
+              }
             }
-          }
-        }, 500);
+          }, 500);
+        }, 50);
       });
       emu().configure({ timeScale: 1000 });
       assert.equal(killed.code, null, `up was not killed:\n${killed.stdout}\n${killed.stderr}`);
-      assert.match(startedId, ADS_ID);
-      assert.deepEqual(Object.keys(await adsTasks(emu())), [startedId]);
+      // One task each so far.
+      const adsIds = Object.keys(await adsTasks(emu()));
+      const mgnIds = Object.keys(await mgnImports(emu()));
+      const ec2Ids = Object.keys((await ec2State(emu())).tasks);
+      assert.deepEqual([adsIds.length, mgnIds.length, ec2Ids.length], [1, 1, 1]);
 
-      // The file backend keeps the dead update's lock, and the ADS create is pending (the stream's
-      // too, when the CLI died before recording it). Their IDs are in the progress log.
+      // The file backend keeps the dead update's lock; the creates in flight are pending. Their
+      // IDs are in the progress log; here the emulator's listings give them.
       assertOk("cancel", await stack.pulumi("cancel", "--yes"));
-      const logged: Record<string, string> = {
-        [`${DYN}ads:ImportTask discovery`]: startedId,
+      const ids: Record<string, string> = {
+        [`${DYN}ads:ImportTask discovery`]: adsIds[0]!,
+        [`${DYN}mgn:ImportTask inventory`]: mgnIds[0]!,
+        [`${DYN}ec2:ImportImageTask web-01-image`]: ec2Ids[0]!,
         [`${DYN}migrationhub:ProgressUpdateStream tracking`]: STREAM,
       };
       const pending = (await stack.exportState()).pending_operations ?? [];
-      assert.ok(pending.some((p) => urnLabel(p.resource.urn) === `${DYN}ads:ImportTask discovery`));
+      // The EC2 import takes minutes of emulated time, so it was surely mid-wait.
+      assert.ok(
+        pending.some((p) => urnLabel(p.resource.urn) === `${DYN}ec2:ImportImageTask web-01-image`),
+        "the EC2 import is not pending",
+      );
       const importArgs = pending.flatMap((p) => {
         assert.equal(p.type, "creating");
-        const id = logged[urnLabel(p.resource.urn)];
-        assert.ok(id, `no ID in the log for pending ${p.resource.urn}`);
+        const id = ids[urnLabel(p.resource.urn)];
+        assert.ok(id, `no ID for pending ${p.resource.urn}`);
         return ["--import-pending-creates", p.resource.urn, "--import-pending-creates", id];
       });
       await stack.restartServer();
@@ -386,14 +482,21 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
         await stack.pulumi("refresh", "--yes", "--skip-preview", ...importArgs),
       );
       // Pulumi 3.259 drops the pending creates marked for import instead of reading them, so this
-      // up creates both again; the derived idempotency token makes StartImportTask return the task
-      // the killed run started, and the stream is found by name and adopted.
+      // up creates them again; the derived idempotency tokens make each start call return the
+      // task the killed run started, and the stream is found by name and adopted.
       assertOk("up after the kill", await stack.up());
 
       const state = await stack.exportState();
       assert.deepEqual(state.pending_operations ?? [], []);
-      assert.equal((await stack.resources()).get("discovery")?.id, startedId);
-      assert.deepEqual(await adsTasks(emu()), { [startedId]: "IMPORT_COMPLETE_WITH_ERRORS" });
+      const resources = await stack.resources();
+      assert.equal(resources.get("discovery")?.id, adsIds[0]);
+      assert.equal(resources.get("inventory")?.id, mgnIds[0]);
+      assert.equal(resources.get("web-01-image")?.id, ec2Ids[0]);
+      assert.deepEqual(await adsTasks(emu()), { [adsIds[0]!]: "IMPORT_COMPLETE_WITH_ERRORS" });
+      assert.deepEqual(await mgnImports(emu()), { [mgnIds[0]!]: "SUCCEEDED" });
+      const ec2 = await ec2State(emu());
+      assert.deepEqual(ec2.tasks, { [ec2Ids[0]!]: "completed" });
+      assert.equal(ec2.images.length, 1);
       assert.deepEqual(await hubState(emu()), {
         streams: [STREAM],
         tasks: SERVERS.map((s) => `${STREAM}/wave-1-${s}`).sort(),
