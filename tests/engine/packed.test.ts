@@ -12,6 +12,7 @@ import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { InitializeServiceCommand, MgnClient } from "@aws-sdk/client-mgn";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamicHost, type Props, UNKNOWN } from "../support/dynamicHost";
 import { clientConfig, TEST_REGION, useEmulator } from "../support/emulator";
@@ -22,7 +23,7 @@ const run = promisify(execFile);
 /** The consumer's program: plain JavaScript, requiring only what it installed. */
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");
-const { ads, migrationhub } = require("pulumi-aws-migration");
+const { ads, ec2, mgn, migrationhub } = require("pulumi-aws-migration");
 const seen = [];
 (async () => {
   await pulumi.runtime.setMocks({
@@ -32,7 +33,9 @@ const seen = [];
   new ads.ImportTask("servers", { name: "servers-q3", importUrl: "s3://migration-data/servers.csv" });
   new migrationhub.ProgressUpdateStream("tool", { progressUpdateStreamName: "tool" });
   new migrationhub.MigrationTask("web-01", { progressUpdateStream: "tool", migrationTaskName: "web-01", initialState: { status: "NOT_STARTED" } });
-  for (let i = 0; i < 500 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+  new mgn.ImportTask("wave-1", { s3BucketSource: { s3Bucket: "migration-data", s3Key: "wave-1.csv" } });
+  new ec2.ImportImageTask("web", { platform: "Linux", diskContainers: [{ format: "vmdk", userBucket: { s3Bucket: "migration-data", s3Key: "web.vmdk" } }] });
+  for (let i = 0; i < 500 && seen.length < 5; i++) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 50));
   process.stdout.write(JSON.stringify(seen));
 })().catch((e) => { console.error(e); process.exit(1); });
@@ -42,6 +45,8 @@ const urn = (type: string, name: string): string => `urn:pulumi:test::migration:
 const ADS_TYPE = "pulumi-nodejs:dynamic/ads:ImportTask";
 const STREAM_TYPE = "pulumi-nodejs:dynamic/migrationhub:ProgressUpdateStream";
 const TASK_TYPE = "pulumi-nodejs:dynamic/migrationhub:MigrationTask";
+const MGN_TYPE = "pulumi-nodejs:dynamic/mgn:ImportTask";
+const IMAGE_TYPE = "pulumi-nodejs:dynamic/ec2:ImportImageTask";
 
 describe("the packed tarball installed into a separate project", function () {
   this.timeout(180_000);
@@ -76,7 +81,7 @@ describe("the packed tarball installed into a separate project", function () {
   it("ships only the build and the README, with every module a shim requires", () => {
     const outside = project.files.filter((f) => !/^(dist\/(provider|emulator)\/|README\.md$|package\.json$)/.test(f));
     assert.deepEqual(outside, []);
-    assert.deepEqual(Object.keys(inputs).sort(), [ADS_TYPE, STREAM_TYPE, TASK_TYPE].sort());
+    assert.deepEqual(Object.keys(inputs).sort(), [ADS_TYPE, STREAM_TYPE, TASK_TYPE, MGN_TYPE, IMAGE_TYPE].sort());
     for (const [type, i] of Object.entries(inputs)) {
       const module = /"((?:ads|mgn|migrationhub|ec2)\/[A-Za-z]+Provider)"/.exec(String(i["__provider"]))?.[1];
       assert.ok(module, `${type}: no implementation module named in __provider`);
@@ -95,10 +100,21 @@ describe("the packed tarball installed into a separate project", function () {
     }
   });
 
-  it("drives ads.ImportTask through the installed host: check (with unknowns), create, read, delete", async () => {
+  beforeEach(async () => {
     const s3 = new S3Client({ ...clientConfig(ctx.emulator), forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: "migration-data" }));
-    await s3.send(new PutObjectCommand({ Bucket: "migration-data", Key: "servers.csv", Body: "ExternalId,HostName\nsrv-1,web-1\nsrv-2,web-2\n" }));
+    const vmdk = Buffer.alloc(2048);
+    vmdk.write("KDMV", 0, "latin1");
+    const files: Record<string, string | Buffer> = {
+      "servers.csv": "ExternalId,HostName\nsrv-1,web-1\nsrv-2,web-2\n",
+      "wave-1.csv": "mgn:app:name,mgn:server:user-provided-id,mgn:server:fqdn-for-action-framework\nbilling,srv-001,db1.example.com\n",
+      "web.vmdk": vmdk,
+    };
+    for (const [Key, Body] of Object.entries(files)) await s3.send(new PutObjectCommand({ Bucket: "migration-data", Key, Body }));
+    s3.destroy();
+  });
+
+  it("drives ads.ImportTask through the installed host: check (with unknowns), create, read, delete", async () => {
     const i = inputs[ADS_TYPE]!;
     const u = urn(ADS_TYPE, "servers");
     assert.deepEqual(await host.check(u, {}, i), { inputs: i, failures: [] });
@@ -138,5 +154,40 @@ describe("the packed tarball installed into a separate project", function () {
     await host.delete(stream.id, su, stream.outs);
     assert.deepEqual(await host.read(stream.id, su, stream.outs), { id: "", props: { __provider: streamInputs["__provider"] }, inputs: {} });
     assert.equal(ctx.emulator.stats().requests["migrationhub:DeleteProgressUpdateStream"], 1);
+  });
+
+  it("drives mgn.ImportTask through the installed host: check (with unknowns), create, read, delete", async () => {
+    await new MgnClient(clientConfig(ctx.emulator)).send(new InitializeServiceCommand({}));
+    const i = inputs[MGN_TYPE]!;
+    const u = urn(MGN_TYPE, "wave-1");
+    const preview = { ...i, s3BucketSource: { s3Bucket: "migration-data", s3Key: UNKNOWN } };
+    assert.deepEqual(await host.check(u, {}, preview), { inputs: preview, failures: [] });
+    const { id, outs } = await host.create(u, i);
+    assert.match(id, /^import-[0-9a-f]{17}$/);
+    assert.deepEqual([outs["status"], outs["importErrorCount"], outs["summary"]], [
+      "SUCCEEDED",
+      0,
+      { waves: { createdCount: 0, modifiedCount: 0 }, applications: { createdCount: 1, modifiedCount: 0 }, servers: { createdCount: 1, modifiedCount: 0 } },
+    ]);
+    const read = await host.read(id, u, outs);
+    assert.deepEqual({ id: read.id, props: read.props }, { id, props: outs });
+    await host.delete(id, u, outs); // MGN has no import delete: the default policy retains
+    assert.equal(ctx.emulator.stats().requests["mgn:StartImport"], 1);
+  });
+
+  it("drives ec2.ImportImageTask through the installed host: check (with unknowns), create, read, delete", async () => {
+    const i = inputs[IMAGE_TYPE]!;
+    const u = urn(IMAGE_TYPE, "web");
+    const preview = { ...i, platform: UNKNOWN };
+    assert.deepEqual(await host.check(u, {}, preview), { inputs: preview, failures: [] });
+    const { id, outs } = await host.create(u, i);
+    assert.match(id, /^import-ami-[0-9a-f]{17}$/);
+    assert.equal(outs["status"], "completed");
+    assert.match(String(outs["imageId"]), /^ami-[0-9a-f]{17}$/);
+    const read = await host.read(id, u, outs);
+    assert.deepEqual({ id: read.id, props: read.props }, { id, props: outs });
+    await host.delete(id, u, outs);
+    const stats = ctx.emulator.stats().requests;
+    assert.deepEqual([stats["ec2:ImportImage"], stats["ec2:DeregisterImage"], stats["ec2:DeleteSnapshot"]], [1, 1, 1]);
   });
 });
