@@ -35,6 +35,7 @@ import {
   finalVerdict,
   type ImportErrors,
   type ImportTaskInputs,
+  type Inventory,
   importAcceptors,
   inputsOf,
   LIMITS,
@@ -74,6 +75,8 @@ interface Service {
   poller: BatchPoller<MgnImport>;
   /** Imports in progress that this process started or waits on (MGN limits them per account). */
   gate: CapacityGate;
+  /** The inventory listing in flight, if any (see `inventory()`). */
+  inventoryListing?: Promise<Inventory> | undefined;
 }
 
 class MgnImportTaskProvider implements ProviderImplementation {
@@ -245,7 +248,7 @@ class MgnImportTaskProvider implements ProviderImplementation {
     }
     let inventory;
     try {
-      inventory = await api.listInventory();
+      inventory = await this.inventory();
     } catch (err) {
       throw fail([errorText(err)], err);
     }
@@ -285,6 +288,19 @@ class MgnImportTaskProvider implements ProviderImplementation {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The account's inventory, one listing shared by every delete that asks while it is in flight
+   * (a destroy deletes many resources at once). A shared listing may name an item another delete
+   * has just removed; that delete's ResourceNotFoundException counts as removed.
+   */
+  private inventory(): Promise<Inventory> {
+    const svc = this.svc();
+    svc.inventoryListing ??= svc.api.listInventory().finally(() => {
+      svc.inventoryListing = undefined;
+    });
+    return svc.inventoryListing;
+  }
 
   private async adopt(inputs: ImportTaskInputs, adoptId: string): Promise<MgnImport> {
     const { runtime, poller } = this.svc();

@@ -631,6 +631,32 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
       );
     });
 
+    it("five deletes at once share one inventory listing, each removing what its selector names", async () => {
+      const { provider, mgn } = await setup();
+      const ids = [1, 2, 3, 4, 5].map((n) => idOf(200 + n));
+      for (const id of ids) mgn.add(id, ["SUCCEEDED"]);
+      mgn.inventory = {
+        servers: ids.map((_, i) => ({ sourceServerID: `s-${i}`, tags: { wave: String(i) } })),
+        applications: [],
+        waves: [],
+      };
+      await Promise.all(
+        ids.map((id, i) =>
+          provider.delete(id, {
+            ...INPUTS,
+            deleteInventoryOnDelete: { tag: { key: "wave", value: String(i) } },
+          }),
+        ),
+      );
+      assert.deepEqual(
+        mgn.calls.filter((c) => c.op !== "list"),
+        [
+          { op: "inventory" },
+          ...ids.map((_, i) => ({ op: "delete", kind: "server", id: `s-${i}` })),
+        ],
+      );
+    });
+
     it("waits for a running import to end before removing inventory, and reports refusals with the ID", async () => {
       const { provider, mgn } = await setup();
       mgn.add(ID, ["STARTED", "SUCCEEDED"]);
