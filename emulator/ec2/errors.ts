@@ -99,3 +99,24 @@ export const snapshotInUse = (snapshotId: string, imageId: string): ServiceError
     `The snapshot ${snapshotId} is currently in use by ${imageId}`,
     400,
   );
+
+export const instanceNotFound = (ids: readonly string[]): ServiceError =>
+  new ServiceError(
+    "InvalidInstanceID.NotFound",
+    ids.length > 1
+      ? `The instance IDs '${ids.join(", ")}' do not exist`
+      : `The instance ID '${ids[0] ?? ""}' does not exist`,
+    400,
+  );
+
+export const instanceMalformed = (id: string): ServiceError =>
+  new ServiceError("InvalidInstanceID.Malformed", `Invalid id: "${id}"`, 400);
+
+export const volumeNotFound = (id: string): ServiceError =>
+  new ServiceError("InvalidVolume.NotFound", `The volume '${id}' does not exist.`, 400);
+
+export const volumeMalformed = (id: string): ServiceError =>
+  new ServiceError("InvalidVolumeID.Malformed", `Invalid id: "${id}" (expecting "vol-...")`, 400);
+
+export const volumeInUse = (volumeId: string, instanceId: string): ServiceError =>
+  new ServiceError("VolumeInUse", `Volume ${volumeId} is currently attached to ${instanceId}`, 400);

@@ -8,6 +8,8 @@ import {
   conversionTaskMalformed,
   conversionTaskNotFound,
   idempotentMismatch,
+  instanceMalformed,
+  instanceNotFound,
   invalidAvailabilityZone,
   invalidCombination,
   invalidDependency,
@@ -21,6 +23,9 @@ import {
   snapshotMalformed,
   snapshotNotFound,
   unsupportedOperation,
+  volumeInUse,
+  volumeMalformed,
+  volumeNotFound,
 } from "./errors";
 import { Params } from "./params";
 
@@ -140,6 +145,10 @@ interface ConversionRecord {
   volumeSize: number;
   validateMs: number;
   convertMs: number;
+  instanceType?: string;
+  architecture?: string;
+  /** The instance and volume were registered (they may since have been terminated/deleted). */
+  finished?: boolean;
   validation?: { problem?: string };
   cancel?: { atMs: number; reason?: string };
 }
@@ -175,6 +184,30 @@ interface Ec2State {
   clientTokens: Record<string, { taskId: string; fingerprint: string }>;
   images: Record<string, ImageRecord>;
   snapshots: Record<string, SnapshotRecord>;
+  /** Instances and volumes a finished ImportInstance leaves behind (absent in older state files). */
+  instances?: Record<string, InstanceRecord>;
+  volumes?: Record<string, VolumeRecord>;
+}
+
+interface InstanceRecord {
+  instanceId: string;
+  conversionTaskId: string;
+  instanceType: string;
+  availabilityZone: string;
+  platform: string;
+  architecture: string;
+  launchMs: number;
+  volumeId: string;
+  terminatedAtMs?: number;
+}
+
+interface VolumeRecord {
+  volumeId: string;
+  size: number;
+  availabilityZone: string;
+  createMs: number;
+  /** The instance it is attached to (as /dev/sda1) until that instance is terminated. */
+  instanceId?: string;
 }
 
 function state(ctx: OperationContext): Ec2State {
@@ -298,7 +331,7 @@ export function importInstance(ctx: OperationContext, params: QueryParams): Conv
     );
   }
   const spec = p.at("LaunchSpecification");
-  spec.oneOf("Architecture", ["i386", "x86_64"]);
+  const architecture = spec.oneOf("Architecture", ["i386", "x86_64"]);
   const instanceType = spec.str("InstanceType");
   if (instanceType !== undefined && !/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(instanceType))
     throw invalidValue(spec.key("InstanceType"), instanceType);
@@ -336,11 +369,15 @@ export function importInstance(ctx: OperationContext, params: QueryParams): Conv
     volumeSize,
     validateMs: Math.round(ctx.random.between(30, 90)) * 1000,
     convertMs: Math.round(ctx.random.between(300, 900)) * 1000,
+    ...(instanceType !== undefined ? { instanceType } : {}),
+    ...(architecture !== undefined ? { architecture } : {}),
   };
   const chosenMs = ctx.taskDurationMs?.({ id: record.id });
   if (chosenMs !== undefined) {
     // Both stages keep their seeded share of the chosen total.
-    record.validateMs = Math.round((record.validateMs * chosenMs) / (record.validateMs + record.convertMs));
+    record.validateMs = Math.round(
+      (record.validateMs * chosenMs) / (record.validateMs + record.convertMs),
+    );
     record.convertMs = chosenMs - record.validateMs;
   }
   s.conversionTasks[record.id] = record;
@@ -391,6 +428,7 @@ function conversionView(ctx: OperationContext, t: ConversionRecord): ConversionT
     } else if (now >= validated + t.convertMs) {
       taskState = "completed";
       bytesConverted = t.bytes;
+      finishConversion(ctx, t, validated + t.convertMs);
     } else {
       const fraction = (now - validated) / t.convertMs;
       bytesConverted = Math.floor(t.bytes * fraction);
@@ -428,6 +466,8 @@ function visibleConversions(ctx: OperationContext): ConversionRecord[] {
   const out: ConversionRecord[] = [];
   for (const t of Object.values(s.conversionTasks)) {
     const end = conversionEndMs(ctx, t);
+    // A conversion that completed leaves its instance behind even if nobody looked in 7 days.
+    if (end !== undefined && !t.cancel && !conversionProblem(ctx, t)) finishConversion(ctx, t, end);
     if (end !== undefined && now >= end + RETENTION_MS) {
       delete s.conversionTasks[t.id];
       ctx.markDirty();
@@ -458,6 +498,33 @@ export function cancelConversionTask(ctx: OperationContext, params: QueryParams)
   if (conversionView(ctx, t).state !== "active") throw cannotCancel();
   const reason = p.str("ReasonMessage");
   t.cancel = { atMs: ctx.clock.now(), ...(reason !== undefined ? { reason } : {}) };
+  ctx.markDirty();
+}
+
+/** Registers the stopped instance and its attached volume the first time the task is completed. */
+function finishConversion(ctx: OperationContext, t: ConversionRecord, doneAt: number): void {
+  const s = state(ctx);
+  s.instances ??= {};
+  s.volumes ??= {};
+  if (s.instances[t.instanceId] || t.finished) return;
+  s.instances[t.instanceId] = {
+    instanceId: t.instanceId,
+    conversionTaskId: t.id,
+    instanceType: t.instanceType ?? "m1.small",
+    availabilityZone: t.availabilityZone,
+    platform: t.platform,
+    architecture: t.architecture ?? "x86_64",
+    launchMs: doneAt,
+    volumeId: t.volumeId,
+  };
+  s.volumes[t.volumeId] = {
+    volumeId: t.volumeId,
+    size: t.volumeSize,
+    availabilityZone: t.availabilityZone,
+    createMs: doneAt,
+    instanceId: t.instanceId,
+  };
+  t.finished = true;
   ctx.markDirty();
 }
 
@@ -617,7 +684,8 @@ export function importImage(ctx: OperationContext, params: QueryParams): ImportI
   const chosenMs = ctx.taskDurationMs?.({ id });
   if (chosenMs !== undefined) {
     // Every stage keeps its seeded share of the chosen total.
-    for (let i = 0; i < stageEnds.length; i++) stageEnds[i] = Math.round((stageEnds[i]! * chosenMs) / total);
+    for (let i = 0; i < stageEnds.length; i++)
+      stageEnds[i] = Math.round((stageEnds[i]! * chosenMs) / total);
   }
   const task: ImportImageRecord = {
     id,
@@ -968,5 +1036,112 @@ export function deleteSnapshot(ctx: OperationContext, params: QueryParams): void
   if (!snap) throw snapshotNotFound(id);
   if (snap.imageId !== undefined) throw snapshotInUse(id, snap.imageId);
   delete s.snapshots[id];
+  ctx.markDirty();
+}
+
+// ---- Instances and volumes left by ImportInstance ---------------------------------------------
+
+/** How long a terminated instance stays visible in DescribeInstances (AWS: about an hour). */
+export const TERMINATED_VISIBLE_MS = 60 * 60 * 1000;
+const INSTANCE_ID = /^i-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const VOLUME_ID = /^vol-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+
+export interface InstanceView {
+  record: InstanceRecord;
+  state: { code: number; name: "stopped" | "shutting-down" | "terminated" };
+}
+
+export interface VolumeView {
+  record: VolumeRecord;
+  status: "in-use" | "available";
+  createTime: string;
+}
+
+function instanceState(ctx: OperationContext, i: InstanceRecord): InstanceView["state"] {
+  if (i.terminatedAtMs === undefined) return { code: 80, name: "stopped" };
+  return ctx.clock.now() < i.terminatedAtMs + TEARDOWN_MS
+    ? { code: 32, name: "shutting-down" }
+    : { code: 48, name: "terminated" };
+}
+
+/** Materializes finished conversions, detaches volumes of terminated instances, forgets old ones. */
+function visibleInstances(ctx: OperationContext): InstanceRecord[] {
+  visibleConversions(ctx);
+  const s = state(ctx);
+  const now = ctx.clock.now();
+  const out: InstanceRecord[] = [];
+  for (const i of Object.values(s.instances ?? {})) {
+    if (i.terminatedAtMs !== undefined && now >= i.terminatedAtMs + TEARDOWN_MS) {
+      const v = s.volumes?.[i.volumeId];
+      if (v?.instanceId === i.instanceId) {
+        delete v.instanceId;
+        ctx.markDirty();
+      }
+      if (now >= i.terminatedAtMs + TEARDOWN_MS + TERMINATED_VISIBLE_MS) {
+        delete s.instances![i.instanceId];
+        ctx.markDirty();
+        continue;
+      }
+    }
+    out.push(i);
+  }
+  return out.sort((a, b) => a.launchMs - b.launchMs || (a.instanceId < b.instanceId ? -1 : 1));
+}
+
+function checkInstanceIds(ctx: OperationContext, ids: readonly string[]): InstanceRecord[] {
+  for (const id of ids) {
+    if (!INSTANCE_ID.test(id)) throw instanceMalformed(id);
+  }
+  const visible = new Map(visibleInstances(ctx).map((i) => [i.instanceId, i]));
+  const missing = ids.filter((id) => !visible.has(id));
+  if (missing.length > 0) throw instanceNotFound(missing);
+  return ids.map((id) => visible.get(id)!);
+}
+
+export function describeInstances(ctx: OperationContext, params: QueryParams): InstanceView[] {
+  const ids = new Params(params).strings("InstanceId");
+  const records = ids.length > 0 ? checkInstanceIds(ctx, ids) : visibleInstances(ctx);
+  return records.map((record) => ({ record, state: instanceState(ctx, record) }));
+}
+
+export function terminateInstances(
+  ctx: OperationContext,
+  params: QueryParams,
+): { instanceId: string; previous: InstanceView["state"]; current: InstanceView["state"] }[] {
+  const ids = new Params(params).strings("InstanceId");
+  if (ids.length === 0) throw missingParameter("InstanceId");
+  return checkInstanceIds(ctx, ids).map((i) => {
+    const previous = instanceState(ctx, i);
+    i.terminatedAtMs ??= ctx.clock.now();
+    ctx.markDirty();
+    return { instanceId: i.instanceId, previous, current: instanceState(ctx, i) };
+  });
+}
+
+function findVolume(ctx: OperationContext, id: string): VolumeRecord {
+  if (!VOLUME_ID.test(id)) throw volumeMalformed(id);
+  visibleInstances(ctx);
+  const v = state(ctx).volumes?.[id];
+  if (!v) throw volumeNotFound(id);
+  return v;
+}
+
+export function describeVolumes(ctx: OperationContext, params: QueryParams): VolumeView[] {
+  const ids = new Params(params).strings("VolumeId");
+  visibleInstances(ctx);
+  const records =
+    ids.length > 0 ? ids.map((id) => findVolume(ctx, id)) : Object.values(state(ctx).volumes ?? {});
+  return records.map((record) => ({
+    record,
+    status: record.instanceId === undefined ? "available" : "in-use",
+    createTime: iso(record.createMs),
+  }));
+}
+
+export function deleteVolume(ctx: OperationContext, params: QueryParams): void {
+  const id = new Params(params).required("VolumeId");
+  const v = findVolume(ctx, id);
+  if (v.instanceId !== undefined) throw volumeInUse(id, v.instanceId);
+  delete state(ctx).volumes![id];
   ctx.markDirty();
 }

@@ -1,5 +1,12 @@
 import type { XmlObject } from "../core/xml";
-import type { ConversionTaskView, ImageView, ImportImageTaskView, Tag } from "./models";
+import type {
+  ConversionTaskView,
+  ImageView,
+  ImportImageTaskView,
+  InstanceView,
+  Tag,
+  VolumeView,
+} from "./models";
 
 /** Backend views → EC2 XML member names (lowerCamel `locationName`s; lists render as `<item>`). */
 
@@ -109,5 +116,73 @@ export function imageXml(view: ImageView): XmlObject {
     virtualizationType: "hvm",
     hypervisor: "xen",
     bootMode: img.bootMode,
+  };
+}
+
+/** One instance per reservation, as instances launched by separate requests are. */
+export function reservationXml(view: InstanceView, ownerId: string): XmlObject {
+  const i = view.record;
+  return {
+    reservationId: `r-${i.instanceId.slice(2)}`,
+    ownerId,
+    instancesSet: [
+      {
+        instanceId: i.instanceId,
+        instanceState: { code: view.state.code, name: view.state.name },
+        instanceType: i.instanceType,
+        placement: { availabilityZone: i.availabilityZone, tenancy: "default" },
+        platform: i.platform === "Windows" ? "windows" : undefined,
+        architecture: i.architecture,
+        launchTime: new Date(Math.floor(i.launchMs / 1000) * 1000).toISOString(),
+        rootDeviceType: "ebs",
+        rootDeviceName: "/dev/sda1",
+        blockDeviceMapping:
+          view.state.name === "terminated"
+            ? undefined
+            : [
+                {
+                  deviceName: "/dev/sda1",
+                  ebs: { volumeId: i.volumeId, status: "attached", deleteOnTermination: false },
+                },
+              ],
+      },
+    ],
+  };
+}
+
+export function instanceStateChangeXml(change: {
+  instanceId: string;
+  previous: InstanceView["state"];
+  current: InstanceView["state"];
+}): XmlObject {
+  return {
+    instanceId: change.instanceId,
+    currentState: { code: change.current.code, name: change.current.name },
+    previousState: { code: change.previous.code, name: change.previous.name },
+  };
+}
+
+export function volumeXml(view: VolumeView): XmlObject {
+  const v = view.record;
+  return {
+    volumeId: v.volumeId,
+    size: v.size,
+    availabilityZone: v.availabilityZone,
+    status: view.status,
+    createTime: view.createTime,
+    volumeType: "standard",
+    encrypted: false,
+    attachmentSet:
+      v.instanceId === undefined
+        ? undefined
+        : [
+            {
+              volumeId: v.volumeId,
+              instanceId: v.instanceId,
+              device: "/dev/sda1",
+              status: "attached",
+              deleteOnTermination: false,
+            },
+          ],
   };
 }

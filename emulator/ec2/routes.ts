@@ -3,14 +3,26 @@ import {
   cancelConversionTask,
   cancelImportTask,
   deleteSnapshot,
+  deleteVolume,
   deregisterImage,
   describeConversionTasks,
   describeImages,
   describeImportImageTasks,
+  describeInstances,
+  describeVolumes,
   importImage,
   importInstance,
+  terminateInstances,
 } from "./models";
-import { conversionTaskXml, imageXml, importImageResultXml, importImageTaskXml } from "./responses";
+import {
+  conversionTaskXml,
+  imageXml,
+  importImageResultXml,
+  importImageTaskXml,
+  instanceStateChangeXml,
+  reservationXml,
+  volumeXml,
+} from "./responses";
 
 /** EC2 VM Import/Export (ec2 Query protocol, 2016-11-15). */
 export const ec2Service: Ec2QueryService = {
@@ -29,6 +41,12 @@ export const ec2Service: Ec2QueryService = {
     DeleteSnapshot: {
       handler: (ctx, params) => {
         deleteSnapshot(ctx, params);
+        return { return: true };
+      },
+    },
+    DeleteVolume: {
+      handler: (ctx, params) => {
+        deleteVolume(ctx, params);
         return { return: true };
       },
     },
@@ -58,10 +76,23 @@ export const ec2Service: Ec2QueryService = {
         return { importImageTaskSet: out.tasks.map(importImageTaskXml), nextToken: out.nextToken };
       },
     },
+    DescribeInstances: {
+      handler: (ctx, params) => ({
+        reservationSet: describeInstances(ctx, params).map((v) => reservationXml(v, ctx.accountId)),
+      }),
+    },
+    DescribeVolumes: {
+      handler: (ctx, params) => ({ volumeSet: describeVolumes(ctx, params).map(volumeXml) }),
+    },
     ImportImage: { handler: (ctx, params) => importImageResultXml(importImage(ctx, params)) },
     ImportInstance: {
       handler: (ctx, params) => ({
         conversionTask: conversionTaskXml(importInstance(ctx, params)),
+      }),
+    },
+    TerminateInstances: {
+      handler: (ctx, params) => ({
+        instancesSet: terminateInstances(ctx, params).map(instanceStateChangeXml),
       }),
     },
   },

@@ -6,17 +6,21 @@ import {
   CancelConversionTaskCommand,
   CancelImportTaskCommand,
   DeleteSnapshotCommand,
+  DeleteVolumeCommand,
   DeregisterImageCommand,
   DescribeConversionTasksCommand,
   DescribeImagesCommand,
   type DescribeImagesCommandInput,
   DescribeImportImageTasksCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
   EC2Client,
   type ImportImageCommandInput,
   ImportImageCommand,
   type ImportImageTask,
   type ImportInstanceCommandInput,
   ImportInstanceCommand,
+  TerminateInstancesCommand,
   waitUntilConversionTaskCompleted,
 } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -1368,6 +1372,149 @@ describe("emulator EC2 VM Import", () => {
         ).name,
         "InvalidConversionTaskId",
       );
+    });
+  });
+
+  describe("the instance and volume a finished ImportInstance leaves", () => {
+    const ctx = useEmulator({ timeScale: 1 });
+    const client = (): EC2Client => ec2(ctx.emulator);
+    const start = async (): Promise<{ id: string; instanceId: string; volumeId: string }> => {
+      await upload(ctx.emulator, { "dc01.manifest.xml": MANIFEST });
+      const task = (
+        await client().send(
+          new ImportInstanceCommand({
+            Platform: "Windows",
+            LaunchSpecification: { InstanceType: "m5.large", Architecture: "x86_64" },
+            DiskImages: [
+              {
+                Image: {
+                  Format: "VMDK",
+                  Bytes: 1179593728,
+                  ImportManifestUrl: `${ctx.emulator.url}/${BUCKET}/dc01.manifest.xml?AWSAccessKeyId=test&Expires=1294855591&Signature=abc%3D`,
+                },
+                Volume: { Size: 12 },
+              },
+            ],
+          }),
+        )
+      ).ConversionTask!;
+      return {
+        id: task.ConversionTaskId!,
+        instanceId: task.ImportInstance!.InstanceId!,
+        volumeId: task.ImportInstance!.Volumes![0]!.Volume!.Id!,
+      };
+    };
+    const instanceState = async (id: string): Promise<string | undefined> => {
+      const out = await client().send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+      return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    };
+
+    it("exists only once the conversion completed: a stopped instance with the volume attached", async () => {
+      const { instanceId, volumeId } = await start();
+      assert.deepEqual(
+        await errorOf(client().send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))),
+        {
+          name: "InvalidInstanceID.NotFound",
+          message: `The instance ID '${instanceId}' does not exist`,
+          status: 400,
+        },
+      );
+      advance(ctx.emulator, 3600);
+      const out = await client().send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      const instance = out.Reservations![0]!.Instances![0]!;
+      assert.deepEqual(
+        {
+          id: instance.InstanceId,
+          state: instance.State,
+          type: instance.InstanceType,
+          platform: instance.Platform,
+          devices: instance.BlockDeviceMappings!.map((b) => [
+            b.DeviceName,
+            b.Ebs?.VolumeId,
+            b.Ebs?.Status,
+          ]),
+        },
+        {
+          id: instanceId,
+          state: { Code: 80, Name: "stopped" },
+          type: "m5.large",
+          platform: "windows",
+          devices: [["/dev/sda1", volumeId, "attached"]],
+        },
+      );
+      const volumes = await client().send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }));
+      assert.deepEqual(
+        volumes.Volumes!.map((v) => [v.VolumeId, v.Size, v.State, v.Attachments?.[0]?.InstanceId]),
+        [[volumeId, 12, "in-use", instanceId]],
+      );
+      assert.deepEqual(
+        await errorOf(client().send(new DeleteVolumeCommand({ VolumeId: volumeId }))),
+        {
+          name: "VolumeInUse",
+          message: `Volume ${volumeId} is currently attached to ${instanceId}`,
+          status: 400,
+        },
+      );
+    });
+
+    it("outlives the conversion task record (7-day retention)", async () => {
+      const { instanceId } = await start();
+      advance(ctx.emulator, 8 * 86400);
+      assert.deepEqual(
+        (await client().send(new DescribeConversionTasksCommand({}))).ConversionTasks,
+        [],
+      );
+      assert.equal(await instanceState(instanceId), "stopped");
+    });
+
+    it("terminates (shutting-down, then terminated), releases the volume, which can then be deleted", async () => {
+      const { instanceId, volumeId } = await start();
+      advance(ctx.emulator, 3600);
+      const out = await client().send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+      assert.deepEqual(out.TerminatingInstances, [
+        {
+          InstanceId: instanceId,
+          CurrentState: { Code: 32, Name: "shutting-down" },
+          PreviousState: { Code: 80, Name: "stopped" },
+        },
+      ]);
+      assert.equal(await instanceState(instanceId), "shutting-down");
+      advance(ctx.emulator, 30);
+      assert.equal(await instanceState(instanceId), "terminated");
+      const volumes = await client().send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }));
+      assert.equal(volumes.Volumes![0]!.State, "available");
+      await client().send(new DeleteVolumeCommand({ VolumeId: volumeId }));
+      assert.deepEqual(
+        await errorOf(client().send(new DeleteVolumeCommand({ VolumeId: volumeId }))),
+        {
+          name: "InvalidVolume.NotFound",
+          message: `The volume '${volumeId}' does not exist.`,
+          status: 400,
+        },
+      );
+      // Terminated instances stay visible for about an hour, then are gone.
+      advance(ctx.emulator, 3601);
+      assert.equal(
+        (await errorOf(client().send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))))
+          .name,
+        "InvalidInstanceID.NotFound",
+      );
+    });
+
+    it("answers malformed instance and volume IDs", async () => {
+      assert.deepEqual(
+        await errorOf(client().send(new TerminateInstancesCommand({ InstanceIds: ["web"] }))),
+        {
+          name: "InvalidInstanceID.Malformed",
+          message: 'Invalid id: "web"',
+          status: 400,
+        },
+      );
+      assert.deepEqual(await errorOf(client().send(new DeleteVolumeCommand({ VolumeId: "v-1" }))), {
+        name: "InvalidVolumeID.Malformed",
+        message: 'Invalid id: "v-1" (expecting "vol-...")',
+        status: 400,
+      });
     });
   });
 
