@@ -1,6 +1,8 @@
 /** Our providers, per benchmarked service, with the inputs of the i-th resource. */
-import { createProvider as createAdsProvider } from "../../provider/ads/importTaskProvider";
 import { SeededRandom } from "../../emulator/core/random";
+import { createProvider as createAdsProvider } from "../../provider/ads/importTaskProvider";
+import { createProvider as createImageProvider } from "../../provider/ec2/importImageTaskProvider";
+import { createProvider as createMgnProvider } from "../../provider/mgn/importTaskProvider";
 import { BUCKET, type OursSpec, type ServiceName, SILENT } from "./services";
 
 export const OURS: Partial<Record<ServiceName, OursSpec>> = {
@@ -9,6 +11,22 @@ export const OURS: Partial<Record<ServiceName, OursSpec>> = {
     inputs: (_em, i, runId) => ({
       name: `bench-${runId}-${i}`,
       importUrl: `s3://${BUCKET}/servers.csv`,
+    }),
+  },
+  mgn: {
+    create: (clock, seed) => createMgnProvider({ clock, logger: SILENT, random: seeded(seed) }),
+    inputs: (_em, i, runId) => ({
+      s3BucketSource: { s3Bucket: BUCKET, s3Key: "inventory.csv" },
+      clientToken: `bench-${runId}-${i}`,
+    }),
+  },
+  "ec2-image": {
+    create: (clock, seed) => createImageProvider({ clock, logger: SILENT, random: seeded(seed) }),
+    inputs: (_em, i, runId) => ({
+      description: `bench-${runId}-${i}`,
+      diskContainers: [{ format: "vmdk", userBucket: { s3Bucket: BUCKET, s3Key: "web.vmdk" } }],
+      platform: "Linux",
+      clientToken: `bench-${runId}-${i}`,
     }),
   },
 };
