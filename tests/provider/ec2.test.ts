@@ -3,6 +3,9 @@ import {
   DescribeImagesCommand,
   DescribeImportImageTasksCommand,
   DeleteSnapshotCommand,
+  DescribeConversionTasksCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -11,6 +14,7 @@ import type { ProviderImplementation } from "../../provider/core/dynamic";
 import { isImportTaskFailedError } from "../../provider/core/errors";
 import type { Logger } from "../../provider/core/log";
 import { createProvider as createImageProvider } from "../../provider/ec2/importImageTaskProvider";
+import { createProvider as createInstanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
 import { useEmulator } from "../support/emulator";
 
 const REGION = "us-west-2";
@@ -58,6 +62,17 @@ function settings(emulator: Emulator, extra: Record<string, string> = {}): Recor
     "awsMigration:pollMaxDelayMs": "40",
     ...extra,
   };
+}
+
+async function instanceProvider(
+  emulator: Emulator,
+  extra: Record<string, string> = {},
+): Promise<{ provider: ProviderImplementation; lines: Line[] }> {
+  const { logger, lines } = recorder();
+  const provider = createInstanceProvider({ logger });
+  const values = settings(emulator, extra);
+  await provider.configure({ config: { get: (k) => values[k] } });
+  return { provider, lines };
 }
 
 async function imageProvider(
@@ -223,7 +238,7 @@ describe("ec2.ImportImageTask provider against the emulator", () => {
       assert.match(
         err.reasons[0]!,
         new RegExp(
-          `^ec2\\.ImportImageTask "import bad\\.vmdk": import ${err.id} ended in (deleting|deleted) after \\d+ polls \\(active×\\d+\\): ClientError: Disk validation failed \\[Unsupported specified file format\\]\\. The file does not match its declared format`,
+          `^ec2\\.ImportImageTask "import bad\\.vmdk": import ${err.id} ended in (deleting|deleted) after \\d+ polls \\(active(?:×\\d+)?\\): ClientError: Disk validation failed \\[Unsupported specified file format\\]\\. The file does not match its declared format`,
         ),
       );
       // The next run replaces it: the same token returns the failed task, so create steps to a successor.
@@ -432,5 +447,258 @@ describe("ec2.ImportImageTask provider against the emulator", () => {
       assert.ok(describes < (polls + n) / 10);
       assert.equal(requests(ctx.emulator, "ImportImage"), n);
     });
+  });
+});
+
+const MANIFEST = '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>';
+const CONVERSION_RE = /^import-i-[0-9a-f]{8}$/;
+const INSTANCE_RE = /^i-[0-9a-f]{17}$/;
+const VOLUME_RE = /^vol-[0-9a-f]{17}$/;
+
+describe("ec2.ImportInstanceTask provider against the emulator", () => {
+  const ctx = useEmulator({});
+  afterEach(() => ctx.emulator.configure({ timeScale: 1000 }));
+  beforeEach(() =>
+    upload(ctx.emulator, { "dc01.manifest.xml": MANIFEST, "bad.manifest.xml": "not xml" }),
+  );
+
+  const manifestUrl = (key: string): string =>
+    `${ctx.emulator.url}/${BUCKET}/${key}?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1294855591&Signature=5snej01TlTtL0uR7KExtEXAMPLE%3D`;
+  const instanceInputs = (
+    key: string,
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> => ({
+    description: `dc01 ${key}`,
+    platform: "Windows",
+    diskImages: [
+      {
+        image: { format: "VMDK", bytes: 1179593728, importManifestUrl: manifestUrl(key) },
+        volume: { size: 12 },
+      },
+    ],
+    launchSpecification: { instanceType: "m5.large", architecture: "x86_64" },
+    marker: `pam-test-${key.replace(/[^a-z0-9]/g, "")}`,
+    __provider: "serialized-shim",
+    ...extra,
+  });
+  const conversions = async (): Promise<{ id: string; state: string }[]> => {
+    const out = await ec2(ctx.emulator).send(new DescribeConversionTasksCommand({}));
+    return (out.ConversionTasks ?? []).map((t) => ({
+      id: t.ConversionTaskId ?? "",
+      state: t.State ?? "",
+    }));
+  };
+  const instanceState = async (id: string): Promise<string | undefined> => {
+    try {
+      const out = await ec2(ctx.emulator).send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+      return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    } catch (e) {
+      assert.equal((e as Error).name, "InvalidInstanceID.NotFound");
+      return undefined;
+    }
+  };
+  const volumeState = async (id: string): Promise<string | undefined> => {
+    try {
+      const out = await ec2(ctx.emulator).send(new DescribeVolumesCommand({ VolumeIds: [id] }));
+      return out.Volumes?.[0]?.State;
+    } catch (e) {
+      assert.equal((e as Error).name, "InvalidVolume.NotFound");
+      return undefined;
+    }
+  };
+
+  it("check warns that the API is legacy and passes the AWS example", async () => {
+    const { provider, lines } = await instanceProvider(ctx.emulator);
+    const inputs = instanceInputs("dc01.manifest.xml");
+    assert.deepEqual(await provider.check({}, inputs), { inputs, failures: [] });
+    assert.equal(lines[0]!.level, "warn");
+    assert.match(
+      lines[0]!.message,
+      /^ImportInstance is legacy .* use ec2\.ImportImageTask for new imports\.$/,
+    );
+  });
+
+  it("create waits until completed and returns the instance, its volume and the task's details", async () => {
+    const { provider } = await instanceProvider(ctx.emulator);
+    const inputs = instanceInputs("dc01.manifest.xml");
+    const { id, outs } = await provider.create(inputs);
+    assert.match(id, CONVERSION_RE);
+    const instanceId = outs["instanceId"] as string;
+    const volumeId = (outs["volumeIds"] as string[])[0]!;
+    assert.match(instanceId, INSTANCE_RE);
+    assert.match(volumeId, VOLUME_RE);
+    assert.match(outs["expirationTime"] as string, ISO_RE);
+    assert.deepEqual(outs, {
+      ...inputs,
+      conversionTaskId: id,
+      state: "completed",
+      progress: 100,
+      instanceId,
+      volumeIds: [volumeId],
+      volumes: [
+        {
+          volumeId,
+          volumeSize: 12,
+          availabilityZone: "us-west-2a",
+          bytesConverted: 1179593728,
+          imageSize: 1179593728,
+          format: "VMDK",
+          status: "completed",
+        },
+      ],
+      expirationTime: outs["expirationTime"],
+      instanceState: "stopped",
+      taskDetails: {
+        description: "dc01 dc01.manifest.xml [pam-test-dc01manifestxml]",
+        platform: "Windows",
+      },
+    });
+    assert.ok(!JSON.stringify(outs["volumes"]).includes("5snej01"));
+  });
+
+  it("a manifest EC2 cannot use ends cancelled: ImportTaskFailedError carries the ID, properties with __provider, and the reason", async () => {
+    const { provider } = await instanceProvider(ctx.emulator);
+    const err = await rejection(provider.create(instanceInputs("bad.manifest.xml")));
+    assert.ok(isImportTaskFailedError(err));
+    assert.match(err.id, CONVERSION_RE);
+    assert.equal(err.properties["__provider"], "serialized-shim");
+    assert.equal(err.properties["state"], "cancelled");
+    assert.equal(
+      err.properties["statusMessage"],
+      "ClientError: Import manifest validation failed [Invalid manifest file]",
+    );
+    assert.match(
+      err.reasons[0]!,
+      new RegExp(
+        `^ec2\\.ImportInstanceTask "dc01 bad\\.manifest\\.xml": conversion ${err.id} ended in cancelled after \\d+ polls \\(active(?:×\\d+)?\\): ClientError: Import manifest validation failed \\[Invalid manifest file\\]\\. The import manifest is not valid`,
+      ),
+    );
+    // The replacement the next run makes steps past the cancelled task to a new one.
+    const again = await rejection(provider.create(instanceInputs("bad.manifest.xml")));
+    assert.ok(isImportTaskFailedError(again));
+    assert.notEqual(again.id, err.id);
+    assert.equal(requests(ctx.emulator, "ImportInstance"), 2);
+  });
+
+  it("a create repeated after a crash finds the conversion by its marker: no second ImportInstance", async () => {
+    const a = await instanceProvider(ctx.emulator);
+    const first = await a.provider.create(
+      instanceInputs("dc01.manifest.xml", { waitForCompletion: false }),
+    );
+    assert.equal(first.outs["state"], "active");
+    const b = await instanceProvider(ctx.emulator);
+    const again = await b.provider.create(instanceInputs("dc01.manifest.xml"));
+    assert.equal(again.id, first.id);
+    assert.equal(again.outs["state"], "completed");
+    assert.equal(requests(ctx.emulator, "ImportInstance"), 1);
+    assert.deepEqual(await conversions(), [{ id: first.id, state: "completed" }]);
+  });
+
+  it("update() resumes a wait left unfinished", async () => {
+    const { provider } = await instanceProvider(ctx.emulator);
+    const first = await provider.create(
+      instanceInputs("dc01.manifest.xml", { waitForCompletion: false }),
+    );
+    const { outs } = await provider.update(
+      first.id,
+      first.outs,
+      instanceInputs("dc01.manifest.xml"),
+    );
+    assert.equal(outs["state"], "completed");
+    assert.equal(outs["instanceState"], "stopped");
+    assert.equal(requests(ctx.emulator, "ImportInstance"), 1);
+  });
+
+  it("read after the 7-day retention reads the instance; once it is terminated, reports the resource gone", async () => {
+    const { provider } = await instanceProvider(ctx.emulator);
+    const { id, outs } = await provider.create(instanceInputs("dc01.manifest.xml"));
+    ctx.emulator.configure({ advanceSeconds: 8 * DAY_S });
+    assert.deepEqual(await conversions(), []);
+    assert.deepEqual(await provider.read(id, outs), { id, props: outs });
+    await provider.delete(id, { ...outs, retainVolumesOnDelete: true });
+    assert.deepEqual(await provider.read(id, outs), {});
+  });
+
+  it("adopts a conversion by ID without starting one", async () => {
+    const a = await instanceProvider(ctx.emulator);
+    const started = await a.provider.create(
+      instanceInputs("dc01.manifest.xml", { waitForCompletion: false }),
+    );
+    const { provider } = await instanceProvider(ctx.emulator);
+    const { id, outs } = await provider.create({
+      adoptConversionTaskId: started.id,
+      __provider: "p",
+    });
+    assert.equal(id, started.id);
+    assert.equal(outs["state"], "completed");
+    assert.equal(requests(ctx.emulator, "ImportInstance"), 1);
+  });
+
+  it("delete cancels an active conversion (CancelConversionTask) and waits until it is cancelled", async () => {
+    const { provider } = await instanceProvider(ctx.emulator);
+    ctx.emulator.configure({ timeScale: 1 });
+    const { id, outs } = await provider.create(
+      instanceInputs("dc01.manifest.xml", { waitForCompletion: false }),
+    );
+    ctx.emulator.configure({ timeScale: 1000 });
+    await provider.delete(id, outs);
+    assert.equal(requests(ctx.emulator, "CancelConversionTask"), 1);
+    assert.deepEqual(await conversions(), [{ id, state: "cancelled" }]);
+    assert.equal(await instanceState(outs["instanceId"] as string), undefined);
+  });
+
+  it("delete by default terminates the instance, waits for it, then deletes its volume", async () => {
+    const { provider } = await instanceProvider(ctx.emulator);
+    const { id, outs } = await provider.create(instanceInputs("dc01.manifest.xml"));
+    await provider.delete(id, outs);
+    assert.equal(requests(ctx.emulator, "TerminateInstances"), 1);
+    assert.equal(requests(ctx.emulator, "DeleteVolume"), 1);
+    assert.equal(await instanceState(outs["instanceId"] as string), "terminated");
+    assert.equal(await volumeState((outs["volumeIds"] as string[])[0]!), undefined);
+  });
+
+  it("delete with retainInstanceOnDelete keeps the instance and its volume; retainOnDelete makes no call", async () => {
+    const { provider } = await instanceProvider(ctx.emulator);
+    const { id, outs } = await provider.create(instanceInputs("dc01.manifest.xml"));
+    const before = ctx.emulator.stats().totalRequests;
+    await provider.delete(id, { ...outs, retainOnDelete: true });
+    assert.equal(ctx.emulator.stats().totalRequests, before);
+    await provider.delete(id, { ...outs, retainInstanceOnDelete: true });
+    assert.equal(await instanceState(outs["instanceId"] as string), "stopped");
+    assert.equal(await volumeState((outs["volumeIds"] as string[])[0]!), "in-use");
+  });
+
+  it("100 concurrent conversions share batched DescribeConversionTasks calls and marker listings", async function () {
+    this.timeout(60_000);
+    const n = 100;
+    const { provider, lines } = await instanceProvider(ctx.emulator, {
+      "awsMigration:pollMinDelayMs": "50",
+      "awsMigration:pollMaxDelayMs": "50",
+    });
+    const keys = Array.from({ length: n }, (_, i) => `vm${i}`);
+    const inputsOf = (k: string): Record<string, unknown> =>
+      instanceInputs("dc01.manifest.xml", { description: k, marker: `pam-test-${k}` });
+    const started = await Promise.all(
+      keys.map((k) => provider.create({ ...inputsOf(k), waitForCompletion: false })),
+    );
+    const listings = requests(ctx.emulator, "DescribeConversionTasks");
+    const done = await Promise.all(
+      started.map((s, i) => provider.update(s.id, s.outs, inputsOf(keys[i]!))),
+    );
+    const describes = requests(ctx.emulator, "DescribeConversionTasks") - listings;
+    assert.ok(done.every((d) => d.outs["state"] === "completed"));
+    const active = new Map<number, number>();
+    for (const l of lines.filter((x) => x.level === "progress")) {
+      const k = Number(/poll (\d+)/.exec(l.message)![1]);
+      active.set(k, (active.get(k) ?? 0) + 1);
+    }
+    const polls = [...active.values()].reduce((a, b) => a + b, 0);
+    const ideal = 1 + active.size;
+    console.log(
+      `      ${n} conversions: ${listings} marker listings for ${n} starts; ${describes} DescribeConversionTasks calls for ${polls + n} task describes over ${active.size} rounds (ideal ${ideal}, ${(describes / active.size).toFixed(2)} calls per round)`,
+    );
+    assert.ok(listings < n / 5, `${listings} listings`);
+    assert.ok(describes <= 2 * ideal, `${describes} calls; ideal ${ideal}`);
+    assert.equal(requests(ctx.emulator, "ImportInstance"), n);
   });
 });
