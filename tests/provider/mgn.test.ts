@@ -186,6 +186,35 @@ describe("mgn.ImportTask provider against the emulator", () => {
       );
     });
 
+    it("after a failed import, fixing the CSV and re-running (same inputs, same token) starts a new import", async () => {
+      const { provider, lines } = await providerFor(ctx.emulator);
+      const err = await rejection(provider.create(inputs("bad-header.csv")));
+      assert.ok(isImportTaskFailedError(err));
+      assert.deepEqual(
+        (await provider.diff(err.id, err.properties, inputs("bad-header.csv"))).replaces,
+        ["status"],
+      );
+      await upload(ctx.emulator, { "bad-header.csv": GOOD_CSV });
+      const { id, outs } = await provider.create(inputs("bad-header.csv"));
+      assert.notEqual(id, err.id);
+      assert.equal(outs["status"], "SUCCEEDED");
+      assert.equal(outs["clientToken"], "pam-test-bad-header.csv");
+      const all = await mgn().send(new ListImportsCommand({}));
+      assert.deepEqual(
+        (all.items ?? []).map((i) => [i.importID, i.status]),
+        [
+          [err.id, "FAILED"],
+          [id, "SUCCEEDED"],
+        ],
+      );
+      assert.ok(
+        lines.some(
+          (l) =>
+            l.message === `${err.id} for this token already ended in FAILED; starting a new import`,
+        ),
+      );
+    });
+
     it("a create repeated after a crash (same token) starts no second import", async () => {
       // The first host died after StartImport: its create never returned an ID to the engine.
       const { provider: crashed } = await providerFor(ctx.emulator);
