@@ -156,6 +156,25 @@ export class AwsApiError extends MigrationError {
 }
 
 /**
+ * A copy of `err` whose message ends with `advice` instead of its own (the original is the
+ * `cause`): how a provider adds what it knows about a code, e.g. the command that fixes it.
+ */
+export function withAdvice(err: AwsApiError, advice: string): AwsApiError {
+  return new AwsApiError({
+    service: err.service,
+    operation: err.operation,
+    code: err.code,
+    message: err.awsMessage,
+    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
+    ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
+    retryable: err.retryable,
+    throttling: err.throttling,
+    advice,
+    cause: err,
+  });
+}
+
+/**
  * The task was created but ended in failure (or the wait for it failed). Field names are the ones
  * Pulumi's dynamic host packs into ErrorResourceInitFailed, so the engine records the resource with
  * its ID and outputs; include `__provider` in `properties` or a later delete/refresh fails.

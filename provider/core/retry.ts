@@ -5,7 +5,7 @@
  */
 import { toAwsApiError } from "./classify";
 import { systemClock, type Clock } from "./clock";
-import { AwsApiError, InputValidationError, WaitAbortedError } from "./errors";
+import { InputValidationError, WaitAbortedError, withAdvice } from "./errors";
 
 export interface AdaptiveThrottleOptions {
   clock?: Clock;
@@ -159,19 +159,12 @@ export async function callAws<T>(opts: CallAwsOptions, fn: () => Promise<T>): Pr
       if (e.throttling) opts.throttle?.recordThrottle();
       if (!e.retryable) throw e;
       if (attempt + 1 >= maxAttempts) {
-        throw new AwsApiError({
-          service: e.service,
-          operation: e.operation,
-          code: e.code,
-          message: e.awsMessage,
-          ...(e.httpStatus === undefined ? {} : { httpStatus: e.httpStatus }),
-          ...(e.requestId === undefined ? {} : { requestId: e.requestId }),
-          retryable: e.retryable,
-          throttling: e.throttling,
-          advice: e.throttling
+        throw withAdvice(
+          e,
+          e.throttling
             ? `Still throttled after ${maxAttempts} attempts; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.`
             : `Still failing after ${maxAttempts} attempts; check the service health and run again.`,
-        });
+        );
       }
       await opts.clock.sleep(backoffDelay(attempt, base, cap, random), opts.signal);
     }

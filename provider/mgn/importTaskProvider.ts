@@ -16,6 +16,7 @@ import {
   isAwsApiError,
   isMigrationError,
   WaiterTimeoutError,
+  withAdvice,
 } from "../core/errors";
 import { BatchPoller, CapacityGate, type ReleaseSlot } from "../core/limiter";
 import type { Logger } from "../core/log";
@@ -90,11 +91,12 @@ class MgnImportTaskProvider implements ProviderImplementation {
   }
 
   private build(settings: ProviderSettings): Service {
+    // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
     const runtime = createRuntime({
       settings,
-      ...(this.deps.clock === undefined ? {} : { clock: this.deps.clock }),
-      ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
-      ...(this.deps.logger === undefined ? {} : { log: this.deps.logger }),
+      clock: this.deps.clock,
+      random: this.deps.random,
+      log: this.deps.logger,
     });
     const call: AwsCaller = async (operation, fn) => {
       try {
@@ -582,23 +584,11 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Adds the known fix (account not initialized, quota) to an MGN error. */
+/** Adds the known fix (account not initialized, quota, token conflict) to an MGN error. */
 function explain(err: unknown, region: string | undefined): unknown {
   if (!isAwsApiError(err)) return err;
   const advice = errorAdvice(err.code, region, err.operation);
-  if (advice === undefined) return err;
-  return new AwsApiError({
-    service: err.service,
-    operation: err.operation,
-    code: err.code,
-    message: err.awsMessage,
-    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
-    ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
-    retryable: err.retryable,
-    throttling: err.throttling,
-    advice,
-    cause: err,
-  });
+  return advice === undefined ? err : withAdvice(err, advice);
 }
 
 export function createProvider(deps?: Partial<Deps>): ProviderImplementation {

@@ -10,6 +10,7 @@ import {
   isWaiterTimeoutError,
   WaitAbortedError,
   WaiterTimeoutError,
+  withAdvice,
 } from "../../../../provider/core/errors";
 
 describe("core errors", () => {
@@ -122,12 +123,34 @@ describe("core errors", () => {
 
   it("says how to fix rejected or missing credentials (not 'grant permission' for EC2's AuthFailure)", () => {
     const messages = [
-      ["ads", "StartImportTask", "UnrecognizedClientException", "The security token included in the request is invalid."],
-      ["ec2", "ImportImage", "AuthFailure", "AWS was not able to validate the provided access credentials"],
-      ["mgn", "StartImport", "CredentialsProviderError", "Could not load credentials from any providers"],
+      [
+        "ads",
+        "StartImportTask",
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+      ],
+      [
+        "ec2",
+        "ImportImage",
+        "AuthFailure",
+        "AWS was not able to validate the provided access credentials",
+      ],
+      [
+        "mgn",
+        "StartImport",
+        "CredentialsProviderError",
+        "Could not load credentials from any providers",
+      ],
     ].map(
       ([service, operation, code, message]) =>
-        new AwsApiError({ service: service!, operation: operation!, code: code!, message: message!, retryable: false, throttling: false }).message,
+        new AwsApiError({
+          service: service!,
+          operation: operation!,
+          code: code!,
+          message: message!,
+          retryable: false,
+          throttling: false,
+        }).message,
     );
     assert.deepEqual(messages, [
       "ads StartImportTask failed: UnrecognizedClientException: The security token included in the request is invalid. AWS rejected the credentials: set a valid AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), plus a current AWS_SESSION_TOKEN for temporary credentials, check that the clock is right, then run again.",
@@ -164,6 +187,34 @@ describe("core errors", () => {
     assert.equal(
       e.message,
       'ec2.ImportImageTask "a" was never observed after 500ms (limit 500ms). Retry.',
+    );
+  });
+});
+
+describe("withAdvice", () => {
+  it("copies every field of an AwsApiError and ends the message with the new advice, keeping the original as cause", () => {
+    const original = new AwsApiError({
+      service: "mgn",
+      operation: "StartImport",
+      code: "UninitializedAccountException",
+      message: "Account is not initialized.",
+      httpStatus: 400,
+      requestId: "r-1",
+      retryable: false,
+      throttling: false,
+    });
+    const advised = withAdvice(original, "Run `aws mgn initialize-service` once.");
+    assert.deepEqual(
+      [advised.service, advised.operation, advised.code, advised.awsMessage, advised.httpStatus],
+      ["mgn", "StartImport", "UninitializedAccountException", "Account is not initialized.", 400],
+    );
+    assert.deepEqual(
+      [advised.requestId, advised.retryable, advised.throttling, advised.cause],
+      ["r-1", false, false, original],
+    );
+    assert.equal(
+      advised.message,
+      "mgn StartImport failed: UninitializedAccountException (HTTP 400, request r-1): Account is not initialized. Run `aws mgn initialize-service` once.",
     );
   });
 });
