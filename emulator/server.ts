@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmulatorClock } from "./core/clock";
 import { type EmulatorRequest, type EmulatorResponse, ServiceError } from "./core/http";
-import { authError, internalError, type ProtocolName, renderError, requestError, throttlingError } from "./core/protocols";
+import { accessDenied, allows, authError, iamAction, internalError, type ProtocolName, renderError, requestError, throttlingError } from "./core/protocols";
 import { FaultInjector, type FaultRule, type RateLimit, RateLimiter } from "./core/faults";
 import { SeededRandom } from "./core/random";
 import { S3Store } from "./core/s3store";
@@ -26,7 +26,10 @@ export interface EmulatorOptions {
   readonly timeScale?: number;
   /** Seed for IDs and random choices. @default 1 */
   readonly seed?: number;
-  /** Key pairs the emulator accepts. @default [{ accessKeyId: "test", secretAccessKey: "test" }] */
+  /**
+   * Key pairs the emulator accepts, each optionally limited to the IAM actions in `allow` (others
+   * get the service's authorization error). @default [{ accessKeyId: "test", secretAccessKey: "test" }]
+   */
   readonly credentials?: readonly (Omit<Credential, "accountId"> & { accountId?: string })[];
   /** Account of keys that name none. @default "123456789012" */
   readonly accountId?: string;
@@ -109,6 +112,9 @@ export class EmulatorServer {
     this.limiter = new RateLimiter(options.rateLimits ?? {});
     const defaultAccount = options.accountId ?? DEFAULT_ACCOUNT;
     for (const c of options.credentials ?? [{ accessKeyId: "test", secretAccessKey: "test" }]) {
+      if (c.allow !== undefined && (!Array.isArray(c.allow) || !c.allow.every((a) => typeof a === "string"))) {
+        throw new TypeError(`credentials["${c.accessKeyId}"].allow must be a list of IAM actions like "ec2:Describe*"`);
+      }
       this.credentials.set(c.accessKeyId, { ...c, accountId: c.accountId ?? defaultAccount });
     }
     // The snapshot runs only when state is flushed, after this.clock is set below.
@@ -377,12 +383,16 @@ export class EmulatorServer {
           }
           const input = parseJsonObject(req.body);
           if (!input) return fail(requestError(svc.protocol, "malformed", "Start of structure or map found where not expected."), op);
+          const denied = this.authorize(svc.key, op, auth.credential, input["DryRun"] === true);
+          if (denied) return fail(denied, op);
           const out = await svc.operations[op]!.handler(ctx, input);
           return { status: 200, headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId }, body: JSON.stringify(out) };
         }
         case "restJson1": {
           const input = parseJsonObject(req.body);
           if (!input) return fail(requestError(svc.protocol, "malformed", "Could not parse the request body as JSON."), op);
+          const denied = this.authorize(svc.key, op, auth.credential, false);
+          if (denied) return fail(denied, op);
           const operation = svc.operations[op]!;
           const out = await operation.handler(ctx, input);
           const status = operation.successStatus ?? 200;
@@ -392,6 +402,8 @@ export class EmulatorServer {
         }
         case "ec2Query": {
           const params = r.ec2Params ?? new Map<string, string>();
+          const denied = this.authorize(svc.key, op, auth.credential, params.get("DryRun") === "true");
+          if (denied) return fail(denied, op);
           if (params.get("DryRun") === "true") {
             return fail(new ServiceError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412), op);
           }
@@ -403,13 +415,23 @@ export class EmulatorServer {
             body: `<?xml version="1.0" encoding="UTF-8"?>\n<${op}Response ${xmlns}><requestId>${requestId}</requestId>${xmlChildren(out)}</${op}Response>`,
           };
         }
-        case "s3":
+        case "s3": {
+          const denied = this.authorize(svc.key, op, auth.credential, false);
+          if (denied) return fail(denied, op);
           return await svc.handle(ctx, req, r.bucketFromHost);
+        }
       }
     } catch (err) {
       if (err instanceof ServiceError) return fail(err, op);
       throw err;
     }
+  }
+
+  /** The caller's allow list, as IAM would apply it after authentication. */
+  private authorize(service: string, operation: string, credential: Credential, dryRun: boolean): ServiceError | undefined {
+    const action = iamAction(service, operation);
+    if (allows(credential.allow, action)) return undefined;
+    return accessDenied(service, action, `arn:aws:iam::${credential.accountId}:user/${credential.accessKeyId}`, dryRun);
   }
 
   private control(req: EmulatorRequest): EmulatorResponse {

@@ -182,3 +182,48 @@ export function requestError(
       return new ServiceError("MalformedXML", detail, 400);
   }
 }
+
+/**
+ * The IAM action a call needs: the service's IAM prefix and the operation, except for S3, whose
+ * actions are per object and bucket (HeadObject needs s3:GetObject, ListObjectsV2 s3:ListBucket).
+ */
+export function iamAction(service: string, operation: string): string {
+  switch (service) {
+    case "ads":
+      return `discovery:${operation}`;
+    case "migrationhub":
+    case "migrationhub-config":
+      return `mgh:${operation}`;
+    case "s3":
+      return `s3:${operation === "HeadObject" ? "GetObject" : operation === "ListObjectsV2" ? "ListBucket" : operation}`;
+    default:
+      return `${service}:${operation}`;
+  }
+}
+
+/** Whether an allow list grants `action` (IAM wildcards: `*` matches any run of characters). */
+export function allows(allow: readonly string[] | undefined, action: string): boolean {
+  if (allow === undefined) return true;
+  return allow.some((pattern) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(action));
+}
+
+/**
+ * The error each service returns when the caller's policy does not allow the action. A DryRun
+ * call without permission is `UnauthorizedOperation` (EC2, Migration Hub), as their docs say.
+ */
+export function accessDenied(service: string, action: string, principal: string, dryRun: boolean): ServiceError {
+  const message = `User: ${principal} is not authorized to perform: ${action}`;
+  switch (service) {
+    case "ads":
+      return new ServiceError("AuthorizationErrorException", message, 400);
+    case "mgn":
+      return new ServiceError("AccessDeniedException", message, 403, { code: "AccessDeniedException" });
+    case "migrationhub":
+    case "migrationhub-config":
+      return dryRun ? new ServiceError("UnauthorizedOperation", message, 400) : new ServiceError("AccessDeniedException", message, 400);
+    case "ec2":
+      return new ServiceError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+    default:
+      return new ServiceError("AccessDenied", "Access Denied", 403);
+  }
+}

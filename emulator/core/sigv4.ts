@@ -9,6 +9,11 @@ export interface Credential {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly accountId: string;
+  /**
+   * IAM actions this key may call, as in a policy's Allow statement: "discovery:StartImportTask",
+   * "mgn:List*", "ec2:*", "*". Omitted: every action (the default local key pair).
+   */
+  readonly allow?: readonly string[];
 }
 
 /** `expired`: a presigned URL past its X-Amz-Expires; `skewed`: a signed request more than 15 minutes off. */

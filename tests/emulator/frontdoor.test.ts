@@ -2,10 +2,10 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DescribeImportImageTasksCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
-import { ListProgressUpdateStreamsCommand, MigrationHubClient } from "@aws-sdk/client-migration-hub";
-import { GetHomeRegionCommand, MigrationHubConfigClient } from "@aws-sdk/client-migrationhub-config";
+import { DescribeImportImageTasksCommand, EC2Client, ImportImageCommand } from "@aws-sdk/client-ec2";
+import { ListImportsCommand, MgnClient, StartImportCommand } from "@aws-sdk/client-mgn";
+import { CreateProgressUpdateStreamCommand, ListProgressUpdateStreamsCommand, MigrationHubClient } from "@aws-sdk/client-migration-hub";
+import { CreateHomeRegionControlCommand, GetHomeRegionCommand, MigrationHubConfigClient } from "@aws-sdk/client-migrationhub-config";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Discovery } from "aws-sdk";
 import { type Emulator, startEmulator } from "../../emulator";
@@ -320,6 +320,92 @@ describe("each service's own authentication, throttling and 5xx errors, through 
       });
     });
   }
+});
+
+describe("authorization: a key pair limited to read actions (IAM-style allow list)", () => {
+  const READ_ONLY = { accessKeyId: "AKIDREADONLY", secretAccessKey: "ro" };
+  const ctx = useEmulator({
+    homeRegion: "us-west-2",
+    credentials: [
+      { accessKeyId: "test", secretAccessKey: "test" },
+      { ...READ_ONLY, allow: ["discovery:Describe*", "mgn:List*", "mgh:List*", "mgh:Get*", "ec2:Describe*", "s3:GetObject", "s3:ListBucket"] },
+    ],
+  });
+  const denied = (action: string): string => `User: arn:aws:iam::123456789012:user/AKIDREADONLY is not authorized to perform: ${action}`;
+  const ro = (em: Emulator) => ({ ...clientConfig(em), credentials: READ_ONLY });
+
+  it("answers each service's authorization error for an action outside the list, and serves the ones in it", async () => {
+    const em = ctx.emulator;
+    const ads = new Discovery({ endpoint: em.url, region: "us-west-2", credentials: READ_ONLY, maxRetries: 0 });
+    assert.deepEqual(await failureOf(ads.startImportTask({ name: "n", importUrl: "s3://b/k.csv" }).promise()), {
+      name: "AuthorizationErrorException",
+      message: denied("discovery:StartImportTask"),
+      status: 400,
+    });
+    assert.deepEqual((await ads.describeImportTasks({}).promise()).tasks, []);
+    assert.deepEqual(await failureOf(new MgnClient(ro(em)).send(new StartImportCommand({ s3BucketSource: { s3Bucket: "b", s3Key: "k.csv" } }))), {
+      name: "AccessDeniedException",
+      message: denied("mgn:StartImport"),
+      status: 403,
+    });
+    assert.equal((await failureOf(new MgnClient(ro(em)).send(new ListImportsCommand({})))).name, "UninitializedAccountException");
+    assert.deepEqual(await failureOf(new MigrationHubClient(ro(em)).send(new CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: "tool" }))), {
+      name: "AccessDeniedException",
+      message: denied("mgh:CreateProgressUpdateStream"),
+      status: 400,
+    });
+    assert.deepEqual((await new MigrationHubClient(ro(em)).send(new ListProgressUpdateStreamsCommand({}))).ProgressUpdateStreamSummaryList, []);
+    assert.deepEqual(
+      await failureOf(new MigrationHubConfigClient(ro(em)).send(new CreateHomeRegionControlCommand({ HomeRegion: "us-west-2", Target: { Type: "ACCOUNT" } }))),
+      { name: "AccessDeniedException", message: denied("mgh:CreateHomeRegionControl"), status: 400 },
+    );
+    assert.equal((await new MigrationHubConfigClient(ro(em)).send(new GetHomeRegionCommand({}))).HomeRegion, "us-west-2");
+    const image = { DiskContainers: [{ Format: "vmdk", UserBucket: { S3Bucket: "b", S3Key: "d.vmdk" } }] };
+    assert.deepEqual(await failureOf(new EC2Client(ro(em)).send(new ImportImageCommand(image))), {
+      name: "UnauthorizedOperation",
+      message: "You are not authorized to perform this operation.",
+      status: 403,
+    });
+    assert.deepEqual((await new EC2Client(ro(em)).send(new DescribeImportImageTasksCommand({}))).ImportImageTasks, []);
+    const s3 = new S3Client({ ...ro(em), forcePathStyle: true });
+    assert.deepEqual(await failureOf(s3.send(new CreateBucketCommand({ Bucket: "bk1" }))), { name: "AccessDenied", message: "Access Denied", status: 403 });
+    assert.equal((await failureOf(s3.send(new ListObjectsV2Command({ Bucket: "bk1" })))).name, "NoSuchBucket");
+    assert.deepEqual(em.stats().errors, {
+      "ads:StartImportTask:AuthorizationErrorException": 1,
+      "mgn:StartImport:AccessDeniedException": 1,
+      "mgn:ListImports:UninitializedAccountException": 1,
+      "migrationhub:CreateProgressUpdateStream:AccessDeniedException": 1,
+      "migrationhub-config:CreateHomeRegionControl:AccessDeniedException": 1,
+      "ec2:ImportImage:UnauthorizedOperation": 1,
+      "s3:CreateBucket:AccessDenied": 1,
+      "s3:ListObjectsV2:NoSuchBucket": 1,
+    });
+  });
+
+  it("answers a DryRun with UnauthorizedOperation without the permission and DryRunOperation with it", async () => {
+    const em = ctx.emulator;
+    const image = { DryRun: true, DiskContainers: [{ Format: "vmdk", UserBucket: { S3Bucket: "b", S3Key: "d.vmdk" } }] };
+    assert.equal((await failureOf(new EC2Client(ro(em)).send(new ImportImageCommand(image)))).name, "UnauthorizedOperation");
+    assert.deepEqual(await failureOf(new EC2Client(clientConfig(em)).send(new ImportImageCommand(image))), {
+      name: "DryRunOperation",
+      message: "Request would have succeeded, but DryRun flag is set.",
+      status: 412,
+    });
+    const stream = { ProgressUpdateStreamName: "tool", DryRun: true };
+    assert.deepEqual(await failureOf(new MigrationHubClient(ro(em)).send(new CreateProgressUpdateStreamCommand(stream))), {
+      name: "UnauthorizedOperation",
+      message: denied("mgh:CreateProgressUpdateStream"),
+      status: 400,
+    });
+    assert.equal((await failureOf(new MigrationHubClient(clientConfig(em)).send(new CreateProgressUpdateStreamCommand(stream)))).name, "DryRunOperation");
+  });
+
+  it("refuses an allow list of the wrong shape when the emulator starts", async () => {
+    await assert.rejects(
+      startEmulator({ credentials: [{ accessKeyId: "k", secretAccessKey: "s", allow: "ec2:*" as unknown as string[] }] }),
+      { name: "TypeError", message: 'credentials["k"].allow must be a list of IAM actions like "ec2:Describe*"' },
+    );
+  });
 });
 
 describe("emulator persistence", () => {
