@@ -1,9 +1,10 @@
 /**
  * Scenario 3 — crash at random points: the dynamic-provider host (the process `pulumi up` runs our
- * serialized providers in) is SIGKILLed at a seeded random moment while creates are in flight —
- * before the start call, between the start and the first poll, mid-wait, or after the create
- * returned. The re-run (what the engine does after a pending create is dropped: create again with
- * the same inputs) must adopt whatever the first run started: exactly one task per resource.
+ * serialized providers in) is SIGKILLed at a seeded random moment while creates of every service
+ * are in flight — before the start call, after the start but before the create returned (the
+ * engine has no ID yet), or after it returned. The re-run (what the engine does after a pending
+ * create is dropped: create again with the same inputs) must adopt whatever the first run
+ * started: exactly one task per resource, counted through each service's own list APIs.
  */
 import { strict as assert } from "node:assert";
 import { ListCreatedArtifactsCommand, MigrationHubClient } from "@aws-sdk/client-migration-hub";
@@ -11,21 +12,20 @@ import { type Emulator, startEmulator } from "../../emulator";
 import type { Props } from "../support/dynamicHost";
 import { record } from "./summary";
 import {
-  adsTasks,
-  BUCKET,
   configured,
-  GOOD_CSV,
-  hubTasks,
+  DONE,
+  inputsOf,
   type Kind,
+  prepareServices,
   REGION,
   seeded,
   serializedProviders,
   sleep,
+  stage,
   startHost,
   STREAM,
-  streamNames,
+  taskNames,
   toolConfig,
-  uploadObjects,
   urnOf,
 } from "./support";
 
@@ -35,15 +35,16 @@ const ROUNDS = 10;
 const MIX: Kind[] = [
   "ads",
   "ads",
-  "ads",
-  "ads",
+  "mgn",
+  "mgn",
+  "image",
+  "image",
+  "instance",
+  "instance",
   "stream",
-  "stream",
-  "stream",
-  "task",
-  "task",
   "task",
 ];
+const KINDS = [...new Set(MIX)];
 const AMI = "arn:aws:ec2:us-west-2:123456789012:image/ami-0abc1234";
 
 interface Trial {
@@ -59,44 +60,41 @@ describe(SCENARIO, function () {
   let emulator: Emulator;
   let providers: Record<Kind, string>;
   before(async () => {
-    // ADS imports take 10–20 emulated s: 0.2–0.4 s here, so kills land mid-wait too.
+    // Every import takes 15–40 emulated s: 0.3–0.8 s here, so kills land mid-wait too.
+    const duration = seeded(33);
     emulator = await startEmulator({
       rateLimits: false,
       timeScale: 50,
       homeRegion: REGION,
       seed: 303,
+      taskDurationMs: () => 15_000 + Math.floor(duration() * 25_000),
     });
-    await uploadObjects(emulator, { "servers.csv": GOOD_CSV });
-    const stream = await configured("stream", emulator);
-    await stream.create({ progressUpdateStreamName: STREAM, __provider: "shim" });
+    await prepareServices(emulator);
+    await (
+      await configured("stream", emulator)
+    ).create({ progressUpdateStreamName: STREAM, __provider: "shim" });
     providers = await serializedProviders();
   });
   after(() => emulator?.stop());
 
   function trialProps(kind: Kind, name: string): Props {
-    const __provider = providers[kind];
-    switch (kind) {
-      case "ads":
-        return {
-          name,
-          importUrl: `s3://${BUCKET}/servers.csv`,
-          clientRequestToken: `pam-crash-${name}`,
-          __provider,
-        };
-      case "stream":
-        return { progressUpdateStreamName: name, retainOnDelete: false, __provider };
-      case "task":
-        return {
-          progressUpdateStream: STREAM,
-          migrationTaskName: name,
-          resourceAttributes: [{ type: "FQDN", value: `${name}.corp.example.com` }],
-          createdArtifacts: [{ name: AMI, description: "the AMI" }],
-          __provider,
-        };
-    }
+    const extra: Props =
+      kind === "task"
+        ? {
+            resourceAttributes: [{ type: "FQDN", value: `${name}.corp.example.com` }],
+            createdArtifacts: [{ name: AMI, description: "the AMI" }],
+          }
+        : {};
+    return inputsOf(emulator, kind, name, providers[kind], extra);
   }
 
-  it(`${ROUNDS * MIX.length} seeded trials: a re-run after SIGKILL adopts the task, exactly one per resource`, async () => {
+  async function census(): Promise<Map<Kind, string[]>> {
+    return new Map(
+      await Promise.all(KINDS.map(async (k) => [k, await taskNames(emulator, k)] as const)),
+    );
+  }
+
+  it(`${ROUNDS * MIX.length} seeded trials across the services: a re-run after SIGKILL adopts the task, exactly one per resource`, async () => {
     const random = seeded(3);
     const trials: Trial[] = [];
     const phases: Record<string, number> = {};
@@ -105,6 +103,15 @@ describe(SCENARIO, function () {
         const name = `crash-${round}-${i}`;
         return { kind, name, props: trialProps(kind, name), offsetMs: Math.floor(random() * 600) };
       });
+      await Promise.all(
+        KINDS.map((k) =>
+          stage(
+            emulator,
+            k,
+            batch.filter((t) => t.kind === k).map((t) => t.name),
+          ),
+        ),
+      );
       const killAtMs = Math.floor(random() * 1200);
       const host = await startHost(emulator);
       const t0 = Date.now();
@@ -123,52 +130,35 @@ describe(SCENARIO, function () {
       host.stop(); // SIGKILL
       await Promise.all(inFlight);
       // What the killed host had started: the crash the engine cannot see (no ID recorded yet).
-      const started = new Set([
-        ...(await adsTasks(emulator)).map((x) => x.name),
-        ...(await hubTasks(emulator)).map((x) => x.name),
-        ...(await streamNames(emulator)),
-      ]);
+      const atKill = await census();
       for (const t of batch) {
-        if (t.phase === "in flight, nothing started" && started.has(t.name))
+        if (t.phase === "in flight, nothing started" && atKill.get(t.kind)!.includes(t.name))
           t.phase = "started, not returned";
         t.phase ??= "not sent";
         phases[`${t.kind} ${t.phase}`] = (phases[`${t.kind} ${t.phase}`] ?? 0) + 1;
       }
 
-      // The next `pulumi up`: a fresh host, the same inputs.
+      // The next `pulumi up`: a fresh host, the same inputs; every create completes.
       const rerun = await startHost(emulator);
       const results = await Promise.all(
         batch.map((t) => rerun.create(urnOf(t.kind, t.name), t.props)),
       );
       rerun.stop();
-      const ads = await adsTasks(emulator);
-      for (const [i, t] of batch.entries()) {
-        const r = results[i]!;
-        if (t.kind === "ads") {
-          const mine = ads.filter((x) => x.name === t.name);
-          assert.deepEqual(
-            mine.map((x) => [x.importTaskId, x.status]),
-            [[r.id, "IMPORT_COMPLETE"]],
-            `${t.name} (${t.phase})`,
-          );
-        }
-      }
+      assert.deepEqual(
+        results.map((r, i) => r.outs[DONE[batch[i]!.kind][0]]),
+        batch.map((t) => (t.kind === "stream" ? t.name : DONE[t.kind][1])),
+      );
       trials.push(...batch);
     }
 
-    const ads = await adsTasks(emulator);
-    const tasks = (await hubTasks(emulator)).filter((t) => t.stream === STREAM);
-    const streams = await streamNames(emulator);
+    const after = await census();
     const hub = new MigrationHubClient(toolConfig(emulator));
     let lost = 0;
     let duplicated = 0;
     const problems: string[] = [];
     for (const t of trials) {
-      let n: number;
-      if (t.kind === "ads") n = ads.filter((x) => x.name === t.name).length;
-      else if (t.kind === "stream") n = streams.filter((x) => x === t.name).length;
-      else {
-        n = tasks.filter((x) => x.name === t.name).length;
+      const n = after.get(t.kind)!.filter((x) => x === t.name).length;
+      if (t.kind === "task") {
         const artifacts = await hub.send(
           new ListCreatedArtifactsCommand({
             ProgressUpdateStream: STREAM,
@@ -176,8 +166,8 @@ describe(SCENARIO, function () {
           }),
         );
         // An artifact associated twice would be a duplicate too.
-        if ((artifacts.CreatedArtifactList ?? []).length !== 1)
-          problems.push(`${t.name}: ${(artifacts.CreatedArtifactList ?? []).length} artifacts`);
+        const count = (artifacts.CreatedArtifactList ?? []).length;
+        if (count !== 1) problems.push(`${t.name}: ${count} artifacts`);
       }
       if (n === 0) lost++;
       if (n > 1) duplicated += n - 1;
@@ -193,9 +183,16 @@ describe(SCENARIO, function () {
       duplicated,
     });
     assert.deepEqual(problems, []);
-    assert.equal(ads.length, trials.filter((t) => t.kind === "ads").length);
-    assert.equal(tasks.length, trials.filter((t) => t.kind === "task").length);
-    // The kills landed at every point of a create: before it, during it, after it.
+    // Nothing but the trials' tasks exists (the one pre-made stream aside).
+    for (const k of KINDS) {
+      const want = trials.filter((t) => t.kind === k).length + (k === "stream" ? 1 : 0);
+      assert.equal(
+        after.get(k)!.length,
+        want,
+        `${k}: ${after.get(k)!.length} tasks for ${want} resources`,
+      );
+    }
+    // The kills landed at every point of a create: before it, after its start call, after it.
     for (const phase of ["not sent", "started, not returned", "returned"]) {
       assert.ok(
         Object.entries(phases).some(([k, v]) => k.endsWith(phase) && v > 0),

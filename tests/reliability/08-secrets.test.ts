@@ -35,6 +35,9 @@ const KEYS = {
 /** Outputs each class marks secret (additionalSecretOutputs): Pulumi encrypts them in state. */
 const SECRET_OUTPUTS: Record<Kind, string[]> = {
   ads: ["errorsAndFailedEntriesZip"],
+  mgn: ["tags"],
+  image: ["diskContainers"],
+  instance: ["diskImages", "launchSpecification"],
   stream: [],
   task: [],
 };

@@ -10,6 +10,12 @@ import {
   MigrationHubClient,
   NotifyMigrationTaskStateCommand,
 } from "@aws-sdk/client-migration-hub";
+import {
+  DescribeConversionTasksCommand,
+  DescribeImportImageTasksCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { InitializeServiceCommand, ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
 import type { Emulator, EmulatorStats } from "../../emulator";
 import {
   ApplicationDiscoveryServiceClient,
@@ -21,6 +27,12 @@ import type { ProviderImplementation } from "../../provider/core/dynamic";
 import { createLogger } from "../../provider/core/log";
 import { createProvider as taskProvider } from "../../provider/migrationhub/migrationTaskProvider";
 import { createProvider as streamProvider } from "../../provider/migrationhub/progressUpdateStreamProvider";
+import { createProvider as mgnProvider } from "../../provider/mgn/importTaskProvider";
+import { createProvider as imageProvider } from "../../provider/ec2/importImageTaskProvider";
+import { createProvider as instanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
+import { ImportTask as MgnImportTask } from "../../provider/mgn/importTask";
+import { ImportImageTask } from "../../provider/ec2/importImageTask";
+import { ImportInstanceTask } from "../../provider/ec2/importInstanceTask";
 import { ImportTask } from "../../provider/ads/importTask";
 import { MigrationTask } from "../../provider/migrationhub/migrationTask";
 import { ProgressUpdateStream } from "../../provider/migrationhub/progressUpdateStream";
@@ -35,14 +47,28 @@ export const GOOD_CSV =
 /** The stream every scenario's migration tasks belong to. */
 export const STREAM = "reliability-tool";
 
-export type Kind = "ads" | "stream" | "task";
+export type Kind = "ads" | "mgn" | "image" | "instance" | "stream" | "task";
+/** The kinds that start an AWS task and wait for it (streams have no task to wait on). */
+export const TASK_KINDS: readonly Kind[] = ["ads", "mgn", "image", "instance", "task"];
 export const FACTORIES: Record<
   Kind,
   (deps: { logger: ReturnType<typeof createLogger> }) => ProviderImplementation
 > = {
   ads: adsProvider,
+  mgn: mgnProvider,
+  image: imageProvider,
+  instance: instanceProvider,
   stream: streamProvider,
   task: taskProvider,
+};
+/** The output holding each kind's status, and its value once the task completed. */
+export const DONE: Record<Kind, [string, string]> = {
+  ads: ["status", "IMPORT_COMPLETE"],
+  mgn: ["status", "SUCCEEDED"],
+  image: ["status", "completed"],
+  instance: ["state", "completed"],
+  stream: ["progressUpdateStreamName", ""],
+  task: ["status", "COMPLETED"],
 };
 
 /** Credentials for the test's own clients (the "migration tool", the auditor). */
@@ -234,6 +260,9 @@ export const PROJECT = "migration";
 export const STACK = "test";
 export const TYPES: Record<Kind, string> = {
   ads: "pulumi-nodejs:dynamic/ads:ImportTask",
+  mgn: "pulumi-nodejs:dynamic/mgn:ImportTask",
+  image: "pulumi-nodejs:dynamic/ec2:ImportImageTask",
+  instance: "pulumi-nodejs:dynamic/ec2:ImportInstanceTask",
   stream: "pulumi-nodejs:dynamic/migrationhub:ProgressUpdateStream",
   task: "pulumi-nodejs:dynamic/migrationhub:MigrationTask",
 };
@@ -247,6 +276,23 @@ export async function serializedProviders(): Promise<Record<Kind, string>> {
   const seen = await registrations(
     () => {
       new ImportTask("p-ads", { name: "p", importUrl: `s3://${BUCKET}/p.csv` });
+      new MgnImportTask("p-mgn", { s3BucketSource: { s3Bucket: MGN_BUCKET, s3Key: "p.csv" } });
+      new ImportImageTask("p-image", {
+        diskContainers: [{ format: "vmdk", userBucket: { s3Bucket: VM_BUCKET, s3Key: "p.vmdk" } }],
+      });
+      new ImportInstanceTask("p-instance", {
+        platform: "Windows",
+        diskImages: [
+          {
+            image: {
+              format: "VMDK",
+              bytes: 2048,
+              importManifestUrl: "https://vm-imports.s3.amazonaws.com/p.xml?X-Amz-Signature=0",
+            },
+            volume: { size: 8 },
+          },
+        ],
+      });
       new ProgressUpdateStream("p-stream", { progressUpdateStreamName: "p" });
       new MigrationTask("p-task", { progressUpdateStream: "p", migrationTaskName: "p" });
     },
@@ -293,4 +339,166 @@ export async function startHost(
     ...extra,
   });
   return host;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every service at once: what each kind needs in S3, its inputs, and the emulator's own listing.
+
+export const MGN_BUCKET = "mgn-imports";
+export const VM_BUCKET = "vm-imports";
+const MGN_HEADER =
+  "mgn:wave:name,mgn:app:name,mgn:server:user-provided-id,mgn:server:fqdn-for-action-framework";
+
+/** A disk image the emulator's format check accepts (VMDK magic). */
+function vmdk(): Buffer {
+  const b = Buffer.alloc(2048);
+  b.write("KDMV", 0, "latin1");
+  return b;
+}
+
+/** Initializes MGN and creates the buckets every kind reads from (once per emulator state). */
+export async function prepareServices(emulator: Emulator): Promise<void> {
+  const mgn = new MgnClient(toolConfig(emulator));
+  await mgn.send(new InitializeServiceCommand({}));
+  mgn.destroy();
+  const s3 = new S3Client({ ...toolConfig(emulator), forcePathStyle: true });
+  for (const Bucket of [BUCKET, MGN_BUCKET, VM_BUCKET])
+    await s3.send(new CreateBucketCommand({ Bucket }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "servers.csv", Body: GOOD_CSV }));
+  s3.destroy();
+}
+
+/** Uploads the per-resource objects `kind` needs for `names` (MGN: a CSV each; EC2: a disk each). */
+export async function stage(
+  emulator: Emulator,
+  kind: Kind,
+  names: readonly string[],
+): Promise<void> {
+  if (kind !== "mgn" && kind !== "image" && kind !== "instance") return;
+  const s3 = new S3Client({ ...toolConfig(emulator), forcePathStyle: true });
+  await Promise.all(
+    names.map((name) =>
+      kind === "mgn"
+        ? s3.send(
+            new PutObjectCommand({
+              Bucket: MGN_BUCKET,
+              Key: `${name}.csv`,
+              Body: `${MGN_HEADER}\nwave-${name},app-${name},${name},${name}.corp.example.com\n`,
+            }),
+          )
+        : s3.send(
+            new PutObjectCommand({
+              Bucket: VM_BUCKET,
+              Key: `${name}.${kind === "image" ? "vmdk" : "manifest.xml"}`,
+              Body: kind === "image" ? vmdk() : '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>',
+            }),
+          ),
+    ),
+  );
+  s3.destroy();
+}
+
+/** A presigned-style manifest URL on the emulator (ImportInstance only checks its S3 shape). */
+export function manifestUrl(emulator: Emulator, name: string, signature = "0".repeat(64)): string {
+  return `${emulator.url}/${VM_BUCKET}/${name}.manifest.xml?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=604800&X-Amz-Signature=${signature}`;
+}
+
+/**
+ * The inputs of resource `name` of `kind`, as the engine sends them (the class's derived token
+ * included, spelled out here so re-runs are identical). `__provider` is the serialized text.
+ */
+export function inputsOf(
+  emulator: Emulator,
+  kind: Kind,
+  name: string,
+  __provider: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const base: Record<Kind, () => Record<string, unknown>> = {
+    ads: () => ({
+      name,
+      importUrl: `s3://${BUCKET}/servers.csv`,
+      clientRequestToken: `pam-${name}`,
+    }),
+    mgn: () => ({
+      s3BucketSource: { s3Bucket: MGN_BUCKET, s3Key: `${name}.csv` },
+      clientToken: `pam-${name}`,
+    }),
+    image: () => ({
+      description: name,
+      diskContainers: [
+        { format: "vmdk", userBucket: { s3Bucket: VM_BUCKET, s3Key: `${name}.vmdk` } },
+      ],
+      platform: "Linux",
+      clientToken: `pam-${name}`,
+    }),
+    instance: () => ({
+      description: name,
+      platform: "Windows",
+      diskImages: [
+        {
+          image: { format: "VMDK", bytes: 2048, importManifestUrl: manifestUrl(emulator, name) },
+          volume: { size: 8 },
+        },
+      ],
+      marker: `pam-marker-${name}`,
+    }),
+    stream: () => ({ progressUpdateStreamName: name }),
+    task: () => ({ progressUpdateStream: STREAM, migrationTaskName: name }),
+  };
+  return { ...base[kind](), __provider, ...extra };
+}
+
+/** The name of every task of `kind` the emulator holds, once per task (duplicates show twice). */
+export async function taskNames(emulator: Emulator, kind: Kind): Promise<string[]> {
+  switch (kind) {
+    case "ads":
+      return (await adsTasks(emulator)).map((t) => t.name ?? "");
+    case "stream":
+      return streamNames(emulator);
+    case "task":
+      return (await hubTasks(emulator)).filter((t) => t.stream === STREAM).map((t) => t.name);
+    case "mgn": {
+      const mgn = new MgnClient(toolConfig(emulator));
+      const out: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await mgn.send(
+          new ListImportsCommand({ maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
+        );
+        for (const i of page.items ?? [])
+          out.push((i.s3BucketSource?.s3Key ?? "").replace(/\.csv$/, ""));
+        nextToken = page.nextToken || undefined;
+      } while (nextToken);
+      mgn.destroy();
+      return out;
+    }
+    case "image":
+    case "instance": {
+      const ec2 = new EC2Client(toolConfig(emulator));
+      const out: string[] = [];
+      let NextToken: string | undefined;
+      do {
+        if (kind === "image") {
+          const page = await ec2.send(
+            new DescribeImportImageTasksCommand({
+              MaxResults: 500,
+              ...(NextToken ? { NextToken } : {}),
+            }),
+          );
+          out.push(...(page.ImportImageTasks ?? []).map((t) => t.Description ?? ""));
+          NextToken = page.NextToken || undefined;
+        } else {
+          const page = await ec2.send(new DescribeConversionTasksCommand({}));
+          out.push(
+            ...(page.ConversionTasks ?? []).map((t) =>
+              (t.ImportInstance?.Description ?? "").replace(/ \[.*\]$/, ""),
+            ),
+          );
+        }
+      } while (NextToken);
+      ec2.destroy();
+      return out;
+    }
+  }
 }
