@@ -387,7 +387,7 @@ describe("mgn.ImportTask provider against the emulator", () => {
   });
 
   describe("scale", () => {
-    it("100 concurrent creates all succeed behind MGN's imports-in-progress quota, and 100 reads cost ceil(100 / 10) ListImports calls", async function () {
+    it("100 concurrent creates all succeed behind MGN's imports-in-progress quota, and 100 reads or in-place updates cost ceil(100 / 10) ListImports calls", async function () {
       this.timeout(120_000);
       const n = 100;
       const keys = Array.from({ length: n }, (_, i) => `bulk-${i}.csv`);
@@ -433,6 +433,23 @@ describe("mgn.ImportTask provider against the emulator", () => {
       assert.equal(count("ListImports") - before, Math.ceil(n / 10));
       console.log(
         `      ${n} concurrent reads: ${count("ListImports") - before} ListImports calls`,
+      );
+
+      // The next `pulumi up` with a changed waiting option updates all 100 in place: one batched
+      // round of ListImports, no ListImportErrors (the recorded errors of an ended import stand).
+      const [lists0, errors0] = [count("ListImports"), count("ListImportErrors")];
+      const updated = await Promise.all(
+        created.map((c, i) =>
+          provider.update(c.id, c.outs, inputs(keys[i]!, { waitTimeoutMinutes: 60 })),
+        ),
+      );
+      assert.deepEqual(
+        updated.map((u) => u.outs),
+        created.map((c) => ({ ...c.outs, waitTimeoutMinutes: 60 })),
+      );
+      assert.deepEqual(
+        [count("ListImports") - lists0, count("ListImportErrors") - errors0],
+        [Math.ceil(n / 10), 0],
       );
     });
 
