@@ -2,8 +2,9 @@
 import { SeededRandom } from "../../emulator/core/random";
 import { createProvider as createAdsProvider } from "../../provider/ads/importTaskProvider";
 import { createProvider as createImageProvider } from "../../provider/ec2/importImageTaskProvider";
+import { createProvider as createInstanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
 import { createProvider as createMgnProvider } from "../../provider/mgn/importTaskProvider";
-import { BUCKET, type OursSpec, type ServiceName, SILENT } from "./services";
+import { BUCKET, manifestUrl, type OursSpec, type ServiceName, SILENT } from "./services";
 
 export const OURS: Partial<Record<ServiceName, OursSpec>> = {
   ads: {
@@ -18,6 +19,22 @@ export const OURS: Partial<Record<ServiceName, OursSpec>> = {
     inputs: (_em, i, runId) => ({
       s3BucketSource: { s3Bucket: BUCKET, s3Key: "inventory.csv" },
       clientToken: `bench-${runId}-${i}`,
+    }),
+  },
+  "ec2-instance": {
+    create: (clock, seed) =>
+      createInstanceProvider({ clock, logger: SILENT, random: seeded(seed) }),
+    inputs: (em, i, runId) => ({
+      description: `bench-${runId}-${i}`,
+      platform: "Windows",
+      diskImages: [
+        {
+          image: { format: "VMDK", bytes: 1179593728, importManifestUrl: manifestUrl(em) },
+          volume: { size: 12 },
+        },
+      ],
+      launchSpecification: { instanceType: "m5.large", architecture: "x86_64" },
+      marker: `bench-${runId}-${i}`,
     }),
   },
   "ec2-image": {

@@ -380,7 +380,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
     // Sleeps end on a shared grid (jittered delays would scatter concurrent waits over distinct
     // ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in a
     // round that other waits started and that has room for this ID.
-    const clock = poller.ridingClock(runtime.clock, Math.min(minDelayMs, POLL.gridMs));
+    const clock = poller.ridingClock(runtime.clock, Math.min(minDelayMs, POLL.gridMs), maxDelayMs);
     return waitFor<Observation>({
       poll: () => poller.get(id),
       status: statusOf,

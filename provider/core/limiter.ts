@@ -55,6 +55,11 @@ interface PendingGet<T> {
   reject(e: unknown): void;
 }
 
+/** Shared rounds never spend more than this many describe calls per second in all. */
+const MAX_ROUND_CALLS_PER_S = 2;
+/** How often the shared-round loop re-checks how many waits ride (and whether any still do). */
+const CADENCE_CHECK_MS = 1000;
+
 /** A wait sleeping through `BatchPoller.ridingClock`, ready to be woken into a round. */
 interface Rider {
   readonly deadline: number;
@@ -77,6 +82,9 @@ export class BatchPoller<T> {
   private riderSeq = 0;
   /** The current flush already woke riders; the next turn describes. */
   private ridersCalled = false;
+  private cadence: { clock: Clock; gridMs: number; budgetMs: number } | undefined;
+  private cadenceRunning = false;
+  private lastRoundAt = -Infinity;
   private readonly batchSize: number;
   private readonly options: BatchPollerOptions<T>;
 
@@ -109,12 +117,56 @@ export class BatchPoller<T> {
    * of this poller is about to run with room left in its last batch — polling then costs no call
    * of its own, so with W waits and batch size B every round carries min(W, B·calls) IDs instead
    * of only the ones whose own delay ran out. Riders due soonest are woken first.
+   *
+   * With `roundBudgetMs`, W >= 2 riding waits also get a shared round every
+   * max(gridMs, ceil(W/B)·roundBudgetMs / W, ceil(W/B) / 2 per s): each wait then costs about one
+   * call per roundBudgetMs however many share the poller (and at most 2 calls/s in all), while
+   * its detection lag falls as W grows — polling many resources often is cheap once they share
+   * calls. Every wait of one poller should pass the same options.
    */
-  ridingClock(clock: Clock, gridMs = 1): Clock {
+  ridingClock(clock: Clock, gridMs = 1, roundBudgetMs?: number): Clock {
+    if (roundBudgetMs !== undefined && this.cadence === undefined) {
+      this.cadence = { clock, gridMs, budgetMs: roundBudgetMs };
+      this.lastRoundAt = clock.now();
+    }
     return {
       now: () => clock.now(),
       sleep: (ms, signal) => this.ride(clock, ms, gridMs, signal),
     };
+  }
+
+  /** Shared rounds for riding waits (ridingClock's roundBudgetMs); at most one loop runs. */
+  private runCadence(): void {
+    const cadence = this.cadence;
+    if (cadence === undefined || this.cadenceRunning || this.riders.size < 2) return;
+    this.cadenceRunning = true;
+    const { clock, gridMs, budgetMs } = cadence;
+    void (async () => {
+      try {
+        // Checks at least every CADENCE_CHECK_MS, so the loop ends soon after the waits do.
+        while (this.riders.size >= 2) {
+          const w = this.riders.size;
+          const calls = Math.ceil(w / this.batchSize);
+          const interval = Math.max(
+            gridMs,
+            (calls * budgetMs) / w,
+            (calls * 1000) / MAX_ROUND_CALLS_PER_S,
+          );
+          const wait = this.lastRoundAt + interval - clock.now();
+          if (wait > 0) {
+            await clock.sleep(Math.min(wait, CADENCE_CHECK_MS));
+            continue;
+          }
+          this.lastRoundAt = clock.now();
+          for (const r of [...this.riders]) {
+            this.riders.delete(r);
+            r.wake();
+          }
+        }
+      } finally {
+        this.cadenceRunning = false;
+      }
+    })();
   }
 
   private async ride(
@@ -140,6 +192,7 @@ export class BatchPoller<T> {
     const onAbort = (): void => inner.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     this.riders.add(rider);
+    this.runCadence();
     try {
       await clock.sleep(until - now, inner.signal);
     } catch (err) {
@@ -167,6 +220,7 @@ export class BatchPoller<T> {
       return;
     }
     this.ridersCalled = false;
+    if (this.cadence !== undefined) this.lastRoundAt = this.cadence.clock.now();
     const batch = this.pending;
     this.pending = new Map();
     this.scheduled = false;

@@ -522,8 +522,9 @@ class MgnImportTaskProvider implements ProviderImplementation {
     const label = logLabel(inputs, id);
     const started = runtime.clock.now();
     // Sleeps end on a shared grid, or early to ride along in a round other waits started that has
-    // room for this ID, so concurrent waits fill each ListImports call (core BatchPoller).
-    const clock = poller.ridingClock(runtime.clock, Math.min(minDelayMs, POLL.gridMs));
+    // room for this ID, so concurrent waits fill each ListImports call (core BatchPoller); with
+    // many waits sharing calls, shared rounds cost each about one call per maxDelayMs.
+    const clock = poller.ridingClock(runtime.clock, Math.min(minDelayMs, POLL.gridMs), maxDelayMs);
     return waitFor<Observation>({
       poll: () => poller.get(id),
       status: statusOf,
