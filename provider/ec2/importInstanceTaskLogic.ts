@@ -835,7 +835,7 @@ export function subject(description: unknown, fallbackId?: string): string {
   return `${RESOURCE_TYPE} "${labelOf(description, fallbackId)}"`;
 }
 
-export function logLabel(description: unknown, fallbackId?: string): string {
+export function logLabel(description: unknown, fallbackId?: unknown): string {
   return `${RESOURCE_TYPE} ${labelOf(description, fallbackId)}`;
 }
 

@@ -98,7 +98,7 @@ class ImportInstanceTaskProvider implements ProviderImplementation {
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
     const { settings, log } = this.svc().runtime;
     log.warn(
-      logLabel(news["description"], news["adoptConversionTaskId"] as string | undefined),
+      logLabel(news["description"], news["adoptConversionTaskId"]),
       LEGACY_WARNING,
     );
     return Promise.resolve({

@@ -179,10 +179,11 @@ export function pickInputs(
 }
 
 /** What names the import in messages: its description, else its task ID. */
-export function labelOf(description: unknown, fallbackId: string | undefined): string {
-  return typeof description === "string" && description.length > 0
-    ? description
-    : (fallbackId ?? "(new)");
+export function labelOf(description: unknown, fallbackId: unknown): string {
+  if (typeof description === "string" && description.length > 0) return description;
+  // check() labels its warning before validating: an unchecked adopt ID may be any JSON value,
+  // and `${value}` throws for an object whose toString is not a function.
+  return typeof fallbackId === "string" && fallbackId.length > 0 ? fallbackId : "(new)";
 }
 
 /** ` after 4 polls (active×3)`: the poll count and the statuses seen before the last one. */

@@ -96,6 +96,20 @@ describe("ec2.ImportInstanceTask provider (fake EC2, manual clock)", () => {
       ]);
       assert.deepEqual(ec2.calls, []);
     });
+
+    it("never throws on hostile input: an adopt ID that is an object without a usable toString", async () => {
+      const { provider, ec2, lines } = await setup();
+      const { description: _d, ...rest } = INPUTS;
+      const result = await provider.check({}, { ...rest, adoptConversionTaskId: { toString: "x" } });
+      assert.deepEqual(
+        result.failures.map((f) => f.property),
+        ["adoptConversionTaskId"],
+      );
+      assert.deepEqual(lines, [
+        { level: "warn", resource: "ec2.ImportInstanceTask (new)", message: LEGACY_WARNING },
+      ]);
+      assert.deepEqual(ec2.calls, []);
+    });
   });
 
   describe("create", () => {
