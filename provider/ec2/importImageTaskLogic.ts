@@ -14,13 +14,15 @@ import {
 } from "../core/check";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { redactUrl } from "../core/redact";
-import { canonicalJson, deriveToken } from "../core/tokens";
+import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
 import {
   BUCKET,
   BUCKET_TEXT,
   checkTags,
+  type DiffResult,
+  diffTask,
   GONE,
   labelOf,
   pickInputs,
@@ -824,59 +826,30 @@ export const cancelAcceptors: readonly Acceptor<Observation>[] = [
 
 // ---- diff -----------------------------------------------------------------------------------
 
-function effective(inputs: Record<string, unknown>, key: string): unknown {
-  const v = inputs[key];
-  return v !== undefined ? v : (DEFAULTS as Record<string, unknown>)[key];
-}
-
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
+export type { DiffResult };
 
 /**
- * `olds` are the recorded outputs. The ImportImage parameters and adoptImportTaskId replace (a
- * re-signed presigned URL of the same object is no change); waiting and delete options update in
- * place; `__provider` alone is no change; unknowns count as changes. A task that ended failed is
- * replaced, so fixing the input (or just re-running) starts a new import; one still running is an
- * update, which resumes the wait.
+ * Import parameters and adoptImportTaskId replace (a re-signed presigned URL of the same object is no
+ * change); waiting and delete options update in place; a failed task is replaced (see diffTask).
  */
 export function diffInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): DiffResult {
-  const replaces: string[] = [];
-  const oldId = importIdentity(olds);
-  const newId = importIdentity(news);
-  for (const key of IMPORT_KEYS) {
-    if (containsUnknown(news[key]) || canonicalJson(oldId[key]) !== canonicalJson(newId[key])) {
-      replaces.push(key);
-    }
-  }
-  const adopt = news["adoptImportTaskId"];
-  if (containsUnknown(adopt)) replaces.push("adoptImportTaskId");
-  else if (
-    adopt !== olds["adoptImportTaskId"] &&
-    !(adopt !== undefined && adopt === olds["importTaskId"])
-  ) {
-    replaces.push("adoptImportTaskId");
-  }
-  let changes = replaces.length > 0;
-  for (const key of UPDATE_KEYS) {
-    if (containsUnknown(news[key]) || effective(olds, key) !== effective(news, key)) changes = true;
-  }
-  const status = olds["status"];
-  if (typeof status === "string") {
-    const verdict = classifyStatus(status);
-    if (verdict === "failure") {
-      replaces.push("status");
-      changes = true;
-    } else if (verdict === "pending" && effective(news, "waitForCompletion") !== false) {
-      changes = true;
-    }
-  }
-  return { changes, replaces, deleteBeforeReplace: false };
+  return diffTask(
+    {
+      importKeys: IMPORT_KEYS,
+      updateKeys: UPDATE_KEYS,
+      adoptKey: "adoptImportTaskId",
+      idKey: "importTaskId",
+      statusKey: "status",
+      classify: classifyStatus,
+      identity: importIdentity,
+      defaults: DEFAULTS,
+    },
+    olds,
+    news,
+  );
 }
 
 // ---- outputs --------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ import {
 } from "../core/check";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
-import { canonicalJson, deriveToken } from "../core/tokens";
+import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
 import {
+  type DiffResult,
+  diffTask,
   GONE,
   labelOf,
   pickInputs,
@@ -717,53 +719,30 @@ export const terminatedAcceptors: readonly Acceptor<Ec2Instance | undefined>[] =
 
 // ---- diff -----------------------------------------------------------------------------------
 
-function effective(inputs: Record<string, unknown>, key: string): unknown {
-  const v = inputs[key];
-  return v !== undefined ? v : (DEFAULTS as Record<string, unknown>)[key];
-}
+export type { DiffResult };
 
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-
-/** As ec2.ImportImageTask: import parameters replace, options update, a failed task is replaced. */
+/**
+ * Import parameters and adoptConversionTaskId replace (a re-signed presigned URL of the same object is no
+ * change); waiting and delete options update in place; a failed task is replaced (see diffTask).
+ */
 export function diffInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): DiffResult {
-  const replaces: string[] = [];
-  const oldId = importIdentity(olds);
-  const newId = importIdentity(news);
-  for (const key of IMPORT_KEYS) {
-    if (containsUnknown(news[key]) || canonicalJson(oldId[key]) !== canonicalJson(newId[key])) {
-      replaces.push(key);
-    }
-  }
-  const adopt = news["adoptConversionTaskId"];
-  if (containsUnknown(adopt)) replaces.push("adoptConversionTaskId");
-  else if (
-    adopt !== olds["adoptConversionTaskId"] &&
-    !(adopt !== undefined && adopt === olds["conversionTaskId"])
-  ) {
-    replaces.push("adoptConversionTaskId");
-  }
-  let changes = replaces.length > 0;
-  for (const key of UPDATE_KEYS) {
-    if (containsUnknown(news[key]) || effective(olds, key) !== effective(news, key)) changes = true;
-  }
-  const state = olds["state"];
-  if (typeof state === "string") {
-    const verdict = classifyState(state);
-    if (verdict === "failure") {
-      replaces.push("state");
-      changes = true;
-    } else if (verdict === "pending" && effective(news, "waitForCompletion") !== false) {
-      changes = true;
-    }
-  }
-  return { changes, replaces, deleteBeforeReplace: false };
+  return diffTask(
+    {
+      importKeys: IMPORT_KEYS,
+      updateKeys: UPDATE_KEYS,
+      adoptKey: "adoptConversionTaskId",
+      idKey: "conversionTaskId",
+      statusKey: "state",
+      classify: classifyState,
+      identity: importIdentity,
+      defaults: DEFAULTS,
+    },
+    olds,
+    news,
+  );
 }
 
 // ---- outputs --------------------------------------------------------------------------------

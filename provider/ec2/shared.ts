@@ -6,7 +6,7 @@
 import type { CheckFailure } from "../core/check";
 import { summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl } from "../core/redact";
-import { deriveToken } from "../core/tokens";
+import { canonicalJson, deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
 
 /** The `service` name of logs, errors and the core's per-service settings (endpoint key "ec2"). */
@@ -191,4 +191,71 @@ export function pollHistory(wait: { polls: number; observed: readonly string[] }
   const before = wait.observed.slice(0, -1);
   const history = before.length > 0 ? ` (${summarizeObserved(before)})` : "";
   return ` after ${wait.polls} poll${wait.polls === 1 ? "" : "s"}${history}`;
+}
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** What a resource tells `diffTask` about itself. */
+export interface DiffSpec {
+  /** Import parameters: a change replaces the resource. */
+  importKeys: readonly string[];
+  /** Options that update in place. */
+  updateKeys: readonly string[];
+  /** The adopt-by-ID input and the output holding the managed task's ID. */
+  adoptKey: string;
+  idKey: string;
+  /** The output holding the task's status, and how a status counts. */
+  statusKey: string;
+  classify: (status: string) => "success" | "failure" | "pending";
+  /** The import parameters as compared (defaults applied, presigned URLs reduced). */
+  identity: (inputs: Record<string, unknown>) => Record<string, unknown>;
+  defaults: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * diff() of both EC2 resources. `olds` are the recorded outputs. Import parameters and the adopt ID
+ * replace; options update in place; `__provider` alone is no change; unknowns count as changes. A
+ * task that ended failed is replaced, so fixing the input (or just re-running) starts a new import;
+ * one still running is an update (unless waitForCompletion is false), which resumes the wait.
+ */
+export function diffTask(
+  spec: DiffSpec,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): DiffResult {
+  const effective = (inputs: Record<string, unknown>, key: string): unknown =>
+    inputs[key] !== undefined ? inputs[key] : spec.defaults[key];
+  const replaces: string[] = [];
+  const oldId = spec.identity(olds);
+  const newId = spec.identity(news);
+  for (const key of spec.importKeys) {
+    if (containsUnknown(news[key]) || canonicalJson(oldId[key]) !== canonicalJson(newId[key])) {
+      replaces.push(key);
+    }
+  }
+  const adopt = news[spec.adoptKey];
+  // Adopting the task this resource already manages changes nothing.
+  const sameTask = adopt !== undefined && adopt === olds[spec.idKey];
+  if (containsUnknown(adopt) || (adopt !== olds[spec.adoptKey] && !sameTask)) {
+    replaces.push(spec.adoptKey);
+  }
+  let changes = replaces.length > 0;
+  for (const key of spec.updateKeys) {
+    if (containsUnknown(news[key]) || effective(olds, key) !== effective(news, key)) changes = true;
+  }
+  const status = olds[spec.statusKey];
+  if (typeof status === "string") {
+    const verdict = spec.classify(status);
+    if (verdict === "failure") {
+      replaces.push(spec.statusKey);
+      changes = true;
+    } else if (verdict === "pending" && effective(news, "waitForCompletion") !== false) {
+      changes = true;
+    }
+  }
+  return { changes, replaces, deleteBeforeReplace: false };
 }

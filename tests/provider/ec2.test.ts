@@ -161,6 +161,16 @@ async function snapshotsExist(emulator: Emulator, ids: readonly string[]): Promi
   return out;
 }
 
+/** Waits active per poll round (from the progress lines' "(poll k, …)") and the total polls. */
+function pollRounds(lines: readonly Line[]): { active: Map<number, number>; polls: number } {
+  const active = new Map<number, number>();
+  for (const l of lines.filter((x) => x.level === "progress")) {
+    const k = Number(/poll (\d+)/.exec(l.message)![1]);
+    active.set(k, (active.get(k) ?? 0) + 1);
+  }
+  return { active, polls: [...active.values()].reduce((a, b) => a + b, 0) };
+}
+
 const requests = (emulator: Emulator, op: string): number =>
   emulator.stats().requests[`ec2:${op}`] ?? 0;
 
@@ -432,12 +442,7 @@ describe("ec2.ImportImageTask provider against the emulator", () => {
       );
       const describes = requests(ctx.emulator, "DescribeImportImageTasks") - before;
       assert.ok(done.every((d) => d.outs["status"] === "completed"));
-      const active = new Map<number, number>();
-      for (const l of lines.filter((x) => x.level === "progress")) {
-        const k = Number(/poll (\d+)/.exec(l.message)![1]);
-        active.set(k, (active.get(k) ?? 0) + 1);
-      }
-      const polls = [...active.values()].reduce((a, b) => a + b, 0);
+      const { active, polls } = pollRounds(lines);
       // update() first describes all 100 at once (1 call), then the waits poll in rounds.
       const ideal = 1 + active.size;
       console.log(
@@ -687,12 +692,7 @@ describe("ec2.ImportInstanceTask provider against the emulator", () => {
     );
     const describes = requests(ctx.emulator, "DescribeConversionTasks") - listings;
     assert.ok(done.every((d) => d.outs["state"] === "completed"));
-    const active = new Map<number, number>();
-    for (const l of lines.filter((x) => x.level === "progress")) {
-      const k = Number(/poll (\d+)/.exec(l.message)![1]);
-      active.set(k, (active.get(k) ?? 0) + 1);
-    }
-    const polls = [...active.values()].reduce((a, b) => a + b, 0);
+    const { active, polls } = pollRounds(lines);
     const ideal = 1 + active.size;
     console.log(
       `      ${n} conversions: ${listings} marker listings for ${n} starts; ${describes} DescribeConversionTasks calls for ${polls + n} task describes over ${active.size} rounds (ideal ${ideal}, ${(describes / active.size).toFixed(2)} calls per round)`,

@@ -14,7 +14,10 @@ import type {
   Ec2Instance,
   ImportInstanceRequest,
 } from "../../../../provider/ec2/importInstanceTaskLogic";
+import { ManualClock } from "../../../../provider/core/clock";
+import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import type { Logger } from "../../../../provider/core/log";
+import type { Deps } from "../../../../provider/ec2/service";
 
 export type Step = Partial<ImageTask> & { status: string };
 export type ConversionStep = Partial<ConversionTask> & { state: string };
@@ -348,3 +351,34 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
   }
   throw new Error("expected a rejection");
 }
+
+export const T0 = Date.UTC(2026, 0, 1);
+
+export interface Setup {
+  provider: ProviderImplementation;
+  ec2: FakeEc2;
+  clock: ManualClock;
+  lines: Line[];
+}
+
+/** A provider on a FakeEc2 and a manual clock (auto-advancing unless told), polling every 1 s. */
+export async function setupProvider(
+  createProvider: (deps: Partial<Deps>) => ProviderImplementation,
+  config: Record<string, string> = {},
+  autoAdvance = true,
+): Promise<Setup> {
+  const ec2 = new FakeEc2();
+  const clock = new ManualClock({ start: T0, autoAdvance });
+  const { logger, lines } = recordingLogger();
+  const provider = createProvider({ clock, random: () => 0.5, logger, api: () => ec2, env: {} });
+  const values: Record<string, string> = {
+    "aws:region": "us-west-2",
+    "awsMigration:pollMinDelayMs": "1000",
+    "awsMigration:pollMaxDelayMs": "1000",
+    ...config,
+  };
+  await provider.configure({ config: { get: (k) => values[k] } });
+  return { provider, ec2, clock, lines };
+}
+
+export const ops = (ec2: FakeEc2): string[] => ec2.calls.map((c) => c.op);

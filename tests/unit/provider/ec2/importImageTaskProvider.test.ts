@@ -1,6 +1,4 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
-import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import {
   isAwsApiError,
   isImportTaskFailedError,
@@ -9,16 +7,15 @@ import {
 import { createProvider } from "../../../../provider/ec2/importImageTaskProvider";
 import {
   awsError,
-  FakeEc2,
   imageIdFor,
-  type Line,
-  recordingLogger,
+  ops,
   rejection,
+  type Setup,
+  setupProvider,
   snapIdFor,
   taskIdFor,
 } from "./fakeEc2";
 
-const T0 = Date.UTC(2026, 0, 1);
 const ID = taskIdFor(1);
 const ID2 = taskIdFor(2);
 const AMI = imageIdFor(1);
@@ -52,25 +49,8 @@ const COMPLETED_OUTS = {
   taskDetails: { platform: "Linux" },
 };
 
-async function setup(
-  config: Record<string, string> = {},
-  autoAdvance = true,
-): Promise<{ provider: ProviderImplementation; ec2: FakeEc2; clock: ManualClock; lines: Line[] }> {
-  const ec2 = new FakeEc2();
-  const clock = new ManualClock({ start: T0, autoAdvance });
-  const { logger, lines } = recordingLogger();
-  const provider = createProvider({ clock, random: () => 0.5, logger, api: () => ec2, env: {} });
-  const values: Record<string, string> = {
-    "aws:region": "us-west-2",
-    "awsMigration:pollMinDelayMs": "1000",
-    "awsMigration:pollMaxDelayMs": "1000",
-    ...config,
-  };
-  await provider.configure({ config: { get: (k) => values[k] } });
-  return { provider, ec2, clock, lines };
-}
-
-const ops = (ec2: FakeEc2): string[] => ec2.calls.map((c) => c.op);
+const setup = (config: Record<string, string> = {}, autoAdvance = true): Promise<Setup> =>
+  setupProvider(createProvider, config, autoAdvance);
 
 describe("ec2.ImportImageTask provider (fake EC2, manual clock)", () => {
   describe("create", () => {

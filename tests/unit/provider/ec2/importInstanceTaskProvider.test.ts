@@ -1,21 +1,18 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
-import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import { isImportTaskFailedError, isInputValidationError } from "../../../../provider/core/errors";
 import { LEGACY_WARNING } from "../../../../provider/ec2/importInstanceTaskLogic";
 import { createProvider } from "../../../../provider/ec2/importInstanceTaskProvider";
 import {
   awsError,
   conversionIdFor,
-  FakeEc2,
   instanceIdFor,
-  type Line,
-  recordingLogger,
+  ops,
   rejection,
+  type Setup,
+  setupProvider,
   volumeIdFor,
 } from "./fakeEc2";
 
-const T0 = Date.UTC(2026, 0, 1);
 const ID = conversionIdFor(1);
 const ID2 = conversionIdFor(2);
 const INSTANCE = instanceIdFor(1);
@@ -62,25 +59,8 @@ const COMPLETED_OUTS = {
   taskDetails: { description: "web [pam-marker-1]", platform: "Windows" },
 };
 
-async function setup(
-  config: Record<string, string> = {},
-  autoAdvance = true,
-): Promise<{ provider: ProviderImplementation; ec2: FakeEc2; clock: ManualClock; lines: Line[] }> {
-  const ec2 = new FakeEc2();
-  const clock = new ManualClock({ start: T0, autoAdvance });
-  const { logger, lines } = recordingLogger();
-  const provider = createProvider({ clock, random: () => 0.5, logger, api: () => ec2, env: {} });
-  const values: Record<string, string> = {
-    "aws:region": "us-west-2",
-    "awsMigration:pollMinDelayMs": "1000",
-    "awsMigration:pollMaxDelayMs": "1000",
-    ...config,
-  };
-  await provider.configure({ config: { get: (k) => values[k] } });
-  return { provider, ec2, clock, lines };
-}
-
-const ops = (ec2: FakeEc2): string[] => ec2.calls.map((c) => c.op);
+const setup = (config: Record<string, string> = {}, autoAdvance = true): Promise<Setup> =>
+  setupProvider(createProvider, config, autoAdvance);
 
 describe("ec2.ImportInstanceTask provider (fake EC2, manual clock)", () => {
   describe("check", () => {
