@@ -46,7 +46,8 @@ export interface ImportTaskArgs {
   /**
    * Tags of the import task: at most 50; keys 1–256 characters (not `aws:`), values 0–256. MGN
    * marks them sensitive, so the `tags` output is secret. A change replaces the resource (only
-   * StartImport sets them).
+   * StartImport sets them). @default none.
+   * @see https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
    */
   tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**

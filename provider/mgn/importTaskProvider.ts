@@ -67,6 +67,8 @@ export interface Deps {
 
 /** How many failed imports create steps past (each via a successor token) before giving up. */
 const MAX_SUCCESSORS = 10;
+/** What a start waiting for a CapacityGate slot reports in a timeout. */
+const QUEUED = "QUEUED_FOR_IMPORT_QUOTA";
 /** Back-off while MGN's import quota is held by imports this process does not run. */
 const QUOTA_BACKOFF = { baseMs: 5_000, maxMs: 60_000 } as const;
 
@@ -434,10 +436,9 @@ class MgnImportTaskProvider implements ProviderImplementation {
           new WaiterTimeoutError({
             elapsedMs: runtime.clock.now() - started,
             limitMs,
-            observed: [],
-            subject: `${subject(inputs)}: the start, queued for MGN's import quota,`,
-            advice:
-              "No import was started. Raise waitTimeoutMinutes (or lower the number of imports per stack), then run `pulumi up` again.",
+            observed: [QUEUED],
+            subject: `${subject(inputs)}: the start`,
+            advice: `No import was started: ${gate.inUse} import(s) of this deployment held MGN's imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several \`pulumi up\` runs), then run \`pulumi up\` again.`,
           }),
         ),
       () => undefined,

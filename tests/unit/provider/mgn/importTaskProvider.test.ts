@@ -5,6 +5,7 @@ import {
   isAwsApiError,
   isImportTaskFailedError,
   isInputValidationError,
+  isMigrationError,
 } from "../../../../provider/core/errors";
 import type { Logger } from "../../../../provider/core/log";
 import type { AwsCaller, MgnApi, StartOutcome } from "../../../../provider/mgn/api";
@@ -524,6 +525,34 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
         ["t-0", "t-1", "t-2", "t-3", "t-4", "t-5", "t-6", "t-7", "t-3", "t-4", "t-5", "t-6", "t-7"],
       );
       assert.equal(mgn.maxRunning, 3);
+    });
+
+    it("a start queued behind this deployment's own imports gives up at its wait deadline, before any import exists", async () => {
+      const { provider, mgn, clock } = await setup({}, false);
+      mgn.quota = 1;
+      mgn.scripts.push([...Array<string>(100).fill("STARTED"), "SUCCEEDED"]);
+      // The first import holds the only slot for longer than the second may wait.
+      const first = provider.create({ ...INPUTS, clientToken: "t-long" });
+      const second = provider
+        .create({ ...INPUTS, clientToken: "t-queued", waitTimeoutMinutes: 1 })
+        .catch((e: unknown) => e);
+      for (let s = 0; s < 70; s++) await clock.advance(1000);
+      const err = await second;
+      assert.ok(isMigrationError(err, "WaiterTimeoutError"), String(err));
+      assert.equal(
+        err.message,
+        'mgn.ImportTask "s3://migration-data/inventory/wave-1.csv": the start is still QUEUED_FOR_IMPORT_QUOTA after 60s (limit 60s; observed QUEUED_FOR_IMPORT_QUOTA). No import was started: 1 import(s) of this deployment held MGN\'s imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several `pulumi up` runs), then run `pulumi up` again.',
+      );
+      // t-queued was refused once (it was in flight with t-long), then queued; it never started.
+      assert.deepEqual(
+        mgn.calls
+          .filter((c) => c.op === "start")
+          .map((c) => (c as { clientToken: string }).clientToken),
+        ["t-long", "t-queued"],
+      );
+      assert.equal(mgn.imports.size, 1);
+      for (let s = 0; s < 60; s++) await clock.advance(1000);
+      assert.equal((await first).outs["status"], "SUCCEEDED");
     });
 
     it("gives up on a quota held elsewhere at the wait deadline, before any import exists", async () => {
