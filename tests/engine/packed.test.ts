@@ -35,11 +35,30 @@ const seen = [];
   new migrationhub.MigrationTask("web-01", { progressUpdateStream: "tool", migrationTaskName: "web-01", initialState: { status: "NOT_STARTED" } });
   new mgn.ImportTask("wave-1", { s3BucketSource: { s3Bucket: "migration-data", s3Key: "wave-1.csv" } });
   new ec2.ImportImageTask("web", { platform: "Linux", diskContainers: [{ format: "vmdk", userBucket: { s3Bucket: "migration-data", s3Key: "web.vmdk" } }] });
-  for (let i = 0; i < 500 && seen.length < 5; i++) await new Promise((r) => setTimeout(r, 10));
+  new ec2.ImportInstanceTask("dc01", {
+    platform: "Windows",
+    diskImages: [{ image: { format: "VMDK", bytes: 1179593728, importManifestUrl: process.env.MANIFEST_URL }, volume: { size: 12 } }],
+    launchSpecification: { instanceType: "m5.large" },
+  });
+  for (let i = 0; i < 500 && seen.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 50));
   process.stdout.write(JSON.stringify(seen));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
+
+/** Pulumi's wire marker of a secret value. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+function unwrapSecrets(props: Props): Props {
+  const plain = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(plain);
+    if (typeof v !== "object" || v === null) return v;
+    const o = v as Record<string, unknown>;
+    if (o[SECRET_SIG] === SECRET_VALUE) return plain(o["value"]);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plain(x)]));
+  };
+  return plain(props) as Props;
+}
 
 const urn = (type: string, name: string): string => `urn:pulumi:test::migration::${type}::${name}`;
 const ADS_TYPE = "pulumi-nodejs:dynamic/ads:ImportTask";
@@ -47,6 +66,7 @@ const STREAM_TYPE = "pulumi-nodejs:dynamic/migrationhub:ProgressUpdateStream";
 const TASK_TYPE = "pulumi-nodejs:dynamic/migrationhub:MigrationTask";
 const MGN_TYPE = "pulumi-nodejs:dynamic/mgn:ImportTask";
 const IMAGE_TYPE = "pulumi-nodejs:dynamic/ec2:ImportImageTask";
+const INSTANCE_TYPE = "pulumi-nodejs:dynamic/ec2:ImportInstanceTask";
 
 describe("the packed tarball installed into a separate project", function () {
   this.timeout(180_000);
@@ -58,8 +78,14 @@ describe("the packed tarball installed into a separate project", function () {
   before(async () => {
     project = await installPacked(["@pulumi/pulumi"]);
     writeFileSync(join(project.dir, "index.js"), PROGRAM);
-    const { stdout } = await run(process.execPath, ["index.js"], { cwd: project.dir, maxBuffer: 4 * 1024 * 1024 });
-    for (const r of JSON.parse(stdout) as { type: string; inputs: Props }[]) inputs[r.type] = r.inputs;
+    const manifest = `${ctx.emulator.url}/migration-data/dc01.manifest.xml?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1294855591&Signature=abc%3D`;
+    const { stdout } = await run(process.execPath, ["index.js"], {
+      cwd: project.dir,
+      maxBuffer: 4 * 1024 * 1024,
+      env: { PATH: process.env["PATH"], HOME: process.env["HOME"], MANIFEST_URL: manifest },
+    });
+    // The engine hands a provider that does not accept secrets their plain values.
+    for (const r of JSON.parse(stdout) as { type: string; inputs: Props }[]) inputs[r.type] = unwrapSecrets(r.inputs);
     host = await DynamicHost.start(project.dir, {
       PATH: process.env["PATH"],
       HOME: process.env["HOME"],
@@ -81,7 +107,7 @@ describe("the packed tarball installed into a separate project", function () {
   it("ships only the build and the README, with every module a shim requires", () => {
     const outside = project.files.filter((f) => !/^(dist\/(provider|emulator)\/|README\.md$|package\.json$)/.test(f));
     assert.deepEqual(outside, []);
-    assert.deepEqual(Object.keys(inputs).sort(), [ADS_TYPE, STREAM_TYPE, TASK_TYPE, MGN_TYPE, IMAGE_TYPE].sort());
+    assert.deepEqual(Object.keys(inputs).sort(), [ADS_TYPE, STREAM_TYPE, TASK_TYPE, MGN_TYPE, IMAGE_TYPE, INSTANCE_TYPE].sort());
     for (const [type, i] of Object.entries(inputs)) {
       const module = /"((?:ads|mgn|migrationhub|ec2)\/[A-Za-z]+Provider)"/.exec(String(i["__provider"]))?.[1];
       assert.ok(module, `${type}: no implementation module named in __provider`);
@@ -109,6 +135,7 @@ describe("the packed tarball installed into a separate project", function () {
       "servers.csv": "ExternalId,HostName\nsrv-1,web-1\nsrv-2,web-2\n",
       "wave-1.csv": "mgn:app:name,mgn:server:user-provided-id,mgn:server:fqdn-for-action-framework\nbilling,srv-001,db1.example.com\n",
       "web.vmdk": vmdk,
+      "dc01.manifest.xml": '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>',
     };
     for (const [Key, Body] of Object.entries(files)) await s3.send(new PutObjectCommand({ Bucket: "migration-data", Key, Body }));
     s3.destroy();
@@ -189,5 +216,18 @@ describe("the packed tarball installed into a separate project", function () {
     await host.delete(id, u, outs);
     const stats = ctx.emulator.stats().requests;
     assert.deepEqual([stats["ec2:ImportImage"], stats["ec2:DeregisterImage"], stats["ec2:DeleteSnapshot"]], [1, 1, 1]);
+  });
+
+  it("drives ec2.ImportInstanceTask through the installed host: create, read, delete", async () => {
+    const i = inputs[INSTANCE_TYPE]!;
+    const u = urn(INSTANCE_TYPE, "dc01");
+    const { id, outs } = await host.create(u, i);
+    assert.match(id, /^import-i-[0-9a-f]{8}$/);
+    assert.deepEqual([outs["state"], outs["instanceState"]], ["completed", "stopped"]);
+    const read = await host.read(id, u, outs);
+    assert.deepEqual({ id: read.id, props: read.props }, { id, props: outs });
+    await host.delete(id, u, outs);
+    const stats = ctx.emulator.stats().requests;
+    assert.deepEqual([stats["ec2:ImportInstance"], stats["ec2:TerminateInstances"]], [1, 1]);
   });
 });
