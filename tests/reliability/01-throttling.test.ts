@@ -1,148 +1,137 @@
 /**
  * Scenario 1 — throttling storm: half of all calls throttled for two emulated minutes while 200
- * resources wait. The providers back off (shared adaptive throttle, classified retries) and every
- * wait completes with exactly one task per resource.
+ * resources of every service wait. The providers back off (shared adaptive throttle, classified
+ * retries) and every wait completes with exactly one task per resource.
  */
 import { strict as assert } from "node:assert";
 import { type Emulator, startEmulator } from "../../emulator";
 import { record } from "./summary";
 import {
-  adsTasks,
-  BUCKET,
   configured,
+  DONE,
   faultsIn,
-  GOOD_CSV,
   hubTasks,
+  inputsOf,
+  type Kind,
   notify,
+  prepareServices,
   REGION,
+  seeded,
   sleep,
+  stage,
   STREAM,
+  sum,
   tally,
-  uploadObjects,
+  TASK_KINDS,
+  taskNames,
 } from "./support";
 
 const SCENARIO = "1 throttling storm";
 /** Emulated seconds per real second: two emulated minutes of storm are two real seconds. */
 const TIME_SCALE = 60;
 const STORM_MS = (2 * 60_000) / TIME_SCALE;
-const N_ADS = 50;
-const N_TASKS = 150;
+const PER_KIND = 40;
 
 describe(SCENARIO, function () {
   this.timeout(240_000);
   let emulator: Emulator;
   before(async () => {
+    // Every import runs 2.5–4 emulated minutes, so all of them are still waiting when the storm ends.
+    const duration = seeded(11);
     emulator = await startEmulator({
       rateLimits: false,
       timeScale: TIME_SCALE,
       homeRegion: REGION,
       seed: 101,
+      taskDurationMs: () => 150_000 + Math.floor(duration() * 90_000),
     });
+    await prepareServices(emulator);
   });
   after(() => emulator?.stop());
 
-  it(`50% of all calls throttled for two emulated minutes while ${N_ADS + N_TASKS} resources wait: all complete, one task each`, async () => {
-    await uploadObjects(emulator, { "servers.csv": GOOD_CSV });
-    // Poll delays as a deployment would scale them: 150 Migration Hub tasks are polled one by one.
+  it(`50% of all calls throttled for two emulated minutes while ${PER_KIND * TASK_KINDS.length} resources of every service wait: all complete, one task each`, async () => {
+    // Poll delays as a deployment would scale them: Migration Hub tasks are polled one by one.
     const polls = { "awsMigration:pollMinDelayMs": "1000", "awsMigration:pollMaxDelayMs": "4000" };
-    const [ads, task, stream] = await Promise.all([
-      configured("ads", emulator, polls),
-      configured("task", emulator, polls),
-      configured("stream", emulator),
-    ]);
-    await stream.create({ progressUpdateStreamName: STREAM, __provider: "shim" });
+    const providers = new Map(
+      await Promise.all(
+        TASK_KINDS.map(async (k) => [k, await configured(k, emulator, polls)] as const),
+      ),
+    );
+    await (
+      await configured("stream", emulator)
+    ).create({ progressUpdateStreamName: STREAM, __provider: "shim" });
+    const names = (k: Kind): string[] =>
+      Array.from({ length: PER_KIND }, (_, i) => `storm-${k}-${i}`);
+    await Promise.all(TASK_KINDS.map((k) => stage(emulator, k, names(k))));
 
-    const adsNames = Array.from({ length: N_ADS }, (_, i) => `storm-${i}`);
-    const taskNames = Array.from({ length: N_TASKS }, (_, i) => `storm-${i}`);
     const before = emulator.stats();
     emulator.configure({ faults: [{ kind: "throttle", probability: 0.5, durationMs: STORM_MS }] });
     const stormEnds = Date.now() + STORM_MS;
-
-    const creates = [
-      ...adsNames.map((name) =>
-        ads.create({
-          name,
-          importUrl: `s3://${BUCKET}/servers.csv`,
-          clientRequestToken: `storm-token-${name}`,
-          __provider: "shim",
-        }),
+    const creates = TASK_KINDS.flatMap((k) =>
+      names(k).map((name) =>
+        providers
+          .get(k)!
+          .create(
+            inputsOf(emulator, k, name, "shim", k === "task" ? { waitForStatus: "COMPLETED" } : {}),
+          ),
       ),
-      ...taskNames.map((name) =>
-        task.create({
-          progressUpdateStream: STREAM,
-          migrationTaskName: name,
-          waitForStatus: "COMPLETED",
-          __provider: "shim",
-        }),
-      ),
-    ];
+    );
     // The migration tool reports completion once the storm is over and every task is registered.
     const tool = (async () => {
       await sleep(Math.max(0, stormEnds - Date.now()) + 50);
       for (;;) {
         const registered = (await hubTasks(emulator)).filter((t) => t.stream === STREAM).length;
-        if (registered === N_TASKS) break;
+        if (registered === PER_KIND) break;
         await sleep(100);
       }
-      await notify(emulator, taskNames, "COMPLETED");
+      await notify(emulator, names("task"), "COMPLETED");
     })();
     const results = await Promise.allSettled([...creates, tool]);
-    const failures = results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));
-    assert.deepEqual(failures, []);
-
+    assert.deepEqual(
+      results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : [])),
+      [],
+    );
     const after = emulator.stats();
-    // The storm really hit both services' starts (the clients then slowed down, as they should).
-    assert.ok(
-      (after.faults["ads:StartImportTask:throttle"] ?? 0) > 0,
-      "no StartImportTask was throttled",
+    // The storm hit every service (the clients then slowed down, as they should).
+    const hit = Object.fromEntries(
+      ["ads", "mgn", "ec2", "migrationhub"].map((svc) => [
+        svc,
+        sum(after.faults, `${svc}:`) - sum(before.faults, `${svc}:`),
+      ]),
     );
-    assert.ok(
-      (after.faults["migrationhub:ImportMigrationTask:throttle"] ?? 0) > 0,
-      "no ImportMigrationTask was throttled",
-    );
+    console.log(`      throttled during the storm: ${JSON.stringify(hit)}`);
+    for (const [svc, n] of Object.entries(hit)) assert.ok(n > 0, `${svc} was never throttled`);
 
     const outs = (
       results.slice(0, creates.length) as PromiseFulfilledResult<{
         id: string;
         outs: Record<string, unknown>;
       }>[]
-    ).map((r) => r.value);
+    ).map((r) => r.value.outs);
     assert.deepEqual(
-      outs.slice(0, N_ADS).map((o) => o.outs["status"]),
-      adsNames.map(() => "IMPORT_COMPLETE"),
+      outs.map((o, i) => o[DONE[TASK_KINDS[Math.floor(i / PER_KIND)]!][0]]),
+      TASK_KINDS.flatMap((k) => names(k).map(() => DONE[k][1])),
     );
-    assert.deepEqual(
-      outs.slice(N_ADS).map((o) => o.outs["status"]),
-      taskNames.map(() => "COMPLETED"),
-    );
-
-    const adsFound = (await adsTasks(emulator)).map((t) => t.name ?? "");
-    const hubFound = (await hubTasks(emulator))
-      .filter((t) => t.stream === STREAM)
-      .map((t) => t.name);
-    const a = tally(adsNames, adsFound);
-    const h = tally(taskNames, hubFound);
-    // Each ADS resource's ID is the one task of its name.
-    const idByName = new Map((await adsTasks(emulator)).map((t) => [t.name, t.importTaskId]));
-    assert.deepEqual(
-      outs.slice(0, N_ADS).map((o) => o.id),
-      adsNames.map((n) => idByName.get(n)),
-    );
+    let lost = 0;
+    let duplicated = 0;
+    const totals: Record<string, number> = {};
+    for (const k of TASK_KINDS) {
+      const found = await taskNames(emulator, k);
+      const t = tally(names(k), found);
+      lost += t.lost;
+      duplicated += t.duplicated;
+      totals[k] = found.length;
+    }
     record(SCENARIO, {
       runs: 1,
       faults: faultsIn(after) - faultsIn(before),
-      resources: N_ADS + N_TASKS,
-      lost: a.lost + h.lost,
-      duplicated: a.duplicated + h.duplicated,
+      resources: creates.length,
+      lost,
+      duplicated,
     });
     assert.deepEqual(
-      { ads: a, hub: h, adsTotal: adsFound.length, hubTotal: hubFound.length },
-      {
-        ads: { lost: 0, duplicated: 0 },
-        hub: { lost: 0, duplicated: 0 },
-        adsTotal: N_ADS,
-        hubTotal: N_TASKS,
-      },
+      { lost, duplicated, totals },
+      { lost: 0, duplicated: 0, totals: Object.fromEntries(TASK_KINDS.map((k) => [k, PER_KIND])) },
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Scenario 2 — 5xx bursts, connection resets, and an emulator restart mid-wait: the emulator is
- * stopped while every resource waits and started again on the same port from the same data dir
- * (state persisted, emulated time kept running). Every wait resumes and completes, one task each.
+ * stopped while resources of every service wait and started again on the same port from the same
+ * data dir (state persisted, emulated time kept running). Every wait resumes and completes, one
+ * task each.
  */
 import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,24 +12,26 @@ import { type Emulator, type EmulatorOptions, type FaultRule, startEmulator } fr
 import { record } from "./summary";
 import {
   adsTasks,
-  BUCKET,
   configured,
+  DONE,
   faultsIn,
-  GOOD_CSV,
-  hubTasks,
+  inputsOf,
+  type Kind,
   notify,
+  prepareServices,
   REGION,
+  seeded,
   sleep,
+  stage,
   STREAM,
-  streamNames,
   tally,
-  uploadObjects,
+  TASK_KINDS,
+  taskNames,
 } from "./support";
 
 const SCENARIO = "2 5xx, resets, restart";
-const N_ADS = 20;
-const N_TASKS = 20;
-const N_STREAMS = 10;
+const PER_KIND = 10;
+const KINDS: Kind[] = [...TASK_KINDS, "stream"];
 
 const BURSTS: FaultRule[] = [
   { kind: "5xx", probability: 0.3, durationMs: 3_000 },
@@ -48,60 +51,54 @@ describe(SCENARIO, function () {
   });
 
   it("every wait resumes through 5xx bursts, connection resets and a restart on the same port", async () => {
+    const duration = seeded(22);
     const options: EmulatorOptions = {
       dataDir,
       rateLimits: false,
       timeScale: 30,
       homeRegion: REGION,
       seed: 202,
+      // 1.5–3 emulated minutes: 3–6 s here, so every import spans the restart.
+      taskDurationMs: () => 90_000 + Math.floor(duration() * 90_000),
     };
     let em = await startEmulator(options);
     emulator = em;
     const port = Number(new URL(em.url).port);
-    await uploadObjects(em, { "servers.csv": GOOD_CSV });
-    const [ads, task, stream] = await Promise.all([
-      configured("ads", em),
-      configured("task", em),
-      configured("stream", em),
-    ]);
-    await stream.create({ progressUpdateStreamName: STREAM, __provider: "shim" });
+    await prepareServices(em);
+    const providers = new Map(
+      await Promise.all(KINDS.map(async (k) => [k, await configured(k, em)] as const)),
+    );
+    await providers.get("stream")!.create({ progressUpdateStreamName: STREAM, __provider: "shim" });
+    const names = (k: Kind): string[] =>
+      Array.from({ length: PER_KIND }, (_, i) => `burst-${k}-${i}`);
+    await Promise.all(KINDS.map((k) => stage(em, k, names(k))));
 
-    const adsNames = Array.from({ length: N_ADS }, (_, i) => `burst-${i}`);
-    const taskNames = Array.from({ length: N_TASKS }, (_, i) => `burst-${i}`);
-    const newStreams = Array.from({ length: N_STREAMS }, (_, i) => `burst-stream-${i}`);
     em.configure({ faults: BURSTS });
-    const creates = [
-      ...adsNames.map((name) =>
-        ads.create({
-          name,
-          importUrl: `s3://${BUCKET}/servers.csv`,
-          clientRequestToken: `burst-token-${name}`,
-          __provider: "shim",
-        }),
+    const creates = KINDS.flatMap((k) =>
+      names(k).map((name) =>
+        providers
+          .get(k)!
+          .create(
+            inputsOf(em, k, name, "shim", k === "task" ? { waitForStatus: "COMPLETED" } : {}),
+          ),
       ),
-      ...taskNames.map((name) =>
-        task.create({
-          progressUpdateStream: STREAM,
-          migrationTaskName: name,
-          waitForStatus: "COMPLETED",
-          __provider: "shim",
-        }),
-      ),
-      ...newStreams.map((name) =>
-        stream.create({ progressUpdateStreamName: name, __provider: "shim" }),
-      ),
-    ];
+    );
     const settled = Promise.allSettled(creates);
 
-    // Mid-wait: every task registered, the ADS queue (20 imports × 10–20 emulated s) still running.
+    // Mid-wait: every task of every service started, none finished yet.
     for (;;) {
-      const registered = (await hubTasks(em)).filter((t) => t.stream === STREAM).length;
-      const started = (await adsTasks(em)).length;
-      if (registered === N_TASKS && started === N_ADS) break;
+      const counts = await Promise.all(
+        TASK_KINDS.map(
+          async (k) => (await taskNames(em, k)).filter((n) => n.startsWith("burst-")).length,
+        ),
+      );
+      if (counts.every((n) => n === PER_KIND)) break;
       await sleep(100);
     }
-    const inProgress = (await adsTasks(em)).filter((t) => t.status === "IMPORT_IN_PROGRESS").length;
-    assert.ok(inProgress > 0, "every ADS import ended before the restart");
+    assert.ok(
+      (await adsTasks(em)).some((t) => t.status === "IMPORT_IN_PROGRESS"),
+      "every ADS import ended before the restart",
+    );
     const first = em.stats();
     await em.stop();
     emulator = undefined;
@@ -113,7 +110,7 @@ describe(SCENARIO, function () {
     });
     emulator = em;
     assert.equal(em.url, `http://127.0.0.1:${port}`);
-    await notify(em, taskNames, "COMPLETED");
+    await notify(em, names("task"), "COMPLETED");
 
     const results = await settled;
     assert.deepEqual(
@@ -125,12 +122,8 @@ describe(SCENARIO, function () {
       results as PromiseFulfilledResult<{ id: string; outs: Record<string, unknown> }>[]
     ).map((r) => r.value.outs);
     assert.deepEqual(
-      outs.map((o) => o["status"] ?? o["progressUpdateStreamName"]),
-      [
-        ...adsNames.map(() => "IMPORT_COMPLETE"),
-        ...taskNames.map(() => "COMPLETED"),
-        ...newStreams,
-      ],
+      outs.map((o, i) => o[DONE[KINDS[Math.floor(i / PER_KIND)]!][0]]),
+      KINDS.flatMap((k) => names(k).map((n) => (k === "stream" ? n : DONE[k][1]))),
     );
     // Both emulator lifetimes injected faults; the second one's 5xx burst hit the resumed polls.
     assert.ok(
@@ -138,30 +131,21 @@ describe(SCENARIO, function () {
       `faults ${faultsIn(first)} / ${faultsIn(second)}`,
     );
 
-    const a = tally(
-      adsNames,
-      (await adsTasks(em)).map((t) => t.name ?? ""),
-    );
-    const h = tally(
-      taskNames,
-      (await hubTasks(em)).filter((t) => t.stream === STREAM).map((t) => t.name),
-    );
-    const s = tally([STREAM, ...newStreams], await streamNames(em));
+    let lost = 0;
+    let duplicated = 0;
+    for (const k of KINDS) {
+      const found = (await taskNames(em, k)).filter((n) => n.startsWith("burst-"));
+      const t = tally(names(k), found);
+      lost += t.lost;
+      duplicated += t.duplicated + Math.max(0, found.length - PER_KIND - t.duplicated);
+    }
     record(SCENARIO, {
       runs: 1,
       faults: faultsIn(first) + faultsIn(second) + 1, // + the restart itself
-      resources: N_ADS + N_TASKS + N_STREAMS + 1,
-      lost: a.lost + h.lost + s.lost,
-      duplicated: a.duplicated + h.duplicated + s.duplicated,
+      resources: creates.length,
+      lost,
+      duplicated,
     });
-    assert.deepEqual(
-      [a, h, s],
-      [
-        { lost: 0, duplicated: 0 },
-        { lost: 0, duplicated: 0 },
-        { lost: 0, duplicated: 0 },
-      ],
-    );
-    assert.equal((await adsTasks(em)).length, N_ADS);
+    assert.deepEqual({ lost, duplicated }, { lost: 0, duplicated: 0 });
   });
 });
