@@ -280,7 +280,7 @@ function checkDiskContainers(
     pushFail(
       failures,
       "diskContainers",
-      `must be a list of disk containers (got ${typeName(disks)})`,
+      `must be a list of disk containers (got ${typeName(disks)}). Fix: use [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]`,
     );
     return;
   }
@@ -305,7 +305,7 @@ function checkDiskContainers(
     checkString(
       news,
       `${base}.description`,
-      { minLength: 1, maxLength: LIMITS.descriptionMaxLength },
+      { minLength: 1, maxLength: LIMITS.descriptionMaxLength, fix: "use 1–255 characters" },
       failures,
     );
     checkString(
@@ -314,6 +314,7 @@ function checkDiskContainers(
       {
         pattern: /^(?:\/dev\/)?[a-z][a-z0-9]*$/,
         patternText: "a device name such as /dev/sda1 or xvdb",
+        fix: "use /dev/sda1 for the boot disk, or omit it and let VM Import assign one",
       },
       failures,
     );
@@ -348,7 +349,12 @@ function checkDiskContainers(
       failures,
     );
     const urlBefore = failures.length;
-    checkString(news, `${base}.url`, { minLength: 1 }, failures);
+    checkString(
+      news,
+      `${base}.url`,
+      { minLength: 1, fix: "use s3://bucket/key or the https:// object URL" },
+      failures,
+    );
     const url = d["url"];
     if (failures.length === urlBefore && typeof url === "string" && !containsUnknown(url)) {
       checkDiskUrl(url, `${base}.url`, failures, options);
@@ -404,7 +410,12 @@ function checkClientData(news: Record<string, unknown>, failures: CheckFailure[]
   );
   const data = news["clientData"];
   if (failures.length > before || data === undefined || data === null || isUnknown(data)) return;
-  checkString(news, "clientData.comment", { maxLength: 255 }, failures);
+  checkString(
+    news,
+    "clientData.comment",
+    { maxLength: 255, fix: "use at most 255 characters" },
+    failures,
+  );
   for (const key of ["uploadStart", "uploadEnd"]) {
     checkString(
       news,
@@ -572,7 +583,7 @@ export function checkInputs(
     pushFail(
       failures,
       "licenseSpecifications",
-      `must be a list of { licenseConfigurationArn } (got ${typeName(licenses)})`,
+      `must be a list of { licenseConfigurationArn } (got ${typeName(licenses)}). Fix: use [{ licenseConfigurationArn: "arn:aws:license-manager:…" }]`,
     );
   }
   for (const property of [

@@ -258,7 +258,7 @@ function checkDiskImages(
   if (!Array.isArray(disks)) {
     failures.push({
       property: "diskImages",
-      reason: `must be a list with one disk image (got ${typeName(disks)})`,
+      reason: `must be a list with one disk image (got ${typeName(disks)}). Fix: use [{ image: { format, bytes, importManifestUrl }, volume: { size } }]`,
     });
     return;
   }
@@ -276,7 +276,7 @@ function checkDiskImages(
     checkString(
       news,
       `${base}.description`,
-      { minLength: 1, maxLength: LIMITS.descriptionMaxLength },
+      { minLength: 1, maxLength: LIMITS.descriptionMaxLength, fix: "use 1–255 characters" },
       failures,
     );
     checkObject(
@@ -365,7 +365,15 @@ function checkLaunchSpecification(news: Record<string, unknown>, failures: Check
     },
     failures,
   );
-  checkStringArray(news, p("groupNames"), { item: { minLength: 1, maxLength: 255 } }, failures);
+  checkStringArray(
+    news,
+    p("groupNames"),
+    {
+      item: { minLength: 1, maxLength: 255, fix: "name security groups of 1–255 characters" },
+      fix: 'use a list of security group names, e.g. ["web"]',
+    },
+    failures,
+  );
   checkStringArray(
     news,
     p("groupIds"),
@@ -375,10 +383,16 @@ function checkLaunchSpecification(news: Record<string, unknown>, failures: Check
         patternText: "sg- followed by 8 or 17 hex digits",
         fix: "copy the security group ID",
       },
+      fix: 'use a list of security group IDs, e.g. ["sg-0123456789abcdef0"]',
     },
     failures,
   );
-  checkString(news, p("additionalInfo"), { maxLength: 1024 }, failures);
+  checkString(
+    news,
+    p("additionalInfo"),
+    { maxLength: 1024, fix: "use at most 1024 characters (AWS reserves this field)" },
+    failures,
+  );
   checkString(
     news,
     p("userData"),
@@ -447,7 +461,12 @@ function checkLaunchSpecification(news: Record<string, unknown>, failures: Check
     },
     failures,
   );
-  checkString(news, p("placement.groupName"), { minLength: 1, maxLength: 255 }, failures);
+  checkString(
+    news,
+    p("placement.groupName"),
+    { minLength: 1, maxLength: 255, fix: "name the placement group (1–255 characters)" },
+    failures,
+  );
 }
 
 /**

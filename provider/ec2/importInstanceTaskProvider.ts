@@ -97,10 +97,7 @@ class ImportInstanceTaskProvider implements ProviderImplementation {
     news: Record<string, unknown>,
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
     const { settings, log } = this.svc().runtime;
-    log.warn(
-      logLabel(news["description"], news["adoptConversionTaskId"]),
-      LEGACY_WARNING,
-    );
+    log.warn(logLabel(news["description"], news["adoptConversionTaskId"]), LEGACY_WARNING);
     return Promise.resolve({
       inputs: news,
       failures: checkInputs(news, {

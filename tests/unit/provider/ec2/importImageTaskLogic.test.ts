@@ -152,7 +152,11 @@ describe("ec2.ImportImageTask logic", () => {
         title: "rejects a disk list that is not a list",
         inputs: { diskContainers: DISK },
         failures: [
-          { property: "diskContainers", reason: "must be a list of disk containers (got object)" },
+          {
+            property: "diskContainers",
+            reason:
+              'must be a list of disk containers (got object). Fix: use [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]',
+          },
         ],
       },
       {

@@ -80,7 +80,10 @@ describe("ec2.ImportInstanceTask provider (fake EC2, manual clock)", () => {
     it("never throws on hostile input: an adopt ID that is an object without a usable toString", async () => {
       const { provider, ec2, lines } = await setup();
       const { description: _d, ...rest } = INPUTS;
-      const result = await provider.check({}, { ...rest, adoptConversionTaskId: { toString: "x" } });
+      const result = await provider.check(
+        {},
+        { ...rest, adoptConversionTaskId: { toString: "x" } },
+      );
       assert.deepEqual(
         result.failures.map((f) => f.property),
         ["adoptConversionTaskId"],
