@@ -1,7 +1,7 @@
 /**
- * Scenario 4 — timeouts: waits that outlast waitTimeoutMinutes fail with Pulumi's init-failed
- * error carrying the ID and the properties (with `__provider`), so the engine records each
- * resource; the next run (a new host, the timeout raised) resumes in update() and completes
+ * Scenario 4 — timeouts: waits of every service that outlast waitTimeoutMinutes fail with Pulumi's
+ * init-failed error carrying the ID and the properties (with `__provider`), so the engine records
+ * each resource; the next run (a new host, the timeout raised) resumes in update() and completes
  * without a second start.
  */
 import { strict as assert } from "node:assert";
@@ -9,38 +9,49 @@ import { type Emulator, startEmulator } from "../../emulator";
 import { HostCallError, type Props } from "../support/dynamicHost";
 import { record } from "./summary";
 import {
-  adsTasks,
-  BUCKET,
   configured,
-  GOOD_CSV,
-  hubTasks,
+  DONE,
+  inputsOf,
   type Kind,
   notify,
+  prepareServices,
   REGION,
   serializedProviders,
+  stage,
   startHost,
   STREAM,
+  sum,
   tally,
-  uploadObjects,
+  TASK_KINDS,
+  taskNames,
   urnOf,
 } from "./support";
 
 const SCENARIO = "4 timeouts";
-const N = 4;
+const PER_KIND = 2;
+/** The start call of each kind: the next run must not make it again. */
+const STARTS: Partial<Record<Kind, string>> = {
+  ads: "ads:StartImportTask",
+  mgn: "mgn:StartImport",
+  image: "ec2:ImportImage",
+  instance: "ec2:ImportInstance",
+  task: "migrationhub:ImportMigrationTask",
+};
 
 describe(SCENARIO, function () {
   this.timeout(120_000);
   let emulator: Emulator;
   let providers: Record<Kind, string>;
   before(async () => {
-    // An ADS import takes 10–20 emulated s: 0.5–1 s here, longer than the 0.3 s timeout below.
+    // Every import takes 20 emulated s: 1 s here, longer than the 0.3 s timeout below.
     emulator = await startEmulator({
       rateLimits: false,
       timeScale: 20,
       homeRegion: REGION,
       seed: 404,
+      taskDurationMs: () => 20_000,
     });
-    await uploadObjects(emulator, { "servers.csv": GOOD_CSV });
+    await prepareServices(emulator);
     await (
       await configured("stream", emulator)
     ).create({ progressUpdateStreamName: STREAM, __provider: "shim" });
@@ -50,28 +61,22 @@ describe(SCENARIO, function () {
 
   it("a wait past waitTimeoutMinutes records the resource with its ID; the next run resumes it to completion", async () => {
     const resources: { kind: Kind; name: string; props: Props }[] = [];
-    for (let i = 0; i < N; i++) {
-      const name = `slow-${i}`;
-      resources.push({
-        kind: "ads",
-        name,
-        props: {
+    for (const kind of TASK_KINDS) {
+      const names = Array.from({ length: PER_KIND }, (_, i) => `slow-${kind}-${i}`);
+      await stage(emulator, kind, names);
+      for (const name of names) {
+        resources.push({
+          kind,
           name,
-          importUrl: `s3://${BUCKET}/servers.csv`,
-          clientRequestToken: `pam-timeout-${name}`,
-          __provider: providers.ads,
-        },
-      });
-      resources.push({
-        kind: "task",
-        name,
-        props: {
-          progressUpdateStream: STREAM,
-          migrationTaskName: name,
-          waitForStatus: "COMPLETED",
-          __provider: providers.task,
-        },
-      });
+          props: inputsOf(
+            emulator,
+            kind,
+            name,
+            providers[kind],
+            kind === "task" ? { waitForStatus: "COMPLETED" } : {},
+          ),
+        });
+      }
     }
     // First run: stack config says 0.005 minutes (300 ms).
     const first = await startHost(emulator, { "awsMigration:waitTimeoutMinutes": "0.005" });
@@ -91,28 +96,18 @@ describe(SCENARIO, function () {
         `${r.kind} ${r.name} did not fail with an init failure: ${String(f)}`,
       );
       const { id, properties, reasons } = f.initFailure;
+      assert.ok(id.length > 0, `${r.name}: no ID`);
       assert.equal(properties["__provider"], r.props["__provider"]);
       assert.equal(reasons.length, 1);
-      if (r.kind === "ads") {
-        assert.equal(properties["importTaskId"], id);
-        assert.equal(properties["status"], "IMPORT_IN_PROGRESS");
-        assert.match(
-          reasons[0]!,
-          new RegExp(
-            `import ${id} is still IMPORT_IN_PROGRESS after \\d+ms \\(limit 300ms;.*raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting\\.$`,
-          ),
-        );
-      } else {
-        assert.equal(id, `${STREAM}/${r.name}`);
-        assert.match(
-          reasons[0]!,
-          new RegExp(
-            `^migrationhub\\.MigrationTask "${STREAM}/${r.name}" is still NOT_REPORTED after \\d+ms \\(limit 300ms; observed NOT_REPORTED(×\\d+)?\\)\\. The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting\\.`,
-          ),
-        );
-      }
+      // Each reason names the limit and the fix, and the task keeps running.
+      assert.match(
+        reasons[0]!,
+        /\(limit \d+ms; observed [^)]+\)\. .*raise awsMigration:waitTimeoutMinutes and run `pulumi up` again to resume waiting\./,
+      );
+      if (r.kind === "task") assert.equal(id, `${STREAM}/${r.name}`);
       return { ...r, id, properties };
     });
+    const startsBefore = emulator.stats().requests;
 
     // Next run: the timeout raised (config default); the engine calls update on recorded resources.
     const next = await startHost(emulator);
@@ -128,42 +123,40 @@ describe(SCENARIO, function () {
     );
     await notify(
       emulator,
-      resources.filter((r) => r.kind === "task").map((r) => r.name),
+      recorded.filter((r) => r.kind === "task").map((r) => r.name),
       "COMPLETED",
     );
     const outs = await Promise.all(updates);
     next.stop();
     assert.deepEqual(
-      outs.map((o) => o["status"]),
-      recorded.map((r) => (r.kind === "ads" ? "IMPORT_COMPLETE" : "COMPLETED")),
+      outs.map((o, i) => o[DONE[recorded[i]!.kind][0]]),
+      recorded.map((r) => DONE[r.kind][1]),
     );
+    // Resumed, not restarted: no start call in the second run.
+    const startsAfter = emulator.stats().requests;
     assert.deepEqual(
-      outs.filter((_, i) => recorded[i]!.kind === "ads").map((o) => o["importTaskId"]),
-      recorded.filter((r) => r.kind === "ads").map((r) => r.id),
+      Object.values(STARTS).map((op) => (startsAfter[op] ?? 0) - (startsBefore[op] ?? 0)),
+      Object.values(STARTS).map(() => 0),
     );
 
-    const a = tally(
-      recorded.filter((r) => r.kind === "ads").map((r) => r.name),
-      (await adsTasks(emulator)).map((t) => t.name ?? ""),
-    );
-    const h = tally(
-      recorded.filter((r) => r.kind === "task").map((r) => r.name),
-      (await hubTasks(emulator)).filter((t) => t.stream === STREAM).map((t) => t.name),
-    );
+    let lost = 0;
+    let duplicated = 0;
+    for (const kind of TASK_KINDS) {
+      const t = tally(
+        recorded.filter((r) => r.kind === kind).map((r) => r.name),
+        (await taskNames(emulator, kind)).filter((n) => n.startsWith("slow-")),
+      );
+      lost += t.lost;
+      duplicated += t.duplicated;
+    }
     record(SCENARIO, {
       runs: 2,
       faults: recorded.length,
       resources: recorded.length,
-      lost: a.lost + h.lost,
-      duplicated: a.duplicated + h.duplicated,
+      lost,
+      duplicated,
     });
-    assert.deepEqual(
-      [a, h],
-      [
-        { lost: 0, duplicated: 0 },
-        { lost: 0, duplicated: 0 },
-      ],
-    );
-    assert.equal(emulator.stats().requests["ads:StartImportTask"], N);
+    assert.deepEqual({ lost, duplicated }, { lost: 0, duplicated: 0 });
+    assert.equal(sum(emulator.stats().requests, "ads:StartImportTask"), PER_KIND);
   });
 });
