@@ -572,15 +572,26 @@ export function describeImportTasks(ctx: OperationContext, input: JsonObject): J
   const s = adsState(ctx);
   // Oldest first, by acceptance order. How filters combine is undocumented (§1.3): values of one
   // filter are alternatives, separate filters must all match.
-  const all = Object.values(s.tasks)
-    .sort((a, b) => a.seq - b.seq)
-    .filter((t) => t.seq > after)
-    .map((t) => ({ seq: t.seq, wire: toWire(ctx, t) }))
-    .filter((t) => filters.every((f) => matches(f, t.wire)));
-  const page = all.slice(0, maxResults);
+  // An IMPORT_TASK_ID filter names the only candidates (the provider's batched polls use it), and
+  // a page stops at the first match past it: the cost follows the answer, not the account's size.
+  const byId = filters.find((f) => f.name === "IMPORT_TASK_ID");
+  const candidates = byId
+    ? [...byId.values].filter((id) => Object.hasOwn(s.tasks, id)).map((id) => s.tasks[id]!)
+    : Object.values(s.tasks);
+  const page: { seq: number; wire: JsonObject }[] = [];
+  let more = false;
+  for (const t of candidates.filter((c) => c.seq > after).sort((a, b) => a.seq - b.seq)) {
+    const wire = toWire(ctx, t);
+    if (!filters.every((f) => matches(f, wire))) continue;
+    if (page.length === maxResults) {
+      more = true;
+      break;
+    }
+    page.push({ seq: t.seq, wire });
+  }
   const last = page[page.length - 1];
   const out: JsonObject = { tasks: page.map((t) => t.wire) };
-  if (all.length > page.length && last) out.nextToken = encodeToken(last.seq);
+  if (more && last) out.nextToken = encodeToken(last.seq);
   return out;
 }
 

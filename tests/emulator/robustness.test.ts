@@ -110,6 +110,12 @@ describe("emulator robustness", function () {
     });
   });
 
+  it("finds no task for IDs that are property names of every JavaScript object", async () => {
+    const body = JSON.stringify({ filters: [{ name: "IMPORT_TASK_ID", values: ["constructor", "__proto__", "toString", "hasOwnProperty"] }] });
+    const res = await sendRaw(ctx.emulator.url, json11("AWSPoseidonService_V2015_11_01.DescribeImportTasks", body));
+    assert.deepEqual([res.status, JSON.parse(res.text)], [200, { tasks: [] }]);
+  });
+
   describe("wrongly typed members", () => {
     interface ModelShape {
       type?: string;
