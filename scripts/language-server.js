@@ -7,7 +7,7 @@
 // runs it when no pulumi-language-nodejs binary exists (the Go module proxy serves none). Prints
 // the port as the first line of stdout, then serves runs until killed. @pulumi/pulumi is loaded
 // from the program's own node_modules: the runtime's settings are module state that the server and
-// the program must share. The program module exports a function (or a default-exported one).
+// the program must share.
 const path = require("node:path");
 
 const programPath = path.resolve(process.argv[2] || "");
@@ -22,12 +22,15 @@ const { LanguageServer } = require(fromProgram("@pulumi/pulumi/automation/server
 const { grpcChannelOptions } = require(fromProgram("@pulumi/pulumi/runtime/settings"));
 const langrpc = require(fromProgram("@pulumi/pulumi/proto/language_grpc_pb"));
 
-const loaded = require(programPath);
-const program = typeof loaded === "function" ? loaded : loaded && loaded.default;
-if (typeof program !== "function") {
-  console.error(`language server: ${programPath} exports no program function`);
-  process.exit(2);
-}
+// Each run loads the program afresh inside the run, so both styles work: a module exporting a
+// function (its result is the stack outputs) and one with top-level resources and named exports.
+const program = () => {
+  delete require.cache[programPath];
+  const loaded = require(programPath);
+  const main =
+    typeof loaded === "function" ? loaded : loaded && typeof loaded.default === "function" ? loaded.default : undefined;
+  return main ? main() : loaded;
+};
 
 const server = new grpc.Server({ ...grpcChannelOptions });
 server.addService(langrpc.LanguageRuntimeService, new LanguageServer(program));
