@@ -152,7 +152,10 @@ describe("e2e: the examples through the Pulumi CLI against the emulator", functi
       });
       stacks.push(stack);
       for (const [key, value] of Object.entries(example.secrets?.(emu) ?? {})) {
-        assertOk("config set --secret", await stack.pulumi("config", "set", "--secret", key, value));
+        assertOk(
+          "config set --secret",
+          await stack.pulumi("config", "set", "--secret", key, value),
+        );
       }
       assertOk("up", await stack.up());
       example.check(await stack.outputs());
