@@ -18,7 +18,8 @@ import {
 } from "../support/pulumiCli";
 
 const fixture = resolve(__dirname, "fixtures", "smoke");
-const repoNodeModules = resolve(__dirname, "..", "..", "node_modules");
+const repoRoot = resolve(__dirname, "..", "..");
+const repoNodeModules = join(repoRoot, "node_modules");
 
 /** Fails with the command's whole output, which is what one needs to see when a step breaks. */
 function assertOk(step: string, r: PulumiResult): void {
@@ -57,9 +58,10 @@ describe("e2e: pulumi CLI with the nodejs runtime and dynamic providers (offline
     mkdirSync(backendDir);
     env = pulumiEnv({ workDir, backendDir });
     if (!hasLanguageHost(cli.binDir)) {
-      server = await InlineLanguageServer.start(join(programDir, "language-server.js"), {
+      server = await InlineLanguageServer.start(join(repoRoot, "scripts", "language-server.js"), {
         cwd: programDir,
         env,
+        args: [join(programDir, "index.js")],
       });
       clientArgs = [`--client=${server.address}`];
     }

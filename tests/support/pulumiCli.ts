@@ -158,7 +158,7 @@ export function requirePulumi(this: Mocha.Context): { binDir: string } {
 }
 
 /**
- * The SDK's in-process language runtime serving one program (a fixture's language-server.js),
+ * The SDK's in-process language runtime serving one program (scripts/language-server.js),
  * for `pulumi up/preview --client=<address>` when no pulumi-language-nodejs exists.
  */
 export class InlineLanguageServer {
