@@ -154,13 +154,18 @@ export class ManualClock implements Clock {
  * Sleeps to the next multiple of `gridMs` (not at all when already on one). Jittered delays would
  * scatter the polls of many resources over distinct ticks, and a BatchPoller merges only the gets
  * of one tick: aligning each poll to a shared grid lets concurrent waits share describe calls.
+ * With `deadlineMs`, a sleep that would end after it is skipped: a waiter's last poll, which it
+ * places exactly at its deadline, is not pushed past it.
  */
 export async function alignToGrid(
   clock: Clock,
   gridMs: number,
-  signal?: AbortSignal,
+  options?: { signal?: AbortSignal; deadlineMs?: number },
 ): Promise<void> {
   if (gridMs <= 1) return;
   const offset = clock.now() % gridMs;
-  if (offset !== 0) await clock.sleep(gridMs - offset, signal);
+  if (offset === 0) return;
+  const wait = gridMs - offset;
+  if (options?.deadlineMs !== undefined && clock.now() + wait > options.deadlineMs) return;
+  await clock.sleep(wait, options?.signal);
 }

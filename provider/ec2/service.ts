@@ -103,9 +103,11 @@ export function pollUntil<T>(svc: Ec2Service, spec: PollSpec<T>): Promise<WaitRe
   const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? POLL.maxDelayMs);
   const gridMs = Math.min(minDelayMs, POLL.gridMs);
   const started = clock.now();
+  // waitFor starts its clock in this same tick, so this is its deadline too.
+  const deadlineMs = started + spec.timeoutMs;
   return waitFor<T>({
     poll: async () => {
-      await alignToGrid(clock, gridMs);
+      await alignToGrid(clock, gridMs, { deadlineMs });
       return spec.get();
     },
     status: spec.status,

@@ -63,5 +63,13 @@ describe("core clock", () => {
       await alignToGrid(clock, 1);
       assert.deepEqual(clock.sleeps, [700]);
     });
+
+    it("skips a sleep that would end after the deadline", async () => {
+      const clock = new ManualClock({ start: 2_300, autoAdvance: true });
+      await alignToGrid(clock, 1000, { deadlineMs: 2_900 });
+      assert.equal(clock.now(), 2_300);
+      await alignToGrid(clock, 1000, { deadlineMs: 3_000 });
+      assert.deepEqual(clock.sleeps, [700]);
+    });
   });
 });
