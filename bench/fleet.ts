@@ -80,10 +80,19 @@ async function fleetEmulator(size: FleetSize): Promise<Emulator> {
   return emulator;
 }
 
-function tally(failures: Record<string, number>, err: unknown): void {
-  const e = err as { name?: string; message?: string };
-  const key = `${e.name ?? "Error"}: ${(e.message ?? String(err)).slice(0, 80)}`;
-  failures[key] = (failures[key] ?? 0) + 1;
+/** `run(p)` settles a resource's create; failures are counted by error name and message. */
+function outcomes(): { run(p: Promise<unknown>): Promise<void>; failures: Record<string, number> } {
+  const failures: Record<string, number> = {};
+  const run = (p: Promise<unknown>): Promise<void> =>
+    p.then(
+      () => undefined,
+      (err: unknown) => {
+        const e = err as { name?: string; message?: string };
+        const key = `${e.name ?? "Error"}: ${(e.message ?? String(err)).slice(0, 80)}`;
+        failures[key] = (failures[key] ?? 0) + 1;
+      },
+    );
+  return { run, failures };
 }
 
 function sum(record: Record<string, number>): number {
@@ -101,16 +110,7 @@ async function runOurs(
     const ads = createAdsProvider({ logger: SILENT });
     await Promise.all([mh.configure(config), mgn.configure(config), ads.configure(config)]);
     const before = emulator.stats();
-    const failures: Record<string, number> = {};
-    let failed = 0;
-    const run = (p: Promise<unknown>): Promise<void> =>
-      p.then(
-        () => undefined,
-        (err: unknown) => {
-          failed++;
-          tally(failures, err);
-        },
-      );
+    const { run, failures } = outcomes();
     const t0 = Date.now();
     await Promise.all([
       ...Array.from({ length: size.migrationTasks }, (_, i) =>
@@ -145,7 +145,7 @@ async function runOurs(
         throttled,
         // callAws retries every throttled call (and no call failed), so each throttle is one retry.
         retries: throttled,
-        failed,
+        failed: sum(failures),
         requests: stats.totalRequests - before.totalRequests,
         failures,
       },
@@ -171,16 +171,7 @@ async function runNaive(size: FleetSize): Promise<FleetRow> {
   };
   try {
     const before = emulator.stats();
-    const failures: Record<string, number> = {};
-    let failed = 0;
-    const run = (p: Promise<unknown>): Promise<void> =>
-      p.then(
-        () => undefined,
-        (err: unknown) => {
-          failed++;
-          tally(failures, err);
-        },
-      );
+    const { run, failures } = outcomes();
     const t0 = Date.now();
     await Promise.all([
       ...Array.from({ length: size.migrationTasks }, (_, i) =>
@@ -258,7 +249,7 @@ async function runNaive(size: FleetSize): Promise<FleetRow> {
       wallSeconds: round(wallSeconds),
       throttled: sum(stats.throttled) - sum(before.throttled),
       retries: requests - sends,
-      failed,
+      failed: sum(failures),
       requests,
       failures,
     };
