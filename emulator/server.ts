@@ -423,7 +423,9 @@ export class EmulatorServer {
       }
     } catch (err) {
       if (err instanceof ServiceError) return fail(err, op);
-      throw err;
+      // A bug of ours: the service's own 5xx in its own shape (clients retry it), saying what broke.
+      const base = internalError(svc.key);
+      return fail(new ServiceError(base.code, `emulator bug: ${err instanceof Error ? err.message : String(err)}`, base.status), op);
     }
   }
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Discovery } from "aws-sdk";
 import { type Emulator, startEmulator } from "../../emulator";
+import { EmulatorServer } from "../../emulator/server";
 import { clientConfig, errorOf, useEmulator } from "../support/emulator";
 import { type RawResponse, sendRaw } from "../support/signed";
 
@@ -292,6 +293,45 @@ describe("emulator robustness", function () {
         assert.deepEqual([res.status, await res.json()], [400, { message }]);
         assert.equal(ctx.emulator.stats().timeScale, 1000);
       });
+    }
+  });
+});
+
+describe("an operation that throws (an emulator bug)", () => {
+  it("answers the service's own 5xx in its protocol's shape, counts it, and keeps serving", async () => {
+    const broken = new EmulatorServer(
+      [
+        {
+          key: "ads",
+          protocol: "awsJson1_1",
+          signingNames: ["discovery"],
+          targetPrefix: "AWSPoseidonService_V2015_11_01",
+          messageKey: "message",
+          operations: {
+            DescribeImportTasks: {
+              handler: () => {
+                throw new TypeError("boom");
+              },
+            },
+            StartImportTask: { handler: () => ({ ok: true }) },
+          },
+        },
+      ],
+      { rateLimits: false },
+    );
+    const url = await broken.listen();
+    try {
+      const res = await sendRaw(url, json11("AWSPoseidonService_V2015_11_01.DescribeImportTasks", "{}"));
+      assert.deepEqual([res.status, res.headers.get("x-amzn-errortype"), JSON.parse(res.text)], [
+        500,
+        "ServerInternalErrorException",
+        { __type: "ServerInternalErrorException", message: "emulator bug: boom" },
+      ]);
+      const next = await sendRaw(url, json11("AWSPoseidonService_V2015_11_01.StartImportTask", "{}"));
+      assert.deepEqual([next.status, JSON.parse(next.text)], [200, { ok: true }]);
+      assert.deepEqual(broken.getStats().errors, { "ads:DescribeImportTasks:ServerInternalErrorException": 1 });
+    } finally {
+      await broken.stop();
     }
   });
 });
