@@ -430,9 +430,10 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
         const pid = child.pid;
         if (watching || pid === undefined) return;
         watching = true;
-        // Once every start call reached the emulator, and half a second more (the CLI has written
-        // its checkpoints and only waits), the CLI and everything it started (the dynamic-provider
-        // host) die, as in a cancelled CI job.
+        // Once every start call reached the emulator, and 1.5 s more (the CLI has written its
+        // checkpoints and only waits), the CLI and everything it started (the dynamic-provider
+        // host) die, as in a cancelled CI job. (A kill during a checkpoint write can leave the
+        // file backend unreadable, "failed to load checkpoint: EOF": that is not this test.)
         const timer = setInterval(() => {
           if (!allStarted()) return;
           clearInterval(timer);
@@ -444,7 +445,7 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
                 // already gone
               }
             }
-          }, 500);
+          }, 1500);
         }, 50);
       });
       emu().configure({ timeScale: 1000 });
