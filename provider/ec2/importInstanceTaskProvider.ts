@@ -9,6 +9,7 @@ import type { ConfigSource } from "../core/config";
 import { bindProvider, type ProviderImplementation } from "../core/dynamic";
 import { ImportTaskFailedError, InputValidationError, isAwsApiError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
+import { backoffDelay } from "../core/retry";
 import type { Acceptor, WaitResult } from "../core/waiter";
 import {
   asInputs,
@@ -54,6 +55,8 @@ export type { Deps };
 
 /** How many failed tasks create steps past (each via a successor marker) before giving up. */
 const MAX_SUCCESSORS = 10;
+/** ImportInstance attempts after retryable errors, each preceded by a marker lookup. */
+const START_ATTEMPTS = 5;
 /** The one key of the listing batcher: concurrent marker lookups share one listing call. */
 const ALL = "*";
 
@@ -297,7 +300,7 @@ class ImportInstanceTaskProvider implements ProviderImplementation {
     raw: Record<string, unknown>,
     inputs: ImportInstanceTaskInputs,
   ): Promise<ConversionTask> {
-    const { runtime, api, aws, listing } = this.svc();
+    const { runtime, listing } = this.svc();
     const label = logLabel(inputs.description);
     let marker = inputs.marker ?? fallbackMarker(raw);
     for (let hop = 0; ; hop++) {
@@ -311,14 +314,7 @@ class ImportInstanceTaskProvider implements ProviderImplementation {
         return live;
       }
       const failed = found[0];
-      if (failed === undefined) {
-        const request = importInstanceRequest(inputs, marker);
-        const task = await runtime.startLimiter.run(() =>
-          aws("ImportInstance", () => api.importInstance(request)),
-        );
-        runtime.log.info(label, `started ${task.conversionTaskId} (${task.state})`);
-        return task;
-      }
+      if (failed === undefined) return this.startOnce(inputs, marker);
       if (hop >= MAX_SUCCESSORS) {
         throw new ImportTaskFailedError({
           id: failed.conversionTaskId,
@@ -333,6 +329,42 @@ class ImportInstanceTaskProvider implements ProviderImplementation {
         `${failed.conversionTaskId} for this marker already ended in ${failed.state}; starting a new conversion`,
       );
       marker = successorMarker(marker, failed.conversionTaskId);
+    }
+  }
+
+  /**
+   * ImportInstance is not idempotent: a 5xx or a dropped connection may hide a conversion AWS did
+   * start. So the call is never retried blindly: after a retryable error the marker lookup runs
+   * again and adopts what it finds, and only when it finds nothing is ImportInstance sent again.
+   */
+  private async startOnce(
+    inputs: ImportInstanceTaskInputs,
+    marker: string,
+  ): Promise<ConversionTask> {
+    const { runtime, api, awsOnce, listing } = this.svc();
+    const label = logLabel(inputs.description);
+    const request = importInstanceRequest(inputs, marker);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const task = await runtime.startLimiter.run(() =>
+          awsOnce("ImportInstance", () => api.importInstance(request)),
+        );
+        runtime.log.info(label, `started ${task.conversionTaskId} (${task.state})`);
+        return task;
+      } catch (err) {
+        if (!isAwsApiError(err) || !err.retryable || attempt + 1 >= START_ATTEMPTS) throw err;
+        await runtime.clock.sleep(backoffDelay(attempt, 1000, 20_000, runtime.random));
+        const started = findByMarker((await listing.get(ALL)) ?? [], marker).find(
+          (t) => classifyState(t.state) !== "failure",
+        );
+        if (started !== undefined) {
+          runtime.log.info(
+            label,
+            `ImportInstance answered ${err.code}, yet ${started.conversionTaskId} carries the marker: using it`,
+          );
+          return started;
+        }
+      }
     }
   }
 

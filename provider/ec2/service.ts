@@ -29,6 +29,8 @@ export interface Ec2Service {
   api: Ec2Api;
   /** One AWS call through the shared throttle, with retries of throttling, 5xx and network errors. */
   aws: <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+  /** The same, attempted once: for a call that is not idempotent, whose retry the caller decides. */
+  awsOnce: <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
   /** A describer that merges the gets of one tick into calls of up to 100 IDs. */
   batcher: <T>(
     operation: string,
@@ -52,21 +54,26 @@ export function buildService(settings: ProviderSettings, deps: Partial<Deps>): E
     ...(deps.logger === undefined ? {} : { log: deps.logger }),
   });
   const api = (deps.api ?? createEc2Api)(settings);
-  const aws = <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
-    callAws(
-      {
-        service: SERVICE,
-        operation,
-        clock: runtime.clock,
-        random: runtime.random,
-        throttle: runtime.throttle,
-      },
-      fn,
-    );
+  const call =
+    (maxAttempts: number | undefined) =>
+    <T>(operation: string, fn: () => Promise<T>): Promise<T> =>
+      callAws(
+        {
+          service: SERVICE,
+          operation,
+          clock: runtime.clock,
+          random: runtime.random,
+          throttle: runtime.throttle,
+          ...(maxAttempts === undefined ? {} : { maxAttempts }),
+        },
+        fn,
+      );
+  const aws = call(undefined);
   return {
     runtime,
     api,
     aws,
+    awsOnce: call(1),
     batcher: (operation, describe) =>
       new BatchPoller({
         batchSize: DESCRIBE_BATCH_SIZE,

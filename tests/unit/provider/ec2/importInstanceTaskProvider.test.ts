@@ -132,6 +132,52 @@ describe("ec2.ImportInstanceTask provider (fake EC2, manual clock)", () => {
       );
     });
 
+    it("after a 5xx that hid an accepted ImportInstance, finds the conversion by its marker instead of starting a second", async () => {
+      const { provider, ec2, lines } = await setup();
+      const original = ec2.importInstance.bind(ec2);
+      ec2.importInstance = async (request) => {
+        await original(request);
+        throw awsError("InternalError", 500, "We encountered an internal error");
+      };
+      const { id } = await provider.create({ ...INPUTS, waitForCompletion: false });
+      assert.equal(id, ID);
+      assert.deepEqual(ops(ec2), ["listConversionTasks", "importInstance", "listConversionTasks"]);
+      assert.equal(ec2.conversions.size, 1);
+      assert.equal(
+        lines.filter((l) => l.level === "info")[0]!.message,
+        `ImportInstance answered InternalError, yet ${ID} carries the marker: using it`,
+      );
+    });
+
+    it("retries a throttled ImportInstance after a marker lookup, then starts it once", async () => {
+      const { provider, ec2 } = await setup();
+      ec2.failures.importInstance = [
+        awsError("RequestLimitExceeded", 503, "Request limit exceeded."),
+      ];
+      const { id } = await provider.create({ ...INPUTS, waitForCompletion: false });
+      assert.equal(id, ID);
+      assert.deepEqual(ops(ec2), [
+        "listConversionTasks",
+        "importInstance",
+        "listConversionTasks",
+        "importInstance",
+      ]);
+      assert.equal(ec2.conversions.size, 1);
+    });
+
+    it("fails at once on a non-retryable ImportInstance error, before any task exists", async () => {
+      const { provider, ec2 } = await setup();
+      ec2.failures.importInstance = [
+        awsError("InvalidParameterValue", 400, "Value (x) for parameter y is invalid."),
+      ];
+      const err = await rejection(provider.create(INPUTS));
+      assert.equal(
+        (err as Error).message,
+        "ec2 ImportInstance failed: InvalidParameterValue (HTTP 400): Value (x) for parameter y is invalid.",
+      );
+      assert.deepEqual(ops(ec2), ["listConversionTasks", "importInstance"]);
+    });
+
     it("steps past a cancelled task under its marker with a deterministic successor marker", async () => {
       const { provider, ec2 } = await setup();
       ec2.conversionScripts.push([
