@@ -7,16 +7,15 @@
 import { strict as assert } from "node:assert";
 import { type Emulator, startEmulator } from "../../emulator";
 import { NO_CREDENTIALS_ADVICE, REJECTED_CREDENTIALS_ADVICE } from "../../provider/core/errors";
-import { HostCallError, type Props } from "../support/dynamicHost";
+import { HostCallError } from "../support/dynamicHost";
 import { record } from "./summary";
 import {
-  BUCKET,
   hostEnv,
+  inputsOf,
   type Kind,
   REGION,
   serializedProviders,
   startHost,
-  sum,
   urnOf,
 } from "./support";
 
@@ -32,57 +31,50 @@ describe(SCENARIO, function () {
   });
   after(() => emulator?.stop());
 
-  function resources(): { kind: Kind; props: Props; call: string }[] {
-    return [
-      {
-        kind: "ads",
-        call: "ads StartImportTask",
-        props: {
-          name: "creds",
-          importUrl: `s3://${BUCKET}/servers.csv`,
-          clientRequestToken: "pam-creds",
-          __provider: providers.ads,
-        },
-      },
-      {
-        kind: "stream",
-        call: "migrationhub ListProgressUpdateStreams",
-        props: { progressUpdateStreamName: "creds", __provider: providers.stream },
-      },
-      {
-        kind: "task",
-        call: "migrationhub DescribeMigrationTask",
-        props: {
-          progressUpdateStream: "creds",
-          migrationTaskName: "creds",
-          __provider: providers.task,
-        },
-      },
-    ];
-  }
+  type Wire = "json" | "restJson" | "ec2";
+  /** Each kind's first AWS call in create, and the wire protocol that answers it. */
+  const FIRST_CALL: Record<Kind, [string, Wire]> = {
+    ads: ["ads StartImportTask", "json"],
+    mgn: ["mgn StartImport", "restJson"],
+    image: ["ec2 ImportImage", "ec2"],
+    instance: ["ec2 DescribeConversionTasks", "ec2"],
+    stream: ["migrationhub ListProgressUpdateStreams", "json"],
+    task: ["migrationhub DescribeMigrationTask", "json"],
+  };
+  const KINDS = Object.keys(FIRST_CALL) as Kind[];
 
-  const CASES: {
+  const SIGNATURE_MISMATCH =
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+  interface Case {
     label: string;
     env: () => NodeJS.ProcessEnv;
-    code: string;
-    awsMessage: string;
+    /** Per protocol: code, HTTP status, the service's message. */
+    answer: (wire: Wire) => [string, number | undefined, string];
     advice: string;
     authKind?: string;
-  }[] = [
+  }
+  const CASES: Case[] = [
     {
       label: "a wrong secret key",
       env: () => hostEnv({ accessKeyId: "test", secretAccessKey: "not-the-secret" }),
-      code: "InvalidSignatureException",
-      awsMessage:
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+      answer: (w) =>
+        w === "ec2"
+          ? ["SignatureDoesNotMatch", 403, SIGNATURE_MISMATCH]
+          : ["InvalidSignatureException", w === "json" ? 400 : 403, SIGNATURE_MISMATCH],
       advice: REJECTED_CREDENTIALS_ADVICE,
       authKind: "badSignature",
     },
     {
       label: "an unknown access key",
       env: () => hostEnv({ accessKeyId: "AKIAUNKNOWNKEY000000", secretAccessKey: "test" }),
-      code: "UnrecognizedClientException",
-      awsMessage: "The security token included in the request is invalid.",
+      answer: (w) =>
+        w === "ec2"
+          ? ["AuthFailure", 401, "AWS was not able to validate the provided access credentials"]
+          : [
+              "UnrecognizedClientException",
+              w === "json" ? 400 : 403,
+              "The security token included in the request is invalid.",
+            ],
       advice: REJECTED_CREDENTIALS_ADVICE,
       authKind: "unknownKey",
     },
@@ -92,8 +84,11 @@ describe(SCENARIO, function () {
         const { AWS_ACCESS_KEY_ID: _k, AWS_SECRET_ACCESS_KEY: _s, ...rest } = hostEnv();
         return rest;
       },
-      code: "CredentialsProviderError",
-      awsMessage: "Could not load credentials from any providers",
+      answer: () => [
+        "CredentialsProviderError",
+        undefined,
+        "Could not load credentials from any providers",
+      ],
       advice: NO_CREDENTIALS_ADVICE,
     },
   ];
@@ -102,10 +97,9 @@ describe(SCENARIO, function () {
     it(`${c.label}: one clear error naming the fix per resource, one request each, nothing started`, async () => {
       emulator.reset();
       const host = await startHost(emulator, {}, c.env());
-      const list = resources();
       const errors = await Promise.all(
-        list.map((r) =>
-          host.create(urnOf(r.kind, "creds"), r.props).then(
+        KINDS.map((k) =>
+          host.create(urnOf(k, "creds"), inputsOf(emulator, k, "creds", providers[k])).then(
             () => undefined,
             (e: unknown) => e,
           ),
@@ -117,30 +111,31 @@ describe(SCENARIO, function () {
         // The request ID varies; everything else is exact.
         return {
           initFailure: e.initFailure,
-          message: e.message.replace(/ \(HTTP 400, request [0-9a-f-]+\)/, " (HTTP 400)"),
+          message: e.message.replace(/, request [0-9a-f-]+\)/, ")"),
         };
       });
-      const status = c.authKind === undefined ? "" : " (HTTP 400)";
       assert.deepEqual(
         seen,
-        list.map((r) => ({
-          initFailure: undefined,
-          message: `${r.call} failed: ${c.code}${status}: ${c.awsMessage}${/[.]$/.test(c.awsMessage) ? "" : "."} ${c.advice}`,
-        })),
+        KINDS.map((k) => {
+          const [call, wire] = FIRST_CALL[k];
+          const [code, status, text] = c.answer(wire);
+          const head = `${call} failed: ${code}${status === undefined ? "" : ` (HTTP ${status})`}: ${text}`;
+          return {
+            initFailure: undefined,
+            message: `${head}${/[.]$/.test(head) ? "" : "."} ${c.advice}`,
+          };
+        }),
       );
       const stats = emulator.stats();
       // No retry storm: the front door saw exactly one request per resource, and let none through.
-      const expected =
-        c.authKind === undefined
-          ? {}
-          : { [`ads:${c.authKind}`]: 1, [`migrationhub:${c.authKind}`]: 2 };
-      assert.deepEqual(stats.authFailures, expected);
+      const perService: Record<string, number> = {};
+      for (const k of KINDS) {
+        const svc = FIRST_CALL[k][0].split(" ")[0]!;
+        perService[`${svc}:${c.authKind}`] = (perService[`${svc}:${c.authKind}`] ?? 0) + 1;
+      }
+      assert.deepEqual(stats.authFailures, c.authKind === undefined ? {} : perService);
       assert.equal(stats.totalRequests, 0);
-      record(SCENARIO, {
-        runs: list.length,
-        faults: c.authKind === undefined ? list.length : sum(stats.authFailures),
-        resources: list.length,
-      });
+      record(SCENARIO, { runs: KINDS.length, faults: KINDS.length, resources: KINDS.length });
     });
   }
 
