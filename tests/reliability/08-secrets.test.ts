@@ -12,6 +12,10 @@ import { type Emulator, startEmulator } from "../../emulator";
 import { type DynamicHost, HostCallError, type Props } from "../support/dynamicHost";
 import { record } from "./summary";
 import {
+  inputsOf,
+  manifestUrl,
+  prepareServices,
+  stage,
   BUCKET,
   configured,
   GOOD_CSV,
@@ -41,6 +45,8 @@ const SECRET_OUTPUTS: Record<Kind, string[]> = {
   stream: [],
   task: [],
 };
+/** The signature of the presigned manifest URL a user passes to ec2.ImportInstanceTask. */
+const MANIFEST_SIGNATURE = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e70000";
 const ROW_ERRORS_CSV = "ExternalId,HostName,IPAddress\nsrv-1,web-1,10.0.0.1\n,,\n";
 
 interface Captured {
@@ -77,11 +83,19 @@ describe(SCENARIO, function () {
         { accessKeyId: KEYS.accessKeyId, secretAccessKey: KEYS.secretAccessKey },
       ],
     });
-    await uploadObjects(emulator, {
-      "good.csv": GOOD_CSV,
-      "row-errors.csv": ROW_ERRORS_CSV,
-      "not-a-template.csv": "Foo,Bar\n1,2\n",
-    });
+    await prepareServices(emulator);
+    await uploadObjects(
+      emulator,
+      {
+        "good.csv": GOOD_CSV,
+        "row-errors.csv": ROW_ERRORS_CSV,
+        "not-a-template.csv": "Foo,Bar\n1,2\n",
+      },
+      false,
+    );
+    await Promise.all(
+      (["mgn", "image", "instance"] as Kind[]).map((k) => stage(emulator, k, [`secrets-${k}`])),
+    );
     await (
       await configured("stream", emulator)
     ).create({ progressUpdateStreamName: STREAM, __provider: "shim" });
@@ -112,7 +126,10 @@ describe(SCENARIO, function () {
       const open: Props = {};
       for (const [k, v] of Object.entries(props)) {
         if (SECRET_OUTPUTS[kind].includes(k))
-          secretValues.push({ where: `${where}.${k}`, text: String(v) });
+          secretValues.push({
+            where: `${where}.${k}`,
+            text: typeof v === "string" ? v : JSON.stringify(v),
+          });
         else open[k] = v;
       }
       captured.push({ where, text: JSON.stringify(open) });
@@ -195,6 +212,33 @@ describe(SCENARIO, function () {
     await lifecycle(host, "task", "task", task, {
       resourceAttributes: [{ type: "IPV4_ADDRESS", value: "10.0.0.9" }],
     });
+    await lifecycle(
+      host,
+      "mgn",
+      "mgn",
+      inputsOf(emulator, "mgn", "secrets-mgn", providers.mgn, { tags: { team: "ops" } }),
+      { waitTimeoutMinutes: 90 },
+    );
+    await lifecycle(
+      host,
+      "image",
+      "image",
+      inputsOf(emulator, "image", "secrets-image", providers.image),
+      { waitTimeoutMinutes: 90 },
+    );
+    // The user's presigned manifest URL is a credential: it may live only in the secret diskImages.
+    const instance = inputsOf(emulator, "instance", "secrets-instance", providers.instance);
+    instance["diskImages"] = [
+      {
+        image: {
+          format: "VMDK",
+          bytes: 2048,
+          importManifestUrl: manifestUrl(emulator, "secrets-instance", MANIFEST_SIGNATURE),
+        },
+        volume: { size: 8 },
+      },
+    ];
+    await lifecycle(host, "instance", "instance", instance, { waitTimeoutMinutes: 90 });
     host.stop();
 
     // A wait that times out, and its resumption, under the same credentials.
@@ -219,7 +263,13 @@ describe(SCENARIO, function () {
       captured.push({ where: `host ${i} output`, text: h.output.join("") });
 
     // Positive control: the presigned URLs the emulator issued are in the secret outputs, signed.
-    const signatures = new Set<string>();
+    assert.ok(
+      secretValues.some(
+        (v) => v.where.endsWith(".diskImages") && v.text.includes(MANIFEST_SIGNATURE),
+      ),
+      "the manifest URL is not in the secret diskImages output",
+    );
+    const signatures = new Set<string>([MANIFEST_SIGNATURE]);
     for (const s of secretValues)
       for (const m of s.text.matchAll(/X-Amz-Signature=([0-9a-f]{64})/g)) signatures.add(m[1]!);
     assert.ok(
@@ -232,7 +282,7 @@ describe(SCENARIO, function () {
     );
 
     const found = captured.flatMap((c) => leaks(c.text, signatures).map((l) => `${c.where}: ${l}`));
-    record(SCENARIO, { runs: 1, faults: 3, resources: 7, secrets: found.length });
+    record(SCENARIO, { runs: 1, faults: 3, resources: 10, secrets: found.length });
     console.log(
       `      searched ${captured.length} captures (${captured.reduce((n, c) => n + c.text.length, 0)} characters) for ${signatures.size + 2} secrets`,
     );

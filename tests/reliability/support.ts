@@ -115,9 +115,10 @@ export async function configured(
 export async function uploadObjects(
   emulator: Emulator,
   files: Record<string, string>,
+  createBucket = true,
 ): Promise<void> {
   const s3 = new S3Client({ ...toolConfig(emulator), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  if (createBucket) await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   for (const [key, body] of Object.entries(files)) {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
   }
@@ -390,7 +391,10 @@ export async function stage(
             new PutObjectCommand({
               Bucket: VM_BUCKET,
               Key: `${name}.${kind === "image" ? "vmdk" : "manifest.xml"}`,
-              Body: kind === "image" ? vmdk() : '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>',
+              Body:
+                kind === "image"
+                  ? vmdk()
+                  : '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>',
             }),
           ),
     ),
