@@ -9,11 +9,11 @@ import type { Clock } from "../core/clock";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../core/config";
 import { bindProvider, type ProviderImplementation } from "../core/dynamic";
 import {
-  AwsApiError,
   ImportTaskFailedError,
   InputValidationError,
   isAwsApiError,
   isMigrationError,
+  withAdvice,
 } from "../core/errors";
 import { BatchPoller } from "../core/limiter";
 import type { Logger } from "../core/log";
@@ -424,18 +424,7 @@ class AdsImportTaskProvider implements ProviderImplementation {
     if (!isAwsApiError(err)) return err;
     const advice = homeRegionAdvice(err.code, err.awsMessage, this.svc().runtime.settings.region);
     if (advice === undefined) return err;
-    return new AwsApiError({
-      service: err.service,
-      operation: err.operation,
-      code: err.code,
-      message: err.awsMessage,
-      ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
-      ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
-      retryable: err.retryable,
-      throttling: err.throttling,
-      advice,
-      cause: err,
-    });
+    return withAdvice(err, advice);
   }
 }
 

@@ -2,7 +2,7 @@
  * Pure facts and helpers shared by the two Migration Hub resources: the documented name rules and
  * the home-region advice every write error gets. No I/O here.
  */
-import { AwsApiError, isAwsApiError } from "../core/errors";
+import { type AwsApiError, isAwsApiError, withAdvice } from "../core/errors";
 import { callAws } from "../core/retry";
 import type { ServiceRuntime } from "../core/runtime";
 
@@ -70,18 +70,7 @@ export function homeRegionAdvice(
 export function withHomeRegionAdvice(err: AwsApiError, region: string | undefined): AwsApiError {
   const advice = homeRegionAdvice(err.code, err.operation, region);
   if (advice === undefined) return err;
-  return new AwsApiError({
-    service: err.service,
-    operation: err.operation,
-    code: err.code,
-    message: err.awsMessage,
-    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
-    ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
-    retryable: err.retryable,
-    throttling: err.throttling,
-    advice,
-    cause: err,
-  });
+  return withAdvice(err, advice);
 }
 
 /** Runs one AWS call with retries; `operation` is the API name (for errors, logs and limits). */
