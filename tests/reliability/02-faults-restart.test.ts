@@ -58,8 +58,9 @@ describe(SCENARIO, function () {
       timeScale: 30,
       homeRegion: REGION,
       seed: 202,
-      // 1.5–3 emulated minutes: 3–6 s here, so every import spans the restart.
-      taskDurationMs: () => 90_000 + Math.floor(duration() * 90_000),
+      // 4–6 emulated minutes: 8–12 s here, so imports still run at the restart even on a busy
+      // machine, where registering all 50 takes seconds.
+      taskDurationMs: () => 240_000 + Math.floor(duration() * 120_000),
     };
     let em = await startEmulator(options);
     emulator = em;
