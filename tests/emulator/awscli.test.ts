@@ -24,7 +24,8 @@ function failed(res: CliResult, code: string, operation: string): void {
  * service the emulator answers (ADS, MGN, Migration Hub and its Config, EC2 VM Import, S3).
  */
 describe("emulator through the AWS CLI (botocore)", function () {
-  this.timeout(60_000);
+  // A hang guard, not a speed assertion: each case runs a dozen CLI processes (Python start-up each).
+  this.timeout(180_000);
   const ctx = useEmulator({ timeScale: 1 });
 
   describe("Migration Hub and Migration Hub Config", () => {
