@@ -448,7 +448,12 @@ describe("ec2.ImportImageTask provider against the emulator", () => {
       console.log(
         `      ${n} imports: ${describes} DescribeImportImageTasks calls for ${polls + n} task describes over ${active.size} rounds (ideal ${ideal}, ${(describes / active.size).toFixed(2)} calls per round); ${requests(ctx.emulator, "DescribeImages")} DescribeImages calls`,
       );
-      assert.ok(describes <= 2 * ideal, `${describes} calls; ideal ${ideal}`);
+      // Rounds split when a loaded machine wakes waits on different ticks, so the bound is on what
+      // batching buys (task describes per call; 1 without it), not on the number of rounds.
+      assert.ok(
+        (polls + n) / describes >= 4,
+        `${describes} calls for ${polls + n} describes; ideal ${ideal}`,
+      );
       assert.ok(describes < (polls + n) / 10);
       assert.equal(requests(ctx.emulator, "ImportImage"), n);
     });
@@ -698,7 +703,12 @@ describe("ec2.ImportInstanceTask provider against the emulator", () => {
       `      ${n} conversions: ${listings} marker listings for ${n} starts; ${describes} DescribeConversionTasks calls for ${polls + n} task describes over ${active.size} rounds (ideal ${ideal}, ${(describes / active.size).toFixed(2)} calls per round)`,
     );
     assert.ok(listings < n / 5, `${listings} listings`);
-    assert.ok(describes <= 2 * ideal, `${describes} calls; ideal ${ideal}`);
+    // Rounds split when a loaded machine wakes waits on different ticks, so the bound is on what
+    // batching buys (task describes per call; 1 without it), not on the number of rounds.
+    assert.ok(
+      (polls + n) / describes >= 4,
+      `${describes} calls for ${polls + n} describes; ideal ${ideal}`,
+    );
     assert.equal(requests(ctx.emulator, "ImportInstance"), n);
   });
 });
