@@ -30,6 +30,12 @@ export interface WaitSpec<T> {
   minDelayMs: number;
   maxDelayMs: number;
   timeoutMs: number;
+  /**
+   * When the caller's time budget began, if before this wait (e.g. a start queued for a quota):
+   * a timeout then reports the time and the limit counted from it, not what was left for the wait.
+   * @default the clock's time when waitFor is called
+   */
+  sinceMs?: number;
   clock: Clock;
   random?: () => number;
   signal?: AbortSignal;
@@ -138,9 +144,10 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
 
     const remaining = deadline - clock.now();
     if (remaining <= 0) {
+      const since = Math.min(spec.sinceMs ?? start, start);
       throw new WaiterTimeoutError({
-        elapsedMs: clock.now() - start,
-        limitMs: spec.timeoutMs,
+        elapsedMs: clock.now() - since,
+        limitMs: spec.timeoutMs + (start - since),
         observed,
         ...(spec.subject === undefined ? {} : { subject: spec.subject }),
       });

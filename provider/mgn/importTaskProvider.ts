@@ -533,6 +533,8 @@ class MgnImportTaskProvider implements ProviderImplementation {
       minDelayMs,
       maxDelayMs,
       timeoutMs: Math.max(0, deadline - started),
+      // The budget began with the create (a start may have queued for the quota): report that.
+      sinceMs: deadline - waitTimeoutMs(inputs, settings.waitTimeoutMinutes),
       clock,
       random: runtime.random,
       service: "mgn",

@@ -172,6 +172,24 @@ describe("core waiter", () => {
       );
     });
 
+    it("reports elapsed time and the limit from sinceMs when the budget began before the wait", async () => {
+      const clock = new ManualClock({ autoAdvance: true });
+      const since = clock.now();
+      await clock.sleep(50_000); // e.g. a start queued behind a quota for 50 s of a 60 s budget
+      const err = await rejection(
+        waitFor(spec(clock, ["RUNNING"], { timeoutMs: 10_000, sinceMs: since })),
+      );
+      assert.ok(isWaiterTimeoutError(err));
+      assert.deepEqual(
+        { elapsedMs: err.elapsedMs, limitMs: err.limitMs },
+        { elapsedMs: 60_000, limitMs: 60_000 },
+      );
+      assert.equal(
+        err.message,
+        "the task is still RUNNING after 60s (limit 60s; observed RUNNING×6). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run `pulumi up` again to resume waiting.",
+      );
+    });
+
     it("polls exactly once and times out at once when the timeout is 0", async () => {
       const clock = new ManualClock({ autoAdvance: true });
       const err = await rejection(waitFor(spec(clock, ["RUNNING"], { timeoutMs: 0 })));
