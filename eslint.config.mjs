@@ -12,11 +12,20 @@ const siblingBans = (side) =>
         "error",
         {
           patterns: [
-            { group: ["**/provider/**", "**/provider"].filter(() => side === "emulator"), message: "emulator/ never imports provider/" },
-            { group: ["**/emulator/**", "**/emulator"].filter(() => side === "provider"), message: "provider/ never imports emulator/" },
+            {
+              group: ["**/provider/**", "**/provider"].filter(() => side === "emulator"),
+              message: "emulator/ never imports provider/",
+            },
+            {
+              group: ["**/emulator/**", "**/emulator"].filter(() => side === "provider"),
+              message: "provider/ never imports emulator/",
+            },
             ...services
               .filter((other) => other !== svc)
-              .map((other) => ({ group: [`../${other}/*`, `../${other}`], message: "a service folder imports only core/, never a sibling service" })),
+              .map((other) => ({
+                group: [`../${other}/*`, `../${other}`],
+                message: "a service folder imports only core/, never a sibling service",
+              })),
           ].filter((p) => p.group.length > 0),
         },
       ],
@@ -24,29 +33,65 @@ const siblingBans = (side) =>
   }));
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "node_modules/**", ".tools/**", ".demo/**", "examples/**/node_modules/**", "**/*.mjs", "**/*.js"] },
+  {
+    ignores: [
+      "dist/**",
+      "coverage/**",
+      "node_modules/**",
+      ".tools/**",
+      ".demo/**",
+      "examples/**/node_modules/**",
+      "**/*.mjs",
+      "**/*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/switch-exhaustiveness-check": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-explicit-any": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
   {
     files: ["provider/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/emulator/**", "**/emulator"], message: "provider/ never imports emulator/" }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/emulator/**", "**/emulator"],
+              message: "provider/ never imports emulator/",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["emulator/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/provider/**", "**/provider"], message: "emulator/ never imports provider/" }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/provider/**", "**/provider"],
+              message: "emulator/ never imports provider/",
+            },
+          ],
+        },
+      ],
     },
   },
   ...siblingBans("provider"),

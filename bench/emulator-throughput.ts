@@ -37,10 +37,22 @@ interface Target {
 
 /** The bin in a child process; its CPU time from /proc/<pid>/stat (Linux). */
 async function startChild(dataDir: string): Promise<Target> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npx tsc -p tsconfig.build.json first`);
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run npx tsc -p tsconfig.build.json first`);
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, "--port", "0", "--data-dir", dataDir, "--time-scale", "1", "--home-region", REGION, "--no-rate-limits"],
+    [
+      CLI,
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--time-scale",
+      "1",
+      "--home-region",
+      REGION,
+      "--no-rate-limits",
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -76,14 +88,25 @@ async function startInProcess(dataDir: string): Promise<Target> {
   return { url: em.url, cpuMs: () => undefined, stop: () => em.stop() };
 }
 
-async function control(url: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/_emulator/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
+async function control(
+  url: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(
+    `${url}/_emulator/${path}`,
+    body === undefined ? {} : { method: "POST", body: JSON.stringify(body) },
+  );
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
 }
 
 /** Runs `tasks` calls of `call`, at most `concurrency` at a time. */
-async function pool(tasks: number, concurrency: number, call: (i: number) => Promise<void>): Promise<void> {
+async function pool(
+  tasks: number,
+  concurrency: number,
+  call: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -114,7 +137,8 @@ async function runFor(
           errors++;
           continue;
         }
-        if (out.tasks?.length !== expect) throw new Error(`${shape}: ${out.tasks?.length} tasks, expected ${expect}`);
+        if (out.tasks?.length !== expect)
+          throw new Error(`${shape}: ${out.tasks?.length} tasks, expected ${expect}`);
         latencies.push(performance.now() - s);
       }
     }),
@@ -150,15 +174,37 @@ async function main(): Promise<void> {
   const target = values["in-process"] ? await startInProcess(dataDir) : await startChild(dataDir);
   try {
     const creds = { accessKeyId: "test", secretAccessKey: "test" };
-    const s3 = new S3Client({ endpoint: target.url, region: REGION, credentials: creds, forcePathStyle: true });
+    const s3 = new S3Client({
+      endpoint: target.url,
+      region: REGION,
+      credentials: creds,
+      forcePathStyle: true,
+    });
     await s3.send(new CreateBucketCommand({ Bucket: "bench-imports" }));
-    await s3.send(new PutObjectCommand({ Bucket: "bench-imports", Key: "servers.csv", Body: "ExternalId,HostName\ncmdb-1,web-1\ncmdb-2,web-2\n" }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "bench-imports",
+        Key: "servers.csv",
+        Body: "ExternalId,HostName\ncmdb-1,web-1\ncmdb-2,web-2\n",
+      }),
+    );
     s3.destroy();
-    const ads = new Discovery({ endpoint: target.url, region: REGION, credentials: creds, maxRetries: 0 });
+    const ads = new Discovery({
+      endpoint: target.url,
+      region: REGION,
+      credentials: creds,
+      maxRetries: 0,
+    });
 
     const ids: string[] = new Array<string>(taskCount);
     await pool(taskCount, concurrency, async (i) => {
-      const out = await ads.startImportTask({ name: `bench-${i}`, importUrl: "s3://bench-imports/servers.csv", clientRequestToken: `bench-${i}` }).promise();
+      const out = await ads
+        .startImportTask({
+          name: `bench-${i}`,
+          importUrl: "s3://bench-imports/servers.csv",
+          clientRequestToken: `bench-${i}`,
+        })
+        .promise();
       ids[i] = out.task!.importTaskId!;
     });
     // ADS runs imports one after another: move emulated time on a day at a time until all ended.
@@ -170,8 +216,11 @@ async function main(): Promise<void> {
       listed = 0;
       let nextToken: string | undefined;
       do {
-        const page = await ads.describeImportTasks({ maxResults: 100, ...(nextToken ? { nextToken } : {}) }).promise();
-        for (const t of page.tasks ?? []) statuses.set(t.status!, (statuses.get(t.status!) ?? 0) + 1);
+        const page = await ads
+          .describeImportTasks({ maxResults: 100, ...(nextToken ? { nextToken } : {}) })
+          .promise();
+        for (const t of page.tasks ?? [])
+          statuses.set(t.status!, (statuses.get(t.status!) ?? 0) + 1);
         listed += page.tasks?.length ?? 0;
         nextToken = page.nextToken;
       } while (nextToken);
@@ -179,42 +228,73 @@ async function main(): Promise<void> {
     if (listed !== taskCount || new Set(ids).size !== taskCount) {
       throw new Error(`expected ${taskCount} distinct tasks in the emulator, found ${listed}`);
     }
-    process.stdout.write(`${taskCount} import tasks in the emulator: ${[...statuses].map(([s, n]) => `${n} ${s}`).join(", ")}\n`);
+    process.stdout.write(
+      `${taskCount} import tasks in the emulator: ${[...statuses].map(([s, n]) => `${n} ${s}`).join(", ")}\n`,
+    );
 
     const pick = (): number => Math.floor(Math.random() * ids.length);
-    const shapes: { shape: string; expect: number; call: () => Promise<Discovery.DescribeImportTasksResponse> }[] = [
+    const shapes: {
+      shape: string;
+      expect: number;
+      call: () => Promise<Discovery.DescribeImportTasksResponse>;
+    }[] = [
       {
         shape: "100 IDs per call (IMPORT_TASK_ID filter, the provider's batched poll)",
         expect: 100,
         call: () => {
           const start = Math.floor(Math.random() * (ids.length - 99));
-          return ads.describeImportTasks({ filters: [{ name: "IMPORT_TASK_ID", values: ids.slice(start, start + 100) }] }).promise();
+          return ads
+            .describeImportTasks({
+              filters: [{ name: "IMPORT_TASK_ID", values: ids.slice(start, start + 100) }],
+            })
+            .promise();
         },
       },
       {
         shape: "1 ID per call (IMPORT_TASK_ID filter)",
         expect: 1,
-        call: () => ads.describeImportTasks({ filters: [{ name: "IMPORT_TASK_ID", values: [ids[pick()]!] }] }).promise(),
+        call: () =>
+          ads
+            .describeImportTasks({ filters: [{ name: "IMPORT_TASK_ID", values: [ids[pick()]!] }] })
+            .promise(),
       },
-      { shape: "first page, maxResults 100, no filter", expect: 100, call: () => ads.describeImportTasks({ maxResults: 100 }).promise() },
+      {
+        shape: "first page, maxResults 100, no filter",
+        expect: 100,
+        call: () => ads.describeImportTasks({ maxResults: 100 }).promise(),
+      },
     ];
 
     const rows: Row[] = [];
     for (const { shape, expect, call } of shapes) {
       await runFor(500, concurrency, shape, expect, call); // warm-up: JIT, sockets
-      const before = ((await control(target.url, "stats")).requests as Record<string, number>)["ads:DescribeImportTasks"] ?? 0;
+      const before =
+        ((await control(target.url, "stats")).requests as Record<string, number>)[
+          "ads:DescribeImportTasks"
+        ] ?? 0;
       const cpu0 = target.cpuMs();
       const t0 = performance.now();
       const { latencies, errors } = await runFor(seconds * 1000, concurrency, shape, expect, call);
       const elapsed = (performance.now() - t0) / 1000;
       const cpu1 = target.cpuMs();
-      const after = ((await control(target.url, "stats")).requests as Record<string, number>)["ads:DescribeImportTasks"] ?? 0;
+      const after =
+        ((await control(target.url, "stats")).requests as Record<string, number>)[
+          "ads:DescribeImportTasks"
+        ] ?? 0;
       if (after - before !== latencies.length + errors) {
-        throw new Error(`the emulator counted ${after - before} DescribeImportTasks, the client sent ${latencies.length + errors}`);
+        throw new Error(
+          `the emulator counted ${after - before} DescribeImportTasks, the client sent ${latencies.length + errors}`,
+        );
       }
       latencies.sort((a, b) => a - b);
-      const q = (p: number): number => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10) / 10;
-      const cpuPer = cpu0 !== undefined && cpu1 !== undefined && latencies.length > 0 ? (cpu1 - cpu0) / latencies.length : undefined;
+      const q = (p: number): number =>
+        Math.round(
+          (latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 10,
+        ) / 10;
+      const cpuPer =
+        cpu0 !== undefined && cpu1 !== undefined && latencies.length > 0
+          ? (cpu1 - cpu0) / latencies.length
+          : undefined;
       rows.push({
         shape,
         requests: latencies.length,
@@ -223,7 +303,8 @@ async function main(): Promise<void> {
         rps: Math.round(latencies.length / elapsed),
         p50Ms: q(0.5),
         p99Ms: q(0.99),
-        emulatorCpuMsPerRequest: cpuPer === undefined ? undefined : Math.round(cpuPer * 1000) / 1000,
+        emulatorCpuMsPerRequest:
+          cpuPer === undefined ? undefined : Math.round(cpuPer * 1000) / 1000,
         rpsPerEmulatorCore: cpuPer ? Math.round(1000 / cpuPer) : undefined,
       });
     }
@@ -232,14 +313,34 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nDescribeImportTasks against the emulator ${where}, ${taskCount} tasks, ${concurrency} concurrent aws-sdk v2 clients, ${seconds} s per shape, ${cpus().length} CPUs shared with the client\n\n`,
     );
-    process.stdout.write("| request shape | requests | errors | req/s | p50 ms | p99 ms | emulator CPU ms/req | req/s per emulator core |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    process.stdout.write(
+      "| request shape | requests | errors | req/s | p50 ms | p99 ms | emulator CPU ms/req | req/s per emulator core |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     for (const r of rows) {
-      process.stdout.write(`| ${r.shape} | ${r.requests} | ${r.errors} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.emulatorCpuMsPerRequest ?? "n/a"} | ${r.rpsPerEmulatorCore ?? "n/a"} |\n`);
+      process.stdout.write(
+        `| ${r.shape} | ${r.requests} | ${r.errors} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.emulatorCpuMsPerRequest ?? "n/a"} | ${r.rpsPerEmulatorCore ?? "n/a"} |\n`,
+      );
     }
     const dir = join(__dirname, "results");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `emulator-throughput-${new Date().toISOString().slice(0, 10)}.json`);
-    writeFileSync(file, JSON.stringify({ taskCount, seconds, concurrency, emulator: where, cpus: cpus().length, node: process.version, statuses: Object.fromEntries(statuses), rows }, null, 2) + "\n");
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          taskCount,
+          seconds,
+          concurrency,
+          emulator: where,
+          cpus: cpus().length,
+          node: process.version,
+          statuses: Object.fromEntries(statuses),
+          rows,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
     process.stdout.write(`\nwrote ${file}\n`);
   } finally {
     await target.stop();

@@ -48,6 +48,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`aws-migration-emulator: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `aws-migration-emulator: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

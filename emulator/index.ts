@@ -1,4 +1,9 @@
-import { type EmulatorConfigPatch, type EmulatorOptions, EmulatorServer, type EmulatorStats } from "./server";
+import {
+  type EmulatorConfigPatch,
+  type EmulatorOptions,
+  EmulatorServer,
+  type EmulatorStats,
+} from "./server";
 import { allServices } from "./services";
 
 export type { EmulatorConfigPatch, EmulatorOptions, EmulatorStats };

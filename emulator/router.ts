@@ -19,7 +19,8 @@ export interface Route {
   readonly rejection?: ServiceError;
 }
 
-export type RouteResult = Route | { readonly unknown: true; readonly protocol: ProtocolName; readonly detail: string };
+export type RouteResult =
+  Route | { readonly unknown: true; readonly protocol: ProtocolName; readonly detail: string };
 
 /** `bucket.localhost`, `bucket.s3.localhost`, `bucket.s3.us-east-1.localhost` → bucket. */
 export function bucketFromHost(host: string | undefined): string | undefined {
@@ -63,20 +64,31 @@ export function route(req: EmulatorRequest, services: readonly ServiceDefinition
   if (host && s3) return { service: s3, operation: opOfS3(s3, req, host), bucketFromHost: host };
 
   const ec2 = services.find((s) => s.protocol === "ec2Query");
-  const looksLikeQuery = contentType.startsWith("application/x-www-form-urlencoded") || req.query.has("Action");
+  const looksLikeQuery =
+    contentType.startsWith("application/x-www-form-urlencoded") || req.query.has("Action");
   if (ec2 && (scope === "ec2" || (scope === undefined && looksLikeQuery && req.path === "/"))) {
     let params: Map<string, string>;
     try {
-      params = req.method === "GET" ? parseForm(req.rawQuery) : parseForm(req.body.toString("utf8"));
+      params =
+        req.method === "GET" ? parseForm(req.rawQuery) : parseForm(req.body.toString("utf8"));
     } catch {
       // A broken %-escape in the form body (decodeURIComponent throws URIError).
-      const rejection = new ServiceError("MalformedQueryString", "The query string is malformed: it holds an invalid percent-encoding.", 400);
+      const rejection = new ServiceError(
+        "MalformedQueryString",
+        "The query string is malformed: it holds an invalid percent-encoding.",
+        400,
+      );
       return { service: ec2, operation: undefined, ec2Params: new Map(), rejection };
     }
     const action = params.get("Action") ?? "";
-    if (Object.hasOwn(ec2.operations, action)) return { service: ec2, operation: action, ec2Params: params };
+    if (Object.hasOwn(ec2.operations, action))
+      return { service: ec2, operation: action, ec2Params: params };
     const rejection = action
-      ? new ServiceError("InvalidAction", `The action ${action} is not valid for this web service.`, 400)
+      ? new ServiceError(
+          "InvalidAction",
+          `The action ${action} is not valid for this web service.`,
+          400,
+        )
       : new ServiceError("MissingAction", "The request must contain the parameter Action.", 400);
     return { service: ec2, operation: undefined, ec2Params: params, rejection };
   }
@@ -86,15 +98,25 @@ export function route(req: EmulatorRequest, services: readonly ServiceDefinition
     if (svc.protocol !== "restJson1") continue;
     const claimed = scope !== undefined && svc.signingNames.includes(scope);
     for (const [name, op] of Object.entries(svc.operations)) {
-      if (op.method === req.method && op.path === req.path) return { service: svc, operation: name };
+      if (op.method === req.method && op.path === req.path)
+        return { service: svc, operation: name };
     }
     if (claimed) return { service: svc, operation: undefined };
   }
 
-  if (s3 && (scope === "s3" || scope === undefined)) return { service: s3, operation: opOfS3(s3, req, undefined) };
-  return { unknown: true, protocol: "awsJson1_1", detail: `No service answers ${req.method} ${req.path}` };
+  if (s3 && (scope === "s3" || scope === undefined))
+    return { service: s3, operation: opOfS3(s3, req, undefined) };
+  return {
+    unknown: true,
+    protocol: "awsJson1_1",
+    detail: `No service answers ${req.method} ${req.path}`,
+  };
 }
 
-function opOfS3(s3: ServiceDefinition, req: EmulatorRequest, bucket: string | undefined): string | undefined {
+function opOfS3(
+  s3: ServiceDefinition,
+  req: EmulatorRequest,
+  bucket: string | undefined,
+): string | undefined {
   return s3.protocol === "s3" ? s3.operationOf(req, bucket) : undefined;
 }

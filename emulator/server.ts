@@ -5,11 +5,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmulatorClock } from "./core/clock";
 import { type EmulatorRequest, type EmulatorResponse, ServiceError } from "./core/http";
-import { accessDenied, allows, authError, iamAction, internalError, type ProtocolName, renderError, requestError, throttlingError } from "./core/protocols";
+import {
+  accessDenied,
+  allows,
+  authError,
+  iamAction,
+  internalError,
+  type ProtocolName,
+  renderError,
+  requestError,
+  throttlingError,
+} from "./core/protocols";
 import { FaultInjector, type FaultRule, type RateLimit, RateLimiter } from "./core/faults";
 import { SeededRandom } from "./core/random";
 import { S3Store } from "./core/s3store";
-import type { JsonObject, OperationContext, RawContext, ServiceDefinition, StateScope } from "./core/service";
+import type {
+  JsonObject,
+  OperationContext,
+  RawContext,
+  ServiceDefinition,
+  StateScope,
+} from "./core/service";
 import { type Credential, verifySigV4 } from "./core/sigv4";
 import { StateStore } from "./core/state";
 import { xmlChildren } from "./core/xml";
@@ -48,7 +64,11 @@ export interface EmulatorOptions {
    * earlier ADS imports; with this option set MGN's imports-in-progress cap is off; EC2 stages
    * keep their seeded proportions.
    */
-  readonly taskDurationMs?: (task: { readonly service: string; readonly id: string; readonly startedMs: number }) => number | undefined;
+  readonly taskDurationMs?: (task: {
+    readonly service: string;
+    readonly id: string;
+    readonly startedMs: number;
+  }) => number | undefined;
 }
 
 export interface EmulatorConfigPatch {
@@ -112,8 +132,13 @@ export class EmulatorServer {
     this.limiter = new RateLimiter(options.rateLimits ?? {});
     const defaultAccount = options.accountId ?? DEFAULT_ACCOUNT;
     for (const c of options.credentials ?? [{ accessKeyId: "test", secretAccessKey: "test" }]) {
-      if (c.allow !== undefined && (!Array.isArray(c.allow) || !c.allow.every((a) => typeof a === "string"))) {
-        throw new TypeError(`credentials["${c.accessKeyId}"].allow must be a list of IAM actions like "ec2:Describe*"`);
+      if (
+        c.allow !== undefined &&
+        (!Array.isArray(c.allow) || !c.allow.every((a) => typeof a === "string"))
+      ) {
+        throw new TypeError(
+          `credentials["${c.accessKeyId}"].allow must be a list of IAM actions like "ec2:Describe*"`,
+        );
       }
       this.credentials.set(c.accessKeyId, { ...c, accountId: c.accountId ?? defaultAccount });
     }
@@ -126,7 +151,9 @@ export class EmulatorServer {
     const saved = this.store.load();
     const timeScale = options.timeScale ?? saved?.timeScale ?? 1;
     // Emulated time kept running while the emulator was down, as AWS keeps working without us.
-    const resumeAt = saved ? saved.savedEmulatedMs + (Date.now() - saved.savedRealMs) * timeScale : undefined;
+    const resumeAt = saved
+      ? saved.savedEmulatedMs + (Date.now() - saved.savedRealMs) * timeScale
+      : undefined;
     this.clock = new EmulatorClock(timeScale, Date.now, resumeAt);
     if (saved) this.random.seedState = saved.randomState;
     this.s3 = new S3Store(join(this.dataDir, "s3"));
@@ -134,8 +161,18 @@ export class EmulatorServer {
     if (options.homeRegion) this.presetHomeRegion(options.homeRegion);
   }
 
-  static emptyStats(): { totalRequests: number } & Omit<EmulatorStats, "totalRequests" | "emulatedTimeMs" | "timeScale"> {
-    return { totalRequests: 0, requests: {}, errors: {}, throttled: {}, faults: {}, authFailures: {} };
+  static emptyStats(): { totalRequests: number } & Omit<
+    EmulatorStats,
+    "totalRequests" | "emulatedTimeMs" | "timeScale"
+  > {
+    return {
+      totalRequests: 0,
+      requests: {},
+      errors: {},
+      throttled: {},
+      faults: {},
+      authFailures: {},
+    };
   }
 
   get url(): string {
@@ -211,7 +248,9 @@ export class EmulatorServer {
 
   private presetHomeRegion(region: string): void {
     for (const cred of this.credentials.values()) {
-      const state = this.store.get(`account:${cred.accountId}`, "homeRegion", () => ({ controls: [] as unknown[] })) as {
+      const state = this.store.get(`account:${cred.accountId}`, "homeRegion", () => ({
+        controls: [] as unknown[],
+      })) as {
         homeRegion?: string;
       };
       state.homeRegion = region;
@@ -219,7 +258,13 @@ export class EmulatorServer {
     this.store.markDirty();
   }
 
-  private contextFor(serviceKey: string, operation: string, credential: Credential, region: string, requestId: string): OperationContext {
+  private contextFor(
+    serviceKey: string,
+    operation: string,
+    credential: Credential,
+    region: string,
+    requestId: string,
+  ): OperationContext {
     const store = this.store;
     return {
       service: serviceKey,
@@ -235,21 +280,30 @@ export class EmulatorServer {
       realNow: () => Date.now(),
       state<T>(key: string, init: () => T, scope: StateScope = "region"): T {
         const scopeKey =
-          scope === "global" ? "global" : scope === "account" ? `account:${credential.accountId}` : `region:${credential.accountId}:${region}`;
+          scope === "global"
+            ? "global"
+            : scope === "account"
+              ? `account:${credential.accountId}`
+              : `region:${credential.accountId}:${region}`;
         const fullKey = scope === "region" ? `${serviceKey}:${key}` : key;
         return store.get(scopeKey, fullKey, init);
       },
       markDirty: () => store.markDirty(),
       ...(this.options.taskDurationMs === undefined
         ? {}
-        : { taskDurationMs: (task: { readonly id: string }) => this.taskDuration(serviceKey, task.id) }),
+        : {
+            taskDurationMs: (task: { readonly id: string }) =>
+              this.taskDuration(serviceKey, task.id),
+          }),
     };
   }
 
   private taskDuration(service: string, id: string): number | undefined {
     const ms = this.options.taskDurationMs?.({ service, id, startedMs: this.clock.now() });
     if (ms !== undefined && !(Number.isFinite(ms) && ms >= 0)) {
-      throw new RangeError(`taskDurationMs must return a finite number >= 0 or undefined, got ${ms} for ${service} ${id}`);
+      throw new RangeError(
+        `taskDurationMs must return a finite number >= 0 or undefined, got ${ms} for ${service} ${id}`,
+      );
     }
     return ms;
   }
@@ -260,8 +314,13 @@ export class EmulatorServer {
       credentials: this.credentials,
       baseUrl: this.baseUrl,
       realNow: () => Date.now(),
-      stateFor: <T>(accountId: string, region: string, service: string, key: string, init: () => T): T =>
-        this.store.get(`region:${accountId}:${region}`, `${service}:${key}`, init),
+      stateFor: <T>(
+        accountId: string,
+        region: string,
+        service: string,
+        key: string,
+        init: () => T,
+      ): T => this.store.get(`region:${accountId}:${region}`, `${service}:${key}`, init),
     };
   }
 
@@ -309,7 +368,11 @@ export class EmulatorServer {
   private tooLarge(req: EmulatorRequest): EmulatorResponse {
     const r = route(req, this.services);
     const protocol: ProtocolName = "unknown" in r ? r.protocol : r.service.protocol;
-    return renderError(protocol, requestError(protocol, "tooLarge", "Request body is too large"), this.requestIds.uuid());
+    return renderError(
+      protocol,
+      requestError(protocol, "tooLarge", "Request body is too large"),
+      this.requestIds.uuid(),
+    );
   }
 
   /** The whole front door: control API, raw routes, routing, auth, faults, limits, dispatch. */
@@ -325,7 +388,11 @@ export class EmulatorServer {
     const requestId = this.requestIds.uuid();
     const r = route(req, this.services);
     if ("unknown" in r) {
-      return renderError(r.protocol, requestError(r.protocol, "unknownOperation", r.detail), requestId);
+      return renderError(
+        r.protocol,
+        requestError(r.protocol, "unknownOperation", r.detail),
+        requestId,
+      );
     }
     const svc = r.service;
     const messageKey = svc.protocol === "awsJson1_1" ? svc.messageKey : "message";
@@ -337,36 +404,60 @@ export class EmulatorServer {
     const auth = verifySigV4(req, { credentials: this.credentials, now: Date.now() });
     if (!auth.ok) {
       bump(this.stats.authFailures, `${svc.key}:${auth.kind}`);
-      return renderError(svc.protocol, authError(svc.protocol, auth.kind, auth.detail), requestId, messageKey);
+      return renderError(
+        svc.protocol,
+        authError(svc.protocol, auth.kind, auth.detail),
+        requestId,
+        messageKey,
+      );
     }
     if (!svc.signingNames.includes(auth.service)) {
       bump(this.stats.authFailures, `${svc.key}:badScope`);
       const err = authError(svc.protocol, "badSignature", "");
       return renderError(
         svc.protocol,
-        new ServiceError(err.code, `Credential should be scoped to correct service: '${svc.signingNames[0] ?? ""}'. `, err.status),
+        new ServiceError(
+          err.code,
+          `Credential should be scoped to correct service: '${svc.signingNames[0] ?? ""}'. `,
+          err.status,
+        ),
         requestId,
         messageKey,
       );
     }
     // The front end limits request size before it looks at the operation.
     if (svc.protocol !== "s3" && req.body.length > JSON_LIMIT) {
-      return renderError(svc.protocol, requestError(svc.protocol, "tooLarge", "Request body is too large"), requestId, messageKey);
+      return renderError(
+        svc.protocol,
+        requestError(svc.protocol, "tooLarge", "Request body is too large"),
+        requestId,
+        messageKey,
+      );
     }
     const op = r.operation;
     if (op === undefined) {
-      const err = r.rejection ?? requestError(svc.protocol, "unknownOperation", "The requested operation is not recognized by this service.");
+      const err =
+        r.rejection ??
+        requestError(
+          svc.protocol,
+          "unknownOperation",
+          "The requested operation is not recognized by this service.",
+        );
       return renderError(svc.protocol, err, requestId, messageKey);
     }
     this.stats.totalRequests++;
     bump(this.stats.requests, `${svc.key}:${op}`);
 
     const decision = this.faults.decide(svc.key, op, Date.now());
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    if (decision.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
     if (decision.fail) {
       bump(this.stats.faults, `${svc.key}:${op}:${decision.fail}`);
       if (decision.fail === "reset") return "reset";
-      return fail(decision.fail === "throttle" ? throttlingError(svc.key) : internalError(svc.key), op);
+      return fail(
+        decision.fail === "throttle" ? throttlingError(svc.key) : internalError(svc.key),
+        op,
+      );
     }
     if (!this.limiter.allow(auth.credential.accountId, svc.key, op, Date.now())) {
       bump(this.stats.throttled, `${svc.key}:${op}`);
@@ -378,19 +469,48 @@ export class EmulatorServer {
       switch (svc.protocol) {
         case "awsJson1_1": {
           const ct = req.headers["content-type"] ?? "";
-          if (!ct.startsWith("application/x-amz-json-1.1") && !ct.startsWith("application/x-amz-json-1.0")) {
-            return fail(requestError(svc.protocol, "contentType", `Unsupported content type: ${ct || "(none)"}`), op);
+          if (
+            !ct.startsWith("application/x-amz-json-1.1") &&
+            !ct.startsWith("application/x-amz-json-1.0")
+          ) {
+            return fail(
+              requestError(
+                svc.protocol,
+                "contentType",
+                `Unsupported content type: ${ct || "(none)"}`,
+              ),
+              op,
+            );
           }
           const input = parseJsonObject(req.body);
-          if (!input) return fail(requestError(svc.protocol, "malformed", "Start of structure or map found where not expected."), op);
+          if (!input)
+            return fail(
+              requestError(
+                svc.protocol,
+                "malformed",
+                "Start of structure or map found where not expected.",
+              ),
+              op,
+            );
           const denied = this.authorize(svc.key, op, auth.credential, input["DryRun"] === true);
           if (denied) return fail(denied, op);
           const out = await svc.operations[op]!.handler(ctx, input);
-          return { status: 200, headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId }, body: JSON.stringify(out) };
+          return {
+            status: 200,
+            headers: {
+              "content-type": "application/x-amz-json-1.1",
+              "x-amzn-requestid": requestId,
+            },
+            body: JSON.stringify(out),
+          };
         }
         case "restJson1": {
           const input = parseJsonObject(req.body);
-          if (!input) return fail(requestError(svc.protocol, "malformed", "Could not parse the request body as JSON."), op);
+          if (!input)
+            return fail(
+              requestError(svc.protocol, "malformed", "Could not parse the request body as JSON."),
+              op,
+            );
           const denied = this.authorize(svc.key, op, auth.credential, false);
           if (denied) return fail(denied, op);
           const operation = svc.operations[op]!;
@@ -398,14 +518,30 @@ export class EmulatorServer {
           const status = operation.successStatus ?? 200;
           return status === 204
             ? { status, headers: { "x-amzn-requestid": requestId }, body: "" }
-            : { status, headers: { "content-type": "application/json", "x-amzn-requestid": requestId }, body: JSON.stringify(out) };
+            : {
+                status,
+                headers: { "content-type": "application/json", "x-amzn-requestid": requestId },
+                body: JSON.stringify(out),
+              };
         }
         case "ec2Query": {
           const params = r.ec2Params ?? new Map<string, string>();
-          const denied = this.authorize(svc.key, op, auth.credential, params.get("DryRun") === "true");
+          const denied = this.authorize(
+            svc.key,
+            op,
+            auth.credential,
+            params.get("DryRun") === "true",
+          );
           if (denied) return fail(denied, op);
           if (params.get("DryRun") === "true") {
-            return fail(new ServiceError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412), op);
+            return fail(
+              new ServiceError(
+                "DryRunOperation",
+                "Request would have succeeded, but DryRun flag is set.",
+                412,
+              ),
+              op,
+            );
           }
           const out = await svc.operations[op]!.handler(ctx, params);
           const xmlns = `xmlns="http://ec2.amazonaws.com/doc/${svc.version}/"`;
@@ -425,15 +561,32 @@ export class EmulatorServer {
       if (err instanceof ServiceError) return fail(err, op);
       // A bug of ours: the service's own 5xx in its own shape (clients retry it), saying what broke.
       const base = internalError(svc.key);
-      return fail(new ServiceError(base.code, `emulator bug: ${err instanceof Error ? err.message : String(err)}`, base.status), op);
+      return fail(
+        new ServiceError(
+          base.code,
+          `emulator bug: ${err instanceof Error ? err.message : String(err)}`,
+          base.status,
+        ),
+        op,
+      );
     }
   }
 
   /** The caller's allow list, as IAM would apply it after authentication. */
-  private authorize(service: string, operation: string, credential: Credential, dryRun: boolean): ServiceError | undefined {
+  private authorize(
+    service: string,
+    operation: string,
+    credential: Credential,
+    dryRun: boolean,
+  ): ServiceError | undefined {
     const action = iamAction(service, operation);
     if (allows(credential.allow, action)) return undefined;
-    return accessDenied(service, action, `arn:aws:iam::${credential.accountId}:user/${credential.accessKeyId}`, dryRun);
+    return accessDenied(
+      service,
+      action,
+      `arn:aws:iam::${credential.accountId}:user/${credential.accessKeyId}`,
+      dryRun,
+    );
   }
 
   private control(req: EmulatorRequest): EmulatorResponse {
@@ -456,7 +609,11 @@ export class EmulatorServer {
       } catch (err) {
         return json(400, { message: err instanceof Error ? err.message : String(err) });
       }
-      return json(200, { timeScale: this.clock.timeScale, emulatedTimeMs: this.clock.now(), faults: this.faults.list() });
+      return json(200, {
+        timeScale: this.clock.timeScale,
+        emulatedTimeMs: this.clock.now(),
+        faults: this.faults.list(),
+      });
     }
     return json(404, { message: `no control route ${req.method} ${req.path}` });
   }
@@ -470,11 +627,16 @@ function checkConfigPatch(patch: EmulatorConfigPatch): void {
   const p = patch as Readonly<Record<string, unknown>>;
   const known = ["timeScale", "faults", "rateLimits", "advanceSeconds", "homeRegion"];
   const extra = Object.keys(p).filter((k) => !known.includes(k));
-  if (extra.length) throw new TypeError(`unknown config field ${extra.join(", ")}: expected ${known.join(", ")}`);
+  if (extra.length)
+    throw new TypeError(`unknown config field ${extra.join(", ")}: expected ${known.join(", ")}`);
   for (const k of ["timeScale", "advanceSeconds"]) {
-    if (p[k] !== undefined && typeof p[k] !== "number") throw new TypeError(`${k} must be a number`);
+    if (p[k] !== undefined && typeof p[k] !== "number")
+      throw new TypeError(`${k} must be a number`);
   }
-  if (p["homeRegion"] !== undefined && (typeof p["homeRegion"] !== "string" || !REGION.test(p["homeRegion"]))) {
+  if (
+    p["homeRegion"] !== undefined &&
+    (typeof p["homeRegion"] !== "string" || !REGION.test(p["homeRegion"]))
+  ) {
     throw new TypeError(`homeRegion must be a region name like "us-west-2"`);
   }
   const faults = p["faults"];
@@ -485,20 +647,25 @@ function checkConfigPatch(patch: EmulatorConfigPatch): void {
       if (typeof rule !== "object" || rule === null || !FAULT_KINDS.includes(String(r["kind"]))) {
         throw new TypeError(`faults[${i}].kind must be one of ${FAULT_KINDS.join(", ")}`);
       }
-      if (typeof r["probability"] !== "number") throw new TypeError(`faults[${i}].probability must be a number between 0 and 1`);
+      if (typeof r["probability"] !== "number")
+        throw new TypeError(`faults[${i}].probability must be a number between 0 and 1`);
     }
   }
   const limits = p["rateLimits"];
   if (limits !== undefined && limits !== false) {
     if (typeof limits !== "object" || limits === null || Array.isArray(limits)) {
-      throw new TypeError('rateLimits must be false or an object of "service:Operation" → { ratePerSecond, burst }');
+      throw new TypeError(
+        'rateLimits must be false or an object of "service:Operation" → { ratePerSecond, burst }',
+      );
     }
     for (const [key, limit] of Object.entries(limits as Record<string, unknown>)) {
       const l = (limit ?? {}) as Record<string, unknown>;
       const rate = l["ratePerSecond"];
       const burst = l["burst"];
       if (typeof rate !== "number" || !(rate >= 0) || typeof burst !== "number" || !(burst >= 1)) {
-        throw new TypeError(`rateLimits["${key}"] must be { ratePerSecond: a number >= 0, burst: a number >= 1 }`);
+        throw new TypeError(
+          `rateLimits["${key}"] must be { ratePerSecond: a number >= 0, burst: a number >= 1 }`,
+        );
       }
     }
   }
@@ -508,7 +675,9 @@ function parseJsonObject(body: Buffer): JsonObject | undefined {
   if (body.length === 0) return {};
   try {
     const value: unknown = JSON.parse(body.toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as JsonObject) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as JsonObject)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -7,5 +7,12 @@ import { s3Service } from "./s3/routes";
 
 /** Every service the emulator answers. */
 export function allServices(): ServiceDefinition[] {
-  return [adsService, mgnService, migrationHubService, migrationHubConfigService, ec2Service, s3Service];
+  return [
+    adsService,
+    mgnService,
+    migrationHubService,
+    migrationHubConfigService,
+    ec2Service,
+    s3Service,
+  ];
 }

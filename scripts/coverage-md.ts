@@ -12,7 +12,11 @@ const MODELS: Record<string, { model: string; title: string; scope: "all" | "imp
   ads: { model: "discovery-2015-11-01", title: "Application Discovery Service", scope: "import" },
   mgn: { model: "mgn-2020-02-26", title: "Application Migration Service (MGN)", scope: "import" },
   migrationhub: { model: "AWSMigrationHub-2017-05-31", title: "Migration Hub", scope: "all" },
-  "migrationhub-config": { model: "migrationhub-config-2019-06-30", title: "Migration Hub Config", scope: "all" },
+  "migrationhub-config": {
+    model: "migrationhub-config-2019-06-30",
+    title: "Migration Hub Config",
+    scope: "all",
+  },
   ec2: { model: "ec2-2016-11-15", title: "EC2 VM Import/Export", scope: "import" },
   s3: { model: "s3-2006-03-01", title: "S3 (import input files)", scope: "import" },
 };
@@ -55,12 +59,16 @@ export function render(): string {
     lines.push(`## ${info.title} (\`${svc.key}\`)`, "", protocolLine(svc), "");
     lines.push(`Implemented (${implemented.length} of ${all.length} in the model):`, "");
     for (const op of implemented) lines.push(`- [x] ${op}`);
-    if (unknown.length) lines.push("", `Not in the AWS model (check the spelling): ${unknown.join(", ")}`);
+    if (unknown.length)
+      lines.push("", `Not in the AWS model (check the spelling): ${unknown.join(", ")}`);
     if (info.scope === "all") {
       const missing = all.filter((op) => !implemented.includes(op));
       if (missing.length) lines.push("", `Not implemented: ${missing.join(", ")}`);
     } else {
-      lines.push("", `The other ${all.length - implemented.length} operations of this service are outside the migration-import scope.`);
+      lines.push(
+        "",
+        `The other ${all.length - implemented.length} operations of this service are outside the migration-import scope.`,
+      );
     }
     lines.push("");
   }

@@ -28,7 +28,11 @@ const program = () => {
   delete require.cache[programPath];
   const loaded = require(programPath);
   const main =
-    typeof loaded === "function" ? loaded : loaded && typeof loaded.default === "function" ? loaded.default : undefined;
+    typeof loaded === "function"
+      ? loaded
+      : loaded && typeof loaded.default === "function"
+        ? loaded.default
+        : undefined;
   return main ? main() : loaded;
 };
 

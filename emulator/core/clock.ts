@@ -40,7 +40,8 @@ export class EmulatorClock {
 
   /** Jumps emulated time forward (tests use it to age tasks out, e.g. EC2's 7-day retention). */
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError("advance() takes a finite, non-negative number of ms");
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError("advance() takes a finite, non-negative number of ms");
     this.rebase();
     this.baseEmulated += ms;
   }
@@ -62,6 +63,7 @@ export class EmulatorClock {
 }
 
 function checkScale(scale: number): number {
-  if (!Number.isFinite(scale) || scale <= 0) throw new RangeError(`timeScale must be a positive number, got ${scale}`);
+  if (!Number.isFinite(scale) || scale <= 0)
+    throw new RangeError(`timeScale must be a positive number, got ${scale}`);
   return scale;
 }

@@ -46,7 +46,10 @@ class TokenBucket {
     this.last = now;
   }
   take(now: number): boolean {
-    this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.ratePerSecond);
+    this.tokens = Math.min(
+      this.limit.burst,
+      this.tokens + ((now - this.last) / 1000) * this.limit.ratePerSecond,
+    );
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -81,7 +84,9 @@ export class RateLimiter {
     if (!this.enabled) return true;
     const limit = this.limitFor(service, operation);
     if (!limit) return true;
-    const key = this.limits[`${service}:${operation}`] ? `${accountId}:${service}:${operation}` : `${accountId}:${service}:*:${operation}`;
+    const key = this.limits[`${service}:${operation}`]
+      ? `${accountId}:${service}:${operation}`
+      : `${accountId}:${service}:*:${operation}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new TokenBucket(limit, realNow);
@@ -131,7 +136,8 @@ export class FaultInjector {
 
   set(rules: readonly FaultRule[], realNow: number): void {
     for (const rule of rules) {
-      if (!(rule.probability >= 0 && rule.probability <= 1)) throw new RangeError("fault probability must be between 0 and 1");
+      if (!(rule.probability >= 0 && rule.probability <= 1))
+        throw new RangeError("fault probability must be between 0 and 1");
     }
     this.rules = rules.map((rule) => ({ rule, injected: 0, installedAt: realNow }));
   }

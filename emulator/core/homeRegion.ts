@@ -21,7 +21,10 @@ export function homeRegionState(ctx: OperationContext): HomeRegionState {
 }
 
 /** "notSet" when no home region exists, "wrongRegion" when a write comes from another region. */
-export function checkHomeRegion(ctx: OperationContext, write: boolean): "ok" | "notSet" | "wrongRegion" {
+export function checkHomeRegion(
+  ctx: OperationContext,
+  write: boolean,
+): "ok" | "notSet" | "wrongRegion" {
   const home = homeRegionState(ctx).homeRegion;
   if (!home) return "notSet";
   if (write && home !== ctx.region) return "wrongRegion";

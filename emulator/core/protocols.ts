@@ -50,7 +50,11 @@ export function renderError(
     case "s3":
       return {
         status: err.status,
-        headers: { "content-type": "application/xml", "x-amz-request-id": requestId, ...err.headers },
+        headers: {
+          "content-type": "application/xml",
+          "x-amz-request-id": requestId,
+          ...err.headers,
+        },
         body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${xmlChildren({
           Code: err.code,
           Message: err.message,
@@ -65,7 +69,11 @@ const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
 /** The authentication error each protocol's front end returns. */
-export function authError(protocol: ProtocolName, kind: AuthFailureKind, detail: string): ServiceError {
+export function authError(
+  protocol: ProtocolName,
+  kind: AuthFailureKind,
+  detail: string,
+): ServiceError {
   switch (protocol) {
     case "awsJson1_1":
     case "restJson1": {
@@ -73,9 +81,17 @@ export function authError(protocol: ProtocolName, kind: AuthFailureKind, detail:
       const status = protocol === "awsJson1_1" ? 400 : 403;
       switch (kind) {
         case "missing":
-          return new ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token", protocol === "awsJson1_1" ? 400 : 403);
+          return new ServiceError(
+            "MissingAuthenticationTokenException",
+            "Missing Authentication Token",
+            protocol === "awsJson1_1" ? 400 : 403,
+          );
         case "unknownKey":
-          return new ServiceError("UnrecognizedClientException", "The security token included in the request is invalid.", status);
+          return new ServiceError(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+            status,
+          );
         case "badSignature":
           return new ServiceError("InvalidSignatureException", SIGNATURE_MISMATCH, status);
         case "expired":
@@ -89,9 +105,17 @@ export function authError(protocol: ProtocolName, kind: AuthFailureKind, detail:
     case "ec2Query":
       switch (kind) {
         case "missing":
-          return new ServiceError("MissingAuthenticationToken", "Request is missing Authentication Token", 401);
+          return new ServiceError(
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+            401,
+          );
         case "unknownKey":
-          return new ServiceError("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
+          return new ServiceError(
+            "AuthFailure",
+            "AWS was not able to validate the provided access credentials",
+            401,
+          );
         case "badSignature":
           return new ServiceError("SignatureDoesNotMatch", SIGNATURE_MISMATCH, 403);
         case "expired":
@@ -106,13 +130,21 @@ export function authError(protocol: ProtocolName, kind: AuthFailureKind, detail:
         case "missing":
           return new ServiceError("AccessDenied", "Access Denied", 403);
         case "unknownKey":
-          return new ServiceError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
+          return new ServiceError(
+            "InvalidAccessKeyId",
+            "The AWS Access Key Id you provided does not exist in our records.",
+            403,
+          );
         case "badSignature":
           return new ServiceError("SignatureDoesNotMatch", SIGNATURE_MISMATCH, 403);
         case "expired":
           return new ServiceError("AccessDenied", "Request has expired", 403);
         case "skewed":
-          return new ServiceError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403);
+          return new ServiceError(
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+            403,
+          );
         case "malformed":
           return new ServiceError("AuthorizationHeaderMalformed", detail, 400);
       }
@@ -125,11 +157,19 @@ export function throttlingError(service: string): ServiceError {
   switch (service) {
     case "mgn":
       // MGN binds retryAfterSeconds to the Retry-After header, which the SDK honours.
-      return new ServiceError("ThrottlingException", "Rate exceeded", 429, { serviceCode: "mgn" }, { "retry-after": "1" });
+      return new ServiceError(
+        "ThrottlingException",
+        "Rate exceeded",
+        429,
+        { serviceCode: "mgn" },
+        { "retry-after": "1" },
+      );
     case "migrationhub":
     case "migrationhub-config":
       // Migration Hub puts RetryAfterSeconds in the body (the SDK ignores it).
-      return new ServiceError("ThrottlingException", "Rate exceeded", 400, { RetryAfterSeconds: 1 });
+      return new ServiceError("ThrottlingException", "Rate exceeded", 400, {
+        RetryAfterSeconds: 1,
+      });
     case "ec2":
       return new ServiceError("RequestLimitExceeded", "Request limit exceeded.", 503);
     case "s3":
@@ -144,16 +184,32 @@ export function throttlingError(service: string): ServiceError {
 export function internalError(service: string): ServiceError {
   switch (service) {
     case "ads":
-      return new ServiceError("ServerInternalErrorException", "The server experienced an internal error. Try again.", 500);
+      return new ServiceError(
+        "ServerInternalErrorException",
+        "The server experienced an internal error. Try again.",
+        500,
+      );
     case "mgn":
       return new ServiceError("InternalServerException", "An internal error occurred.", 500);
     case "migrationhub":
     case "migrationhub-config":
-      return new ServiceError("ServiceUnavailableException", "The service is unavailable. Try again.", 500);
+      return new ServiceError(
+        "ServiceUnavailableException",
+        "The service is unavailable. Try again.",
+        500,
+      );
     case "ec2":
-      return new ServiceError("Unavailable", "The server is overloaded and cannot handle the request.", 503);
+      return new ServiceError(
+        "Unavailable",
+        "The server is overloaded and cannot handle the request.",
+        503,
+      );
     default:
-      return new ServiceError("InternalError", "We encountered an internal error. Please try again.", 500);
+      return new ServiceError(
+        "InternalError",
+        "We encountered an internal error. Please try again.",
+        500,
+      );
   }
 }
 
@@ -165,13 +221,22 @@ export function requestError(
 ): ServiceError {
   switch (protocol) {
     case "awsJson1_1":
-      if (kind === "unknownOperation") return new ServiceError("UnknownOperationException", detail, 400);
+      if (kind === "unknownOperation")
+        return new ServiceError("UnknownOperationException", detail, 400);
       if (kind === "tooLarge") return new ServiceError("SerializationException", detail, 413);
       return new ServiceError("SerializationException", detail, 400);
     case "restJson1":
-      if (kind === "unknownOperation") return new ServiceError("UnknownOperationException", detail, 404);
-      if (kind === "tooLarge") return new ServiceError("ValidationException", detail, 413, { code: "ValidationException", reason: "other" });
-      return new ServiceError("ValidationException", detail, 400, { code: "ValidationException", reason: "cannotParse" });
+      if (kind === "unknownOperation")
+        return new ServiceError("UnknownOperationException", detail, 404);
+      if (kind === "tooLarge")
+        return new ServiceError("ValidationException", detail, 413, {
+          code: "ValidationException",
+          reason: "other",
+        });
+      return new ServiceError("ValidationException", detail, 400, {
+        code: "ValidationException",
+        reason: "cannotParse",
+      });
     case "ec2Query":
       if (kind === "unknownOperation") return new ServiceError("InvalidAction", detail, 400);
       if (kind === "tooLarge") return new ServiceError("RequestEntityTooLarge", detail, 413);
@@ -204,25 +269,46 @@ export function iamAction(service: string, operation: string): string {
 /** Whether an allow list grants `action` (IAM wildcards: `*` matches any run of characters). */
 export function allows(allow: readonly string[] | undefined, action: string): boolean {
   if (allow === undefined) return true;
-  return allow.some((pattern) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(action));
+  return allow.some((pattern) =>
+    new RegExp(
+      `^${pattern
+        .split("*")
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+      "i",
+    ).test(action),
+  );
 }
 
 /**
  * The error each service returns when the caller's policy does not allow the action. A DryRun
  * call without permission is `UnauthorizedOperation` (EC2, Migration Hub), as their docs say.
  */
-export function accessDenied(service: string, action: string, principal: string, dryRun: boolean): ServiceError {
+export function accessDenied(
+  service: string,
+  action: string,
+  principal: string,
+  dryRun: boolean,
+): ServiceError {
   const message = `User: ${principal} is not authorized to perform: ${action}`;
   switch (service) {
     case "ads":
       return new ServiceError("AuthorizationErrorException", message, 400);
     case "mgn":
-      return new ServiceError("AccessDeniedException", message, 403, { code: "AccessDeniedException" });
+      return new ServiceError("AccessDeniedException", message, 403, {
+        code: "AccessDeniedException",
+      });
     case "migrationhub":
     case "migrationhub-config":
-      return dryRun ? new ServiceError("UnauthorizedOperation", message, 400) : new ServiceError("AccessDeniedException", message, 400);
+      return dryRun
+        ? new ServiceError("UnauthorizedOperation", message, 400)
+        : new ServiceError("AccessDeniedException", message, 400);
     case "ec2":
-      return new ServiceError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+      return new ServiceError(
+        "UnauthorizedOperation",
+        "You are not authorized to perform this operation.",
+        403,
+      );
     default:
       return new ServiceError("AccessDenied", "Access Denied", 403);
   }

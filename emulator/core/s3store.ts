@@ -138,7 +138,8 @@ export function parseS3Url(url: string): { bucket: string; key: string } | undef
   } catch {
     return undefined; // a broken %-escape names no object
   }
-  const vhost = /^([^.]+(?:\.[^.]+)*?)\.s3[.-]/.exec(u.hostname) ?? /^(.+)\.localhost$/.exec(u.hostname);
+  const vhost =
+    /^([^.]+(?:\.[^.]+)*?)\.s3[.-]/.exec(u.hostname) ?? /^(.+)\.localhost$/.exec(u.hostname);
   if (vhost?.[1] && path) return { bucket: vhost[1], key: path };
   const slash = path.indexOf("/");
   if (slash > 0) return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };

@@ -107,13 +107,25 @@ export interface S3Service extends ServiceBase {
   readonly protocol: "s3";
   /** Returns the operation name for counters, or undefined when no route matches. */
   operationOf(req: EmulatorRequest, bucketFromHost: string | undefined): string | undefined;
-  handle(ctx: OperationContext, req: EmulatorRequest, bucketFromHost: string | undefined): EmulatorResponse | Promise<EmulatorResponse>;
+  handle(
+    ctx: OperationContext,
+    req: EmulatorRequest,
+    bucketFromHost: string | undefined,
+  ): EmulatorResponse | Promise<EmulatorResponse>;
 }
 
 export type ServiceDefinition = AwsJsonService | RestJsonService | Ec2QueryService | S3Service;
 
 /** Operation names a service implements, for COVERAGE.md and the router. */
 export function operationNames(svc: ServiceDefinition): string[] {
-  if (svc.protocol === "s3") return ["CreateBucket", "PutObject", "GetObject", "HeadObject", "DeleteObject", "ListObjectsV2"];
+  if (svc.protocol === "s3")
+    return [
+      "CreateBucket",
+      "PutObject",
+      "GetObject",
+      "HeadObject",
+      "DeleteObject",
+      "ListObjectsV2",
+    ];
   return Object.keys(svc.operations).sort();
 }

@@ -17,7 +17,8 @@ export interface Credential {
 }
 
 /** `expired`: a presigned URL past its X-Amz-Expires; `skewed`: a signed request more than 15 minutes off. */
-export type AuthFailureKind = "missing" | "unknownKey" | "badSignature" | "expired" | "skewed" | "malformed";
+export type AuthFailureKind =
+  "missing" | "unknownKey" | "badSignature" | "expired" | "skewed" | "malformed";
 
 export type AuthResult =
   | { ok: true; credential: Credential; region: string; service: string }
@@ -37,7 +38,10 @@ interface ParsedAuth {
 
 /** RFC 3986 encoding, as SigV4 requires (encodeURIComponent leaves !'()* alone). */
 export function uriEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
 }
 
 function sha256Hex(data: string | Buffer): string {
@@ -49,7 +53,9 @@ function hmac(key: Buffer | string, data: string): Buffer {
 }
 
 /** Reads the signing scope without verifying anything: routing needs the service name first. */
-export function peekScope(req: EmulatorRequest): { service: string; region: string; accessKeyId: string } | undefined {
+export function peekScope(
+  req: EmulatorRequest,
+): { service: string; region: string; accessKeyId: string } | undefined {
   const parsed = parseAuth(req);
   if (!parsed || "error" in parsed) return undefined;
   return { service: parsed.service, region: parsed.region, accessKeyId: parsed.accessKeyId };
@@ -66,8 +72,17 @@ function parseAuth(req: EmulatorRequest): ParsedAuth | { error: string } | undef
       if (eq > 0) parts[piece.slice(0, eq).trim()] = piece.slice(eq + 1).trim();
     }
     const cred = parts["Credential"]?.split("/");
-    if (!cred || cred.length !== 5 || cred[4] !== "aws4_request" || !parts["SignedHeaders"] || !parts["Signature"]) {
-      return { error: "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters" };
+    if (
+      !cred ||
+      cred.length !== 5 ||
+      cred[4] !== "aws4_request" ||
+      !parts["SignedHeaders"] ||
+      !parts["Signature"]
+    ) {
+      return {
+        error:
+          "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters",
+      };
     }
     const amzDate = req.headers["x-amz-date"] ?? "";
     return {
@@ -108,7 +123,14 @@ function parseAuth(req: EmulatorRequest): ParsedAuth | { error: string } | undef
 function parseAmzDate(amzDate: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!m) return undefined;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+  );
 }
 
 /** Percent-decoding that keeps a broken escape as sent (it then fails the signature check, as in AWS). */
@@ -131,7 +153,9 @@ function canonicalQuery(rawQuery: string, dropSignature: boolean): string {
     if (dropSignature && k === "X-Amz-Signature") continue;
     pairs.push([uriEncode(k), uriEncode(v)]);
   }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  pairs.sort((a, b) =>
+    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0,
+  );
   return pairs.map(([k, v]) => `${k}=${v}`).join("&");
 }
 
@@ -156,16 +180,28 @@ export function verifySigV4(req: EmulatorRequest, opts: VerifyOptions): AuthResu
   if ("error" in parsed) return { ok: false, kind: "malformed", detail: parsed.error };
   const scope = { service: parsed.service, region: parsed.region };
   const credential = opts.credentials.get(parsed.accessKeyId);
-  if (!credential) return { ok: false, kind: "unknownKey", detail: `unknown access key ${parsed.accessKeyId}`, ...scope };
+  if (!credential)
+    return {
+      ok: false,
+      kind: "unknownKey",
+      detail: `unknown access key ${parsed.accessKeyId}`,
+      ...scope,
+    };
 
   const signedAt = parseAmzDate(parsed.amzDate);
-  if (signedAt === undefined) return { ok: false, kind: "malformed", detail: "X-Amz-Date is missing or malformed", ...scope };
+  if (signedAt === undefined)
+    return { ok: false, kind: "malformed", detail: "X-Amz-Date is missing or malformed", ...scope };
   if (parsed.presigned) {
     if (opts.now > signedAt + (parsed.expiresSeconds ?? 900) * 1000) {
       return { ok: false, kind: "expired", detail: "Request has expired", ...scope };
     }
   } else if (Math.abs(opts.now - signedAt) > 15 * 60 * 1000) {
-    return { ok: false, kind: "skewed", detail: `Signature expired: ${parsed.amzDate} is now earlier or later than the 15 minute window`, ...scope };
+    return {
+      ok: false,
+      kind: "skewed",
+      detail: `Signature expired: ${parsed.amzDate} is now earlier or later than the 15 minute window`,
+      ...scope,
+    };
   }
 
   const headerLines = parsed.signedHeaders.map((name) => {
@@ -184,7 +220,12 @@ export function verifySigV4(req: EmulatorRequest, opts: VerifyOptions): AuthResu
     payloadHash,
   ].join("\n");
   const scopeString = `${parsed.date}/${parsed.region}/${parsed.service}/aws4_request`;
-  const stringToSign = ["AWS4-HMAC-SHA256", parsed.amzDate, scopeString, sha256Hex(canonicalRequest)].join("\n");
+  const stringToSign = [
+    "AWS4-HMAC-SHA256",
+    parsed.amzDate,
+    scopeString,
+    sha256Hex(canonicalRequest),
+  ].join("\n");
   const kDate = hmac("AWS4" + credential.secretAccessKey, parsed.date);
   const kRegion = hmac(kDate, parsed.region);
   const kService = hmac(kRegion, parsed.service);
@@ -197,7 +238,12 @@ export function verifySigV4(req: EmulatorRequest, opts: VerifyOptions): AuthResu
   // A body hash the client declared must match what arrived (S3 sends it; others may).
   const declared = req.headers["x-amz-content-sha256"];
   if (declared && /^[0-9a-f]{64}$/.test(declared) && declared !== sha256Hex(req.body)) {
-    return { ok: false, kind: "badSignature", detail: "x-amz-content-sha256 does not match the body", ...scope };
+    return {
+      ok: false,
+      kind: "badSignature",
+      detail: "x-amz-content-sha256 does not match the body",
+      ...scope,
+    };
   }
   return { ok: true, credential, ...scope };
 }
@@ -212,7 +258,10 @@ export function presignEmulatorUrl(
   realNow: number,
   expiresSeconds: number,
 ): string {
-  const d = new Date(realNow).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const d = new Date(realNow)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   const date = d.slice(0, 8);
   const host = new URL(baseUrl).host;
   const params: [string, string][] = [
@@ -223,10 +272,20 @@ export function presignEmulatorUrl(
     ["X-Amz-SignedHeaders", "host"],
   ];
   const rawQuery = params.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join("&");
-  const canonicalRequest = ["GET", path, canonicalQuery(rawQuery, false), `host:${host}\n`, "host", "UNSIGNED-PAYLOAD"].join("\n");
+  const canonicalRequest = [
+    "GET",
+    path,
+    canonicalQuery(rawQuery, false),
+    `host:${host}\n`,
+    "host",
+    "UNSIGNED-PAYLOAD",
+  ].join("\n");
   const scopeString = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", d, scopeString, sha256Hex(canonicalRequest)].join("\n");
-  const kSigning = hmac(hmac(hmac(hmac("AWS4" + credential.secretAccessKey, date), region), service), "aws4_request");
+  const kSigning = hmac(
+    hmac(hmac(hmac("AWS4" + credential.secretAccessKey, date), region), service),
+    "aws4_request",
+  );
   const signature = hmac(kSigning, stringToSign).toString("hex");
   return `${baseUrl}${path}?${rawQuery}&X-Amz-Signature=${signature}`;
 }

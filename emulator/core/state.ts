@@ -69,7 +69,12 @@ export class StateStore {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const state: PersistedState = { version: 1, savedRealMs: Date.now(), ...this.snapshot(), scopes: this.scopes };
+    const state: PersistedState = {
+      version: 1,
+      savedRealMs: Date.now(),
+      ...this.snapshot(),
+      scopes: this.scopes,
+    };
     // Write-then-rename: a crash mid-write never leaves a torn state file.
     writeFileSync(this.file + ".tmp", JSON.stringify(state));
     renameSync(this.file + ".tmp", this.file);

@@ -15,7 +15,10 @@ function ok(res: CliResult): unknown {
 /** The CLI's one-line report of a service error. */
 function failed(res: CliResult, code: string, operation: string): void {
   assert.equal(res.code, 255, res.stdout);
-  assert.match(res.stderr, new RegExp(`An error occurred \\(${code}\\) when calling the ${operation} operation`));
+  assert.match(
+    res.stderr,
+    new RegExp(`An error occurred \\(${code}\\) when calling the ${operation} operation`),
+  );
 }
 
 /**
@@ -30,20 +33,50 @@ describe("emulator through the AWS CLI (botocore)", function () {
 
   describe("Migration Hub and Migration Hub Config", () => {
     it("sets the home region, then runs a migration task's life cycle", async () => {
-      const control = await awsCli(ctx.emulator, ["migrationhub-config", "create-home-region-control", "--home-region", "us-west-2", "--target", "Type=ACCOUNT"]);
+      const control = await awsCli(ctx.emulator, [
+        "migrationhub-config",
+        "create-home-region-control",
+        "--home-region",
+        "us-west-2",
+        "--target",
+        "Type=ACCOUNT",
+      ]);
       assert.equal(control.code, 0, control.stderr);
-      const hrc = (control.json as { HomeRegionControl: { ControlId: string; HomeRegion: string; Target: unknown } }).HomeRegionControl;
+      const hrc = (
+        control.json as {
+          HomeRegionControl: { ControlId: string; HomeRegion: string; Target: unknown };
+        }
+      ).HomeRegionControl;
       assert.match(hrc.ControlId, /^hrc-[a-z0-9]{12}$/);
       assert.equal(hrc.HomeRegion, "us-west-2");
-      assert.deepEqual((await awsCli(ctx.emulator, ["migrationhub-config", "get-home-region"])).json, { HomeRegion: "us-west-2" });
+      assert.deepEqual(
+        (await awsCli(ctx.emulator, ["migrationhub-config", "get-home-region"])).json,
+        { HomeRegion: "us-west-2" },
+      );
 
-      assert.equal((await awsCli(ctx.emulator, ["mgh", "create-progress-update-stream", "--progress-update-stream-name", "tool-a"])).code, 0);
+      assert.equal(
+        (
+          await awsCli(ctx.emulator, [
+            "mgh",
+            "create-progress-update-stream",
+            "--progress-update-stream-name",
+            "tool-a",
+          ])
+        ).code,
+        0,
+      );
       const key = ["--progress-update-stream", "tool-a", "--migration-task-name", "srv-1"];
       assert.equal((await awsCli(ctx.emulator, ["mgh", "import-migration-task", ...key])).code, 0);
       const notify = await awsCli(ctx.emulator, [
-        "mgh", "notify-migration-task-state", ...key,
-        "--task", "Status=IN_PROGRESS,ProgressPercent=40,StatusDetail=copying",
-        "--update-date-time", "2026-01-01T00:00:00Z", "--next-update-seconds", "60",
+        "mgh",
+        "notify-migration-task-state",
+        ...key,
+        "--task",
+        "Status=IN_PROGRESS,ProgressPercent=40,StatusDetail=copying",
+        "--update-date-time",
+        "2026-01-01T00:00:00Z",
+        "--next-update-seconds",
+        "60",
       ]);
       assert.equal(notify.code, 0, notify.stderr);
       const described = await awsCli(ctx.emulator, ["mgh", "describe-migration-task", ...key]);
@@ -58,14 +91,31 @@ describe("emulator through the AWS CLI (botocore)", function () {
         },
       });
       const listed = await awsCli(ctx.emulator, ["mgh", "list-migration-tasks"]);
-      assert.deepEqual((listed.json as { MigrationTaskSummaryList: { MigrationTaskName: string; Status: string }[] }).MigrationTaskSummaryList.map((t) => [t.MigrationTaskName, t.Status]), [["srv-1", "IN_PROGRESS"]]);
+      assert.deepEqual(
+        (
+          listed.json as {
+            MigrationTaskSummaryList: { MigrationTaskName: string; Status: string }[];
+          }
+        ).MigrationTaskSummaryList.map((t) => [t.MigrationTaskName, t.Status]),
+        [["srv-1", "IN_PROGRESS"]],
+      );
     });
 
     it("reports ResourceNotFoundException for an unknown task", async () => {
       ctx.emulator.configure({ homeRegion: "us-west-2" });
-      const res = await awsCli(ctx.emulator, ["mgh", "describe-migration-task", "--progress-update-stream", "nope", "--migration-task-name", "x"]);
+      const res = await awsCli(ctx.emulator, [
+        "mgh",
+        "describe-migration-task",
+        "--progress-update-stream",
+        "nope",
+        "--migration-task-name",
+        "x",
+      ]);
       assert.equal(res.code, 255);
-      assert.match(res.stderr, /An error occurred \(ResourceNotFoundException\) when calling the DescribeMigrationTask operation/);
+      assert.match(
+        res.stderr,
+        /An error occurred \(ResourceNotFoundException\) when calling the DescribeMigrationTask operation/,
+      );
     });
   });
 
@@ -74,17 +124,85 @@ describe("emulator through the AWS CLI (botocore)", function () {
       const dir = mkdtempSync(join(tmpdir(), "awscli-s3-"));
       try {
         writeFileSync(join(dir, "servers.csv"), "ExternalId,HostName\ncmdb-1,web-1\n");
-        assert.deepEqual(ok(await awsCli(ctx.emulator, ["s3api", "create-bucket", "--bucket", "imports"])), { Location: "/imports" });
-        const put = ok(await awsCli(ctx.emulator, ["s3api", "put-object", "--bucket", "imports", "--key", "wave 1/servers.csv", "--body", join(dir, "servers.csv")])) as { ETag: string };
+        assert.deepEqual(
+          ok(await awsCli(ctx.emulator, ["s3api", "create-bucket", "--bucket", "imports"])),
+          { Location: "/imports" },
+        );
+        const put = ok(
+          await awsCli(ctx.emulator, [
+            "s3api",
+            "put-object",
+            "--bucket",
+            "imports",
+            "--key",
+            "wave 1/servers.csv",
+            "--body",
+            join(dir, "servers.csv"),
+          ]),
+        ) as { ETag: string };
         assert.match(put.ETag, /^"[0-9a-f]{32}"$/);
-        const head = ok(await awsCli(ctx.emulator, ["s3api", "head-object", "--bucket", "imports", "--key", "wave 1/servers.csv"])) as { ContentLength: number; ETag: string };
+        const head = ok(
+          await awsCli(ctx.emulator, [
+            "s3api",
+            "head-object",
+            "--bucket",
+            "imports",
+            "--key",
+            "wave 1/servers.csv",
+          ]),
+        ) as { ContentLength: number; ETag: string };
         assert.deepEqual([head.ContentLength, head.ETag], [33, put.ETag]);
-        const listed = ok(await awsCli(ctx.emulator, ["s3api", "list-objects-v2", "--bucket", "imports", "--no-paginate"])) as { Contents: { Key: string; Size: number }[]; KeyCount: number };
-        assert.deepEqual([listed.KeyCount, listed.Contents.map((c) => [c.Key, c.Size])], [1, [["wave 1/servers.csv", 33]]]);
-        ok(await awsCli(ctx.emulator, ["s3api", "get-object", "--bucket", "imports", "--key", "wave 1/servers.csv", join(dir, "out.csv")]));
-        assert.equal(readFileSync(join(dir, "out.csv"), "utf8"), "ExternalId,HostName\ncmdb-1,web-1\n");
-        ok(await awsCli(ctx.emulator, ["s3api", "delete-object", "--bucket", "imports", "--key", "wave 1/servers.csv"]));
-        failed(await awsCli(ctx.emulator, ["s3api", "get-object", "--bucket", "imports", "--key", "wave 1/servers.csv", join(dir, "gone.csv")]), "NoSuchKey", "GetObject");
+        const listed = ok(
+          await awsCli(ctx.emulator, [
+            "s3api",
+            "list-objects-v2",
+            "--bucket",
+            "imports",
+            "--no-paginate",
+          ]),
+        ) as { Contents: { Key: string; Size: number }[]; KeyCount: number };
+        assert.deepEqual(
+          [listed.KeyCount, listed.Contents.map((c) => [c.Key, c.Size])],
+          [1, [["wave 1/servers.csv", 33]]],
+        );
+        ok(
+          await awsCli(ctx.emulator, [
+            "s3api",
+            "get-object",
+            "--bucket",
+            "imports",
+            "--key",
+            "wave 1/servers.csv",
+            join(dir, "out.csv"),
+          ]),
+        );
+        assert.equal(
+          readFileSync(join(dir, "out.csv"), "utf8"),
+          "ExternalId,HostName\ncmdb-1,web-1\n",
+        );
+        ok(
+          await awsCli(ctx.emulator, [
+            "s3api",
+            "delete-object",
+            "--bucket",
+            "imports",
+            "--key",
+            "wave 1/servers.csv",
+          ]),
+        );
+        failed(
+          await awsCli(ctx.emulator, [
+            "s3api",
+            "get-object",
+            "--bucket",
+            "imports",
+            "--key",
+            "wave 1/servers.csv",
+            join(dir, "gone.csv"),
+          ]),
+          "NoSuchKey",
+          "GetObject",
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -97,7 +215,18 @@ describe("emulator through the AWS CLI (botocore)", function () {
     try {
       writeFileSync(join(dir, "f"), body);
       await awsCli(ctx.emulator, ["s3api", "create-bucket", "--bucket", "imports"]);
-      ok(await awsCli(ctx.emulator, ["s3api", "put-object", "--bucket", "imports", "--key", key, "--body", join(dir, "f")]));
+      ok(
+        await awsCli(ctx.emulator, [
+          "s3api",
+          "put-object",
+          "--bucket",
+          "imports",
+          "--key",
+          key,
+          "--body",
+          join(dir, "f"),
+        ]),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -106,22 +235,48 @@ describe("emulator through the AWS CLI (botocore)", function () {
   describe("Application Discovery Service", () => {
     it("starts an import, reuses it for the same token, refuses the token with another URL, completes and deletes it", async () => {
       ctx.emulator.configure({ homeRegion: "us-west-2" });
-      await upload("servers.csv", "ExternalId,HostName,Applications\ncmdb-1,web-1,billing\ncmdb-2,web-2,billing\n");
-      const start = ["discovery", "start-import-task", "--name", "q3", "--import-url", "s3://imports/servers.csv", "--client-request-token", "tok-1"];
-      const started = (ok(await awsCli(ctx.emulator, start)) as { task: { importTaskId: string; status: string } }).task;
+      await upload(
+        "servers.csv",
+        "ExternalId,HostName,Applications\ncmdb-1,web-1,billing\ncmdb-2,web-2,billing\n",
+      );
+      const start = [
+        "discovery",
+        "start-import-task",
+        "--name",
+        "q3",
+        "--import-url",
+        "s3://imports/servers.csv",
+        "--client-request-token",
+        "tok-1",
+      ];
+      const started = (
+        ok(await awsCli(ctx.emulator, start)) as { task: { importTaskId: string; status: string } }
+      ).task;
       assert.match(started.importTaskId, /^import-task-[0-9a-f]{32}$/);
       assert.equal(started.status, "IMPORT_IN_PROGRESS");
-      const again = (ok(await awsCli(ctx.emulator, start)) as { task: { importTaskId: string } }).task;
+      const again = (ok(await awsCli(ctx.emulator, start)) as { task: { importTaskId: string } })
+        .task;
       assert.equal(again.importTaskId, started.importTaskId);
       failed(
-        await awsCli(ctx.emulator, ["discovery", "start-import-task", "--name", "q3", "--import-url", "s3://imports/other.csv", "--client-request-token", "tok-1"]),
+        await awsCli(ctx.emulator, [
+          "discovery",
+          "start-import-task",
+          "--name",
+          "q3",
+          "--import-url",
+          "s3://imports/other.csv",
+          "--client-request-token",
+          "tok-1",
+        ]),
         "ResourceInUseException",
         "StartImportTask",
       );
 
       ctx.emulator.configure({ advanceSeconds: 3600 });
       const filter = ["--filters", `name=IMPORT_TASK_ID,values=${started.importTaskId}`];
-      const described = ok(await awsCli(ctx.emulator, ["discovery", "describe-import-tasks", ...filter])) as { tasks: Record<string, unknown>[] };
+      const described = ok(
+        await awsCli(ctx.emulator, ["discovery", "describe-import-tasks", ...filter]),
+      ) as { tasks: Record<string, unknown>[] };
       assert.equal(described.tasks.length, 1);
       const { importRequestTime, importCompletionTime, ...task } = described.tasks[0]!;
       assert.equal(typeof importRequestTime, "number");
@@ -139,7 +294,15 @@ describe("emulator through the AWS CLI (botocore)", function () {
         applicationImportFailure: 0,
       });
 
-      const deleted = ok(await awsCli(ctx.emulator, ["discovery", "batch-delete-import-data", "--import-task-ids", started.importTaskId, "import-task-0123456789abcdef0123456789abcdef"])) as {
+      const deleted = ok(
+        await awsCli(ctx.emulator, [
+          "discovery",
+          "batch-delete-import-data",
+          "--import-task-ids",
+          started.importTaskId,
+          "import-task-0123456789abcdef0123456789abcdef",
+        ]),
+      ) as {
         errors: { importTaskId: string; errorCode: string }[];
       };
       assert.deepEqual(
@@ -147,8 +310,13 @@ describe("emulator through the AWS CLI (botocore)", function () {
         [["import-task-0123456789abcdef0123456789abcdef", "NOT_FOUND"]],
       );
       ctx.emulator.configure({ advanceSeconds: 3600 });
-      const after = ok(await awsCli(ctx.emulator, ["discovery", "describe-import-tasks", ...filter])) as { tasks: { status: string }[] };
-      assert.deepEqual(after.tasks.map((t) => t.status), ["DELETE_COMPLETE"]);
+      const after = ok(
+        await awsCli(ctx.emulator, ["discovery", "describe-import-tasks", ...filter]),
+      ) as { tasks: { status: string }[] };
+      assert.deepEqual(
+        after.tasks.map((t) => t.status),
+        ["DELETE_COMPLETE"],
+      );
     });
 
     it("refuses imports before a home region is set", async () => {
@@ -167,22 +335,57 @@ describe("emulator through the AWS CLI (botocore)", function () {
       "wave-1,billing,srv-002,Linux,\r\n";
 
     it("initializes, imports waves, applications and servers, lists them, and deletes a server", async () => {
-      failed(await awsCli(ctx.emulator, ["mgn", "list-imports"]), "UninitializedAccountException", "ListImports");
+      failed(
+        await awsCli(ctx.emulator, ["mgn", "list-imports"]),
+        "UninitializedAccountException",
+        "ListImports",
+      );
       ok(await awsCli(ctx.emulator, ["mgn", "initialize-service"]));
       await upload("inventory.csv", CSV);
-      const start = ["mgn", "start-import", "--s3-bucket-source", "s3Bucket=imports,s3Key=inventory.csv", "--client-token", "mgn-tok-1"];
-      const started = (ok(await awsCli(ctx.emulator, start)) as { importTask: { importID: string; status: string } }).importTask;
+      const start = [
+        "mgn",
+        "start-import",
+        "--s3-bucket-source",
+        "s3Bucket=imports,s3Key=inventory.csv",
+        "--client-token",
+        "mgn-tok-1",
+      ];
+      const started = (
+        ok(await awsCli(ctx.emulator, start)) as {
+          importTask: { importID: string; status: string };
+        }
+      ).importTask;
       assert.match(started.importID, /^import-[0-9a-zA-Z]{17}$/);
       assert.equal(started.status, "PENDING");
-      assert.equal((ok(await awsCli(ctx.emulator, start)) as { importTask: { importID: string } }).importTask.importID, started.importID);
+      assert.equal(
+        (ok(await awsCli(ctx.emulator, start)) as { importTask: { importID: string } }).importTask
+          .importID,
+        started.importID,
+      );
       failed(
-        await awsCli(ctx.emulator, ["mgn", "start-import", "--s3-bucket-source", "s3Bucket=imports,s3Key=other.csv", "--client-token", "mgn-tok-1"]),
+        await awsCli(ctx.emulator, [
+          "mgn",
+          "start-import",
+          "--s3-bucket-source",
+          "s3Bucket=imports,s3Key=other.csv",
+          "--client-token",
+          "mgn-tok-1",
+        ]),
         "ConflictException",
         "StartImport",
       );
 
       ctx.emulator.configure({ advanceSeconds: 3600 });
-      const imports = (ok(await awsCli(ctx.emulator, ["mgn", "list-imports"])) as { items: { importID: string; status: string; progressPercentage: number; summary: unknown }[] }).items;
+      const imports = (
+        ok(await awsCli(ctx.emulator, ["mgn", "list-imports"])) as {
+          items: {
+            importID: string;
+            status: string;
+            progressPercentage: number;
+            summary: unknown;
+          }[];
+        }
+      ).items;
       assert.deepEqual(
         imports.map((i) => [i.importID, i.status, i.progressPercentage]),
         [[started.importID, "SUCCEEDED", 100]],
@@ -192,19 +395,65 @@ describe("emulator through the AWS CLI (botocore)", function () {
         servers: { createdCount: 1, modifiedCount: 0 },
         waves: { createdCount: 1, modifiedCount: 0 },
       });
-      const errors = (ok(await awsCli(ctx.emulator, ["mgn", "list-import-errors", "--import-id", started.importID])) as { items: { errorType: string; errorData: unknown }[] }).items;
+      const errors = (
+        ok(
+          await awsCli(ctx.emulator, [
+            "mgn",
+            "list-import-errors",
+            "--import-id",
+            started.importID,
+          ]),
+        ) as { items: { errorType: string; errorData: unknown }[] }
+      ).items;
       assert.deepEqual(
         errors.map((e) => [e.errorType, e.errorData]),
-        [["VALIDATION_ERROR", { rowNumber: 3, rawError: "A new server needs an IP address or an FQDN (mgn:server:fqdn-for-action-framework)" }]],
+        [
+          [
+            "VALIDATION_ERROR",
+            {
+              rowNumber: 3,
+              rawError:
+                "A new server needs an IP address or an FQDN (mgn:server:fqdn-for-action-framework)",
+            },
+          ],
+        ],
       );
-      const waves = (ok(await awsCli(ctx.emulator, ["mgn", "list-waves"])) as { items: { name: string }[] }).items;
-      assert.deepEqual(waves.map((w) => w.name), ["wave-1"]);
-      const apps = (ok(await awsCli(ctx.emulator, ["mgn", "list-applications"])) as { items: { name: string }[] }).items;
-      assert.deepEqual(apps.map((a) => a.name), ["billing"]);
-      const servers = (ok(await awsCli(ctx.emulator, ["mgn", "describe-source-servers"])) as { items: { sourceServerID: string; userProvidedID: string }[] }).items;
-      assert.deepEqual(servers.map((s) => s.userProvidedID), ["srv-001"]);
-      ok(await awsCli(ctx.emulator, ["mgn", "delete-source-server", "--source-server-id", servers[0]!.sourceServerID]));
-      assert.deepEqual(ok(await awsCli(ctx.emulator, ["mgn", "describe-source-servers"])), { items: [] });
+      const waves = (
+        ok(await awsCli(ctx.emulator, ["mgn", "list-waves"])) as { items: { name: string }[] }
+      ).items;
+      assert.deepEqual(
+        waves.map((w) => w.name),
+        ["wave-1"],
+      );
+      const apps = (
+        ok(await awsCli(ctx.emulator, ["mgn", "list-applications"])) as {
+          items: { name: string }[];
+        }
+      ).items;
+      assert.deepEqual(
+        apps.map((a) => a.name),
+        ["billing"],
+      );
+      const servers = (
+        ok(await awsCli(ctx.emulator, ["mgn", "describe-source-servers"])) as {
+          items: { sourceServerID: string; userProvidedID: string }[];
+        }
+      ).items;
+      assert.deepEqual(
+        servers.map((s) => s.userProvidedID),
+        ["srv-001"],
+      );
+      ok(
+        await awsCli(ctx.emulator, [
+          "mgn",
+          "delete-source-server",
+          "--source-server-id",
+          servers[0]!.sourceServerID,
+        ]),
+      );
+      assert.deepEqual(ok(await awsCli(ctx.emulator, ["mgn", "describe-source-servers"])), {
+        items: [],
+      });
     });
   });
 
@@ -213,35 +462,97 @@ describe("emulator through the AWS CLI (botocore)", function () {
       const disk = Buffer.alloc(2048);
       disk.write("KDMV", 0, "latin1");
       await upload("web.vmdk", disk);
-      const containers = ["--disk-containers", "Format=vmdk,UserBucket={S3Bucket=imports,S3Key=web.vmdk}"];
-      failed(await awsCli(ctx.emulator, ["ec2", "import-image", ...containers, "--dry-run"]), "DryRunOperation", "ImportImage");
-      const started = ok(await awsCli(ctx.emulator, ["ec2", "import-image", ...containers, "--description", "web", "--client-token", "ec2-tok-1"])) as { ImportTaskId: string; Status: string };
+      const containers = [
+        "--disk-containers",
+        "Format=vmdk,UserBucket={S3Bucket=imports,S3Key=web.vmdk}",
+      ];
+      failed(
+        await awsCli(ctx.emulator, ["ec2", "import-image", ...containers, "--dry-run"]),
+        "DryRunOperation",
+        "ImportImage",
+      );
+      const started = ok(
+        await awsCli(ctx.emulator, [
+          "ec2",
+          "import-image",
+          ...containers,
+          "--description",
+          "web",
+          "--client-token",
+          "ec2-tok-1",
+        ]),
+      ) as { ImportTaskId: string; Status: string };
       assert.match(started.ImportTaskId, /^import-ami-[0-9a-f]{17}$/);
       assert.equal(started.Status, "active");
-      const again = ok(await awsCli(ctx.emulator, ["ec2", "import-image", ...containers, "--description", "web", "--client-token", "ec2-tok-1"])) as { ImportTaskId: string };
+      const again = ok(
+        await awsCli(ctx.emulator, [
+          "ec2",
+          "import-image",
+          ...containers,
+          "--description",
+          "web",
+          "--client-token",
+          "ec2-tok-1",
+        ]),
+      ) as { ImportTaskId: string };
       assert.equal(again.ImportTaskId, started.ImportTaskId);
 
       ctx.emulator.configure({ advanceSeconds: 6 * 3600 });
-      const tasks = (ok(await awsCli(ctx.emulator, ["ec2", "describe-import-image-tasks", "--import-task-ids", started.ImportTaskId])) as {
-        ImportImageTasks: { Status: string; ImageId: string; SnapshotDetails: { SnapshotId: string; Status: string }[] }[];
-      }).ImportImageTasks;
+      const tasks = (
+        ok(
+          await awsCli(ctx.emulator, [
+            "ec2",
+            "describe-import-image-tasks",
+            "--import-task-ids",
+            started.ImportTaskId,
+          ]),
+        ) as {
+          ImportImageTasks: {
+            Status: string;
+            ImageId: string;
+            SnapshotDetails: { SnapshotId: string; Status: string }[];
+          }[];
+        }
+      ).ImportImageTasks;
       assert.equal(tasks.length, 1);
       const task = tasks[0]!;
       assert.equal(task.Status, "completed");
       assert.match(task.ImageId, /^ami-[0-9a-f]{17}$/);
       const snapshot = task.SnapshotDetails[0]!.SnapshotId;
       assert.match(snapshot, /^snap-[0-9a-f]{17}$/);
-      const images = (ok(await awsCli(ctx.emulator, ["ec2", "describe-images", "--image-ids", task.ImageId])) as { Images: { ImageId: string; State: string }[] }).Images;
-      assert.deepEqual(images.map((i) => [i.ImageId, i.State]), [[task.ImageId, "available"]]);
-      failed(await awsCli(ctx.emulator, ["ec2", "cancel-import-task", "--import-task-id", started.ImportTaskId]), "DeleteConversionTaskError", "CancelImportTask");
+      const images = (
+        ok(await awsCli(ctx.emulator, ["ec2", "describe-images", "--image-ids", task.ImageId])) as {
+          Images: { ImageId: string; State: string }[];
+        }
+      ).Images;
+      assert.deepEqual(
+        images.map((i) => [i.ImageId, i.State]),
+        [[task.ImageId, "available"]],
+      );
+      failed(
+        await awsCli(ctx.emulator, [
+          "ec2",
+          "cancel-import-task",
+          "--import-task-id",
+          started.ImportTaskId,
+        ]),
+        "DeleteConversionTaskError",
+        "CancelImportTask",
+      );
       ok(await awsCli(ctx.emulator, ["ec2", "deregister-image", "--image-id", task.ImageId]));
       ok(await awsCli(ctx.emulator, ["ec2", "delete-snapshot", "--snapshot-id", snapshot]));
-      assert.deepEqual(ok(await awsCli(ctx.emulator, ["ec2", "describe-images", "--owners", "self"])), { Images: [] });
+      assert.deepEqual(
+        ok(await awsCli(ctx.emulator, ["ec2", "describe-images", "--owners", "self"])),
+        { Images: [] },
+      );
     });
 
     it("describes an ImportInstance conversion task as it completes, and refuses to cancel it then", async () => {
       // The CLI has no import-instance command (AWS retired it there); the JS SDK starts the task.
-      await upload("dc01.manifest.xml", '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>');
+      await upload(
+        "dc01.manifest.xml",
+        '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>',
+      );
       const ec2 = new EC2Client(clientConfig(ctx.emulator));
       const { ConversionTask } = await ec2.send(
         new ImportInstanceCommand({
@@ -249,7 +560,11 @@ describe("emulator through the AWS CLI (botocore)", function () {
           LaunchSpecification: { Architecture: "x86_64", InstanceType: "m5.large" },
           DiskImages: [
             {
-              Image: { Format: "VMDK", Bytes: 1179593728, ImportManifestUrl: `${ctx.emulator.url}/imports/dc01.manifest.xml?AWSAccessKeyId=test&Expires=1294855591&Signature=abc%3D` },
+              Image: {
+                Format: "VMDK",
+                Bytes: 1179593728,
+                ImportManifestUrl: `${ctx.emulator.url}/imports/dc01.manifest.xml?AWSAccessKeyId=test&Expires=1294855591&Signature=abc%3D`,
+              },
               Volume: { Size: 12 },
             },
           ],
@@ -257,13 +572,32 @@ describe("emulator through the AWS CLI (botocore)", function () {
       );
       const id = ConversionTask!.ConversionTaskId!;
       const describe = async (): Promise<unknown> =>
-        (ok(await awsCli(ctx.emulator, ["ec2", "describe-conversion-tasks", "--conversion-task-ids", id])) as {
-          ConversionTasks: { State: string; ImportInstance: { Volumes: { BytesConverted: number; Status: string }[] } }[];
-        }).ConversionTasks.map((t) => [t.State, t.ImportInstance.Volumes.map((v) => [v.Status, v.BytesConverted])]);
+        (
+          ok(
+            await awsCli(ctx.emulator, [
+              "ec2",
+              "describe-conversion-tasks",
+              "--conversion-task-ids",
+              id,
+            ]),
+          ) as {
+            ConversionTasks: {
+              State: string;
+              ImportInstance: { Volumes: { BytesConverted: number; Status: string }[] };
+            }[];
+          }
+        ).ConversionTasks.map((t) => [
+          t.State,
+          t.ImportInstance.Volumes.map((v) => [v.Status, v.BytesConverted]),
+        ]);
       assert.deepEqual(await describe(), [["active", [["active", 0]]]]);
       ctx.emulator.configure({ advanceSeconds: 6 * 3600 });
       assert.deepEqual(await describe(), [["completed", [["completed", 1179593728]]]]);
-      failed(await awsCli(ctx.emulator, ["ec2", "cancel-conversion-task", "--conversion-task-id", id]), "DeleteConversionTaskError", "CancelConversionTask");
+      failed(
+        await awsCli(ctx.emulator, ["ec2", "cancel-conversion-task", "--conversion-task-id", id]),
+        "DeleteConversionTaskError",
+        "CancelConversionTask",
+      );
     });
   });
 });

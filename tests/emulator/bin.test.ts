@@ -9,9 +9,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeImportImageTasksCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { InitializeServiceCommand, ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
-import { ListProgressUpdateStreamsCommand, MigrationHubClient } from "@aws-sdk/client-migration-hub";
-import { GetHomeRegionCommand, MigrationHubConfigClient } from "@aws-sdk/client-migrationhub-config";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  ListProgressUpdateStreamsCommand,
+  MigrationHubClient,
+} from "@aws-sdk/client-migration-hub";
+import {
+  GetHomeRegionCommand,
+  MigrationHubConfigClient,
+} from "@aws-sdk/client-migrationhub-config";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { Discovery } from "aws-sdk";
 
 const CLI = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
@@ -54,7 +65,12 @@ async function startBin(args: string[]): Promise<Running> {
 }
 
 const creds = { accessKeyId: "test", secretAccessKey: "test" };
-const cfg = (url: string) => ({ endpoint: url, region: "us-west-2", credentials: creds, maxAttempts: 1 });
+const cfg = (url: string) => ({
+  endpoint: url,
+  region: "us-west-2",
+  credentials: creds,
+  maxAttempts: 1,
+});
 
 describe("aws-migration-emulator bin (dist/emulator/cli.js)", function () {
   this.timeout(60_000);
@@ -66,26 +82,68 @@ describe("aws-migration-emulator bin (dist/emulator/cli.js)", function () {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("prints exactly one ready line, answers all five services, honours its flags and exits 0 on SIGTERM", async () => {
-    const bin = await startBin(["--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--time-scale", "60", "--seed", "7", "--home-region", "us-west-2"]);
+    const bin = await startBin([
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      dataDir,
+      "--time-scale",
+      "60",
+      "--seed",
+      "7",
+      "--home-region",
+      "us-west-2",
+    ]);
     let code: number | null;
     try {
       const ads = new Discovery({ ...cfg(bin.url), maxRetries: 0 });
       const s3 = new S3Client({ ...cfg(bin.url), forcePathStyle: true });
       await s3.send(new CreateBucketCommand({ Bucket: "imports" }));
-      await s3.send(new PutObjectCommand({ Bucket: "imports", Key: "servers.csv", Body: "ExternalId,HostName\ncmdb-1,web-1\n" }));
-      const started = await ads.startImportTask({ name: "q3", importUrl: "s3://imports/servers.csv", clientRequestToken: "bin-1" }).promise();
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: "imports",
+          Key: "servers.csv",
+          Body: "ExternalId,HostName\ncmdb-1,web-1\n",
+        }),
+      );
+      const started = await ads
+        .startImportTask({
+          name: "q3",
+          importUrl: "s3://imports/servers.csv",
+          clientRequestToken: "bin-1",
+        })
+        .promise();
       assert.match(started.task!.importTaskId!, /^import-task-[0-9a-f]{32}$/);
-      assert.deepEqual((await ads.describeImportTasks({}).promise()).tasks!.map((t) => t.importTaskId), [started.task!.importTaskId]);
+      assert.deepEqual(
+        (await ads.describeImportTasks({}).promise()).tasks!.map((t) => t.importTaskId),
+        [started.task!.importTaskId],
+      );
 
       const mgn = new MgnClient(cfg(bin.url));
       await mgn.send(new InitializeServiceCommand({}));
       assert.deepEqual((await mgn.send(new ListImportsCommand({}))).items, []);
       const mgh = new MigrationHubClient(cfg(bin.url));
-      assert.deepEqual((await mgh.send(new ListProgressUpdateStreamsCommand({}))).ProgressUpdateStreamSummaryList, []);
-      assert.equal((await new MigrationHubConfigClient(cfg(bin.url)).send(new GetHomeRegionCommand({}))).HomeRegion, "us-west-2");
-      assert.deepEqual((await new EC2Client(cfg(bin.url)).send(new DescribeImportImageTasksCommand({}))).ImportImageTasks, []);
+      assert.deepEqual(
+        (await mgh.send(new ListProgressUpdateStreamsCommand({}))).ProgressUpdateStreamSummaryList,
+        [],
+      );
+      assert.equal(
+        (await new MigrationHubConfigClient(cfg(bin.url)).send(new GetHomeRegionCommand({})))
+          .HomeRegion,
+        "us-west-2",
+      );
+      assert.deepEqual(
+        (await new EC2Client(cfg(bin.url)).send(new DescribeImportImageTasksCommand({})))
+          .ImportImageTasks,
+        [],
+      );
 
-      const stats = (await (await fetch(`${bin.url}/_emulator/stats`)).json()) as { timeScale: number; requests: Record<string, number> };
+      const stats = (await (await fetch(`${bin.url}/_emulator/stats`)).json()) as {
+        timeScale: number;
+        requests: Record<string, number>;
+      };
       assert.equal(stats.timeScale, 60);
       assert.deepEqual(stats.requests, {
         "s3:CreateBucket": 1,
@@ -107,10 +165,17 @@ describe("aws-migration-emulator bin (dist/emulator/cli.js)", function () {
     // Same data dir: the object and the task are still there. Same seed, fresh dir: the same IDs.
     const again = await startBin(["--port", "0", "--data-dir", dataDir]);
     try {
-      const got = await new S3Client({ ...cfg(again.url), forcePathStyle: true }).send(new GetObjectCommand({ Bucket: "imports", Key: "servers.csv" }));
+      const got = await new S3Client({ ...cfg(again.url), forcePathStyle: true }).send(
+        new GetObjectCommand({ Bucket: "imports", Key: "servers.csv" }),
+      );
       assert.equal(await got.Body!.transformToString(), "ExternalId,HostName\ncmdb-1,web-1\n");
-      const tasks = (await new Discovery({ ...cfg(again.url), maxRetries: 0 }).describeImportTasks({}).promise()).tasks!;
-      assert.deepEqual(tasks.map((t) => t.name), ["q3"]);
+      const tasks = (
+        await new Discovery({ ...cfg(again.url), maxRetries: 0 }).describeImportTasks({}).promise()
+      ).tasks!;
+      assert.deepEqual(
+        tasks.map((t) => t.name),
+        ["q3"],
+      );
     } finally {
       await again.stop();
     }
@@ -120,12 +185,25 @@ describe("aws-migration-emulator bin (dist/emulator/cli.js)", function () {
   it("derives the same IDs from the same --seed", async () => {
     const idWith = async (seed: string): Promise<string> => {
       const dir = mkdtempSync(join(tmpdir(), "emu-seed-"));
-      const bin = await startBin(["--port", "0", "--data-dir", dir, "--seed", seed, "--home-region", "us-west-2"]);
+      const bin = await startBin([
+        "--port",
+        "0",
+        "--data-dir",
+        dir,
+        "--seed",
+        seed,
+        "--home-region",
+        "us-west-2",
+      ]);
       try {
         const s3 = new S3Client({ ...cfg(bin.url), forcePathStyle: true });
         await s3.send(new CreateBucketCommand({ Bucket: "imports" }));
-        await s3.send(new PutObjectCommand({ Bucket: "imports", Key: "a.csv", Body: "HostName\nweb-1\n" }));
-        const out = await new Discovery({ ...cfg(bin.url), maxRetries: 0 }).startImportTask({ name: "a", importUrl: "s3://imports/a.csv", clientRequestToken: "t" }).promise();
+        await s3.send(
+          new PutObjectCommand({ Bucket: "imports", Key: "a.csv", Body: "HostName\nweb-1\n" }),
+        );
+        const out = await new Discovery({ ...cfg(bin.url), maxRetries: 0 })
+          .startImportTask({ name: "a", importUrl: "s3://imports/a.csv", clientRequestToken: "t" })
+          .promise();
         return out.task!.importTaskId!;
       } finally {
         await bin.stop();
@@ -138,12 +216,21 @@ describe("aws-migration-emulator bin (dist/emulator/cli.js)", function () {
   });
 
   it("refuses a non-numeric flag with exit code 1 and the reason on stderr", async () => {
-    const child = spawn(process.execPath, [CLI, "--time-scale", "fast"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "--time-scale", "fast"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let err = "";
     let out = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    assert.deepEqual({ code, out, err }, { code: 1, out: "", err: 'aws-migration-emulator: --time-scale must be a number, got "fast"\n' });
+    assert.deepEqual(
+      { code, out, err },
+      {
+        code: 1,
+        out: "",
+        err: 'aws-migration-emulator: --time-scale must be a number, got "fast"\n',
+      },
+    );
   });
 });

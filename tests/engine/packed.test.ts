@@ -85,7 +85,8 @@ describe("the packed tarball installed into a separate project", function () {
       env: { PATH: process.env["PATH"], HOME: process.env["HOME"], MANIFEST_URL: manifest },
     });
     // The engine hands a provider that does not accept secrets their plain values.
-    for (const r of JSON.parse(stdout) as { type: string; inputs: Props }[]) inputs[r.type] = unwrapSecrets(r.inputs);
+    for (const r of JSON.parse(stdout) as { type: string; inputs: Props }[])
+      inputs[r.type] = unwrapSecrets(r.inputs);
     host = await DynamicHost.start(project.dir, {
       PATH: process.env["PATH"],
       HOME: process.env["HOME"],
@@ -105,24 +106,43 @@ describe("the packed tarball installed into a separate project", function () {
   });
 
   it("ships only the build and the README, with every module a shim requires", () => {
-    const outside = project.files.filter((f) => !/^(dist\/(provider|emulator)\/|README\.md$|package\.json$)/.test(f));
+    const outside = project.files.filter(
+      (f) => !/^(dist\/(provider|emulator)\/|README\.md$|package\.json$)/.test(f),
+    );
     assert.deepEqual(outside, []);
-    assert.deepEqual(Object.keys(inputs).sort(), [ADS_TYPE, STREAM_TYPE, TASK_TYPE, MGN_TYPE, IMAGE_TYPE, INSTANCE_TYPE].sort());
+    assert.deepEqual(
+      Object.keys(inputs).sort(),
+      [ADS_TYPE, STREAM_TYPE, TASK_TYPE, MGN_TYPE, IMAGE_TYPE, INSTANCE_TYPE].sort(),
+    );
     for (const [type, i] of Object.entries(inputs)) {
-      const module = /"((?:ads|mgn|migrationhub|ec2)\/[A-Za-z]+Provider)"/.exec(String(i["__provider"]))?.[1];
+      const module = /"((?:ads|mgn|migrationhub|ec2)\/[A-Za-z]+Provider)"/.exec(
+        String(i["__provider"]),
+      )?.[1];
       assert.ok(module, `${type}: no implementation module named in __provider`);
-      assert.ok(project.files.includes(`dist/provider/${module}.js`), `${type}: dist/provider/${module}.js is not in the tarball`);
+      assert.ok(
+        project.files.includes(`dist/provider/${module}.js`),
+        `${type}: dist/provider/${module}.js is not in the tarball`,
+      );
     }
   });
 
   it("serializes each __provider in at most 2 KB, naming the package, never a path on this machine", () => {
-    const sizes = Object.fromEntries(Object.entries(inputs).map(([t, i]) => [t, Buffer.byteLength(String(i["__provider"]))]));
-    console.log(`      __provider from the tarball: ${Object.entries(sizes).map(([t, b]) => `${t.split("/")[1]} ${b} B`).join(", ")}`);
+    const sizes = Object.fromEntries(
+      Object.entries(inputs).map(([t, i]) => [t, Buffer.byteLength(String(i["__provider"]))]),
+    );
+    console.log(
+      `      __provider from the tarball: ${Object.entries(sizes)
+        .map(([t, b]) => `${t.split("/")[1]} ${b} B`)
+        .join(", ")}`,
+    );
     for (const [type, i] of Object.entries(inputs)) {
       const text = String(i["__provider"]);
       assert.ok(sizes[type]! <= 2048, `${type}: __provider is ${sizes[type]} bytes`);
       assert.match(text, /pulumi-aws-migration\/internal\//);
-      assert.ok(!text.includes(project.dir) && !text.includes(join(__dirname, "..", "..")), `${type}: __provider holds a local path`);
+      assert.ok(
+        !text.includes(project.dir) && !text.includes(join(__dirname, "..", "..")),
+        `${type}: __provider holds a local path`,
+      );
     }
   });
 
@@ -133,11 +153,14 @@ describe("the packed tarball installed into a separate project", function () {
     vmdk.write("KDMV", 0, "latin1");
     const files: Record<string, string | Buffer> = {
       "servers.csv": "ExternalId,HostName\nsrv-1,web-1\nsrv-2,web-2\n",
-      "wave-1.csv": "mgn:app:name,mgn:server:user-provided-id,mgn:server:fqdn-for-action-framework\nbilling,srv-001,db1.example.com\n",
+      "wave-1.csv":
+        "mgn:app:name,mgn:server:user-provided-id,mgn:server:fqdn-for-action-framework\nbilling,srv-001,db1.example.com\n",
       "web.vmdk": vmdk,
-      "dc01.manifest.xml": '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>',
+      "dc01.manifest.xml":
+        '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>',
     };
-    for (const [Key, Body] of Object.entries(files)) await s3.send(new PutObjectCommand({ Bucket: "migration-data", Key, Body }));
+    for (const [Key, Body] of Object.entries(files))
+      await s3.send(new PutObjectCommand({ Bucket: "migration-data", Key, Body }));
     s3.destroy();
   });
 
@@ -150,13 +173,28 @@ describe("the packed tarball installed into a separate project", function () {
 
     const { id, outs } = await host.create(u, i);
     assert.match(id, /^import-task-[0-9a-f]{32}$/);
-    assert.deepEqual([outs["status"], outs["serverImportSuccess"], outs["serverImportFailure"], outs["__provider"]], ["IMPORT_COMPLETE", 2, 0, i["__provider"]]);
+    assert.deepEqual(
+      [
+        outs["status"],
+        outs["serverImportSuccess"],
+        outs["serverImportFailure"],
+        outs["__provider"],
+      ],
+      ["IMPORT_COMPLETE", 2, 0, i["__provider"]],
+    );
     const read = await host.read(id, u, outs);
     assert.deepEqual({ id: read.id, props: read.props }, { id, props: outs });
     await host.delete(id, u, outs);
-    assert.deepEqual(await host.read(id, u, outs), { id: "", props: { __provider: i["__provider"] }, inputs: {} });
+    assert.deepEqual(await host.read(id, u, outs), {
+      id: "",
+      props: { __provider: i["__provider"] },
+      inputs: {},
+    });
     assert.deepEqual(
-      [ctx.emulator.stats().requests["ads:StartImportTask"], ctx.emulator.stats().requests["ads:BatchDeleteImportData"]],
+      [
+        ctx.emulator.stats().requests["ads:StartImportTask"],
+        ctx.emulator.stats().requests["ads:BatchDeleteImportData"],
+      ],
       [1, 1],
     );
   });
@@ -171,7 +209,14 @@ describe("the packed tarball installed into a separate project", function () {
       failures: [],
     });
     const stream = await host.create(su, streamInputs);
-    assert.deepEqual(stream, { id: "tool", outs: { progressUpdateStreamName: "tool", retainOnDelete: false, __provider: streamInputs["__provider"] } });
+    assert.deepEqual(stream, {
+      id: "tool",
+      outs: {
+        progressUpdateStreamName: "tool",
+        retainOnDelete: false,
+        __provider: streamInputs["__provider"],
+      },
+    });
     const task = await host.create(tu, taskInputs);
     assert.equal(task.id, "tool/web-01");
     assert.equal(task.outs["status"], "NOT_STARTED");
@@ -179,7 +224,11 @@ describe("the packed tarball installed into a separate project", function () {
     assert.deepEqual({ id: read.id, props: read.props }, { id: task.id, props: task.outs });
     await host.delete(task.id, tu, task.outs);
     await host.delete(stream.id, su, stream.outs);
-    assert.deepEqual(await host.read(stream.id, su, stream.outs), { id: "", props: { __provider: streamInputs["__provider"] }, inputs: {} });
+    assert.deepEqual(await host.read(stream.id, su, stream.outs), {
+      id: "",
+      props: { __provider: streamInputs["__provider"] },
+      inputs: {},
+    });
     assert.equal(ctx.emulator.stats().requests["migrationhub:DeleteProgressUpdateStream"], 1);
   });
 
@@ -191,11 +240,18 @@ describe("the packed tarball installed into a separate project", function () {
     assert.deepEqual(await host.check(u, {}, preview), { inputs: preview, failures: [] });
     const { id, outs } = await host.create(u, i);
     assert.match(id, /^import-[0-9a-f]{17}$/);
-    assert.deepEqual([outs["status"], outs["importErrorCount"], outs["summary"]], [
-      "SUCCEEDED",
-      0,
-      { waves: { createdCount: 0, modifiedCount: 0 }, applications: { createdCount: 1, modifiedCount: 0 }, servers: { createdCount: 1, modifiedCount: 0 } },
-    ]);
+    assert.deepEqual(
+      [outs["status"], outs["importErrorCount"], outs["summary"]],
+      [
+        "SUCCEEDED",
+        0,
+        {
+          waves: { createdCount: 0, modifiedCount: 0 },
+          applications: { createdCount: 1, modifiedCount: 0 },
+          servers: { createdCount: 1, modifiedCount: 0 },
+        },
+      ],
+    );
     const read = await host.read(id, u, outs);
     assert.deepEqual({ id: read.id, props: read.props }, { id, props: outs });
     await host.delete(id, u, outs); // MGN has no import delete: the default policy retains
@@ -215,7 +271,10 @@ describe("the packed tarball installed into a separate project", function () {
     assert.deepEqual({ id: read.id, props: read.props }, { id, props: outs });
     await host.delete(id, u, outs);
     const stats = ctx.emulator.stats().requests;
-    assert.deepEqual([stats["ec2:ImportImage"], stats["ec2:DeregisterImage"], stats["ec2:DeleteSnapshot"]], [1, 1, 1]);
+    assert.deepEqual(
+      [stats["ec2:ImportImage"], stats["ec2:DeregisterImage"], stats["ec2:DeleteSnapshot"]],
+      [1, 1, 1],
+    );
   });
 
   it("drives ec2.ImportInstanceTask through the installed host: create, read, delete", async () => {

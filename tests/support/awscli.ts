@@ -16,9 +16,15 @@ export interface CliResult {
   readonly json: unknown;
 }
 
-export function awsCli(emulator: Emulator, args: string[], region = "us-west-2"): Promise<CliResult> {
+export function awsCli(
+  emulator: Emulator,
+  args: string[],
+  region = "us-west-2",
+): Promise<CliResult> {
   if (!existsSync(AWS_CLI)) {
-    throw new Error(`the AWS CLI is not installed at ${AWS_CLI}: run ./scripts/test (it installs awscli into .venv)`);
+    throw new Error(
+      `the AWS CLI is not installed at ${AWS_CLI}: run ./scripts/test (it installs awscli into .venv)`,
+    );
   }
   return new Promise((resolve) => {
     execFile(

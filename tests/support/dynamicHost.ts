@@ -51,7 +51,11 @@ export class DynamicHost {
   static async start(cwd: string, env: NodeJS.ProcessEnv): Promise<DynamicHost> {
     const pulumiPkg = require.resolve("@pulumi/pulumi/package.json", { paths: [cwd] });
     const entry = join(pulumiPkg, "..", "cmd", "dynamic-provider", "index.js");
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+      cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const output: string[] = [];
     const port = await new Promise<number>((resolve, reject) => {
       let buf = "";
@@ -62,10 +66,15 @@ export class DynamicHost {
         else output.push(d.toString());
       });
       child.stderr.on("data", (d: Buffer) => output.push(d.toString()));
-      child.on("exit", (code) => reject(new Error(`dynamic provider host exited with ${code}: ${output.join("")}`)));
+      child.on("exit", (code) =>
+        reject(new Error(`dynamic provider host exited with ${code}: ${output.join("")}`)),
+      );
     });
     child.stdout.on("data", (d: Buffer) => output.push(d.toString()));
-    const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const client = new providerGrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
     return new DynamicHost(child, client, output);
   }
 
@@ -76,10 +85,14 @@ export class DynamicHost {
 
   private call<T>(method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.client[method]!(request, { deadline: Date.now() + 120_000 }, (err: grpc.ServiceError | null, resp: T) => {
-        if (!err) return resolve(resp);
-        reject(new HostCallError(err.details || err.message, initFailureOf(err)));
-      });
+      this.client[method]!(
+        request,
+        { deadline: Date.now() + 120_000 },
+        (err: grpc.ServiceError | null, resp: T) => {
+          if (!err) return resolve(resp);
+          reject(new HostCallError(err.details || err.message, initFailureOf(err)));
+        },
+      );
     });
   }
 
@@ -89,25 +102,47 @@ export class DynamicHost {
     await this.call("configure", req);
   }
 
-  async check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  async check(
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const req = new providerPb.CheckRequest();
     req.setUrn(urn);
     req.setOlds(struct(olds));
     req.setNews(struct(news));
-    const resp = await this.call<{ getInputs(): { toJavaScript(): Props }; getFailuresList(): { getProperty(): string; getReason(): string }[] }>("check", req);
+    const resp = await this.call<{
+      getInputs(): { toJavaScript(): Props };
+      getFailuresList(): { getProperty(): string; getReason(): string }[];
+    }>("check", req);
     return {
       inputs: resp.getInputs().toJavaScript(),
-      failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+      failures: resp
+        .getFailuresList()
+        .map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
     };
   }
 
-  async diff(id: string, urn: string, olds: Props, news: Props): Promise<{ changes: "SOME" | "NONE" | "UNKNOWN"; replaces: string[]; deleteBeforeReplace: boolean }> {
+  async diff(
+    id: string,
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{
+    changes: "SOME" | "NONE" | "UNKNOWN";
+    replaces: string[];
+    deleteBeforeReplace: boolean;
+  }> {
     const req = new providerPb.DiffRequest();
     req.setId(id);
     req.setUrn(urn);
     req.setOlds(struct(olds));
     req.setNews(struct(news));
-    const resp = await this.call<{ getChanges(): number; getReplacesList(): string[]; getDeletebeforereplace(): boolean }>("diff", req);
+    const resp = await this.call<{
+      getChanges(): number;
+      getReplacesList(): string[];
+      getDeletebeforereplace(): boolean;
+    }>("diff", req);
     const changes = resp.getChanges();
     const D = providerPb.DiffResponse.DiffChanges;
     return {
@@ -121,18 +156,34 @@ export class DynamicHost {
     const req = new providerPb.CreateRequest();
     req.setUrn(urn);
     req.setProperties(struct(props));
-    const resp = await this.call<{ getId(): string; getProperties(): { toJavaScript(): Props } }>("create", req);
+    const resp = await this.call<{ getId(): string; getProperties(): { toJavaScript(): Props } }>(
+      "create",
+      req,
+    );
     return { id: resp.getId(), outs: resp.getProperties().toJavaScript() };
   }
 
-  async read(id: string, urn: string, props: Props, inputs: Props = {}): Promise<{ id: string; props: Props; inputs: Props }> {
+  async read(
+    id: string,
+    urn: string,
+    props: Props,
+    inputs: Props = {},
+  ): Promise<{ id: string; props: Props; inputs: Props }> {
     const req = new providerPb.ReadRequest();
     req.setId(id);
     req.setUrn(urn);
     req.setProperties(struct(props));
     req.setInputs(struct(inputs));
-    const resp = await this.call<{ getId(): string; getProperties(): { toJavaScript(): Props } | undefined; getInputs(): { toJavaScript(): Props } | undefined }>("read", req);
-    return { id: resp.getId(), props: resp.getProperties()?.toJavaScript() ?? {}, inputs: resp.getInputs()?.toJavaScript() ?? {} };
+    const resp = await this.call<{
+      getId(): string;
+      getProperties(): { toJavaScript(): Props } | undefined;
+      getInputs(): { toJavaScript(): Props } | undefined;
+    }>("read", req);
+    return {
+      id: resp.getId(),
+      props: resp.getProperties()?.toJavaScript() ?? {},
+      inputs: resp.getInputs()?.toJavaScript() ?? {},
+    };
   }
 
   async update(id: string, urn: string, olds: Props, news: Props): Promise<Props> {
@@ -158,7 +209,10 @@ function initFailureOf(err: grpc.ServiceError): InitFailure | undefined {
   const raw = err.metadata?.get("grpc-status-details-bin")[0];
   if (!raw) return undefined;
   const status = statusPb.Status.deserializeBinary(new Uint8Array(raw as Buffer));
-  for (const any of status.getDetailsList() as { getTypeName(): string; getValue_asU8(): Uint8Array }[]) {
+  for (const any of status.getDetailsList() as {
+    getTypeName(): string;
+    getValue_asU8(): Uint8Array;
+  }[]) {
     if (any.getTypeName() === "pulumirpc.ErrorResourceInitFailed") {
       const detail = providerPb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
       return {

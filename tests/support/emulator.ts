@@ -41,7 +41,9 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly emulator:
 }
 
 /** Error name and message, for exact negative assertions. */
-export async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await promise;
   } catch (err) {

@@ -10,12 +10,23 @@ export interface Registered {
  * Runs `program` under pulumi.runtime.setMocks and returns what each resource registered — for
  * dynamic resources that includes the serialized `__provider` text the engine would store.
  */
-export async function registrations(program: () => void, project = "migration", stack = "test"): Promise<Registered[]> {
+export async function registrations(
+  program: () => void,
+  project = "migration",
+  stack = "test",
+): Promise<Registered[]> {
   const seen: Registered[] = [];
   await pulumi.runtime.setMocks(
     {
-      newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-        seen.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+      newResource(args: pulumi.runtime.MockResourceArgs): {
+        id: string;
+        state: Record<string, unknown>;
+      } {
+        seen.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+        });
         return { id: `${args.name}-id`, state: args.inputs as Record<string, unknown> };
       },
       call(): Record<string, unknown> {

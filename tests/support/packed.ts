@@ -37,7 +37,10 @@ export interface PackedProject {
  * versions the tests ran with, from the local npm cache alone (the cache holds tarballs, not the
  * registry metadata a range install would need).
  */
-function closure(packages: Record<string, LockEntry>, deps: Record<string, string>): Record<string, LockEntry> {
+function closure(
+  packages: Record<string, LockEntry>,
+  deps: Record<string, string>,
+): Record<string, LockEntry> {
   const out: Record<string, LockEntry> = {};
   const visit = (from: string, name: string, optional: boolean): void => {
     for (let base = from; ; base = base.slice(0, Math.max(0, base.lastIndexOf("/node_modules/")))) {
@@ -56,7 +59,9 @@ function closure(packages: Record<string, LockEntry>, deps: Record<string, strin
       }
       if (!base) {
         if (optional) return;
-        throw new Error(`package-lock.json has no entry for ${name} (needed by ${from || "the package"})`);
+        throw new Error(
+          `package-lock.json has no entry for ${name} (needed by ${from || "the package"})`,
+        );
       }
     }
   };
@@ -72,12 +77,24 @@ function closure(packages: Record<string, LockEntry>, deps: Record<string, strin
 export async function installPacked(extraDeps: readonly string[] = []): Promise<PackedProject> {
   const dir = mkdtempSync(join(tmpdir(), "pam-packed-"));
   try {
-    const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(
+      "npm",
+      ["pack", "--json", "--ignore-scripts", "--pack-destination", dir],
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+    );
     const packed = (JSON.parse(stdout) as { filename: string; files: { path: string }[] }[])[0]!;
     const tarball = join(dir, packed.filename);
     const projectDir = join(dir, "consumer");
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; dependencies: Record<string, string>; bin?: Record<string, string>; engines?: Record<string, string> };
-    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      name: string;
+      version: string;
+      dependencies: Record<string, string>;
+      bin?: Record<string, string>;
+      engines?: Record<string, string>;
+    };
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, LockEntry>;
+    };
     const direct: Record<string, string> = { [pkg.name]: `file:../${packed.filename}` };
     for (const d of extraDeps) {
       const version = pkg.dependencies[d] ?? lock.packages[`node_modules/${d}`]?.version;
@@ -94,17 +111,43 @@ export async function installPacked(extraDeps: readonly string[] = []): Promise<
         ...(pkg.bin ? { bin: pkg.bin } : {}),
         ...(pkg.engines ? { engines: pkg.engines } : {}),
       },
-      ...closure(lock.packages, { ...pkg.dependencies, ...Object.fromEntries(extraDeps.map((d) => [d, ""])) }),
+      ...closure(lock.packages, {
+        ...pkg.dependencies,
+        ...Object.fromEntries(extraDeps.map((d) => [d, ""])),
+      }),
     };
     mkdirSync(projectDir);
-    writeFileSync(join(projectDir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies: direct }, null, 2));
-    writeFileSync(join(projectDir, "package-lock.json"), JSON.stringify({ name: "consumer", version: "1.0.0", lockfileVersion: 3, requires: true, packages }, null, 2));
-    await run("npm", ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
-      cwd: projectDir,
-      maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, npm_config_engine_strict: "false" },
-    });
-    return { dir: projectDir, tarball, files: packed.files.map((f) => f.path), remove: () => rmSync(dir, { recursive: true, force: true }) };
+    writeFileSync(
+      join(projectDir, "package.json"),
+      JSON.stringify(
+        { name: "consumer", version: "1.0.0", private: true, dependencies: direct },
+        null,
+        2,
+      ),
+    );
+    writeFileSync(
+      join(projectDir, "package-lock.json"),
+      JSON.stringify(
+        { name: "consumer", version: "1.0.0", lockfileVersion: 3, requires: true, packages },
+        null,
+        2,
+      ),
+    );
+    await run(
+      "npm",
+      ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+      {
+        cwd: projectDir,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, npm_config_engine_strict: "false" },
+      },
+    );
+    return {
+      dir: projectDir,
+      tarball,
+      files: packed.files.map((f) => f.path),
+      remove: () => rmSync(dir, { recursive: true, force: true }),
+    };
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

@@ -49,7 +49,9 @@ export async function sendRaw(baseUrl: string, req: RawRequest): Promise<RawResp
   const res = await fetch(`${baseUrl}${req.path ?? "/"}`, {
     method: signed.method,
     headers,
-    ...(signed.method === "GET" || signed.method === "HEAD" ? {} : { body: typeof body === "string" ? body : new Uint8Array(body) }),
+    ...(signed.method === "GET" || signed.method === "HEAD"
+      ? {}
+      : { body: typeof body === "string" ? body : new Uint8Array(body) }),
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }

@@ -43,24 +43,44 @@ describe("emulator core", () => {
 
   describe("RateLimiter", () => {
     it("lets a burst through, refuses the next call and refills at the rate", () => {
-      const limiter = new RateLimiter({ "ads:DescribeImportTasks": { ratePerSecond: 2, burst: 3 } });
-      const results = [0, 0, 0, 0].map(() => limiter.allow("111122223333", "ads", "DescribeImportTasks", 1_000));
+      const limiter = new RateLimiter({
+        "ads:DescribeImportTasks": { ratePerSecond: 2, burst: 3 },
+      });
+      const results = [0, 0, 0, 0].map(() =>
+        limiter.allow("111122223333", "ads", "DescribeImportTasks", 1_000),
+      );
       assert.deepEqual(results, [true, true, true, false]);
       assert.equal(limiter.allow("111122223333", "ads", "DescribeImportTasks", 1_500), true);
       assert.equal(limiter.allow("111122223333", "ads", "DescribeImportTasks", 1_500), false);
-      assert.equal(limiter.allow("444455556666", "ads", "DescribeImportTasks", 1_500), true, "buckets are per account");
+      assert.equal(
+        limiter.allow("444455556666", "ads", "DescribeImportTasks", 1_500),
+        true,
+        "buckets are per account",
+      );
     });
 
     it("lets everything through when turned off", () => {
       const limiter = new RateLimiter(false);
-      for (let i = 0; i < 1_000; i++) assert.equal(limiter.allow("1", "ec2", "ImportImage", 0), true);
+      for (let i = 0; i < 1_000; i++)
+        assert.equal(limiter.allow("1", "ec2", "ImportImage", 0), true);
     });
   });
 
   describe("FaultInjector", () => {
     it("injects by probability, per service and operation, up to maxCount", () => {
       const faults = new FaultInjector(new SeededRandom(1));
-      faults.set([{ service: "mgn", operation: "ListImports", kind: "throttle", probability: 1, maxCount: 2 }], 0);
+      faults.set(
+        [
+          {
+            service: "mgn",
+            operation: "ListImports",
+            kind: "throttle",
+            probability: 1,
+            maxCount: 2,
+          },
+        ],
+        0,
+      );
       const seen = [1, 2, 3].map(() => faults.decide("mgn", "ListImports", 0).fail);
       assert.deepEqual(seen, ["throttle", "throttle", undefined]);
       assert.deepEqual(faults.decide("ads", "ListImports", 0), { latencyMs: 0 });
@@ -74,15 +94,24 @@ describe("emulator core", () => {
     });
 
     it("rejects a probability outside 0..1", () => {
-      assert.throws(() => new FaultInjector(new SeededRandom(1)).set([{ kind: "5xx", probability: 2 }], 0), /between 0 and 1/);
+      assert.throws(
+        () => new FaultInjector(new SeededRandom(1)).set([{ kind: "5xx", probability: 2 }], 0),
+        /between 0 and 1/,
+      );
     });
   });
 
   describe("parseS3Url", () => {
     const cases: [string, ReturnType<typeof parseS3Url>][] = [
       ["s3://imports/wave-1/servers.csv", { bucket: "imports", key: "wave-1/servers.csv" }],
-      ["https://imports.s3.us-west-2.amazonaws.com/servers.csv", { bucket: "imports", key: "servers.csv" }],
-      ["https://s3.us-west-2.amazonaws.com/imports/a%20b.csv", { bucket: "imports", key: "a b.csv" }],
+      [
+        "https://imports.s3.us-west-2.amazonaws.com/servers.csv",
+        { bucket: "imports", key: "servers.csv" },
+      ],
+      [
+        "https://s3.us-west-2.amazonaws.com/imports/a%20b.csv",
+        { bucket: "imports", key: "a b.csv" },
+      ],
       ["http://127.0.0.1:4566/imports/servers.csv", { bucket: "imports", key: "servers.csv" }],
       ["s3://imports", undefined],
       ["not a url", undefined],
@@ -105,11 +134,14 @@ describe("emulator core", () => {
     });
 
     it("parses form bodies and virtual-hosted bucket names", () => {
-      assert.deepEqual([...parseForm("Action=ImportImage&DiskContainer.1.Url=s3%3A%2F%2Fb%2Fk&Description=a+b")], [
-        ["Action", "ImportImage"],
-        ["DiskContainer.1.Url", "s3://b/k"],
-        ["Description", "a b"],
-      ]);
+      assert.deepEqual(
+        [...parseForm("Action=ImportImage&DiskContainer.1.Url=s3%3A%2F%2Fb%2Fk&Description=a+b")],
+        [
+          ["Action", "ImportImage"],
+          ["DiskContainer.1.Url", "s3://b/k"],
+          ["Description", "a b"],
+        ],
+      );
       assert.equal(bucketFromHost("imports.localhost:4566"), "imports");
       assert.equal(bucketFromHost("imports.s3.us-west-2.localhost"), "imports");
       assert.equal(bucketFromHost("127.0.0.1:4566"), undefined);
