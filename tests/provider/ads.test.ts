@@ -11,6 +11,7 @@ import { isAwsApiError, isImportTaskFailedError } from "../../provider/core/erro
 import type { Logger } from "../../provider/core/log";
 import { type Emulator } from "../../emulator";
 import { useEmulator } from "../support/emulator";
+import { rejection } from "../support/rejection";
 
 const REGION = "us-west-2";
 const BUCKET = "migration-data";
@@ -85,15 +86,6 @@ async function upload(
 async function allTasks(emulator: Emulator): Promise<{ id: string; status: string }[]> {
   const out = await adsClient(emulator).send(new DescribeImportTasksCommand({}));
   return (out.tasks ?? []).map((t) => ({ id: t.importTaskId ?? "", status: t.status ?? "" }));
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new assert.AssertionError({ message: "expected a rejection" });
 }
 
 function inputs(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -16,6 +16,7 @@ import type { Logger } from "../../provider/core/log";
 import { createProvider as createImageProvider } from "../../provider/ec2/importImageTaskProvider";
 import { createProvider as createInstanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
 import { useEmulator } from "../support/emulator";
+import { rejection } from "../support/rejection";
 
 const REGION = "us-west-2";
 const BUCKET = "vm-imports";
@@ -108,15 +109,6 @@ async function upload(emulator: Emulator, files: Record<string, Buffer | string>
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
   }
   client.destroy();
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new assert.AssertionError({ message: "expected a rejection" });
 }
 
 function imageInputs(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -15,6 +15,7 @@ import { createProvider } from "../../provider/mgn/importTaskProvider";
 import { DEFAULT_RATE_LIMITS, type Emulator } from "../../emulator";
 import { clientConfig, useEmulator } from "../support/emulator";
 import { sendRaw } from "../support/signed";
+import { rejection } from "../support/rejection";
 
 const REGION = "us-west-2";
 const ACCOUNT = "123456789012";
@@ -67,15 +68,6 @@ async function upload(emulator: Emulator, files: Record<string, string>): Promis
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
   }
   s3.destroy();
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new assert.AssertionError({ message: "expected a rejection" });
 }
 
 function inputs(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

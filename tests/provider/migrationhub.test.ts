@@ -26,6 +26,7 @@ import { createLogger } from "../../provider/core/log";
 import { createProvider as taskProvider } from "../../provider/migrationhub/migrationTaskProvider";
 import { createProvider as streamProvider } from "../../provider/migrationhub/progressUpdateStreamProvider";
 import { clientConfig, TEST_REGION, useEmulator } from "../support/emulator";
+import { rejection } from "../support/rejection";
 
 const ami = "arn:aws:ec2:us-west-2:123456789012:image/ami-0abc";
 
@@ -49,15 +50,6 @@ async function configured(
   const p = make({ logger: createLogger({ sink: (l) => lines.push(l), minIntervalMs: 0 }) });
   await p.configure(configFor(emulator, extra));
   return p;
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
 }
 
 function sum(map: Record<string, number>, prefix: string): number {

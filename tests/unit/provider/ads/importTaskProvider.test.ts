@@ -10,6 +10,7 @@ import {
   isInputValidationError,
 } from "../../../../provider/core/errors";
 import type { Logger } from "../../../../provider/core/log";
+import { rejection } from "../../../support/rejection";
 
 const ID = "import-task-00000000000000000000000000000001";
 const ID2 = "import-task-00000000000000000000000000000002";
@@ -162,15 +163,6 @@ async function setup(config: Record<string, string> = {}): Promise<{
   };
   await provider.configure({ config: { get: (k) => values[k] } });
   return { provider, ads, clock, lines };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new assert.AssertionError({ message: "expected a rejection" });
 }
 
 describe("ads.ImportTask provider (fake ADS, manual clock)", () => {

@@ -7,6 +7,7 @@ import {
   isWaitAbortedError,
 } from "../../../../provider/core/errors";
 import { AdaptiveThrottle, backoffDelay, callAws } from "../../../../provider/core/retry";
+import { rejection } from "../../../support/rejection";
 
 function sdkError(name: string, status: number, message = "m"): Error {
   return Object.assign(new Error(message), {
@@ -25,15 +26,6 @@ function flaky(errors: Error[]): { fn: () => Promise<string>; calls: () => numbe
     },
     calls: () => i,
   };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected the promise to reject");
 }
 
 describe("core retry", () => {

@@ -14,6 +14,7 @@ import {
   type Acceptor,
   type WaitSpec,
 } from "../../../../provider/core/waiter";
+import { rejection } from "../../../support/rejection";
 
 interface Obs {
   status: string;
@@ -58,15 +59,6 @@ function awsError(name: string, status: number, message: string): Error {
     name,
     $metadata: { httpStatusCode: status, requestId: "req-1" },
   });
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected the promise to reject");
 }
 
 describe("core waiter", () => {

@@ -17,6 +17,7 @@ import type {
   S3BucketSource,
 } from "../../../../provider/mgn/importTaskLogic";
 import { createProvider } from "../../../../provider/mgn/importTaskProvider";
+import { rejection } from "../../../support/rejection";
 
 const T0 = Date.UTC(2026, 0, 1);
 const SRC = { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" };
@@ -186,15 +187,6 @@ async function setup(
   };
   await provider.configure({ config: { get: (k) => values[k] } });
   return { provider, mgn, clock, lines };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new assert.AssertionError({ message: "expected a rejection" });
 }
 
 const sdkError = (name: string, status: number, message = name): Error =>

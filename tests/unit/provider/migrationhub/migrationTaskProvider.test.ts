@@ -9,6 +9,7 @@ import {
 import { createLogger } from "../../../../provider/core/log";
 import { createProvider } from "../../../../provider/migrationhub/migrationTaskProvider";
 import { awsError, config, FakeMigrationHub } from "./fakeApi";
+import { rejection } from "../../../support/rejection";
 
 const START = 1_700_000_000_000;
 const START_ISO = "2023-11-14T22:13:20.000Z";
@@ -41,15 +42,6 @@ async function setup(values: Record<string, string> = {}) {
     }),
   );
   return { hub, clock, lines, provider };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("migrationhub.MigrationTask provider", () => {

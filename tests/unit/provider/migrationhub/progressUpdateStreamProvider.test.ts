@@ -9,6 +9,7 @@ import {
 import { createLogger } from "../../../../provider/core/log";
 import { createProvider } from "../../../../provider/migrationhub/progressUpdateStreamProvider";
 import { awsError, config, FakeMigrationHub } from "./fakeApi";
+import { rejection } from "../../../support/rejection";
 
 async function setup() {
   const hub = new FakeMigrationHub();
@@ -25,15 +26,6 @@ async function setup() {
     config({ "awsMigration:pollMinDelayMs": "1000", "awsMigration:pollMaxDelayMs": "4000" }),
   );
   return { hub, clock, lines, provider };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
 }
 
 const R = '[aws-migration] migrationhub.ProgressUpdateStream "tool"';
