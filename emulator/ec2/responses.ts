@@ -1,12 +1,9 @@
 import type { XmlObject } from "../core/xml";
-import type {
-  ConversionTaskView,
-  ImageView,
-  ImportImageTaskView,
-  InstanceView,
-  Tag,
-  VolumeView,
-} from "./models";
+import type { ImageView } from "./models/amis";
+import type { ConversionTaskView } from "./models/conversions";
+import type { ImportImageTaskView } from "./models/images";
+import type { InstanceView, VolumeView } from "./models/instances";
+import type { Tag } from "./models/state";
 
 /** Backend views → EC2 XML member names (lowerCamel `locationName`s; lists render as `<item>`). */
 

@@ -1,19 +1,18 @@
 import type { Ec2QueryService } from "../core/service";
+import { deregisterImage, describeImages } from "./models/amis";
 import {
   cancelConversionTask,
-  cancelImportTask,
-  deleteSnapshot,
-  deleteVolume,
-  deregisterImage,
   describeConversionTasks,
-  describeImages,
-  describeImportImageTasks,
+  importInstance,
+} from "./models/conversions";
+import { cancelImportTask, describeImportImageTasks, importImage } from "./models/images";
+import {
+  deleteVolume,
   describeInstances,
   describeVolumes,
-  importImage,
-  importInstance,
   terminateInstances,
-} from "./models";
+} from "./models/instances";
+import { deleteSnapshot } from "./models/snapshots";
 import {
   conversionTaskXml,
   imageXml,
