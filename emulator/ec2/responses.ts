@@ -1,7 +1,7 @@
 import type { XmlObject } from "../core/xml";
 import type { ImageView } from "./models/amis";
 import type { ConversionTaskView } from "./models/conversions";
-import type { ImportImageTaskView } from "./models/images";
+import type { ImportImageTaskView } from "./models/importImages";
 import type { InstanceView, VolumeView } from "./models/instances";
 import type { Tag } from "./models/state";
 

@@ -5,7 +5,8 @@ import {
   describeConversionTasks,
   importInstance,
 } from "./models/conversions";
-import { cancelImportTask, describeImportImageTasks, importImage } from "./models/images";
+import { describeImportImageTasks, IMAGE_TASKS, importImage } from "./models/importImages";
+import { cancelImportTask } from "./models/importTasks";
 import {
   deleteVolume,
   describeInstances,
@@ -36,7 +37,9 @@ export const ec2Service: Ec2QueryService = {
         return { return: true };
       },
     },
-    CancelImportTask: { handler: (ctx, params) => ({ ...cancelImportTask(ctx, params) }) },
+    CancelImportTask: {
+      handler: (ctx, params) => ({ ...cancelImportTask(ctx, params, [IMAGE_TASKS]) }),
+    },
     DeleteSnapshot: {
       handler: (ctx, params) => {
         deleteSnapshot(ctx, params);

@@ -1,7 +1,7 @@
 import type { OperationContext, QueryParams } from "../../core/service";
 import { amiMalformed, amiNotFound, invalidFilter } from "../errors";
 import { Params } from "../params";
-import { visibleImports } from "./images";
+import { visibleImports } from "./importImages";
 import { globMatch, type ImageRecord, iso, state } from "./state";
 
 /** The AMIs a finished ImportImage registers: DescribeImages, DeregisterImage. */

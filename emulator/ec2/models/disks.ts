@@ -3,6 +3,7 @@ import { parseS3Url } from "../../core/s3store";
 import { type DiskFormat, diskImageProblem, NO_ACCESS } from "../diskImage";
 import {
   invalidCombination,
+  invalidDependency,
   invalidValue,
   missingParameter,
   unsupportedOperation,
@@ -10,17 +11,25 @@ import {
 import type { Params } from "../params";
 import type { DiskRecord } from "./state";
 
-/** Disk containers of VM Import requests: parsing them, and reading the disks from S3. */
+/**
+ * What ImportImage and ImportSnapshot requests share: disk containers, ClientToken, encryption
+ * and role parameters; and reading the disks from S3 when the validating stage ends.
+ */
 
 export const DISK_FORMATS: readonly DiskFormat[] = ["OVA", "VHD", "VHDX", "VMDK", "RAW"];
-export const KMS_KEY =
+const KMS_KEY =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
-export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-export function parseDisk(d: Params, emulatorUrl: string): DiskRecord {
+/** A disk container (`DiskContainer.N` of ImportImage, `DiskContainer` of ImportSnapshot). */
+export function parseDisk(
+  d: Params,
+  emulatorUrl: string,
+  formats: readonly DiskFormat[] = DISK_FORMATS,
+): DiskRecord {
   const formatText = d.str("Format");
   if (formatText === undefined) throw missingParameter(d.key("Format"));
-  const format = d.oneOf("Format", DISK_FORMATS, true)!;
+  const format = d.oneOf("Format", formats, true)!;
   if (d.str("SnapshotId") !== undefined) {
     throw unsupportedOperation(
       `${d.key("SnapshotId")} is not supported by this emulator; import from S3 (UserBucket or Url).`,
@@ -56,6 +65,47 @@ export function parseDisk(d: Params, emulatorUrl: string): DiskRecord {
     ...base,
     userBucket: { S3Bucket: bucket.required("S3Bucket"), S3Key: bucket.required("S3Key") },
   };
+}
+
+/** ClientToken: at most 64 printable ASCII characters. */
+export function parseClientToken(p: Params): string | undefined {
+  const clientToken = p.str("ClientToken");
+  if (clientToken !== undefined && (clientToken.length > 64 || !/^[\x20-\x7e]*$/.test(clientToken)))
+    throw invalidValue(
+      "ClientToken",
+      clientToken,
+      "Client tokens are at most 64 ASCII characters.",
+    );
+  return clientToken;
+}
+
+/** Encrypted and KmsKeyId (which requires Encrypted=true and a key ID, ARN or alias). */
+export function parseEncryption(p: Params): { encrypted?: boolean; kmsKeyId?: string } {
+  const encrypted = p.bool("Encrypted");
+  const kmsKeyId = p.str("KmsKeyId");
+  if (kmsKeyId !== undefined) {
+    if (encrypted !== true)
+      throw invalidDependency(
+        "The parameter KmsKeyId requires the parameter Encrypted to be set to true.",
+      );
+    if (!KMS_KEY.test(kmsKeyId))
+      throw invalidValue(
+        "KmsKeyId",
+        kmsKeyId,
+        "Specify a key ID, key ARN, alias name or alias ARN.",
+      );
+  }
+  return {
+    ...(encrypted !== undefined ? { encrypted } : {}),
+    ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
+  };
+}
+
+/** RoleName: the service role VM Import assumes; default `vmimport`. */
+export function parseRoleName(p: Params): string {
+  const roleName = p.str("RoleName") ?? "vmimport";
+  if (!ROLE_NAME.test(roleName)) throw invalidValue("RoleName", roleName);
+  return roleName;
 }
 
 function diskLocation(d: DiskRecord): { bucket: string; key: string } | undefined {

@@ -1,7 +1,7 @@
 import type { OperationContext, QueryParams } from "../../core/service";
 import { snapshotInUse, snapshotMalformed, snapshotNotFound } from "../errors";
 import { Params } from "../params";
-import { visibleImports } from "./images";
+import { visibleImports } from "./importImages";
 import { state } from "./state";
 
 /** EBS snapshots that imports leave behind: DeleteSnapshot. */

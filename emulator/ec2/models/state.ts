@@ -1,6 +1,7 @@
 import type { OperationContext, QueryParams } from "../../core/service";
 import type { DiskFormat } from "../diskImage";
 import {
+  invalidNextToken,
   invalidParameter,
   invalidTagResourceType,
   invalidValue,
@@ -213,4 +214,19 @@ export function fingerprint(params: QueryParams): string {
       .filter(([k]) => !skip.has(k))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
+}
+
+/** The list offset a NextToken stands for (0 without one); InvalidPaginationToken if forged. */
+export function offsetOf(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const decoded = /^[A-Za-z0-9_-]+$/.test(token)
+    ? Buffer.from(token, "base64url").toString("utf8")
+    : "";
+  const m = /^offset:(\d+)$/.exec(decoded);
+  if (!m?.[1]) throw invalidNextToken();
+  return Number(m[1]);
+}
+
+export function nextTokenFor(offset: number): string {
+  return Buffer.from(`offset:${offset}`).toString("base64url");
 }
