@@ -12,7 +12,15 @@ import {
   seedTask,
   visibleTasks,
 } from "./importTasks";
-import { type ImportImageRecord, parseTags, state, type Tag, type UserBucket } from "./state";
+import {
+  type ImportImageRecord,
+  importedSnapshotDescription,
+  parseTags,
+  state,
+  type Tag,
+  type UserBucket,
+  volumeSizeGiB,
+} from "./state";
 
 /**
  * ImportImage tasks (DescribeImportImageTasks; CancelImportTask is shared, in importTasks.ts):
@@ -133,8 +141,6 @@ export function importImage(ctx: OperationContext, params: QueryParams): ImportI
   return imageTaskView(ctx, task);
 }
 
-const GIB = 2 ** 30;
-
 /** Registers the AMI and its snapshots the first time the task is seen completed. */
 function finishImport(ctx: OperationContext, t: ImportImageRecord, doneAt: number): void {
   if (t.imageId) return;
@@ -144,7 +150,7 @@ function finishImport(ctx: OperationContext, t: ImportImageRecord, doneAt: numbe
   const blockDevices = t.disks.map((d, i) => ({
     deviceName: d.deviceName ?? deviceName(i),
     snapshotId: `snap-${ctx.random.hex(17)}`,
-    volumeSize: Math.max(1, Math.ceil((sizes[i] ?? 0) / GIB)),
+    volumeSize: volumeSizeGiB(sizes[i] ?? 0),
   }));
   for (const b of blockDevices) {
     s.snapshots[b.snapshotId] = {
@@ -152,6 +158,8 @@ function finishImport(ctx: OperationContext, t: ImportImageRecord, doneAt: numbe
       volumeSize: b.volumeSize,
       startMs: doneAt,
       encrypted: t.encrypted === true,
+      ...(t.kmsKeyId !== undefined ? { kmsKeyId: t.kmsKeyId } : {}),
+      description: importedSnapshotDescription(t.id),
       imageId,
     };
   }

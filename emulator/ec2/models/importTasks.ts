@@ -153,7 +153,10 @@ export function importPhase<T extends ImportTaskRecord>(
   return { status: "active", statusMessage: stage.message, progress: stage.progress };
 }
 
-/** Advances every task of the family (registering what finished ones leave) and drops those past retention. */
+/**
+ * Advances every task of the family (registering what finished ones leave behind) and drops
+ * those past retention.
+ */
 export function visibleTasks<T extends ImportTaskRecord>(
   ctx: OperationContext,
   family: ImportTaskFamily<T>,
@@ -171,20 +174,28 @@ export function visibleTasks<T extends ImportTaskRecord>(
   return out.sort((a, b) => a.seq - b.seq);
 }
 
-export function findTask<T extends ImportTaskRecord>(
+/** The tasks with these IDs, in order; the first malformed or unknown ID fails the call. */
+export function findTasks<T extends ImportTaskRecord>(
   ctx: OperationContext,
   family: ImportTaskFamily<T>,
-  id: string,
-): T {
-  if (!family.idPattern.test(id))
-    throw conversionTaskMalformed(id, `${family.prefix}-xxxxxxxxxxxxxxxxx`);
-  const t = visibleTasks(ctx, family).find((x) => x.id === id);
-  if (!t) throw conversionTaskNotFound(id);
-  return t;
+  ids: readonly string[],
+): T[] {
+  // One pass over the family however many IDs a batched describe names.
+  const visible = new Map(visibleTasks(ctx, family).map((t) => [t.id, t]));
+  return ids.map((id) => {
+    if (!family.idPattern.test(id))
+      throw conversionTaskMalformed(id, `${family.prefix}-xxxxxxxxxxxxxxxxx`);
+    const t = visible.get(id);
+    if (!t) throw conversionTaskNotFound(id);
+    return t;
+  });
 }
 
-/** DescribeImport*Tasks: ImportTaskId.N (all or nothing), Filters.N task-state, MaxResults, NextToken. */
-export function describeTasks<T extends ImportTaskRecord, V extends { status: ImportTaskStatus }>(
+/**
+ * DescribeImport*Tasks: ImportTaskId.N (all found, or an error), Filters.N (task-state),
+ * MaxResults and NextToken.
+ */
+export function describeTasks<T extends ImportTaskRecord, V>(
   ctx: OperationContext,
   family: ImportTaskFamily<T>,
   params: QueryParams,
@@ -200,16 +211,16 @@ export function describeTasks<T extends ImportTaskRecord, V extends { status: Im
     states = [...(states ?? []), ...f.strings("Value")];
   }
   const offset = offsetOf(p.str("NextToken"));
-  const tasks =
-    ids.length > 0 ? ids.map((id) => findTask(ctx, family, id)) : visibleTasks(ctx, family);
-  let views = tasks.map(view);
+  // Finding or listing the tasks advances every task of the family (so the page views below
+  // change nothing that a view of the whole list would not).
+  let tasks = ids.length > 0 ? findTasks(ctx, family, ids) : visibleTasks(ctx, family);
   if (states) {
     const wanted = states;
-    views = views.filter((v) => wanted.includes(v.status));
+    tasks = tasks.filter((t) => wanted.includes(importPhase(ctx, family, t).status));
   }
-  const end = max === undefined ? views.length : offset + max;
-  const page = views.slice(offset, end);
-  return end < views.length ? { tasks: page, nextToken: nextTokenFor(end) } : { tasks: page };
+  const end = max === undefined ? tasks.length : offset + max;
+  const page = tasks.slice(offset, end).map(view);
+  return end < tasks.length ? { tasks: page, nextToken: nextTokenFor(end) } : { tasks: page };
 }
 
 /**
@@ -224,7 +235,7 @@ export function cancelImportTask(
   const p = new Params(params);
   const id = p.required("ImportTaskId");
   const family = families.find((f) => id.startsWith(`${f.prefix}-`)) ?? families[0];
-  const t = findTask(ctx, family, id);
+  const t = findTasks(ctx, family, [id])[0]!;
   const previous = importPhase(ctx, family, t).status;
   if (previous !== "active") throw cannotCancel();
   const reason = p.str("CancelReason");

@@ -112,11 +112,33 @@ export interface ImageRecord {
   blockDevices: { deviceName: string; snapshotId: string; volumeSize: number }[];
 }
 
+export interface ImportSnapshotRecord {
+  id: string;
+  seq: number;
+  createdMs: number;
+  description?: string;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  roleName: string;
+  tags: Tag[];
+  /** The one disk (ImportSnapshot takes a single DiskContainer). */
+  disks: DiskRecord[];
+  /** Cumulative ms from createdMs to the end of each stage of SNAPSHOT_STAGES. */
+  stageEnds: number[];
+  validation?: { problem?: string; sizes: number[] };
+  cancel?: { atMs: number; reason?: string };
+  snapshotId?: string;
+}
+
+/** An EBS snapshot left by ImportImage (one per disk) or ImportSnapshot. */
 export interface SnapshotRecord {
   snapshotId: string;
   volumeSize: number;
   startMs: number;
   encrypted: boolean;
+  kmsKeyId?: string;
+  /** `Created by AWS-VMImport service for <task>` (absent in state files older than this field). */
+  description?: string;
   /** The AMI that references it, while registered. */
   imageId?: string;
 }
@@ -131,6 +153,9 @@ export interface Ec2State {
   /** Instances and volumes a finished ImportInstance leaves behind (absent in older state files). */
   instances?: Record<string, InstanceRecord>;
   volumes?: Record<string, VolumeRecord>;
+  /** ImportSnapshot tasks and their ClientTokens (absent in older state files). */
+  snapshotTasks?: Record<string, ImportSnapshotRecord>;
+  snapshotClientTokens?: Record<string, { taskId: string; fingerprint: string }>;
 }
 
 export interface InstanceRecord {
@@ -168,6 +193,18 @@ export function state(ctx: OperationContext): Ec2State {
 export function iso(ms: number): string {
   // EC2 reports whole seconds.
   return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}
+
+const GIB = 2 ** 30;
+
+/** A disk's size in whole GiB (at least 1): the size of its snapshot and volume. */
+export function volumeSizeGiB(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / GIB));
+}
+
+/** What VM Import writes as the Description of every snapshot it creates. */
+export function importedSnapshotDescription(importTaskId: string): string {
+  return `Created by AWS-VMImport service for ${importTaskId}`;
 }
 
 /** EC2 filter values accept `*` and `?` wildcards. */
