@@ -1,17 +1,19 @@
 import type { XmlObject } from "../core/xml";
-import type {
-  ConversionTaskView,
-  ImageView,
-  ImportImageTaskView,
-  InstanceView,
-  Tag,
-  VolumeView,
-} from "./models";
+import type { ImageView } from "./models/amis";
+import type { ConversionTaskView } from "./models/conversions";
+import type { ImportImageTaskView } from "./models/importImages";
+import type { ImportSnapshotTaskView } from "./models/importSnapshots";
+import type { InstanceView, VolumeView } from "./models/instances";
+import type { SnapshotView } from "./models/snapshots";
+import type { Tag, UserBucket } from "./models/state";
 
 /** Backend views → EC2 XML member names (lowerCamel `locationName`s; lists render as `<item>`). */
 
 const tagSet = (tags: readonly Tag[]): XmlObject[] | undefined =>
   tags.length > 0 ? tags.map((t) => ({ key: t.Key, value: t.Value })) : undefined;
+
+const userBucketXml = (b: UserBucket | undefined): XmlObject | undefined =>
+  b ? { s3Bucket: b.S3Bucket, s3Key: b.S3Key } : undefined;
 
 export function conversionTaskXml(t: ConversionTaskView): XmlObject {
   const ii = t.importInstance;
@@ -67,9 +69,7 @@ export function importImageTaskXml(t: ImportImageTaskView): XmlObject {
       status: d.status,
       statusMessage: d.statusMessage,
       url: d.url,
-      userBucket: d.userBucket
-        ? { s3Bucket: d.userBucket.S3Bucket, s3Key: d.userBucket.S3Key }
-        : undefined,
+      userBucket: userBucketXml(d.userBucket),
     })),
     status: t.status,
     statusMessage: t.statusMessage,
@@ -82,6 +82,46 @@ export function importImageTaskXml(t: ImportImageTaskView): XmlObject {
 export function importImageResultXml(t: ImportImageTaskView): XmlObject {
   const { bootMode: _bootMode, ...rest } = importImageTaskXml(t);
   return rest;
+}
+
+/** ImportSnapshot's result and each item of DescribeImportSnapshotTasks (the same members). */
+export function importSnapshotTaskXml(t: ImportSnapshotTaskView): XmlObject {
+  const d = t.snapshotTaskDetail;
+  return {
+    description: t.description,
+    importTaskId: t.importTaskId,
+    snapshotTaskDetail: {
+      description: d.description,
+      diskImageSize: d.diskImageSize,
+      encrypted: d.encrypted,
+      format: d.format,
+      kmsKeyId: d.kmsKeyId,
+      progress: d.progress,
+      snapshotId: d.snapshotId,
+      status: d.status,
+      statusMessage: d.statusMessage,
+      url: d.url,
+      userBucket: userBucketXml(d.userBucket),
+    },
+    tagSet: tagSet(t.tags),
+  };
+}
+
+export function snapshotXml(view: SnapshotView): XmlObject {
+  const s = view.record;
+  return {
+    snapshotId: s.snapshotId,
+    volumeId: view.volumeId,
+    status: "completed",
+    startTime: view.startTime,
+    progress: "100%",
+    ownerId: view.ownerId,
+    description: s.description,
+    volumeSize: s.volumeSize,
+    encrypted: s.encrypted,
+    kmsKeyId: s.kmsKeyId,
+    storageTier: "standard",
+  };
 }
 
 export function imageXml(view: ImageView): XmlObject {

@@ -1,26 +1,33 @@
 import type { Ec2QueryService } from "../core/service";
+import { deregisterImage, describeImages } from "./models/amis";
 import {
   cancelConversionTask,
-  cancelImportTask,
-  deleteSnapshot,
-  deleteVolume,
-  deregisterImage,
   describeConversionTasks,
-  describeImages,
-  describeImportImageTasks,
+  importInstance,
+} from "./models/conversions";
+import { describeImportImageTasks, IMAGE_TASKS, importImage } from "./models/importImages";
+import {
+  describeImportSnapshotTasks,
+  importSnapshot,
+  SNAPSHOT_TASKS,
+} from "./models/importSnapshots";
+import { cancelImportTask } from "./models/importTasks";
+import {
+  deleteVolume,
   describeInstances,
   describeVolumes,
-  importImage,
-  importInstance,
   terminateInstances,
-} from "./models";
+} from "./models/instances";
+import { deleteSnapshot, describeSnapshots } from "./models/snapshots";
 import {
   conversionTaskXml,
   imageXml,
   importImageResultXml,
   importImageTaskXml,
+  importSnapshotTaskXml,
   instanceStateChangeXml,
   reservationXml,
+  snapshotXml,
   volumeXml,
 } from "./responses";
 
@@ -37,7 +44,11 @@ export const ec2Service: Ec2QueryService = {
         return { return: true };
       },
     },
-    CancelImportTask: { handler: (ctx, params) => ({ ...cancelImportTask(ctx, params) }) },
+    CancelImportTask: {
+      handler: (ctx, params) => ({
+        ...cancelImportTask(ctx, params, [IMAGE_TASKS, SNAPSHOT_TASKS]),
+      }),
+    },
     DeleteSnapshot: {
       handler: (ctx, params) => {
         deleteSnapshot(ctx, params);
@@ -76,10 +87,25 @@ export const ec2Service: Ec2QueryService = {
         return { importImageTaskSet: out.tasks.map(importImageTaskXml), nextToken: out.nextToken };
       },
     },
+    DescribeImportSnapshotTasks: {
+      handler: (ctx, params) => {
+        const out = describeImportSnapshotTasks(ctx, params);
+        return {
+          importSnapshotTaskSet: out.tasks.map(importSnapshotTaskXml),
+          nextToken: out.nextToken,
+        };
+      },
+    },
     DescribeInstances: {
       handler: (ctx, params) => ({
         reservationSet: describeInstances(ctx, params).map((v) => reservationXml(v, ctx.accountId)),
       }),
+    },
+    DescribeSnapshots: {
+      handler: (ctx, params) => {
+        const out = describeSnapshots(ctx, params);
+        return { snapshotSet: out.snapshots.map(snapshotXml), nextToken: out.nextToken };
+      },
     },
     DescribeVolumes: {
       handler: (ctx, params) => ({ volumeSet: describeVolumes(ctx, params).map(volumeXml) }),
@@ -89,6 +115,9 @@ export const ec2Service: Ec2QueryService = {
       handler: (ctx, params) => ({
         conversionTask: conversionTaskXml(importInstance(ctx, params)),
       }),
+    },
+    ImportSnapshot: {
+      handler: (ctx, params) => importSnapshotTaskXml(importSnapshot(ctx, params)),
     },
     TerminateInstances: {
       handler: (ctx, params) => ({

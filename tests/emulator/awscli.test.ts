@@ -547,6 +547,106 @@ describe("emulator through the AWS CLI (botocore)", function () {
       );
     });
 
+    it("imports a disk as a snapshot, reuses the task for the same token, and finds, describes and deletes the snapshot", async () => {
+      const disk = Buffer.alloc(4096);
+      disk.write("conectix", 3584, "latin1");
+      await upload("data.vhd", disk);
+      const container = [
+        "--disk-container",
+        "Format=VHD,UserBucket={S3Bucket=imports,S3Key=data.vhd}",
+      ];
+      const start = async (): Promise<CliResult> =>
+        awsCli(ctx.emulator, [
+          "ec2",
+          "import-snapshot",
+          ...container,
+          "--description",
+          "data",
+          "--client-token",
+          "snap-tok-1",
+        ]);
+      const started = ok(await start()) as { ImportTaskId: string };
+      assert.match(started.ImportTaskId, /^import-snap-[0-9a-f]{17}$/);
+      assert.deepEqual(started, {
+        Description: "data",
+        ImportTaskId: started.ImportTaskId,
+        SnapshotTaskDetail: {
+          DiskImageSize: 0,
+          Format: "VHD",
+          Progress: "3",
+          Status: "active",
+          StatusMessage: "pending",
+          UserBucket: { S3Bucket: "imports", S3Key: "data.vhd" },
+        },
+      });
+      assert.equal(
+        (ok(await start()) as { ImportTaskId: string }).ImportTaskId,
+        started.ImportTaskId,
+      );
+      failed(
+        await awsCli(ctx.emulator, [
+          "ec2",
+          "import-snapshot",
+          ...container,
+          "--kms-key-id",
+          "alias/imports",
+        ]),
+        "InvalidParameterDependency",
+        "ImportSnapshot",
+      );
+
+      ctx.emulator.configure({ advanceSeconds: 6 * 3600 });
+      const tasks = (
+        ok(
+          await awsCli(ctx.emulator, [
+            "ec2",
+            "describe-import-snapshot-tasks",
+            "--import-task-ids",
+            started.ImportTaskId,
+          ]),
+        ) as {
+          ImportSnapshotTasks: {
+            SnapshotTaskDetail: { DiskImageSize: number; SnapshotId: string; Status: string };
+          }[];
+        }
+      ).ImportSnapshotTasks;
+      const detail = tasks[0]!.SnapshotTaskDetail;
+      assert.deepEqual([tasks.length, detail.Status, detail.DiskImageSize], [1, "completed", 4096]);
+      const snapshot = detail.SnapshotId;
+      assert.match(snapshot, /^snap-[0-9a-f]{17}$/);
+      // How scripts find VM Import's snapshot: by its generated description. The CLI sends
+      // MaxResults=1000 by default here (not with --snapshot-ids).
+      const found = ok(
+        await awsCli(ctx.emulator, [
+          "ec2",
+          "describe-snapshots",
+          "--owner-ids",
+          "self",
+          "--filters",
+          `Name=description,Values=Created by AWS-VMImport service for ${started.ImportTaskId}`,
+        ]),
+      ) as { Snapshots: Record<string, unknown>[] };
+      assert.deepEqual(
+        found.Snapshots.map((s) => [s["SnapshotId"], s["State"], s["VolumeId"], s["VolumeSize"]]),
+        [[snapshot, "completed", "vol-ffffffff", 1]],
+      );
+      failed(
+        await awsCli(ctx.emulator, [
+          "ec2",
+          "describe-snapshots",
+          "--snapshot-ids",
+          "snap-0123456789abcdef0",
+        ]),
+        "InvalidSnapshot.NotFound",
+        "DescribeSnapshots",
+      );
+      ok(await awsCli(ctx.emulator, ["ec2", "delete-snapshot", "--snapshot-id", snapshot]));
+      assert.deepEqual(
+        ok(await awsCli(ctx.emulator, ["ec2", "describe-snapshots", "--owner-ids", "self"])),
+        { Snapshots: [] },
+      );
+    });
+
     it("describes an ImportInstance conversion task as it completes, and refuses to cancel it then", async () => {
       // The CLI has no import-instance command (AWS retired it there); the JS SDK starts the task.
       await upload(

@@ -14,7 +14,7 @@ import {
   DescribeImportImageTasksCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
-  EC2Client,
+  type EC2Client,
   type ImportImageCommandInput,
   ImportImageCommand,
   type ImportImageTask,
@@ -23,56 +23,22 @@ import {
   TerminateInstancesCommand,
   waitUntilConversionTaskCompleted,
 } from "@aws-sdk/client-ec2";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { type Emulator, startEmulator } from "../../emulator";
-import { clientConfig, errorOf, useEmulator } from "../support/emulator";
-
-const BUCKET = "vm-imports";
-const ACCOUNT = "123456789012";
-
-/** Disk images that pass the emulator's format rules (see emulator/ec2/diskImage.ts). */
-function vmdk(): Buffer {
-  const b = Buffer.alloc(2048);
-  b.write("KDMV", 0, "latin1");
-  return b;
-}
-function raw(sectors = 4): Buffer {
-  const b = Buffer.alloc(512 * sectors);
-  b[510] = 0x55;
-  b[511] = 0xaa;
-  return b;
-}
-function vhd(): Buffer {
-  const b = Buffer.alloc(1024);
-  b.write("conectix", 512, "latin1");
-  return b;
-}
-function vhdx(): Buffer {
-  const b = Buffer.alloc(1024);
-  b.write("vhdxfile", 0, "latin1");
-  return b;
-}
-function ova(): Buffer {
-  const b = Buffer.alloc(1024);
-  b.write("vm.ovf", 0, "latin1");
-  b.write("ustar", 257, "latin1");
-  return b;
-}
-const MANIFEST = '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>';
-
-function ec2(em: Emulator, region?: string): EC2Client {
-  return new EC2Client(clientConfig(em, region));
-}
-
-async function upload(em: Emulator, files: Record<string, Buffer | string>): Promise<void> {
-  const s3 = new S3Client({ ...clientConfig(em), forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  for (const [key, body] of Object.entries(files)) {
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
-  }
-}
-
-const advance = (em: Emulator, seconds: number): void => em.configure({ advanceSeconds: seconds });
+import { errorOf, useEmulator } from "../support/emulator";
+import {
+  ACCOUNT,
+  advance,
+  bad,
+  BUCKET,
+  ec2,
+  MANIFEST,
+  ova,
+  raw,
+  upload,
+  vhd,
+  vhdx,
+  vmdk,
+} from "./ec2Fixtures";
 
 async function describeTask(client: EC2Client, id: string): Promise<ImportImageTask> {
   const out = await client.send(new DescribeImportImageTasksCommand({ ImportTaskIds: [id] }));
@@ -228,7 +194,6 @@ describe("emulator EC2 VM Import", () => {
     // Real-time clock: tests move emulated time by hand, so short windows (30 s teardown) never lapse.
     const ctx = useEmulator({ timeScale: 1 });
     const client = (): EC2Client => ec2(ctx.emulator);
-    const bad = (code: string, message: string) => ({ name: code, message, status: 400 });
 
     const cases: { name: string; input: ImportImageCommandInput; error: ReturnType<typeof bad> }[] =
       [
@@ -698,45 +663,6 @@ describe("emulator EC2 VM Import", () => {
       );
     });
 
-    it("answers unknown, malformed and missing task IDs", async () => {
-      const unknown = "import-ami-0123456789abcdef0";
-      const notFound = {
-        name: "InvalidConversionTaskId",
-        message: `The conversion task ID '${unknown}' does not exist.`,
-        status: 400,
-      };
-      const malformed = {
-        name: "InvalidConversionTaskId.Malformed",
-        message: 'Invalid id: "ami-1" (expecting "import-ami-xxxxxxxxxxxxxxxxx")',
-        status: 400,
-      };
-      assert.deepEqual(
-        await errorOf(client().send(new CancelImportTaskCommand({ ImportTaskId: unknown }))),
-        notFound,
-      );
-      assert.deepEqual(
-        await errorOf(
-          client().send(new DescribeImportImageTasksCommand({ ImportTaskIds: [unknown] })),
-        ),
-        notFound,
-      );
-      assert.deepEqual(
-        await errorOf(client().send(new CancelImportTaskCommand({ ImportTaskId: "ami-1" }))),
-        malformed,
-      );
-      assert.deepEqual(
-        await errorOf(
-          client().send(new DescribeImportImageTasksCommand({ ImportTaskIds: ["ami-1"] })),
-        ),
-        malformed,
-      );
-      assert.deepEqual(await errorOf(client().send(new CancelImportTaskCommand({}))), {
-        name: "MissingParameter",
-        message: "The request must contain the parameter ImportTaskId",
-        status: 400,
-      });
-    });
-
     it("filters by task-state and pages with MaxResults and NextToken", async () => {
       const ids = [await start(), await start(), await start()];
       await client().send(new CancelImportTaskCommand({ ImportTaskId: ids[1] }));
@@ -772,35 +698,6 @@ describe("emulator EC2 VM Import", () => {
         [ids[2]],
       );
       assert.equal(page2.NextToken, undefined);
-
-      assert.deepEqual(
-        await errorOf(
-          client().send(
-            new DescribeImportImageTasksCommand({ Filters: [{ Name: "status", Values: ["x"] }] }),
-          ),
-        ),
-        {
-          name: "InvalidParameterValue",
-          message: "The filter 'status' is invalid",
-          status: 400,
-        },
-      );
-      assert.deepEqual(
-        await errorOf(client().send(new DescribeImportImageTasksCommand({ NextToken: "bogus!" }))),
-        {
-          name: "InvalidPaginationToken",
-          message: "The specified pagination token is not valid or is expired.",
-          status: 400,
-        },
-      );
-      assert.deepEqual(
-        await errorOf(client().send(new DescribeImportImageTasksCommand({ MaxResults: 0 }))),
-        {
-          name: "InvalidParameterValue",
-          message: "Value (0) for parameter MaxResults is invalid.",
-          status: 400,
-        },
-      );
     });
 
     it("forgets completed and deleted tasks 7 days after they end, while the AMI remains", async () => {
@@ -875,32 +772,12 @@ describe("emulator EC2 VM Import", () => {
       assert.deepEqual(
         await errorOf(
           client().send(
-            new DescribeImagesCommand({ Filters: [{ Name: "kernel-id", Values: ["x"] }] }),
-          ),
-        ),
-        {
-          name: "InvalidParameterValue",
-          message: "The filter 'kernel-id' is invalid",
-          status: 400,
-        },
-      );
-      assert.deepEqual(
-        await errorOf(
-          client().send(
             new DescribeImagesCommand({ ImageIds: [imageId, "ami-0123456789abcdef0"] }),
           ),
         ),
         {
           name: "InvalidAMIID.NotFound",
           message: "The image id '[ami-0123456789abcdef0]' does not exist",
-          status: 400,
-        },
-      );
-      assert.deepEqual(
-        await errorOf(client().send(new DescribeImagesCommand({ ImageIds: ["web"] }))),
-        {
-          name: "InvalidAMIID.Malformed",
-          message: 'Invalid id: "web" (expecting "ami-...")',
           status: 400,
         },
       );
@@ -935,14 +812,6 @@ describe("emulator EC2 VM Import", () => {
         {
           name: "InvalidSnapshot.NotFound",
           message: `The snapshot '${snapshotId}' does not exist.`,
-          status: 400,
-        },
-      );
-      assert.deepEqual(
-        await errorOf(client().send(new DeleteSnapshotCommand({ SnapshotId: "vol-1" }))),
-        {
-          name: "InvalidSnapshotID.Malformed",
-          message: 'Invalid id: "vol-1" (expecting "snap-...")',
           status: 400,
         },
       );
@@ -990,13 +859,20 @@ describe("emulator EC2 VM Import", () => {
     });
     const disk = (image: Record<string, unknown>, volume: Record<string, unknown> = { Size: 12 }) =>
       instanceInput({ DiskImages: [{ Image: image, Volume: volume } as never] });
-    const bad = (code: string, message: string) => ({ name: code, message, status: 400 });
 
     const cases: {
       name: string;
       input: () => ImportInstanceCommandInput;
       error: ReturnType<typeof bad>;
     }[] = [
+      {
+        name: "a missing Platform",
+        input: () => {
+          const { Platform: _p, ...rest } = instanceInput();
+          return rest as ImportInstanceCommandInput;
+        },
+        error: bad("MissingParameter", "The request must contain the parameter Platform"),
+      },
       {
         name: "a Platform other than Windows",
         input: () => instanceInput({ Platform: "Linux" as "Windows" }),
@@ -1137,14 +1013,6 @@ describe("emulator EC2 VM Import", () => {
         );
       });
     }
-
-    it("rejects a missing Platform", async () => {
-      const { Platform: _p, ...rest } = instanceInput();
-      assert.deepEqual(
-        await errorOf(client().send(new ImportInstanceCommand(rest as ImportInstanceCommandInput))),
-        bad("MissingParameter", "The request must contain the parameter Platform"),
-      );
-    });
 
     it("is not offered outside its fixed list of regions", async () => {
       assert.deepEqual(
@@ -1320,29 +1188,6 @@ describe("emulator EC2 VM Import", () => {
       );
     });
 
-    it("answers unknown and malformed conversion task IDs", async () => {
-      assert.deepEqual(
-        await errorOf(
-          client().send(
-            new DescribeConversionTasksCommand({ ConversionTaskIds: ["import-i-0000ffff"] }),
-          ),
-        ),
-        bad(
-          "InvalidConversionTaskId",
-          "The conversion task ID 'import-i-0000ffff' does not exist.",
-        ),
-      );
-      assert.deepEqual(
-        await errorOf(
-          client().send(new CancelConversionTaskCommand({ ConversionTaskId: "i-0000ffff" })),
-        ),
-        bad(
-          "InvalidConversionTaskId.Malformed",
-          'Invalid id: "i-0000ffff" (expecting "import-i-xxxxxxxx")',
-        ),
-      );
-    });
-
     it("lists all tasks and forgets finished ones 7 days after they end", async () => {
       await upload(ctx.emulator, { "dc01.manifest.xml": MANIFEST });
       const a = (await client().send(new ImportInstanceCommand(instanceInput()))).ConversionTask!
@@ -1500,22 +1345,154 @@ describe("emulator EC2 VM Import", () => {
         "InvalidInstanceID.NotFound",
       );
     });
+  });
 
-    it("answers malformed instance and volume IDs", async () => {
-      assert.deepEqual(
-        await errorOf(client().send(new TerminateInstancesCommand({ InstanceIds: ["web"] }))),
-        {
-          name: "InvalidInstanceID.Malformed",
-          message: 'Invalid id: "web"',
-          status: 400,
-        },
-      );
-      assert.deepEqual(await errorOf(client().send(new DeleteVolumeCommand({ VolumeId: "v-1" }))), {
-        name: "InvalidVolumeID.Malformed",
+  describe("errors that need no state", () => {
+    const ctx = useEmulator({ timeScale: 1 });
+    const unknownAmiTask = "import-ami-0123456789abcdef0";
+    const cases: {
+      name: string;
+      call: (c: EC2Client) => Promise<unknown>;
+      code: string;
+      message: string;
+    }[] = [
+      {
+        name: "CancelImportTask of an unknown image task",
+        call: (c) => c.send(new CancelImportTaskCommand({ ImportTaskId: unknownAmiTask })),
+        code: "InvalidConversionTaskId",
+        message: `The conversion task ID '${unknownAmiTask}' does not exist.`,
+      },
+      {
+        name: "DescribeImportImageTasks of an unknown task",
+        call: (c) =>
+          c.send(new DescribeImportImageTasksCommand({ ImportTaskIds: [unknownAmiTask] })),
+        code: "InvalidConversionTaskId",
+        message: `The conversion task ID '${unknownAmiTask}' does not exist.`,
+      },
+      {
+        name: "CancelImportTask of a malformed ID",
+        call: (c) => c.send(new CancelImportTaskCommand({ ImportTaskId: "ami-1" })),
+        code: "InvalidConversionTaskId.Malformed",
+        message: 'Invalid id: "ami-1" (expecting "import-ami-xxxxxxxxxxxxxxxxx")',
+      },
+      {
+        name: "DescribeImportImageTasks of a malformed ID",
+        call: (c) => c.send(new DescribeImportImageTasksCommand({ ImportTaskIds: ["ami-1"] })),
+        code: "InvalidConversionTaskId.Malformed",
+        message: 'Invalid id: "ami-1" (expecting "import-ami-xxxxxxxxxxxxxxxxx")',
+      },
+      {
+        name: "CancelImportTask without ImportTaskId",
+        call: (c) => c.send(new CancelImportTaskCommand({})),
+        code: "MissingParameter",
+        message: "The request must contain the parameter ImportTaskId",
+      },
+      {
+        name: "DescribeImportImageTasks with an unknown filter",
+        call: (c) =>
+          c.send(
+            new DescribeImportImageTasksCommand({ Filters: [{ Name: "status", Values: ["x"] }] }),
+          ),
+        code: "InvalidParameterValue",
+        message: "The filter 'status' is invalid",
+      },
+      {
+        name: "DescribeImportImageTasks with a forged NextToken",
+        call: (c) => c.send(new DescribeImportImageTasksCommand({ NextToken: "bogus!" })),
+        code: "InvalidPaginationToken",
+        message: "The specified pagination token is not valid or is expired.",
+      },
+      {
+        name: "DescribeImportImageTasks with MaxResults 0",
+        call: (c) => c.send(new DescribeImportImageTasksCommand({ MaxResults: 0 })),
+        code: "InvalidParameterValue",
+        message: "Value (0) for parameter MaxResults is invalid.",
+      },
+      {
+        name: "DescribeConversionTasks of an unknown task",
+        call: (c) =>
+          c.send(new DescribeConversionTasksCommand({ ConversionTaskIds: ["import-i-0000ffff"] })),
+        code: "InvalidConversionTaskId",
+        message: "The conversion task ID 'import-i-0000ffff' does not exist.",
+      },
+      {
+        name: "CancelConversionTask of a malformed ID",
+        call: (c) => c.send(new CancelConversionTaskCommand({ ConversionTaskId: "i-0000ffff" })),
+        code: "InvalidConversionTaskId.Malformed",
+        message: 'Invalid id: "i-0000ffff" (expecting "import-i-xxxxxxxx")',
+      },
+      {
+        name: "DescribeImages with an unknown filter",
+        call: (c) =>
+          c.send(new DescribeImagesCommand({ Filters: [{ Name: "kernel-id", Values: ["x"] }] })),
+        code: "InvalidParameterValue",
+        message: "The filter 'kernel-id' is invalid",
+      },
+      {
+        name: "DescribeImages of an unknown AMI",
+        call: (c) => c.send(new DescribeImagesCommand({ ImageIds: ["ami-0123456789abcdef0"] })),
+        code: "InvalidAMIID.NotFound",
+        message: "The image id '[ami-0123456789abcdef0]' does not exist",
+      },
+      {
+        name: "DescribeImages of a malformed ID",
+        call: (c) => c.send(new DescribeImagesCommand({ ImageIds: ["web"] })),
+        code: "InvalidAMIID.Malformed",
+        message: 'Invalid id: "web" (expecting "ami-...")',
+      },
+      {
+        name: "DeregisterImage of an unknown AMI",
+        call: (c) => c.send(new DeregisterImageCommand({ ImageId: "ami-0123456789abcdef0" })),
+        code: "InvalidAMIID.NotFound",
+        message: "The image id '[ami-0123456789abcdef0]' does not exist",
+      },
+      {
+        name: "DeleteSnapshot of a malformed ID",
+        call: (c) => c.send(new DeleteSnapshotCommand({ SnapshotId: "vol-1" })),
+        code: "InvalidSnapshotID.Malformed",
+        message: 'Invalid id: "vol-1" (expecting "snap-...")',
+      },
+      {
+        name: "DeleteSnapshot of an unknown snapshot",
+        call: (c) => c.send(new DeleteSnapshotCommand({ SnapshotId: "snap-0123456789abcdef0" })),
+        code: "InvalidSnapshot.NotFound",
+        message: "The snapshot 'snap-0123456789abcdef0' does not exist.",
+      },
+      {
+        name: "TerminateInstances of a malformed ID",
+        call: (c) => c.send(new TerminateInstancesCommand({ InstanceIds: ["web"] })),
+        code: "InvalidInstanceID.Malformed",
+        message: 'Invalid id: "web"',
+      },
+      {
+        name: "DescribeInstances of two unknown instances",
+        call: (c) =>
+          c.send(
+            new DescribeInstancesCommand({
+              InstanceIds: ["i-0123456789abcdef0", "i-0123456789abcdef1"],
+            }),
+          ),
+        code: "InvalidInstanceID.NotFound",
+        message: "The instance IDs 'i-0123456789abcdef0, i-0123456789abcdef1' do not exist",
+      },
+      {
+        name: "DeleteVolume of a malformed ID",
+        call: (c) => c.send(new DeleteVolumeCommand({ VolumeId: "v-1" })),
+        code: "InvalidVolumeID.Malformed",
         message: 'Invalid id: "v-1" (expecting "vol-...")',
-        status: 400,
+      },
+      {
+        name: "DescribeVolumes of an unknown volume",
+        call: (c) => c.send(new DescribeVolumesCommand({ VolumeIds: ["vol-0123456789abcdef0"] })),
+        code: "InvalidVolume.NotFound",
+        message: "The volume 'vol-0123456789abcdef0' does not exist.",
+      },
+    ];
+    for (const c of cases) {
+      it(`answers ${c.code} for ${c.name}`, async () => {
+        assert.deepEqual(await errorOf(c.call(ec2(ctx.emulator))), bad(c.code, c.message));
       });
-    });
+    }
   });
 
   describe("persistence", () => {
