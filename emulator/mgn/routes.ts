@@ -1,16 +1,14 @@
 import type { RestJsonService } from "../core/service";
+import { listImportErrors } from "./importErrors";
+import { initializeService, listImports, startImport } from "./imports";
 import {
   deleteApplication,
   deleteSourceServer,
   deleteWave,
   describeSourceServers,
-  initializeService,
   listApplications,
-  listImportErrors,
-  listImports,
   listWaves,
-  startImport,
-} from "./models";
+} from "./inventory";
 
 /** Application Migration Service (restJson1). */
 export const mgnService: RestJsonService = {
