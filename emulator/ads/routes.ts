@@ -1,6 +1,7 @@
 import type { AwsJsonService } from "../core/service";
 import { adsFilesRoute } from "./files";
-import { batchDeleteImportData, describeImportTasks, startImportTask } from "./models";
+import { batchDeleteImportData } from "./batchDelete";
+import { describeImportTasks, startImportTask } from "./importTasks";
 
 /** Application Discovery Service (awsJson1_1, AWSPoseidonService_V2015_11_01). */
 export const adsService: AwsJsonService = {
