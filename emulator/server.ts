@@ -28,6 +28,11 @@ import type {
 } from "./core/service";
 import { type Credential, verifySigV4 } from "./core/sigv4";
 import { StateStore } from "./core/state";
+import {
+  chooseTaskDuration,
+  type TaskDuration,
+  type TaskDurationOption,
+} from "./core/taskDuration";
 import { xmlChildren } from "./core/xml";
 import { route } from "./router";
 
@@ -64,11 +69,7 @@ export interface EmulatorOptions {
    * earlier ADS imports; with this option set MGN's imports-in-progress cap is off; EC2 stages
    * keep their seeded proportions.
    */
-  readonly taskDurationMs?: (task: {
-    readonly service: string;
-    readonly id: string;
-    readonly startedMs: number;
-  }) => number | undefined;
+  readonly taskDurationMs?: TaskDurationOption;
 }
 
 export interface EmulatorConfigPatch {
@@ -266,6 +267,13 @@ export class EmulatorServer {
     requestId: string,
   ): OperationContext {
     const store = this.store;
+    const option = this.options.taskDurationMs;
+    const taskDuration = (id: string, seededMs: number): TaskDuration =>
+      chooseTaskDuration(
+        option,
+        { service: serviceKey, id, startedMs: this.clock.now() },
+        seededMs,
+      );
     return {
       service: serviceKey,
       operation,
@@ -289,23 +297,17 @@ export class EmulatorServer {
         return store.get(scopeKey, fullKey, init);
       },
       markDirty: () => store.markDirty(),
-      ...(this.options.taskDurationMs === undefined
+      taskDuration,
+      durationsChosen: option !== undefined,
+      ...(option === undefined
         ? {}
         : {
-            taskDurationMs: (task: { readonly id: string }) =>
-              this.taskDuration(serviceKey, task.id),
+            taskDurationMs: (task: { readonly id: string }) => {
+              const d = taskDuration(task.id, 0);
+              return d.chosen ? d.ms : undefined;
+            },
           }),
     };
-  }
-
-  private taskDuration(service: string, id: string): number | undefined {
-    const ms = this.options.taskDurationMs?.({ service, id, startedMs: this.clock.now() });
-    if (ms !== undefined && !(Number.isFinite(ms) && ms >= 0)) {
-      throw new RangeError(
-        `taskDurationMs must return a finite number >= 0 or undefined, got ${ms} for ${service} ${id}`,
-      );
-    }
-    return ms;
   }
 
   private rawContext(): RawContext {

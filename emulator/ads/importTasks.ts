@@ -112,8 +112,8 @@ export function startImportTask(ctx: OperationContext, input: JsonObject): JsonO
     ? base
     : Math.min(120_000, base + result.rows * 10);
   // A benchmark's chosen duration runs at once, outside the one-at-a-time queue.
-  const chosenMs = ctx.taskDurationMs?.({ id: importTaskId });
-  const startMs = chosenMs === undefined ? Math.max(now, s.busyUntilMs) : now;
+  const duration = ctx.taskDuration(importTaskId, durationMs);
+  const startMs = duration.chosen ? now : Math.max(now, s.busyUntilMs);
   const task: TaskRecord = {
     seq: s.nextSeq++,
     importTaskId,
@@ -123,7 +123,7 @@ export function startImportTask(ctx: OperationContext, input: JsonObject): JsonO
     region: ctx.region,
     requestMs: now,
     startMs,
-    endMs: startMs + (chosenMs ?? durationMs),
+    endMs: startMs + duration.ms,
     outcome: result.outcome,
     ...(result.fileClassification ? { fileClassification: result.fileClassification } : {}),
     serverImportSuccess: result.serverImportSuccess,
@@ -133,7 +133,7 @@ export function startImportTask(ctx: OperationContext, input: JsonObject): JsonO
     records: result.records,
     hasFiles: result.files !== undefined,
   };
-  if (chosenMs === undefined) s.busyUntilMs = task.endMs;
+  if (!duration.chosen) s.busyUntilMs = task.endMs;
   s.tasks[importTaskId] = task;
   s.tokens[clientRequestToken] = importTaskId;
   if (result.files) {

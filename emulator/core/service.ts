@@ -3,6 +3,7 @@ import type { EmulatorRequest, EmulatorResponse } from "./http";
 import type { SeededRandom } from "./random";
 import type { Credential } from "./sigv4";
 import type { S3Store } from "./s3store";
+import type { TaskDuration } from "./taskDuration";
 import type { XmlObject } from "./xml";
 
 /** JSON values as they cross the wire. */
@@ -38,8 +39,16 @@ export interface OperationContext {
   /** Tells the store to persist soon; call after every mutation. */
   markDirty(): void;
   /**
-   * EmulatorOptions.taskDurationMs: emulated ms from a new task's start request to its terminal
-   * status, or undefined to keep the model's seeded duration.
+   * How long the new task `id` runs, in emulated ms from its start request to its terminal status:
+   * the duration EmulatorOptions.taskDurationMs chose for it (validated), else `seededMs`, the
+   * model's own. `chosen` says which (ADS runs a chosen task at once, outside its queue).
+   */
+  taskDuration(id: string, seededMs: number): TaskDuration;
+  /** Whether EmulatorOptions.taskDurationMs is set (MGN lifts its imports-in-progress cap then). */
+  readonly durationsChosen: boolean;
+  /**
+   * The chosen duration alone (undefined: keep the seeded one), present only when the option is
+   * set. Superseded by taskDuration; kept until emulator/ec2 moves over.
    */
   taskDurationMs?(task: { readonly id: string }): number | undefined;
 }

@@ -125,13 +125,13 @@ export function startImport(ctx: OperationContext, input: JsonObject): JsonObjec
   }
   const running = s.imports.filter((i) => !i.result).length;
   // Chosen durations (EmulatorOptions.taskDurationMs) ask for many imports at once: no cap then.
-  if (running >= MAX_IMPORTS_IN_PROGRESS && ctx.taskDurationMs === undefined) {
+  if (running >= MAX_IMPORTS_IN_PROGRESS && !ctx.durationsChosen) {
     throw importQuotaExceeded(MAX_IMPORTS_IN_PROGRESS);
   }
 
   const importID = `import-${ctx.random.hex(17)}`;
   const seededMs = Math.round(ctx.random.between(IMPORT_SECONDS.min, IMPORT_SECONDS.max) * 1000);
-  const durationMs = ctx.taskDurationMs?.({ id: importID }) ?? seededMs;
+  const durationMs = ctx.taskDuration(importID, seededMs).ms;
   const imp: ImportRecord = {
     importID,
     arn: arnOf(ctx, "import", importID),
