@@ -1,4 +1,5 @@
 import type { RestJsonService } from "../core/service";
+import { mgnFrontDoorErrors } from "./errors";
 import { listImportErrors } from "./importErrors";
 import { initializeService, listImports, startImport } from "./imports";
 import {
@@ -15,6 +16,7 @@ export const mgnService: RestJsonService = {
   key: "mgn",
   protocol: "restJson1",
   signingNames: ["mgn"],
+  errors: mgnFrontDoorErrors,
   operations: {
     DeleteApplication: {
       method: "POST",
