@@ -56,13 +56,5 @@ export function operationContext(deps: ContextDeps, call: CallInfo): OperationCo
     markDirty: () => store.markDirty(),
     taskDuration,
     durationsChosen: option !== undefined,
-    ...(option === undefined
-      ? {}
-      : {
-          taskDurationMs: (task: { readonly id: string }) => {
-            const d = taskDuration(task.id, 0);
-            return d.chosen ? d.ms : undefined;
-          },
-        }),
   };
 }

@@ -47,11 +47,6 @@ export interface OperationContext {
   taskDuration(id: string, seededMs: number): TaskDuration;
   /** Whether EmulatorOptions.taskDurationMs is set (MGN lifts its imports-in-progress cap then). */
   readonly durationsChosen: boolean;
-  /**
-   * The chosen duration alone (undefined: keep the seeded one), present only when the option is
-   * set. Superseded by taskDuration; kept until emulator/ec2 moves over.
-   */
-  taskDurationMs?(task: { readonly id: string }): number | undefined;
 }
 
 export interface JsonOperation {
