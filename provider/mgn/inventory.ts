@@ -1,0 +1,152 @@
+/**
+ * `deleteInventoryOnDelete`: MGN has no API to delete or undo an import, so delete can instead
+ * remove the source servers, applications and waves the import created, chosen by tag or MGN's
+ * alternate keys (DeleteSourceServer, DeleteApplication, DeleteWave; in that order, since MGN
+ * refuses to delete a non-empty parent).
+ * https://docs.aws.amazon.com/mgn/latest/APIReference/API_DeleteSourceServer.html
+ */
+import { isAwsApiError } from "../core/errors";
+
+/** What `deleteInventoryOnDelete` selects: resources the import created, by tag or alternate key. */
+export interface InventorySelector {
+  tag?: { key: string; value: string };
+  userProvidedIds?: string[];
+  applicationNames?: string[];
+  waveNames?: string[];
+}
+
+export interface InventoryServer {
+  sourceServerID: string;
+  userProvidedID?: string;
+  applicationID?: string;
+  tags: Record<string, string>;
+}
+
+export interface InventoryApplication {
+  applicationID: string;
+  name: string;
+  waveID?: string;
+  tags: Record<string, string>;
+}
+
+export interface InventoryWave {
+  waveID: string;
+  name: string;
+  tags: Record<string, string>;
+}
+
+export interface Inventory {
+  servers: InventoryServer[];
+  applications: InventoryApplication[];
+  waves: InventoryWave[];
+}
+
+export interface InventoryPlan {
+  /** In deletion order: servers, then applications, then waves (MGN refuses a non-empty parent). */
+  servers: string[];
+  applications: string[];
+  waves: string[];
+  /** Selected parents kept because unselected members still belong to them. */
+  kept: { id: string; reason: string }[];
+}
+
+/**
+ * Which inventory to delete: resources carrying the selector's tag, servers by user-provided ID,
+ * applications and waves by name (MGN's alternate keys). A selected application or wave that still
+ * holds an unselected member is kept — it is not only this import's — and reported.
+ */
+export function planInventoryRemoval(inv: Inventory, sel: InventorySelector): InventoryPlan {
+  const tagged = (tags: Record<string, string>): boolean =>
+    sel.tag !== undefined && tags[sel.tag.key] === sel.tag.value;
+  const servers = inv.servers.filter(
+    (s) =>
+      tagged(s.tags) ||
+      (s.userProvidedID !== undefined && (sel.userProvidedIds ?? []).includes(s.userProvidedID)),
+  );
+  const gone = new Set(servers.map((s) => s.sourceServerID));
+  const kept: InventoryPlan["kept"] = [];
+  const applications = inv.applications.filter((a) => {
+    if (!tagged(a.tags) && !(sel.applicationNames ?? []).includes(a.name)) return false;
+    const others = inv.servers.filter(
+      (s) => s.applicationID === a.applicationID && !gone.has(s.sourceServerID),
+    ).length;
+    if (others === 0) return true;
+    kept.push({
+      id: a.applicationID,
+      reason: `application ${a.name} (${a.applicationID}) still has ${others} source server(s) the selector does not match`,
+    });
+    return false;
+  });
+  const goneApps = new Set(applications.map((a) => a.applicationID));
+  const waves = inv.waves.filter((w) => {
+    if (!tagged(w.tags) && !(sel.waveNames ?? []).includes(w.name)) return false;
+    const others = inv.applications.filter(
+      (a) => a.waveID === w.waveID && !goneApps.has(a.applicationID),
+    ).length;
+    if (others === 0) return true;
+    kept.push({
+      id: w.waveID,
+      reason: `wave ${w.name} (${w.waveID}) still has ${others} application(s) the selector does not match`,
+    });
+    return false;
+  });
+  return {
+    servers: servers.map((s) => s.sourceServerID),
+    applications: applications.map((a) => a.applicationID),
+    waves: waves.map((w) => w.waveID),
+    kept,
+  };
+}
+
+/**
+ * One inventory listing shared by every delete that asks while it is in flight (a destroy deletes
+ * many resources at once). A shared listing may name an item another delete has just removed;
+ * that delete's ResourceNotFoundException counts as removed.
+ */
+export function sharedListing(list: () => Promise<Inventory>): () => Promise<Inventory> {
+  let inFlight: Promise<Inventory> | undefined;
+  return () =>
+    (inFlight ??= list().finally(() => {
+      inFlight = undefined;
+    }));
+}
+
+export interface InventoryRemover {
+  deleteSourceServer(id: string): Promise<void>;
+  deleteApplication(id: string): Promise<void>;
+  deleteWave(id: string): Promise<void>;
+}
+
+/**
+ * Deletes what `plan` names, in order. Returns the counts removed and one line per item that
+ * could not be removed (reported together by the caller); an item already gone counts as done.
+ */
+export async function removeInventory(
+  api: InventoryRemover,
+  plan: InventoryPlan,
+): Promise<{ servers: number; applications: number; waves: number; problems: string[] }> {
+  const problems: string[] = [];
+  const remove = async (
+    what: string,
+    ids: readonly string[],
+    del: (id: string) => Promise<void>,
+  ): Promise<number> => {
+    let removed = 0;
+    for (const one of ids) {
+      try {
+        await del(one);
+        removed++;
+      } catch (err) {
+        if (isAwsApiError(err) && err.code === "ResourceNotFoundException") continue;
+        problems.push(`${what} ${one}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return removed;
+  };
+  const servers = await remove("source server", plan.servers, (s) => api.deleteSourceServer(s));
+  const applications = await remove("application", plan.applications, (a) =>
+    api.deleteApplication(a),
+  );
+  const waves = await remove("wave", plan.waves, (w) => api.deleteWave(w));
+  return { servers, applications, waves, problems };
+}
