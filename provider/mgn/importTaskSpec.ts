@@ -5,7 +5,7 @@
  * import ends, and the optional inventory removal on delete (inventory.ts).
  * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
-import { ImportTaskFailedError, isAwsApiError, withAdvice } from "../core/errors";
+import { isAwsApiError, withAdvice } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { inputsOf, type PropertyTable } from "../core/task/properties";
@@ -37,7 +37,7 @@ import {
   rowErrorsWarning,
   statusOf,
 } from "./importTaskLogic";
-import { type Inventory, planInventoryRemoval, removeInventory, sharedListing } from "./inventory";
+import { deleteImport, type Inventory, sharedListing } from "./inventory";
 import { startWithinQuota } from "./quota";
 
 const IMPORT_ID = /^import-[0-9a-zA-Z]{17}$/;
@@ -71,6 +71,9 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     secret: true,
     awsName: "tags",
     narrow: stringMap,
+    // The tags output of an adopted import are MGN's: leaving the input unset keeps them.
+    unchangedWhen: (olds, news) =>
+      olds["adoptImportId"] !== undefined && news["tags"] === undefined,
   },
   adoptImportId: {
     rule: {
@@ -135,50 +138,6 @@ function errorsIn(extra: Record<string, unknown> | undefined): ImportErrors | un
     : undefined;
 }
 
-/**
- * Delete: MGN has no API to delete an import, so by default it is left, with its inventory. With
- * `deleteInventoryOnDelete`, the inventory it selects is removed once the import has ended (a
- * running import keeps writing inventory).
- */
-async function deleteImport(
-  ctx: Ctx,
-  id: string,
-  inputs: ImportTaskInputs,
-  props: Record<string, unknown>,
-): Promise<void> {
-  const { log } = ctx.runtime;
-  const label = ctx.label(inputs, id);
-  const selector = inputs.deleteInventoryOnDelete;
-  if (selector === undefined) {
-    log.info(
-      label,
-      "MGN has no API to delete an import: leaving it, and the inventory it created, in MGN (set deleteInventoryOnDelete to remove that inventory)",
-    );
-    return;
-  }
-  const current = await ctx.describe(id);
-  if (current !== undefined && classifyImportStatus(current.status) === "pending") {
-    await ctx.wait(id, "delete", inputs, { properties: props });
-  }
-  const fail = (reason: string, cause?: unknown): ImportTaskFailedError =>
-    new ImportTaskFailedError({ id, properties: props, reasons: [reason], cause });
-  const inventory = await ctx.state.inventory().catch((err: unknown) => {
-    throw fail(err instanceof Error ? err.message : String(err), err);
-  });
-  const plan = planInventoryRemoval(inventory, selector);
-  const done = await removeInventory(ctx.api, plan);
-  for (const k of plan.kept) log.warn(label, `kept ${k.reason}`);
-  log.info(
-    label,
-    `removed ${done.servers} source server(s), ${done.applications} application(s), ${done.waves} wave(s) selected by deleteInventoryOnDelete`,
-  );
-  if (done.problems.length > 0) {
-    throw fail(
-      `${ctx.subject(inputs, id)}: could not remove ${done.problems.length} inventory item(s): ${done.problems.join("; ")}. Fix the cause (a source server with a replicating agent must be disconnected first), then run \`pulumi destroy\` again, or remove deleteInventoryOnDelete to leave the inventory.`,
-    );
-  }
-}
-
 /** Outputs: the inputs echoed (diff reads them back), the import, and its row errors once known. */
 export function toOutputs(
   raw: Record<string, unknown>,
@@ -200,11 +159,6 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   className: "ImportTask",
   properties,
   checkMore: (news) => checkNested(news),
-  diffMore(olds, news) {
-    // Tags of an adopted import are MGN's: leaving the input unset keeps them.
-    const keeps = olds["adoptImportId"] !== undefined && news["tags"] === undefined ? ["tags"] : [];
-    return { keeps };
-  },
   createApi: createMgnApi,
   state: (ctx) => ({
     gate: new CapacityGate(),
@@ -261,11 +215,26 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     else scope.keep(release);
     return task;
   },
+  startedMessage: (task) => `started (${task.status})`,
   exhaustedMessage: (inputs, last, attempts) =>
     `mgn.ImportTask "${label(inputs)}": ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
 
+  outputs: [
+    "importId",
+    "arn",
+    "status",
+    "progressPercentage",
+    "creationDateTime",
+    "endDateTime",
+    "summary",
+    "importErrors",
+    "importErrorCount",
+  ],
+  // MGN marks tags sensitive (an input echoed, and for an adopted import MGN's own).
+  secretOutputs: ["tags"],
   toOutputs: (raw, task, extra, previous) => toOutputs(raw, task, errorsIn(extra), previous),
   name: label,
+  subjectInReasons: true,
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs, last, wait, id),
   explain(err, settings) {
     if (!isAwsApiError(err)) return err;

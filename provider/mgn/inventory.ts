@@ -5,7 +5,10 @@
  * refuses to delete a non-empty parent).
  * https://docs.aws.amazon.com/mgn/latest/APIReference/API_DeleteSourceServer.html
  */
-import { isAwsApiError } from "../core/errors";
+import { ImportTaskFailedError, isAwsApiError } from "../core/errors";
+import type { TaskContext } from "../core/task/spec";
+import type { MgnApi } from "./api";
+import { classifyImportStatus, type ImportTaskInputs, type MgnImport } from "./importTaskLogic";
 
 /** What `deleteInventoryOnDelete` selects: resources the import created, by tag or alternate key. */
 export interface InventorySelector {
@@ -149,4 +152,48 @@ export async function removeInventory(
   );
   const waves = await remove("wave", plan.waves, (w) => api.deleteWave(w));
   return { servers, applications, waves, problems };
+}
+
+/**
+ * Delete: MGN has no API to delete an import, so by default it is left, with its inventory. With
+ * `deleteInventoryOnDelete`, the inventory it selects is removed once the import has ended (a
+ * running import keeps writing inventory).
+ */
+export async function deleteImport(
+  ctx: TaskContext<MgnApi, { inventory(): Promise<Inventory> }, MgnImport>,
+  id: string,
+  inputs: ImportTaskInputs,
+  props: Record<string, unknown>,
+): Promise<void> {
+  const { log } = ctx.runtime;
+  const label = ctx.label(inputs, id);
+  const selector = inputs.deleteInventoryOnDelete;
+  if (selector === undefined) {
+    log.info(
+      label,
+      "MGN has no API to delete an import: leaving it, and the inventory it created, in MGN (set deleteInventoryOnDelete to remove that inventory)",
+    );
+    return;
+  }
+  const current = await ctx.describe(id);
+  if (current !== undefined && classifyImportStatus(current.status) === "pending") {
+    await ctx.wait(id, "delete", inputs, { properties: props });
+  }
+  const fail = (reason: string, cause?: unknown): ImportTaskFailedError =>
+    new ImportTaskFailedError({ id, properties: props, reasons: [reason], cause });
+  const inventory = await ctx.state.inventory().catch((err: unknown) => {
+    throw fail(err instanceof Error ? err.message : String(err), err);
+  });
+  const plan = planInventoryRemoval(inventory, selector);
+  const done = await removeInventory(ctx.api, plan);
+  for (const k of plan.kept) log.warn(label, `kept ${k.reason}`);
+  log.info(
+    label,
+    `removed ${done.servers} source server(s), ${done.applications} application(s), ${done.waves} wave(s) selected by deleteInventoryOnDelete`,
+  );
+  if (done.problems.length > 0) {
+    throw fail(
+      `${ctx.subject(inputs, id)}: could not remove ${done.problems.length} inventory item(s): ${done.problems.join("; ")}. Fix the cause (a source server with a replicating agent must be disconnected first), then run \`pulumi destroy\` again, or remove deleteInventoryOnDelete to leave the inventory.`,
+    );
+  }
 }
