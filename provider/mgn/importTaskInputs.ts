@@ -24,14 +24,10 @@ const NAME = /^[^\s\x00]( *[^\s\x00])*$/; // eslint-disable-line no-control-rege
 export const SOURCE_FIX =
   'give the CSV\'s location as { s3Bucket, s3Key } (e.g. { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" }), or set adoptImportId';
 
-/** checkMore of the spec: what the table's top-level rules leave out. */
-export function checkNested(news: Record<string, unknown>): CheckFailure[] {
+/** The members of `s3BucketSource`, once it is an object. */
+export function checkSource(news: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  const src = news["s3BucketSource"];
-  if ((src === undefined || src === null) && news["adoptImportId"] === undefined) {
-    failures.push({ property: "s3BucketSource", reason: `is required. Fix: ${SOURCE_FIX}` });
-  }
-  if (isPlainObject(src) && !isUnknown(src)) {
+  if (isPlainObject(news["s3BucketSource"])) {
     checkString(
       news,
       "s3BucketSource.s3Bucket",
@@ -69,26 +65,30 @@ export function checkNested(news: Record<string, unknown>): CheckFailure[] {
       failures,
     );
   }
-  checkTags(news, failures);
-  checkSelector(news, failures);
-  // failOnRowErrors decides a wait's outcome; nothing waits with waitForCompletion false.
-  if (news["failOnRowErrors"] === true && news["waitForCompletion"] === false) {
-    failures.push({
+  return failures;
+}
+
+/** Cross-field: failOnRowErrors decides a wait's outcome; nothing waits with waitForCompletion false. */
+export function checkCrossField(news: Record<string, unknown>): CheckFailure[] {
+  if (news["failOnRowErrors"] !== true || news["waitForCompletion"] !== false) return [];
+  return [
+    {
       property: "failOnRowErrors",
       reason:
         "has no effect when waitForCompletion is false (the import is not awaited, so its row errors are never judged). Fix: remove failOnRowErrors or set waitForCompletion to true.",
-    });
-  }
-  return failures;
+    },
+  ];
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function checkTags(news: Record<string, unknown>, failures: CheckFailure[]): void {
+/** The entries of `tags`, once it is an object. */
+export function checkTags(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const tags = news["tags"];
-  if (!isPlainObject(tags)) return;
+  if (!isPlainObject(tags)) return failures;
   const entries = Object.entries(tags);
   if (entries.length > LIMITS.tagsMaxEntries) {
     failures.push({
@@ -122,13 +122,15 @@ function checkTags(news: Record<string, unknown>, failures: CheckFailure[]): voi
       });
     }
   }
+  return failures;
 }
 
-function checkSelector(news: Record<string, unknown>, failures: CheckFailure[]): void {
+/** The members of `deleteInventoryOnDelete`, once it is an object; it must select something. */
+export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const property = "deleteInventoryOnDelete";
   const sel = news[property];
-  if (!isPlainObject(sel)) return;
-  const before = failures.length;
+  if (!isPlainObject(sel)) return failures;
   checkObject(
     news,
     `${property}.tag`,
@@ -181,7 +183,7 @@ function checkSelector(news: Record<string, unknown>, failures: CheckFailure[]):
       failures,
     );
   }
-  if (failures.length !== before || containsUnknown(sel)) return;
+  if (failures.length > 0 || containsUnknown(sel)) return failures;
   const selects =
     sel["tag"] !== undefined ||
     lists.some(([key]) => Array.isArray(sel[key]) && (sel[key] as unknown[]).length > 0);
@@ -192,6 +194,7 @@ function checkSelector(news: Record<string, unknown>, failures: CheckFailure[]):
         "selects nothing. Fix: give tag and/or userProvidedIds, applicationNames, waveNames — or remove deleteInventoryOnDelete to retain the inventory on delete (the default)",
     });
   }
+  return failures;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);

@@ -12,7 +12,10 @@ import { inputsOf, type PropertyTable } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { createMgnApi, type MgnApi } from "./api";
 import {
-  checkNested,
+  checkCrossField,
+  checkSelector,
+  checkSource,
+  checkTags,
   narrowSelector,
   narrowSource,
   SOURCE_FIX,
@@ -44,10 +47,12 @@ const IMPORT_ID = /^import-[0-9a-zA-Z]{17}$/;
 const PRINTABLE = /^[\x21-\x7e]+$/;
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
 
-/** Each input once; nested shapes and cross-field rules are checkNested's. */
+/** Each input once, in check order; importTaskInputs.ts has the rules for nested members. */
 export const properties: PropertyTable<ImportTaskInputs> = {
   s3BucketSource: {
-    rule: { kind: "object", fix: SOURCE_FIX },
+    rule: { kind: "object", required: true, fix: SOURCE_FIX },
+    requiredUnless: "adoptImportId",
+    checkNested: checkSource,
     change: "replace",
     awsName: "s3BucketSource",
     narrow: narrowSource,
@@ -67,6 +72,7 @@ export const properties: PropertyTable<ImportTaskInputs> = {
   // Only StartImport sets tags; MGN marks them sensitive.
   tags: {
     rule: { kind: "object", fix: 'use a map of strings, e.g. { wave: "1" }' },
+    checkNested: checkTags,
     change: "replace",
     secret: true,
     awsName: "tags",
@@ -102,6 +108,7 @@ export const properties: PropertyTable<ImportTaskInputs> = {
       kind: "object",
       fix: 'use { tag: { key, value } } and/or { userProvidedIds, applicationNames, waveNames }, e.g. { tag: { key: "stack", value: "prod" } }',
     },
+    checkNested: checkSelector,
     change: "update",
     narrow: narrowSelector,
   },
@@ -158,7 +165,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   service: "mgn",
   className: "ImportTask",
   properties,
-  checkMore: (news) => checkNested(news),
+  checkMore: (news) => checkCrossField(news),
   createApi: createMgnApi,
   state: (ctx) => ({
     gate: new CapacityGate(),
