@@ -19,8 +19,8 @@ import {
   inputsOf,
   waitTimeoutMs,
 } from "./properties";
-import { buildTaskService, type TaskService, taskFailure } from "./service";
-import type { Deps, TaskSpec, WaitSummary } from "./spec";
+import { buildTaskService, named, type TaskService, taskFailure } from "./service";
+import type { Deps, StartScope, TaskSpec, WaitSummary } from "./spec";
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
 export const MAX_SUCCESSORS = 10;
@@ -84,8 +84,12 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const adoptId = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
     const adopting = typeof adoptId === "string";
     const release = (await spec.hooks?.hold?.(ctx, inputs, adopting ? "adopt" : "start")) ?? noop;
+    const kept: (() => void)[] = [];
+    const scope: StartScope = { deadline, keep: (r) => void kept.push(r) };
     try {
-      const task = adopting ? await this.adopt(inputs, adoptId) : await this.start(raw, inputs);
+      const task = adopting
+        ? await this.adopt(inputs, adoptId)
+        : await this.start(raw, inputs, scope);
       if (adopting) {
         ctx.runtime.log.info(
           ctx.label(inputs, adoptId),
@@ -94,6 +98,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
       }
       return { id: spec.idOf(task), outs: await this.settle(raw, inputs, task, {}, deadline) };
     } finally {
+      for (const r of kept) r();
       release();
     }
   }
@@ -199,7 +204,11 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
    * the task an interrupted run started; a task that already failed is stepped past with a
    * deterministic successor token, so a re-run after a failure starts again.
    */
-  private async start(raw: Record<string, unknown>, inputs: Inputs<I>): Promise<T> {
+  private async start(
+    raw: Record<string, unknown>,
+    inputs: Inputs<I>,
+    scope: StartScope,
+  ): Promise<T> {
     const { spec } = this;
     const { ctx, runtime } = this.svc();
     const label = ctx.label(inputs);
@@ -207,11 +216,14 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
     for (let hop = 0; ; hop++) {
       const attempt = token;
-      const task = await runtime.startLimiter.run(() => spec.start(ctx, inputs, attempt, raw));
+      const task = await runtime.startLimiter.run(() =>
+        spec.start(ctx, inputs, attempt, raw, scope),
+      );
       const id = spec.idOf(task);
       const status = spec.statusOf(task);
       if (spec.classify(status, inputs) !== "failure") {
-        runtime.log.info(label, `started ${id} (${status})`);
+        const line = spec.startedMessage?.(task) ?? `started ${id} (${status})`;
+        runtime.log.info(ctx.label(inputs, id), line);
         return task;
       }
       if (hop >= MAX_SUCCESSORS) {
@@ -257,27 +269,27 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
           properties: spec.toOutputs(raw, task, undefined, previous),
         });
     const last = result.last ?? markGone(spec, task);
-    if (result.verdict === "failure") {
-      throw new ImportTaskFailedError({
-        id,
-        properties: { ...spec.toOutputs(raw, last, undefined, previous), ...provider },
-        reasons: [spec.failureMessage(inputs, result.last, result, id)],
-      });
-    }
+    // A gone task has nothing more to read; one that ended (in success or failure) may have.
     const hooks = spec.hooks;
+    // A task that ended (in success or failure) may have more to read; a gone one has not.
     const done =
-      hooks?.settled === undefined
+      hooks?.settled === undefined || result.last === undefined
         ? {}
         : await hooks.settled(ctx, inputs, last, result, previous).catch((err: unknown) => {
             const outs = spec.toOutputs(raw, last, undefined, previous);
-            throw taskFailure(err, id, { ...outs, ...provider });
+            throw taskFailure(
+              err,
+              id,
+              { ...outs, ...provider },
+              named(spec, ctx.subject(inputs, id)),
+            );
           });
     const outs = spec.toOutputs(raw, last, done.extra, previous);
-    if (done.failure !== undefined) {
+    if (result.verdict === "failure" || done.failure !== undefined) {
       throw new ImportTaskFailedError({
         id,
         properties: { ...outs, ...provider },
-        reasons: [done.failure],
+        reasons: [done.failure ?? spec.failureMessage(inputs, result.last, result, id)],
       });
     }
     const label = ctx.label(inputs, id);

@@ -39,10 +39,22 @@ export function taskFailure(
   err: unknown,
   id: string,
   properties: Record<string, unknown>,
+  name?: { type: string; subject: string },
 ): ImportTaskFailedError {
   if (isMigrationError(err, "ImportTaskFailedError")) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const text = err instanceof Error ? err.message : String(err);
+  // Waiter errors already name the resource; AWS errors do not.
+  const message =
+    name === undefined || text.startsWith(`${name.type} `) ? text : `${name.subject}: ${text}`;
   return new ImportTaskFailedError({ id, properties, reasons: [message], cause: err });
+}
+
+/** What taskFailure prefixes a reason with, for a spec with `subjectInReasons`. */
+export function named(
+  spec: { service: string; className: string; subjectInReasons?: boolean },
+  subject: string,
+): { type: string; subject: string } | undefined {
+  return spec.subjectInReasons === true ? { type: typeName(spec), subject } : undefined;
 }
 
 export function buildTaskService<I extends object, T, A, S>(
@@ -154,6 +166,7 @@ async function waitTask<I extends object, T, A, S>(
         ),
     });
   } catch (err) {
-    throw taskFailure(err, id, { ...options.properties, __provider: inputs.__provider });
+    const properties = { ...options.properties, __provider: inputs.__provider };
+    throw taskFailure(err, id, properties, named(spec, subject));
   }
 }
