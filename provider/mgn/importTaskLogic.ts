@@ -74,13 +74,6 @@ export interface ImportTaskInputs {
   deleteInventoryOnDelete?: InventorySelector;
 }
 
-export const DEFAULTS = {
-  waitForCompletion: true,
-  /** Imports of large inventories run for a long time; MGN publishes no duration. */
-  waitTimeoutMinutes: 180,
-  failOnRowErrors: false,
-} as const;
-
 /** API limits [StartImport, ListImports, ListImportErrors; MGN tagging]. */
 export const LIMITS = {
   s3BucketMaxLength: 255,
@@ -329,9 +322,4 @@ export function nextToken(token: string, failedImportId: string): string {
   return successorToken(TOKEN_TYPE, token, failedImportId, {
     maxLength: LIMITS.clientTokenMaxLength,
   });
-}
-
-/** Wait limit: the input, then stack config `awsMigration:waitTimeoutMinutes`, then 180. */
-export function waitTimeoutMs(inputs: ImportTaskInputs, configMinutes: number | undefined): number {
-  return (inputs.waitTimeoutMinutes ?? configMinutes ?? DEFAULTS.waitTimeoutMinutes) * 60_000;
 }

@@ -39,6 +39,7 @@ import {
   recordedErrors,
   rowErrorsWarning,
   statusOf,
+  subject,
 } from "./importTaskLogic";
 import { deleteImport, type Inventory, sharedListing } from "./inventory";
 import { startWithinQuota } from "./quota";
@@ -123,18 +124,9 @@ export interface MgnState {
 
 type Ctx = TaskContext<MgnApi, MgnState, MgnImport>;
 
-/** Row errors of an import that has ended: the recorded ones if they belong to it, else read. */
-async function rowErrors(
-  ctx: Ctx,
-  id: string,
-  status: string,
-  previous: Record<string, unknown>,
-): Promise<ImportErrors> {
-  return (
-    recordedErrors(previous, status) ??
-    (await ctx.api.listImportErrors(id, LIMITS.importErrorsInOutputs))
-  );
-}
+/** ListImportErrors: the first errors an output keeps, and how many there are. */
+const readErrors = (ctx: Ctx, id: string): Promise<ImportErrors> =>
+  ctx.api.listImportErrors(id, LIMITS.importErrorsInOutputs);
 
 /** The row errors a hook passed to toOutputs as `extra.errors`. */
 function errorsIn(extra: Record<string, unknown> | undefined): ImportErrors | undefined {
@@ -194,9 +186,9 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     `${statusOf(o)}${o?.progressPercentage === undefined ? "" : ` ${o.progressPercentage}%`}`,
 
   adoptProperty: "adoptImportId",
-  adoptMissing: (id, _inputs, where) => ({
+  adoptMissing: (id, inputs, where) => ({
     reason: `names ${id}, which ListImports does not return in ${where}. Fix: check the ID (aws mgn list-imports) and aws:region.`,
-    message: `mgn.ImportTask "${id}": adoptImportId ${id} was not found in ${where}. Fix: check the ID (aws mgn list-imports) and aws:region.`,
+    message: `${subject(inputs, id)}: adoptImportId ${id} was not found in ${where}. Fix: check the ID (aws mgn list-imports) and aws:region.`,
   }),
   adoptWarnings(inputs, task) {
     const [src, had] = [inputs.s3BucketSource, task.s3BucketSource];
@@ -224,7 +216,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   },
   startedMessage: (task) => `started (${task.status})`,
   exhaustedMessage: (inputs, last, attempts) =>
-    `mgn.ImportTask "${label(inputs)}": ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
+    `${subject(inputs)}: ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
 
   outputs: [
     "importId",
@@ -251,7 +243,9 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
 
   hooks: {
     async settled(ctx, inputs, task, wait, previous) {
-      const errors = await rowErrors(ctx, task.importID, task.status, previous);
+      // Row errors are fixed once an import ends: recorded ones are reused, not read again.
+      const errors =
+        recordedErrors(previous, task.status) ?? (await readErrors(ctx, task.importID));
       const extra = { errors };
       if (finalVerdict(task.status, errors.total, inputs.failOnRowErrors ?? false) === "failure") {
         return { extra, failure: failureMessage(inputs, task, wait, task.importID, errors) };
@@ -269,11 +263,11 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
           ? ctx.state.gate.hold()
           : () => {},
       ),
-    // Row errors are fixed once an import ends: read them once, then keep the recorded ones.
+    // An ended import's row errors are read once; toOutputs keeps recorded ones (extra unset).
     async refresh(ctx, _inputs, task, props) {
       if (classifyImportStatus(task.status) === "pending") return undefined;
       if (recordedErrors(props, task.status) !== undefined) return undefined;
-      return { errors: await rowErrors(ctx, task.importID, task.status, {}) };
+      return { errors: await readErrors(ctx, task.importID) };
     },
     delete: deleteImport,
   },

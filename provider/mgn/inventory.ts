@@ -114,46 +114,6 @@ export function sharedListing(list: () => Promise<Inventory>): () => Promise<Inv
     }));
 }
 
-export interface InventoryRemover {
-  deleteSourceServer(id: string): Promise<void>;
-  deleteApplication(id: string): Promise<void>;
-  deleteWave(id: string): Promise<void>;
-}
-
-/**
- * Deletes what `plan` names, in order. Returns the counts removed and one line per item that
- * could not be removed (reported together by the caller); an item already gone counts as done.
- */
-export async function removeInventory(
-  api: InventoryRemover,
-  plan: InventoryPlan,
-): Promise<{ servers: number; applications: number; waves: number; problems: string[] }> {
-  const problems: string[] = [];
-  const remove = async (
-    what: string,
-    ids: readonly string[],
-    del: (id: string) => Promise<void>,
-  ): Promise<number> => {
-    let removed = 0;
-    for (const one of ids) {
-      try {
-        await del(one);
-        removed++;
-      } catch (err) {
-        if (isAwsApiError(err) && err.code === "ResourceNotFoundException") continue;
-        problems.push(`${what} ${one}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    }
-    return removed;
-  };
-  const servers = await remove("source server", plan.servers, (s) => api.deleteSourceServer(s));
-  const applications = await remove("application", plan.applications, (a) =>
-    api.deleteApplication(a),
-  );
-  const waves = await remove("wave", plan.waves, (w) => api.deleteWave(w));
-  return { servers, applications, waves, problems };
-}
-
 /**
  * Delete: MGN has no API to delete an import, so by default it is left, with its inventory. With
  * `deleteInventoryOnDelete`, the inventory it selects is removed once the import has ended (a
@@ -185,15 +145,33 @@ export async function deleteImport(
     throw fail(err instanceof Error ? err.message : String(err), err);
   });
   const plan = planInventoryRemoval(inventory, selector);
-  const done = await removeInventory(ctx.api, plan);
+  const problems: string[] = [];
+  const remove = async (what: string, ids: string[], del: (id: string) => Promise<void>) => {
+    let removed = 0;
+    for (const one of ids) {
+      // Already gone is what delete wants; anything else is reported together below.
+      await del(one).then(
+        () => removed++,
+        (err: unknown) => {
+          if (isAwsApiError(err) && err.code === "ResourceNotFoundException") return;
+          problems.push(`${what} ${one}: ${err instanceof Error ? err.message : String(err)}`);
+        },
+      );
+    }
+    return removed;
+  };
+  const { api } = ctx;
+  const servers = await remove("source server", plan.servers, (s) => api.deleteSourceServer(s));
+  const apps = await remove("application", plan.applications, (a) => api.deleteApplication(a));
+  const waves = await remove("wave", plan.waves, (w) => api.deleteWave(w));
   for (const k of plan.kept) log.warn(label, `kept ${k.reason}`);
   log.info(
     label,
-    `removed ${done.servers} source server(s), ${done.applications} application(s), ${done.waves} wave(s) selected by deleteInventoryOnDelete`,
+    `removed ${servers} source server(s), ${apps} application(s), ${waves} wave(s) selected by deleteInventoryOnDelete`,
   );
-  if (done.problems.length > 0) {
+  if (problems.length > 0) {
     throw fail(
-      `${ctx.subject(inputs, id)}: could not remove ${done.problems.length} inventory item(s): ${done.problems.join("; ")}. Fix the cause (a source server with a replicating agent must be disconnected first), then run \`pulumi destroy\` again, or remove deleteInventoryOnDelete to leave the inventory.`,
+      `${ctx.subject(inputs, id)}: could not remove ${problems.length} inventory item(s): ${problems.join("; ")}. Fix the cause (a source server with a replicating agent must be disconnected first), then run \`pulumi destroy\` again, or remove deleteInventoryOnDelete to leave the inventory.`,
     );
   }
 }

@@ -21,7 +21,7 @@ import {
 } from "./importTaskLogic";
 
 /** What a start waiting for a CapacityGate slot reports in a timeout. */
-export const QUEUED = "QUEUED_FOR_IMPORT_QUOTA";
+const QUEUED = "QUEUED_FOR_IMPORT_QUOTA";
 /** Back-off while MGN's import quota is held by imports this process does not run. */
 const QUOTA_BACKOFF = { baseMs: 5_000, maxMs: 60_000 } as const;
 
