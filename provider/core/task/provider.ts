@@ -216,9 +216,9 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
     for (let hop = 0; ; hop++) {
       const attempt = token;
-      const task = await runtime.startLimiter.run(() =>
-        spec.start(ctx, inputs, attempt, raw, scope),
-      );
+      const run = (): Promise<T> => spec.start(ctx, inputs, attempt, raw, scope);
+      // A start that queues for a quota must not hold a limiter seat while it waits.
+      const task = spec.queuesStart === true ? await run() : await runtime.startLimiter.run(run);
       const id = spec.idOf(task);
       const status = spec.statusOf(task);
       if (spec.classify(status, inputs) !== "failure") {

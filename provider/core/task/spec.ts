@@ -29,7 +29,8 @@
  *   `retainOnDelete` (the retain guard).
  * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
  * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
- *   hold something (MGN's quota slot) until the create ends; `startedMessage` (the started line
+ *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no limiter seat is
+ *   held around such a start); `startedMessage` (the started line
  *   is labelled with the new ID); `settled` also runs after a wait that ended in failure with the
  *   task present (its `wait` has the verdict), and its `failure` is then the reason;
  *   `subjectInReasons`; PropertySpec `checkNested`, `narrow`, `unchangedWhen`.
@@ -211,6 +212,11 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     raw: Record<string, unknown>,
     scope: StartScope,
   ): Promise<T>;
+  /**
+   * `start` queues by itself (MGN's quota gate) and runs its API call through
+   * ctx.runtime.startLimiter: the core then holds no limiter seat around it. @default false
+   */
+  readonly queuesStart?: boolean;
   /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
   startedMessage?(task: T): string;
   /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
