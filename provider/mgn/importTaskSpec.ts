@@ -201,10 +201,11 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   tokenProperty: "clientToken",
   fallbackToken: (inputs) => fallbackToken(inputs),
   successorToken: nextToken,
+  queuesStart: true,
   async start(ctx, inputs, token, _raw, scope) {
     const { runtime, api, state } = ctx;
     const { task, release } = await startWithinQuota(
-      { api, gate: state.gate, clock: runtime.clock, random: runtime.random, log: runtime.log },
+      { ...runtime, api, gate: state.gate },
       inputs,
       token,
       scope.deadline,

@@ -8,7 +8,7 @@
  */
 import type { Clock } from "../core/clock";
 import { AwsApiError, WaiterTimeoutError } from "../core/errors";
-import type { CapacityGate, ReleaseSlot } from "../core/limiter";
+import type { CapacityGate, ConcurrencyLimiter, ReleaseSlot } from "../core/limiter";
 import type { Logger } from "../core/log";
 import { backoffDelay } from "../core/retry";
 import type { MgnApi } from "./api";
@@ -28,6 +28,8 @@ const QUOTA_BACKOFF = { baseMs: 5_000, maxMs: 60_000 } as const;
 export interface QuotaContext {
   api: Pick<MgnApi, "startImport">;
   gate: CapacityGate;
+  /** Only the StartImport call holds a seat: queueing for a slot or backing off does not. */
+  startLimiter: ConcurrencyLimiter;
   clock: Clock;
   random: () => number;
   log: Logger;
@@ -35,7 +37,7 @@ export interface QuotaContext {
 
 /**
  * StartImport with `token` inside a gate slot, queueing while the quota is full and retrying
- * refusals until `deadline` (the core runs it within the start limiter). Returns the import MGN reports and the slot it holds (the caller
+ * refusals until `deadline`. Returns the import MGN reports and the slot it holds (the caller
  * releases it once the import has ended or the wait is over).
  */
 export async function startWithinQuota(
@@ -48,21 +50,25 @@ export async function startWithinQuota(
   const src = inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" };
   for (let refusals = 0; ;) {
     const release = await slot(ctx, inputs, deadline);
-    // Slots taken before MGN first refused may exceed the quota now known: step back.
-    if (gate.over) {
-      release();
-      continue;
-    }
     let outcome;
     try {
-      outcome = await api.startImport({
-        s3BucketSource: src,
-        clientToken: token,
-        ...(inputs.tags === undefined ? {} : { tags: inputs.tags }),
-      });
+      outcome = await ctx.startLimiter.run(() =>
+        // Slots taken before MGN first refused may exceed the quota now known: step back.
+        gate.over
+          ? Promise.resolve(undefined)
+          : api.startImport({
+              s3BucketSource: src,
+              clientToken: token,
+              ...(inputs.tags === undefined ? {} : { tags: inputs.tags }),
+            }),
+      );
     } catch (err) {
       release();
       throw err;
+    }
+    if (outcome === undefined) {
+      release();
+      continue;
     }
     if ("started" in outcome) {
       gate.started();
