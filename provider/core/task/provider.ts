@@ -20,7 +20,7 @@ import {
   waitTimeoutMs,
 } from "./properties";
 import { buildTaskService, named, type TaskService, taskFailure } from "./service";
-import type { Deps, StartScope, TaskSpec, WaitSummary } from "./spec";
+import type { Deps, Dropped, StartScope, TaskSpec, WaitSummary } from "./spec";
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
 export const MAX_SUCCESSORS = 10;
@@ -63,6 +63,15 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
       ...checkProperties(this.spec.properties, news, ctx),
       ...(this.spec.checkMore?.(news, ctx) ?? []),
     ];
+    const warnings = this.spec.checkWarnings?.(news) ?? [];
+    if (warnings.length > 0) {
+      const { ctx: task } = this.svc();
+      const inputs = asInputs(this.spec.properties, news);
+      const adopt =
+        this.spec.adoptProperty === undefined ? undefined : inputs[this.spec.adoptProperty];
+      const label = task.label(inputs, typeof adopt === "string" ? adopt : undefined);
+      for (const warning of warnings) task.runtime.log.warn(label, warning);
+    }
     return Promise.resolve({ inputs: news, failures });
   }
 
@@ -113,15 +122,20 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const task = await ctx.describe(id);
     if (task === undefined || spec.vanished?.(task) === true) {
       const kept = task === undefined ? await spec.hooks?.readGone?.(ctx, id, props) : undefined;
-      if (kept !== undefined) return { id, props: kept };
+      if (kept !== undefined && !isDropped(kept)) return { id, props: kept };
       // Nothing is left for the stack to manage, so the engine drops it.
       ctx.runtime.log.info(
         ctx.label(inputs, id),
-        `${id} no longer exists (${spec.statusOf(task)}); dropping it from the stack`,
+        kept?.dropped ??
+          `${id} no longer exists (${spec.statusOf(task)}); dropping it from the stack`,
       );
       return {};
     }
     const extra = await spec.hooks?.refresh?.(ctx, inputs, task, props);
+    if (isDropped(extra)) {
+      ctx.runtime.log.info(ctx.label(inputs, id), extra.dropped);
+      return {};
+    }
     return { id, props: spec.toOutputs(inputsOf(spec.properties, props), task, extra, props) };
   }
 
@@ -138,7 +152,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     if (task === undefined) {
       const merged = { ...olds, ...inputsOf(spec.properties, news) };
       const kept = await spec.hooks?.readGone?.(ctx, id, merged);
-      if (kept !== undefined) return { outs: kept };
+      if (kept !== undefined && !isDropped(kept)) return { outs: kept };
       const gone = { polls: 1, observed: [spec.statusOf(undefined)] };
       throw new ImportTaskFailedError({
         id,
@@ -216,14 +230,19 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
     for (let hop = 0; ; hop++) {
       const attempt = token;
+      const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
       const run = (): Promise<T> => spec.start(ctx, inputs, attempt, raw, scope);
       // A start that queues for a quota must not hold a limiter seat while it waits.
-      const task = spec.queuesStart === true ? await run() : await runtime.startLimiter.run(run);
+      const task =
+        found ?? (spec.queuesStart === true ? await run() : await runtime.startLimiter.run(run));
       const id = spec.idOf(task);
       const status = spec.statusOf(task);
       if (spec.classify(status, inputs) !== "failure") {
-        const line = spec.startedMessage?.(task) ?? `started ${id} (${status})`;
-        runtime.log.info(ctx.label(inputs, id), line);
+        const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
+        if (found !== undefined) runtime.log.info(label, `found ${id} (${status}) ${under}`);
+        else if (spec.startedMessage === undefined)
+          runtime.log.info(label, `started ${id} (${status})`);
+        else runtime.log.info(ctx.label(inputs, id), spec.startedMessage(task));
         return task;
       }
       if (hop >= MAX_SUCCESSORS) {
@@ -297,6 +316,11 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     else runtime.log.info(label, done.info ?? `${id} ${spec.statusOf(last)}`);
     return outs;
   }
+}
+
+/** A hook's Dropped verdict (spec.ts), told apart from outputs by its one string member. */
+function isDropped(v: Record<string, unknown> | Dropped | undefined): v is Dropped {
+  return v !== undefined && typeof v["dropped"] === "string" && Object.keys(v).length === 1;
 }
 
 /** The last known task marked gone: what a failure records when the describe lost it. */
