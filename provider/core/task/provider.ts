@@ -239,10 +239,11 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
       const status = spec.statusOf(task);
       if (spec.classify(status, inputs) !== "failure") {
         const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
-        if (found !== undefined) runtime.log.info(label, `found ${id} (${status}) ${under}`);
-        else if (spec.startedMessage === undefined)
-          runtime.log.info(label, `started ${id} (${status})`);
-        else runtime.log.info(ctx.label(inputs, id), spec.startedMessage(task));
+        const line =
+          found === undefined
+            ? (spec.startedMessage?.(task) ?? `started ${id} (${status})`)
+            : `found ${id} (${status}) ${under}`;
+        runtime.log.info(ctx.label(inputs, id), line);
         return task;
       }
       if (hop >= MAX_SUCCESSORS) {

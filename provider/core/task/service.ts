@@ -157,6 +157,7 @@ async function waitTask<I extends object, T, A, S, R>(
   const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
   const started = clock.now();
   const deadline = options.deadline ?? started + limitMs;
+  const subject = `${typeName(spec)} "${spec.name(inputs, id)}"`;
   const label = `${typeName(spec)} ${spec.name(inputs, id)}`;
   const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
@@ -191,7 +192,6 @@ async function waitTask<I extends object, T, A, S, R>(
     });
   } catch (err) {
     const properties = { ...options.properties, __provider: inputs.__provider };
-    const subject = `${typeName(spec)} "${spec.name(inputs, id)}"`;
     throw taskFailure(err, id, properties, named(spec, subject));
   }
 }

@@ -28,12 +28,6 @@
  *   (default true), `waitTimeoutMinutes` (then stack config, then the table default) and
  *   `retainOnDelete` (the retain guard).
  * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
- * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
- *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no limiter seat is
- *   held around such a start); `startedMessage` (its line is labelled with the new ID);
- *   `settled` also runs after a wait that ended in failure with the task present (its `wait` has
- *   the verdict), and its `failure` is then the reason; `subjectInReasons`; PropertySpec
- *   `checkNested`, `narrow`, `unchangedWhen`.
  * - (port-ec2) `hooks.findStarted` (a start API without a token: look up before starting),
  *   `readGone`/`refresh` may answer `Dropped`, `checkWarnings`, and `TaskContext.waitOn` (wait on
  *   another object in the same scheduler).
@@ -42,6 +36,12 @@
  *   `createLifecycleProvider(spec, lifecycle)` composes it with a resource's own
  *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
  *   calls in flight (per-ID describes, batchSize 1).
+ * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
+ *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no start-limiter
+ *   seat is held around a start that queues by itself); `startedMessage` (the started line
+ *   is labelled with the new ID); `settled` also runs after a wait that ended in failure with the
+ *   task present (its `wait` has the verdict), and its `failure` is then the reason;
+ *   `subjectInReasons`; PropertySpec `checkNested`, `narrow`, `unchangedWhen`.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -265,7 +265,7 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
    * ctx.runtime.startLimiter: the core then holds no limiter seat around it. @default false
    */
   readonly queuesStart?: boolean;
-  /** The started line, labelled with the new ID. @default `started <id> (<status>)`, unlabelled */
+  /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
   startedMessage?(task: T): string;
   /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
   exhaustedMessage?(inputs: I, last: T, attempts: number): string;
