@@ -1,12 +1,13 @@
 /**
  * The only network I/O of the Migration Hub resources. Each method makes its SDK call(s) through
- * `call(operation, fn)`, which the provider builds from the core's `callAws` (our retries, the
- * shared AdaptiveThrottle, home-region advice); the SDK client itself is built with `maxAttempts: 1`.
+ * `call(operation, fn)`: the core's one AWS caller (our retries, the shared AdaptiveThrottle, and
+ * the spec's home-region advice); the SDK client itself is built with `maxAttempts: 1`.
  * Paginated lists call once per page, so a retry repeats one page, not the whole listing.
  */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { isAwsApiError } from "../core/errors";
+import type { AwsCaller } from "../core/task/spec";
 import type {
   CreatedArtifact,
   MigrationTaskRecord,
@@ -14,7 +15,6 @@ import type {
   ResourceAttributeType,
   TaskState,
 } from "./migrationTaskLogic";
-import type { AwsCaller } from "./shared";
 
 export type { AwsCaller };
 
