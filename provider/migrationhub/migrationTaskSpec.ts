@@ -13,28 +13,36 @@
  * which merges same-turn polls of one ID — at most POLL_CONCURRENCY at once, behind the shared
  * throttle, so N waiting tasks cost N calls per round at a bounded rate.
  */
+import type { CheckFailure } from "../core/check";
+import { checkSpec, diffSpec } from "../core/task/lifecycle";
 import type { PropertyTable } from "../core/task/properties";
-import type { DescribeSpec, PollDelays, TaskContext } from "../core/task/spec";
-import { isAwsApiError } from "../core/errors";
-import type { MigrationHubApi } from "./api";
+import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
+import { canonicalJson } from "../core/tokens";
+import { createMigrationHubApi, type MigrationHubApi } from "./api";
+import { checkTaskMore } from "./migrationTaskChecks";
 import {
-  DEFAULT_NEXT_UPDATE_SECONDS,
-  label,
+  GONE,
   MAX_WAIT_TIMEOUT_MINUTES,
   type MigrationTaskInputs,
   type MigrationTaskRecord,
   parseTaskId,
-  planArtifacts,
-  sameAttributes,
-  sameState,
+  statusOf,
+  taskId,
   WAIT_TARGETS,
+  waitAcceptors,
+  waitPending,
 } from "./migrationTaskLogic";
 import {
+  explain,
   STREAM_NAME_PATTERN,
   STREAM_NAME_PATTERN_TEXT,
   TASK_NAME_PATTERN,
   TASK_NAME_PATTERN_TEXT,
 } from "./shared";
+
+/** Lists compared as sets: AWS does not promise an order, and a reorder is not a change. */
+const asSet = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
 /** Each input once; `custom` lists are checked by checkTaskMore (migrationTaskChecks.ts). */
 export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
@@ -64,17 +72,16 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     change: "replace",
     awsName: "MigrationTaskName",
   },
-  // AWS does not promise an order for either list, so a reorder is not a change.
   resourceAttributes: {
     rule: { kind: "custom" },
     change: "update",
-    unordered: true,
+    compareAs: asSet,
     awsName: "ResourceAttributeList",
   },
   createdArtifacts: {
     rule: { kind: "custom" },
     change: "update",
-    unordered: true,
+    compareAs: asSet,
     awsName: "CreatedArtifact",
   },
   initialState: {
@@ -108,6 +115,9 @@ export const POLL_CONCURRENCY = 10;
 export const TASK_DESCRIBE: DescribeSpec<MigrationTaskRecord, MigrationHubApi> = {
   operation: "DescribeMigrationTask",
   batchSize: 1,
+  concurrency: POLL_CONCURRENCY,
+  // Each api method already goes through the core's caller.
+  viaCaller: true,
   async call(api, ids) {
     const found = new Map<string, MigrationTaskRecord>();
     for (const id of ids) {
@@ -126,103 +136,38 @@ export const TASK_DESCRIBE: DescribeSpec<MigrationTaskRecord, MigrationHubApi> =
 /** Poll delays when stack config sets none: a migration tool reports every few minutes at best. */
 export const TASK_POLL: PollDelays = { minDelayMs: 5_000, maxDelayMs: 60_000, gridMs: 1 };
 
-/** The inputs minus the parts that need an AWS write (each is added once its write succeeds). */
-export function withoutWrites(args: MigrationTaskInputs): MigrationTaskInputs {
-  const out: MigrationTaskInputs = {
-    progressUpdateStream: args.progressUpdateStream,
-    migrationTaskName: args.migrationTaskName,
-  };
-  if (args.waitForStatus !== undefined) out.waitForStatus = args.waitForStatus;
-  if (args.waitTimeoutMinutes !== undefined) out.waitTimeoutMinutes = args.waitTimeoutMinutes;
-  return out;
-}
+export const migrationTaskSpec: ServiceSpec<
+  MigrationTaskInputs,
+  MigrationTaskRecord,
+  MigrationHubApi
+> = {
+  service: "migrationhub",
+  className: "MigrationTask",
+  properties: TASK_PROPERTIES,
+  checkMore: checkTaskMore,
+  diffMore: (olds, news) => ({ changes: waitPending(olds, news) }),
+  createApi: createMigrationHubApi,
+  describe: TASK_DESCRIBE,
+  poll: TASK_POLL,
+  statusOf,
+  // Without waitForStatus a create describes once: any task is settled, a vanished one failed.
+  acceptors: (_phase, inputs) =>
+    inputs.waitForStatus === undefined
+      ? [
+          { verdict: "failure", matches: (o) => o === undefined, description: GONE },
+          { verdict: "success", matches: () => true },
+        ]
+      : waitAcceptors(inputs.waitForStatus),
+  name: (inputs, id) => id ?? taskId(inputs.progressUpdateStream, inputs.migrationTaskName),
+  explain,
+};
 
-async function notify(ctx: TaskContext<MigrationHubApi>, args: MigrationTaskInputs): Promise<void> {
-  const state = args.initialState;
-  if (state === undefined) return;
-  const { nextUpdateSeconds, ...task } = state;
-  await ctx.api.notifyMigrationTaskState(
-    args.progressUpdateStream,
-    args.migrationTaskName,
-    task,
-    new Date(ctx.runtime.clock.now()),
-    nextUpdateSeconds ?? DEFAULT_NEXT_UPDATE_SECONDS,
-  );
-}
+/** What check() answers: the table's rules, then the nested and cross-field ones. */
+export const checkMigrationTask = (news: Record<string, unknown>): CheckFailure[] =>
+  checkSpec(migrationTaskSpec, news);
 
-/**
- * After ImportMigrationTask (or adopting `existing`): puts the attributes, associates the
- * artifacts and notifies the initial state — only when the task has no reported state, so an
- * adopted task a tool already moved is never set back. Records each success in `done`.
- */
-export async function describeTask(
-  ctx: TaskContext<MigrationHubApi>,
-  args: MigrationTaskInputs,
-  existing: MigrationTaskRecord | undefined,
-  done: MigrationTaskInputs,
-): Promise<void> {
-  const { progressUpdateStream: stream, migrationTaskName: name } = args;
-  if (args.resourceAttributes !== undefined) {
-    await ctx.api.putResourceAttributes(stream, name, args.resourceAttributes);
-    done.resourceAttributes = args.resourceAttributes;
-  }
-  if (args.createdArtifacts !== undefined) {
-    const current = existing === undefined ? [] : await ctx.api.listCreatedArtifacts(stream, name);
-    for (const a of planArtifacts(current, args.createdArtifacts).associate) {
-      await ctx.api.associateCreatedArtifact(stream, name, a);
-    }
-    done.createdArtifacts = args.createdArtifacts;
-  }
-  if (args.initialState !== undefined) {
-    if (existing?.task === undefined) await notify(ctx, args);
-    else {
-      ctx.runtime.log.info(
-        label(`${stream}/${name}`),
-        `keeps its reported state ${existing.task.status}; initialState applies only to a task with no reported state`,
-      );
-    }
-    done.initialState = args.initialState;
-  }
-}
-
-/**
- * Update: applies what changed from `prev` in place. `done` starts as what the task has as far as
- * we know (the previous lists and state) and follows each write.
- */
-export async function redescribeTask(
-  ctx: TaskContext<MigrationHubApi>,
-  prev: MigrationTaskInputs,
-  args: MigrationTaskInputs,
-  done: MigrationTaskInputs,
-): Promise<void> {
-  const { progressUpdateStream: stream, migrationTaskName: name } = args;
-  if (args.resourceAttributes === undefined) {
-    if (prev.resourceAttributes !== undefined) {
-      ctx.runtime.log.warn(
-        label(`${stream}/${name}`),
-        "resourceAttributes was removed, but Migration Hub has no API to clear them; the last list stays on the task",
-      );
-    }
-    delete done.resourceAttributes;
-  } else if (!sameAttributes(prev.resourceAttributes, args.resourceAttributes)) {
-    // PutResourceAttributes overwrites the whole list, so the new list is sent whole.
-    await ctx.api.putResourceAttributes(stream, name, args.resourceAttributes);
-    done.resourceAttributes = args.resourceAttributes;
-  }
-  const plan = planArtifacts(prev.createdArtifacts ?? [], args.createdArtifacts ?? []);
-  for (const artifactName of plan.disassociate) {
-    await ctx.api.disassociateCreatedArtifact(stream, name, artifactName).catch((err: unknown) => {
-      // Already disassociated (e.g. by an earlier, interrupted update): the goal is reached.
-      if (!(isAwsApiError(err) && err.code === "ResourceNotFoundException")) throw err;
-    });
-  }
-  for (const a of plan.associate) await ctx.api.associateCreatedArtifact(stream, name, a);
-  if (args.createdArtifacts === undefined) delete done.createdArtifacts;
-  else done.createdArtifacts = args.createdArtifacts;
-  if (args.initialState !== undefined && !sameState(prev.initialState, args.initialState)) {
-    // An explicit change of the desired state is the user's intent: it is notified again.
-    await notify(ctx, args);
-  }
-  if (args.initialState === undefined) delete done.initialState;
-  else done.initialState = args.initialState;
-}
+/** What diff() answers: the table's diff, plus an update that resumes an unfinished wait. */
+export const diffMigrationTask = (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { changes: boolean; replaces: string[] } => diffSpec(migrationTaskSpec, olds, news);

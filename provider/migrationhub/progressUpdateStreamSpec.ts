@@ -1,17 +1,20 @@
 /**
  * `migrationhub.ProgressUpdateStream` as a spec (STYLE.md §2): its property table, the listing
- * that serves as its batched describe, the delete-wait acceptors, outputs and messages. A stream
- * has no start-and-wait of its own: create is CreateProgressUpdateStream (adopting a listed
- * stream), delete is DeleteProgressUpdateStream waiting until the stream is no longer listed.
+ * that serves as its batched describe, the delete-wait acceptors, outputs, messages, and its
+ * lifecycle over the core's context — a stream is no start-and-wait task: create is
+ * CreateProgressUpdateStream (adopting a listed stream), delete is DeleteProgressUpdateStream
+ * waiting until the stream is no longer listed (it removes every task of the stream with it).
  */
 import type { CheckFailure } from "../core/check";
+import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import type { PropertyTable } from "../core/task/properties";
-import type { DescribeSpec, PollDelays } from "../core/task/spec";
+import { checkSpec, diffSpec, type Lifecycle } from "../core/task/lifecycle";
+import { asInputs, type PropertyTable } from "../core/task/properties";
+import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
-import type { Acceptor } from "../core/waiter";
-import type { MigrationHubApi } from "./api";
-import { STREAM_NAME_PATTERN, STREAM_NAME_PATTERN_TEXT } from "./shared";
+import { type Acceptor, waitFor } from "../core/waiter";
+import { createMigrationHubApi, type MigrationHubApi } from "./api";
+import { explain, STREAM_NAME_PATTERN, STREAM_NAME_PATTERN_TEXT } from "./shared";
 
 export const RESOURCE = "migrationhub.ProgressUpdateStream";
 
@@ -78,6 +81,8 @@ export function checkStreamMore(news: Record<string, unknown>): CheckFailure[] {
 export const STREAM_DESCRIBE: DescribeSpec<string, MigrationHubApi> = {
   operation: "ListProgressUpdateStreams",
   batchSize: 1_000,
+  // The listing already goes through the core's caller, page by page.
+  viaCaller: true,
   async call(api, names) {
     const listed = new Set(await api.listProgressUpdateStreams());
     return new Map(names.filter((n) => listed.has(n)).map((n) => [n, n]));
@@ -126,3 +131,105 @@ export const RETAIN_MESSAGE =
   "retainOnDelete is true: the stream and its migration tasks are kept in Migration Hub";
 export const DELETE_ADVICE =
   "Migration Hub is still deleting the stream and its tasks; run `pulumi destroy` (or `up`) again to keep waiting, or raise deleteTimeoutMinutes.";
+
+export const progressUpdateStreamSpec: ServiceSpec<
+  ProgressUpdateStreamInputs,
+  string,
+  MigrationHubApi
+> = {
+  service: "migrationhub",
+  className: "ProgressUpdateStream",
+  properties: STREAM_PROPERTIES,
+  checkMore: checkStreamMore,
+  createApi: createMigrationHubApi,
+  describe: STREAM_DESCRIBE,
+  poll: STREAM_POLL,
+  statusOf: streamStatus,
+  // Only delete waits; its acceptors read the presence of each listing.
+  acceptors: () =>
+    DELETE_ACCEPTORS.map((a) => ({ ...a, matches: (s) => a.matches(streamStatus(s)) })),
+  name: (inputs, id) => id ?? inputs.progressUpdateStreamName,
+  explain,
+};
+
+/** What check() answers: the table's rules, then the cross-field one. */
+export const checkProgressUpdateStream = (news: Record<string, unknown>): CheckFailure[] =>
+  checkSpec(progressUpdateStreamSpec, news);
+
+/** What diff() answers: the name replaces, the delete options update in place. */
+export const diffProgressUpdateStream = (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { changes: boolean; replaces: string[] } => diffSpec(progressUpdateStreamSpec, olds, news);
+
+const inputs = (raw: Record<string, unknown>): ProgressUpdateStreamInputs =>
+  asInputs(STREAM_PROPERTIES, raw);
+
+export const progressUpdateStreamLifecycle: Lifecycle<MigrationHubApi, unknown, string> = {
+  /**
+   * Lists first: the docs do not say what CreateProgressUpdateStream does for an existing name, so
+   * an existing stream (a re-run of an interrupted create, or one made outside Pulumi) is adopted
+   * explicitly, with a warning about what deleting it would remove. ID = the stream name.
+   */
+  async create(ctx, raw) {
+    const args = inputs(raw);
+    const name = args.progressUpdateStreamName;
+    if ((await ctx.describe(name)) !== undefined) {
+      ctx.runtime.log.warn(label(name), ADOPT_MESSAGE);
+    } else {
+      await ctx.runtime.startLimiter.run(() => ctx.api.createProgressUpdateStream(name));
+      ctx.runtime.log.info(label(name), "created (CreateProgressUpdateStream)");
+    }
+    return { id: name, outs: toOutputs(args) };
+  },
+
+  /** In-place changes touch only the delete options, which live in state: no AWS call. */
+  update: (_ctx, _id, _olds, news) => Promise.resolve({ outs: toOutputs(inputs(news)) }),
+
+  /** Listed → current outputs; not listed → no ID, so the engine drops the resource. */
+  async read(ctx, id, props) {
+    if ((await ctx.describe(id)) === undefined) return {};
+    return { id, props: toOutputs(inputs({ ...props, progressUpdateStreamName: id })) };
+  },
+
+  async delete(ctx, id, props) {
+    const { settings, clock, random, log, startLimiter } = ctx.runtime;
+    const res = label(id);
+    if (props.retainOnDelete === true) return log.info(res, RETAIN_MESSAGE);
+    try {
+      await startLimiter.run(() => ctx.api.deleteProgressUpdateStream(id));
+    } catch (err) {
+      if (isAwsApiError(err) && err.code === "ResourceNotFoundException") {
+        return log.info(res, "already gone");
+      }
+      // A repeated delete of a stream AWS is still deleting: keep waiting instead of failing.
+      const deleting =
+        isAwsApiError(err) &&
+        err.code === "InvalidInputException" &&
+        (await ctx.describe(id)) !== undefined;
+      if (!deleting) throw err;
+    }
+    log.info(res, "deleting the stream and its migration tasks; waiting until it is gone");
+    const minDelayMs = settings.pollMinDelayMs ?? STREAM_POLL.minDelayMs;
+    try {
+      const result = await waitFor<string | undefined>({
+        poll: () => ctx.describe(id),
+        status: streamStatus,
+        acceptors: progressUpdateStreamSpec.acceptors("delete", inputs(props)),
+        minDelayMs,
+        maxDelayMs: Math.max(minDelayMs, settings.pollMaxDelayMs ?? STREAM_POLL.maxDelayMs),
+        timeoutMs: deleteTimeoutMs(props),
+        clock,
+        random,
+        service: "migrationhub",
+        operation: STREAM_DESCRIBE.operation,
+        subject: res,
+        onObservation: (s, poll) => log.progress(res, `${streamStatus(s)} (poll ${poll})`),
+      });
+      log.info(res, `deleted after ${result.polls} polls`);
+    } catch (err) {
+      if (!isWaiterTimeoutError(err)) throw err;
+      throw new WaiterTimeoutError({ ...err, subject: res, advice: DELETE_ADVICE });
+    }
+  },
+};
