@@ -9,6 +9,8 @@ import {
   checkObject,
   checkString,
   getPath,
+  type IntegerRule,
+  type StringRule,
   typeName,
 } from "../core/check";
 import { containsUnknown } from "../core/unknown";
@@ -52,28 +54,111 @@ const ATTRIBUTE_FORMATS: Partial<
   },
 };
 
+/** The fields of one nested object, each checked at `<path>.<field>` in this order. */
+type Fields = Record<string, ["string", StringRule] | ["integer", IntegerRule]>;
+
+const STATE_FIELDS: Fields = {
+  status: [
+    "string",
+    { required: true, oneOf: TASK_STATUSES, fix: "use one of the Migration Hub task statuses" },
+  ],
+  statusDetail: ["string", { maxLength: 2500, fix: "shorten statusDetail to 2500 characters" }],
+  progressPercent: ["integer", { min: 0, max: 100, fix: "give a whole percentage from 0 to 100" }],
+  nextUpdateSeconds: [
+    "integer",
+    {
+      min: 0,
+      max: 2_147_483_647,
+      fix: "give the seconds within which the next update is expected",
+    },
+  ],
+};
+
+const ATTRIBUTE_FIELDS: Fields = {
+  type: [
+    "string",
+    {
+      required: true,
+      oneOf: RESOURCE_ATTRIBUTE_TYPES,
+      fix: "use one of the documented attribute types",
+    },
+  ],
+  value: [
+    "string",
+    {
+      required: true,
+      minLength: 1,
+      maxLength: 256,
+      fix: "give the identifying value in 1–256 characters",
+    },
+  ],
+};
+
+const ARTIFACT_FIELDS: Fields = {
+  name: [
+    "string",
+    {
+      required: true,
+      minLength: 1,
+      maxLength: 1600,
+      pattern: ARN_PATTERN,
+      patternText: "arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*",
+      fix: "give the ARN of the AWS resource the migration created, e.g. arn:aws:ec2:us-west-2:123456789012:image/ami-0abc",
+    },
+  ],
+  description: ["string", { maxLength: 500, fix: "shorten the description to 500 characters" }],
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
+
+function checkFields(
+  inputs: Record<string, unknown>,
+  path: string,
+  fields: Fields,
+  failures: CheckFailure[],
+): void {
+  for (const [field, spec] of Object.entries(fields)) {
+    if (spec[0] === "string") checkString(inputs, `${path}.${field}`, spec[1], failures);
+    else checkInteger(inputs, `${path}.${field}`, spec[1], failures);
+  }
+}
+
+/**
+ * A list of objects: its length, then each object item's fields and `each` rule; an unknown list
+ * or item is skipped (checked again at `up`).
+ */
 function checkList(
   inputs: Record<string, unknown>,
   property: string,
-  minItems: number,
-  maxItems: number | undefined,
-  fix: string,
+  rule: { minItems: number; maxItems?: number; fix: string; itemFix: string; fields: Fields },
   failures: CheckFailure[],
-): unknown[] | undefined {
+  each: (item: Record<string, unknown>, i: number) => void,
+): void {
+  const { minItems, maxItems, fix } = rule;
   const value = inputs[property];
   if (value === undefined || value === null || (containsUnknown(value) && !Array.isArray(value))) {
-    return undefined;
+    return;
   }
   if (!Array.isArray(value)) {
     failures.push({ property, reason: `must be a list (got ${typeName(value)}). Fix: ${fix}` });
-    return undefined;
+    return;
   }
   const n = value.length;
   if (n < minItems || (maxItems !== undefined && n > maxItems)) {
     const range = maxItems === undefined ? `at least ${minItems}` : `${minItems}–${maxItems}`;
     failures.push({ property, reason: `must have ${range} items (got ${n}). Fix: ${fix}` });
   }
-  return value as unknown[];
+  value.forEach((item: unknown, i) => {
+    if (containsUnknown(item) && !isPlainObject(item)) return;
+    checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
+    if (!isPlainObject(item)) return;
+    checkFields(inputs, `${property}[${i}]`, rule.fields, failures);
+    each(item, i);
+  });
 }
 
 /**
@@ -83,63 +168,63 @@ function checkList(
  */
 export function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  const attributes = checkList(
-    inputs,
-    "resourceAttributes",
-    1,
-    100,
-    "give 1–100 {type, value} pairs, or omit resourceAttributes",
-    failures,
-  );
-  if (attributes !== undefined) checkAttributes(inputs, attributes, failures);
+  const types = new Set<string>();
+  let unknownType = false;
+  const attributes = {
+    minItems: 1,
+    maxItems: 100,
+    fix: "give 1–100 {type, value} pairs, or omit resourceAttributes",
+    itemFix: "give {type, value}",
+    fields: ATTRIBUTE_FIELDS,
+  };
+  checkList(inputs, "resourceAttributes", attributes, failures, ({ type, value }, i) => {
+    if (containsUnknown(type)) unknownType = true;
+    if (!known(type)) return;
+    types.add(type);
+    // The value format the ResourceAttribute page prescribes for this type, if any.
+    const format = ATTRIBUTE_FORMATS[type as ResourceAttributeType];
+    if (format === undefined || !known(value) || value.length > 256) return;
+    const { pattern, text, fix } = format;
+    const rule = { pattern, patternText: `${text} for ${type}`, fix };
+    checkString(inputs, `resourceAttributes[${i}].value`, rule, failures);
+  });
+  // The PutResourceAttributes page: VM fields without VM_MANAGER_ID are silently discarded by AWS.
+  const vmTypes = [...types].filter((t) => t.startsWith("VM_") && t !== "VM_MANAGER_ID");
+  if (vmTypes.length > 0 && !types.has("VM_MANAGER_ID") && !unknownType) {
+    failures.push({
+      property: "resourceAttributes",
+      reason: `has ${vmTypes.sort().join(", ")} but no VM_MANAGER_ID, and Migration Hub discards every VM_* attribute without it. Fix: add {type: "VM_MANAGER_ID", value: <the vCenter/VM manager ID>}`,
+    });
+  }
 
-  const artifacts = checkList(
-    inputs,
-    "createdArtifacts",
-    0,
-    undefined,
-    "give a list of {name, description} objects",
-    failures,
-  );
-  if (artifacts !== undefined) checkArtifacts(inputs, artifacts, failures);
+  const seen = new Map<string, number>();
+  const artifacts = {
+    minItems: 0,
+    fix: "give a list of {name, description} objects",
+    itemFix: "give {name, description?}",
+    fields: ARTIFACT_FIELDS,
+  };
+  checkList(inputs, "createdArtifacts", artifacts, failures, ({ name }, i) => {
+    if (!known(name)) return;
+    const first = seen.get(name);
+    if (first === undefined) return void seen.set(name, i);
+    failures.push({
+      property: `createdArtifacts[${i}].name`,
+      reason: `repeats createdArtifacts[${first}].name (${JSON.stringify(name)}); an artifact is associated once. Fix: remove the duplicate`,
+    });
+  });
 
   if (isPlainObject(inputs.initialState)) {
-    checkString(
-      inputs,
-      "initialState.status",
-      { required: true, oneOf: TASK_STATUSES, fix: "use one of the Migration Hub task statuses" },
-      failures,
-    );
-    checkString(
-      inputs,
-      "initialState.statusDetail",
-      { maxLength: 2500, fix: "shorten statusDetail to 2500 characters" },
-      failures,
-    );
-    checkInteger(
-      inputs,
-      "initialState.progressPercent",
-      { min: 0, max: 100, fix: "give a whole percentage from 0 to 100" },
-      failures,
-    );
-    checkInteger(
-      inputs,
-      "initialState.nextUpdateSeconds",
-      {
-        min: 0,
-        max: 2_147_483_647,
-        fix: "give the seconds within which the next update is expected",
-      },
-      failures,
-    );
+    checkFields(inputs, "initialState", STATE_FIELDS, failures);
   }
 
   // Cross-field rules.
   const waitFor = inputs.waitForStatus;
+  const timeout = inputs.waitTimeoutMinutes;
   if (
-    inputs.waitTimeoutMinutes !== undefined &&
-    inputs.waitTimeoutMinutes !== null &&
-    !containsUnknown(inputs.waitTimeoutMinutes) &&
+    timeout !== undefined &&
+    timeout !== null &&
+    !containsUnknown(timeout) &&
     waitFor === undefined
   ) {
     failures.push({
@@ -148,125 +233,11 @@ export function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
         "applies only to a wait, and waitForStatus is not set. Fix: set waitForStatus (IN_PROGRESS or COMPLETED) or remove waitTimeoutMinutes",
     });
   }
-  const initialStatus = getPath(inputs, "initialState.status");
-  if (typeof waitFor === "string" && !containsUnknown(waitFor) && initialStatus === "FAILED") {
+  if (known(waitFor) && getPath(inputs, "initialState.status") === "FAILED") {
     failures.push({
       property: "waitForStatus",
       reason: `cannot be reached: initialState.status is FAILED, which ends the wait as a failure at once. Fix: start in NOT_STARTED or IN_PROGRESS, or remove waitForStatus`,
     });
   }
   return failures;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function checkAttributes(
-  inputs: Record<string, unknown>,
-  list: unknown[],
-  failures: CheckFailure[],
-): void {
-  const types = new Set<string>();
-  list.forEach((item, i) => {
-    const base = `resourceAttributes[${i}]`;
-    if (containsUnknown(item) && !isPlainObject(item)) return;
-    checkObject(inputs, base, { required: true, fix: "give {type, value}" }, failures);
-    if (!isPlainObject(item)) return;
-    checkString(
-      inputs,
-      `${base}.type`,
-      {
-        required: true,
-        oneOf: RESOURCE_ATTRIBUTE_TYPES,
-        fix: "use one of the documented attribute types",
-      },
-      failures,
-    );
-    checkString(
-      inputs,
-      `${base}.value`,
-      {
-        required: true,
-        minLength: 1,
-        maxLength: 256,
-        fix: "give the identifying value in 1–256 characters",
-      },
-      failures,
-    );
-    const type = item.type;
-    const value = item.value;
-    if (typeof type === "string" && !containsUnknown(type)) types.add(type);
-    const format =
-      typeof type === "string" ? ATTRIBUTE_FORMATS[type as ResourceAttributeType] : undefined;
-    if (
-      format !== undefined &&
-      typeof value === "string" &&
-      !containsUnknown(value) &&
-      value.length <= 256
-    ) {
-      checkString(
-        inputs,
-        `${base}.value`,
-        {
-          pattern: format.pattern,
-          patternText: `${format.text} for ${String(type)}`,
-          fix: format.fix,
-        },
-        failures,
-      );
-    }
-  });
-  // The PutResourceAttributes page: VM fields without VM_MANAGER_ID are silently discarded by AWS.
-  const vmTypes = [...types].filter((t) => t.startsWith("VM_") && t !== "VM_MANAGER_ID");
-  const anyUnknownType = list.some((item) => isPlainObject(item) && containsUnknown(item.type));
-  if (vmTypes.length > 0 && !types.has("VM_MANAGER_ID") && !anyUnknownType) {
-    failures.push({
-      property: "resourceAttributes",
-      reason: `has ${vmTypes.sort().join(", ")} but no VM_MANAGER_ID, and Migration Hub discards every VM_* attribute without it. Fix: add {type: "VM_MANAGER_ID", value: <the vCenter/VM manager ID>}`,
-    });
-  }
-}
-
-function checkArtifacts(
-  inputs: Record<string, unknown>,
-  list: unknown[],
-  failures: CheckFailure[],
-): void {
-  const seen = new Map<string, number>();
-  list.forEach((item, i) => {
-    const base = `createdArtifacts[${i}]`;
-    if (containsUnknown(item) && !isPlainObject(item)) return;
-    checkObject(inputs, base, { required: true, fix: "give {name, description?}" }, failures);
-    if (!isPlainObject(item)) return;
-    checkString(
-      inputs,
-      `${base}.name`,
-      {
-        required: true,
-        minLength: 1,
-        maxLength: 1600,
-        pattern: ARN_PATTERN,
-        patternText: "arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*",
-        fix: "give the ARN of the AWS resource the migration created, e.g. arn:aws:ec2:us-west-2:123456789012:image/ami-0abc",
-      },
-      failures,
-    );
-    checkString(
-      inputs,
-      `${base}.description`,
-      { maxLength: 500, fix: "shorten the description to 500 characters" },
-      failures,
-    );
-    const name = item.name;
-    if (typeof name === "string" && !containsUnknown(name)) {
-      const first = seen.get(name);
-      if (first !== undefined) {
-        failures.push({
-          property: `${base}.name`,
-          reason: `repeats createdArtifacts[${first}].name (${JSON.stringify(name)}); an artifact is associated once. Fix: remove the duplicate`,
-        });
-      } else seen.set(name, i);
-    }
-  });
 }
