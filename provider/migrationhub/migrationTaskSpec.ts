@@ -160,6 +160,7 @@ export const migrationTaskSpec: ServiceSpec<
       : waitAcceptors(inputs.waitForStatus),
   name: (inputs, id) => id ?? taskId(inputs.progressUpdateStream, inputs.migrationTaskName),
   explain,
+  outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
 };
 
 /** What check() answers: the table's rules, then the nested and cross-field ones. */

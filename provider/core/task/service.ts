@@ -6,7 +6,7 @@
  */
 import type { ProviderSettings } from "../config";
 import { ImportTaskFailedError, isMigrationError } from "../errors";
-import { BatchPoller } from "../limiter";
+import { BatchPoller, ConcurrencyLimiter } from "../limiter";
 import { callAws } from "../retry";
 import { createRuntime, type ServiceRuntime } from "../runtime";
 import { waitFor } from "../waiter";
@@ -15,8 +15,8 @@ import type {
   AwsCaller,
   Deps,
   Phase,
+  ServiceSpec,
   TaskContext,
-  TaskSpec,
   WaitOptions,
   WaitSummary,
 } from "./spec";
@@ -46,7 +46,7 @@ export function taskFailure(
 }
 
 export function buildTaskService<I extends object, T, A, S>(
-  spec: TaskSpec<I, T, A, S>,
+  spec: ServiceSpec<I, T, A, S>,
   settings: ProviderSettings,
   deps: Partial<Deps<A>>,
 ): TaskService<A, S, T> {
@@ -85,10 +85,15 @@ export function buildTaskService<I extends object, T, A, S>(
     describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
   ): BatchPoller<R> =>
     new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
-  const { operation, batchSize } = spec.describe;
+  const { operation, batchSize, concurrency } = spec.describe;
+  const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
+  const call = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
+    limiter === undefined
+      ? spec.describe.call(api, ids)
+      : limiter.run(() => spec.describe.call(api, ids));
   const poller = spec.describe.viaCaller
-    ? new BatchPoller<T>({ batchSize, describe: (ids) => spec.describe.call(api, ids) })
-    : batcher(operation, batchSize, (ids) => spec.describe.call(api, ids));
+    ? new BatchPoller<T>({ batchSize, describe: call })
+    : batcher(operation, batchSize, call);
   const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
   const base: Omit<TaskContext<A, S, T>, "state"> = {
     runtime,
@@ -114,7 +119,7 @@ export function buildTaskService<I extends object, T, A, S>(
  * maxDelayMs (core/limiter.ts BatchPoller.ridingClock).
  */
 async function waitTask<I extends object, T, A, S>(
-  spec: TaskSpec<I, T, A, S>,
+  spec: ServiceSpec<I, T, A, S>,
   runtime: ServiceRuntime,
   poller: BatchPoller<T>,
   id: string,

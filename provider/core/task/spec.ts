@@ -28,6 +28,12 @@
  *   (default true), `waitTimeoutMinutes` (then stack config, then the table default) and
  *   `retainOnDelete` (the retain guard).
  * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
+ *
+ * Added on port-mh (additive), for resources the start-and-wait lifecycle does not fit:
+ * - `ServiceSpec`: the part of a TaskSpec that buildTaskService, check and diff read; the service
+ *   builder takes it, and lifecycle.ts `createLifecycleProvider(spec, lifecycle)` composes it with a
+ *   resource's own create/read/update/delete (Migration Hub).
+ * - `DescribeSpec.concurrency`: at most N describe calls in flight (per-ID describes, batchSize 1).
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -107,6 +113,11 @@ export interface DescribeSpec<T, A> {
   call(api: A, ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
   /** True when `call` already goes through the api's AwsCaller (do not wrap it again). */
   viaCaller?: boolean;
+  /**
+   * At most this many `call`s in flight per provider process (an API with no batch describe,
+   * batchSize 1, would otherwise run one call per waiting resource at once). @default unbounded
+   */
+  concurrency?: number;
 }
 
 export interface PollDelays {
@@ -229,6 +240,31 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
   /** Hooks for what truly differs; the core's default applies when a hook is absent. */
   readonly hooks?: TaskHooks<I, T, A, S>;
 }
+
+/**
+ * The facts the core's service builder (service.ts) and check/diff read: all a resource needs to
+ * compose the core's pieces when the start-and-wait lifecycle does not fit it (lifecycle.ts).
+ */
+export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
+  TaskSpec<I, T, A, S>,
+  | "service"
+  | "className"
+  | "properties"
+  | "checkMore"
+  | "diffMore"
+  | "createApi"
+  | "state"
+  | "describe"
+  | "poll"
+  | "statusOf"
+  | "acceptors"
+  | "phaseWords"
+  | "progress"
+  | "name"
+  | "explain"
+  | "outputs"
+  | "secretOutputs"
+>;
 
 export interface TaskHooks<I extends object, T, A, S = unknown> {
   /** After a successful wait: extra reads for the outputs (MGN row errors, EC2's AMI), warnings. */
