@@ -39,103 +39,76 @@ type Ctx = TaskContext<MigrationHubApi, unknown, MigrationTaskRecord>;
 
 /** The inputs minus the parts that need an AWS write (each is added once its write succeeds). */
 function withoutWrites(args: MigrationTaskInputs): MigrationTaskInputs {
-  const out: MigrationTaskInputs = {
-    progressUpdateStream: args.progressUpdateStream,
-    migrationTaskName: args.migrationTaskName,
-  };
-  if (args.waitForStatus !== undefined) out.waitForStatus = args.waitForStatus;
-  if (args.waitTimeoutMinutes !== undefined) out.waitTimeoutMinutes = args.waitTimeoutMinutes;
-  return out;
-}
-
-async function notify(ctx: Ctx, args: MigrationTaskInputs): Promise<void> {
-  const state = args.initialState;
-  if (state === undefined) return;
-  const { nextUpdateSeconds, ...task } = state;
-  await ctx.api.notifyMigrationTaskState(
-    args.progressUpdateStream,
-    args.migrationTaskName,
-    task,
-    new Date(ctx.runtime.clock.now()),
-    nextUpdateSeconds ?? DEFAULT_NEXT_UPDATE_SECONDS,
-  );
+  const { resourceAttributes: _a, createdArtifacts: _c, initialState: _s, ...rest } = args;
+  return rest;
 }
 
 /**
- * After ImportMigrationTask (or adopting `existing`): puts the attributes, associates the
- * artifacts and notifies the initial state — only when the task has no reported state, so an
- * adopted task a tool already moved is never set back. Records each success in `done`.
+ * The writes that describe the task, in AWS's order: PutResourceAttributes (it overwrites the
+ * whole list; AWS has no call to clear it), the artifact changes (an association is keyed by ARN,
+ * so a new description is a re-association), NotifyMigrationTaskState. On create (`prev`
+ * undefined) the artifacts are planned against what the task has — none, or an adopted task's —
+ * and the initial state is notified only to a task with no reported state, so an adopted task a
+ * tool already moved is never set back. On update each write runs when its input changed. `done`
+ * follows each write: what the task has, as far as we know.
  */
-async function describeTask(
+async function applyWrites(
   ctx: Ctx,
   args: MigrationTaskInputs,
+  prev: MigrationTaskInputs | undefined,
   existing: MigrationTaskRecord | undefined,
   done: MigrationTaskInputs,
 ): Promise<void> {
   const { progressUpdateStream: stream, migrationTaskName: name } = args;
-  if (args.resourceAttributes !== undefined) {
-    await ctx.api.putResourceAttributes(stream, name, args.resourceAttributes);
-    done.resourceAttributes = args.resourceAttributes;
-  }
-  if (args.createdArtifacts !== undefined) {
-    const current = existing === undefined ? [] : await ctx.api.listCreatedArtifacts(stream, name);
-    for (const a of planArtifacts(current, args.createdArtifacts).associate) {
-      await ctx.api.associateCreatedArtifact(stream, name, a);
-    }
-    done.createdArtifacts = args.createdArtifacts;
-  }
-  if (args.initialState !== undefined) {
-    if (existing?.task === undefined) await notify(ctx, args);
-    else {
-      ctx.runtime.log.info(
-        label(`${stream}/${name}`),
-        `keeps its reported state ${existing.task.status}; initialState applies only to a task with no reported state`,
-      );
-    }
-    done.initialState = args.initialState;
-  }
-}
-
-/**
- * Update: applies what changed from `prev` in place. `done` starts as what the task has as far as
- * we know (the previous lists and state) and follows each write.
- */
-async function redescribeTask(
-  ctx: Ctx,
-  prev: MigrationTaskInputs,
-  args: MigrationTaskInputs,
-  done: MigrationTaskInputs,
-): Promise<void> {
-  const { progressUpdateStream: stream, migrationTaskName: name } = args;
+  const { log } = ctx.runtime;
+  const res = label(taskId(stream, name));
   if (args.resourceAttributes === undefined) {
-    if (prev.resourceAttributes !== undefined) {
-      ctx.runtime.log.warn(
-        label(`${stream}/${name}`),
+    if (prev?.resourceAttributes !== undefined) {
+      log.warn(
+        res,
         "resourceAttributes was removed, but Migration Hub has no API to clear them; the last list stays on the task",
       );
     }
     delete done.resourceAttributes;
-  } else if (!sameAttributes(prev.resourceAttributes, args.resourceAttributes)) {
-    // PutResourceAttributes overwrites the whole list, so the new list is sent whole.
+  } else if (!sameAttributes(prev?.resourceAttributes, args.resourceAttributes)) {
     await ctx.api.putResourceAttributes(stream, name, args.resourceAttributes);
     done.resourceAttributes = args.resourceAttributes;
   }
-  const plan = planArtifacts(prev.createdArtifacts ?? [], args.createdArtifacts ?? []);
-  for (const artifactName of plan.disassociate) {
-    await ctx.api.disassociateCreatedArtifact(stream, name, artifactName).catch((err: unknown) => {
-      // Already disassociated (e.g. by an earlier, interrupted update): the goal is reached.
-      if (!(isAwsApiError(err) && err.code === "ResourceNotFoundException")) throw err;
-    });
+  if (prev !== undefined || args.createdArtifacts !== undefined) {
+    const current =
+      prev?.createdArtifacts ??
+      (existing === undefined ? [] : await ctx.api.listCreatedArtifacts(stream, name));
+    const plan = planArtifacts(current, args.createdArtifacts ?? []);
+    // Create leaves alone what an adopted task already has beyond the inputs (a tool's own).
+    for (const artifactName of prev === undefined ? [] : plan.disassociate) {
+      await ctx.api
+        .disassociateCreatedArtifact(stream, name, artifactName)
+        .catch((err: unknown) => {
+          // Already disassociated (e.g. by an earlier, interrupted update): the goal is reached.
+          if (!(isAwsApiError(err) && err.code === "ResourceNotFoundException")) throw err;
+        });
+    }
+    for (const a of plan.associate) await ctx.api.associateCreatedArtifact(stream, name, a);
   }
-  for (const a of plan.associate) await ctx.api.associateCreatedArtifact(stream, name, a);
   if (args.createdArtifacts === undefined) delete done.createdArtifacts;
   else done.createdArtifacts = args.createdArtifacts;
-  if (args.initialState !== undefined && !sameState(prev.initialState, args.initialState)) {
-    // An explicit change of the desired state is the user's intent: it is notified again.
-    await notify(ctx, args);
+  const state = args.initialState;
+  if (state !== undefined && !sameState(prev?.initialState, state)) {
+    if (prev === undefined && existing?.task !== undefined) {
+      log.info(
+        res,
+        `keeps its reported state ${existing.task.status}; initialState applies only to a task with no reported state`,
+      );
+    } else {
+      // On update, an explicit change of the desired state is the user's intent: notified again.
+      const { nextUpdateSeconds, ...task } = state;
+      const at = new Date(ctx.runtime.clock.now());
+      const next = nextUpdateSeconds ?? DEFAULT_NEXT_UPDATE_SECONDS;
+      await ctx.api.notifyMigrationTaskState(stream, name, task, at, next);
+    }
   }
-  if (args.initialState === undefined) delete done.initialState;
-  else done.initialState = args.initialState;
+  if (state === undefined) delete done.initialState;
+  else done.initialState = state;
 }
 
 /** Waits for `waitForStatus` when set, else describes once; returns the full outputs. */
@@ -235,7 +208,7 @@ export const migrationTaskLifecycle: Lifecycle<MigrationHubApi, unknown, Migrati
     const done = withoutWrites(args);
     let last = existing;
     try {
-      await startLimiter.run(() => describeTask(ctx, args, existing, done));
+      await startLimiter.run(() => applyWrites(ctx, args, undefined, existing, done));
       return { id, outs: await settle(ctx, id, args, raw, (r) => (last = r)) };
     } catch (err) {
       throw failure(id, done, last, raw, err);
@@ -246,13 +219,11 @@ export const migrationTaskLifecycle: Lifecycle<MigrationHubApi, unknown, Migrati
     const args = parseInputs(news);
     const prev = parseInputs(olds);
     // What the task has as far as we know: the previous lists and state until a write replaces them.
-    const done = withoutWrites(args);
-    if (prev.resourceAttributes !== undefined) done.resourceAttributes = prev.resourceAttributes;
-    if (prev.createdArtifacts !== undefined) done.createdArtifacts = prev.createdArtifacts;
-    if (prev.initialState !== undefined) done.initialState = prev.initialState;
+    const { resourceAttributes, createdArtifacts, initialState } = prev;
+    const done = { ...withoutWrites(args), resourceAttributes, createdArtifacts, initialState };
     let last: MigrationTaskRecord | undefined;
     try {
-      await ctx.runtime.startLimiter.run(() => redescribeTask(ctx, prev, args, done));
+      await ctx.runtime.startLimiter.run(() => applyWrites(ctx, args, prev, undefined, done));
       return { outs: await settle(ctx, id, args, news, (r) => (last = r)) };
     } catch (err) {
       throw failure(id, done, last, news, err);

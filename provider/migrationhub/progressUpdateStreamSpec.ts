@@ -229,7 +229,14 @@ export const progressUpdateStreamLifecycle: Lifecycle<MigrationHubApi, unknown, 
       log.info(res, `deleted after ${result.polls} polls`);
     } catch (err) {
       if (!isWaiterTimeoutError(err)) throw err;
-      throw new WaiterTimeoutError({ ...err, subject: res, advice: DELETE_ADVICE });
+      const { elapsedMs, limitMs, observed } = err;
+      throw new WaiterTimeoutError({
+        elapsedMs,
+        limitMs,
+        observed,
+        subject: res,
+        advice: DELETE_ADVICE,
+      });
     }
   },
 };
