@@ -17,6 +17,7 @@ import {
   type StringArrayRule,
   type StringRule,
 } from "../check";
+import { normalizeOutputs, type OutputValue } from "../outputs";
 import { canonicalJson } from "../tokens";
 import { containsUnknown } from "../unknown";
 
@@ -138,6 +139,21 @@ export function inputsOf<I extends object>(
     if (props[key] !== undefined) out[key] = props[key];
   }
   return out;
+}
+
+/**
+ * The usual outputs: the recorded inputs echoed (diff reads them back) and the task's fields named
+ * in `keys`, normalized for the host (no undefined, Dates as ISO 8601).
+ */
+export function echoOutputs<I extends object, T extends object>(
+  table: PropertyTable<I>,
+  raw: Record<string, unknown>,
+  task: T,
+  keys: readonly (keyof T & string)[],
+): Record<string, OutputValue> {
+  const fields: Record<string, unknown> = {};
+  for (const key of keys) fields[key] = task[key];
+  return normalizeOutputs({ ...inputsOf(table, raw), ...fields });
 }
 
 /** Effective value of an input (`undefined` → its default), so spelling out a default is no change. */
