@@ -1,8 +1,9 @@
 /**
  * `migrationhub.MigrationTask` as a spec (STYLE.md §2): its property table, the describe the core
- * polls, poll delays, and the writes that make this resource differ from an import task —
- * ImportMigrationTask is synchronous and the task is then described with PutResourceAttributes,
- * AssociateCreatedArtifact and NotifyMigrationTaskState, on create and again on update.
+ * batches, poll delays, acceptors, naming and the home-region advice. The core builds the service
+ * from it (one AWS caller, the shared describe) and answers check and diff; what differs from an
+ * import task — a synchronous register, then the writes that describe the task — is
+ * migrationTaskLifecycle.ts.
  *
  * Polling choice. Migration Hub has no batch describe. `ListMigrationTasks` lists every task of
  * the account (no stream filter; `ResourceName` filters by discovered resource only), 100 per page,
@@ -150,7 +151,7 @@ export const migrationTaskSpec: ServiceSpec<
   describe: TASK_DESCRIBE,
   poll: TASK_POLL,
   statusOf,
-  // Without waitForStatus a create describes once: any task is settled, a vanished one failed.
+  // Without waitForStatus a create only describes once: any task settles it, a vanished one fails.
   acceptors: (_phase, inputs) =>
     inputs.waitForStatus === undefined
       ? [
