@@ -1,7 +1,8 @@
 /**
- * The input rules of `migrationhub.MigrationTask` that its property table cannot say: the nested
+ * The input rules of `migrationhub.MigrationTask` that a table row cannot say: the nested
  * attribute, artifact and initial-state shapes (with the value formats the ResourceAttribute page
- * prescribes) and the cross-field rules. The table in migrationTaskSpec.ts checks the rest.
+ * prescribes), run in table order as `custom` rules of migrationTaskSpec.ts, and the cross-field
+ * rules (checkMore).
  */
 import {
   type CheckFailure,
@@ -162,12 +163,10 @@ function checkList(
 }
 
 /**
- * The rules of ImportMigrationTask, PutResourceAttributes, AssociateCreatedArtifact and
- * NotifyMigrationTaskState that the property table cannot say (nested shapes), and the cross-field
- * rules. Never throws; values unknown during preview are skipped.
+ * resourceAttributes (PutResourceAttributes): 1–100 `{type, value}`, each value in its type's
+ * format; VM fields need a VM_MANAGER_ID, or AWS silently discards them.
  */
-export function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
+export function checkAttributes(inputs: Record<string, unknown>, failures: CheckFailure[]): void {
   const types = new Set<string>();
   let unknownType = false;
   const attributes = {
@@ -181,14 +180,12 @@ export function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
     if (containsUnknown(type)) unknownType = true;
     if (!known(type)) return;
     types.add(type);
-    // The value format the ResourceAttribute page prescribes for this type, if any.
     const format = ATTRIBUTE_FORMATS[type as ResourceAttributeType];
     if (format === undefined || !known(value) || value.length > 256) return;
     const { pattern, text, fix } = format;
     const rule = { pattern, patternText: `${text} for ${type}`, fix };
     checkString(inputs, `resourceAttributes[${i}].value`, rule, failures);
   });
-  // The PutResourceAttributes page: VM fields without VM_MANAGER_ID are silently discarded by AWS.
   const vmTypes = [...types].filter((t) => t.startsWith("VM_") && t !== "VM_MANAGER_ID");
   if (vmTypes.length > 0 && !types.has("VM_MANAGER_ID") && !unknownType) {
     failures.push({
@@ -196,7 +193,10 @@ export function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
       reason: `has ${vmTypes.sort().join(", ")} but no VM_MANAGER_ID, and Migration Hub discards every VM_* attribute without it. Fix: add {type: "VM_MANAGER_ID", value: <the vCenter/VM manager ID>}`,
     });
   }
+}
 
+/** createdArtifacts (AssociateCreatedArtifact): `{name: ARN, description?}`, each name once. */
+export function checkArtifacts(inputs: Record<string, unknown>, failures: CheckFailure[]): void {
   const seen = new Map<string, number>();
   const artifacts = {
     minItems: 0,
@@ -213,12 +213,20 @@ export function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
       reason: `repeats createdArtifacts[${first}].name (${JSON.stringify(name)}); an artifact is associated once. Fix: remove the duplicate`,
     });
   });
+}
 
+/** initialState (NotifyMigrationTaskState): an object, then its fields. */
+export function checkInitialState(inputs: Record<string, unknown>, failures: CheckFailure[]): void {
+  const fix = "give {status, statusDetail?, progressPercent?}";
+  checkObject(inputs, "initialState", { fix }, failures);
   if (isPlainObject(inputs.initialState)) {
     checkFields(inputs, "initialState", STATE_FIELDS, failures);
   }
+}
 
-  // Cross-field rules.
+/** The cross-field rules; an unknown value is checked again at `up`. */
+export function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const waitFor = inputs.waitForStatus;
   const timeout = inputs.waitTimeoutMinutes;
   if (

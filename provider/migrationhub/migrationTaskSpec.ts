@@ -20,7 +20,12 @@ import type { PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
-import { checkTaskMore } from "./migrationTaskChecks";
+import {
+  checkArtifacts,
+  checkAttributes,
+  checkInitialState,
+  checkTaskMore,
+} from "./migrationTaskChecks";
 import {
   GONE,
   MAX_WAIT_TIMEOUT_MINUTES,
@@ -45,7 +50,7 @@ import {
 const asSet = (v: unknown): unknown =>
   Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
-/** Each input once; `custom` lists are checked by checkTaskMore (migrationTaskChecks.ts). */
+/** Each input once; the nested shapes' rules are in migrationTaskChecks.ts. */
 export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   progressUpdateStream: {
     rule: {
@@ -74,19 +79,19 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     awsName: "MigrationTaskName",
   },
   resourceAttributes: {
-    rule: { kind: "custom" },
+    rule: { kind: "custom", check: checkAttributes },
     change: "update",
     compareAs: asSet,
     awsName: "ResourceAttributeList",
   },
   createdArtifacts: {
-    rule: { kind: "custom" },
+    rule: { kind: "custom", check: checkArtifacts },
     change: "update",
     compareAs: asSet,
     awsName: "CreatedArtifact",
   },
   initialState: {
-    rule: { kind: "object", fix: "give {status, statusDetail?, progressPercent?}" },
+    rule: { kind: "custom", check: checkInitialState },
     change: "update",
     awsName: "Task",
   },

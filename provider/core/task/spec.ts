@@ -34,6 +34,8 @@
  *   builder takes it, and lifecycle.ts `createLifecycleProvider(spec, lifecycle)` composes it with a
  *   resource's own create/read/update/delete (Migration Hub).
  * - `DescribeSpec.concurrency`: at most N describe calls in flight (per-ID describes, batchSize 1).
+ * - properties.ts: a `custom` rule may carry `check(news, failures)`, run in table order, so nested
+ *   shapes keep their failures' place among the table's (MigrationTask's lists and initialState).
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";

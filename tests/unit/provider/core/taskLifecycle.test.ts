@@ -14,6 +14,7 @@ import { rejection } from "../../../support/rejection";
 
 interface ThingInputs {
   name: string;
+  tags?: string[];
   size?: number;
   keep?: boolean;
 }
@@ -56,6 +57,15 @@ class FakeThings {
 
 const properties: PropertyTable<ThingInputs> = {
   name: { rule: { kind: "string", required: true, fix: "name it" }, change: "replace" },
+  tags: {
+    rule: {
+      kind: "custom",
+      check: (news, failures) => {
+        if (news["tags"] === "x") failures.push({ property: "tags[0]", reason: "is x" });
+      },
+    },
+    change: "update",
+  },
   size: { rule: { kind: "integer", min: 1 }, change: "update" },
   keep: { rule: { kind: "boolean" }, change: "update", default: false },
 };
@@ -126,9 +136,10 @@ const config = { config: { get: (k: string) => (k === "aws:region" ? "us-west-2"
 
 describe("core/task lifecycle provider", () => {
   describe("checkSpec and diffSpec", () => {
-    it("checks the table's rules in table order, then checkMore", () => {
-      assert.deepEqual(checkSpec(spec(), { size: 0, keep: true }), [
+    it("checks the table's rules in table order (a custom rule's check in its place), then checkMore", () => {
+      assert.deepEqual(checkSpec(spec(), { tags: "x", size: 0, keep: true }), [
         { property: "name", reason: "is required. Fix: name it" },
+        { property: "tags[0]", reason: "is x" },
         { property: "size", reason: "must be at least 1 (got 0)" },
         { property: "size", reason: "has no effect with keep" },
       ]);
