@@ -1,8 +1,8 @@
 /**
  * The input rules of `migrationhub.MigrationTask` that a table row cannot say: the nested
  * attribute, artifact and initial-state shapes (with the value formats the ResourceAttribute page
- * prescribes), run in table order as `custom` rules of migrationTaskSpec.ts, and the cross-field
- * rules (checkMore).
+ * prescribes), run in table order as the `checkNested` rules of migrationTaskSpec.ts, and the
+ * cross-field rules (checkMore).
  */
 import {
   type CheckFailure,
@@ -166,7 +166,8 @@ function checkList(
  * resourceAttributes (PutResourceAttributes): 1–100 `{type, value}`, each value in its type's
  * format; VM fields need a VM_MANAGER_ID, or AWS silently discards them.
  */
-export function checkAttributes(inputs: Record<string, unknown>, failures: CheckFailure[]): void {
+export function checkAttributes(inputs: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const types = new Set<string>();
   let unknownType = false;
   const attributes = {
@@ -193,10 +194,12 @@ export function checkAttributes(inputs: Record<string, unknown>, failures: Check
       reason: `has ${vmTypes.sort().join(", ")} but no VM_MANAGER_ID, and Migration Hub discards every VM_* attribute without it. Fix: add {type: "VM_MANAGER_ID", value: <the vCenter/VM manager ID>}`,
     });
   }
+  return failures;
 }
 
 /** createdArtifacts (AssociateCreatedArtifact): `{name: ARN, description?}`, each name once. */
-export function checkArtifacts(inputs: Record<string, unknown>, failures: CheckFailure[]): void {
+export function checkArtifacts(inputs: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const seen = new Map<string, number>();
   const artifacts = {
     minItems: 0,
@@ -213,15 +216,16 @@ export function checkArtifacts(inputs: Record<string, unknown>, failures: CheckF
       reason: `repeats createdArtifacts[${first}].name (${JSON.stringify(name)}); an artifact is associated once. Fix: remove the duplicate`,
     });
   });
+  return failures;
 }
 
-/** initialState (NotifyMigrationTaskState): an object, then its fields. */
-export function checkInitialState(inputs: Record<string, unknown>, failures: CheckFailure[]): void {
-  const fix = "give {status, statusDetail?, progressPercent?}";
-  checkObject(inputs, "initialState", { fix }, failures);
+/** initialState's fields (NotifyMigrationTaskState), once the table found it an object. */
+export function checkInitialState(inputs: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   if (isPlainObject(inputs.initialState)) {
     checkFields(inputs, "initialState", STATE_FIELDS, failures);
   }
+  return failures;
 }
 
 /** The cross-field rules; an unknown value is checked again at `up`. */

@@ -27,12 +27,8 @@ export type PropertyRule =
   | ({ kind: "boolean" } & BooleanRule)
   | ({ kind: "stringArray" } & StringArrayRule)
   | ({ kind: "object" } & ObjectRule)
-  /**
-   * Nested shapes: checked by `check` in table order when given (port-mh: so a nested rule's
-   * failures keep their place among the others), else by the spec's checkMore. The table still
-   * drives diff and inputs.
-   */
-  | { kind: "custom"; check?(news: Record<string, unknown>, failures: CheckFailure[]): void };
+  /** Checked by the spec's checkMore (nested shapes); the table still drives diff and inputs. */
+  | { kind: "custom" };
 
 export interface PropertySpec {
   rule: PropertyRule;
@@ -50,6 +46,15 @@ export interface PropertySpec {
   refine?(value: unknown, ctx: { settings: ProviderSettings }): string | undefined;
   /** What diff compares (e.g. a presigned URL without its signature). @default the value */
   compareAs?(value: unknown): unknown;
+  /**
+   * Rules for the members of an object input (`s3BucketSource.s3Key`), run right after its own
+   * rule passed so failures keep table order; each skips members unknown in preview.
+   */
+  checkNested?(news: Record<string, unknown>): CheckFailure[];
+  /** Narrows a nested value (drops mistyped members). @default by `rule.kind` */
+  narrow?(value: unknown): unknown;
+  /** A difference diff ignores, given both sides (MGN: an adopted import's tags are MGN's). */
+  unchangedWhen?(olds: Record<string, unknown>, news: Record<string, unknown>): boolean;
 }
 
 export type PropertyTable<I extends object> = { readonly [K in keyof I & string]-?: PropertySpec };
@@ -92,8 +97,10 @@ export function checkProperties<I extends object>(
         checkObject(news, key, rule, failures);
         break;
       case "custom":
-        rule.check?.(news, failures);
         break;
+    }
+    if (p.checkNested !== undefined && failures.length === before) {
+      failures.push(...p.checkNested(news));
     }
     const value = news[key];
     if (p.refine === undefined || failures.length > before) continue;
@@ -128,7 +135,9 @@ export function asInputs<I extends object>(
   raw: Record<string, unknown>,
 ): Inputs<I> {
   const out: Record<string, unknown> = {};
-  for (const [key, p] of entries(table)) out[key] = narrow(p.rule, raw[key]);
+  for (const [key, p] of entries(table)) {
+    out[key] = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+  }
   const provider = raw["__provider"];
   out["__provider"] = typeof provider === "string" ? provider : undefined;
   return out as Inputs<I>;
@@ -213,6 +222,7 @@ export function diffProperties<I extends object>(
     if (p.change === "replace" && key === options.adoptProperty && !unknown) {
       if (next !== undefined && next === options.id) continue;
     }
+    if (!unknown && p.unchangedWhen?.(olds, news) === true) continue;
     const compare = (v: unknown): unknown => (p.compareAs === undefined ? v : p.compareAs(v));
     const same =
       canonicalJson(compare(effective(table, olds, key))) ===

@@ -40,10 +40,22 @@ export function taskFailure(
   err: unknown,
   id: string,
   properties: Record<string, unknown>,
+  name?: { type: string; subject: string },
 ): ImportTaskFailedError {
   if (isMigrationError(err, "ImportTaskFailedError")) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const text = err instanceof Error ? err.message : String(err);
+  // Waiter errors already name the resource; AWS errors do not.
+  const message =
+    name === undefined || text.startsWith(`${name.type} `) ? text : `${name.subject}: ${text}`;
   return new ImportTaskFailedError({ id, properties, reasons: [message], cause: err });
+}
+
+/** What taskFailure prefixes a reason with, for a spec with `subjectInReasons`. */
+export function named(
+  spec: { service: string; className: string; subjectInReasons?: boolean },
+  subject: string,
+): { type: string; subject: string } | undefined {
+  return spec.subjectInReasons === true ? { type: typeName(spec), subject } : undefined;
 }
 
 export function buildTaskService<I extends object, T, A, S>(
@@ -145,6 +157,7 @@ async function waitTask<I extends object, T, A, S, R>(
   const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
   const started = clock.now();
   const deadline = options.deadline ?? started + limitMs;
+  const subject = `${typeName(spec)} "${spec.name(inputs, id)}"`;
   const label = `${typeName(spec)} ${spec.name(inputs, id)}`;
   const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
@@ -178,7 +191,8 @@ async function waitTask<I extends object, T, A, S, R>(
         ),
     });
   } catch (err) {
-    throw taskFailure(err, id, { ...options.properties, __provider: inputs.__provider });
+    const properties = { ...options.properties, __provider: inputs.__provider };
+    throw taskFailure(err, id, properties, named(spec, subject));
   }
 }
 

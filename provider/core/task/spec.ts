@@ -36,8 +36,11 @@
  *   `createLifecycleProvider(spec, lifecycle)` composes it with a resource's own
  *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
  *   calls in flight (per-ID describes, batchSize 1).
- * - (port-mh) properties.ts: a `custom` rule may carry `check(news, failures)`, run in table
- *   order, so nested shapes keep their failures' place among the table's (MigrationTask).
+ * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
+ *   hold something (MGN's quota slot) until the create ends; `startedMessage` (the started line
+ *   is labelled with the new ID); `settled` also runs after a wait that ended in failure with the
+ *   task present (its `wait` has the verdict), and its `failure` is then the reason;
+ *   `subjectInReasons`; PropertySpec `checkNested`, `narrow`, `unchangedWhen`.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -53,6 +56,14 @@ export type ServiceName = "ads" | "mgn" | "migrationhub" | "ec2";
 
 /** One AWS call through the shared throttle with classified retries (core/retry callAws). */
 export type AwsCaller = <R>(operation: string, fn: () => Promise<R>) => Promise<R>;
+
+/** What a start may use beyond its token: the create's budget, and a slot to keep until it ends. */
+export interface StartScope {
+  /** Epoch ms the create's wait budget ends (a start that queues gives up by then). */
+  readonly deadline: number;
+  /** Runs `release` once the create ends, however it ends (MGN's quota slot). */
+  keep(release: () => void): void;
+}
 
 /** What a wait reports: the verdict, the last observation, its poll count and statuses seen. */
 export type WaitSummary<T> = Pick<
@@ -246,7 +257,10 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     inputs: I,
     token: string,
     raw: Record<string, unknown>,
+    scope: StartScope,
   ): Promise<T>;
+  /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
+  startedMessage?(task: T): string;
   /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
   exhaustedMessage?(inputs: I, last: T, attempts: number): string;
 
@@ -271,6 +285,8 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
     id: string,
   ): string;
+  /** A failure reason that does not name the resource gets its subject first. @default false */
+  readonly subjectInReasons?: boolean;
   /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
   explain?(err: unknown, settings: ProviderSettings): unknown;
   /** The log line of the retain guard. @default `retainOnDelete is true: leaving <id>` */
@@ -301,17 +317,21 @@ export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
   | "progress"
   | "name"
   | "explain"
+  | "subjectInReasons"
   | "outputs"
   | "secretOutputs"
 >;
 
 export interface TaskHooks<I extends object, T, A, S = unknown> {
-  /** After a successful wait: extra reads for the outputs (MGN row errors, EC2's AMI), warnings. */
+  /**
+   * After a wait that ended with the task present (success, or failure: `wait.verdict`): extra
+   * reads for the outputs (MGN row errors, EC2's AMI), warnings; `failure` is the failure reason.
+   */
   settled?(
     ctx: TaskContext<A, S, T>,
     inputs: I,
     task: T,
-    wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
+    wait: Pick<WaitResult<T | undefined>, "verdict" | "polls" | "observed">,
     previous: Record<string, unknown>,
   ): Promise<{
     extra?: Record<string, unknown>;

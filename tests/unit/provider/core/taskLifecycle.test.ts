@@ -58,12 +58,8 @@ class FakeThings {
 const properties: PropertyTable<ThingInputs> = {
   name: { rule: { kind: "string", required: true, fix: "name it" }, change: "replace" },
   tags: {
-    rule: {
-      kind: "custom",
-      check: (news, failures) => {
-        if (news["tags"] === "x") failures.push({ property: "tags[0]", reason: "is x" });
-      },
-    },
+    rule: { kind: "custom" },
+    checkNested: (news) => (news["tags"] === "x" ? [{ property: "tags[0]", reason: "is x" }] : []),
     change: "update",
   },
   size: { rule: { kind: "integer", min: 1 }, change: "update" },
@@ -136,7 +132,7 @@ const config = { config: { get: (k: string) => (k === "aws:region" ? "us-west-2"
 
 describe("core/task lifecycle provider", () => {
   describe("checkSpec and diffSpec", () => {
-    it("checks the table's rules in table order (a custom rule's check in its place), then checkMore", () => {
+    it("checks the table's rules in table order (nested rules in their place), then checkMore", () => {
       assert.deepEqual(checkSpec(spec(), { tags: "x", size: 0, keep: true }), [
         { property: "name", reason: "is required. Fix: name it" },
         { property: "tags[0]", reason: "is x" },
