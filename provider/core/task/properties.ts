@@ -27,8 +27,12 @@ export type PropertyRule =
   | ({ kind: "boolean" } & BooleanRule)
   | ({ kind: "stringArray" } & StringArrayRule)
   | ({ kind: "object" } & ObjectRule)
-  /** Checked by the spec's checkMore (nested shapes); the table still drives diff and inputs. */
-  | { kind: "custom" };
+  /**
+   * Nested shapes: checked by `check` in table order when given (port-mh: so a nested rule's
+   * failures keep their place among the others), else by the spec's checkMore. The table still
+   * drives diff and inputs.
+   */
+  | { kind: "custom"; check?(news: Record<string, unknown>, failures: CheckFailure[]): void };
 
 export interface PropertySpec {
   rule: PropertyRule;
@@ -97,6 +101,7 @@ export function checkProperties<I extends object>(
         checkObject(news, key, rule, failures);
         break;
       case "custom":
+        rule.check?.(news, failures);
         break;
     }
     if (p.checkNested !== undefined && failures.length === before) {

@@ -151,7 +151,10 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const task = await ctx.describe(id);
     if (task === undefined) {
       const merged = { ...olds, ...inputsOf(spec.properties, news) };
-      const kept = await spec.hooks?.readGone?.(ctx, id, merged);
+      // readGone builds outputs from these: the new inputs replace the old (a dropped one is gone).
+      const recorded = Object.entries(olds).filter(([key]) => !(key in spec.properties));
+      const current = { ...Object.fromEntries(recorded), ...inputsOf(spec.properties, news) };
+      const kept = await spec.hooks?.readGone?.(ctx, id, current);
       if (kept !== undefined && !isDropped(kept)) return { outs: kept };
       const gone = { polls: 1, observed: [spec.statusOf(undefined)] };
       throw new ImportTaskFailedError({
@@ -231,9 +234,10 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     for (let hop = 0; ; hop++) {
       const attempt = token;
       const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
+      const run = (): Promise<T> => spec.start(ctx, inputs, attempt, raw, scope);
+      // A start that queues for a quota must not hold a limiter seat while it waits.
       const task =
-        found ??
-        (await runtime.startLimiter.run(() => spec.start(ctx, inputs, attempt, raw, scope)));
+        found ?? (spec.queuesStart === true ? await run() : await runtime.startLimiter.run(run));
       const id = spec.idOf(task);
       const status = spec.statusOf(task);
       if (spec.classify(status, inputs) !== "failure") {

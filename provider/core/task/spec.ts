@@ -37,10 +37,13 @@
  *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
  *   calls in flight (per-ID describes, batchSize 1).
  * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
- *   hold something (MGN's quota slot) until the create ends; `startedMessage` (the started line
+ *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no limiter seat is
+ *   held around such a start); `startedMessage` (the started line
  *   is labelled with the new ID); `settled` also runs after a wait that ended in failure with the
  *   task present (its `wait` has the verdict), and its `failure` is then the reason;
  *   `subjectInReasons`; PropertySpec `checkNested`, `narrow`, `unchangedWhen`.
+ * - (port-mh) properties.ts: a `custom` rule may carry `check(news, failures)`, run in table order, so nested
+ *   shapes keep their failures' place among the table's (MigrationTask's lists and initialState).
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -80,6 +83,8 @@ export interface WaitOptions {
 
 /** What `TaskContext.waitOn` waits for on an object other than the task. */
 export interface WatchSpec<R> {
+  /** The resource's own ID: it labels the progress lines and a failure records it. */
+  resourceId: string;
   acceptors: readonly Acceptor<R | undefined>[];
   status(o: R | undefined): string;
   /** The describe operation, for errors. */
@@ -259,6 +264,11 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     raw: Record<string, unknown>,
     scope: StartScope,
   ): Promise<T>;
+  /**
+   * `start` queues by itself (MGN's quota gate) and runs its API call through
+   * ctx.runtime.startLimiter: the core then holds no limiter seat around it. @default false
+   */
+  readonly queuesStart?: boolean;
   /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
   startedMessage?(task: T): string;
   /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
