@@ -189,7 +189,7 @@ describe("core/task properties", () => {
     });
   });
 
-  describe("nested inputs (checkNested, a custom rule's check, narrow, unchangedWhen)", () => {
+  describe("nested inputs (checkNested, narrow, unchangedWhen)", () => {
     interface Nested {
       source?: { bucket: string };
       list?: string[];
@@ -212,14 +212,11 @@ describe("core/task properties", () => {
         change: "replace",
       },
       list: {
-        rule: {
-          kind: "custom",
-          check: (news, failures) => {
-            if (news["list"] !== undefined && !Array.isArray(news["list"])) {
-              failures.push({ property: "list", reason: "must be a list" });
-            }
-          },
-        },
+        rule: { kind: "custom" },
+        checkNested: (news) =>
+          news["list"] !== undefined && !Array.isArray(news["list"])
+            ? [{ property: "list", reason: "must be a list" }]
+            : [],
         change: "update",
       },
       tags: {
