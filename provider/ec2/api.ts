@@ -9,17 +9,15 @@ import { toAwsApiError } from "../core/classify";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { AwsApiError } from "../core/errors";
 import type {
-  Ec2Image,
-  ImageTask,
-  ImportImageRequest,
-  SnapshotDetail,
-} from "./importImageTaskLogic";
-import type {
   ConversionTask,
   ConversionVolume,
+  Ec2Image,
   Ec2Instance,
+  ImageTask,
+  ImportImageRequest,
   ImportInstanceRequest,
-} from "./importInstanceTaskLogic";
+  SnapshotDetail,
+} from "./types";
 import {
   IMAGE_NOT_FOUND_CODES,
   INSTANCE_NOT_FOUND_CODES,

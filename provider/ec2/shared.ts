@@ -4,9 +4,10 @@
  * resources apply. No I/O here.
  */
 import type { CheckFailure } from "../core/check";
-import { summarizeObserved } from "../core/errors";
+import type { ProviderSettings } from "../core/config";
+import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl } from "../core/redact";
-import { canonicalJson, deriveToken } from "../core/tokens";
+import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
 
 /** The `service` name of logs, errors and the core's per-service settings (endpoint key "ec2"). */
@@ -166,18 +167,6 @@ export function tagSpecifications(
   ];
 }
 
-/** The recorded inputs of a resource (`keys` and `__provider`), read back from its outputs. */
-export function pickInputs(
-  props: Record<string, unknown>,
-  keys: readonly string[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of [...keys, "__provider"]) {
-    if (props[key] !== undefined) out[key] = props[key];
-  }
-  return out;
-}
-
 /** What names the import in messages: its description, else its task ID. */
 export function labelOf(description: unknown, fallbackId: unknown): string {
   if (typeof description === "string" && description.length > 0) return description;
@@ -193,69 +182,46 @@ export function pollHistory(wait: { polls: number; observed: readonly string[] }
   return ` after ${wait.polls} poll${wait.polls === 1 ? "" : "s"}${history}`;
 }
 
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-
-/** What a resource tells `diffTask` about itself. */
-export interface DiffSpec {
-  /** Import parameters: a change replaces the resource. */
-  importKeys: readonly string[];
-  /** Options that update in place. */
-  updateKeys: readonly string[];
-  /** The adopt-by-ID input and the output holding the managed task's ID. */
-  adoptKey: string;
-  idKey: string;
-  /** The output holding the task's status, and how a status counts. */
-  statusKey: string;
-  classify: (status: string) => "success" | "failure" | "pending";
-  /** The import parameters as compared (defaults applied, presigned URLs reduced). */
-  identity: (inputs: Record<string, unknown>) => Record<string, unknown>;
-  defaults: Readonly<Record<string, unknown>>;
-}
-
 /**
- * diff() of both EC2 resources. `olds` are the recorded outputs. Import parameters and the adopt ID
- * replace; options update in place; `__provider` alone is no change; unknowns count as changes. A
- * task that ended failed is replaced, so fixing the input (or just re-running) starts a new import;
- * one still running is an update (unless waitForCompletion is false), which resumes the wait.
+ * The delete options' cross-field rules: keeping the artifact (`whole`, the AMI or instance) keeps
+ * what it uses (`part`, its snapshots or volume), and retainOnDelete keeps everything.
  */
-export function diffTask(
-  spec: DiffSpec,
-  olds: Record<string, unknown>,
+export function checkRetainOptions(
   news: Record<string, unknown>,
-): DiffResult {
-  const effective = (inputs: Record<string, unknown>, key: string): unknown =>
-    inputs[key] !== undefined ? inputs[key] : spec.defaults[key];
-  const replaces: string[] = [];
-  const oldId = spec.identity(olds);
-  const newId = spec.identity(news);
-  for (const key of spec.importKeys) {
-    if (containsUnknown(news[key]) || canonicalJson(oldId[key]) !== canonicalJson(newId[key])) {
-      replaces.push(key);
-    }
+  failures: CheckFailure[],
+  rule: { whole: string; part: string; why: string },
+): void {
+  const { whole, part } = rule;
+  if (news[whole] === true && news[part] === false) {
+    failures.push({
+      property: part,
+      reason: `cannot be false while ${whole} is true: ${rule.why}. Fix: remove ${part} or set ${whole} to false`,
+    });
   }
-  const adopt = news[spec.adoptKey];
-  // Adopting the task this resource already manages changes nothing.
-  const sameTask = adopt !== undefined && adopt === olds[spec.idKey];
-  if (containsUnknown(adopt) || (adopt !== olds[spec.adoptKey] && !sameTask)) {
-    replaces.push(spec.adoptKey);
+  if (news["retainOnDelete"] === true && (news[whole] === false || news[part] === false)) {
+    failures.push({
+      property: "retainOnDelete",
+      reason: `keeps everything, which contradicts ${whole}/${part}: false. Fix: drop retainOnDelete and use the per-artifact options`,
+    });
   }
-  let changes = replaces.length > 0;
-  for (const key of spec.updateKeys) {
-    if (containsUnknown(news[key]) || effective(olds, key) !== effective(news, key)) changes = true;
-  }
-  const status = olds[spec.statusKey];
-  if (typeof status === "string") {
-    const verdict = spec.classify(status);
-    if (verdict === "failure") {
-      replaces.push(spec.statusKey);
-      changes = true;
-    } else if (verdict === "pending" && effective(news, "waitForCompletion") !== false) {
-      changes = true;
-    }
-  }
-  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** Origins of configured endpoint overrides: an http object URL there counts as an S3 URL. */
+export function endpointOrigins(settings: ProviderSettings): string[] {
+  return [settings.endpoints.s3, settings.endpoints.ec2, settings.endpoint]
+    .filter((u): u is string => u !== undefined)
+    .map((u) => new URL(u).origin);
+}
+
+/** Drops undefined members (the SDK would serialize nothing for them anyway; tests compare). */
+export function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A `.catch` handler that swallows the given not-found codes (the thing is already gone). */
+export function ignore(codes: ReadonlySet<string>): (err: unknown) => void {
+  return (err) => {
+    if (isAwsApiError(err) && codes.has(err.code)) return;
+    throw err;
+  };
 }

@@ -4,11 +4,11 @@ import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   checkInputs as checkImage,
   INPUT_KEYS as IMAGE_KEYS,
-} from "../../../../provider/ec2/importImageTaskLogic";
+} from "../../../../provider/ec2/importImageTaskSpec";
 import {
   checkInputs as checkInstance,
   INPUT_KEYS as INSTANCE_KEYS,
-} from "../../../../provider/ec2/importInstanceTaskLogic";
+} from "../../../../provider/ec2/importInstanceTaskSpec";
 
 /** Values shaped like each input's documented type, with anything in every slot. */
 const any = fc.oneof(fc.anything(), fc.constant(UNKNOWN), fc.string(), fc.integer());

@@ -2,25 +2,27 @@ import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   adviceFor,
-  asInputs,
   cancelAcceptors,
-  checkInputs,
   classifyStatus,
   createAcceptors,
   defaultClientToken,
-  diffInputs,
   failureMessage,
   fallbackToken,
-  type ImageTask,
   importIdentity,
   importImageRequest,
-  inputsOf,
   progressLine,
   recordedTask,
   successorToken,
+} from "../../../../provider/ec2/importImageTaskLogic";
+import {
+  asInputs,
+  checkInputs,
+  diffInputs,
+  inputsOf,
   toOutputs,
   waitTimeoutMs,
-} from "../../../../provider/ec2/importImageTaskLogic";
+} from "../../../../provider/ec2/importImageTaskSpec";
+import type { ImageTask } from "../../../../provider/ec2/types";
 import { parseProgress, stableUrl, stableValue } from "../../../../provider/ec2/shared";
 
 const ID = "import-ami-0123456789abcdef0";

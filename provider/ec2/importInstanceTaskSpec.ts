@@ -1,0 +1,362 @@
+/**
+ * `ec2.ImportInstanceTask` (legacy ImportInstance) as a spec of the one lifecycle
+ * (provider/core/task/). ImportInstance takes no ClientToken, so the "token" is a marker written
+ * into the Description: before each start the core asks `findStarted`, which lists the conversion
+ * tasks (DescribeConversionTasks, all of the last 7 days) and returns the one carrying the marker;
+ * the start itself is never retried blindly (569e12c). The shared VM Import hooks (vmImport.ts)
+ * read the instance after the wait and after the record expires, and on delete cancel the
+ * conversion or terminate the instance and delete its volume.
+ */
+import type { CheckFailure } from "../core/check";
+import { isAwsApiError } from "../core/errors";
+import type { BatchPoller } from "../core/limiter";
+import { normalizeOutputs, type OutputValue } from "../core/outputs";
+import { backoffDelay } from "../core/retry";
+import {
+  asInputs as tableInputs,
+  checkProperties,
+  type DiffResult,
+  type Inputs,
+  inputsOf as tableInputsOf,
+  type PropertyTable,
+  waitTimeoutMs as tableWaitTimeoutMs,
+} from "../core/task/properties";
+import { diffTask } from "../core/task/provider";
+import type { TaskContext, TaskSpec } from "../core/task/spec";
+import { createEc2Api, type Ec2Api } from "./api";
+import { checkMore, type CheckOptions, LIMITS } from "./importInstanceTaskCheck";
+import {
+  cancelAcceptors,
+  classifyState,
+  createAcceptors,
+  failureMessage,
+  fallbackMarker,
+  findByMarker,
+  type ImportInstanceTaskInputs,
+  importInstanceRequest,
+  LEGACY_WARNING,
+  MARKER_MAX_LENGTH,
+  progressText,
+  recordedTask,
+  stateOf,
+  subject,
+  successorMarker,
+  taskOutputs,
+  terminatedAcceptors,
+} from "./importInstanceTaskLogic";
+import {
+  DESCRIBE_BATCH_SIZE,
+  endpointOrigins,
+  GONE,
+  ignore,
+  INSTANCE_NOT_FOUND_CODES,
+  labelOf,
+  POLL,
+  stableValue,
+  VOLUME_NOT_FOUND_CODES,
+  WAIT_TIMEOUT_MINUTES_MAX,
+} from "./shared";
+import type { ConversionTask, Ec2Instance } from "./types";
+import { adoptMissing, type VmImportFamily, vmImportHooks } from "./vmImport";
+
+/** ImportInstance attempts after retryable errors, each followed by a marker lookup. */
+const START_ATTEMPTS = 5;
+/** The one key of the listing batcher: concurrent marker lookups share one listing call. */
+const ALL = "*";
+const CONVERSION_ID = /^import-i-[0-9a-z]{8}$/;
+const MARKER = /^[A-Za-z0-9_.:-]{8,40}$/;
+const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
+
+/** Each input in check() order; import parameters replace, the marker and options update. */
+export const properties: PropertyTable<ImportInstanceTaskInputs> = {
+  adoptConversionTaskId: {
+    rule: {
+      kind: "string",
+      pattern: CONVERSION_ID,
+      patternText: "import-i- followed by 8 letters/digits",
+      fix: "copy ConversionTaskId from DescribeConversionTasks",
+    },
+    change: "replace",
+  },
+  // The import parameters compare with presigned URLs reduced to the object they name.
+  platform: {
+    rule: {
+      kind: "string",
+      required: true,
+      oneOf: ["Windows"],
+      fix: "ImportInstance imports Windows VMs only; use ec2.ImportImageTask for Linux",
+    },
+    requiredUnless: "adoptConversionTaskId",
+    change: "replace",
+    awsName: "Platform",
+    compareAs: stableValue,
+  },
+  diskImages: {
+    rule: { kind: "custom" },
+    change: "replace",
+    secret: true,
+    awsName: "DiskImages",
+    compareAs: stableValue,
+  },
+  launchSpecification: {
+    rule: { kind: "custom" },
+    change: "replace",
+    secret: true,
+    awsName: "LaunchSpecification",
+    compareAs: stableValue,
+  },
+  description: {
+    rule: {
+      kind: "string",
+      minLength: 1,
+      maxLength: LIMITS.descriptionMaxLength - MARKER_MAX_LENGTH - 3,
+      fix: "use at most 212 characters (the marker takes the rest)",
+    },
+    change: "replace",
+    awsName: "Description",
+    compareAs: stableValue,
+  },
+  marker: {
+    rule: {
+      kind: "string",
+      pattern: MARKER,
+      patternText: "8–40 letters, digits or _.:-",
+      fix: "omit it and let the provider derive one from the stack, the resource name and the import parameters",
+    },
+    change: "update",
+  },
+  waitForCompletion: { rule: BOOLEAN, change: "update", default: true },
+  retainOnDelete: { rule: BOOLEAN, change: "update", default: false },
+  retainInstanceOnDelete: { rule: BOOLEAN, change: "update", default: false },
+  retainVolumesOnDelete: { rule: BOOLEAN, change: "update", default: false },
+  // A single-volume conversion takes tens of minutes to hours.
+  waitTimeoutMinutes: {
+    rule: {
+      kind: "integer",
+      min: 1,
+      max: WAIT_TIMEOUT_MINUTES_MAX,
+      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
+    },
+    change: "update",
+    default: 240,
+  },
+};
+
+export const INPUT_KEYS = Object.keys(properties);
+
+interface State {
+  /** DescribeConversionTasks without IDs, under the one key ALL. */
+  listing: BatchPoller<ConversionTask[]>;
+  instances: BatchPoller<Ec2Instance>;
+}
+type Ctx = TaskContext<Ec2Api, State, ConversionTask>;
+
+/** Outputs: the inputs echoed (diff reads them back), the task, its volume and the instance. */
+export function toOutputs(
+  raw: Record<string, unknown>,
+  task: ConversionTask,
+  instance?: Ec2Instance,
+): Record<string, OutputValue> {
+  return normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task, instance) });
+}
+
+/** Tasks carrying `marker`; the live one first. */
+async function underMarker(ctx: Ctx, marker: string): Promise<ConversionTask[]> {
+  const found = findByMarker((await ctx.state.listing.get(ALL)) ?? [], marker);
+  return [
+    ...found.filter((t) => classifyState(t.state) !== "failure"),
+    ...found.filter((t) => classifyState(t.state) === "failure"),
+  ];
+}
+
+/**
+ * ImportInstance is not idempotent: a 5xx or a dropped connection may hide a conversion AWS did
+ * start. So the call is never retried blindly: after a retryable error the marker lookup runs
+ * again and adopts what it finds, and only when it finds nothing is ImportInstance sent again.
+ */
+async function startOnce(
+  ctx: Ctx,
+  inputs: ImportInstanceTaskInputs,
+  marker: string,
+): Promise<ConversionTask> {
+  const { clock, random, log } = ctx.runtime;
+  const request = importInstanceRequest(inputs, marker);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.awsOnce("ImportInstance", () => ctx.api.importInstance(request));
+    } catch (err) {
+      if (!isAwsApiError(err) || !err.retryable || attempt + 1 >= START_ATTEMPTS) throw err;
+      await clock.sleep(backoffDelay(attempt, 1000, 20_000, random));
+      const started = (await underMarker(ctx, marker)).find(
+        (t) => classifyState(t.state) !== "failure",
+      );
+      if (started !== undefined) {
+        log.info(
+          ctx.label(inputs),
+          `ImportInstance answered ${err.code}, yet ${started.conversionTaskId} carries the marker: using it`,
+        );
+        return started;
+      }
+    }
+  }
+}
+
+const family: VmImportFamily<ImportInstanceTaskInputs, ConversionTask, Ec2Instance, State> = {
+  idOf: (task) => task.conversionTaskId,
+  statusOf: stateOf,
+  classify: classifyState,
+  recorded: recordedTask,
+  artifactId: (task) => (task.state === "completed" ? task.instanceId : undefined),
+  artifactNoun: "instance",
+  async findArtifact(ctx, instanceId) {
+    const instance = await ctx.state.instances.get(instanceId);
+    return instance?.state === "terminated" ? undefined : instance;
+  },
+  outputs: (task, instance) => taskOutputs(task, instance),
+  recordedOutputs: (props, task, instance) => toOutputs(props, task, instance),
+  completed: (task, _instance, polls) =>
+    `${task.conversionTaskId} completed: instance ${task.instanceId ?? "(none)"} (${polls} poll${polls === 1 ? "" : "s"})`,
+  cancelOperation: "CancelConversionTask",
+  // CancelConversionTask also removes a partly converted instance and volume.
+  cancel: (api, id, reason) => api.cancelConversionTask(id, reason),
+  ending: "cancelling",
+  leftArtifacts: (_task, status) => status === "completed",
+  async removeArtifacts(ctx, id, inputs, task, props) {
+    const { log } = ctx.runtime;
+    const label = ctx.label(inputs, id);
+    const volumeIds = task.volumes
+      .map((v) => v.volumeId)
+      .filter((v): v is string => v !== undefined);
+    const instanceId = task.instanceId;
+    if (inputs.retainInstanceOnDelete ?? false) {
+      const kept = instanceId ?? "(none)";
+      log.info(label, `retainInstanceOnDelete is true: keeping instance ${kept} and its volume`);
+      return;
+    }
+    if (instanceId !== undefined) {
+      await ctx
+        .aws("TerminateInstances", () => ctx.api.terminateInstance(instanceId))
+        .catch(ignore(INSTANCE_NOT_FOUND_CODES));
+      log.info(label, `terminating instance ${instanceId}`);
+    }
+    if (inputs.retainVolumesOnDelete ?? false) {
+      log.info(label, `retainVolumesOnDelete is true: keeping ${volumeIds.join(", ")}`);
+      return;
+    }
+    if (instanceId !== undefined && volumeIds.length > 0) {
+      // A volume can be deleted only once the instance has released it.
+      await ctx.waitOn(
+        ctx.state.instances,
+        instanceId,
+        {
+          acceptors: terminatedAcceptors,
+          status: (o) => o?.state ?? GONE,
+          operation: "DescribeInstances",
+          subject: `${ctx.subject(inputs, id)}: terminating ${instanceId}`,
+        },
+        inputs,
+        { properties: props },
+      );
+    }
+    for (const volumeId of volumeIds) {
+      await ctx
+        .aws("DeleteVolume", () => ctx.api.deleteVolume(volumeId))
+        .catch(ignore(VOLUME_NOT_FOUND_CODES));
+    }
+    if (volumeIds.length > 0) log.info(label, `deleted ${volumeIds.join(", ")}`);
+  },
+};
+
+export const importInstanceTaskSpec: TaskSpec<
+  ImportInstanceTaskInputs,
+  ConversionTask,
+  Ec2Api,
+  State
+> = {
+  service: "ec2",
+  className: "ImportInstanceTask",
+  properties,
+  checkMore: (news, { settings }) =>
+    checkMore(news, {
+      extraS3Origins: endpointOrigins(settings),
+      ...(settings.region === undefined ? {} : { region: settings.region }),
+    }),
+  checkWarnings: () => [LEGACY_WARNING],
+  createApi: (settings) => createEc2Api(settings),
+  state: (ctx) => ({
+    listing: ctx.batcher(
+      "DescribeConversionTasks",
+      DESCRIBE_BATCH_SIZE,
+      async () => new Map([[ALL, await ctx.api.listConversionTasks()]]),
+    ),
+    instances: ctx.batcher("DescribeInstances", DESCRIBE_BATCH_SIZE, (ids) =>
+      ctx.api.describeInstances(ids),
+    ),
+  }),
+  describe: {
+    operation: "DescribeConversionTasks",
+    batchSize: DESCRIBE_BATCH_SIZE,
+    call: (api, ids) => api.describeConversionTasks(ids),
+  },
+  poll: POLL,
+  idOf: (task) => task.conversionTaskId,
+  statusOf: stateOf,
+  statusOutput: "state",
+  classify: (state) => classifyState(state),
+  acceptors: (phase) => (phase === "create" ? createAcceptors : cancelAcceptors),
+  phaseWords: { create: "conversion" },
+  progress: progressText,
+  adoptProperty: "adoptConversionTaskId",
+  adoptMissing: (id, inputs, where) =>
+    adoptMissing({
+      subject: subject(inputs.description, id),
+      property: "adoptConversionTaskId",
+      id,
+      where,
+      operation: "DescribeConversionTasks",
+      records: "conversion tasks",
+    }),
+  tokenProperty: "marker",
+  fallbackToken: (_inputs, raw) => fallbackMarker(raw),
+  successorToken: successorMarker,
+  start: (ctx, inputs, marker) => startOnce(ctx, inputs, marker),
+  exhaustedMessage: (inputs, last, attempts) =>
+    `${subject(inputs.description)}: ${attempts} conversion tasks for this resource's marker ended in failure (last ${last.conversionTaskId}: ${last.state} ${last.statusMessage ?? ""}). Fix the disk image or manifest, then run \`pulumi up\` again.`,
+  toOutputs: (raw, task, extra) =>
+    normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task), ...extra }),
+  name: (inputs, id) => labelOf(inputs.description, id),
+  failureMessage: (inputs, last, wait, id) => failureMessage(inputs.description, last, wait, id),
+  retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
+  hooks: {
+    ...vmImportHooks(family),
+    // No ClientToken: a task an earlier run started carries the marker in its Description.
+    findStarted: async (ctx, _inputs, marker) => (await underMarker(ctx, marker))[0],
+  },
+};
+
+// ---- The table's functions for this resource (tests call them directly) ----------------------
+
+export const asInputs = (raw: Record<string, unknown>): Inputs<ImportInstanceTaskInputs> =>
+  tableInputs(properties, raw);
+
+export const inputsOf = (props: Record<string, unknown>): Record<string, unknown> =>
+  tableInputsOf(properties, props);
+
+export function checkInputs(
+  news: Record<string, unknown>,
+  options: CheckOptions = {},
+): CheckFailure[] {
+  const settings = { endpoints: {} };
+  return [...checkProperties(properties, news, { settings }), ...checkMore(news, options)];
+}
+
+export const diffInputs = (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): DiffResult => {
+  const id = olds["conversionTaskId"];
+  return diffTask(importInstanceTaskSpec, typeof id === "string" ? id : undefined, olds, news);
+};
+
+export const waitTimeoutMs = (inputs: object, configMinutes: number | undefined): number =>
+  tableWaitTimeoutMs(properties, inputs, configMinutes);
