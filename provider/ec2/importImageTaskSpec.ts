@@ -46,11 +46,16 @@ import {
   IMAGE_NOT_FOUND_CODES,
   labelOf,
   POLL,
-  SNAPSHOT_NOT_FOUND_CODES,
-  WAIT_TIMEOUT_MINUTES_MAX,
 } from "./shared";
 import type { Ec2Image, ImageTask } from "./types";
-import { adoptMissing, type VmImportFamily, vmImportHooks } from "./vmImport";
+import {
+  adoptMissing,
+  deleteSnapshots,
+  option,
+  type VmImportFamily,
+  vmImportHooks,
+  waitTimeoutProperty,
+} from "./vmImport";
 
 const IMPORT_TASK_ID = /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/;
 const KMS_KEY =
@@ -58,7 +63,6 @@ const KMS_KEY =
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const USAGE_OPERATION = /^RunInstances(?::\d{4})?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
 export const properties: PropertyTable<ImportImageTaskInputs> = {
@@ -165,7 +169,11 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     change: "replace",
     awsName: "UsageOperation",
   },
-  encrypted: { rule: BOOLEAN, change: "replace", awsName: "Encrypted" },
+  encrypted: {
+    rule: { kind: "boolean", fix: "use true or false" },
+    change: "replace",
+    awsName: "Encrypted",
+  },
   clientData: { rule: { kind: "custom" }, change: "replace", awsName: "ClientData" },
   tags: { rule: { kind: "custom" }, change: "replace", awsName: "TagSpecifications" },
   licenseSpecifications: {
@@ -173,21 +181,12 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     change: "replace",
     awsName: "LicenseSpecifications",
   },
-  waitForCompletion: { rule: BOOLEAN, change: "update", default: true },
-  retainOnDelete: { rule: BOOLEAN, change: "update", default: false },
-  retainImageOnDelete: { rule: BOOLEAN, change: "update", default: false },
-  retainSnapshotsOnDelete: { rule: BOOLEAN, change: "update", default: false },
+  waitForCompletion: option(true),
+  retainOnDelete: option(false),
+  retainImageOnDelete: option(false),
+  retainSnapshotsOnDelete: option(false),
   // Image imports take from tens of minutes to several hours.
-  waitTimeoutMinutes: {
-    rule: {
-      kind: "integer",
-      min: 1,
-      max: WAIT_TIMEOUT_MINUTES_MAX,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    change: "update",
-    default: 480,
-  },
+  waitTimeoutMinutes: waitTimeoutProperty(480),
 };
 
 export const INPUT_KEYS = Object.keys(properties);
@@ -242,12 +241,7 @@ const family: VmImportFamily<ImportImageTaskInputs, ImageTask, Ec2Image, State> 
       log.info(label, `retainSnapshotsOnDelete is true: keeping ${snapshotIds.join(", ")}`);
       return;
     }
-    for (const snapshotId of snapshotIds) {
-      await ctx
-        .aws("DeleteSnapshot", () => ctx.api.deleteSnapshot(snapshotId))
-        .catch(ignore(SNAPSHOT_NOT_FOUND_CODES));
-    }
-    if (snapshotIds.length > 0) log.info(label, `deleted ${snapshotIds.join(", ")}`);
+    await deleteSnapshots(ctx, label, snapshotIds);
   },
 };
 
@@ -258,7 +252,9 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   checkMore: (news, { settings }) => checkMore(news, { extraS3Origins: endpointOrigins(settings) }),
   createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
-    images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) => ctx.api.describeImages(ids)),
+    images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>
+      ctx.api.describeImages(ids),
+    ),
   }),
   describe: {
     operation: "DescribeImportImageTasks",
@@ -319,8 +315,16 @@ export function checkInputs(
   return [...checkProperties(properties, news, { settings }), ...checkMore(news, options)];
 }
 
-export const diffInputs = (olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult =>
-  diffTask(importImageTaskSpec, typeof olds["importTaskId"] === "string" ? olds["importTaskId"] : undefined, olds, news);
+export const diffInputs = (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): DiffResult =>
+  diffTask(
+    importImageTaskSpec,
+    typeof olds["importTaskId"] === "string" ? olds["importTaskId"] : undefined,
+    olds,
+    news,
+  );
 
 export const waitTimeoutMs = (inputs: object, configMinutes: number | undefined): number =>
   tableWaitTimeoutMs(properties, inputs, configMinutes);

@@ -54,10 +54,15 @@ import {
   POLL,
   stableValue,
   VOLUME_NOT_FOUND_CODES,
-  WAIT_TIMEOUT_MINUTES_MAX,
 } from "./shared";
 import type { ConversionTask, Ec2Instance } from "./types";
-import { adoptMissing, type VmImportFamily, vmImportHooks } from "./vmImport";
+import {
+  adoptMissing,
+  option,
+  type VmImportFamily,
+  vmImportHooks,
+  waitTimeoutProperty,
+} from "./vmImport";
 
 /** ImportInstance attempts after retryable errors, each followed by a marker lookup. */
 const START_ATTEMPTS = 5;
@@ -65,7 +70,6 @@ const START_ATTEMPTS = 5;
 const ALL = "*";
 const CONVERSION_ID = /^import-i-[0-9a-z]{8}$/;
 const MARKER = /^[A-Za-z0-9_.:-]{8,40}$/;
-const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
 
 /** Each input in check() order; import parameters replace, the marker and options update. */
 export const properties: PropertyTable<ImportInstanceTaskInputs> = {
@@ -125,21 +129,12 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     },
     change: "update",
   },
-  waitForCompletion: { rule: BOOLEAN, change: "update", default: true },
-  retainOnDelete: { rule: BOOLEAN, change: "update", default: false },
-  retainInstanceOnDelete: { rule: BOOLEAN, change: "update", default: false },
-  retainVolumesOnDelete: { rule: BOOLEAN, change: "update", default: false },
+  waitForCompletion: option(true),
+  retainOnDelete: option(false),
+  retainInstanceOnDelete: option(false),
+  retainVolumesOnDelete: option(false),
   // A single-volume conversion takes tens of minutes to hours.
-  waitTimeoutMinutes: {
-    rule: {
-      kind: "integer",
-      min: 1,
-      max: WAIT_TIMEOUT_MINUTES_MAX,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    change: "update",
-    default: 240,
-  },
+  waitTimeoutMinutes: waitTimeoutProperty(240),
 };
 
 export const INPUT_KEYS = Object.keys(properties);

@@ -45,9 +45,15 @@ export const DESCRIBE_BATCH_SIZE = 100;
 
 /**
  * Polling between 15 s and 120 s, as the SDK's EC2 import waiters do (aws-apis.md §4.7): imports
- * take tens of minutes to hours. Polls land on a 1 s grid so concurrent waits share describes.
+ * take tens of minutes to hours. Polls, the first included, land on a 1 s grid (or ride along a
+ * round) so concurrent waits share describes.
  */
-export const POLL = { minDelayMs: 15_000, maxDelayMs: 120_000, gridMs: 1_000 } as const;
+export const POLL = {
+  minDelayMs: 15_000,
+  maxDelayMs: 120_000,
+  gridMs: 1_000,
+  alignFirstPoll: true,
+} as const;
 
 /** waitTimeoutMinutes upper bound: 7 days, the task record's own lifetime. */
 export const WAIT_TIMEOUT_MINUTES_MAX = 10_080;

@@ -7,9 +7,15 @@
  * allow.
  */
 import { isAwsApiError } from "../core/errors";
+import type { PropertySpec } from "../core/task/properties";
 import type { Dropped, TaskContext, TaskHooks } from "../core/task/spec";
 import type { Ec2Api } from "./api";
-import { CANNOT_CANCEL_CODE } from "./shared";
+import {
+  CANNOT_CANCEL_CODE,
+  ignore,
+  SNAPSHOT_NOT_FOUND_CODES,
+  WAIT_TIMEOUT_MINUTES_MAX,
+} from "./shared";
 
 type Props = Record<string, unknown>;
 
@@ -157,7 +163,8 @@ export async function deleteTask<I extends object, T, R, S>(
     await wait();
     return;
   }
-  if (family.leftArtifacts(task, status)) await family.removeArtifacts(ctx, id, inputs, task, props);
+  if (family.leftArtifacts(task, status))
+    await family.removeArtifacts(ctx, id, inputs, task, props);
 }
 
 /** adoptMissing: the adopted ID is not in Describe; names the fix and the 7-day retention. */
@@ -178,4 +185,41 @@ export function adoptMissing(args: {
     reason: `names ${args.id}, which ${args.operation} does not return in ${args.where}. Fix: check the ID and aws:region; ${retention}`,
     message: `${args.subject}: ${args.property} ${args.id} was not found in ${args.where}. Fix: check the ID${cli} and aws:region; ${retention}.`,
   };
+}
+
+/** A boolean option that updates in place (waiting and delete options). */
+export function option(defaultValue: boolean): PropertySpec {
+  return {
+    rule: { kind: "boolean", fix: "use true or false" },
+    change: "update",
+    default: defaultValue,
+  };
+}
+
+/** waitTimeoutMinutes: 1 minute to 7 days (the task record's own lifetime); updates in place. */
+export function waitTimeoutProperty(defaultMinutes: number): PropertySpec {
+  return {
+    rule: {
+      kind: "integer",
+      min: 1,
+      max: WAIT_TIMEOUT_MINUTES_MAX,
+      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
+    },
+    change: "update",
+    default: defaultMinutes,
+  };
+}
+
+/** DeleteSnapshot for each ID (one already gone is fine), then one log line. */
+export async function deleteSnapshots<T, S>(
+  ctx: TaskContext<Ec2Api, S, T>,
+  label: string,
+  snapshotIds: readonly string[],
+): Promise<void> {
+  for (const snapshotId of snapshotIds) {
+    await ctx
+      .aws("DeleteSnapshot", () => ctx.api.deleteSnapshot(snapshotId))
+      .catch(ignore(SNAPSHOT_NOT_FOUND_CODES));
+  }
+  if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
