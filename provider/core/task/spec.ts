@@ -4,6 +4,30 @@
  * scheduler, adopt, start with successor tokens, settle, update-resumes-the-wait,
  * read-drops-a-gone-task, the retain guard and the failure report. A spec never waits, retries or
  * batches by itself.
+ *
+ * Changes from the draft (ef7b5d4), all additive unless marked; porters written against the draft
+ * keep compiling except where noted:
+ * - `name(inputs, id?)` returns the bare label ("servers-q3", else the ID); the core derives the
+ *   subject `ads.ImportTask "servers-q3"` and the log label `ads.ImportTask servers-q3` from it
+ *   and the type. (Clarified: the draft's comment named both forms for one function.)
+ * - A 4th type parameter `S` (default `unknown`) types `TaskContext.state` and `spec.state()`;
+ *   `TaskContext<A, S, T>` also gains `describe(id)` (the shared batched describe), `wait(...)` (the
+ *   one poll scheduler, for hooks such as delete) and `subject`/`label`.
+ * - `hooks.delete` is optional (absent: delete does nothing past the retain guard).
+ * - `hooks.hold` gets the task as a 4th argument on "resume" (MGN holds a slot only while pending).
+ * - `hooks.refresh`: extra reads for read()'s outputs (MGN row errors of an ended import).
+ * - `classify(status, inputs, recorded?)`: diff passes the recorded outputs (MGN counts errors).
+ * - `toOutputs(raw, task, extra?, previous?)`: `previous` are the recorded outputs, when any.
+ * - `settled` may also return `info` (the success log line; default `<id> <status>`).
+ * - `DescribeSpec.viaCaller`: the api already routes `call` through the AwsCaller it was built
+ *   with (MGN), so the core does not wrap it in `aws` a second time.
+ * - Optional facts/messages with core defaults: `statusOutput` (default "status"), `phaseWords`,
+ *   `vanished`, `markGone`, `progress`, `trustStartStatus`, `adoptMissing`, `adoptWarnings`,
+ *   `retainedMessage`, `exhaustedMessage`, `outputs`, `secretOutputs`.
+ * - Conventional inputs the core reads by name when the table has them: `waitForCompletion`
+ *   (default true), `waitTimeoutMinutes` (then stack config, then the table default) and
+ *   `retainOnDelete` (the retain guard).
+ * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -20,8 +44,21 @@ export type ServiceName = "ads" | "mgn" | "migrationhub" | "ec2";
 /** One AWS call through the shared throttle with classified retries (core/retry callAws). */
 export type AwsCaller = <R>(operation: string, fn: () => Promise<R>) => Promise<R>;
 
+/** What a wait reports: the verdict, the last observation, its poll count and statuses seen. */
+export type WaitSummary<T> = Pick<
+  WaitResult<T | undefined>,
+  "verdict" | "last" | "polls" | "observed"
+>;
+
+export interface WaitOptions {
+  /** Epoch ms the wait ends; default now + the wait limit (input, stack config, table default). */
+  deadline?: number;
+  /** Recorded with the ID when the wait itself fails (timeout, 4xx): `__provider` is added. */
+  properties: Record<string, unknown>;
+}
+
 /** What the core hands a spec's functions: the configured runtime and the service's callers. */
-export interface TaskContext<A> {
+export interface TaskContext<A, S = unknown, T = unknown> {
   readonly runtime: ServiceRuntime;
   readonly api: A;
   /** Retries throttling, 5xx and network errors (errors pass the spec's `explain` first). */
@@ -35,7 +72,18 @@ export interface TaskContext<A> {
     describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
   ): BatchPoller<R>;
   /** The service's own state (gates, extra pollers) built once per configure by `spec.state`. */
-  readonly state: unknown;
+  readonly state: S;
+  /** The spec's describe through the shared batched poller; `undefined` when gone. */
+  describe(id: string): Promise<T | undefined>;
+  /**
+   * Waits on `id` with the phase's acceptors in the shared, riding rounds. A wait that fails to
+   * finish (timeout, non-retryable error) throws ImportTaskFailedError carrying the ID.
+   */
+  wait(id: string, phase: Phase, inputs: object, options: WaitOptions): Promise<WaitSummary<T>>;
+  /** `ads.ImportTask "servers-q3"`: how messages name the resource. */
+  subject(inputs: object, id?: string): string;
+  /** `ads.ImportTask servers-q3`: how log lines name it. */
+  label(inputs: object, id?: string): string;
 }
 
 /** Test and embedding seams; unset members fall back to the system clock, Math.random, stderr. */
@@ -57,6 +105,8 @@ export interface DescribeSpec<T, A> {
   batchSize: number;
   /** One call for up to `batchSize` IDs; IDs absent from the map are gone. */
   call(api: A, ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
+  /** True when `call` already goes through the api's AwsCaller (do not wrap it again). */
+  viaCaller?: boolean;
 }
 
 export interface PollDelays {
@@ -74,9 +124,9 @@ export type Phase = "create" | "cancel" | "delete";
  * token `pulumi-nodejs:dynamic/ads:ImportTask`, the shim path and every log label.
  *
  * `I` is the typed inputs (`asInputs` of the property table), `T` the task as the api returns it,
- * `A` the service's api.
+ * `A` the service's api, `S` the service state `state()` builds.
  */
-export interface TaskSpec<I extends object, T, A> {
+export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly service: ServiceName;
   readonly className: string;
   /** Endpoint key for `settings.endpoints` when it differs from `service`. */
@@ -85,7 +135,7 @@ export interface TaskSpec<I extends object, T, A> {
   readonly properties: PropertyTable<I>;
   /** Cross-field rules and rules a table cannot say (URL parsing); values unknown in preview skip. */
   checkMore?(news: Record<string, unknown>, ctx: { settings: ProviderSettings }): CheckFailure[];
-  /** Extra diff facts: e.g. a recorded failed status forces a replace ("status"). */
+  /** Extra diff facts, merged into the table's: e.g. `replaces: ["tags"]`. */
   diffMore?(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
@@ -94,20 +144,46 @@ export interface TaskSpec<I extends object, T, A> {
   /** The api the core builds at configure (the real one; tests inject theirs through Deps). */
   createApi(settings: ProviderSettings, call: AwsCaller): A;
   /** Service-specific state built once per configure (e.g. MGN's CapacityGate). */
-  state?(ctx: Omit<TaskContext<A>, "state">): unknown;
+  state?(ctx: Omit<TaskContext<A, S, T>, "state">): S;
 
   readonly describe: DescribeSpec<T, A>;
   readonly poll: PollDelays;
   idOf(task: T): string;
   /** The status of an observation; `undefined` (gone) has a status too, e.g. "GONE". */
   statusOf(task: T | undefined): string;
-  /** How a status counts for a create-phase wait, given the inputs (e.g. failOnRowErrors). */
-  classify(status: string, inputs: I): "pending" | "success" | "failure";
+  /** The output holding the status, read by diff (a failed task is replaced). @default "status" */
+  readonly statusOutput?: string;
+  /**
+   * How a status counts for a create-phase wait, given the inputs (e.g. failOnRowErrors); diff
+   * also passes the recorded outputs.
+   */
+  classify(
+    status: string,
+    inputs: I,
+    recorded?: Record<string, unknown>,
+  ): "pending" | "success" | "failure";
   /** Acceptors as data, per phase. */
   acceptors(phase: Phase, inputs: I): readonly Acceptor<T | undefined>[];
+  /** Word for the waited thing in timeout messages. @default create "import", else the phase */
+  readonly phaseWords?: Partial<Record<Phase, string>>;
+  /** A task the describe still returns that read() treats as gone (ADS DELETE_COMPLETE). */
+  vanished?(task: T): boolean;
+  /** The last known task marked gone, for a failure's outputs. @default `{ ...task, status }` */
+  markGone?(task: T): T;
+  /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
+  progress?(task: T | undefined): string;
+  /**
+   * Settle a task that start/adopt/update already sees terminal without another describe (MGN).
+   * @default false: the wait's first poll reads it again (ADS).
+   */
+  readonly trustStartStatus?: boolean;
 
   /** The adopt input (`adoptImportTaskId`), when the resource can manage an existing task. */
   readonly adoptProperty?: keyof I & string;
+  /** Reason and message when the adopted ID is not found. @default a generic "check the ID" */
+  adoptMissing?(id: string, inputs: I, where: string): { reason: string; message: string };
+  /** Warnings for an adopted task whose fields differ from the inputs. */
+  adoptWarnings?(inputs: I, task: T): string[];
   /** The idempotency-token input (`clientRequestToken`), when the start API takes one. */
   readonly tokenProperty?: keyof I & string;
   /** Token when the caller gave none (provider used without the resource class). */
@@ -115,16 +191,28 @@ export interface TaskSpec<I extends object, T, A> {
   /** Successor of `token` after the task it returned ended in failure (deterministic). */
   successorToken(token: string, failedTaskId: string): string;
   /** The start call (through ctx.aws / ctx.awsOnce); returns the task AWS reports. */
-  start(ctx: TaskContext<A>, inputs: I, token: string, raw: Record<string, unknown>): Promise<T>;
+  start(
+    ctx: TaskContext<A, S, T>,
+    inputs: I,
+    token: string,
+    raw: Record<string, unknown>,
+  ): Promise<T>;
+  /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
+  exhaustedMessage?(inputs: I, last: T, attempts: number): string;
 
   /** Outputs: inputs echoed (diff reads them back) + the task's fields. */
   toOutputs(
     raw: Record<string, unknown>,
     task: T,
     extra?: Record<string, unknown>,
+    previous?: Record<string, unknown>,
   ): Record<string, unknown>;
+  /** Output property names the resource class declares (inputs echoed are not listed). */
+  readonly outputs?: readonly string[];
+  /** Outputs kept secret in state (presigned URLs). */
+  readonly secretOutputs?: readonly string[];
 
-  /** `ads.ImportTask "servers-q3"` / log label `ads.ImportTask servers-q3`. */
+  /** The bare label of the resource: its task name, else `id`, else a placeholder. */
   name(inputs: I, id?: string): string;
   /** The failure report of a wait that ended in failure (or a gone task). */
   failureMessage(
@@ -135,28 +223,52 @@ export interface TaskSpec<I extends object, T, A> {
   ): string;
   /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
   explain?(err: unknown, settings: ProviderSettings): unknown;
+  /** The log line of the retain guard. @default `retainOnDelete is true: leaving <id>` */
+  retainedMessage?(id: string, inputs: I): string;
 
   /** Hooks for what truly differs; the core's default applies when a hook is absent. */
-  readonly hooks?: TaskHooks<I, T, A>;
+  readonly hooks?: TaskHooks<I, T, A, S>;
 }
 
-export interface TaskHooks<I extends object, T, A> {
+export interface TaskHooks<I extends object, T, A, S = unknown> {
   /** After a successful wait: extra reads for the outputs (MGN row errors, EC2's AMI), warnings. */
   settled?(
-    ctx: TaskContext<A>,
+    ctx: TaskContext<A, S, T>,
     inputs: I,
     task: T,
     wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
     previous: Record<string, unknown>,
-  ): Promise<{ extra?: Record<string, unknown>; failure?: string; warning?: string }>;
+  ): Promise<{
+    extra?: Record<string, unknown>;
+    failure?: string;
+    warning?: string;
+    info?: string;
+  }>;
   /** A gate around create/update (MGN's quota): returns the release. */
-  hold?(ctx: TaskContext<A>, inputs: I, phase: "start" | "adopt" | "resume"): Promise<() => void>;
-  /** Read when the describe no longer returns the task (EC2: the AMI outlives the record). */
+  hold?(
+    ctx: TaskContext<A, S, T>,
+    inputs: I,
+    phase: "start" | "adopt" | "resume",
+    task?: T,
+  ): Promise<() => void>;
+  /** Read (and update) when the describe no longer returns the task (EC2: the AMI outlives it). */
   readGone?(
-    ctx: TaskContext<A>,
+    ctx: TaskContext<A, S, T>,
     id: string,
     props: Record<string, unknown>,
   ): Promise<Record<string, unknown> | undefined>;
+  /** Extra reads for read()'s outputs of a live task (passed to toOutputs as `extra`). */
+  refresh?(
+    ctx: TaskContext<A, S, T>,
+    inputs: I,
+    task: T,
+    props: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | undefined>;
   /** Delete: what to do with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
-  delete(ctx: TaskContext<A>, id: string, inputs: I, props: Record<string, unknown>): Promise<void>;
+  delete?(
+    ctx: TaskContext<A, S, T>,
+    id: string,
+    inputs: I,
+    props: Record<string, unknown>,
+  ): Promise<void>;
 }

@@ -1,0 +1,159 @@
+/**
+ * What one configured provider builds from its settings: the runtime (clock, throttle, start
+ * limiter, logger), the one way to call AWS (throttled, classified retries, the spec's advice), the
+ * api, the shared batched describe and the one poll scheduler. The host caches a configured
+ * provider per serialized shim, so every resource of a kind shares all of it.
+ */
+import type { ProviderSettings } from "../config";
+import { ImportTaskFailedError, isMigrationError } from "../errors";
+import { BatchPoller } from "../limiter";
+import { callAws } from "../retry";
+import { createRuntime, type ServiceRuntime } from "../runtime";
+import { waitFor } from "../waiter";
+import { type Inputs, waitTimeoutMs } from "./properties";
+import type {
+  AwsCaller,
+  Deps,
+  Phase,
+  TaskContext,
+  TaskSpec,
+  WaitOptions,
+  WaitSummary,
+} from "./spec";
+
+export interface TaskService<A, S, T> {
+  readonly runtime: ServiceRuntime;
+  readonly ctx: TaskContext<A, S, T>;
+}
+
+/** `ads.ImportTask`: the resource type as messages and logs name it. */
+export function typeName(spec: { service: string; className: string }): string {
+  return `${spec.service}.${spec.className}`;
+}
+
+/**
+ * Once an ID exists every failure carries it, so Pulumi records the resource (and can resume).
+ * `properties` get the serialized provider: the host does not add it (pulumi-dynamic-providers.md).
+ */
+export function taskFailure(
+  err: unknown,
+  id: string,
+  properties: Record<string, unknown>,
+): ImportTaskFailedError {
+  if (isMigrationError(err, "ImportTaskFailedError")) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ImportTaskFailedError({ id, properties, reasons: [message], cause: err });
+}
+
+export function buildTaskService<I extends object, T, A, S>(
+  spec: TaskSpec<I, T, A, S>,
+  settings: ProviderSettings,
+  deps: Partial<Deps<A>>,
+): TaskService<A, S, T> {
+  // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
+  const runtime = createRuntime({
+    settings,
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+    ...(deps.random === undefined ? {} : { random: deps.random }),
+    ...(deps.logger === undefined ? {} : { log: deps.logger }),
+  });
+  const type = typeName(spec);
+  const caller =
+    (maxAttempts: number | undefined): AwsCaller =>
+    async (operation, fn) => {
+      try {
+        return await callAws(
+          {
+            service: spec.service,
+            operation,
+            clock: runtime.clock,
+            random: runtime.random,
+            throttle: runtime.throttle,
+            ...(maxAttempts === undefined ? {} : { maxAttempts }),
+          },
+          fn,
+        );
+      } catch (err) {
+        throw spec.explain === undefined ? err : spec.explain(err, settings);
+      }
+    };
+  const aws = caller(undefined);
+  const api = (deps.api ?? spec.createApi.bind(spec))(settings, aws);
+  const batcher = <R>(
+    operation: string,
+    batchSize: number,
+    describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
+  ): BatchPoller<R> =>
+    new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
+  const { operation, batchSize } = spec.describe;
+  const poller = spec.describe.viaCaller
+    ? new BatchPoller<T>({ batchSize, describe: (ids) => spec.describe.call(api, ids) })
+    : batcher(operation, batchSize, (ids) => spec.describe.call(api, ids));
+  const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
+  const base: Omit<TaskContext<A, S, T>, "state"> = {
+    runtime,
+    api,
+    aws,
+    awsOnce: caller(1),
+    batcher,
+    describe: (id) => poller.get(id),
+    wait: (id, phase, inputs, options) =>
+      waitTask(spec, runtime, poller, id, phase, inputs as I, options),
+    subject: (inputs, id) => `${type} "${name(inputs, id)}"`,
+    label: (inputs, id) => `${type} ${name(inputs, id)}`,
+  };
+  const state = spec.state === undefined ? (undefined as S) : spec.state(base);
+  return { runtime, ctx: { ...base, state } };
+}
+
+/**
+ * The one poll scheduler: the core waiter with the settings' delays over the shared poller's
+ * riding clock — sleeps end on a shared grid (jittered delays would scatter concurrent waits over
+ * distinct ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in
+ * a round with room for this ID; with many waits, shared rounds cost each about one describe per
+ * maxDelayMs (core/limiter.ts BatchPoller.ridingClock).
+ */
+async function waitTask<I extends object, T, A, S>(
+  spec: TaskSpec<I, T, A, S>,
+  runtime: ServiceRuntime,
+  poller: BatchPoller<T>,
+  id: string,
+  phase: Phase,
+  inputs: Inputs<I>,
+  options: WaitOptions,
+): Promise<WaitSummary<T>> {
+  const { settings, clock, log } = runtime;
+  const minDelayMs = settings.pollMinDelayMs ?? spec.poll.minDelayMs;
+  const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? spec.poll.maxDelayMs);
+  const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
+  const started = clock.now();
+  const deadline = options.deadline ?? started + limitMs;
+  const subject = `${typeName(spec)} "${spec.name(inputs, id)}"`;
+  const label = `${typeName(spec)} ${spec.name(inputs, id)}`;
+  const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
+  const show = (o: T | undefined): string => spec.progress?.(o) ?? spec.statusOf(o);
+  try {
+    return await waitFor<T | undefined>({
+      poll: () => poller.get(id),
+      status: (o) => spec.statusOf(o),
+      acceptors: spec.acceptors(phase, inputs),
+      minDelayMs,
+      maxDelayMs,
+      timeoutMs: Math.max(0, deadline - started),
+      // A budget that began before the wait (a start queued for a quota) is reported as such.
+      sinceMs: deadline - limitMs,
+      clock: poller.ridingClock(clock, Math.min(minDelayMs, spec.poll.gridMs), maxDelayMs),
+      random: runtime.random,
+      service: spec.service,
+      operation: spec.describe.operation,
+      subject: `${subject}: ${word} ${id}`,
+      onObservation: (o, poll) =>
+        log.progress(
+          label,
+          `${show(o)} (poll ${poll}, ${Math.round((clock.now() - started) / 1000)}s)`,
+        ),
+    });
+  } catch (err) {
+    throw taskFailure(err, id, { ...options.properties, __provider: inputs.__provider });
+  }
+}
