@@ -20,7 +20,7 @@ import {
   waitTimeoutMs,
 } from "./properties";
 import { buildTaskService, type TaskService, taskFailure } from "./service";
-import type { Deps, TaskSpec, WaitSummary } from "./spec";
+import type { Deps, Dropped, TaskSpec, WaitSummary } from "./spec";
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
 export const MAX_SUCCESSORS = 10;
@@ -63,6 +63,15 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
       ...checkProperties(this.spec.properties, news, ctx),
       ...(this.spec.checkMore?.(news, ctx) ?? []),
     ];
+    const warnings = this.spec.checkWarnings?.(news) ?? [];
+    if (warnings.length > 0) {
+      const { ctx: task } = this.svc();
+      const inputs = asInputs(this.spec.properties, news);
+      const adopt =
+        this.spec.adoptProperty === undefined ? undefined : inputs[this.spec.adoptProperty];
+      const label = task.label(inputs, typeof adopt === "string" ? adopt : undefined);
+      for (const warning of warnings) task.runtime.log.warn(label, warning);
+    }
     return Promise.resolve({ inputs: news, failures });
   }
 
@@ -108,15 +117,20 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const task = await ctx.describe(id);
     if (task === undefined || spec.vanished?.(task) === true) {
       const kept = task === undefined ? await spec.hooks?.readGone?.(ctx, id, props) : undefined;
-      if (kept !== undefined) return { id, props: kept };
+      if (kept !== undefined && !isDropped(kept)) return { id, props: kept };
       // Nothing is left for the stack to manage, so the engine drops it.
       ctx.runtime.log.info(
         ctx.label(inputs, id),
-        `${id} no longer exists (${spec.statusOf(task)}); dropping it from the stack`,
+        kept?.dropped ??
+          `${id} no longer exists (${spec.statusOf(task)}); dropping it from the stack`,
       );
       return {};
     }
     const extra = await spec.hooks?.refresh?.(ctx, inputs, task, props);
+    if (isDropped(extra)) {
+      ctx.runtime.log.info(ctx.label(inputs, id), extra.dropped);
+      return {};
+    }
     return { id, props: spec.toOutputs(inputsOf(spec.properties, props), task, extra, props) };
   }
 
@@ -133,7 +147,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     if (task === undefined) {
       const merged = { ...olds, ...inputsOf(spec.properties, news) };
       const kept = await spec.hooks?.readGone?.(ctx, id, merged);
-      if (kept !== undefined) return { outs: kept };
+      if (kept !== undefined && !isDropped(kept)) return { outs: kept };
       const gone = { polls: 1, observed: [spec.statusOf(undefined)] };
       throw new ImportTaskFailedError({
         id,
@@ -207,11 +221,17 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
     for (let hop = 0; ; hop++) {
       const attempt = token;
-      const task = await runtime.startLimiter.run(() => spec.start(ctx, inputs, attempt, raw));
+      const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
+      const task =
+        found ?? (await runtime.startLimiter.run(() => spec.start(ctx, inputs, attempt, raw)));
       const id = spec.idOf(task);
       const status = spec.statusOf(task);
       if (spec.classify(status, inputs) !== "failure") {
-        runtime.log.info(label, `started ${id} (${status})`);
+        const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
+        runtime.log.info(
+          label,
+          found === undefined ? `started ${id} (${status})` : `found ${id} (${status}) ${under}`,
+        );
         return task;
       }
       if (hop >= MAX_SUCCESSORS) {
@@ -285,6 +305,11 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     else runtime.log.info(label, done.info ?? `${id} ${spec.statusOf(last)}`);
     return outs;
   }
+}
+
+/** A hook's Dropped verdict (spec.ts), told apart from outputs by its one string member. */
+function isDropped(v: Record<string, unknown> | Dropped | undefined): v is Dropped {
+  return v !== undefined && typeof v["dropped"] === "string" && Object.keys(v).length === 1;
 }
 
 /** The last known task marked gone: what a failure records when the describe lost it. */

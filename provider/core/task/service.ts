@@ -19,6 +19,7 @@ import type {
   TaskSpec,
   WaitOptions,
   WaitSummary,
+  WatchSpec,
 } from "./spec";
 
 export interface TaskService<A, S, T> {
@@ -98,7 +99,17 @@ export function buildTaskService<I extends object, T, A, S>(
     batcher,
     describe: (id) => poller.get(id),
     wait: (id, phase, inputs, options) =>
-      waitTask(spec, runtime, poller, id, phase, inputs as I, options),
+      waitTask(
+        spec,
+        runtime,
+        poller,
+        id,
+        phaseWatch(spec, id, phase, inputs as I),
+        inputs as I,
+        options,
+      ),
+    waitOn: (other, id, watch, inputs, options) =>
+      waitTask(spec, runtime, other, id, watch, inputs as I, options),
     subject: (inputs, id) => `${type} "${name(inputs, id)}"`,
     label: (inputs, id) => `${type} ${name(inputs, id)}`,
   };
@@ -111,42 +122,50 @@ export function buildTaskService<I extends object, T, A, S>(
  * riding clock — sleeps end on a shared grid (jittered delays would scatter concurrent waits over
  * distinct ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in
  * a round with room for this ID; with many waits, shared rounds cost each about one describe per
- * maxDelayMs (core/limiter.ts BatchPoller.ridingClock).
+ * maxDelayMs (core/limiter.ts BatchPoller.ridingClock). `watch` names what is waited for: the
+ * task in a phase, or another object (TaskContext.waitOn).
  */
-async function waitTask<I extends object, T, A, S>(
+async function waitTask<I extends object, T, A, S, R>(
   spec: TaskSpec<I, T, A, S>,
   runtime: ServiceRuntime,
-  poller: BatchPoller<T>,
+  poller: BatchPoller<R>,
   id: string,
-  phase: Phase,
+  watch: WatchSpec<R> & { progress?(o: R | undefined): string | undefined },
   inputs: Inputs<I>,
   options: WaitOptions,
-): Promise<WaitSummary<T>> {
+): Promise<WaitSummary<R>> {
   const { settings, clock, log } = runtime;
   const minDelayMs = settings.pollMinDelayMs ?? spec.poll.minDelayMs;
   const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? spec.poll.maxDelayMs);
   const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
   const started = clock.now();
   const deadline = options.deadline ?? started + limitMs;
-  const subject = `${typeName(spec)} "${spec.name(inputs, id)}"`;
   const label = `${typeName(spec)} ${spec.name(inputs, id)}`;
-  const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
-  const show = (o: T | undefined): string => spec.progress?.(o) ?? spec.statusOf(o);
+  const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
+  const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
+  const riding = poller.ridingClock(clock, gridMs, maxDelayMs);
+  let align = spec.poll.alignFirstPoll === true;
   try {
-    return await waitFor<T | undefined>({
-      poll: () => poller.get(id),
-      status: (o) => spec.statusOf(o),
-      acceptors: spec.acceptors(phase, inputs),
+    return await waitFor<R | undefined>({
+      poll: async () => {
+        // Off the grid only, and not past the deadline (the waiter places a last poll there).
+        const now = clock.now();
+        if (align && now % gridMs !== 0 && now + gridMs <= deadline) await riding.sleep(0);
+        align = false;
+        return poller.get(id);
+      },
+      status: (o) => watch.status(o),
+      acceptors: watch.acceptors,
       minDelayMs,
       maxDelayMs,
       timeoutMs: Math.max(0, deadline - started),
       // A budget that began before the wait (a start queued for a quota) is reported as such.
       sinceMs: deadline - limitMs,
-      clock: poller.ridingClock(clock, Math.min(minDelayMs, spec.poll.gridMs), maxDelayMs),
+      clock: riding,
       random: runtime.random,
       service: spec.service,
-      operation: spec.describe.operation,
-      subject: `${subject}: ${word} ${id}`,
+      operation: watch.operation,
+      subject: watch.subject,
       onObservation: (o, poll) =>
         log.progress(
           label,
@@ -156,4 +175,21 @@ async function waitTask<I extends object, T, A, S>(
   } catch (err) {
     throw taskFailure(err, id, { ...options.properties, __provider: inputs.__provider });
   }
+}
+
+/** What a wait on the task itself in `phase` watches for: the spec's acceptors and words. */
+function phaseWatch<I extends object, T, A, S>(
+  spec: TaskSpec<I, T, A, S>,
+  id: string,
+  phase: Phase,
+  inputs: Inputs<I>,
+): WatchSpec<T> & { progress(o: T | undefined): string | undefined } {
+  const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
+  return {
+    acceptors: spec.acceptors(phase, inputs),
+    status: (o) => spec.statusOf(o),
+    operation: spec.describe.operation,
+    subject: `${typeName(spec)} "${spec.name(inputs, id)}": ${word} ${id}`,
+    progress: (o) => spec.progress?.(o),
+  };
 }

@@ -28,6 +28,9 @@
  *   (default true), `waitTimeoutMinutes` (then stack config, then the table default) and
  *   `retainOnDelete` (the retain guard).
  * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
+ * - (port-ec2) `hooks.findStarted` (a start API without a token: look up before starting),
+ *   `readGone`/`refresh` may answer `Dropped`, `checkWarnings`, and `TaskContext.waitOn` (wait on
+ *   another object in the same scheduler).
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -57,6 +60,22 @@ export interface WaitOptions {
   properties: Record<string, unknown>;
 }
 
+/** What `TaskContext.waitOn` waits for on an object other than the task. */
+export interface WatchSpec<R> {
+  acceptors: readonly Acceptor<R | undefined>[];
+  status(o: R | undefined): string;
+  /** The describe operation, for errors. */
+  operation: string;
+  /** Names the wait in timeout messages, e.g. `ec2.ImportInstanceTask "web": terminating i-…`. */
+  subject: string;
+}
+
+/** A hook's verdict that nothing is left to manage: the engine drops the resource. */
+export interface Dropped {
+  /** The log line saying why (e.g. `AMI ami-… of import-ami-… no longer exists; …`). */
+  readonly dropped: string;
+}
+
 /** What the core hands a spec's functions: the configured runtime and the service's callers. */
 export interface TaskContext<A, S = unknown, T = unknown> {
   readonly runtime: ServiceRuntime;
@@ -80,6 +99,17 @@ export interface TaskContext<A, S = unknown, T = unknown> {
    * finish (timeout, non-retryable error) throws ImportTaskFailedError carrying the ID.
    */
   wait(id: string, phase: Phase, inputs: object, options: WaitOptions): Promise<WaitSummary<T>>;
+  /**
+   * Waits on another object in the same scheduler (EC2: the imported instance until it is
+   * terminated, before its volume can be deleted): `poller` describes it, `watch` says when to stop.
+   */
+  waitOn<R>(
+    poller: BatchPoller<R>,
+    id: string,
+    watch: WatchSpec<R>,
+    inputs: object,
+    options: WaitOptions,
+  ): Promise<WaitSummary<R>>;
   /** `ads.ImportTask "servers-q3"`: how messages name the resource. */
   subject(inputs: object, id?: string): string;
   /** `ads.ImportTask servers-q3`: how log lines name it. */
@@ -114,6 +144,12 @@ export interface PollDelays {
   maxDelayMs: number;
   /** Polls land on multiples of min(minDelayMs, gridMs) so concurrent waits share rounds. */
   gridMs: number;
+  /**
+   * The first poll too waits for the next grid tick (or a round it can ride along), instead of
+   * polling at once: starts spaced by the throttle (EC2: 20 ms apart) then share their first
+   * describes instead of costing one call each. @default false
+   */
+  alignFirstPoll?: boolean;
 }
 
 /** What a wait in one phase looks for. */
@@ -135,6 +171,8 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly properties: PropertyTable<I>;
   /** Cross-field rules and rules a table cannot say (URL parsing); values unknown in preview skip. */
   checkMore?(news: Record<string, unknown>, ctx: { settings: ProviderSettings }): CheckFailure[];
+  /** Warnings check() logs for these inputs (EC2 ImportInstance: the API is legacy). */
+  checkWarnings?(news: Record<string, unknown>): string[];
   /** Extra diff facts, merged into the table's: e.g. `replaces: ["tags"]`. */
   diffMore?(
     olds: Record<string, unknown>,
@@ -251,19 +289,31 @@ export interface TaskHooks<I extends object, T, A, S = unknown> {
     phase: "start" | "adopt" | "resume",
     task?: T,
   ): Promise<() => void>;
-  /** Read (and update) when the describe no longer returns the task (EC2: the AMI outlives it). */
+  /**
+   * Read (and update) when the describe no longer returns the task (EC2: the AMI outlives it):
+   * the outputs to keep, `undefined` (gone), or `Dropped` when what outlived it is gone too.
+   */
   readGone?(
     ctx: TaskContext<A, S, T>,
     id: string,
     props: Record<string, unknown>,
-  ): Promise<Record<string, unknown> | undefined>;
-  /** Extra reads for read()'s outputs of a live task (passed to toOutputs as `extra`). */
+  ): Promise<Record<string, unknown> | Dropped | undefined>;
+  /**
+   * Extra reads for read()'s outputs of a live task (passed to toOutputs as `extra`), or
+   * `Dropped` when what the task made is gone (EC2: the AMI was deregistered).
+   */
   refresh?(
     ctx: TaskContext<A, S, T>,
     inputs: I,
     task: T,
     props: Record<string, unknown>,
-  ): Promise<Record<string, unknown> | undefined>;
+  ): Promise<Record<string, unknown> | Dropped | undefined>;
+  /**
+   * For a start API without an idempotency token (EC2 ImportInstance): the task an earlier run
+   * started under `token`, if any, looked up before each start and outside the start limiter (so
+   * concurrent lookups share one call). A failed one is stepped past with a successor token.
+   */
+  findStarted?(ctx: TaskContext<A, S, T>, inputs: I, token: string): Promise<T | undefined>;
   /** Delete: what to do with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
   delete?(
     ctx: TaskContext<A, S, T>,
