@@ -285,6 +285,22 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
   exhaustedMessage: (inputs, last, attempts) =>
     `${subject(inputs.description)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status} ${last.statusMessage ?? ""}). Fix the disks, then run \`pulumi up\` again.`,
+  outputs: [
+    "importTaskId",
+    "status",
+    "statusMessage",
+    "progress",
+    "imageId",
+    "snapshotIds",
+    "snapshotDetails",
+    "imageState",
+    "imageCreationDate",
+    "taskDetails",
+  ],
+  // Presigned URLs (and user data): secret in state, not just in the program.
+  secretOutputs: Object.entries(properties)
+    .filter(([, p]) => p.secret === true)
+    .map(([key]) => key),
   toOutputs: (raw, task, extra) =>
     normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   name: (inputs, id) => labelOf(inputs.description, id),

@@ -317,6 +317,22 @@ export const importInstanceTaskSpec: TaskSpec<
   start: (ctx, inputs, marker) => startOnce(ctx, inputs, marker),
   exhaustedMessage: (inputs, last, attempts) =>
     `${subject(inputs.description)}: ${attempts} conversion tasks for this resource's marker ended in failure (last ${last.conversionTaskId}: ${last.state} ${last.statusMessage ?? ""}). Fix the disk image or manifest, then run \`pulumi up\` again.`,
+  outputs: [
+    "conversionTaskId",
+    "state",
+    "statusMessage",
+    "progress",
+    "instanceId",
+    "volumeIds",
+    "volumes",
+    "expirationTime",
+    "instanceState",
+    "taskDetails",
+  ],
+  // Presigned URLs (and user data): secret in state, not just in the program.
+  secretOutputs: Object.entries(properties)
+    .filter(([, p]) => p.secret === true)
+    .map(([key]) => key),
   toOutputs: (raw, task, extra) =>
     normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   name: (inputs, id) => labelOf(inputs.description, id),
