@@ -4,23 +4,13 @@
  * The hooks are what EC2 adds (vmImport.ts): the AMI read after the wait and after the 7-day record
  * expiry, and delete's CancelImportTask or AMI and snapshot removal.
  */
-import type { CheckFailure } from "../core/check";
 import { isAwsApiError, withAdvice } from "../core/errors";
-import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import {
-  asInputs as tableInputs,
-  checkProperties,
-  type DiffResult,
-  type Inputs,
-  inputsOf as tableInputsOf,
-  type PropertyTable,
-  waitTimeoutMs as tableWaitTimeoutMs,
-} from "../core/task/properties";
-import { diffTask } from "../core/task/provider";
+import { inputsOf, type PropertyTable } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api } from "./api";
-import { checkMore, type CheckOptions, LIMITS } from "./importImageTaskCheck";
+import { imageImport, type ImageState } from "./artifacts";
+import { checkMore, LIMITS } from "./importImageTaskCheck";
 import {
   cancelAcceptors,
   classifyStatus,
@@ -32,30 +22,14 @@ import {
   type ImportImageTaskInputs,
   importImageRequest,
   progressText,
-  recordedTask,
-  snapshotIdsOf,
   statusOf,
   subject,
   successorToken,
   taskOutputs,
 } from "./importImageTaskLogic";
-import {
-  DESCRIBE_BATCH_SIZE,
-  endpointOrigins,
-  ignore,
-  IMAGE_NOT_FOUND_CODES,
-  labelOf,
-  POLL,
-} from "./shared";
+import { DESCRIBE_BATCH_SIZE, endpointOrigins, labelOf, POLL } from "./shared";
 import type { Ec2Image, ImageTask } from "./types";
-import {
-  adoptMissing,
-  deleteSnapshots,
-  option,
-  type VmImportFamily,
-  vmImportHooks,
-  waitTimeoutProperty,
-} from "./vmImport";
+import { adoptMissing, option, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
 const IMPORT_TASK_ID = /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/;
 const KMS_KEY =
@@ -189,63 +163,16 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
   waitTimeoutMinutes: waitTimeoutProperty(480),
 };
 
-export const INPUT_KEYS = Object.keys(properties);
-
-type Inputs_ = Inputs<ImportImageTaskInputs>;
-interface State {
-  images: BatchPoller<Ec2Image>;
-}
-
 /** Outputs: the inputs echoed (diff reads them back), the task's state and its AMI. */
 export function toOutputs(
   raw: Record<string, unknown>,
   task: ImageTask,
   image?: Ec2Image,
 ): Record<string, OutputValue> {
-  return normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task, image) });
+  return normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task, image) });
 }
 
-const family: VmImportFamily<ImportImageTaskInputs, ImageTask, Ec2Image, State> = {
-  idOf: (task) => task.importTaskId,
-  statusOf,
-  classify: classifyStatus,
-  recorded: recordedTask,
-  artifactId: (task) => task.imageId,
-  artifactNoun: "AMI",
-  findArtifact: (ctx, imageId) => ctx.state.images.get(imageId),
-  outputs: (task, image) => taskOutputs(task, image),
-  recordedOutputs: (props, task, image) => toOutputs(props, task, image),
-  completed: (task, _image, polls) =>
-    `${task.importTaskId} completed: AMI ${task.imageId ?? "(none)"} (${polls} poll${polls === 1 ? "" : "s"})`,
-  cancelOperation: "CancelImportTask",
-  cancel: (api, id, reason) => api.cancelImportTask(id, reason),
-  ending: "deleting",
-  leftArtifacts: (task, status) => status === "completed" || task.imageId !== undefined,
-  async removeArtifacts(ctx, id, inputs, task) {
-    const { log } = ctx.runtime;
-    const label = ctx.label(inputs, id);
-    if (inputs.retainImageOnDelete ?? false) {
-      const ami = task.imageId ?? "(none)";
-      log.info(label, `retainImageOnDelete is true: keeping AMI ${ami} and its snapshots`);
-      return;
-    }
-    const image = task.imageId === undefined ? undefined : await ctx.state.images.get(task.imageId);
-    const snapshotIds = snapshotIdsOf(task, image);
-    if (image !== undefined) {
-      await ctx
-        .aws("DeregisterImage", () => ctx.api.deregisterImage(image.imageId))
-        .catch(ignore(IMAGE_NOT_FOUND_CODES));
-      log.info(label, `deregistered AMI ${image.imageId}`);
-    }
-    if (inputs.retainSnapshotsOnDelete ?? false) {
-      log.info(label, `retainSnapshotsOnDelete is true: keeping ${snapshotIds.join(", ")}`);
-      return;
-    }
-    await deleteSnapshots(ctx, label, snapshotIds);
-  },
-};
-
-export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, State> = {
+export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
   service: "ec2",
   className: "ImportImageTask",
   properties,
@@ -302,7 +229,7 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     .filter(([, p]) => p.secret === true)
     .map(([key]) => key),
   toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task), ...extra }),
+    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   name: (inputs, id) => labelOf(inputs.description, id),
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs.description, last, wait, id),
   explain: (err) =>
@@ -313,34 +240,5 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
         )
       : err,
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
-  hooks: vmImportHooks(family),
+  hooks: vmImportHooks(imageImport, properties),
 };
-
-// ---- The table's functions for this resource (tests call them directly) ----------------------
-
-export const asInputs = (raw: Record<string, unknown>): Inputs_ => tableInputs(properties, raw);
-
-export const inputsOf = (props: Record<string, unknown>): Record<string, unknown> =>
-  tableInputsOf(properties, props);
-
-export function checkInputs(
-  news: Record<string, unknown>,
-  options: CheckOptions = {},
-): CheckFailure[] {
-  const settings = { endpoints: {} };
-  return [...checkProperties(properties, news, { settings }), ...checkMore(news, options)];
-}
-
-export const diffInputs = (
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): DiffResult =>
-  diffTask(
-    importImageTaskSpec,
-    typeof olds["importTaskId"] === "string" ? olds["importTaskId"] : undefined,
-    olds,
-    news,
-  );
-
-export const waitTimeoutMs = (inputs: object, configMinutes: number | undefined): number =>
-  tableWaitTimeoutMs(properties, inputs, configMinutes);

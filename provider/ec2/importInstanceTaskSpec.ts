@@ -7,24 +7,14 @@
  * read the instance after the wait and after the record expires, and on delete cancel the
  * conversion or terminate the instance and delete its volume.
  */
-import type { CheckFailure } from "../core/check";
 import { isAwsApiError } from "../core/errors";
-import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
-import {
-  asInputs as tableInputs,
-  checkProperties,
-  type DiffResult,
-  type Inputs,
-  inputsOf as tableInputsOf,
-  type PropertyTable,
-  waitTimeoutMs as tableWaitTimeoutMs,
-} from "../core/task/properties";
-import { diffTask } from "../core/task/provider";
+import { inputsOf, type PropertyTable } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api } from "./api";
-import { checkMore, type CheckOptions, LIMITS } from "./importInstanceTaskCheck";
+import { type InstanceState, instanceImport } from "./artifacts";
+import { checkMore, LIMITS } from "./importInstanceTaskCheck";
 import {
   cancelAcceptors,
   classifyState,
@@ -37,32 +27,14 @@ import {
   LEGACY_WARNING,
   MARKER_MAX_LENGTH,
   progressText,
-  recordedTask,
   stateOf,
   subject,
   successorMarker,
   taskOutputs,
-  terminatedAcceptors,
 } from "./importInstanceTaskLogic";
-import {
-  DESCRIBE_BATCH_SIZE,
-  endpointOrigins,
-  GONE,
-  ignore,
-  INSTANCE_NOT_FOUND_CODES,
-  labelOf,
-  POLL,
-  stableValue,
-  VOLUME_NOT_FOUND_CODES,
-} from "./shared";
+import { DESCRIBE_BATCH_SIZE, endpointOrigins, labelOf, POLL, stableValue } from "./shared";
 import type { ConversionTask, Ec2Instance } from "./types";
-import {
-  adoptMissing,
-  option,
-  type VmImportFamily,
-  vmImportHooks,
-  waitTimeoutProperty,
-} from "./vmImport";
+import { adoptMissing, option, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
 /** ImportInstance attempts after retryable errors, each followed by a marker lookup. */
 const START_ATTEMPTS = 5;
@@ -137,14 +109,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
   waitTimeoutMinutes: waitTimeoutProperty(240),
 };
 
-export const INPUT_KEYS = Object.keys(properties);
-
-interface State {
-  /** DescribeConversionTasks without IDs, under the one key ALL. */
-  listing: BatchPoller<ConversionTask[]>;
-  instances: BatchPoller<Ec2Instance>;
-}
-type Ctx = TaskContext<Ec2Api, State, ConversionTask>;
+type Ctx = TaskContext<Ec2Api, InstanceState, ConversionTask>;
 
 /** Outputs: the inputs echoed (diff reads them back), the task, its volume and the instance. */
 export function toOutputs(
@@ -152,7 +117,7 @@ export function toOutputs(
   task: ConversionTask,
   instance?: Ec2Instance,
 ): Record<string, OutputValue> {
-  return normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task, instance) });
+  return normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task, instance) });
 }
 
 /** Tasks carrying `marker`; the live one first. */
@@ -196,77 +161,11 @@ async function startOnce(
   }
 }
 
-const family: VmImportFamily<ImportInstanceTaskInputs, ConversionTask, Ec2Instance, State> = {
-  idOf: (task) => task.conversionTaskId,
-  statusOf: stateOf,
-  classify: classifyState,
-  recorded: recordedTask,
-  artifactId: (task) => (task.state === "completed" ? task.instanceId : undefined),
-  artifactNoun: "instance",
-  async findArtifact(ctx, instanceId) {
-    const instance = await ctx.state.instances.get(instanceId);
-    return instance?.state === "terminated" ? undefined : instance;
-  },
-  outputs: (task, instance) => taskOutputs(task, instance),
-  recordedOutputs: (props, task, instance) => toOutputs(props, task, instance),
-  completed: (task, _instance, polls) =>
-    `${task.conversionTaskId} completed: instance ${task.instanceId ?? "(none)"} (${polls} poll${polls === 1 ? "" : "s"})`,
-  cancelOperation: "CancelConversionTask",
-  // CancelConversionTask also removes a partly converted instance and volume.
-  cancel: (api, id, reason) => api.cancelConversionTask(id, reason),
-  ending: "cancelling",
-  leftArtifacts: (_task, status) => status === "completed",
-  async removeArtifacts(ctx, id, inputs, task, props) {
-    const { log } = ctx.runtime;
-    const label = ctx.label(inputs, id);
-    const volumeIds = task.volumes
-      .map((v) => v.volumeId)
-      .filter((v): v is string => v !== undefined);
-    const instanceId = task.instanceId;
-    if (inputs.retainInstanceOnDelete ?? false) {
-      const kept = instanceId ?? "(none)";
-      log.info(label, `retainInstanceOnDelete is true: keeping instance ${kept} and its volume`);
-      return;
-    }
-    if (instanceId !== undefined) {
-      await ctx
-        .aws("TerminateInstances", () => ctx.api.terminateInstance(instanceId))
-        .catch(ignore(INSTANCE_NOT_FOUND_CODES));
-      log.info(label, `terminating instance ${instanceId}`);
-    }
-    if (inputs.retainVolumesOnDelete ?? false) {
-      log.info(label, `retainVolumesOnDelete is true: keeping ${volumeIds.join(", ")}`);
-      return;
-    }
-    if (instanceId !== undefined && volumeIds.length > 0) {
-      // A volume can be deleted only once the instance has released it.
-      await ctx.waitOn(
-        ctx.state.instances,
-        instanceId,
-        {
-          acceptors: terminatedAcceptors,
-          status: (o) => o?.state ?? GONE,
-          operation: "DescribeInstances",
-          subject: `${ctx.subject(inputs, id)}: terminating ${instanceId}`,
-        },
-        inputs,
-        { properties: props },
-      );
-    }
-    for (const volumeId of volumeIds) {
-      await ctx
-        .aws("DeleteVolume", () => ctx.api.deleteVolume(volumeId))
-        .catch(ignore(VOLUME_NOT_FOUND_CODES));
-    }
-    if (volumeIds.length > 0) log.info(label, `deleted ${volumeIds.join(", ")}`);
-  },
-};
-
 export const importInstanceTaskSpec: TaskSpec<
   ImportInstanceTaskInputs,
   ConversionTask,
   Ec2Api,
-  State
+  InstanceState
 > = {
   service: "ec2",
   className: "ImportInstanceTask",
@@ -334,40 +233,13 @@ export const importInstanceTaskSpec: TaskSpec<
     .filter(([, p]) => p.secret === true)
     .map(([key]) => key),
   toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...tableInputsOf(properties, raw), ...taskOutputs(task), ...extra }),
+    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   name: (inputs, id) => labelOf(inputs.description, id),
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs.description, last, wait, id),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
   hooks: {
-    ...vmImportHooks(family),
+    ...vmImportHooks(instanceImport, properties),
     // No ClientToken: a task an earlier run started carries the marker in its Description.
     findStarted: async (ctx, _inputs, marker) => (await underMarker(ctx, marker))[0],
   },
 };
-
-// ---- The table's functions for this resource (tests call them directly) ----------------------
-
-export const asInputs = (raw: Record<string, unknown>): Inputs<ImportInstanceTaskInputs> =>
-  tableInputs(properties, raw);
-
-export const inputsOf = (props: Record<string, unknown>): Record<string, unknown> =>
-  tableInputsOf(properties, props);
-
-export function checkInputs(
-  news: Record<string, unknown>,
-  options: CheckOptions = {},
-): CheckFailure[] {
-  const settings = { endpoints: {} };
-  return [...checkProperties(properties, news, { settings }), ...checkMore(news, options)];
-}
-
-export const diffInputs = (
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): DiffResult => {
-  const id = olds["conversionTaskId"];
-  return diffTask(importInstanceTaskSpec, typeof id === "string" ? id : undefined, olds, news);
-};
-
-export const waitTimeoutMs = (inputs: object, configMinutes: number | undefined): number =>
-  tableWaitTimeoutMs(properties, inputs, configMinutes);

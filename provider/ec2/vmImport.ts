@@ -7,7 +7,8 @@
  * allow.
  */
 import { isAwsApiError } from "../core/errors";
-import type { PropertySpec } from "../core/task/properties";
+import { normalizeOutputs } from "../core/outputs";
+import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
 import type { Dropped, TaskContext, TaskHooks } from "../core/task/spec";
 import type { Ec2Api } from "./api";
 import {
@@ -34,8 +35,6 @@ export interface VmImportFamily<I extends object, T, R, S> {
   findArtifact(ctx: TaskContext<Ec2Api, S, T>, artifactId: string): Promise<R | undefined>;
   /** The outputs the task and its artifact add to the echoed inputs. */
   outputs(task: T, artifact: R | undefined): Props;
-  /** The full outputs of a recorded task (read after the record expired). */
-  recordedOutputs(props: Props, task: T, artifact: R): Props;
   /** The log line of a successful wait: `<id> completed: AMI ami-… (3 polls)`. */
   completed(task: T, artifact: R | undefined, polls: number): string;
   /** CancelImportTask / CancelConversionTask, sent only while the task is pending. */
@@ -56,7 +55,7 @@ export interface VmImportFamily<I extends object, T, R, S> {
 }
 
 /** The artifact of `task`, when it should exist and does. */
-export async function artifactOf<I extends object, T, R, S>(
+async function artifactOf<I extends object, T, R, S>(
   ctx: TaskContext<Ec2Api, S, T>,
   family: VmImportFamily<I, T, R, S>,
   task: T,
@@ -85,6 +84,7 @@ async function withArtifact<I extends object, T, R, S>(
 /** The hooks every VM Import resource uses: settled, refresh, readGone and delete. */
 export function vmImportHooks<I extends object, T, R, S>(
   family: VmImportFamily<I, T, R, S>,
+  properties: PropertyTable<I>,
 ): TaskHooks<I, T, Ec2Api, S> {
   return {
     async settled(ctx, _inputs, task, wait) {
@@ -95,13 +95,13 @@ export function vmImportHooks<I extends object, T, R, S>(
       };
     },
     refresh: (ctx, _inputs, task) => refresh(ctx, family, family.idOf(task), task),
-    readGone: (ctx, id, props) => readGone(ctx, family, id, props),
+    readGone: (ctx, id, props) => readGone(ctx, family, properties, id, props),
     delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
   };
 }
 
 /** read() of a live task: its artifact too, and dropped when the artifact is gone. */
-export async function refresh<I extends object, T, R, S>(
+async function refresh<I extends object, T, R, S>(
   ctx: TaskContext<Ec2Api, S, T>,
   family: VmImportFamily<I, T, R, S>,
   id: string,
@@ -116,18 +116,21 @@ export async function refresh<I extends object, T, R, S>(
  * exists (EC2 keeps task records only 7 days); dropped when the artifact is gone; undefined (gone)
  * when the task made none.
  */
-export async function readGone<I extends object, T, R, S>(
+async function readGone<I extends object, T, R, S>(
   ctx: TaskContext<Ec2Api, S, T>,
   family: VmImportFamily<I, T, R, S>,
+  properties: PropertyTable<I>,
   id: string,
   props: Props,
 ): Promise<Props | Dropped | undefined> {
   const task = family.recorded(id, props);
   const found = await withArtifact(ctx, family, id, task);
   if ("dropped" in found) return found;
-  return found.artifact === undefined
-    ? undefined
-    : family.recordedOutputs(props, task, found.artifact);
+  if (found.artifact === undefined) return undefined;
+  return normalizeOutputs({
+    ...inputsOf(properties, props),
+    ...family.outputs(task, found.artifact),
+  });
 }
 
 /**
@@ -136,7 +139,7 @@ export async function readGone<I extends object, T, R, S>(
  * under way, or remove the artifacts of a finished task — from the recorded outputs when EC2 has
  * forgotten the task.
  */
-export async function deleteTask<I extends object, T, R, S>(
+async function deleteTask<I extends object, T, R, S>(
   ctx: TaskContext<Ec2Api, S, T>,
   family: VmImportFamily<I, T, R, S>,
   id: string,

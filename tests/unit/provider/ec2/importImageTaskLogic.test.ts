@@ -14,16 +14,13 @@ import {
   recordedTask,
   successorToken,
 } from "../../../../provider/ec2/importImageTaskLogic";
-import {
-  asInputs,
-  checkInputs,
-  diffInputs,
-  inputsOf,
-  toOutputs,
-  waitTimeoutMs,
-} from "../../../../provider/ec2/importImageTaskSpec";
+import { toOutputs } from "../../../../provider/ec2/importImageTaskSpec";
+import { image } from "./specAdapters";
+
 import type { ImageTask } from "../../../../provider/ec2/types";
 import { parseProgress, stableUrl, stableValue } from "../../../../provider/ec2/shared";
+
+const { asInputs, checkInputs, diffInputs, inputsOf, waitTimeoutMs } = image;
 
 const ID = "import-ami-0123456789abcdef0";
 const DISK = { format: "VMDK", userBucket: { s3Bucket: "vm-imports", s3Key: "web.vmdk" } };

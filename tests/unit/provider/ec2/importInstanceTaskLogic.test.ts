@@ -16,14 +16,12 @@ import {
   terminatedAcceptors,
   wireDescription,
 } from "../../../../provider/ec2/importInstanceTaskLogic";
-import {
-  asInputs,
-  checkInputs,
-  diffInputs,
-  toOutputs,
-  waitTimeoutMs,
-} from "../../../../provider/ec2/importInstanceTaskSpec";
+import { toOutputs } from "../../../../provider/ec2/importInstanceTaskSpec";
+import { instance } from "./specAdapters";
+
 import type { ConversionTask } from "../../../../provider/ec2/types";
+
+const { asInputs, checkInputs, diffInputs, waitTimeoutMs } = instance;
 
 const ID = "import-i-ffvko9js";
 const MANIFEST =
