@@ -136,6 +136,7 @@ export const instanceImport: VmImportFamily<
         ctx.state.instances,
         instanceId,
         {
+          resourceId: id,
           acceptors: terminatedAcceptors,
           status: (o) => o?.state ?? GONE,
           operation: "DescribeInstances",

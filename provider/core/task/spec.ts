@@ -62,6 +62,8 @@ export interface WaitOptions {
 
 /** What `TaskContext.waitOn` waits for on an object other than the task. */
 export interface WatchSpec<R> {
+  /** The resource's own ID: it labels the progress lines and a failure records it. */
+  resourceId: string;
   acceptors: readonly Acceptor<R | undefined>[];
   status(o: R | undefined): string;
   /** The describe operation, for errors. */
