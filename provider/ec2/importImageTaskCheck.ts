@@ -11,7 +11,6 @@ import { BUCKET, BUCKET_TEXT, checkRetainOptions, checkTags } from "./shared";
 export const LIMITS = {
   /** VM Import fails a VM with more than 21 volumes (limitations-image.md). */
   diskContainersMax: 21,
-  clientTokenMaxLength: 64,
   descriptionMaxLength: 255,
   s3KeyMaxLength: 1024,
 } as const;

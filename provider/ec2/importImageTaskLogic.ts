@@ -306,10 +306,6 @@ export function subject(description: unknown, fallbackId?: string): string {
   return `${RESOURCE_TYPE} "${labelOf(description, fallbackId)}"`;
 }
 
-export function logLabel(description: unknown, fallbackId?: string): string {
-  return `${RESOURCE_TYPE} ${labelOf(description, fallbackId)}`;
-}
-
 const RETRY = "then run `pulumi up` again (a failed import is replaced)";
 
 /** What to do about a failed import, from VM Import's StatusMessage. */

@@ -1,7 +1,7 @@
 /**
  * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/): ImportImage with a
  * deterministic ClientToken, DescribeImportImageTasks batched 100 IDs a call, `completed` the goal.
- * The hooks are what EC2 adds (vmImport.ts): the AMI read after the wait and after the 7-day record
+ * The hooks are what EC2 adds (vmImport.ts, artifacts.ts): the AMI read after the wait and after the 7-day record
  * expiry, and delete's CancelImportTask or AMI and snapshot removal.
  */
 import { isAwsApiError, withAdvice } from "../core/errors";
@@ -13,6 +13,7 @@ import { imageImport, type ImageState } from "./artifacts";
 import { checkMore, LIMITS } from "./importImageTaskCheck";
 import {
   cancelAcceptors,
+  CLIENT_TOKEN_MAX_LENGTH,
   classifyStatus,
   createAcceptors,
   DEFAULT_ROLE_NAME,
@@ -29,7 +30,7 @@ import {
 } from "./importImageTaskLogic";
 import { DESCRIBE_BATCH_SIZE, endpointOrigins, labelOf, POLL } from "./shared";
 import type { Ec2Image, ImageTask } from "./types";
-import { adoptMissing, option, vmImportHooks, waitTimeoutProperty } from "./vmImport";
+import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
 const IMPORT_TASK_ID = /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/;
 const KMS_KEY =
@@ -104,7 +105,7 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     rule: {
       kind: "string",
       minLength: 1,
-      maxLength: LIMITS.clientTokenMaxLength,
+      maxLength: CLIENT_TOKEN_MAX_LENGTH,
       pattern: PRINTABLE_ASCII,
       patternText: "printable ASCII",
       fix: "use 1–64 ASCII characters, or omit it and let the provider derive one from the stack, the resource name and the import parameters",
@@ -224,10 +225,7 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     "imageCreationDate",
     "taskDetails",
   ],
-  // Presigned URLs (and user data): secret in state, not just in the program.
-  secretOutputs: Object.entries(properties)
-    .filter(([, p]) => p.secret === true)
-    .map(([key]) => key),
+  secretOutputs: secretInputs(properties),
   toOutputs: (raw, task, extra) =>
     normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   name: (inputs, id) => labelOf(inputs.description, id),

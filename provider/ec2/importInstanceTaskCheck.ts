@@ -38,7 +38,6 @@ export const IMPORT_INSTANCE_REGIONS: readonly string[] = [
 
 export const LIMITS = {
   descriptionMaxLength: 255,
-  markerMaxLength: 40,
   /** EBS volumes: 1–16384 GiB. */
   volumeSizeMax: 16_384,
 } as const;

@@ -269,10 +269,6 @@ export function subject(description: unknown, fallbackId?: string): string {
   return `${RESOURCE_TYPE} "${labelOf(description, fallbackId)}"`;
 }
 
-export function logLabel(description: unknown, fallbackId?: unknown): string {
-  return `${RESOURCE_TYPE} ${labelOf(description, fallbackId)}`;
-}
-
 export function adviceFor(state: string, statusMessage: string | undefined): string {
   const m = statusMessage ?? "";
   const retry = "then run `pulumi up` again (a failed import is replaced)";

@@ -3,9 +3,9 @@
  * (provider/core/task/). ImportInstance takes no ClientToken, so the "token" is a marker written
  * into the Description: before each start the core asks `findStarted`, which lists the conversion
  * tasks (DescribeConversionTasks, all of the last 7 days) and returns the one carrying the marker;
- * the start itself is never retried blindly (569e12c). The shared VM Import hooks (vmImport.ts)
- * read the instance after the wait and after the record expires, and on delete cancel the
- * conversion or terminate the instance and delete its volume.
+ * the start itself is never retried blindly (startOnce). The shared VM Import hooks (vmImport.ts,
+ * artifacts.ts) read the instance after the wait and after the record expires, and on delete
+ * cancel the conversion or terminate the instance and delete its volume.
  */
 import { isAwsApiError } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
@@ -34,7 +34,7 @@ import {
 } from "./importInstanceTaskLogic";
 import { DESCRIBE_BATCH_SIZE, endpointOrigins, labelOf, POLL, stableValue } from "./shared";
 import type { ConversionTask, Ec2Instance } from "./types";
-import { adoptMissing, option, vmImportHooks, waitTimeoutProperty } from "./vmImport";
+import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
 /** ImportInstance attempts after retryable errors, each followed by a marker lookup. */
 const START_ATTEMPTS = 5;
@@ -228,10 +228,7 @@ export const importInstanceTaskSpec: TaskSpec<
     "instanceState",
     "taskDetails",
   ],
-  // Presigned URLs (and user data): secret in state, not just in the program.
-  secretOutputs: Object.entries(properties)
-    .filter(([, p]) => p.secret === true)
-    .map(([key]) => key),
+  secretOutputs: secretInputs(properties),
   toOutputs: (raw, task, extra) =>
     normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   name: (inputs, id) => labelOf(inputs.description, id),

@@ -34,9 +34,6 @@ export const VOLUME_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidVolu
 /** CancelImportTask / CancelConversionTask on a task that is no longer active. */
 export const CANNOT_CANCEL_CODE = "DeleteConversionTaskError";
 
-/** VM Import keeps finished task records in Describe for 7 days; then only the artifacts remain. */
-export const RETENTION_DAYS = 7;
-
 /** Status recorded when Describe no longer returns the task. */
 export const GONE = "GONE";
 

@@ -190,6 +190,13 @@ export function adoptMissing(args: {
   };
 }
 
+/** Inputs the table marks secret (presigned URLs, user data): outputs kept secret in state too. */
+export function secretInputs(properties: Readonly<Record<string, PropertySpec>>): string[] {
+  return Object.entries(properties)
+    .filter(([, p]) => p.secret === true)
+    .map(([key]) => key);
+}
+
 /** A boolean option that updates in place (waiting and delete options). */
 export function option(defaultValue: boolean): PropertySpec {
   return {
