@@ -4,15 +4,13 @@
  * VM Import limitations, aws-apis.md §4.4–4.5). Values unknown in preview are skipped; never throws.
  */
 import { type CheckFailure, checkNumber, checkObject, checkString, typeName } from "../core/check";
-import { redactUrl } from "../core/redact";
 import { containsUnknown, isUnknown } from "../core/unknown";
-import { BUCKET, BUCKET_TEXT, checkRetainOptions, checkTags } from "./shared";
+import { checkDiskUrl, checkRetainOptions, checkTags, checkUserBucket } from "./shared";
 
 export const LIMITS = {
   /** VM Import fails a VM with more than 21 volumes (limitations-image.md). */
   diskContainersMax: 21,
   descriptionMaxLength: 255,
-  s3KeyMaxLength: 1024,
 } as const;
 
 const FORMATS = ["OVA", "VHD", "VHDX", "VMDK", "RAW"] as const;
@@ -27,50 +25,6 @@ export interface CheckOptions {
 
 function pushFail(failures: CheckFailure[], property: string, reason: string): void {
   failures.push({ property, reason });
-}
-
-function checkDiskUrl(
-  url: string,
-  path: string,
-  failures: CheckFailure[],
-  options: CheckOptions,
-): void {
-  const fix =
-    "Fix: use s3://bucket/key, the https:// object URL (presigned URLs are fine: they are kept secret), or userBucket";
-  if (/^s3:\/\/[^/]+\/.+/.test(url)) {
-    const bucket = /^s3:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
-    if (!BUCKET.test(bucket)) {
-      pushFail(
-        failures,
-        path,
-        `must name a valid S3 bucket (got "${bucket}": ${BUCKET_TEXT}). ${fix}`,
-      );
-    }
-    return;
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    pushFail(
-      failures,
-      path,
-      `must be an s3:// or https:// URL of an S3 object (got an unparsable URL). ${fix}`,
-    );
-    return;
-  }
-  const local = (options.extraS3Origins ?? []).includes(parsed.origin);
-  if (parsed.protocol !== "https:" && !local) {
-    pushFail(
-      failures,
-      path,
-      `must use the https:// or s3:// scheme (got "${redactUrl(url).slice(0, 80)}"). ${fix}`,
-    );
-    return;
-  }
-  if (parsed.pathname.length <= 1) {
-    pushFail(failures, path, `must name an S3 object, not just a host. ${fix}`);
-  }
 }
 
 function checkDiskContainers(
@@ -172,36 +126,9 @@ function checkDiskContainers(
     );
     const url = d["url"];
     if (failures.length === urlBefore && typeof url === "string" && !containsUnknown(url)) {
-      checkDiskUrl(url, `${base}.url`, failures, options);
+      checkDiskUrl(url, `${base}.url`, failures, options.extraS3Origins ?? []);
     }
-    if (d["userBucket"] !== undefined) {
-      const ubBefore = failures.length;
-      checkObject(news, `${base}.userBucket`, { fix: "use { s3Bucket, s3Key }" }, failures);
-      if (failures.length === ubBefore) {
-        checkString(
-          news,
-          `${base}.userBucket.s3Bucket`,
-          {
-            required: true,
-            pattern: BUCKET,
-            patternText: BUCKET_TEXT,
-            fix: "name the S3 bucket that holds the disk image",
-          },
-          failures,
-        );
-        checkString(
-          news,
-          `${base}.userBucket.s3Key`,
-          {
-            required: true,
-            minLength: 1,
-            maxLength: LIMITS.s3KeyMaxLength,
-            fix: "give the disk image's object key, e.g. vms/web.vmdk",
-          },
-          failures,
-        );
-      }
-    }
+    if (d["userBucket"] !== undefined) checkUserBucket(news, `${base}.userBucket`, failures);
     checkString(
       news,
       `${base}.snapshotId`,

@@ -3,10 +3,10 @@
  * that mean "not found", the 7-day retention, polling, artifact shapes and the input rules both
  * resources apply. No I/O here.
  */
-import type { CheckFailure } from "../core/check";
+import { type CheckFailure, checkObject, checkString } from "../core/check";
 import type { ProviderSettings } from "../core/config";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
-import { isCredentialBearingUrl } from "../core/redact";
+import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
 
@@ -152,6 +152,84 @@ export function checkTags(
       });
     }
   }
+}
+
+/**
+ * A disk image URL: `s3://bucket/key`, or an https:// object URL (presigned or not); http only on a
+ * configured endpoint's origin (the emulator's S3).
+ */
+export function checkDiskUrl(
+  url: string,
+  path: string,
+  failures: CheckFailure[],
+  extraS3Origins: readonly string[],
+): void {
+  const fix =
+    "Fix: use s3://bucket/key, the https:// object URL (presigned URLs are fine: they are kept secret), or userBucket";
+  if (/^s3:\/\/[^/]+\/.+/.test(url)) {
+    const bucket = /^s3:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
+    if (!BUCKET.test(bucket)) {
+      failures.push({
+        property: path,
+        reason: `must name a valid S3 bucket (got "${bucket}": ${BUCKET_TEXT}). ${fix}`,
+      });
+    }
+    return;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    failures.push({
+      property: path,
+      reason: `must be an s3:// or https:// URL of an S3 object (got an unparsable URL). ${fix}`,
+    });
+    return;
+  }
+  const local = extraS3Origins.includes(parsed.origin);
+  if (parsed.protocol !== "https:" && !local) {
+    failures.push({
+      property: path,
+      reason: `must use the https:// or s3:// scheme (got "${redactUrl(url).slice(0, 80)}"). ${fix}`,
+    });
+    return;
+  }
+  if (parsed.pathname.length <= 1) {
+    failures.push({ property: path, reason: `must name an S3 object, not just a host. ${fix}` });
+  }
+}
+
+/** `{ s3Bucket, s3Key }` of a disk image in S3. */
+export function checkUserBucket(
+  news: Record<string, unknown>,
+  path: string,
+  failures: CheckFailure[],
+): void {
+  const before = failures.length;
+  checkObject(news, path, { fix: "use { s3Bucket, s3Key }" }, failures);
+  if (failures.length > before) return;
+  checkString(
+    news,
+    `${path}.s3Bucket`,
+    {
+      required: true,
+      pattern: BUCKET,
+      patternText: BUCKET_TEXT,
+      fix: "name the S3 bucket that holds the disk image",
+    },
+    failures,
+  );
+  checkString(
+    news,
+    `${path}.s3Key`,
+    {
+      required: true,
+      minLength: 1,
+      maxLength: 1024,
+      fix: "give the disk image's object key, e.g. vms/web.vmdk",
+    },
+    failures,
+  );
 }
 
 /** Tags map → the SDK's TagSpecifications for `resourceType`. */
