@@ -3,30 +3,20 @@
  * status classes and acceptors as data, tokens and messages (from the StartImportTask /
  * DescribeImportTasks / BatchDeleteImportData API reference). No I/O.
  */
-import { summarizeObserved } from "../core/errors";
+import type { CheckFailure } from "../core/check";
+import { isAwsApiError, summarizeObserved, withAdvice } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { deriveToken, successorToken as nextToken } from "../core/tokens";
 import type { Acceptor } from "../core/waiter";
+import type { ImportTask } from "./client";
 
 export const RESOURCE_TYPE = "ads.ImportTask";
 
-/** The task as this package sees it (the client's ImportTask, with an ID and a status). */
-export interface AdsTask {
+/** The task as this package sees it: the client's ImportTask, with an ID and a status. */
+export type AdsTask = Omit<ImportTask, "importTaskId" | "status"> & {
   importTaskId: string;
   status: string;
-  clientRequestToken?: string;
-  name?: string;
-  importUrl?: string;
-  importRequestTime?: Date;
-  importCompletionTime?: Date;
-  importDeletedTime?: Date;
-  fileClassification?: string;
-  serverImportSuccess?: number;
-  serverImportFailure?: number;
-  applicationImportSuccess?: number;
-  applicationImportFailure?: number;
-  errorsAndFailedEntriesZip?: string;
-}
+};
 
 /** Inputs after check(), as the provider receives them (all optional: they arrive untyped). */
 export interface ImportTaskInputs {
@@ -337,6 +327,38 @@ export function homeRegionAdvice(
     );
   }
   return undefined;
+}
+
+/** Adds the home-region fix to ADS errors that are about the home region. */
+export function explain(err: unknown, region: string | undefined): unknown {
+  if (!isAwsApiError(err)) return err;
+  const advice = homeRegionAdvice(err.code, err.awsMessage, region);
+  return advice === undefined ? err : withAdvice(err, advice);
+}
+
+/** Cross-field: deleting history only means something when the import data is deleted. */
+export function retainConflict(news: Record<string, unknown>): CheckFailure[] {
+  if (news["retainOnDelete"] !== true || news["deleteHistoryOnDelete"] !== true) return [];
+  const reason =
+    "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.";
+  return [{ property: "deleteHistoryOnDelete", reason }];
+}
+
+/** Why adoptImportTaskId cannot be adopted: DescribeImportTasks does not return it. */
+export function adoptMissing(
+  id: string,
+  name: unknown,
+  where: string,
+): { reason: string; message: string } {
+  return {
+    reason: `names ${id}, which DescribeImportTasks does not return in ${where}. Fix: check the ID and that aws:region is the account's Migration Hub home region.`,
+    message: `${subject(name, id)}: adoptImportTaskId ${id} was not found in ${where}. Fix: check the ID (aws discovery describe-import-tasks) and that aws:region is the account's Migration Hub home region.`,
+  };
+}
+
+/** Why create gave up: every task its successor tokens started ended in failure. */
+export function exhaustedMessage(name: unknown, last: AdsTask, attempts: number): string {
+  return `${subject(name)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status}). Fix the file, then run \`pulumi up\` again.`;
 }
 
 /**

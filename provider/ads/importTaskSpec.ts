@@ -3,11 +3,11 @@
  * the shared, batched DescribeImportTasks rounds; BatchDeleteImportData on delete unless
  * `retainOnDelete`. Facts, rules and messages live in importTaskLogic.ts; I/O in api.ts.
  */
-import type { ProviderSettings } from "../core/config";
-import { ImportTaskFailedError, isAwsApiError, withAdvice } from "../core/errors";
+import { endpointOrigins } from "../core/config";
+import { ImportTaskFailedError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
-import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import type { OutputValue } from "../core/outputs";
+import { echoOutputs, type PropertyTable } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { type AdsApi, createAdsApi, type DeleteOutcome } from "./api";
 import {
@@ -21,14 +21,16 @@ import {
   failureMessage,
   fallbackToken,
   hasRowErrors,
-  homeRegionAdvice,
+  adoptMissing,
+  exhaustedMessage,
+  explain,
+  retainConflict,
   type ImportTaskInputs,
   importUrlProblem,
   LIMITS,
   POLL,
   rowErrorsWarning,
   statusOf,
-  subject,
   successorToken,
 } from "./importTaskLogic";
 
@@ -62,7 +64,8 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     },
     requiredUnless: "adoptImportTaskId",
     // An object URL on a configured endpoint (a local emulator) counts as an S3 URL.
-    refine: (url, { settings }) => importUrlProblem(url, { extraS3Origins: origins(settings) }),
+    refine: (url, { settings }) =>
+      importUrlProblem(url, { extraS3Origins: endpointOrigins(settings, "ads") }),
     change: "replace",
     awsName: "importUrl",
   },
@@ -108,31 +111,27 @@ export const properties: PropertyTable<ImportTaskInputs> = {
   },
 };
 
-function origins(settings: ProviderSettings): string[] {
-  return [settings.endpoints.s3, settings.endpoints.ads, settings.endpoint]
-    .filter((u): u is string => u !== undefined)
-    .map((u) => new URL(u).origin);
-}
+/** The task's fields a resource outputs, besides its inputs echoed. */
+const OUTPUTS = [
+  "importTaskId",
+  "status",
+  "importRequestTime",
+  "importCompletionTime",
+  "importDeletedTime",
+  "fileClassification",
+  "serverImportSuccess",
+  "serverImportFailure",
+  "applicationImportSuccess",
+  "applicationImportFailure",
+  "errorsAndFailedEntriesZip",
+] as const;
 
 /** Outputs: the inputs echoed (diff reads them back), the task's fields, ISO timestamps. */
 export function toOutputs(
   raw: Record<string, unknown>,
   task: AdsTask,
 ): Record<string, OutputValue> {
-  return normalizeOutputs({
-    ...inputsOf(properties, raw),
-    importTaskId: task.importTaskId,
-    status: task.status,
-    importRequestTime: isoTime(task.importRequestTime),
-    importCompletionTime: isoTime(task.importCompletionTime),
-    importDeletedTime: isoTime(task.importDeletedTime),
-    fileClassification: task.fileClassification,
-    serverImportSuccess: task.serverImportSuccess,
-    serverImportFailure: task.serverImportFailure,
-    applicationImportSuccess: task.applicationImportSuccess,
-    applicationImportFailure: task.applicationImportFailure,
-    errorsAndFailedEntriesZip: task.errorsAndFailedEntriesZip,
-  });
+  return echoOutputs(properties, raw, task, OUTPUTS);
 }
 
 /** One BatchDeleteImportData batcher per deleteHistory value (the flag is per call, not per ID). */
@@ -180,13 +179,7 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   service: "ads",
   className: "ImportTask",
   properties,
-  checkMore(news) {
-    // Deleting history only means something when the import data is deleted.
-    if (news["retainOnDelete"] !== true || news["deleteHistoryOnDelete"] !== true) return [];
-    const reason =
-      "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.";
-    return [{ property: "deleteHistoryOnDelete", reason }];
-  },
+  checkMore: retainConflict,
   createApi: (settings) => createAdsApi(settings),
   state: (ctx) => {
     const deleter = (history: boolean): BatchPoller<DeleteOutcome> =>
@@ -212,10 +205,7 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   // Gone, or deleted with its data: nothing is left for the stack to manage.
   vanished: (task) => task.status === "DELETE_COMPLETE",
   adoptProperty: "adoptImportTaskId",
-  adoptMissing: (id, inputs, where) => ({
-    reason: `names ${id}, which DescribeImportTasks does not return in ${where}. Fix: check the ID and that aws:region is the account's Migration Hub home region.`,
-    message: `${subject(inputs.name, id)}: adoptImportTaskId ${id} was not found in ${where}. Fix: check the ID (aws discovery describe-import-tasks) and that aws:region is the account's Migration Hub home region.`,
-  }),
+  adoptMissing: (id, inputs, where) => adoptMissing(id, inputs.name, where),
   adoptWarnings: (inputs, task) =>
     (["name", "importUrl"] as const)
       .filter((k) => inputs[k] !== undefined && task[k] !== undefined && inputs[k] !== task[k])
@@ -231,31 +221,14 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
         clientRequestToken,
       }),
     ),
-  exhaustedMessage: (inputs, last, attempts) =>
-    `${subject(inputs.name)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status}). Fix the file, then run \`pulumi up\` again.`,
+  exhaustedMessage: (inputs, last, attempts) => exhaustedMessage(inputs.name, last, attempts),
   toOutputs,
-  outputs: [
-    "importTaskId",
-    "status",
-    "importRequestTime",
-    "importCompletionTime",
-    "importDeletedTime",
-    "fileClassification",
-    "serverImportSuccess",
-    "serverImportFailure",
-    "applicationImportSuccess",
-    "applicationImportFailure",
-    "errorsAndFailedEntriesZip",
-  ],
+  outputs: OUTPUTS,
   secretOutputs: ["errorsAndFailedEntriesZip"],
   name: (inputs, id) =>
     typeof inputs.name === "string" && inputs.name.length > 0 ? inputs.name : (id ?? "(unnamed)"),
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs.name, last, wait, id),
-  explain(err, settings) {
-    if (!isAwsApiError(err)) return err;
-    const advice = homeRegionAdvice(err.code, err.awsMessage, settings.region);
-    return advice === undefined ? err : withAdvice(err, advice);
-  },
+  explain: (err, settings) => explain(err, settings.region),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its imported data in ADS`,
   hooks: {
     settled: (_ctx, _inputs, task) =>

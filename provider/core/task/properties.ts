@@ -17,6 +17,7 @@ import {
   type StringArrayRule,
   type StringRule,
 } from "../check";
+import { normalizeOutputs, type OutputValue } from "../outputs";
 import { canonicalJson } from "../tokens";
 import { containsUnknown } from "../unknown";
 
@@ -26,8 +27,12 @@ export type PropertyRule =
   | ({ kind: "boolean" } & BooleanRule)
   | ({ kind: "stringArray" } & StringArrayRule)
   | ({ kind: "object" } & ObjectRule)
-  /** Checked by the spec's checkMore (nested shapes); the table still drives diff and inputs. */
-  | { kind: "custom" };
+  /**
+   * Nested shapes: checked by `check` in table order when given (port-mh: so a nested rule's
+   * failures keep their place among the others), else by the spec's checkMore. The table still
+   * drives diff and inputs.
+   */
+  | { kind: "custom"; check?(news: Record<string, unknown>, failures: CheckFailure[]): void };
 
 export interface PropertySpec {
   rule: PropertyRule;
@@ -45,6 +50,15 @@ export interface PropertySpec {
   refine?(value: unknown, ctx: { settings: ProviderSettings }): string | undefined;
   /** What diff compares (e.g. a presigned URL without its signature). @default the value */
   compareAs?(value: unknown): unknown;
+  /**
+   * Rules for the members of an object input (`s3BucketSource.s3Key`), run right after its own
+   * rule passed so failures keep table order; each skips members unknown in preview.
+   */
+  checkNested?(news: Record<string, unknown>): CheckFailure[];
+  /** Narrows a nested value (drops mistyped members). @default by `rule.kind` */
+  narrow?(value: unknown): unknown;
+  /** A difference diff ignores, given both sides (MGN: an adopted import's tags are MGN's). */
+  unchangedWhen?(olds: Record<string, unknown>, news: Record<string, unknown>): boolean;
 }
 
 export type PropertyTable<I extends object> = { readonly [K in keyof I & string]-?: PropertySpec };
@@ -87,7 +101,11 @@ export function checkProperties<I extends object>(
         checkObject(news, key, rule, failures);
         break;
       case "custom":
+        rule.check?.(news, failures);
         break;
+    }
+    if (p.checkNested !== undefined && failures.length === before) {
+      failures.push(...p.checkNested(news));
     }
     const value = news[key];
     if (p.refine === undefined || failures.length > before) continue;
@@ -122,7 +140,9 @@ export function asInputs<I extends object>(
   raw: Record<string, unknown>,
 ): Inputs<I> {
   const out: Record<string, unknown> = {};
-  for (const [key, p] of entries(table)) out[key] = narrow(p.rule, raw[key]);
+  for (const [key, p] of entries(table)) {
+    out[key] = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+  }
   const provider = raw["__provider"];
   out["__provider"] = typeof provider === "string" ? provider : undefined;
   return out as Inputs<I>;
@@ -138,6 +158,21 @@ export function inputsOf<I extends object>(
     if (props[key] !== undefined) out[key] = props[key];
   }
   return out;
+}
+
+/**
+ * The usual outputs: the recorded inputs echoed (diff reads them back) and the task's fields named
+ * in `keys`, normalized for the host (no undefined, Dates as ISO 8601).
+ */
+export function echoOutputs<I extends object, T extends object>(
+  table: PropertyTable<I>,
+  raw: Record<string, unknown>,
+  task: T,
+  keys: readonly (keyof T & string)[],
+): Record<string, OutputValue> {
+  const fields: Record<string, unknown> = {};
+  for (const key of keys) fields[key] = task[key];
+  return normalizeOutputs({ ...inputsOf(table, raw), ...fields });
 }
 
 /** Effective value of an input (`undefined` → its default), so spelling out a default is no change. */
@@ -192,6 +227,7 @@ export function diffProperties<I extends object>(
     if (p.change === "replace" && key === options.adoptProperty && !unknown) {
       if (next !== undefined && next === options.id) continue;
     }
+    if (!unknown && p.unchangedWhen?.(olds, news) === true) continue;
     const compare = (v: unknown): unknown => (p.compareAs === undefined ? v : p.compareAs(v));
     const same =
       canonicalJson(compare(effective(table, olds, key))) ===

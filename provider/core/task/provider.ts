@@ -19,8 +19,8 @@ import {
   inputsOf,
   waitTimeoutMs,
 } from "./properties";
-import { buildTaskService, type TaskService, taskFailure } from "./service";
-import type { Deps, Dropped, TaskSpec, WaitSummary } from "./spec";
+import { buildTaskService, named, type TaskService, taskFailure } from "./service";
+import type { Deps, Dropped, StartScope, TaskSpec, WaitSummary } from "./spec";
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
 export const MAX_SUCCESSORS = 10;
@@ -93,8 +93,12 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const adoptId = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
     const adopting = typeof adoptId === "string";
     const release = (await spec.hooks?.hold?.(ctx, inputs, adopting ? "adopt" : "start")) ?? noop;
+    const kept: (() => void)[] = [];
+    const scope: StartScope = { deadline, keep: (r) => void kept.push(r) };
     try {
-      const task = adopting ? await this.adopt(inputs, adoptId) : await this.start(raw, inputs);
+      const task = adopting
+        ? await this.adopt(inputs, adoptId)
+        : await this.start(raw, inputs, scope);
       if (adopting) {
         ctx.runtime.log.info(
           ctx.label(inputs, adoptId),
@@ -103,6 +107,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
       }
       return { id: spec.idOf(task), outs: await this.settle(raw, inputs, task, {}, deadline) };
     } finally {
+      for (const r of kept) r();
       release();
     }
   }
@@ -216,7 +221,11 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
    * the task an interrupted run started; a task that already failed is stepped past with a
    * deterministic successor token, so a re-run after a failure starts again.
    */
-  private async start(raw: Record<string, unknown>, inputs: Inputs<I>): Promise<T> {
+  private async start(
+    raw: Record<string, unknown>,
+    inputs: Inputs<I>,
+    scope: StartScope,
+  ): Promise<T> {
     const { spec } = this;
     const { ctx, runtime } = this.svc();
     const label = ctx.label(inputs);
@@ -225,16 +234,19 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     for (let hop = 0; ; hop++) {
       const attempt = token;
       const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
+      const run = (): Promise<T> => spec.start(ctx, inputs, attempt, raw, scope);
+      // A start that queues for a quota must not hold a limiter seat while it waits.
       const task =
-        found ?? (await runtime.startLimiter.run(() => spec.start(ctx, inputs, attempt, raw)));
+        found ?? (spec.queuesStart === true ? await run() : await runtime.startLimiter.run(run));
       const id = spec.idOf(task);
       const status = spec.statusOf(task);
       if (spec.classify(status, inputs) !== "failure") {
         const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
-        runtime.log.info(
-          label,
-          found === undefined ? `started ${id} (${status})` : `found ${id} (${status}) ${under}`,
-        );
+        const line =
+          found === undefined
+            ? (spec.startedMessage?.(task) ?? `started ${id} (${status})`)
+            : `found ${id} (${status}) ${under}`;
+        runtime.log.info(ctx.label(inputs, id), line);
         return task;
       }
       if (hop >= MAX_SUCCESSORS) {
@@ -280,27 +292,27 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
           properties: spec.toOutputs(raw, task, undefined, previous),
         });
     const last = result.last ?? markGone(spec, task);
-    if (result.verdict === "failure") {
-      throw new ImportTaskFailedError({
-        id,
-        properties: { ...spec.toOutputs(raw, last, undefined, previous), ...provider },
-        reasons: [spec.failureMessage(inputs, result.last, result, id)],
-      });
-    }
+    // A gone task has nothing more to read; one that ended (in success or failure) may have.
     const hooks = spec.hooks;
+    // A task that ended (in success or failure) may have more to read; a gone one has not.
     const done =
-      hooks?.settled === undefined
+      hooks?.settled === undefined || result.last === undefined
         ? {}
         : await hooks.settled(ctx, inputs, last, result, previous).catch((err: unknown) => {
             const outs = spec.toOutputs(raw, last, undefined, previous);
-            throw taskFailure(err, id, { ...outs, ...provider });
+            throw taskFailure(
+              err,
+              id,
+              { ...outs, ...provider },
+              named(spec, ctx.subject(inputs, id)),
+            );
           });
     const outs = spec.toOutputs(raw, last, done.extra, previous);
-    if (done.failure !== undefined) {
+    if (result.verdict === "failure" || done.failure !== undefined) {
       throw new ImportTaskFailedError({
         id,
         properties: { ...outs, ...provider },
-        reasons: [done.failure],
+        reasons: [done.failure ?? spec.failureMessage(inputs, result.last, result, id)],
       });
     }
     const label = ctx.label(inputs, id);

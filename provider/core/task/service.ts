@@ -6,7 +6,7 @@
  */
 import type { ProviderSettings } from "../config";
 import { ImportTaskFailedError, isMigrationError } from "../errors";
-import { BatchPoller } from "../limiter";
+import { BatchPoller, ConcurrencyLimiter } from "../limiter";
 import { callAws } from "../retry";
 import { createRuntime, type ServiceRuntime } from "../runtime";
 import { waitFor } from "../waiter";
@@ -15,8 +15,8 @@ import type {
   AwsCaller,
   Deps,
   Phase,
+  ServiceSpec,
   TaskContext,
-  TaskSpec,
   WaitOptions,
   WaitSummary,
   WatchSpec,
@@ -40,14 +40,26 @@ export function taskFailure(
   err: unknown,
   id: string,
   properties: Record<string, unknown>,
+  name?: { type: string; subject: string },
 ): ImportTaskFailedError {
   if (isMigrationError(err, "ImportTaskFailedError")) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const text = err instanceof Error ? err.message : String(err);
+  // Waiter errors already name the resource; AWS errors do not.
+  const message =
+    name === undefined || text.startsWith(`${name.type} `) ? text : `${name.subject}: ${text}`;
   return new ImportTaskFailedError({ id, properties, reasons: [message], cause: err });
 }
 
+/** What taskFailure prefixes a reason with, for a spec with `subjectInReasons`. */
+export function named(
+  spec: { service: string; className: string; subjectInReasons?: boolean },
+  subject: string,
+): { type: string; subject: string } | undefined {
+  return spec.subjectInReasons === true ? { type: typeName(spec), subject } : undefined;
+}
+
 export function buildTaskService<I extends object, T, A, S>(
-  spec: TaskSpec<I, T, A, S>,
+  spec: ServiceSpec<I, T, A, S>,
   settings: ProviderSettings,
   deps: Partial<Deps<A>>,
 ): TaskService<A, S, T> {
@@ -86,10 +98,15 @@ export function buildTaskService<I extends object, T, A, S>(
     describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
   ): BatchPoller<R> =>
     new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
-  const { operation, batchSize } = spec.describe;
+  const { operation, batchSize, concurrency } = spec.describe;
+  const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
+  const call = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
+    limiter === undefined
+      ? spec.describe.call(api, ids)
+      : limiter.run(() => spec.describe.call(api, ids));
   const poller = spec.describe.viaCaller
-    ? new BatchPoller<T>({ batchSize, describe: (ids) => spec.describe.call(api, ids) })
-    : batcher(operation, batchSize, (ids) => spec.describe.call(api, ids));
+    ? new BatchPoller<T>({ batchSize, describe: call })
+    : batcher(operation, batchSize, call);
   const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
   const base: Omit<TaskContext<A, S, T>, "state"> = {
     runtime,
@@ -126,7 +143,7 @@ export function buildTaskService<I extends object, T, A, S>(
  * task in a phase, or another object (TaskContext.waitOn).
  */
 async function waitTask<I extends object, T, A, S, R>(
-  spec: TaskSpec<I, T, A, S>,
+  spec: ServiceSpec<I, T, A, S>,
   runtime: ServiceRuntime,
   poller: BatchPoller<R>,
   id: string,
@@ -140,6 +157,7 @@ async function waitTask<I extends object, T, A, S, R>(
   const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
   const started = clock.now();
   const deadline = options.deadline ?? started + limitMs;
+  const subject = `${typeName(spec)} "${spec.name(inputs, watch.resourceId)}"`;
   const label = `${typeName(spec)} ${spec.name(inputs, watch.resourceId)}`;
   const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
@@ -173,16 +191,14 @@ async function waitTask<I extends object, T, A, S, R>(
         ),
     });
   } catch (err) {
-    throw taskFailure(err, watch.resourceId, {
-      ...options.properties,
-      __provider: inputs.__provider,
-    });
+    const properties = { ...options.properties, __provider: inputs.__provider };
+    throw taskFailure(err, watch.resourceId, properties, named(spec, subject));
   }
 }
 
 /** What a wait on the task itself in `phase` watches for: the spec's acceptors and words. */
 function phaseWatch<I extends object, T, A, S>(
-  spec: TaskSpec<I, T, A, S>,
+  spec: ServiceSpec<I, T, A, S>,
   id: string,
   phase: Phase,
   inputs: Inputs<I>,

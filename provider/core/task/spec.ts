@@ -31,6 +31,21 @@
  * - (port-ec2) `hooks.findStarted` (a start API without a token: look up before starting),
  *   `readGone`/`refresh` may answer `Dropped`, `checkWarnings`, and `TaskContext.waitOn` (wait on
  *   another object in the same scheduler).
+ * - (port-mh) for resources the start-and-wait lifecycle does not fit: `ServiceSpec`, the part
+ *   of a TaskSpec that buildTaskService, check and diff read; lifecycle.ts
+ *   `createLifecycleProvider(spec, lifecycle)` composes it with a resource's own
+ *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
+ *   calls in flight (per-ID describes, batchSize 1).
+ * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
+ *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no limiter seat is
+ *   held around such a start); `startedMessage` (the started line is labelled with the new ID);
+ *   `settled` also runs after a wait that ended in failure with the task present (its `wait` has
+ *   the verdict), and its `failure` is then the reason; `subjectInReasons`; PropertySpec
+ *   `checkNested`, `narrow`, `unchangedWhen`.
+ * - (port-mh) properties.ts: a `custom` rule may carry `check(news, failures)`, run in table
+ *   order, so nested shapes keep their failures' place among the table's (MigrationTask's lists
+ *   and initialState). Same purpose as `checkNested`; one of the two should go once all ports
+ *   have landed.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -46,6 +61,14 @@ export type ServiceName = "ads" | "mgn" | "migrationhub" | "ec2";
 
 /** One AWS call through the shared throttle with classified retries (core/retry callAws). */
 export type AwsCaller = <R>(operation: string, fn: () => Promise<R>) => Promise<R>;
+
+/** What a start may use beyond its token: the create's budget, and a slot to keep until it ends. */
+export interface StartScope {
+  /** Epoch ms the create's wait budget ends (a start that queues gives up by then). */
+  readonly deadline: number;
+  /** Runs `release` once the create ends, however it ends (MGN's quota slot). */
+  keep(release: () => void): void;
+}
 
 /** What a wait reports: the verdict, the last observation, its poll count and statuses seen. */
 export type WaitSummary<T> = Pick<
@@ -139,6 +162,11 @@ export interface DescribeSpec<T, A> {
   call(api: A, ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
   /** True when `call` already goes through the api's AwsCaller (do not wrap it again). */
   viaCaller?: boolean;
+  /**
+   * At most this many `call`s in flight per provider process (an API with no batch describe,
+   * batchSize 1, would otherwise run one call per waiting resource at once). @default unbounded
+   */
+  concurrency?: number;
 }
 
 export interface PollDelays {
@@ -236,7 +264,15 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     inputs: I,
     token: string,
     raw: Record<string, unknown>,
+    scope: StartScope,
   ): Promise<T>;
+  /**
+   * `start` queues by itself (MGN's quota gate) and runs its API call through
+   * ctx.runtime.startLimiter: the core then holds no limiter seat around it. @default false
+   */
+  readonly queuesStart?: boolean;
+  /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
+  startedMessage?(task: T): string;
   /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
   exhaustedMessage?(inputs: I, last: T, attempts: number): string;
 
@@ -261,6 +297,8 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
     id: string,
   ): string;
+  /** A failure reason that does not name the resource gets its subject first. @default false */
+  readonly subjectInReasons?: boolean;
   /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
   explain?(err: unknown, settings: ProviderSettings): unknown;
   /** The log line of the retain guard. @default `retainOnDelete is true: leaving <id>` */
@@ -270,13 +308,42 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly hooks?: TaskHooks<I, T, A, S>;
 }
 
+/**
+ * The facts the core's service builder (service.ts) and check/diff read: all a resource needs to
+ * compose the core's pieces when the start-and-wait lifecycle does not fit it (lifecycle.ts).
+ */
+export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
+  TaskSpec<I, T, A, S>,
+  | "service"
+  | "className"
+  | "properties"
+  | "checkMore"
+  | "diffMore"
+  | "createApi"
+  | "state"
+  | "describe"
+  | "poll"
+  | "statusOf"
+  | "acceptors"
+  | "phaseWords"
+  | "progress"
+  | "name"
+  | "explain"
+  | "subjectInReasons"
+  | "outputs"
+  | "secretOutputs"
+>;
+
 export interface TaskHooks<I extends object, T, A, S = unknown> {
-  /** After a successful wait: extra reads for the outputs (MGN row errors, EC2's AMI), warnings. */
+  /**
+   * After a wait that ended with the task present (success, or failure: `wait.verdict`): extra
+   * reads for the outputs (MGN row errors, EC2's AMI), warnings; `failure` is the failure reason.
+   */
   settled?(
     ctx: TaskContext<A, S, T>,
     inputs: I,
     task: T,
-    wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
+    wait: Pick<WaitResult<T | undefined>, "verdict" | "polls" | "observed">,
     previous: Record<string, unknown>,
   ): Promise<{
     extra?: Record<string, unknown>;
