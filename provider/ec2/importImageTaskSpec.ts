@@ -4,6 +4,7 @@
  * The hooks are what EC2 adds (vmImport.ts, artifacts.ts): the AMI read after the wait and after the 7-day record
  * expiry, and delete's CancelImportTask or AMI and snapshot removal.
  */
+import { endpointOrigins } from "../core/config";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { inputsOf, type PropertyTable } from "../core/task/properties";
@@ -28,7 +29,7 @@ import {
   successorToken,
   taskOutputs,
 } from "./importImageTaskLogic";
-import { DESCRIBE_BATCH_SIZE, endpointOrigins, labelOf, POLL } from "./shared";
+import { DESCRIBE_BATCH_SIZE, labelOf, POLL } from "./shared";
 import type { Ec2Image, ImageTask } from "./types";
 import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
@@ -177,7 +178,8 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   service: "ec2",
   className: "ImportImageTask",
   properties,
-  checkMore: (news, { settings }) => checkMore(news, { extraS3Origins: endpointOrigins(settings) }),
+  checkMore: (news, { settings }) =>
+    checkMore(news, { extraS3Origins: endpointOrigins(settings, "ec2") }),
   createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>

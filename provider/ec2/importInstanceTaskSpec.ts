@@ -7,6 +7,7 @@
  * artifacts.ts) read the instance after the wait and after the record expires, and on delete
  * cancel the conversion or terminate the instance and delete its volume.
  */
+import { endpointOrigins } from "../core/config";
 import { isAwsApiError } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
@@ -32,7 +33,7 @@ import {
   successorMarker,
   taskOutputs,
 } from "./importInstanceTaskLogic";
-import { DESCRIBE_BATCH_SIZE, endpointOrigins, labelOf, POLL, stableValue } from "./shared";
+import { DESCRIBE_BATCH_SIZE, labelOf, POLL, stableValue } from "./shared";
 import type { ConversionTask, Ec2Instance } from "./types";
 import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
@@ -172,7 +173,7 @@ export const importInstanceTaskSpec: TaskSpec<
   properties,
   checkMore: (news, { settings }) =>
     checkMore(news, {
-      extraS3Origins: endpointOrigins(settings),
+      extraS3Origins: endpointOrigins(settings, "ec2"),
       ...(settings.region === undefined ? {} : { region: settings.region }),
     }),
   checkWarnings: () => [LEGACY_WARNING],

@@ -4,7 +4,6 @@
  * resources apply. No I/O here.
  */
 import { type CheckFailure, checkObject, checkString } from "../core/check";
-import type { ProviderSettings } from "../core/config";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { deriveToken } from "../core/tokens";
@@ -285,13 +284,6 @@ export function checkRetainOptions(
       reason: `keeps everything, which contradicts ${whole}/${part}: false. Fix: drop retainOnDelete and use the per-artifact options`,
     });
   }
-}
-
-/** Origins of configured endpoint overrides: an http object URL there counts as an S3 URL. */
-export function endpointOrigins(settings: ProviderSettings): string[] {
-  return [settings.endpoints.s3, settings.endpoints.ec2, settings.endpoint]
-    .filter((u): u is string => u !== undefined)
-    .map((u) => new URL(u).origin);
 }
 
 /** Drops undefined members (the SDK would serialize nothing for them anyway; tests compare). */
