@@ -88,6 +88,8 @@ export function vmImportHooks<I extends object, T, R, S>(
 ): TaskHooks<I, T, Ec2Api, S> {
   return {
     async settled(ctx, _inputs, task, wait) {
+      // A failed import made nothing to read; its report is the core's failureMessage.
+      if (wait.verdict === "failure") return {};
       const artifact = await artifactOf(ctx, family, task);
       return {
         extra: family.outputs(task, artifact),
