@@ -5,7 +5,6 @@
  * to remove what a finished one left as far as the retain options allow.
  */
 import type { BatchPoller } from "../core/limiter";
-import { GONE } from "./shared";
 import {
   classifyStatus,
   type ImportImageTaskInputs,
@@ -23,6 +22,7 @@ import {
   terminatedAcceptors,
 } from "./importInstanceTaskLogic";
 import {
+  GONE,
   IMAGE_NOT_FOUND_CODES,
   ignore,
   INSTANCE_NOT_FOUND_CODES,
