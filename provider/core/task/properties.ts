@@ -27,12 +27,8 @@ export type PropertyRule =
   | ({ kind: "boolean" } & BooleanRule)
   | ({ kind: "stringArray" } & StringArrayRule)
   | ({ kind: "object" } & ObjectRule)
-  /**
-   * Nested shapes: checked by `check` in table order when given (port-mh: so a nested rule's
-   * failures keep their place among the others), else by the spec's checkMore. The table still
-   * drives diff and inputs.
-   */
-  | { kind: "custom"; check?(news: Record<string, unknown>, failures: CheckFailure[]): void };
+  /** Checked by the spec's checkMore (nested shapes); the table still drives diff and inputs. */
+  | { kind: "custom" };
 
 export interface PropertySpec {
   rule: PropertyRule;
@@ -101,7 +97,6 @@ export function checkProperties<I extends object>(
         checkObject(news, key, rule, failures);
         break;
       case "custom":
-        rule.check?.(news, failures);
         break;
     }
     if (p.checkNested !== undefined && failures.length === before) {

@@ -292,7 +292,6 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
           properties: spec.toOutputs(raw, task, undefined, previous),
         });
     const last = result.last ?? markGone(spec, task);
-    // A gone task has nothing more to read; one that ended (in success or failure) may have.
     const hooks = spec.hooks;
     // A task that ended (in success or failure) may have more to read; a gone one has not.
     const done =

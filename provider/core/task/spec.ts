@@ -42,10 +42,6 @@
  *   `settled` also runs after a wait that ended in failure with the task present (its `wait` has
  *   the verdict), and its `failure` is then the reason; `subjectInReasons`; PropertySpec
  *   `checkNested`, `narrow`, `unchangedWhen`.
- * - (port-mh) properties.ts: a `custom` rule may carry `check(news, failures)`, run in table
- *   order, so nested shapes keep their failures' place among the table's (MigrationTask's lists
- *   and initialState). Same purpose as `checkNested`; one of the two should go once all ports
- *   have landed.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
