@@ -5,7 +5,7 @@
  */
 import { type CheckFailure, checkNumber, checkObject, checkString, typeName } from "../core/check";
 import { containsUnknown, isUnknown } from "../core/unknown";
-import { checkDiskUrl, checkRetainOptions, checkTags, checkUserBucket } from "./shared";
+import { checkDiskUrl, checkRetainOptions, checkUserBucket } from "./shared";
 
 export const LIMITS = {
   /** VM Import fails a VM with more than 21 volumes (limitations-image.md). */
@@ -18,21 +18,20 @@ const SNAPSHOT_ID = /^snap-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 const LICENSE_ARN = /^arn:aws[\w-]*:license-manager:[a-z0-9-]+:\d{12}:license-configuration:\S+$/;
 const ISO_DATE = /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$/;
 
-export interface CheckOptions {
-  /** Origins of a configured endpoint override (the emulator serves S3 over http). */
-  extraS3Origins?: readonly string[];
-}
-
 function pushFail(failures: CheckFailure[], property: string, reason: string): void {
   failures.push({ property, reason });
 }
 
-function checkDiskContainers(
+/**
+ * diskContainers: 1–21 disks (required unless adopting), each with exactly one source; an http URL
+ * counts only on a configured endpoint's origin (`extraS3Origins`, the emulator's S3).
+ */
+export function checkDiskContainers(
   news: Record<string, unknown>,
-  required: boolean,
   failures: CheckFailure[],
-  options: CheckOptions,
+  extraS3Origins: readonly string[],
 ): void {
+  const required = news["adoptImportTaskId"] === undefined;
   const disks = news["diskContainers"];
   if (isUnknown(disks)) return;
   if (disks === undefined || disks === null) {
@@ -126,7 +125,7 @@ function checkDiskContainers(
     );
     const url = d["url"];
     if (failures.length === urlBefore && typeof url === "string" && !containsUnknown(url)) {
-      checkDiskUrl(url, `${base}.url`, failures, options.extraS3Origins ?? []);
+      checkDiskUrl(url, `${base}.url`, failures, extraS3Origins);
     }
     if (d["userBucket"] !== undefined) checkUserBucket(news, `${base}.userBucket`, failures);
     checkString(
@@ -142,7 +141,8 @@ function checkDiskContainers(
   });
 }
 
-function checkClientData(news: Record<string, unknown>, failures: CheckFailure[]): void {
+/** clientData: ISO 8601 upload times in order, a size in GiB, a short comment. */
+export function checkClientData(news: Record<string, unknown>, failures: CheckFailure[]): void {
   const before = failures.length;
   checkObject(
     news,
@@ -194,30 +194,26 @@ function checkClientData(news: Record<string, unknown>, failures: CheckFailure[]
   }
 }
 
-/** What the table cannot say, in the order check() reports it after the table's own rules. */
-export function checkMore(
-  news: Record<string, unknown>,
-  options: CheckOptions = {},
-): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  checkDiskContainers(news, news["adoptImportTaskId"] === undefined, failures, options);
-  const bootMode = news["bootMode"];
-  if (bootMode === "uefi-preferred") {
+/** bootMode: legacy-bios or uefi (uefi-preferred is not supported for import). */
+export function checkBootMode(news: Record<string, unknown>, failures: CheckFailure[]): void {
+  if (news["bootMode"] === "uefi-preferred") {
     pushFail(
       failures,
       "bootMode",
       'must be legacy-bios or uefi: uefi-preferred is not supported for import. Fix: use "uefi" for UEFI disks, "legacy-bios" otherwise',
     );
-  } else {
-    checkString(
-      news,
-      "bootMode",
-      { oneOf: ["legacy-bios", "uefi"], fix: "use legacy-bios or uefi, or omit it to detect it" },
-      failures,
-    );
+    return;
   }
-  checkClientData(news, failures);
-  checkTags(news, "tags", failures);
+  checkString(
+    news,
+    "bootMode",
+    { oneOf: ["legacy-bios", "uefi"], fix: "use legacy-bios or uefi, or omit it to detect it" },
+    failures,
+  );
+}
+
+/** licenseSpecifications: a list of License Manager configuration ARNs. */
+export function checkLicenses(news: Record<string, unknown>, failures: CheckFailure[]): void {
   const licenses = news["licenseSpecifications"];
   if (Array.isArray(licenses)) {
     licenses.forEach((_l: unknown, i) => {
@@ -240,6 +236,12 @@ export function checkMore(
       `must be a list of { licenseConfigurationArn } (got ${typeName(licenses)}). Fix: use [{ licenseConfigurationArn: "arn:aws:license-manager:…" }]`,
     );
   }
+}
+
+/** The cross-field rules, after the table's (and its nested) rules. */
+export function checkMore(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const bootMode = news["bootMode"];
   // Cross-field rules.
   const kms = news["kmsKeyId"];
   const encrypted = news["encrypted"];

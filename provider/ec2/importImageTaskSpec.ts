@@ -11,7 +11,14 @@ import { inputsOf, type PropertyTable } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api } from "./api";
 import { imageImport, type ImageState } from "./artifacts";
-import { checkMore, LIMITS } from "./importImageTaskCheck";
+import {
+  checkBootMode,
+  checkClientData,
+  checkDiskContainers,
+  checkLicenses,
+  checkMore,
+  LIMITS,
+} from "./importImageTaskCheck";
 import {
   cancelAcceptors,
   CLIENT_TOKEN_MAX_LENGTH,
@@ -29,7 +36,7 @@ import {
   successorToken,
   taskOutputs,
 } from "./importImageTaskLogic";
-import { DESCRIBE_BATCH_SIZE, labelOf, POLL } from "./shared";
+import { checkTags, collect, DESCRIBE_BATCH_SIZE, labelOf, POLL } from "./shared";
 import type { Ec2Image, ImageTask } from "./types";
 import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
@@ -54,6 +61,8 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
   // A re-signed presigned URL names the same disk: diff compares what diskIdentity keeps.
   diskContainers: {
     rule: { kind: "custom" },
+    checkNested: (news, { settings }) =>
+      collect((f) => checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
     secret: true,
     awsName: "DiskContainers",
@@ -91,7 +100,12 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     change: "replace",
     awsName: "Hypervisor",
   },
-  bootMode: { rule: { kind: "custom" }, change: "replace", awsName: "BootMode" },
+  bootMode: {
+    rule: { kind: "custom" },
+    checkNested: (news) => collect((f) => checkBootMode(news, f)),
+    change: "replace",
+    awsName: "BootMode",
+  },
   description: {
     rule: {
       kind: "string",
@@ -150,10 +164,21 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     change: "replace",
     awsName: "Encrypted",
   },
-  clientData: { rule: { kind: "custom" }, change: "replace", awsName: "ClientData" },
-  tags: { rule: { kind: "custom" }, change: "replace", awsName: "TagSpecifications" },
+  clientData: {
+    rule: { kind: "custom" },
+    checkNested: (news) => collect((f) => checkClientData(news, f)),
+    change: "replace",
+    awsName: "ClientData",
+  },
+  tags: {
+    rule: { kind: "custom" },
+    checkNested: (news) => collect((f) => checkTags(news, "tags", f)),
+    change: "replace",
+    awsName: "TagSpecifications",
+  },
   licenseSpecifications: {
     rule: { kind: "custom" },
+    checkNested: (news) => collect((f) => checkLicenses(news, f)),
     change: "replace",
     awsName: "LicenseSpecifications",
   },
@@ -178,8 +203,7 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   service: "ec2",
   className: "ImportImageTask",
   properties,
-  checkMore: (news, { settings }) =>
-    checkMore(news, { extraS3Origins: endpointOrigins(settings, "ec2") }),
+  checkMore: (news) => checkMore(news),
   createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>

@@ -48,18 +48,11 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export interface CheckOptions {
-  /** The configured region: ImportInstance exists only in a fixed list of regions. */
-  region?: string;
-  /** Origins of a configured endpoint override (the emulator serves S3 over http). */
-  extraS3Origins?: readonly string[];
-}
-
 function checkManifestUrl(
   url: string,
   path: string,
   failures: CheckFailure[],
-  options: CheckOptions,
+  extraS3Origins: readonly string[],
 ): void {
   const fix =
     "Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
@@ -73,7 +66,7 @@ function checkManifestUrl(
     });
     return;
   }
-  const local = (options.extraS3Origins ?? []).includes(parsed.origin);
+  const local = extraS3Origins.includes(parsed.origin);
   if (parsed.protocol !== "https:" && !local) {
     failures.push({
       property: path,
@@ -89,12 +82,16 @@ function checkManifestUrl(
   }
 }
 
-function checkDiskImages(
+/**
+ * diskImages: exactly one disk (required unless adopting) with its presigned manifest URL; an http
+ * URL counts only on a configured endpoint's origin (`extraS3Origins`, the emulator's S3).
+ */
+export function checkDiskImages(
   news: Record<string, unknown>,
-  required: boolean,
   failures: CheckFailure[],
-  options: CheckOptions,
+  extraS3Origins: readonly string[],
 ): void {
+  const required = news["adoptConversionTaskId"] === undefined;
   const disks = news["diskImages"];
   if (isUnknown(disks)) return;
   if (disks === undefined || disks === null) {
@@ -168,7 +165,7 @@ function checkDiskImages(
     const d = disk as { image?: Record<string, unknown>; volume?: Record<string, unknown> };
     const url = d.image?.["importManifestUrl"];
     if (failures.length === urlBefore && typeof url === "string" && !containsUnknown(url)) {
-      checkManifestUrl(url, `${base}.image.importManifestUrl`, failures, options);
+      checkManifestUrl(url, `${base}.image.importManifestUrl`, failures, extraS3Origins);
     }
     checkInteger(
       news,
@@ -192,7 +189,11 @@ function checkDiskImages(
   });
 }
 
-function checkLaunchSpecification(news: Record<string, unknown>, failures: CheckFailure[]): void {
+/** launchSpecification: where and how the instance runs (no Dedicated Hosts). */
+export function checkLaunchSpecification(
+  news: Record<string, unknown>,
+  failures: CheckFailure[],
+): void {
   const before = failures.length;
   checkObject(news, "launchSpecification", { fix: "use { instanceType, subnetId, … }" }, failures);
   const spec = news["launchSpecification"];
@@ -321,23 +322,17 @@ function checkLaunchSpecification(news: Record<string, unknown>, failures: Check
   );
 }
 
-/** What the table cannot say, in the order check() reports it after the table's own rules. */
+/** The region and the cross-field rules, after the table's (and its nested) rules. */
 export function checkMore(
   news: Record<string, unknown>,
-  options: CheckOptions = {},
+  region: string | undefined,
 ): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const adopting = news["adoptConversionTaskId"] !== undefined;
-  checkDiskImages(news, !adopting, failures, options);
-  checkLaunchSpecification(news, failures);
-  if (
-    !adopting &&
-    options.region !== undefined &&
-    !IMPORT_INSTANCE_REGIONS.includes(options.region)
-  ) {
+  if (!adopting && region !== undefined && !IMPORT_INSTANCE_REGIONS.includes(region)) {
     failures.push({
       property: "aws:region",
-      reason: `must be a region that offers ImportInstance (got ${options.region}; it exists only in ${IMPORT_INSTANCE_REGIONS.join(", ")}). Fix: use ec2.ImportImageTask, which every region offers`,
+      reason: `must be a region that offers ImportInstance (got ${region}; it exists only in ${IMPORT_INSTANCE_REGIONS.join(", ")}). Fix: use ec2.ImportImageTask, which every region offers`,
     });
   }
   checkRetainOptions(news, failures, {

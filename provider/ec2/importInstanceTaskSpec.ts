@@ -15,7 +15,12 @@ import { inputsOf, type PropertyTable } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api } from "./api";
 import { type InstanceState, instanceImport } from "./artifacts";
-import { checkMore, LIMITS } from "./importInstanceTaskCheck";
+import {
+  checkDiskImages,
+  checkLaunchSpecification,
+  checkMore,
+  LIMITS,
+} from "./importInstanceTaskCheck";
 import {
   cancelAcceptors,
   classifyState,
@@ -33,7 +38,7 @@ import {
   successorMarker,
   taskOutputs,
 } from "./importInstanceTaskLogic";
-import { DESCRIBE_BATCH_SIZE, labelOf, POLL, stableValue } from "./shared";
+import { collect, DESCRIBE_BATCH_SIZE, labelOf, POLL, stableValue } from "./shared";
 import type { ConversionTask, Ec2Instance } from "./types";
 import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
 
@@ -70,6 +75,8 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
   },
   diskImages: {
     rule: { kind: "custom" },
+    checkNested: (news, { settings }) =>
+      collect((f) => checkDiskImages(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
     secret: true,
     awsName: "DiskImages",
@@ -77,6 +84,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
   },
   launchSpecification: {
     rule: { kind: "custom" },
+    checkNested: (news) => collect((f) => checkLaunchSpecification(news, f)),
     change: "replace",
     secret: true,
     awsName: "LaunchSpecification",
@@ -171,11 +179,7 @@ export const importInstanceTaskSpec: TaskSpec<
   service: "ec2",
   className: "ImportInstanceTask",
   properties,
-  checkMore: (news, { settings }) =>
-    checkMore(news, {
-      extraS3Origins: endpointOrigins(settings, "ec2"),
-      ...(settings.region === undefined ? {} : { region: settings.region }),
-    }),
+  checkMore: (news, { settings }) => checkMore(news, settings.region),
   checkWarnings: () => [LEGACY_WARNING],
   createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({

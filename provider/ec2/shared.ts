@@ -262,6 +262,13 @@ export function pollHistory(wait: { polls: number; observed: readonly string[] }
   return ` after ${wait.polls} poll${wait.polls === 1 ? "" : "s"}${history}`;
 }
 
+/** The failures a rule written as `(…, failures) => void` reports, for a table's checkNested. */
+export function collect(check: (failures: CheckFailure[]) => void): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  check(failures);
+  return failures;
+}
+
 /**
  * The delete options' cross-field rules: keeping the artifact (`whole`, the AMI or instance) keeps
  * what it uses (`part`, its snapshots or volume), and retainOnDelete keeps everything.
