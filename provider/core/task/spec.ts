@@ -42,6 +42,8 @@
  *   `settled` also runs after a wait that ended in failure with the task present (its `wait` has
  *   the verdict), and its `failure` is then the reason; `subjectInReasons`; PropertySpec
  *   `checkNested`, `narrow`, `unchangedWhen`.
+ * - (port-ec2) `checkNested(news, ctx)` also gets `{ settings }` (EC2's disk URL rule needs the
+ *   endpoint's origin), so nested rules keep table order.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
