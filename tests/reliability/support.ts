@@ -223,23 +223,6 @@ export function faultsIn(stats: EmulatorStats): number {
   return sum(stats.faults) + sum(stats.throttled);
 }
 
-/** How many of `want` names occur not at all (lost) and more than once (duplicates beyond one). */
-export function tally(
-  want: readonly string[],
-  found: readonly string[],
-): { lost: number; duplicated: number } {
-  const count = new Map<string, number>();
-  for (const f of found) count.set(f, (count.get(f) ?? 0) + 1);
-  let lost = 0;
-  let duplicated = 0;
-  for (const w of want) {
-    const n = count.get(w) ?? 0;
-    if (n === 0) lost++;
-    else duplicated += n - 1;
-  }
-  return { lost, duplicated };
-}
-
 /** A deterministic PRNG (mulberry32) for seeded trials. */
 export function seeded(seed: number): () => number {
   let a = seed >>> 0;
