@@ -153,24 +153,25 @@ interface BotoModel {
   shapes: Record<string, BotoShape>;
 }
 
-function botocoreDir(): string {
+/**
+ * The AWS CLI v1 vendors its botocore as `awscli.botocore` (awscli 1.46.3 has no separate botocore
+ * dependency), so the models are the ones the pinned CLI itself validates against.
+ */
+function botocore(): { dir: string; version: string } {
   const py = join(ROOT, ".venv", "bin", "python");
   if (!existsSync(py)) {
     throw new Error(
       "no .venv/bin/python: run ./scripts/test once (it installs the pinned awscli into .venv)",
     );
   }
-  const init = execFileSync(py, ["-c", "import botocore; print(botocore.__file__)"], {
-    encoding: "utf8",
-  }).trim();
-  return join(init, "..", "data");
-}
-
-function botocoreVersion(): string {
-  const py = join(ROOT, ".venv", "bin", "python");
-  return execFileSync(py, ["-c", "import botocore; print(botocore.__version__)"], {
-    encoding: "utf8",
-  }).trim();
+  const [file = "", version = ""] = execFileSync(
+    py,
+    ["-c", "import awscli.botocore as b; print(b.__file__); print(b.__version__)"],
+    { encoding: "utf8" },
+  )
+    .trim()
+    .split("\n");
+  return { dir: join(file, "..", "data"), version };
 }
 
 function loadModel(dir: string, ref: ModelRef): BotoModel {
@@ -260,8 +261,7 @@ function render(target: Target, model: BotoModel, version: string): string {
 
 function main(): void {
   const check = process.argv.includes("--check");
-  const dir = botocoreDir();
-  const version = botocoreVersion();
+  const { dir, version } = botocore();
   const cache = new Map<string, BotoModel>();
   const stale: string[] = [];
   for (const target of TARGETS) {
