@@ -58,6 +58,8 @@ export class EmulatorServer {
     private readonly services: readonly ServiceDefinition[],
     private readonly options: EmulatorOptions = {},
   ) {
+    // Checked first: a bad option must not leave a temporary data dir behind.
+    this.accounts = accountsOf(options);
     this.ownsDataDir = options.dataDir === undefined;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "aws-migration-emulator-"));
     const seed = options.seed ?? 1;
@@ -65,7 +67,6 @@ export class EmulatorServer {
     const requestIds = new SeededRandom(seed ^ 0x5bd1e995);
     this.faults = new FaultInjector(new SeededRandom(seed ^ 0x27d4eb2f));
     this.limiter = new RateLimiter(options.rateLimits ?? {});
-    this.accounts = accountsOf(options);
     // The snapshot runs only when state is flushed, after this.clock is set below.
     this.store = new StateStore(this.dataDir, () => ({
       savedEmulatedMs: this.clock.now(),
