@@ -349,6 +349,36 @@ describe("emulator STS: accounts, AssumeRole and temporary credentials", () => {
       assert.deepEqual(inSource.tasks, []);
     });
 
+    it("sign ADS's errors-zip URL with their token, which then stops working when they expire", async () => {
+      const em = ctx.emulator;
+      const session = await assume(em, { DurationSeconds: 7200 });
+      const s3 = new S3Client({ ...v3(em, session, HOME), forcePathStyle: true });
+      await s3.send(new CreateBucketCommand({ Bucket: "target-imports" }));
+      const csv = "HostName,OS.Name\r\nweb-1,Linux\r\n,Linux\r\n";
+      await s3.send(new PutObjectCommand({ Bucket: "target-imports", Key: "b.csv", Body: csv }));
+      const client = ads(em, session);
+      const { task } = await client
+        .startImportTask({ name: "b", importUrl: "s3://target-imports/b.csv" })
+        .promise();
+      em.configure({ advanceSeconds: 130 });
+      const [done] = (await client.describeImportTasks({}).promise()).tasks!;
+      assert.equal(done!.status, "IMPORT_COMPLETE_WITH_ERRORS");
+      const url = new URL(done!.errorsAndFailedEntriesZip!);
+      assert.equal(
+        url.pathname,
+        `/_emulator/files/ads/${TARGET}/${HOME}/${task!.importTaskId}/errors-and-failed-entries.zip`,
+      );
+      assert.equal(url.searchParams.get("X-Amz-Security-Token"), session.sessionToken);
+      assert.equal((await fetch(url)).status, 200);
+      em.configure({ advanceSeconds: 7200 });
+      const expired = await fetch(url);
+      assert.equal(expired.status, 400);
+      assert.match(
+        await expired.text(),
+        /<Code>ExpiredToken<\/Code><Message>The provided token has expired.<\/Message>/,
+      );
+    });
+
     it("are limited by the role's allow list, and IAM's message names the session", async () => {
       const session = await assume(ctx.emulator, {
         RoleArn: READONLY,
