@@ -3,7 +3,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const services = ["ads", "mgn", "migrationhub", "ec2", "s3"];
+const services = ["ads", "mgn", "migrationhub", "ec2", "s3", "sts"];
 const siblingBans = (side) =>
   services.map((svc) => ({
     files: [`${side}/${svc}/**/*.ts`],

@@ -1,8 +1,33 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
+import type { CredentialOption, RoleOption } from "./options";
 
-/** `aws-migration-emulator --port --host --data-dir --time-scale --seed --home-region` */
+/**
+ * A JSON file's contents, for the list options (startEmulator checks their shape and names the
+ * field at fault).
+ */
+function jsonFile(flag: string, path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new Error(`--${flag} ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new Error(
+      `--${flag} ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+/**
+ * `aws-migration-emulator --port --host --data-dir --time-scale --seed --home-region
+ * --no-rate-limits --credentials FILE --roles FILE`
+ */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -13,12 +38,14 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "1" },
       "home-region": { type: "string" },
       "no-rate-limits": { type: "boolean", default: false },
+      credentials: { type: "string" },
+      roles: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      "usage: aws-migration-emulator [--port 4566] [--host 127.0.0.1] [--data-dir DIR] [--time-scale 1] [--seed 1] [--home-region REGION] [--no-rate-limits]\n",
+      "usage: aws-migration-emulator [--port 4566] [--host 127.0.0.1] [--data-dir DIR] [--time-scale 1] [--seed 1] [--home-region REGION] [--no-rate-limits] [--credentials FILE.json] [--roles FILE.json]\n",
     );
     return;
   }
@@ -35,6 +62,11 @@ async function main(): Promise<void> {
     seed: numeric("seed", values.seed),
     ...(values["home-region"] ? { homeRegion: values["home-region"] } : {}),
     ...(values["no-rate-limits"] ? { rateLimits: false as const } : {}),
+    // Shapes are checked by startEmulator (emulator/accounts.ts), which names the field at fault.
+    ...(values.credentials
+      ? { credentials: jsonFile("credentials", values.credentials) as CredentialOption[] }
+      : {}),
+    ...(values.roles ? { roles: jsonFile("roles", values.roles) as RoleOption[] } : {}),
   });
   process.stdout.write(`aws-migration-emulator listening on ${emulator.url}\n`);
   const shutdown = (): void => {

@@ -1,5 +1,6 @@
 import type { FaultInjector, RateLimiter } from "./core/faults";
 import { type EmulatorRequest, type EmulatorResponse, ServiceError } from "./core/http";
+import { principalArn } from "./core/identity";
 import {
   allows,
   frontDoorErrors,
@@ -10,14 +11,17 @@ import {
 } from "./core/protocols";
 import type { SeededRandom } from "./core/random";
 import type { OperationContext, ServiceDefinition } from "./core/service";
-import { type Credential, verifySigV4 } from "./core/sigv4";
-import type { RequestCounters } from "./options";
+import { type Credential, type CredentialLookup, verifySigV4 } from "./core/sigv4";
+import { countByAccount, type RequestCounters } from "./options";
 import { route } from "./router";
 
 /** What the front door works with; the server owns all of it. */
 export interface FrontDoorDeps {
   readonly services: readonly ServiceDefinition[];
-  readonly credentials: ReadonlyMap<string, Credential>;
+  /** Configured key pairs and the sessions STS issued. */
+  readonly credentials: CredentialLookup;
+  /** Emulated epoch ms: temporary credentials expire on the emulated clock. */
+  emulatedNow(): number;
   readonly faults: FaultInjector;
   readonly limiter: RateLimiter;
   readonly requestIds: SeededRandom;
@@ -74,13 +78,17 @@ export class FrontDoor {
     const errors = frontDoorErrors(svc);
     const messageKey = protocol.messageKey(svc);
     const answer = (err: ServiceError): EmulatorResponse =>
-      protocol.renderError(err, requestId, messageKey);
+      protocol.renderError(err, requestId, messageKey, svc);
     const fail = (err: ServiceError, op: string): EmulatorResponse => {
       bump("errors", `${svc.key}:${op}:${err.code}`);
       return answer(err);
     };
 
-    const auth = verifySigV4(req, { credentials: deps.credentials, now: Date.now() });
+    const auth = verifySigV4(req, {
+      credentials: deps.credentials,
+      now: Date.now(),
+      emulatedNow: deps.emulatedNow(),
+    });
     if (!auth.ok) {
       bump("authFailures", `${svc.key}:${auth.kind}`);
       return answer(protocol.authError(auth.kind, auth.detail));
@@ -112,6 +120,7 @@ export class FrontDoor {
     }
     deps.counters().totalRequests++;
     bump("requests", `${svc.key}:${op}`);
+    countByAccount(deps.counters(), auth.credential.accountId, auth.region, `${svc.key}:${op}`);
 
     const decision = deps.faults.decide(svc.key, op, Date.now());
     if (decision.latencyMs > 0)
@@ -121,7 +130,9 @@ export class FrontDoor {
       if (decision.fail === "reset") return "reset";
       return fail(decision.fail === "throttle" ? errors.throttling() : errors.internal(), op);
     }
-    if (!deps.limiter.allow(auth.credential.accountId, svc.key, op, Date.now())) {
+    // AWS's buckets are per account and region.
+    const limitScope = `${auth.credential.accountId}:${auth.region}`;
+    if (!deps.limiter.allow(limitScope, svc.key, op, Date.now())) {
       bump("throttled", `${svc.key}:${op}`);
       return fail(errors.throttling(), op);
     }
@@ -131,11 +142,11 @@ export class FrontDoor {
       const call = protocol.prepare(svc, op, req, r);
       // The caller's allow list, as IAM would apply it after authentication.
       const action = iamAction(svc, op);
-      if (!allows(auth.credential.allow, action)) {
-        const principal = `arn:aws:iam::${auth.credential.accountId}:user/${auth.credential.accessKeyId}`;
+      const checked = svc.selfAuthorized?.includes(op) ?? false;
+      if (!checked && !allows(auth.credential.allow, action)) {
         return fail(
           errors.accessDenied(
-            `User: ${principal} is not authorized to perform: ${action}`,
+            `User: ${principalArn(auth.credential)} is not authorized to perform: ${action}`,
             call.dryRun,
           ),
           op,

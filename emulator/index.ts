@@ -1,8 +1,14 @@
-import type { EmulatorConfigPatch, EmulatorOptions, EmulatorStats } from "./options";
+import type {
+  CredentialOption,
+  EmulatorConfigPatch,
+  EmulatorOptions,
+  EmulatorStats,
+  RoleOption,
+} from "./options";
 import { EmulatorServer } from "./server";
 import { allServices } from "./services";
 
-export type { EmulatorConfigPatch, EmulatorOptions, EmulatorStats };
+export type { CredentialOption, EmulatorConfigPatch, EmulatorOptions, EmulatorStats, RoleOption };
 export type { FaultKind, FaultRule, RateLimit } from "./core/faults";
 export { DEFAULT_RATE_LIMITS } from "./core/faults";
 
@@ -19,7 +25,7 @@ export interface Emulator {
   now(): number;
 }
 
-/** Starts the local AWS migration emulator (ADS, MGN, Migration Hub, EC2 VM Import, S3). */
+/** Starts the local AWS migration emulator (ADS, MGN, Migration Hub, EC2 VM Import, S3, STS). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const server = new EmulatorServer(allServices(), options);
   const url = await server.listen();

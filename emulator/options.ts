@@ -1,5 +1,4 @@
 import type { FaultRule, RateLimit } from "./core/faults";
-import type { Credential } from "./core/sigv4";
 import type { TaskDurationOption } from "./core/taskDuration";
 
 // What startEmulator() takes, what /_emulator/config changes, and what stats() reports.
@@ -17,12 +16,18 @@ export interface EmulatorOptions {
   /** Seed for IDs and random choices. @default 1 */
   readonly seed?: number;
   /**
-   * Key pairs the emulator accepts, each optionally limited to the IAM actions in `allow` (others
-   * get the service's authorization error). @default [{ accessKeyId: "test", secretAccessKey: "test" }]
+   * Key pairs the emulator accepts, each belonging to an account and optionally limited to the
+   * IAM actions in `allow` (others get the service's authorization error).
+   * @default [{ accessKeyId: "test", secretAccessKey: "test" }]
    */
-  readonly credentials?: readonly (Omit<Credential, "accountId"> & { accountId?: string })[];
+  readonly credentials?: readonly CredentialOption[];
   /** Account of keys that name none. @default "123456789012" */
   readonly accountId?: string;
+  /**
+   * Roles STS AssumeRole issues temporary credentials for, acting in the role's account.
+   * @default none (every AssumeRole is refused with AccessDenied)
+   */
+  readonly roles?: readonly RoleOption[];
   /** Overrides per "service:Operation" or "service:*"; false turns rate limiting off. */
   readonly rateLimits?: Readonly<Record<string, RateLimit>> | false;
   readonly faults?: readonly FaultRule[];
@@ -39,6 +44,39 @@ export interface EmulatorOptions {
    * keep their seeded proportions.
    */
   readonly taskDurationMs?: TaskDurationOption;
+}
+
+/** A key pair the emulator accepts. */
+export interface CredentialOption {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** The 12-digit account the key belongs to: its state, quotas and ARNs. @default EmulatorOptions.accountId */
+  readonly accountId?: string;
+  /** IAM actions the key may call ("discovery:Describe*", "ec2:*"). @default every action */
+  readonly allow?: readonly string[];
+  /**
+   * A session token every request with this key must carry (X-Amz-Security-Token), as for
+   * temporary credentials that never expire. Without it, a token the client sends is ignored.
+   * @default none
+   */
+  readonly sessionToken?: string;
+}
+
+/** A role STS can assume: its trust policy and permissions, reduced to what the emulator checks. */
+export interface RoleOption {
+  /** `arn:aws:iam::<12-digit account>:role/[<path>/]<name>`; a name is 1–64 of `[\w+=,.@-]`. */
+  readonly roleArn: string;
+  /** Accounts (12 digits) whose keys and sessions the trust policy admits. */
+  readonly trustedAccounts: readonly string[];
+  /** The ExternalId the trust policy requires: 2–1224 of `[\w+=,.@:/-]`. @default none required */
+  readonly externalId?: string;
+  /** IAM actions the role's sessions may call, as `credentials[].allow`. @default every action */
+  readonly allow?: readonly string[];
+  /**
+   * The role's MaxSessionDuration in seconds, 3600–43200: the largest DurationSeconds AssumeRole
+   * accepts. @default 43200 (AWS creates roles with 3600)
+   */
+  readonly maxSessionDuration?: number;
 }
 
 export interface EmulatorConfigPatch {
@@ -62,6 +100,11 @@ export interface EmulatorStats {
   readonly faults: Record<string, number>;
   /** "service:kind" → authentication failures. */
   readonly authFailures: Record<string, number>;
+  /**
+   * account → region (the signing region) → "service:Operation" → requests received (after
+   * authentication), e.g. `requestsByAccount["222222222222"]["eu-west-1"]["ads:DescribeImportTasks"]`.
+   */
+  readonly requestsByAccount: Record<string, Record<string, Record<string, number>>>;
   readonly emulatedTimeMs: number;
   readonly timeScale: number;
 }
@@ -80,7 +123,20 @@ export function emptyCounters(): RequestCounters {
     throttled: {},
     faults: {},
     authFailures: {},
+    requestsByAccount: {},
   };
+}
+
+/** Counts one authenticated request against its account, region and operation. */
+export function countByAccount(
+  counters: RequestCounters,
+  accountId: string,
+  region: string,
+  key: string,
+): void {
+  const regions = (counters.requestsByAccount[accountId] ??= {});
+  const ops = (regions[region] ??= {});
+  ops[key] = (ops[key] ?? 0) + 1;
 }
 
 const FAULT_KINDS: readonly string[] = ["throttle", "5xx", "latency", "reset"];

@@ -5,8 +5,9 @@ import { peekScope } from "./core/sigv4";
 
 /**
  * Finds the service and operation a request is for, the way AWS front ends do: by X-Amz-Target
- * for JSON services, by path for REST-JSON, by the Action parameter for EC2, by host or path for
- * S3. The signing scope breaks ties (Migration Hub Config signs as "mgh").
+ * for JSON services, by path for REST-JSON, by the Action parameter for EC2 and STS (told apart
+ * by the signing name, or, unsigned, by the Action and Version), by host or path for S3. The
+ * signing scope breaks ties (Migration Hub Config signs as "mgh").
  */
 export interface Route {
   readonly service: ServiceDefinition;
@@ -15,6 +16,8 @@ export interface Route {
   readonly bucketFromHost?: string;
   /** EC2 parameters, parsed once here. */
   readonly ec2Params?: Map<string, string>;
+  /** awsQuery (STS) parameters, parsed once here. */
+  readonly queryParams?: Map<string, string>;
   /** Why a request for a known service names no operation, when it is not simply unknown. */
   readonly rejection?: ServiceError;
 }
@@ -66,20 +69,13 @@ export function route(req: EmulatorRequest, services: readonly ServiceDefinition
   const ec2 = services.find((s) => s.protocol === "ec2Query");
   const looksLikeQuery =
     contentType.startsWith("application/x-www-form-urlencoded") || req.query.has("Action");
-  if (ec2 && (scope === "ec2" || (scope === undefined && looksLikeQuery && req.path === "/"))) {
-    let params: Map<string, string>;
-    try {
-      params =
-        req.method === "GET" ? parseForm(req.rawQuery) : parseForm(req.body.toString("utf8"));
-    } catch {
-      // A broken %-escape in the form body (decodeURIComponent throws URIError).
-      const rejection = new ServiceError(
-        "MalformedQueryString",
-        "The query string is malformed: it holds an invalid percent-encoding.",
-        400,
-      );
-      return { service: ec2, operation: undefined, ec2Params: new Map(), rejection };
-    }
+  const unsignedQuery = scope === undefined && looksLikeQuery && req.path === "/";
+  const query = routeAwsQuery(req, services, scope, unsignedQuery);
+  if (query) return query;
+  if (ec2 && (scope === "ec2" || unsignedQuery)) {
+    const params = formParams(req);
+    if (params instanceof ServiceError)
+      return { service: ec2, operation: undefined, ec2Params: new Map(), rejection: params };
     const action = params.get("Action") ?? "";
     if (Object.hasOwn(ec2.operations, action))
       return { service: ec2, operation: action, ec2Params: params };
@@ -111,6 +107,56 @@ export function route(req: EmulatorRequest, services: readonly ServiceDefinition
     protocol: "awsJson1_1",
     detail: `No service answers ${req.method} ${req.path}`,
   };
+}
+
+/** The form parameters of a query request (GET query string or POST body). */
+function formParams(req: EmulatorRequest): Map<string, string> | ServiceError {
+  try {
+    return req.method === "GET" ? parseForm(req.rawQuery) : parseForm(req.body.toString("utf8"));
+  } catch {
+    // A broken %-escape in the form body (decodeURIComponent throws URIError).
+    return new ServiceError(
+      "MalformedQueryString",
+      "The query string is malformed: it holds an invalid percent-encoding.",
+      400,
+    );
+  }
+}
+
+/**
+ * An awsQuery service (STS) claims a request signed with its name, or an unsigned query whose
+ * Action it implements or whose Version is its own. An Action it lacks, or a Version not its own,
+ * is STS's InvalidAction ("Could not find operation X for version Y").
+ */
+function routeAwsQuery(
+  req: EmulatorRequest,
+  services: readonly ServiceDefinition[],
+  scope: string | undefined,
+  unsignedQuery: boolean,
+): Route | undefined {
+  for (const svc of services) {
+    if (svc.protocol !== "awsQuery") continue;
+    if (scope !== undefined && !svc.signingNames.includes(scope)) continue;
+    if (scope === undefined && !unsignedQuery) continue;
+    const params = formParams(req);
+    if (params instanceof ServiceError) {
+      if (scope === undefined) continue;
+      return { service: svc, operation: undefined, queryParams: new Map(), rejection: params };
+    }
+    const action = params.get("Action") ?? "";
+    const version = params.get("Version");
+    const known = Object.hasOwn(svc.operations, action);
+    if (scope === undefined && !known && version !== svc.version) continue;
+    if (known && version === svc.version)
+      return { service: svc, operation: action, queryParams: params };
+    const rejection = new ServiceError(
+      "InvalidAction",
+      `Could not find operation ${action} for version ${version ?? "NO_VERSION_SPECIFIED"}`,
+      400,
+    );
+    return { service: svc, operation: undefined, queryParams: params, rejection };
+  }
+  return undefined;
 }
 
 function opOfS3(

@@ -3,14 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Accounts, accountsOf } from "./accounts";
 import { EmulatorClock } from "./core/clock";
 import { operationContext } from "./core/context";
 import { FaultInjector, RateLimiter } from "./core/faults";
 import type { EmulatorRequest, EmulatorResponse } from "./core/http";
+import { type IssuedSessions, SESSIONS_KEY } from "./core/identity";
 import { SeededRandom } from "./core/random";
 import { S3Store } from "./core/s3store";
 import type { OperationContext, RawContext, ServiceDefinition } from "./core/service";
-import type { Credential } from "./core/sigv4";
+import type { Credential, CredentialLookup } from "./core/sigv4";
 import { StateStore } from "./core/state";
 import { control } from "./control";
 import { FrontDoor } from "./frontDoor";
@@ -25,8 +27,6 @@ import {
 
 export type { EmulatorConfigPatch, EmulatorOptions, EmulatorStats } from "./options";
 
-const DEFAULT_ACCOUNT = "123456789012";
-
 /**
  * One running emulator: its state, clock, seeded IDs, credentials, fault and rate-limit settings,
  * and the HTTP listener. Requests go to the control API (control.ts), a service's raw routes, or
@@ -35,7 +35,13 @@ const DEFAULT_ACCOUNT = "123456789012";
 export class EmulatorServer {
   readonly clock: EmulatorClock;
   private readonly random: SeededRandom;
-  private readonly credentials = new Map<string, Credential>();
+  private readonly accounts: Accounts;
+  /** Configured key pairs first, then the sessions STS has issued (persisted in the state). */
+  private readonly credentials: CredentialLookup = {
+    get: (id) =>
+      this.accounts.credentials.get(id) ??
+      this.store.get<IssuedSessions>("global", SESSIONS_KEY, () => ({}))[id],
+  };
   private readonly store: StateStore;
   readonly s3: S3Store;
   private readonly limiter: RateLimiter;
@@ -52,6 +58,8 @@ export class EmulatorServer {
     private readonly services: readonly ServiceDefinition[],
     private readonly options: EmulatorOptions = {},
   ) {
+    // Checked first: a bad option must not leave a temporary data dir behind.
+    this.accounts = accountsOf(options);
     this.ownsDataDir = options.dataDir === undefined;
     this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "aws-migration-emulator-"));
     const seed = options.seed ?? 1;
@@ -59,18 +67,6 @@ export class EmulatorServer {
     const requestIds = new SeededRandom(seed ^ 0x5bd1e995);
     this.faults = new FaultInjector(new SeededRandom(seed ^ 0x27d4eb2f));
     this.limiter = new RateLimiter(options.rateLimits ?? {});
-    const defaultAccount = options.accountId ?? DEFAULT_ACCOUNT;
-    for (const c of options.credentials ?? [{ accessKeyId: "test", secretAccessKey: "test" }]) {
-      if (
-        c.allow !== undefined &&
-        (!Array.isArray(c.allow) || !c.allow.every((a) => typeof a === "string"))
-      ) {
-        throw new TypeError(
-          `credentials["${c.accessKeyId}"].allow must be a list of IAM actions like "ec2:Describe*"`,
-        );
-      }
-      this.credentials.set(c.accessKeyId, { ...c, accountId: c.accountId ?? defaultAccount });
-    }
     // The snapshot runs only when state is flushed, after this.clock is set below.
     this.store = new StateStore(this.dataDir, () => ({
       savedEmulatedMs: this.clock.now(),
@@ -91,6 +87,7 @@ export class EmulatorServer {
     this.frontDoor = new FrontDoor({
       services,
       credentials: this.credentials,
+      emulatedNow: () => this.clock.now(),
       faults: this.faults,
       limiter: this.limiter,
       requestIds,
@@ -171,9 +168,10 @@ export class EmulatorServer {
     this.store.markDirty();
   }
 
+  /** Every account the options name: of its key pairs and of its roles. */
   private presetHomeRegion(region: string): void {
-    for (const cred of this.credentials.values()) {
-      const state = this.store.get(`account:${cred.accountId}`, "homeRegion", () => ({
+    for (const accountId of this.accounts.accountIds) {
+      const state = this.store.get(`account:${accountId}`, "homeRegion", () => ({
         controls: [] as unknown[],
       })) as {
         homeRegion?: string;
@@ -197,6 +195,7 @@ export class EmulatorServer {
         random: this.random,
         s3: this.s3,
         taskDurationMs: this.options.taskDurationMs,
+        roles: this.accounts.roles,
       },
       { service, operation, credential, region, requestId, baseUrl: this.baseUrl },
     );

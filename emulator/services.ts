@@ -4,6 +4,7 @@ import { ec2Service } from "./ec2/routes";
 import { mgnService } from "./mgn/routes";
 import { migrationHubConfigService, migrationHubService } from "./migrationhub/routes";
 import { s3Service } from "./s3/routes";
+import { stsService } from "./sts/routes";
 
 /** Every service the emulator answers. */
 export function allServices(): ServiceDefinition[] {
@@ -14,5 +15,6 @@ export function allServices(): ServiceDefinition[] {
     migrationHubConfigService,
     ec2Service,
     s3Service,
+    stsService,
   ];
 }

@@ -19,6 +19,7 @@ const MODELS: Record<string, { model: string; title: string; scope: "all" | "imp
   },
   ec2: { model: "ec2-2016-11-15", title: "EC2 VM Import/Export", scope: "import" },
   s3: { model: "s3-2006-03-01", title: "S3 (import input files)", scope: "import" },
+  sts: { model: "sts-2011-06-15", title: "Security Token Service (STS)", scope: "import" },
 };
 
 function modelOperations(model: string): string[] {
@@ -37,6 +38,8 @@ function protocolLine(svc: ServiceDefinition): string {
       return `EC2 Query, \`Action=<Operation>&Version=${svc.version}\`, XML responses, signing name \`ec2\``;
     case "s3":
       return "S3 REST-XML, path-style and virtual-hosted (`bucket.localhost`), signing name `s3`";
+    case "awsQuery":
+      return `awsQuery, \`Action=<Operation>&Version=${svc.version}\`, XML responses, signing name \`${svc.signingNames.join("`, `")}\``;
   }
 }
 

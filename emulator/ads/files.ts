@@ -37,7 +37,11 @@ export const adsFilesRoute: RawRoute = {
         ),
         req,
       );
-    const auth = verifySigV4(req, { credentials: ctx.credentials, now: ctx.realNow() });
+    const auth = verifySigV4(req, {
+      credentials: ctx.credentials,
+      now: ctx.realNow(),
+      emulatedNow: ctx.clock.now(),
+    });
     if (!auth.ok) return s3Error(authError("s3", auth.kind, auth.detail), req);
     const m = PATH.exec(req.path);
     const [, accountId, region, taskId, file] = m ?? [];

@@ -1,4 +1,5 @@
 import type { EmulatorClock } from "./clock";
+import type { RoleDefinition } from "./identity";
 import type { SeededRandom } from "./random";
 import type { S3Store } from "./s3store";
 import type { OperationContext, StateScope } from "./service";
@@ -13,6 +14,7 @@ export interface ContextDeps {
   readonly random: SeededRandom;
   readonly s3: S3Store;
   readonly taskDurationMs: TaskDurationOption | undefined;
+  readonly roles: ReadonlyMap<string, RoleDefinition>;
 }
 
 /** One call: which service and operation, who made it, where, and its request ID. */
@@ -56,5 +58,6 @@ export function operationContext(deps: ContextDeps, call: CallInfo): OperationCo
     markDirty: () => store.markDirty(),
     taskDuration,
     durationsChosen: option !== undefined,
+    roles: deps.roles,
   };
 }

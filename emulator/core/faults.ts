@@ -33,6 +33,9 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   "ec2:DeleteSnapshot": { ratePerSecond: 5, burst: 50 },
   "ec2:*": { ratePerSecond: 20, burst: 100 },
   "s3:*": { ratePerSecond: 3500, burst: 3500 },
+  // STS's documented request quota: 600 per second per account and region
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-sts).
+  "sts:*": { ratePerSecond: 600, burst: 600 },
 };
 
 class TokenBucket {
@@ -79,14 +82,17 @@ export class RateLimiter {
     return this.limits[`${service}:${operation}`] ?? this.limits[`${service}:*`];
   }
 
-  /** True when the call may proceed. Buckets are per account too, as in AWS. */
-  allow(accountId: string, service: string, operation: string, realNow: number): boolean {
+  /**
+   * True when the call may proceed. Buckets are per `scope` too: the front door passes
+   * "<account>:<region>", as AWS keeps them per account and region.
+   */
+  allow(scope: string, service: string, operation: string, realNow: number): boolean {
     if (!this.enabled) return true;
     const limit = this.limitFor(service, operation);
     if (!limit) return true;
     const key = this.limits[`${service}:${operation}`]
-      ? `${accountId}:${service}:${operation}`
-      : `${accountId}:${service}:*:${operation}`;
+      ? `${scope}:${service}:${operation}`
+      : `${scope}:${service}:*:${operation}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new TokenBucket(limit, realNow);

@@ -1,8 +1,9 @@
 import type { EmulatorClock } from "./clock";
 import type { EmulatorRequest, EmulatorResponse, ServiceError } from "./http";
+import type { RoleDefinition } from "./identity";
 import { protocolOf } from "./protocols";
 import type { SeededRandom } from "./random";
-import type { Credential } from "./sigv4";
+import type { Credential, CredentialLookup } from "./sigv4";
 import type { S3Store } from "./s3store";
 import type { TaskDuration } from "./taskDuration";
 import type { XmlObject } from "./xml";
@@ -47,6 +48,8 @@ export interface OperationContext {
   taskDuration(id: string, seededMs: number): TaskDuration;
   /** Whether EmulatorOptions.taskDurationMs is set (MGN lifts its imports-in-progress cap then). */
   readonly durationsChosen: boolean;
+  /** The roles STS may issue sessions for (EmulatorOptions.roles), by role ARN. */
+  readonly roles: ReadonlyMap<string, RoleDefinition>;
 }
 
 export interface JsonOperation {
@@ -67,6 +70,11 @@ export interface Ec2Operation {
   handler(ctx: OperationContext, params: QueryParams): XmlObject | Promise<XmlObject>;
 }
 
+/** An awsQuery operation: form parameters in, the members of `<Operation>Result` out (STS). */
+export interface AwsQueryOperation {
+  handler(ctx: OperationContext, params: QueryParams): XmlObject | Promise<XmlObject>;
+}
+
 /** Raw routes the emulator serves outside the AWS protocols (e.g. presigned downloads). */
 export interface RawRoute {
   readonly prefix: string;
@@ -75,7 +83,7 @@ export interface RawRoute {
 
 export interface RawContext {
   readonly clock: EmulatorClock;
-  readonly credentials: ReadonlyMap<string, Credential>;
+  readonly credentials: CredentialLookup;
   readonly baseUrl: string;
   realNow(): number;
   stateFor<T>(accountId: string, region: string, service: string, key: string, init: () => T): T;
@@ -100,12 +108,17 @@ export interface FrontDoorErrors {
  * in emulator/services.ts.
  */
 interface ServiceBase {
-  /** Key used in counters, rate limits and fault rules: "ads", "mgn", "migrationhub", "migrationhub-config", "ec2", "s3". */
+  /** Key used in counters, rate limits and fault rules: "ads", "mgn", "migrationhub", "migrationhub-config", "ec2", "s3", "sts". */
   readonly key: string;
   /** SigV4 service names this service accepts; the first is also its IAM action prefix. */
   readonly signingNames: readonly string[];
   /** Operations whose IAM action has another name (S3: HeadObject needs GetObject). */
   readonly iamActions?: Readonly<Record<string, string>>;
+  /**
+   * Operations the front door does not authorize against the caller's allow list because they
+   * check permissions themselves (STS: GetCallerIdentity needs none, AssumeRole names the role).
+   */
+  readonly selfAuthorized?: readonly string[];
   /** Front-door errors where this service's differ from its protocol's defaults (core/protocols). */
   readonly errors?: Partial<FrontDoorErrors>;
   readonly rawRoutes?: readonly RawRoute[];
@@ -143,7 +156,17 @@ export interface S3Service extends ServiceBase {
   ): EmulatorResponse | Promise<EmulatorResponse>;
 }
 
-export type ServiceDefinition = AwsJsonService | RestJsonService | Ec2QueryService | S3Service;
+/** awsQuery: `Action=<Operation>&Version=...` form parameters, `<Operation>Response` XML (STS). */
+export interface AwsQueryService extends ServiceBase {
+  readonly protocol: "awsQuery";
+  readonly version: string;
+  /** The xmlns of every response and error document. */
+  readonly xmlNamespace: string;
+  readonly operations: Readonly<Record<string, AwsQueryOperation>>;
+}
+
+export type ServiceDefinition =
+  AwsJsonService | RestJsonService | Ec2QueryService | S3Service | AwsQueryService;
 
 /** Operation names a service implements, for COVERAGE.md. */
 export function operationNames(svc: ServiceDefinition): string[] {

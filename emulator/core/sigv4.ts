@@ -14,11 +14,45 @@ export interface Credential {
    * "mgn:List*", "ec2:*", "*". Omitted: every action (the default local key pair).
    */
   readonly allow?: readonly string[];
+  /**
+   * The X-Amz-Security-Token every request signed with this key must carry: set for temporary
+   * credentials (STS AssumeRole) and for a configured key pair that names one.
+   */
+  readonly sessionToken?: string;
+  /** Emulated epoch ms from which the key is refused as expired (temporary credentials). */
+  readonly expiresMs?: number;
+  /** The role session temporary credentials act as (GetCallerIdentity, IAM error messages). */
+  readonly assumedRole?: AssumedRole;
 }
 
-/** `expired`: a presigned URL past its X-Amz-Expires; `skewed`: a signed request more than 15 minutes off. */
+/** An assumed-role session, as STS names it in `AssumedRoleUser`. */
+export interface AssumedRole {
+  readonly roleArn: string;
+  readonly roleName: string;
+  /** The role's unique ID (`AROA…`); `AssumedRoleId` is `<roleId>:<sessionName>`. */
+  readonly roleId: string;
+  readonly sessionName: string;
+}
+
+/** Where verification finds a key: the configured pairs, then the sessions STS has issued. */
+export interface CredentialLookup {
+  get(accessKeyId: string): Credential | undefined;
+}
+
+/**
+ * `expired`: a presigned URL past its X-Amz-Expires; `skewed`: a signed request more than 15
+ * minutes off; `badToken`: the session token of temporary credentials missing or wrong;
+ * `expiredToken`: temporary credentials past their Expiration (on the emulated clock).
+ */
 export type AuthFailureKind =
-  "missing" | "unknownKey" | "badSignature" | "expired" | "skewed" | "malformed";
+  | "missing"
+  | "unknownKey"
+  | "badSignature"
+  | "expired"
+  | "skewed"
+  | "malformed"
+  | "badToken"
+  | "expiredToken";
 
 export type AuthResult =
   | { ok: true; credential: Credential; region: string; service: string }
@@ -169,9 +203,34 @@ function canonicalPath(rawPath: string, service: string): string {
 }
 
 export interface VerifyOptions {
-  readonly credentials: ReadonlyMap<string, Credential>;
+  readonly credentials: CredentialLookup;
   /** Real epoch ms, for the 15-minute skew window. */
   readonly now: number;
+  /** Emulated epoch ms, for the expiry of temporary credentials (STS durations are emulated). */
+  readonly emulatedNow: number;
+}
+
+/**
+ * The session token check AWS makes before the signature: temporary credentials need their own
+ * token and are refused once expired; a configured key pair without a token ignores one that a
+ * client sends anyway (a stray AWS_SESSION_TOKEN), where AWS would refuse it, so that local
+ * set-ups with leftover environment variables keep working.
+ */
+function checkToken(
+  credential: Credential,
+  token: string | undefined,
+  emulatedNow: number,
+): { kind: "badToken" | "expiredToken"; detail: string } | undefined {
+  if (credential.sessionToken === undefined) return undefined;
+  if (token !== credential.sessionToken) {
+    return {
+      kind: "badToken",
+      detail: token === undefined ? "the session token is missing" : "the session token is wrong",
+    };
+  }
+  if (credential.expiresMs !== undefined && emulatedNow >= credential.expiresMs)
+    return { kind: "expiredToken", detail: "the session token has expired" };
+  return undefined;
 }
 
 export function verifySigV4(req: EmulatorRequest, opts: VerifyOptions): AuthResult {
@@ -187,6 +246,11 @@ export function verifySigV4(req: EmulatorRequest, opts: VerifyOptions): AuthResu
       detail: `unknown access key ${parsed.accessKeyId}`,
       ...scope,
     };
+  const token = parsed.presigned
+    ? (req.query.get("X-Amz-Security-Token") ?? undefined)
+    : req.headers["x-amz-security-token"];
+  const tokenProblem = checkToken(credential, token, opts.emulatedNow);
+  if (tokenProblem) return { ok: false, ...tokenProblem, ...scope };
 
   const signedAt = parseAmzDate(parsed.amzDate);
   if (signedAt === undefined)
@@ -270,6 +334,10 @@ export function presignEmulatorUrl(
     ["X-Amz-Date", d],
     ["X-Amz-Expires", String(expiresSeconds)],
     ["X-Amz-SignedHeaders", "host"],
+    // A URL signed with temporary credentials carries their token, as AWS presigned URLs do.
+    ...(credential.sessionToken === undefined
+      ? []
+      : ([["X-Amz-Security-Token", credential.sessionToken]] as [string, string][])),
   ];
   const rawQuery = params.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join("&");
   const canonicalRequest = [

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EC2Client, ImportInstanceCommand } from "@aws-sdk/client-ec2";
-import { awsCli, type CliResult } from "../support/awscli";
+import { awsCli, type CliKeys, type CliResult } from "../support/awscli";
 import { clientConfig, useEmulator } from "../support/emulator";
 
 /** Exit status and stdout JSON of a call that must succeed. */
@@ -699,5 +699,76 @@ describe("emulator through the AWS CLI (botocore)", function () {
         "CancelConversionTask",
       );
     });
+  });
+});
+
+/**
+ * STS through botocore's query protocol: GetCallerIdentity and AssumeRole answers parsed against
+ * STS's model, the temporary credentials used by the CLI (AWS_SESSION_TOKEN), and STS's errors.
+ */
+describe("emulator STS through the AWS CLI (botocore)", function () {
+  this.timeout(120_000);
+  const ROLE = "arn:aws:iam::210987654321:role/migration";
+  const ctx = useEmulator({
+    timeScale: 1,
+    roles: [{ roleArn: ROLE, trustedAccounts: ["123456789012"], externalId: "acme-7f3c" }],
+  });
+
+  it("names the caller, assumes a trusted role into its account, and is refused once the session expires", async () => {
+    assert.deepEqual(ok(await awsCli(ctx.emulator, ["sts", "get-caller-identity"])), {
+      UserId: "AIDA22NHZ6V6DS3VZXQLH",
+      Account: "123456789012",
+      Arn: "arn:aws:iam::123456789012:user/test",
+    });
+    const assumeArgs = ["sts", "assume-role", "--role-arn", ROLE, "--role-session-name", "cli"];
+    const assumed = ok(
+      await awsCli(ctx.emulator, [
+        ...assumeArgs,
+        "--external-id",
+        "acme-7f3c",
+        "--duration-seconds",
+        "900",
+      ]),
+    ) as {
+      Credentials: {
+        AccessKeyId: string;
+        SecretAccessKey: string;
+        SessionToken: string;
+        Expiration: string;
+      };
+      AssumedRoleUser: { AssumedRoleId: string; Arn: string };
+    };
+    const c = assumed.Credentials;
+    assert.match(c.AccessKeyId, /^ASIA[A-Z2-7]{16}$/);
+    assert.match(c.Expiration, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    assert.match(assumed.AssumedRoleUser.AssumedRoleId, /^AROA[A-Z2-7]{17}:cli$/);
+    assert.equal(
+      assumed.AssumedRoleUser.Arn,
+      "arn:aws:sts::210987654321:assumed-role/migration/cli",
+    );
+
+    const session: CliKeys = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+    };
+    const who = ["sts", "get-caller-identity"];
+    assert.deepEqual(ok(await awsCli(ctx.emulator, who, "us-west-2", session)), {
+      UserId: assumed.AssumedRoleUser.AssumedRoleId,
+      Account: "210987654321",
+      Arn: assumed.AssumedRoleUser.Arn,
+    });
+
+    const refused = await awsCli(ctx.emulator, assumeArgs);
+    failed(refused, "AccessDenied", "AssumeRole");
+    assert.match(
+      refused.stderr,
+      /User: arn:aws:iam::123456789012:user\/test is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role\/migration/,
+    );
+
+    ctx.emulator.configure({ advanceSeconds: 900 });
+    const expired = await awsCli(ctx.emulator, who, "us-west-2", session);
+    failed(expired, "ExpiredToken", "GetCallerIdentity");
+    assert.match(expired.stderr, /The security token included in the request is expired/);
   });
 });

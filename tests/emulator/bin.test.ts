@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeImportImageTasksCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -23,6 +23,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Discovery } from "aws-sdk";
 
 const CLI = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
@@ -213,6 +214,53 @@ describe("aws-migration-emulator bin (dist/emulator/cli.js)", function () {
     const [a, b, c] = [await idWith("7"), await idWith("7"), await idWith("8")];
     assert.equal(a, b);
     assert.notEqual(a, c);
+  });
+
+  it("reads --credentials and --roles JSON files: keys act in their accounts, STS assumes the roles", async () => {
+    const credentials = join(dataDir, "credentials.json");
+    const roles = join(dataDir, "roles.json");
+    writeFileSync(
+      credentials,
+      JSON.stringify([{ accessKeyId: "test", secretAccessKey: "test", accountId: "111111111111" }]),
+    );
+    const role = "arn:aws:iam::222222222222:role/migration";
+    writeFileSync(roles, JSON.stringify([{ roleArn: role, trustedAccounts: ["111111111111"] }]));
+    const bin = await startBin(["--port", "0", "--credentials", credentials, "--roles", roles]);
+    try {
+      const sts = new STSClient(cfg(bin.url));
+      assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Account, "111111111111");
+      const out = await sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: "bin" }));
+      const c = out.Credentials!;
+      const session = new STSClient({
+        ...cfg(bin.url),
+        credentials: {
+          accessKeyId: c.AccessKeyId!,
+          secretAccessKey: c.SecretAccessKey!,
+          sessionToken: c.SessionToken!,
+        },
+      });
+      assert.equal((await session.send(new GetCallerIdentityCommand({}))).Account, "222222222222");
+    } finally {
+      await bin.stop();
+    }
+  });
+
+  it("refuses a roles file with a malformed role, naming the field, with exit code 1", async () => {
+    const roles = join(dataDir, "roles.json");
+    writeFileSync(roles, JSON.stringify([{ roleArn: "role/migration", trustedAccounts: [] }]));
+    const child = spawn(process.execPath, [CLI, "--port", "0", "--roles", roles], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    assert.deepEqual(
+      { code, err },
+      {
+        code: 1,
+        err: 'aws-migration-emulator: roles[0].roleArn must be an IAM role ARN like "arn:aws:iam::123456789012:role/migration" (role names are 1-64 of [\\w+=,.@-])\n',
+      },
+    );
   });
 
   it("refuses a non-numeric flag with exit code 1 and the reason on stderr", async () => {

@@ -16,10 +16,18 @@ export interface CliResult {
   readonly json: unknown;
 }
 
+/** The key pair the CLI signs with; temporary credentials add their session token. */
+export interface CliKeys {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
 export function awsCli(
   emulator: Emulator,
   args: string[],
   region = "us-west-2",
+  keys: CliKeys = { accessKeyId: "test", secretAccessKey: "test" },
 ): Promise<CliResult> {
   if (!existsSync(AWS_CLI)) {
     throw new Error(
@@ -33,8 +41,9 @@ export function awsCli(
       {
         env: {
           PATH: process.env["PATH"] ?? "",
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
+          AWS_ACCESS_KEY_ID: keys.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+          ...(keys.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: keys.sessionToken }),
           AWS_CONFIG_FILE: "/dev/null",
           AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
           AWS_MAX_ATTEMPTS: "1",

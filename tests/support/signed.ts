@@ -14,7 +14,10 @@ export interface RawRequest {
   readonly headers?: Record<string, string>;
   readonly body?: string | Buffer;
   readonly sign?: boolean;
+  readonly accessKeyId?: string;
   readonly secretAccessKey?: string;
+  /** Temporary credentials' token, sent (and signed) as X-Amz-Security-Token. */
+  readonly sessionToken?: string;
 }
 
 export interface RawResponse {
@@ -41,7 +44,11 @@ export async function sendRaw(baseUrl: string, req: RawRequest): Promise<RawResp
       : await new SignatureV4({
           service: req.service,
           region: req.region ?? "us-west-2",
-          credentials: { accessKeyId: "test", secretAccessKey: req.secretAccessKey ?? "test" },
+          credentials: {
+            accessKeyId: req.accessKeyId ?? "test",
+            secretAccessKey: req.secretAccessKey ?? "test",
+            ...(req.sessionToken === undefined ? {} : { sessionToken: req.sessionToken }),
+          },
           sha256: Hash.bind(null, "sha256"),
         }).sign(request);
   const headers = { ...signed.headers };

@@ -22,6 +22,7 @@ export const ec2Query: WireProtocol<Ec2QueryService> = {
           401,
         );
       case "unknownKey":
+      case "badToken":
         return new ServiceError(
           "AuthFailure",
           "AWS was not able to validate the provided access credentials",
@@ -29,8 +30,11 @@ export const ec2Query: WireProtocol<Ec2QueryService> = {
         );
       case "badSignature":
         return new ServiceError("SignatureDoesNotMatch", SIGNATURE_MISMATCH, 403);
+      // EC2 names expired temporary credentials RequestExpired too:
+      // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
       case "expired":
       case "skewed":
+      case "expiredToken":
         return new ServiceError("RequestExpired", "Request has expired.", 400);
       case "malformed":
         return new ServiceError("IncompleteSignature", detail, 400);

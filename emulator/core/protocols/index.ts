@@ -2,6 +2,7 @@ import type { EmulatorResponse, ServiceError } from "../http";
 import type { FrontDoorErrors, ServiceDefinition } from "../service";
 import type { AuthFailureKind } from "../sigv4";
 import { awsJson1_1 } from "./awsJson";
+import { awsQuery } from "./awsQuery";
 import { ec2Query } from "./ec2Query";
 import type { ProtocolName, RequestErrorKind, WireProtocol } from "./protocol";
 import { restJson1 } from "./restJson";
@@ -16,7 +17,7 @@ export type { PreparedCall, ProtocolName, RequestErrorKind, RouteDetails } from 
  */
 const PROTOCOLS: {
   readonly [P in ProtocolName]: WireProtocol<Extract<ServiceDefinition, { protocol: P }>>;
-} = { awsJson1_1, restJson1, ec2Query, s3 };
+} = { awsJson1_1, restJson1, ec2Query, s3, awsQuery };
 
 /** The protocol a service speaks. */
 export function protocolOf(svc: ServiceDefinition): WireProtocol {

@@ -27,5 +27,17 @@ export function jsonAuthError(kind: AuthFailureKind, detail: string, status: num
       return new ServiceError("InvalidSignatureException", detail, status);
     case "malformed":
       return new ServiceError("IncompleteSignatureException", detail, status);
+    case "badToken":
+      return new ServiceError(
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+        status,
+      );
+    case "expiredToken":
+      return new ServiceError(
+        "ExpiredTokenException",
+        "The security token included in the request is expired",
+        status,
+      );
   }
 }

@@ -3,7 +3,7 @@ import type { FrontDoorErrors, OperationContext, ServiceDefinition } from "../se
 import type { AuthFailureKind } from "../sigv4";
 
 /** The wire protocols the emulator speaks; each has one entry in the table in ./index.ts. */
-export type ProtocolName = "awsJson1_1" | "restJson1" | "ec2Query" | "s3";
+export type ProtocolName = "awsJson1_1" | "restJson1" | "ec2Query" | "s3" | "awsQuery";
 
 export type RequestErrorKind = "malformed" | "unknownOperation" | "tooLarge" | "contentType";
 
@@ -12,6 +12,8 @@ export interface RouteDetails {
   readonly bucketFromHost?: string;
   /** EC2 parameters, parsed once by the router. */
   readonly ec2Params?: ReadonlyMap<string, string>;
+  /** awsQuery parameters, parsed once by the router. */
+  readonly queryParams?: ReadonlyMap<string, string>;
 }
 
 /** An operation call, parsed and ready to run once the caller is authorized. */
@@ -26,11 +28,12 @@ export interface PreparedCall {
  * door raises. Service-agnostic; what differs per service comes from its descriptor.
  */
 export interface WireProtocol<S extends ServiceDefinition = ServiceDefinition> {
-  /** An error in this protocol's wire shape. */
+  /** An error in this protocol's wire shape; `svc` when the service is known (awsQuery's xmlns). */
   renderError(
     err: ServiceError,
     requestId: string,
     messageKey: "message" | "Message",
+    svc?: S,
   ): EmulatorResponse;
   /** The authentication error this protocol's front end returns. */
   authError(kind: AuthFailureKind, detail: string): ServiceError;

@@ -41,6 +41,14 @@ export const s3: WireProtocol<S3Service> = {
         );
       case "malformed":
         return new ServiceError("AuthorizationHeaderMalformed", detail, 400);
+      case "badToken":
+        return new ServiceError(
+          "InvalidToken",
+          "The provided token is malformed or otherwise invalid.",
+          400,
+        );
+      case "expiredToken":
+        return new ServiceError("ExpiredToken", "The provided token has expired.", 400);
     }
   },
   requestError(kind, detail) {

@@ -59,6 +59,17 @@ describe("emulator core", () => {
       );
     });
 
+    it("keeps one bucket per scope: the front door's account and region", () => {
+      const limiter = new RateLimiter({ "ads:*": { ratePerSecond: 0, burst: 1 } });
+      const calls = [
+        "111122223333:us-west-2",
+        "111122223333:us-west-2",
+        "111122223333:eu-west-1",
+        "444455556666:us-west-2",
+      ].map((scope) => limiter.allow(scope, "ads", "DescribeImportTasks", 0));
+      assert.deepEqual(calls, [true, false, true, true]);
+    });
+
     it("lets everything through when turned off", () => {
       const limiter = new RateLimiter(false);
       for (let i = 0; i < 1_000; i++)

@@ -69,6 +69,17 @@ describe("emulator core", () => {
           ["AccessDenied", 403, {}, {}],
         ],
       ],
+      [
+        "sts",
+        "AssumeRole",
+        "sts:AssumeRole",
+        [
+          ["Throttling", 400, {}, {}],
+          ["InternalFailure", 500, {}, {}],
+          ["AccessDenied", 403, {}, {}],
+          ["AccessDenied", 403, {}, {}],
+        ],
+      ],
     ];
 
     it("covers every service the emulator answers", () => {
