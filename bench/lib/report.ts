@@ -48,6 +48,10 @@ function ranged(s: Spread, digits: number, runs: number): string {
   return `${num(s.median, digits)} (${num(s.min, digits)}–${num(s.max, digits)})`;
 }
 
+function seconds(v: number | null): string {
+  return v !== null && Number.isFinite(v) ? `${num(v, 1)} s` : "—";
+}
+
 function pct(v: number): string {
   return `${v >= 0 ? "+" : ""}${Math.round(v * 100)} %`;
 }
@@ -62,6 +66,9 @@ export function checks(r: PollResult): string[] {
   if (sim !== null) {
     const dc = (calls.median - sim.callsPerTask) / sim.callsPerTask;
     if (Math.abs(dc) > FLAG_RATIO) out.push(`⚠ calls ${pct(dc)} vs sim`);
+    const failed = spread(r.measured.map((m) => m.failed)).median;
+    if (failed !== sim.failed && Math.abs(failed - sim.failed) > FLAG_RATIO * sim.failed)
+      out.push(`⚠ ${num(failed, 1)} failed vs ${sim.failed} in sim`);
     const s50 = sim.lag.p50;
     if (s50 !== null && Number.isFinite(p50.median)) {
       const d = p50.median - s50;
@@ -118,7 +125,7 @@ function pollRows(merged: Merged, service: ServiceName): Cells[] {
       median((x) => x.failed, 0),
       num(spread(figs.map((x) => x.emulatedSeconds)).median / 60, 0),
       measured && sim !== null
-        ? `${num(sim.callsPerTask)} calls, p50 ${num(sim.lag.p50 ?? NaN, 1)} s`
+        ? `${num(sim.callsPerTask)} calls, p50 ${seconds(sim.lag.p50)}${sim.failed > 0 ? `, ${sim.failed} failed` : ""}`
         : "—",
       check,
       refOf(merged, source),

@@ -225,6 +225,13 @@ describe("bench checks of measured rows", () => {
     ]);
   });
 
+  it("flags a failure count the simulation does not have (a model's timeout met or missed)", () => {
+    assert.deepEqual(
+      checks(row("ec2-image", 1, "cdk-30min", [run(329, 4)], figures(361, null, 1))),
+      ["⚠ 0 failed vs 1 in sim"],
+    );
+  });
+
   it("flags runs that disagree by more than 25 %", () => {
     assert.deepEqual(checks(row("ads", 1000, "ours", [run(1.15, 4), run(2.89, 7), run(2, 5)])), [
       "⚠ runs' calls spread 87 %",
