@@ -168,9 +168,10 @@ function printPlan(opts: BenchOptions): void {
       `${job.service} N=${job.n} ${job.strategy}: ${job.runs} × ~${Math.round(s)} s\n`,
     );
   }
+  const others = opts.parts.filter((p) => p !== "poll");
   process.stdout.write(
     `part 1: ${jobs.length} measured configurations, ~${Math.round(total / 60)} min at S = ${opts.timeScale} on an unloaded machine` +
-      `; parts ${opts.parts.filter((p) => p !== "poll").join(", ") || "—"} not estimated\n`,
+      `${others.length > 0 ? `; ${others.join(", ")} not estimated (a few minutes together)` : ""}\n`,
   );
 }
 

@@ -236,7 +236,7 @@ function verdictRows(vs: readonly Verdict[]): Cells[] {
 
 export function renderVerdicts(merged: Merged): string {
   return table(
-    ["case", "target", "ours", "against", "verdict", "assumes (rate limits per emulated s)"],
+    ["case", "target", "ours", "against", "verdict", "assumes (default rate limits)"],
     verdictRows([...pollVerdicts(merged), ...fleetVerdicts(merged)]),
   );
 }
