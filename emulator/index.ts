@@ -1,9 +1,5 @@
-import {
-  type EmulatorConfigPatch,
-  type EmulatorOptions,
-  EmulatorServer,
-  type EmulatorStats,
-} from "./server";
+import type { EmulatorConfigPatch, EmulatorOptions, EmulatorStats } from "./options";
+import { EmulatorServer } from "./server";
 import { allServices } from "./services";
 
 export type { EmulatorConfigPatch, EmulatorOptions, EmulatorStats };

@@ -1,8 +1,13 @@
 import type { AwsJsonService } from "../core/service";
 import { adsFilesRoute } from "./files";
-import { batchDeleteImportData, describeImportTasks, startImportTask } from "./models";
+import { batchDeleteImportData } from "./batchDelete";
+import { describeImportTasks, startImportTask } from "./importTasks";
 
-/** Application Discovery Service (awsJson1_1, AWSPoseidonService_V2015_11_01). */
+/**
+ * Application Discovery Service (awsJson1_1, AWSPoseidonService_V2015_11_01). Its front-door errors
+ * are awsJson1_1's defaults (ThrottlingException, ServerInternalErrorException,
+ * AuthorizationErrorException).
+ */
 export const adsService: AwsJsonService = {
   key: "ads",
   protocol: "awsJson1_1",

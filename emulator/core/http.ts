@@ -1,3 +1,5 @@
+import type { JsonObject } from "./service";
+
 /** The emulator's view of one HTTP exchange, independent of node:http so handlers stay testable. */
 export interface EmulatorRequest {
   readonly method: string;
@@ -39,4 +41,17 @@ export class ServiceError extends Error {
 
 export function isServiceError(err: unknown): err is ServiceError {
   return err instanceof ServiceError;
+}
+
+/** A JSON request body as an object (an empty body is `{}`), or undefined when it is not one. */
+export function parseJsonObject(body: Buffer): JsonObject | undefined {
+  if (body.length === 0) return {};
+  try {
+    const value: unknown = JSON.parse(body.toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as JsonObject)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

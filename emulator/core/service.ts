@@ -1,8 +1,10 @@
 import type { EmulatorClock } from "./clock";
-import type { EmulatorRequest, EmulatorResponse } from "./http";
+import type { EmulatorRequest, EmulatorResponse, ServiceError } from "./http";
+import { protocolOf } from "./protocols";
 import type { SeededRandom } from "./random";
 import type { Credential } from "./sigv4";
 import type { S3Store } from "./s3store";
+import type { TaskDuration } from "./taskDuration";
 import type { XmlObject } from "./xml";
 
 /** JSON values as they cross the wire. */
@@ -38,10 +40,13 @@ export interface OperationContext {
   /** Tells the store to persist soon; call after every mutation. */
   markDirty(): void;
   /**
-   * EmulatorOptions.taskDurationMs: emulated ms from a new task's start request to its terminal
-   * status, or undefined to keep the model's seeded duration.
+   * How long the new task `id` runs, in emulated ms from its start request to its terminal status:
+   * the duration EmulatorOptions.taskDurationMs chose for it (validated), else `seededMs`, the
+   * model's own. `chosen` says which (ADS runs a chosen task at once, outside its queue).
    */
-  taskDurationMs?(task: { readonly id: string }): number | undefined;
+  taskDuration(id: string, seededMs: number): TaskDuration;
+  /** Whether EmulatorOptions.taskDurationMs is set (MGN lifts its imports-in-progress cap then). */
+  readonly durationsChosen: boolean;
 }
 
 export interface JsonOperation {
@@ -76,11 +81,33 @@ export interface RawContext {
   stateFor<T>(accountId: string, region: string, service: string, key: string, init: () => T): T;
 }
 
+/** The errors a service's front end raises before an operation runs, in the service's own names. */
+export interface FrontDoorErrors {
+  /** Too many requests (the rate limiter, or an injected "throttle" fault). */
+  throttling(): ServiceError;
+  /** A transient server error (an injected "5xx" fault, or an operation that threw unexpectedly). */
+  internal(): ServiceError;
+  /**
+   * The caller's allow list does not grant the action. `message` is IAM's ("User: arn:... is not
+   * authorized to perform: ..."); `dryRun` is the request's DryRun flag.
+   */
+  accessDenied(message: string, dryRun: boolean): ServiceError;
+}
+
+/**
+ * A service descriptor: everything the front door needs to route, authenticate, authorize and
+ * answer a service, beside its operation table. Adding a service is one descriptor and its entry
+ * in emulator/services.ts.
+ */
 interface ServiceBase {
   /** Key used in counters, rate limits and fault rules: "ads", "mgn", "migrationhub", "migrationhub-config", "ec2", "s3". */
   readonly key: string;
-  /** SigV4 service names this service accepts. */
+  /** SigV4 service names this service accepts; the first is also its IAM action prefix. */
   readonly signingNames: readonly string[];
+  /** Operations whose IAM action has another name (S3: HeadObject needs GetObject). */
+  readonly iamActions?: Readonly<Record<string, string>>;
+  /** Front-door errors where this service's differ from its protocol's defaults (core/protocols). */
+  readonly errors?: Partial<FrontDoorErrors>;
   readonly rawRoutes?: readonly RawRoute[];
 }
 
@@ -105,6 +132,8 @@ export interface Ec2QueryService extends ServiceBase {
 
 export interface S3Service extends ServiceBase {
   readonly protocol: "s3";
+  /** The operations `operationOf` can name, as COVERAGE.md lists them. */
+  readonly operationNames: readonly string[];
   /** Returns the operation name for counters, or undefined when no route matches. */
   operationOf(req: EmulatorRequest, bucketFromHost: string | undefined): string | undefined;
   handle(
@@ -116,16 +145,7 @@ export interface S3Service extends ServiceBase {
 
 export type ServiceDefinition = AwsJsonService | RestJsonService | Ec2QueryService | S3Service;
 
-/** Operation names a service implements, for COVERAGE.md and the router. */
+/** Operation names a service implements, for COVERAGE.md. */
 export function operationNames(svc: ServiceDefinition): string[] {
-  if (svc.protocol === "s3")
-    return [
-      "CreateBucket",
-      "PutObject",
-      "GetObject",
-      "HeadObject",
-      "DeleteObject",
-      "ListObjectsV2",
-    ];
-  return Object.keys(svc.operations).sort();
+  return protocolOf(svc).operationNames(svc);
 }

@@ -1,4 +1,5 @@
 import { ServiceError } from "../core/http";
+import type { FrontDoorErrors } from "../core/service";
 
 /**
  * MGN (restJson1) errors. Every MGN error body carries a `code` member; the SDK reads the
@@ -57,3 +58,18 @@ export const importQuotaExceeded = (quotaValue: number): ServiceError =>
       quotaValue,
     },
   );
+
+/** Where MGN's front-door errors differ from restJson1's defaults (core/protocols/restJson.ts). */
+export const mgnFrontDoorErrors: Partial<FrontDoorErrors> = {
+  // MGN binds retryAfterSeconds to the Retry-After header, which the SDK honours.
+  throttling: () =>
+    new ServiceError(
+      "ThrottlingException",
+      "Rate exceeded",
+      429,
+      { serviceCode: "mgn" },
+      { "retry-after": "1" },
+    ),
+  accessDenied: (message) =>
+    new ServiceError("AccessDeniedException", message, 403, { code: "AccessDeniedException" }),
+};

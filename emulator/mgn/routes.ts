@@ -1,22 +1,22 @@
 import type { RestJsonService } from "../core/service";
+import { mgnFrontDoorErrors } from "./errors";
+import { listImportErrors } from "./importErrors";
+import { initializeService, listImports, startImport } from "./imports";
 import {
   deleteApplication,
   deleteSourceServer,
   deleteWave,
   describeSourceServers,
-  initializeService,
   listApplications,
-  listImportErrors,
-  listImports,
   listWaves,
-  startImport,
-} from "./models";
+} from "./inventory";
 
 /** Application Migration Service (restJson1). */
 export const mgnService: RestJsonService = {
   key: "mgn",
   protocol: "restJson1",
   signingNames: ["mgn"],
+  errors: mgnFrontDoorErrors,
   operations: {
     DeleteApplication: {
       method: "POST",

@@ -1,4 +1,5 @@
 import { ServiceError } from "../core/http";
+import type { FrontDoorErrors } from "../core/service";
 
 /**
  * Migration Hub and Migration Hub Config errors. Every client fault is HTTP 400 (AWS documents 400
@@ -35,3 +36,17 @@ export function validationError(member: string, value: unknown, constraint: stri
     `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
   );
 }
+
+/** Migration Hub's (and Config's) front-door errors, where awsJson1_1's defaults are ADS's. */
+export const migrationHubFrontDoorErrors: FrontDoorErrors = {
+  // Migration Hub puts RetryAfterSeconds in the body (the SDK ignores it).
+  throttling: () =>
+    new ServiceError("ThrottlingException", "Rate exceeded", 400, { RetryAfterSeconds: 1 }),
+  internal: () =>
+    new ServiceError("ServiceUnavailableException", "The service is unavailable. Try again.", 500),
+  // A DryRun call without permission is UnauthorizedOperation, as the docs say.
+  accessDenied: (message, dryRun) =>
+    dryRun
+      ? new ServiceError("UnauthorizedOperation", message, 400)
+      : new ServiceError("AccessDeniedException", message, 400),
+};

@@ -5,6 +5,7 @@ import {
   describeHomeRegionControls,
   getHomeRegion,
 } from "./configModels";
+import { migrationHubFrontDoorErrors } from "./errors";
 import {
   associateCreatedArtifact,
   createProgressUpdateStream,
@@ -25,6 +26,7 @@ export const migrationHubService: AwsJsonService = {
   signingNames: ["mgh"],
   targetPrefix: "AWSMigrationHub",
   messageKey: "Message",
+  errors: migrationHubFrontDoorErrors,
   operations: {
     AssociateCreatedArtifact: { handler: associateCreatedArtifact },
     CreateProgressUpdateStream: { handler: createProgressUpdateStream },
@@ -46,6 +48,7 @@ export const migrationHubConfigService: AwsJsonService = {
   signingNames: ["mgh"],
   targetPrefix: "AWSMigrationHubMultiAccountService",
   messageKey: "Message",
+  errors: migrationHubFrontDoorErrors,
   operations: {
     CreateHomeRegionControl: { handler: createHomeRegionControl },
     DeleteHomeRegionControl: { handler: deleteHomeRegionControl },

@@ -244,6 +244,16 @@ export const s3Service: S3Service = {
   key: "s3",
   protocol: "s3",
   signingNames: ["s3"],
+  // IAM authorizes S3 per object and bucket action.
+  iamActions: { HeadObject: "GetObject", ListObjectsV2: "ListBucket" },
+  operationNames: [
+    "CreateBucket",
+    "PutObject",
+    "GetObject",
+    "HeadObject",
+    "DeleteObject",
+    "ListObjectsV2",
+  ],
   operationOf,
   handle,
 };

@@ -29,22 +29,8 @@ export interface AdsApi {
   ): Promise<ReadonlyMap<string, DeleteOutcome>>;
 }
 
-interface WireTask {
-  importTaskId?: string;
-  status?: string;
-  clientRequestToken?: string;
-  name?: string;
-  importUrl?: string;
-  importRequestTime?: Date;
-  importCompletionTime?: Date;
-  importDeletedTime?: Date;
-  fileClassification?: string;
-  serverImportSuccess?: number;
-  serverImportFailure?: number;
-  applicationImportSuccess?: number;
-  applicationImportFailure?: number;
-  errorsAndFailedEntriesZip?: string;
-}
+/** A task as the client returns it: every field optional. */
+type WireTask = AdsClient.ImportTask;
 
 /**
  * A wire task with an ID and a status; anything else is dropped (ADS always sends both). Fields are

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../core/shim";
+import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
 import { deriveToken } from "../core/tokens";
+import { importTask as spec } from "./importTaskSpec";
 
 /** Inputs of {@link ImportTask}. */
 export interface ImportTaskArgs {
@@ -96,7 +98,7 @@ export class ImportTask extends pulumi.dynamic.Resource {
           {
             stack: pulumi.getStack(),
             project: pulumi.getProject(),
-            type: "ads:ImportTask",
+            type: `${spec.service}:${spec.className}`,
             name,
             inputs: { name: taskName, importUrl },
           },
@@ -104,32 +106,15 @@ export class ImportTask extends pulumi.dynamic.Resource {
         ),
       );
     super(
-      providerShim("ads/importTaskProvider"),
+      providerShim(shimPath(spec)),
       name,
-      {
-        ...args,
-        clientRequestToken: token,
-        importTaskId: undefined,
-        status: undefined,
-        importRequestTime: undefined,
-        importCompletionTime: undefined,
-        importDeletedTime: undefined,
-        fileClassification: undefined,
-        serverImportSuccess: undefined,
-        serverImportFailure: undefined,
-        applicationImportSuccess: undefined,
-        applicationImportFailure: undefined,
-        errorsAndFailedEntriesZip: undefined,
-      },
+      { ...args, clientRequestToken: token, ...outputSlots(spec) },
       {
         ...opts,
-        additionalSecretOutputs: [
-          "errorsAndFailedEntriesZip",
-          ...(opts?.additionalSecretOutputs ?? []),
-        ],
+        additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs),
       },
-      "ads",
-      "ImportTask",
+      spec.service,
+      spec.className,
     );
   }
 }

@@ -1,34 +1,22 @@
 /**
- * Pure logic of `ads.ImportTask`: input rules (from the StartImportTask / DescribeImportTasks /
- * BatchDeleteImportData API reference), diff, acceptors as data, outputs and messages. No I/O.
+ * The ADS facts the spec (importTaskSpec.ts) is made of: the task shape, limits, the S3 URL rule,
+ * status classes and acceptors as data, tokens and messages (from the StartImportTask /
+ * DescribeImportTasks / BatchDeleteImportData API reference). No I/O.
  */
-import { type CheckFailure, checkBoolean, checkInteger, checkString } from "../core/check";
-import { summarizeObserved } from "../core/errors";
-import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
+import type { CheckFailure } from "../core/check";
+import { isAwsApiError, summarizeObserved, withAdvice } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
-import { deriveToken } from "../core/tokens";
-import { containsUnknown, isUnknown } from "../core/unknown";
+import { deriveToken, successorToken as nextToken } from "../core/tokens";
 import type { Acceptor } from "../core/waiter";
+import type { ImportTask } from "./client";
 
 export const RESOURCE_TYPE = "ads.ImportTask";
 
-/** The task as this package sees it (the client's ImportTask, with an ID and a status). */
-export interface AdsTask {
+/** The task as this package sees it: the client's ImportTask, with an ID and a status. */
+export type AdsTask = Omit<ImportTask, "importTaskId" | "status"> & {
   importTaskId: string;
   status: string;
-  clientRequestToken?: string;
-  name?: string;
-  importUrl?: string;
-  importRequestTime?: Date;
-  importCompletionTime?: Date;
-  importDeletedTime?: Date;
-  fileClassification?: string;
-  serverImportSuccess?: number;
-  serverImportFailure?: number;
-  applicationImportSuccess?: number;
-  applicationImportFailure?: number;
-  errorsAndFailedEntriesZip?: string;
-}
+};
 
 /** Inputs after check(), as the provider receives them (all optional: they arrive untyped). */
 export interface ImportTaskInputs {
@@ -41,20 +29,7 @@ export interface ImportTaskInputs {
   failOnRowErrors?: boolean;
   retainOnDelete?: boolean;
   deleteHistoryOnDelete?: boolean;
-  __provider?: string;
 }
-
-export const INPUT_KEYS = [
-  "name",
-  "importUrl",
-  "clientRequestToken",
-  "adoptImportTaskId",
-  "waitForCompletion",
-  "waitTimeoutMinutes",
-  "failOnRowErrors",
-  "retainOnDelete",
-  "deleteHistoryOnDelete",
-] as const;
 
 export const DEFAULTS = {
   waitForCompletion: true,
@@ -86,9 +61,6 @@ export const POLL = {
   gridMs: 1_000,
 } as const;
 
-const IMPORT_TASK_ID = /^import-task-[a-fA-F0-9]{32}$/;
-const NON_BLANK = /[\s\S]*\S[\s\S]*/;
-const IMPORT_URL = /^\S+:\/\/\S+\/[\s\S]*\S[\s\S]*$/;
 /** Bucket names: 3–63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Virtual-hosted (`bucket.s3.region.amazonaws.com`) and path-style (`s3.region.amazonaws.com`) hosts. */
@@ -158,107 +130,15 @@ export function parseImportUrl(
   return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
 }
 
-/**
- * Every documented constraint plus the cross-field rules; values unknown in preview are skipped.
- * Never throws.
- */
-export function checkInputs(
-  news: Record<string, unknown>,
-  options: CheckOptions = {},
-): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const adopting = news["adoptImportTaskId"] !== undefined;
-  checkString(
-    news,
-    "name",
-    {
-      required: !adopting,
-      minLength: 1,
-      maxLength: LIMITS.nameMaxLength,
-      pattern: NON_BLANK,
-      patternText: "at least one non-whitespace character",
-      fix: "give the import a descriptive name of 1–100 characters",
-    },
-    failures,
-  );
-  const urlFailuresBefore = failures.length;
-  checkString(
-    news,
-    "importUrl",
-    {
-      required: !adopting,
-      minLength: 1,
-      maxLength: LIMITS.importUrlMaxLength,
-      pattern: IMPORT_URL,
-      patternText: "<scheme>://<bucket>/<key>",
-      fix: "use s3://BucketName/ImportFileName.CSV or the S3 object URL",
-    },
-    failures,
-  );
-  const url = news["importUrl"];
-  if (failures.length === urlFailuresBefore && typeof url === "string" && !containsUnknown(url)) {
-    if (isCredentialBearingUrl(url)) {
-      // ADS reads the object with its own access; a presigned URL would land in state as plaintext.
-      failures.push({
-        property: "importUrl",
-        reason:
-          "must not carry credentials (presigned query parameters or user:password@). Fix: use the plain s3://BucketName/ImportFileName.CSV or object URL; ADS reads the object with your account's access.",
-      });
-    } else {
-      const parsed = parseImportUrl(url, options);
-      if ("error" in parsed) failures.push({ property: "importUrl", reason: parsed.error });
-    }
+/** Why ADS cannot read `url` (credential-bearing, or not an S3 object URL), or undefined. */
+export function importUrlProblem(url: unknown, options: CheckOptions): string | undefined {
+  if (typeof url !== "string") return undefined;
+  if (isCredentialBearingUrl(url)) {
+    // ADS reads the object with its own access; a presigned URL would land in state as plaintext.
+    return "must not carry credentials (presigned query parameters or user:password@). Fix: use the plain s3://BucketName/ImportFileName.CSV or object URL; ADS reads the object with your account's access.";
   }
-  checkString(
-    news,
-    "clientRequestToken",
-    {
-      minLength: 1,
-      maxLength: LIMITS.clientRequestTokenMaxLength,
-      fix: "use 1–100 characters, or omit it and let the provider derive one from the stack, the URN and name/importUrl",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    "adoptImportTaskId",
-    {
-      maxLength: LIMITS.importTaskIdMaxLength,
-      pattern: IMPORT_TASK_ID,
-      patternText: "import-task- followed by 32 hex digits",
-      fix: "copy importTaskId from `aws discovery describe-import-tasks`",
-    },
-    failures,
-  );
-  for (const property of [
-    "waitForCompletion",
-    "failOnRowErrors",
-    "retainOnDelete",
-    "deleteHistoryOnDelete",
-  ]) {
-    checkBoolean(news, property, { fix: "use true or false" }, failures);
-  }
-  checkInteger(
-    news,
-    "waitTimeoutMinutes",
-    {
-      min: 1,
-      max: LIMITS.waitTimeoutMinutesMax,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    failures,
-  );
-  // Cross-field: deleting history only means something when the import data is deleted.
-  const retain = news["retainOnDelete"];
-  const deleteHistory = news["deleteHistoryOnDelete"];
-  if (retain === true && deleteHistory === true) {
-    failures.push({
-      property: "deleteHistoryOnDelete",
-      reason:
-        "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.",
-    });
-  }
-  return failures;
+  const parsed = parseImportUrl(url, options);
+  return "error" in parsed ? parsed.error : undefined;
 }
 
 export type StatusClass = "success" | "failure" | "pending";
@@ -323,111 +203,10 @@ export const deleteAcceptors: readonly Acceptor<Observation>[] = [
   },
 ];
 
-/** Effective value of an input (`undefined` → its default), so spelling out a default is no change. */
-function effective(inputs: Record<string, unknown>, key: string): unknown {
-  const v = inputs[key];
-  if (v !== undefined) return v;
-  return (DEFAULTS as Record<string, unknown>)[key];
-}
-
-const REPLACE_KEYS = ["name", "importUrl", "adoptImportTaskId"] as const;
-const UPDATE_KEYS = [
-  "clientRequestToken",
-  "waitForCompletion",
-  "waitTimeoutMinutes",
-  "failOnRowErrors",
-  "retainOnDelete",
-  "deleteHistoryOnDelete",
-] as const;
-
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-
-/**
- * `olds` are the recorded outputs (inputs echoed + task outputs). name/importUrl/adoptImportTaskId
- * replace; waiting and delete options update in place; `__provider` alone is no change; unknown
- * values count as changes. A task that ended in failure is replaced, so fixing the input (or just
- * re-running) starts a new import; one still running is an update, which resumes the wait.
- */
-export function diffInputs(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): DiffResult {
-  const replaces: string[] = [];
-  for (const key of REPLACE_KEYS) {
-    const next = news[key];
-    if (isUnknown(next) || containsUnknown(next)) {
-      replaces.push(key);
-      continue;
-    }
-    if (key === "adoptImportTaskId" && next !== undefined && next === olds["importTaskId"]) {
-      // Adopting the task this resource already manages changes nothing.
-      continue;
-    }
-    if (olds[key] !== next) replaces.push(key);
-  }
-  let changes = replaces.length > 0;
-  for (const key of UPDATE_KEYS) {
-    const next = news[key];
-    if (containsUnknown(next) || effective(olds, key) !== effective(news, key)) changes = true;
-  }
-  const status = olds["status"];
-  if (typeof status === "string") {
-    const failOnRowErrors = effective(news, "failOnRowErrors") === true;
-    const verdict = classifyImportStatus(status, failOnRowErrors);
-    if (verdict === "failure") {
-      replaces.push("status");
-      changes = true;
-    } else if (verdict === "pending" && effective(news, "waitForCompletion") !== false) {
-      changes = true;
-    }
-  }
-  return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
-}
-
-/** The recorded inputs of a resource, read back from its outputs (and `__provider`). */
-export function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of [...INPUT_KEYS, "__provider"]) {
-    if (props[key] !== undefined) out[key] = props[key];
-  }
-  return out;
-}
-
-/** Outputs: the inputs echoed (diff reads them back), the task's fields, ISO timestamps. */
-export function toOutputs(
-  inputs: Record<string, unknown>,
-  task: AdsTask,
-): Record<string, OutputValue> {
-  return normalizeOutputs({
-    ...inputsOf(inputs),
-    importTaskId: task.importTaskId,
-    status: task.status,
-    importRequestTime: isoTime(task.importRequestTime),
-    importCompletionTime: isoTime(task.importCompletionTime),
-    importDeletedTime: isoTime(task.importDeletedTime),
-    fileClassification: task.fileClassification,
-    serverImportSuccess: task.serverImportSuccess,
-    serverImportFailure: task.serverImportFailure,
-    applicationImportSuccess: task.applicationImportSuccess,
-    applicationImportFailure: task.applicationImportFailure,
-    errorsAndFailedEntriesZip: task.errorsAndFailedEntriesZip,
-  });
-}
-
 /** `ads.ImportTask "servers-q3"`: how messages name the resource (the ADS task name). */
 export function subject(name: unknown, fallbackId?: string): string {
   const label = typeof name === "string" && name.length > 0 ? name : (fallbackId ?? "(unnamed)");
   return `${RESOURCE_TYPE} "${label}"`;
-}
-
-/** Log label: `ads.ImportTask servers-q3`. */
-export function logLabel(name: unknown, fallbackId?: string): string {
-  const label = typeof name === "string" && name.length > 0 ? name : (fallbackId ?? "(unnamed)");
-  return `${RESOURCE_TYPE} ${label}`;
 }
 
 function counts(task: AdsTask): string {
@@ -550,22 +329,47 @@ export function homeRegionAdvice(
   return undefined;
 }
 
+/** Adds the home-region fix to ADS errors that are about the home region. */
+export function explain(err: unknown, region: string | undefined): unknown {
+  if (!isAwsApiError(err)) return err;
+  const advice = homeRegionAdvice(err.code, err.awsMessage, region);
+  return advice === undefined ? err : withAdvice(err, advice);
+}
+
+/** Cross-field: deleting history only means something when the import data is deleted. */
+export function retainConflict(news: Record<string, unknown>): CheckFailure[] {
+  if (news["retainOnDelete"] !== true || news["deleteHistoryOnDelete"] !== true) return [];
+  const reason =
+    "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.";
+  return [{ property: "deleteHistoryOnDelete", reason }];
+}
+
+/** Why adoptImportTaskId cannot be adopted: DescribeImportTasks does not return it. */
+export function adoptMissing(
+  id: string,
+  name: unknown,
+  where: string,
+): { reason: string; message: string } {
+  return {
+    reason: `names ${id}, which DescribeImportTasks does not return in ${where}. Fix: check the ID and that aws:region is the account's Migration Hub home region.`,
+    message: `${subject(name, id)}: adoptImportTaskId ${id} was not found in ${where}. Fix: check the ID (aws discovery describe-import-tasks) and that aws:region is the account's Migration Hub home region.`,
+  };
+}
+
+/** Why create gave up: every task its successor tokens started ended in failure. */
+export function exhaustedMessage(name: unknown, last: AdsTask, attempts: number): string {
+  return `${subject(name)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status}). Fix the file, then run \`pulumi up\` again.`;
+}
+
 /**
  * The token for the next attempt after `failedTaskId`: create never re-adopts a task that already
  * failed (ADS would keep returning it for the same token), so it derives a successor. The chain is
  * deterministic, so an interrupted re-run walks it to the same live task.
  */
 export function successorToken(token: string, failedTaskId: string): string {
-  return deriveToken(
-    {
-      stack: "",
-      project: "",
-      type: "ads:ImportTask#successor",
-      name: token,
-      inputs: { failedTaskId },
-    },
-    { maxLength: LIMITS.clientRequestTokenMaxLength },
-  );
+  return nextToken("ads:ImportTask", token, failedTaskId, {
+    maxLength: LIMITS.clientRequestTokenMaxLength,
+  });
 }
 
 /** Token when the caller gave none (provider used without the resource class). */
@@ -580,30 +384,4 @@ export function fallbackToken(name: string | undefined, importUrl: string | unde
     },
     { maxLength: LIMITS.clientRequestTokenMaxLength },
   );
-}
-
-/** Wait limits: the input, then stack config `awsMigration:waitTimeoutMinutes`, then 120. */
-export function waitTimeoutMs(inputs: ImportTaskInputs, configMinutes: number | undefined): number {
-  return (inputs.waitTimeoutMinutes ?? configMinutes ?? DEFAULTS.waitTimeoutMinutes) * 60_000;
-}
-
-/** Narrows untyped inputs after check() (wrong types were already reported there). */
-export function asInputs(raw: Record<string, unknown>): ImportTaskInputs {
-  const str = (k: string): string | undefined => (typeof raw[k] === "string" ? raw[k] : undefined);
-  const bool = (k: string): boolean | undefined =>
-    typeof raw[k] === "boolean" ? raw[k] : undefined;
-  const num = raw["waitTimeoutMinutes"];
-  const out: ImportTaskInputs = {
-    name: str("name"),
-    importUrl: str("importUrl"),
-    clientRequestToken: str("clientRequestToken"),
-    adoptImportTaskId: str("adoptImportTaskId"),
-    waitForCompletion: bool("waitForCompletion"),
-    waitTimeoutMinutes: typeof num === "number" && Number.isFinite(num) ? num : undefined,
-    failOnRowErrors: bool("failOnRowErrors"),
-    retainOnDelete: bool("retainOnDelete"),
-    deleteHistoryOnDelete: bool("deleteHistoryOnDelete"),
-    __provider: str("__provider"),
-  };
-  return out;
 }

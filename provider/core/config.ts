@@ -230,3 +230,13 @@ export function clientConfig(
     maxAttempts: 1,
   };
 }
+
+/**
+ * Origins (`http://127.0.0.1:4566`) of the configured S3 and `service` endpoint overrides: an
+ * object URL there counts as an S3 URL, so stacks work against a local emulator.
+ */
+export function endpointOrigins(settings: ProviderSettings, service: ServiceKey): string[] {
+  return [settings.endpoints.s3, settings.endpoints[service], settings.endpoint]
+    .filter((u): u is string => u !== undefined)
+    .map((u) => new URL(u).origin);
+}

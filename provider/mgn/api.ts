@@ -11,19 +11,12 @@
  */
 import type * as Mgn from "@aws-sdk/client-mgn";
 import { clientConfig, type ProviderSettings } from "../core/config";
-import type {
-  ImportErrors,
-  Inventory,
-  InventoryApplication,
-  InventoryServer,
-  InventoryWave,
-  MgnImport,
-  MgnImportError,
-  S3BucketSource,
-} from "./importTaskLogic";
+import type { AwsCaller } from "../core/task/spec";
+import type { ImportErrors, MgnImport, MgnImportError, S3BucketSource } from "./importTaskLogic";
+import { isPlainObject as isObject, narrowSource, stringMap } from "./importTaskInputs";
+import type { Inventory } from "./inventory";
 
-/** Runs one AWS call with the provider's retries and throttle. */
-export type AwsCaller = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+export type { AwsCaller };
 
 /** StartImport's outcome: the quota refusal is an answer the provider acts on, not a failure. */
 export type StartOutcome =
@@ -52,23 +45,12 @@ export type ApiFactory = (settings: ProviderSettings, call: AwsCaller) => MgnApi
 
 type Json = Record<string, unknown>;
 
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
 function num(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
-}
-
-function stringMap(v: unknown): Record<string, string> | undefined {
-  if (!isObject(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
-  return out;
 }
 
 function countsOf(v: unknown): { createdCount: number; modifiedCount: number } | undefined {
@@ -88,19 +70,8 @@ export function toMgnImport(t: unknown): MgnImport | undefined {
   const task: MgnImport = { importID, status };
   const arn = str(t["arn"]);
   if (arn !== undefined) task.arn = arn;
-  const src = t["s3BucketSource"];
-  if (isObject(src)) {
-    const s3Bucket = str(src["s3Bucket"]);
-    const s3Key = str(src["s3Key"]);
-    const owner = str(src["s3BucketOwner"]);
-    if (s3Bucket !== undefined && s3Key !== undefined) {
-      task.s3BucketSource = {
-        s3Bucket,
-        s3Key,
-        ...(owner === undefined ? {} : { s3BucketOwner: owner }),
-      };
-    }
-  }
+  const src = narrowSource(t["s3BucketSource"]);
+  if (src !== undefined) task.s3BucketSource = src;
   for (const key of ["creationDateTime", "endDateTime"] as const) {
     const v = str(t[key]);
     if (v !== undefined && v !== "") task[key] = v;
@@ -358,41 +329,37 @@ export const createMgnApi: ApiFactory = (settings, call) => {
           client.send(new sdk.ListWavesCommand({ filters: {}, maxResults: PAGE, nextToken })),
         ),
       ];
+      const some = (key: string, v: unknown): Record<string, string> => {
+        const text = str(v);
+        return text === undefined ? {} : { [key]: text };
+      };
+      const tagsOf = (o: Json): Record<string, string> => stringMap(o["tags"]) ?? {};
       const inv: Inventory = { servers: [], applications: [], waves: [] };
-      for (const s of servers) {
-        if (!isObject(s)) continue;
+      for (const s of servers.filter(isObject)) {
         const sourceServerID = str(s["sourceServerID"]);
         if (sourceServerID === undefined) continue;
-        const server: InventoryServer = { sourceServerID, tags: stringMap(s["tags"]) ?? {} };
-        const upid = str(s["userProvidedID"]);
-        if (upid !== undefined) server.userProvidedID = upid;
-        const app = str(s["applicationID"]);
-        if (app !== undefined) server.applicationID = app;
-        inv.servers.push(server);
+        inv.servers.push({
+          sourceServerID,
+          tags: tagsOf(s),
+          ...some("userProvidedID", s["userProvidedID"]),
+          ...some("applicationID", s["applicationID"]),
+        });
       }
-      for (const a of applications) {
-        if (!isObject(a)) continue;
+      for (const a of applications.filter(isObject)) {
         const applicationID = str(a["applicationID"]);
         if (applicationID === undefined) continue;
-        const app: InventoryApplication = {
+        const name = str(a["name"]) ?? "";
+        inv.applications.push({
           applicationID,
-          name: str(a["name"]) ?? "",
-          tags: stringMap(a["tags"]) ?? {},
-        };
-        const wave = str(a["waveID"]);
-        if (wave !== undefined) app.waveID = wave;
-        inv.applications.push(app);
+          name,
+          tags: tagsOf(a),
+          ...some("waveID", a["waveID"]),
+        });
       }
-      for (const w of waves) {
-        if (!isObject(w)) continue;
+      for (const w of waves.filter(isObject)) {
         const waveID = str(w["waveID"]);
-        if (waveID === undefined) continue;
-        const wave: InventoryWave = {
-          waveID,
-          name: str(w["name"]) ?? "",
-          tags: stringMap(w["tags"]) ?? {},
-        };
-        inv.waves.push(wave);
+        if (waveID !== undefined)
+          inv.waves.push({ waveID, name: str(w["name"]) ?? "", tags: tagsOf(w) });
       }
       return inv;
     },

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../core/shim";
+import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
 import { deriveToken } from "../core/tokens";
+import { LIMITS } from "./importTaskLogic";
+import { importTaskSpec as spec } from "./importTaskSpec";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
 export interface S3BucketSourceArgs {
@@ -163,42 +166,25 @@ export class ImportTask extends pulumi.dynamic.Resource {
           {
             stack: pulumi.getStack(),
             project: pulumi.getProject(),
-            type: "mgn:ImportTask",
+            type: `${spec.service}:${spec.className}`,
             name,
             inputs: { s3BucketSource, tags },
           },
-          { maxLength: 64 },
+          { maxLength: LIMITS.clientTokenMaxLength },
         ),
       );
+    // Every input is an output too (unset ones as undefined), so programs can read them back.
+    const inputs = Object.fromEntries(Object.keys(spec.properties).map((k) => [k, undefined]));
     super(
-      providerShim("mgn/importTaskProvider"),
+      providerShim(shimPath(spec)),
       name,
-      {
-        s3BucketSource: undefined,
-        adoptImportId: undefined,
-        waitForCompletion: undefined,
-        waitTimeoutMinutes: undefined,
-        failOnRowErrors: undefined,
-        deleteInventoryOnDelete: undefined,
-        ...args,
-        clientToken: token,
-        importId: undefined,
-        arn: undefined,
-        status: undefined,
-        progressPercentage: undefined,
-        creationDateTime: undefined,
-        endDateTime: undefined,
-        summary: undefined,
-        importErrors: undefined,
-        importErrorCount: undefined,
-        tags: args.tags,
-      },
+      { ...inputs, ...args, clientToken: token, ...outputSlots(spec) },
       {
         ...opts,
-        additionalSecretOutputs: ["tags", ...(opts?.additionalSecretOutputs ?? [])],
+        additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs),
       },
-      "mgn",
-      "ImportTask",
+      spec.service,
+      spec.className,
     );
   }
 }

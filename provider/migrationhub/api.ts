@@ -1,12 +1,13 @@
 /**
  * The only network I/O of the Migration Hub resources. Each method makes its SDK call(s) through
- * `call(operation, fn)`, which the provider builds from the core's `callAws` (our retries, the
- * shared AdaptiveThrottle, home-region advice); the SDK client itself is built with `maxAttempts: 1`.
+ * `call(operation, fn)`: the core's one AWS caller (our retries, the shared AdaptiveThrottle, and
+ * the spec's home-region advice); the SDK client itself is built with `maxAttempts: 1`.
  * Paginated lists call once per page, so a retry repeats one page, not the whole listing.
  */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { isAwsApiError } from "../core/errors";
+import type { AwsCaller } from "../core/task/spec";
 import type {
   CreatedArtifact,
   MigrationTaskRecord,
@@ -14,7 +15,6 @@ import type {
   ResourceAttributeType,
   TaskState,
 } from "./migrationTaskLogic";
-import type { AwsCaller } from "./shared";
 
 export type { AwsCaller };
 
@@ -63,6 +63,11 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
   const client = new sdk.MigrationHubClient(clientConfig(settings, "migrationhub"));
+  // Every task operation names the task by its stream and name.
+  const key = (stream: string, name: string) => ({
+    ProgressUpdateStream: stream,
+    MigrationTaskName: name,
+  });
 
   return {
     async listProgressUpdateStreams() {
@@ -96,24 +101,14 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
 
     async importMigrationTask(stream, name) {
       await call("ImportMigrationTask", () =>
-        client.send(
-          new sdk.ImportMigrationTaskCommand({
-            ProgressUpdateStream: stream,
-            MigrationTaskName: name,
-          }),
-        ),
+        client.send(new sdk.ImportMigrationTaskCommand(key(stream, name))),
       );
     },
 
     async describeMigrationTask(stream, name) {
       try {
         const out = await call("DescribeMigrationTask", () =>
-          client.send(
-            new sdk.DescribeMigrationTaskCommand({
-              ProgressUpdateStream: stream,
-              MigrationTaskName: name,
-            }),
-          ),
+          client.send(new sdk.DescribeMigrationTaskCommand(key(stream, name))),
         );
         const t = out.MigrationTask;
         const record: MigrationTaskRecord = {
@@ -138,8 +133,7 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       await call("PutResourceAttributes", () =>
         client.send(
           new sdk.PutResourceAttributesCommand({
-            ProgressUpdateStream: stream,
-            MigrationTaskName: name,
+            ...key(stream, name),
             ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
           }),
         ),
@@ -150,8 +144,7 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       await call("AssociateCreatedArtifact", () =>
         client.send(
           new sdk.AssociateCreatedArtifactCommand({
-            ProgressUpdateStream: stream,
-            MigrationTaskName: name,
+            ...key(stream, name),
             CreatedArtifact: {
               Name: artifact.name,
               ...(artifact.description === undefined ? {} : { Description: artifact.description }),
@@ -165,8 +158,7 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       await call("DisassociateCreatedArtifact", () =>
         client.send(
           new sdk.DisassociateCreatedArtifactCommand({
-            ProgressUpdateStream: stream,
-            MigrationTaskName: name,
+            ...key(stream, name),
             CreatedArtifactName: artifactName,
           }),
         ),
@@ -180,8 +172,7 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
         const page = await call("ListCreatedArtifacts", () =>
           client.send(
             new sdk.ListCreatedArtifactsCommand({
-              ProgressUpdateStream: stream,
-              MigrationTaskName: name,
+              ...key(stream, name),
               MaxResults: 10,
               NextToken: token,
             }),
@@ -204,8 +195,7 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       await call("NotifyMigrationTaskState", () =>
         client.send(
           new sdk.NotifyMigrationTaskStateCommand({
-            ProgressUpdateStream: stream,
-            MigrationTaskName: name,
+            ...key(stream, name),
             Task: {
               Status: task.status,
               ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../core/shim";
+import { outputSlots, shimPath } from "../core/task/resource";
 import type {
   CreatedArtifact,
   InitialState,
@@ -7,6 +8,7 @@ import type {
   TaskStatus,
   WaitTarget,
 } from "./migrationTaskLogic";
+import { migrationTaskSpec as spec } from "./migrationTaskSpec";
 
 export type { CreatedArtifact, InitialState, ResourceAttribute, TaskStatus, WaitTarget };
 
@@ -90,21 +92,13 @@ export class MigrationTask extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: MigrationTaskArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("migrationhub/migrationTaskProvider"),
+      providerShim(shimPath(spec)),
       name,
       // Every output is a key of props (undefined when not given), or programs cannot see it.
-      {
-        resourceAttributes: undefined,
-        createdArtifacts: undefined,
-        ...args,
-        status: undefined,
-        statusDetail: undefined,
-        progressPercent: undefined,
-        updateDateTime: undefined,
-      },
+      { resourceAttributes: undefined, createdArtifacts: undefined, ...args, ...outputSlots(spec) },
       opts,
-      "migrationhub",
-      "MigrationTask",
+      spec.service,
+      spec.className,
     );
   }
 }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../core/shim";
+import { shimPath } from "../core/task/resource";
+import { progressUpdateStreamSpec as spec } from "./progressUpdateStreamSpec";
 
 /** Arguments of {@link ProgressUpdateStream}. */
 export interface ProgressUpdateStreamArgs {
@@ -40,13 +42,13 @@ export class ProgressUpdateStream extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ProgressUpdateStreamArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("migrationhub/progressUpdateStreamProvider"),
+      providerShim(shimPath(spec)),
       name,
       // Every output is a key of props (undefined when not given), or programs cannot see it.
       { retainOnDelete: undefined, deleteTimeoutMinutes: undefined, ...args },
       opts,
-      "migrationhub",
-      "ProgressUpdateStream",
+      spec.service,
+      spec.className,
     );
   }
 }

@@ -1,10 +1,9 @@
 /**
  * Pure facts and helpers shared by the two Migration Hub resources: the documented name rules and
- * the home-region advice every write error gets. No I/O here.
+ * the home-region advice every error gets. No I/O here.
  */
 import { type AwsApiError, isAwsApiError, withAdvice } from "../core/errors";
-import { callAws } from "../core/retry";
-import type { ServiceRuntime } from "../core/runtime";
+import type { ProviderSettings } from "../core/config";
 
 /** The `service` name used in logs, errors and the core's per-service settings. */
 export const SERVICE = "migrationhub";
@@ -73,22 +72,10 @@ export function withHomeRegionAdvice(err: AwsApiError, region: string | undefine
   return withAdvice(err, advice);
 }
 
-/** Runs one AWS call with retries; `operation` is the API name (for errors, logs and limits). */
-export type AwsCaller = <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
-
 /**
- * The caller every api method goes through: the core's callAws (our retries, with the runtime's
- * shared AdaptiveThrottle informed of every throttling error), then home-region advice on errors.
+ * The spec's `explain` for both resources: every Migration Hub error passes here (through the
+ * core's one AWS caller) and gains the home-region or missing-stream fix when one applies.
  */
-export function createCaller(rt: ServiceRuntime): AwsCaller {
-  return async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await callAws(
-        { service: SERVICE, operation, clock: rt.clock, random: rt.random, throttle: rt.throttle },
-        fn,
-      );
-    } catch (err) {
-      throw isAwsApiError(err) ? withHomeRegionAdvice(err, rt.settings.region) : err;
-    }
-  };
+export function explain(err: unknown, settings: ProviderSettings): unknown {
+  return isAwsApiError(err) ? withHomeRegionAdvice(err, settings.region) : err;
 }

@@ -482,9 +482,10 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
         "refresh --import-pending-creates",
         await stack.pulumi("refresh", "--yes", "--skip-preview", ...importArgs),
       );
-      // Pulumi 3.259 drops the pending creates marked for import instead of reading them, so this
-      // up creates them again; the derived idempotency tokens make each start call return the
-      // task the killed run started, and the stream is found by name and adopted.
+      // The CLI (3.276.0, as 3.259.0 before it) drops the pending creates marked for import
+      // instead of reading them, so this up creates them again; the derived idempotency tokens
+      // make each start call return the task the killed run started, and the stream, when it
+      // was pending too, is found by name and adopted.
       assertOk("up after the kill", await stack.up());
 
       const state = await stack.exportState();

@@ -1,24 +1,39 @@
 /**
- * The package as users get it: `npm pack` of the current build, installed offline into a separate
- * temporary project. A program there instantiates the resource classes from the installed package
- * under setMocks (with that project's own @pulumi/pulumi); the serialized `__provider` of each is
- * then driven through that project's dynamic-provider host over gRPC against the emulator — so the
+ * The package as users get it: `npm pack` of the current build, installed into a separate
+ * temporary project that has its own @pulumi/pulumi — the oldest the package's range accepts, not
+ * the version this repository locks, so npm must share the project's copy instead of nesting a
+ * second one. A program there instantiates the resource classes from the installed package under
+ * setMocks (with that project's @pulumi/pulumi); the serialized `__provider` of each is then
+ * driven through that project's dynamic-provider host over gRPC against the emulator — so the
  * shim's `require("pulumi-aws-migration/internal/...")` must resolve through the tarball's
- * `exports` map and `files`, not through this repository.
- * Needs a build (`npx tsc -p tsconfig.build.json`); the pack and the install take ~20 s.
+ * `exports` map and `files`, not through this repository, and the package works with that SDK.
+ * Needs a build (`npx tsc -p tsconfig.build.json`); the pack and the install take ~20 s when the
+ * machine is idle and the npm cache holds the consumer's SDK.
  */
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { InitializeServiceCommand, MgnClient } from "@aws-sdk/client-mgn";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamicHost, type Props, UNKNOWN } from "../support/dynamicHost";
 import { clientConfig, TEST_REGION, useEmulator } from "../support/emulator";
-import { installPacked, type PackedProject } from "../support/packed";
+import { installedCopies, installPacked, type PackedProject } from "../support/packed";
 
 const run = promisify(execFile);
+
+const ROOT = join(__dirname, "..", "..");
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
+const PULUMI_RANGE =
+  readJson<{ dependencies: Record<string, string> }>(join(ROOT, "package.json")).dependencies[
+    "@pulumi/pulumi"
+  ] ?? "";
+/** The oldest @pulumi/pulumi the package accepts: the consumer's copy. */
+const OLDEST_PULUMI = /^\^(3\.\d+\.\d+)$/.exec(PULUMI_RANGE)?.[1] ?? "";
+const LOCKED_PULUMI = readJson<{ version: string }>(
+  join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"),
+).version;
 
 /** The consumer's program: plain JavaScript, requiring only what it installed. */
 const PROGRAM = `
@@ -75,8 +90,15 @@ describe("the packed tarball installed into a separate project", function () {
   let host: DynamicHost;
   const inputs: Record<string, Props> = {};
 
-  before(async () => {
-    project = await installPacked(["@pulumi/pulumi"]);
+  before(async function () {
+    // Pack, install and start: ~20 s on an idle machine; minutes under load or when the npm cache
+    // lacks the consumer's SDK and npm must fetch it.
+    this.timeout(600_000);
+    assert.ok(
+      OLDEST_PULUMI,
+      `@pulumi/pulumi is "${PULUMI_RANGE}" in package.json, not a ^3.x.y range`,
+    );
+    project = await installPacked(OLDEST_PULUMI);
     writeFileSync(join(project.dir, "index.js"), PROGRAM);
     const manifest = `${ctx.emulator.url}/migration-data/dc01.manifest.xml?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1294855591&Signature=abc%3D`;
     const { stdout } = await run(process.execPath, ["index.js"], {
@@ -103,6 +125,13 @@ describe("the packed tarball installed into a separate project", function () {
   after(() => {
     host?.stop();
     project?.remove();
+  });
+
+  it("shares the project's own @pulumi/pulumi, one copy, when it is not the version locked here", () => {
+    assert.notEqual(OLDEST_PULUMI, LOCKED_PULUMI, "the project must differ from the lock");
+    assert.deepEqual(installedCopies(project.dir, "@pulumi/pulumi"), [
+      { path: join("node_modules", "@pulumi", "pulumi"), version: OLDEST_PULUMI },
+    ]);
   });
 
   it("ships only the build and the README, with every module a shim requires", () => {

@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -33,9 +33,8 @@ export interface PackedProject {
 
 /**
  * The lock entries a consumer needs for `deps`, found the way Node resolves them (nearest
- * node_modules first), copied from this repository's lock so `npm ci --offline` installs the very
- * versions the tests ran with, from the local npm cache alone (the cache holds tarballs, not the
- * registry metadata a range install would need).
+ * node_modules first), copied from this repository's lock, so the consumer installs the very
+ * versions the tests ran with (from the local npm cache when it holds them).
  */
 function closure(
   packages: Record<string, LockEntry>,
@@ -69,12 +68,45 @@ function closure(
   return out;
 }
 
+/** Every installed copy of package `name` under `root`/node_modules, nested ones included. */
+export function installedCopies(root: string, name: string): { path: string; version: string }[] {
+  const copies: { path: string; version: string }[] = [];
+  const walk = (nodeModules: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(nodeModules);
+    } catch {
+      return;
+    }
+    const dirs = entries
+      .filter((e) => !e.startsWith("."))
+      .flatMap((e) =>
+        e.startsWith("@") ? readdirSync(join(nodeModules, e)).map((s) => `${e}/${s}`) : [e],
+      );
+    for (const pkg of dirs) {
+      const dir = join(nodeModules, pkg);
+      if (pkg === name) {
+        const { version } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+          version: string;
+        };
+        copies.push({ path: relative(root, dir), version });
+      }
+      walk(join(dir, "node_modules"));
+    }
+  };
+  walk(join(root, "node_modules"));
+  return copies.sort((a, b) => a.path.localeCompare(b.path));
+}
+
 /**
  * `npm pack`s this repository (its current build) and installs the tarball into a fresh temporary
- * project, offline, as a user's project would get it. `extraDeps` are more of this repository's
- * dependencies the consumer depends on directly (e.g. @pulumi/pulumi, as every Pulumi program does).
+ * project that depends on it and on its own `@pulumi/pulumi` at `pulumiVersion`, as every Pulumi
+ * program does — npm, not this helper, then decides whether the package shares that copy. The
+ * project's lock is seeded with this repository's locked versions of everything else, so only
+ * what those lack (the consumer's SDK, when it is another version) comes from the npm cache or,
+ * failing that, the registry (`--prefer-offline`).
  */
-export async function installPacked(extraDeps: readonly string[] = []): Promise<PackedProject> {
+export async function installPacked(pulumiVersion: string): Promise<PackedProject> {
   const dir = mkdtempSync(join(tmpdir(), "pam-packed-"));
   try {
     const { stdout } = await run(
@@ -95,11 +127,15 @@ export async function installPacked(extraDeps: readonly string[] = []): Promise<
     const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
       packages: Record<string, LockEntry>;
     };
-    const direct: Record<string, string> = { [pkg.name]: `file:../${packed.filename}` };
-    for (const d of extraDeps) {
-      const version = pkg.dependencies[d] ?? lock.packages[`node_modules/${d}`]?.version;
-      if (!version) throw new Error(`${d} is not a dependency of this repository`);
-      direct[d] = version;
+    const direct: Record<string, string> = {
+      [pkg.name]: `file:../${packed.filename}`,
+      "@pulumi/pulumi": pulumiVersion,
+    };
+    // The SDK's own entry is left out, whatever its version: npm must place the consumer's
+    // @pulumi/pulumi and judge the package's range against it. Its dependencies stay as hints.
+    const seeded = closure(lock.packages, pkg.dependencies);
+    for (const key of Object.keys(seeded)) {
+      if (/^node_modules\/@pulumi\/pulumi(\/|$)/.test(key)) delete seeded[key];
     }
     const packages: Record<string, LockEntry> = {
       "": { name: "consumer", version: "1.0.0", dependencies: direct },
@@ -111,10 +147,7 @@ export async function installPacked(extraDeps: readonly string[] = []): Promise<
         ...(pkg.bin ? { bin: pkg.bin } : {}),
         ...(pkg.engines ? { engines: pkg.engines } : {}),
       },
-      ...closure(lock.packages, {
-        ...pkg.dependencies,
-        ...Object.fromEntries(extraDeps.map((d) => [d, ""])),
-      }),
+      ...seeded,
     };
     mkdirSync(projectDir);
     writeFileSync(
@@ -135,7 +168,14 @@ export async function installPacked(extraDeps: readonly string[] = []): Promise<
     );
     await run(
       "npm",
-      ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+      [
+        "install",
+        "--prefer-offline",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+      ],
       {
         cwd: projectDir,
         maxBuffer: 16 * 1024 * 1024,

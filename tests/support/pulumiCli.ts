@@ -1,14 +1,17 @@
 /**
  * Finds and runs the Pulumi CLI that scripts/ensure-pulumi provides (built from the Go module
  * proxy, since the `pulumi` npm package only downloads it). Nothing here builds: a suite without a
- * CLI skips with one loud line.
+ * CLI fails in CI (CI=true) and elsewhere skips with one loud line.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, readdirSync } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 
 const repoRoot = resolve(__dirname, "..", "..");
 const sdkDir = dirname(require.resolve("@pulumi/pulumi/package.json"));
+const sdkVersion = (
+  JSON.parse(readFileSync(join(sdkDir, "package.json"), "utf8")) as { version: string }
+).version;
 
 /** The passphrase of test stacks: it only guards secrets in a throwaway file backend. */
 export const TEST_PASSPHRASE = "pulumi-aws-migration-test";
@@ -22,21 +25,11 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Newest first, comparing x.y.z numerically. */
-function byVersionDesc(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pb[i] ?? 0) - (pa[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /**
  * The bin dir of a usable CLI, or undefined. Runs nothing: a `pulumi` on PATH counts when the
- * nodejs language host is beside it (as scripts/ensure-pulumi demands); otherwise the newest build
- * under .tools/pulumi/<version>/bin.
+ * nodejs language host is beside it (as scripts/ensure-pulumi demands); otherwise the build of the
+ * SDK's own version, .tools/pulumi/<@pulumi/pulumi version>/bin — a build left there for another
+ * version is ignored, so the tests never run a CLI older than the SDK they load.
  */
 export function findPulumi(): { binDir: string } | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
@@ -48,18 +41,8 @@ export function findPulumi(): { binDir: string } | undefined {
       return { binDir: dir };
     }
   }
-  const toolsDir = join(repoRoot, ".tools", "pulumi");
-  let versions: string[];
-  try {
-    versions = readdirSync(toolsDir).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
-  } catch {
-    return undefined;
-  }
-  for (const v of versions.sort(byVersionDesc)) {
-    const binDir = join(toolsDir, v, "bin");
-    if (isExecutable(join(binDir, "pulumi"))) return { binDir };
-  }
-  return undefined;
+  const binDir = join(repoRoot, ".tools", "pulumi", sdkVersion, "bin");
+  return isExecutable(join(binDir, "pulumi")) ? { binDir } : undefined;
 }
 
 /** Whether `binDir` has pulumi-language-nodejs; without it programs run through `--client`. */
@@ -147,8 +130,7 @@ let warnedNoCli = false;
 export function requirePulumi(this: Mocha.Context): { binDir: string } {
   const cli = findPulumi();
   if (!cli) {
-    const how =
-      "no pulumi CLI: install Go >= 1.25 and run ./scripts/ensure-pulumi (./scripts/test does), or put pulumi with pulumi-language-nodejs on PATH";
+    const how = `no pulumi CLI ${sdkVersion}: install Go >= 1.25 and run ./scripts/ensure-pulumi (./scripts/test does), or put pulumi >= ${sdkVersion} with pulumi-language-nodejs on PATH`;
     if (process.env.CI === "true") throw new Error(`e2e tier cannot run in CI: ${how}`);
     if (!warnedNoCli) console.warn(`SKIPPED e2e tier: ${how}`);
     warnedNoCli = true;

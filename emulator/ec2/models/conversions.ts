@@ -155,13 +155,12 @@ export function importInstance(ctx: OperationContext, params: QueryParams): Conv
     ...(instanceType !== undefined ? { instanceType } : {}),
     ...(architecture !== undefined ? { architecture } : {}),
   };
-  const chosenMs = ctx.taskDurationMs?.({ id: record.id });
-  if (chosenMs !== undefined) {
+  const seededMs = record.validateMs + record.convertMs;
+  const chosen = ctx.taskDuration(record.id, seededMs);
+  if (chosen.chosen) {
     // Both stages keep their seeded share of the chosen total.
-    record.validateMs = Math.round(
-      (record.validateMs * chosenMs) / (record.validateMs + record.convertMs),
-    );
-    record.convertMs = chosenMs - record.validateMs;
+    record.validateMs = Math.round((record.validateMs * chosen.ms) / seededMs);
+    record.convertMs = chosen.ms - record.validateMs;
   }
   s.conversionTasks[record.id] = record;
   ctx.markDirty();

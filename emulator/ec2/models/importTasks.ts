@@ -83,11 +83,11 @@ export function seedTask(
     stageEnds.push(total);
   }
   const id = `${family.prefix}-${ctx.random.hex(17)}`;
-  const chosenMs = ctx.taskDurationMs?.({ id });
-  if (chosenMs !== undefined) {
+  const chosen = ctx.taskDuration(id, total);
+  if (chosen.chosen) {
     // Every stage keeps its seeded share of the chosen total.
     for (let i = 0; i < stageEnds.length; i++)
-      stageEnds[i] = Math.round((stageEnds[i]! * chosenMs) / total);
+      stageEnds[i] = Math.round((stageEnds[i]! * chosen.ms) / total);
   }
   return { id, stageEnds };
 }

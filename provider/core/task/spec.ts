@@ -4,6 +4,44 @@
  * scheduler, adopt, start with successor tokens, settle, update-resumes-the-wait,
  * read-drops-a-gone-task, the retain guard and the failure report. A spec never waits, retries or
  * batches by itself.
+ *
+ * Changes from the draft (ef7b5d4), all additive unless marked; porters written against the draft
+ * keep compiling except where noted:
+ * - `name(inputs, id?)` returns the bare label ("servers-q3", else the ID); the core derives the
+ *   subject `ads.ImportTask "servers-q3"` and the log label `ads.ImportTask servers-q3` from it
+ *   and the type. (Clarified: the draft's comment named both forms for one function.)
+ * - A 4th type parameter `S` (default `unknown`) types `TaskContext.state` and `spec.state()`;
+ *   `TaskContext<A, S, T>` also gains `describe(id)` (the shared batched describe), `wait(...)` (the
+ *   one poll scheduler, for hooks such as delete) and `subject`/`label`.
+ * - `hooks.delete` is optional (absent: delete does nothing past the retain guard).
+ * - `hooks.hold` gets the task as a 4th argument on "resume" (MGN holds a slot only while pending).
+ * - `hooks.refresh`: extra reads for read()'s outputs (MGN row errors of an ended import).
+ * - `classify(status, inputs, recorded?)`: diff passes the recorded outputs (MGN counts errors).
+ * - `toOutputs(raw, task, extra?, previous?)`: `previous` are the recorded outputs, when any.
+ * - `settled` may also return `info` (the success log line; default `<id> <status>`).
+ * - `DescribeSpec.viaCaller`: the api already routes `call` through the AwsCaller it was built
+ *   with (MGN), so the core does not wrap it in `aws` a second time.
+ * - Optional facts/messages with core defaults: `statusOutput` (default "status"), `phaseWords`,
+ *   `vanished`, `markGone`, `progress`, `trustStartStatus`, `adoptMissing`, `adoptWarnings`,
+ *   `retainedMessage`, `exhaustedMessage`, `outputs`, `secretOutputs`.
+ * - Conventional inputs the core reads by name when the table has them: `waitForCompletion`
+ *   (default true), `waitTimeoutMinutes` (then stack config, then the table default) and
+ *   `retainOnDelete` (the retain guard).
+ * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
+ * - (port-ec2) `hooks.findStarted` (a start API without a token: look up before starting),
+ *   `readGone`/`refresh` may answer `Dropped`, `checkWarnings`, and `TaskContext.waitOn` (wait on
+ *   another object in the same scheduler).
+ * - (port-mh) for resources the start-and-wait lifecycle does not fit: `ServiceSpec`, the part
+ *   of a TaskSpec that buildTaskService, check and diff read; lifecycle.ts
+ *   `createLifecycleProvider(spec, lifecycle)` composes it with a resource's own
+ *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
+ *   calls in flight (per-ID describes, batchSize 1).
+ * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
+ *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no start-limiter
+ *   seat is held around a start that queues by itself); `startedMessage` (the started line
+ *   is labelled with the new ID); `settled` also runs after a wait that ended in failure with the
+ *   task present (its `wait` has the verdict), and its `failure` is then the reason;
+ *   `subjectInReasons`; PropertySpec `checkNested`, `narrow`, `unchangedWhen`.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -20,8 +58,45 @@ export type ServiceName = "ads" | "mgn" | "migrationhub" | "ec2";
 /** One AWS call through the shared throttle with classified retries (core/retry callAws). */
 export type AwsCaller = <R>(operation: string, fn: () => Promise<R>) => Promise<R>;
 
+/** What a start may use beyond its token: the create's budget, and a slot to keep until it ends. */
+export interface StartScope {
+  /** Epoch ms the create's wait budget ends (a start that queues gives up by then). */
+  readonly deadline: number;
+  /** Runs `release` once the create ends, however it ends (MGN's quota slot). */
+  keep(release: () => void): void;
+}
+
+/** What a wait reports: the verdict, the last observation, its poll count and statuses seen. */
+export type WaitSummary<T> = Pick<
+  WaitResult<T | undefined>,
+  "verdict" | "last" | "polls" | "observed"
+>;
+
+export interface WaitOptions {
+  /** Epoch ms the wait ends; default now + the wait limit (input, stack config, table default). */
+  deadline?: number;
+  /** Recorded with the ID when the wait itself fails (timeout, 4xx): `__provider` is added. */
+  properties: Record<string, unknown>;
+}
+
+/** What `TaskContext.waitOn` waits for on an object other than the task. */
+export interface WatchSpec<R> {
+  acceptors: readonly Acceptor<R | undefined>[];
+  status(o: R | undefined): string;
+  /** The describe operation, for errors. */
+  operation: string;
+  /** Names the wait in timeout messages, e.g. `ec2.ImportInstanceTask "web": terminating i-…`. */
+  subject: string;
+}
+
+/** A hook's verdict that nothing is left to manage: the engine drops the resource. */
+export interface Dropped {
+  /** The log line saying why (e.g. `AMI ami-… of import-ami-… no longer exists; …`). */
+  readonly dropped: string;
+}
+
 /** What the core hands a spec's functions: the configured runtime and the service's callers. */
-export interface TaskContext<A> {
+export interface TaskContext<A, S = unknown, T = unknown> {
   readonly runtime: ServiceRuntime;
   readonly api: A;
   /** Retries throttling, 5xx and network errors (errors pass the spec's `explain` first). */
@@ -35,7 +110,29 @@ export interface TaskContext<A> {
     describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
   ): BatchPoller<R>;
   /** The service's own state (gates, extra pollers) built once per configure by `spec.state`. */
-  readonly state: unknown;
+  readonly state: S;
+  /** The spec's describe through the shared batched poller; `undefined` when gone. */
+  describe(id: string): Promise<T | undefined>;
+  /**
+   * Waits on `id` with the phase's acceptors in the shared, riding rounds. A wait that fails to
+   * finish (timeout, non-retryable error) throws ImportTaskFailedError carrying the ID.
+   */
+  wait(id: string, phase: Phase, inputs: object, options: WaitOptions): Promise<WaitSummary<T>>;
+  /**
+   * Waits on another object in the same scheduler (EC2: the imported instance until it is
+   * terminated, before its volume can be deleted): `poller` describes it, `watch` says when to stop.
+   */
+  waitOn<R>(
+    poller: BatchPoller<R>,
+    id: string,
+    watch: WatchSpec<R>,
+    inputs: object,
+    options: WaitOptions,
+  ): Promise<WaitSummary<R>>;
+  /** `ads.ImportTask "servers-q3"`: how messages name the resource. */
+  subject(inputs: object, id?: string): string;
+  /** `ads.ImportTask servers-q3`: how log lines name it. */
+  label(inputs: object, id?: string): string;
 }
 
 /** Test and embedding seams; unset members fall back to the system clock, Math.random, stderr. */
@@ -57,6 +154,13 @@ export interface DescribeSpec<T, A> {
   batchSize: number;
   /** One call for up to `batchSize` IDs; IDs absent from the map are gone. */
   call(api: A, ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
+  /** True when `call` already goes through the api's AwsCaller (do not wrap it again). */
+  viaCaller?: boolean;
+  /**
+   * At most this many `call`s in flight per provider process (an API with no batch describe,
+   * batchSize 1, would otherwise run one call per waiting resource at once). @default unbounded
+   */
+  concurrency?: number;
 }
 
 export interface PollDelays {
@@ -64,6 +168,12 @@ export interface PollDelays {
   maxDelayMs: number;
   /** Polls land on multiples of min(minDelayMs, gridMs) so concurrent waits share rounds. */
   gridMs: number;
+  /**
+   * The first poll too waits for the next grid tick (or a round it can ride along), instead of
+   * polling at once: starts spaced by the throttle (EC2: 20 ms apart) then share their first
+   * describes instead of costing one call each. @default false
+   */
+  alignFirstPoll?: boolean;
 }
 
 /** What a wait in one phase looks for. */
@@ -74,9 +184,9 @@ export type Phase = "create" | "cancel" | "delete";
  * token `pulumi-nodejs:dynamic/ads:ImportTask`, the shim path and every log label.
  *
  * `I` is the typed inputs (`asInputs` of the property table), `T` the task as the api returns it,
- * `A` the service's api.
+ * `A` the service's api, `S` the service state `state()` builds.
  */
-export interface TaskSpec<I extends object, T, A> {
+export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly service: ServiceName;
   readonly className: string;
   /** Endpoint key for `settings.endpoints` when it differs from `service`. */
@@ -85,7 +195,9 @@ export interface TaskSpec<I extends object, T, A> {
   readonly properties: PropertyTable<I>;
   /** Cross-field rules and rules a table cannot say (URL parsing); values unknown in preview skip. */
   checkMore?(news: Record<string, unknown>, ctx: { settings: ProviderSettings }): CheckFailure[];
-  /** Extra diff facts: e.g. a recorded failed status forces a replace ("status"). */
+  /** Warnings check() logs for these inputs (EC2 ImportInstance: the API is legacy). */
+  checkWarnings?(news: Record<string, unknown>): string[];
+  /** Extra diff facts, merged into the table's: e.g. `replaces: ["tags"]`. */
   diffMore?(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
@@ -94,20 +206,46 @@ export interface TaskSpec<I extends object, T, A> {
   /** The api the core builds at configure (the real one; tests inject theirs through Deps). */
   createApi(settings: ProviderSettings, call: AwsCaller): A;
   /** Service-specific state built once per configure (e.g. MGN's CapacityGate). */
-  state?(ctx: Omit<TaskContext<A>, "state">): unknown;
+  state?(ctx: Omit<TaskContext<A, S, T>, "state">): S;
 
   readonly describe: DescribeSpec<T, A>;
   readonly poll: PollDelays;
   idOf(task: T): string;
   /** The status of an observation; `undefined` (gone) has a status too, e.g. "GONE". */
   statusOf(task: T | undefined): string;
-  /** How a status counts for a create-phase wait, given the inputs (e.g. failOnRowErrors). */
-  classify(status: string, inputs: I): "pending" | "success" | "failure";
+  /** The output holding the status, read by diff (a failed task is replaced). @default "status" */
+  readonly statusOutput?: string;
+  /**
+   * How a status counts for a create-phase wait, given the inputs (e.g. failOnRowErrors); diff
+   * also passes the recorded outputs.
+   */
+  classify(
+    status: string,
+    inputs: I,
+    recorded?: Record<string, unknown>,
+  ): "pending" | "success" | "failure";
   /** Acceptors as data, per phase. */
   acceptors(phase: Phase, inputs: I): readonly Acceptor<T | undefined>[];
+  /** Word for the waited thing in timeout messages. @default create "import", else the phase */
+  readonly phaseWords?: Partial<Record<Phase, string>>;
+  /** A task the describe still returns that read() treats as gone (ADS DELETE_COMPLETE). */
+  vanished?(task: T): boolean;
+  /** The last known task marked gone, for a failure's outputs. @default `{ ...task, status }` */
+  markGone?(task: T): T;
+  /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
+  progress?(task: T | undefined): string;
+  /**
+   * Settle a task that start/adopt/update already sees terminal without another describe (MGN).
+   * @default false: the wait's first poll reads it again (ADS).
+   */
+  readonly trustStartStatus?: boolean;
 
   /** The adopt input (`adoptImportTaskId`), when the resource can manage an existing task. */
   readonly adoptProperty?: keyof I & string;
+  /** Reason and message when the adopted ID is not found. @default a generic "check the ID" */
+  adoptMissing?(id: string, inputs: I, where: string): { reason: string; message: string };
+  /** Warnings for an adopted task whose fields differ from the inputs. */
+  adoptWarnings?(inputs: I, task: T): string[];
   /** The idempotency-token input (`clientRequestToken`), when the start API takes one. */
   readonly tokenProperty?: keyof I & string;
   /** Token when the caller gave none (provider used without the resource class). */
@@ -115,16 +253,36 @@ export interface TaskSpec<I extends object, T, A> {
   /** Successor of `token` after the task it returned ended in failure (deterministic). */
   successorToken(token: string, failedTaskId: string): string;
   /** The start call (through ctx.aws / ctx.awsOnce); returns the task AWS reports. */
-  start(ctx: TaskContext<A>, inputs: I, token: string, raw: Record<string, unknown>): Promise<T>;
+  start(
+    ctx: TaskContext<A, S, T>,
+    inputs: I,
+    token: string,
+    raw: Record<string, unknown>,
+    scope: StartScope,
+  ): Promise<T>;
+  /**
+   * `start` queues by itself (MGN's quota gate) and runs its API call through
+   * ctx.runtime.startLimiter: the core then holds no limiter seat around it. @default false
+   */
+  readonly queuesStart?: boolean;
+  /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
+  startedMessage?(task: T): string;
+  /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
+  exhaustedMessage?(inputs: I, last: T, attempts: number): string;
 
   /** Outputs: inputs echoed (diff reads them back) + the task's fields. */
   toOutputs(
     raw: Record<string, unknown>,
     task: T,
     extra?: Record<string, unknown>,
+    previous?: Record<string, unknown>,
   ): Record<string, unknown>;
+  /** Output property names the resource class declares (inputs echoed are not listed). */
+  readonly outputs?: readonly string[];
+  /** Outputs kept secret in state (presigned URLs). */
+  readonly secretOutputs?: readonly string[];
 
-  /** `ads.ImportTask "servers-q3"` / log label `ads.ImportTask servers-q3`. */
+  /** The bare label of the resource: its task name, else `id`, else a placeholder. */
   name(inputs: I, id?: string): string;
   /** The failure report of a wait that ended in failure (or a gone task). */
   failureMessage(
@@ -133,30 +291,97 @@ export interface TaskSpec<I extends object, T, A> {
     wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
     id: string,
   ): string;
+  /** A failure reason that does not name the resource gets its subject first. @default false */
+  readonly subjectInReasons?: boolean;
   /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
   explain?(err: unknown, settings: ProviderSettings): unknown;
+  /** The log line of the retain guard. @default `retainOnDelete is true: leaving <id>` */
+  retainedMessage?(id: string, inputs: I): string;
 
   /** Hooks for what truly differs; the core's default applies when a hook is absent. */
-  readonly hooks?: TaskHooks<I, T, A>;
+  readonly hooks?: TaskHooks<I, T, A, S>;
 }
 
-export interface TaskHooks<I extends object, T, A> {
-  /** After a successful wait: extra reads for the outputs (MGN row errors, EC2's AMI), warnings. */
+/**
+ * The facts the core's service builder (service.ts) and check/diff read: all a resource needs to
+ * compose the core's pieces when the start-and-wait lifecycle does not fit it (lifecycle.ts).
+ */
+export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
+  TaskSpec<I, T, A, S>,
+  | "service"
+  | "className"
+  | "properties"
+  | "checkMore"
+  | "diffMore"
+  | "createApi"
+  | "state"
+  | "describe"
+  | "poll"
+  | "statusOf"
+  | "acceptors"
+  | "phaseWords"
+  | "progress"
+  | "name"
+  | "explain"
+  | "subjectInReasons"
+  | "outputs"
+  | "secretOutputs"
+>;
+
+export interface TaskHooks<I extends object, T, A, S = unknown> {
+  /**
+   * After a wait that ended with the task present (success, or failure: `wait.verdict`): extra
+   * reads for the outputs (MGN row errors, EC2's AMI), warnings; `failure` is the failure reason.
+   */
   settled?(
-    ctx: TaskContext<A>,
+    ctx: TaskContext<A, S, T>,
     inputs: I,
     task: T,
-    wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
+    wait: Pick<WaitResult<T | undefined>, "verdict" | "polls" | "observed">,
     previous: Record<string, unknown>,
-  ): Promise<{ extra?: Record<string, unknown>; failure?: string; warning?: string }>;
+  ): Promise<{
+    extra?: Record<string, unknown>;
+    failure?: string;
+    warning?: string;
+    info?: string;
+  }>;
   /** A gate around create/update (MGN's quota): returns the release. */
-  hold?(ctx: TaskContext<A>, inputs: I, phase: "start" | "adopt" | "resume"): Promise<() => void>;
-  /** Read when the describe no longer returns the task (EC2: the AMI outlives the record). */
+  hold?(
+    ctx: TaskContext<A, S, T>,
+    inputs: I,
+    phase: "start" | "adopt" | "resume",
+    task?: T,
+  ): Promise<() => void>;
+  /**
+   * Read (and update) when the describe no longer returns the task (EC2: the AMI outlives it):
+   * the outputs to keep, `undefined` (gone), or `Dropped` when what outlived it is gone too.
+   */
   readGone?(
-    ctx: TaskContext<A>,
+    ctx: TaskContext<A, S, T>,
     id: string,
     props: Record<string, unknown>,
-  ): Promise<Record<string, unknown> | undefined>;
+  ): Promise<Record<string, unknown> | Dropped | undefined>;
+  /**
+   * Extra reads for read()'s outputs of a live task (passed to toOutputs as `extra`), or
+   * `Dropped` when what the task made is gone (EC2: the AMI was deregistered).
+   */
+  refresh?(
+    ctx: TaskContext<A, S, T>,
+    inputs: I,
+    task: T,
+    props: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | Dropped | undefined>;
+  /**
+   * For a start API without an idempotency token (EC2 ImportInstance): the task an earlier run
+   * started under `token`, if any, looked up before each start and outside the start limiter (so
+   * concurrent lookups share one call). A failed one is stepped past with a successor token.
+   */
+  findStarted?(ctx: TaskContext<A, S, T>, inputs: I, token: string): Promise<T | undefined>;
   /** Delete: what to do with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
-  delete(ctx: TaskContext<A>, id: string, inputs: I, props: Record<string, unknown>): Promise<void>;
+  delete?(
+    ctx: TaskContext<A, S, T>,
+    id: string,
+    inputs: I,
+    props: Record<string, unknown>,
+  ): Promise<void>;
 }

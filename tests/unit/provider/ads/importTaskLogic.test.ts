@@ -2,24 +2,52 @@ import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   type AdsTask,
-  checkInputs,
   classifyImportStatus,
+  type CheckOptions,
   createAcceptors,
   deleteAcceptors,
   deleteFailureMessage,
-  diffInputs,
   failureMessage,
   fallbackToken,
   homeRegionAdvice,
-  inputsOf,
   parseImportUrl,
   rowErrorsWarning,
   successorToken,
-  toOutputs,
-  waitTimeoutMs,
   batchDeleteErrorMessage,
-  asInputs,
 } from "../../../../provider/ads/importTaskLogic";
+import { importTask, properties, toOutputs } from "../../../../provider/ads/importTaskSpec";
+import type { ProviderSettings } from "../../../../provider/core/config";
+import {
+  asInputs as asTableInputs,
+  checkProperties,
+  inputsOf as tableInputsOf,
+  waitTimeoutMs as tableWaitTimeoutMs,
+} from "../../../../provider/core/task/properties";
+import { diffTask } from "../../../../provider/core/task/provider";
+
+// check, diff and inputs normalisation moved to the core's property table (core/task): these
+// adapters keep the assertions below as they were written against importTaskLogic.
+function checkInputs(news: Record<string, unknown>, options: CheckOptions = {}) {
+  const [endpoint, ...more] = options.extraS3Origins ?? [];
+  const settings: ProviderSettings = {
+    endpoints: {},
+    ...(endpoint === undefined ? {} : { endpoint }),
+  };
+  assert.equal(more.length, 0, "the adapter configures one endpoint");
+  const ctx = { settings };
+  return [...checkProperties(properties, news, ctx), ...(importTask.checkMore?.(news, ctx) ?? [])];
+}
+const diffInputs = (olds: Record<string, unknown>, news: Record<string, unknown>) =>
+  diffTask(
+    importTask,
+    typeof olds["importTaskId"] === "string" ? olds["importTaskId"] : undefined,
+    olds,
+    news,
+  );
+const inputsOf = (props: Record<string, unknown>) => tableInputsOf(properties, props);
+const asInputs = (raw: Record<string, unknown>) => asTableInputs(properties, raw);
+const waitTimeoutMs = (inputs: Record<string, unknown>, configMinutes: number | undefined) =>
+  tableWaitTimeoutMs(properties, inputs, configMinutes);
 
 const ID = "import-task-0123456789abcdef0123456789abcdef";
 const VALID = { name: "servers-q3", importUrl: "s3://migration-data/servers.csv" };

@@ -2,24 +2,47 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
-  asInputs,
-  checkInputs,
   classifyImportStatus,
-  diffInputs,
   errorAdvice,
   errorLine,
   failureMessage,
   fallbackToken,
   finalVerdict,
   importAcceptors,
-  type Inventory,
   type MgnImport,
   nextToken,
-  planInventoryRemoval,
   rowErrorsWarning,
-  toOutputs,
-  waitTimeoutMs,
 } from "../../../../provider/mgn/importTaskLogic";
+import { importTaskSpec, properties, toOutputs } from "../../../../provider/mgn/importTaskSpec";
+import { type Inventory, planInventoryRemoval } from "../../../../provider/mgn/inventory";
+import {
+  asInputs as asTableInputs,
+  checkProperties,
+  waitTimeoutMs as tableWaitTimeoutMs,
+} from "../../../../provider/core/task/properties";
+import { diffTask } from "../../../../provider/core/task/provider";
+
+// check, diff and inputs normalisation moved to the core's property table (core/task): these
+// adapters keep the assertions below as they were written against importTaskLogic.
+const settings = { endpoints: {} };
+const checkInputs = (news: Record<string, unknown>) => [
+  ...checkProperties(properties, news, { settings }),
+  ...(importTaskSpec.checkMore?.(news, { settings }) ?? []),
+];
+const diffInputs = (olds: Record<string, unknown>, news: Record<string, unknown>) =>
+  diffTask(
+    importTaskSpec,
+    typeof olds["importId"] === "string" ? olds["importId"] : undefined,
+    olds,
+    news,
+  );
+/** The table's inputs without the keys left unset (as importTaskLogic's asInputs returned them). */
+const asInputs = (raw: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(asTableInputs(properties, raw)).filter(([, v]) => v !== undefined),
+  );
+const waitTimeoutMs = (inputs: Record<string, unknown>, configMinutes: number | undefined) =>
+  tableWaitTimeoutMs(properties, inputs, configMinutes);
 
 const ID = "import-0123456789abcdefA";
 const SRC = { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" };

@@ -11,11 +11,11 @@ import type { Logger } from "../../../../provider/core/log";
 import type { AwsCaller, MgnApi, StartOutcome } from "../../../../provider/mgn/api";
 import type {
   ImportErrors,
-  Inventory,
   MgnImport,
   MgnImportError,
   S3BucketSource,
 } from "../../../../provider/mgn/importTaskLogic";
+import type { Inventory } from "../../../../provider/mgn/inventory";
 import { createProvider } from "../../../../provider/mgn/importTaskProvider";
 import { rejection } from "../../../support/rejection";
 

@@ -2,8 +2,10 @@ import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   checkMigrationTask,
-  DELETE_POLICY_MESSAGE,
   diffMigrationTask,
+} from "../../../../provider/migrationhub/migrationTaskSpec";
+import {
+  DELETE_POLICY_MESSAGE,
   type MigrationTaskRecord,
   parseInputs,
   parseTaskId,

@@ -7,7 +7,7 @@ import {
   deleteTimeoutMs,
   diffProgressUpdateStream,
   toOutputs,
-} from "../../../../provider/migrationhub/progressUpdateStreamLogic";
+} from "../../../../provider/migrationhub/progressUpdateStreamSpec";
 import { homeRegionAdvice, withHomeRegionAdvice } from "../../../../provider/migrationhub/shared";
 
 const NAME_FIX =

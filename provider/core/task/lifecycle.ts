@@ -1,0 +1,129 @@
+/**
+ * A provider for a resource whose lifecycle is not start-and-wait — Migration Hub registers a task
+ * synchronously and describes it with further writes; a progress update stream is created at once
+ * and waited on only while it is deleted. The core still owns configure, the service built from
+ * the spec (one AWS caller with the spec's advice, the shared batched describe), check and diff
+ * from the property table; the resource supplies its four operations over that context.
+ */
+import type { CheckFailure } from "../check";
+import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
+import { bindProvider, type ProviderImplementation } from "../dynamic";
+import { checkProperties, diffProperties } from "./properties";
+import { buildTaskService, type TaskService } from "./service";
+import type { Deps, ServiceSpec, TaskContext } from "./spec";
+
+export interface Lifecycle<A, S, T> {
+  create(
+    ctx: TaskContext<A, S, T>,
+    raw: Record<string, unknown>,
+  ): Promise<{ id: string; outs: Record<string, unknown> }>;
+  read(
+    ctx: TaskContext<A, S, T>,
+    id: string,
+    props: Record<string, unknown>,
+  ): Promise<{ id?: string; props?: Record<string, unknown> }>;
+  update(
+    ctx: TaskContext<A, S, T>,
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ outs: Record<string, unknown> }>;
+  delete(ctx: TaskContext<A, S, T>, id: string, props: Record<string, unknown>): Promise<void>;
+}
+
+/** check() of a spec: the table's rules in table order, then the spec's checkMore. */
+export function checkSpec<I extends object, T, A, S>(
+  spec: ServiceSpec<I, T, A, S>,
+  news: Record<string, unknown>,
+  settings: ProviderSettings = { endpoints: {} },
+): CheckFailure[] {
+  return [
+    ...checkProperties(spec.properties, news, { settings }),
+    ...(spec.checkMore?.(news, { settings }) ?? []),
+  ];
+}
+
+/** diff() of a spec: the table's diff merged with the spec's diffMore. */
+export function diffSpec<I extends object, T, A, S>(
+  spec: ServiceSpec<I, T, A, S>,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { changes: boolean; replaces: string[] } {
+  const { replaces, changes } = diffProperties(spec.properties, olds, news);
+  const more = spec.diffMore?.(olds, news);
+  for (const key of more?.replaces ?? []) if (!replaces.includes(key)) replaces.push(key);
+  return { changes: changes || more?.changes === true || replaces.length > 0, replaces };
+}
+
+class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementation {
+  private service: TaskService<A, S, T> | undefined;
+
+  constructor(
+    private readonly spec: ServiceSpec<I, T, A, S>,
+    private readonly lifecycle: Lifecycle<A, S, T>,
+    private readonly deps: Partial<Deps<A>>,
+  ) {}
+
+  configure(req: { config: ConfigSource }): Promise<void> {
+    this.service = this.build(req.config);
+    return Promise.resolve();
+  }
+
+  private build(config: ConfigSource): TaskService<A, S, T> {
+    const settings = readProviderSettings(config, this.deps.env ?? process.env);
+    return buildTaskService(this.spec, settings, this.deps);
+  }
+
+  /** The host always configures first; direct callers (tests) get settings from the environment. */
+  private ctx(): TaskContext<A, S, T> {
+    this.service ??= this.build({ get: () => undefined });
+    return this.service.ctx;
+  }
+
+  check(
+    _olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+    const failures = checkSpec(this.spec, news, this.ctx().runtime.settings);
+    return Promise.resolve({ inputs: news, failures });
+  }
+
+  diff(
+    _id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ changes: boolean; replaces: string[] }> {
+    return Promise.resolve(diffSpec(this.spec, olds, news));
+  }
+
+  create(raw: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
+    return this.lifecycle.create(this.ctx(), raw);
+  }
+
+  read(
+    id: string,
+    props: Record<string, unknown>,
+  ): Promise<{ id?: string; props?: Record<string, unknown> }> {
+    return this.lifecycle.read(this.ctx(), id, props);
+  }
+
+  update(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ outs: Record<string, unknown> }> {
+    return this.lifecycle.update(this.ctx(), id, olds, news);
+  }
+
+  delete(id: string, props: Record<string, unknown>): Promise<void> {
+    return this.lifecycle.delete(this.ctx(), id, props);
+  }
+}
+
+export function createLifecycleProvider<I extends object, T, A, S>(
+  spec: ServiceSpec<I, T, A, S>,
+  lifecycle: Lifecycle<A, S, T>,
+  deps?: Partial<Deps<A>>,
+): ProviderImplementation {
+  return bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {}));
+}

@@ -1,0 +1,214 @@
+/**
+ * What one configured provider builds from its settings: the runtime (clock, throttle, start
+ * limiter, logger), the one way to call AWS (throttled, classified retries, the spec's advice), the
+ * api, the shared batched describe and the one poll scheduler. The host caches a configured
+ * provider per serialized shim, so every resource of a kind shares all of it.
+ */
+import type { ProviderSettings } from "../config";
+import { ImportTaskFailedError, isMigrationError } from "../errors";
+import { BatchPoller, ConcurrencyLimiter } from "../limiter";
+import { callAws } from "../retry";
+import { createRuntime, type ServiceRuntime } from "../runtime";
+import { waitFor } from "../waiter";
+import { type Inputs, waitTimeoutMs } from "./properties";
+import type {
+  AwsCaller,
+  Deps,
+  Phase,
+  ServiceSpec,
+  TaskContext,
+  WaitOptions,
+  WaitSummary,
+  WatchSpec,
+} from "./spec";
+
+export interface TaskService<A, S, T> {
+  readonly runtime: ServiceRuntime;
+  readonly ctx: TaskContext<A, S, T>;
+}
+
+/** `ads.ImportTask`: the resource type as messages and logs name it. */
+export function typeName(spec: { service: string; className: string }): string {
+  return `${spec.service}.${spec.className}`;
+}
+
+/**
+ * Once an ID exists every failure carries it, so Pulumi records the resource (and can resume).
+ * `properties` get the serialized provider: the host does not add it (pulumi-dynamic-providers.md).
+ */
+export function taskFailure(
+  err: unknown,
+  id: string,
+  properties: Record<string, unknown>,
+  name?: { type: string; subject: string },
+): ImportTaskFailedError {
+  if (isMigrationError(err, "ImportTaskFailedError")) return err;
+  const text = err instanceof Error ? err.message : String(err);
+  // Waiter errors already name the resource; AWS errors do not.
+  const message =
+    name === undefined || text.startsWith(`${name.type} `) ? text : `${name.subject}: ${text}`;
+  return new ImportTaskFailedError({ id, properties, reasons: [message], cause: err });
+}
+
+/** What taskFailure prefixes a reason with, for a spec with `subjectInReasons`. */
+export function named(
+  spec: { service: string; className: string; subjectInReasons?: boolean },
+  subject: string,
+): { type: string; subject: string } | undefined {
+  return spec.subjectInReasons === true ? { type: typeName(spec), subject } : undefined;
+}
+
+export function buildTaskService<I extends object, T, A, S>(
+  spec: ServiceSpec<I, T, A, S>,
+  settings: ProviderSettings,
+  deps: Partial<Deps<A>>,
+): TaskService<A, S, T> {
+  // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
+  const runtime = createRuntime({
+    settings,
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+    ...(deps.random === undefined ? {} : { random: deps.random }),
+    ...(deps.logger === undefined ? {} : { log: deps.logger }),
+  });
+  const type = typeName(spec);
+  const caller =
+    (maxAttempts: number | undefined): AwsCaller =>
+    async (operation, fn) => {
+      try {
+        return await callAws(
+          {
+            service: spec.service,
+            operation,
+            clock: runtime.clock,
+            random: runtime.random,
+            throttle: runtime.throttle,
+            ...(maxAttempts === undefined ? {} : { maxAttempts }),
+          },
+          fn,
+        );
+      } catch (err) {
+        throw spec.explain === undefined ? err : spec.explain(err, settings);
+      }
+    };
+  const aws = caller(undefined);
+  const api = (deps.api ?? spec.createApi.bind(spec))(settings, aws);
+  const batcher = <R>(
+    operation: string,
+    batchSize: number,
+    describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
+  ): BatchPoller<R> =>
+    new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
+  const { operation, batchSize, concurrency } = spec.describe;
+  const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
+  const call = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
+    limiter === undefined
+      ? spec.describe.call(api, ids)
+      : limiter.run(() => spec.describe.call(api, ids));
+  const poller = spec.describe.viaCaller
+    ? new BatchPoller<T>({ batchSize, describe: call })
+    : batcher(operation, batchSize, call);
+  const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
+  const base: Omit<TaskContext<A, S, T>, "state"> = {
+    runtime,
+    api,
+    aws,
+    awsOnce: caller(1),
+    batcher,
+    describe: (id) => poller.get(id),
+    wait: (id, phase, inputs, options) =>
+      waitTask(
+        spec,
+        runtime,
+        poller,
+        id,
+        phaseWatch(spec, id, phase, inputs as I),
+        inputs as I,
+        options,
+      ),
+    waitOn: (other, id, watch, inputs, options) =>
+      waitTask(spec, runtime, other, id, watch, inputs as I, options),
+    subject: (inputs, id) => `${type} "${name(inputs, id)}"`,
+    label: (inputs, id) => `${type} ${name(inputs, id)}`,
+  };
+  const state = spec.state === undefined ? (undefined as S) : spec.state(base);
+  return { runtime, ctx: { ...base, state } };
+}
+
+/**
+ * The one poll scheduler: the core waiter with the settings' delays over the shared poller's
+ * riding clock — sleeps end on a shared grid (jittered delays would scatter concurrent waits over
+ * distinct ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in
+ * a round with room for this ID; with many waits, shared rounds cost each about one describe per
+ * maxDelayMs (core/limiter.ts BatchPoller.ridingClock). `watch` names what is waited for: the
+ * task in a phase, or another object (TaskContext.waitOn).
+ */
+async function waitTask<I extends object, T, A, S, R>(
+  spec: ServiceSpec<I, T, A, S>,
+  runtime: ServiceRuntime,
+  poller: BatchPoller<R>,
+  id: string,
+  watch: WatchSpec<R> & { progress?(o: R | undefined): string | undefined },
+  inputs: Inputs<I>,
+  options: WaitOptions,
+): Promise<WaitSummary<R>> {
+  const { settings, clock, log } = runtime;
+  const minDelayMs = settings.pollMinDelayMs ?? spec.poll.minDelayMs;
+  const maxDelayMs = Math.max(minDelayMs, settings.pollMaxDelayMs ?? spec.poll.maxDelayMs);
+  const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
+  const started = clock.now();
+  const deadline = options.deadline ?? started + limitMs;
+  const subject = `${typeName(spec)} "${spec.name(inputs, id)}"`;
+  const label = `${typeName(spec)} ${spec.name(inputs, id)}`;
+  const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
+  const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
+  const riding = poller.ridingClock(clock, gridMs, maxDelayMs);
+  let align = spec.poll.alignFirstPoll === true;
+  try {
+    return await waitFor<R | undefined>({
+      poll: async () => {
+        // Off the grid only, and not past the deadline (the waiter places a last poll there).
+        const now = clock.now();
+        if (align && now % gridMs !== 0 && now + gridMs <= deadline) await riding.sleep(0);
+        align = false;
+        return poller.get(id);
+      },
+      status: (o) => watch.status(o),
+      acceptors: watch.acceptors,
+      minDelayMs,
+      maxDelayMs,
+      timeoutMs: Math.max(0, deadline - started),
+      // A budget that began before the wait (a start queued for a quota) is reported as such.
+      sinceMs: deadline - limitMs,
+      clock: riding,
+      random: runtime.random,
+      service: spec.service,
+      operation: watch.operation,
+      subject: watch.subject,
+      onObservation: (o, poll) =>
+        log.progress(
+          label,
+          `${show(o)} (poll ${poll}, ${Math.round((clock.now() - started) / 1000)}s)`,
+        ),
+    });
+  } catch (err) {
+    const properties = { ...options.properties, __provider: inputs.__provider };
+    throw taskFailure(err, id, properties, named(spec, subject));
+  }
+}
+
+/** What a wait on the task itself in `phase` watches for: the spec's acceptors and words. */
+function phaseWatch<I extends object, T, A, S>(
+  spec: ServiceSpec<I, T, A, S>,
+  id: string,
+  phase: Phase,
+  inputs: Inputs<I>,
+): WatchSpec<T> & { progress(o: T | undefined): string | undefined } {
+  const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
+  return {
+    acceptors: spec.acceptors(phase, inputs),
+    status: (o) => spec.statusOf(o),
+    operation: spec.describe.operation,
+    subject: `${typeName(spec)} "${spec.name(inputs, id)}": ${word} ${id}`,
+    progress: (o) => spec.progress?.(o),
+  };
+}

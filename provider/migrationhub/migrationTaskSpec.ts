@@ -1,0 +1,183 @@
+/**
+ * `migrationhub.MigrationTask` as a spec (STYLE.md §2): its property table, the describe the core
+ * batches, poll delays, acceptors, naming and the home-region advice. The core builds the service
+ * from it (one AWS caller, the shared describe) and answers check and diff; what differs from an
+ * import task — a synchronous register, then the writes that describe the task — is
+ * migrationTaskLifecycle.ts.
+ *
+ * Polling choice. Migration Hub has no batch describe. `ListMigrationTasks` lists every task of
+ * the account (no stream filter; `ResourceName` filters by discovered resource only), 100 per page,
+ * and needs the discovery policy (`PolicyErrorException`): one poll round would cost
+ * ceil(all tasks in the account / 100) calls however few tasks this stack waits on, and it returns
+ * no resource attributes. Waiting is opt-in here (only a migration tool moves a task), so few
+ * tasks wait at once. We therefore describe per task — `DescribeMigrationTask` with batch size 1,
+ * which merges same-turn polls of one ID — at most POLL_CONCURRENCY at once, behind the shared
+ * throttle, so N waiting tasks cost N calls per round at a bounded rate.
+ */
+import type { CheckFailure } from "../core/check";
+import { checkSpec, diffSpec } from "../core/task/lifecycle";
+import type { PropertyTable } from "../core/task/properties";
+import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
+import { canonicalJson } from "../core/tokens";
+import { createMigrationHubApi, type MigrationHubApi } from "./api";
+import {
+  checkArtifacts,
+  checkAttributes,
+  checkInitialState,
+  checkTaskMore,
+} from "./migrationTaskChecks";
+import {
+  GONE,
+  MAX_WAIT_TIMEOUT_MINUTES,
+  type MigrationTaskInputs,
+  type MigrationTaskRecord,
+  parseTaskId,
+  statusOf,
+  taskId,
+  WAIT_TARGETS,
+  waitAcceptors,
+  waitPending,
+} from "./migrationTaskLogic";
+import {
+  explain,
+  STREAM_NAME_PATTERN,
+  STREAM_NAME_PATTERN_TEXT,
+  TASK_NAME_PATTERN,
+  TASK_NAME_PATTERN_TEXT,
+} from "./shared";
+
+/** Lists compared as sets: AWS does not promise an order, and a reorder is not a change. */
+const asSet = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
+
+/** Each input once; the nested shapes' rules are in migrationTaskChecks.ts. */
+export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
+  progressUpdateStream: {
+    rule: {
+      kind: "string",
+      required: true,
+      minLength: 1,
+      maxLength: 50,
+      pattern: STREAM_NAME_PATTERN,
+      patternText: STREAM_NAME_PATTERN_TEXT,
+      fix: "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
+    },
+    change: "replace",
+    awsName: "ProgressUpdateStream",
+  },
+  migrationTaskName: {
+    rule: {
+      kind: "string",
+      required: true,
+      minLength: 1,
+      maxLength: 256,
+      pattern: TASK_NAME_PATTERN,
+      patternText: TASK_NAME_PATTERN_TEXT,
+      fix: "use 1–256 characters without ':' or '|'",
+    },
+    change: "replace",
+    awsName: "MigrationTaskName",
+  },
+  resourceAttributes: {
+    rule: { kind: "custom" },
+    checkNested: checkAttributes,
+    change: "update",
+    compareAs: asSet,
+    awsName: "ResourceAttributeList",
+  },
+  createdArtifacts: {
+    rule: { kind: "custom" },
+    checkNested: checkArtifacts,
+    change: "update",
+    compareAs: asSet,
+    awsName: "CreatedArtifact",
+  },
+  initialState: {
+    rule: { kind: "object", fix: "give {status, statusDetail?, progressPercent?}" },
+    checkNested: checkInitialState,
+    change: "update",
+    awsName: "Task",
+  },
+  waitForStatus: {
+    rule: {
+      kind: "string",
+      oneOf: WAIT_TARGETS,
+      fix: "wait for IN_PROGRESS or COMPLETED, or omit waitForStatus to not wait",
+    },
+    change: "update",
+  },
+  // No table default: the effective value comes from stack config, so omitting it is a change.
+  waitTimeoutMinutes: {
+    rule: {
+      kind: "integer",
+      min: 1,
+      max: MAX_WAIT_TIMEOUT_MINUTES,
+      fix: "give whole minutes from 1 to 10080 (one week)",
+    },
+    change: "update",
+  },
+};
+
+/** At most this many DescribeMigrationTask polls in flight per provider process. */
+export const POLL_CONCURRENCY = 10;
+
+export const TASK_DESCRIBE: DescribeSpec<MigrationTaskRecord, MigrationHubApi> = {
+  operation: "DescribeMigrationTask",
+  batchSize: 1,
+  concurrency: POLL_CONCURRENCY,
+  // Each api method already goes through the core's caller.
+  viaCaller: true,
+  async call(api, ids) {
+    const found = new Map<string, MigrationTaskRecord>();
+    for (const id of ids) {
+      const key = parseTaskId(id);
+      if (key === undefined) continue;
+      const record = await api.describeMigrationTask(
+        key.progressUpdateStream,
+        key.migrationTaskName,
+      );
+      if (record !== undefined) found.set(id, record);
+    }
+    return found;
+  },
+};
+
+/** Poll delays when stack config sets none: a migration tool reports every few minutes at best. */
+export const TASK_POLL: PollDelays = { minDelayMs: 5_000, maxDelayMs: 60_000, gridMs: 1 };
+
+export const migrationTaskSpec: ServiceSpec<
+  MigrationTaskInputs,
+  MigrationTaskRecord,
+  MigrationHubApi
+> = {
+  service: "migrationhub",
+  className: "MigrationTask",
+  properties: TASK_PROPERTIES,
+  checkMore: checkTaskMore,
+  diffMore: (olds, news) => ({ changes: waitPending(olds, news) }),
+  createApi: createMigrationHubApi,
+  describe: TASK_DESCRIBE,
+  poll: TASK_POLL,
+  statusOf,
+  // Without waitForStatus a create only describes once: any task settles it, a vanished one fails.
+  acceptors: (_phase, inputs) =>
+    inputs.waitForStatus === undefined
+      ? [
+          { verdict: "failure", matches: (o) => o === undefined, description: GONE },
+          { verdict: "success", matches: () => true },
+        ]
+      : waitAcceptors(inputs.waitForStatus),
+  name: (inputs, id) => id ?? taskId(inputs.progressUpdateStream, inputs.migrationTaskName),
+  explain,
+  outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
+};
+
+/** What check() answers: the table's rules, then the nested and cross-field ones. */
+export const checkMigrationTask = (news: Record<string, unknown>): CheckFailure[] =>
+  checkSpec(migrationTaskSpec, news);
+
+/** What diff() answers: the table's diff, plus an update that resumes an unfinished wait. */
+export const diffMigrationTask = (
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { changes: boolean; replaces: string[] } => diffSpec(migrationTaskSpec, olds, news);
