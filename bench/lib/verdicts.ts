@@ -300,7 +300,7 @@ export function fleetVerdicts(merged: Merged): Verdict[] {
     {
       subject,
       target: "0 failed",
-      ours: `${s.maxFailed} failed (worst of ${f.value.ours.length} runs)`,
+      ours: `${s.maxFailed} failed (worst of ${f.value.ours.length} run${f.value.ours.length === 1 ? "" : "s"})`,
       against: "—",
       status: mark(s.maxFailed === 0),
       assumes,
