@@ -9,17 +9,15 @@ import { toAwsApiError } from "../core/classify";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { AwsApiError } from "../core/errors";
 import type {
-  Ec2Image,
-  ImageTask,
-  ImportImageRequest,
-  SnapshotDetail,
-} from "./importImageTaskLogic";
-import type {
   ConversionTask,
   ConversionVolume,
+  Ec2Image,
   Ec2Instance,
+  ImageTask,
+  ImportImageRequest,
   ImportInstanceRequest,
-} from "./importInstanceTaskLogic";
+  SnapshotDetail,
+} from "./types";
 import {
   IMAGE_NOT_FOUND_CODES,
   INSTANCE_NOT_FOUND_CODES,
@@ -173,6 +171,34 @@ export function toConversionTask(t: Ec2Sdk.ConversionTask): ConversionTask | und
   return task;
 }
 
+function toEc2Instance(i: Ec2Sdk.Instance): Ec2Instance | undefined {
+  const instanceId = str(i.InstanceId);
+  if (instanceId === undefined) return undefined;
+  const state = str(i.State?.Name);
+  return state === undefined ? { instanceId } : { instanceId, state };
+}
+
+/**
+ * One describe of `batch` following NextToken (so no asked-for ID is missed when EC2 pages the
+ * answer), keeping the mapped items whose ID was asked for.
+ */
+async function pagedById<R>(
+  batch: readonly string[],
+  page: (nextToken: string | undefined) => Promise<{ items: (R | undefined)[]; next?: string }>,
+  idOf: (item: R) => string,
+): Promise<Map<string, R>> {
+  const found = new Map<string, R>();
+  let nextToken: string | undefined;
+  do {
+    const { items, next } = await page(nextToken);
+    for (const item of items) {
+      if (item !== undefined && batch.includes(idOf(item))) found.set(idOf(item), item);
+    }
+    nextToken = str(next);
+  } while (nextToken !== undefined);
+  return found;
+}
+
 /** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
 function malformed(operation: string, what: string): AwsApiError {
   return new AwsApiError({
@@ -225,31 +251,17 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       return task;
     },
     describeImportImageTasks(ids) {
-      return describeTolerant(
-        "DescribeImportImageTasks",
-        ids,
-        TASK_NOT_FOUND_CODES,
-        async (batch) => {
-          const found = new Map<string, ImageTask>();
-          let nextToken: string | undefined;
-          // Follow NextToken so no asked-for ID is missed when EC2 pages the answer.
-          do {
+      return describeTolerant("DescribeImportImageTasks", ids, TASK_NOT_FOUND_CODES, (batch) =>
+        pagedById(
+          batch,
+          async (NextToken) => {
             const out = await client.send(
-              new sdk.DescribeImportImageTasksCommand({
-                ImportTaskIds: [...batch],
-                ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-              }),
+              new sdk.DescribeImportImageTasksCommand({ ImportTaskIds: [...batch], NextToken }),
             );
-            for (const raw of out.ImportImageTasks ?? []) {
-              const task = toImageTask(raw);
-              if (task !== undefined && batch.includes(task.importTaskId)) {
-                found.set(task.importTaskId, task);
-              }
-            }
-            nextToken = str(out.NextToken);
-          } while (nextToken !== undefined);
-          return found;
-        },
+            return { items: (out.ImportImageTasks ?? []).map(toImageTask), next: out.NextToken };
+          },
+          (task) => task.importTaskId,
+        ),
       );
     },
     async cancelImportTask(id, reason) {
@@ -315,28 +327,19 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       );
     },
     describeInstances(ids) {
-      return describeTolerant("DescribeInstances", ids, INSTANCE_NOT_FOUND_CODES, async (batch) => {
-        const found = new Map<string, Ec2Instance>();
-        let nextToken: string | undefined;
-        do {
-          const out = await client.send(
-            new sdk.DescribeInstancesCommand({
-              InstanceIds: [...batch],
-              ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-            }),
-          );
-          for (const r of out.Reservations ?? []) {
-            for (const i of r.Instances ?? []) {
-              const instanceId = str(i.InstanceId);
-              if (instanceId === undefined || !batch.includes(instanceId)) continue;
-              const state = str(i.State?.Name);
-              found.set(instanceId, state === undefined ? { instanceId } : { instanceId, state });
-            }
-          }
-          nextToken = str(out.NextToken);
-        } while (nextToken !== undefined);
-        return found;
-      });
+      return describeTolerant("DescribeInstances", ids, INSTANCE_NOT_FOUND_CODES, (batch) =>
+        pagedById(
+          batch,
+          async (NextToken) => {
+            const out = await client.send(
+              new sdk.DescribeInstancesCommand({ InstanceIds: [...batch], NextToken }),
+            );
+            const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+            return { items: instances.map(toEc2Instance), next: out.NextToken };
+          },
+          (instance) => instance.instanceId,
+        ),
+      );
     },
     async terminateInstance(instanceId) {
       await client.send(new sdk.TerminateInstancesCommand({ InstanceIds: [instanceId] }));

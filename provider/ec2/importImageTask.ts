@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { providerShim } from "../core/shim";
+import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
 import { defaultClientToken } from "./importImageTaskLogic";
+import { importImageTaskSpec as spec } from "./importImageTaskSpec";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
 export interface ImageDiskContainerArgs {
@@ -164,29 +166,12 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
           defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
     super(
-      providerShim("ec2/importImageTaskProvider"),
+      providerShim(shimPath(spec)),
       name,
-      {
-        ...args,
-        diskContainers,
-        clientToken: token,
-        importTaskId: undefined,
-        status: undefined,
-        statusMessage: undefined,
-        progress: undefined,
-        imageId: undefined,
-        snapshotIds: undefined,
-        snapshotDetails: undefined,
-        imageState: undefined,
-        imageCreationDate: undefined,
-        taskDetails: undefined,
-      },
-      {
-        ...opts,
-        additionalSecretOutputs: ["diskContainers", ...(opts?.additionalSecretOutputs ?? [])],
-      },
-      "ec2",
-      "ImportImageTask",
+      { ...args, diskContainers, clientToken: token, ...outputSlots(spec) },
+      { ...opts, additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs) },
+      spec.service,
+      spec.className,
     );
   }
 }

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../core/shim";
+import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
 import { defaultMarker } from "./importInstanceTaskLogic";
+import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
 
 /** The VM's one disk (ImportInstance supports single-volume VMs only). */
 export interface DiskImageArgs {
@@ -133,34 +135,12 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
         .output(identity)
         .apply((resolved) => defaultMarker(pulumi.getStack(), pulumi.getProject(), name, resolved));
     super(
-      providerShim("ec2/importInstanceTaskProvider"),
+      providerShim(shimPath(spec)),
       name,
-      {
-        ...args,
-        diskImages,
-        launchSpecification,
-        marker,
-        conversionTaskId: undefined,
-        state: undefined,
-        statusMessage: undefined,
-        progress: undefined,
-        instanceId: undefined,
-        volumeIds: undefined,
-        volumes: undefined,
-        expirationTime: undefined,
-        instanceState: undefined,
-        taskDetails: undefined,
-      },
-      {
-        ...opts,
-        additionalSecretOutputs: [
-          "diskImages",
-          "launchSpecification",
-          ...(opts?.additionalSecretOutputs ?? []),
-        ],
-      },
-      "ec2",
-      "ImportInstanceTask",
+      { ...args, diskImages, launchSpecification, marker, ...outputSlots(spec) },
+      { ...opts, additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs) },
+      spec.service,
+      spec.className,
     );
   }
 }

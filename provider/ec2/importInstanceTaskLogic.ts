@@ -1,123 +1,30 @@
 /**
- * Pure logic of `ec2.ImportInstanceTask` (legacy ImportInstance, aws-apis.md §4.2–4.3): input
- * rules, the ImportInstance request with its deterministic marker, diff, acceptors as data, outputs
- * and messages. ImportInstance has no ClientToken, so the provider finds a task an earlier run
- * started by the marker this file writes into the Description. No I/O.
+ * What is EC2-specific about `ec2.ImportInstanceTask` (legacy ImportInstance, aws-apis.md
+ * §4.2–4.3): the ImportInstance request with its deterministic marker, how a state counts
+ * (acceptors as data), its outputs and its messages. ImportInstance has no ClientToken, so the
+ * spec finds a task an earlier run started by the marker this file writes into the Description.
+ * No I/O.
  */
-import {
-  type CheckFailure,
-  checkBoolean,
-  checkInteger,
-  checkObject,
-  checkString,
-  checkStringArray,
-  typeName,
-} from "../core/check";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
-import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { deriveToken } from "../core/tokens";
-import { containsUnknown, isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
 import {
-  type DiffResult,
-  diffTask,
+  compact,
   GONE,
   labelOf,
-  pickInputs,
   pollHistory,
   stableValue,
   successorToken as chainToken,
-  WAIT_TIMEOUT_MINUTES_MAX,
 } from "./shared";
+import type { ConversionTask, ConversionVolume, Ec2Instance, ImportInstanceRequest } from "./types";
 
 export const RESOURCE_TYPE = "ec2.ImportInstanceTask";
 const TOKEN_TYPE = "ec2:ImportInstanceTask";
-
-/** Regions that offer ImportInstance; AWS adds no more (VMIE-UG vmimport-instance-import.md). */
-export const IMPORT_INSTANCE_REGIONS: readonly string[] = [
-  "us-east-1",
-  "us-west-1",
-  "us-west-2",
-  "us-east-2",
-  "ca-central-1",
-  "us-gov-west-1",
-  "sa-east-1",
-  "eu-west-1",
-  "eu-central-1",
-  "ap-southeast-1",
-  "ap-northeast-1",
-  "ap-southeast-2",
-  "ap-northeast-2",
-  "ap-south-1",
-  "cn-north-1",
-];
+/** The marker fits the 255-character Description beside a 212-character description. */
+export const MARKER_MAX_LENGTH = 40;
 
 export const LEGACY_WARNING =
   "ImportInstance is legacy (single-volume Windows VMs only, no AWS CLI support); AWS recommends ImportImage: use ec2.ImportImageTask for new imports.";
-
-// ---- Shapes ---------------------------------------------------------------------------------
-
-/** One volume of a conversion task (ImportInstanceVolumeDetailItem, without the manifest URL). */
-export interface ConversionVolume {
-  volumeId?: string;
-  /** GiB. */
-  volumeSize?: number;
-  availabilityZone?: string;
-  bytesConverted?: number;
-  /** Bytes of the disk image. */
-  imageSize?: number;
-  format?: string;
-  status?: string;
-  statusMessage?: string;
-  description?: string;
-}
-
-/** A ConversionTask (ImportInstance / DescribeConversionTasks), normalized. */
-export interface ConversionTask {
-  conversionTaskId: string;
-  state: string;
-  statusMessage?: string;
-  /** ISO 8601: AWS cancels the task if the upload is not done by then. */
-  expirationTime?: string;
-  description?: string;
-  instanceId?: string;
-  platform?: string;
-  volumes: ConversionVolume[];
-}
-
-/** What DescribeInstances says about the imported instance. */
-export interface Ec2Instance {
-  instanceId: string;
-  state?: string;
-}
-
-/** The ImportInstance request in the SDK's field names (api.ts passes it to the SDK). */
-export interface ImportInstanceRequest {
-  Description: string;
-  Platform: "Windows";
-  DiskImages: {
-    Description?: string;
-    Image: { Format: "VMDK" | "RAW" | "VHD"; Bytes: number; ImportManifestUrl: string };
-    Volume: { Size: number };
-  }[];
-  LaunchSpecification?: {
-    Architecture?: "i386" | "x86_64";
-    GroupNames?: string[];
-    GroupIds?: string[];
-    AdditionalInfo?: string;
-    UserData?: { Data: string };
-    InstanceType?: string;
-    Placement?: {
-      AvailabilityZone?: string;
-      GroupName?: string;
-      Tenancy?: "default" | "dedicated";
-    };
-    Monitoring?: boolean;
-    SubnetId?: string;
-    InstanceInitiatedShutdownBehavior?: "stop" | "terminate";
-    PrivateIpAddress?: string;
-  };
-}
 
 export interface DiskImageInput {
   description?: string;
@@ -151,7 +58,6 @@ export interface ImportInstanceTaskInputs {
   retainOnDelete?: boolean;
   retainInstanceOnDelete?: boolean;
   retainVolumesOnDelete?: boolean;
-  __provider?: string;
 }
 
 export const IMPORT_KEYS = [
@@ -160,440 +66,7 @@ export const IMPORT_KEYS = [
   "diskImages",
   "launchSpecification",
 ] as const;
-const UPDATE_KEYS = [
-  "marker",
-  "waitForCompletion",
-  "waitTimeoutMinutes",
-  "retainOnDelete",
-  "retainInstanceOnDelete",
-  "retainVolumesOnDelete",
-] as const;
-export const INPUT_KEYS = [...IMPORT_KEYS, "adoptConversionTaskId", ...UPDATE_KEYS] as const;
-
-export const DEFAULTS = {
-  waitForCompletion: true,
-  /** A single-volume conversion takes tens of minutes to hours. */
-  waitTimeoutMinutes: 240,
-  retainOnDelete: false,
-  retainInstanceOnDelete: false,
-  retainVolumesOnDelete: false,
-} as const;
-
-export const LIMITS = {
-  descriptionMaxLength: 255,
-  markerMaxLength: 40,
-  /** EBS volumes: 1–16384 GiB. */
-  volumeSizeMax: 16_384,
-} as const;
-
-const CONVERSION_ID = /^import-i-[0-9a-z]{8}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const SG_ID = /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const MARKER = /^[A-Za-z0-9_.:-]{8,40}$/;
-
-// ---- check ----------------------------------------------------------------------------------
-
-export interface CheckOptions {
-  /** The configured region: ImportInstance exists only in a fixed list of regions. */
-  region?: string;
-  /** Origins of a configured endpoint override (the emulator serves S3 over http). */
-  extraS3Origins?: readonly string[];
-}
-
-function checkManifestUrl(
-  url: string,
-  path: string,
-  failures: CheckFailure[],
-  options: CheckOptions,
-): void {
-  const fix =
-    "Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    failures.push({
-      property: path,
-      reason: `must be a presigned https:// S3 URL (got an unparsable URL). ${fix}`,
-    });
-    return;
-  }
-  const local = (options.extraS3Origins ?? []).includes(parsed.origin);
-  if (parsed.protocol !== "https:" && !local) {
-    failures.push({
-      property: path,
-      reason: `must be a presigned https:// S3 URL (got "${redactUrl(url).slice(0, 80)}"). ${fix}`,
-    });
-    return;
-  }
-  if (!isCredentialBearingUrl(url)) {
-    failures.push({
-      property: path,
-      reason: `must be presigned (EC2 reads the manifest with the URL's own signature; got a URL without X-Amz-Signature or Signature). ${fix}`,
-    });
-  }
-}
-
-function checkDiskImages(
-  news: Record<string, unknown>,
-  required: boolean,
-  failures: CheckFailure[],
-  options: CheckOptions,
-): void {
-  const disks = news["diskImages"];
-  if (isUnknown(disks)) return;
-  if (disks === undefined || disks === null) {
-    if (required) {
-      failures.push({
-        property: "diskImages",
-        reason:
-          "is required. Fix: give the VM's one disk: [{ image: { format, bytes, importManifestUrl }, volume: { size } }], or set adoptConversionTaskId",
-      });
-    }
-    return;
-  }
-  if (!Array.isArray(disks)) {
-    failures.push({
-      property: "diskImages",
-      reason: `must be a list with one disk image (got ${typeName(disks)}). Fix: use [{ image: { format, bytes, importManifestUrl }, volume: { size } }]`,
-    });
-    return;
-  }
-  if (disks.length !== 1) {
-    failures.push({
-      property: "diskImages",
-      reason: `must have exactly one disk image: ImportInstance supports single-volume VMs only (got ${disks.length}). Fix: use ec2.ImportImageTask for multi-volume VMs`,
-    });
-  }
-  disks.forEach((disk: unknown, i) => {
-    const base = `diskImages[${i}]`;
-    const before = failures.length;
-    checkObject(news, base, { required: true, fix: "give { image, volume }" }, failures);
-    if (failures.length > before || isUnknown(disk)) return;
-    checkString(
-      news,
-      `${base}.description`,
-      { minLength: 1, maxLength: LIMITS.descriptionMaxLength, fix: "use 1–255 characters" },
-      failures,
-    );
-    checkObject(
-      news,
-      `${base}.image`,
-      { required: true, fix: "give { format, bytes, importManifestUrl }" },
-      failures,
-    );
-    checkObject(news, `${base}.volume`, { required: true, fix: "give { size } in GiB" }, failures);
-    checkString(
-      news,
-      `${base}.image.format`,
-      {
-        required: true,
-        oneOf: ["VMDK", "RAW", "VHD"],
-        fix: "use VMDK, RAW or VHD (the disk image's format)",
-      },
-      failures,
-    );
-    checkInteger(
-      news,
-      `${base}.image.bytes`,
-      { required: true, min: 1, fix: "give the disk image's size in bytes" },
-      failures,
-    );
-    const urlBefore = failures.length;
-    checkString(
-      news,
-      `${base}.image.importManifestUrl`,
-      {
-        required: true,
-        minLength: 1,
-        fix: "give the presigned URL of the disk's import manifest in S3",
-      },
-      failures,
-    );
-    const d = disk as { image?: Record<string, unknown>; volume?: Record<string, unknown> };
-    const url = d.image?.["importManifestUrl"];
-    if (failures.length === urlBefore && typeof url === "string" && !containsUnknown(url)) {
-      checkManifestUrl(url, `${base}.image.importManifestUrl`, failures, options);
-    }
-    checkInteger(
-      news,
-      `${base}.volume.size`,
-      {
-        required: true,
-        min: 1,
-        max: LIMITS.volumeSizeMax,
-        fix: "give the EBS volume size in GiB, at least the disk image's size",
-      },
-      failures,
-    );
-    const bytes = d.image?.["bytes"];
-    const size = d.volume?.["size"];
-    if (typeof bytes === "number" && typeof size === "number" && size * 2 ** 30 < bytes) {
-      failures.push({
-        property: `${base}.volume.size`,
-        reason: `must hold the disk image: ${size} GiB is less than ${bytes} bytes. Fix: use at least ${Math.ceil(bytes / 2 ** 30)} GiB`,
-      });
-    }
-  });
-}
-
-function checkLaunchSpecification(news: Record<string, unknown>, failures: CheckFailure[]): void {
-  const before = failures.length;
-  checkObject(news, "launchSpecification", { fix: "use { instanceType, subnetId, … }" }, failures);
-  const spec = news["launchSpecification"];
-  if (failures.length > before || spec === undefined || spec === null || isUnknown(spec)) return;
-  const p = (k: string): string => `launchSpecification.${k}`;
-  checkString(
-    news,
-    p("architecture"),
-    {
-      oneOf: ["i386", "x86_64"],
-      fix: "use x86_64 or i386 (ImportInstance imports x86 Windows VMs)",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("instanceType"),
-    {
-      pattern: INSTANCE_TYPE,
-      patternText: "an instance type such as m5.large",
-      fix: "pick an instance type that supports Windows import, e.g. m5.large",
-    },
-    failures,
-  );
-  checkStringArray(
-    news,
-    p("groupNames"),
-    {
-      item: { minLength: 1, maxLength: 255, fix: "name security groups of 1–255 characters" },
-      fix: 'use a list of security group names, e.g. ["web"]',
-    },
-    failures,
-  );
-  checkStringArray(
-    news,
-    p("groupIds"),
-    {
-      item: {
-        pattern: SG_ID,
-        patternText: "sg- followed by 8 or 17 hex digits",
-        fix: "copy the security group ID",
-      },
-      fix: 'use a list of security group IDs, e.g. ["sg-0123456789abcdef0"]',
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("additionalInfo"),
-    { maxLength: 1024, fix: "use at most 1024 characters (AWS reserves this field)" },
-    failures,
-  );
-  checkString(
-    news,
-    p("userData"),
-    {
-      pattern: BASE64,
-      patternText: "base64 text",
-      fix: "base64-encode the user data (it is kept secret)",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("subnetId"),
-    {
-      pattern: SUBNET_ID,
-      patternText: "subnet- followed by 8 or 17 hex digits",
-      fix: "copy the subnet ID",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("instanceInitiatedShutdownBehavior"),
-    { oneOf: ["stop", "terminate"], fix: "use stop or terminate" },
-    failures,
-  );
-  checkString(
-    news,
-    p("privateIpAddress"),
-    { pattern: IPV4, patternText: "an IPv4 address", fix: "use an address in the subnet's range" },
-    failures,
-  );
-  checkBoolean(news, p("monitoring"), { fix: "use true or false" }, failures);
-  const placementBefore = failures.length;
-  checkObject(
-    news,
-    p("placement"),
-    { fix: "use { availabilityZone, groupName, tenancy }" },
-    failures,
-  );
-  const placement = (spec as Record<string, unknown>)["placement"];
-  if (failures.length > placementBefore || typeof placement !== "object" || placement === null)
-    return;
-  const pl = placement as Record<string, unknown>;
-  if (pl["tenancy"] === "host" || pl["hostId"] !== undefined || pl["affinity"] !== undefined) {
-    failures.push({
-      property: p("placement"),
-      reason:
-        "must not use host tenancy, hostId or affinity: ImportInstance does not support Dedicated Hosts. Fix: use tenancy default or dedicated, or import with ec2.ImportImageTask and launch the AMI on the host",
-    });
-  } else {
-    checkString(
-      news,
-      p("placement.tenancy"),
-      { oneOf: ["default", "dedicated"], fix: "use default or dedicated" },
-      failures,
-    );
-  }
-  checkString(
-    news,
-    p("placement.availabilityZone"),
-    {
-      pattern: /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z]$/,
-      patternText: "a zone such as us-west-2a",
-      fix: "name a zone of the configured region",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("placement.groupName"),
-    { minLength: 1, maxLength: 255, fix: "name the placement group (1–255 characters)" },
-    failures,
-  );
-}
-
-/**
- * Every documented constraint plus the cross-field rules; values unknown in preview are skipped.
- * Never throws.
- */
-export function checkInputs(
-  news: Record<string, unknown>,
-  options: CheckOptions = {},
-): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const adopting = news["adoptConversionTaskId"] !== undefined;
-  checkString(
-    news,
-    "adoptConversionTaskId",
-    {
-      pattern: CONVERSION_ID,
-      patternText: "import-i- followed by 8 letters/digits",
-      fix: "copy ConversionTaskId from DescribeConversionTasks",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    "platform",
-    {
-      required: !adopting,
-      oneOf: ["Windows"],
-      fix: "ImportInstance imports Windows VMs only; use ec2.ImportImageTask for Linux",
-    },
-    failures,
-  );
-  checkDiskImages(news, !adopting, failures, options);
-  checkLaunchSpecification(news, failures);
-  checkString(
-    news,
-    "description",
-    {
-      minLength: 1,
-      maxLength: LIMITS.descriptionMaxLength - LIMITS.markerMaxLength - 3,
-      fix: "use at most 212 characters (the marker takes the rest)",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    "marker",
-    {
-      pattern: MARKER,
-      patternText: "8–40 letters, digits or _.:-",
-      fix: "omit it and let the provider derive one from the stack, the resource name and the import parameters",
-    },
-    failures,
-  );
-  for (const property of [
-    "waitForCompletion",
-    "retainOnDelete",
-    "retainInstanceOnDelete",
-    "retainVolumesOnDelete",
-  ]) {
-    checkBoolean(news, property, { fix: "use true or false" }, failures);
-  }
-  checkInteger(
-    news,
-    "waitTimeoutMinutes",
-    {
-      min: 1,
-      max: WAIT_TIMEOUT_MINUTES_MAX,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    failures,
-  );
-  if (
-    !adopting &&
-    options.region !== undefined &&
-    !IMPORT_INSTANCE_REGIONS.includes(options.region)
-  ) {
-    failures.push({
-      property: "aws:region",
-      reason: `must be a region that offers ImportInstance (got ${options.region}; it exists only in ${IMPORT_INSTANCE_REGIONS.join(", ")}). Fix: use ec2.ImportImageTask, which every region offers`,
-    });
-  }
-  if (news["retainInstanceOnDelete"] === true && news["retainVolumesOnDelete"] === false) {
-    failures.push({
-      property: "retainVolumesOnDelete",
-      reason:
-        "cannot be false while retainInstanceOnDelete is true: the kept instance still uses its volume. Fix: remove retainVolumesOnDelete or set retainInstanceOnDelete to false",
-    });
-  }
-  if (
-    news["retainOnDelete"] === true &&
-    (news["retainInstanceOnDelete"] === false || news["retainVolumesOnDelete"] === false)
-  ) {
-    failures.push({
-      property: "retainOnDelete",
-      reason:
-        "keeps everything, which contradicts retainInstanceOnDelete/retainVolumesOnDelete: false. Fix: drop retainOnDelete and use the per-artifact options",
-    });
-  }
-  return failures;
-}
-
 // ---- request, identity, marker --------------------------------------------------------------
-
-export function asInputs(raw: Record<string, unknown>): ImportInstanceTaskInputs {
-  const str = (k: string): string | undefined => (typeof raw[k] === "string" ? raw[k] : undefined);
-  const bool = (k: string): boolean | undefined =>
-    typeof raw[k] === "boolean" ? raw[k] : undefined;
-  const num = raw["waitTimeoutMinutes"];
-  const spec = raw["launchSpecification"];
-  return {
-    description: str("description"),
-    platform: str("platform"),
-    diskImages: Array.isArray(raw["diskImages"])
-      ? (raw["diskImages"] as DiskImageInput[])
-      : undefined,
-    launchSpecification: typeof spec === "object" && spec !== null ? spec : undefined,
-    marker: str("marker"),
-    adoptConversionTaskId: str("adoptConversionTaskId"),
-    waitForCompletion: bool("waitForCompletion"),
-    waitTimeoutMinutes: typeof num === "number" && Number.isFinite(num) ? num : undefined,
-    retainOnDelete: bool("retainOnDelete"),
-    retainInstanceOnDelete: bool("retainInstanceOnDelete"),
-    retainVolumesOnDelete: bool("retainVolumesOnDelete"),
-    __provider: str("__provider"),
-  };
-}
 
 /** The marker as it appears in the Description: `[pam-…]`, unlikely to occur by chance. */
 export function markerTag(marker: string): string {
@@ -603,10 +76,6 @@ export function markerTag(marker: string): string {
 /** The Description sent: the user's description, then the marker the lookup finds it by. */
 export function wireDescription(description: string | undefined, marker: string): string {
   return description === undefined ? markerTag(marker) : `${description} ${markerTag(marker)}`;
-}
-
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 export function importInstanceRequest(
@@ -674,7 +143,7 @@ export function defaultMarker(
 ): string {
   return deriveToken(
     { stack, project, type: TOKEN_TYPE, name, inputs: importIdentity(inputs) },
-    { maxLength: LIMITS.markerMaxLength },
+    { maxLength: MARKER_MAX_LENGTH },
   );
 }
 
@@ -683,7 +152,7 @@ export function fallbackMarker(inputs: Record<string, unknown>): string {
 }
 
 export function successorMarker(marker: string, failedTaskId: string): string {
-  return chainToken(TOKEN_TYPE, marker, failedTaskId).slice(0, LIMITS.markerMaxLength);
+  return chainToken(TOKEN_TYPE, marker, failedTaskId).slice(0, MARKER_MAX_LENGTH);
 }
 
 /** Tasks an earlier run started under `marker` (DescribeConversionTasks lists all, no filters). */
@@ -736,39 +205,7 @@ export const terminatedAcceptors: readonly Acceptor<Ec2Instance | undefined>[] =
   },
 ];
 
-// ---- diff -----------------------------------------------------------------------------------
-
-export type { DiffResult };
-
-/**
- * Import parameters and adoptConversionTaskId replace (a re-signed presigned URL of the same object is no
- * change); waiting and delete options update in place; a failed task is replaced (see diffTask).
- */
-export function diffInputs(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): DiffResult {
-  return diffTask(
-    {
-      importKeys: IMPORT_KEYS,
-      updateKeys: UPDATE_KEYS,
-      adoptKey: "adoptConversionTaskId",
-      idKey: "conversionTaskId",
-      statusKey: "state",
-      classify: classifyState,
-      identity: importIdentity,
-      defaults: DEFAULTS,
-    },
-    olds,
-    news,
-  );
-}
-
 // ---- outputs --------------------------------------------------------------------------------
-
-export function inputsOf(props: Record<string, unknown>): Record<string, unknown> {
-  return pickInputs(props, INPUT_KEYS);
-}
 
 /** Percent converted: bytesConverted over the image size, else the `Progress: N%` message. */
 export function progressOf(task: ConversionTask): number | undefined {
@@ -781,14 +218,13 @@ export function progressOf(task: ConversionTask): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
-export function toOutputs(
-  inputs: Record<string, unknown>,
+/** The task's outputs (the spec adds the echoed inputs): its state, volumes and the instance. */
+export function taskOutputs(
   task: ConversionTask,
   instance?: Ec2Instance,
 ): Record<string, OutputValue> {
   const volumeIds = task.volumes.map((v) => v.volumeId).filter((v): v is string => v !== undefined);
   return normalizeOutputs({
-    ...inputsOf(inputs),
     conversionTaskId: task.conversionTaskId,
     state: task.state,
     statusMessage: task.statusMessage,
@@ -833,10 +269,6 @@ export function subject(description: unknown, fallbackId?: string): string {
   return `${RESOURCE_TYPE} "${labelOf(description, fallbackId)}"`;
 }
 
-export function logLabel(description: unknown, fallbackId?: unknown): string {
-  return `${RESOURCE_TYPE} ${labelOf(description, fallbackId)}`;
-}
-
 export function adviceFor(state: string, statusMessage: string | undefined): string {
   const m = statusMessage ?? "";
   const retry = "then run `pulumi up` again (a failed import is replaced)";
@@ -866,14 +298,13 @@ export function failureMessage(
   return `${subject(description, id)}: conversion ${id} ended in ${state}${pollHistory(wait)}${why}. ${adviceFor(state, task?.statusMessage)}`;
 }
 
-export function progressLine(o: Observation, poll: number, elapsedMs: number): string {
+/** What a progress line shows of one observation: `active 27%`. */
+export function progressText(o: Observation): string {
   const pct = o === undefined ? undefined : progressOf(o);
-  return `${stateOf(o)}${pct === undefined ? "" : ` ${pct}%`} (poll ${poll}, ${Math.round(elapsedMs / 1000)}s)`;
+  return `${stateOf(o)}${pct === undefined ? "" : ` ${pct}%`}`;
 }
 
-export function waitTimeoutMs(
-  inputs: ImportInstanceTaskInputs,
-  configMinutes: number | undefined,
-): number {
-  return (inputs.waitTimeoutMinutes ?? configMinutes ?? DEFAULTS.waitTimeoutMinutes) * 60_000;
+/** Progress line as the core logs it: `active 27% (poll 3, 42s)`. */
+export function progressLine(o: Observation, poll: number, elapsedMs: number): string {
+  return `${progressText(o)} (poll ${poll}, ${Math.round(elapsedMs / 1000)}s)`;
 }

@@ -3,10 +3,10 @@
  * that mean "not found", the 7-day retention, polling, artifact shapes and the input rules both
  * resources apply. No I/O here.
  */
-import type { CheckFailure } from "../core/check";
-import { summarizeObserved } from "../core/errors";
-import { isCredentialBearingUrl } from "../core/redact";
-import { canonicalJson, deriveToken } from "../core/tokens";
+import { type CheckFailure, checkObject, checkString } from "../core/check";
+import { isAwsApiError, summarizeObserved } from "../core/errors";
+import { isCredentialBearingUrl, redactUrl } from "../core/redact";
+import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
 
 /** The `service` name of logs, errors and the core's per-service settings (endpoint key "ec2"). */
@@ -33,9 +33,6 @@ export const VOLUME_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidVolu
 /** CancelImportTask / CancelConversionTask on a task that is no longer active. */
 export const CANNOT_CANCEL_CODE = "DeleteConversionTaskError";
 
-/** VM Import keeps finished task records in Describe for 7 days; then only the artifacts remain. */
-export const RETENTION_DAYS = 7;
-
 /** Status recorded when Describe no longer returns the task. */
 export const GONE = "GONE";
 
@@ -44,9 +41,15 @@ export const DESCRIBE_BATCH_SIZE = 100;
 
 /**
  * Polling between 15 s and 120 s, as the SDK's EC2 import waiters do (aws-apis.md §4.7): imports
- * take tens of minutes to hours. Polls land on a 1 s grid so concurrent waits share describes.
+ * take tens of minutes to hours. Polls, the first included, land on a 1 s grid (or ride along a
+ * round) so concurrent waits share describes.
  */
-export const POLL = { minDelayMs: 15_000, maxDelayMs: 120_000, gridMs: 1_000 } as const;
+export const POLL = {
+  minDelayMs: 15_000,
+  maxDelayMs: 120_000,
+  gridMs: 1_000,
+  alignFirstPoll: true,
+} as const;
 
 /** waitTimeoutMinutes upper bound: 7 days, the task record's own lifetime. */
 export const WAIT_TIMEOUT_MINUTES_MAX = 10_080;
@@ -150,6 +153,84 @@ export function checkTags(
   }
 }
 
+/**
+ * A disk image URL: `s3://bucket/key`, or an https:// object URL (presigned or not); http only on a
+ * configured endpoint's origin (the emulator's S3).
+ */
+export function checkDiskUrl(
+  url: string,
+  path: string,
+  failures: CheckFailure[],
+  extraS3Origins: readonly string[],
+): void {
+  const fix =
+    "Fix: use s3://bucket/key, the https:// object URL (presigned URLs are fine: they are kept secret), or userBucket";
+  if (/^s3:\/\/[^/]+\/.+/.test(url)) {
+    const bucket = /^s3:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
+    if (!BUCKET.test(bucket)) {
+      failures.push({
+        property: path,
+        reason: `must name a valid S3 bucket (got "${bucket}": ${BUCKET_TEXT}). ${fix}`,
+      });
+    }
+    return;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    failures.push({
+      property: path,
+      reason: `must be an s3:// or https:// URL of an S3 object (got an unparsable URL). ${fix}`,
+    });
+    return;
+  }
+  const local = extraS3Origins.includes(parsed.origin);
+  if (parsed.protocol !== "https:" && !local) {
+    failures.push({
+      property: path,
+      reason: `must use the https:// or s3:// scheme (got "${redactUrl(url).slice(0, 80)}"). ${fix}`,
+    });
+    return;
+  }
+  if (parsed.pathname.length <= 1) {
+    failures.push({ property: path, reason: `must name an S3 object, not just a host. ${fix}` });
+  }
+}
+
+/** `{ s3Bucket, s3Key }` of a disk image in S3. */
+export function checkUserBucket(
+  news: Record<string, unknown>,
+  path: string,
+  failures: CheckFailure[],
+): void {
+  const before = failures.length;
+  checkObject(news, path, { fix: "use { s3Bucket, s3Key }" }, failures);
+  if (failures.length > before) return;
+  checkString(
+    news,
+    `${path}.s3Bucket`,
+    {
+      required: true,
+      pattern: BUCKET,
+      patternText: BUCKET_TEXT,
+      fix: "name the S3 bucket that holds the disk image",
+    },
+    failures,
+  );
+  checkString(
+    news,
+    `${path}.s3Key`,
+    {
+      required: true,
+      minLength: 1,
+      maxLength: 1024,
+      fix: "give the disk image's object key, e.g. vms/web.vmdk",
+    },
+    failures,
+  );
+}
+
 /** Tags map → the SDK's TagSpecifications for `resourceType`. */
 export function tagSpecifications(
   tags: Record<string, string> | undefined,
@@ -164,18 +245,6 @@ export function tagSpecifications(
         .map((Key) => ({ Key, Value: tags[Key] ?? "" })),
     },
   ];
-}
-
-/** The recorded inputs of a resource (`keys` and `__provider`), read back from its outputs. */
-export function pickInputs(
-  props: Record<string, unknown>,
-  keys: readonly string[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of [...keys, "__provider"]) {
-    if (props[key] !== undefined) out[key] = props[key];
-  }
-  return out;
 }
 
 /** What names the import in messages: its description, else its task ID. */
@@ -193,69 +262,46 @@ export function pollHistory(wait: { polls: number; observed: readonly string[] }
   return ` after ${wait.polls} poll${wait.polls === 1 ? "" : "s"}${history}`;
 }
 
-export interface DiffResult {
-  changes: boolean;
-  replaces: string[];
-  deleteBeforeReplace: boolean;
-}
-
-/** What a resource tells `diffTask` about itself. */
-export interface DiffSpec {
-  /** Import parameters: a change replaces the resource. */
-  importKeys: readonly string[];
-  /** Options that update in place. */
-  updateKeys: readonly string[];
-  /** The adopt-by-ID input and the output holding the managed task's ID. */
-  adoptKey: string;
-  idKey: string;
-  /** The output holding the task's status, and how a status counts. */
-  statusKey: string;
-  classify: (status: string) => "success" | "failure" | "pending";
-  /** The import parameters as compared (defaults applied, presigned URLs reduced). */
-  identity: (inputs: Record<string, unknown>) => Record<string, unknown>;
-  defaults: Readonly<Record<string, unknown>>;
+/** The failures a rule written as `(…, failures) => void` reports, for a table's checkNested. */
+export function collect(check: (failures: CheckFailure[]) => void): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  check(failures);
+  return failures;
 }
 
 /**
- * diff() of both EC2 resources. `olds` are the recorded outputs. Import parameters and the adopt ID
- * replace; options update in place; `__provider` alone is no change; unknowns count as changes. A
- * task that ended failed is replaced, so fixing the input (or just re-running) starts a new import;
- * one still running is an update (unless waitForCompletion is false), which resumes the wait.
+ * The delete options' cross-field rules: keeping the artifact (`whole`, the AMI or instance) keeps
+ * what it uses (`part`, its snapshots or volume), and retainOnDelete keeps everything.
  */
-export function diffTask(
-  spec: DiffSpec,
-  olds: Record<string, unknown>,
+export function checkRetainOptions(
   news: Record<string, unknown>,
-): DiffResult {
-  const effective = (inputs: Record<string, unknown>, key: string): unknown =>
-    inputs[key] !== undefined ? inputs[key] : spec.defaults[key];
-  const replaces: string[] = [];
-  const oldId = spec.identity(olds);
-  const newId = spec.identity(news);
-  for (const key of spec.importKeys) {
-    if (containsUnknown(news[key]) || canonicalJson(oldId[key]) !== canonicalJson(newId[key])) {
-      replaces.push(key);
-    }
+  failures: CheckFailure[],
+  rule: { whole: string; part: string; why: string },
+): void {
+  const { whole, part } = rule;
+  if (news[whole] === true && news[part] === false) {
+    failures.push({
+      property: part,
+      reason: `cannot be false while ${whole} is true: ${rule.why}. Fix: remove ${part} or set ${whole} to false`,
+    });
   }
-  const adopt = news[spec.adoptKey];
-  // Adopting the task this resource already manages changes nothing.
-  const sameTask = adopt !== undefined && adopt === olds[spec.idKey];
-  if (containsUnknown(adopt) || (adopt !== olds[spec.adoptKey] && !sameTask)) {
-    replaces.push(spec.adoptKey);
+  if (news["retainOnDelete"] === true && (news[whole] === false || news[part] === false)) {
+    failures.push({
+      property: "retainOnDelete",
+      reason: `keeps everything, which contradicts ${whole}/${part}: false. Fix: drop retainOnDelete and use the per-artifact options`,
+    });
   }
-  let changes = replaces.length > 0;
-  for (const key of spec.updateKeys) {
-    if (containsUnknown(news[key]) || effective(olds, key) !== effective(news, key)) changes = true;
-  }
-  const status = olds[spec.statusKey];
-  if (typeof status === "string") {
-    const verdict = spec.classify(status);
-    if (verdict === "failure") {
-      replaces.push(spec.statusKey);
-      changes = true;
-    } else if (verdict === "pending" && effective(news, "waitForCompletion") !== false) {
-      changes = true;
-    }
-  }
-  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** Drops undefined members (the SDK would serialize nothing for them anyway; tests compare). */
+export function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A `.catch` handler that swallows the given not-found codes (the thing is already gone). */
+export function ignore(codes: ReadonlySet<string>): (err: unknown) => void {
+  return (err) => {
+    if (isAwsApiError(err) && codes.has(err.code)) return;
+    throw err;
+  };
 }

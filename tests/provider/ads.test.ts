@@ -209,7 +209,7 @@ describe("ads.ImportTask provider against the emulator", () => {
       assert.match(
         err.reasons[0]!,
         new RegExp(
-          `^ads\\.ImportTask "import-good\\.csv": import ${err.id} is still IMPORT_IN_PROGRESS after \\d+ms \\(limit 300ms; observed IMPORT_IN_PROGRESS×\\d+\\)\\. The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting\\.$`,
+          `^ads\\.ImportTask "import-good\\.csv": import ${err.id} is still IMPORT_IN_PROGRESS after \\d+(?:\\.\\d)?m?s \\(limit 300ms; observed IMPORT_IN_PROGRESS×\\d+\\)\\. The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting\\.$`,
         ),
       );
 

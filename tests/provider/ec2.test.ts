@@ -264,7 +264,7 @@ describe("ec2.ImportImageTask provider against the emulator", () => {
       assert.match(
         err.reasons[0]!,
         new RegExp(
-          `^ec2\\.ImportImageTask "import web\\.vmdk": import ${err.id} is still active after \\d+ms \\(limit 300ms; observed active×\\d+\\)\\. The task keeps running in AWS`,
+          `^ec2\\.ImportImageTask "import web\\.vmdk": import ${err.id} is still active after \\d+(?:\\.\\d)?m?s \\(limit 300ms; observed active×\\d+\\)\\. The task keeps running in AWS`,
         ),
       );
       ctx.emulator.configure({ timeScale: 1000 });

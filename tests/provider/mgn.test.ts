@@ -239,7 +239,7 @@ describe("mgn.ImportTask provider against the emulator", () => {
       assert.match(
         err.reasons[0]!,
         new RegExp(
-          `^mgn\\.ImportTask "${err.id}": import ${err.id} is still PENDING after \\d+ms \\(limit \\d+ms; observed PENDING(×\\d+)?\\)\\. The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting\\.$`,
+          `^mgn\\.ImportTask "${err.id}": import ${err.id} is still PENDING after \\d+(?:\\.\\d)?m?s \\(limit \\d+ms; observed PENDING(×\\d+)?\\)\\. The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting\\.$`,
         ),
       );
 

@@ -2,17 +2,23 @@
  * Scenario 4 — timeouts: waits of every service that outlast waitTimeoutMinutes fail with Pulumi's
  * init-failed error carrying the ID and the properties (with `__provider`), so the engine records
  * each resource; the next run (a new host, the timeout raised) resumes in update() and completes
- * without a second start.
+ * without a second start — counted from the start calls on the wire — and no secret reaches the
+ * state or the logs.
  */
 import { strict as assert } from "node:assert";
 import { type Emulator, startEmulator } from "../../emulator";
 import { HostCallError, type Props } from "../support/dynamicHost";
+import { type Declared, delta, RecordingProxy, tally, unseen } from "./ledger";
+import { baseMarkers, CREDENTIALS, Evidence, KEYS } from "./secrets";
 import { record } from "./summary";
 import {
   configured,
   DONE,
+  hostEnv,
   inputsOf,
   type Kind,
+  listTasks,
+  MANIFEST_SIGNATURE,
   notify,
   prepareServices,
   REGION,
@@ -20,27 +26,17 @@ import {
   stage,
   startHost,
   STREAM,
-  sum,
-  tally,
   TASK_KINDS,
-  taskNames,
   urnOf,
 } from "./support";
 
 const SCENARIO = "4 timeouts";
 const PER_KIND = 2;
-/** The start call of each kind: the next run must not make it again. */
-const STARTS: Partial<Record<Kind, string>> = {
-  ads: "ads:StartImportTask",
-  mgn: "mgn:StartImport",
-  image: "ec2:ImportImage",
-  instance: "ec2:ImportInstance",
-  task: "migrationhub:ImportMigrationTask",
-};
 
 describe(SCENARIO, function () {
   this.timeout(120_000);
   let emulator: Emulator;
+  let proxy: RecordingProxy;
   let providers: Record<Kind, string>;
   before(async () => {
     // Every import takes 20 emulated s: 1 s here, longer than the 0.3 s timeout below.
@@ -49,15 +45,20 @@ describe(SCENARIO, function () {
       timeScale: 20,
       homeRegion: REGION,
       seed: 404,
+      credentials: CREDENTIALS,
       taskDurationMs: () => 20_000,
     });
+    proxy = await RecordingProxy.start(emulator.url);
     await prepareServices(emulator);
     await (
       await configured("stream", emulator)
     ).create({ progressUpdateStreamName: STREAM, __provider: "shim" });
     providers = await serializedProviders();
   });
-  after(() => emulator?.stop());
+  after(async () => {
+    await proxy?.close();
+    await emulator?.stop();
+  });
 
   it("a wait past waitTimeoutMinutes records the resource with its ID; the next run resumes it to completion", async () => {
     const resources: { kind: Kind; name: string; props: Props }[] = [];
@@ -78,8 +79,16 @@ describe(SCENARIO, function () {
         });
       }
     }
+    const env = hostEnv(KEYS);
+    const endpoint = { "awsMigration:endpoint": proxy.url };
+    const evidence = new Evidence();
+    const base = emulator.stats();
     // First run: stack config says 0.005 minutes (300 ms).
-    const first = await startHost(emulator, { "awsMigration:waitTimeoutMinutes": "0.005" });
+    const first = await startHost(
+      emulator,
+      { ...endpoint, "awsMigration:waitTimeoutMinutes": "0.005" },
+      env,
+    );
     const failures = await Promise.all(
       resources.map((r) =>
         first.create(urnOf(r.kind, r.name), r.props).then(
@@ -96,6 +105,8 @@ describe(SCENARIO, function () {
         `${r.kind} ${r.name} did not fail with an init failure: ${String(f)}`,
       );
       const { id, properties, reasons } = f.initFailure;
+      evidence.state(`${r.name} init-failure properties`, r.kind, properties);
+      evidence.text(`${r.name} error`, `${f.message}\n${reasons.join("\n")}`);
       assert.ok(id.length > 0, `${r.name}: no ID`);
       assert.equal(properties["__provider"], r.props["__provider"]);
       assert.equal(reasons.length, 1);
@@ -107,10 +118,11 @@ describe(SCENARIO, function () {
       if (r.kind === "task") assert.equal(id, `${STREAM}/${r.name}`);
       return { ...r, id, properties };
     });
-    const startsBefore = emulator.stats().requests;
+    await proxy.settled();
+    const firstRun = proxy.calls.length;
 
     // Next run: the timeout raised (config default); the engine calls update on recorded resources.
-    const next = await startHost(emulator);
+    const next = await startHost(emulator, endpoint, env);
     const diffs = await Promise.all(
       recorded.map((r) => next.diff(r.id, urnOf(r.kind, r.name), r.properties, r.props)),
     );
@@ -132,31 +144,38 @@ describe(SCENARIO, function () {
       outs.map((o, i) => o[DONE[recorded[i]!.kind][0]]),
       recorded.map((r) => DONE[r.kind][1]),
     );
-    // Resumed, not restarted: no start call in the second run.
-    const startsAfter = emulator.stats().requests;
-    assert.deepEqual(
-      Object.values(STARTS).map((op) => (startsAfter[op] ?? 0) - (startsBefore[op] ?? 0)),
-      Object.values(STARTS).map(() => 0),
-    );
+    outs.forEach((o, i) => evidence.state(`${recorded[i]!.name} update`, recorded[i]!.kind, o));
+    for (const [i, h] of [first, next].entries())
+      evidence.text(`host ${i} output`, h.output.join(""));
 
-    let lost = 0;
-    let duplicated = 0;
-    for (const kind of TASK_KINDS) {
-      const t = tally(
-        recorded.filter((r) => r.kind === kind).map((r) => r.name),
-        (await taskNames(emulator, kind)).filter((n) => n.startsWith("slow-")),
-      );
-      lost += t.lost;
-      duplicated += t.duplicated;
-    }
+    // Resumed, not restarted: no start call in the second run.
+    await proxy.settled();
+    assert.deepEqual(
+      proxy.calls.slice(firstRun).filter((c) => c.kind !== undefined),
+      [],
+    );
+    // Lost and duplicated: the start calls on the wire against the services' own lists.
+    assert.deepEqual(unseen(proxy.calls, delta(emulator.stats().requests, base.requests)), []);
+    const listed = (await Promise.all(TASK_KINDS.map((k) => listTasks(emulator, k))))
+      .flat()
+      .filter((l) => l.resource.startsWith("slow-"));
+    const declared: Declared[] = recorded.map((r) => ({ kind: r.kind, name: r.name, id: r.id }));
+    const t = tally(proxy.calls, declared, listed);
+
+    // The manifest URL's signature went through the providers, held only in a secret output.
+    assert.ok(
+      evidence.holdsSecretly(MANIFEST_SIGNATURE),
+      "no secret output holds the manifest URL",
+    );
+    const secrets = evidence.search(baseMarkers());
     record(SCENARIO, {
       runs: 2,
       faults: recorded.length,
       resources: recorded.length,
-      lost,
-      duplicated,
+      lost: t.lost,
+      duplicated: t.duplicated,
+      secrets: secrets.length,
     });
-    assert.deepEqual({ lost, duplicated }, { lost: 0, duplicated: 0 });
-    assert.equal(sum(emulator.stats().requests, "ads:StartImportTask"), PER_KIND);
+    assert.deepEqual({ problems: t.problems, secrets }, { problems: [], secrets: [] });
   });
 });

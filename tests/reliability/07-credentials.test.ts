@@ -1,13 +1,15 @@
 /**
  * Scenario 7 — credentials: a wrong secret key (bad signature), an access key AWS does not know,
  * and no credentials at all, each through the real host. Every create fails at once with one
- * error that names the fix, after exactly one request (no retry storm), and starts nothing. The
- * emulator refuses unsigned requests with each protocol's own error.
+ * error that names the fix, after exactly one request (no retry storm), and starts nothing — no
+ * start call on the wire is accepted. The emulator refuses unsigned requests with each protocol's
+ * own error.
  */
 import { strict as assert } from "node:assert";
 import { type Emulator, startEmulator } from "../../emulator";
 import { NO_CREDENTIALS_ADVICE, REJECTED_CREDENTIALS_ADVICE } from "../../provider/core/errors";
 import { HostCallError } from "../support/dynamicHost";
+import { RecordingProxy, tally } from "./ledger";
 import { record } from "./summary";
 import {
   hostEnv,
@@ -24,12 +26,17 @@ const SCENARIO = "7 credentials";
 describe(SCENARIO, function () {
   this.timeout(120_000);
   let emulator: Emulator;
+  let proxy: RecordingProxy;
   let providers: Record<Kind, string>;
   before(async () => {
     emulator = await startEmulator({ homeRegion: REGION, rateLimits: false });
+    proxy = await RecordingProxy.start(emulator.url);
     providers = await serializedProviders();
   });
-  after(() => emulator?.stop());
+  after(async () => {
+    await proxy?.close();
+    await emulator?.stop();
+  });
 
   type Wire = "json" | "restJson" | "ec2";
   /** Each kind's first AWS call in create, and the wire protocol that answers it. */
@@ -96,7 +103,8 @@ describe(SCENARIO, function () {
   for (const c of CASES) {
     it(`${c.label}: one clear error naming the fix per resource, one request each, nothing started`, async () => {
       emulator.reset();
-      const host = await startHost(emulator, {}, c.env());
+      const mark = proxy.calls.length;
+      const host = await startHost(emulator, { "awsMigration:endpoint": proxy.url }, c.env());
       const errors = await Promise.all(
         KINDS.map((k) =>
           host.create(urnOf(k, "creds"), inputsOf(emulator, k, "creds", providers[k])).then(
@@ -135,7 +143,19 @@ describe(SCENARIO, function () {
       }
       assert.deepEqual(stats.authFailures, c.authKind === undefined ? {} : perService);
       assert.equal(stats.totalRequests, 0);
-      record(SCENARIO, { runs: KINDS.length, faults: KINDS.length, resources: KINDS.length });
+      // Nothing started: every create must fail, so each resource owns no task.
+      await proxy.settled();
+      const t = tally(
+        proxy.calls.slice(mark),
+        KINDS.map((kind) => ({ kind, name: "creds", expect: 0 as const })),
+      );
+      record(SCENARIO, {
+        runs: KINDS.length,
+        faults: KINDS.length,
+        resources: KINDS.length,
+        duplicated: t.duplicated,
+      });
+      assert.deepEqual([t.accepted, t.problems], [0, []]);
     });
   }
 

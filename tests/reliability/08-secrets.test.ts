@@ -5,14 +5,18 @@
  * text, every property set the provider returns (state), the init-failure properties and reasons,
  * every error message and every line the host printed — is searched for the secret key, the
  * session token, presigned-URL signatures and credential-bearing URLs. Only outputs the resource
- * classes declare secret (Pulumi encrypts them in state) may hold a presigned URL.
+ * classes declare secret (Pulumi encrypts them in state) may hold a presigned URL. Every resource
+ * started exactly one task, counted from the start calls on the wire.
  */
 import { strict as assert } from "node:assert";
 import { type Emulator, startEmulator } from "../../emulator";
 import { type DynamicHost, HostCallError, type Props } from "../support/dynamicHost";
+import { type Declared, delta, RecordingProxy, tally, unseen } from "./ledger";
+import { Evidence, type Marker } from "./secrets";
 import { record } from "./summary";
 import {
   inputsOf,
+  MANIFEST_SIGNATURE,
   manifestUrl,
   prepareServices,
   stage,
@@ -36,42 +40,19 @@ const KEYS = {
   secretAccessKey: "rEl1abSecretKeyDoNotLeak/Ab+CdEfGh0123456",
   sessionToken: "IQoJb3JpZ2luX2VjEReliabSessionTokenDoNotLeak//////////wEaCXVzLXdlc3QtMiJHMEUCIQ==",
 };
-/** Outputs each class marks secret (additionalSecretOutputs): Pulumi encrypts them in state. */
-const SECRET_OUTPUTS: Record<Kind, string[]> = {
-  ads: ["errorsAndFailedEntriesZip"],
-  mgn: ["tags"],
-  image: ["diskContainers"],
-  instance: ["diskImages", "launchSpecification"],
-  stream: [],
-  task: [],
-};
-/** The signature of the presigned manifest URL a user passes to ec2.ImportInstanceTask. */
-const MANIFEST_SIGNATURE = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e70000";
 const ROW_ERRORS_CSV = "ExternalId,HostName,IPAddress\nsrv-1,web-1,10.0.0.1\n,,\n";
 
-interface Captured {
-  where: string;
-  text: string;
-}
-
-/** Needles: the secrets themselves and any credential-bearing URL shape. */
-function leaks(text: string, signatures: Set<string>): string[] {
-  const found: string[] = [];
-  if (text.includes(KEYS.secretAccessKey)) found.push("secret access key");
-  if (text.includes(KEYS.sessionToken)) found.push("session token");
-  for (const sig of signatures) if (text.includes(sig)) found.push(`signature ${sig.slice(0, 8)}…`);
-  for (const m of text.matchAll(
-    /X-Amz-(Signature|Security-Token|Credential)=(?!REDACTED)[^&"\s]+/gi,
-  ))
-    found.push(m[0].slice(0, 40));
-  for (const m of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/(?!REDACTED@)[^\s/?#@"']+@/gi))
-    found.push(`userinfo URL ${m[0]}`);
-  return found;
-}
+/** The secrets themselves; presigned-URL signatures the emulator issued join them (Evidence). */
+const MARKERS: Marker[] = [
+  { label: "secret access key", value: KEYS.secretAccessKey },
+  { label: "session token", value: KEYS.sessionToken },
+  { label: `signature ${MANIFEST_SIGNATURE.slice(0, 8)}…`, value: MANIFEST_SIGNATURE },
+];
 
 describe(SCENARIO, function () {
   this.timeout(180_000);
   let emulator: Emulator;
+  let proxy: RecordingProxy;
   let providers: Record<Kind, string>;
   before(async () => {
     emulator = await startEmulator({
@@ -99,8 +80,12 @@ describe(SCENARIO, function () {
     await (
       await configured("stream", emulator)
     ).create({ progressUpdateStreamName: STREAM, __provider: "shim" });
+    proxy = await RecordingProxy.start(emulator.url);
   });
-  after(() => emulator?.stop());
+  after(async () => {
+    await proxy?.close();
+    await emulator?.stop();
+  });
 
   it("create, read, update, delete and failures of every resource leave no secret in state, logs or errors", async () => {
     // Serialize the providers while the distinctive credentials are in this process's environment:
@@ -120,20 +105,11 @@ describe(SCENARIO, function () {
       }
     }
 
-    const captured: Captured[] = [];
-    const secretValues: Captured[] = [];
-    const capture = (where: string, kind: Kind, props: Props): void => {
-      const open: Props = {};
-      for (const [k, v] of Object.entries(props)) {
-        if (SECRET_OUTPUTS[kind].includes(k))
-          secretValues.push({
-            where: `${where}.${k}`,
-            text: typeof v === "string" ? v : JSON.stringify(v),
-          });
-        else open[k] = v;
-      }
-      captured.push({ where, text: JSON.stringify(open) });
-    };
+    const evidence = new Evidence();
+    const capture = (where: string, kind: Kind, props: Props): void =>
+      evidence.state(where, kind, props);
+    /** The ID each resource settled on, for the tally. */
+    const settled: Declared[] = [];
     const failure = async (
       where: string,
       kind: Kind,
@@ -143,10 +119,10 @@ describe(SCENARIO, function () {
         await p;
       } catch (e) {
         assert.ok(e instanceof HostCallError, `${where}: ${String(e)}`);
-        captured.push({ where: `${where} message`, text: e.message });
+        evidence.text(`${where} message`, e.message);
         assert.ok(e.initFailure, `${where}: no init failure: ${e.message}`);
         capture(`${where} init-failure properties`, kind, e.initFailure.properties);
-        captured.push({ where: `${where} reasons`, text: JSON.stringify(e.initFailure.reasons) });
+        evidence.text(`${where} reasons`, JSON.stringify(e.initFailure.reasons));
         return { id: e.initFailure.id, properties: e.initFailure.properties };
       }
       throw new assert.AssertionError({ message: `${where} succeeded` });
@@ -157,9 +133,11 @@ describe(SCENARIO, function () {
       name: string,
       inputs: Props,
       change: Props,
+      wire: string,
     ): Promise<void> => {
       const urn = urnOf(kind, name);
       const created = await host.create(urn, inputs);
+      settled.push({ kind, name: wire, id: created.id });
       capture(`${name} create`, kind, created.outs);
       const read = await host.read(created.id, urn, created.outs, inputs);
       capture(`${name} read`, kind, read.props);
@@ -171,7 +149,9 @@ describe(SCENARIO, function () {
     };
 
     const env = hostEnv(KEYS);
-    const host = await startHost(emulator, {}, env);
+    const endpoint = { "awsMigration:endpoint": proxy.url };
+    const base = emulator.stats();
+    const host = await startHost(emulator, endpoint, env);
     const ads = (name: string, file: string, extra: Props = {}): Props => ({
       name,
       importUrl: `s3://${BUCKET}/${file}`,
@@ -179,8 +159,22 @@ describe(SCENARIO, function () {
       __provider: providers.ads,
       ...extra,
     });
-    await lifecycle(host, "ads", "good", ads("good", "good.csv"), { waitTimeoutMinutes: 90 });
-    await lifecycle(host, "ads", "rows", ads("rows", "row-errors.csv"), { waitTimeoutMinutes: 90 });
+    await lifecycle(
+      host,
+      "ads",
+      "good",
+      ads("good", "good.csv"),
+      { waitTimeoutMinutes: 90 },
+      "good",
+    );
+    await lifecycle(
+      host,
+      "ads",
+      "rows",
+      ads("rows", "row-errors.csv"),
+      { waitTimeoutMinutes: 90 },
+      "rows",
+    );
     const strict = await failure(
       "strict",
       "ads",
@@ -189,12 +183,14 @@ describe(SCENARIO, function () {
         ads("strict", "row-errors.csv", { failOnRowErrors: true }),
       ),
     );
+    settled.push({ kind: "ads", name: "strict", id: strict.id });
     await host.delete(strict.id, urnOf("ads", "strict"), strict.properties);
     const bad = await failure(
       "bad",
       "ads",
       host.create(urnOf("ads", "bad"), ads("bad", "not-a-template.csv")),
     );
+    settled.push({ kind: "ads", name: "bad", id: bad.id });
     await host.delete(bad.id, urnOf("ads", "bad"), bad.properties);
     await lifecycle(
       host,
@@ -202,6 +198,7 @@ describe(SCENARIO, function () {
       "stream",
       { progressUpdateStreamName: "secrets-stream", __provider: providers.stream },
       { retainOnDelete: false },
+      "secrets-stream",
     );
     const task: Props = {
       progressUpdateStream: STREAM,
@@ -209,15 +206,21 @@ describe(SCENARIO, function () {
       resourceAttributes: [{ type: "FQDN", value: "web.corp.example.com" }],
       __provider: providers.task,
     };
-    await lifecycle(host, "task", "task", task, {
-      resourceAttributes: [{ type: "IPV4_ADDRESS", value: "10.0.0.9" }],
-    });
+    await lifecycle(
+      host,
+      "task",
+      "task",
+      task,
+      { resourceAttributes: [{ type: "IPV4_ADDRESS", value: "10.0.0.9" }] },
+      "secrets-task",
+    );
     await lifecycle(
       host,
       "mgn",
       "mgn",
       inputsOf(emulator, "mgn", "secrets-mgn", providers.mgn, { tags: { team: "ops" } }),
       { waitTimeoutMinutes: 90 },
+      "secrets-mgn",
     );
     await lifecycle(
       host,
@@ -225,6 +228,7 @@ describe(SCENARIO, function () {
       "image",
       inputsOf(emulator, "image", "secrets-image", providers.image),
       { waitTimeoutMinutes: 90 },
+      "secrets-image",
     );
     // The user's presigned manifest URL is a credential: it may live only in the secret diskImages.
     const instance = inputsOf(emulator, "instance", "secrets-instance", providers.instance);
@@ -238,7 +242,14 @@ describe(SCENARIO, function () {
         volume: { size: 8 },
       },
     ];
-    await lifecycle(host, "instance", "instance", instance, { waitTimeoutMinutes: 90 });
+    await lifecycle(
+      host,
+      "instance",
+      "instance",
+      instance,
+      { waitTimeoutMinutes: 90 },
+      "secrets-instance",
+    );
     host.stop();
 
     // A wait that times out, and its resumption, under the same credentials.
@@ -248,44 +259,56 @@ describe(SCENARIO, function () {
       waitForStatus: "COMPLETED",
       __provider: providers.task,
     };
-    const slowHost = await startHost(emulator, { "awsMigration:waitTimeoutMinutes": "0.003" }, env);
+    const slowHost = await startHost(
+      emulator,
+      { ...endpoint, "awsMigration:waitTimeoutMinutes": "0.003" },
+      env,
+    );
     const slow = await failure("slow", "task", slowHost.create(urnOf("task", "slow"), slowInputs));
+    settled.push({ kind: "task", name: "secrets-slow", id: slow.id });
     slowHost.stop();
-    const resume = await startHost(emulator, {}, env);
+    const resume = await startHost(emulator, endpoint, env);
     const resumed = resume.update(slow.id, urnOf("task", "slow"), slow.properties, slowInputs);
     await notify(emulator, ["secrets-slow"], "COMPLETED");
     capture("slow update", "task", await resumed);
     resume.stop();
 
-    for (const [kind, text] of Object.entries(providers))
-      captured.push({ where: `${kind} __provider`, text });
+    for (const [kind, text] of Object.entries(providers)) evidence.text(`${kind} __provider`, text);
     for (const [i, h] of [host, slowHost, resume].entries())
-      captured.push({ where: `host ${i} output`, text: h.output.join("") });
+      evidence.text(`host ${i} output`, h.output.join(""));
 
-    // Positive control: the presigned URLs the emulator issued are in the secret outputs, signed.
+    // Positive control: the presigned URLs are in the secret outputs, signed.
     assert.ok(
-      secretValues.some(
+      evidence.secretValues.some(
         (v) => v.where.endsWith(".diskImages") && v.text.includes(MANIFEST_SIGNATURE),
       ),
       "the manifest URL is not in the secret diskImages output",
     );
-    const signatures = new Set<string>([MANIFEST_SIGNATURE]);
-    for (const s of secretValues)
-      for (const m of s.text.matchAll(/X-Amz-Signature=([0-9a-f]{64})/g)) signatures.add(m[1]!);
     assert.ok(
-      signatures.size >= 1,
-      `no presigned URL among the secret outputs: ${JSON.stringify(secretValues)}`,
-    );
-    assert.ok(
-      captured.some((c) => c.where.startsWith("host") && c.text.includes("[aws-migration]")),
+      evidence.captured.some(
+        (c) => c.where.startsWith("host") && c.text.includes("[aws-migration]"),
+      ),
       "the host logged nothing",
     );
 
-    const found = captured.flatMap((c) => leaks(c.text, signatures).map((l) => `${c.where}: ${l}`));
-    record(SCENARIO, { runs: 1, faults: 3, resources: 10, secrets: found.length });
+    // Every resource started one task: the start calls on the wire (all resources are deleted by
+    // now, so the services' lists are not consulted).
+    await proxy.settled();
+    assert.deepEqual(unseen(proxy.calls, delta(emulator.stats().requests, base.requests)), []);
+    const t = tally(proxy.calls, settled);
+
+    const found = evidence.search(MARKERS);
+    record(SCENARIO, {
+      runs: 1,
+      faults: 3,
+      resources: settled.length,
+      lost: t.lost,
+      duplicated: t.duplicated,
+      secrets: found.length,
+    });
     console.log(
-      `      searched ${captured.length} captures (${captured.reduce((n, c) => n + c.text.length, 0)} characters) for ${signatures.size + 2} secrets`,
+      `      searched ${evidence.captured.length} captures (${evidence.characters()} characters) for ${MARKERS.length + evidence.signatures().length} secrets; ${proxy.starts().length} start calls on the wire`,
     );
-    assert.deepEqual(found, []);
+    assert.deepEqual({ problems: t.problems, found }, { problems: [], found: [] });
   });
 });

@@ -223,23 +223,6 @@ export function faultsIn(stats: EmulatorStats): number {
   return sum(stats.faults) + sum(stats.throttled);
 }
 
-/** How many of `want` names occur not at all (lost) and more than once (duplicates beyond one). */
-export function tally(
-  want: readonly string[],
-  found: readonly string[],
-): { lost: number; duplicated: number } {
-  const count = new Map<string, number>();
-  for (const f of found) count.set(f, (count.get(f) ?? 0) + 1);
-  let lost = 0;
-  let duplicated = 0;
-  for (const w of want) {
-    const n = count.get(w) ?? 0;
-    if (n === 0) lost++;
-    else duplicated += n - 1;
-  }
-  return { lost, duplicated };
-}
-
 /** A deterministic PRNG (mulberry32) for seeded trials. */
 export function seeded(seed: number): () => number {
   let a = seed >>> 0;
@@ -402,8 +385,19 @@ export async function stage(
   s3.destroy();
 }
 
+/**
+ * The signature of the presigned manifest URLs the scenarios pass to ec2.ImportInstanceTask: a
+ * credential, and a secret marker (./secrets) no log or open state may show.
+ */
+export const MANIFEST_SIGNATURE =
+  "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e70000";
+
 /** A presigned-style manifest URL on the emulator (ImportInstance only checks its S3 shape). */
-export function manifestUrl(emulator: Emulator, name: string, signature = "0".repeat(64)): string {
+export function manifestUrl(
+  emulator: Emulator,
+  name: string,
+  signature = MANIFEST_SIGNATURE,
+): string {
   return `${emulator.url}/${VM_BUCKET}/${name}.manifest.xml?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=604800&X-Amz-Signature=${signature}`;
 }
 
@@ -455,23 +449,42 @@ export function inputsOf(
 
 /** The name of every task of `kind` the emulator holds, once per task (duplicates show twice). */
 export async function taskNames(emulator: Emulator, kind: Kind): Promise<string[]> {
+  return (await listTasks(emulator, kind)).map((t) => t.resource);
+}
+
+/**
+ * Every task of `kind` the emulator holds, through the service's own list APIs: the resource it
+ * names (as support.inputsOf names them) and its ID (Migration Hub: `stream/name`, or the stream
+ * name).
+ */
+export async function listTasks(
+  emulator: Emulator,
+  kind: Kind,
+): Promise<{ kind: Kind; resource: string; id: string }[]> {
+  const out: { kind: Kind; resource: string; id: string }[] = [];
+  const add = (resource: string, id: string): void => {
+    out.push({ kind, resource, id });
+  };
   switch (kind) {
     case "ads":
-      return (await adsTasks(emulator)).map((t) => t.name ?? "");
+      for (const t of await adsTasks(emulator)) add(t.name ?? "", t.importTaskId ?? "");
+      return out;
     case "stream":
-      return streamNames(emulator);
+      for (const n of await streamNames(emulator)) add(n, n);
+      return out;
     case "task":
-      return (await hubTasks(emulator)).filter((t) => t.stream === STREAM).map((t) => t.name);
+      for (const t of await hubTasks(emulator))
+        if (t.stream === STREAM) add(t.name, `${t.stream}/${t.name}`);
+      return out;
     case "mgn": {
       const mgn = new MgnClient(toolConfig(emulator));
-      const out: string[] = [];
       let nextToken: string | undefined;
       do {
         const page = await mgn.send(
           new ListImportsCommand({ maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
         );
         for (const i of page.items ?? [])
-          out.push((i.s3BucketSource?.s3Key ?? "").replace(/\.csv$/, ""));
+          add((i.s3BucketSource?.s3Key ?? "").replace(/\.csv$/, ""), i.importID ?? "");
         nextToken = page.nextToken || undefined;
       } while (nextToken);
       mgn.destroy();
@@ -480,7 +493,6 @@ export async function taskNames(emulator: Emulator, kind: Kind): Promise<string[
     case "image":
     case "instance": {
       const ec2 = new EC2Client(toolConfig(emulator));
-      const out: string[] = [];
       let NextToken: string | undefined;
       do {
         if (kind === "image") {
@@ -490,15 +502,16 @@ export async function taskNames(emulator: Emulator, kind: Kind): Promise<string[
               ...(NextToken ? { NextToken } : {}),
             }),
           );
-          out.push(...(page.ImportImageTasks ?? []).map((t) => t.Description ?? ""));
+          for (const t of page.ImportImageTasks ?? [])
+            add(t.Description ?? "", t.ImportTaskId ?? "");
           NextToken = page.NextToken || undefined;
         } else {
           const page = await ec2.send(new DescribeConversionTasksCommand({}));
-          out.push(
-            ...(page.ConversionTasks ?? []).map((t) =>
-              (t.ImportInstance?.Description ?? "").replace(/ \[.*\]$/, ""),
-            ),
-          );
+          for (const t of page.ConversionTasks ?? [])
+            add(
+              (t.ImportInstance?.Description ?? "").replace(/ ?\[.*\]$/, ""),
+              t.ConversionTaskId ?? "",
+            );
         }
       } while (NextToken);
       ec2.destroy();

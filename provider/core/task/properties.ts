@@ -48,9 +48,10 @@ export interface PropertySpec {
   compareAs?(value: unknown): unknown;
   /**
    * Rules for the members of an object input (`s3BucketSource.s3Key`), run right after its own
-   * rule passed so failures keep table order; each skips members unknown in preview.
+   * rule passed so failures keep table order; each skips members unknown in preview. `ctx` gives
+   * the settings to rules that depend on them (EC2: an http disk URL on the endpoint's origin).
    */
-  checkNested?(news: Record<string, unknown>): CheckFailure[];
+  checkNested?(news: Record<string, unknown>, ctx: { settings: ProviderSettings }): CheckFailure[];
   /** Narrows a nested value (drops mistyped members). @default by `rule.kind` */
   narrow?(value: unknown): unknown;
   /** A difference diff ignores, given both sides (MGN: an adopted import's tags are MGN's). */
@@ -100,7 +101,7 @@ export function checkProperties<I extends object>(
         break;
     }
     if (p.checkNested !== undefined && failures.length === before) {
-      failures.push(...p.checkNested(news));
+      failures.push(...p.checkNested(news, ctx));
     }
     const value = news[key];
     if (p.refine === undefined || failures.length > before) continue;

@@ -151,7 +151,10 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const task = await ctx.describe(id);
     if (task === undefined) {
       const merged = { ...olds, ...inputsOf(spec.properties, news) };
-      const kept = await spec.hooks?.readGone?.(ctx, id, merged);
+      // readGone builds outputs from these: the new inputs replace the old (a dropped one is gone).
+      const recorded = Object.entries(olds).filter(([key]) => !(key in spec.properties));
+      const current = { ...Object.fromEntries(recorded), ...inputsOf(spec.properties, news) };
+      const kept = await spec.hooks?.readGone?.(ctx, id, current);
       if (kept !== undefined && !isDropped(kept)) return { outs: kept };
       const gone = { polls: 1, observed: [spec.statusOf(undefined)] };
       throw new ImportTaskFailedError({
@@ -289,7 +292,6 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
           properties: spec.toOutputs(raw, task, undefined, previous),
         });
     const last = result.last ?? markGone(spec, task);
-    // A gone task has nothing more to read; one that ended (in success or failure) may have.
     const hooks = spec.hooks;
     // A task that ended (in success or failure) may have more to read; a gone one has not.
     const done =

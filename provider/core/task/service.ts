@@ -157,8 +157,8 @@ async function waitTask<I extends object, T, A, S, R>(
   const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
   const started = clock.now();
   const deadline = options.deadline ?? started + limitMs;
-  const subject = `${typeName(spec)} "${spec.name(inputs, id)}"`;
-  const label = `${typeName(spec)} ${spec.name(inputs, id)}`;
+  const subject = `${typeName(spec)} "${spec.name(inputs, watch.resourceId)}"`;
+  const label = `${typeName(spec)} ${spec.name(inputs, watch.resourceId)}`;
   const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
   const riding = poller.ridingClock(clock, gridMs, maxDelayMs);
@@ -192,7 +192,7 @@ async function waitTask<I extends object, T, A, S, R>(
     });
   } catch (err) {
     const properties = { ...options.properties, __provider: inputs.__provider };
-    throw taskFailure(err, id, properties, named(spec, subject));
+    throw taskFailure(err, watch.resourceId, properties, named(spec, subject));
   }
 }
 
@@ -205,6 +205,7 @@ function phaseWatch<I extends object, T, A, S>(
 ): WatchSpec<T> & { progress(o: T | undefined): string | undefined } {
   const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
   return {
+    resourceId: id,
     acceptors: spec.acceptors(phase, inputs),
     status: (o) => spec.statusOf(o),
     operation: spec.describe.operation,

@@ -37,11 +37,13 @@
  *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
  *   calls in flight (per-ID describes, batchSize 1).
  * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
- *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no start-limiter
- *   seat is held around a start that queues by itself); `startedMessage` (the started line
- *   is labelled with the new ID); `settled` also runs after a wait that ended in failure with the
- *   task present (its `wait` has the verdict), and its `failure` is then the reason;
- *   `subjectInReasons`; PropertySpec `checkNested`, `narrow`, `unchangedWhen`.
+ *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no limiter seat is
+ *   held around such a start); `startedMessage` (the started line is labelled with the new ID);
+ *   `settled` also runs after a wait that ended in failure with the task present (its `wait` has
+ *   the verdict), and its `failure` is then the reason; `subjectInReasons`; PropertySpec
+ *   `checkNested`, `narrow`, `unchangedWhen`.
+ * - (port-ec2) `checkNested(news, ctx)` also gets `{ settings }` (EC2's disk URL rule needs the
+ *   endpoint's origin), so nested rules keep table order.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -81,6 +83,8 @@ export interface WaitOptions {
 
 /** What `TaskContext.waitOn` waits for on an object other than the task. */
 export interface WatchSpec<R> {
+  /** The resource's own ID: it labels the progress lines and a failure records it. */
+  resourceId: string;
   acceptors: readonly Acceptor<R | undefined>[];
   status(o: R | undefined): string;
   /** The describe operation, for errors. */

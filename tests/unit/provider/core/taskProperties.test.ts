@@ -188,4 +188,73 @@ describe("core/task properties", () => {
       );
     });
   });
+
+  describe("nested inputs (checkNested, narrow, unchangedWhen)", () => {
+    interface Nested {
+      source?: { bucket: string };
+      list?: string[];
+      tags?: Record<string, string>;
+      adoptId?: string;
+    }
+    const nested: PropertyTable<Nested> = {
+      source: {
+        rule: { kind: "object", required: true },
+        checkNested: (news) =>
+          typeof (news["source"] as { bucket?: unknown }).bucket === "string"
+            ? []
+            : [{ property: "source.bucket", reason: "is required" }],
+        narrow: (v) =>
+          typeof v === "object" &&
+          v !== null &&
+          typeof (v as { bucket?: unknown }).bucket === "string"
+            ? { bucket: (v as { bucket: string }).bucket }
+            : undefined,
+        change: "replace",
+      },
+      list: {
+        rule: { kind: "custom" },
+        checkNested: (news) =>
+          news["list"] !== undefined && !Array.isArray(news["list"])
+            ? [{ property: "list", reason: "must be a list" }]
+            : [],
+        change: "update",
+      },
+      tags: {
+        rule: { kind: "object" },
+        change: "replace",
+        unchangedWhen: (olds, news) => olds["adoptId"] !== undefined && news["tags"] === undefined,
+      },
+      adoptId: { rule: { kind: "string" }, change: "replace" },
+    };
+
+    it("runs member rules right after the input's own rule, only when it passed, in table order", () => {
+      assert.deepEqual(checkProperties(nested, { source: {}, list: 1 }, ctx), [
+        { property: "source.bucket", reason: "is required" },
+        { property: "list", reason: "must be a list" },
+      ]);
+      assert.deepEqual(checkProperties(nested, { source: 3 }, ctx), [
+        { property: "source", reason: "must be an object (got number)" },
+      ]);
+    });
+
+    it("narrows with the property's own function", () => {
+      assert.deepEqual(asInputs(nested, { source: { bucket: "b", extra: 1 } })["source"], {
+        bucket: "b",
+      });
+      assert.equal(asInputs(nested, { source: { bucket: 1 } })["source"], undefined);
+    });
+
+    it("ignores a difference unchangedWhen says is none (an adopted task's own tags)", () => {
+      const olds = { adoptId: "j", tags: { team: "theirs" } };
+      assert.deepEqual(diffProperties(nested, olds, { adoptId: "j" }), {
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      assert.deepEqual(
+        diffProperties(nested, olds, { adoptId: "j", tags: { team: "ours" } }).replaces,
+        ["tags"],
+      );
+    });
+  });
 });

@@ -502,6 +502,130 @@ describe("core/task lifecycle (fake spec, manual clock)", () => {
     });
   });
 
+  describe("what the ports added", () => {
+    it("findStarted: a task an earlier run started under the token is taken without a start", async () => {
+      const { provider, api, lines } = await setup(
+        fakeSpec({
+          findStarted: (ctx, _inputs, token) =>
+            token === "t-1" ? ctx.describe("job-7") : Promise.resolve(undefined),
+        }),
+      );
+      api.jobs.set("job-7", ["RUNNING", "DONE"]);
+      const result = await provider.create(INPUTS);
+      assert.equal(result.id, "job-7");
+      assert.equal(api.calls.filter((c) => c.op === "start").length, 0);
+      assert.equal(info(lines)[0], "found job-7 (RUNNING) started earlier under token t-1");
+    });
+
+    it("queuesStart and StartScope: no limiter seat around the start, and kept releases run when the create ends", async () => {
+      const events: string[] = [];
+      let deadline = -1;
+      const base = fakeSpec();
+      const spec: TaskSpec<JobInputs, Job, FakeJobs> = {
+        ...base,
+        queuesStart: true,
+        startedMessage: (job) => `queued start gave ${job.jobId}`,
+        start: async (ctx, inputs, token, raw, scope) => {
+          deadline = scope.deadline;
+          events.push(`limiter active ${ctx.runtime.startLimiter.active}`);
+          scope.keep(() => events.push("released"));
+          return base.start(ctx, inputs, token, raw, scope);
+        },
+      };
+      const { provider, api, lines } = await setup(spec);
+      api.scripts.push(["RUNNING", "BROKEN"]);
+      await rejection(provider.create(INPUTS));
+      assert.deepEqual(events, ["limiter active 0", "released"]);
+      // The create began at 0 with waitTimeoutMinutes' default of 1.
+      assert.equal(deadline, 60_000);
+      assert.equal(info(lines)[0], "queued start gave job-1");
+    });
+
+    it("subjectInReasons prefixes an AWS error's reason with the subject; settled's failure wins after a failed wait", async () => {
+      const spec: TaskSpec<JobInputs, Job, FakeJobs> = {
+        ...fakeSpec({
+          settled: (_ctx, _inputs, job, wait) =>
+            Promise.resolve(
+              wait.verdict === "failure" ? { failure: `read rows of ${job.state}` } : {},
+            ),
+        }),
+        subjectInReasons: true,
+      };
+      const { provider, api } = await setup(spec);
+      api.scripts.push(["RUNNING", "BROKEN"]);
+      const failed = await rejection(provider.create(INPUTS));
+      assert.ok(isImportTaskFailedError(failed));
+      assert.deepEqual(failed.reasons, ["read rows of BROKEN"]);
+      const denied = Object.assign(new Error("denied"), {
+        name: "AccessDeniedException",
+        $metadata: { httpStatusCode: 400 },
+      });
+      api.describe = () => Promise.reject(denied);
+      const err = await rejection(provider.update("job-1", { ...INPUTS, jobId: "job-1" }, INPUTS));
+      assert.ok(isAwsApiError(err), "update's own describe error passes through unwrapped");
+      api.describe = (ids) => {
+        api.describe = () => Promise.reject(denied);
+        return FakeJobs.prototype.describe.call(api, ids);
+      };
+      api.jobs.set("job-1", ["RUNNING"]);
+      const waitErr = await rejection(
+        provider.update("job-1", { ...INPUTS, jobId: "job-1" }, INPUTS),
+      );
+      assert.ok(isImportTaskFailedError(waitErr));
+      assert.deepEqual(waitErr.reasons, [
+        'ads.FakeJob "one": ads DescribeJobs failed: AccessDeniedException (HTTP 400): denied. Grant the calling identity permission for DescribeJobs on ads, then run again.',
+      ]);
+    });
+
+    it("readGone and refresh may answer Dropped: read drops the resource with their line", async () => {
+      const dropped = { dropped: "its image is gone too; dropping it from the stack" };
+      const gone = await setup(fakeSpec({ readGone: () => Promise.resolve(dropped) }));
+      assert.deepEqual(await gone.provider.read("job-1", INPUTS), {});
+      assert.deepEqual(info(gone.lines), [dropped.dropped]);
+      const live = await setup(fakeSpec({ refresh: () => Promise.resolve(dropped) }));
+      live.api.jobs.set("job-1", ["DONE"]);
+      assert.deepEqual(await live.provider.read("job-1", INPUTS), {});
+      assert.deepEqual(info(live.lines), [dropped.dropped]);
+    });
+
+    it("waitOn waits on another object in the same scheduler, labelled and recorded with the resource's ID", async () => {
+      const polls: number[] = [];
+      const { provider, api, lines } = await setup(
+        fakeSpec({
+          delete: async (ctx, id, inputs, props) => {
+            const other = ctx.batcher("DescribeJobs", 2, (ids) => ctx.api.describe(ids));
+            const result = await ctx.waitOn(
+              other,
+              "job-2",
+              {
+                resourceId: id,
+                acceptors: [{ verdict: "success", matches: (j) => j?.state === "DONE" }],
+                status: (j) => j?.state ?? "GONE",
+                operation: "DescribeJobs",
+                subject: `${ctx.subject(inputs, id)}: waiting on job-2`,
+              },
+              inputs,
+              { properties: props },
+            );
+            polls.push(result.polls);
+          },
+        }),
+      );
+      api.jobs.set("job-2", ["RUNNING", "DONE"]);
+      await provider.delete("job-1", INPUTS);
+      assert.deepEqual(polls, [2]);
+      assert.ok(lines.some((l) => l.level === "progress" && l.resource === "ads.FakeJob one"));
+      api.jobs.set("job-2", ["RUNNING"]);
+      const err = await rejection(provider.delete("job-1", INPUTS));
+      assert.ok(isImportTaskFailedError(err));
+      assert.equal(err.id, "job-1");
+      assert.match(
+        err.reasons[0]!,
+        /^ads\.FakeJob "one": waiting on job-2 is still RUNNING after 60s/,
+      );
+    });
+  });
+
   describe("resource facts", () => {
     it("derives the shim path, output slots and secret outputs from the spec", () => {
       const spec = fakeSpec();

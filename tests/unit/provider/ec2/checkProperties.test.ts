@@ -1,14 +1,10 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { UNKNOWN } from "../../../../provider/core/unknown";
-import {
-  checkInputs as checkImage,
-  INPUT_KEYS as IMAGE_KEYS,
-} from "../../../../provider/ec2/importImageTaskLogic";
-import {
-  checkInputs as checkInstance,
-  INPUT_KEYS as INSTANCE_KEYS,
-} from "../../../../provider/ec2/importInstanceTaskLogic";
+import { image, instance } from "./specAdapters";
+
+const { checkInputs: checkImage, INPUT_KEYS: IMAGE_KEYS } = image;
+const { checkInputs: checkInstance, INPUT_KEYS: INSTANCE_KEYS } = instance;
 
 /** Values shaped like each input's documented type, with anything in every slot. */
 const any = fc.oneof(fc.anything(), fc.constant(UNKNOWN), fc.string(), fc.integer());

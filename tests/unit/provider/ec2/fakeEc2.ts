@@ -5,19 +5,17 @@
  */
 import type { Ec2Api } from "../../../../provider/ec2/api";
 import type {
+  ConversionTask,
   Ec2Image,
+  Ec2Instance,
   ImageTask,
   ImportImageRequest,
-} from "../../../../provider/ec2/importImageTaskLogic";
-import type {
-  ConversionTask,
-  Ec2Instance,
   ImportInstanceRequest,
-} from "../../../../provider/ec2/importInstanceTaskLogic";
+} from "../../../../provider/ec2/types";
 import { ManualClock } from "../../../../provider/core/clock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import type { Logger } from "../../../../provider/core/log";
-import type { Deps } from "../../../../provider/ec2/service";
+import type { Deps } from "../../../../provider/ec2/importImageTaskProvider";
 
 export type Step = Partial<ImageTask> & { status: string };
 export type ConversionStep = Partial<ConversionTask> & { state: string };

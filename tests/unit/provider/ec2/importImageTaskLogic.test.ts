@@ -2,26 +2,25 @@ import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   adviceFor,
-  asInputs,
   cancelAcceptors,
-  checkInputs,
   classifyStatus,
   createAcceptors,
   defaultClientToken,
-  diffInputs,
   failureMessage,
   fallbackToken,
-  type ImageTask,
   importIdentity,
   importImageRequest,
-  inputsOf,
   progressLine,
   recordedTask,
   successorToken,
-  toOutputs,
-  waitTimeoutMs,
 } from "../../../../provider/ec2/importImageTaskLogic";
+import { toOutputs } from "../../../../provider/ec2/importImageTaskSpec";
+import { image } from "./specAdapters";
+
+import type { ImageTask } from "../../../../provider/ec2/types";
 import { parseProgress, stableUrl, stableValue } from "../../../../provider/ec2/shared";
+
+const { asInputs, checkInputs, diffInputs, inputsOf, waitTimeoutMs } = image;
 
 const ID = "import-ami-0123456789abcdef0";
 const DISK = { format: "VMDK", userBucket: { s3Bucket: "vm-imports", s3Key: "web.vmdk" } };

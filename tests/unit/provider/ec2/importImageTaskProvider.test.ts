@@ -70,9 +70,9 @@ describe("ec2.ImportImageTask provider (fake EC2, manual clock)", () => {
         { op: "describeImages", ids: [AMI] },
       ]);
       // 20 ms: the shared AdaptiveThrottle spaces calls at 50/s, which puts poll 1 off the 1 s grid;
-      // after its 1 s back-off, 980 ms re-aligns poll 2 to the grid; then 1 s; the DescribeImages
-      // right after the last poll waits 20 ms for its throttle slot.
-      assert.deepEqual(clock.sleeps, [20, 1000, 980, 1000, 20]);
+      // its 1 s back-off ends on the next grid tick (the core's riding clock: 1980 ms); then 1 s;
+      // the DescribeImages right after the last poll waits 20 ms for its throttle slot.
+      assert.deepEqual(clock.sleeps, [20, 1980, 1000, 20]);
       assert.deepEqual(result, { id: ID, outs: COMPLETED_OUTS });
       assert.deepEqual(
         lines.filter((l) => l.level !== "progress"),
@@ -307,16 +307,17 @@ describe("ec2.ImportImageTask provider (fake EC2, manual clock)", () => {
       }[];
       const images = ec2.calls.filter((c) => c.op === "describeImages") as { ids: string[] }[];
       // Starts are spaced 20 ms apart by the throttle, so they span 2 s and the first polls land
-      // on three grid ticks (the first import at once, then 49 and 50); once aligned, one call
-      // describes every waiting import: 400 polls cost 7 calls.
+      // on grid ticks (the first import at once, then 49 more beside its 2nd poll); waits whose delay
+      // has not run out ride along in a round with room (the core's riding clock): 400 polls cost
+      // 7 calls.
       assert.deepEqual(
         describes.map((d) => d.ids.length),
-        [1, 49, 50, 50, 100, 100, 50],
+        [1, 50, 99, 100, 99, 50, 1],
       );
-      // The two start groups complete one round apart: one DescribeImages per group.
+      // Imports complete in the rounds of their 4th poll: one DescribeImages per such round.
       assert.deepEqual(
         images.map((d) => d.ids.length),
-        [50, 50],
+        [1, 49, 49, 1],
       );
     });
   });

@@ -2,14 +2,10 @@ import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   adviceFor,
-  asInputs,
   cancelAcceptors,
-  checkInputs,
   classifyState,
-  type ConversionTask,
   createAcceptors,
   defaultMarker,
-  diffInputs,
   failureMessage,
   findByMarker,
   importInstanceRequest,
@@ -18,10 +14,14 @@ import {
   recordedTask,
   successorMarker,
   terminatedAcceptors,
-  toOutputs,
-  waitTimeoutMs,
   wireDescription,
 } from "../../../../provider/ec2/importInstanceTaskLogic";
+import { toOutputs } from "../../../../provider/ec2/importInstanceTaskSpec";
+import { instance } from "./specAdapters";
+
+import type { ConversionTask } from "../../../../provider/ec2/types";
+
+const { asInputs, checkInputs, diffInputs, waitTimeoutMs } = instance;
 
 const ID = "import-i-ffvko9js";
 const MANIFEST =

@@ -238,11 +238,12 @@ describe("ec2.ImportInstanceTask provider (fake EC2, manual clock)", () => {
       assert.equal(err.id, ID);
       assert.equal(err.properties["state"], "active");
       assert.equal(err.properties["__provider"], "serialized-shim");
-      // The start came 20 ms after the listing (throttle spacing), so the wait began off the 1 s grid;
-      // the last poll is not aligned past the deadline: 61 polls, the last one at the limit.
+      // The budget counts from the create's start (the core's deadline); the start came 20 ms after
+      // the listing (throttle spacing), so the first poll waits for the 1 s grid: 60 polls, from
+      // 1 s to the last one at the limit.
       assert.equal(
         err.reasons[0],
-        `ec2.ImportInstanceTask "web": conversion ${ID} is still active after 60s (limit 60s; observed active×61). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
+        `ec2.ImportInstanceTask "web": conversion ${ID} is still active after 60s (limit 60s; observed active×60). The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run \`pulumi up\` again to resume waiting.`,
       );
       ec2.conversions.get(ID)!.steps = [{ state: "completed" }];
       const { outs } = await provider.update(ID, err.properties, INPUTS);

@@ -1,0 +1,138 @@
+/**
+ * The EC2 VM Import objects as this package keeps them (api.ts maps the SDK's shapes to these):
+ * only documented fields of the documented type, never a URL that may be presigned.
+ */
+
+/** One disk of an image task (SnapshotDetail without its credential URL). */
+export interface SnapshotDetail {
+  description?: string;
+  deviceName?: string;
+  /** Bytes. */
+  diskImageSize?: number;
+  format?: string;
+  snapshotId?: string;
+  status?: string;
+  statusMessage?: string;
+  progress?: number;
+}
+
+/** An ImportImageTask (DescribeImportImageTasks) or ImportImageResult, normalized. */
+export interface ImageTask {
+  importTaskId: string;
+  status: string;
+  statusMessage?: string;
+  /** Percent 0–100 (AWS sends a string). */
+  progress?: number;
+  imageId?: string;
+  architecture?: string;
+  platform?: string;
+  licenseType?: string;
+  bootMode?: string;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  hypervisor?: string;
+  usageOperation?: string;
+  description?: string;
+  snapshotDetails: SnapshotDetail[];
+}
+
+/** The AMI an import registered (DescribeImages). */
+export interface Ec2Image {
+  imageId: string;
+  state?: string;
+  /** ISO 8601. */
+  creationDate?: string;
+  name?: string;
+  snapshotIds: string[];
+}
+
+/** One volume of a conversion task (ImportInstanceVolumeDetailItem, without the manifest URL). */
+export interface ConversionVolume {
+  volumeId?: string;
+  /** GiB. */
+  volumeSize?: number;
+  availabilityZone?: string;
+  bytesConverted?: number;
+  /** Bytes of the disk image. */
+  imageSize?: number;
+  format?: string;
+  status?: string;
+  statusMessage?: string;
+  description?: string;
+}
+
+/** A ConversionTask (ImportInstance / DescribeConversionTasks), normalized. */
+export interface ConversionTask {
+  conversionTaskId: string;
+  state: string;
+  statusMessage?: string;
+  /** ISO 8601: AWS cancels the task if the upload is not done by then. */
+  expirationTime?: string;
+  description?: string;
+  instanceId?: string;
+  platform?: string;
+  volumes: ConversionVolume[];
+}
+
+/** What DescribeInstances says about the imported instance. */
+export interface Ec2Instance {
+  instanceId: string;
+  state?: string;
+}
+
+/** The ImportImage request in the SDK's field names (api.ts passes it to ImportImageCommand). */
+export interface ImportImageRequest {
+  Architecture?: string;
+  BootMode?: "legacy-bios" | "uefi" | "uefi-preferred";
+  ClientData?: { Comment?: string; UploadStart?: Date; UploadEnd?: Date; UploadSize?: number };
+  ClientToken: string;
+  Description?: string;
+  DiskContainers: {
+    Description?: string;
+    DeviceName?: string;
+    Format?: string;
+    SnapshotId?: string;
+    Url?: string;
+    UserBucket?: { S3Bucket?: string; S3Key?: string };
+  }[];
+  Encrypted?: boolean;
+  Hypervisor?: string;
+  KmsKeyId?: string;
+  LicenseSpecifications?: { LicenseConfigurationArn?: string }[];
+  LicenseType?: string;
+  Platform?: string;
+  RoleName?: string;
+  TagSpecifications?: {
+    ResourceType: "import-image-task";
+    Tags: { Key: string; Value: string }[];
+  }[];
+  UsageOperation?: string;
+}
+
+/** The ImportInstance request in the SDK's field names (api.ts passes it to the SDK). */
+export interface ImportInstanceRequest {
+  Description: string;
+  Platform: "Windows";
+  DiskImages: {
+    Description?: string;
+    Image: { Format: "VMDK" | "RAW" | "VHD"; Bytes: number; ImportManifestUrl: string };
+    Volume: { Size: number };
+  }[];
+  LaunchSpecification?: {
+    Architecture?: "i386" | "x86_64";
+    GroupNames?: string[];
+    GroupIds?: string[];
+    AdditionalInfo?: string;
+    UserData?: { Data: string };
+    InstanceType?: string;
+    Placement?: {
+      AvailabilityZone?: string;
+      GroupName?: string;
+      Tenancy?: "default" | "dedicated";
+    };
+    Monitoring?: boolean;
+    SubnetId?: string;
+    InstanceInitiatedShutdownBehavior?: "stop" | "terminate";
+    PrivateIpAddress?: string;
+  };
+}

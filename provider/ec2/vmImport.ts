@@ -1,0 +1,237 @@
+/**
+ * The hooks the EC2 VM Import resources (ImportImage, ImportInstance; ImportSnapshot next) share on
+ * top of the core lifecycle (provider/core/task/). EC2 forgets a task record 7 days after the task
+ * ends while what it made (the AMI, the instance, the snapshot) lives on, so read, update and
+ * delete fall back to the task as recorded in the outputs plus that artifact; delete cancels a
+ * running task and waits for the cancel, or removes the artifacts as far as the retain options
+ * allow.
+ */
+import { isAwsApiError } from "../core/errors";
+import { normalizeOutputs } from "../core/outputs";
+import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
+import type { Dropped, TaskContext, TaskHooks } from "../core/task/spec";
+import type { Ec2Api } from "./api";
+import {
+  CANNOT_CANCEL_CODE,
+  ignore,
+  SNAPSHOT_NOT_FOUND_CODES,
+  WAIT_TIMEOUT_MINUTES_MAX,
+} from "./shared";
+
+type Props = Record<string, unknown>;
+
+/** One VM Import resource as the shared hooks see it: `R` is its artifact (AMI, instance). */
+export interface VmImportFamily<I extends object, T, R, S> {
+  idOf(task: T): string;
+  statusOf(task: T | undefined): string;
+  classify(status: string): "pending" | "success" | "failure";
+  /** The task as last recorded in the outputs, for when Describe has forgotten it. */
+  recorded(id: string, props: Props): T;
+  /** The artifact the task made, when it should exist: the AMI, the instance. */
+  artifactId(task: T): string | undefined;
+  /** "AMI", "instance": names the artifact in log lines. */
+  readonly artifactNoun: string;
+  /** The artifact while it exists (a terminated instance counts as gone). */
+  findArtifact(ctx: TaskContext<Ec2Api, S, T>, artifactId: string): Promise<R | undefined>;
+  /** The outputs the task and its artifact add to the echoed inputs. */
+  outputs(task: T, artifact: R | undefined): Props;
+  /** The log line of a successful wait: `<id> completed: AMI ami-… (3 polls)`. */
+  completed(task: T, artifact: R | undefined, polls: number): string;
+  /** CancelImportTask / CancelConversionTask, sent only while the task is pending. */
+  readonly cancelOperation: string;
+  cancel(api: Ec2Api, id: string, reason: string): Promise<void>;
+  /** The status of a cancel (or failure) being rolled back: delete waits for it to end. */
+  readonly ending: string;
+  /** Whether a task that ended in `status` left artifacts to remove. */
+  leftArtifacts(task: T, status: string): boolean;
+  /** Removes the artifacts, as far as the retain options allow. */
+  removeArtifacts(
+    ctx: TaskContext<Ec2Api, S, T>,
+    id: string,
+    inputs: I,
+    task: T,
+    props: Props,
+  ): Promise<void>;
+}
+
+/** The artifact of `task`, when it should exist and does. */
+async function artifactOf<I extends object, T, R, S>(
+  ctx: TaskContext<Ec2Api, S, T>,
+  family: VmImportFamily<I, T, R, S>,
+  task: T,
+): Promise<R | undefined> {
+  const artifactId = family.artifactId(task);
+  return artifactId === undefined ? undefined : family.findArtifact(ctx, artifactId);
+}
+
+/** The task's outputs with its artifact; dropped when the artifact it made no longer exists. */
+async function withArtifact<I extends object, T, R, S>(
+  ctx: TaskContext<Ec2Api, S, T>,
+  family: VmImportFamily<I, T, R, S>,
+  id: string,
+  task: T,
+): Promise<{ artifact: R | undefined } | Dropped> {
+  const artifactId = family.artifactId(task);
+  const artifact = await artifactOf(ctx, family, task);
+  if (artifactId !== undefined && artifact === undefined) {
+    return {
+      dropped: `${family.artifactNoun} ${artifactId} of ${id} no longer exists; dropping it from the stack`,
+    };
+  }
+  return { artifact };
+}
+
+/** The hooks every VM Import resource uses: settled, refresh, readGone and delete. */
+export function vmImportHooks<I extends object, T, R, S>(
+  family: VmImportFamily<I, T, R, S>,
+  properties: PropertyTable<I>,
+): TaskHooks<I, T, Ec2Api, S> {
+  return {
+    async settled(ctx, _inputs, task, wait) {
+      // A failed import made nothing to read; its report is the core's failureMessage.
+      if (wait.verdict === "failure") return {};
+      const artifact = await artifactOf(ctx, family, task);
+      return {
+        extra: family.outputs(task, artifact),
+        info: family.completed(task, artifact, wait.polls),
+      };
+    },
+    refresh: (ctx, _inputs, task) => refresh(ctx, family, family.idOf(task), task),
+    readGone: (ctx, id, props) => readGone(ctx, family, properties, id, props),
+    delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
+  };
+}
+
+/** read() of a live task: its artifact too, and dropped when the artifact is gone. */
+async function refresh<I extends object, T, R, S>(
+  ctx: TaskContext<Ec2Api, S, T>,
+  family: VmImportFamily<I, T, R, S>,
+  id: string,
+  task: T,
+): Promise<Props | Dropped> {
+  const found = await withArtifact(ctx, family, id, task);
+  return "dropped" in found ? found : family.outputs(task, found.artifact);
+}
+
+/**
+ * read()/update() once Describe no longer returns the task: the recorded task while its artifact
+ * exists (EC2 keeps task records only 7 days); dropped when the artifact is gone; undefined (gone)
+ * when the task made none.
+ */
+async function readGone<I extends object, T, R, S>(
+  ctx: TaskContext<Ec2Api, S, T>,
+  family: VmImportFamily<I, T, R, S>,
+  properties: PropertyTable<I>,
+  id: string,
+  props: Props,
+): Promise<Props | Dropped | undefined> {
+  const task = family.recorded(id, props);
+  const found = await withArtifact(ctx, family, id, task);
+  if ("dropped" in found) return found;
+  if (found.artifact === undefined) return undefined;
+  return normalizeOutputs({
+    ...inputsOf(properties, props),
+    ...family.outputs(task, found.artifact),
+  });
+}
+
+/**
+ * Delete after the core's retainOnDelete guard: cancel a pending task and wait for the cancel (it
+ * may have completed first: then its artifacts go like any other's), wait out a cancel already
+ * under way, or remove the artifacts of a finished task — from the recorded outputs when EC2 has
+ * forgotten the task.
+ */
+async function deleteTask<I extends object, T, R, S>(
+  ctx: TaskContext<Ec2Api, S, T>,
+  family: VmImportFamily<I, T, R, S>,
+  id: string,
+  inputs: I,
+  props: Props,
+): Promise<void> {
+  const wait = (): ReturnType<typeof ctx.wait> =>
+    ctx.wait(id, "cancel", inputs, { properties: props });
+  let task = (await ctx.describe(id)) ?? family.recorded(id, props);
+  let status = family.statusOf(task);
+  if (family.classify(status) === "pending") {
+    try {
+      await ctx.aws(family.cancelOperation, () => family.cancel(ctx.api, id, "pulumi destroy"));
+      ctx.runtime.log.info(ctx.label(inputs, id), `cancelled ${id} (was ${status})`);
+    } catch (err) {
+      // It finished between the describe and the cancel: clean up what it left instead.
+      if (!(isAwsApiError(err) && err.code === CANNOT_CANCEL_CODE)) throw err;
+    }
+    const result = await wait();
+    task = result.last ?? task;
+    status = family.statusOf(result.last);
+  }
+  if (status === family.ending) {
+    await wait();
+    return;
+  }
+  if (family.leftArtifacts(task, status))
+    await family.removeArtifacts(ctx, id, inputs, task, props);
+}
+
+/** adoptMissing: the adopted ID is not in Describe; names the fix and the 7-day retention. */
+export function adoptMissing(args: {
+  subject: string;
+  property: string;
+  id: string;
+  where: string;
+  operation: string;
+  /** The CLI command that lists the tasks, when there is one. */
+  cli?: string;
+  /** "task records", "conversion tasks". */
+  records: string;
+}): { reason: string; message: string } {
+  const retention = `EC2 keeps ${args.records} only 7 days after they end`;
+  const cli = args.cli === undefined ? "" : ` (${args.cli})`;
+  return {
+    reason: `names ${args.id}, which ${args.operation} does not return in ${args.where}. Fix: check the ID and aws:region; ${retention}`,
+    message: `${args.subject}: ${args.property} ${args.id} was not found in ${args.where}. Fix: check the ID${cli} and aws:region; ${retention}.`,
+  };
+}
+
+/** Inputs the table marks secret (presigned URLs, user data): outputs kept secret in state too. */
+export function secretInputs(properties: Readonly<Record<string, PropertySpec>>): string[] {
+  return Object.entries(properties)
+    .filter(([, p]) => p.secret === true)
+    .map(([key]) => key);
+}
+
+/** A boolean option that updates in place (waiting and delete options). */
+export function option(defaultValue: boolean): PropertySpec {
+  return {
+    rule: { kind: "boolean", fix: "use true or false" },
+    change: "update",
+    default: defaultValue,
+  };
+}
+
+/** waitTimeoutMinutes: 1 minute to 7 days (the task record's own lifetime); updates in place. */
+export function waitTimeoutProperty(defaultMinutes: number): PropertySpec {
+  return {
+    rule: {
+      kind: "integer",
+      min: 1,
+      max: WAIT_TIMEOUT_MINUTES_MAX,
+      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
+    },
+    change: "update",
+    default: defaultMinutes,
+  };
+}
+
+/** DeleteSnapshot for each ID (one already gone is fine), then one log line. */
+export async function deleteSnapshots<T, S>(
+  ctx: TaskContext<Ec2Api, S, T>,
+  label: string,
+  snapshotIds: readonly string[],
+): Promise<void> {
+  for (const snapshotId of snapshotIds) {
+    await ctx
+      .aws("DeleteSnapshot", () => ctx.api.deleteSnapshot(snapshotId))
+      .catch(ignore(SNAPSHOT_NOT_FOUND_CODES));
+  }
+  if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
+}
