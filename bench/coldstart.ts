@@ -7,17 +7,10 @@
 import { type Emulator, startEmulator } from "../emulator";
 import { ImportTask } from "../provider/ads/importTask";
 import { DynamicHost } from "../tests/support/dynamicHost";
+import type { ColdStartResult } from "./lib/results";
 import { clientsFor, destroyClients, REGION, setupFixtures } from "./lib/services";
 import { round, summarize, type Summary } from "./lib/stats";
 import { register } from "./state";
-
-export interface ColdStartResult {
-  readonly runs: number;
-  /** Real ms: spawn → host listening. */
-  readonly hostReadyMs: Summary;
-  /** Real ms: spawn → first AWS request at the emulator. */
-  readonly firstRequestMs: Summary;
-}
 
 /** Resolves with Date.now() when the emulator has seen more than `before` requests. */
 function firstRequestAfter(emulator: Emulator, before: number): Promise<number> {

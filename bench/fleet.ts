@@ -31,35 +31,8 @@ import {
   SILENT,
   stackConfig,
 } from "./lib/services";
+import type { FleetBound, FleetResult, FleetRun, FleetSize } from "./lib/results";
 import { round } from "./lib/stats";
-
-export interface FleetSize {
-  readonly migrationTasks: number;
-  readonly mgnImports: number;
-  readonly adsImports: number;
-  /** Emulated = real seconds each ADS and MGN task runs. */
-  readonly taskSeconds: number;
-}
-
-export interface FleetRow {
-  readonly strategy: "ours" | "sdk-default";
-  readonly label: string;
-  readonly wallSeconds: number;
-  readonly throttled: number;
-  readonly retries: number;
-  readonly failed: number;
-  readonly requests: number;
-  /** Failure messages by count (the first few kinds). */
-  readonly failures: Record<string, number>;
-}
-
-export interface FleetBound {
-  /** Seconds: max over operations of (calls − burst) / rate, plus one task's duration. */
-  readonly seconds: number;
-  readonly bindingOperation: string;
-  /** Accepted calls per operation in our run: the calls the fleet needs. */
-  readonly callsNeeded: Record<string, number>;
-}
 
 const STREAM = "bench-stream";
 
@@ -99,9 +72,7 @@ function sum(record: Record<string, number>): number {
   return Object.values(record).reduce((a, b) => a + b, 0);
 }
 
-async function runOurs(
-  size: FleetSize,
-): Promise<{ row: FleetRow; accepted: Record<string, number> }> {
+async function runOurs(size: FleetSize): Promise<FleetRun> {
   const emulator = await fleetEmulator(size);
   try {
     const config = { config: stackConfig(emulator) };
@@ -138,25 +109,21 @@ async function runOurs(
     }
     const throttled = sum(stats.throttled) - sum(before.throttled);
     return {
-      row: {
-        strategy: "ours",
-        label: "ours (limiter + adaptive throttle + batched waits)",
-        wallSeconds: round(wallSeconds),
-        throttled,
-        // callAws retries every throttled call (and no call failed), so each throttle is one retry.
-        retries: throttled,
-        failed: sum(failures),
-        requests: stats.totalRequests - before.totalRequests,
-        failures,
-      },
-      accepted,
+      wallSeconds: round(wallSeconds),
+      throttled,
+      // Our caller retries every throttled call, so each throttle is one retry.
+      retries: throttled,
+      failed: sum(failures),
+      requests: stats.totalRequests - before.totalRequests,
+      failures,
+      bound: fleetBound(accepted, size.taskSeconds),
     };
   } finally {
     await emulator.stop();
   }
 }
 
-async function runNaive(size: FleetSize): Promise<FleetRow> {
+async function runNaive(size: FleetSize): Promise<FleetRun> {
   const emulator = await fleetEmulator(size);
   // Default clients: the SDK's standard retry strategy (3 attempts), no limiter of our own.
   const base = { endpoint: emulator.url, region: REGION };
@@ -244,8 +211,6 @@ async function runNaive(size: FleetSize): Promise<FleetRow> {
     const stats = emulator.stats();
     const requests = stats.totalRequests - before.totalRequests;
     return {
-      strategy: "sdk-default",
-      label: "SDK default retry, no limiter (naive)",
       wallSeconds: round(wallSeconds),
       throttled: sum(stats.throttled) - sum(before.throttled),
       retries: requests - sends,
@@ -277,8 +242,22 @@ export function fleetBound(accepted: Record<string, number>, taskSeconds: number
   return { seconds: round(seconds + taskSeconds), bindingOperation, callsNeeded: accepted };
 }
 
-export async function runFleet(size: FleetSize): Promise<{ rows: FleetRow[]; bound: FleetBound }> {
-  const ours = await runOurs(size);
-  const naive = await runNaive(size);
-  return { rows: [ours.row, naive], bound: fleetBound(ours.accepted, size.taskSeconds) };
+/** `runs` rounds of ours then the naive fleet, one at a time, each against a fresh emulator. */
+export async function runFleet(
+  size: FleetSize,
+  runs: number,
+  log: (msg: string) => void,
+): Promise<FleetResult> {
+  const result: FleetResult = { size, ours: [], naive: [] };
+  for (let run = 1; run <= runs; run++) {
+    log(`fleet run ${run}/${runs}: ours`);
+    const ours = await runOurs(size);
+    result.ours.push(ours);
+    log(`  wall ${ours.wallSeconds} s, ${ours.failed} failed, bound ${ours.bound?.seconds} s`);
+    log(`fleet run ${run}/${runs}: SDK default retry, no limiter`);
+    const naive = await runNaive(size);
+    result.naive.push(naive);
+    log(`  wall ${naive.wallSeconds} s, ${naive.failed} failed`);
+  }
+  return result;
 }

@@ -1,16 +1,20 @@
 /**
- * Part 1 — poll efficiency and detection lag. N concurrent tasks per service with seeded durations
- * of 1–60 emulated minutes (EmulatorOptions.taskDurationMs); per strategy the describe calls per
- * task and the lag from "terminal in the emulator" to "create/waiter returns", in emulated seconds.
- * Each measured run gets its own emulator (own rate-limit buckets and counters), all running at once.
+ * Part 1 — poll efficiency and detection lag. N concurrent tasks of one service with seeded
+ * durations of 1–60 emulated minutes (EmulatorOptions.taskDurationMs); per strategy the describe
+ * calls per task and the lag from "terminal in the emulator" to "create/waiter returns", in emulated
+ * seconds. Measured jobs run one at a time, each against its own emulator (own rate-limit buckets
+ * and counters), so no job loads another; a configuration's runs are interleaved with the other
+ * configurations' (run 1 of every job, then run 2 …), so min/median/max span the whole bench.
  */
+import { loadavg } from "node:os";
 import { waitUntilConversionTaskCompleted } from "@aws-sdk/client-ec2";
 import { DEFAULT_RATE_LIMITS, type RateLimit, startEmulator } from "../emulator";
 import { SeededRandom } from "../emulator/core/random";
-import { callAws, AdaptiveThrottle } from "../provider/core/retry";
+import { MAX_DURATION_MS, MIN_DURATION_MS } from "./lib/catalog";
 import { EmulatedClock } from "./lib/clock";
 import { OURS, seeded } from "./lib/ours";
-import { CDK_STYLE, type PollSchedule, sdkWaiterSchedule, TERRAFORM_STYLE } from "./lib/schedules";
+import type { MeasuredRun, PollFigures, PollResult } from "./lib/results";
+import { type PeerId, PEERS, type Strategy, WAITER_DELAYS } from "./lib/schedules";
 import {
   clientsFor,
   destroyClients,
@@ -20,47 +24,55 @@ import {
   setupFixtures,
   stackConfig,
 } from "./lib/services";
-import { simulatePerResource, type SimTask } from "./lib/sim";
-import { round, type Summary, summarize } from "./lib/stats";
+import { simulatePeer } from "./lib/sim";
+import { round, summarize, type Summary } from "./lib/stats";
 
-export type Strategy = "ours" | "sdk-waiter" | "terraform" | "cdk";
-
-export const STRATEGY_LABEL: Record<Strategy, string> = {
-  ours: "ours (batched)",
-  "sdk-waiter": "AWS SDK v3 waiter",
-  terraform: "Terraform-style (model)",
-  cdk: "CDK-style 5 s (model)",
-};
-
-/** The SDK waiter's service defaults for ConversionTaskCompleted (client-ec2). */
-const WAITER = { minDelay: 15, maxDelay: 120 } as const;
-const MIN_DURATION_MS = 60_000;
-const MAX_DURATION_MS = 3_600_000;
-
-export interface PollRow {
+/** One (service, N, strategy) configuration. */
+export interface PollJob {
   readonly service: ServiceName;
   readonly n: number;
   readonly strategy: Strategy;
-  readonly how: "measured" | "simulated";
-  /** Describe requests per task, throttled ones included. */
-  readonly callsPerTask: number;
-  readonly throttledPerTask: number;
-  /** Emulated seconds. */
-  readonly lag: Summary;
-  readonly failed: number;
-  /** Real seconds the run took (measured rows). */
-  readonly realSeconds?: number;
+  /** Runs against the emulator (0: simulated only). */
+  readonly runs: number;
+  /** Also simulated (every peer is; ours is not: the simulation models per-resource pollers). */
+  readonly simulate: boolean;
 }
 
 export interface PollOptions {
   readonly services: readonly ServiceName[];
   readonly ns: readonly number[];
+  readonly strategies: readonly Strategy[];
   readonly timeScale: number;
   readonly seed: number;
-  /** Per-resource peers run against the emulator up to this N; above it they are simulated. */
-  readonly measuredPeerMaxN: number;
-  /** The real SDK waiter runs up to this N. */
-  readonly measuredWaiterMaxN: number;
+  readonly runs: number;
+  /** A peer runs against the emulator up to this N (above it, it is simulated only). */
+  readonly measuredMaxN: Readonly<Record<PeerId, number>>;
+}
+
+/** Strategies that apply to a service: the SDK waiter exists only for conversion tasks. */
+export function strategiesFor(service: ServiceName, strategies: readonly Strategy[]): Strategy[] {
+  return strategies.filter(
+    (s) =>
+      (s !== "sdk-waiter" || service === "ec2-instance") &&
+      (s !== "ours" || OURS[service] !== undefined),
+  );
+}
+
+export function pollJobs(opts: PollOptions): PollJob[] {
+  const jobs: PollJob[] = [];
+  for (const service of opts.services)
+    for (const n of opts.ns)
+      for (const strategy of strategiesFor(service, opts.strategies)) {
+        const measured = strategy === "ours" || n <= opts.measuredMaxN[strategy];
+        jobs.push({
+          service,
+          n,
+          strategy,
+          runs: measured ? opts.runs : 0,
+          simulate: strategy !== "ours",
+        });
+      }
+  return jobs;
 }
 
 /** AWS-like limits per emulated second: the emulator counts real seconds, so rates scale by S. */
@@ -73,13 +85,14 @@ export function scaledRateLimits(timeScale: number): Record<string, RateLimit> {
   );
 }
 
-function limitOf(key: string, operation: string): RateLimit {
+/** The emulator's default limit for one operation (the rates every verdict assumes). */
+export function limitOf(key: string, operation: string): RateLimit {
   const l = DEFAULT_RATE_LIMITS[`${key}:${operation}`] ?? DEFAULT_RATE_LIMITS[`${key}:*`];
   if (l === undefined) throw new Error(`no rate limit for ${key}:${operation}`);
   return l;
 }
 
-/** Seeded task durations, ms: the same N draws for every strategy of a (service, N). */
+/** Seeded task durations, ms: the same N draws for every strategy and run of a (service, N). */
 export function drawDurations(seed: number, service: ServiceName, n: number): number[] {
   let h = seed >>> 0;
   for (const ch of `${service}:${n}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
@@ -90,22 +103,57 @@ export function drawDurations(seed: number, service: ServiceName, n: number): nu
   );
 }
 
-function scheduleOf(strategy: Exclude<Strategy, "ours">): PollSchedule {
-  if (strategy === "terraform") return TERRAFORM_STYLE;
-  if (strategy === "cdk") return CDK_STYLE;
-  return sdkWaiterSchedule(WAITER.minDelay, WAITER.maxDelay);
+function roundSummary(s: Summary): Summary {
+  return { p50: round(s.p50), p95: round(s.p95), max: round(s.max) };
 }
 
-async function measure(
-  service: ServiceName,
-  n: number,
-  strategy: Strategy,
-  opts: PollOptions,
-): Promise<PollRow> {
+/** Lets callers through one at a time, `paceMs` of emulated time apart (the peers' starts). */
+function pacer(clock: EmulatedClock, paceMs: number): () => Promise<void> {
+  let next = Number.NEGATIVE_INFINITY;
+  let queue: Promise<void> = Promise.resolve();
+  return () => {
+    const turn = queue.then(async () => {
+      const wait = next - clock.now();
+      if (wait > 0) await clock.sleep(wait);
+      next = clock.now() + paceMs;
+    });
+    queue = turn;
+    return turn;
+  };
+}
+
+/** At most `limit` of `tasks` run at once (Terraform's -parallelism); all at once without one. */
+async function inParallel(
+  count: number,
+  limit: number | undefined,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(count, limit ?? count) }, worker));
+}
+
+function isThrottle(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    e.$metadata?.httpStatusCode === 429 ||
+    /Throttl|RequestLimitExceeded|LimitExceeded/.test(e.name ?? "")
+  );
+}
+
+/** One run of a configuration against a fresh emulator. */
+export async function measure(
+  job: Pick<PollJob, "service" | "n" | "strategy">,
+  opts: Pick<PollOptions, "timeScale" | "seed">,
+): Promise<MeasuredRun> {
+  const { service, n, strategy } = job;
   const spec = SERVICES[service];
   const durations = drawDurations(opts.seed, service, n);
   const terminalAt = new Map<string, number>();
   let drawn = 0;
+  const load1 = round(loadavg()[0] ?? NaN, 2);
   const emulator = await startEmulator({
     timeScale: opts.timeScale,
     seed: opts.seed,
@@ -122,95 +170,92 @@ async function measure(
   const realStart = Date.now();
   const returnedAt = new Map<string, number>();
   let failed = 0;
+  const fail = (i: number, err: unknown): void => {
+    failed++;
+    process.stderr.write(
+      `  ${strategy} ${service} N=${n} #${i}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+  };
   try {
     await setupFixtures(clients);
     const clock = new EmulatedClock(() => emulator.now(), opts.timeScale);
+    const begunAt = emulator.now();
     const runId = `${strategy}-${n}`;
     if (strategy === "ours") {
       const ours = OURS[service];
-      if (ours === undefined) throw new Error(`no provider for ${service} yet`);
+      if (ours === undefined) throw new Error(`no provider for ${service}`);
       const provider = ours.create(clock, opts.seed);
       await provider.configure({ config: stackConfig(emulator) });
-      await Promise.all(
-        Array.from({ length: n }, async (_, i) => {
-          try {
-            const { id } = await provider.create(ours.inputs(emulator, i, runId));
-            returnedAt.set(id, emulator.now());
-          } catch (err) {
-            failed++;
-            process.stderr.write(
-              `ours ${service} #${i}: ${err instanceof Error ? err.message : String(err)}\n`,
-            );
-          }
-        }),
-      );
-    } else {
-      // The peers' starts are paced at the start API's rate, so every start succeeds; only the
-      // wait is compared.
-      const startLimit = limitOf(spec.key, spec.startOperation);
-      const throttle = new AdaptiveThrottle({
-        clock,
-        maxRate: startLimit.ratePerSecond,
-        minRate: startLimit.ratePerSecond / 8,
+      await inParallel(n, undefined, async (i) => {
+        try {
+          const { id } = await provider.create(ours.inputs(emulator, i, runId));
+          returnedAt.set(id, emulator.now());
+        } catch (err) {
+          fail(i, err);
+        }
       });
-      const schedule = scheduleOf(strategy);
+    } else {
+      const peer = PEERS[strategy];
       const random = seeded(opts.seed);
-      await Promise.all(
-        Array.from({ length: n }, async (_, i) => {
+      // Starts are paced at the start API's rate, so every start succeeds; only waits differ.
+      const paceStart = pacer(clock, 1000 / limitOf(spec.key, spec.startOperation).ratePerSecond);
+      const start = async (i: number): Promise<string> => {
+        for (;;) {
+          await paceStart();
           try {
-            const id = await callAws(
-              { service: spec.key, operation: spec.startOperation, clock, throttle },
-              () => spec.start(clients, i, runId),
-            );
-            if (strategy === "sdk-waiter") {
-              const s = opts.timeScale;
-              // The real SDK waiter; its delays (seconds) are divided by the time scale, which
-              // scales its whole schedule, since util-waiter's backoff is linear in min and max.
-              const result = await waitUntilConversionTaskCompleted(
-                {
-                  client: clients.ec2,
-                  maxWaitTime: (2 * MAX_DURATION_MS) / 1000 / s,
-                  minDelay: WAITER.minDelay / s,
-                  maxDelay: WAITER.maxDelay / s,
-                },
-                { ConversionTaskIds: [id] },
-              );
-              if (String(result.state) !== "SUCCESS")
-                throw new Error(`waiter ended ${result.state}`);
-            } else {
-              for (let k = 0; ; k++) {
-                try {
-                  if (await spec.isTerminal(clients, id)) break;
-                } catch (err) {
-                  // Throttled: poll again at the next tick. Anything else fails the resource.
-                  if (!isThrottle(err)) throw err;
-                }
-                await clock.sleep(schedule.delayMs(k, random));
-              }
-            }
-            returnedAt.set(id, emulator.now());
+            return await spec.start(clients, i, runId);
           } catch (err) {
-            failed++;
-            process.stderr.write(
-              `${strategy} ${service} #${i}: ${err instanceof Error ? err.message : String(err)}\n`,
-            );
+            if (!isThrottle(err)) throw err;
           }
-        }),
-      );
+        }
+      };
+      await inParallel(n, peer.parallelism, async (i) => {
+        try {
+          const id = await start(i);
+          if (strategy === "sdk-waiter") {
+            const s = opts.timeScale;
+            // The real SDK waiter; its delays (seconds) are divided by the time scale, which
+            // scales its whole schedule, since util-waiter's backoff is linear in min and max.
+            const result = await waitUntilConversionTaskCompleted(
+              {
+                client: clients.ec2,
+                maxWaitTime: (2 * MAX_DURATION_MS) / 1000 / s,
+                minDelay: WAITER_DELAYS.minDelay / s,
+                maxDelay: WAITER_DELAYS.maxDelay / s,
+              },
+              { ConversionTaskIds: [id] },
+            );
+            if (String(result.state) !== "SUCCESS") throw new Error(`waiter ended ${result.state}`);
+          } else {
+            for (let k = 0; ; k++) {
+              try {
+                if (await spec.isTerminal(clients, id)) break;
+              } catch (err) {
+                // Throttled: poll again at the next tick. Anything else fails the resource.
+                if (!isThrottle(err)) throw err;
+              }
+              if (peer.maxRetries !== undefined && k >= peer.maxRetries)
+                throw new Error(`gave up after ${k + 1} polls (the model's total timeout)`);
+              await clock.sleep(peer.schedule.delayMs(k, random));
+            }
+          }
+          returnedAt.set(id, emulator.now());
+        } catch (err) {
+          fail(i, err);
+        }
+      });
     }
     const stats = emulator.stats();
     const op = `${spec.key}:${spec.describeOperation}`;
     const lags = [...returnedAt].map(([id, at]) => (at - (terminalAt.get(id) ?? NaN)) / 1000);
     return {
-      service,
-      n,
-      strategy,
-      how: "measured",
       callsPerTask: round((stats.requests[op] ?? 0) / n, 2),
       throttledPerTask: round((stats.throttled[op] ?? 0) / n, 2),
       lag: roundSummary(summarize(lags)),
       failed,
+      emulatedSeconds: round((Math.max(begunAt, ...returnedAt.values()) - begunAt) / 1000, 0),
       realSeconds: round((Date.now() - realStart) / 1000),
+      load1,
     };
   } finally {
     destroyClients(clients);
@@ -218,65 +263,83 @@ async function measure(
   }
 }
 
-function isThrottle(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return (
-    e.$metadata?.httpStatusCode === 429 ||
-    /Throttl|RequestLimitExceeded|LimitExceeded/.test(e.name ?? "")
-  );
-}
-
-function roundSummary(s: Summary): Summary {
-  return { p50: round(s.p50), p95: round(s.p95), max: round(s.max) };
-}
-
-/** The same (service, N, strategy) on the simulation: starts paced at the start API's rate. */
+/** The same configuration on the simulation (deterministic for a seed). */
 export function simulate(
   service: ServiceName,
   n: number,
-  strategy: Exclude<Strategy, "ours">,
+  strategy: PeerId,
   seed: number,
-): PollRow {
+): PollFigures {
   const spec = SERVICES[service];
-  const durations = drawDurations(seed, service, n);
-  const startRate = limitOf(spec.key, spec.startOperation).ratePerSecond;
-  const tasks: SimTask[] = durations.map((d, i) => {
-    const startMs = Math.round((i * 1000) / startRate);
-    return { startMs, terminalMs: startMs + d };
-  });
-  const out = simulatePerResource(
-    tasks,
-    scheduleOf(strategy),
-    limitOf(spec.key, spec.describeOperation),
+  const out = simulatePeer(
+    drawDurations(seed, service, n),
+    PEERS[strategy],
+    {
+      start: limitOf(spec.key, spec.startOperation),
+      describe: limitOf(spec.key, spec.describeOperation),
+    },
     seeded(seed),
   );
   return {
-    service,
-    n,
-    strategy,
-    how: "simulated",
     callsPerTask: round(out.calls.reduce((a, b) => a + b, 0) / n, 2),
     throttledPerTask: round(out.throttles / n, 2),
-    lag: roundSummary(summarize(out.lagsMs.map((ms) => ms / 1000))),
-    failed: 0,
+    lag: roundSummary(
+      summarize(out.lagsMs.filter((ms) => !Number.isNaN(ms)).map((ms) => ms / 1000)),
+    ),
+    failed: out.failed,
+    emulatedSeconds: round(out.endMs / 1000, 0),
   };
 }
 
-/** Every row of part 1: measured where affordable, simulated for the peers elsewhere (and both at small N). */
-export async function runPoll(opts: PollOptions): Promise<PollRow[]> {
-  const jobs: Promise<PollRow>[] = [];
-  const simulated: PollRow[] = [];
-  for (const service of opts.services) {
-    const peers: Exclude<Strategy, "ours">[] =
-      service === "ec2-instance" ? ["sdk-waiter", "terraform", "cdk"] : ["terraform", "cdk"];
-    for (const n of opts.ns) {
-      if (OURS[service] !== undefined) jobs.push(measure(service, n, "ours", opts));
-      for (const peer of peers) {
-        const maxN = peer === "sdk-waiter" ? opts.measuredWaiterMaxN : opts.measuredPeerMaxN;
-        if (n <= maxN) jobs.push(measure(service, n, peer, opts));
-        simulated.push(simulate(service, n, peer, opts.seed));
-      }
+/**
+ * Real seconds a run of `job` should take on an unloaded machine: its emulated span / S (ours is
+ * taken to span as long as the CDK model's 5 s polls: every task's end plus the start phase) plus
+ * about a second for the emulator and fixtures. Load and request latency add to it.
+ */
+export function estimateRealSeconds(
+  job: PollJob,
+  opts: Pick<PollOptions, "timeScale" | "seed">,
+): number {
+  const model: PeerId = job.strategy === "ours" ? "cdk" : job.strategy;
+  return simulate(job.service, job.n, model, opts.seed).emulatedSeconds / opts.timeScale + 1;
+}
+
+/**
+ * Every row of part 1. Simulations first (instant), then the measured runs strictly one after
+ * another: run 1 of every configuration, then run 2, and so on.
+ */
+export async function runPoll(
+  opts: PollOptions,
+  log: (msg: string) => void,
+): Promise<PollResult[]> {
+  const jobs = pollJobs(opts);
+  const results: PollResult[] = jobs.map((job) => ({
+    service: job.service,
+    n: job.n,
+    strategy: job.strategy,
+    timeScale: opts.timeScale,
+    seed: opts.seed,
+    measured: [],
+    simulated:
+      job.simulate && job.strategy !== "ours"
+        ? simulate(job.service, job.n, job.strategy, opts.seed)
+        : null,
+  }));
+  const measuredJobs = jobs.filter((j) => j.runs > 0).length;
+  for (let run = 1; run <= opts.runs; run++) {
+    let k = 0;
+    for (const [i, job] of jobs.entries()) {
+      if (job.runs < run) continue;
+      k++;
+      log(
+        `run ${run}/${opts.runs}, job ${k}/${measuredJobs}: ${job.service} N=${job.n} ${job.strategy}`,
+      );
+      const m = await measure(job, opts);
+      results[i]!.measured.push(m);
+      log(
+        `  ${m.callsPerTask} calls/task, lag p50 ${m.lag.p50} s, ${m.failed} failed; ${m.realSeconds} s real, load ${m.load1}`,
+      );
     }
   }
-  return [...(await Promise.all(jobs)), ...simulated];
+  return results;
 }

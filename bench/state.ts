@@ -11,14 +11,7 @@ import { ImportTask as AdsImportTask } from "../provider/ads/importTask";
 import { ImportImageTask } from "../provider/ec2/importImageTask";
 import { ImportTask as MgnImportTask } from "../provider/mgn/importTask";
 import { MigrationTask } from "../provider/migrationhub/migrationTask";
-
-export interface StateRow {
-  readonly resource: string;
-  readonly providerBytes: number;
-  /** Checkpoint bytes for 1,000 such resources. */
-  readonly totalBytesFor1000: number;
-  readonly note?: string;
-}
+import type { StateRow } from "./lib/results";
 
 interface Registered {
   type: string;
@@ -86,7 +79,12 @@ async function measure(
   const providerBytes = Buffer.byteLength(String(seen[0]!.inputs["__provider"]));
   const sample = seen.slice(0, count);
   const total = sample.reduce((sum, r) => sum + checkpointBytes(r, OUTPUTS), 0);
-  return { resource, providerBytes, totalBytesFor1000: Math.round((total * 1000) / count) };
+  return {
+    resource,
+    providerBytes,
+    totalBytesFor1000: Math.round((total * 1000) / count),
+    sampled: count,
+  };
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 import type { Clock } from "../../provider/core/clock";
 import type { ProviderImplementation } from "../../provider/core/dynamic";
 import type { Logger } from "../../provider/core/log";
+import { SERVICE_INFO, type ServiceInfo, type ServiceName } from "./catalog";
 
 export const REGION = "us-west-2";
 export const BUCKET = "bench-migration";
@@ -36,7 +37,7 @@ export const SILENT: Logger = {
   progress: () => undefined,
 };
 
-export type ServiceName = "ads" | "mgn" | "ec2-instance" | "ec2-image";
+export { SERVICE_NAMES, type ServiceName } from "./catalog";
 
 /** Clients of one emulator, shared by every task of a run (as a peer's provider shares its client). */
 export interface Clients {
@@ -90,13 +91,8 @@ export async function setupFixtures(c: Clients): Promise<void> {
   await c.mgn.send(new InitializeServiceCommand({}));
 }
 
-export interface ServiceSpec {
-  readonly name: ServiceName;
-  /** Emulator service key (counters and rate limits). */
-  readonly key: "ads" | "mgn" | "ec2";
-  readonly startOperation: string;
-  readonly describeOperation: string;
-  /** IDs one describe call of ours carries. */
+export interface ServiceSpec extends ServiceInfo {
+  /** Starts task `i` with a plain SDK call, as a peer would; returns its ID. */
   start(c: Clients, i: number, runId: string): Promise<string>;
   /** One describe of one task, as a per-resource poller sends it; true once terminal. */
   isTerminal(c: Clients, id: string): Promise<boolean>;
@@ -109,10 +105,7 @@ function required(value: string | undefined, what: string): string {
 
 export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
   ads: {
-    name: "ads",
-    key: "ads",
-    startOperation: "StartImportTask",
-    describeOperation: "DescribeImportTasks",
+    ...SERVICE_INFO["ads"],
     async start(c, i, runId) {
       const out = await c.ads.send(
         new StartImportTaskCommand({
@@ -132,10 +125,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     },
   },
   mgn: {
-    name: "mgn",
-    key: "mgn",
-    startOperation: "StartImport",
-    describeOperation: "ListImports",
+    ...SERVICE_INFO["mgn"],
     async start(c, i, runId) {
       const out = await c.mgn.send(
         new StartImportCommand({
@@ -152,10 +142,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     },
   },
   "ec2-instance": {
-    name: "ec2-instance",
-    key: "ec2",
-    startOperation: "ImportInstance",
-    describeOperation: "DescribeConversionTasks",
+    ...SERVICE_INFO["ec2-instance"],
     async start(c, i) {
       const out = await c.ec2.send(
         new ImportInstanceCommand({
@@ -183,10 +170,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     },
   },
   "ec2-image": {
-    name: "ec2-image",
-    key: "ec2",
-    startOperation: "ImportImage",
-    describeOperation: "DescribeImportImageTasks",
+    ...SERVICE_INFO["ec2-image"],
     async start(c, i, runId) {
       const out = await c.ec2.send(
         new ImportImageCommand({

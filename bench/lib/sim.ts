@@ -1,24 +1,29 @@
 /**
- * A discrete-event simulation of per-resource pollers against the emulator's own token buckets
- * (emulator/core/faults.ts RateLimiter, on emulated time). Per-resource peers at N = 100 and 1,000
+ * A discrete-event simulation of the per-resource peers against the emulator's own token buckets
+ * (emulator/core/faults.ts RateLimiter) on emulated time. Per-resource peers at N = 100 and 1,000
  * would send 10^5–10^6 requests over an emulated hour — more than a 2-core machine serves in the
- * bench's time budget — so those rows are simulated; rows at small N run both ways, which checks the
- * simulation against the emulator. Request latency is zero here.
+ * bench's time budget — so those rows come from here; where a peer also runs against the emulator,
+ * the two are compared and a measured row more than 25 % off is flagged. No request latency here.
  */
 import { type RateLimit, RateLimiter } from "../../emulator/core/faults";
-import type { PollSchedule } from "./schedules";
+import type { PeerModel } from "./schedules";
 
-export interface SimTask {
-  readonly startMs: number;
-  readonly terminalMs: number;
+export interface SimLimits {
+  /** The start API's limit: starts are paced at its rate, as the measured peers pace them. */
+  readonly start: RateLimit;
+  /** The describe API's limit (a token bucket, as the emulator's). */
+  readonly describe: RateLimit;
 }
 
 export interface SimOutcome {
-  /** Requests per task, throttled ones included. */
+  /** Describe requests per task, throttled ones included. */
   readonly calls: number[];
   readonly throttles: number;
-  /** Detection lag per task, ms. */
+  /** Detection lag per task, ms; NaN for a task whose resource gave up first. */
   readonly lagsMs: number[];
+  readonly failed: number;
+  /** Emulated ms from the first start to the last resource settling. */
+  readonly endMs: number;
 }
 
 /** A min-heap of (time, task) with ties broken by task index, like timers due together. */
@@ -65,33 +70,58 @@ function less(a: [number, number], b: [number, number]): boolean {
 }
 
 /**
- * Each task polls once when it starts, then after each `schedule` delay, until a poll at or after
- * its terminal time succeeds. A throttled poll counts as a call and the model polls again at its
- * next tick (as the measured peer models do).
+ * Resource `i` starts its task (which then runs `durationsMs[i]`) when one of the model's
+ * `parallelism` slots is free and the start API's pace allows, polls once at once, then after each
+ * schedule delay, until a poll at or after the task's end is accepted — or, with `maxRetries`, until
+ * that many polls after the first have not seen it end (the resource fails). A throttled poll counts
+ * as a call and the model polls again at its next tick, as the measured peer models do.
  */
-export function simulatePerResource(
-  tasks: readonly SimTask[],
-  schedule: PollSchedule,
-  limit: RateLimit,
+export function simulatePeer(
+  durationsMs: readonly number[],
+  model: Pick<PeerModel, "schedule" | "parallelism" | "maxRetries">,
+  limits: SimLimits,
   random: () => number,
 ): SimOutcome {
-  const limiter = new RateLimiter({ "sim:Describe": limit });
-  const calls = tasks.map(() => 0);
-  const attempts = tasks.map(() => 0);
-  const lagsMs = tasks.map(() => NaN);
+  const n = durationsMs.length;
+  const limiter = new RateLimiter({ "sim:Describe": limits.describe });
+  const paceMs = 1000 / limits.start.ratePerSecond;
+  const calls = durationsMs.map(() => 0);
+  const attempts = durationsMs.map(() => 0);
+  const lagsMs = durationsMs.map(() => NaN);
+  const terminalMs = durationsMs.map(() => NaN);
   let throttles = 0;
+  let failed = 0;
+  let endMs = 0;
   const queue = new EventQueue();
-  tasks.forEach((t, i) => queue.push(t.startMs, i));
+  let next = 0;
+  let lastStart = -Infinity;
+  const begin = (at: number): void => {
+    const i = next++;
+    const t = Math.max(at, lastStart + paceMs);
+    lastStart = t;
+    terminalMs[i] = t + durationsMs[i]!;
+    queue.push(t, i);
+  };
+  while (next < Math.min(n, model.parallelism ?? n)) begin(0);
   while (queue.size > 0) {
     const [now, i] = queue.pop();
-    const task = tasks[i]!;
     calls[i]!++;
+    let settled = false;
     if (!limiter.allow("sim", "sim", "Describe", now)) throttles++;
-    else if (now >= task.terminalMs) {
-      lagsMs[i] = now - task.terminalMs;
-      continue;
+    else if (now >= terminalMs[i]!) {
+      lagsMs[i] = now - terminalMs[i]!;
+      settled = true;
     }
-    queue.push(now + schedule.delayMs(attempts[i]!++, random), i);
+    if (!settled && model.maxRetries !== undefined && attempts[i]! >= model.maxRetries) {
+      failed++;
+      settled = true;
+    }
+    if (settled) {
+      endMs = Math.max(endMs, now);
+      if (next < n) begin(now);
+    } else {
+      queue.push(now + model.schedule.delayMs(attempts[i]!++, random), i);
+    }
   }
-  return { calls, throttles, lagsMs };
+  return { calls, throttles, lagsMs, failed, endMs };
 }
