@@ -113,7 +113,7 @@ describe(SCENARIO, function () {
       // Each reason names the limit and the fix, and the task keeps running.
       assert.match(
         reasons[0]!,
-        /\(limit \d+ms; observed [^)]+\)\. .*raise awsMigration:waitTimeoutMinutes and run `pulumi up` again to resume waiting\./,
+        /\(limit \d+(?:\.\d)?m?s; observed [^)]+\)\. .*raise awsMigration:waitTimeoutMinutes and run `pulumi up` again to resume waiting\./,
       );
       if (r.kind === "task") assert.equal(id, `${STREAM}/${r.name}`);
       return { ...r, id, properties };
