@@ -87,7 +87,9 @@ export function listObjectsV2(
   const page = entries.slice(0, p.maxKeys);
   const truncated = entries.length > page.length;
   const lastName = page[page.length - 1]?.name;
-  const enc = (s: string): string => (p.encodeUrl ? encodeURIComponent(s).replace(/%2F/g, "/") : s);
+  // Form encoding with "/" kept: what botocore undoes with unquote_plus (its `decode_list_object_v2`).
+  const enc = (s: string): string =>
+    p.encodeUrl ? encodeURIComponent(s).replace(/%2F/g, "/").replace(/%20/g, "+") : s;
   const contents = page
     .filter((e): e is Extract<Entry, { kind: "object" }> => e.kind === "object")
     .map(
