@@ -17,13 +17,19 @@ stack="${PULUMI_STACK:-dev}"
 summary="${SUMMARY_FILE:-pulumi-summary.md}"
 read -r -a run_args <<<"${PULUMI_RUN_ARGS:-}"
 json="$(mktemp)"
-trap 'rm -f "$json"' EXIT
+err="$(mktemp)"
+trap 'rm -f "$json" "$err"' EXIT
+pulumi_cli=(pulumi)
 
 case "$stage" in
   preview) command=(preview --diff --json "${run_args[@]}") ;;
   apply) command=(up --yes --diff --json "${run_args[@]}") ;;
   # --preview-only: a scheduled check reports drift and leaves the state as it is.
-  drift) command=(refresh --preview-only --expect-no-changes --json) ;;
+  # (PULUMI_SKIP_CONFIRMATIONS would imply --yes, which the CLI refuses beside --preview-only.)
+  drift)
+    command=(refresh --preview-only --expect-no-changes --json)
+    pulumi_cli=(env -u PULUMI_SKIP_CONFIRMATIONS pulumi)
+    ;;
   *)
     echo "usage: $0 preview|apply|drift" >&2
     exit 2
@@ -32,8 +38,9 @@ esac
 
 pulumi stack select --create "$stack" --non-interactive >&2
 code=0
-pulumi "${command[@]}" --stack "$stack" --non-interactive >"$json" || code=$?
-jq -r -s --arg stage "$stage" --arg stack "$stack" --arg code "$code" \
+"${pulumi_cli[@]}" "${command[@]}" --stack "$stack" --non-interactive >"$json" 2>"$err" || code=$?
+cat "$err" >&2
+jq -r -s --arg stage "$stage" --arg stack "$stack" --arg code "$code" --rawfile stderr "$err" \
   -f "$here/summary.jq" "$json" >"$summary"
 cat "$summary"
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$summary" >>"$GITHUB_STEP_SUMMARY"; fi
