@@ -83,11 +83,13 @@ export class S3Store {
     contentType: string,
     nowMs: number,
     headers?: Readonly<Record<string, string>>,
+    /** A multipart upload's ETag (`"<md5 of the part MD5s>-<parts>"`); else the body's MD5. */
+    etag?: string,
   ): ObjectMeta {
     const meta: ObjectMeta = {
       key,
       size: body.length,
-      etag: `"${createHash("md5").update(body).digest("hex")}"`,
+      etag: etag ?? `"${createHash("md5").update(body).digest("hex")}"`,
       lastModifiedMs: nowMs,
       contentType,
       ...(headers && Object.keys(headers).length > 0 ? { headers } : {}),

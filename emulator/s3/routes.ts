@@ -6,6 +6,13 @@ import { xmlChildren } from "../core/xml";
 import { isChecksumHeader, uploadChecksum } from "./checksums";
 import { copySourceCondition, readCondition, writeCondition } from "./conditions";
 import { listObjectsV2, listParams } from "./list";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  isHiddenKey,
+  uploadPart,
+} from "./multipart";
 import { byteRange, copySource, objectHeaders, requestBody, storedHeaders } from "./objects";
 
 /**
@@ -48,15 +55,26 @@ function operationOf(req: EmulatorRequest, bucketFromHost: string | undefined): 
         return undefined;
     }
   }
+  // Hidden keys hold multipart parts (./multipart.ts); no request names them.
+  if (isHiddenKey(t.key)) return undefined;
+  const uploadId = req.query.has("uploadId");
   switch (req.method) {
+    case "POST":
+      if (req.query.has("uploads")) return "CreateMultipartUpload";
+      return uploadId ? "CompleteMultipartUpload" : undefined;
     case "PUT":
+      // (UploadPartCopy, a part copied from another object, is not served.)
+      if (uploadId) {
+        const copy = req.headers["x-amz-copy-source"] !== undefined;
+        return req.query.has("partNumber") && !copy ? "UploadPart" : undefined;
+      }
       return req.headers["x-amz-copy-source"] ? "CopyObject" : "PutObject";
     case "GET":
       return "GetObject";
     case "HEAD":
       return "HeadObject";
     case "DELETE":
-      return "DeleteObject";
+      return uploadId ? "AbortMultipartUpload" : "DeleteObject";
     default:
       return undefined;
   }
@@ -171,7 +189,7 @@ function handle(
     case "HeadBucket":
       return ok(200, { "x-amz-bucket-region": info.region });
     case "DeleteBucket":
-      if (s3.list(bucket).length > 0)
+      if (s3.list(bucket).some((m) => !isHiddenKey(m.key)))
         throw new ServiceError(
           "BucketNotEmpty",
           "The bucket you tried to delete is not empty",
@@ -269,8 +287,27 @@ function handle(
       return ok(
         200,
         { "content-type": "application/xml" },
-        listObjectsV2(bucket, s3.list(bucket), listParams(req.query)),
+        listObjectsV2(
+          bucket,
+          s3.list(bucket).filter((m) => !isHiddenKey(m.key)),
+          listParams(req.query),
+        ),
       );
+    case "CreateMultipartUpload":
+      return ok(
+        200,
+        { "content-type": "application/xml" },
+        createMultipartUpload(ctx, bucket, key!, req.headers),
+      );
+    case "UploadPart":
+      return ok(200, uploadPart(ctx, bucket, key!, req.query, req.headers, req.body));
+    case "CompleteMultipartUpload": {
+      const done = completeMultipartUpload(ctx, bucket, key!, req.query, req.headers, req.body);
+      return ok(200, { "content-type": "application/xml" }, done.xml);
+    }
+    case "AbortMultipartUpload":
+      abortMultipartUpload(ctx, bucket, key!, req.query);
+      return ok(204);
     default:
       throw new ServiceError("NotImplemented", "Not implemented", 501);
   }
@@ -287,6 +324,9 @@ export const s3Service: S3Service = {
     HeadBucket: "ListBucket",
     ListObjectsV2: "ListBucket",
     CopyObject: "PutObject",
+    CreateMultipartUpload: "PutObject",
+    UploadPart: "PutObject",
+    CompleteMultipartUpload: "PutObject",
   },
   operationNames: [
     "CreateBucket",
@@ -298,6 +338,10 @@ export const s3Service: S3Service = {
     "HeadObject",
     "DeleteObject",
     "ListObjectsV2",
+    "CreateMultipartUpload",
+    "UploadPart",
+    "CompleteMultipartUpload",
+    "AbortMultipartUpload",
   ],
   operationOf,
   handle,

@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -10,7 +13,9 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
 import { Agent } from "node:http";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { checksum } from "../../emulator/s3/checksums";
@@ -528,6 +533,147 @@ describe("emulator S3", () => {
         (await errorOf(s3.send(new HeadBucketCommand({ Bucket: "state" })))).status,
         404,
       );
+    });
+
+    it("joins a multipart upload into one object with S3's multipart ETag, and refuses bad part lists", async () => {
+      const s3 = client();
+      await s3.send(new CreateBucketCommand({ Bucket: "state" }));
+      const Key = ".pulumi/stacks/p/big.json";
+      const first = Buffer.alloc(5 * 1024 * 1024, "a");
+      const last = Buffer.from("tail");
+      const { UploadId } = await s3.send(
+        new CreateMultipartUploadCommand({ Bucket: "state", Key, ContentType: "application/json" }),
+      );
+      const part = (n: number, body: Buffer) =>
+        s3.send(
+          new UploadPartCommand({ Bucket: "state", Key, UploadId, PartNumber: n, Body: body }),
+        );
+      const p1 = await part(1, first);
+      const p2 = await part(2, last);
+      // Parts are not objects until the upload completes.
+      assert.deepEqual((await s3.send(new ListObjectsV2Command({ Bucket: "state" }))).KeyCount, 0);
+      const complete = (parts: { PartNumber: number; ETag: string | undefined }[]) =>
+        s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: "state",
+            Key,
+            UploadId,
+            MultipartUpload: { Parts: parts },
+          }),
+        );
+      assert.deepEqual(
+        await errorOf(
+          complete([
+            { PartNumber: 2, ETag: p2.ETag },
+            { PartNumber: 1, ETag: p1.ETag },
+          ]),
+        ),
+        {
+          name: "InvalidPartOrder",
+          message:
+            "The list of parts was not in ascending order. Parts must be ordered by part number.",
+          status: 400,
+        },
+      );
+      assert.deepEqual(await errorOf(complete([{ PartNumber: 1, ETag: '"0123"' }])), {
+        name: "InvalidPart",
+        message:
+          "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        status: 400,
+      });
+      const done = await complete([
+        { PartNumber: 1, ETag: p1.ETag },
+        { PartNumber: 2, ETag: p2.ETag },
+      ]);
+      const md5 = (b: Buffer) => createHash("md5").update(b).digest();
+      const etag = `"${createHash("md5")
+        .update(Buffer.concat([md5(first), md5(last)]))
+        .digest("hex")}-2"`;
+      assert.equal(done.ETag, etag);
+      const got = await s3.send(
+        new GetObjectCommand({ Bucket: "state", Key, ChecksumMode: "ENABLED" }),
+      );
+      const body = Buffer.from(await got.Body!.transformToByteArray());
+      assert.deepEqual(
+        [
+          body.equals(Buffer.concat([first, last])),
+          got.ETag,
+          got.ContentType,
+          got.ChecksumCRC64NVME,
+        ],
+        [true, etag, "application/json", checksum("crc64nvme", Buffer.concat([first, last]))],
+      );
+      // A completed upload is gone, and so are its parts.
+      assert.equal(
+        (await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }]))).name,
+        "NoSuchUpload",
+      );
+      assert.deepEqual(
+        (await s3.send(new ListObjectsV2Command({ Bucket: "state" }))).Contents?.map((c) => c.Key),
+        [Key],
+      );
+    });
+
+    it("refuses parts under 5 MiB but the last, and forgets an aborted upload", async () => {
+      const s3 = client();
+      await s3.send(new CreateBucketCommand({ Bucket: "state" }));
+      const { UploadId } = await s3.send(
+        new CreateMultipartUploadCommand({ Bucket: "state", Key: "k" }),
+      );
+      const etags = [];
+      for (const n of [1, 2])
+        etags.push(
+          (
+            await s3.send(
+              new UploadPartCommand({
+                Bucket: "state",
+                Key: "k",
+                UploadId,
+                PartNumber: n,
+                Body: "x",
+              }),
+            )
+          ).ETag,
+        );
+      assert.deepEqual(
+        await errorOf(
+          s3.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: "state",
+              Key: "k",
+              UploadId,
+              MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) },
+            }),
+          ),
+        ),
+        {
+          name: "EntityTooSmall",
+          message: "Your proposed upload is smaller than the minimum allowed object size.",
+          status: 400,
+        },
+      );
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: "state", Key: "k", UploadId }));
+      assert.deepEqual(
+        await errorOf(
+          s3.send(
+            new UploadPartCommand({
+              Bucket: "state",
+              Key: "k",
+              UploadId,
+              PartNumber: 3,
+              Body: "x",
+            }),
+          ),
+        ),
+        {
+          name: "NoSuchUpload",
+          message:
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+          status: 404,
+        },
+      );
+      // No part is left behind to keep the bucket from being deleted.
+      await s3.send(new DeleteBucketCommand({ Bucket: "state" }));
     });
   });
 });

@@ -9,6 +9,7 @@ import {
   writeCondition,
 } from "../../../emulator/s3/conditions";
 import { listObjectsV2, listParams } from "../../../emulator/s3/list";
+import { xmlText } from "../../../emulator/s3/multipart";
 import {
   byteRange,
   copySource,
@@ -240,5 +241,12 @@ describe("emulator S3 wire rules", () => {
       /<CommonPrefixes><Prefix>a\/<\/Prefix><\/CommonPrefixes><\/ListBucketResult>$/,
     );
     assert.match(xml, new RegExp(`<NextContinuationToken>${Buffer.from("b").toString("base64")}<`));
+  });
+
+  it("reads XML character references in CompleteMultipartUpload ETags, as Go's encoder writes them", () => {
+    assert.deepEqual(
+      ["&#34;abc&#34;", "&quot;abc&quot;", "&#x22;a&amp;b&#x22;", "&bogus;"].map(xmlText),
+      ['"abc"', '"abc"', '"a&b"', "&bogus;"],
+    );
   });
 });
