@@ -5,6 +5,8 @@
  *   npm run demo                       pulumi up; a second run shows no changes
  *   npm run demo -- --destroy          pulumi destroy, then forget the stack and the emulator data
  *   npm run demo -- --time-scale 60    emulated seconds per real second (default 20: about a minute)
+ *   npm run demo -- --backend s3       keep the Pulumi state in the emulator's S3 (bucket
+ *                                      pulumi-state) instead of the file backend under .demo/
  *
  * The emulator keeps its state in .demo/emulator (git-ignored) so a second run finds the tasks the
  * first one started; scripts/pulumi-env.sh keeps the file backend and PULUMI_HOME under .demo/.
@@ -21,6 +23,8 @@ const ROOT = resolve(__dirname, "..", "..");
 const STACK = "demo";
 const REGION = "us-west-2";
 const BUCKET = "migration-demo";
+/** The emulator bucket that holds the Pulumi state with `--backend s3`. */
+const STATE_BUCKET = "pulumi-state";
 /** examples/data/ file → S3 key the program imports. */
 const DATA_FILES = ["discovery.csv", "wave-1-inventory.csv", "web-01.raw"];
 /** Polls every 1–4 s: the emulator runs faster than AWS, and the demo should finish promptly. */
@@ -84,6 +88,38 @@ function startLanguageServer(
     child.stdout.on("data", onData);
     child.on("exit", onExit);
   });
+}
+
+/**
+ * The DIY backend URL of a state bucket in the emulator. gocloud.dev's s3blob reads `endpoint`,
+ * `region` and `use_path_style` (https://pkg.go.dev/gocloud.dev/blob/s3blob#URLOpener,
+ * https://pkg.go.dev/gocloud.dev/aws#V2ConfigFromURLParams); path style because the bucket cannot
+ * be a subdomain of 127.0.0.1.
+ */
+function s3BackendUrl(bucket: string, endpoint: string, region: string): string {
+  return `s3://${bucket}?endpoint=${endpoint}&region=${region}&use_path_style=true`;
+}
+
+/** Creates the state bucket unless it exists (the emulator keeps it in .demo/emulator). */
+async function ensureStateBucket(url: string): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: url,
+    region: REGION,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    forcePathStyle: true,
+  });
+  try {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: STATE_BUCKET,
+        CreateBucketConfiguration: { LocationConstraint: REGION },
+      }),
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name !== "BucketAlreadyOwnedByYou") throw err;
+  } finally {
+    s3.destroy();
+  }
 }
 
 /** The account set-up a migration team does once: MGN initialized, the import files in S3. */
@@ -171,8 +207,11 @@ async function main(): Promise<void> {
     options: {
       destroy: { type: "boolean", default: false },
       "time-scale": { type: "string", default: "20" },
+      backend: { type: "string", default: "file" },
     },
   });
+  const backend = values.backend;
+  if (backend !== "file" && backend !== "s3") throw new Error("--backend must be file or s3");
   const timeScale = Number(values["time-scale"]);
   if (!Number.isFinite(timeScale) || timeScale <= 0) throw new Error("--time-scale must be > 0");
   const started = Date.now();
@@ -189,6 +228,11 @@ async function main(): Promise<void> {
     AWS_REGION: REGION,
   };
   for (const key of ["AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_REGION"]) delete env[key];
+  if (backend === "s3") {
+    await ensureStateBucket(emulator.url);
+    env.PULUMI_BACKEND_URL = s3BackendUrl(STATE_BUCKET, emulator.url, REGION);
+    log(`state in the emulator's S3: ${env.PULUMI_BACKEND_URL}`);
+  }
 
   let server: ChildProcess | undefined;
   try {

@@ -20,6 +20,11 @@ export interface ObjectMeta {
   readonly etag: string;
   readonly lastModifiedMs: number;
   readonly contentType: string;
+  /**
+   * Stored response headers beyond the content type: `x-amz-meta-*` user metadata and the
+   * standard `cache-control`, `content-disposition`, `content-encoding`, `content-language`.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type ReadResult =
@@ -71,13 +76,23 @@ export class S3Store {
     return { data: base + ".data", meta: base + ".json" };
   }
 
-  put(bucket: string, key: string, body: Buffer, contentType: string, nowMs: number): ObjectMeta {
+  put(
+    bucket: string,
+    key: string,
+    body: Buffer,
+    contentType: string,
+    nowMs: number,
+    headers?: Readonly<Record<string, string>>,
+    /** A multipart upload's ETag (`"<md5 of the part MD5s>-<parts>"`); else the body's MD5. */
+    etag?: string,
+  ): ObjectMeta {
     const meta: ObjectMeta = {
       key,
       size: body.length,
-      etag: `"${createHash("md5").update(body).digest("hex")}"`,
+      etag: etag ?? `"${createHash("md5").update(body).digest("hex")}"`,
       lastModifiedMs: nowMs,
       contentType,
+      ...(headers && Object.keys(headers).length > 0 ? { headers } : {}),
     };
     const paths = this.objectPaths(bucket, key);
     writeFileSync(paths.data, body);
