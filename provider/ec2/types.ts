@@ -136,3 +136,30 @@ export interface ImportInstanceRequest {
     PrivateIpAddress?: string;
   };
 }
+
+/**
+ * An ImportSnapshot task (DescribeImportSnapshotTasks or ImportSnapshotResult), normalized: the
+ * task's ID and description with its SnapshotTaskDetail flattened, without the disk URL.
+ */
+export interface SnapshotTask {
+  importTaskId: string;
+  status: string;
+  statusMessage?: string;
+  /** Percent 0–100 (AWS sends a string). */
+  progress?: number;
+  snapshotId?: string;
+  /** Bytes. */
+  diskImageSize?: number;
+  format?: string;
+  encrypted?: boolean;
+  kmsKeyId?: string;
+  description?: string;
+}
+
+/** The EBS snapshot an ImportSnapshot made (DescribeSnapshots). */
+export interface Ec2Snapshot {
+  snapshotId: string;
+  state?: string;
+  /** GiB. */
+  volumeSize?: number;
+}
