@@ -207,10 +207,6 @@ export function toSnapshotTask(
     progress: parseProgress(str(d.Progress)),
     snapshotId: str(d.SnapshotId),
     diskImageSize: num(d.DiskImageSize),
-    format: str(d.Format),
-    encrypted: typeof d.Encrypted === "boolean" ? d.Encrypted : undefined,
-    kmsKeyId: str(d.KmsKeyId),
-    description: str(t.Description),
   });
 }
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { providerShim } from "../core/shim";
 import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
-import { defaultClientToken, importSnapshotTaskSpec as spec } from "./importSnapshotTaskSpec";
+import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
 export interface SnapshotDiskContainerArgs {
@@ -126,20 +126,13 @@ export class ImportSnapshotTask extends pulumi.dynamic.Resource {
                 ? pulumi.secret(d)
                 : pulumi.output(d),
             );
-    const identity = {
-      description: args.description,
-      diskContainer,
-      encrypted: args.encrypted,
-      kmsKeyId: args.kmsKeyId,
-      roleName: args.roleName,
-      tags: args.tags,
-    };
+    // The token derives from the import parameters only (importTaskTokens picks them).
     const token =
       args.clientToken ??
       pulumi
-        .output(identity)
+        .output({ ...args, diskContainer })
         .apply((resolved) =>
-          defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
+          tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
     super(
       providerShim(shimPath(spec)),

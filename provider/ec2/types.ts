@@ -137,10 +137,7 @@ export interface ImportInstanceRequest {
   };
 }
 
-/**
- * An ImportSnapshot task (DescribeImportSnapshotTasks or ImportSnapshotResult), normalized: the
- * task's ID and description with its SnapshotTaskDetail flattened, without the disk URL.
- */
+/** An ImportSnapshot task with its SnapshotTaskDetail flattened, without the disk URL. */
 export interface SnapshotTask {
   importTaskId: string;
   status: string;
@@ -150,16 +147,11 @@ export interface SnapshotTask {
   snapshotId?: string;
   /** Bytes. */
   diskImageSize?: number;
-  format?: string;
-  encrypted?: boolean;
-  kmsKeyId?: string;
-  description?: string;
 }
 
-/** The EBS snapshot an ImportSnapshot made (DescribeSnapshots). */
+/** The EBS snapshot an ImportSnapshot made (DescribeSnapshots); `volumeSize` in GiB. */
 export interface Ec2Snapshot {
   snapshotId: string;
   state?: string;
-  /** GiB. */
   volumeSize?: number;
 }

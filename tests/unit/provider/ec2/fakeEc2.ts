@@ -338,7 +338,7 @@ export class FakeEc2 implements Ec2Api {
   }
 
   addSnapshotTask(id: string, steps: SnapshotStep[], n = this.next++): SnapshotTask {
-    const base: SnapshotTask = { importTaskId: id, status: steps[0]!.status, format: "VMDK" };
+    const base: SnapshotTask = { importTaskId: id, status: steps[0]!.status };
     this.snapshotTasks.set(id, { n, base, steps: [...steps] });
     return this.snapshotView(id)!;
   }
@@ -375,8 +375,6 @@ export class FakeEc2 implements Ec2Api {
       { status: "completed" },
     ];
     this.addSnapshotTask(id, steps, n);
-    if (request.Description !== undefined)
-      this.snapshotTasks.get(id)!.base.description = request.Description;
     this.tokens.set(request.ClientToken, id);
     return Promise.resolve(this.snapshotView(id)!);
   }

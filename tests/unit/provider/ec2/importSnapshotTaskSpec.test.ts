@@ -4,8 +4,8 @@ import { checkProperties } from "../../../../provider/core/task/properties";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import { createProvider } from "../../../../provider/ec2/importSnapshotTaskProvider";
 import {
-  defaultClientToken,
   importSnapshotTaskSpec as spec,
+  tokens,
 } from "../../../../provider/ec2/importSnapshotTaskSpec";
 import { setupProvider } from "./fakeEc2";
 
@@ -340,7 +340,7 @@ describe("ec2.ImportSnapshotTask spec", () => {
 
   describe("defaultClientToken", () => {
     const token = (name: string, inputs: Record<string, unknown>, stack = "dev"): string =>
-      defaultClientToken(stack, "migration", name, inputs);
+      tokens.defaultClientToken(stack, "migration", name, inputs);
 
     it("is 64 printable characters, the same for the same import, another for another resource", () => {
       const t = token("data", VALID);
