@@ -13,18 +13,25 @@ import type {
   ConversionVolume,
   Ec2Image,
   Ec2Instance,
+  Ec2Snapshot,
   ImageTask,
   ImportImageRequest,
   ImportInstanceRequest,
   SnapshotDetail,
+  SnapshotTask,
 } from "./types";
 import {
+  compact,
   IMAGE_NOT_FOUND_CODES,
   INSTANCE_NOT_FOUND_CODES,
   parseProgress,
   SERVICE,
+  SNAPSHOT_NOT_FOUND_CODES,
   TASK_NOT_FOUND_CODES,
 } from "./shared";
+
+/** The ImportSnapshot request in the SDK's field names, always with a ClientToken. */
+export type ImportSnapshotRequest = Ec2Sdk.ImportSnapshotCommandInput & { ClientToken: string };
 
 export interface Ec2Api {
   /** ImportImage; a repeated ClientToken with the same parameters returns the original task. */
@@ -48,6 +55,12 @@ export interface Ec2Api {
   describeInstances(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Instance>>;
   terminateInstance(instanceId: string): Promise<void>;
   deleteVolume(volumeId: string): Promise<void>;
+  /** ImportSnapshot; a repeated ClientToken with the same parameters returns the original task. */
+  importSnapshot(request: ImportSnapshotRequest): Promise<SnapshotTask>;
+  /** DescribeImportSnapshotTasks for these IDs; IDs EC2 no longer knows are absent from the map. */
+  describeImportSnapshotTasks(ids: readonly string[]): Promise<ReadonlyMap<string, SnapshotTask>>;
+  /** DescribeSnapshots for these IDs; deleted or unknown snapshots are absent. */
+  describeSnapshots(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Snapshot>>;
 }
 
 function str(v: unknown): string | undefined {
@@ -176,6 +189,31 @@ function toEc2Instance(i: Ec2Sdk.Instance): Ec2Instance | undefined {
   if (instanceId === undefined) return undefined;
   const state = str(i.State?.Name);
   return state === undefined ? { instanceId } : { instanceId, state };
+}
+
+/** An ImportSnapshot task with an ID and a status; anything else is dropped. */
+export function toSnapshotTask(
+  t: Ec2Sdk.ImportSnapshotTask | Ec2Sdk.ImportSnapshotResult,
+): SnapshotTask | undefined {
+  const d = t.SnapshotTaskDetail ?? {};
+  const importTaskId = str(t.ImportTaskId);
+  const status = str(d.Status);
+  if (importTaskId === undefined || status === undefined) return undefined;
+  // `Url` is dropped on purpose: it may be a presigned URL (a credential).
+  return compact({
+    importTaskId,
+    status,
+    statusMessage: str(d.StatusMessage),
+    progress: parseProgress(str(d.Progress)),
+    snapshotId: str(d.SnapshotId),
+    diskImageSize: num(d.DiskImageSize),
+  });
+}
+
+function toEc2Snapshot(s: Ec2Sdk.Snapshot): Ec2Snapshot | undefined {
+  const snapshotId = str(s.SnapshotId);
+  if (snapshotId === undefined) return undefined;
+  return compact({ snapshotId, state: str(s.State), volumeSize: num(s.VolumeSize) });
 }
 
 /**
@@ -346,6 +384,42 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
     },
     async deleteVolume(volumeId) {
       await client.send(new sdk.DeleteVolumeCommand({ VolumeId: volumeId }));
+    },
+    async importSnapshot(request) {
+      const task = toSnapshotTask(await client.send(new sdk.ImportSnapshotCommand(request)));
+      if (task === undefined) throw malformed("ImportSnapshot", "ImportTaskId or Status");
+      return task;
+    },
+    describeImportSnapshotTasks(ids) {
+      return describeTolerant("DescribeImportSnapshotTasks", ids, TASK_NOT_FOUND_CODES, (batch) =>
+        pagedById(
+          batch,
+          async (NextToken) => {
+            const out = await client.send(
+              new sdk.DescribeImportSnapshotTasksCommand({ ImportTaskIds: [...batch], NextToken }),
+            );
+            return {
+              items: (out.ImportSnapshotTasks ?? []).map(toSnapshotTask),
+              next: out.NextToken,
+            };
+          },
+          (task) => task.importTaskId,
+        ),
+      );
+    },
+    describeSnapshots(ids) {
+      return describeTolerant("DescribeSnapshots", ids, SNAPSHOT_NOT_FOUND_CODES, (batch) =>
+        pagedById(
+          batch,
+          async (NextToken) => {
+            const out = await client.send(
+              new sdk.DescribeSnapshotsCommand({ SnapshotIds: [...batch], NextToken }),
+            );
+            return { items: (out.Snapshots ?? []).map(toEc2Snapshot), next: out.NextToken };
+          },
+          (snapshot) => snapshot.snapshotId,
+        ),
+      );
     },
   };
 }

@@ -9,3 +9,8 @@ export {
   type ImportInstanceLaunchSpecificationArgs,
   type ImportInstanceTaskArgs,
 } from "./importInstanceTask";
+export {
+  ImportSnapshotTask,
+  type ImportSnapshotTaskArgs,
+  type SnapshotDiskContainerArgs,
+} from "./importSnapshotTask";

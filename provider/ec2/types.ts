@@ -136,3 +136,22 @@ export interface ImportInstanceRequest {
     PrivateIpAddress?: string;
   };
 }
+
+/** An ImportSnapshot task with its SnapshotTaskDetail flattened, without the disk URL. */
+export interface SnapshotTask {
+  importTaskId: string;
+  status: string;
+  statusMessage?: string;
+  /** Percent 0–100 (AWS sends a string). */
+  progress?: number;
+  snapshotId?: string;
+  /** Bytes. */
+  diskImageSize?: number;
+}
+
+/** The EBS snapshot an ImportSnapshot made (DescribeSnapshots); `volumeSize` in GiB. */
+export interface Ec2Snapshot {
+  snapshotId: string;
+  state?: string;
+  volumeSize?: number;
+}

@@ -6,15 +6,23 @@
  * running task and waits for the cancel, or removes the artifacts as far as the retain options
  * allow.
  */
-import { isAwsApiError } from "../core/errors";
+import type { CheckFailure } from "../core/check";
+import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
-import type { Dropped, TaskContext, TaskHooks } from "../core/task/spec";
+import type { Dropped, Phase, TaskContext, TaskHooks } from "../core/task/spec";
+import { deriveToken } from "../core/tokens";
+import { isUnknown } from "../core/unknown";
+import type { Acceptor } from "../core/waiter";
 import type { Ec2Api } from "./api";
 import {
   CANNOT_CANCEL_CODE,
+  GONE,
   ignore,
+  labelOf,
+  pollHistory,
   SNAPSHOT_NOT_FOUND_CODES,
+  successorToken,
   WAIT_TIMEOUT_MINUTES_MAX,
 } from "./shared";
 
@@ -234,4 +242,133 @@ export async function deleteSnapshots<T, S>(
       .catch(ignore(SNAPSHOT_NOT_FOUND_CODES));
   }
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
+}
+
+// ---- What every ImportImage/ImportSnapshot task resource shares (ImportSnapshotTask uses these) --
+
+/** The part of an ImportImage/ImportSnapshot task that its status facts read. */
+export interface ImportTaskView {
+  importTaskId: string;
+  status: string;
+  statusMessage?: string;
+  progress?: number;
+}
+
+/**
+ * `completed` succeeds; `deleting`/`deleted` (failed or cancelled: StatusMessage says which),
+ * `error` (what the SDK's SnapshotImported waiter fails on) and gone fail; anything else
+ * (`active`, `validating`, future values) is still running.
+ */
+export function classifyImportTask(status: string): "pending" | "success" | "failure" {
+  if (status === "completed") return "success";
+  return ["deleting", "deleted", "error", GONE].includes(status) ? "failure" : "pending";
+}
+
+/** statusOf, classify, acceptors as data (create; after CancelImportTask) and progress text. */
+export function importTaskStatus<T extends ImportTaskView>() {
+  const statusOf = (o: T | undefined): string => o?.status ?? GONE;
+  const failed = (o: T | undefined): boolean => classifyImportTask(statusOf(o)) === "failure";
+  const create: readonly Acceptor<T | undefined>[] = [
+    { verdict: "success", description: "completed", matches: (o) => o?.status === "completed" },
+    { verdict: "failure", description: "deleting, deleted, error or gone", matches: failed },
+  ];
+  // A cancel ends deleted, or the import completed first: its artifacts are then removed.
+  const ended = (o: T | undefined): boolean =>
+    o === undefined || ["deleted", "error", "completed"].includes(o.status);
+  const cancel: readonly Acceptor<T | undefined>[] = [
+    { verdict: "success", description: "deleted, error, completed or gone", matches: ended },
+  ];
+  return {
+    statusOf,
+    classify: classifyImportTask,
+    acceptors: (phase: Phase) => (phase === "create" ? create : cancel),
+    /** `active downloading/converting 42%`. */
+    progress: (o: T | undefined): string =>
+      [statusOf(o), o?.statusMessage, o?.progress === undefined ? undefined : `${o.progress}%`]
+        .filter((part) => part !== undefined && part !== "")
+        .join(" "),
+  };
+}
+
+/**
+ * How an ImportImage/ImportSnapshot resource names itself (`ec2.ImportSnapshotTask "data disk"`,
+ * by description, else ID) and reports: a failed import with VM Import's StatusMessage and
+ * `advice`, an unknown adopted ID, ClientToken reuse with other parameters.
+ */
+export function importTaskMessages<T extends ImportTaskView>(facts: {
+  /** `ec2.ImportSnapshotTask`. */
+  type: string;
+  /** The describe operation and its CLI command, e.g. `aws ec2 describe-import-snapshot-tasks`. */
+  operation: string;
+  cli: string;
+  advice(status: string, statusMessage: string | undefined): string;
+}) {
+  type Described = { description?: string };
+  const subject = (inputs: Described, id?: string): string =>
+    `${facts.type} "${labelOf(inputs.description, id)}"`;
+  return {
+    name: (inputs: Described, id?: string): string => labelOf(inputs.description, id),
+    adoptMissing: (id: string, inputs: Described, where: string) =>
+      adoptMissing({
+        subject: subject(inputs, id),
+        operation: facts.operation,
+        cli: facts.cli,
+        property: "adoptImportTaskId",
+        id,
+        where,
+        records: "task records",
+      }),
+    failureMessage(
+      inputs: Described,
+      last: T | undefined,
+      wait: { polls: number; observed: readonly string[] },
+      id: string,
+    ): string {
+      const status = last?.status ?? GONE;
+      const why = last?.statusMessage ? `: ${last.statusMessage.replace(/\.+$/, "")}` : "";
+      return `${subject(inputs, id)}: import ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
+    },
+    exhaustedMessage: (inputs: Described, last: T, attempts: number): string =>
+      `${subject(inputs)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status} ${last.statusMessage ?? ""}). Fix the inputs, then run \`pulumi up\` again.`,
+    explain: (err: unknown): unknown =>
+      isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
+        ? withAdvice(
+            err,
+            `An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (${facts.cli}), or set a new clientToken.`,
+          )
+        : err,
+  };
+}
+
+/**
+ * ClientTokens from a property table: the import parameters (inputs with an AWS name, but not the
+ * ClientToken itself) with defaults applied, compared as diff compares them (a re-signed presigned
+ * URL is the same disk), plus the stack, project and resource name; ≤ 64 ASCII characters. After
+ * a failed task, a deterministic successor.
+ */
+export function importTaskTokens(type: string, properties: Readonly<Record<string, PropertySpec>>) {
+  const kind = type.replace(".", ":");
+  const identity = (inputs: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(properties)
+        .filter(([key, p]) => p.awsName !== undefined && key !== "clientToken")
+        .map(([key, p]) => [key, (p.compareAs ?? ((v) => v))(inputs[key] ?? p.default)]),
+    );
+  const derive = (stack: string, project: string, name: string, inputs: Record<string, unknown>) =>
+    deriveToken({ stack, project, type: kind, name, inputs: identity(inputs) }, { maxLength: 64 });
+  return {
+    defaultClientToken: derive,
+    fallbackToken: (_inputs: unknown, raw: Record<string, unknown>) => derive("", "", "", raw),
+    successorToken: (token: string, failedTaskId: string) =>
+      successorToken(kind, token, failedTaskId),
+  };
+}
+
+/** KmsKeyId needs Encrypted=true on ImportImage and ImportSnapshot alike (a checkMore rule). */
+export function checkKmsNeedsEncryption(news: Record<string, unknown>): CheckFailure[] {
+  const [kms, encrypted] = [news["kmsKeyId"], news["encrypted"]];
+  if (kms === undefined || isUnknown(kms) || isUnknown(encrypted) || encrypted === true) return [];
+  const reason =
+    "requires encrypted: true (EC2 answers InvalidParameterDependency otherwise). Fix: set encrypted to true, or remove kmsKeyId";
+  return [{ property: "kmsKeyId", reason }];
 }

@@ -77,6 +77,19 @@ const EXAMPLES: Record<
       });
     },
   },
+  "ec2-import-snapshot": {
+    check: (o) => {
+      assert.match(String(o.importTaskId), /^import-snap-[0-9a-f]{17}$/);
+      assert.match(String(o.snapshotId), /^snap-[0-9a-f]{17}$/);
+      assert.deepEqual(o, {
+        importTaskId: o.importTaskId,
+        status: "completed",
+        snapshotId: o.snapshotId,
+        diskImageSize: 65536,
+        volumeSize: 1,
+      });
+    },
+  },
   "ec2-import-instance": {
     config: () => ({ "ec2-import-instance:diskBytes": "65536" }),
     // What `aws s3 presign` prints: the emulator reads the object whatever the signature says.

@@ -3,7 +3,7 @@
  * describe call (the last entry sticks); `failures` makes the next calls of an operation throw.
  * Completing an image task registers its AMI and snapshots.
  */
-import type { Ec2Api } from "../../../../provider/ec2/api";
+import type { Ec2Api, ImportSnapshotRequest } from "../../../../provider/ec2/api";
 import type {
   ConversionTask,
   Ec2Image,
@@ -11,6 +11,8 @@ import type {
   ImageTask,
   ImportImageRequest,
   ImportInstanceRequest,
+  SnapshotTask,
+  Ec2Snapshot,
 } from "../../../../provider/ec2/types";
 import { ManualClock } from "../../../../provider/core/clock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
@@ -19,6 +21,7 @@ import type { Deps } from "../../../../provider/ec2/importImageTaskProvider";
 
 export type Step = Partial<ImageTask> & { status: string };
 export type ConversionStep = Partial<ConversionTask> & { state: string };
+export type SnapshotStep = Partial<SnapshotTask> & { status: string };
 
 export type Call =
   | { op: "importImage"; token: string; request: ImportImageRequest }
@@ -33,7 +36,10 @@ export type Call =
   | { op: "cancelConversionTask"; id: string }
   | { op: "describeInstances"; ids: string[] }
   | { op: "terminateInstance"; id: string }
-  | { op: "deleteVolume"; id: string };
+  | { op: "deleteVolume"; id: string }
+  | { op: "importSnapshot"; token: string; request: ImportSnapshotRequest }
+  | { op: "describeImportSnapshotTasks"; ids: string[] }
+  | { op: "describeSnapshots"; ids: string[] };
 
 export type Op = Call["op"];
 
@@ -49,6 +55,7 @@ export const taskIdFor = (n: number): string => `import-ami-${String(n).padStart
 export const conversionIdFor = (n: number): string => `import-i-${String(n).padStart(8, "0")}`;
 export const instanceIdFor = (n: number): string => `i-${String(n).padStart(17, "0")}`;
 export const volumeIdFor = (n: number): string => `vol-${String(n).padStart(17, "0")}`;
+export const snapTaskIdFor = (n: number): string => `import-snap-${String(n).padStart(17, "0")}`;
 
 export class FakeEc2 implements Ec2Api {
   readonly calls: Call[] = [];
@@ -65,6 +72,13 @@ export class FakeEc2 implements Ec2Api {
   /** instanceId → remaining states (the last sticks). */
   readonly instances = new Map<string, string[]>();
   readonly volumes = new Set<string>();
+  /** ImportSnapshot tasks: each walks its steps; completing registers snapIdFor(n, 0). */
+  readonly snapshotTasks = new Map<
+    string,
+    { n: number; base: SnapshotTask; steps: SnapshotStep[] }
+  >();
+  /** Status walks of the next started snapshot imports. */
+  readonly snapshotScripts: SnapshotStep[][] = [];
   private next = 1;
 
   private fail(op: Op): void {
@@ -162,6 +176,7 @@ export class FakeEc2 implements Ec2Api {
   cancelImportTask(id: string): Promise<void> {
     this.calls.push({ op: "cancelImportTask", id });
     this.fail("cancelImportTask");
+    if (this.snapshotTasks.has(id)) return this.cancelSnapshotTask(id);
     const t = this.tasks.get(id);
     if (t === undefined) return Promise.reject(awsError("InvalidConversionTaskId"));
     if (t.steps[0]!.status !== "active")
@@ -320,6 +335,83 @@ export class FakeEc2 implements Ec2Api {
     if (attachedTo !== undefined) return Promise.reject(awsError("VolumeInUse"));
     this.volumes.delete(id);
     return Promise.resolve();
+  }
+
+  addSnapshotTask(id: string, steps: SnapshotStep[], n = this.next++): SnapshotTask {
+    const base: SnapshotTask = { importTaskId: id, status: steps[0]!.status };
+    this.snapshotTasks.set(id, { n, base, steps: [...steps] });
+    return this.snapshotView(id)!;
+  }
+
+  /** The current view; completing registers the snapshot once. */
+  private snapshotView(id: string): SnapshotTask | undefined {
+    const t = this.snapshotTasks.get(id);
+    if (t === undefined) return undefined;
+    const view: SnapshotTask = { ...t.base, ...t.steps[0]! };
+    if (view.status === "completed") {
+      const snapshotId = snapIdFor(t.n, 0);
+      if (t.base.snapshotId === undefined) {
+        t.base.snapshotId = snapshotId;
+        this.snapshots.add(snapshotId);
+      }
+      delete view.progress;
+      delete view.statusMessage;
+      Object.assign(view, { snapshotId, diskImageSize: 2048 });
+    }
+    return view;
+  }
+
+  importSnapshot(request: ImportSnapshotRequest): Promise<SnapshotTask> {
+    this.calls.push({ op: "importSnapshot", token: request.ClientToken, request });
+    this.fail("importSnapshot");
+    const known = this.tokens.get(request.ClientToken);
+    if (known !== undefined && this.snapshotTasks.has(known)) {
+      return Promise.resolve(this.snapshotView(known)!);
+    }
+    const n = this.next++;
+    const id = snapTaskIdFor(n);
+    const steps = this.snapshotScripts.shift() ?? [
+      { status: "active", statusMessage: "pending", progress: 3 },
+      { status: "completed" },
+    ];
+    this.addSnapshotTask(id, steps, n);
+    this.tokens.set(request.ClientToken, id);
+    return Promise.resolve(this.snapshotView(id)!);
+  }
+
+  describeImportSnapshotTasks(ids: readonly string[]): Promise<ReadonlyMap<string, SnapshotTask>> {
+    this.calls.push({ op: "describeImportSnapshotTasks", ids: [...ids] });
+    this.fail("describeImportSnapshotTasks");
+    const out = new Map<string, SnapshotTask>();
+    for (const id of ids) {
+      const t = this.snapshotTasks.get(id);
+      if (t === undefined) continue;
+      out.set(id, this.snapshotView(id)!);
+      if (t.steps.length > 1) t.steps.shift();
+    }
+    return Promise.resolve(out);
+  }
+
+  private cancelSnapshotTask(id: string): Promise<void> {
+    const t = this.snapshotTasks.get(id)!;
+    if (t.steps[0]!.status !== "active")
+      return Promise.reject(awsError("DeleteConversionTaskError"));
+    t.steps = [
+      { status: "deleting", statusMessage: "pulumi destroy" },
+      { status: "deleted", statusMessage: "pulumi destroy" },
+    ];
+    return Promise.resolve();
+  }
+
+  describeSnapshots(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Snapshot>> {
+    this.calls.push({ op: "describeSnapshots", ids: [...ids] });
+    this.fail("describeSnapshots");
+    const out = new Map<string, Ec2Snapshot>();
+    for (const id of ids) {
+      if (this.snapshots.has(id))
+        out.set(id, { snapshotId: id, state: "completed", volumeSize: 1 });
+    }
+    return Promise.resolve(out);
   }
 }
 
