@@ -1,4 +1,6 @@
 import { ServiceError } from "../core/http";
+import { firstPerMember, type Problem } from "../core/modelValidation";
+import { coralMessage, memberPath, typePhrase } from "../core/validationMessages";
 import type { FrontDoorErrors } from "../core/service";
 
 /**
@@ -50,3 +52,21 @@ export const migrationHubFrontDoorErrors: FrontDoorErrors = {
       ? new ServiceError("UnauthorizedOperation", message, 400)
       : new ServiceError("AccessDeniedException", message, 400),
 };
+
+/**
+ * A request that breaks the Migration Hub (or Config) model: InvalidInputException, "the provided
+ * input violates a policy constraint or is entered in the wrong format or data type" (the model's
+ * own description). Constraint failures, missing members included, are listed in one Coral
+ * message; a wrong JSON type or an unknown member is named alone.
+ */
+export function refuseRequest(problems: readonly Problem[]): ServiceError {
+  const first = firstPerMember(problems);
+  const structural = first.find((p) => p.kind === "type" || p.kind === "unknown");
+  if (structural !== undefined) {
+    const name = memberPath(structural.segments, "coral");
+    return structural.kind === "type"
+      ? invalidInput(`Value for '${name}' must be ${typePhrase(structural.shape.type)}`)
+      : invalidInput(`Unknown parameter '${name}'`);
+  }
+  return invalidInput(coralMessage(first));
+}

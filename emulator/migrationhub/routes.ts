@@ -5,7 +5,9 @@ import {
   describeHomeRegionControls,
   getHomeRegion,
 } from "./configModels";
-import { migrationHubFrontDoorErrors } from "./errors";
+import { MODEL as CONFIG_MODEL } from "./configModel.generated";
+import { migrationHubFrontDoorErrors, refuseRequest } from "./errors";
+import { MODEL } from "./model.generated";
 import {
   associateCreatedArtifact,
   createProgressUpdateStream,
@@ -27,6 +29,7 @@ export const migrationHubService: AwsJsonService = {
   targetPrefix: "AWSMigrationHub",
   messageKey: "Message",
   errors: migrationHubFrontDoorErrors,
+  validation: { model: MODEL, refuse: refuseRequest },
   operations: {
     AssociateCreatedArtifact: { handler: associateCreatedArtifact },
     CreateProgressUpdateStream: { handler: createProgressUpdateStream },
@@ -49,6 +52,7 @@ export const migrationHubConfigService: AwsJsonService = {
   targetPrefix: "AWSMigrationHubMultiAccountService",
   messageKey: "Message",
   errors: migrationHubFrontDoorErrors,
+  validation: { model: CONFIG_MODEL, refuse: refuseRequest },
   operations: {
     CreateHomeRegionControl: { handler: createHomeRegionControl },
     DeleteHomeRegionControl: { handler: deleteHomeRegionControl },

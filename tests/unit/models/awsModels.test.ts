@@ -86,6 +86,9 @@ describe("emulator model validation", () => {
         kind: "pattern",
         message:
           "Value \"line 1\\nline 2\" at 'Task.StatusDetail' failed to satisfy constraint: Member must satisfy regular expression pattern: ^.{0,2500}$",
+        segments: ["Task", "StatusDetail"],
+        value: "line 1\nline 2",
+        shape: MGH.shapes["StatusDetail"],
       },
     ]);
   });
@@ -140,7 +143,14 @@ describe("EC2 Query decoding", () => {
       Colour: "red",
     });
     assert.deepEqual(problems, [
-      { path: "Colour", kind: "unknown", message: "The parameter Colour is not recognized" },
+      {
+        path: "Colour",
+        kind: "unknown",
+        message: "The parameter Colour is not recognized",
+        segments: ["Colour"],
+        value: "red",
+        shape: EC2.shapes["DescribeImportImageTasksRequest"],
+      },
     ]);
     assert.deepEqual(
       validateInput(EC2, "DescribeImportImageTasks", value).map((p) => [p.path, p.kind]),
