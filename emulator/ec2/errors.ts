@@ -145,7 +145,7 @@ export function refuseRequest(
     problems.find((p) => p.kind === "required") ??
     problems[0];
   if (first === undefined) return invalidParameter("The request is not valid.");
-  if (first.kind === "unknown") return unknownParameter(String(first.segments[0] ?? first.path));
+  if (first.kind === "unknown") return unknownParameter(first.path);
   const key = ec2WireKey(model, operation, first.segments);
   if (first.kind === "required") return missingParameter(key);
   const values = first.shape.enum;
