@@ -48,14 +48,6 @@ export const tokenInUse = (token: string): ServiceError =>
     400,
   );
 
-/** The Coral validation message AWS JSON services use for one failed constraint. */
-export function validationError(member: string, value: unknown, constraint: string): ServiceError {
-  const shown = typeof value === "string" ? `'${value}'` : `'${JSON.stringify(value)}'`;
-  return invalidParameterValue(
-    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 export const missingMember = (member: string): ServiceError =>
   invalidParameter(`The parameter ${member} is required.`);
 

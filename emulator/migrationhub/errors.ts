@@ -28,17 +28,6 @@ export const wrongRegion = (region: string, home: string): ServiceError =>
 export const dryRunOperation = (): ServiceError =>
   new ServiceError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 400);
 
-/** The Coral validation message AWS JSON services use for one failed constraint. */
-export function validationError(member: string, value: unknown, constraint: string): ServiceError {
-  const shown =
-    value === undefined || value === null
-      ? "null"
-      : `'${typeof value === "string" ? value : JSON.stringify(value)}'`;
-  return invalidInput(
-    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 /** Migration Hub's (and Config's) front-door errors, where awsJson1_1's defaults are ADS's. */
 export const migrationHubFrontDoorErrors: FrontDoorErrors = {
   // Migration Hub puts RetryAfterSeconds in the body (the SDK ignores it).
