@@ -1,24 +1,17 @@
 import type { JsonObject, OperationContext } from "../core/service";
-import { missingMember } from "./errors";
+import { bool, strs } from "../core/validated";
 import { adsState, QUOTAS, requireHomeRegion } from "./models";
-import { optionalBool, optionalList, requiredString, type StringRule } from "./validate";
 
 /** BatchDeleteImportData: removes an import's records (and its history if asked), after it ends. */
 
 const DAY_MS = 24 * 3600 * 1000;
-const TASK_ID_RULE: StringRule = {
-  max: 200,
-  pattern: "^import-task-[a-fA-F0-9]{32}$",
-  regex: /^import-task-[a-fA-F0-9]{32}$/,
-};
 
 export function batchDeleteImportData(ctx: OperationContext, input: JsonObject): JsonObject {
   // Deletes are allowed outside the home region (§3.7 lists delete with the reads).
   requireHomeRegion(ctx, false);
-  const list = optionalList("importTaskIds", input.importTaskIds, 1, 10);
-  if (list === undefined) throw missingMember("importTaskIds");
-  const ids = list.map((v, i) => requiredString(`importTaskIds.${i + 1}.member`, v, TASK_ID_RULE));
-  const deleteHistory = optionalBool("deleteHistory", input.deleteHistory);
+  // The model requires 1-10 IDs of the import-task pattern (model.generated.ts).
+  const ids = strs(input, "importTaskIds") ?? [];
+  const deleteHistory = bool(input, "deleteHistory") === true;
   const s = adsState(ctx);
   const now = ctx.clock.now();
   const errors: JsonObject[] = [];

@@ -1,4 +1,6 @@
 import { ServiceError } from "../core/http";
+import { firstPerMember, type Problem } from "../core/modelValidation";
+import { coralMessage, memberPath, typePhrase } from "../core/validationMessages";
 
 /**
  * Application Discovery Service errors (aws-apis.md §1.6): every client fault is HTTP 400 and the
@@ -23,10 +25,17 @@ export const homeRegionNotSet = (): ServiceError =>
     400,
   );
 
-/** aws-apis.md §3.7: a write outside the home region fails with InvalidInputException. */
+/**
+ * A write outside the home region. The Discovery model declares no InvalidInputException (that is
+ * Migration Hub's answer); the home-region API reference says a write made outside the home region
+ * gets HomeRegionNotSetException: "You must make API calls for write actions (create, notify,
+ * associate, disassociate, import, or put) while in your home region, or a
+ * HomeRegionNotSetException error is returned."
+ * https://docs.aws.amazon.com/migrationhub-home-region/latest/APIReference/Welcome.html
+ */
 export const wrongRegion = (region: string, home: string): ServiceError =>
   new ServiceError(
-    "InvalidInputException",
+    "HomeRegionNotSetException",
     `This API can only be called in the home region ${home}; the request was sent to ${region}.`,
     400,
   );
@@ -39,16 +48,26 @@ export const tokenInUse = (token: string): ServiceError =>
     400,
   );
 
-/** The Coral validation message AWS JSON services use for one failed constraint. */
-export function validationError(member: string, value: unknown, constraint: string): ServiceError {
-  const shown = typeof value === "string" ? `'${value}'` : `'${JSON.stringify(value)}'`;
-  return invalidParameterValue(
-    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 export const missingMember = (member: string): ServiceError =>
   invalidParameter(`The parameter ${member} is required.`);
 
 export const wrongType = (member: string, type: string): ServiceError =>
   invalidParameter(`The parameter ${member} must be ${type}.`);
+
+/**
+ * A request that breaks the Discovery model (core/modelValidation). A member that is missing, of
+ * the wrong JSON type or unknown makes the request "not valid" (InvalidParameterException, the
+ * first such member); values that break a length, pattern, range or enum constraint are "invalid
+ * or out of range" (InvalidParameterValueException, every such member in one Coral message).
+ */
+export function refuseRequest(problems: readonly Problem[]): ServiceError {
+  const first = firstPerMember(problems);
+  const structural = first.find((p) => ["required", "type", "unknown"].includes(p.kind));
+  if (structural !== undefined) {
+    const name = memberPath(structural.segments, "coral");
+    if (structural.kind === "required") return missingMember(name);
+    if (structural.kind === "type") return wrongType(name, typePhrase(structural.shape.type));
+    return invalidParameter(`The parameter ${name} is not recognized.`);
+  }
+  return invalidParameterValue(coralMessage(first));
+}

@@ -1,4 +1,5 @@
-import type { JsonObject, JsonValue, OperationContext } from "../core/service";
+import type { JsonObject, OperationContext } from "../core/service";
+import { need, num, objects, str, strs } from "../core/validated";
 import { presignEmulatorUrl } from "../core/sigv4";
 import { missingMember, tokenInUse } from "./errors";
 import { runImport } from "./inventory";
@@ -12,39 +13,15 @@ import {
   ZIP_URL_EXPIRES_SECONDS,
   zipPath,
 } from "./models";
-import {
-  decodeToken,
-  encodeToken,
-  optionalInt,
-  optionalList,
-  optionalString,
-  requiredString,
-  type StringRule,
-  structure,
-} from "./validate";
-
-/** ADS import tasks: StartImportTask and DescribeImportTasks. */
-
-// ---- Constraints (botocore discovery 2015-11-01) -------------------------------------------------
+import { decodeToken, encodeToken } from "./validate";
 
 /**
- * botocore 1.43 and aws-apis.md §1.2 give `name` a maximum of 255; the older API reference copy in
- * seeds/ads-StartImportTask.txt says 100. The current model wins.
+ * ADS import tasks: StartImportTask and DescribeImportTasks. Requests reach these handlers checked
+ * against the Discovery model (model.generated.ts: name 1-255 characters, importUrl pattern,
+ * filter names, maxResults 1-100, …), so only semantic checks remain here.
  */
-const NAME_RULE: StringRule = {
-  min: 1,
-  max: 255,
-  pattern: "[\\s\\S]*\\S[\\s\\S]*",
-  regex: /^[\s\S]*\S[\s\S]*$/,
-};
-const URL_RULE: StringRule = {
-  min: 1,
-  max: 4000,
-  pattern: "\\S+://\\S+/[\\s\\S]*\\S[\\s\\S]*",
-  regex: /^\S+:\/\/\S+\/[\s\S]*\S[\s\S]*$/,
-};
-const TOKEN_RULE: StringRule = { min: 1, max: 100 };
-const FILTER_NAMES = ["IMPORT_TASK_ID", "STATUS", "NAME", "FILE_CLASSIFICATION"] as const;
+
+type FilterName = "IMPORT_TASK_ID" | "STATUS" | "NAME" | "FILE_CLASSIFICATION";
 
 function toWire(ctx: OperationContext, task: TaskRecord): JsonObject {
   const now = ctx.clock.now();
@@ -87,9 +64,9 @@ function toWire(ctx: OperationContext, task: TaskRecord): JsonObject {
 
 export function startImportTask(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, true);
-  const token = optionalString("clientRequestToken", input.clientRequestToken, TOKEN_RULE);
-  const name = requiredString("name", input.name, NAME_RULE);
-  const importUrl = requiredString("importUrl", input.importUrl, URL_RULE);
+  const token = str(input, "clientRequestToken");
+  const name = need(input, "name");
+  const importUrl = need(input, "importUrl");
   const s = adsState(ctx);
 
   if (token !== undefined) {
@@ -147,28 +124,20 @@ export function startImportTask(ctx: OperationContext, input: JsonObject): JsonO
 // ---- DescribeImportTasks -------------------------------------------------------------------------
 
 interface Filter {
-  name: (typeof FILTER_NAMES)[number];
+  name: FilterName;
   values: Set<string>;
 }
 
-function parseFilters(value: JsonValue | undefined): Filter[] {
-  const list = optionalList("filters", value, 0, Number.MAX_SAFE_INTEGER) ?? [];
-  return list.map((item, i) => {
+function parseFilters(input: JsonObject): Filter[] {
+  return (objects(input, "filters") ?? []).map((f, i) => {
     const member = `filters.${i + 1}.member`;
-    const f = structure(member, item);
-    const name = requiredString(`${member}.name`, f.name, {
-      values: FILTER_NAMES,
-    }) as Filter["name"];
-    const values = optionalList(`${member}.values`, f.values, 1, 100);
+    // The model leaves both members optional, but a filter without a name or values selects by
+    // nothing: ADS refuses it as not valid rather than guess.
+    const name = str(f, "name") as FilterName | undefined;
+    if (name === undefined) throw missingMember(`${member}.name`);
+    const values = strs(f, "values");
     if (values === undefined) throw missingMember(`${member}.values`);
-    return {
-      name,
-      values: new Set(
-        values.map((v, j) =>
-          requiredString(`${member}.values.${j + 1}.member`, v, { min: 1, max: 255 }),
-        ),
-      ),
-    };
+    return { name, values: new Set(values) };
   });
 }
 
@@ -187,9 +156,9 @@ function matches(filter: Filter, task: JsonObject): boolean {
 
 export function describeImportTasks(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, false);
-  const filters = parseFilters(input.filters);
-  const maxResults = optionalInt("maxResults", input.maxResults, 1, 100) ?? 100;
-  const token = optionalString("nextToken", input.nextToken, {});
+  const filters = parseFilters(input);
+  const maxResults = num(input, "maxResults") ?? 100;
+  const token = str(input, "nextToken");
   const after = decodeToken(token);
   const s = adsState(ctx);
   // Oldest first, by acceptance order. How filters combine is undocumented (§1.3): values of one

@@ -1,7 +1,9 @@
 import type { AwsJsonService } from "../core/service";
 import { adsFilesRoute } from "./files";
 import { batchDeleteImportData } from "./batchDelete";
+import { refuseRequest } from "./errors";
 import { describeImportTasks, startImportTask } from "./importTasks";
+import { MODEL } from "./model.generated";
 
 /**
  * Application Discovery Service (awsJson1_1, AWSPoseidonService_V2015_11_01). Its front-door errors
@@ -14,6 +16,7 @@ export const adsService: AwsJsonService = {
   signingNames: ["discovery"],
   targetPrefix: "AWSPoseidonService_V2015_11_01",
   messageKey: "message",
+  validation: { model: MODEL, refuse: refuseRequest },
   operations: {
     BatchDeleteImportData: { handler: batchDeleteImportData },
     DescribeImportTasks: { handler: describeImportTasks },

@@ -17,12 +17,21 @@ export type ProblemKind =
   | "pattern"
   | "enum";
 
+/** A step from the input root: a member name, a 0-based list index, or a map key (`{ key }`). */
+export type PathSegment = string | number | { readonly key: string };
+
 export interface Problem {
   /** `name`, `DiskContainers[0].Format`, `tags.Name` (model member names). */
   path: string;
   kind: ProblemKind;
-  /** One line in the style of AWS's validation messages. */
+  /** One line in the style of the AWS CLI's own validator (botocore ParamValidator). */
   message: string;
+  /** The same place as `path`, step by step, so each service can spell it its own way. */
+  segments: readonly PathSegment[];
+  /** The offending value (undefined for a missing member). */
+  value: unknown;
+  /** The shape the value broke (the member's shape; for `unknown`, the enclosing structure). */
+  shape: ModelShape;
 }
 
 const patternCache = new Map<string, RegExp>();
@@ -62,21 +71,42 @@ export function validateInput(model: AwsModel, operation: string, value: unknown
   const op = model.operations[operation];
   if (op?.input === undefined) return [];
   const problems: Problem[] = [];
-  check(model, op.input, value ?? {}, "", problems);
+  check(model, op.input, value ?? {}, [], problems);
   return problems;
+}
+
+/** The first problem at each place: AWS reports one broken constraint per member. */
+export function firstPerMember(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    if (seen.has(p.path)) return false;
+    seen.add(p.path);
+    return true;
+  });
+}
+
+function pathText(segments: readonly PathSegment[]): string {
+  let out = "";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else if (typeof s === "string") out += out === "" ? s : `.${s}`;
+    else out += out === "" ? s.key : `.${s.key}`;
+  }
+  return out;
 }
 
 function check(
   model: AwsModel,
   shapeName: string,
   value: unknown,
-  path: string,
+  segments: readonly PathSegment[],
   out: Problem[],
 ): void {
   const shape = shapeOf(model, shapeName);
+  const path = pathText(segments);
   const at = path === "" ? "input" : path;
   const bad = (kind: ProblemKind, message: string): void => {
-    out.push({ path: at, kind, message });
+    out.push({ path: at, kind, message, segments, value, shape });
   };
   switch (shape.type) {
     case "structure": {
@@ -89,27 +119,35 @@ function check(
       }
       const record = value as Record<string, unknown>;
       const members = shape.members ?? {};
-      for (const req of shape.required ?? []) {
-        if (record[req] === undefined || record[req] === null) {
-          out.push({
-            path: join(path, req),
-            kind: "required",
-            message: `Missing required parameter in ${at}: "${req}"`,
-          });
-        }
-      }
-      for (const [key, v] of Object.entries(record)) {
-        const member = members[key];
-        if (member === undefined) {
-          out.push({
-            path: join(path, key),
-            kind: "unknown",
-            message: `Unknown parameter in ${at}: "${key}", must be one of: ${Object.keys(members).join(", ")}`,
-          });
+      const required = new Set(shape.required ?? []);
+      // In model order, as AWS's validators walk a structure.
+      for (const [key, member] of Object.entries(members)) {
+        const v = record[key];
+        if (v === undefined || v === null) {
+          if (required.has(key)) {
+            out.push({
+              path: join(path, key),
+              kind: "required",
+              message: `Missing required parameter in ${at}: "${key}"`,
+              segments: [...segments, key],
+              value: undefined,
+              shape: shapeOf(model, memberShape(member)),
+            });
+          }
           continue;
         }
-        if (v === undefined || v === null) continue;
-        check(model, memberShape(member), v, join(path, key), out);
+        check(model, memberShape(member), v, [...segments, key], out);
+      }
+      for (const key of Object.keys(record)) {
+        if (Object.hasOwn(members, key)) continue;
+        out.push({
+          path: join(path, key),
+          kind: "unknown",
+          message: `Unknown parameter in ${at}: "${key}", must be one of: ${Object.keys(members).join(", ")}`,
+          segments: [...segments, key],
+          value: record[key],
+          shape,
+        });
       }
       return;
     }
@@ -121,8 +159,8 @@ function check(
         );
         return;
       }
-      bounds(shape, value.length, at, "length", out);
-      value.forEach((item, i) => check(model, shape.member ?? "", item, `${at}[${i}]`, out));
+      bounds(shape, value, value.length, at, segments, "length", out);
+      value.forEach((item, i) => check(model, shape.member ?? "", item, [...segments, i], out));
       return;
     }
     case "map": {
@@ -134,10 +172,10 @@ function check(
         return;
       }
       const entries = Object.entries(value as Record<string, unknown>);
-      bounds(shape, entries.length, at, "length", out);
+      bounds(shape, value, entries.length, at, segments, "length", out);
       for (const [k, v] of entries) {
-        if (shape.key !== undefined) check(model, shape.key, k, `${at}.{key}`, out);
-        if (shape.value !== undefined) check(model, shape.value, v, `${at}.${k}`, out);
+        if (shape.key !== undefined) check(model, shape.key, k, [...segments, { key: k }], out);
+        if (shape.value !== undefined) check(model, shape.value, v, [...segments, k], out);
       }
       return;
     }
@@ -149,7 +187,7 @@ function check(
         );
         return;
       }
-      bounds(shape, value.length, at, "length", out);
+      bounds(shape, value, value.length, at, segments, "length", out);
       if (shape.enum !== undefined && !shape.enum.includes(value)) {
         bad(
           "enum",
@@ -172,7 +210,7 @@ function check(
         );
         return;
       }
-      bounds(shape, value, at, "value", out);
+      bounds(shape, value, value, at, segments, "value", out);
       return;
     }
     case "double":
@@ -184,7 +222,7 @@ function check(
         );
         return;
       }
-      bounds(shape, value, at, "value", out);
+      bounds(shape, value, value, at, segments, "value", out);
       return;
     }
     case "boolean": {
@@ -224,8 +262,10 @@ function check(
 
 function bounds(
   shape: ModelShape,
+  value: unknown,
   n: number,
   at: string,
+  segments: readonly PathSegment[],
   what: "length" | "value",
   out: Problem[],
 ): void {
@@ -237,6 +277,9 @@ function bounds(
         what === "length"
           ? `Invalid length for parameter ${at}, value: ${n}, valid min length: ${shape.min}`
           : `Invalid range for parameter ${at}, value: ${n}, valid min value: ${shape.min}`,
+      segments,
+      value,
+      shape,
     });
   }
   if (shape.max !== undefined && n > shape.max) {
@@ -247,6 +290,9 @@ function bounds(
         what === "length"
           ? `Invalid length for parameter ${at}, value: ${n}, valid max length: ${shape.max}`
           : `Invalid range for parameter ${at}, value: ${n}, valid max value: ${shape.max}`,
+      segments,
+      value,
+      shape,
     });
   }
 }

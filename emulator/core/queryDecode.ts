@@ -6,10 +6,14 @@
  * flattened as `Name.N` (1-based).
  */
 import type { AwsModel, ModelShape } from "./awsModel";
-import { memberShape, type Problem } from "./modelValidation";
+import { memberShape, type PathSegment, type Problem } from "./modelValidation";
 
-/** Parameters every EC2 Query request carries besides the operation's input. */
+/**
+ * Parameters every EC2 Query request carries besides the operation's input, and SigV4's
+ * query-string authentication (`X-Amz-Signature`, …) on a presigned GET.
+ */
 const ENVELOPE = new Set(["Action", "Version"]);
+const isEnvelope = (key: string): boolean => ENVELOPE.has(key) || key.startsWith("X-Amz-");
 
 export interface Decoded {
   value: Record<string, unknown>;
@@ -33,12 +37,16 @@ export function decodeEc2Query(
   const used = new Set<string>();
   const value =
     input === undefined ? {} : (decodeStructure(model, input, "", params, used, problems) ?? {});
+  const root = input === undefined ? undefined : model.shapes[input];
   for (const key of Object.keys(params)) {
-    if (ENVELOPE.has(key) || used.has(key)) continue;
+    if (isEnvelope(key) || used.has(key)) continue;
     problems.push({
       path: key,
       kind: "unknown",
       message: `The parameter ${key.split(".")[0] ?? key} is not recognized`,
+      segments: [key],
+      value: params[key],
+      shape: root ?? { type: "structure" },
     });
   }
   return { value, problems };
@@ -95,6 +103,8 @@ function decodeValue(
         : undefined;
     case "list": {
       if (!hasPrefix(params, key)) return undefined;
+      // An empty list is sent as the bare name (`DiskImage=`), as the AWS SDKs serialize `[]`.
+      if (params[key] !== undefined) used.add(key);
       const items: unknown[] = [];
       const indexes = new Set<number>();
       for (const k of Object.keys(params)) {
@@ -134,4 +144,32 @@ function scalar(s: ModelShape, raw: string): unknown {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The wire key of a model path (`DiskContainers`, 0 → `DiskContainer.1`), for the messages EC2
+ * answers with, which name parameters as they were sent.
+ */
+export function ec2WireKey(
+  model: AwsModel,
+  operation: string,
+  segments: readonly PathSegment[],
+): string {
+  let name = model.operations[operation]?.input;
+  const parts: string[] = [];
+  for (const seg of segments) {
+    const s = name === undefined ? undefined : model.shapes[name];
+    if (typeof seg === "number") {
+      parts.push(String(seg + 1));
+      name = s?.member;
+    } else if (typeof seg === "string") {
+      const def = s?.members?.[seg];
+      parts.push(def === undefined ? seg : wireName(s?.members, seg));
+      name = def === undefined ? undefined : memberShape(def);
+    } else {
+      parts.push(seg.key);
+      name = undefined;
+    }
+  }
+  return parts.join(".");
 }

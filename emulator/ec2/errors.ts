@@ -1,4 +1,7 @@
+import type { AwsModel } from "../core/awsModel";
 import { ServiceError } from "../core/http";
+import type { Problem } from "../core/modelValidation";
+import { ec2WireKey } from "../core/queryDecode";
 
 /**
  * EC2 errors for VM Import/Export. Codes are the ones the EC2 error reference documents; client
@@ -120,3 +123,38 @@ export const volumeMalformed = (id: string): ServiceError =>
 
 export const volumeInUse = (volumeId: string, instanceId: string): ServiceError =>
   new ServiceError("VolumeInUse", `Volume ${volumeId} is currently attached to ${instanceId}`, 400);
+
+export const unknownParameter = (name: string): ServiceError =>
+  new ServiceError("UnknownParameter", `The parameter ${name} is not recognized`, 400);
+
+/** Enums longer than this (InstanceType: hundreds of values) are not listed in the message. */
+const LISTED_ENUM = 20;
+
+/**
+ * A request that breaks the EC2 model, answered as EC2 does: one error, for the first problem —
+ * UnknownParameter, MissingParameter, or InvalidParameterValue naming the wire parameter
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+ */
+export function refuseRequest(
+  model: AwsModel,
+  problems: readonly Problem[],
+  operation: string,
+): ServiceError {
+  const first =
+    problems.find((p) => p.kind === "unknown") ??
+    problems.find((p) => p.kind === "required") ??
+    problems[0];
+  if (first === undefined) return invalidParameter("The request is not valid.");
+  if (first.kind === "unknown") return unknownParameter(first.path);
+  const key = ec2WireKey(model, operation, first.segments);
+  if (first.kind === "required") return missingParameter(key);
+  const values = first.shape.enum;
+  const shown = typeof first.value === "string" ? first.value : JSON.stringify(first.value);
+  return invalidValue(
+    key,
+    shown,
+    first.kind === "enum" && values !== undefined && values.length <= LISTED_ENUM
+      ? `Valid values: ${values.join(", ")}`
+      : undefined,
+  );
+}

@@ -1,4 +1,6 @@
 import type { Ec2QueryService } from "../core/service";
+import { refuseRequest } from "./errors";
+import { MODEL } from "./model.generated";
 import { deregisterImage, describeImages } from "./models/amis";
 import {
   cancelConversionTask,
@@ -37,6 +39,10 @@ export const ec2Service: Ec2QueryService = {
   protocol: "ec2Query",
   signingNames: ["ec2"],
   version: "2016-11-15",
+  validation: {
+    model: MODEL,
+    refuse: (problems, operation) => refuseRequest(MODEL, problems, operation),
+  },
   operations: {
     CancelConversionTask: {
       handler: (ctx, params) => {

@@ -1,4 +1,6 @@
 import { ServiceError } from "../core/http";
+import { firstPerMember, type Problem } from "../core/modelValidation";
+import { constraintText, memberPath, typePhrase } from "../core/validationMessages";
 import type { FrontDoorErrors } from "../core/service";
 
 /**
@@ -27,6 +29,20 @@ export function validationFailed(fields: readonly FieldError[]): ServiceError {
     head + fields.map((f) => `'${f.name}': ${f.message}`).join("; "),
     400,
     { code: "ValidationException", reason: "fieldValidationFailed", fieldList: fields },
+  );
+}
+
+/** A request that breaks the MGN model: one ValidationException listing every failing member. */
+export function refuseRequest(problems: readonly Problem[]): ServiceError {
+  return validationFailed(
+    firstPerMember(problems).map((p) => ({
+      name: memberPath(p.segments, "member"),
+      message:
+        constraintText(p) ??
+        (p.kind === "type"
+          ? `Member must be ${typePhrase(p.shape.type)}`
+          : "Member is not a member of this operation's input"),
+    })),
   );
 }
 

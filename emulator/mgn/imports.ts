@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, OperationContext } from "../core/service";
+import type { JsonObject, OperationContext } from "../core/service";
 import { state } from "./apply";
 import { checkHeader, interpretRow, parseCsv } from "./csv";
 import { conflict, importQuotaExceeded } from "./errors";
@@ -17,7 +17,7 @@ import {
   rawState,
   type S3Source,
 } from "./models";
-import { Checker, ID_RULES, type StringRule } from "./validate";
+import { need, obj, str, stringMap, strs } from "../core/validated";
 
 /** MGN import tasks: InitializeService, StartImport (reads the file at once), ListImports. */
 
@@ -52,53 +52,16 @@ export function initializeService(ctx: OperationContext): JsonObject {
   return {};
 }
 
-const CLIENT_TOKEN: StringRule = { min: 0, max: 64 };
-const S3_BUCKET: StringRule = {
-  pattern: "[a-zA-Z0-9.\\-_]{1,255}",
-  regex: /^[a-zA-Z0-9.\-_]{1,255}$/,
-};
-const S3_KEY: StringRule = { pattern: "[^\\x00]{1,1020}\\.csv", regex: /^[^\x00]{1,1020}\.csv$/ }; // eslint-disable-line no-control-regex
-const TAG_KEY: StringRule = { min: 0, max: 256 };
-const TAG_VALUE: StringRule = { min: 0, max: 256 };
-
-function tagsMap(
-  check: Checker,
-  name: string,
-  value: JsonValue | undefined,
-): Record<string, string> | undefined {
-  const obj = check.object(name, value);
-  if (!obj) return undefined;
-  const entries = Object.entries(obj);
-  if (entries.length > 50) {
-    check.fail(name, "Member must have length less than or equal to 50");
-    return undefined;
-  }
-  const tags: Record<string, string> = {};
-  for (const [k, v] of entries) {
-    const key = check.string(`${name}.key`, k, TAG_KEY);
-    const val = check.string(`${name}.${k}`, v, TAG_VALUE, true);
-    if (key !== undefined && val !== undefined) tags[key] = val;
-  }
-  return tags;
-}
-
 export function startImport(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const token = check.string("clientToken", input.clientToken, CLIENT_TOKEN);
-  const src = check.object("s3BucketSource", input.s3BucketSource, true);
-  const s3Bucket = src
-    ? check.string("s3BucketSource.s3Bucket", src.s3Bucket, S3_BUCKET, true)
-    : undefined;
-  const s3Key = src ? check.string("s3BucketSource.s3Key", src.s3Key, S3_KEY, true) : undefined;
-  const owner = src
-    ? check.string("s3BucketSource.s3BucketOwner", src.s3BucketOwner, ID_RULES.accountID)
-    : undefined;
-  const tags = tagsMap(check, "tags", input.tags);
-  check.done();
+  // The model requires s3BucketSource with s3Bucket and an s3Key ending in .csv.
+  const token = str(input, "clientToken");
+  const src = obj(input, "s3BucketSource");
+  const owner = str(src, "s3BucketOwner");
+  const tags = stringMap(input, "tags");
   const source: S3Source = {
-    s3Bucket: s3Bucket!,
-    s3Key: s3Key!,
+    s3Bucket: need(src, "s3Bucket"),
+    s3Key: need(src, "s3Key"),
     ...(owner !== undefined ? { s3BucketOwner: owner } : {}),
   };
   const requestKey = JSON.stringify([
@@ -198,13 +161,8 @@ function readImportFile(ctx: OperationContext, imp: ImportRecord): void {
 
 export function listImports(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const filters = check.object("filters", input.filters);
-  const ids = filters
-    ? check.stringList("filters.importIDs", filters.importIDs, 10, ID_RULES.importID)
-    : undefined;
-  const { max, token } = pageArgs(check, input);
-  check.done();
+  const ids = strs(obj(input, "filters"), "importIDs");
+  const { max, token } = pageArgs(input);
   const now = ctx.clock.now();
   const chosen =
     ids && ids.length > 0 ? s.imports.filter((i) => ids.includes(i.importID)) : s.imports;

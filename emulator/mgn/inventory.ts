@@ -1,21 +1,14 @@
 import type { JsonObject, OperationContext } from "../core/service";
 import { state } from "./apply";
 import { conflict, resourceNotFound } from "./errors";
-import {
-  iso,
-  LIFE_CYCLE_STATES,
-  page,
-  pageArgs,
-  REPLICATION_TYPES,
-  type ServerRecord,
-} from "./models";
-import { Checker, ID_RULES } from "./validate";
+import { bool, need, obj, str, strs } from "../core/validated";
+import { iso, page, pageArgs, type ServerRecord } from "./models";
 
 /** The inventory an import builds: source servers, applications and waves (list and delete). */
 
 /** `accountID` names a managed account; the emulator manages none, so another account has no inventory. */
-function ownAccount(ctx: OperationContext, check: Checker, input: JsonObject): boolean {
-  const account = check.string("accountID", input.accountID, ID_RULES.accountID);
+function ownAccount(ctx: OperationContext, input: JsonObject): boolean {
+  const account = str(input, "accountID");
   return account === undefined || account === ctx.accountId;
 }
 
@@ -40,28 +33,14 @@ function serverView(ctx: OperationContext, v: ServerRecord): JsonObject {
 
 export function describeSourceServers(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const own = ownAccount(ctx, check, input);
-  const f = check.object("filters", input.filters);
-  const ids = f
-    ? check.stringList("filters.sourceServerIDs", f.sourceServerIDs, 200, ID_RULES.sourceServerID)
-    : undefined;
-  const archived = f ? check.bool("filters.isArchived", f.isArchived) : undefined;
-  const types = f
-    ? check.stringList("filters.replicationTypes", f.replicationTypes, 2, {
-        values: REPLICATION_TYPES,
-      })
-    : undefined;
-  const states = f
-    ? check.stringList("filters.lifeCycleStates", f.lifeCycleStates, 10, {
-        values: LIFE_CYCLE_STATES,
-      })
-    : undefined;
-  const apps = f
-    ? check.stringList("filters.applicationIDs", f.applicationIDs, 200, ID_RULES.applicationID)
-    : undefined;
-  const { max, token } = pageArgs(check, input);
-  check.done();
+  const own = ownAccount(ctx, input);
+  const f = obj(input, "filters");
+  const ids = strs(f, "sourceServerIDs");
+  const archived = bool(f, "isArchived");
+  const types = strs(f, "replicationTypes");
+  const states = strs(f, "lifeCycleStates");
+  const apps = strs(f, "applicationIDs");
+  const { max, token } = pageArgs(input);
   const items = own
     ? Object.values(s.servers)
         .filter((v) => !ids?.length || ids.includes(v.sourceServerID))
@@ -78,18 +57,12 @@ export function describeSourceServers(ctx: OperationContext, input: JsonObject):
 
 export function listApplications(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const own = ownAccount(ctx, check, input);
-  const f = check.object("filters", input.filters);
-  const ids = f
-    ? check.stringList("filters.applicationIDs", f.applicationIDs, 200, ID_RULES.applicationID)
-    : undefined;
-  const archived = f ? check.bool("filters.isArchived", f.isArchived) : undefined;
-  const waves = f
-    ? check.stringList("filters.waveIDs", f.waveIDs, 200, ID_RULES.waveID)
-    : undefined;
-  const { max, token } = pageArgs(check, input);
-  check.done();
+  const own = ownAccount(ctx, input);
+  const f = obj(input, "filters");
+  const ids = strs(f, "applicationIDs");
+  const archived = bool(f, "isArchived");
+  const waves = strs(f, "waveIDs");
+  const { max, token } = pageArgs(input);
   const servers = Object.values(s.servers);
   const items = own
     ? Object.values(s.apps)
@@ -119,13 +92,11 @@ export function listApplications(ctx: OperationContext, input: JsonObject): Json
 
 export function listWaves(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const own = ownAccount(ctx, check, input);
-  const f = check.object("filters", input.filters);
-  const ids = f ? check.stringList("filters.waveIDs", f.waveIDs, 200, ID_RULES.waveID) : undefined;
-  const archived = f ? check.bool("filters.isArchived", f.isArchived) : undefined;
-  const { max, token } = pageArgs(check, input);
-  check.done();
+  const own = ownAccount(ctx, input);
+  const f = obj(input, "filters");
+  const ids = strs(f, "waveIDs");
+  const archived = bool(f, "isArchived");
+  const { max, token } = pageArgs(input);
   const apps = Object.values(s.apps);
   const items = own
     ? Object.values(s.waves)
@@ -153,53 +124,47 @@ export function listWaves(ctx: OperationContext, input: JsonObject): JsonObject 
 
 export function deleteSourceServer(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const own = ownAccount(ctx, check, input);
-  const id = check.string("sourceServerID", input.sourceServerID, ID_RULES.sourceServerID, true);
-  check.done();
+  const own = ownAccount(ctx, input);
+  const id = need(input, "sourceServerID");
   // Imported servers have no agent yet (PENDING_INSTALLATION), so nothing replicates and they can go.
-  if (!own || !s.servers[id!]) throw resourceNotFound("SOURCE_SERVER", id!);
-  delete s.servers[id!];
+  if (!own || !s.servers[id]) throw resourceNotFound("SOURCE_SERVER", id);
+  delete s.servers[id];
   ctx.markDirty();
   return {};
 }
 
 export function deleteApplication(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const own = ownAccount(ctx, check, input);
-  const id = check.string("applicationID", input.applicationID, ID_RULES.applicationID, true);
-  check.done();
-  if (!own || !s.apps[id!]) throw resourceNotFound("APPLICATION", id!);
+  const own = ownAccount(ctx, input);
+  const id = need(input, "applicationID");
+  if (!own || !s.apps[id]) throw resourceNotFound("APPLICATION", id);
   const members = Object.values(s.servers).filter((v) => v.applicationID === id).length;
   if (members > 0) {
     throw conflict(
-      `Application ${id!} still has ${members} source server(s). Delete or disassociate them first.`,
+      `Application ${id} still has ${members} source server(s). Delete or disassociate them first.`,
       "APPLICATION",
-      id!,
+      id,
     );
   }
-  delete s.apps[id!];
+  delete s.apps[id];
   ctx.markDirty();
   return {};
 }
 
 export function deleteWave(ctx: OperationContext, input: JsonObject): JsonObject {
   const s = state(ctx);
-  const check = new Checker();
-  const own = ownAccount(ctx, check, input);
-  const id = check.string("waveID", input.waveID, ID_RULES.waveID, true);
-  check.done();
-  if (!own || !s.waves[id!]) throw resourceNotFound("WAVE", id!);
+  const own = ownAccount(ctx, input);
+  const id = need(input, "waveID");
+  if (!own || !s.waves[id]) throw resourceNotFound("WAVE", id);
   const members = Object.values(s.apps).filter((a) => a.waveID === id).length;
   if (members > 0) {
     throw conflict(
-      `Wave ${id!} still has ${members} application(s). Delete or disassociate them first.`,
+      `Wave ${id} still has ${members} application(s). Delete or disassociate them first.`,
       "WAVE",
-      id!,
+      id,
     );
   }
-  delete s.waves[id!];
+  delete s.waves[id];
   ctx.markDirty();
   return {};
 }

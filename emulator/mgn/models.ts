@@ -1,6 +1,7 @@
 import type { JsonObject, OperationContext } from "../core/service";
 import type { ImportRow } from "./csv";
-import { type Checker, PAGINATION_TOKEN, paginate } from "./validate";
+import { num, str } from "../core/validated";
+import { paginate } from "./validate";
 
 /**
  * MGN backend for inventory import: the account initialization gate, import tasks that advance
@@ -22,20 +23,6 @@ export const MAX_IMPORTS_IN_PROGRESS = 3;
 
 export const IMPORT_STATUSES = ["PENDING", "STARTED", "FAILED", "SUCCEEDED"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
-export const LIFE_CYCLE_STATES = [
-  "STOPPED",
-  "NOT_READY",
-  "READY_FOR_TEST",
-  "TESTING",
-  "READY_FOR_CUTOVER",
-  "CUTTING_OVER",
-  "CUTOVER",
-  "DISCONNECTED",
-  "DISCOVERED",
-  "PENDING_INSTALLATION",
-] as const;
-export const REPLICATION_TYPES = ["AGENT_BASED", "SNAPSHOT_SHIPPING"] as const;
-
 export type ErrorType = "VALIDATION_ERROR" | "PROCESSING_ERROR";
 
 export interface ImportErrorRecord {
@@ -136,16 +123,9 @@ export function arnOf(ctx: OperationContext, type: string, id: string): string {
   return `arn:aws:mgn:${ctx.region}:${ctx.accountId}:${type}/${id}`;
 }
 
-const MAX_RESULTS = { min: 1, max: 1000 } as const;
-
-export function pageArgs(
-  check: Checker,
-  input: JsonObject,
-): { max: number; token: string | undefined } {
-  const max =
-    check.int("maxResults", input.maxResults, MAX_RESULTS.min, MAX_RESULTS.max) ?? MAX_RESULTS.max;
-  const token = check.string("nextToken", input.nextToken, PAGINATION_TOKEN);
-  return { max, token };
+/** maxResults (1-1000 in the model; 1000 when absent) and nextToken. */
+export function pageArgs(input: JsonObject): { max: number; token: string | undefined } {
+  return { max: num(input, "maxResults") ?? 1000, token: str(input, "nextToken") };
 }
 
 export function page(items: JsonObject[], token: string | undefined, max: number): JsonObject {

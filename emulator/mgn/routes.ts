@@ -1,5 +1,5 @@
 import type { RestJsonService } from "../core/service";
-import { mgnFrontDoorErrors } from "./errors";
+import { mgnFrontDoorErrors, refuseRequest } from "./errors";
 import { listImportErrors } from "./importErrors";
 import { initializeService, listImports, startImport } from "./imports";
 import {
@@ -10,6 +10,7 @@ import {
   listApplications,
   listWaves,
 } from "./inventory";
+import { MODEL } from "./model.generated";
 
 /** Application Migration Service (restJson1). */
 export const mgnService: RestJsonService = {
@@ -17,6 +18,7 @@ export const mgnService: RestJsonService = {
   protocol: "restJson1",
   signingNames: ["mgn"],
   errors: mgnFrontDoorErrors,
+  validation: { model: MODEL, refuse: refuseRequest },
   operations: {
     DeleteApplication: {
       method: "POST",

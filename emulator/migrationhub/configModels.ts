@@ -1,54 +1,25 @@
 import { type HomeRegionControl, homeRegionState } from "../core/homeRegion";
-import type { JsonObject, JsonValue, OperationContext } from "../core/service";
-import { dryRunOperation, invalidInput, validationError } from "./errors";
-import {
-  optionalBool,
-  optionalInt,
-  optionalString,
-  paginate,
-  requiredString,
-  type StringRule,
-} from "./validate";
+import type { JsonObject, OperationContext } from "../core/service";
+import { bool, need, num, obj, str } from "../core/validated";
+import { dryRunOperation, invalidInput } from "./errors";
+import { paginate } from "./validate";
 
 /**
  * Migration Hub Config: the home-region control of an account. The home region itself lives in
  * the shared core state (emulator/core/homeRegion.ts) because ADS and Migration Hub both gate on it.
+ * Requests arrive checked against the Config model (configModel.generated.ts).
  */
-
-const REGION_RULE: StringRule = {
-  min: 1,
-  max: 50,
-  pattern: "^([a-z]+)-([a-z]+)-([0-9]+)$",
-  regex: /^([a-z]+)-([a-z]+)-([0-9]+)$/,
-};
-const CONTROL_ID_RULE: StringRule = {
-  min: 1,
-  max: 50,
-  pattern: "^hrc-[a-z0-9]{12}$",
-  regex: /^hrc-[a-z0-9]{12}$/,
-};
-const TARGET_ID_RULE: StringRule = { min: 12, max: 12, pattern: "^\\d{12}$", regex: /^\d{12}$/ };
 
 interface Target {
   Type: string;
   Id?: string;
 }
 
-function parseTarget(
-  ctx: OperationContext,
-  value: JsonValue | undefined,
-  required: boolean,
-): Target | undefined {
-  if (value === undefined || value === null) {
-    if (required) throw validationError("target", value, "Member must not be null");
-    return undefined;
-  }
-  if (typeof value !== "object" || Array.isArray(value))
-    throw invalidInput("Value for 'target' must be a structure");
-  const target: Target = {
-    Type: requiredString("target.type", value.Type, { values: ["ACCOUNT"] }),
-  };
-  const id = optionalString("target.id", value.Id, TARGET_ID_RULE);
+function parseTarget(ctx: OperationContext, input: JsonObject): Target | undefined {
+  const value = obj(input, "Target");
+  if (value === undefined) return undefined;
+  const target: Target = { Type: need(value, "Type") };
+  const id = str(value, "Id");
   if (id !== undefined) {
     // The only target is the caller's own account.
     if (id !== ctx.accountId)
@@ -70,9 +41,10 @@ function render(c: HomeRegionControl): JsonObject {
 }
 
 export function createHomeRegionControl(ctx: OperationContext, input: JsonObject): JsonObject {
-  const homeRegion = requiredString("homeRegion", input.HomeRegion, REGION_RULE);
-  const target = parseTarget(ctx, input.Target, true) as Target;
-  if (optionalBool("dryRun", input.DryRun)) throw dryRunOperation();
+  const homeRegion = need(input, "HomeRegion");
+  // Target is required by the model.
+  const target = parseTarget(ctx, input) ?? { Type: "ACCOUNT" };
+  if (bool(input, "DryRun") === true) throw dryRunOperation();
   const s = homeRegionState(ctx);
   // Once set, a home region can only be changed through AWS Support (MGH-UG home-region.md).
   if (s.homeRegion !== undefined && s.homeRegion !== homeRegion) {
@@ -96,11 +68,11 @@ export function createHomeRegionControl(ctx: OperationContext, input: JsonObject
 }
 
 export function describeHomeRegionControls(ctx: OperationContext, input: JsonObject): JsonObject {
-  const controlId = optionalString("controlId", input.ControlId, CONTROL_ID_RULE);
-  const homeRegion = optionalString("homeRegion", input.HomeRegion, REGION_RULE);
-  const target = parseTarget(ctx, input.Target, false);
-  const max = optionalInt("maxResults", input.MaxResults, 1, 100) ?? 100;
-  const token = optionalString("nextToken", input.NextToken, { max: 2048 });
+  const controlId = str(input, "ControlId");
+  const homeRegion = str(input, "HomeRegion");
+  const target = parseTarget(ctx, input);
+  const max = num(input, "MaxResults") ?? 100;
+  const token = str(input, "NextToken");
   const matches = homeRegionState(ctx).controls.filter(
     (c) =>
       (controlId === undefined || c.ControlId === controlId) &&
@@ -118,7 +90,7 @@ export function getHomeRegion(ctx: OperationContext): JsonObject {
 }
 
 export function deleteHomeRegionControl(ctx: OperationContext, input: JsonObject): JsonObject {
-  const controlId = requiredString("controlId", input.ControlId, CONTROL_ID_RULE);
+  const controlId = need(input, "ControlId");
   const s = homeRegionState(ctx);
   const i = s.controls.findIndex((c) => c.ControlId === controlId);
   if (i < 0) throw invalidInput(`Home region control ${controlId} does not exist.`);

@@ -1,4 +1,6 @@
 import { ServiceError } from "../core/http";
+import { firstPerMember, type Problem } from "../core/modelValidation";
+import { coralMessage, memberPath, typePhrase } from "../core/validationMessages";
 import type { FrontDoorErrors } from "../core/service";
 
 /**
@@ -26,17 +28,6 @@ export const wrongRegion = (region: string, home: string): ServiceError =>
 export const dryRunOperation = (): ServiceError =>
   new ServiceError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 400);
 
-/** The Coral validation message AWS JSON services use for one failed constraint. */
-export function validationError(member: string, value: unknown, constraint: string): ServiceError {
-  const shown =
-    value === undefined || value === null
-      ? "null"
-      : `'${typeof value === "string" ? value : JSON.stringify(value)}'`;
-  return invalidInput(
-    `1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 /** Migration Hub's (and Config's) front-door errors, where awsJson1_1's defaults are ADS's. */
 export const migrationHubFrontDoorErrors: FrontDoorErrors = {
   // Migration Hub puts RetryAfterSeconds in the body (the SDK ignores it).
@@ -50,3 +41,21 @@ export const migrationHubFrontDoorErrors: FrontDoorErrors = {
       ? new ServiceError("UnauthorizedOperation", message, 400)
       : new ServiceError("AccessDeniedException", message, 400),
 };
+
+/**
+ * A request that breaks the Migration Hub (or Config) model: InvalidInputException, "the provided
+ * input violates a policy constraint or is entered in the wrong format or data type" (the model's
+ * own description). Constraint failures, missing members included, are listed in one Coral
+ * message; a wrong JSON type or an unknown member is named alone.
+ */
+export function refuseRequest(problems: readonly Problem[]): ServiceError {
+  const first = firstPerMember(problems);
+  const structural = first.find((p) => p.kind === "type" || p.kind === "unknown");
+  if (structural !== undefined) {
+    const name = memberPath(structural.segments, "coral");
+    return structural.kind === "type"
+      ? invalidInput(`Value for '${name}' must be ${typePhrase(structural.shape.type)}`)
+      : invalidInput(`Unknown parameter '${name}'`);
+  }
+  return invalidInput(coralMessage(first));
+}

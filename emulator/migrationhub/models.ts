@@ -1,42 +1,22 @@
 import { checkHomeRegion, homeRegionState } from "../core/homeRegion";
-import type { JsonObject, JsonValue, OperationContext } from "../core/service";
+import type { JsonObject, OperationContext } from "../core/service";
+import { bool, need, num, obj, objects, str } from "../core/validated";
 import {
   dryRunOperation,
   homeRegionNotSet,
   invalidInput,
   resourceNotFound,
-  validationError,
   wrongRegion,
 } from "./errors";
-import {
-  optionalBool,
-  optionalInt,
-  optionalString,
-  paginate,
-  requiredInt,
-  requiredString,
-  type StringRule,
-} from "./validate";
+import { paginate } from "./validate";
 
 /**
  * Migration Hub backend: progress update streams, the migration tasks inside them, their resource
  * attributes and created artifacts. State is per account (not per region) because Migration Hub
- * keeps its data in the home region and answers reads from every region.
+ * keeps its data in the home region and answers reads from every region. Requests arrive checked
+ * against the Migration Hub model (model.generated.ts: name patterns and lengths, enums, the
+ * newline-free StatusDetail, Description and Value patterns), so only semantic checks remain.
  */
-
-export const TASK_STATUSES = ["NOT_STARTED", "IN_PROGRESS", "FAILED", "COMPLETED"] as const;
-export const RESOURCE_ATTRIBUTE_TYPES = [
-  "IPV4_ADDRESS",
-  "IPV6_ADDRESS",
-  "MAC_ADDRESS",
-  "FQDN",
-  "VM_MANAGER_ID",
-  "VM_MANAGED_OBJECT_REFERENCE",
-  "VM_NAME",
-  "VM_PATH",
-  "BIOS_ID",
-  "MOTHERBOARD_SERIAL_NUMBER",
-] as const;
 
 /** Emulated time a stream spends deleting before it and everything in it is gone. */
 export const STREAM_DELETION_MS = 60_000;
@@ -80,27 +60,6 @@ interface MghState {
   streams: Record<string, StreamRecord>;
 }
 
-const STREAM_RULE: StringRule = {
-  min: 1,
-  max: 50,
-  pattern: "[^/:|\\000-\\037]+",
-  // AWS forbids control characters in stream names, so the pattern has to name them.
-  // eslint-disable-next-line no-control-regex
-  regex: /^[^/:|\x00-\x1f]+$/,
-};
-const TASK_RULE: StringRule = { min: 1, max: 256, pattern: "[^:|]+", regex: /^[^:|]+$/ };
-const ARN_RULE: StringRule = {
-  min: 1,
-  max: 1600,
-  pattern: "arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*",
-  regex: /^arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*$/,
-};
-const LIST_TOKEN_RULE: StringRule = {
-  max: 2048,
-  pattern: "^[a-zA-Z0-9\\/\\+\\=]{0,2048}$",
-  regex: /^[a-zA-Z0-9/+=]{0,2048}$/,
-};
-
 /** Lazily purges streams whose deletion window has passed, then returns the account's state. */
 function state(ctx: OperationContext): MghState {
   const s = ctx.state<MghState>("migrationhub:streams", () => ({ streams: {} }), "account");
@@ -121,16 +80,8 @@ export function requireHomeRegion(ctx: OperationContext, write: boolean): void {
   if (check === "wrongRegion") throw wrongRegion(ctx.region, homeRegionState(ctx).homeRegion ?? "");
 }
 
-function streamName(member: string, value: JsonValue | undefined): string {
-  return requiredString(member, value, STREAM_RULE);
-}
-
-function taskName(value: JsonValue | undefined): string {
-  return requiredString("migrationTaskName", value, TASK_RULE);
-}
-
 function dryRun(input: JsonObject): void {
-  if (optionalBool("dryRun", input.DryRun)) throw dryRunOperation();
+  if (bool(input, "DryRun") === true) throw dryRunOperation();
 }
 
 function findStream(ctx: OperationContext, name: string): StreamRecord {
@@ -156,15 +107,11 @@ function findTask(stream: StreamRecord, name: string): TaskRecord {
   return task;
 }
 
-function maxResults(value: JsonValue | undefined, max: number, fallback: number): number {
-  return optionalInt("maxResults", value, 1, max) ?? fallback;
-}
-
 // ---- Progress update streams -------------------------------------------------------------------
 
 export function createProgressUpdateStream(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, true);
-  const name = streamName("progressUpdateStreamName", input.ProgressUpdateStreamName);
+  const name = need(input, "ProgressUpdateStreamName");
   dryRun(input);
   const s = state(ctx);
   const existing = s.streams[name];
@@ -181,7 +128,7 @@ export function createProgressUpdateStream(ctx: OperationContext, input: JsonObj
 export function deleteProgressUpdateStream(ctx: OperationContext, input: JsonObject): JsonObject {
   // Deletes are allowed outside the home region (MGH-UG home-region.md lists delete with the reads).
   requireHomeRegion(ctx, false);
-  const name = streamName("progressUpdateStreamName", input.ProgressUpdateStreamName);
+  const name = need(input, "ProgressUpdateStreamName");
   dryRun(input);
   const stream = findStream(ctx, name);
   // Asynchronous, as in AWS: the stream lingers (visible, read-only) and then vanishes with its tasks.
@@ -195,8 +142,8 @@ export function deleteProgressUpdateStream(ctx: OperationContext, input: JsonObj
 
 export function listProgressUpdateStreams(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, false);
-  const token = optionalString("nextToken", input.NextToken, {});
-  const max = maxResults(input.MaxResults, 100, 100);
+  const token = str(input, "NextToken");
+  const max = num(input, "MaxResults") ?? 100;
   const names = Object.keys(state(ctx).streams).sort();
   const { page, next } = paginate(names, token, max);
   return {
@@ -209,8 +156,8 @@ export function listProgressUpdateStreams(ctx: OperationContext, input: JsonObje
 
 export function importMigrationTask(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, true);
-  const streamN = streamName("progressUpdateStream", input.ProgressUpdateStream);
-  const name = taskName(input.MigrationTaskName);
+  const streamN = need(input, "ProgressUpdateStream");
+  const name = need(input, "MigrationTaskName");
   dryRun(input);
   const stream = writableStream(ctx, streamN);
   // AWS leaves re-importing an existing task name undocumented. We treat it as idempotent and keep
@@ -230,8 +177,8 @@ export function importMigrationTask(ctx: OperationContext, input: JsonObject): J
 
 export function describeMigrationTask(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, false);
-  const streamN = streamName("progressUpdateStream", input.ProgressUpdateStream);
-  const name = taskName(input.MigrationTaskName);
+  const streamN = need(input, "ProgressUpdateStream");
+  const name = need(input, "MigrationTaskName");
   const task = findTask(findStream(ctx, streamN), name);
   // What AWS returns between Import and the first Notify is undocumented. `Task` has a required
   // `Status`, and no status has been reported yet, so we omit `Task` (and `UpdateDateTime`) rather
@@ -247,18 +194,11 @@ export function describeMigrationTask(ctx: OperationContext, input: JsonObject):
   };
 }
 
-function parseTask(value: JsonValue | undefined): TaskState {
-  if (value === undefined || value === null)
-    throw validationError("task", value, "Member must not be null");
-  if (typeof value !== "object" || Array.isArray(value))
-    throw invalidInput("Value for 'task' must be a structure");
-  const Status = requiredString("task.status", value.Status, { values: TASK_STATUSES });
-  const StatusDetail = optionalString("task.statusDetail", value.StatusDetail, {
-    min: 0,
-    max: 2500,
-  });
-  const ProgressPercent = optionalInt("task.progressPercent", value.ProgressPercent, 0, 100);
-  const task: TaskState = { Status };
+function parseTask(input: JsonObject): TaskState {
+  const value = obj(input, "Task");
+  const task: TaskState = { Status: need(value, "Status") };
+  const StatusDetail = str(value, "StatusDetail");
+  const ProgressPercent = num(value, "ProgressPercent");
   if (StatusDetail !== undefined) task.StatusDetail = StatusDetail;
   if (ProgressPercent !== undefined) task.ProgressPercent = ProgressPercent;
   return task;
@@ -266,15 +206,14 @@ function parseTask(value: JsonValue | undefined): TaskState {
 
 export function notifyMigrationTaskState(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, true);
-  const streamN = streamName("progressUpdateStream", input.ProgressUpdateStream);
-  const name = taskName(input.MigrationTaskName);
-  const task = parseTask(input.Task);
-  const updated = input.UpdateDateTime;
-  if (updated === undefined || updated === null)
-    throw validationError("updateDateTime", updated, "Member must not be null");
-  if (typeof updated !== "number" || !Number.isFinite(updated))
-    throw invalidInput("Value for 'updateDateTime' must be a timestamp");
-  const nextUpdateSeconds = requiredInt("nextUpdateSeconds", input.NextUpdateSeconds, 0);
+  const streamN = need(input, "ProgressUpdateStream");
+  const name = need(input, "MigrationTaskName");
+  const task = parseTask(input);
+  // awsJson timestamps are epoch seconds; the model let a date string through too.
+  const raw = input.UpdateDateTime;
+  const updated =
+    typeof raw === "number" ? raw : Date.parse(str(input, "UpdateDateTime") ?? "") / 1000;
+  const nextUpdateSeconds = num(input, "NextUpdateSeconds") ?? 0;
   dryRun(input);
   const record = findTask(writableStream(ctx, streamN), name);
   // The status is self-reported: AWS never moves a task on its own, so neither does the emulator.
@@ -287,9 +226,9 @@ export function notifyMigrationTaskState(ctx: OperationContext, input: JsonObjec
 
 export function listMigrationTasks(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, false);
-  const token = optionalString("nextToken", input.NextToken, LIST_TOKEN_RULE);
-  const max = maxResults(input.MaxResults, 100, 100);
-  const resourceName = optionalString("resourceName", input.ResourceName, { min: 1, max: 1600 });
+  const token = str(input, "NextToken");
+  const max = num(input, "MaxResults") ?? 100;
+  const resourceName = str(input, "ResourceName");
   const all: JsonObject[] = [];
   for (const stream of Object.values(state(ctx).streams).sort((a, b) => cmp(a.name, b.name))) {
     for (const task of Object.values(stream.tasks).sort((a, b) => cmp(a.name, b.name))) {
@@ -318,32 +257,13 @@ function cmp(a: string, b: string): number {
 
 // ---- Resource attributes and created artifacts -------------------------------------------------
 
-function parseAttributes(value: JsonValue | undefined): ResourceAttribute[] {
-  const member = "resourceAttributeList";
-  if (value === undefined || value === null)
-    throw validationError(member, value, "Member must not be null");
-  if (!Array.isArray(value)) throw invalidInput(`Value for '${member}' must be a list`);
-  if (value.length < 1)
-    throw validationError(member, value, "Member must have length greater than or equal to 1");
-  if (value.length > 100)
-    throw validationError(member, value, "Member must have length less than or equal to 100");
-  return value.map((item, i) => {
-    if (item === null || typeof item !== "object" || Array.isArray(item))
-      throw invalidInput(`Value for '${member}.${i + 1}' must be a structure`);
-    return {
-      Type: requiredString(`${member}.${i + 1}.member.type`, item.Type, {
-        values: RESOURCE_ATTRIBUTE_TYPES,
-      }),
-      Value: requiredString(`${member}.${i + 1}.member.value`, item.Value, { min: 1, max: 256 }),
-    };
-  });
-}
-
 export function putResourceAttributes(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, true);
-  const streamN = streamName("progressUpdateStream", input.ProgressUpdateStream);
-  const name = taskName(input.MigrationTaskName);
-  const attributes = parseAttributes(input.ResourceAttributeList);
+  const streamN = need(input, "ProgressUpdateStream");
+  const name = need(input, "MigrationTaskName");
+  const attributes: ResourceAttribute[] = (objects(input, "ResourceAttributeList") ?? []).map(
+    (a) => ({ Type: need(a, "Type"), Value: need(a, "Value") }),
+  );
   dryRun(input);
   const task = findTask(writableStream(ctx, streamN), name);
   // AWS: "If any VM_* type is sent without VM_MANAGER_ID, all VM fields are discarded."
@@ -357,17 +277,11 @@ export function putResourceAttributes(ctx: OperationContext, input: JsonObject):
 
 export function associateCreatedArtifact(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, true);
-  const streamN = streamName("progressUpdateStream", input.ProgressUpdateStream);
-  const name = taskName(input.MigrationTaskName);
-  const raw = input.CreatedArtifact;
-  if (raw === undefined || raw === null)
-    throw validationError("createdArtifact", raw, "Member must not be null");
-  if (typeof raw !== "object" || Array.isArray(raw))
-    throw invalidInput("Value for 'createdArtifact' must be a structure");
-  const artifact: CreatedArtifact = {
-    Name: requiredString("createdArtifact.name", raw.Name, ARN_RULE),
-  };
-  const description = optionalString("createdArtifact.description", raw.Description, { max: 500 });
+  const streamN = need(input, "ProgressUpdateStream");
+  const name = need(input, "MigrationTaskName");
+  const raw = obj(input, "CreatedArtifact");
+  const artifact: CreatedArtifact = { Name: need(raw, "Name") };
+  const description = str(raw, "Description");
   if (description !== undefined) artifact.Description = description;
   dryRun(input);
   const task = findTask(writableStream(ctx, streamN), name);
@@ -381,11 +295,33 @@ export function associateCreatedArtifact(ctx: OperationContext, input: JsonObjec
 
 export function listCreatedArtifacts(ctx: OperationContext, input: JsonObject): JsonObject {
   requireHomeRegion(ctx, false);
-  const streamN = streamName("progressUpdateStream", input.ProgressUpdateStream);
-  const name = taskName(input.MigrationTaskName);
-  const token = optionalString("nextToken", input.NextToken, {});
-  const max = maxResults(input.MaxResults, 10, 10);
+  const streamN = need(input, "ProgressUpdateStream");
+  const name = need(input, "MigrationTaskName");
+  const token = str(input, "NextToken");
+  const max = num(input, "MaxResults") ?? 10;
   const task = findTask(findStream(ctx, streamN), name);
   const { page, next } = paginate(task.artifacts, token, max);
   return { CreatedArtifactList: page.map((a) => ({ ...a })), NextToken: next };
+}
+
+/**
+ * Removes an artifact's association from a task. Like Associate, a write: it needs the home region
+ * and a stream that is not being deleted. An artifact the task does not list is
+ * ResourceNotFoundException, which the model declares for this operation.
+ */
+export function disassociateCreatedArtifact(ctx: OperationContext, input: JsonObject): JsonObject {
+  requireHomeRegion(ctx, true);
+  const streamN = need(input, "ProgressUpdateStream");
+  const name = need(input, "MigrationTaskName");
+  const artifactName = need(input, "CreatedArtifactName");
+  dryRun(input);
+  const task = findTask(writableStream(ctx, streamN), name);
+  const i = task.artifacts.findIndex((a) => a.Name === artifactName);
+  if (i < 0)
+    throw resourceNotFound(
+      `Created artifact ${artifactName} is not associated with migration task ${name}.`,
+    );
+  task.artifacts.splice(i, 1);
+  ctx.markDirty();
+  return {};
 }

@@ -5,12 +5,15 @@ import {
   describeHomeRegionControls,
   getHomeRegion,
 } from "./configModels";
-import { migrationHubFrontDoorErrors } from "./errors";
+import { MODEL as CONFIG_MODEL } from "./configModel.generated";
+import { migrationHubFrontDoorErrors, refuseRequest } from "./errors";
+import { MODEL } from "./model.generated";
 import {
   associateCreatedArtifact,
   createProgressUpdateStream,
   deleteProgressUpdateStream,
   describeMigrationTask,
+  disassociateCreatedArtifact,
   importMigrationTask,
   listCreatedArtifacts,
   listMigrationTasks,
@@ -27,11 +30,13 @@ export const migrationHubService: AwsJsonService = {
   targetPrefix: "AWSMigrationHub",
   messageKey: "Message",
   errors: migrationHubFrontDoorErrors,
+  validation: { model: MODEL, refuse: refuseRequest },
   operations: {
     AssociateCreatedArtifact: { handler: associateCreatedArtifact },
     CreateProgressUpdateStream: { handler: createProgressUpdateStream },
     DeleteProgressUpdateStream: { handler: deleteProgressUpdateStream },
     DescribeMigrationTask: { handler: describeMigrationTask },
+    DisassociateCreatedArtifact: { handler: disassociateCreatedArtifact },
     ImportMigrationTask: { handler: importMigrationTask },
     ListCreatedArtifacts: { handler: listCreatedArtifacts },
     ListMigrationTasks: { handler: listMigrationTasks },
@@ -49,6 +54,7 @@ export const migrationHubConfigService: AwsJsonService = {
   targetPrefix: "AWSMigrationHubMultiAccountService",
   messageKey: "Message",
   errors: migrationHubFrontDoorErrors,
+  validation: { model: CONFIG_MODEL, refuse: refuseRequest },
   operations: {
     CreateHomeRegionControl: { handler: createHomeRegionControl },
     DeleteHomeRegionControl: { handler: deleteHomeRegionControl },

@@ -313,7 +313,11 @@ export function homeRegionAdvice(
   region: string | undefined,
 ): string | undefined {
   const where = region ?? "<region>";
-  if (code === "HomeRegionNotSetException") {
+  // AWS answers HomeRegionNotSetException both when the account has no home region and for a
+  // write sent to another region (https://docs.aws.amazon.com/migrationhub-home-region/latest/APIReference/Welcome.html);
+  // a message that names a region is the second case.
+  const namesRegion = /home region [a-z]{2}(?:-[a-z]+)+-\d/i.test(message);
+  if (code === "HomeRegionNotSetException" && !namesRegion) {
     return (
       `ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with ` +
       `\`aws migrationhub-config create-home-region-control --home-region ${where} --target Type=ACCOUNT,Id=<account-id>\` ` +

@@ -256,7 +256,7 @@ describe("emulator ADS", () => {
       assert.deepEqual(
         await adsError(east.startImportTask({ name: "n", importUrl: url }).promise()),
         {
-          name: "InvalidInputException",
+          name: "HomeRegionNotSetException",
           message:
             "This API can only be called in the home region us-west-2; the request was sent to us-east-1.",
           status: 400,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Discovery } from "aws-sdk";
 import { type Emulator, startEmulator } from "../../emulator";
+import { ServiceError } from "../../emulator/core/http";
 import { EmulatorServer } from "../../emulator/server";
 import { clientConfig, errorOf, useEmulator } from "../support/emulator";
 import { type RawResponse, sendRaw } from "../support/signed";
@@ -535,6 +536,11 @@ describe("an operation that throws (an emulator bug)", () => {
           signingNames: ["discovery"],
           targetPrefix: "AWSPoseidonService_V2015_11_01",
           messageKey: "message",
+          // A model without operations: every request reaches these handlers.
+          validation: {
+            model: { protocol: "json", operations: {}, shapes: {} },
+            refuse: () => new ServiceError("InvalidParameterException", "unused", 400),
+          },
           operations: {
             DescribeImportTasks: {
               handler: () => {

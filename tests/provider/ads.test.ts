@@ -337,15 +337,15 @@ describe("ads.ImportTask provider: Migration Hub home region", () => {
     assert.equal(ctx.emulator.stats().requests["ads:StartImportTask"], 1);
   });
 
-  it("from a region that is not the home region, fails with InvalidInputException and says to use the home region", async () => {
+  it("from a region that is not the home region, fails with HomeRegionNotSetException and says to use the home region", async () => {
     ctx.emulator.configure({ homeRegion: "us-east-1" });
     const { provider } = await providerFor(ctx.emulator);
     const err = await rejection(provider.create(inputs("good.csv")));
     assert.ok(isAwsApiError(err));
-    assert.equal(err.code, "InvalidInputException");
+    assert.equal(err.code, "HomeRegionNotSetException");
     assert.match(
       err.message,
-      /^ads StartImportTask failed: InvalidInputException \(HTTP 400, request [^)]+\): .*home region.*\. ADS imports must run in the account's Migration Hub home region \(this stack uses us-west-2\)\. Fix: set aws:region to the home region \(`aws migrationhub-config get-home-region`\), then run `pulumi up` again\.$/,
+      /^ads StartImportTask failed: HomeRegionNotSetException \(HTTP 400, request [^)]+\): .*home region.*\. ADS imports must run in the account's Migration Hub home region \(this stack uses us-west-2\)\. Fix: set aws:region to the home region \(`aws migrationhub-config get-home-region`\), then run `pulumi up` again\.$/,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { parseJsonObject, ServiceError } from "../http";
+import { validateInput } from "../modelValidation";
 import type { AwsJsonService } from "../service";
 import { jsonAuthError } from "./json";
 import { BODY_LIMIT, type RequestErrorKind, type WireProtocol } from "./protocol";
@@ -52,6 +53,8 @@ export const awsJson1_1: WireProtocol<AwsJsonService> = {
     return {
       dryRun: input["DryRun"] === true,
       async run(ctx) {
+        const problems = validateInput(svc.validation.model, operation, input);
+        if (problems.length > 0) throw svc.validation.refuse(problems, operation);
         const out = await svc.operations[operation]!.handler(ctx, input);
         return {
           status: 200,

@@ -1,4 +1,6 @@
 import { ServiceError } from "../http";
+import { validateInput } from "../modelValidation";
+import { decodeEc2Query } from "../queryDecode";
 import type { Ec2QueryService } from "../service";
 import { xmlChildren, xmlDocument } from "../xml";
 import { BODY_LIMIT, SIGNATURE_MISMATCH, type WireProtocol } from "./protocol";
@@ -70,6 +72,11 @@ export const ec2Query: WireProtocol<Ec2QueryService> = {
     return {
       dryRun,
       async run(ctx) {
+        // The model's checks come first: DryRun answers "would have succeeded" only for a valid call.
+        const { model } = svc.validation;
+        const decoded = decodeEc2Query(model, operation, Object.fromEntries(params));
+        const problems = [...decoded.problems, ...validateInput(model, operation, decoded.value)];
+        if (problems.length > 0) throw svc.validation.refuse(problems, operation);
         if (dryRun) {
           throw new ServiceError(
             "DryRunOperation",

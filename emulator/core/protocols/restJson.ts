@@ -1,4 +1,5 @@
 import { type EmulatorResponse, parseJsonObject, ServiceError } from "../http";
+import { validateInput } from "../modelValidation";
 import type { RestJsonService } from "../service";
 import { jsonAuthError } from "./json";
 import { BODY_LIMIT, type RequestErrorKind, type WireProtocol } from "./protocol";
@@ -46,6 +47,9 @@ export const restJson1: WireProtocol<RestJsonService> = {
     return {
       dryRun: false,
       async run(ctx): Promise<EmulatorResponse> {
+        // Every operation served here binds its whole input to the body (no URI or header members).
+        const problems = validateInput(svc.validation.model, operation, input);
+        if (problems.length > 0) throw svc.validation.refuse(problems, operation);
         const op = svc.operations[operation]!;
         const out = await op.handler(ctx, input);
         const status = op.successStatus ?? 200;

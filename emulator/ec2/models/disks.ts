@@ -21,7 +21,13 @@ const KMS_KEY =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-/** A disk container (`DiskContainer.N` of ImportImage, `DiskContainer` of ImportSnapshot). */
+/**
+ * A disk container (`DiskContainer.N` of ImportImage, `DiskContainer` of ImportSnapshot). The model
+ * types Format as a plain string and requires nothing here; the ImportImage and ImportSnapshot
+ * references list the formats (OVA | VHD | VHDX | VMDK | RAW; VHD | VMDK | RAW for snapshots) and a
+ * source (Url or UserBucket) is needed to import anything
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageDiskContainer.html).
+ */
 export function parseDisk(
   d: Params,
   emulatorUrl: string,
@@ -67,7 +73,10 @@ export function parseDisk(
   };
 }
 
-/** ClientToken: at most 64 printable ASCII characters. */
+/**
+ * ClientToken: at most 64 printable ASCII characters, stricter than the model's plain string
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+ */
 export function parseClientToken(p: Params): string | undefined {
   const clientToken = p.str("ClientToken");
   if (clientToken !== undefined && (clientToken.length > 64 || !/^[\x20-\x7e]*$/.test(clientToken)))
@@ -79,7 +88,10 @@ export function parseClientToken(p: Params): string | undefined {
   return clientToken;
 }
 
-/** Encrypted and KmsKeyId (which requires Encrypted=true and a key ID, ARN or alias). */
+/**
+ * Encrypted and KmsKeyId, which requires Encrypted=true and a key ID, ARN or alias — stricter than
+ * the model (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html).
+ */
 export function parseEncryption(p: Params): { encrypted?: boolean; kmsKeyId?: string } {
   const encrypted = p.bool("Encrypted");
   const kmsKeyId = p.str("KmsKeyId");
@@ -101,7 +113,10 @@ export function parseEncryption(p: Params): { encrypted?: boolean; kmsKeyId?: st
   };
 }
 
-/** RoleName: the service role VM Import assumes; default `vmimport`. */
+/**
+ * RoleName: the service role VM Import assumes; default `vmimport`. An IAM role name (1-64 of
+ * `[\w+=,.@-]`, https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html).
+ */
 export function parseRoleName(p: Params): string {
   const roleName = p.str("RoleName") ?? "vmimport";
   if (!ROLE_NAME.test(roleName)) throw invalidValue("RoleName", roleName);

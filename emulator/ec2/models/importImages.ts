@@ -97,11 +97,15 @@ export function importImage(ctx: OperationContext, params: QueryParams): ImportI
       `A VM can have at most ${MAX_DISKS} volumes; ${containers.length} disk containers were given. Use ImportSnapshot for each disk.`,
     );
   const disks = containers.map((c) => parseDisk(c, ctx.baseUrl));
+  // Stricter than the model, which types these as plain strings: the ImportImage reference lists
+  // Architecture i386 | x86_64, Platform Windows | Linux, LicenseType AWS | BYOL, Hypervisor xen,
+  // and says uefi-preferred (in the model's BootModeValues) is not supported for import
+  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportImage.html).
   const architecture = p.oneOf("Architecture", ["i386", "x86_64"]);
   const platform = p.oneOf("Platform", ["Windows", "Linux"]) ?? "Linux";
   const licenseType =
     p.oneOf("LicenseType", ["AWS", "BYOL"]) ?? (platform === "Windows" ? "AWS" : "BYOL");
-  const bootMode = p.oneOf("BootMode", ["legacy-bios", "uefi", "uefi-preferred"]);
+  const bootMode = p.str("BootMode");
   if (bootMode === "uefi-preferred")
     throw invalidValue("BootMode", bootMode, "uefi-preferred is not supported for import.");
   const hypervisor = p.oneOf("Hypervisor", ["xen"]);

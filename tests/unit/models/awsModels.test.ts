@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { MODEL as ADS } from "../../../emulator/ads/model.generated";
 import { MODEL as EC2 } from "../../../emulator/ec2/model.generated";
 import { MODEL as MGH } from "../../../emulator/migrationhub/model.generated";
-import { validateInput } from "../../../emulator/core/modelValidation";
-import { decodeEc2Query } from "../../../emulator/core/queryDecode";
+import { firstPerMember, validateInput } from "../../../emulator/core/modelValidation";
+import { decodeEc2Query, ec2WireKey } from "../../../emulator/core/queryDecode";
+import { coralMessage, memberPath } from "../../../emulator/core/validationMessages";
 
 const ROOT = join(__dirname, "..", "..", "..");
 
@@ -86,6 +87,9 @@ describe("emulator model validation", () => {
         kind: "pattern",
         message:
           "Value \"line 1\\nline 2\" at 'Task.StatusDetail' failed to satisfy constraint: Member must satisfy regular expression pattern: ^.{0,2500}$",
+        segments: ["Task", "StatusDetail"],
+        value: "line 1\nline 2",
+        shape: MGH.shapes["StatusDetail"],
       },
     ]);
   });
@@ -140,11 +144,63 @@ describe("EC2 Query decoding", () => {
       Colour: "red",
     });
     assert.deepEqual(problems, [
-      { path: "Colour", kind: "unknown", message: "The parameter Colour is not recognized" },
+      {
+        path: "Colour",
+        kind: "unknown",
+        message: "The parameter Colour is not recognized",
+        segments: ["Colour"],
+        value: "red",
+        shape: EC2.shapes["DescribeImportImageTasksRequest"],
+      },
     ]);
     assert.deepEqual(
       validateInput(EC2, "DescribeImportImageTasks", value).map((p) => [p.path, p.kind]),
       [["MaxResults", "type"]],
+    );
+  });
+});
+
+describe("how each service names a failing member", () => {
+  const cases: { segments: (string | number)[]; coral: string; member: string; ec2?: string }[] = [
+    { segments: ["name"], coral: "name", member: "name" },
+    {
+      segments: ["ResourceAttributeList", 0, "Value"],
+      coral: "resourceAttributeList.1.member.value",
+      member: "ResourceAttributeList.0.Value",
+    },
+    {
+      segments: ["DiskContainers", 1, "UserBucket", "S3Key"],
+      coral: "diskContainers.2.member.userBucket.s3Key",
+      member: "DiskContainers.1.UserBucket.S3Key",
+      ec2: "DiskContainer.2.UserBucket.S3Key",
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.segments.join("/")}: ${c.coral} (Coral), ${c.member} (MGN)`, () => {
+      assert.equal(memberPath(c.segments, "coral"), c.coral);
+      assert.equal(memberPath(c.segments, "member"), c.member);
+      if (c.ec2 !== undefined) assert.equal(ec2WireKey(EC2, "ImportImage", c.segments), c.ec2);
+    });
+  }
+
+  it("EC2: a member with a locationName is sent capitalised (ImportInstance diskImage → DiskImage)", () => {
+    assert.equal(
+      ec2WireKey(EC2, "ImportInstance", ["DiskImages", 0, "Image", "Format"]),
+      "DiskImage.1.Image.Format",
+    );
+  });
+
+  it("Coral lists every failing member, one constraint each", () => {
+    const problems = validateInput(MGH, "AssociateCreatedArtifact", {
+      ProgressUpdateStream: "",
+      MigrationTaskName: "t",
+      CreatedArtifact: { Name: "ami-1", Description: "a\nb" },
+    });
+    assert.equal(
+      coralMessage(firstPerMember(problems)),
+      "3 validation errors detected: Value '' at 'progressUpdateStream' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
+        "Value 'ami-1' at 'createdArtifact.name' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*; " +
+        "Value 'a\nb' at 'createdArtifact.description' failed to satisfy constraint: Member must satisfy regular expression pattern: ^.{0,500}$",
     );
   });
 });

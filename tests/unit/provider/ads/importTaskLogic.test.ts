@@ -680,6 +680,14 @@ describe("ads.ImportTask logic", () => {
         "ADS imports must run in the account's Migration Hub home region (this stack uses eu-west-1). Fix: set aws:region to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again.",
       );
       assert.equal(
+        homeRegionAdvice(
+          "HomeRegionNotSetException",
+          "This API can only be called in the home region us-west-2; the request was sent to eu-west-1.",
+          "eu-west-1",
+        ),
+        "ADS imports must run in the account's Migration Hub home region (this stack uses eu-west-1). Fix: set aws:region to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again.",
+      );
+      assert.equal(
         homeRegionAdvice("AuthorizationErrorException", "denied", "us-west-2"),
         undefined,
       );
