@@ -7,7 +7,7 @@ import { importTask as spec } from "./importTaskSpec";
 /** Inputs of {@link ImportTask}. */
 export interface ImportTaskArgs {
   /**
-   * A descriptive name for the import; 1–100 characters with at least one non-whitespace one.
+   * A descriptive name for the import; 1–255 characters with at least one non-whitespace one.
    * Required unless `adoptImportTaskId` is set. A change replaces the resource.
    * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
    */

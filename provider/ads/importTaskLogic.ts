@@ -41,8 +41,6 @@ export const DEFAULTS = {
 
 /** API limits [API_StartImportTask, API_DescribeImportTasks, API_BatchDeleteImportData]. */
 export const LIMITS = {
-  nameMaxLength: 100,
-  importUrlMaxLength: 4000,
   clientRequestTokenMaxLength: 100,
   importTaskIdMaxLength: 200,
   /** `values` of one DescribeImportTasks filter: 1..100 strings. */

@@ -3,6 +3,7 @@
  * the shared, batched DescribeImportTasks rounds; BatchDeleteImportData on delete unless
  * `retainOnDelete`. Facts, rules and messages live in importTaskLogic.ts; I/O in api.ts.
  */
+import { modelRule } from "../core/awsModel";
 import { endpointOrigins } from "../core/config";
 import { ImportTaskFailedError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
@@ -33,20 +34,24 @@ import {
   statusOf,
   successorToken,
 } from "./importTaskLogic";
+import { MODEL } from "./model.generated";
 
+const REQUEST = "StartImportTaskRequest";
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
 
-/** Check order is table order: the failures of one check come out in it. */
+/**
+ * Check order is table order: the failures of one check come out in it. The AWS-mapped inputs' rules
+ * come from the service model (model.generated.ts); only the fix (and a readable pattern) is ours.
+ */
 export const properties: PropertyTable<ImportTaskInputs> = {
   name: {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: LIMITS.nameMaxLength,
-      pattern: /[\s\S]*\S[\s\S]*/,
-      patternText: "at least one non-whitespace character",
-      fix: "give the import a descriptive name of 1–100 characters",
+      ...modelRule(MODEL, REQUEST, "name", {
+        patternText: "at least one non-whitespace character",
+        fix: "give the import a descriptive name of 1–255 characters",
+      }),
     },
     requiredUnless: "adoptImportTaskId",
     change: "replace",
@@ -56,11 +61,10 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: LIMITS.importUrlMaxLength,
-      pattern: /^\S+:\/\/\S+\/[\s\S]*\S[\s\S]*$/,
-      patternText: "<scheme>://<bucket>/<key>",
-      fix: "use s3://BucketName/ImportFileName.CSV or the S3 object URL",
+      ...modelRule(MODEL, REQUEST, "importUrl", {
+        patternText: "<scheme>://<bucket>/<key>",
+        fix: "use s3://BucketName/ImportFileName.CSV or the S3 object URL",
+      }),
     },
     requiredUnless: "adoptImportTaskId",
     // An object URL on a configured endpoint (a local emulator) counts as an S3 URL.
@@ -72,9 +76,9 @@ export const properties: PropertyTable<ImportTaskInputs> = {
   clientRequestToken: {
     rule: {
       kind: "string",
-      minLength: 1,
-      maxLength: LIMITS.clientRequestTokenMaxLength,
-      fix: "use 1–100 characters, or omit it and let the provider derive one from the stack, the URN and name/importUrl",
+      ...modelRule(MODEL, REQUEST, "clientRequestToken", {
+        fix: "use 1–100 characters, or omit it and let the provider derive one from the stack, the URN and name/importUrl",
+      }),
     },
     // A resource alias must not re-import.
     change: "update",

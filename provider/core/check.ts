@@ -122,6 +122,7 @@ function rangeText(
   verb = "be",
 ): string {
   const u = unit === "" ? "" : ` ${unit}`;
+  if (min !== undefined && min === max && unit !== "") return `must ${verb} ${min}${u}`;
   if (min !== undefined && max !== undefined) {
     return unit === ""
       ? `must ${verb} between ${min} and ${max}`

@@ -76,9 +76,6 @@ export interface ImportTaskInputs {
 
 /** API limits [StartImport, ListImports, ListImportErrors; MGN tagging]. */
 export const LIMITS = {
-  s3BucketMaxLength: 255,
-  /** `[^\x00]{1,1020}\.csv`: 1020 characters plus the extension. */
-  s3KeyMaxLength: 1024,
   clientTokenMaxLength: 64,
   tagsMaxEntries: 50,
   tagKeyMaxLength: 256,

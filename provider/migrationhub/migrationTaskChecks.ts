@@ -4,6 +4,7 @@
  * prescribes), run in table order as the `checkNested` rules of migrationTaskSpec.ts, and the
  * cross-field rules (checkMore).
  */
+import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
   checkInteger,
@@ -15,13 +16,9 @@ import {
   typeName,
 } from "../core/check";
 import { containsUnknown } from "../core/unknown";
-import {
-  RESOURCE_ATTRIBUTE_TYPES,
-  type ResourceAttributeType,
-  TASK_STATUSES,
-} from "./migrationTaskLogic";
+import type { ResourceAttributeType } from "./migrationTaskLogic";
+import { MODEL } from "./model.generated";
 
-const ARN_PATTERN = /^arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*$/;
 const IPV4_PATTERN =
   /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
 const IPV6_PATTERN = /^([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}$/;
@@ -58,56 +55,70 @@ const ATTRIBUTE_FORMATS: Partial<
 /** The fields of one nested object, each checked at `<path>.<field>` in this order. */
 type Fields = Record<string, ["string", StringRule] | ["integer", IntegerRule]>;
 
+/** A field's rule from the model's `structure.member`, with our fix (and readable pattern). */
+const model = (structure: string, member: string, extra: StringRule & IntegerRule) =>
+  modelRule(MODEL, structure, member, extra);
+
+/** Task (NotifyMigrationTaskState): status, statusDetail, progressPercent; then nextUpdateSeconds. */
 const STATE_FIELDS: Fields = {
   status: [
     "string",
-    { required: true, oneOf: TASK_STATUSES, fix: "use one of the Migration Hub task statuses" },
+    model("Task", "Status", { required: true, fix: "use one of the Migration Hub task statuses" }),
   ],
-  statusDetail: ["string", { maxLength: 2500, fix: "shorten statusDetail to 2500 characters" }],
-  progressPercent: ["integer", { min: 0, max: 100, fix: "give a whole percentage from 0 to 100" }],
+  statusDetail: [
+    "string",
+    model("Task", "StatusDetail", {
+      patternText: "one line (no line breaks)",
+      fix: "write statusDetail as one line of at most 2500 characters",
+    }),
+  ],
+  progressPercent: [
+    "integer",
+    model("Task", "ProgressPercent", { fix: "give a whole percentage from 0 to 100" }),
+  ],
+  // The model sets no maximum; the value is a Java int (NotifyMigrationTaskState API reference).
   nextUpdateSeconds: [
     "integer",
-    {
-      min: 0,
+    model("NotifyMigrationTaskStateRequest", "NextUpdateSeconds", {
       max: 2_147_483_647,
       fix: "give the seconds within which the next update is expected",
-    },
+    }),
   ],
 };
 
 const ATTRIBUTE_FIELDS: Fields = {
   type: [
     "string",
-    {
+    model("ResourceAttribute", "Type", {
       required: true,
-      oneOf: RESOURCE_ATTRIBUTE_TYPES,
       fix: "use one of the documented attribute types",
-    },
+    }),
   ],
   value: [
     "string",
-    {
+    model("ResourceAttribute", "Value", {
       required: true,
-      minLength: 1,
-      maxLength: 256,
-      fix: "give the identifying value in 1–256 characters",
-    },
+      patternText: "one line (no line breaks)",
+      fix: "give the identifying value as one line of 1–256 characters",
+    }),
   ],
 };
 
 const ARTIFACT_FIELDS: Fields = {
   name: [
     "string",
-    {
+    model("CreatedArtifact", "Name", {
       required: true,
-      minLength: 1,
-      maxLength: 1600,
-      pattern: ARN_PATTERN,
-      patternText: "arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*",
       fix: "give the ARN of the AWS resource the migration created, e.g. arn:aws:ec2:us-west-2:123456789012:image/ami-0abc",
-    },
+    }),
   ],
-  description: ["string", { maxLength: 500, fix: "shorten the description to 500 characters" }],
+  description: [
+    "string",
+    model("CreatedArtifact", "Description", {
+      patternText: "one line (no line breaks)",
+      fix: "write the description as one line of at most 500 characters",
+    }),
+  ],
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

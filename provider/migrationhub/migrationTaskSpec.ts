@@ -14,6 +14,7 @@
  * which merges same-turn polls of one ID — at most POLL_CONCURRENCY at once, behind the shared
  * throttle, so N waiting tasks cost N calls per round at a bounded rate.
  */
+import { modelRule } from "../core/awsModel";
 import type { CheckFailure } from "../core/check";
 import { checkSpec, diffSpec } from "../core/task/lifecycle";
 import type { PropertyTable } from "../core/task/properties";
@@ -38,13 +39,8 @@ import {
   waitAcceptors,
   waitPending,
 } from "./migrationTaskLogic";
-import {
-  explain,
-  STREAM_NAME_PATTERN,
-  STREAM_NAME_PATTERN_TEXT,
-  TASK_NAME_PATTERN,
-  TASK_NAME_PATTERN_TEXT,
-} from "./shared";
+import { MODEL } from "./model.generated";
+import { explain, streamNameRule } from "./shared";
 
 /** Lists compared as sets: AWS does not promise an order, and a reorder is not a change. */
 const asSet = (v: unknown): unknown =>
@@ -56,11 +52,11 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: 50,
-      pattern: STREAM_NAME_PATTERN,
-      patternText: STREAM_NAME_PATTERN_TEXT,
-      fix: "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
+      ...streamNameRule(
+        "ImportMigrationTaskRequest",
+        "ProgressUpdateStream",
+        "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
+      ),
     },
     change: "replace",
     awsName: "ProgressUpdateStream",
@@ -69,11 +65,10 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: 256,
-      pattern: TASK_NAME_PATTERN,
-      patternText: TASK_NAME_PATTERN_TEXT,
-      fix: "use 1–256 characters without ':' or '|'",
+      ...modelRule(MODEL, "ImportMigrationTaskRequest", "MigrationTaskName", {
+        patternText: "[^:|]+ (no ':' or '|')",
+        fix: "use 1–256 characters without ':' or '|'",
+      }),
     },
     change: "replace",
     awsName: "MigrationTaskName",

@@ -14,7 +14,7 @@ import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
 import { type Acceptor, waitFor } from "../core/waiter";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
-import { explain, STREAM_NAME_PATTERN, STREAM_NAME_PATTERN_TEXT } from "./shared";
+import { explain, streamNameRule } from "./shared";
 
 export const RESOURCE = "migrationhub.ProgressUpdateStream";
 
@@ -33,11 +33,11 @@ export const STREAM_PROPERTIES: PropertyTable<ProgressUpdateStreamInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: 50,
-      pattern: STREAM_NAME_PATTERN,
-      patternText: STREAM_NAME_PATTERN_TEXT,
-      fix: "use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name",
+      ...streamNameRule(
+        "CreateProgressUpdateStreamRequest",
+        "ProgressUpdateStreamName",
+        "use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name",
+      ),
     },
     change: "replace",
     awsName: "ProgressUpdateStreamName",
