@@ -4,6 +4,7 @@
  * rules (ImportInstance API reference, aws-apis.md §4.2–4.3). Values unknown in preview are
  * skipped; never throws.
  */
+import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
   checkBoolean,
@@ -15,7 +16,10 @@ import {
 } from "../core/check";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { containsUnknown, isUnknown } from "../core/unknown";
+import { MODEL } from "./model.generated";
 import { checkRetainOptions } from "./shared";
+
+const LAUNCH = "ImportInstanceLaunchSpecification";
 
 /** Regions that offer ImportInstance; AWS adds no more (VMIE-UG vmimport-instance-import.md). */
 export const IMPORT_INSTANCE_REGIONS: readonly string[] = [
@@ -138,11 +142,10 @@ export function checkDiskImages(
     checkString(
       news,
       `${base}.image.format`,
-      {
+      modelRule(MODEL, "DiskImageDetail", "Format", {
         required: true,
-        oneOf: ["VMDK", "RAW", "VHD"],
         fix: "use VMDK, RAW or VHD (the disk image's format)",
-      },
+      }),
       failures,
     );
     checkInteger(
@@ -269,7 +272,9 @@ export function checkLaunchSpecification(
   checkString(
     news,
     p("instanceInitiatedShutdownBehavior"),
-    { oneOf: ["stop", "terminate"], fix: "use stop or terminate" },
+    modelRule(MODEL, LAUNCH, "InstanceInitiatedShutdownBehavior", {
+      fix: "use stop or terminate",
+    }),
     failures,
   );
   checkString(
