@@ -282,3 +282,73 @@ export function checkObject(
     fail(failures, property, `must be an object (got ${typeName(value)})`, rule.fix);
   }
 }
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** One field of a nested object: its kind and rule. */
+export type FieldRule =
+  | ["string", StringRule]
+  | ["integer", IntegerRule]
+  | ["number", NumberRule]
+  | ["boolean", BooleanRule]
+  | ["stringArray", StringArrayRule]
+  | ["object", ObjectRule];
+
+/** The fields of one nested object, each checked at `<path>.<field>` in this order. */
+export type Fields = Record<string, FieldRule>;
+
+const FIELD_CHECKS = {
+  string: checkString,
+  integer: checkInteger,
+  number: checkNumber,
+  boolean: checkBoolean,
+  stringArray: checkStringArray,
+  object: checkObject,
+} as const;
+
+export function checkFields(
+  inputs: Inputs,
+  path: string,
+  fields: Fields,
+  failures: CheckFailure[],
+): void {
+  for (const [field, [kind, rule]] of Object.entries(fields)) {
+    FIELD_CHECKS[kind](inputs, `${path}.${field}`, rule, failures);
+  }
+}
+
+/**
+ * A list of objects: its length, then each object item's fields and `each` rule; an unknown list
+ * or item is skipped (checked again at `up`).
+ */
+export function checkList(
+  inputs: Inputs,
+  property: string,
+  rule: { minItems: number; maxItems?: number; fix: string; itemFix: string; fields: Fields },
+  failures: CheckFailure[],
+  each: (item: Record<string, unknown>, i: number) => void,
+): void {
+  const { minItems, maxItems, fix } = rule;
+  const value = inputs[property];
+  if (value === undefined || value === null || (containsUnknown(value) && !Array.isArray(value))) {
+    return;
+  }
+  if (!Array.isArray(value)) {
+    failures.push({ property, reason: `must be a list (got ${typeName(value)}). Fix: ${fix}` });
+    return;
+  }
+  const n = value.length;
+  if (n < minItems || (maxItems !== undefined && n > maxItems)) {
+    const range = maxItems === undefined ? `at least ${minItems}` : `${minItems}–${maxItems}`;
+    failures.push({ property, reason: `must have ${range} items (got ${n}). Fix: ${fix}` });
+  }
+  value.forEach((item: unknown, i) => {
+    if (containsUnknown(item) && !isPlainObject(item)) return;
+    checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
+    if (!isPlainObject(item)) return;
+    checkFields(inputs, `${property}[${i}]`, rule.fields, failures);
+    each(item, i);
+  });
+}

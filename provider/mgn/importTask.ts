@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { derivedToken, registration } from "../core/register";
-import { LIMITS } from "./importTaskLogic";
+import { LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
@@ -91,18 +91,7 @@ export interface ImportCounts {
 }
 
 /** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
-export interface ImportError {
-  errorType?: string;
-  errorDateTime?: string;
-  rowNumber?: number;
-  rawError?: string;
-  sourceServerID?: string;
-  applicationID?: string;
-  waveID?: string;
-  ec2LaunchTemplateID?: string;
-  accountID?: string;
-  message: string;
-}
+export type ImportError = MgnImportError & { message: string };
 
 /**
  * An AWS Application Migration Service (MGN) inventory import: StartImport, then wait for

@@ -7,13 +7,14 @@
 import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
-  checkInteger,
-  checkObject,
+  checkFields,
+  checkList,
   checkString,
+  type Fields,
   getPath,
   type IntegerRule,
+  isPlainObject,
   type StringRule,
-  typeName,
 } from "../core/check";
 import { containsUnknown } from "../core/unknown";
 import type { ResourceAttributeType } from "./migrationTaskLogic";
@@ -51,9 +52,6 @@ const ATTRIBUTE_FORMATS: Partial<
     fix: "remove the characters < > { } \\ / ? , = and control characters",
   },
 };
-
-/** The fields of one nested object, each checked at `<path>.<field>` in this order. */
-type Fields = Record<string, ["string", StringRule] | ["integer", IntegerRule]>;
 
 /** A field's rule from the model's `structure.member`, with our fix (and readable pattern). */
 const model = (structure: string, member: string, extra: StringRule & IntegerRule) =>
@@ -121,57 +119,7 @@ const ARTIFACT_FIELDS: Fields = {
   ],
 };
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
-
-function checkFields(
-  inputs: Record<string, unknown>,
-  path: string,
-  fields: Fields,
-  failures: CheckFailure[],
-): void {
-  for (const [field, spec] of Object.entries(fields)) {
-    if (spec[0] === "string") checkString(inputs, `${path}.${field}`, spec[1], failures);
-    else checkInteger(inputs, `${path}.${field}`, spec[1], failures);
-  }
-}
-
-/**
- * A list of objects: its length, then each object item's fields and `each` rule; an unknown list
- * or item is skipped (checked again at `up`).
- */
-function checkList(
-  inputs: Record<string, unknown>,
-  property: string,
-  rule: { minItems: number; maxItems?: number; fix: string; itemFix: string; fields: Fields },
-  failures: CheckFailure[],
-  each: (item: Record<string, unknown>, i: number) => void,
-): void {
-  const { minItems, maxItems, fix } = rule;
-  const value = inputs[property];
-  if (value === undefined || value === null || (containsUnknown(value) && !Array.isArray(value))) {
-    return;
-  }
-  if (!Array.isArray(value)) {
-    failures.push({ property, reason: `must be a list (got ${typeName(value)}). Fix: ${fix}` });
-    return;
-  }
-  const n = value.length;
-  if (n < minItems || (maxItems !== undefined && n > maxItems)) {
-    const range = maxItems === undefined ? `at least ${minItems}` : `${minItems}–${maxItems}`;
-    failures.push({ property, reason: `must have ${range} items (got ${n}). Fix: ${fix}` });
-  }
-  value.forEach((item: unknown, i) => {
-    if (containsUnknown(item) && !isPlainObject(item)) return;
-    checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
-    if (!isPlainObject(item)) return;
-    checkFields(inputs, `${property}[${i}]`, rule.fields, failures);
-    each(item, i);
-  });
-}
 
 /**
  * resourceAttributes (PutResourceAttributes): 1–100 `{type, value}`, each value in its type's
