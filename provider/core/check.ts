@@ -114,6 +114,22 @@ function present(
   return { value };
 }
 
+/** The prologue of a list or object: skipped only when the value itself is unknown. */
+function container(
+  inputs: Inputs,
+  property: string,
+  rule: { required?: boolean; fix?: string },
+  failures: CheckFailure[],
+): unknown {
+  const value = lookup(inputs, property);
+  if (value === UNKNOWN_PATH || isUnknown(value)) return undefined;
+  if (value === undefined || value === null) {
+    if (rule.required === true) fail(failures, property, "is required", rule.fix);
+    return undefined;
+  }
+  return value;
+}
+
 /** `must be 1–100 characters`, `must be between 1 and 5`, `must have at most 10 items`. */
 function rangeText(
   min: number | undefined,
@@ -229,13 +245,9 @@ export function checkStringArray(
   rule: StringArrayRule,
   failures: CheckFailure[],
 ): void {
-  const value = lookup(inputs, property);
   // An unknown list is skipped whole; unknown items are skipped one by one below.
-  if (value === UNKNOWN_PATH || isUnknown(value)) return;
-  if (value === undefined || value === null) {
-    if (rule.required === true) fail(failures, property, "is required", rule.fix);
-    return;
-  }
+  const value = container(inputs, property, rule, failures);
+  if (value === undefined) return;
   if (!Array.isArray(value)) {
     fail(failures, property, `must be a list of strings (got ${typeName(value)})`, rule.fix);
     return;
@@ -271,13 +283,9 @@ export function checkObject(
   rule: ObjectRule,
   failures: CheckFailure[],
 ): void {
-  const value = lookup(inputs, property);
   // Only an object that IS unknown is skipped; one with unknown members is still an object.
-  if (value === UNKNOWN_PATH || isUnknown(value)) return;
-  if (value === undefined || value === null) {
-    if (rule.required === true) fail(failures, property, "is required", rule.fix);
-    return;
-  }
+  const value = container(inputs, property, rule, failures);
+  if (value === undefined) return;
   if (typeof value !== "object" || Array.isArray(value)) {
     fail(failures, property, `must be an object (got ${typeName(value)})`, rule.fix);
   }
