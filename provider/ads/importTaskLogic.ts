@@ -47,8 +47,6 @@ export const LIMITS = {
   describeBatchSize: 100,
   /** `importTaskIds` of BatchDeleteImportData: 1..10. */
   deleteBatchSize: 10,
-  /** waitTimeoutMinutes upper bound: 7 days, beyond which a wait is a mistake, not a plan. */
-  waitTimeoutMinutesMax: 10_080,
 } as const;
 
 /** Polling between 5 s and 60 s: ADS imports take minutes and are processed one at a time. */

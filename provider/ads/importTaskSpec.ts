@@ -8,7 +8,7 @@ import { endpointOrigins } from "../core/config";
 import { ImportTaskFailedError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
 import type { OutputValue } from "../core/outputs";
-import { echoOutputs, type PropertyTable } from "../core/task/properties";
+import { echoOutputs, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { type AdsApi, createAdsApi, type DeleteOutcome } from "./api";
 import {
@@ -103,16 +103,7 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     default: DEFAULTS.deleteHistoryOnDelete,
     awsName: "deleteHistory",
   },
-  waitTimeoutMinutes: {
-    rule: {
-      kind: "integer",
-      min: 1,
-      max: LIMITS.waitTimeoutMinutesMax,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    change: "update",
-    default: DEFAULTS.waitTimeoutMinutes,
-  },
+  waitTimeoutMinutes: waitTimeoutProperty(DEFAULTS.waitTimeoutMinutes),
 };
 
 /** The task's fields a resource outputs, besides its inputs echoed. */

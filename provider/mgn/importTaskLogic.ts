@@ -86,7 +86,6 @@ export const LIMITS = {
   importErrorsInOutputs: 20,
   /** rawError is up to 65,536 characters; outputs keep the start. */
   rawErrorMaxLength: 1000,
-  waitTimeoutMinutesMax: 10_080,
   selectorMaxItems: 1000,
   inventoryNameMaxLength: 256,
 } as const;
