@@ -15,8 +15,7 @@
  * throttle, so N waiting tasks cost N calls per round at a bounded rate.
  */
 import { modelRule } from "../core/awsModel";
-import type { CheckFailure } from "../core/check";
-import { checkSpec, diffSpec } from "../core/task/lifecycle";
+import { specRules } from "../core/task/lifecycle";
 import type { PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
@@ -167,12 +166,5 @@ export const migrationTaskSpec: ServiceSpec<
   outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
 };
 
-/** What check() answers: the table's rules, then the nested and cross-field ones. */
-export const checkMigrationTask = (news: Record<string, unknown>): CheckFailure[] =>
-  checkSpec(migrationTaskSpec, news);
-
-/** What diff() answers: the table's diff, plus an update that resumes an unfinished wait. */
-export const diffMigrationTask = (
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): { changes: boolean; replaces: string[] } => diffSpec(migrationTaskSpec, olds, news);
+/** What check() and diff() answer: the table's rules and diff, then the spec's own. */
+export const { check: checkMigrationTask, diff: diffMigrationTask } = specRules(migrationTaskSpec);

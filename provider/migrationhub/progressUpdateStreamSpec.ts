@@ -8,7 +8,7 @@
 import type { CheckFailure } from "../core/check";
 import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { checkSpec, diffSpec, type Lifecycle } from "../core/task/lifecycle";
+import { type Lifecycle, specRules } from "../core/task/lifecycle";
 import { asInputs, type PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
@@ -152,15 +152,9 @@ export const progressUpdateStreamSpec: ServiceSpec<
   explain,
 };
 
-/** What check() answers: the table's rules, then the cross-field one. */
-export const checkProgressUpdateStream = (news: Record<string, unknown>): CheckFailure[] =>
-  checkSpec(progressUpdateStreamSpec, news);
-
-/** What diff() answers: the name replaces, the delete options update in place. */
-export const diffProgressUpdateStream = (
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): { changes: boolean; replaces: string[] } => diffSpec(progressUpdateStreamSpec, olds, news);
+/** What check() and diff() answer: the table's rules and diff, then the spec's own. */
+export const { check: checkProgressUpdateStream, diff: diffProgressUpdateStream } =
+  specRules(progressUpdateStreamSpec);
 
 const inputs = (raw: Record<string, unknown>): ProgressUpdateStreamInputs =>
   asInputs(STREAM_PROPERTIES, raw);
