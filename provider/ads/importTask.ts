@@ -1,13 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../core/shim";
-import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
-import { deriveToken } from "../core/tokens";
+import { derivedToken, registration } from "../core/register";
 import { importTask as spec } from "./importTaskSpec";
 
 /** Inputs of {@link ImportTask}. */
 export interface ImportTaskArgs {
   /**
-   * A descriptive name for the import; 1–100 characters with at least one non-whitespace one.
+   * A descriptive name for the import; 1–255 characters with at least one non-whitespace one.
    * Required unless `adoptImportTaskId` is set. A change replaces the resource.
    * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
    */
@@ -91,30 +89,8 @@ export class ImportTask extends pulumi.dynamic.Resource {
   declare readonly errorsAndFailedEntriesZip: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImportTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    const token =
-      args.clientRequestToken ??
-      pulumi.all([args.name, args.importUrl]).apply(([taskName, importUrl]) =>
-        deriveToken(
-          {
-            stack: pulumi.getStack(),
-            project: pulumi.getProject(),
-            type: `${spec.service}:${spec.className}`,
-            name,
-            inputs: { name: taskName, importUrl },
-          },
-          { maxLength: 100 },
-        ),
-      );
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      { ...args, clientRequestToken: token, ...outputSlots(spec) },
-      {
-        ...opts,
-        additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs),
-      },
-      spec.service,
-      spec.className,
-    );
+    const identity = { name: args.name, importUrl: args.importUrl };
+    const clientRequestToken = derivedToken(args.clientRequestToken, spec, name, identity, 100);
+    super(...registration(spec, name, { ...args, clientRequestToken }, opts));
   }
 }

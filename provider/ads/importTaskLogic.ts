@@ -41,16 +41,12 @@ export const DEFAULTS = {
 
 /** API limits [API_StartImportTask, API_DescribeImportTasks, API_BatchDeleteImportData]. */
 export const LIMITS = {
-  nameMaxLength: 100,
-  importUrlMaxLength: 4000,
   clientRequestTokenMaxLength: 100,
   importTaskIdMaxLength: 200,
   /** `values` of one DescribeImportTasks filter: 1..100 strings. */
   describeBatchSize: 100,
   /** `importTaskIds` of BatchDeleteImportData: 1..10. */
   deleteBatchSize: 10,
-  /** waitTimeoutMinutes upper bound: 7 days, beyond which a wait is a mistake, not a plan. */
-  waitTimeoutMinutesMax: 10_080,
 } as const;
 
 /** Polling between 5 s and 60 s: ADS imports take minutes and are processed one at a time. */

@@ -3,11 +3,12 @@
  * the shared, batched DescribeImportTasks rounds; BatchDeleteImportData on delete unless
  * `retainOnDelete`. Facts, rules and messages live in importTaskLogic.ts; I/O in api.ts.
  */
+import { modelRule } from "../core/awsModel";
 import { endpointOrigins } from "../core/config";
 import { ImportTaskFailedError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
 import type { OutputValue } from "../core/outputs";
-import { echoOutputs, type PropertyTable } from "../core/task/properties";
+import { echoOutputs, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { type AdsApi, createAdsApi, type DeleteOutcome } from "./api";
 import {
@@ -33,20 +34,24 @@ import {
   statusOf,
   successorToken,
 } from "./importTaskLogic";
+import { MODEL } from "./model.generated";
 
+const REQUEST = "StartImportTaskRequest";
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
 
-/** Check order is table order: the failures of one check come out in it. */
+/**
+ * Check order is table order: the failures of one check come out in it. The AWS-mapped inputs' rules
+ * come from the service model (model.generated.ts); only the fix (and a readable pattern) is ours.
+ */
 export const properties: PropertyTable<ImportTaskInputs> = {
   name: {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: LIMITS.nameMaxLength,
-      pattern: /[\s\S]*\S[\s\S]*/,
-      patternText: "at least one non-whitespace character",
-      fix: "give the import a descriptive name of 1–100 characters",
+      ...modelRule(MODEL, REQUEST, "name", {
+        patternText: "at least one non-whitespace character",
+        fix: "give the import a descriptive name of 1–255 characters",
+      }),
     },
     requiredUnless: "adoptImportTaskId",
     change: "replace",
@@ -56,11 +61,10 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: LIMITS.importUrlMaxLength,
-      pattern: /^\S+:\/\/\S+\/[\s\S]*\S[\s\S]*$/,
-      patternText: "<scheme>://<bucket>/<key>",
-      fix: "use s3://BucketName/ImportFileName.CSV or the S3 object URL",
+      ...modelRule(MODEL, REQUEST, "importUrl", {
+        patternText: "<scheme>://<bucket>/<key>",
+        fix: "use s3://BucketName/ImportFileName.CSV or the S3 object URL",
+      }),
     },
     requiredUnless: "adoptImportTaskId",
     // An object URL on a configured endpoint (a local emulator) counts as an S3 URL.
@@ -72,9 +76,9 @@ export const properties: PropertyTable<ImportTaskInputs> = {
   clientRequestToken: {
     rule: {
       kind: "string",
-      minLength: 1,
-      maxLength: LIMITS.clientRequestTokenMaxLength,
-      fix: "use 1–100 characters, or omit it and let the provider derive one from the stack, the URN and name/importUrl",
+      ...modelRule(MODEL, REQUEST, "clientRequestToken", {
+        fix: "use 1–100 characters, or omit it and let the provider derive one from the stack, the URN and name/importUrl",
+      }),
     },
     // A resource alias must not re-import.
     change: "update",
@@ -99,16 +103,7 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     default: DEFAULTS.deleteHistoryOnDelete,
     awsName: "deleteHistory",
   },
-  waitTimeoutMinutes: {
-    rule: {
-      kind: "integer",
-      min: 1,
-      max: LIMITS.waitTimeoutMinutesMax,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    change: "update",
-    default: DEFAULTS.waitTimeoutMinutes,
-  },
+  waitTimeoutMinutes: waitTimeoutProperty(DEFAULTS.waitTimeoutMinutes),
 };
 
 /** The task's fields a resource outputs, besides its inputs echoed. */

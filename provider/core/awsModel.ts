@@ -37,3 +37,46 @@ export interface AwsModel {
   operations: Readonly<Record<string, { input?: string; errors: readonly string[] }>>;
   shapes: Readonly<Record<string, ModelShape>>;
 }
+
+/** What a model member's shape says about a value: a check rule's length/pattern/enum/range part. */
+export interface ModelRule {
+  minLength?: number;
+  maxLength?: number;
+  pattern?: RegExp;
+  patternText?: string;
+  oneOf?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+/**
+ * The rule AWS's model gives `structure.member` (issue 13): a string's min/max length, its pattern
+ * (anchored: AWS matches the whole value) and enum, a number's min/max; `extra` (the fix, a
+ * readable patternText, or a rule the AWS documentation makes stricter) is merged over it. A
+ * missing shape or member is a programming error: the generated tables are kept fresh by a test.
+ */
+export function modelRule<E extends object>(
+  model: AwsModel,
+  structure: string,
+  member: string,
+  extra: E,
+): ModelRule & E {
+  const ref = model.shapes[structure]?.members?.[member];
+  const shape = model.shapes[typeof ref === "string" ? ref : (ref?.shape ?? "")];
+  if (shape === undefined) throw new RangeError(`no model member ${structure}.${member}`);
+  const rule: ModelRule = {};
+  if (shape.type === "string") {
+    if (shape.min !== undefined && shape.min > 0) rule.minLength = shape.min;
+    if (shape.max !== undefined) rule.maxLength = shape.max;
+    if (shape.pattern !== undefined) {
+      const p = shape.pattern;
+      rule.pattern = new RegExp(p.startsWith("^") && p.endsWith("$") ? p : `^(?:${p})$`);
+      rule.patternText = p;
+    }
+    if (shape.enum !== undefined) rule.oneOf = shape.enum;
+  } else {
+    if (shape.min !== undefined) rule.min = shape.min;
+    if (shape.max !== undefined) rule.max = shape.max;
+  }
+  return { ...rule, ...extra };
+}

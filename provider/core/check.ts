@@ -114,6 +114,22 @@ function present(
   return { value };
 }
 
+/** The prologue of a list or object: skipped only when the value itself is unknown. */
+function container(
+  inputs: Inputs,
+  property: string,
+  rule: { required?: boolean; fix?: string },
+  failures: CheckFailure[],
+): unknown {
+  const value = lookup(inputs, property);
+  if (value === UNKNOWN_PATH || isUnknown(value)) return undefined;
+  if (value === undefined || value === null) {
+    if (rule.required === true) fail(failures, property, "is required", rule.fix);
+    return undefined;
+  }
+  return value;
+}
+
 /** `must be 1–100 characters`, `must be between 1 and 5`, `must have at most 10 items`. */
 function rangeText(
   min: number | undefined,
@@ -122,6 +138,7 @@ function rangeText(
   verb = "be",
 ): string {
   const u = unit === "" ? "" : ` ${unit}`;
+  if (min !== undefined && min === max && unit !== "") return `must ${verb} ${min}${u}`;
   if (min !== undefined && max !== undefined) {
     return unit === ""
       ? `must ${verb} between ${min} and ${max}`
@@ -228,13 +245,9 @@ export function checkStringArray(
   rule: StringArrayRule,
   failures: CheckFailure[],
 ): void {
-  const value = lookup(inputs, property);
   // An unknown list is skipped whole; unknown items are skipped one by one below.
-  if (value === UNKNOWN_PATH || isUnknown(value)) return;
-  if (value === undefined || value === null) {
-    if (rule.required === true) fail(failures, property, "is required", rule.fix);
-    return;
-  }
+  const value = container(inputs, property, rule, failures);
+  if (value === undefined) return;
   if (!Array.isArray(value)) {
     fail(failures, property, `must be a list of strings (got ${typeName(value)})`, rule.fix);
     return;
@@ -270,14 +283,80 @@ export function checkObject(
   rule: ObjectRule,
   failures: CheckFailure[],
 ): void {
-  const value = lookup(inputs, property);
   // Only an object that IS unknown is skipped; one with unknown members is still an object.
-  if (value === UNKNOWN_PATH || isUnknown(value)) return;
-  if (value === undefined || value === null) {
-    if (rule.required === true) fail(failures, property, "is required", rule.fix);
-    return;
-  }
+  const value = container(inputs, property, rule, failures);
+  if (value === undefined) return;
   if (typeof value !== "object" || Array.isArray(value)) {
     fail(failures, property, `must be an object (got ${typeName(value)})`, rule.fix);
   }
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** One field of a nested object: its kind and rule. */
+export type FieldRule =
+  | ["string", StringRule]
+  | ["integer", IntegerRule]
+  | ["number", NumberRule]
+  | ["boolean", BooleanRule]
+  | ["stringArray", StringArrayRule]
+  | ["object", ObjectRule];
+
+/** The fields of one nested object, each checked at `<path>.<field>` in this order. */
+export type Fields = Record<string, FieldRule>;
+
+const FIELD_CHECKS = {
+  string: checkString,
+  integer: checkInteger,
+  number: checkNumber,
+  boolean: checkBoolean,
+  stringArray: checkStringArray,
+  object: checkObject,
+} as const;
+
+export function checkFields(
+  inputs: Inputs,
+  path: string,
+  fields: Fields,
+  failures: CheckFailure[],
+): void {
+  for (const [field, [kind, rule]] of Object.entries(fields)) {
+    FIELD_CHECKS[kind](inputs, `${path}.${field}`, rule, failures);
+  }
+}
+
+/**
+ * A list of objects: its length, then each object item's fields and `each` rule; an unknown list
+ * or item is skipped (checked again at `up`).
+ */
+export function checkList(
+  inputs: Inputs,
+  property: string,
+  rule: { minItems: number; maxItems?: number; fix: string; itemFix: string; fields: Fields },
+  failures: CheckFailure[],
+  each: (item: Record<string, unknown>, i: number) => void,
+): void {
+  const { minItems, maxItems, fix } = rule;
+  const value = inputs[property];
+  if (value === undefined || value === null || (containsUnknown(value) && !Array.isArray(value))) {
+    return;
+  }
+  if (!Array.isArray(value)) {
+    failures.push({ property, reason: `must be a list (got ${typeName(value)}). Fix: ${fix}` });
+    return;
+  }
+  const n = value.length;
+  if (n < minItems || (maxItems !== undefined && n > maxItems)) {
+    const range = maxItems === undefined ? `at least ${minItems}` : `${minItems}–${maxItems}`;
+    failures.push({ property, reason: `must have ${range} items (got ${n}). Fix: ${fix}` });
+  }
+  value.forEach((item: unknown, i) => {
+    if (containsUnknown(item) && !isPlainObject(item)) return;
+    checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
+    if (!isPlainObject(item)) return;
+    checkFields(inputs, `${property}[${i}]`, rule.fields, failures);
+    each(item, i);
+  });
 }

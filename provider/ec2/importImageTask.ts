@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
-import { providerShim } from "../core/shim";
-import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
+import { registration } from "../core/register";
 import { defaultClientToken } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
 
@@ -165,13 +164,6 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
         .apply((resolved) =>
           defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      { ...args, diskContainers, clientToken: token, ...outputSlots(spec) },
-      { ...opts, additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs) },
-      spec.service,
-      spec.className,
-    );
+    super(...registration(spec, name, { ...args, diskContainers, clientToken: token }, opts));
   }
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../core/shim";
-import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
+import { registration } from "../core/register";
 import { defaultMarker } from "./importInstanceTaskLogic";
 import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
 
@@ -134,13 +133,7 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
       pulumi
         .output(identity)
         .apply((resolved) => defaultMarker(pulumi.getStack(), pulumi.getProject(), name, resolved));
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      { ...args, diskImages, launchSpecification, marker, ...outputSlots(spec) },
-      { ...opts, additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs) },
-      spec.service,
-      spec.className,
-    );
+    const props = { ...args, diskImages, launchSpecification, marker };
+    super(...registration(spec, name, props, opts));
   }
 }

@@ -4,18 +4,22 @@
  * rules (ImportInstance API reference, aws-apis.md §4.2–4.3). Values unknown in preview are
  * skipped; never throws.
  */
+import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
-  checkBoolean,
+  checkFields,
   checkInteger,
   checkObject,
   checkString,
-  checkStringArray,
+  type Fields,
   typeName,
 } from "../core/check";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { containsUnknown, isUnknown } from "../core/unknown";
+import { MODEL } from "./model.generated";
 import { checkRetainOptions } from "./shared";
+
+const LAUNCH = "ImportInstanceLaunchSpecification";
 
 /** Regions that offer ImportInstance; AWS adds no more (VMIE-UG vmimport-instance-import.md). */
 export const IMPORT_INSTANCE_REGIONS: readonly string[] = [
@@ -138,11 +142,10 @@ export function checkDiskImages(
     checkString(
       news,
       `${base}.image.format`,
-      {
+      modelRule(MODEL, "DiskImageDetail", "Format", {
         required: true,
-        oneOf: ["VMDK", "RAW", "VHD"],
         fix: "use VMDK, RAW or VHD (the disk image's format)",
-      },
+      }),
       failures,
     );
     checkInteger(
@@ -189,6 +192,72 @@ export function checkDiskImages(
   });
 }
 
+/** launchSpecification's members, checked in this order before its placement. */
+const LAUNCH_FIELDS: Fields = {
+  architecture: [
+    "string",
+    {
+      oneOf: ["i386", "x86_64"],
+      fix: "use x86_64 or i386 (ImportInstance imports x86 Windows VMs)",
+    },
+  ],
+  instanceType: [
+    "string",
+    {
+      pattern: INSTANCE_TYPE,
+      patternText: "an instance type such as m5.large",
+      fix: "pick an instance type that supports Windows import, e.g. m5.large",
+    },
+  ],
+  groupNames: [
+    "stringArray",
+    {
+      item: { minLength: 1, maxLength: 255, fix: "name security groups of 1–255 characters" },
+      fix: 'use a list of security group names, e.g. ["web"]',
+    },
+  ],
+  groupIds: [
+    "stringArray",
+    {
+      item: {
+        pattern: SG_ID,
+        patternText: "sg- followed by 8 or 17 hex digits",
+        fix: "copy the security group ID",
+      },
+      fix: 'use a list of security group IDs, e.g. ["sg-0123456789abcdef0"]',
+    },
+  ],
+  additionalInfo: [
+    "string",
+    { maxLength: 1024, fix: "use at most 1024 characters (AWS reserves this field)" },
+  ],
+  userData: [
+    "string",
+    {
+      pattern: BASE64,
+      patternText: "base64 text",
+      fix: "base64-encode the user data (it is kept secret)",
+    },
+  ],
+  subnetId: [
+    "string",
+    {
+      pattern: SUBNET_ID,
+      patternText: "subnet- followed by 8 or 17 hex digits",
+      fix: "copy the subnet ID",
+    },
+  ],
+  instanceInitiatedShutdownBehavior: [
+    "string",
+    modelRule(MODEL, LAUNCH, "InstanceInitiatedShutdownBehavior", { fix: "use stop or terminate" }),
+  ],
+  privateIpAddress: [
+    "string",
+    { pattern: IPV4, patternText: "an IPv4 address", fix: "use an address in the subnet's range" },
+  ],
+  monitoring: ["boolean", { fix: "use true or false" }],
+};
+
 /** launchSpecification: where and how the instance runs (no Dedicated Hosts). */
 export function checkLaunchSpecification(
   news: Record<string, unknown>,
@@ -199,86 +268,7 @@ export function checkLaunchSpecification(
   const spec = news["launchSpecification"];
   if (failures.length > before || spec === undefined || spec === null || isUnknown(spec)) return;
   const p = (k: string): string => `launchSpecification.${k}`;
-  checkString(
-    news,
-    p("architecture"),
-    {
-      oneOf: ["i386", "x86_64"],
-      fix: "use x86_64 or i386 (ImportInstance imports x86 Windows VMs)",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("instanceType"),
-    {
-      pattern: INSTANCE_TYPE,
-      patternText: "an instance type such as m5.large",
-      fix: "pick an instance type that supports Windows import, e.g. m5.large",
-    },
-    failures,
-  );
-  checkStringArray(
-    news,
-    p("groupNames"),
-    {
-      item: { minLength: 1, maxLength: 255, fix: "name security groups of 1–255 characters" },
-      fix: 'use a list of security group names, e.g. ["web"]',
-    },
-    failures,
-  );
-  checkStringArray(
-    news,
-    p("groupIds"),
-    {
-      item: {
-        pattern: SG_ID,
-        patternText: "sg- followed by 8 or 17 hex digits",
-        fix: "copy the security group ID",
-      },
-      fix: 'use a list of security group IDs, e.g. ["sg-0123456789abcdef0"]',
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("additionalInfo"),
-    { maxLength: 1024, fix: "use at most 1024 characters (AWS reserves this field)" },
-    failures,
-  );
-  checkString(
-    news,
-    p("userData"),
-    {
-      pattern: BASE64,
-      patternText: "base64 text",
-      fix: "base64-encode the user data (it is kept secret)",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("subnetId"),
-    {
-      pattern: SUBNET_ID,
-      patternText: "subnet- followed by 8 or 17 hex digits",
-      fix: "copy the subnet ID",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("instanceInitiatedShutdownBehavior"),
-    { oneOf: ["stop", "terminate"], fix: "use stop or terminate" },
-    failures,
-  );
-  checkString(
-    news,
-    p("privateIpAddress"),
-    { pattern: IPV4, patternText: "an IPv4 address", fix: "use an address in the subnet's range" },
-    failures,
-  );
-  checkBoolean(news, p("monitoring"), { fix: "use true or false" }, failures);
+  checkFields(news, "launchSpecification", LAUNCH_FIELDS, failures);
   const placementBefore = failures.length;
   checkObject(
     news,

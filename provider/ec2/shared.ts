@@ -51,9 +51,6 @@ export const POLL = {
   alignFirstPoll: true,
 } as const;
 
-/** waitTimeoutMinutes upper bound: 7 days, the task record's own lifetime. */
-export const WAIT_TIMEOUT_MINUTES_MAX = 10_080;
-
 /** S3 bucket names: 3–63 lowercase letters, digits, dots and hyphens, alphanumeric at both ends. */
 export const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export const BUCKET_TEXT = "3–63 lowercase letters, digits, dots or hyphens";

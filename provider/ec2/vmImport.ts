@@ -23,7 +23,6 @@ import {
   pollHistory,
   SNAPSHOT_NOT_FOUND_CODES,
   successorToken,
-  WAIT_TIMEOUT_MINUTES_MAX,
 } from "./shared";
 
 type Props = Record<string, unknown>;
@@ -216,19 +215,8 @@ export function option(defaultValue: boolean): PropertySpec {
   };
 }
 
-/** waitTimeoutMinutes: 1 minute to 7 days (the task record's own lifetime); updates in place. */
-export function waitTimeoutProperty(defaultMinutes: number): PropertySpec {
-  return {
-    rule: {
-      kind: "integer",
-      min: 1,
-      max: WAIT_TIMEOUT_MINUTES_MAX,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    change: "update",
-    default: defaultMinutes,
-  };
-}
+/** The conventional wait-limit input (core): re-exported under the name EC2's specs use. */
+export { waitTimeoutProperty } from "../core/task/properties";
 
 /** DeleteSnapshot for each ID (one already gone is fine), then one log line. */
 export async function deleteSnapshots<T, S>(

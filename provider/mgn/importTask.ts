@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../core/shim";
-import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
-import { deriveToken } from "../core/tokens";
-import { LIMITS } from "./importTaskLogic";
+import { derivedToken, registration } from "../core/register";
+import { LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
@@ -93,18 +91,7 @@ export interface ImportCounts {
 }
 
 /** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
-export interface ImportError {
-  errorType?: string;
-  errorDateTime?: string;
-  rowNumber?: number;
-  rawError?: string;
-  sourceServerID?: string;
-  applicationID?: string;
-  waveID?: string;
-  ec2LaunchTemplateID?: string;
-  accountID?: string;
-  message: string;
-}
+export type ImportError = MgnImportError & { message: string };
 
 /**
  * An AWS Application Migration Service (MGN) inventory import: StartImport, then wait for
@@ -159,32 +146,11 @@ export class ImportTask extends pulumi.dynamic.Resource {
   declare readonly tags: pulumi.Output<Record<string, string> | undefined>;
 
   constructor(name: string, args: ImportTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    const token =
-      args.clientToken ??
-      pulumi.all([args.s3BucketSource, args.tags]).apply(([s3BucketSource, tags]) =>
-        deriveToken(
-          {
-            stack: pulumi.getStack(),
-            project: pulumi.getProject(),
-            type: `${spec.service}:${spec.className}`,
-            name,
-            inputs: { s3BucketSource, tags },
-          },
-          { maxLength: LIMITS.clientTokenMaxLength },
-        ),
-      );
+    const identity = { s3BucketSource: args.s3BucketSource, tags: args.tags };
+    const max = LIMITS.clientTokenMaxLength;
+    const clientToken = derivedToken(args.clientToken, spec, name, identity, max);
     // Every input is an output too (unset ones as undefined), so programs can read them back.
-    const inputs = Object.fromEntries(Object.keys(spec.properties).map((k) => [k, undefined]));
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      { ...inputs, ...args, clientToken: token, ...outputSlots(spec) },
-      {
-        ...opts,
-        additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs),
-      },
-      spec.service,
-      spec.className,
-    );
+    const inputs = Object.keys(spec.properties);
+    super(...registration(spec, name, { ...args, clientToken }, opts, inputs));
   }
 }

@@ -4,21 +4,46 @@
  * the MGN import-parameters table. Values unknown in preview are skipped. Never throws.
  * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
+import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
   checkObject,
   checkString,
   checkStringArray,
+  type StringRule,
   typeName,
 } from "../core/check";
 import { containsUnknown, isUnknown } from "../core/unknown";
 import type { InventorySelector } from "./inventory";
 import { LIMITS, type S3BucketSource } from "./importTaskLogic";
+import { MODEL } from "./model.generated";
 
-const S3_BUCKET = /^[a-zA-Z0-9.\-_]{1,255}$/;
-// eslint-disable-next-line no-control-regex
-const S3_KEY = /^[^\x00]{1,1020}\.csv$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
+/**
+ * The members of S3BucketSource as the model has them. The lengths its patterns imply are said
+ * first, so a long value reads as too long ([a-zA-Z0-9.-_]{1,255}; [^\x00]{1,1020}\.csv).
+ */
+const source = (member: string, extra: StringRule): StringRule =>
+  modelRule(MODEL, "S3BucketSource", member, extra);
+const SOURCE_RULES: Record<keyof S3BucketSource, StringRule> = {
+  s3Bucket: source("s3Bucket", {
+    required: true,
+    minLength: 1,
+    maxLength: 255,
+    patternText: "[a-zA-Z0-9.-_]{1,255} (a bucket name, not an s3:// URL)",
+    fix: 'give the bucket name alone, e.g. "migration-data"',
+  }),
+  s3Key: source("s3Key", {
+    required: true,
+    minLength: 5,
+    maxLength: 1024,
+    patternText: "an object key ending in .csv (MGN imports CSV files only)",
+    fix: 'give the key of the CSV object, e.g. "inventory/wave-1.csv"',
+  }),
+  s3BucketOwner: source("s3BucketOwner", {
+    patternText: "a 12-digit AWS account ID",
+    fix: "give the bucket owner's account ID (the bucket must grant s3:GetObject to the caller), or omit it for a bucket in this account",
+  }),
+};
 const NAME = /^[^\s\x00]( *[^\s\x00])*$/; // eslint-disable-line no-control-regex
 
 export const SOURCE_FIX =
@@ -28,42 +53,9 @@ export const SOURCE_FIX =
 export function checkSource(news: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (isPlainObject(news["s3BucketSource"])) {
-    checkString(
-      news,
-      "s3BucketSource.s3Bucket",
-      {
-        required: true,
-        minLength: 1,
-        maxLength: LIMITS.s3BucketMaxLength,
-        pattern: S3_BUCKET,
-        patternText: "[a-zA-Z0-9.-_]{1,255} (a bucket name, not an s3:// URL)",
-        fix: 'give the bucket name alone, e.g. "migration-data"',
-      },
-      failures,
-    );
-    checkString(
-      news,
-      "s3BucketSource.s3Key",
-      {
-        required: true,
-        minLength: 5,
-        maxLength: LIMITS.s3KeyMaxLength,
-        pattern: S3_KEY,
-        patternText: "an object key ending in .csv (MGN imports CSV files only)",
-        fix: 'give the key of the CSV object, e.g. "inventory/wave-1.csv"',
-      },
-      failures,
-    );
-    checkString(
-      news,
-      "s3BucketSource.s3BucketOwner",
-      {
-        pattern: ACCOUNT_ID,
-        patternText: "a 12-digit AWS account ID",
-        fix: "give the bucket owner's account ID (the bucket must grant s3:GetObject to the caller), or omit it for a bucket in this account",
-      },
-      failures,
-    );
+    for (const [member, rule] of Object.entries(SOURCE_RULES)) {
+      checkString(news, `s3BucketSource.${member}`, rule, failures);
+    }
   }
   return failures;
 }

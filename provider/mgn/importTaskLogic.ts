@@ -76,9 +76,6 @@ export interface ImportTaskInputs {
 
 /** API limits [StartImport, ListImports, ListImportErrors; MGN tagging]. */
 export const LIMITS = {
-  s3BucketMaxLength: 255,
-  /** `[^\x00]{1,1020}\.csv`: 1020 characters plus the extension. */
-  s3KeyMaxLength: 1024,
   clientTokenMaxLength: 64,
   tagsMaxEntries: 50,
   tagKeyMaxLength: 256,
@@ -89,7 +86,6 @@ export const LIMITS = {
   importErrorsInOutputs: 20,
   /** rawError is up to 65,536 characters; outputs keep the start. */
   rawErrorMaxLength: 1000,
-  waitTimeoutMinutesMax: 10_080,
   selectorMaxItems: 1000,
   inventoryNameMaxLength: 256,
 } as const;

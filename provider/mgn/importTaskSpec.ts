@@ -8,7 +8,7 @@
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { createMgnApi, type MgnApi } from "./api";
 import {
@@ -93,17 +93,8 @@ export const properties: PropertyTable<ImportTaskInputs> = {
   },
   waitForCompletion: { rule: BOOLEAN, change: "update", default: true },
   failOnRowErrors: { rule: BOOLEAN, change: "update", default: false },
-  waitTimeoutMinutes: {
-    rule: {
-      kind: "integer",
-      min: 1,
-      max: LIMITS.waitTimeoutMinutesMax,
-      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
-    },
-    change: "update",
-    // Imports of large inventories run for a long time; MGN publishes no duration.
-    default: 180,
-  },
+  // Imports of large inventories run for a long time; MGN publishes no duration.
+  waitTimeoutMinutes: waitTimeoutProperty(180),
   deleteInventoryOnDelete: {
     rule: {
       kind: "object",

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../core/shim";
-import { outputSlots, shimPath } from "../core/task/resource";
+import { registration } from "../core/register";
 import type {
   CreatedArtifact,
   InitialState,
@@ -91,14 +90,8 @@ export class MigrationTask extends pulumi.dynamic.Resource {
   declare readonly createdArtifacts: pulumi.Output<CreatedArtifact[] | undefined>;
 
   constructor(name: string, args: MigrationTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      // Every output is a key of props (undefined when not given), or programs cannot see it.
-      { resourceAttributes: undefined, createdArtifacts: undefined, ...args, ...outputSlots(spec) },
-      opts,
-      spec.service,
-      spec.className,
-    );
+    // Every output is a key of props (undefined when not given), or programs cannot see it.
+    const slots = ["resourceAttributes", "createdArtifacts"];
+    super(...registration(spec, name, { ...args }, opts, slots));
   }
 }

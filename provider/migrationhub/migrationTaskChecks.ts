@@ -4,24 +4,22 @@
  * prescribes), run in table order as the `checkNested` rules of migrationTaskSpec.ts, and the
  * cross-field rules (checkMore).
  */
+import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
-  checkInteger,
-  checkObject,
+  checkFields,
+  checkList,
   checkString,
+  type Fields,
   getPath,
   type IntegerRule,
+  isPlainObject,
   type StringRule,
-  typeName,
 } from "../core/check";
 import { containsUnknown } from "../core/unknown";
-import {
-  RESOURCE_ATTRIBUTE_TYPES,
-  type ResourceAttributeType,
-  TASK_STATUSES,
-} from "./migrationTaskLogic";
+import type { ResourceAttributeType } from "./migrationTaskLogic";
+import { MODEL } from "./model.generated";
 
-const ARN_PATTERN = /^arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*$/;
 const IPV4_PATTERN =
   /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
 const IPV6_PATTERN = /^([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}$/;
@@ -55,112 +53,73 @@ const ATTRIBUTE_FORMATS: Partial<
   },
 };
 
-/** The fields of one nested object, each checked at `<path>.<field>` in this order. */
-type Fields = Record<string, ["string", StringRule] | ["integer", IntegerRule]>;
+/** A field's rule from the model's `structure.member`, with our fix (and readable pattern). */
+const model = (structure: string, member: string, extra: StringRule & IntegerRule) =>
+  modelRule(MODEL, structure, member, extra);
 
+/** Task (NotifyMigrationTaskState): status, statusDetail, progressPercent; then nextUpdateSeconds. */
 const STATE_FIELDS: Fields = {
   status: [
     "string",
-    { required: true, oneOf: TASK_STATUSES, fix: "use one of the Migration Hub task statuses" },
+    model("Task", "Status", { required: true, fix: "use one of the Migration Hub task statuses" }),
   ],
-  statusDetail: ["string", { maxLength: 2500, fix: "shorten statusDetail to 2500 characters" }],
-  progressPercent: ["integer", { min: 0, max: 100, fix: "give a whole percentage from 0 to 100" }],
+  statusDetail: [
+    "string",
+    model("Task", "StatusDetail", {
+      patternText: "one line (no line breaks)",
+      fix: "write statusDetail as one line of at most 2500 characters",
+    }),
+  ],
+  progressPercent: [
+    "integer",
+    model("Task", "ProgressPercent", { fix: "give a whole percentage from 0 to 100" }),
+  ],
+  // The model sets no maximum; the value is a Java int (NotifyMigrationTaskState API reference).
   nextUpdateSeconds: [
     "integer",
-    {
-      min: 0,
+    model("NotifyMigrationTaskStateRequest", "NextUpdateSeconds", {
       max: 2_147_483_647,
       fix: "give the seconds within which the next update is expected",
-    },
+    }),
   ],
 };
 
 const ATTRIBUTE_FIELDS: Fields = {
   type: [
     "string",
-    {
+    model("ResourceAttribute", "Type", {
       required: true,
-      oneOf: RESOURCE_ATTRIBUTE_TYPES,
       fix: "use one of the documented attribute types",
-    },
+    }),
   ],
   value: [
     "string",
-    {
+    model("ResourceAttribute", "Value", {
       required: true,
-      minLength: 1,
-      maxLength: 256,
-      fix: "give the identifying value in 1–256 characters",
-    },
+      patternText: "one line (no line breaks)",
+      fix: "give the identifying value as one line of 1–256 characters",
+    }),
   ],
 };
 
 const ARTIFACT_FIELDS: Fields = {
   name: [
     "string",
-    {
+    model("CreatedArtifact", "Name", {
       required: true,
-      minLength: 1,
-      maxLength: 1600,
-      pattern: ARN_PATTERN,
-      patternText: "arn:[a-z-]+:[a-z0-9-]+:(?:[a-z0-9-]+|):(?:[0-9]{12}|):.*",
       fix: "give the ARN of the AWS resource the migration created, e.g. arn:aws:ec2:us-west-2:123456789012:image/ami-0abc",
-    },
+    }),
   ],
-  description: ["string", { maxLength: 500, fix: "shorten the description to 500 characters" }],
+  description: [
+    "string",
+    model("CreatedArtifact", "Description", {
+      patternText: "one line (no line breaks)",
+      fix: "write the description as one line of at most 500 characters",
+    }),
+  ],
 };
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
-
-function checkFields(
-  inputs: Record<string, unknown>,
-  path: string,
-  fields: Fields,
-  failures: CheckFailure[],
-): void {
-  for (const [field, spec] of Object.entries(fields)) {
-    if (spec[0] === "string") checkString(inputs, `${path}.${field}`, spec[1], failures);
-    else checkInteger(inputs, `${path}.${field}`, spec[1], failures);
-  }
-}
-
-/**
- * A list of objects: its length, then each object item's fields and `each` rule; an unknown list
- * or item is skipped (checked again at `up`).
- */
-function checkList(
-  inputs: Record<string, unknown>,
-  property: string,
-  rule: { minItems: number; maxItems?: number; fix: string; itemFix: string; fields: Fields },
-  failures: CheckFailure[],
-  each: (item: Record<string, unknown>, i: number) => void,
-): void {
-  const { minItems, maxItems, fix } = rule;
-  const value = inputs[property];
-  if (value === undefined || value === null || (containsUnknown(value) && !Array.isArray(value))) {
-    return;
-  }
-  if (!Array.isArray(value)) {
-    failures.push({ property, reason: `must be a list (got ${typeName(value)}). Fix: ${fix}` });
-    return;
-  }
-  const n = value.length;
-  if (n < minItems || (maxItems !== undefined && n > maxItems)) {
-    const range = maxItems === undefined ? `at least ${minItems}` : `${minItems}–${maxItems}`;
-    failures.push({ property, reason: `must have ${range} items (got ${n}). Fix: ${fix}` });
-  }
-  value.forEach((item: unknown, i) => {
-    if (containsUnknown(item) && !isPlainObject(item)) return;
-    checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
-    if (!isPlainObject(item)) return;
-    checkFields(inputs, `${property}[${i}]`, rule.fields, failures);
-    each(item, i);
-  });
-}
 
 /**
  * resourceAttributes (PutResourceAttributes): 1–100 `{type, value}`, each value in its type's

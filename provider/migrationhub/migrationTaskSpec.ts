@@ -14,8 +14,8 @@
  * which merges same-turn polls of one ID — at most POLL_CONCURRENCY at once, behind the shared
  * throttle, so N waiting tasks cost N calls per round at a bounded rate.
  */
-import type { CheckFailure } from "../core/check";
-import { checkSpec, diffSpec } from "../core/task/lifecycle";
+import { modelRule } from "../core/awsModel";
+import { specRules } from "../core/task/lifecycle";
 import type { PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
@@ -38,13 +38,8 @@ import {
   waitAcceptors,
   waitPending,
 } from "./migrationTaskLogic";
-import {
-  explain,
-  STREAM_NAME_PATTERN,
-  STREAM_NAME_PATTERN_TEXT,
-  TASK_NAME_PATTERN,
-  TASK_NAME_PATTERN_TEXT,
-} from "./shared";
+import { MODEL } from "./model.generated";
+import { explain, streamNameRule } from "./shared";
 
 /** Lists compared as sets: AWS does not promise an order, and a reorder is not a change. */
 const asSet = (v: unknown): unknown =>
@@ -56,11 +51,11 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: 50,
-      pattern: STREAM_NAME_PATTERN,
-      patternText: STREAM_NAME_PATTERN_TEXT,
-      fix: "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
+      ...streamNameRule(
+        "ImportMigrationTaskRequest",
+        "ProgressUpdateStream",
+        "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
+      ),
     },
     change: "replace",
     awsName: "ProgressUpdateStream",
@@ -69,11 +64,10 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: 256,
-      pattern: TASK_NAME_PATTERN,
-      patternText: TASK_NAME_PATTERN_TEXT,
-      fix: "use 1–256 characters without ':' or '|'",
+      ...modelRule(MODEL, "ImportMigrationTaskRequest", "MigrationTaskName", {
+        patternText: "[^:|]+ (no ':' or '|')",
+        fix: "use 1–256 characters without ':' or '|'",
+      }),
     },
     change: "replace",
     awsName: "MigrationTaskName",
@@ -172,12 +166,5 @@ export const migrationTaskSpec: ServiceSpec<
   outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
 };
 
-/** What check() answers: the table's rules, then the nested and cross-field ones. */
-export const checkMigrationTask = (news: Record<string, unknown>): CheckFailure[] =>
-  checkSpec(migrationTaskSpec, news);
-
-/** What diff() answers: the table's diff, plus an update that resumes an unfinished wait. */
-export const diffMigrationTask = (
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): { changes: boolean; replaces: string[] } => diffSpec(migrationTaskSpec, olds, news);
+/** What check() and diff() answer: the table's rules and diff, then the spec's own. */
+export const { check: checkMigrationTask, diff: diffMigrationTask } = specRules(migrationTaskSpec);

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../core/shim";
-import { shimPath } from "../core/task/resource";
+import { registration } from "../core/register";
 import { progressUpdateStreamSpec as spec } from "./progressUpdateStreamSpec";
 
 /** Arguments of {@link ProgressUpdateStream}. */
@@ -41,14 +40,8 @@ export class ProgressUpdateStream extends pulumi.dynamic.Resource {
   declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: ProgressUpdateStreamArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      // Every output is a key of props (undefined when not given), or programs cannot see it.
-      { retainOnDelete: undefined, deleteTimeoutMinutes: undefined, ...args },
-      opts,
-      spec.service,
-      spec.className,
-    );
+    // Every output is a key of props (undefined when not given), or programs cannot see it.
+    const slots = ["retainOnDelete", "deleteTimeoutMinutes"];
+    super(...registration(spec, name, { ...args }, opts, slots));
   }
 }

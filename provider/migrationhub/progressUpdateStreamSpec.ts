@@ -8,13 +8,13 @@
 import type { CheckFailure } from "../core/check";
 import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { checkSpec, diffSpec, type Lifecycle } from "../core/task/lifecycle";
+import { type Lifecycle, specRules } from "../core/task/lifecycle";
 import { asInputs, type PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
 import { type Acceptor, waitFor } from "../core/waiter";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
-import { explain, STREAM_NAME_PATTERN, STREAM_NAME_PATTERN_TEXT } from "./shared";
+import { explain, streamNameRule } from "./shared";
 
 export const RESOURCE = "migrationhub.ProgressUpdateStream";
 
@@ -33,11 +33,11 @@ export const STREAM_PROPERTIES: PropertyTable<ProgressUpdateStreamInputs> = {
     rule: {
       kind: "string",
       required: true,
-      minLength: 1,
-      maxLength: 50,
-      pattern: STREAM_NAME_PATTERN,
-      patternText: STREAM_NAME_PATTERN_TEXT,
-      fix: "use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name",
+      ...streamNameRule(
+        "CreateProgressUpdateStreamRequest",
+        "ProgressUpdateStreamName",
+        "use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name",
+      ),
     },
     change: "replace",
     awsName: "ProgressUpdateStreamName",
@@ -152,15 +152,9 @@ export const progressUpdateStreamSpec: ServiceSpec<
   explain,
 };
 
-/** What check() answers: the table's rules, then the cross-field one. */
-export const checkProgressUpdateStream = (news: Record<string, unknown>): CheckFailure[] =>
-  checkSpec(progressUpdateStreamSpec, news);
-
-/** What diff() answers: the name replaces, the delete options update in place. */
-export const diffProgressUpdateStream = (
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-): { changes: boolean; replaces: string[] } => diffSpec(progressUpdateStreamSpec, olds, news);
+/** What check() and diff() answer: the table's rules and diff, then the spec's own. */
+export const { check: checkProgressUpdateStream, diff: diffProgressUpdateStream } =
+  specRules(progressUpdateStreamSpec);
 
 const inputs = (raw: Record<string, unknown>): ProgressUpdateStreamInputs =>
   asInputs(STREAM_PROPERTIES, raw);

@@ -3,20 +3,19 @@
  * the home-region advice every error gets. No I/O here.
  */
 import { type AwsApiError, isAwsApiError, withAdvice } from "../core/errors";
+import { type ModelRule, modelRule } from "../core/awsModel";
 import type { ProviderSettings } from "../core/config";
+import { MODEL } from "./model.generated";
 
 /** The `service` name used in logs, errors and the core's per-service settings. */
 export const SERVICE = "migrationhub";
 
-/** ProgressUpdateStream: 1–50 characters, pattern `[^/:|\000-\037]+` (anchored: the whole value). */
-// eslint-disable-next-line no-control-regex
-export const STREAM_NAME_PATTERN = /^[^/:|\u0000-\u001f]+$/;
-export const STREAM_NAME_PATTERN_TEXT =
-  "[^/:|\\000-\\037]+ (no '/', ':', '|' or control characters)";
-
-/** MigrationTaskName: 1–256 characters, pattern `[^:|]+`. */
-export const TASK_NAME_PATTERN = /^[^:|]+$/;
-export const TASK_NAME_PATTERN_TEXT = "[^:|]+ (no ':' or '|')";
+/** A progress update stream's name as the model has it (1–50, `[^/:|\000-\037]+`), with our fix. */
+export const streamNameRule = (structure: string, member: string, fix: string): ModelRule =>
+  modelRule(MODEL, structure, member, {
+    patternText: "[^/:|\\000-\\037]+ (no '/', ':', '|' or control characters)",
+    fix,
+  });
 
 /**
  * Write operations: AWS accepts them only in the account's home region. Reads (list, describe) and

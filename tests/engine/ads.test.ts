@@ -99,7 +99,7 @@ describe("ads.ImportTask through the Pulumi dynamic-provider host", function () 
       {
         property: "name",
         reason:
-          'must match at least one non-whitespace character (got " "). Fix: give the import a descriptive name of 1–100 characters',
+          'must match at least one non-whitespace character (got " "). Fix: give the import a descriptive name of 1–255 characters',
       },
       {
         property: "waitTimeoutMinutes",

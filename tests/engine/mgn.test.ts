@@ -114,7 +114,7 @@ describe("mgn.ImportTask through the Pulumi dynamic-provider host", function () 
       {
         property: "s3BucketSource.s3BucketOwner",
         reason:
-          'must match a 12-digit AWS account ID (got "owner"). Fix: give the bucket owner\'s account ID (the bucket must grant s3:GetObject to the caller), or omit it for a bucket in this account',
+          "must be 12 characters (got 5). Fix: give the bucket owner's account ID (the bucket must grant s3:GetObject to the caller), or omit it for a bucket in this account",
       },
       {
         property: "waitTimeoutMinutes",

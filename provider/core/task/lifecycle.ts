@@ -55,6 +55,22 @@ export function diffSpec<I extends object, T, A, S>(
   return { changes: changes || more?.changes === true || replaces.length > 0, replaces };
 }
 
+/** A spec's check() and diff() as plain functions, for tests and tools. */
+export function specRules<I extends object, T, A, S>(
+  spec: ServiceSpec<I, T, A, S>,
+): {
+  check: (news: Record<string, unknown>) => CheckFailure[];
+  diff: (
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ) => ReturnType<typeof diffSpec>;
+} {
+  return {
+    check: (news) => checkSpec(spec, news),
+    diff: (olds, news) => diffSpec(spec, olds, news),
+  };
+}
+
 class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementation {
   private service: TaskService<A, S, T> | undefined;
 

@@ -182,6 +182,24 @@ export function effective<I extends object>(
   return (table as Record<string, PropertySpec | undefined>)[key]?.default;
 }
 
+/**
+ * The conventional `waitTimeoutMinutes` input: whole minutes up to 7 days (beyond which a wait is
+ * a mistake, not a plan), updated in place; `defaultMinutes` applies when neither the input nor
+ * stack config sets it.
+ */
+export function waitTimeoutProperty(defaultMinutes: number): PropertySpec {
+  return {
+    rule: {
+      kind: "integer",
+      min: 1,
+      max: 10_080,
+      fix: "use a whole number of minutes from 1 to 10080 (the wait resumes on the next `pulumi up` anyway)",
+    },
+    change: "update",
+    default: defaultMinutes,
+  };
+}
+
 /** The wait limit: the input, then stack config `awsMigration:waitTimeoutMinutes`, then the default. */
 export function waitTimeoutMs<I extends object>(
   table: PropertyTable<I>,

@@ -81,7 +81,7 @@ describe("ads.ImportTask logic", () => {
         failures: [
           {
             property: "name",
-            reason: "is required. Fix: give the import a descriptive name of 1–100 characters",
+            reason: "is required. Fix: give the import a descriptive name of 1–255 characters",
           },
           {
             property: "importUrl",
@@ -101,18 +101,23 @@ describe("ads.ImportTask logic", () => {
           {
             property: "name",
             reason:
-              'must match at least one non-whitespace character (got "   "). Fix: give the import a descriptive name of 1–100 characters',
+              'must match at least one non-whitespace character (got "   "). Fix: give the import a descriptive name of 1–255 characters',
           },
         ],
       },
       {
-        title: "rejects a 101-character name (API reference: 1–100)",
-        inputs: { ...VALID, name: "n".repeat(101) },
+        title: "accepts a 255-character name (the model's ImportTaskName: 1–255)",
+        inputs: { ...VALID, name: "n".repeat(255) },
+        failures: [],
+      },
+      {
+        title: "rejects a 256-character name (the model's ImportTaskName: 1–255)",
+        inputs: { ...VALID, name: "n".repeat(256) },
         failures: [
           {
             property: "name",
             reason:
-              "must be 1–100 characters (got 101). Fix: give the import a descriptive name of 1–100 characters",
+              "must be 1–255 characters (got 256). Fix: give the import a descriptive name of 1–255 characters",
           },
         ],
       },
@@ -123,7 +128,7 @@ describe("ads.ImportTask logic", () => {
           {
             property: "name",
             reason:
-              "must be a string (got number). Fix: give the import a descriptive name of 1–100 characters",
+              "must be a string (got number). Fix: give the import a descriptive name of 1–255 characters",
           },
         ],
       },

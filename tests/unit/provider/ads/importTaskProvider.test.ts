@@ -625,7 +625,7 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
         {
           property: "name",
           reason:
-            "must be 1–100 characters (got 0). Fix: give the import a descriptive name of 1–100 characters",
+            "must be 1–255 characters (got 0). Fix: give the import a descriptive name of 1–255 characters",
         },
       ]);
       assert.deepEqual(ads.calls, []);

@@ -119,7 +119,7 @@ describe("mgn.ImportTask logic", () => {
           {
             property: "s3BucketSource.s3BucketOwner",
             reason:
-              'must match a 12-digit AWS account ID (got "1234"). Fix: give the bucket owner\'s account ID (the bucket must grant s3:GetObject to the caller), or omit it for a bucket in this account',
+              "must be 12 characters (got 4). Fix: give the bucket owner's account ID (the bucket must grant s3:GetObject to the caller), or omit it for a bucket in this account",
           },
         ],
       },

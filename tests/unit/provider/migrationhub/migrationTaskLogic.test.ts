@@ -140,7 +140,7 @@ describe("migrationhub.MigrationTask logic", () => {
           {
             property: "resourceAttributes[0].value",
             reason:
-              "must be 1–256 characters (got 0). Fix: give the identifying value in 1–256 characters",
+              "must be 1–256 characters (got 0). Fix: give the identifying value as one line of 1–256 characters",
           },
         ],
       ],
@@ -245,11 +245,37 @@ describe("migrationhub.MigrationTask logic", () => {
           {
             property: "createdArtifacts[1].description",
             reason:
-              "must be at most 500 characters (got 501). Fix: shorten the description to 500 characters",
+              "must be at most 500 characters (got 501). Fix: write the description as one line of at most 500 characters",
           },
           {
             property: "createdArtifacts[2].name",
             reason: `repeats createdArtifacts[1].name ("${ami}"); an artifact is associated once. Fix: remove the duplicate`,
+          },
+        ],
+      ],
+      [
+        "refuses line breaks where the model's patterns do (^.{0,2500}$, ^.{1,256}$, ^.{0,500}$)",
+        {
+          ...base,
+          resourceAttributes: [{ type: "VM_MANAGER_ID", value: "vc-1\nvc-2" }],
+          createdArtifacts: [{ name: ami, description: "made by\nthe tool" }],
+          initialState: { status: "IN_PROGRESS", statusDetail: "copying\r\nnow" },
+        },
+        [
+          {
+            property: "resourceAttributes[0].value",
+            reason:
+              'must match one line (no line breaks) (got "vc-1\\nvc-2"). Fix: give the identifying value as one line of 1–256 characters',
+          },
+          {
+            property: "createdArtifacts[0].description",
+            reason:
+              'must match one line (no line breaks) (got "made by\\nthe tool"). Fix: write the description as one line of at most 500 characters',
+          },
+          {
+            property: "initialState.statusDetail",
+            reason:
+              'must match one line (no line breaks) (got "copying\\r\\nnow"). Fix: write statusDetail as one line of at most 2500 characters',
           },
         ],
       ],
@@ -273,7 +299,7 @@ describe("migrationhub.MigrationTask logic", () => {
           {
             property: "initialState.statusDetail",
             reason:
-              "must be at most 2500 characters (got 2501). Fix: shorten statusDetail to 2500 characters",
+              "must be at most 2500 characters (got 2501). Fix: write statusDetail as one line of at most 2500 characters",
           },
           {
             property: "initialState.progressPercent",

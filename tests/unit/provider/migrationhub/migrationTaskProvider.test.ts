@@ -325,6 +325,28 @@ describe("migrationhub.MigrationTask provider", () => {
       });
     });
 
+    it("disassociates an artifact removed from the inputs, and counts one already gone as removed", async () => {
+      const { hub, provider } = await setup();
+      hub.tasks.set("tool/web-01", { resourceAttributes: [], artifacts: [{ name: inst }] });
+      hub.failures.set("DisassociateCreatedArtifact", [
+        awsError("ResourceNotFoundException", `Created artifact ${ami} was not found.`),
+      ]);
+      const olds = {
+        ...base,
+        createdArtifacts: [{ name: ami }, { name: inst }],
+        status: "NOT_REPORTED",
+      };
+      const news = { ...base, createdArtifacts: [] };
+      const result = await provider.update("tool/web-01", olds, news);
+      assert.deepEqual(hub.calls, [
+        `DisassociateCreatedArtifact tool/web-01 ${ami}`,
+        `DisassociateCreatedArtifact tool/web-01 ${inst}`,
+        "DescribeMigrationTask tool/web-01",
+      ]);
+      assert.deepEqual(hub.tasks.get("tool/web-01")?.artifacts, []);
+      assert.deepEqual(result.outs, { ...news, status: "NOT_REPORTED" });
+    });
+
     it("warns that removed attributes stay on the task and makes no call for them", async () => {
       const { hub, provider, lines } = await setup();
       hub.tasks.set("tool/web-01", {
