@@ -446,6 +446,25 @@ describe("migrationhub resources against the emulator", function () {
       ]);
     });
 
+    it("removes an artifact dropped from createdArtifacts with DisassociateCreatedArtifact", async () => {
+      const p = await configured(taskProvider, em.emulator);
+      const inst = "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc";
+      const base = { progressUpdateStream: "tool", migrationTaskName: "web-01" };
+      const olds = (await p.create({ ...base, createdArtifacts: [{ name: ami }, { name: inst }] }))
+        .outs;
+      const news = { ...base, createdArtifacts: [{ name: inst }] };
+      const { outs } = await p.update("tool/web-01", olds, news);
+      assert.deepEqual(outs, { ...news, status: "NOT_REPORTED" });
+      const artifacts = await tool.send(
+        new ListCreatedArtifactsCommand({
+          ProgressUpdateStream: "tool",
+          MigrationTaskName: "web-01",
+        }),
+      );
+      assert.deepEqual(artifacts.CreatedArtifactList, [{ Name: inst }]);
+      assert.equal(em.emulator.stats().requests["migrationhub:DisassociateCreatedArtifact"], 1);
+    });
+
     it("refreshes a managed artifact list across ListCreatedArtifacts pages of 10", async () => {
       const p = await configured(taskProvider, em.emulator);
       const artifacts = Array.from({ length: 12 }, (_, i) => ({
