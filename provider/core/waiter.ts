@@ -31,6 +31,11 @@ export interface WaitSpec<T> {
   maxDelayMs: number;
   timeoutMs: number;
   /**
+   * The deadline as an absolute clock time, when the caller fixed it before calling (then it wins
+   * over `timeoutMs`): the wait and its timeout report use the caller's deadline to the ms.
+   */
+  deadlineMs?: number;
+  /**
    * When the caller's time budget began, if before this wait (e.g. a start queued for a quota):
    * a timeout then reports the time and the limit counted from it, not what was left for the wait.
    * @default the clock's time when waitFor is called
@@ -99,7 +104,7 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
   const { clock, signal } = spec;
   const random = spec.random ?? Math.random;
   const start = clock.now();
-  const deadline = start + spec.timeoutMs;
+  const deadline = spec.deadlineMs ?? start + spec.timeoutMs;
   const observed: string[] = [];
   let polls = 0;
   let retriedErrors = 0;
@@ -147,7 +152,7 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
       const since = Math.min(spec.sinceMs ?? start, start);
       throw new WaiterTimeoutError({
         elapsedMs: clock.now() - since,
-        limitMs: spec.timeoutMs + (start - since),
+        limitMs: deadline - since,
         observed,
         ...(spec.subject === undefined ? {} : { subject: spec.subject }),
       });

@@ -345,7 +345,7 @@ describe("migrationhub resources against the emulator", function () {
       );
       assert.match(
         err.reasons[0] ?? "",
-        /^migrationhub\.MigrationTask "tool\/web-01": a migration tool reported FAILED: disk copy failed after \d+ polls \(NOT_REPORTED(×\d+)?, FAILED\) while waiting for COMPLETED\. Fix the migration in the tool; the next `pulumi up` waits again once the tool reports progress\.$/,
+        /^migrationhub\.MigrationTask "tool\/web-01": a migration tool reported FAILED: disk copy failed after \d+ polls \((?:NOT_REPORTED(×\d+)?, )?FAILED\) while waiting for COMPLETED\. Fix the migration in the tool; the next `pulumi up` waits again once the tool reports progress\.$/,
       );
     });
 

@@ -177,6 +177,7 @@ async function waitTask<I extends object, T, A, S, R>(
       minDelayMs,
       maxDelayMs,
       timeoutMs: Math.max(0, deadline - started),
+      deadlineMs: deadline,
       // A budget that began before the wait (a start queued for a quota) is reported as such.
       sinceMs: deadline - limitMs,
       clock: riding,
