@@ -505,5 +505,72 @@ describe("e2e: the demo migration stack through the Pulumi CLI against the emula
       });
       assert.equal(emu().stats().requests["migrationhub:CreateProgressUpdateStream"], 1);
     });
+
+    it("an up killed with SIGKILL as its provider host starts, before any start call, then cancel, refresh --clear-pending-creates and up, leaves one task per resource", async () => {
+      const stack = await newStack("killed-early");
+      emu().configure({ timeScale: 1 });
+      const startOps = [
+        "ads:StartImportTask",
+        "mgn:StartImport",
+        "ec2:ImportImage",
+        "migrationhub:CreateProgressUpdateStream",
+        "migrationhub:ImportMigrationTask",
+      ];
+      const started = (): number =>
+        startOps.reduce((n, op) => n + (emu().stats().requests[op] ?? 0), 0);
+      const isHost = (p: number): boolean => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, "utf8").includes("dynamic-provider");
+        } catch {
+          return false;
+        }
+      };
+      let startsAtKill = -1;
+      let watching = false;
+      const killed = await stack.run(["up", "--yes", "--skip-preview"], (child) => {
+        const pid = child.pid;
+        if (watching || pid === undefined) return;
+        watching = true;
+        // The first moment the dynamic-provider host runs: the engine is registering resources
+        // and no create has reached AWS yet (a pipeline cancelled early in its apply step).
+        const timer = setInterval(() => {
+          const family = [pid, ...descendants(pid)];
+          if (!family.some(isHost)) return;
+          clearInterval(timer);
+          startsAtKill = started();
+          for (const p of family) {
+            try {
+              process.kill(p, "SIGKILL");
+            } catch {
+              // already gone
+            }
+          }
+        }, 20);
+      });
+      emu().configure({ timeScale: 1000 });
+      assert.equal(killed.code, null, `up was not killed:\n${killed.stdout}\n${killed.stderr}`);
+      // The kill landed before the first start call (the window this test is about).
+      assert.equal(startsAtKill, 0);
+      assert.equal(started(), 0);
+
+      // Recovery without IDs to import: nothing was started, so the pending creates are cleared
+      // and the next up creates every resource once.
+      assertOk("cancel", await stack.pulumi("cancel", "--yes"));
+      await stack.restartServer();
+      assertOk(
+        "refresh --clear-pending-creates",
+        await stack.pulumi("refresh", "--yes", "--skip-preview", "--clear-pending-creates"),
+      );
+      assertOk("up after the kill", await stack.up());
+      assert.deepEqual((await stack.exportState()).pending_operations ?? [], []);
+      assert.deepEqual(Object.values(await adsTasks(emu())), ["IMPORT_COMPLETE_WITH_ERRORS"]);
+      assert.deepEqual(Object.values(await mgnImports(emu())), ["SUCCEEDED"]);
+      assert.deepEqual(Object.values((await ec2State(emu())).tasks), ["completed"]);
+      assert.deepEqual(await hubState(emu()), {
+        streams: [STREAM],
+        tasks: SERVERS.map((s) => `${STREAM}/wave-1-${s}`).sort(),
+      });
+      for (const op of startOps.slice(0, 4)) assert.equal(emu().stats().requests[op], 1, op);
+    });
   });
 });
