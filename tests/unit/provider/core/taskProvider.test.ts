@@ -18,6 +18,8 @@ import {
   type ManualClock,
   manualClock,
   recordingLogger,
+  serverError,
+  throttlingError,
 } from "../../../support/harness";
 import { rejection } from "../../../support/rejection";
 import { ScriptedTasks } from "../../../support/scriptedTasks";
@@ -208,6 +210,27 @@ describe("core/task lifecycle (fake spec, manual clock)", () => {
       assert.equal(
         err.message,
         `ads.FakeJob "one": 11 tasks for this resource's token ended in failure (last job-11: FAILED). Fix the inputs, then run \`pulumi up\` again.`,
+      );
+    });
+
+    it("after a retried start, reports the failed task the token returns as this create's own; a throttled retry still steps past an earlier run's", async () => {
+      const { provider, api, lines } = await setup();
+      // The first attempt started job-1, which failed at once; a 5xx lost the answer.
+      api.scripts.push(["FAILED"]);
+      api.store.lostAnswers.push(serverError("awsJson1_1"));
+      const err = await rejection(provider.create(INPUTS));
+      assert.ok(isImportTaskFailedError(err));
+      assert.equal(err.id, "job-1");
+      assert.deepEqual(err.properties, { ...INPUTS, jobId: "job-1", state: "FAILED" });
+      assert.deepEqual(err.reasons, ["job one ended FAILED after 1 polls"]);
+      assert.deepEqual(info(lines), ["started job-1 (FAILED)"]);
+      // A throttled attempt never reached AWS: job-1 is then an earlier run's failure.
+      api.startErrors.push(throttlingError("awsJson1_1"));
+      const again = await provider.create(INPUTS);
+      assert.equal(again.id, "job-2");
+      assert.deepEqual(
+        api.calls.filter((c) => c.op === "start").map((c) => (c as { token: string }).token),
+        ["t-1", "t-1", "t-1", "t-1", "t-1+job-1"],
       );
     });
 
