@@ -1,9 +1,199 @@
+/**
+ * Provider-tier worlds: each resource's real provider against the emulator (tests/support/
+ * emulator.ts). Courses are inputs the emulator's models answer that way (a good file completes,
+ * a bad one fails); a wait runs out under a real-time emulator clock and completes at a fast one.
+ */
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  ApplicationDiscoveryServiceClient,
+  BatchDeleteImportDataCommand,
+  DescribeImportTasksCommand,
+} from "../../provider/ads/client";
+import type { ProviderImplementation } from "../../provider/core/dynamic";
+import { createProvider as adsProvider } from "../../provider/ads/importTaskProvider";
+import { createProvider as imageProvider } from "../../provider/ec2/importImageTaskProvider";
+import { createProvider as mgnProvider } from "../../provider/mgn/importTaskProvider";
+import {
+  DeregisterImageCommand,
+  DescribeImportImageTasksCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { InitializeServiceCommand, ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
 import type { Emulator } from "../../emulator";
-import type { World } from "./world";
+import { clientConfig, TEST_REGION } from "../support/emulator";
+import { configSource, recordingLogger } from "../support/harness";
+import type { Course, World } from "./world";
 
-type Build = (emulator: Emulator) => Promise<World>;
-const todo: Build = () => Promise.reject(new Error("todo"));
-export const emulatorWorlds: Record<
-  "ads" | "mgn" | "image" | "instance" | "migrationTask" | "stream",
-  Build
-> = { ads: todo, mgn: todo, image: todo, instance: todo, migrationTask: todo, stream: todo };
+const PROVIDER = "serialized-shim";
+const DAY_S = 24 * 60 * 60;
+
+type Create = (deps: {
+  logger: ReturnType<typeof recordingLogger>["logger"];
+}) => ProviderImplementation;
+
+async function providerFor(
+  create: Create,
+  emulator: Emulator,
+  extra: Record<string, string> = {},
+): Promise<ProviderImplementation> {
+  const provider = create({ logger: recordingLogger().logger });
+  await provider.configure(
+    configSource({
+      "aws:region": TEST_REGION,
+      "awsMigration:endpoint": emulator.url,
+      "awsMigration:pollMinDelayMs": "10",
+      "awsMigration:pollMaxDelayMs": "40",
+      ...extra,
+    }),
+  );
+  return provider;
+}
+
+async function upload(
+  emulator: Emulator,
+  bucket: string,
+  files: Record<string, string | Buffer>,
+): Promise<void> {
+  const s3 = new S3Client({ ...clientConfig(emulator), forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  for (const [key, body] of Object.entries(files))
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  s3.destroy();
+}
+
+/** The emulator-backed parts every world shares; a resource adds its files, inputs and listing. */
+async function emulatorWorld(
+  emulator: Emulator,
+  o: {
+    create: Create;
+    inputs(course: Course, extra: Record<string, unknown>): Record<string, unknown>;
+    remove(id: string): Promise<void>;
+    tasks(): Promise<string[]>;
+  },
+): Promise<World> {
+  return {
+    provider: await providerFor(o.create, emulator),
+    inputs: (course, extra = {}) => o.inputs(course, extra),
+    async impatient() {
+      // Real time: the task stays in progress past a 0.3 s limit.
+      emulator.configure({ timeScale: 1 });
+      return providerFor(o.create, emulator, { "awsMigration:waitTimeoutMinutes": "0.005" });
+    },
+    async dieAfterStart(inputs) {
+      // The process ends right after the start call: nothing waited.
+      const dying = await providerFor(o.create, emulator);
+      await dying.create({ ...inputs, waitForCompletion: false });
+    },
+    complete() {
+      emulator.configure({ timeScale: 1000 });
+      return Promise.resolve();
+    },
+    remove: (id) => o.remove(id),
+    loseNextStartAnswer() {
+      throw new Error("the emulator's faults fail a request before it acts: no lost answer");
+    },
+    tasks: () => o.tasks(),
+    calls: () => Promise.resolve(emulator.stats().totalRequests),
+  };
+}
+
+async function ads(emulator: Emulator): Promise<World> {
+  await upload(emulator, "migration-data", {
+    "good.csv": "ExternalId,HostName,IPAddress\nsrv-1,web-1,10.0.0.1\n",
+    "bad.csv": "Foo,Bar\n1,2\n",
+  });
+  const client = new ApplicationDiscoveryServiceClient(clientConfig(emulator));
+  return emulatorWorld(emulator, {
+    create: adsProvider,
+    inputs: (course, extra) => ({
+      name: "servers-q3",
+      importUrl: `s3://migration-data/${course === "fails" ? "bad" : "good"}.csv`,
+      clientRequestToken: "pam-contract-1",
+      __provider: PROVIDER,
+      ...extra,
+    }),
+    async remove(id) {
+      await client.send(
+        new BatchDeleteImportDataCommand({ importTaskIds: [id], deleteHistory: true }),
+      );
+      emulator.configure({ advanceSeconds: 600 });
+    },
+    async tasks() {
+      const out = await client.send(new DescribeImportTasksCommand({}));
+      return (out.tasks ?? []).map((t) => t.importTaskId ?? "");
+    },
+  });
+}
+
+const MGN_HEADER =
+  "mgn:wave:name,mgn:wave:tag:stack,mgn:app:name,mgn:app:tag:stack,mgn:server:user-provided-id,mgn:server:fqdn-for-action-framework,mgn:server:tag:stack";
+
+async function mgn(emulator: Emulator): Promise<World> {
+  const client = new MgnClient(clientConfig(emulator));
+  await client.send(new InitializeServiceCommand({}));
+  await upload(emulator, "mgn-imports", {
+    "good.csv": `${MGN_HEADER}\nwave-1,prod,billing,prod,srv-001,db1.example.com,prod\n`,
+    "bad.csv": "mgn:server:user-provided-id,mgn:nonsense\nsrv-1,x\n",
+  });
+  return emulatorWorld(emulator, {
+    create: mgnProvider,
+    inputs: (course, extra) => ({
+      s3BucketSource: {
+        s3Bucket: "mgn-imports",
+        s3Key: course === "fails" ? "bad.csv" : "good.csv",
+      },
+      clientToken: "pam-contract-1",
+      __provider: PROVIDER,
+      ...extra,
+    }),
+    remove: () => Promise.reject(new Error("MGN has no API that deletes an import")),
+    async tasks() {
+      const out = await client.send(new ListImportsCommand({}));
+      return (out.items ?? []).map((t) => t.importID ?? "");
+    },
+  });
+}
+
+/** A disk image that passes the emulator's VMDK rule (emulator/ec2/diskImage.ts). */
+function vmdk(): Buffer {
+  const b = Buffer.alloc(2048);
+  b.write("KDMV", 0, "latin1");
+  return b;
+}
+
+async function image(emulator: Emulator): Promise<World> {
+  await upload(emulator, "vm-imports", { "web.vmdk": vmdk(), "bad.vmdk": "not a disk" });
+  const client = new EC2Client(clientConfig(emulator));
+  return emulatorWorld(emulator, {
+    create: imageProvider,
+    inputs: (course, extra) => ({
+      description: "web server",
+      diskContainers: [
+        {
+          format: "vmdk",
+          userBucket: {
+            s3Bucket: "vm-imports",
+            s3Key: course === "fails" ? "bad.vmdk" : "web.vmdk",
+          },
+        },
+      ],
+      platform: "Linux",
+      clientToken: "pam-contract-1",
+      __provider: PROVIDER,
+      ...extra,
+    }),
+    async remove(id) {
+      // EC2 forgets a task after 7 days; read then keeps the resource while its AMI exists.
+      const out = await client.send(new DescribeImportImageTasksCommand({ ImportTaskIds: [id] }));
+      const ami = out.ImportImageTasks?.[0]?.ImageId;
+      if (ami !== undefined) await client.send(new DeregisterImageCommand({ ImageId: ami }));
+      emulator.configure({ advanceSeconds: 8 * DAY_S });
+    },
+    async tasks() {
+      const out = await client.send(new DescribeImportImageTasksCommand({}));
+      return (out.ImportImageTasks ?? []).map((t) => t.ImportTaskId ?? "");
+    },
+  });
+}
+
+export const emulatorWorlds = { ads, mgn, image };

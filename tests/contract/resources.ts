@@ -43,8 +43,10 @@ export interface ContractRow {
   /** Cases that do not apply, and why. */
   readonly notApplicable: Partial<Record<CaseName, string>>;
   unit(): Promise<World>;
-  /** Absent: the resource has no provider-tier world (say why in `notApplicable`). */
+  /** The provider-tier world; absent, the resource runs the contract in the unit tier only. */
   emulator?(emulator: Emulator): Promise<World>;
+  /** Cases the emulator cannot set up for this resource, and why. */
+  readonly emulatorNotApplicable?: Partial<Record<CaseName, string>>;
 }
 
 type Make = (
@@ -151,6 +153,10 @@ const ads: ContractRow = {
     });
   },
   emulator: (emulator) => emulatorWorlds.ads(emulator),
+  emulatorNotApplicable: {
+    "lost start answer is this create's failure":
+      "the emulator's faults fail a request before it acts, so no start answer is lost after the task exists (unit tier only)",
+  },
 };
 
 const mgn: ContractRow = {
@@ -185,6 +191,12 @@ const mgn: ContractRow = {
     });
   },
   emulator: (emulator) => emulatorWorlds.mgn(emulator),
+  emulatorNotApplicable: {
+    "lost start answer is this create's failure":
+      "the emulator's faults fail a request before it acts, so no start answer is lost after the task exists (unit tier only)",
+    "read drops a gone task":
+      "MGN has no API that deletes an import, so none goes away (unit tier only)",
+  },
 };
 
 const image: ContractRow = {
@@ -230,6 +242,10 @@ const image: ContractRow = {
     });
   },
   emulator: (emulator) => emulatorWorlds.image(emulator),
+  emulatorNotApplicable: {
+    "lost start answer is this create's failure":
+      "the emulator's faults fail a request before it acts, so no start answer is lost after the task exists (unit tier only)",
+  },
 };
 
 const instance: ContractRow = {
@@ -278,7 +294,6 @@ const instance: ContractRow = {
       },
     });
   },
-  emulator: (emulator) => emulatorWorlds.instance(emulator),
 };
 
 const migrationTask: ContractRow = {
@@ -292,7 +307,6 @@ const migrationTask: ContractRow = {
       "ImportMigrationTask registers by name (idempotent) and a registered task has no failed state: there is no successor to step to",
   },
   unit: () => migrationTaskWorld(),
-  emulator: (emulator) => emulatorWorlds.migrationTask(emulator),
 };
 
 const stream: ContractRow = {
@@ -311,7 +325,6 @@ const stream: ContractRow = {
     "update resumes": "create never waits, so no wait is left to resume",
   },
   unit: () => streamWorld(),
-  emulator: (emulator) => emulatorWorlds.stream(emulator),
 };
 
 /** Every resource the contract covers. */

@@ -13,11 +13,15 @@ const PROVIDER = "serialized-shim";
 export function lifecycleContract(
   rows: readonly ContractRow[],
   world: (row: ContractRow) => Promise<World>,
+  /** Cases this tier cannot make for a row, beyond the row's own. */
+  tierNotApplicable: (row: ContractRow) => Partial<Record<CaseName, string>> | undefined = () =>
+    undefined,
 ): void {
   for (const row of rows) {
     describe(row.type, () => {
       const it_ = (name: CaseName, title: string, fn: (w: World) => Promise<void>): void => {
         if (row.notApplicable[name] !== undefined) return;
+        if (tierNotApplicable(row)?.[name] !== undefined) return;
         it(title, async () => fn(await world(row)));
       };
       const idOf = (id: string, outs: Record<string, unknown>): void => {
