@@ -79,26 +79,29 @@ async function storeWorld<S, D>(o: {
   store: ScriptedTasks<S, D>;
   courses: Record<Course, S[]>;
   done: S;
-  inputs(extra: Record<string, unknown>): Record<string, unknown>;
-  starts(): number;
-  calls(): number;
+  /** Valid inputs with the token (the world adds `__provider` and a case's extras). */
+  inputs: Record<string, unknown>;
+  /** The fake's call log and its start operation. */
+  fake: { readonly calls: readonly { op: string }[] };
+  startOp: string;
   /** What read keeps beside the task (EC2's AMI or instance) goes too. */
   removeMore?(id: string, data: D): void;
 }): Promise<World> {
   const provider = await o.make(manualClock());
+  const starts = (): number => o.fake.calls.filter((c) => c.op === o.startOp).length;
   return {
     provider,
     inputs(course, extra = {}) {
       o.store.scripts.push([...o.courses[course]]);
-      return o.inputs(extra);
+      return { ...o.inputs, __provider: PROVIDER, ...extra };
     },
     impatient: () => o.make(manualClock(), { "awsMigration:waitTimeoutMinutes": "1" }),
     async dieAfterStart(inputs) {
       const clock = manualClock(T0, false);
       const dying = await o.make(clock);
-      const before = o.starts();
+      const before = starts();
       dying.create(inputs).catch(() => undefined);
-      for (let i = 0; i < 100 && o.starts() === before; i++) await clock.advance(20);
+      for (let i = 0; i < 100 && starts() === before; i++) await clock.advance(20);
     },
     complete(id) {
       o.store.tasks.get(id)!.steps = [o.done];
@@ -114,11 +117,16 @@ async function storeWorld<S, D>(o: {
       o.store.lostAnswers.push(serverError(o.protocol));
     },
     tasks: () => Promise.resolve([...o.store.tasks.keys()]),
-    calls: () => Promise.resolve(o.calls()),
+    calls: () => Promise.resolve(o.fake.calls.length),
   };
 }
 
 const PROVIDER = "serialized-shim";
+
+const NO_LOST_ANSWER = {
+  "lost start answer is this create's failure":
+    "the emulator's faults fail a request before it acts, so no start answer is lost after the task exists (unit tier only)",
+} as const;
 
 const ads: ContractRow = {
   type: "ads.ImportTask",
@@ -141,21 +149,18 @@ const ads: ContractRow = {
         failsAtOnce: ["IMPORT_FAILED"],
       },
       done: "IMPORT_COMPLETE",
-      inputs: (extra) => ({
+      inputs: {
         name: "servers-q3",
         importUrl: "s3://migration-data/servers.csv",
         clientRequestToken: "pam-token-1",
-        __provider: PROVIDER,
-        ...extra,
-      }),
-      starts: () => fake.calls.filter((c) => c.op === "start").length,
-      calls: () => fake.calls.length,
+      },
+      fake,
+      startOp: "start",
     });
   },
   emulator: (emulator) => emulatorWorlds.ads(emulator),
   emulatorNotApplicable: {
-    "lost start answer is this create's failure":
-      "the emulator's faults fail a request before it acts, so no start answer is lost after the task exists (unit tier only)",
+    ...NO_LOST_ANSWER,
   },
 };
 
@@ -180,20 +185,17 @@ const mgn: ContractRow = {
         failsAtOnce: ["FAILED"],
       },
       done: "SUCCEEDED",
-      inputs: (extra) => ({
+      inputs: {
         s3BucketSource: { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" },
         clientToken: "pam-token-1",
-        __provider: PROVIDER,
-        ...extra,
-      }),
-      starts: () => fake.calls.filter((c) => c.op === "start").length,
-      calls: () => fake.calls.length,
+      },
+      fake,
+      startOp: "start",
     });
   },
   emulator: (emulator) => emulatorWorlds.mgn(emulator),
   emulatorNotApplicable: {
-    "lost start answer is this create's failure":
-      "the emulator's faults fail a request before it acts, so no start answer is lost after the task exists (unit tier only)",
+    ...NO_LOST_ANSWER,
     "read drops a gone task":
       "MGN has no API that deletes an import, so none goes away (unit tier only)",
   },
@@ -225,17 +227,15 @@ const image: ContractRow = {
         failsAtOnce: [bad],
       },
       done: { status: "completed" },
-      inputs: (extra) => ({
+      inputs: {
         description: "web server",
         diskContainers: [
           { format: "vmdk", userBucket: { s3Bucket: "vm-imports", s3Key: "web.vmdk" } },
         ],
         clientToken: "pam-token-1",
-        __provider: PROVIDER,
-        ...extra,
-      }),
-      starts: () => fake.calls.filter((c) => c.op === "importImage").length,
-      calls: () => fake.calls.length,
+      },
+      fake,
+      startOp: "importImage",
       removeMore: (_id, data) => {
         if (data.imageId !== undefined) fake.images.delete(data.imageId);
       },
@@ -243,8 +243,7 @@ const image: ContractRow = {
   },
   emulator: (emulator) => emulatorWorlds.image(emulator),
   emulatorNotApplicable: {
-    "lost start answer is this create's failure":
-      "the emulator's faults fail a request before it acts, so no start answer is lost after the task exists (unit tier only)",
+    ...NO_LOST_ANSWER,
   },
 };
 
@@ -270,7 +269,7 @@ const instance: ContractRow = {
         failsAtOnce: [bad],
       },
       done: { state: "completed" },
-      inputs: (extra) => ({
+      inputs: {
         description: "web",
         platform: "Windows",
         diskImages: [
@@ -284,11 +283,9 @@ const instance: ContractRow = {
           },
         ],
         marker: "pam-marker-1",
-        __provider: PROVIDER,
-        ...extra,
-      }),
-      starts: () => fake.calls.filter((c) => c.op === "importInstance").length,
-      calls: () => fake.calls.length,
+      },
+      fake,
+      startOp: "importInstance",
       removeMore: (_id, data) => {
         if (data.instanceId !== undefined) fake.instances.delete(data.instanceId);
       },
