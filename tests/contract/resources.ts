@@ -77,8 +77,8 @@ async function storeWorld<S, D>(o: {
   make: Make;
   protocol: Protocol;
   store: ScriptedTasks<S, D>;
-  courses: Record<Course, S[]>;
-  done: S;
+  /** A step of a running task, of a completed one and of a failed one. */
+  steps: { running: S; done: S; failed: S };
   /** Valid inputs with the token (the world adds `__provider` and a case's extras). */
   inputs: Record<string, unknown>;
   /** The fake's call log and its start operation. */
@@ -88,11 +88,18 @@ async function storeWorld<S, D>(o: {
   removeMore?(id: string, data: D): void;
 }): Promise<World> {
   const provider = await o.make(manualClock());
+  const { running, done, failed } = o.steps;
+  const courses: Record<Course, S[]> = {
+    completes: [running, running, done],
+    fails: [running, failed],
+    runs: [running],
+    failsAtOnce: [failed],
+  };
   const starts = (): number => o.fake.calls.filter((c) => c.op === o.startOp).length;
   return {
     provider,
     inputs(course, extra = {}) {
-      o.store.scripts.push([...o.courses[course]]);
+      o.store.scripts.push([...courses[course]]);
       return { ...o.inputs, __provider: PROVIDER, ...extra };
     },
     impatient: () => o.make(manualClock(), { "awsMigration:waitTimeoutMinutes": "1" }),
@@ -104,7 +111,7 @@ async function storeWorld<S, D>(o: {
       for (let i = 0; i < 100 && starts() === before; i++) await clock.advance(20);
     },
     complete(id) {
-      o.store.tasks.get(id)!.steps = [o.done];
+      o.store.tasks.get(id)!.steps = [done];
       return Promise.resolve();
     },
     remove(id) {
@@ -142,13 +149,7 @@ const ads: ContractRow = {
       protocol: "awsJson1_1",
       make: maker(adsProvider, () => fake),
       store: fake.store,
-      courses: {
-        completes: ["IMPORT_IN_PROGRESS", "IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"],
-        fails: ["IMPORT_IN_PROGRESS", "IMPORT_FAILED"],
-        runs: ["IMPORT_IN_PROGRESS"],
-        failsAtOnce: ["IMPORT_FAILED"],
-      },
-      done: "IMPORT_COMPLETE",
+      steps: { running: "IMPORT_IN_PROGRESS", done: "IMPORT_COMPLETE", failed: "IMPORT_FAILED" },
       inputs: {
         name: "servers-q3",
         importUrl: "s3://migration-data/servers.csv",
@@ -178,13 +179,7 @@ const mgn: ContractRow = {
       protocol: "restJson1",
       make: maker(mgnProvider, (call) => fake.api(call)),
       store: fake.store,
-      courses: {
-        completes: ["PENDING", "STARTED", "SUCCEEDED"],
-        fails: ["PENDING", "FAILED"],
-        runs: ["STARTED"],
-        failsAtOnce: ["FAILED"],
-      },
-      done: "SUCCEEDED",
+      steps: { running: "STARTED", done: "SUCCEEDED", failed: "FAILED" },
       inputs: {
         s3BucketSource: { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" },
         clientToken: "pam-token-1",
@@ -216,17 +211,11 @@ const image: ContractRow = {
       protocol: "ec2Query",
       make: maker(imageProvider, () => fake),
       store: fake.store,
-      courses: {
-        completes: [
-          { status: "active", progress: 2 },
-          { status: "active" },
-          { status: "completed" },
-        ],
-        fails: [{ status: "active" }, bad],
-        runs: [{ status: "active" }],
-        failsAtOnce: [bad],
+      steps: {
+        running: { status: "active", progress: 2 },
+        done: { status: "completed" },
+        failed: bad,
       },
-      done: { status: "completed" },
       inputs: {
         description: "web server",
         diskContainers: [
@@ -262,13 +251,7 @@ const instance: ContractRow = {
       protocol: "ec2Query",
       make: maker(instanceProvider, () => fake),
       store: fake.conversionStore,
-      courses: {
-        completes: [{ state: "active" }, { state: "active" }, { state: "completed" }],
-        fails: [{ state: "active" }, bad],
-        runs: [{ state: "active" }],
-        failsAtOnce: [bad],
-      },
-      done: { state: "completed" },
+      steps: { running: { state: "active" }, done: { state: "completed" }, failed: bad },
       inputs: {
         description: "web",
         platform: "Windows",
