@@ -19,7 +19,17 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { InitializeServiceCommand, ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
+import {
+  CreateProgressUpdateStreamCommand,
+  DeleteProgressUpdateStreamCommand,
+  ListMigrationTasksCommand,
+  ListProgressUpdateStreamsCommand,
+  MigrationHubClient,
+  NotifyMigrationTaskStateCommand,
+} from "@aws-sdk/client-migration-hub";
 import type { Emulator } from "../../emulator";
+import { createProvider as taskProvider } from "../../provider/migrationhub/migrationTaskProvider";
+import { createProvider as streamProvider } from "../../provider/migrationhub/progressUpdateStreamProvider";
 import { clientConfig, TEST_REGION } from "../support/emulator";
 import { configSource, recordingLogger } from "../support/harness";
 import type { Course, World } from "./world";
@@ -69,6 +79,10 @@ async function emulatorWorld(
     inputs(course: Course, extra: Record<string, unknown>): Record<string, unknown>;
     remove(id: string): Promise<void>;
     tasks(): Promise<string[]>;
+    /** Inputs that make a create return right after its start. @default waitForCompletion false */
+    noWait?: Record<string, unknown>;
+    /** Makes the task `id` complete. @default a fast emulator clock */
+    complete?(id: string): Promise<void>;
   },
 ): Promise<World> {
   return {
@@ -82,11 +96,11 @@ async function emulatorWorld(
     async dieAfterStart(inputs) {
       // The process ends right after the start call: nothing waited.
       const dying = await providerFor(o.create, emulator);
-      await dying.create({ ...inputs, waitForCompletion: false });
+      await dying.create({ ...inputs, ...(o.noWait ?? { waitForCompletion: false }) });
     },
-    complete() {
+    complete(id) {
       emulator.configure({ timeScale: 1000 });
-      return Promise.resolve();
+      return o.complete?.(id) ?? Promise.resolve();
     },
     remove: (id) => o.remove(id),
     loseNextStartAnswer() {
@@ -196,4 +210,83 @@ async function image(emulator: Emulator): Promise<World> {
   });
 }
 
-export const emulatorWorlds = { ads, mgn, image };
+/** A migration tool's reports: NotifyMigrationTaskState once the task exists (it may not yet). */
+async function report(hub: MigrationHubClient, status: "COMPLETED" | "FAILED"): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await hub.send(
+        new NotifyMigrationTaskStateCommand({
+          ProgressUpdateStream: "tool",
+          MigrationTaskName: "web-01",
+          Task: {
+            Status: status,
+            StatusDetail: status === "FAILED" ? "disk copy failed" : undefined,
+          },
+          UpdateDateTime: new Date(),
+          NextUpdateSeconds: 60,
+        }),
+      );
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+async function streams(hub: MigrationHubClient): Promise<string[]> {
+  const out = await hub.send(new ListProgressUpdateStreamsCommand({}));
+  return (out.ProgressUpdateStreamSummaryList ?? []).map((s) => s.ProgressUpdateStreamName ?? "");
+}
+
+/** Deletes the stream "tool" (and its tasks) out of band and waits until it is gone. */
+async function dropStream(hub: MigrationHubClient): Promise<void> {
+  await hub.send(new DeleteProgressUpdateStreamCommand({ ProgressUpdateStreamName: "tool" }));
+  for (let i = 0; i < 200 && (await streams(hub)).includes("tool"); i++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+async function migrationTask(emulator: Emulator): Promise<World> {
+  const hub = new MigrationHubClient(clientConfig(emulator));
+  await hub.send(new CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: "tool" }));
+  return emulatorWorld(emulator, {
+    create: taskProvider,
+    inputs(course, extra) {
+      // The tool reports in the background, once the create has registered the task.
+      if (course === "completes") void report(hub, "COMPLETED");
+      if (course === "fails") void report(hub, "FAILED");
+      return {
+        progressUpdateStream: "tool",
+        migrationTaskName: "web-01",
+        waitForStatus: "COMPLETED",
+        __provider: PROVIDER,
+        ...extra,
+      };
+    },
+    noWait: { waitForStatus: undefined },
+    complete: () => report(hub, "COMPLETED"),
+    remove: () => dropStream(hub),
+    async tasks() {
+      const out = await hub.send(new ListMigrationTasksCommand({}));
+      return (out.MigrationTaskSummaryList ?? []).map(
+        (t) => `${t.ProgressUpdateStream ?? ""}/${t.MigrationTaskName ?? ""}`,
+      );
+    },
+  });
+}
+
+async function stream(emulator: Emulator): Promise<World> {
+  const hub = new MigrationHubClient(clientConfig(emulator));
+  return emulatorWorld(emulator, {
+    create: streamProvider,
+    inputs: (_course, extra) => ({
+      progressUpdateStreamName: "tool",
+      __provider: PROVIDER,
+      ...extra,
+    }),
+    noWait: {},
+    remove: () => dropStream(hub),
+    tasks: () => streams(hub),
+  });
+}
+
+export const emulatorWorlds = { ads, mgn, image, migrationTask, stream };

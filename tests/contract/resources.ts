@@ -287,6 +287,7 @@ const migrationTask: ContractRow = {
       "ImportMigrationTask registers by name (idempotent) and a registered task has no failed state: there is no successor to step to",
   },
   unit: () => migrationTaskWorld(),
+  emulator: (emulator) => emulatorWorlds.migrationTask(emulator),
 };
 
 const stream: ContractRow = {
@@ -305,6 +306,7 @@ const stream: ContractRow = {
     "update resumes": "create never waits, so no wait is left to resume",
   },
   unit: () => streamWorld(),
+  emulator: (emulator) => emulatorWorlds.stream(emulator),
 };
 
 /** Every resource the contract covers. */
