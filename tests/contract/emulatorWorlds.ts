@@ -15,9 +15,12 @@ import { createProvider as imageProvider } from "../../provider/ec2/importImageT
 import { createProvider as mgnProvider } from "../../provider/mgn/importTaskProvider";
 import {
   DeregisterImageCommand,
+  DescribeConversionTasksCommand,
   DescribeImportImageTasksCommand,
   EC2Client,
+  TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import { createProvider as instanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
 import { InitializeServiceCommand, ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
 import {
   CreateProgressUpdateStreamCommand,
@@ -210,6 +213,54 @@ async function image(emulator: Emulator): Promise<World> {
   });
 }
 
+const MANIFEST = '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>';
+
+async function instance(emulator: Emulator): Promise<World> {
+  await upload(emulator, "vm-imports", {
+    "dc01.manifest.xml": MANIFEST,
+    "bad.manifest.xml": "not xml",
+  });
+  const client = new EC2Client(clientConfig(emulator));
+  const manifestUrl = (key: string): string =>
+    `${emulator.url}/vm-imports/${key}?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1294855591&Signature=5snej01TlTtL0uR7KExtEXAMPLE%3D`;
+  return emulatorWorld(emulator, {
+    create: instanceProvider,
+    inputs: (course, extra) => ({
+      description: "dc01",
+      platform: "Windows",
+      diskImages: [
+        {
+          image: {
+            format: "VMDK",
+            bytes: 1179593728,
+            importManifestUrl: manifestUrl(
+              course === "fails" ? "bad.manifest.xml" : "dc01.manifest.xml",
+            ),
+          },
+          volume: { size: 12 },
+        },
+      ],
+      marker: "pam-contract-1",
+      __provider: PROVIDER,
+      ...extra,
+    }),
+    async remove(id) {
+      // EC2 forgets a conversion after 7 days; read then keeps the resource while its instance lives.
+      const out = await client.send(
+        new DescribeConversionTasksCommand({ ConversionTaskIds: [id] }),
+      );
+      const instanceId = out.ConversionTasks?.[0]?.ImportInstance?.InstanceId;
+      if (instanceId !== undefined)
+        await client.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+      emulator.configure({ advanceSeconds: 8 * DAY_S });
+    },
+    async tasks() {
+      const out = await client.send(new DescribeConversionTasksCommand({}));
+      return (out.ConversionTasks ?? []).map((t) => t.ConversionTaskId ?? "");
+    },
+  });
+}
+
 /** A migration tool's reports: NotifyMigrationTaskState once the task exists (it may not yet). */
 async function report(hub: MigrationHubClient, status: "COMPLETED" | "FAILED"): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -289,4 +340,4 @@ async function stream(emulator: Emulator): Promise<World> {
   });
 }
 
-export const emulatorWorlds = { ads, mgn, image, migrationTask, stream };
+export const emulatorWorlds = { ads, mgn, image, instance, migrationTask, stream };

@@ -274,6 +274,8 @@ const instance: ContractRow = {
       },
     });
   },
+  emulator: (emulator) => emulatorWorlds.instance(emulator),
+  emulatorNotApplicable: { ...NO_LOST_ANSWER },
 };
 
 const migrationTask: ContractRow = {
