@@ -35,7 +35,7 @@ import { createProvider as taskProvider } from "../../provider/migrationhub/migr
 import { createProvider as streamProvider } from "../../provider/migrationhub/progressUpdateStreamProvider";
 import { clientConfig, TEST_REGION } from "../support/emulator";
 import { configSource, recordingLogger } from "../support/harness";
-import type { Course, World } from "./world";
+import { type Course, MIGRATION_TASK, type World } from "./world";
 
 const PROVIDER = "serialized-shim";
 const DAY_S = 24 * 60 * 60;
@@ -305,13 +305,7 @@ async function migrationTask(emulator: Emulator): Promise<World> {
       // The tool reports in the background, once the create has registered the task.
       if (course === "completes") void report(hub, "COMPLETED");
       if (course === "fails") void report(hub, "FAILED");
-      return {
-        progressUpdateStream: "tool",
-        migrationTaskName: "web-01",
-        waitForStatus: "COMPLETED",
-        __provider: PROVIDER,
-        ...extra,
-      };
+      return { ...MIGRATION_TASK, __provider: PROVIDER, ...extra };
     },
     noWait: { waitForStatus: undefined },
     complete: () => report(hub, "COMPLETED"),

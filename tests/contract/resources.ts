@@ -27,7 +27,7 @@ import { type ConversionStep, FakeEc2, type Step } from "../unit/provider/ec2/fa
 import { FakeMgn } from "../unit/provider/mgn/fakeMgn";
 import { FakeMigrationHub } from "../unit/provider/migrationhub/fakeApi";
 import { emulatorWorlds } from "./emulatorWorlds";
-import type { CaseName, Course, World } from "./world";
+import { type CaseName, type Course, MIGRATION_TASK, type World } from "./world";
 
 export interface ContractRow {
   /** `ads.ImportTask`: how messages and the suite name it. */
@@ -384,13 +384,7 @@ async function migrationTaskWorld(): Promise<World> {
         failsAtOnce: [{ status: "FAILED", statusDetail: "disk copy failed" }],
       }[course] as { status: "IN_PROGRESS" }[];
       hub!.script.set(KEY, steps);
-      return {
-        progressUpdateStream: "tool",
-        migrationTaskName: "web-01",
-        waitForStatus: "COMPLETED",
-        __provider: PROVIDER,
-        ...extra,
-      };
+      return { ...MIGRATION_TASK, __provider: PROVIDER, ...extra };
     },
     (h) => {
       hub = h;

@@ -41,3 +41,10 @@ export interface World {
   /** AWS calls made so far (any operation). */
   calls(): Promise<number>;
 }
+
+/** The migrationhub.MigrationTask both tiers register: stream "tool", waiting for COMPLETED. */
+export const MIGRATION_TASK = {
+  progressUpdateStream: "tool",
+  migrationTaskName: "web-01",
+  waitForStatus: "COMPLETED",
+} as const;
