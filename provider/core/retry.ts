@@ -5,7 +5,7 @@
  */
 import { toAwsApiError } from "./classify";
 import { systemClock, type Clock } from "./clock";
-import { InputValidationError, WaitAbortedError, withAdvice } from "./errors";
+import { type AwsApiError, InputValidationError, WaitAbortedError, withAdvice } from "./errors";
 
 export interface AdaptiveThrottleOptions {
   clock?: Clock;
@@ -122,6 +122,8 @@ export interface CallAwsOptions {
   /** @default 20_000 */
   maxDelayMs?: number;
   signal?: AbortSignal;
+  /** Told before each retry, with the error that caused it (the start loop asks: did it reach AWS?). */
+  onRetry?(error: AwsApiError): void;
 }
 
 /** Full-jitter exponential backoff: `random() * min(max, base * 2^attempt)`. */
@@ -166,6 +168,7 @@ export async function callAws<T>(opts: CallAwsOptions, fn: () => Promise<T>): Pr
             : `Still failing after ${maxAttempts} attempts; check the service health and run again.`,
         );
       }
+      opts.onRetry?.(e);
       await opts.clock.sleep(backoffDelay(attempt, base, cap, random), opts.signal);
     }
   }

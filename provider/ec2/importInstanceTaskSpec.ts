@@ -141,7 +141,8 @@ async function underMarker(ctx: Ctx, marker: string): Promise<ConversionTask[]> 
 /**
  * ImportInstance is not idempotent: a 5xx or a dropped connection may hide a conversion AWS did
  * start. So the call is never retried blindly: after a retryable error the marker lookup runs
- * again and adopts what it finds, and only when it finds nothing is ImportInstance sent again.
+ * again and adopts what it finds (live first), and only when it finds nothing is ImportInstance
+ * sent again.
  */
 async function startOnce(
   ctx: Ctx,
@@ -156,9 +157,10 @@ async function startOnce(
     } catch (err) {
       if (!isAwsApiError(err) || !err.retryable || attempt + 1 >= START_ATTEMPTS) throw err;
       await clock.sleep(backoffDelay(attempt, 1000, 20_000, random));
-      const started = (await underMarker(ctx, marker)).find(
-        (t) => classifyState(t.state) !== "failure",
-      );
+      // The core's findStarted saw no task under this marker just before this start, so one
+      // there now is this create's own, failed or not: the core reports a failed one as this
+      // create's failure (its start was retried) instead of starting a duplicate.
+      const [started] = await underMarker(ctx, marker);
       if (started !== undefined) {
         log.info(
           ctx.label(inputs),

@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ImportTask } from "../../provider/ads/importTask";
-import { DynamicHost, HostCallError, type Props, UNKNOWN } from "../support/dynamicHost";
+import { hostError, type Props, UNKNOWN, useDynamicHost } from "../support/dynamicHost";
 import { useEmulator } from "../support/emulator";
 import { registrations } from "../support/mocks";
 
@@ -31,20 +31,10 @@ async function upload(url: string, files: Record<string, string>): Promise<void>
   s3.destroy();
 }
 
-async function hostError(p: Promise<unknown>): Promise<HostCallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HostCallError) return e;
-    throw e;
-  }
-  throw new assert.AssertionError({ message: "expected the host call to fail" });
-}
-
 describe("ads.ImportTask through the Pulumi dynamic-provider host", function () {
   this.timeout(60_000);
   const ctx = useEmulator({ homeRegion: REGION });
-  let host: DynamicHost;
+  const host = useDynamicHost(ctx, { region: REGION });
   let inputs: Props;
 
   before(async () => {
@@ -57,20 +47,7 @@ describe("ads.ImportTask through the Pulumi dynamic-provider host", function () 
     assert.equal(seen.length, 1);
     assert.equal(seen[0]!.type, TYPE);
     inputs = seen[0]!.inputs;
-    host = await DynamicHost.start(process.cwd(), {
-      PATH: process.env["PATH"],
-      HOME: process.env["HOME"],
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    });
-    await host.configure({
-      "aws:region": REGION,
-      "awsMigration:endpoint": ctx.emulator.url,
-      "awsMigration:pollMinDelayMs": "10",
-      "awsMigration:pollMaxDelayMs": "40",
-    });
   });
-  after(() => host?.stop());
   beforeEach(() =>
     upload(ctx.emulator.url, {
       "servers.csv": "ExternalId,HostName\nsrv-1,web-1\nsrv-2,web-2\n",

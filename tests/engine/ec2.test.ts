@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ImportImageTask } from "../../provider/ec2/importImageTask";
 import { ImportInstanceTask } from "../../provider/ec2/importInstanceTask";
-import { DynamicHost, HostCallError, type Props, UNKNOWN } from "../support/dynamicHost";
+import { hostError, type Props, UNKNOWN, useDynamicHost } from "../support/dynamicHost";
 import { useEmulator } from "../support/emulator";
 import { registrations } from "../support/mocks";
 
@@ -43,16 +43,6 @@ async function upload(url: string, files: Record<string, Buffer | string>): Prom
   s3.destroy();
 }
 
-async function hostError(p: Promise<unknown>): Promise<HostCallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HostCallError) return e;
-    throw e;
-  }
-  throw new assert.AssertionError({ message: "expected the host call to fail" });
-}
-
 function isSecret(v: unknown): v is { value: unknown } {
   return (
     typeof v === "object" &&
@@ -75,23 +65,9 @@ function providerBytes(inputs: Props): number {
 describe("ec2 VM Import resources through the Pulumi dynamic-provider host", function () {
   this.timeout(60_000);
   const ctx = useEmulator({});
-  let host: DynamicHost;
+  const host = useDynamicHost(ctx, { region: REGION });
 
-  before(async () => {
-    host = await DynamicHost.start(process.cwd(), {
-      PATH: process.env["PATH"],
-      HOME: process.env["HOME"],
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    });
-    await host.configure({
-      "aws:region": REGION,
-      "awsMigration:endpoint": ctx.emulator.url,
-      "awsMigration:pollMinDelayMs": "10",
-      "awsMigration:pollMaxDelayMs": "40",
-    });
-  });
-  after(() => host?.stop());
+  before(async () => {});
   beforeEach(() =>
     upload(ctx.emulator.url, {
       "web.vmdk": vmdk(),

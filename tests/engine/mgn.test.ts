@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-mgn";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ImportTask } from "../../provider/mgn/importTask";
-import { DynamicHost, HostCallError, type Props, UNKNOWN } from "../support/dynamicHost";
+import { hostError, type Props, UNKNOWN, useDynamicHost } from "../support/dynamicHost";
 import { clientConfig, useEmulator } from "../support/emulator";
 import { registrations } from "../support/mocks";
 
@@ -24,20 +24,10 @@ const ID_RE = /^import-[0-9a-f]{17}$/;
 const GOOD_CSV =
   "mgn:app:name,mgn:server:user-provided-id,mgn:server:fqdn-for-action-framework,mgn:server:tag:stack\nbilling,srv-001,db1.example.com,prod\nbilling,srv-002,app1.example.com,prod\n";
 
-async function hostError(p: Promise<unknown>): Promise<HostCallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HostCallError) return e;
-    throw e;
-  }
-  throw new assert.AssertionError({ message: "expected the host call to fail" });
-}
-
 describe("mgn.ImportTask through the Pulumi dynamic-provider host", function () {
   this.timeout(60_000);
   const ctx = useEmulator();
-  let host: DynamicHost;
+  const host = useDynamicHost(ctx, { region: REGION });
   let inputs: Props;
 
   before(async () => {
@@ -50,20 +40,7 @@ describe("mgn.ImportTask through the Pulumi dynamic-provider host", function () 
     assert.equal(seen.length, 1);
     assert.equal(seen[0]!.type, TYPE);
     inputs = seen[0]!.inputs;
-    host = await DynamicHost.start(process.cwd(), {
-      PATH: process.env["PATH"],
-      HOME: process.env["HOME"],
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    });
-    await host.configure({
-      "aws:region": REGION,
-      "awsMigration:endpoint": ctx.emulator.url,
-      "awsMigration:pollMinDelayMs": "10",
-      "awsMigration:pollMaxDelayMs": "40",
-    });
   });
-  after(() => host?.stop());
   beforeEach(async () => {
     await new MgnClient(clientConfig(ctx.emulator, REGION)).send(new InitializeServiceCommand({}));
     const s3 = new S3Client({ ...clientConfig(ctx.emulator, REGION), forcePathStyle: true });

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-migration-hub";
 import { MigrationTask } from "../../provider/migrationhub/migrationTask";
 import { ProgressUpdateStream } from "../../provider/migrationhub/progressUpdateStream";
-import { DynamicHost, HostCallError, type Props, UNKNOWN } from "../support/dynamicHost";
+import { hostError, type Props, UNKNOWN, useDynamicHost } from "../support/dynamicHost";
 import { clientConfig, TEST_REGION, useEmulator } from "../support/emulator";
 import { registrations } from "../support/mocks";
 
@@ -23,20 +23,10 @@ const STREAM_URN = `urn:pulumi:test::migration::${STREAM_TYPE}::tool`;
 const TASK_URN = `urn:pulumi:test::migration::${TASK_TYPE}::web-01`;
 const ami = "arn:aws:ec2:us-west-2:123456789012:image/ami-0abc";
 
-async function hostError(p: Promise<unknown>): Promise<HostCallError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HostCallError) return e;
-    throw e;
-  }
-  throw new assert.AssertionError({ message: "expected the host call to fail" });
-}
-
 describe("migrationhub resources through the Pulumi dynamic-provider host", function () {
   this.timeout(60_000);
   const ctx = useEmulator({ homeRegion: TEST_REGION });
-  let host: DynamicHost;
+  const host = useDynamicHost(ctx, { region: TEST_REGION });
   let streamInputs: Props;
   let taskInputs: Props;
   let objects: { stream: ProgressUpdateStream; task: MigrationTask } | undefined;
@@ -59,20 +49,7 @@ describe("migrationhub resources through the Pulumi dynamic-provider host", func
     );
     streamInputs = seen[0]!.inputs;
     taskInputs = seen[1]!.inputs;
-    host = await DynamicHost.start(process.cwd(), {
-      PATH: process.env["PATH"],
-      HOME: process.env["HOME"],
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    });
-    await host.configure({
-      "aws:region": TEST_REGION,
-      "awsMigration:endpoint": ctx.emulator.url,
-      "awsMigration:pollMinDelayMs": "10",
-      "awsMigration:pollMaxDelayMs": "40",
-    });
   });
-  after(() => host?.stop());
 
   it("registers the inputs and a __provider under 2 KB for each class", () => {
     const sizes = [streamInputs, taskInputs].map((i) => Buffer.byteLength(String(i["__provider"])));

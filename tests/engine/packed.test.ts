@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { InitializeServiceCommand, MgnClient } from "@aws-sdk/client-mgn";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DynamicHost, type Props, UNKNOWN } from "../support/dynamicHost";
+import { type DynamicHost, type Props, startConfiguredHost, UNKNOWN } from "../support/dynamicHost";
 import { clientConfig, TEST_REGION, useEmulator } from "../support/emulator";
 import { installedCopies, installPacked, type PackedProject } from "../support/packed";
 
@@ -109,18 +109,7 @@ describe("the packed tarball installed into a separate project", function () {
     // The engine hands a provider that does not accept secrets their plain values.
     for (const r of JSON.parse(stdout) as { type: string; inputs: Props }[])
       inputs[r.type] = unwrapSecrets(r.inputs);
-    host = await DynamicHost.start(project.dir, {
-      PATH: process.env["PATH"],
-      HOME: process.env["HOME"],
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    });
-    await host.configure({
-      "aws:region": TEST_REGION,
-      "awsMigration:endpoint": ctx.emulator.url,
-      "awsMigration:pollMinDelayMs": "10",
-      "awsMigration:pollMaxDelayMs": "40",
-    });
+    host = await startConfiguredHost(project.dir, ctx.emulator.url, TEST_REGION);
   });
   after(() => {
     host?.stop();

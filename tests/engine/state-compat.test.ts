@@ -21,7 +21,7 @@ import {
   STACK,
   unwrapSecrets,
 } from "../fixtures/state/fixtures";
-import { DynamicHost, type Props } from "../support/dynamicHost";
+import { type DynamicHost, type Props, startConfiguredHost } from "../support/dynamicHost";
 import { registrations } from "../support/mocks";
 
 const ROOT = join(__dirname, "..", "..");
@@ -84,18 +84,7 @@ describe("state written by the recorded release loads and refreshes with the cur
       });
       let host: DynamicHost | undefined;
       try {
-        host = await DynamicHost.start(ROOT, {
-          PATH: process.env["PATH"],
-          HOME: process.env["HOME"],
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-        });
-        await host.configure({
-          "aws:region": REGION,
-          "awsMigration:endpoint": emulator.url,
-          "awsMigration:pollMinDelayMs": "10",
-          "awsMigration:pollMaxDelayMs": "40",
-        });
+        host = await startConfiguredHost(ROOT, emulator.url, REGION);
 
         // `pulumi refresh`: the recorded provider text loads, finds the task, reports it unchanged.
         assert.deepEqual(await host.read(id, urn, outputs, inputs), {

@@ -3,6 +3,7 @@
  * makes (configure, check with unknowns as in preview, diff, create, read, update, delete). The
  * host loads the serialized `__provider` text exactly as it would in a deployment.
  */
+import { strict as assert } from "node:assert";
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -224,4 +225,74 @@ function initFailureOf(err: grpc.ServiceError): InitFailure | undefined {
     }
   }
   return undefined;
+}
+
+/** The host process's environment: the emulator's conventional key pair, nothing else of ours. */
+export function hostEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env["PATH"],
+    HOME: process.env["HOME"],
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
+}
+
+/** Starts the host in `cwd` and configures it as a stack pointing at `endpoint` would. */
+export async function startConfiguredHost(
+  cwd: string,
+  endpoint: string,
+  region = "us-west-2",
+): Promise<DynamicHost> {
+  const host = await DynamicHost.start(cwd, hostEnv());
+  try {
+    await host.configure({
+      "aws:region": region,
+      "awsMigration:endpoint": endpoint,
+      "awsMigration:pollMinDelayMs": "10",
+      "awsMigration:pollMaxDelayMs": "40",
+    });
+  } catch (err) {
+    host.stop();
+    throw err;
+  }
+  return host;
+}
+
+/**
+ * Mocha hooks for a describe block: start the real dynamic-provider host (in `cwd`, default this
+ * repository) configured against the emulator `ctx`, and stop it after the block. Call it after
+ * useEmulator (hooks run in order, and the host needs the emulator's URL). Returns the host as
+ * tests use it: its calls go to the process the hooks started.
+ */
+export function useDynamicHost(
+  ctx: { readonly emulator: { readonly url: string } },
+  options: { region?: string; cwd?: () => string } = {},
+): DynamicHost {
+  let started: DynamicHost | undefined;
+  before(async () => {
+    started = await startConfiguredHost(
+      options.cwd?.() ?? process.cwd(),
+      ctx.emulator.url,
+      options.region,
+    );
+  });
+  after(() => started?.stop());
+  return new Proxy({} as DynamicHost, {
+    get(_target, key) {
+      if (started === undefined) throw new Error("dynamic-provider host not started");
+      const value: unknown = Reflect.get(started, key);
+      return typeof value === "function" ? (value.bind(started) as unknown) : value;
+    },
+  });
+}
+
+/** The HostCallError `p` rejects with; fails the test when it resolves or rejects otherwise. */
+export async function hostError(p: Promise<unknown>): Promise<HostCallError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof HostCallError) return e;
+    throw e;
+  }
+  return assert.fail("expected the host call to fail");
 }

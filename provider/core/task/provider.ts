@@ -19,7 +19,7 @@ import {
   inputsOf,
   waitTimeoutMs,
 } from "./properties";
-import { buildTaskService, named, type TaskService, taskFailure } from "./service";
+import { buildTaskService, named, type TaskService, taskFailure, trackStart } from "./service";
 import type { Deps, Dropped, StartScope, TaskSpec, WaitSummary } from "./spec";
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
@@ -219,7 +219,8 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   /**
    * The spec's start with the resource's token, through the start limiter. The same token returns
    * the task an interrupted run started; a task that already failed is stepped past with a
-   * deterministic successor token, so a re-run after a failure starts again.
+   * deterministic successor token, so a re-run after a failure starts again — unless the start
+   * call was retried (trackStart), when the failed task may be this create's own.
    */
   private async start(
     raw: Record<string, unknown>,
@@ -234,13 +235,22 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     for (let hop = 0; ; hop++) {
       const attempt = token;
       const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
-      const run = (): Promise<T> => spec.start(ctx, inputs, attempt, raw, scope);
+      const run = (): Promise<{ value: T; retried: boolean }> =>
+        trackStart(() => spec.start(ctx, inputs, attempt, raw, scope));
       // A start that queues for a quota must not hold a limiter seat while it waits.
-      const task =
-        found ?? (spec.queuesStart === true ? await run() : await runtime.startLimiter.run(run));
+      const started =
+        found === undefined
+          ? spec.queuesStart === true
+            ? await run()
+            : await runtime.startLimiter.run(run)
+          : { value: found, retried: false };
+      const task = started.value;
       const id = spec.idOf(task);
       const status = spec.statusOf(task);
-      if (spec.classify(status, inputs) !== "failure") {
+      // Only a task an earlier run started is stepped past. After a retried start call, the task
+      // the token returns may be the one this create's first attempt started before its answer
+      // was lost: it is this create's own, and settle() reports its failure with its ID.
+      if (spec.classify(status, inputs) !== "failure" || started.retried) {
         const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
         const line =
           found === undefined

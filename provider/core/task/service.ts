@@ -4,6 +4,7 @@
  * api, the shared batched describe and the one poll scheduler. The host caches a configured
  * provider per serialized shim, so every resource of a kind shares all of it.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { ProviderSettings } from "../config";
 import { ImportTaskFailedError, isMigrationError } from "../errors";
 import { BatchPoller, ConcurrencyLimiter } from "../limiter";
@@ -58,6 +59,29 @@ export function named(
   return spec.subjectInReasons === true ? { type: typeName(spec), subject } : undefined;
 }
 
+/**
+ * Set while a start call runs (`trackStart`): the one AWS caller marks it when a call fails with a
+ * retryable error that is not throttling (a 5xx, a reset connection), whether the caller retries
+ * it or the spec does (ec2 ImportInstance). Such an attempt may have
+ * reached AWS and started the task before its answer was lost, so whatever the retry returns may
+ * be this create's own task. Async context, not a flag on the caller: concurrent creates share it.
+ */
+const startCalls = new AsyncLocalStorage<{ retried: boolean }>();
+
+/** Runs a start, reporting whether any AWS call in it was retried after it may have reached AWS. */
+export async function trackStart<R>(fn: () => Promise<R>): Promise<{ value: R; retried: boolean }> {
+  const seen = { retried: false };
+  const value = await startCalls.run(seen, fn);
+  return { value, retried: seen.retried };
+}
+
+function markRetried(err: { throttling: boolean }): void {
+  // A throttled request was refused before AWS acted on it.
+  if (err.throttling) return;
+  const seen = startCalls.getStore();
+  if (seen !== undefined) seen.retried = true;
+}
+
 export function buildTaskService<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
   settings: ProviderSettings,
@@ -82,11 +106,14 @@ export function buildTaskService<I extends object, T, A, S>(
             clock: runtime.clock,
             random: runtime.random,
             throttle: runtime.throttle,
+            onRetry: markRetried,
             ...(maxAttempts === undefined ? {} : { maxAttempts }),
           },
           fn,
         );
       } catch (err) {
+        // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
+        if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);
         throw spec.explain === undefined ? err : spec.explain(err, settings);
       }
     };

@@ -1,149 +1,31 @@
 import { strict as assert } from "node:assert";
-import type { AdsApi, DeleteOutcome } from "../../../../provider/ads/api";
-import type { AdsTask } from "../../../../provider/ads/importTaskLogic";
 import { createProvider } from "../../../../provider/ads/importTaskProvider";
-import { ManualClock } from "../../../../provider/core/clock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import {
   isAwsApiError,
   isImportTaskFailedError,
   isInputValidationError,
 } from "../../../../provider/core/errors";
-import type { Logger } from "../../../../provider/core/log";
+import {
+  configured,
+  type Line,
+  type ManualClock,
+  manualClock,
+  recordingLogger,
+} from "../../../support/harness";
 import { rejection } from "../../../support/rejection";
+import { FakeAds } from "./fakeAds";
 
 const ID = "import-task-00000000000000000000000000000001";
 const ID2 = "import-task-00000000000000000000000000000002";
 const ZIP =
   "https://bucket.s3.amazonaws.com/errors.zip?X-Amz-Credential=AKIAXXXX&X-Amz-Signature=deadbeef";
-const T0 = Date.UTC(2026, 0, 1);
 const INPUTS = {
   name: "servers-q3",
   importUrl: "s3://migration-data/servers.csv",
   clientRequestToken: "pam-token-1",
   __provider: "serialized-shim",
 };
-
-type Call =
-  | { op: "start"; name: string; importUrl: string; clientRequestToken: string }
-  | { op: "describe"; ids: string[] }
-  | { op: "delete"; ids: string[]; deleteHistory: boolean };
-
-/**
- * A scripted ADS: each task walks its status list one step per describe call (the last status
- * sticks); `failures` makes the next calls of an operation throw.
- */
-class FakeAds implements AdsApi {
-  readonly calls: Call[] = [];
-  readonly tasks = new Map<string, { base: AdsTask; statuses: string[] }>();
-  /** clientRequestToken → task ID (what ADS remembers for idempotency). */
-  readonly tokens = new Map<string, string>();
-  readonly failures: Partial<Record<"start" | "describe" | "delete", unknown[]>> = {};
-  readonly deleteOutcomes = new Map<string, DeleteOutcome>();
-  /** Statuses the next started tasks walk. */
-  readonly scripts: string[][] = [];
-  private nextId = 1;
-
-  add(id: string, statuses: string[], extra: Partial<AdsTask> = {}): void {
-    this.tasks.set(id, {
-      base: { importTaskId: id, status: statuses[0]!, ...extra },
-      statuses: [...statuses],
-    });
-  }
-
-  private fail(op: "start" | "describe" | "delete"): void {
-    const queue = this.failures[op];
-    if (queue !== undefined && queue.length > 0) throw queue.shift();
-  }
-
-  private view(id: string): AdsTask | undefined {
-    const t = this.tasks.get(id);
-    if (t === undefined) return undefined;
-    return { ...t.base, status: t.statuses[0]! };
-  }
-
-  startImportTask(input: {
-    name: string;
-    importUrl: string;
-    clientRequestToken: string;
-  }): Promise<AdsTask> {
-    this.calls.push({ op: "start", ...input });
-    this.fail("start");
-    const known = this.tokens.get(input.clientRequestToken);
-    if (known !== undefined) return Promise.resolve(this.view(known)!);
-    const id = `import-task-${String(this.nextId++).padStart(32, "0")}`;
-    this.add(id, this.scripts.shift() ?? ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"], {
-      name: input.name,
-      importUrl: input.importUrl,
-      clientRequestToken: input.clientRequestToken,
-      importRequestTime: new Date(T0),
-    });
-    this.tokens.set(input.clientRequestToken, id);
-    return Promise.resolve(this.view(id)!);
-  }
-
-  describeImportTasks(ids: readonly string[]): Promise<ReadonlyMap<string, AdsTask>> {
-    this.calls.push({ op: "describe", ids: [...ids] });
-    this.fail("describe");
-    const out = new Map<string, AdsTask>();
-    for (const id of ids) {
-      const t = this.tasks.get(id);
-      if (t === undefined) continue;
-      const view = this.view(id)!;
-      if (t.statuses.length > 1) t.statuses.shift();
-      if (view.status === "GONE") {
-        this.tasks.delete(id);
-        continue;
-      }
-      out.set(id, view);
-    }
-    return Promise.resolve(out);
-  }
-
-  batchDeleteImportData(
-    ids: readonly string[],
-    deleteHistory: boolean,
-  ): Promise<ReadonlyMap<string, DeleteOutcome>> {
-    this.calls.push({ op: "delete", ids: [...ids], deleteHistory });
-    this.fail("delete");
-    const out = new Map<string, DeleteOutcome>();
-    for (const id of ids) {
-      const scripted = this.deleteOutcomes.get(id);
-      if (scripted !== undefined) {
-        out.set(id, scripted);
-        continue;
-      }
-      const t = this.tasks.get(id);
-      if (t === undefined) {
-        out.set(id, { accepted: false, errorCode: "NOT_FOUND", errorDescription: "no such task" });
-        continue;
-      }
-      t.statuses = deleteHistory
-        ? ["DELETE_IN_PROGRESS", "GONE"]
-        : ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"];
-      out.set(id, { accepted: true });
-    }
-    return Promise.resolve(out);
-  }
-}
-
-interface Line {
-  level: "info" | "warn" | "progress";
-  resource: string;
-  message: string;
-}
-
-function recordingLogger(): { logger: Logger; lines: Line[] } {
-  const lines: Line[] = [];
-  return {
-    lines,
-    logger: {
-      info: (resource, message) => lines.push({ level: "info", resource, message }),
-      warn: (resource, message) => lines.push({ level: "warn", resource, message }),
-      progress: (resource, message) => lines.push({ level: "progress", resource, message }),
-    },
-  };
-}
 
 async function setup(config: Record<string, string> = {}): Promise<{
   provider: ProviderImplementation;
@@ -152,16 +34,10 @@ async function setup(config: Record<string, string> = {}): Promise<{
   lines: Line[];
 }> {
   const ads = new FakeAds();
-  const clock = new ManualClock({ start: T0, autoAdvance: true });
+  const clock = manualClock();
   const { logger, lines } = recordingLogger();
   const provider = createProvider({ clock, random: () => 0.5, logger, api: () => ads, env: {} });
-  const values: Record<string, string> = {
-    "aws:region": "us-west-2",
-    "awsMigration:pollMinDelayMs": "1000",
-    "awsMigration:pollMaxDelayMs": "1000",
-    ...config,
-  };
-  await provider.configure({ config: { get: (k) => values[k] } });
+  await configured(provider, config);
   return { provider, ads, clock, lines };
 }
 
@@ -219,7 +95,7 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
       const { provider, ads } = await setup();
       ads.scripts.push(["IMPORT_IN_PROGRESS"]);
       await provider.create({ ...INPUTS, waitForCompletion: false });
-      ads.tasks.get(ID)!.statuses = ["IMPORT_COMPLETE"];
+      ads.tasks.get(ID)!.steps = ["IMPORT_COMPLETE"];
       const again = await provider.create(INPUTS);
       assert.equal(again.id, ID);
       assert.equal(ads.tasks.size, 1);
@@ -276,7 +152,7 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
       ads.scripts.push(["IMPORT_COMPLETE_WITH_ERRORS"]);
       await provider.create({ ...INPUTS, waitForCompletion: false });
       const t = ads.tasks.get(ID)!;
-      Object.assign(t.base, {
+      Object.assign(t.data, {
         serverImportSuccess: 40,
         serverImportFailure: 2,
         applicationImportSuccess: 3,
@@ -323,7 +199,7 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
       // second until the one that lands exactly on the 60 s deadline.
       assert.deepEqual(clock.sleeps, [20, 1980, ...Array<number>(58).fill(1000)]);
 
-      ads.tasks.get(ID)!.statuses = ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"];
+      ads.tasks.get(ID)!.steps = ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"];
       const olds = err.properties;
       const { outs } = await provider.update(ID, olds, { ...INPUTS, waitTimeoutMinutes: 1 });
       assert.deepEqual(outs, {
@@ -595,7 +471,7 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
       const original = ads.batchDeleteImportData.bind(ads);
       ads.batchDeleteImportData = async (ids, h) => {
         const r = await original(ids, h);
-        ads.tasks.get(ID)!.statuses = ["DELETE_IN_PROGRESS", "DELETE_FAILED"];
+        ads.tasks.get(ID)!.steps = ["DELETE_IN_PROGRESS", "DELETE_FAILED"];
         return r;
       };
       const err = await rejection(provider.delete(ID, INPUTS));

@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import {
   isAwsApiError,
@@ -7,13 +6,23 @@ import {
   isInputValidationError,
   withAdvice,
 } from "../../../../provider/core/errors";
-import type { Logger } from "../../../../provider/core/log";
 import { echoOutputs, type PropertyTable } from "../../../../provider/core/task/properties";
 import { createTaskProvider, diffTask } from "../../../../provider/core/task/provider";
 import { outputSlots, secretOutputs, shimPath } from "../../../../provider/core/task/resource";
 import type { Acceptor } from "../../../../provider/core/waiter";
 import type { TaskHooks, TaskSpec } from "../../../../provider/core/task/spec";
+import {
+  configSource,
+  infoLines,
+  type Line,
+  type ManualClock,
+  manualClock,
+  recordingLogger,
+  serverError,
+  throttlingError,
+} from "../../../support/harness";
 import { rejection } from "../../../support/rejection";
+import { ScriptedTasks } from "../../../support/scriptedTasks";
 
 /** A fake service's job: `state` walks RUNNING → DONE (or FAILED). */
 interface Job {
@@ -33,38 +42,33 @@ interface JobInputs {
 
 type Call = { op: "start"; token: string } | { op: "describe"; ids: string[] };
 
+/** A fake service on the shared task store: jobs walk their states one per describe. */
 class FakeJobs {
   readonly calls: Call[] = [];
-  readonly jobs = new Map<string, string[]>();
-  readonly tokens = new Map<string, string>();
+  readonly store = new ScriptedTasks<string>({
+    idFor: (n) => `job-${n}`,
+    script: () => ["RUNNING", "DONE"],
+    gone: (state) => state === "GONE",
+  });
   /** States the next started jobs walk. */
-  readonly scripts: string[][] = [];
+  readonly scripts = this.store.scripts;
   readonly startErrors: Error[] = [];
-  private next = 1;
+  readonly jobs = {
+    set: (id: string, states: string[]): unknown => this.store.add(id, states, undefined),
+  };
 
   start(label: string, token: string): Promise<Job> {
     this.calls.push({ op: "start", token });
     const err = this.startErrors.shift();
     if (err !== undefined) return Promise.reject(err);
-    let id = this.tokens.get(token);
-    if (id === undefined) {
-      id = `job-${this.next++}`;
-      this.jobs.set(id, this.scripts.shift() ?? ["RUNNING", "DONE"]);
-      this.tokens.set(token, id);
-    }
-    return Promise.resolve({ jobId: id, state: this.jobs.get(id)![0]!, label });
+    const { id } = this.store.start(token, () => undefined);
+    return Promise.resolve({ jobId: id, state: this.store.current(id)!, label });
   }
 
   describe(ids: readonly string[]): Promise<ReadonlyMap<string, Job>> {
     this.calls.push({ op: "describe", ids: [...ids] });
     const out = new Map<string, Job>();
-    for (const id of ids) {
-      const states = this.jobs.get(id);
-      if (states === undefined) continue;
-      const state = states.length > 1 ? states.shift()! : states[0]!;
-      if (state === "GONE") this.jobs.delete(id);
-      else out.set(id, { jobId: id, state });
-    }
+    for (const [id, state] of this.store.describeAll(ids)) out.set(id, { jobId: id, state });
     return Promise.resolve(out);
   }
 }
@@ -134,24 +138,12 @@ function fakeSpec(
   };
 }
 
-interface Line {
-  level: string;
-  resource: string;
-  message: string;
-}
-
 async function setup(
   spec = fakeSpec(),
 ): Promise<{ provider: ProviderImplementation; api: FakeJobs; clock: ManualClock; lines: Line[] }> {
   const api = new FakeJobs();
-  const clock = new ManualClock({ start: 0, autoAdvance: true });
-  const lines: Line[] = [];
-  const log =
-    (level: string) =>
-    (resource: string, message: string): void => {
-      lines.push({ level, resource, message });
-    };
-  const logger: Logger = { info: log("info"), warn: log("warn"), progress: log("progress") };
+  const clock = manualClock(0);
+  const { logger, lines } = recordingLogger();
   const provider = createTaskProvider(spec, {
     clock,
     random: () => 0.5,
@@ -159,15 +151,12 @@ async function setup(
     api: () => api,
     env: {},
   });
-  await provider.configure({
-    config: { get: (k) => (k === "aws:region" ? "eu-west-1" : undefined) },
-  });
+  await provider.configure(configSource({ "aws:region": "eu-west-1" }));
   return { provider, api, clock, lines };
 }
 
 const INPUTS = { label: "one", token: "t-1", __provider: "shim" };
-const info = (lines: Line[]): string[] =>
-  lines.filter((l) => l.level === "info").map((l) => l.message);
+const info = infoLines;
 
 describe("core/task lifecycle (fake spec, manual clock)", () => {
   describe("create", () => {
@@ -221,6 +210,27 @@ describe("core/task lifecycle (fake spec, manual clock)", () => {
       assert.equal(
         err.message,
         `ads.FakeJob "one": 11 tasks for this resource's token ended in failure (last job-11: FAILED). Fix the inputs, then run \`pulumi up\` again.`,
+      );
+    });
+
+    it("after a retried start, reports the failed task the token returns as this create's own; a throttled retry still steps past an earlier run's", async () => {
+      const { provider, api, lines } = await setup();
+      // The first attempt started job-1, which failed at once; a 5xx lost the answer.
+      api.scripts.push(["FAILED"]);
+      api.store.lostAnswers.push(serverError("awsJson1_1"));
+      const err = await rejection(provider.create(INPUTS));
+      assert.ok(isImportTaskFailedError(err));
+      assert.equal(err.id, "job-1");
+      assert.deepEqual(err.properties, { ...INPUTS, jobId: "job-1", state: "FAILED" });
+      assert.deepEqual(err.reasons, ["job one ended FAILED after 1 polls"]);
+      assert.deepEqual(info(lines), ["started job-1 (FAILED)"]);
+      // A throttled attempt never reached AWS: job-1 is then an earlier run's failure.
+      api.startErrors.push(throttlingError("awsJson1_1"));
+      const again = await provider.create(INPUTS);
+      assert.equal(again.id, "job-2");
+      assert.deepEqual(
+        api.calls.filter((c) => c.op === "start").map((c) => (c as { token: string }).token),
+        ["t-1", "t-1", "t-1", "t-1", "t-1+job-1"],
       );
     });
 

@@ -14,10 +14,18 @@ import type {
   SnapshotTask,
   Ec2Snapshot,
 } from "../../../../provider/ec2/types";
-import { ManualClock } from "../../../../provider/core/clock";
+import type { ManualClock } from "../../../../provider/core/clock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
-import type { Logger } from "../../../../provider/core/log";
 import type { Deps } from "../../../../provider/ec2/importImageTaskProvider";
+import {
+  configured,
+  type Line,
+  manualClock,
+  recordingLogger,
+  sdkError,
+  T0,
+} from "../../../support/harness";
+import { ScriptedTasks } from "../../../support/scriptedTasks";
 
 export type Step = Partial<ImageTask> & { status: string };
 export type ConversionStep = Partial<ConversionTask> & { state: string };
@@ -44,9 +52,8 @@ export type Call =
 export type Op = Call["op"];
 
 /** An EC2-style error as the SDK throws it. */
-export function awsError(code: string, status = 400, message = `${code} message`): Error {
-  return Object.assign(new Error(message), { name: code, $metadata: { httpStatusCode: status } });
-}
+export const awsError = (code: string, status = 400, message = `${code} message`): Error =>
+  sdkError(code, status, message, null);
 
 export const imageIdFor = (n: number): string => `ami-${String(n).padStart(17, "0")}`;
 export const snapIdFor = (n: number, disk: number): string =>
@@ -57,18 +64,65 @@ export const instanceIdFor = (n: number): string => `i-${String(n).padStart(17, 
 export const volumeIdFor = (n: number): string => `vol-${String(n).padStart(17, "0")}`;
 export const snapTaskIdFor = (n: number): string => `import-snap-${String(n).padStart(17, "0")}`;
 
+/** A task's fields beside its steps (a view takes status from the current step). */
+function imageBase(id: string, disks: number): ImageTask {
+  return {
+    importTaskId: id,
+    status: "",
+    platform: "Linux",
+    snapshotDetails: Array.from({ length: disks }, () => ({
+      format: "VMDK",
+      status: "",
+    })),
+  };
+}
+
+function conversionBase(id: string, n: number, description: string): ConversionTask {
+  return {
+    conversionTaskId: id,
+    state: "",
+    description,
+    instanceId: instanceIdFor(n),
+    platform: "Windows",
+    expirationTime: "2026-01-08T00:00:00.000Z",
+    volumes: [
+      {
+        volumeId: volumeIdFor(n),
+        volumeSize: 8,
+        availabilityZone: "us-west-2a",
+        bytesConverted: 0,
+        imageSize: 1000,
+        format: "VMDK",
+        status: "",
+      },
+    ],
+  };
+}
+
 export class FakeEc2 implements Ec2Api {
   readonly calls: Call[] = [];
-  readonly tasks = new Map<string, { n: number; base: ImageTask; steps: Step[] }>();
-  readonly tokens = new Map<string, string>();
+  readonly store = new ScriptedTasks<Step, ImageTask, Op>({
+    idFor: taskIdFor,
+    script: () => [
+      { status: "active", statusMessage: "pending", progress: 2 },
+      { status: "completed" },
+    ],
+    gone: (step) => step.status === "GONE",
+  });
+  readonly tasks = this.store.tasks;
+  readonly tokens = this.store.tokens;
   readonly images = new Map<string, Ec2Image>();
   readonly snapshots = new Set<string>();
-  readonly failures: Partial<Record<Op, unknown[]>> = {};
+  readonly failures = this.store.failures;
   /** Status walks of the next started tasks. */
-  readonly scripts: Step[][] = [];
-  readonly conversions = new Map<string, { base: ConversionTask; steps: ConversionStep[] }>();
+  readonly scripts = this.store.scripts;
+  readonly conversionStore = new ScriptedTasks<ConversionStep, ConversionTask>({
+    idFor: conversionIdFor,
+    script: () => [{ state: "active" }, { state: "completed" }],
+  });
+  readonly conversions = this.conversionStore.tasks;
   /** State walks of the next started conversions. */
-  readonly conversionScripts: ConversionStep[][] = [];
+  readonly conversionScripts = this.conversionStore.scripts;
   /** instanceId → remaining states (the last sticks). */
   readonly instances = new Map<string, string[]>();
   readonly volumes = new Set<string>();
@@ -79,42 +133,32 @@ export class FakeEc2 implements Ec2Api {
   >();
   /** Status walks of the next started snapshot imports. */
   readonly snapshotScripts: SnapshotStep[][] = [];
+  /** Numbers snapshot tasks (image tasks and conversions number through their stores). */
   private next = 1;
 
   private fail(op: Op): void {
-    const queue = this.failures[op];
-    if (queue !== undefined && queue.length > 0) throw queue.shift();
+    this.store.fail(op);
   }
 
-  add(id: string, steps: Step[], n = this.next++, disks = 1): ImageTask {
-    const base: ImageTask = {
-      importTaskId: id,
-      status: steps[0]!.status,
-      platform: "Linux",
-      snapshotDetails: Array.from({ length: disks }, () => ({
-        format: "VMDK",
-        status: steps[0]!.status,
-      })),
-    };
-    this.tasks.set(id, { n, base, steps: [...steps] });
+  add(id: string, steps: Step[], n?: number, disks = 1): ImageTask {
+    this.store.add(id, steps, imageBase(id, disks), n);
     return this.view(id)!;
   }
 
-  /** The current view; completing registers the AMI once. */
-  private view(id: string): ImageTask | undefined {
+  /** The view of `id` at `step` (default its current one); completing registers the AMI once. */
+  private view(id: string, step = this.store.current(id)): ImageTask | undefined {
     const t = this.tasks.get(id);
-    if (t === undefined) return undefined;
-    const step = t.steps[0]!;
+    if (t === undefined || step === undefined) return undefined;
     const view: ImageTask = {
-      ...t.base,
+      ...t.data,
       ...step,
-      snapshotDetails: t.base.snapshotDetails.map((d) => ({ ...d, status: step.status })),
+      snapshotDetails: t.data.snapshotDetails.map((d) => ({ ...d, status: step.status })),
     };
     if (step.status === "completed") {
       const imageId = imageIdFor(t.n);
-      const snaps = t.base.snapshotDetails.map((_d, i) => snapIdFor(t.n, i));
-      if (!t.base.imageId) {
-        t.base.imageId = imageId;
+      const snaps = t.data.snapshotDetails.map((_d, i) => snapIdFor(t.n, i));
+      if (!t.data.imageId) {
+        t.data.imageId = imageId;
         this.images.set(imageId, {
           imageId,
           state: "available",
@@ -138,20 +182,9 @@ export class FakeEc2 implements Ec2Api {
   importImage(request: ImportImageRequest): Promise<ImageTask> {
     this.calls.push({ op: "importImage", token: request.ClientToken, request });
     this.fail("importImage");
-    const known = this.tokens.get(request.ClientToken);
-    if (known !== undefined && this.tasks.has(known)) return Promise.resolve(this.view(known)!);
-    const n = this.next++;
-    const id = taskIdFor(n);
-    this.add(
-      id,
-      this.scripts.shift() ?? [
-        { status: "active", statusMessage: "pending", progress: 2 },
-        { status: "completed" },
-      ],
-      n,
-      request.DiskContainers.length,
+    const { id } = this.store.start(request.ClientToken, (n) =>
+      imageBase(taskIdFor(n), request.DiskContainers.length),
     );
-    this.tokens.set(request.ClientToken, id);
     return Promise.resolve(this.view(id)!);
   }
 
@@ -159,17 +192,7 @@ export class FakeEc2 implements Ec2Api {
     this.calls.push({ op: "describeImportImageTasks", ids: [...ids] });
     this.fail("describeImportImageTasks");
     const out = new Map<string, ImageTask>();
-    for (const id of ids) {
-      const t = this.tasks.get(id);
-      if (t === undefined) continue;
-      const v = this.view(id)!;
-      if (t.steps.length > 1) t.steps.shift();
-      if (v.status === "GONE") {
-        this.tasks.delete(id);
-        continue;
-      }
-      out.set(id, v);
-    }
+    for (const [id, step] of this.store.describeAll(ids)) out.set(id, this.view(id, step)!);
     return Promise.resolve(out);
   }
 
@@ -214,43 +237,24 @@ export class FakeEc2 implements Ec2Api {
   }
 
   addConversion(id: string, steps: ConversionStep[], n: number, description = "[m]"): void {
-    this.conversions.set(id, {
-      base: {
-        conversionTaskId: id,
-        state: steps[0]!.state,
-        description,
-        instanceId: instanceIdFor(n),
-        platform: "Windows",
-        expirationTime: "2026-01-08T00:00:00.000Z",
-        volumes: [
-          {
-            volumeId: volumeIdFor(n),
-            volumeSize: 8,
-            availabilityZone: "us-west-2a",
-            bytesConverted: 0,
-            imageSize: 1000,
-            format: "VMDK",
-            status: steps[0]!.state,
-          },
-        ],
-      },
-      steps: [...steps],
-    });
+    this.conversionStore.add(id, steps, conversionBase(id, n, description), n);
   }
 
-  private conversionView(id: string): ConversionTask | undefined {
+  private conversionView(
+    id: string,
+    step = this.conversionStore.current(id),
+  ): ConversionTask | undefined {
     const t = this.conversions.get(id);
-    if (t === undefined) return undefined;
-    const step = t.steps[0]!;
+    if (t === undefined || step === undefined) return undefined;
     const done = step.state === "completed";
-    if (done && !this.instances.has(t.base.instanceId!)) {
-      this.instances.set(t.base.instanceId!, ["stopped"]);
-      this.volumes.add(t.base.volumes[0]!.volumeId!);
+    if (done && !this.instances.has(t.data.instanceId!)) {
+      this.instances.set(t.data.instanceId!, ["stopped"]);
+      this.volumes.add(t.data.volumes[0]!.volumeId!);
     }
     return {
-      ...t.base,
+      ...t.data,
       ...step,
-      volumes: t.base.volumes.map((v) => ({
+      volumes: t.data.volumes.map((v) => ({
         ...v,
         status: step.state,
         bytesConverted: done ? 1000 : (v.bytesConverted ?? 0),
@@ -261,13 +265,8 @@ export class FakeEc2 implements Ec2Api {
   importInstance(request: ImportInstanceRequest): Promise<ConversionTask> {
     this.calls.push({ op: "importInstance", request });
     this.fail("importInstance");
-    const n = this.next++;
-    const id = conversionIdFor(n);
-    this.addConversion(
-      id,
-      this.conversionScripts.shift() ?? [{ state: "active" }, { state: "completed" }],
-      n,
-      request.Description,
+    const { id } = this.conversionStore.start(undefined, (n) =>
+      conversionBase(conversionIdFor(n), n, request.Description),
     );
     return Promise.resolve(this.conversionView(id)!);
   }
@@ -276,13 +275,8 @@ export class FakeEc2 implements Ec2Api {
     this.calls.push({ op: "describeConversionTasks", ids: [...ids] });
     this.fail("describeConversionTasks");
     const out = new Map<string, ConversionTask>();
-    for (const id of ids) {
-      const t = this.conversions.get(id);
-      if (t === undefined) continue;
-      const v = this.conversionView(id)!;
-      if (t.steps.length > 1) t.steps.shift();
-      out.set(id, v);
-    }
+    for (const [id, step] of this.conversionStore.describeAll(ids))
+      out.set(id, this.conversionView(id, step)!);
     return Promise.resolve(out);
   }
 
@@ -415,34 +409,8 @@ export class FakeEc2 implements Ec2Api {
   }
 }
 
-export interface Line {
-  level: "info" | "warn" | "progress";
-  resource: string;
-  message: string;
-}
-
-export function recordingLogger(): { logger: Logger; lines: Line[] } {
-  const lines: Line[] = [];
-  return {
-    lines,
-    logger: {
-      info: (resource, message) => lines.push({ level: "info", resource, message }),
-      warn: (resource, message) => lines.push({ level: "warn", resource, message }),
-      progress: (resource, message) => lines.push({ level: "progress", resource, message }),
-    },
-  };
-}
-
-export async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-}
-
-export const T0 = Date.UTC(2026, 0, 1);
+export { type Line, recordingLogger, T0 } from "../../../support/harness";
+export { rejection } from "../../../support/rejection";
 
 export interface Setup {
   provider: ProviderImplementation;
@@ -458,16 +426,10 @@ export async function setupProvider(
   autoAdvance = true,
 ): Promise<Setup> {
   const ec2 = new FakeEc2();
-  const clock = new ManualClock({ start: T0, autoAdvance });
+  const clock = manualClock(T0, autoAdvance);
   const { logger, lines } = recordingLogger();
   const provider = createProvider({ clock, random: () => 0.5, logger, api: () => ec2, env: {} });
-  const values: Record<string, string> = {
-    "aws:region": "us-west-2",
-    "awsMigration:pollMinDelayMs": "1000",
-    "awsMigration:pollMaxDelayMs": "1000",
-    ...config,
-  };
-  await provider.configure({ config: { get: (k) => values[k] } });
+  await configured(provider, config);
   return { provider, ec2, clock, lines };
 }
 

@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import {
   isAwsApiError,
@@ -7,153 +6,23 @@ import {
   isInputValidationError,
   isMigrationError,
 } from "../../../../provider/core/errors";
-import type { Logger } from "../../../../provider/core/log";
-import type { AwsCaller, MgnApi, StartOutcome } from "../../../../provider/mgn/api";
-import type {
-  ImportErrors,
-  MgnImport,
-  MgnImportError,
-  S3BucketSource,
-} from "../../../../provider/mgn/importTaskLogic";
-import type { Inventory } from "../../../../provider/mgn/inventory";
 import { createProvider } from "../../../../provider/mgn/importTaskProvider";
+import {
+  configured,
+  type Line,
+  type ManualClock,
+  manualClock,
+  recordingLogger,
+  sdkError,
+  T0,
+} from "../../../support/harness";
 import { rejection } from "../../../support/rejection";
+import { FakeMgn, mgnIdFor as idOf } from "./fakeMgn";
 
-const T0 = Date.UTC(2026, 0, 1);
 const SRC = { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" };
 const INPUTS = { s3BucketSource: SRC, clientToken: "pam-token-1", __provider: "serialized-shim" };
-const idOf = (n: number): string => `import-${String(n).padStart(17, "0")}`;
 const ID = idOf(1);
 const ID2 = idOf(2);
-
-type Call =
-  | { op: "start"; clientToken: string; tags?: Record<string, string> }
-  | { op: "list"; ids: string[] }
-  | { op: "errors"; id: string }
-  | { op: "inventory" }
-  | { op: "delete"; kind: "server" | "application" | "wave"; id: string };
-
-/**
- * A scripted MGN: each import walks its status list one step per ListImports call (the last status
- * sticks); `quota` imports may be in progress at once; `failures` makes the next calls of an
- * operation throw. Calls go through the provider's `call` wrapper, as the real api's do.
- */
-class FakeMgn {
-  readonly calls: Call[] = [];
-  readonly imports = new Map<string, { base: MgnImport; statuses: string[] }>();
-  readonly tokens = new Map<string, string>();
-  readonly errors = new Map<string, MgnImportError[]>();
-  readonly failures: Partial<Record<"start" | "list" | "errors" | "delete", unknown[]>> = {};
-  readonly scripts: string[][] = [];
-  inventory: Inventory = { servers: [], applications: [], waves: [] };
-  quota = Number.POSITIVE_INFINITY;
-  /** Most imports ever in progress at once. */
-  maxRunning = 0;
-  private nextId = 1;
-
-  add(id: string, statuses: string[], extra: Partial<MgnImport> = {}): void {
-    this.imports.set(id, {
-      base: { importID: id, status: statuses[0]!, ...extra },
-      statuses: [...statuses],
-    });
-  }
-
-  private fail(op: "start" | "list" | "errors" | "delete"): void {
-    const queue = this.failures[op];
-    if (queue !== undefined && queue.length > 0) throw queue.shift();
-  }
-
-  private view(id: string): MgnImport {
-    const t = this.imports.get(id)!;
-    return { ...t.base, status: t.statuses[0]! };
-  }
-
-  running(): number {
-    return [...this.imports.keys()].filter(
-      (id) => !["SUCCEEDED", "FAILED"].includes(this.view(id).status),
-    ).length;
-  }
-
-  api(call: AwsCaller): MgnApi {
-    return {
-      startImport: (input: {
-        s3BucketSource: S3BucketSource;
-        clientToken: string;
-        tags?: Record<string, string>;
-      }) =>
-        call("StartImport", () => {
-          this.calls.push({
-            op: "start",
-            clientToken: input.clientToken,
-            ...(input.tags ? { tags: input.tags } : {}),
-          });
-          this.fail("start");
-          const known = this.tokens.get(input.clientToken);
-          if (known !== undefined)
-            return Promise.resolve<StartOutcome>({ started: this.view(known) });
-          if (this.running() >= this.quota) {
-            return Promise.resolve<StartOutcome>({
-              quotaExceeded: { message: "limit of imports in progress", quotaValue: this.quota },
-            });
-          }
-          const id = idOf(this.nextId++);
-          this.add(id, this.scripts.shift() ?? ["PENDING", "SUCCEEDED"], {
-            s3BucketSource: input.s3BucketSource,
-            creationDateTime: "2026-01-01T00:00:00.000Z",
-          });
-          this.tokens.set(input.clientToken, id);
-          this.maxRunning = Math.max(this.maxRunning, this.running());
-          return Promise.resolve<StartOutcome>({ started: this.view(id) });
-        }),
-      listImports: (ids) =>
-        call("ListImports", () => {
-          this.calls.push({ op: "list", ids: [...ids] });
-          this.fail("list");
-          const out = new Map<string, MgnImport>();
-          for (const id of ids) {
-            const t = this.imports.get(id);
-            if (t === undefined) continue;
-            out.set(id, this.view(id));
-            if (t.statuses.length > 1) t.statuses.shift();
-          }
-          return Promise.resolve(out);
-        }),
-      listImportErrors: (id, keep) =>
-        call("ListImportErrors", () => {
-          this.calls.push({ op: "errors", id });
-          this.fail("errors");
-          const all = this.errors.get(id) ?? [];
-          return Promise.resolve<ImportErrors>({ items: all.slice(0, keep), total: all.length });
-        }),
-      listInventory: () =>
-        call("DescribeSourceServers", () => {
-          this.calls.push({ op: "inventory" });
-          return Promise.resolve(structuredClone(this.inventory));
-        }),
-      deleteSourceServer: (id) => this.remove("server", id, call),
-      deleteApplication: (id) => this.remove("application", id, call),
-      deleteWave: (id) => this.remove("wave", id, call),
-    };
-  }
-
-  private remove(
-    kind: "server" | "application" | "wave",
-    id: string,
-    call: AwsCaller,
-  ): Promise<void> {
-    return call(`Delete ${kind}`, () => {
-      this.calls.push({ op: "delete", kind, id });
-      this.fail("delete");
-      return Promise.resolve();
-    });
-  }
-}
-
-interface Line {
-  level: "info" | "warn" | "progress";
-  resource: string;
-  message: string;
-}
 
 async function setup(
   config: Record<string, string> = {},
@@ -165,13 +34,8 @@ async function setup(
   lines: Line[];
 }> {
   const mgn = new FakeMgn();
-  const clock = new ManualClock({ start: T0, autoAdvance });
-  const lines: Line[] = [];
-  const logger: Logger = {
-    info: (resource, message) => lines.push({ level: "info", resource, message }),
-    warn: (resource, message) => lines.push({ level: "warn", resource, message }),
-    progress: (resource, message) => lines.push({ level: "progress", resource, message }),
-  };
+  const clock = manualClock(T0, autoAdvance);
+  const { logger, lines } = recordingLogger();
   const provider = createProvider({
     clock,
     random: () => 0.5,
@@ -179,21 +43,9 @@ async function setup(
     api: (_settings, call) => mgn.api(call),
     env: {},
   });
-  const values: Record<string, string> = {
-    "aws:region": "us-west-2",
-    "awsMigration:pollMinDelayMs": "1000",
-    "awsMigration:pollMaxDelayMs": "1000",
-    ...config,
-  };
-  await provider.configure({ config: { get: (k) => values[k] } });
+  await configured(provider, config);
   return { provider, mgn, clock, lines };
 }
-
-const sdkError = (name: string, status: number, message = name): Error =>
-  Object.assign(new Error(message), {
-    name,
-    $metadata: { httpStatusCode: status, requestId: "r-1" },
-  });
 
 const ZERO = { createdCount: 0, modifiedCount: 0 };
 const SUMMARY = { waves: ZERO, applications: ZERO, servers: ZERO };
@@ -249,7 +101,7 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
       const { provider, mgn } = await setup();
       mgn.scripts.push(["STARTED"]);
       await provider.create({ ...INPUTS, waitForCompletion: false });
-      mgn.imports.get(ID)!.statuses = ["STARTED", "SUCCEEDED"];
+      mgn.imports.get(ID)!.steps = ["STARTED", "SUCCEEDED"];
       const again = await provider.create(INPUTS);
       assert.equal(again.id, ID);
       assert.equal(again.outs["status"], "SUCCEEDED");
@@ -346,7 +198,7 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
       ]);
       assert.deepEqual(clock.sleeps, [20, 1980, ...Array<number>(58).fill(1000)]);
 
-      mgn.imports.get(ID)!.statuses = ["STARTED", "SUCCEEDED"];
+      mgn.imports.get(ID)!.steps = ["STARTED", "SUCCEEDED"];
       const { outs } = await provider.update(ID, err.properties, {
         ...INPUTS,
         waitTimeoutMinutes: 1,

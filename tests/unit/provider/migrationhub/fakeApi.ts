@@ -2,7 +2,12 @@
  * A scripted in-memory Migration Hub for provider orchestration tests: records every call in
  * order, lets a test script describe results per call, and injects errors per operation.
  */
+import type { ConfigSource } from "../../../../provider/core/config";
+import type { ProviderImplementation } from "../../../../provider/core/dynamic";
+import { createLogger } from "../../../../provider/core/log";
+import type { Deps } from "../../../../provider/core/task/spec";
 import type { AwsCaller, MigrationHubApi } from "../../../../provider/migrationhub/api";
+import { configSource, type ManualClock, manualClock } from "../../../support/harness";
 import type {
   CreatedArtifact,
   MigrationTaskRecord,
@@ -159,9 +164,33 @@ export function awsError(name: string, message: string, status = 400): Error {
 }
 
 /** A config source for configure(). */
-export function config(values: Record<string, string> = {}): {
-  config: { get(key: string): string | undefined };
-} {
-  const all: Record<string, string> = { "aws:region": "us-west-2", ...values };
-  return { config: { get: (k: string) => all[k] } };
+export const config = (values: Record<string, string> = {}): { config: ConfigSource } =>
+  configSource({ "aws:region": "us-west-2", ...values });
+
+/**
+ * A provider on a FakeMigrationHub with a manual clock at `start` and a logger that records every
+ * line as written (no rate limit), configured with `values`.
+ */
+export async function hubProvider(
+  create: (deps: Partial<Deps<MigrationHubApi>>) => ProviderImplementation,
+  hub: FakeMigrationHub,
+  start: number,
+  values: Record<string, string>,
+): Promise<{
+  hub: FakeMigrationHub;
+  clock: ManualClock;
+  lines: string[];
+  provider: ProviderImplementation;
+}> {
+  const clock = manualClock(start);
+  const lines: string[] = [];
+  const provider = create({
+    clock,
+    random: () => 0,
+    logger: createLogger({ sink: (l) => lines.push(l), clock, minIntervalMs: 0 }),
+    api: hub.factory,
+    env: {},
+  });
+  await provider.configure(config(values));
+  return { hub, clock, lines, provider };
 }

@@ -1,14 +1,12 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
 import {
   type AwsApiError,
   type ImportTaskFailedError,
   isAwsApiError,
   isImportTaskFailedError,
 } from "../../../../provider/core/errors";
-import { createLogger } from "../../../../provider/core/log";
 import { createProvider } from "../../../../provider/migrationhub/migrationTaskProvider";
-import { awsError, config, FakeMigrationHub } from "./fakeApi";
+import { awsError, FakeMigrationHub, hubProvider } from "./fakeApi";
 import { rejection } from "../../../support/rejection";
 
 const START = 1_700_000_000_000;
@@ -25,23 +23,11 @@ const base = { progressUpdateStream: "tool", migrationTaskName: "web-01" };
 async function setup(values: Record<string, string> = {}) {
   const hub = new FakeMigrationHub();
   hub.streams.add("tool");
-  const clock = new ManualClock({ start: START, autoAdvance: true });
-  const lines: string[] = [];
-  const provider = createProvider({
-    clock,
-    random: () => 0,
-    logger: createLogger({ sink: (l) => lines.push(l), clock, minIntervalMs: 0 }),
-    api: hub.factory,
-    env: {},
+  return hubProvider(createProvider, hub, START, {
+    "awsMigration:pollMinDelayMs": "1000",
+    "awsMigration:pollMaxDelayMs": "8000",
+    ...values,
   });
-  await provider.configure(
-    config({
-      "awsMigration:pollMinDelayMs": "1000",
-      "awsMigration:pollMaxDelayMs": "8000",
-      ...values,
-    }),
-  );
-  return { hub, clock, lines, provider };
 }
 
 describe("migrationhub.MigrationTask provider", () => {

@@ -1,31 +1,19 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
 import {
   type AwsApiError,
   isAwsApiError,
   isWaiterTimeoutError,
   type WaiterTimeoutError,
 } from "../../../../provider/core/errors";
-import { createLogger } from "../../../../provider/core/log";
 import { createProvider } from "../../../../provider/migrationhub/progressUpdateStreamProvider";
-import { awsError, config, FakeMigrationHub } from "./fakeApi";
+import { awsError, FakeMigrationHub, hubProvider } from "./fakeApi";
 import { rejection } from "../../../support/rejection";
 
-async function setup() {
-  const hub = new FakeMigrationHub();
-  const clock = new ManualClock({ start: 0, autoAdvance: true });
-  const lines: string[] = [];
-  const provider = createProvider({
-    clock,
-    random: () => 0,
-    logger: createLogger({ sink: (l) => lines.push(l), clock, minIntervalMs: 0 }),
-    api: hub.factory,
-    env: {},
+function setup() {
+  return hubProvider(createProvider, new FakeMigrationHub(), 0, {
+    "awsMigration:pollMinDelayMs": "1000",
+    "awsMigration:pollMaxDelayMs": "4000",
   });
-  await provider.configure(
-    config({ "awsMigration:pollMinDelayMs": "1000", "awsMigration:pollMaxDelayMs": "4000" }),
-  );
-  return { hub, clock, lines, provider };
 }
 
 const R = '[aws-migration] migrationhub.ProgressUpdateStream "tool"';
