@@ -308,7 +308,8 @@ export class BatchPoller<T> {
     this.armSoon();
     try {
       await clock.sleep(until - clock.now(), inner.signal);
-      return false;
+      // A round that called it as its own sleep ran out: it joins that round (not held back).
+      return woken;
     } catch (err) {
       if (!woken || signal?.aborted) throw err;
       return true;

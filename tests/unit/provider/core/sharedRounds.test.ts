@@ -213,6 +213,54 @@ describe("BatchPoller shared rounds", () => {
     ]);
   });
 
+  it("with the waiter: ten waits (5 s / 50.4 s backoff) each return in the first round after their task ends", async () => {
+    const clock = new ManualClock();
+    const { poller, calls } = recordingPoller(clock, 100);
+    const riding = poller.ridingClock(clock, {
+      gridMs: 1000,
+      rounds: { budgetCallsPerSecond: 2, shareMs: 50_400 },
+    });
+    // Task i ends at (i + 1) × 10 s.
+    const returned: number[] = [];
+    const waits = Array.from({ length: 10 }, async (_, i) => {
+      await waitFor({
+        poll: async () => {
+          await poller.get(`t-${i}`);
+          return clock.now() >= (i + 1) * 10_000 ? "DONE" : "RUNNING";
+        },
+        status: (s) => s,
+        acceptors: [{ verdict: "success", matches: (s) => s === "DONE" }],
+        minDelayMs: 5_000,
+        maxDelayMs: 50_400,
+        timeoutMs: 3_600_000,
+        clock: riding,
+        random: () => 0.5,
+      });
+      returned[i] = clock.now();
+    });
+    await clock.advance(200_000);
+    await Promise.all(waits);
+    assert.deepEqual(rounds(calls), [
+      [0, 1, 10], // first polls
+      [5_000, 1, 10], // their own 5 s delays, before the shared round (5.04 s)
+      [10_040, 1, 10], // W = 10: 50.4 s / 10 after the last round
+      [15_640, 1, 9], // W = 9: + 5.6 s
+      [21_240, 1, 9],
+      [27_540, 1, 8], // + 6.3 s
+      [33_840, 1, 8],
+      [41_040, 1, 7], // + 7.2 s
+      [49_440, 1, 6], // + 8.4 s
+      [57_840, 1, 6],
+      [67_920, 1, 5], // + 10.08 s
+      [80_520, 1, 4], // + 12.6 s
+      [105_720, 1, 2], // + 25.2 s
+    ]);
+    assert.deepEqual(
+      returned,
+      [10_040, 21_240, 33_840, 41_040, 57_840, 67_920, 80_520, 80_520, 105_720, 105_720],
+    );
+  });
+
   it("keeps a lone wait's jittered backoff exactly as without shared rounds", async () => {
     const schedule = async (rounds?: SharedRounds): Promise<number[]> => {
       const clock = new ManualClock();
