@@ -31,6 +31,11 @@ export interface ProviderSettings {
   maxConcurrentStarts?: number;
   pollMinDelayMs?: number;
   pollMaxDelayMs?: number;
+  /**
+   * Describe calls per second the shared poll rounds of one resource type may spend in all
+   * (core/task/service.ts waitTask). @default 2
+   */
+  pollBudgetCallsPerSecond?: number;
 }
 
 export const CONFIG_KEYS = {
@@ -41,6 +46,7 @@ export const CONFIG_KEYS = {
   maxConcurrentStarts: "awsMigration:maxConcurrentStarts",
   pollMinDelayMs: "awsMigration:pollMinDelayMs",
   pollMaxDelayMs: "awsMigration:pollMaxDelayMs",
+  pollBudgetCallsPerSecond: "awsMigration:pollBudgetCallsPerSecond",
 } as const;
 
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -209,6 +215,14 @@ export function readProviderSettings(
       integer: true,
       min: settings.pollMinDelayMs ?? 0,
       example: String(Math.max(120_000, settings.pollMinDelayMs ?? 0)),
+    });
+  }
+  const budget = text(config, CONFIG_KEYS.pollBudgetCallsPerSecond);
+  if (budget !== undefined) {
+    settings.pollBudgetCallsPerSecond = parseNumber(CONFIG_KEYS.pollBudgetCallsPerSecond, budget, {
+      integer: false,
+      min: 0.01,
+      example: "2",
     });
   }
   return settings;

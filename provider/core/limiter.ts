@@ -55,16 +55,65 @@ interface PendingGet<T> {
   reject(e: unknown): void;
 }
 
-/** Shared rounds never spend more than this many describe calls per second in all. */
-const MAX_ROUND_CALLS_PER_S = 2;
-/** How often the shared-round loop re-checks how many waits ride (and whether any still do). */
-const CADENCE_CHECK_MS = 1000;
+/**
+ * How a poller's riding waits share rounds (BatchPoller.ridingClock). Every wait of one poller
+ * should pass the same values: the first wait's are used.
+ */
+export interface SharedRounds {
+  /**
+   * Describe calls per second this poller's waits may spend in all, well under the API's rate
+   * limit: consecutive rounds are at least (calls of the earlier round) / budget apart.
+   */
+  budgetCallsPerSecond: number;
+  /**
+   * Each riding wait asks for at most one shared round per `shareMs`, so W waits get one at most
+   * every shareMs / W: with a wait's maximum delay here, the interval grows back to a lone wait's
+   * slowest poll as waits finish.
+   */
+  shareMs: number;
+}
+
+export interface RidingOptions {
+  /** Sleeps end on multiples of this (ms), so concurrent waits meet on shared ticks. @default 1 */
+  gridMs?: number;
+  /** Shared rounds for two or more riding waits; without it each wait keeps its own schedule. */
+  rounds?: SharedRounds;
+  /**
+   * The wait's deadline (epoch ms): no sleep is stretched past it (neither to the grid nor to the
+   * budget), so a waiter's last poll, placed exactly at its deadline, still lands there.
+   */
+  deadlineMs?: number;
+}
+
+/**
+ * The interval of a shared round for `w` riding waits and batch size B:
+ * max(gridMs, ceil(w/B) · 1000 / budgetCallsPerSecond, shareMs / w). It shrinks as w grows, to
+ * the grid while ceil(w/B) calls fit the budget and then as the budget allows (the call rate
+ * stays within it), and grows back as waits finish: shareMs / 2 for two waits, shareMs for one.
+ */
+export function sharedRoundIntervalMs(
+  w: number,
+  batchSize: number,
+  gridMs: number,
+  rounds: SharedRounds,
+): number {
+  const calls = Math.ceil(w / batchSize);
+  return Math.max(
+    gridMs,
+    (calls * 1000) / rounds.budgetCallsPerSecond,
+    rounds.shareMs / Math.max(1, w),
+  );
+}
 
 /** A wait sleeping through `BatchPoller.ridingClock`, ready to be woken into a round. */
 interface Rider {
   readonly deadline: number;
   readonly seq: number;
   wake(): void;
+}
+
+function onGrid(t: number, gridMs: number): number {
+  return gridMs > 1 && t % gridMs !== 0 ? t + gridMs - (t % gridMs) : t;
 }
 
 /**
@@ -76,15 +125,19 @@ export class BatchPoller<T> {
   idsDescribed = 0;
   /** Gets that joined a round early through ridingClock (each also counts in idsDescribed). */
   rideAlongs = 0;
+  /** Rounds the shared-round timer started (ridingClock's `rounds`). */
+  timedRounds = 0;
   private pending = new Map<string, PendingGet<T>[]>();
   private scheduled = false;
   private readonly riders = new Set<Rider>();
   private riderSeq = 0;
   /** The current flush already woke riders; the next turn describes. */
   private ridersCalled = false;
-  private cadence: { clock: Clock; gridMs: number; budgetMs: number } | undefined;
-  private cadenceRunning = false;
+  private rounds: { clock: Clock; gridMs: number; shared: SharedRounds } | undefined;
+  private timer: { at: number; abort: AbortController } | undefined;
+  private armQueued = false;
   private lastRoundAt = -Infinity;
+  private lastRoundCalls = 0;
   private readonly batchSize: number;
   private readonly options: BatchPollerOptions<T>;
 
@@ -118,67 +171,127 @@ export class BatchPoller<T> {
    * of its own, so with W waits and batch size B every round carries min(W, B·calls) IDs instead
    * of only the ones whose own delay ran out. Riders due soonest are woken first.
    *
-   * With `roundBudgetMs`, W >= 2 riding waits also get a shared round every
-   * max(gridMs, ceil(W/B)·roundBudgetMs / W, ceil(W/B) / 2 per s): each wait then costs about one
-   * call per roundBudgetMs however many share the poller (and at most 2 calls/s in all), while
-   * its detection lag falls as W grows — polling many resources often is cheap once they share
-   * calls. Every wait of one poller should pass the same options.
+   * With `rounds`, W >= 2 riding waits also share a round every sharedRoundIntervalMs(W) =
+   * max(gridMs, ceil(W/B) / budget, shareMs / W) after the last one: the interval shrinks as W
+   * grows and grows back as waits finish, and a lone wait keeps its own backoff.
+   * The budget holds for every round a riding wait starts: one whose own delay ran out polls no
+   * sooner than (calls of the last round) / budget after it (it waits for that round instead),
+   * except at `deadlineMs`. Gets from outside ridingClock (a wait's first poll, a read) are never
+   * held back, but they count as rounds. Every wait of one poller should pass the same `rounds`.
    */
-  ridingClock(clock: Clock, gridMs = 1, roundBudgetMs?: number): Clock {
-    if (roundBudgetMs !== undefined && this.cadence === undefined) {
-      this.cadence = { clock, gridMs, budgetMs: roundBudgetMs };
-      this.lastRoundAt = clock.now();
+  ridingClock(clock: Clock, options: RidingOptions = {}): Clock {
+    const { rounds } = options;
+    if (rounds !== undefined && this.rounds === undefined) {
+      validateRounds(rounds);
+      this.rounds = { clock, gridMs: options.gridMs ?? 1, shared: rounds };
+      this.lastRoundAt = Math.max(this.lastRoundAt, clock.now());
     }
     return {
       now: () => clock.now(),
-      sleep: (ms, signal) => this.ride(clock, ms, gridMs, signal),
+      sleep: (ms, signal) => this.ride(clock, ms, options, signal),
     };
   }
 
-  /** Shared rounds for riding waits (ridingClock's roundBudgetMs); at most one loop runs. */
-  private runCadence(): void {
-    const cadence = this.cadence;
-    if (cadence === undefined || this.cadenceRunning || this.riders.size < 2) return;
-    this.cadenceRunning = true;
-    const { clock, gridMs, budgetMs } = cadence;
-    void (async () => {
-      try {
-        // Checks at least every CADENCE_CHECK_MS, so the loop ends soon after the waits do.
-        while (this.riders.size >= 2) {
-          const w = this.riders.size;
-          const calls = Math.ceil(w / this.batchSize);
-          const interval = Math.max(
-            gridMs,
-            (calls * budgetMs) / w,
-            (calls * 1000) / MAX_ROUND_CALLS_PER_S,
-          );
-          const wait = this.lastRoundAt + interval - clock.now();
-          if (wait > 0) {
-            await clock.sleep(Math.min(wait, CADENCE_CHECK_MS));
-            continue;
-          }
-          this.lastRoundAt = clock.now();
-          for (const r of [...this.riders]) {
-            this.riders.delete(r);
-            r.wake();
-          }
-        }
-      } finally {
-        this.cadenceRunning = false;
-      }
-    })();
+  /** The earliest a round may start under the budget (the last round's calls paid for). */
+  private nextAllowedAt(): number {
+    const r = this.rounds;
+    if (r === undefined) return -Infinity;
+    return this.lastRoundAt + (this.lastRoundCalls * 1000) / r.shared.budgetCallsPerSecond;
+  }
+
+  /** When the next shared round is due; undefined with fewer than two riding waits. */
+  private nextSharedAt(): number | undefined {
+    const r = this.rounds;
+    const w = this.riders.size;
+    if (r === undefined || w < 2) return undefined;
+    const interval = sharedRoundIntervalMs(w, this.batchSize, r.gridMs, r.shared);
+    return Math.max(this.lastRoundAt + interval, this.nextAllowedAt());
+  }
+
+  /** Re-aims the shared-round timer once the riders of this turn have settled. */
+  private armSoon(): void {
+    if (this.rounds === undefined || this.armQueued) return;
+    this.armQueued = true;
+    setImmediate(() => {
+      this.armQueued = false;
+      this.arm();
+    });
+  }
+
+  private arm(): void {
+    const r = this.rounds;
+    if (r === undefined) return;
+    const at = this.nextSharedAt();
+    if (at === undefined) {
+      this.disarm();
+      return;
+    }
+    // A timer due no later stays: when it fires, the round's time is computed again.
+    if (this.timer !== undefined && this.timer.at <= at) return;
+    this.disarm();
+    const timer = { at, abort: new AbortController() };
+    this.timer = timer;
+    r.clock.sleep(Math.max(0, at - r.clock.now()), timer.abort.signal).then(
+      () => {
+        if (this.timer !== timer) return;
+        this.timer = undefined;
+        this.fire();
+      },
+      () => undefined,
+    );
+  }
+
+  private disarm(): void {
+    this.timer?.abort.abort();
+    this.timer = undefined;
+  }
+
+  /** The timer ran out: run a shared round if one is due (W may have changed), else re-aim. */
+  private fire(): void {
+    const r = this.rounds;
+    const at = this.nextSharedAt();
+    if (r === undefined || at === undefined) return;
+    if (at > r.clock.now()) {
+      this.arm();
+      return;
+    }
+    this.timedRounds++;
+    this.lastRoundAt = r.clock.now();
+    for (const rider of [...this.riders]) {
+      this.riders.delete(rider);
+      rider.wake();
+    }
   }
 
   private async ride(
     clock: Clock,
     ms: number,
-    gridMs: number,
+    options: RidingOptions,
     signal?: AbortSignal,
   ): Promise<void> {
     if (signal?.aborted) return clock.sleep(0, signal);
-    const now = clock.now();
-    let until = now + Math.max(0, ms);
-    if (gridMs > 1 && until % gridMs !== 0) until += gridMs - (until % gridMs);
+    const gridMs = options.gridMs ?? 1;
+    const deadline = options.deadlineMs;
+    const end = clock.now() + Math.max(0, ms);
+    let until = onGrid(end, gridMs);
+    // Not stretched past the deadline: a waiter's last poll lands exactly there.
+    if (deadline !== undefined && until > deadline) until = Math.max(end, deadline);
+    for (;;) {
+      if (await this.sleepRiding(clock, until, signal)) {
+        this.rideAlongs++;
+        return;
+      }
+      // Own delay over: poll now, unless the budget asks for a later round (which it then joins).
+      const now = clock.now();
+      const allowed = this.nextAllowedAt();
+      if (now >= allowed || (deadline !== undefined && now >= deadline)) return;
+      until = onGrid(allowed, gridMs);
+      if (deadline !== undefined) until = Math.min(until, deadline);
+    }
+  }
+
+  /** Sleeps until `until` as a rider; true when a round woke it first. */
+  private async sleepRiding(clock: Clock, until: number, signal?: AbortSignal): Promise<boolean> {
     const inner = new AbortController();
     let woken = false;
     const rider: Rider = {
@@ -192,14 +305,17 @@ export class BatchPoller<T> {
     const onAbort = (): void => inner.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     this.riders.add(rider);
-    this.runCadence();
+    this.armSoon();
     try {
-      await clock.sleep(until - now, inner.signal);
+      await clock.sleep(until - clock.now(), inner.signal);
+      // A round that called it as its own sleep ran out: it joins that round (not held back).
+      return woken;
     } catch (err) {
       if (!woken || signal?.aborted) throw err;
-      this.rideAlongs++;
+      return true;
     } finally {
       this.riders.delete(rider);
+      this.armSoon();
       signal?.removeEventListener("abort", onAbort);
     }
   }
@@ -220,11 +336,14 @@ export class BatchPoller<T> {
       return;
     }
     this.ridersCalled = false;
-    if (this.cadence !== undefined) this.lastRoundAt = this.cadence.clock.now();
     const batch = this.pending;
     this.pending = new Map();
     this.scheduled = false;
     const ids = [...batch.keys()];
+    if (this.rounds !== undefined) {
+      this.lastRoundAt = this.rounds.clock.now();
+      this.lastRoundCalls = Math.ceil(ids.length / this.batchSize);
+    }
     for (let i = 0; i < ids.length; i += this.batchSize) {
       const chunk = ids.slice(i, i + this.batchSize);
       this.describeCalls++;
@@ -241,6 +360,21 @@ export class BatchPoller<T> {
           },
         );
     }
+  }
+}
+
+function validateRounds(rounds: SharedRounds): void {
+  if (!(rounds.budgetCallsPerSecond > 0)) {
+    throw new InputValidationError({
+      property: "budgetCallsPerSecond",
+      reason: `must be a number > 0 (got ${rounds.budgetCallsPerSecond})`,
+    });
+  }
+  if (!Number.isFinite(rounds.shareMs) || rounds.shareMs < 0) {
+    throw new InputValidationError({
+      property: "shareMs",
+      reason: `must be a finite number >= 0 (got ${rounds.shareMs})`,
+    });
   }
 }
 

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ProviderSettings } from "../config";
 import { ImportTaskFailedError, isMigrationError } from "../errors";
-import { BatchPoller, ConcurrencyLimiter } from "../limiter";
+import { BatchPoller, ConcurrencyLimiter, type SharedRounds } from "../limiter";
 import { callAws } from "../retry";
 import { createRuntime, type ServiceRuntime } from "../runtime";
 import { waitFor } from "../waiter";
@@ -161,13 +161,35 @@ export function buildTaskService<I extends object, T, A, S>(
   return { runtime, ctx: { ...base, state } };
 }
 
+/** Describe calls per second the shared rounds of one poller may spend, unless configured. */
+export const DEFAULT_POLL_BUDGET_CALLS_PER_SECOND = 2;
+
+/**
+ * The shared rounds of a wait with these delays (core/limiter.ts sharedRoundIntervalMs): a
+ * round every max(grid, ceil(W/B) / budget, maxDelayMs / W) for W riding waits. The budget is
+ * `awsMigration:pollBudgetCallsPerSecond` (default 2, a fifth of the 10 describes/s of ADS and
+ * MGN), never below one call per minDelayMs (what one wait alone may spend, so a lone wait's
+ * backoff is never held back); each wait asks for at most one round per maxDelayMs, so the
+ * interval grows back to a lone wait's slowest poll as waits finish.
+ */
+export function sharedRounds(
+  settings: { pollBudgetCallsPerSecond?: number },
+  minDelayMs: number,
+  maxDelayMs: number,
+): SharedRounds {
+  const budget = settings.pollBudgetCallsPerSecond ?? DEFAULT_POLL_BUDGET_CALLS_PER_SECOND;
+  const floor = minDelayMs > 0 ? 1000 / minDelayMs : Number.POSITIVE_INFINITY;
+  return { budgetCallsPerSecond: Math.max(budget, floor), shareMs: maxDelayMs };
+}
+
 /**
  * The one poll scheduler: the core waiter with the settings' delays over the shared poller's
  * riding clock — sleeps end on a shared grid (jittered delays would scatter concurrent waits over
  * distinct ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in
- * a round with room for this ID; with many waits, shared rounds cost each about one describe per
- * maxDelayMs (core/limiter.ts BatchPoller.ridingClock). `watch` names what is waited for: the
- * task in a phase, or another object (TaskContext.waitOn).
+ * a round with room for this ID; with two or more waits, shared rounds whose interval follows the
+ * batch within the per-poller call budget (`sharedRounds`, core/limiter.ts
+ * BatchPoller.ridingClock); no sleep passes the deadline, where the waiter places its last poll.
+ * `watch` names what is waited for: the task in a phase, or another object (TaskContext.waitOn).
  */
 async function waitTask<I extends object, T, A, S, R>(
   spec: ServiceSpec<I, T, A, S>,
@@ -188,7 +210,11 @@ async function waitTask<I extends object, T, A, S, R>(
   const label = `${typeName(spec)} ${spec.name(inputs, watch.resourceId)}`;
   const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
-  const riding = poller.ridingClock(clock, gridMs, maxDelayMs);
+  const riding = poller.ridingClock(clock, {
+    gridMs,
+    rounds: sharedRounds(settings, minDelayMs, maxDelayMs),
+    deadlineMs: deadline,
+  });
   let align = spec.poll.alignFirstPoll === true;
   try {
     return await waitFor<R | undefined>({

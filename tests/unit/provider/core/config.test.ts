@@ -35,6 +35,7 @@ describe("core config", () => {
           "awsMigration:maxConcurrentStarts": "3",
           "awsMigration:pollMinDelayMs": "100",
           "awsMigration:pollMaxDelayMs": "2000",
+          "awsMigration:pollBudgetCallsPerSecond": "0.5",
         }),
         {},
       );
@@ -46,6 +47,7 @@ describe("core config", () => {
         maxConcurrentStarts: 3,
         pollMinDelayMs: 100,
         pollMaxDelayMs: 2000,
+        pollBudgetCallsPerSecond: 0.5,
       });
     });
 
@@ -141,6 +143,13 @@ describe("core config", () => {
         {},
         "awsMigration:pollMaxDelayMs",
         'awsMigration:pollMaxDelayMs must be an integer >= 5000 (got "1000"). Fix: pulumi config set awsMigration:pollMaxDelayMs 120000',
+      ],
+      [
+        "a zero poll budget",
+        { "awsMigration:pollBudgetCallsPerSecond": "0" },
+        {},
+        "awsMigration:pollBudgetCallsPerSecond",
+        'awsMigration:pollBudgetCallsPerSecond must be a number >= 0.01 (got "0"). Fix: pulumi config set awsMigration:pollBudgetCallsPerSecond 2',
       ],
     ];
     for (const [label, values, env, key, message] of bad) {

@@ -273,7 +273,7 @@ describe("BatchPoller.ridingClock", () => {
   it("stretches each sleep to the next multiple of gridMs", async () => {
     const clock = new ManualClock({ start: 200 });
     const { poller } = recordingPoller(10);
-    const sleeping = poller.ridingClock(clock, 1000).sleep(1500);
+    const sleeping = poller.ridingClock(clock, { gridMs: 1000 }).sleep(1500);
     await clock.advance(5000);
     await sleeping;
     assert.deepEqual(clock.sleeps, [1800]);
@@ -287,38 +287,5 @@ describe("BatchPoller.ridingClock", () => {
     controller.abort("cancelled");
     await assert.rejects(sleeping, (e: unknown) => isMigrationError(e, "WaitAbortedError"));
     assert.equal(poller.rideAlongs, 0);
-  });
-
-  it("with roundBudgetMs, W riders share a round every max(gridMs, ceil(W/B)·budget/W)", async () => {
-    const clock = new ManualClock();
-    const { poller, calls } = recordingPoller(10);
-    const riding = poller.ridingClock(clock, 1000, 60_000);
-    const woke: number[] = [];
-    const wait = async (id: string): Promise<void> => {
-      for (let k = 0; k < 2; k++) {
-        await riding.sleep(100_000);
-        woke.push(clock.now());
-        await poller.get(id);
-      }
-    };
-    const all = ["a", "b", "c", "d"].map(wait);
-    await clock.advance(40_000);
-    await Promise.all(all);
-    // Four riders, one call each round: a round every 60 s / 4 = 15 s, long before their own 100 s.
-    assert.deepEqual(calls, [
-      ["a", "b", "c", "d"],
-      ["a", "b", "c", "d"],
-    ]);
-    assert.deepEqual(woke, [15_000, 15_000, 15_000, 15_000, 30_000, 30_000, 30_000, 30_000]);
-    assert.equal(poller.rideAlongs, 8);
-  });
-
-  it("with roundBudgetMs, a lone rider keeps its own schedule", async () => {
-    const clock = new ManualClock();
-    const { poller, calls } = recordingPoller(10);
-    const sleeping = poller.ridingClock(clock, 1000, 60_000).sleep(100_000);
-    await clock.advance(100_000);
-    await sleeping;
-    assert.deepEqual([calls, clock.now(), poller.rideAlongs], [[], 100_000, 0]);
   });
 });
