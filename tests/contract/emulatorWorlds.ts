@@ -14,13 +14,16 @@ import { createProvider as adsProvider } from "../../provider/ads/importTaskProv
 import { createProvider as imageProvider } from "../../provider/ec2/importImageTaskProvider";
 import { createProvider as mgnProvider } from "../../provider/mgn/importTaskProvider";
 import {
+  DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeConversionTasksCommand,
   DescribeImportImageTasksCommand,
+  DescribeImportSnapshotTasksCommand,
   EC2Client,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { createProvider as instanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
+import { createProvider as snapshotProvider } from "../../provider/ec2/importSnapshotTaskProvider";
 import { InitializeServiceCommand, ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
 import {
   CreateProgressUpdateStreamCommand,
@@ -213,6 +216,40 @@ async function image(emulator: Emulator): Promise<World> {
   });
 }
 
+async function snapshot(emulator: Emulator): Promise<World> {
+  await upload(emulator, "vm-imports", { "data.vmdk": vmdk(), "bad.vmdk": "not a disk" });
+  const client = new EC2Client(clientConfig(emulator));
+  return emulatorWorld(emulator, {
+    create: snapshotProvider,
+    inputs: (course, extra) => ({
+      description: "data disk",
+      diskContainer: {
+        format: "vmdk",
+        userBucket: {
+          s3Bucket: "vm-imports",
+          s3Key: course === "fails" ? "bad.vmdk" : "data.vmdk",
+        },
+      },
+      clientToken: "pam-contract-1",
+      __provider: PROVIDER,
+      ...extra,
+    }),
+    async remove(id) {
+      // EC2 forgets a task after 7 days; read then keeps the resource while its snapshot exists.
+      const out = await client.send(
+        new DescribeImportSnapshotTasksCommand({ ImportTaskIds: [id] }),
+      );
+      const snap = out.ImportSnapshotTasks?.[0]?.SnapshotTaskDetail?.SnapshotId;
+      if (snap !== undefined) await client.send(new DeleteSnapshotCommand({ SnapshotId: snap }));
+      emulator.configure({ advanceSeconds: 8 * DAY_S });
+    },
+    async tasks() {
+      const out = await client.send(new DescribeImportSnapshotTasksCommand({}));
+      return (out.ImportSnapshotTasks ?? []).map((t) => t.ImportTaskId ?? "");
+    },
+  });
+}
+
 const MANIFEST = '<?xml version="1.0"?><manifest><version>2010-11-15</version></manifest>';
 
 async function instance(emulator: Emulator): Promise<World> {
@@ -334,4 +371,12 @@ async function stream(emulator: Emulator): Promise<World> {
   });
 }
 
-export const emulatorWorlds = { ads, mgn, image, instance, migrationTask, stream };
+export const emulatorWorlds = {
+  ads,
+  mgn,
+  image,
+  instance,
+  snapshot,
+  migrationTask,
+  stream,
+};

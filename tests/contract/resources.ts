@@ -7,6 +7,7 @@ import { createProvider as adsProvider } from "../../provider/ads/importTaskProv
 import type { ProviderImplementation } from "../../provider/core/dynamic";
 import { createProvider as imageProvider } from "../../provider/ec2/importImageTaskProvider";
 import { createProvider as instanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
+import { createProvider as snapshotProvider } from "../../provider/ec2/importSnapshotTaskProvider";
 import { createProvider as mgnProvider } from "../../provider/mgn/importTaskProvider";
 import { createProvider as taskProvider } from "../../provider/migrationhub/migrationTaskProvider";
 import { createProvider as streamProvider } from "../../provider/migrationhub/progressUpdateStreamProvider";
@@ -23,7 +24,12 @@ import {
 import type { AwsCaller, Deps } from "../../provider/core/task/spec";
 import type { ScriptedTasks } from "../support/scriptedTasks";
 import { FakeAds } from "../unit/provider/ads/fakeAds";
-import { type ConversionStep, FakeEc2, type Step } from "../unit/provider/ec2/fakeEc2";
+import {
+  type ConversionStep,
+  FakeEc2,
+  type SnapshotStep,
+  type Step,
+} from "../unit/provider/ec2/fakeEc2";
 import { FakeMgn } from "../unit/provider/mgn/fakeMgn";
 import { FakeMigrationHub } from "../unit/provider/migrationhub/fakeApi";
 import { emulatorWorlds } from "./emulatorWorlds";
@@ -278,6 +284,49 @@ const instance: ContractRow = {
   emulatorNotApplicable: { ...NO_LOST_ANSWER },
 };
 
+const snapshot: ContractRow = {
+  type: "ec2.ImportSnapshotTask",
+  idOutput: "importTaskId",
+  statusOutput: "status",
+  doneStatus: "completed",
+  protocol: "ec2Query",
+  retainInputs: { retainOnDelete: true },
+  notApplicable: {},
+  unit() {
+    const fake = new FakeEc2();
+    const bad: SnapshotStep = {
+      status: "deleted",
+      statusMessage: "ClientError: Disk validation failed",
+    };
+    return storeWorld({
+      protocol: "ec2Query",
+      make: maker(snapshotProvider, () => fake),
+      store: fake.snapshotStore,
+      steps: {
+        running: { status: "active", progress: 3 },
+        done: { status: "completed" },
+        failed: bad,
+      },
+      inputs: {
+        description: "data disk",
+        diskContainer: {
+          format: "vmdk",
+          userBucket: { s3Bucket: "vm-imports", s3Key: "data.vmdk" },
+        },
+        clientToken: "pam-token-1",
+      },
+      fake,
+      startOp: "importSnapshot",
+      // read keeps the resource while its snapshot exists: a vanished task takes it along.
+      removeMore: (_id, data) => {
+        if (data.snapshotId !== undefined) fake.snapshots.delete(data.snapshotId);
+      },
+    });
+  },
+  emulator: (emulator) => emulatorWorlds.snapshot(emulator),
+  emulatorNotApplicable: { ...NO_LOST_ANSWER },
+};
+
 const migrationTask: ContractRow = {
   type: "migrationhub.MigrationTask",
   statusOutput: "status",
@@ -312,7 +361,15 @@ const stream: ContractRow = {
 };
 
 /** Every resource the contract covers. */
-export const RESOURCES: readonly ContractRow[] = [ads, mgn, image, instance, migrationTask, stream];
+export const RESOURCES: readonly ContractRow[] = [
+  ads,
+  mgn,
+  image,
+  instance,
+  snapshot,
+  migrationTask,
+  stream,
+];
 
 // --- Migration Hub (FakeMigrationHub: tasks are registered by name, no token) ------------------
 

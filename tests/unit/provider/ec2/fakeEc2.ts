@@ -127,14 +127,16 @@ export class FakeEc2 implements Ec2Api {
   readonly instances = new Map<string, string[]>();
   readonly volumes = new Set<string>();
   /** ImportSnapshot tasks: each walks its steps; completing registers snapIdFor(n, 0). */
-  readonly snapshotTasks = new Map<
-    string,
-    { n: number; base: SnapshotTask; steps: SnapshotStep[] }
-  >();
+  readonly snapshotStore = new ScriptedTasks<SnapshotStep, SnapshotTask>({
+    idFor: snapTaskIdFor,
+    script: () => [
+      { status: "active", statusMessage: "pending", progress: 3 },
+      { status: "completed" },
+    ],
+  });
+  readonly snapshotTasks = this.snapshotStore.tasks;
   /** Status walks of the next started snapshot imports. */
-  readonly snapshotScripts: SnapshotStep[][] = [];
-  /** Numbers snapshot tasks (image tasks and conversions number through their stores). */
-  private next = 1;
+  readonly snapshotScripts = this.snapshotStore.scripts;
 
   private fail(op: Op): void {
     this.store.fail(op);
@@ -331,21 +333,23 @@ export class FakeEc2 implements Ec2Api {
     return Promise.resolve();
   }
 
-  addSnapshotTask(id: string, steps: SnapshotStep[], n = this.next++): SnapshotTask {
-    const base: SnapshotTask = { importTaskId: id, status: steps[0]!.status };
-    this.snapshotTasks.set(id, { n, base, steps: [...steps] });
+  addSnapshotTask(id: string, steps: SnapshotStep[], n?: number): SnapshotTask {
+    this.snapshotStore.add(id, steps, { importTaskId: id, status: "" }, n);
     return this.snapshotView(id)!;
   }
 
-  /** The current view; completing registers the snapshot once. */
-  private snapshotView(id: string): SnapshotTask | undefined {
+  /** The view of `id` at `step` (default its current one); completing registers the snapshot once. */
+  private snapshotView(
+    id: string,
+    step = this.snapshotStore.current(id),
+  ): SnapshotTask | undefined {
     const t = this.snapshotTasks.get(id);
-    if (t === undefined) return undefined;
-    const view: SnapshotTask = { ...t.base, ...t.steps[0]! };
+    if (t === undefined || step === undefined) return undefined;
+    const view: SnapshotTask = { ...t.data, ...step };
     if (view.status === "completed") {
       const snapshotId = snapIdFor(t.n, 0);
-      if (t.base.snapshotId === undefined) {
-        t.base.snapshotId = snapshotId;
+      if (t.data.snapshotId === undefined) {
+        t.data.snapshotId = snapshotId;
         this.snapshots.add(snapshotId);
       }
       delete view.progress;
@@ -358,18 +362,10 @@ export class FakeEc2 implements Ec2Api {
   importSnapshot(request: ImportSnapshotRequest): Promise<SnapshotTask> {
     this.calls.push({ op: "importSnapshot", token: request.ClientToken, request });
     this.fail("importSnapshot");
-    const known = this.tokens.get(request.ClientToken);
-    if (known !== undefined && this.snapshotTasks.has(known)) {
-      return Promise.resolve(this.snapshotView(known)!);
-    }
-    const n = this.next++;
-    const id = snapTaskIdFor(n);
-    const steps = this.snapshotScripts.shift() ?? [
-      { status: "active", statusMessage: "pending", progress: 3 },
-      { status: "completed" },
-    ];
-    this.addSnapshotTask(id, steps, n);
-    this.tokens.set(request.ClientToken, id);
+    const { id } = this.snapshotStore.start(request.ClientToken, (n) => ({
+      importTaskId: snapTaskIdFor(n),
+      status: "",
+    }));
     return Promise.resolve(this.snapshotView(id)!);
   }
 
@@ -377,12 +373,8 @@ export class FakeEc2 implements Ec2Api {
     this.calls.push({ op: "describeImportSnapshotTasks", ids: [...ids] });
     this.fail("describeImportSnapshotTasks");
     const out = new Map<string, SnapshotTask>();
-    for (const id of ids) {
-      const t = this.snapshotTasks.get(id);
-      if (t === undefined) continue;
-      out.set(id, this.snapshotView(id)!);
-      if (t.steps.length > 1) t.steps.shift();
-    }
+    for (const [id, step] of this.snapshotStore.describeAll(ids))
+      out.set(id, this.snapshotView(id, step)!);
     return Promise.resolve(out);
   }
 
