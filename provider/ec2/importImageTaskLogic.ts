@@ -6,6 +6,7 @@
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { deriveToken } from "../core/tokens";
 import type { Acceptor } from "../core/waiter";
+import { importTaskStatus } from "./vmImport";
 import {
   compact,
   GONE,
@@ -188,42 +189,20 @@ export function successorToken(token: string, failedTaskId: string): string {
 export type StatusClass = "success" | "failure" | "pending";
 
 /**
- * `completed` succeeds; `deleted` (cancelled or failed: StatusMessage says which) and `deleting`
- * (a cancel or a failure being rolled back: it never turns into completed) fail; everything else
- * (`active`, `updating`, `validating`, `converting`, future values) is still running.
+ * ImportImage and ImportSnapshot report the same VM Import statuses, so both take them from
+ * vmImport.ts: `completed` succeeds; `deleting`/`deleted` (failed or cancelled), `error` and gone
+ * fail; everything else (`active`, `updating`, `converting`, future values) is still running.
+ * After CancelImportTask, `deleted` or gone ends the wait, and so does `completed` (the import
+ * finished before the cancel landed; its AMI is then cleaned up like any other).
  */
-export function classifyStatus(status: string): StatusClass {
-  if (status === "completed") return "success";
-  if (status === "deleted" || status === "deleting" || status === GONE) return "failure";
-  return "pending";
-}
+const IMAGE_STATUS = importTaskStatus<ImageTask>();
+export const classifyStatus: (status: string) => StatusClass = IMAGE_STATUS.classify;
 
 export type Observation = ImageTask | undefined;
 
-export function statusOf(o: Observation): string {
-  return o?.status ?? GONE;
-}
-
-export const createAcceptors: readonly Acceptor<Observation>[] = [
-  { verdict: "success", description: "completed", matches: (o) => o?.status === "completed" },
-  {
-    verdict: "failure",
-    description: "deleting, deleted (failed or cancelled) or gone",
-    matches: (o) => classifyStatus(statusOf(o)) === "failure",
-  },
-];
-
-/**
- * After CancelImportTask: `deleted` or gone is the end. `completed` also ends the wait: the import
- * finished before the cancel landed, and its AMI is then cleaned up like any other.
- */
-export const cancelAcceptors: readonly Acceptor<Observation>[] = [
-  {
-    verdict: "success",
-    description: "deleted, completed or gone",
-    matches: (o) => o === undefined || o.status === "deleted" || o.status === "completed",
-  },
-];
+export const statusOf: (o: Observation) => string = IMAGE_STATUS.statusOf;
+export const createAcceptors: readonly Acceptor<Observation>[] = IMAGE_STATUS.acceptors("create");
+export const cancelAcceptors: readonly Acceptor<Observation>[] = IMAGE_STATUS.acceptors("cancel");
 
 // ---- outputs --------------------------------------------------------------------------------
 
