@@ -2,7 +2,6 @@
  * The only network I/O of the Migration Hub resources. Each method makes its SDK call(s) through
  * `call(operation, fn)`: the core's one AWS caller (our retries, the shared AdaptiveThrottle, and
  * the spec's home-region advice); the SDK client itself is built with `maxAttempts: 1`.
- * Paginated lists call once per page, so a retry repeats one page, not the whole listing.
  */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
@@ -15,8 +14,6 @@ import type {
   ResourceAttributeType,
   TaskState,
 } from "./migrationTaskLogic";
-
-export type { AwsCaller };
 
 export interface MigrationHubApi {
   /** Every stream name in the account (all pages). */
@@ -44,10 +41,23 @@ export interface MigrationHubApi {
   ): Promise<void>;
 }
 
-export type ApiFactory = (settings: ProviderSettings, call: AwsCaller) => MigrationHubApi;
-
 function isNotFound(err: unknown): boolean {
   return isAwsApiError(err) && err.code === "ResourceNotFoundException";
+}
+
+/** Every item of a listing: one call per page, so a retry repeats one page, not the listing. */
+async function allPages<P extends { NextToken?: string }, R>(
+  page: (token: string | undefined) => Promise<P>,
+  items: (p: P) => R[],
+): Promise<R[]> {
+  const out: R[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    out.push(...items(p));
+    token = p.NextToken;
+  } while (token !== undefined && token !== "");
+  return out;
 }
 
 function toTask(t: MigrationHub.Task | undefined): TaskState | undefined {
@@ -59,7 +69,10 @@ function toTask(t: MigrationHub.Task | undefined): TaskState | undefined {
 }
 
 /** Builds the SDK client (required here, so nothing SDK-shaped is ever serialized) and the api. */
-export const createMigrationHubApi: ApiFactory = (settings, call) => {
+export function createMigrationHubApi(
+  settings: ProviderSettings,
+  call: AwsCaller,
+): MigrationHubApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
   const client = new sdk.MigrationHubClient(clientConfig(settings, "migrationhub"));
@@ -70,22 +83,17 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
   });
 
   return {
-    async listProgressUpdateStreams() {
-      const names: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await call("ListProgressUpdateStreams", () =>
-          client.send(
-            new sdk.ListProgressUpdateStreamsCommand({ MaxResults: 100, NextToken: token }),
+    listProgressUpdateStreams: () =>
+      allPages(
+        (NextToken) =>
+          call("ListProgressUpdateStreams", () =>
+            client.send(new sdk.ListProgressUpdateStreamsCommand({ MaxResults: 100, NextToken })),
           ),
-        );
-        for (const s of page.ProgressUpdateStreamSummaryList ?? []) {
-          if (s.ProgressUpdateStreamName !== undefined) names.push(s.ProgressUpdateStreamName);
-        }
-        token = page.NextToken;
-      } while (token !== undefined && token !== "");
-      return names;
-    },
+        (page) =>
+          (page.ProgressUpdateStreamSummaryList ?? []).flatMap((s) =>
+            s.ProgressUpdateStreamName === undefined ? [] : [s.ProgressUpdateStreamName],
+          ),
+      ),
 
     async createProgressUpdateStream(name) {
       await call("CreateProgressUpdateStream", () =>
@@ -140,15 +148,12 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       );
     },
 
-    async associateCreatedArtifact(stream, name, artifact) {
+    async associateCreatedArtifact(stream, name, { name: Name, description: Description }) {
       await call("AssociateCreatedArtifact", () =>
         client.send(
           new sdk.AssociateCreatedArtifactCommand({
             ...key(stream, name),
-            CreatedArtifact: {
-              Name: artifact.name,
-              ...(artifact.description === undefined ? {} : { Description: artifact.description }),
-            },
+            CreatedArtifact: Description === undefined ? { Name } : { Name, Description },
           }),
         ),
       );
@@ -165,31 +170,25 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       );
     },
 
-    async listCreatedArtifacts(stream, name) {
-      const artifacts: CreatedArtifact[] = [];
-      let token: string | undefined;
-      do {
-        const page = await call("ListCreatedArtifacts", () =>
-          client.send(
-            new sdk.ListCreatedArtifactsCommand({
-              ...key(stream, name),
-              MaxResults: 10,
-              NextToken: token,
-            }),
+    listCreatedArtifacts: (stream, name) =>
+      allPages(
+        (NextToken) =>
+          call("ListCreatedArtifacts", () =>
+            client.send(
+              new sdk.ListCreatedArtifactsCommand({
+                ...key(stream, name),
+                MaxResults: 10,
+                NextToken,
+              }),
+            ),
           ),
-        );
-        for (const a of page.CreatedArtifactList ?? []) {
-          if (a.Name === undefined) continue;
-          artifacts.push(
-            a.Description === undefined
-              ? { name: a.Name }
-              : { name: a.Name, description: a.Description },
-          );
-        }
-        token = page.NextToken;
-      } while (token !== undefined && token !== "");
-      return artifacts;
-    },
+        (page) =>
+          (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description: description }) =>
+            name === undefined
+              ? []
+              : [description === undefined ? { name } : { name, description }],
+          ),
+      ),
 
     async notifyMigrationTaskState(stream, name, task, updateDateTime, nextUpdateSeconds) {
       await call("NotifyMigrationTaskState", () =>
@@ -210,4 +209,4 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       );
     },
   };
-};
+}
