@@ -28,15 +28,14 @@ import {
   waitFailedMessage,
   waitTimeoutMs,
 } from "./migrationTaskLogic";
-import { migrationTaskSpec, TASK_POLL, TASK_PROPERTIES } from "./migrationTaskSpec";
+import { asSet, migrationTaskSpec, TASK_POLL } from "./migrationTaskSpec";
 
 type Ctx = TaskContext<MigrationHubApi, unknown, MigrationTaskRecord>;
 type Notified = Pick<MigrationTaskRecord, "task" | "updateDateTime">;
 
 /** Whether an input is unchanged as diff compares it (lists as sets). */
-function same(key: "resourceAttributes" | "initialState", a: unknown, b: unknown): boolean {
-  const compare = TASK_PROPERTIES[key].compareAs ?? ((v: unknown) => v);
-  return canonicalJson(compare(a ?? null)) === canonicalJson(compare(b ?? null));
+function same(a: unknown, b: unknown): boolean {
+  return canonicalJson(asSet(a ?? null)) === canonicalJson(asSet(b ?? null));
 }
 
 /** The inputs minus the parts that need an AWS write (each is added once its write succeeds). */
@@ -72,7 +71,7 @@ async function applyWrites(
       );
     }
     delete done.resourceAttributes;
-  } else if (!same("resourceAttributes", prev?.resourceAttributes, args.resourceAttributes)) {
+  } else if (!same(prev?.resourceAttributes, args.resourceAttributes)) {
     await ctx.api.putResourceAttributes(stream, name, args.resourceAttributes);
     done.resourceAttributes = args.resourceAttributes;
   }
@@ -96,7 +95,7 @@ async function applyWrites(
   else done.createdArtifacts = args.createdArtifacts;
   const state = args.initialState;
   let notified: Notified | undefined;
-  if (state !== undefined && !same("initialState", prev?.initialState, state)) {
+  if (state !== undefined && !same(prev?.initialState, state)) {
     if (prev === undefined && existing?.task !== undefined) {
       log.info(
         res,

@@ -42,7 +42,7 @@ import { MODEL } from "./model.generated";
 import { explain, streamNameRule } from "./shared";
 
 /** Lists compared as sets: AWS does not promise an order, and a reorder is not a change. */
-const asSet = (v: unknown): unknown =>
+export const asSet = (v: unknown): unknown =>
   Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
 /** Each input once; the nested shapes' rules are in migrationTaskChecks.ts. */
