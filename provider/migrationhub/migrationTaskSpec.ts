@@ -1,18 +1,13 @@
 /**
  * `migrationhub.MigrationTask` as a spec (STYLE.md §2): its property table, the describe the core
- * batches, poll delays, acceptors, naming and the home-region advice. The core builds the service
- * from it (one AWS caller, the shared describe) and answers check and diff; what differs from an
- * import task — a synchronous register, then the writes that describe the task — is
+ * batches, poll delays, acceptors, naming and the home-region advice. What differs from an import
+ * task — a synchronous register, then the writes that describe the task — is
  * migrationTaskLifecycle.ts.
  *
- * Polling choice. Migration Hub has no batch describe. `ListMigrationTasks` lists every task of
- * the account (no stream filter; `ResourceName` filters by discovered resource only), 100 per page,
- * and needs the discovery policy (`PolicyErrorException`): one poll round would cost
- * ceil(all tasks in the account / 100) calls however few tasks this stack waits on, and it returns
- * no resource attributes. Waiting is opt-in here (only a migration tool moves a task), so few
- * tasks wait at once. We therefore describe per task — `DescribeMigrationTask` with batch size 1,
- * which merges same-turn polls of one ID — at most POLL_CONCURRENCY at once, behind the shared
- * throttle, so N waiting tasks cost N calls per round at a bounded rate.
+ * Polling choice. Migration Hub has no batch describe, and `ListMigrationTasks` pages through
+ * every task of the account (no stream filter), needs the discovery policy and returns no
+ * attributes. Waiting is opt-in (only a migration tool moves a task), so we describe per task
+ * (batch size 1 merges same-turn polls of one ID), a bounded number at once.
  */
 import { modelRule } from "../core/awsModel";
 import { specRules } from "../core/task/lifecycle";
@@ -27,7 +22,6 @@ import {
   checkTaskMore,
 } from "./migrationTaskChecks";
 import {
-  GONE,
   MAX_WAIT_TIMEOUT_MINUTES,
   type MigrationTaskInputs,
   type MigrationTaskRecord,
@@ -112,13 +106,11 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   },
 };
 
-/** At most this many DescribeMigrationTask polls in flight per provider process. */
-export const POLL_CONCURRENCY = 10;
-
-export const TASK_DESCRIBE: DescribeSpec<MigrationTaskRecord, MigrationHubApi> = {
+const TASK_DESCRIBE: DescribeSpec<MigrationTaskRecord, MigrationHubApi> = {
   operation: "DescribeMigrationTask",
   batchSize: 1,
-  concurrency: POLL_CONCURRENCY,
+  // At most this many polls in flight per provider process.
+  concurrency: 10,
   // Each api method already goes through the core's caller.
   viaCaller: true,
   async call(api, ids) {
@@ -153,14 +145,9 @@ export const migrationTaskSpec: ServiceSpec<
   describe: TASK_DESCRIBE,
   poll: TASK_POLL,
   statusOf,
-  // Without waitForStatus a create only describes once: any task settles it, a vanished one fails.
-  acceptors: (_phase, inputs) =>
-    inputs.waitForStatus === undefined
-      ? [
-          { verdict: "failure", matches: (o) => o === undefined, description: GONE },
-          { verdict: "success", matches: () => true },
-        ]
-      : waitAcceptors(inputs.waitForStatus),
+  // Only a wait for waitForStatus has acceptors (migrationTaskLifecycle.ts settle).
+  acceptors: (_phase, { waitForStatus }) =>
+    waitForStatus === undefined ? [] : waitAcceptors(waitForStatus),
   name: (inputs, id) => id ?? taskId(inputs.progressUpdateStream, inputs.migrationTaskName),
   explain,
   outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
