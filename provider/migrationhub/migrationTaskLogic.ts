@@ -1,7 +1,7 @@
 /**
  * What is Migration-Hub-specific about `migrationhub.MigrationTask`, as pure functions: its types,
  * the task ID, the status order a wait climbs, outputs, the artifact plan and messages. No I/O;
- * migrationTaskSpec.ts hands these to the core (nested input rules: migrationTaskChecks.ts).
+ * migrationTaskSpec.ts hands these to the core.
  */
 import { isPlainObject } from "../core/check";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
