@@ -15,6 +15,7 @@ import {
   checkFields,
   checkList,
   checkString,
+  type FieldRule,
   type Fields,
   getPath,
   type IntegerRule,
@@ -70,70 +71,55 @@ const ATTRIBUTE_FORMATS: Partial<
   },
 };
 
-/** A field's rule from the model's `structure.member`, with our fix (and readable pattern). */
-const model = (structure: string, member: string, extra: StringRule & IntegerRule) =>
-  modelRule(MODEL, structure, member, extra);
+/**
+ * A nested field as the model has `structure.member`: its kind (string or integer), whether it is
+ * required and its bounds, with our fix (and a readable pattern) over them.
+ */
+const model = (structure: string, member: string, extra: StringRule & IntegerRule): FieldRule => {
+  const ref = MODEL.shapes[structure]?.members?.[member];
+  const type = MODEL.shapes[typeof ref === "string" ? ref : (ref?.shape ?? "")]?.type;
+  const required = MODEL.shapes[structure]?.required?.includes(member) === true;
+  const rule = { required, ...modelRule(MODEL, structure, member, extra) };
+  return type === "integer" ? ["integer", rule] : ["string", rule];
+};
+
+const ONE_LINE = "one line (no line breaks)";
 
 /** Task (NotifyMigrationTaskState): status, statusDetail, progressPercent; then nextUpdateSeconds. */
 const STATE_FIELDS: Fields = {
-  status: [
-    "string",
-    model("Task", "Status", { required: true, fix: "use one of the Migration Hub task statuses" }),
-  ],
-  statusDetail: [
-    "string",
-    model("Task", "StatusDetail", {
-      patternText: "one line (no line breaks)",
-      fix: "write statusDetail as one line of at most 2500 characters",
-    }),
-  ],
-  progressPercent: [
-    "integer",
-    model("Task", "ProgressPercent", { fix: "give a whole percentage from 0 to 100" }),
-  ],
-  // The model sets no maximum; the value is a Java int (NotifyMigrationTaskState API reference).
-  nextUpdateSeconds: [
-    "integer",
-    model("NotifyMigrationTaskStateRequest", "NextUpdateSeconds", {
-      max: 2_147_483_647,
-      fix: "give the seconds within which the next update is expected",
-    }),
-  ],
+  status: model("Task", "Status", { fix: "use one of the Migration Hub task statuses" }),
+  statusDetail: model("Task", "StatusDetail", {
+    patternText: ONE_LINE,
+    fix: "write statusDetail as one line of at most 2500 characters",
+  }),
+  progressPercent: model("Task", "ProgressPercent", {
+    fix: "give a whole percentage from 0 to 100",
+  }),
+  // Optional here (default 86400 s). The model sets no maximum; the value is a Java int
+  // (NotifyMigrationTaskState API reference).
+  nextUpdateSeconds: model("NotifyMigrationTaskStateRequest", "NextUpdateSeconds", {
+    required: false,
+    max: 2_147_483_647,
+    fix: "give the seconds within which the next update is expected",
+  }),
 };
 
 const ATTRIBUTE_FIELDS: Fields = {
-  type: [
-    "string",
-    model("ResourceAttribute", "Type", {
-      required: true,
-      fix: "use one of the documented attribute types",
-    }),
-  ],
-  value: [
-    "string",
-    model("ResourceAttribute", "Value", {
-      required: true,
-      patternText: "one line (no line breaks)",
-      fix: "give the identifying value as one line of 1–256 characters",
-    }),
-  ],
+  type: model("ResourceAttribute", "Type", { fix: "use one of the documented attribute types" }),
+  value: model("ResourceAttribute", "Value", {
+    patternText: ONE_LINE,
+    fix: "give the identifying value as one line of 1–256 characters",
+  }),
 };
 
 const ARTIFACT_FIELDS: Fields = {
-  name: [
-    "string",
-    model("CreatedArtifact", "Name", {
-      required: true,
-      fix: "give the ARN of the AWS resource the migration created, e.g. arn:aws:ec2:us-west-2:123456789012:image/ami-0abc",
-    }),
-  ],
-  description: [
-    "string",
-    model("CreatedArtifact", "Description", {
-      patternText: "one line (no line breaks)",
-      fix: "write the description as one line of at most 500 characters",
-    }),
-  ],
+  name: model("CreatedArtifact", "Name", {
+    fix: "give the ARN of the AWS resource the migration created, e.g. arn:aws:ec2:us-west-2:123456789012:image/ami-0abc",
+  }),
+  description: model("CreatedArtifact", "Description", {
+    patternText: ONE_LINE,
+    fix: "write the description as one line of at most 500 characters",
+  }),
 };
 
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
@@ -253,7 +239,7 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     rule: {
       kind: "string",
       required: true,
-      ...model("ImportMigrationTaskRequest", "MigrationTaskName", {
+      ...modelRule(MODEL, "ImportMigrationTaskRequest", "MigrationTaskName", {
         patternText: "[^:|]+ (no ':' or '|')",
         fix: "use 1–256 characters without ':' or '|'",
       }),
