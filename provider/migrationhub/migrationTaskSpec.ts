@@ -24,7 +24,7 @@ import {
 } from "../core/check";
 import { specRules } from "../core/task/lifecycle";
 import type { PropertyTable } from "../core/task/properties";
-import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
+import type { PollDelays, ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
 import { containsUnknown } from "../core/unknown";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
@@ -287,28 +287,6 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   },
 };
 
-const TASK_DESCRIBE: DescribeSpec<MigrationTaskRecord, MigrationHubApi> = {
-  operation: "DescribeMigrationTask",
-  batchSize: 1,
-  // At most this many polls in flight per provider process.
-  concurrency: 10,
-  // Each api method already goes through the core's caller.
-  viaCaller: true,
-  async call(api, ids) {
-    const found = new Map<string, MigrationTaskRecord>();
-    for (const id of ids) {
-      const key = parseTaskId(id);
-      if (key === undefined) continue;
-      const record = await api.describeMigrationTask(
-        key.progressUpdateStream,
-        key.migrationTaskName,
-      );
-      if (record !== undefined) found.set(id, record);
-    }
-    return found;
-  },
-};
-
 /** Poll delays when stack config sets none: a migration tool reports every few minutes at best. */
 export const TASK_POLL: PollDelays = { minDelayMs: 5_000, maxDelayMs: 60_000, gridMs: 1 };
 
@@ -323,7 +301,27 @@ export const migrationTaskSpec: ServiceSpec<
   checkMore: checkTaskMore,
   diffMore: (olds, news) => ({ changes: waitPending(olds, news) }),
   createApi: createMigrationHubApi,
-  describe: TASK_DESCRIBE,
+  describe: {
+    operation: "DescribeMigrationTask",
+    batchSize: 1,
+    // At most this many polls in flight per provider process.
+    concurrency: 10,
+    // Each api method already goes through the core's caller.
+    viaCaller: true,
+    async call(api, ids) {
+      const found = new Map<string, MigrationTaskRecord>();
+      for (const id of ids) {
+        const key = parseTaskId(id);
+        if (key === undefined) continue;
+        const record = await api.describeMigrationTask(
+          key.progressUpdateStream,
+          key.migrationTaskName,
+        );
+        if (record !== undefined) found.set(id, record);
+      }
+      return found;
+    },
+  },
   poll: TASK_POLL,
   statusOf,
   // Only a wait for waitForStatus has acceptors (migrationTaskLifecycle.ts settle).

@@ -10,7 +10,7 @@ import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { type Lifecycle, specRules } from "../core/task/lifecycle";
 import { asInputs, type PropertyTable } from "../core/task/properties";
-import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
+import type { PollDelays, ServiceSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
 import { waitFor } from "../core/waiter";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
@@ -18,7 +18,6 @@ import { explain, streamNameRule } from "./shared";
 
 /** @default 30 — DeleteProgressUpdateStream is asynchronous and removes every task of the stream. */
 export const DEFAULT_DELETE_TIMEOUT_MINUTES = 30;
-export const MAX_DELETE_TIMEOUT_MINUTES = 1440;
 
 export interface ProgressUpdateStreamInputs {
   progressUpdateStreamName: string;
@@ -50,7 +49,7 @@ export const STREAM_PROPERTIES: PropertyTable<ProgressUpdateStreamInputs> = {
     rule: {
       kind: "integer",
       min: 1,
-      max: MAX_DELETE_TIMEOUT_MINUTES,
+      max: 1440,
       fix: "give whole minutes from 1 to 1440",
     },
     change: "update",
@@ -70,22 +69,6 @@ export function checkStreamMore(news: Record<string, unknown>): CheckFailure[] {
     },
   ];
 }
-
-/**
- * Migration Hub has no describe for a stream, only ListProgressUpdateStreams: one listing answers
- * for any number of streams, so the batch is bounded only to keep maps small. A listed stream maps
- * to its own name; an unlisted one is gone.
- */
-export const STREAM_DESCRIBE: DescribeSpec<string, MigrationHubApi> = {
-  operation: "ListProgressUpdateStreams",
-  batchSize: 1_000,
-  // The listing already goes through the core's caller, page by page.
-  viaCaller: true,
-  async call(api, names) {
-    const listed = new Set(await api.listProgressUpdateStreams());
-    return new Map(names.filter((n) => listed.has(n)).map((n) => [n, n]));
-  },
-};
 
 /** Delete-wait delays when stack config sets none: deletion takes seconds to minutes. */
 const STREAM_POLL: PollDelays = { minDelayMs: 2_000, maxDelayMs: 30_000, gridMs: 1 };
@@ -117,7 +100,18 @@ export const progressUpdateStreamSpec: ServiceSpec<
   properties: STREAM_PROPERTIES,
   checkMore: checkStreamMore,
   createApi: createMigrationHubApi,
-  describe: STREAM_DESCRIBE,
+  // No describe for a stream, only ListProgressUpdateStreams: one listing answers for any number
+  // of streams (the batch is bounded only to keep maps small); a listed stream maps to its name.
+  describe: {
+    operation: "ListProgressUpdateStreams",
+    batchSize: 1_000,
+    // The listing already goes through the core's caller, page by page.
+    viaCaller: true,
+    async call(api, names) {
+      const listed = new Set(await api.listProgressUpdateStreams());
+      return new Map(names.filter((n) => listed.has(n)).map((n) => [n, n]));
+    },
+  },
   poll: STREAM_POLL,
   statusOf: streamStatus,
   // Only delete waits: until the stream is no longer listed.
@@ -205,7 +199,7 @@ export const progressUpdateStreamLifecycle: Lifecycle<MigrationHubApi, unknown, 
         clock,
         random,
         service: "migrationhub",
-        operation: STREAM_DESCRIBE.operation,
+        operation: progressUpdateStreamSpec.describe.operation,
         subject: res,
         onObservation: (s, poll) => log.progress(res, `${streamStatus(s)} (poll ${poll})`),
       });
