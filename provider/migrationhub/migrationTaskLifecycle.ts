@@ -117,8 +117,8 @@ async function applyWrites(
 }
 
 /**
- * Waits for `waitForStatus` when set, else describes once; `seen` gets each record. Returns why
- * the task failed, or undefined.
+ * Waits for `waitForStatus` when set, else (update only) describes once; `seen` gets each record.
+ * Returns why the task failed, or undefined.
  */
 async function settle(
   ctx: Ctx,
@@ -133,7 +133,7 @@ async function settle(
     const record = await ctx.describe(id);
     seen(record);
     if (record !== undefined) return undefined;
-    return `${res}: the task is not there right after it was registered; its progress update stream is probably being deleted. Recreate the stream and run \`pulumi up\` again.`;
+    return `${res}: the task is gone right after its update; its progress update stream is probably being deleted. Recreate the stream and run \`pulumi up\` again.`;
   }
   const minDelayMs = settings.pollMinDelayMs ?? TASK_POLL.minDelayMs;
   const result = await waitFor<MigrationTaskRecord | undefined>({
