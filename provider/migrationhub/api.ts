@@ -75,7 +75,12 @@ export function createMigrationHubApi(
 ): MigrationHubApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
-  const client = new sdk.MigrationHubClient(clientConfig(settings, "migrationhub"));
+  // The aggregated client: one method per operation over the same MigrationHubClient stack.
+  const hub = new sdk.MigrationHub(clientConfig(settings, "migrationhub"));
+  /** A call whose answer carries nothing we use. */
+  const write = async (operation: string, fn: () => Promise<unknown>): Promise<void> => {
+    await call(operation, fn);
+  };
   // Every task operation names the task by its stream and name.
   const key = (stream: string, name: string) => ({
     ProgressUpdateStream: stream,
@@ -87,7 +92,7 @@ export function createMigrationHubApi(
       allPages(
         (NextToken) =>
           call("ListProgressUpdateStreams", () =>
-            client.send(new sdk.ListProgressUpdateStreamsCommand({ MaxResults: 100, NextToken })),
+            hub.listProgressUpdateStreams({ MaxResults: 100, NextToken }),
           ),
         (page) =>
           (page.ProgressUpdateStreamSummaryList ?? []).flatMap((s) =>
@@ -95,28 +100,23 @@ export function createMigrationHubApi(
           ),
       ),
 
-    async createProgressUpdateStream(name) {
-      await call("CreateProgressUpdateStream", () =>
-        client.send(new sdk.CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: name })),
-      );
-    },
+    createProgressUpdateStream: (name) =>
+      write("CreateProgressUpdateStream", () =>
+        hub.createProgressUpdateStream({ ProgressUpdateStreamName: name }),
+      ),
 
-    async deleteProgressUpdateStream(name) {
-      await call("DeleteProgressUpdateStream", () =>
-        client.send(new sdk.DeleteProgressUpdateStreamCommand({ ProgressUpdateStreamName: name })),
-      );
-    },
+    deleteProgressUpdateStream: (name) =>
+      write("DeleteProgressUpdateStream", () =>
+        hub.deleteProgressUpdateStream({ ProgressUpdateStreamName: name }),
+      ),
 
-    async importMigrationTask(stream, name) {
-      await call("ImportMigrationTask", () =>
-        client.send(new sdk.ImportMigrationTaskCommand(key(stream, name))),
-      );
-    },
+    importMigrationTask: (stream, name) =>
+      write("ImportMigrationTask", () => hub.importMigrationTask(key(stream, name))),
 
     async describeMigrationTask(stream, name) {
       try {
         const out = await call("DescribeMigrationTask", () =>
-          client.send(new sdk.DescribeMigrationTaskCommand(key(stream, name))),
+          hub.describeMigrationTask(key(stream, name)),
         );
         const t = out.MigrationTask;
         const record: MigrationTaskRecord = {
@@ -137,50 +137,35 @@ export function createMigrationHubApi(
       }
     },
 
-    async putResourceAttributes(stream, name, attributes) {
-      await call("PutResourceAttributes", () =>
-        client.send(
-          new sdk.PutResourceAttributesCommand({
-            ...key(stream, name),
-            ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
-          }),
-        ),
-      );
-    },
+    putResourceAttributes: (stream, name, attributes) =>
+      write("PutResourceAttributes", () =>
+        hub.putResourceAttributes({
+          ...key(stream, name),
+          ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
+        }),
+      ),
 
-    async associateCreatedArtifact(stream, name, { name: Name, description: Description }) {
-      await call("AssociateCreatedArtifact", () =>
-        client.send(
-          new sdk.AssociateCreatedArtifactCommand({
-            ...key(stream, name),
-            CreatedArtifact: Description === undefined ? { Name } : { Name, Description },
-          }),
-        ),
-      );
-    },
+    associateCreatedArtifact: (stream, name, { name: Name, description: Description }) =>
+      write("AssociateCreatedArtifact", () =>
+        hub.associateCreatedArtifact({
+          ...key(stream, name),
+          CreatedArtifact: Description === undefined ? { Name } : { Name, Description },
+        }),
+      ),
 
-    async disassociateCreatedArtifact(stream, name, artifactName) {
-      await call("DisassociateCreatedArtifact", () =>
-        client.send(
-          new sdk.DisassociateCreatedArtifactCommand({
-            ...key(stream, name),
-            CreatedArtifactName: artifactName,
-          }),
-        ),
-      );
-    },
+    disassociateCreatedArtifact: (stream, name, artifactName) =>
+      write("DisassociateCreatedArtifact", () =>
+        hub.disassociateCreatedArtifact({
+          ...key(stream, name),
+          CreatedArtifactName: artifactName,
+        }),
+      ),
 
     listCreatedArtifacts: (stream, name) =>
       allPages(
         (NextToken) =>
           call("ListCreatedArtifacts", () =>
-            client.send(
-              new sdk.ListCreatedArtifactsCommand({
-                ...key(stream, name),
-                MaxResults: 10,
-                NextToken,
-              }),
-            ),
+            hub.listCreatedArtifacts({ ...key(stream, name), MaxResults: 10, NextToken }),
           ),
         (page) =>
           (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description: description }) =>
@@ -190,23 +175,20 @@ export function createMigrationHubApi(
           ),
       ),
 
-    async notifyMigrationTaskState(stream, name, task, updateDateTime, nextUpdateSeconds) {
-      await call("NotifyMigrationTaskState", () =>
-        client.send(
-          new sdk.NotifyMigrationTaskStateCommand({
-            ...key(stream, name),
-            Task: {
-              Status: task.status,
-              ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),
-              ...(task.progressPercent === undefined
-                ? {}
-                : { ProgressPercent: task.progressPercent }),
-            },
-            UpdateDateTime: updateDateTime,
-            NextUpdateSeconds: nextUpdateSeconds,
-          }),
-        ),
-      );
-    },
+    notifyMigrationTaskState: (stream, name, task, updateDateTime, nextUpdateSeconds) =>
+      write("NotifyMigrationTaskState", () =>
+        hub.notifyMigrationTaskState({
+          ...key(stream, name),
+          Task: {
+            Status: task.status,
+            ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),
+            ...(task.progressPercent === undefined
+              ? {}
+              : { ProgressPercent: task.progressPercent }),
+          },
+          UpdateDateTime: updateDateTime,
+          NextUpdateSeconds: nextUpdateSeconds,
+        }),
+      ),
   };
 }
