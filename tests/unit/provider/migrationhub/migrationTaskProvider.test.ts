@@ -367,6 +367,28 @@ describe("migrationhub.MigrationTask provider", () => {
       assert.deepEqual(result.outs, { ...news, status: "NOT_REPORTED" });
     });
 
+    it("fails with the ID and the outputs when the task is gone after the update", async () => {
+      const { hub, provider } = await setup();
+      const err = (await rejection(
+        provider.update(
+          "tool/web-01",
+          { ...base, status: "NOT_STARTED" },
+          { ...base, __provider: "P" },
+        ),
+      )) as ImportTaskFailedError;
+      assert.deepEqual(hub.calls, ["DescribeMigrationTask tool/web-01"]);
+      assert.deepEqual(
+        { id: err.id, properties: err.properties, reasons: err.reasons },
+        {
+          id: "tool/web-01",
+          properties: { ...base, __provider: "P" },
+          reasons: [
+            'migrationhub.MigrationTask "tool/web-01": the task is gone right after its update; its progress update stream is probably being deleted. Recreate the stream and run `pulumi up` again.',
+          ],
+        },
+      );
+    });
+
     it("warns that removed attributes stay on the task and makes no call for them", async () => {
       const { hub, provider, lines } = await setup();
       hub.tasks.set("tool/web-01", {
