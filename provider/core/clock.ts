@@ -10,15 +10,14 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-function abortReason(signal: AbortSignal): string | undefined {
-  const r: unknown = signal.reason;
-  if (r instanceof Error) return r.message;
-  return typeof r === "string" ? r : undefined;
+/** The abort's reason as text (an Error's message, or a string), for WaitAbortedError. */
+export function abortReason(signal: AbortSignal | undefined): string | undefined {
+  const r: unknown = signal?.reason;
+  return r instanceof Error ? r.message : typeof r === "string" ? r : undefined;
 }
 
 function abortedError(signal: AbortSignal): WaitAbortedError {
-  const reason = abortReason(signal);
-  return new WaitAbortedError(reason === undefined ? {} : { reason });
+  return new WaitAbortedError({ reason: abortReason(signal) });
 }
 
 export const systemClock: Clock = {

@@ -10,12 +10,15 @@
 /** Global-registry symbol: identical in every copy of this module. */
 export const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
 
-export type MigrationErrorKind =
-  | "InputValidationError"
-  | "AwsApiError"
-  | "ImportTaskFailedError"
-  | "WaiterTimeoutError"
-  | "WaitAbortedError";
+type KindMap = {
+  InputValidationError: InputValidationError;
+  AwsApiError: AwsApiError;
+  ImportTaskFailedError: ImportTaskFailedError;
+  WaiterTimeoutError: WaiterTimeoutError;
+  WaitAbortedError: WaitAbortedError;
+};
+
+export type MigrationErrorKind = keyof KindMap;
 
 export abstract class MigrationError extends Error {
   readonly [MIGRATION_ERROR_BRAND] = true as const;
@@ -27,14 +30,6 @@ export abstract class MigrationError extends Error {
     this.name = new.target.name;
   }
 }
-
-type KindMap = {
-  InputValidationError: InputValidationError;
-  AwsApiError: AwsApiError;
-  ImportTaskFailedError: ImportTaskFailedError;
-  WaiterTimeoutError: WaiterTimeoutError;
-  WaitAbortedError: WaitAbortedError;
-};
 
 export function isMigrationError(e: unknown): e is MigrationError;
 export function isMigrationError<K extends MigrationErrorKind>(
@@ -160,18 +155,7 @@ export class AwsApiError extends MigrationError {
  * `cause`): how a provider adds what it knows about a code, e.g. the command that fixes it.
  */
 export function withAdvice(err: AwsApiError, advice: string): AwsApiError {
-  return new AwsApiError({
-    service: err.service,
-    operation: err.operation,
-    code: err.code,
-    message: err.awsMessage,
-    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
-    ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
-    retryable: err.retryable,
-    throttling: err.throttling,
-    advice,
-    cause: err,
-  });
+  return new AwsApiError({ ...err, message: err.awsMessage, advice, cause: err });
 }
 
 /**
@@ -273,18 +257,13 @@ export class WaitAbortedError extends MigrationError {
   }
 }
 
-export function isInputValidationError(e: unknown): e is InputValidationError {
-  return isMigrationError(e, "InputValidationError");
-}
-export function isAwsApiError(e: unknown): e is AwsApiError {
-  return isMigrationError(e, "AwsApiError");
-}
-export function isImportTaskFailedError(e: unknown): e is ImportTaskFailedError {
-  return isMigrationError(e, "ImportTaskFailedError");
-}
-export function isWaiterTimeoutError(e: unknown): e is WaiterTimeoutError {
-  return isMigrationError(e, "WaiterTimeoutError");
-}
-export function isWaitAbortedError(e: unknown): e is WaitAbortedError {
-  return isMigrationError(e, "WaitAbortedError");
-}
+const guard =
+  <K extends MigrationErrorKind>(kind: K) =>
+  (e: unknown): e is KindMap[K] =>
+    isMigrationError(e, kind);
+
+export const isInputValidationError = guard("InputValidationError");
+export const isAwsApiError = guard("AwsApiError");
+export const isImportTaskFailedError = guard("ImportTaskFailedError");
+export const isWaiterTimeoutError = guard("WaiterTimeoutError");
+export const isWaitAbortedError = guard("WaitAbortedError");

@@ -4,7 +4,7 @@
  * errors are counted and retried; anything else fails the wait at once.
  */
 import { toAwsApiError } from "./classify";
-import type { Clock } from "./clock";
+import { abortReason, type Clock } from "./clock";
 import {
   InputValidationError,
   isMigrationError,
@@ -109,15 +109,8 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
   let polls = 0;
   let retriedErrors = 0;
   let sleeps = 0;
-  const aborted = (): WaitAbortedError => {
-    const r: unknown = signal?.reason;
-    const reason = r instanceof Error ? r.message : typeof r === "string" ? r : undefined;
-    return new WaitAbortedError({
-      ...(spec.subject === undefined ? {} : { subject: spec.subject }),
-      observed,
-      ...(reason === undefined ? {} : { reason }),
-    });
-  };
+  const aborted = (): WaitAbortedError =>
+    new WaitAbortedError({ subject: spec.subject, observed, reason: abortReason(signal) });
 
   for (;;) {
     if (signal?.aborted) throw aborted();
@@ -154,7 +147,7 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
         elapsedMs: clock.now() - since,
         limitMs: deadline - since,
         observed,
-        ...(spec.subject === undefined ? {} : { subject: spec.subject }),
+        subject: spec.subject,
       });
     }
     // Cut the last sleep so one final poll lands exactly at the deadline.
