@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
+import type { RetainingWaitArgs } from "../core/task/args";
 import { defaultClientToken } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
 
@@ -27,7 +28,7 @@ export interface ImageDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
-export interface ImportImageTaskArgs {
+export interface ImportImageTaskArgs extends RetainingWaitArgs {
   /**
    * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
    * `adoptImportTaskId` is set. A change replaces the resource.
@@ -82,16 +83,6 @@ export interface ImportImageTaskArgs {
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportImageTasks.html
    */
   adoptImportTaskId?: pulumi.Input<string>;
-  /** Wait until `completed`; `false` starts the import and returns. @default true. Updates in place. */
-  waitForCompletion?: pulumi.Input<boolean>;
-  /**
-   * How long create/update/delete wait, whole minutes 1–10080; the import keeps running past it and
-   * the next `pulumi up` resumes the wait.
-   * @default stack config `awsMigration:waitTimeoutMinutes`, else 480. Updates in place.
-   */
-  waitTimeoutMinutes?: pulumi.Input<number>;
-  /** On delete leave everything: a running import keeps running, the AMI and snapshots stay. @default false */
-  retainOnDelete?: pulumi.Input<boolean>;
   /** On delete keep the AMI (and so its snapshots). @default false: DeregisterImage. */
   retainImageOnDelete?: pulumi.Input<boolean>;
   /** On delete deregister the AMI but keep its snapshots. @default false: DeleteSnapshot each. */
@@ -106,7 +97,8 @@ interface ResolvedDisk {
  * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
  * deterministic ClientToken, waits for `completed` through a shared, batched
  * DescribeImportImageTasks poller, and on delete cancels a running import or deregisters the AMI and
- * deletes its snapshots (unless retained). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
+ * deletes its snapshots (unless retained). Waits up to 480 minutes by default
+ * (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
  */
 export class ImportImageTask extends pulumi.dynamic.Resource {
   /** `import-ami-…`. */
