@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
-import { providerShim } from "../core/shim";
+import { registration } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
-import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
@@ -112,13 +111,6 @@ export class ImportSnapshotTask extends pulumi.dynamic.Resource {
         .apply((resolved) =>
           tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      { ...args, diskContainer, clientToken: token, ...outputSlots(spec) },
-      { ...opts, additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs) },
-      spec.service,
-      spec.className,
-    );
+    super(...registration(spec, name, { ...args, diskContainer, clientToken: token }, opts));
   }
 }
