@@ -4,6 +4,7 @@
  * errors are counted and retried; anything else fails the wait at once.
  */
 import { toAwsApiError } from "./classify";
+import { backoffCap } from "./retry";
 import { abortReason, type Clock } from "./clock";
 import {
   InputValidationError,
@@ -74,12 +75,8 @@ export function jitteredDelay(
   maxDelayMs: number,
   random: () => number,
 ): number {
-  // 2^attempt overflows to Infinity long after the cap applies; Math.min handles that.
-  // 0 × 2^1024 would be NaN: a zero minimum never grows.
-  const grown = minDelayMs === 0 ? 0 : minDelayMs * 2 ** attempt;
-  const cap = Math.max(minDelayMs, Math.min(maxDelayMs, grown));
-  const r = Math.min(1, Math.max(0, random()));
-  return minDelayMs + r * (cap - minDelayMs);
+  const cap = Math.max(minDelayMs, backoffCap(attempt, minDelayMs, maxDelayMs));
+  return minDelayMs + Math.min(1, Math.max(0, random())) * (cap - minDelayMs);
 }
 
 function validate<T>(spec: WaitSpec<T>): void {

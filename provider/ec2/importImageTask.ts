@@ -20,7 +20,7 @@ export interface ImageDiskContainerArgs {
   snapshotId?: pulumi.Input<string>;
   /**
    * The disk image in S3: `s3://bucket/key` or an `https://` (possibly presigned) object URL. A
-   * presigned URL makes `diskContainers` a secret, and re-signing it is no change.
+   * presigned URL makes the disk input a secret, and re-signing it is no change.
    */
   url?: pulumi.Input<string>;
   /** The S3 bucket (3–63 characters) and key (1–1024) of the disk image. */
@@ -48,13 +48,20 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs {
   bootMode?: pulumi.Input<string>;
   /** 1–255 characters; also names the import in messages and logs. A change replaces. */
   description?: pulumi.Input<string>;
-  /** Encrypt the snapshots. @default false. A change replaces the resource. */
+  /** Encrypt the imported snapshots. @default false. A change replaces the resource. */
   encrypted?: pulumi.Input<boolean>;
-  /** KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`. A change replaces. */
+  /**
+   * KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`.
+   * @default the account's default EBS key. A change replaces the resource.
+   */
   kmsKeyId?: pulumi.Input<string>;
   /** `xen`. A change replaces the resource. */
   hypervisor?: pulumi.Input<string>;
-  /** VM Import service role, 1–64 characters. @default vmimport. A change replaces the resource. */
+  /**
+   * VM Import service role, 1–64 letters, digits or `+=,.@_-`. @default vmimport. A change
+   * replaces the resource.
+   * @see https://docs.aws.amazon.com/vm-import/latest/userguide/required-permissions.html
+   */
   roleName?: pulumi.Input<string>;
   /** License Manager configurations: `{ licenseConfigurationArn }`. A change replaces. */
   licenseSpecifications?: pulumi.Input<

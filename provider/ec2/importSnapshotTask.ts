@@ -2,56 +2,34 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
+import type { ImageDiskContainerArgs, ImportImageTaskArgs } from "./importImageTask";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
-export interface SnapshotDiskContainerArgs {
-  /** A description of the disk, 1–255 characters. */
-  description?: pulumi.Input<string>;
+export interface SnapshotDiskContainerArgs extends Pick<
+  ImageDiskContainerArgs,
+  "description" | "url" | "userBucket"
+> {
   /**
    * The disk image format: `VHD | VMDK | RAW` (any case; ImportSnapshot takes no OVA or VHDX).
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SnapshotDiskContainer.html
    */
   format: pulumi.Input<string>;
-  /**
-   * The disk image in S3: `s3://bucket/key` or an `https://` (possibly presigned) object URL. A
-   * presigned URL makes `diskContainer` a secret, and re-signing it is no change.
-   */
-  url?: pulumi.Input<string>;
-  /** The S3 bucket (3–63 characters) and key (1–1024) of the disk image. */
-  userBucket?: pulumi.Input<{ s3Bucket: pulumi.Input<string>; s3Key: pulumi.Input<string> }>;
 }
 
 /**
  * Inputs of {@link ImportSnapshotTask}. Every ImportSnapshot parameter replaces on change.
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportSnapshot.html
  */
-export interface ImportSnapshotTaskArgs extends RetainingWaitArgs {
+export interface ImportSnapshotTaskArgs
+  extends
+    RetainingWaitArgs,
+    Pick<ImportImageTaskArgs, "description" | "encrypted" | "kmsKeyId" | "roleName" | "tags"> {
   /**
    * The one disk image to import as an EBS snapshot. Required unless `adoptImportTaskId` is set.
    * A change replaces the resource.
    */
   diskContainer?: pulumi.Input<SnapshotDiskContainerArgs>;
-  /** 1–255 characters; also names the import in messages and logs. A change replaces. */
-  description?: pulumi.Input<string>;
-  /** Encrypt the snapshot. @default false. A change replaces the resource. */
-  encrypted?: pulumi.Input<boolean>;
-  /**
-   * KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`.
-   * @default the account's default EBS key. A change replaces the resource.
-   */
-  kmsKeyId?: pulumi.Input<string>;
-  /**
-   * VM Import service role, 1–64 letters, digits or `+=,.@_-`. @default vmimport. A change
-   * replaces the resource.
-   * @see https://docs.aws.amazon.com/vm-import/latest/userguide/required-permissions.html
-   */
-  roleName?: pulumi.Input<string>;
-  /**
-   * Tags of the import task (TagSpecifications, `import-snapshot-task`): at most 50; keys 1–128
-   * characters without `aws:`, values ≤ 256. A change replaces the resource.
-   */
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * ImportSnapshot idempotency token, 1–64 ASCII characters (the SDK does not fill it in).
    * @default derived from the stack, project, resource name and the import parameters, so a re-run
