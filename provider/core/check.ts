@@ -141,22 +141,22 @@ function rangeText(
   return `must ${verb} at most ${max}${u}`;
 }
 
-/** The count's range failure (`must have 1–100 items (got 0)`), or undefined. */
-function countReason(
+/** `must have 1–100 items (got 0)`, `must be between 1 and 5 (got 7)`; undefined when in range. */
+function rangeReason(
   n: number,
   min: number | undefined,
   max: number | undefined,
   unit: string,
 ): string | undefined {
   if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-    return `${rangeText(min, max, unit, unit === "characters" ? "be" : "have")} (got ${n})`;
+    return `${rangeText(min, max, unit, unit === "items" ? "have" : "be")} (got ${n})`;
   }
   return undefined;
 }
 
 function stringReason(value: unknown, rule: StringRule): string | undefined {
   if (typeof value !== "string") return `must be a string (got ${typeName(value)})`;
-  const length = countReason([...value].length, rule.minLength, rule.maxLength, "characters");
+  const length = rangeReason([...value].length, rule.minLength, rule.maxLength, "characters");
   if (length !== undefined) return length;
   if (rule.pattern !== undefined) {
     rule.pattern.lastIndex = 0;
@@ -174,12 +174,10 @@ function numericReason(integer: boolean): (v: unknown, rule: NumberRule) => stri
   const kind = integer ? "an integer" : "a number";
   return (v, rule) => {
     if (typeof v !== "number") return `must be ${kind} (got ${typeName(v)})`;
-    if (!Number.isFinite(v) || (integer && !Number.isInteger(v)))
+    if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) {
       return `must be ${kind} (got ${v})`;
-    if ((rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
-      return `${rangeText(rule.min, rule.max, "")} (got ${v})`;
     }
-    return undefined;
+    return rangeReason(v, rule.min, rule.max, "");
   };
 }
 
@@ -198,7 +196,7 @@ export const checkStringArray: Check<StringArrayRule> = (inputs, property, rule,
     fail(failures, property, `must be a list of strings (got ${typeName(value)})`, rule.fix);
     return;
   }
-  const count = countReason(value.length, rule.minItems, rule.maxItems, "items");
+  const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
   if (count !== undefined) fail(failures, property, count, rule.fix);
   value.forEach((item: unknown, i) => {
     if (containsUnknown(item)) return;
@@ -269,10 +267,10 @@ export function checkList(
     fail(failures, property, `must be a list (got ${typeName(value)})`, rule.fix);
     return;
   }
-  const count = countReason(value.length, rule.minItems, rule.maxItems, "items");
+  const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
   if (count !== undefined) fail(failures, property, count, rule.fix);
   value.forEach((item: unknown, i) => {
-    if (skip(item) && !isPlainObject(item)) return;
+    if (containsUnknown(item) && !isPlainObject(item)) return;
     checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
     if (!isPlainObject(item)) return;
     checkFields(inputs, `${property}[${i}]`, rule.fields, failures);
