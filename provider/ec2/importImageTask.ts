@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
-import { defaultClientToken } from "./importImageTaskLogic";
+import { defaultClientToken, IMPORT_KEYS } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
@@ -140,22 +140,9 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
                 ? pulumi.secret(disks)
                 : pulumi.output(disks),
             );
-    const identity = {
-      architecture: args.architecture,
-      bootMode: args.bootMode,
-      clientData: args.clientData,
-      description: args.description,
-      diskContainers,
-      encrypted: args.encrypted,
-      hypervisor: args.hypervisor,
-      kmsKeyId: args.kmsKeyId,
-      licenseSpecifications: args.licenseSpecifications,
-      licenseType: args.licenseType,
-      platform: args.platform,
-      roleName: args.roleName,
-      tags: args.tags,
-      usageOperation: args.usageOperation,
-    };
+    // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
+    const params = { ...args, diskContainers };
+    const identity = Object.fromEntries(IMPORT_KEYS.map((key) => [key, params[key]]));
     const token =
       args.clientToken ??
       pulumi
