@@ -44,25 +44,15 @@ export interface StringArrayRule extends BaseRule {
 
 type Inputs = Record<string, unknown>;
 
-/** `a.b[0].c` → ["a", "b", 0, "c"]. */
-function parsePath(path: string): Array<string | number> {
-  const out: Array<string | number> = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-    if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[1] !== undefined) out.push(m[1]);
-  }
-  return out;
-}
-
 const UNKNOWN_PATH = Symbol("unknown");
 
-/** The value at `path`; UNKNOWN_PATH when a container on the way is unknown. */
+/** The value at `path` (`a.b[0].c`); UNKNOWN_PATH when a container on the way is unknown. */
 function lookup(inputs: Inputs, path: string): unknown {
   let cur: unknown = inputs;
-  for (const key of parsePath(path)) {
+  for (const [, name, index] of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
     if (isUnknown(cur)) return UNKNOWN_PATH;
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
+    cur = (cur as Record<string, unknown>)[index ?? name ?? ""];
   }
   return cur;
 }

@@ -96,9 +96,18 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs {
   retainSnapshotsOnDelete?: pulumi.Input<boolean>;
 }
 
-interface ResolvedDisk {
-  url?: string;
+/** `input`, kept secret in state (not just in outputs) when its value `holdsCredential`. */
+export function secretWhen<T>(
+  input: pulumi.Input<T> | undefined,
+  holdsCredential: (value: pulumi.Unwrap<T>) => boolean,
+): pulumi.Output<unknown> | undefined {
+  if (input === undefined) return undefined;
+  return pulumi.output(input).apply<unknown>((v) => (holdsCredential(v) ? pulumi.secret(v) : v));
 }
+
+/** A disk URL that is presigned (or carries userinfo): a credential. */
+export const presigned = (url: unknown): boolean =>
+  typeof url === "string" && isCredentialBearingUrl(url);
 
 /**
  * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
@@ -129,17 +138,9 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
   declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
 
   constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    // A presigned disk URL is a credential: keep the input secret in state, not just the output.
-    const diskContainers =
-      args.diskContainers === undefined
-        ? undefined
-        : pulumi
-            .output(args.diskContainers)
-            .apply((disks: ResolvedDisk[]) =>
-              disks.some((d) => typeof d.url === "string" && isCredentialBearingUrl(d.url))
-                ? pulumi.secret(disks)
-                : pulumi.output(disks),
-            );
+    const diskContainers = secretWhen(args.diskContainers, (disks) =>
+      disks.some((d) => presigned(d.url)),
+    );
     // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
     const params = { ...args, diskContainers };
     const identity = Object.fromEntries(IMPORT_KEYS.map((key) => [key, params[key]]));

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { registration } from "../core/register";
+import { secretWhen } from "./importImageTask";
 import type { RetainingWaitArgs } from "../core/task/args";
 import { defaultMarker } from "./importInstanceTaskLogic";
 import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
@@ -106,14 +107,10 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
   constructor(name: string, args: ImportInstanceTaskArgs, opts?: pulumi.CustomResourceOptions) {
     // The manifest URL is always presigned; user data is sensitive: keep both secret in state.
     const diskImages = args.diskImages === undefined ? undefined : pulumi.secret(args.diskImages);
-    const launchSpecification =
-      args.launchSpecification === undefined
-        ? undefined
-        : pulumi
-            .output(args.launchSpecification)
-            .apply((spec: { userData?: string }) =>
-              spec.userData === undefined ? pulumi.output(spec) : pulumi.secret(spec),
-            );
+    const launchSpecification = secretWhen(
+      args.launchSpecification,
+      (spec) => spec.userData !== undefined,
+    );
     const identity = {
       description: args.description,
       platform: args.platform,

@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
-import type { ImageDiskContainerArgs, ImportImageTaskArgs } from "./importImageTask";
+import {
+  type ImageDiskContainerArgs,
+  type ImportImageTaskArgs,
+  presigned,
+  secretWhen,
+} from "./importImageTask";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
@@ -70,17 +74,7 @@ export class ImportSnapshotTask extends pulumi.dynamic.Resource {
   declare readonly snapshotState: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImportSnapshotTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    // A presigned disk URL is a credential: keep the input secret in state, not just the output.
-    const diskContainer =
-      args.diskContainer === undefined
-        ? undefined
-        : pulumi
-            .output(args.diskContainer)
-            .apply((d: { url?: string }) =>
-              typeof d.url === "string" && isCredentialBearingUrl(d.url)
-                ? pulumi.secret(d)
-                : pulumi.output(d),
-            );
+    const diskContainer = secretWhen(args.diskContainer, (d) => presigned(d.url));
     // The token derives from the import parameters only (importTaskTokens picks them).
     const token =
       args.clientToken ??
