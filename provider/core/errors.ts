@@ -80,13 +80,20 @@ export const REJECTED_CREDENTIALS_ADVICE =
 export const NO_CREDENTIALS_ADVICE =
   "No AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `pulumi up` runs, then run again.";
 
-function defaultAdvice(a: {
+interface AwsApiErrorArgs {
   service: string;
   operation: string;
   code: string;
+  message: string;
+  httpStatus?: number;
+  requestId?: string;
   retryable: boolean;
   throttling: boolean;
-}): string | undefined {
+  advice?: string;
+  cause?: unknown;
+}
+
+function defaultAdvice(a: AwsApiErrorArgs): string | undefined {
   if (a.throttling) {
     return "AWS throttled the calls; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.";
   }
@@ -117,22 +124,10 @@ export class AwsApiError extends MigrationError {
    * Message: `<service> <operation> failed: <code> (HTTP <status>, request <id>): <aws message>`,
    * then `advice` when given, else a default hint for throttling / retryable errors.
    */
-  constructor(args: {
-    service: string;
-    operation: string;
-    code: string;
-    message: string;
-    httpStatus?: number;
-    requestId?: string;
-    retryable: boolean;
-    throttling: boolean;
-    advice?: string;
-    cause?: unknown;
-  }) {
-    const meta = [
-      args.httpStatus === undefined ? undefined : `HTTP ${args.httpStatus}`,
-      args.requestId === undefined ? undefined : `request ${args.requestId}`,
-    ].filter((s): s is string => s !== undefined);
+  constructor(args: AwsApiErrorArgs) {
+    const meta: string[] = [];
+    if (args.httpStatus !== undefined) meta.push(`HTTP ${args.httpStatus}`);
+    if (args.requestId !== undefined) meta.push(`request ${args.requestId}`);
     const head = `${args.service} ${args.operation} failed: ${args.code}${meta.length > 0 ? ` (${meta.join(", ")})` : ""}`;
     const advice = args.advice ?? defaultAdvice(args);
     const text = args.message.length > 0 ? `${head}: ${args.message}` : head;
