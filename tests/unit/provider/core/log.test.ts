@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
+import { ManualClock } from "../../../support/manualClock";
 import { createLogger } from "../../../../provider/core/log";
 
 describe("core log", () => {
