@@ -7,7 +7,12 @@
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { AwsApiError } from "../core/errors";
 import type * as AdsClient from "./client";
-import type { AdsTask } from "./importTaskLogic";
+
+/** The task as this package sees it: the client's ImportTask, with an ID and a status. */
+export type AdsTask = Omit<AdsClient.ImportTask, "importTaskId" | "status"> & {
+  importTaskId: string;
+  status: string;
+};
 
 /** Outcome of one ID in BatchDeleteImportData (a partial-failure API: HTTP 200 can carry errors). */
 export type DeleteOutcome =
@@ -29,40 +34,39 @@ export interface AdsApi {
   ): Promise<ReadonlyMap<string, DeleteOutcome>>;
 }
 
-/** A task as the client returns it: every field optional. */
-type WireTask = AdsClient.ImportTask;
-
-/**
- * A wire task with an ID and a status; anything else is dropped (ADS always sends both). Fields are
- * copied only when they have the documented type, so a `null` never reaches the outputs.
- */
-export function toAdsTask(t: WireTask): AdsTask | undefined {
-  if (typeof t.importTaskId !== "string" || typeof t.status !== "string") return undefined;
-  const task: AdsTask = { importTaskId: t.importTaskId, status: t.status };
-  for (const key of [
+const FIELDS = {
+  string: [
     "clientRequestToken",
     "name",
     "importUrl",
     "fileClassification",
     "errorsAndFailedEntriesZip",
-  ] as const) {
-    const v = t[key];
-    if (typeof v === "string") task[key] = v;
-  }
-  for (const key of ["importRequestTime", "importCompletionTime", "importDeletedTime"] as const) {
-    const v = t[key];
-    if (v instanceof Date && !Number.isNaN(v.getTime())) task[key] = v;
-  }
-  for (const key of [
+  ],
+  date: ["importRequestTime", "importCompletionTime", "importDeletedTime"],
+  number: [
     "serverImportSuccess",
     "serverImportFailure",
     "applicationImportSuccess",
     "applicationImportFailure",
-  ] as const) {
-    const v = t[key];
-    if (typeof v === "number" && Number.isFinite(v)) task[key] = v;
+  ],
+} as const;
+const VALID = {
+  string: (v: unknown) => typeof v === "string",
+  date: (v: unknown) => v instanceof Date && !Number.isNaN(v.getTime()),
+  number: (v: unknown) => typeof v === "number" && Number.isFinite(v),
+};
+
+/**
+ * A wire task with an ID and a status; anything else is dropped (ADS always sends both). Fields are
+ * copied only when they have the documented type, so a `null` never reaches the outputs.
+ */
+export function toAdsTask(t: AdsClient.ImportTask): AdsTask | undefined {
+  if (typeof t.importTaskId !== "string" || typeof t.status !== "string") return undefined;
+  const task: Record<string, unknown> = { importTaskId: t.importTaskId, status: t.status };
+  for (const kind of ["string", "date", "number"] as const) {
+    for (const key of FIELDS[kind]) if (VALID[kind](t[key])) task[key] = t[key];
   }
-  return task;
+  return task as AdsTask;
 }
 
 /** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
