@@ -1,12 +1,17 @@
 /**
  * A small typed client for the Application Discovery Service import operations, built on the AWS
  * SDK v3's own building blocks (SigV4 signer, node credential chain, node HTTP handler, standard
- * retry strategy). `@aws-sdk/client-application-discovery-service` is not installable here; this
+ * retry strategy); api.ts requires it only when a provider is configured. `@aws-sdk/client-application-discovery-service` is not installable here; this
  * file mirrors its surface (`new XCommand(input)`, `client.send(command)`, Date timestamps, errors
  * named after the AWS code with `$metadata`) so the official package can replace it in one file.
  */
 import { randomUUID } from "node:crypto";
+import { Hash } from "@smithy/hash-node";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { StandardRetryStrategy } from "@smithy/util-retry";
 
 export interface ImportTask {
   importTaskId?: string;
@@ -196,19 +201,6 @@ export class ApplicationDiscoveryServiceClient {
         undefined,
       );
     }
-    const [
-      { SignatureV4 },
-      { HttpRequest },
-      { NodeHttpHandler },
-      { Hash },
-      { StandardRetryStrategy },
-    ] = await Promise.all([
-      import("@smithy/signature-v4"),
-      import("@smithy/protocol-http"),
-      import("@smithy/node-http-handler"),
-      import("@smithy/hash-node"),
-      import("@smithy/util-retry"),
-    ]);
     const endpoint = new URL(
       this.config.endpoint ??
         env["AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE"] ??
