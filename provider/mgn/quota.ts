@@ -12,13 +12,7 @@ import type { CapacityGate, ConcurrencyLimiter, ReleaseSlot } from "../core/limi
 import type { Logger } from "../core/log";
 import { backoffDelay } from "../core/retry";
 import type { MgnApi } from "./api";
-import {
-  errorAdvice,
-  logLabel,
-  type ImportTaskInputs,
-  type MgnImport,
-  subject,
-} from "./importTaskLogic";
+import { type ImportTaskInputs, type MgnImport, QUOTA_ADVICE } from "./importTaskLogic";
 
 /** What a start waiting for a CapacityGate slot reports in a timeout. */
 const QUEUED = "QUEUED_FOR_IMPORT_QUOTA";
@@ -33,6 +27,9 @@ export interface QuotaContext {
   clock: Clock;
   random: () => number;
   log: Logger;
+  /** How messages and log lines name the resource (TaskContext subject and label). */
+  subject: string;
+  label: string;
 }
 
 /**
@@ -49,7 +46,7 @@ export async function startWithinQuota(
   const { api, gate, clock, log } = ctx;
   const src = inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" };
   for (let refusals = 0; ;) {
-    const release = await slot(ctx, inputs, deadline);
+    const release = await slot(ctx, deadline);
     let outcome;
     try {
       outcome = await ctx.startLimiter.run(() =>
@@ -78,7 +75,7 @@ export async function startWithinQuota(
     gate.saturated(outcome.quotaExceeded.quotaValue);
     refusals++;
     log.info(
-      logLabel(inputs),
+      ctx.label,
       `MGN import quota full (${outcome.quotaExceeded.message}); queued behind ${gate.inUse} running import(s)`,
     );
     // Nothing of ours will free a slot: the quota is held elsewhere, so back off and retry.
@@ -95,7 +92,7 @@ export async function startWithinQuota(
         httpStatus: 402,
         retryable: false,
         throttling: false,
-        advice: `${subject(inputs)}: still refused after ${refusals} attempt(s) within waitTimeoutMinutes. ${errorAdvice("ServiceQuotaExceededException", undefined) ?? ""}`,
+        advice: `${ctx.subject}: still refused after ${refusals} attempt(s) within waitTimeoutMinutes. ${QUOTA_ADVICE}`,
       });
     }
     await clock.sleep(delay);
@@ -103,11 +100,7 @@ export async function startWithinQuota(
 }
 
 /** A gate slot, queueing (until the deadline) while the import quota is full. */
-async function slot(
-  ctx: QuotaContext,
-  inputs: ImportTaskInputs,
-  deadline: number,
-): Promise<ReleaseSlot> {
+async function slot(ctx: QuotaContext, deadline: number): Promise<ReleaseSlot> {
   const { gate, clock } = ctx;
   if (!gate.full) return gate.acquire();
   const started = clock.now();
@@ -121,7 +114,7 @@ async function slot(
           elapsedMs: clock.now() - started,
           limitMs,
           observed: [QUEUED],
-          subject: `${subject(inputs)}: the start`,
+          subject: `${ctx.subject}: the start`,
           advice: `No import was started: ${gate.inUse} import(s) of this deployment held MGN's imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several \`pulumi up\` runs), then run \`pulumi up\` again.`,
         }),
       ),
