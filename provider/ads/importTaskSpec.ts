@@ -194,16 +194,12 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   className: "ImportTask",
   properties,
   // Deleting history only means something when the import data is deleted.
-  checkMore: (news) =>
-    news["retainOnDelete"] === true && news["deleteHistoryOnDelete"] === true
-      ? [
-          {
-            property: "deleteHistoryOnDelete",
-            reason:
-              "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.",
-          },
-        ]
-      : [],
+  checkMore: (news) => {
+    if (news["retainOnDelete"] !== true || news["deleteHistoryOnDelete"] !== true) return [];
+    const reason =
+      "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.";
+    return [{ property: "deleteHistoryOnDelete", reason }];
+  },
   createApi: (settings) => createAdsApi(settings),
   state: (ctx) => {
     const deleter = (history: boolean): BatchPoller<DeleteOutcome> =>

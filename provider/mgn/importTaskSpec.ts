@@ -130,16 +130,12 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   className: "ImportTask",
   properties,
   // failOnRowErrors decides a wait's outcome; nothing waits with waitForCompletion false.
-  checkMore: (news) =>
-    news["failOnRowErrors"] === true && news["waitForCompletion"] === false
-      ? [
-          {
-            property: "failOnRowErrors",
-            reason:
-              "has no effect when waitForCompletion is false (the import is not awaited, so its row errors are never judged). Fix: remove failOnRowErrors or set waitForCompletion to true.",
-          },
-        ]
-      : [],
+  checkMore: (news) => {
+    if (news["failOnRowErrors"] !== true || news["waitForCompletion"] !== false) return [];
+    const reason =
+      "has no effect when waitForCompletion is false (the import is not awaited, so its row errors are never judged). Fix: remove failOnRowErrors or set waitForCompletion to true.";
+    return [{ property: "failOnRowErrors", reason }];
+  },
   createApi: createMgnApi,
   state: (ctx) => ({
     gate: new CapacityGate(),
@@ -190,19 +186,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   successorToken: (token, failedImportId) =>
     successorToken(TOKEN_TYPE, token, failedImportId, { maxLength: TOKEN_MAX_LENGTH }),
   queuesStart: true,
-  async start(ctx, inputs, token, _raw, scope) {
-    const { runtime, api, state } = ctx;
-    const { task, release } = await startWithinQuota(
-      { ...runtime, api, gate: state.gate, subject: ctx.subject(inputs), label: ctx.label(inputs) },
-      inputs,
-      token,
-      scope.deadline,
-    );
-    // A failed import holds no quota; the core steps past it with a successor token.
-    if (classify(task.status) === "failure") release();
-    else scope.keep(release);
-    return task;
-  },
+  start: (ctx, inputs, token, _raw, scope) => startWithinQuota(ctx, inputs, token, scope),
   startedMessage: (task) => `started (${task.status})`,
   exhaustedMessage: (inputs, last, attempts) =>
     `mgn.ImportTask "${label(inputs)}": ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
