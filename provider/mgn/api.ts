@@ -126,9 +126,8 @@ async function collect(body: unknown): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
   const chunks: Buffer[] = [];
   if (body !== null && typeof body === "object" && Symbol.asyncIterator in body) {
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
-    }
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>)
+      chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);
 }

@@ -18,30 +18,13 @@ export interface InventorySelector {
   waveNames?: string[];
 }
 
-export interface InventoryServer {
-  sourceServerID: string;
-  userProvidedID?: string;
-  applicationID?: string;
-  tags: Record<string, string>;
-}
+type Tags = { tags: Record<string, string> };
 
-export interface InventoryApplication {
-  applicationID: string;
-  name: string;
-  waveID?: string;
-  tags: Record<string, string>;
-}
-
-export interface InventoryWave {
-  waveID: string;
-  name: string;
-  tags: Record<string, string>;
-}
-
+/** Source servers, applications and waves of the account and region, as delete selects them. */
 export interface Inventory {
-  servers: InventoryServer[];
-  applications: InventoryApplication[];
-  waves: InventoryWave[];
+  servers: (Tags & { sourceServerID: string; userProvidedID?: string; applicationID?: string })[];
+  applications: (Tags & { applicationID: string; name: string; waveID?: string })[];
+  waves: (Tags & { waveID: string; name: string })[];
 }
 
 export interface InventoryPlan {
