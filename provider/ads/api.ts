@@ -34,39 +34,37 @@ export interface AdsApi {
   ): Promise<ReadonlyMap<string, DeleteOutcome>>;
 }
 
-const FIELDS = {
-  string: [
-    "clientRequestToken",
-    "name",
-    "importUrl",
-    "fileClassification",
-    "errorsAndFailedEntriesZip",
-  ],
-  date: ["importRequestTime", "importCompletionTime", "importDeletedTime"],
-  number: [
-    "serverImportSuccess",
-    "serverImportFailure",
-    "applicationImportSuccess",
-    "applicationImportFailure",
-  ],
-} as const;
-const VALID = {
-  string: (v: unknown) => typeof v === "string",
-  date: (v: unknown) => v instanceof Date && !Number.isNaN(v.getTime()),
-  number: (v: unknown) => typeof v === "number" && Number.isFinite(v),
-};
-
 /**
  * A wire task with an ID and a status; anything else is dropped (ADS always sends both). Fields are
  * copied only when they have the documented type, so a `null` never reaches the outputs.
  */
 export function toAdsTask(t: AdsClient.ImportTask): AdsTask | undefined {
   if (typeof t.importTaskId !== "string" || typeof t.status !== "string") return undefined;
-  const task: Record<string, unknown> = { importTaskId: t.importTaskId, status: t.status };
-  for (const kind of ["string", "date", "number"] as const) {
-    for (const key of FIELDS[kind]) if (VALID[kind](t[key])) task[key] = t[key];
+  const task: AdsTask = { importTaskId: t.importTaskId, status: t.status };
+  for (const key of [
+    "clientRequestToken",
+    "name",
+    "importUrl",
+    "fileClassification",
+    "errorsAndFailedEntriesZip",
+  ] as const) {
+    const v = t[key];
+    if (typeof v === "string") task[key] = v;
   }
-  return task as AdsTask;
+  for (const key of ["importRequestTime", "importCompletionTime", "importDeletedTime"] as const) {
+    const v = t[key];
+    if (v instanceof Date && !Number.isNaN(v.getTime())) task[key] = v;
+  }
+  for (const key of [
+    "serverImportSuccess",
+    "serverImportFailure",
+    "applicationImportSuccess",
+    "applicationImportFailure",
+  ] as const) {
+    const v = t[key];
+    if (typeof v === "number" && Number.isFinite(v)) task[key] = v;
+  }
+  return task;
 }
 
 /** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */

@@ -90,17 +90,11 @@ function reviveTask(raw: Json): ImportTask {
   return task;
 }
 
-abstract class AdsCommand<I, O extends { $metadata: ResponseMetadata }> {
-  abstract readonly operation: string;
+abstract class AdsCommand<I, O> {
+  abstract readonly operation: "StartImportTask" | "DescribeImportTasks" | "BatchDeleteImportData";
   constructor(readonly input: I) {}
   /** Phantom member so `send()` infers the output type. */
   declare readonly _output?: O;
-  /** The request body, made once per send (so every retry of it sends the same). */
-  body(): object {
-    return this.input as object;
-  }
-  /** The output from the response JSON. */
-  abstract parse(json: Json): Omit<O, "$metadata">;
 }
 
 export class StartImportTaskCommand extends AdsCommand<
@@ -108,39 +102,29 @@ export class StartImportTaskCommand extends AdsCommand<
   StartImportTaskCommandOutput
 > {
   readonly operation = "StartImportTask";
-  // An idempotencyToken in the model: generated clients fill in a UUID once per send (before
-  // their retry loop), so retries of one call can never start a second task.
-  override body(): object {
-    return { ...this.input, clientRequestToken: this.input.clientRequestToken ?? randomUUID() };
-  }
-  parse(json: Json): Omit<StartImportTaskCommandOutput, "$metadata"> {
-    return json["task"] ? { task: reviveTask(json["task"] as Json) } : {};
-  }
 }
-
 export class DescribeImportTasksCommand extends AdsCommand<
   DescribeImportTasksCommandInput,
   DescribeImportTasksCommandOutput
 > {
   readonly operation = "DescribeImportTasks";
-  parse(json: Json): Omit<DescribeImportTasksCommandOutput, "$metadata"> {
-    const nextToken = json["nextToken"];
-    return {
-      tasks: ((json["tasks"] as Json[] | undefined) ?? []).map(reviveTask),
-      ...(typeof nextToken === "string" ? { nextToken } : {}),
-    };
-  }
 }
-
 export class BatchDeleteImportDataCommand extends AdsCommand<
   BatchDeleteImportDataCommandInput,
   BatchDeleteImportDataCommandOutput
 > {
   readonly operation = "BatchDeleteImportData";
-  parse(json: Json): Omit<BatchDeleteImportDataCommandOutput, "$metadata"> {
-    return { errors: (json["errors"] as BatchDeleteImportDataCommandOutput["errors"]) ?? [] };
-  }
 }
+
+/** Each operation's output from its response JSON (without `$metadata`). */
+const OUTPUT: Record<AdsCommand<unknown, unknown>["operation"], (json: Json) => Json> = {
+  StartImportTask: (json) => (json["task"] ? { task: reviveTask(json["task"] as Json) } : {}),
+  DescribeImportTasks: (json) => ({
+    tasks: ((json["tasks"] as Json[] | undefined) ?? []).map(reviveTask),
+    ...(typeof json["nextToken"] === "string" ? { nextToken: json["nextToken"] } : {}),
+  }),
+  BatchDeleteImportData: (json) => ({ errors: json["errors"] ?? [] }),
+};
 
 /** Error thrown for any ADS error response, named after its AWS code like SDK service exceptions. */
 export class ApplicationDiscoveryServiceException extends Error {
@@ -182,9 +166,15 @@ export class ApplicationDiscoveryServiceClient {
     return this.defaultCredentials();
   }
 
-  async send<I, O extends { $metadata: ResponseMetadata }>(command: AdsCommand<I, O>): Promise<O> {
-    const { json, $metadata } = await this.call(command.operation, command.body());
-    return { ...command.parse(json), $metadata } as O;
+  async send<I, O>(command: AdsCommand<I, O>): Promise<O> {
+    const input = { ...command.input } as Json;
+    // `clientRequestToken` is an idempotencyToken in the model: generated clients fill in a UUID
+    // once per send (before their retry loop), so retries of one call can never start a second task.
+    if (command.operation === "StartImportTask" && input["clientRequestToken"] === undefined) {
+      input["clientRequestToken"] = randomUUID();
+    }
+    const { json, $metadata } = await this.call(command.operation, input);
+    return { ...OUTPUT[command.operation](json), $metadata } as O;
   }
 
   private async call(
