@@ -129,6 +129,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   service: "mgn",
   className: "ImportTask",
   properties,
+  createApi: createMgnApi,
   // failOnRowErrors decides a wait's outcome; nothing waits with waitForCompletion false.
   checkMore: (news) => {
     if (news["failOnRowErrors"] !== true || news["waitForCompletion"] !== false) return [];
@@ -136,7 +137,6 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       "has no effect when waitForCompletion is false (the import is not awaited, so its row errors are never judged). Fix: remove failOnRowErrors or set waitForCompletion to true.";
     return [{ property: "failOnRowErrors", reason }];
   },
-  createApi: createMgnApi,
   state: (ctx) => ({
     gate: new CapacityGate(),
     inventory: sharedListing(() => ctx.api.listInventory()),
