@@ -42,8 +42,6 @@ export interface MgnApi {
   deleteWave(id: string): Promise<void>;
 }
 
-export type ApiFactory = (settings: ProviderSettings, call: AwsCaller) => MgnApi;
-
 type Json = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -165,7 +163,7 @@ async function sendRaw<O>(
 
 const PAGE = 1000;
 
-export const createMgnApi: ApiFactory = (settings, call) => {
+export function createMgnApi(settings: ProviderSettings, call: AwsCaller): MgnApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-mgn") as typeof Mgn;
   const client = new sdk.MgnClient(clientConfig(settings, "mgn"));
@@ -307,4 +305,4 @@ export const createMgnApi: ApiFactory = (settings, call) => {
       await call("DeleteWave", () => client.send(new sdk.DeleteWaveCommand({ waveID })));
     },
   };
-};
+}
