@@ -1,7 +1,7 @@
 /**
- * The input rules a property table cannot say (nested shapes, map entries, cross-field rules) and
- * the narrowing of nested inputs; sources: the StartImport API reference, MGN tagging limits and
- * the MGN import-parameters table. Values unknown in preview are skipped. Never throws.
+ * The input rules a property table cannot say (nested shapes, map entries) and the narrowing of
+ * nested inputs; sources: the StartImport API reference, MGN tagging limits and the MGN
+ * import-parameters table. Values unknown in preview are skipped. Never throws.
  * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
 import { modelRule } from "../core/awsModel";
