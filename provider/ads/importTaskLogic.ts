@@ -13,6 +13,8 @@ export const POLL = {
   maxDelayMs: 60_000,
   /** Polls land on multiples of min(minDelayMs, gridMs) so concurrent waits share describe calls. */
   gridMs: 1_000,
+  /** W concurrent waits share a round every 120 s / W (core/limiter.ts sharedRoundIntervalMs). */
+  shareMs: 120_000,
 } as const;
 
 /** Bucket names: 3–63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */

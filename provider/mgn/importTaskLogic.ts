@@ -80,7 +80,17 @@ export const LIMITS = {
 } as const;
 
 /** Polling between 10 s and 60 s: imports take minutes. Polls align to a grid to share batches. */
-export const POLL = { minDelayMs: 10_000, maxDelayMs: 60_000, gridMs: 1_000 } as const;
+/**
+ * W concurrent waits share a round every max(90 s / W, ceil(W / 10) calls / 5 per s): ListImports
+ * takes only 10 IDs a call, so the budget is 5 calls/s, half its 10/s limit.
+ */
+export const POLL = {
+  minDelayMs: 10_000,
+  maxDelayMs: 60_000,
+  gridMs: 1_000,
+  shareMs: 90_000,
+  budgetCallsPerSecond: 5,
+} as const;
 
 /** Status recorded when ListImports no longer returns the import. */
 export const GONE = "GONE";

@@ -2,9 +2,9 @@
  * The lifecycle of `migrationhub.MigrationTask` over the core's context (core/task/lifecycle.ts):
  * ImportMigrationTask is synchronous, so create registers the task — or adopts it when the first
  * describe finds it, as a re-run of an interrupted create does — then writes what describes it
- * (attributes, artifacts, initial state) and settles: one describe, or, with `waitForStatus`, the
- * core waiter until a migration tool moves the task there. Update re-applies the writes in place
- * and settles again. Once the task exists every failure carries its ID and what was applied.
+ * (attributes, artifacts, initial state) and returns what that first describe and the writes
+ * tell, or, with `waitForStatus`, runs the core waiter until a migration tool moves the task there.
+ * Update re-applies the writes in place and settles: one describe, or the waiter. Once the task exists every failure carries its ID and what was applied.
  */
 import {
   ImportTaskFailedError,
@@ -58,7 +58,7 @@ async function applyWrites(
   prev: MigrationTaskInputs | undefined,
   existing: MigrationTaskRecord | undefined,
   done: MigrationTaskInputs,
-): Promise<void> {
+): Promise<Pick<MigrationTaskRecord, "task" | "updateDateTime"> | undefined> {
   const { progressUpdateStream: stream, migrationTaskName: name } = args;
   const { log } = ctx.runtime;
   const res = label(taskId(stream, name));
@@ -93,6 +93,7 @@ async function applyWrites(
   if (args.createdArtifacts === undefined) delete done.createdArtifacts;
   else done.createdArtifacts = args.createdArtifacts;
   const state = args.initialState;
+  let notified: Pick<MigrationTaskRecord, "task" | "updateDateTime"> | undefined;
   if (state !== undefined && !sameState(prev?.initialState, state)) {
     if (prev === undefined && existing?.task !== undefined) {
       log.info(
@@ -102,13 +103,16 @@ async function applyWrites(
     } else {
       // On update, an explicit change of the desired state is the user's intent: notified again.
       const { nextUpdateSeconds, ...task } = state;
-      const at = new Date(ctx.runtime.clock.now());
+      // The wire carries whole epoch seconds (the SDK rounds): this is the time AWS keeps.
+      const at = new Date(Math.round(ctx.runtime.clock.now() / 1000) * 1000);
       const next = nextUpdateSeconds ?? DEFAULT_NEXT_UPDATE_SECONDS;
       await ctx.api.notifyMigrationTaskState(stream, name, task, at, next);
+      notified = { task, updateDateTime: at };
     }
   }
   if (state === undefined) delete done.initialState;
   else done.initialState = state;
+  return notified;
 }
 
 /** Waits for `waitForStatus` when set, else describes once; returns the full outputs. */
@@ -208,7 +212,19 @@ export const migrationTaskLifecycle: Lifecycle<MigrationHubApi, unknown, Migrati
     const done = withoutWrites(args);
     let last = existing;
     try {
-      await startLimiter.run(() => applyWrites(ctx, args, undefined, existing, done));
+      const notified = await startLimiter.run(() =>
+        applyWrites(ctx, args, undefined, existing, done),
+      );
+      if (args.waitForStatus === undefined) {
+        // One DescribeMigrationTask per create (issue 10: its 20/s limit paces a fleet): the
+        // describe above plus the state we notified is what a second describe would report.
+        const base = existing ?? {
+          progressUpdateStream: stream,
+          migrationTaskName: name,
+          resourceAttributes: [],
+        };
+        return { id, outs: toOutputs(args, { ...base, ...notified }) };
+      }
       return { id, outs: await settle(ctx, id, args, raw, (r) => (last = r)) };
     } catch (err) {
       throw failure(id, done, last, raw, err);
