@@ -15,8 +15,6 @@ import type {
   Ec2Instance,
   Ec2Snapshot,
   ImageTask,
-  ImportImageRequest,
-  ImportInstanceRequest,
   SnapshotDetail,
   SnapshotTask,
 } from "./types";
@@ -29,6 +27,9 @@ import {
   SNAPSHOT_NOT_FOUND_CODES,
   TASK_NOT_FOUND_CODES,
 } from "./shared";
+
+/** The ImportImage request in the SDK's field names, always with a ClientToken. */
+export type ImportImageRequest = Ec2Sdk.ImportImageCommandInput & { ClientToken: string };
 
 /** The ImportSnapshot request in the SDK's field names, always with a ClientToken. */
 export type ImportSnapshotRequest = Ec2Sdk.ImportSnapshotCommandInput & { ClientToken: string };
@@ -45,7 +46,7 @@ export interface Ec2Api {
   deregisterImage(imageId: string): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** ImportInstance (no ClientToken: the caller looks for its marker first). */
-  importInstance(request: ImportInstanceRequest): Promise<ConversionTask>;
+  importInstance(request: Ec2Sdk.ImportInstanceCommandInput): Promise<ConversionTask>;
   /** DescribeConversionTasks for these IDs; IDs EC2 no longer knows are absent. */
   describeConversionTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ConversionTask>>;
   /** DescribeConversionTasks without IDs: every task of the last 7 days (no paging, no filters). */
@@ -325,9 +326,7 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       await client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }));
     },
     async importInstance(request) {
-      // InstanceType is a ~1,400-value enum in the SDK; check() validated its shape, EC2 its value.
-      const input = request as Ec2Sdk.ImportInstanceCommandInput;
-      const out = await client.send(new sdk.ImportInstanceCommand(input));
+      const out = await client.send(new sdk.ImportInstanceCommand(request));
       const task =
         out.ConversionTask === undefined ? undefined : toConversionTask(out.ConversionTask);
       if (task === undefined) throw malformed("ImportInstance", "ConversionTask");

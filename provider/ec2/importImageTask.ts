@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
-import { defaultClientToken } from "./importImageTaskLogic";
-import { importImageTaskSpec as spec } from "./importImageTaskSpec";
+import { importImageTaskSpec as spec, tokens } from "./importImageTaskSpec";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
 export interface ImageDiskContainerArgs {
@@ -162,7 +161,7 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
       pulumi
         .output(identity)
         .apply((resolved) =>
-          defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
+          tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
     super(...registration(spec, name, { ...args, diskContainers, clientToken: token }, opts));
   }

@@ -13,8 +13,12 @@ import { inputsOf, type PropertyTable } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
 import { createEc2Api, type Ec2Api, type ImportSnapshotRequest } from "./api";
-import { adviceFor, type DiskContainerInput, diskIdentity } from "./importImageTaskLogic";
-import { properties as image } from "./importImageTaskSpec";
+import {
+  adviceFor,
+  type DiskContainerInput,
+  diskIdentity,
+  properties as image,
+} from "./importImageTaskSpec";
 import * as shared from "./shared";
 import type { Ec2Snapshot, SnapshotTask } from "./types";
 import * as vm from "./vmImport";

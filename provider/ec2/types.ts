@@ -80,63 +80,6 @@ export interface Ec2Instance {
   state?: string;
 }
 
-/** The ImportImage request in the SDK's field names (api.ts passes it to ImportImageCommand). */
-export interface ImportImageRequest {
-  Architecture?: string;
-  BootMode?: "legacy-bios" | "uefi" | "uefi-preferred";
-  ClientData?: { Comment?: string; UploadStart?: Date; UploadEnd?: Date; UploadSize?: number };
-  ClientToken: string;
-  Description?: string;
-  DiskContainers: {
-    Description?: string;
-    DeviceName?: string;
-    Format?: string;
-    SnapshotId?: string;
-    Url?: string;
-    UserBucket?: { S3Bucket?: string; S3Key?: string };
-  }[];
-  Encrypted?: boolean;
-  Hypervisor?: string;
-  KmsKeyId?: string;
-  LicenseSpecifications?: { LicenseConfigurationArn?: string }[];
-  LicenseType?: string;
-  Platform?: string;
-  RoleName?: string;
-  TagSpecifications?: {
-    ResourceType: "import-image-task";
-    Tags: { Key: string; Value: string }[];
-  }[];
-  UsageOperation?: string;
-}
-
-/** The ImportInstance request in the SDK's field names (api.ts passes it to the SDK). */
-export interface ImportInstanceRequest {
-  Description: string;
-  Platform: "Windows";
-  DiskImages: {
-    Description?: string;
-    Image: { Format: "VMDK" | "RAW" | "VHD"; Bytes: number; ImportManifestUrl: string };
-    Volume: { Size: number };
-  }[];
-  LaunchSpecification?: {
-    Architecture?: "i386" | "x86_64";
-    GroupNames?: string[];
-    GroupIds?: string[];
-    AdditionalInfo?: string;
-    UserData?: { Data: string };
-    InstanceType?: string;
-    Placement?: {
-      AvailabilityZone?: string;
-      GroupName?: string;
-      Tenancy?: "default" | "dedicated";
-    };
-    Monitoring?: boolean;
-    SubnetId?: string;
-    InstanceInitiatedShutdownBehavior?: "stop" | "terminate";
-    PrivateIpAddress?: string;
-  };
-}
-
 /** An ImportSnapshot task with its SnapshotTaskDetail flattened, without the disk URL. */
 export interface SnapshotTask {
   importTaskId: string;

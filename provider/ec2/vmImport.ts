@@ -290,6 +290,8 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
   operation: string;
   cli: string;
   advice(status: string, statusMessage: string | undefined): string;
+  /** What the exhausted message asks to fix: `Fix the disks`. */
+  fix?: string;
 }) {
   type Described = { description?: string };
   const subject = (inputs: Described, id?: string): string =>
@@ -317,7 +319,7 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
       return `${subject(inputs, id)}: import ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
     },
     exhaustedMessage: (inputs: Described, last: T, attempts: number): string =>
-      `${subject(inputs)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status} ${last.statusMessage ?? ""}). Fix the inputs, then run \`pulumi up\` again.`,
+      `${subject(inputs)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status} ${last.statusMessage ?? ""}). ${facts.fix ?? "Fix the inputs"}, then run \`pulumi up\` again.`,
     explain: (err: unknown): unknown =>
       isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
         ? withAdvice(
@@ -329,26 +331,33 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
 }
 
 /**
- * ClientTokens from a property table: the import parameters (inputs with an AWS name, but not the
- * ClientToken itself) with defaults applied, compared as diff compares them (a re-signed presigned
- * URL is the same disk), plus the stack, project and resource name; ≤ 64 ASCII characters. After
- * a failed task, a deterministic successor.
+ * ClientTokens (or ImportInstance's markers, `maxLength` 40) from a property table: the import
+ * parameters (inputs with an AWS name, but not the ClientToken itself) with defaults applied,
+ * compared as diff compares them (a re-signed presigned URL is the same disk), plus the stack,
+ * project and resource name. After a failed task, a deterministic successor.
  */
-export function importTaskTokens(type: string, properties: Readonly<Record<string, PropertySpec>>) {
+export function importTaskTokens(
+  type: string,
+  properties: Readonly<Record<string, PropertySpec>>,
+  maxLength = 64,
+) {
   const kind = type.replace(".", ":");
   const identity = (inputs: Record<string, unknown>): Record<string, unknown> =>
     Object.fromEntries(
       Object.entries(properties)
         .filter(([key, p]) => p.awsName !== undefined && key !== "clientToken")
-        .map(([key, p]) => [key, (p.compareAs ?? ((v) => v))(inputs[key] ?? p.default)]),
+        .map(([key, p]) => {
+          const v = inputs[key] === undefined ? p.default : inputs[key];
+          return [key, p.compareAs === undefined ? v : p.compareAs(v)];
+        }),
     );
   const derive = (stack: string, project: string, name: string, inputs: Record<string, unknown>) =>
-    deriveToken({ stack, project, type: kind, name, inputs: identity(inputs) }, { maxLength: 64 });
+    deriveToken({ stack, project, type: kind, name, inputs: identity(inputs) }, { maxLength });
   return {
     defaultClientToken: derive,
     fallbackToken: (_inputs: unknown, raw: Record<string, unknown>) => derive("", "", "", raw),
     successorToken: (token: string, failedTaskId: string) =>
-      successorToken(kind, token, failedTaskId),
+      successorToken(kind, token, failedTaskId).slice(0, maxLength),
   };
 }
 
