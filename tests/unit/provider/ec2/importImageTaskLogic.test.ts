@@ -131,7 +131,7 @@ describe("ec2.ImportImageTask logic", () => {
           {
             property: "diskContainers",
             reason:
-              "must have 1–21 disks (got 0). Fix: VM Import fails a VM with more than 21 volumes; import extra disks with ImportSnapshot",
+              'must have 1–21 items (got 0). Fix: use 1–21 disks, e.g. [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]; VM Import fails a VM with more than 21 volumes, import extra disks with ImportSnapshot',
           },
         ],
       },
@@ -142,7 +142,7 @@ describe("ec2.ImportImageTask logic", () => {
           {
             property: "diskContainers",
             reason:
-              "must have 1–21 disks (got 22). Fix: VM Import fails a VM with more than 21 volumes; import extra disks with ImportSnapshot",
+              'must have 1–21 items (got 22). Fix: use 1–21 disks, e.g. [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]; VM Import fails a VM with more than 21 volumes, import extra disks with ImportSnapshot',
           },
         ],
       },
@@ -153,7 +153,7 @@ describe("ec2.ImportImageTask logic", () => {
           {
             property: "diskContainers",
             reason:
-              'must be a list of disk containers (got object). Fix: use [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]',
+              'must be a list (got object). Fix: use 1–21 disks, e.g. [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]; VM Import fails a VM with more than 21 volumes, import extra disks with ImportSnapshot',
           },
         ],
       },
