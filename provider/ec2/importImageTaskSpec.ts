@@ -7,7 +7,7 @@
 import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api, type ImportImageRequest } from "./api";
 import {
@@ -225,7 +225,7 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
   retainImageOnDelete: vm.option(false),
   retainSnapshotsOnDelete: vm.option(false),
   // Image imports take from tens of minutes to several hours.
-  waitTimeoutMinutes: vm.waitTimeoutProperty(480),
+  waitTimeoutMinutes: waitTimeoutProperty(480),
 };
 
 export const tokens = vm.importTaskTokens("ec2.ImportImageTask", properties);
@@ -369,7 +369,7 @@ export interface ImageState {
   images: BatchPoller<Ec2Image>;
 }
 
-const status = vm.importTaskStatus<ImageTask>();
+const status = vm.taskStatus<ImageTask>(vm.IMPORT_TASK_STATUS);
 
 /** ImportImage leaves an AMI and its snapshots. */
 export const imageImport: vm.VmImportFamily<

@@ -13,7 +13,7 @@ import { isAwsApiError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import type { Acceptor } from "../core/waiter";
 import { createEc2Api, type Ec2Api } from "./api";
@@ -25,8 +25,6 @@ import {
   GONE,
   ignore,
   INSTANCE_NOT_FOUND_CODES,
-  labelOf,
-  pollHistory,
   POLL,
   stableValue,
   VOLUME_NOT_FOUND_CODES,
@@ -146,7 +144,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
   retainInstanceOnDelete: vm.option(false),
   retainVolumesOnDelete: vm.option(false),
   // A single-volume conversion takes tens of minutes to hours.
-  waitTimeoutMinutes: vm.waitTimeoutProperty(240),
+  waitTimeoutMinutes: waitTimeoutProperty(240),
 };
 
 export const markers = vm.importTaskTokens("ec2.ImportInstanceTask", properties, MARKER_MAX_LENGTH);
@@ -205,34 +203,14 @@ export function importInstanceRequest(
   });
 }
 
-/** `completed` succeeds; `cancelled`/`cancelling` (a cancel or a failure) fail; `active` runs. */
-export function classifyState(state: string): "success" | "failure" | "pending" {
-  if (state === "completed") return "success";
-  if (state === "cancelled" || state === "cancelling" || state === GONE) return "failure";
-  return "pending";
-}
-
-type Observation = ConversionTask | undefined;
-
-const stateOf = (o: Observation): string => o?.state ?? GONE;
-
-const createAcceptors: readonly Acceptor<Observation>[] = [
-  { verdict: "success", description: "completed", matches: (o) => o?.state === "completed" },
-  {
-    verdict: "failure",
-    description: "cancelling, cancelled or gone",
-    matches: (o) => classifyState(stateOf(o)) === "failure",
-  },
-];
-
-/** After CancelConversionTask: cancelled or gone ends it; completed too (it finished first). */
-const cancelAcceptors: readonly Acceptor<Observation>[] = [
-  {
-    verdict: "success",
-    description: "cancelled, completed or gone",
-    matches: (o) => o === undefined || o.state === "cancelled" || o.state === "completed",
-  },
-];
+/** `completed` succeeds; `cancelling`/`cancelled` (a cancel or a failure) fail; `active` runs. */
+const status = vm.taskStatus<ConversionTask>({
+  statusOf: (t) => t.state,
+  failed: ["cancelling", "cancelled"],
+  cancelEnds: ["cancelled", "completed"],
+  percent: (t) => progressOf(t),
+});
+export const classifyState = status.classify;
 
 /** After TerminateInstances: terminated or gone. */
 const terminatedAcceptors: readonly Acceptor<Ec2Instance | undefined>[] = [
@@ -296,9 +274,6 @@ function recordedTask(id: string, props: Record<string, unknown>): ConversionTas
   };
 }
 
-const subject = (description: unknown, id?: string): string =>
-  `ec2.ImportInstanceTask "${labelOf(description, id)}"`;
-
 export function adviceFor(state: string, statusMessage: string | undefined): string {
   const m = statusMessage ?? "";
   const retry = "then run `pulumi up` again (a failed import is replaced)";
@@ -332,7 +307,7 @@ export const instanceImport: vm.VmImportFamily<
   InstanceState
 > = {
   idOf: (task) => task.conversionTaskId,
-  statusOf: stateOf,
+  statusOf: status.statusOf,
   classify: classifyState,
   recorded: recordedTask,
   artifactId: (task) => (task.state === "completed" ? task.instanceId : undefined),
@@ -469,31 +444,14 @@ export const importInstanceTaskSpec: TaskSpec<
   },
   poll: POLL,
   idOf: (task) => task.conversionTaskId,
-  statusOf: stateOf,
+  ...status,
   statusOutput: "state",
-  classify: (state) => classifyState(state),
-  acceptors: (phase) => (phase === "create" ? createAcceptors : cancelAcceptors),
   phaseWords: { create: "conversion" },
-  progress(o) {
-    const pct = o === undefined ? undefined : progressOf(o);
-    return `${stateOf(o)}${pct === undefined ? "" : ` ${pct}%`}`;
-  },
   adoptProperty: "adoptConversionTaskId",
-  adoptMissing: (id, inputs, where) =>
-    vm.adoptMissing({
-      subject: subject(inputs.description, id),
-      property: "adoptConversionTaskId",
-      id,
-      where,
-      operation: "DescribeConversionTasks",
-      records: "conversion tasks",
-    }),
   tokenProperty: "marker",
   fallbackToken: markers.fallbackToken,
   successorToken: markers.successorToken,
   start: (ctx, inputs, marker) => startOnce(ctx, inputs, marker),
-  exhaustedMessage: (inputs, last, attempts) =>
-    `${subject(inputs.description)}: ${attempts} conversion tasks for this resource's marker ended in failure (last ${last.conversionTaskId}: ${last.state} ${last.statusMessage ?? ""}). Fix the disk image or manifest, then run \`pulumi up\` again.`,
   outputs: [
     "conversionTaskId",
     "state",
@@ -509,12 +467,18 @@ export const importInstanceTaskSpec: TaskSpec<
   secretOutputs: vm.secretInputs(properties),
   toOutputs: (raw, task, extra) =>
     normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
-  name: (inputs, id) => labelOf(inputs.description, id),
-  failureMessage(inputs, last, wait, id) {
-    const state = stateOf(last);
-    const why = last?.statusMessage ? `: ${last.statusMessage.replace(/\.+$/, "")}` : "";
-    return `${subject(inputs.description, id)}: conversion ${id} ended in ${state}${pollHistory(wait)}${why}. ${adviceFor(state, last?.statusMessage)}`;
-  },
+  ...vm.taskMessages<ConversionTask>({
+    type: "ec2.ImportInstanceTask",
+    operation: "DescribeConversionTasks",
+    property: "adoptConversionTaskId",
+    records: "conversion tasks",
+    noun: "conversion",
+    token: "marker",
+    fix: "Fix the disk image or manifest",
+    idOf: (t) => t.conversionTaskId,
+    statusOf: status.statusOf,
+    advice: adviceFor,
+  }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
   hooks: {
     ...vm.vmImportHooks(instanceImport, properties),

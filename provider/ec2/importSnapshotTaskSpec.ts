@@ -9,7 +9,7 @@ import { isPlainObject } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api, type ImportSnapshotRequest } from "./api";
 import {
@@ -83,7 +83,7 @@ export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
   tags: image.tags,
   waitForCompletion: vm.option(true),
   // Snapshot imports of large disks take hours.
-  waitTimeoutMinutes: vm.waitTimeoutProperty(480),
+  waitTimeoutMinutes: waitTimeoutProperty(480),
   retainOnDelete: vm.option(false),
 };
 
@@ -125,7 +125,7 @@ function taskOutputs(task: SnapshotTask, snapshot?: Ec2Snapshot): Record<string,
   });
 }
 
-const status = vm.importTaskStatus<SnapshotTask>();
+const status = vm.taskStatus<SnapshotTask>(vm.IMPORT_TASK_STATUS);
 
 /** Outputs are written by taskOutputs, so their recorded fields have the task's types. */
 function recordedTask(id: string, props: Record<string, unknown>): SnapshotTask {

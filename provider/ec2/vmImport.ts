@@ -179,26 +179,6 @@ async function deleteTask<I extends object, T, R, S>(
     await family.removeArtifacts(ctx, id, inputs, task, props);
 }
 
-/** adoptMissing: the adopted ID is not in Describe; names the fix and the 7-day retention. */
-export function adoptMissing(args: {
-  subject: string;
-  property: string;
-  id: string;
-  where: string;
-  operation: string;
-  /** The CLI command that lists the tasks, when there is one. */
-  cli?: string;
-  /** "task records", "conversion tasks". */
-  records: string;
-}): { reason: string; message: string } {
-  const retention = `EC2 keeps ${args.records} only 7 days after they end`;
-  const cli = args.cli === undefined ? "" : ` (${args.cli})`;
-  return {
-    reason: `names ${args.id}, which ${args.operation} does not return in ${args.where}. Fix: check the ID and aws:region; ${retention}`,
-    message: `${args.subject}: ${args.property} ${args.id} was not found in ${args.where}. Fix: check the ID${cli} and aws:region; ${retention}.`,
-  };
-}
-
 /** Inputs the table marks secret (presigned URLs, user data): outputs kept secret in state too. */
 export function secretInputs(properties: Readonly<Record<string, PropertySpec>>): string[] {
   return Object.entries(properties)
@@ -215,9 +195,6 @@ export function option(defaultValue: boolean): PropertySpec {
   };
 }
 
-/** The conventional wait-limit input (core): re-exported under the name EC2's specs use. */
-export { waitTimeoutProperty } from "../core/task/properties";
-
 /** DeleteSnapshot for each ID (one already gone is fine), then one log line. */
 export async function deleteSnapshots<T, S>(
   ctx: TaskContext<Ec2Api, S, T>,
@@ -232,7 +209,55 @@ export async function deleteSnapshots<T, S>(
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
 
-// ---- What every ImportImage/ImportSnapshot task resource shares (ImportSnapshotTask uses these) --
+// ---- Status facts and messages of the VM Import task resources ------------------------------
+
+/**
+ * statusOf, classify, acceptors as data and progress text of a task that succeeds `completed` and
+ * fails in one of `failed` or gone; anything else (`active`, future values) is still running. After
+ * a cancel, one of `cancelEnds` or gone ends the wait (`completed` among them: the task finished
+ * before the cancel landed, and its artifacts are then removed like any other's).
+ */
+export function taskStatus<T>(facts: {
+  statusOf(task: T): string;
+  failed: readonly string[];
+  cancelEnds: readonly string[];
+  message?(task: T): string | undefined;
+  percent(task: T): number | undefined;
+}) {
+  const statusOf = (o: T | undefined): string => (o === undefined ? GONE : facts.statusOf(o));
+  const classify = (status: string): "pending" | "success" | "failure" => {
+    if (status === "completed") return "success";
+    return [...facts.failed, GONE].includes(status) ? "failure" : "pending";
+  };
+  const create: readonly Acceptor<T | undefined>[] = [
+    { verdict: "success", description: "completed", matches: (o) => statusOf(o) === "completed" },
+    {
+      verdict: "failure",
+      description: `${facts.failed.join(", ")} or gone`,
+      matches: (o) => classify(statusOf(o)) === "failure",
+    },
+  ];
+  const cancel: readonly Acceptor<T | undefined>[] = [
+    {
+      verdict: "success",
+      description: `${facts.cancelEnds.join(", ")} or gone`,
+      matches: (o) => o === undefined || facts.cancelEnds.includes(facts.statusOf(o)),
+    },
+  ];
+  return {
+    statusOf,
+    classify,
+    acceptors: (phase: Phase) => (phase === "create" ? create : cancel),
+    /** `active downloading/converting 42%`. */
+    progress(o: T | undefined): string {
+      const pct = o === undefined ? undefined : facts.percent(o);
+      const message = o === undefined ? undefined : facts.message?.(o);
+      return [statusOf(o), message, pct === undefined ? undefined : `${pct}%`]
+        .filter((part) => part !== undefined && part !== "")
+        .join(" ");
+    },
+  };
+}
 
 /** The part of an ImportImage/ImportSnapshot task that its status facts read. */
 export interface ImportTaskView {
@@ -243,83 +268,86 @@ export interface ImportTaskView {
 }
 
 /**
- * `completed` succeeds; `deleting`/`deleted` (failed or cancelled: StatusMessage says which),
- * `error` (what the SDK's SnapshotImported waiter fails on) and gone fail; anything else
- * (`active`, `validating`, future values) is still running.
+ * ImportImage's and ImportSnapshot's statuses: `deleting`/`deleted` (failed or cancelled:
+ * StatusMessage says which) and `error` (what the SDK's SnapshotImported waiter fails on) fail.
  */
-export function classifyImportTask(status: string): "pending" | "success" | "failure" {
-  if (status === "completed") return "success";
-  return ["deleting", "deleted", "error", GONE].includes(status) ? "failure" : "pending";
-}
-
-/** statusOf, classify, acceptors as data (create; after CancelImportTask) and progress text. */
-export function importTaskStatus<T extends ImportTaskView>() {
-  const statusOf = (o: T | undefined): string => o?.status ?? GONE;
-  const failed = (o: T | undefined): boolean => classifyImportTask(statusOf(o)) === "failure";
-  const create: readonly Acceptor<T | undefined>[] = [
-    { verdict: "success", description: "completed", matches: (o) => o?.status === "completed" },
-    { verdict: "failure", description: "deleting, deleted, error or gone", matches: failed },
-  ];
-  // A cancel ends deleted, or the import completed first: its artifacts are then removed.
-  const ended = (o: T | undefined): boolean =>
-    o === undefined || ["deleted", "error", "completed"].includes(o.status);
-  const cancel: readonly Acceptor<T | undefined>[] = [
-    { verdict: "success", description: "deleted, error, completed or gone", matches: ended },
-  ];
-  return {
-    statusOf,
-    classify: classifyImportTask,
-    acceptors: (phase: Phase) => (phase === "create" ? create : cancel),
-    /** `active downloading/converting 42%`. */
-    progress: (o: T | undefined): string =>
-      [statusOf(o), o?.statusMessage, o?.progress === undefined ? undefined : `${o.progress}%`]
-        .filter((part) => part !== undefined && part !== "")
-        .join(" "),
-  };
-}
+export const IMPORT_TASK_STATUS = {
+  statusOf: (t: ImportTaskView) => t.status,
+  failed: ["deleting", "deleted", "error"],
+  cancelEnds: ["deleted", "error", "completed"],
+  message: (t: ImportTaskView) => t.statusMessage,
+  percent: (t: ImportTaskView) => t.progress,
+};
 
 /**
- * How an ImportImage/ImportSnapshot resource names itself (`ec2.ImportSnapshotTask "data disk"`,
- * by description, else ID) and reports: a failed import with VM Import's StatusMessage and
- * `advice`, an unknown adopted ID, ClientToken reuse with other parameters.
+ * How a VM Import resource names itself (`ec2.ImportSnapshotTask "data disk"`, by description,
+ * else ID) and reports a failed task with its StatusMessage and `advice`, an unknown adopted ID
+ * (EC2 keeps `records` 7 days) and a token whose every task failed.
  */
-export function importTaskMessages<T extends ImportTaskView>(facts: {
+export function taskMessages<T extends { statusMessage?: string }>(facts: {
   /** `ec2.ImportSnapshotTask`. */
   type: string;
   /** The describe operation and its CLI command, e.g. `aws ec2 describe-import-snapshot-tasks`. */
   operation: string;
-  cli: string;
+  cli?: string;
+  /** The adopt-by-ID input; "task records" or "conversion tasks"; "import" or "conversion". */
+  property: string;
+  records: string;
+  noun: string;
+  /** "token" or "marker", and what to fix once all its tasks failed: `Fix the disks`. */
+  token: string;
+  fix: string;
+  idOf(task: T): string;
+  statusOf(task: T | undefined): string;
   advice(status: string, statusMessage: string | undefined): string;
-  /** What the exhausted message asks to fix: `Fix the disks`. */
-  fix?: string;
 }) {
   type Described = { description?: string };
   const subject = (inputs: Described, id?: string): string =>
     `${facts.type} "${labelOf(inputs.description, id)}"`;
   return {
     name: (inputs: Described, id?: string): string => labelOf(inputs.description, id),
-    adoptMissing: (id: string, inputs: Described, where: string) =>
-      adoptMissing({
-        subject: subject(inputs, id),
-        operation: facts.operation,
-        cli: facts.cli,
-        property: "adoptImportTaskId",
-        id,
-        where,
-        records: "task records",
-      }),
+    adoptMissing(id: string, inputs: Described, where: string) {
+      const retention = `EC2 keeps ${facts.records} only 7 days after they end`;
+      const cli = facts.cli === undefined ? "" : ` (${facts.cli})`;
+      return {
+        reason: `names ${id}, which ${facts.operation} does not return in ${where}. Fix: check the ID and aws:region; ${retention}`,
+        message: `${subject(inputs, id)}: ${facts.property} ${id} was not found in ${where}. Fix: check the ID${cli} and aws:region; ${retention}.`,
+      };
+    },
     failureMessage(
       inputs: Described,
       last: T | undefined,
       wait: { polls: number; observed: readonly string[] },
       id: string,
     ): string {
-      const status = last?.status ?? GONE;
+      const status = facts.statusOf(last);
       const why = last?.statusMessage ? `: ${last.statusMessage.replace(/\.+$/, "")}` : "";
-      return `${subject(inputs, id)}: import ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
+      return `${subject(inputs, id)}: ${facts.noun} ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
     },
     exhaustedMessage: (inputs: Described, last: T, attempts: number): string =>
-      `${subject(inputs)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status} ${last.statusMessage ?? ""}). ${facts.fix ?? "Fix the inputs"}, then run \`pulumi up\` again.`,
+      `${subject(inputs)}: ${attempts} ${facts.noun} tasks for this resource's ${facts.token} ended in failure (last ${facts.idOf(last)}: ${facts.statusOf(last)} ${last.statusMessage ?? ""}). ${facts.fix}, then run \`pulumi up\` again.`,
+  };
+}
+
+/** ImportImage's and ImportSnapshot's messages, and ClientToken reuse with other parameters. */
+export function importTaskMessages<T extends ImportTaskView>(facts: {
+  type: string;
+  operation: string;
+  cli: string;
+  advice(status: string, statusMessage: string | undefined): string;
+  fix?: string;
+}) {
+  return {
+    ...taskMessages<T>({
+      ...facts,
+      property: "adoptImportTaskId",
+      records: "task records",
+      noun: "import",
+      token: "token",
+      fix: facts.fix ?? "Fix the inputs",
+      idOf: (t) => t.importTaskId,
+      statusOf: (t) => t?.status ?? GONE,
+    }),
     explain: (err: unknown): unknown =>
       isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
         ? withAdvice(

@@ -379,7 +379,7 @@ describe("ec2.ImportInstanceTask logic", () => {
         { ...TASK, description: "web [pam-m]" },
         { ...TASK, conversionTaskId: "import-i-bbbbbbbb", description: "pam-m without brackets" },
       ];
-      const ctx = { state: { listing: { get: async () => tasks } } };
+      const ctx = { state: { listing: { get: () => Promise.resolve(tasks) } } };
       const found = await spec.hooks?.findStarted?.(
         ctx as unknown as TaskContext<never, never, ConversionTask>,
         {},
