@@ -7,6 +7,7 @@
 import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
+import { isPlainObject } from "../core/check";
 import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api, type ImportImageRequest } from "./api";
@@ -319,23 +320,19 @@ function taskOutputs(task: ImageTask, image?: Ec2Image): Record<string, OutputVa
 
 /** The task as last recorded in the outputs, for read/delete once Describe has forgotten it. */
 function recordedTask(id: string, props: Record<string, unknown>): ImageTask {
-  const str = (k: string): string | undefined =>
-    typeof props[k] === "string" && props[k] !== "" ? props[k] : undefined;
-  const { snapshotDetails: details, snapshotIds: ids, progress, taskDetails } = props;
-  const task: ImageTask = {
-    ...(typeof taskDetails === "object" && taskDetails !== null ? taskDetails : {}),
-    ...compact({ statusMessage: str("statusMessage"), imageId: str("imageId") }),
-    ...(typeof progress === "number" ? { progress } : {}),
+  const { snapshotDetails, snapshotIds, status, taskDetails } = props;
+  const fromIds = Array.isArray(snapshotIds)
+    ? snapshotIds.filter((s) => typeof s === "string")
+    : [];
+  return {
+    ...(isPlainObject(taskDetails) ? taskDetails : {}),
+    ...vm.recordedFields(props, ["statusMessage", "progress", "imageId"]),
     importTaskId: id,
-    status: str("status") ?? GONE,
-    snapshotDetails: Array.isArray(details) ? (details as SnapshotDetail[]) : [],
+    status: typeof status === "string" && status !== "" ? status : GONE,
+    snapshotDetails: (Array.isArray(snapshotDetails) && snapshotDetails.length > 0
+      ? snapshotDetails
+      : fromIds.map((snapshotId) => ({ snapshotId }))) as SnapshotDetail[],
   };
-  if (task.snapshotDetails.length === 0 && Array.isArray(ids)) {
-    task.snapshotDetails = ids
-      .filter((s): s is string => typeof s === "string")
-      .map((snapshotId) => ({ snapshotId }));
-  }
-  return task;
 }
 
 const RETRY = "then run `pulumi up` again (a failed import is replaced)";
@@ -369,7 +366,7 @@ export interface ImageState {
   images: BatchPoller<Ec2Image>;
 }
 
-const status = vm.taskStatus<ImageTask>(vm.IMPORT_TASK_STATUS);
+const family = vm.importTaskFamily<ImageTask>((task) => task.imageId);
 
 /** ImportImage leaves an AMI and its snapshots. */
 export const imageImport: vm.VmImportFamily<
@@ -378,20 +375,11 @@ export const imageImport: vm.VmImportFamily<
   Ec2Image,
   ImageState
 > = {
-  idOf: (task) => task.importTaskId,
-  statusOf: status.statusOf,
-  classify: status.classify,
+  ...family,
   recorded: recordedTask,
-  artifactId: (task) => task.imageId,
   artifactNoun: "AMI",
   findArtifact: (ctx, imageId) => ctx.state.images.get(imageId),
   outputs: taskOutputs,
-  completed: (task, _image, polls) =>
-    `${task.importTaskId} completed: AMI ${task.imageId ?? "(none)"} (${polls} poll${polls === 1 ? "" : "s"})`,
-  cancelOperation: "CancelImportTask",
-  cancel: (api, id, reason) => api.cancelImportTask(id, reason),
-  ending: "deleting",
-  leftArtifacts: (task, s) => s === "completed" || task.imageId !== undefined,
   async removeArtifacts(ctx, id, inputs, task) {
     const { log } = ctx.runtime;
     const label = ctx.label(inputs, id);
@@ -434,7 +422,7 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   },
   poll: POLL,
   idOf: (task) => task.importTaskId,
-  ...status,
+  ...vm.taskStatus<ImageTask>(vm.IMPORT_TASK_STATUS),
   adoptProperty: "adoptImportTaskId",
   tokenProperty: "clientToken",
   fallbackToken: tokens.fallbackToken,

@@ -13,6 +13,7 @@ import { isAwsApiError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
+import { isPlainObject } from "../core/check";
 import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import type { Acceptor } from "../core/waiter";
@@ -253,24 +254,16 @@ function taskOutputs(task: ConversionTask, instance?: Ec2Instance): Record<strin
 
 /** The task as recorded in `props`, for read/delete after Describe has forgotten it (7 days). */
 function recordedTask(id: string, props: Record<string, unknown>): ConversionTask {
-  const str = (v: unknown): string | undefined =>
-    typeof v === "string" && v !== "" ? v : undefined;
-  const { volumes, taskDetails } = props;
-  const details = (typeof taskDetails === "object" && taskDetails !== null ? taskDetails : {}) as {
-    description?: unknown;
-    platform?: unknown;
-  };
+  const { state, volumes, taskDetails } = props;
   return {
+    ...vm.recordedFields(isPlainObject(taskDetails) ? taskDetails : {}, [
+      "description",
+      "platform",
+    ]),
+    ...vm.recordedFields(props, ["statusMessage", "expirationTime", "instanceId"]),
     conversionTaskId: id,
-    state: str(props["state"]) ?? GONE,
+    state: typeof state === "string" && state !== "" ? state : GONE,
     volumes: Array.isArray(volumes) ? (volumes as ConversionVolume[]) : [],
-    ...compact({
-      statusMessage: str(props["statusMessage"]),
-      expirationTime: str(props["expirationTime"]),
-      instanceId: str(props["instanceId"]),
-      description: details.description as string | undefined,
-      platform: details.platform as string | undefined,
-    }),
   };
 }
 
@@ -307,8 +300,7 @@ export const instanceImport: vm.VmImportFamily<
   InstanceState
 > = {
   idOf: (task) => task.conversionTaskId,
-  statusOf: status.statusOf,
-  classify: classifyState,
+  ...status,
   recorded: recordedTask,
   artifactId: (task) => (task.state === "completed" ? task.instanceId : undefined),
   artifactNoun: "instance",
@@ -317,8 +309,6 @@ export const instanceImport: vm.VmImportFamily<
     return instance?.state === "terminated" ? undefined : instance;
   },
   outputs: taskOutputs,
-  completed: (task, _instance, polls) =>
-    `${task.conversionTaskId} completed: instance ${task.instanceId ?? "(none)"} (${polls} poll${polls === 1 ? "" : "s"})`,
   cancelOperation: "CancelConversionTask",
   // CancelConversionTask also removes a partly converted instance and volume.
   cancel: (api, id, reason) => api.cancelConversionTask(id, reason),

@@ -125,18 +125,6 @@ function taskOutputs(task: SnapshotTask, snapshot?: Ec2Snapshot): Record<string,
   });
 }
 
-const status = vm.taskStatus<SnapshotTask>(vm.IMPORT_TASK_STATUS);
-
-/** Outputs are written by taskOutputs, so their recorded fields have the task's types. */
-function recordedTask(id: string, props: Record<string, unknown>): SnapshotTask {
-  const keys = ["statusMessage", "progress", "snapshotId", "diskImageSize"];
-  const fields = Object.fromEntries(
-    keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
-  );
-  const recorded = typeof props["status"] === "string" ? props["status"] : shared.GONE;
-  return { ...fields, importTaskId: id, status: recorded };
-}
-
 /** ImportSnapshot leaves one snapshot, found with DescribeSnapshots and removed with DeleteSnapshot. */
 const snapshotImport: vm.VmImportFamily<
   ImportSnapshotTaskInputs,
@@ -144,20 +132,16 @@ const snapshotImport: vm.VmImportFamily<
   Ec2Snapshot,
   SnapshotState
 > = {
-  idOf: (task) => task.importTaskId,
-  statusOf: status.statusOf,
-  classify: status.classify,
-  recorded: recordedTask,
-  artifactId: (task) => task.snapshotId,
+  ...vm.importTaskFamily<SnapshotTask>((task) => task.snapshotId),
+  // Outputs are written by taskOutputs, so their recorded fields have the task's types.
+  recorded: (id, props) => ({
+    ...vm.recordedFields(props, ["statusMessage", "progress", "snapshotId", "diskImageSize"]),
+    importTaskId: id,
+    status: typeof props["status"] === "string" ? props["status"] : shared.GONE,
+  }),
   artifactNoun: "snapshot",
   findArtifact: (ctx, snapshotId) => ctx.state.snapshots.get(snapshotId),
   outputs: taskOutputs,
-  completed: (task, _snapshot, polls) =>
-    `${task.importTaskId} completed: snapshot ${task.snapshotId ?? "(none)"} (${polls} poll${polls === 1 ? "" : "s"})`,
-  cancelOperation: "CancelImportTask",
-  cancel: (api, id, reason) => api.cancelImportTask(id, reason),
-  ending: "deleting",
-  leftArtifacts: (task, s) => s === "completed" || task.snapshotId !== undefined,
   removeArtifacts: (ctx, id, inputs, task) =>
     vm.deleteSnapshots(ctx, ctx.label(inputs, id), task.snapshotId ? [task.snapshotId] : []),
 };
@@ -190,7 +174,7 @@ export const importSnapshotTaskSpec: TaskSpec<
   },
   poll: shared.POLL,
   idOf: (task) => task.importTaskId,
-  ...status,
+  ...vm.taskStatus<SnapshotTask>(vm.IMPORT_TASK_STATUS),
   adoptProperty: "adoptImportTaskId",
   tokenProperty: "clientToken",
   fallbackToken: tokens.fallbackToken,

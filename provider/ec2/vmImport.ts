@@ -1,16 +1,13 @@
 /**
- * The hooks the EC2 VM Import resources (ImportImage, ImportInstance; ImportSnapshot next) share on
- * top of the core lifecycle (provider/core/task/). EC2 forgets a task record 7 days after the task
- * ends while what it made (the AMI, the instance, the snapshot) lives on, so read, update and
- * delete fall back to the task as recorded in the outputs plus that artifact; delete cancels a
- * running task and waits for the cancel, or removes the artifacts as far as the retain options
- * allow.
+ * What the EC2 VM Import resources (ImportImage, ImportInstance, ImportSnapshot) share on top of
+ * the core lifecycle (provider/core/task/): the hooks around the artifact a task leaves, status
+ * facts, messages, tokens and input rules.
  */
 import type { CheckFailure } from "../core/check";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
-import type { Dropped, Phase, TaskContext, TaskHooks } from "../core/task/spec";
+import type { Phase, TaskContext, TaskHooks } from "../core/task/spec";
 import { deriveToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
@@ -42,8 +39,6 @@ export interface VmImportFamily<I extends object, T, R, S> {
   findArtifact(ctx: TaskContext<Ec2Api, S, T>, artifactId: string): Promise<R | undefined>;
   /** The outputs the task and its artifact add to the echoed inputs. */
   outputs(task: T, artifact: R | undefined): Props;
-  /** The log line of a successful wait: `<id> completed: AMI ami-… (3 polls)`. */
-  completed(task: T, artifact: R | undefined, polls: number): string;
   /** CancelImportTask / CancelConversionTask, sent only while the task is pending. */
   readonly cancelOperation: string;
   cancel(api: Ec2Api, id: string, reason: string): Promise<void>;
@@ -61,85 +56,56 @@ export interface VmImportFamily<I extends object, T, R, S> {
   ): Promise<void>;
 }
 
-/** The artifact of `task`, when it should exist and does. */
-async function artifactOf<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  task: T,
-): Promise<R | undefined> {
-  const artifactId = family.artifactId(task);
-  return artifactId === undefined ? undefined : family.findArtifact(ctx, artifactId);
-}
-
-/** The task's outputs with its artifact; dropped when the artifact it made no longer exists. */
-async function withArtifact<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  id: string,
-  task: T,
-): Promise<{ artifact: R | undefined } | Dropped> {
-  const artifactId = family.artifactId(task);
-  const artifact = await artifactOf(ctx, family, task);
-  if (artifactId !== undefined && artifact === undefined) {
-    return {
-      dropped: `${family.artifactNoun} ${artifactId} of ${id} no longer exists; dropping it from the stack`,
-    };
-  }
-  return { artifact };
-}
-
-/** The hooks every VM Import resource uses: settled, refresh, readGone and delete. */
+/**
+ * The hooks every VM Import resource uses. EC2 forgets a task record 7 days after the task ends
+ * while its artifact lives on, so read and update fall back to the task recorded in the outputs
+ * plus that artifact, and drop the resource once the artifact it made is gone.
+ */
 export function vmImportHooks<I extends object, T, R, S>(
   family: VmImportFamily<I, T, R, S>,
   properties: PropertyTable<I>,
 ): TaskHooks<I, T, Ec2Api, S> {
+  type Ctx = TaskContext<Ec2Api, S, T>;
+  const artifactOf = async (ctx: Ctx, task: T): Promise<R | undefined> => {
+    const artifactId = family.artifactId(task);
+    return artifactId === undefined ? undefined : family.findArtifact(ctx, artifactId);
+  };
+  const withArtifact = async (ctx: Ctx, id: string, task: T) => {
+    const artifactId = family.artifactId(task);
+    const artifact = await artifactOf(ctx, task);
+    if (artifactId === undefined || artifact !== undefined) return { artifact };
+    const dropped = `${family.artifactNoun} ${artifactId} of ${id} no longer exists; dropping it from the stack`;
+    return { dropped };
+  };
   return {
     async settled(ctx, _inputs, task, wait) {
       // A failed import made nothing to read; its report is the core's failureMessage.
       if (wait.verdict === "failure") return {};
-      const artifact = await artifactOf(ctx, family, task);
+      const artifact = await artifactOf(ctx, task);
+      const polls = `${wait.polls} poll${wait.polls === 1 ? "" : "s"}`;
+      const made = `${family.artifactNoun} ${family.artifactId(task) ?? "(none)"}`;
       return {
         extra: family.outputs(task, artifact),
-        info: family.completed(task, artifact, wait.polls),
+        info: `${family.idOf(task)} completed: ${made} (${polls})`,
       };
     },
-    refresh: (ctx, _inputs, task) => refresh(ctx, family, family.idOf(task), task),
-    readGone: (ctx, id, props) => readGone(ctx, family, properties, id, props),
+    async refresh(ctx, _inputs, task) {
+      const found = await withArtifact(ctx, family.idOf(task), task);
+      return "dropped" in found ? found : family.outputs(task, found.artifact);
+    },
+    // Gone (undefined) when the forgotten task made no artifact.
+    async readGone(ctx, id, props) {
+      const task = family.recorded(id, props);
+      const found = await withArtifact(ctx, id, task);
+      if ("dropped" in found) return found;
+      if (found.artifact === undefined) return undefined;
+      return normalizeOutputs({
+        ...inputsOf(properties, props),
+        ...family.outputs(task, found.artifact),
+      });
+    },
     delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
   };
-}
-
-/** read() of a live task: its artifact too, and dropped when the artifact is gone. */
-async function refresh<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  id: string,
-  task: T,
-): Promise<Props | Dropped> {
-  const found = await withArtifact(ctx, family, id, task);
-  return "dropped" in found ? found : family.outputs(task, found.artifact);
-}
-
-/**
- * read()/update() once Describe no longer returns the task: the recorded task while its artifact
- * exists (EC2 keeps task records only 7 days); dropped when the artifact is gone; undefined (gone)
- * when the task made none.
- */
-async function readGone<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  properties: PropertyTable<I>,
-  id: string,
-  props: Props,
-): Promise<Props | Dropped | undefined> {
-  const task = family.recorded(id, props);
-  const found = await withArtifact(ctx, family, id, task);
-  if ("dropped" in found) return found;
-  if (found.artifact === undefined) return undefined;
-  return normalizeOutputs({
-    ...inputsOf(properties, props),
-    ...family.outputs(task, found.artifact),
-  });
 }
 
 /**
@@ -177,6 +143,32 @@ async function deleteTask<I extends object, T, R, S>(
   }
   if (family.leftArtifacts(task, status))
     await family.removeArtifacts(ctx, id, inputs, task, props);
+}
+
+/**
+ * The part of an ImportImage/ImportSnapshot family that is the same for both: CancelImportTask,
+ * `deleting` while a cancel or failure rolls back, artifacts left once completed or named.
+ */
+export function importTaskFamily<T extends ImportTaskView>(
+  artifactId: (task: T) => string | undefined,
+) {
+  const status = taskStatus<T>(IMPORT_TASK_STATUS);
+  return {
+    idOf: (task: T) => task.importTaskId,
+    statusOf: status.statusOf,
+    classify: status.classify,
+    artifactId,
+    cancelOperation: "CancelImportTask",
+    cancel: (api: Ec2Api, id: string, reason: string) => api.cancelImportTask(id, reason),
+    ending: "deleting",
+    leftArtifacts: (task: T, s: string) => s === "completed" || artifactId(task) !== undefined,
+  };
+}
+
+/** The recorded outputs among `keys` that are set (taskOutputs wrote them with the task's types). */
+export function recordedFields(props: Props, keys: readonly string[]): Props {
+  const set = keys.filter((k) => props[k] !== undefined && props[k] !== "");
+  return Object.fromEntries(set.map((k) => [k, props[k]]));
 }
 
 /** Inputs the table marks secret (presigned URLs, user data): outputs kept secret in state too. */
