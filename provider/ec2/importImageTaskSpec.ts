@@ -19,16 +19,18 @@ import {
   checkMore,
 } from "./importImageTaskCheck";
 import {
+  awsFields,
+  checkTags,
   collect,
   compact,
   DESCRIBE_BATCH_SIZE,
   GONE,
   IMAGE_NOT_FOUND_CODES,
   ignore,
+  pascal,
   POLL,
   stableUrl,
   tagSpecifications,
-  checkTags,
 } from "./shared";
 import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
@@ -237,49 +239,22 @@ function date(v: string | undefined): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
+/** The ImportImage request: disk formats upper-cased, upload times as dates, tags as specs. */
 export function importImageRequest(
   inputs: ImportImageTaskInputs,
   ClientToken: string,
 ): ImportImageRequest {
   const cd = inputs.clientData;
-  const clientData =
-    cd === undefined
-      ? undefined
-      : compact({
-          Comment: cd.comment,
-          UploadStart: date(cd.uploadStart),
-          UploadEnd: date(cd.uploadEnd),
-          UploadSize: cd.uploadSize,
-        });
-  const tags = tagSpecifications(inputs.tags, "import-image-task");
+  const clientData = cd && { UploadStart: date(cd.uploadStart), UploadEnd: date(cd.uploadEnd) };
   return compact({
-    Architecture: inputs.architecture,
-    BootMode: inputs.bootMode as ImportImageRequest["BootMode"],
-    ClientData: clientData,
+    ...awsFields(properties, inputs),
     ClientToken,
-    Description: inputs.description,
+    ClientData: cd && compact({ ...(pascal(cd) as object), ...clientData }),
     DiskContainers: (inputs.diskContainers ?? []).map((d) =>
-      compact({
-        Description: d.description,
-        DeviceName: d.deviceName,
-        Format: d.format?.toUpperCase(),
-        SnapshotId: d.snapshotId,
-        Url: d.url,
-        UserBucket: d.userBucket && { S3Bucket: d.userBucket.s3Bucket, S3Key: d.userBucket.s3Key },
-      }),
+      compact({ ...(pascal(d) as object), Format: d.format?.toUpperCase() }),
     ),
-    Encrypted: inputs.encrypted,
-    Hypervisor: inputs.hypervisor,
-    KmsKeyId: inputs.kmsKeyId,
-    LicenseSpecifications: inputs.licenseSpecifications?.map((l) => ({
-      LicenseConfigurationArn: l.licenseConfigurationArn,
-    })),
-    LicenseType: inputs.licenseType,
-    Platform: inputs.platform,
-    RoleName: inputs.roleName,
-    TagSpecifications: tags as ImportImageRequest["TagSpecifications"],
-    UsageOperation: inputs.usageOperation,
-  });
+    TagSpecifications: tagSpecifications(inputs.tags, "import-image-task"),
+  }) as ImportImageRequest;
 }
 
 /** Snapshot IDs of the import: the AMI's block devices when known, else the task's details. */

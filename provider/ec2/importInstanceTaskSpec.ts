@@ -20,12 +20,14 @@ import type { Acceptor } from "../core/waiter";
 import { createEc2Api, type Ec2Api } from "./api";
 import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
 import {
+  awsFields,
   collect,
   compact,
   DESCRIBE_BATCH_SIZE,
   GONE,
   ignore,
   INSTANCE_NOT_FOUND_CODES,
+  pascal,
   POLL,
   stableValue,
   VOLUME_NOT_FOUND_CODES,
@@ -155,53 +157,19 @@ export function wireDescription(description: string | undefined, marker: string)
   return description === undefined ? `[${marker}]` : `${description} [${marker}]`;
 }
 
-type LaunchSpec = NonNullable<ImportInstanceCommandInput["LaunchSpecification"]>;
-
 /** The ImportInstance request; InstanceType is a ~1,400-value enum check() leaves to EC2. */
 export function importInstanceRequest(
   inputs: ImportInstanceTaskInputs,
   marker: string,
 ): ImportInstanceCommandInput {
   const spec = inputs.launchSpecification;
-  const placement = spec?.placement;
+  const userData = spec?.userData === undefined ? undefined : { Data: spec.userData };
   return compact({
+    ...awsFields(properties, inputs),
     Description: wireDescription(inputs.description, marker),
-    Platform: "Windows" as const,
-    DiskImages: (inputs.diskImages ?? []).map((d) =>
-      compact({
-        Description: d.description,
-        Image: {
-          Format: (d.image?.format ?? "VMDK") as "VMDK" | "RAW" | "VHD",
-          Bytes: d.image?.bytes ?? 0,
-          ImportManifestUrl: d.image?.importManifestUrl ?? "",
-        },
-        Volume: { Size: d.volume?.size ?? 0 },
-      }),
-    ),
-    LaunchSpecification:
-      spec === undefined
-        ? undefined
-        : compact({
-            Architecture: spec.architecture as "i386" | "x86_64" | undefined,
-            GroupNames: spec.groupNames,
-            GroupIds: spec.groupIds,
-            AdditionalInfo: spec.additionalInfo,
-            UserData: spec.userData === undefined ? undefined : { Data: spec.userData },
-            InstanceType: spec.instanceType as LaunchSpec["InstanceType"],
-            Placement:
-              placement &&
-              compact({
-                AvailabilityZone: placement.availabilityZone,
-                GroupName: placement.groupName,
-                Tenancy: placement.tenancy as "default" | "dedicated" | undefined,
-              }),
-            Monitoring: spec.monitoring,
-            SubnetId: spec.subnetId,
-            InstanceInitiatedShutdownBehavior: spec.instanceInitiatedShutdownBehavior as
-              "stop" | "terminate" | undefined,
-            PrivateIpAddress: spec.privateIpAddress,
-          }),
-  });
+    DiskImages: pascal(inputs.diskImages ?? []),
+    LaunchSpecification: spec && compact({ ...(pascal(spec) as object), UserData: userData }),
+  }) as ImportInstanceCommandInput;
 }
 
 /** `completed` succeeds; `cancelling`/`cancelled` (a cancel or a failure) fail; `active` runs. */

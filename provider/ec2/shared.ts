@@ -332,6 +332,34 @@ export function checkRetainOptions(
   }
 }
 
+/**
+ * The request fields of `inputs` in the SDK's names: each input with an `awsName` in `properties`,
+ * its nested keys in PascalCase (`userBucket.s3Bucket` → `UserBucket.S3Bucket`), undefined dropped.
+ */
+export function awsFields(
+  properties: Readonly<Record<string, { awsName?: string }>>,
+  inputs: object,
+): Record<string, unknown> {
+  const values = inputs as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const [key, p] of Object.entries(properties)) {
+    if (p.awsName !== undefined && values[key] !== undefined)
+      fields[p.awsName] = pascal(values[key]);
+  }
+  return fields;
+}
+
+/** `value` with every object key in PascalCase and undefined members dropped. */
+export function pascal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascal);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]),
+  );
+}
+
 /** Drops undefined members (the SDK would serialize nothing for them anyway; tests compare). */
 export function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
