@@ -23,7 +23,6 @@ import {
   IMAGE_NOT_FOUND_CODES,
   INSTANCE_NOT_FOUND_CODES,
   parseProgress,
-  SERVICE,
   SNAPSHOT_NOT_FOUND_CODES,
   TASK_NOT_FOUND_CODES,
 } from "./shared";
@@ -226,7 +225,7 @@ function describeBy<R>(
 /** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
 function malformed(operation: string, what: string): AwsApiError {
   return new AwsApiError({
-    service: SERVICE,
+    service: "ec2",
     operation,
     code: "MalformedResponse",
     message: `the response has no ${what}`,
@@ -250,7 +249,7 @@ export async function describeTolerant<T>(
   try {
     return await describe(ids);
   } catch (err) {
-    const e = toAwsApiError(SERVICE, operation, err);
+    const e = toAwsApiError("ec2", operation, err);
     if (!notFound.has(e.code)) throw e;
     if (ids.length === 1) return new Map();
   }

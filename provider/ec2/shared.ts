@@ -1,16 +1,11 @@
 /**
- * Pure facts and helpers shared by the two EC2 VM Import resources (aws-apis.md §4): error codes
- * that mean "not found", the 7-day retention, polling, artifact shapes and the input rules both
- * resources apply. No I/O here.
+ * Pure facts and helpers of the EC2 VM Import resources (aws-apis.md §4): error codes that mean
+ * "not found", polling, presigned-URL identity, request mapping and shared input rules. No I/O.
  */
 import { type CheckFailure, checkFields, checkObject, checkString, getPath } from "../core/check";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
-import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
-
-/** The `service` name of logs, errors and the core's per-service settings (endpoint key "ec2"). */
-export const SERVICE = "ec2";
 
 /**
  * Describe answers for an unknown or aged-out task ID. VM Import uses the conversion-task codes for
@@ -78,19 +73,6 @@ export function stableValue(value: unknown): unknown {
   return value;
 }
 
-/**
- * The token for the next attempt after `failedTaskId`: a create never re-adopts a task that already
- * failed (EC2 would keep returning it for the same token, and the marker lookup would find it), so
- * it derives a successor. The chain is deterministic, so an interrupted re-run walks it to the same
- * live task.
- */
-export function successorToken(kind: string, token: string, failedTaskId: string): string {
-  return deriveToken(
-    { stack: "", project: "", type: `${kind}#successor`, name: token, inputs: { failedTaskId } },
-    { maxLength: 64 },
-  );
-}
-
 /** Progress text (`"27"`, `"27%"`, `"Progress: 27%"`) as a number 0–100, or undefined. */
 export function parseProgress(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -106,46 +88,36 @@ export function checkTags(
   property: string,
   failures: CheckFailure[],
 ): void {
+  const fail = (path: string, reason: string): number => failures.push({ property: path, reason });
   const tags = inputs[property];
   if (tags === undefined || tags === null || isUnknown(tags)) return;
   if (typeof tags !== "object" || Array.isArray(tags)) {
-    failures.push({
+    const got = Array.isArray(tags) ? "array" : typeof tags;
+    fail(
       property,
-      reason: `must be a map of tag key → value (got ${Array.isArray(tags) ? "array" : typeof tags}). Fix: use { Name: "web-server" }`,
-    });
+      `must be a map of tag key → value (got ${got}). Fix: use { Name: "web-server" }`,
+    );
     return;
   }
   const entries = Object.entries(tags as Record<string, unknown>);
   if (entries.length > 50) {
-    failures.push({
-      property,
-      reason: `must have at most 50 tags (got ${entries.length}). Fix: drop tags or move them to the AMI afterwards`,
-    });
+    const fix = "Fix: drop tags or move them to the AMI afterwards";
+    fail(property, `must have at most 50 tags (got ${entries.length}). ${fix}`);
   }
   for (const [key, value] of entries) {
     const path = `${property}.${key}`;
     if (containsUnknown(value)) continue;
     if (key.length < 1 || key.length > 128) {
-      failures.push({
-        property: path,
-        reason: `tag keys must be 1–128 characters (got ${key.length}). Fix: shorten the key`,
-      });
+      fail(path, `tag keys must be 1–128 characters (got ${key.length}). Fix: shorten the key`);
     } else if (key.toLowerCase().startsWith("aws:")) {
-      failures.push({
-        property: path,
-        reason: "tag keys must not start with aws: (reserved for AWS). Fix: rename the key",
-      });
+      fail(path, "tag keys must not start with aws: (reserved for AWS). Fix: rename the key");
     }
     if (typeof value !== "string") {
-      failures.push({
-        property: path,
-        reason: `tag values must be strings (got ${value === null ? "null" : typeof value}). Fix: quote the value`,
-      });
+      const got = value === null ? "null" : typeof value;
+      fail(path, `tag values must be strings (got ${got}). Fix: quote the value`);
     } else if (value.length > 256) {
-      failures.push({
-        property: path,
-        reason: `tag values must be at most 256 characters (got ${value.length}). Fix: shorten the value`,
-      });
+      const got = value.length;
+      fail(path, `tag values must be at most 256 characters (got ${got}). Fix: shorten the value`);
     }
   }
 }

@@ -19,7 +19,6 @@ import {
   labelOf,
   pollHistory,
   SNAPSHOT_NOT_FOUND_CODES,
-  successorToken,
 } from "./shared";
 
 type Props = Record<string, unknown>;
@@ -354,7 +353,9 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
  * ClientTokens (or ImportInstance's markers, `maxLength` 40) from a property table: the import
  * parameters (inputs with an AWS name, but not the ClientToken itself) with defaults applied,
  * compared as diff compares them (a re-signed presigned URL is the same disk), plus the stack,
- * project and resource name. After a failed task, a deterministic successor.
+ * project and resource name. After a failed task, a deterministic successor: a create never
+ * re-adopts a failed task (EC2 keeps returning it for its token, the marker lookup finds it), and
+ * an interrupted re-run walks the same chain to the same live task.
  */
 export function importTaskTokens(
   type: string,
@@ -377,7 +378,16 @@ export function importTaskTokens(
     defaultClientToken: derive,
     fallbackToken: (_inputs: unknown, raw: Record<string, unknown>) => derive("", "", "", raw),
     successorToken: (token: string, failedTaskId: string) =>
-      successorToken(kind, token, failedTaskId).slice(0, maxLength),
+      deriveToken(
+        {
+          stack: "",
+          project: "",
+          type: `${kind}#successor`,
+          name: token,
+          inputs: { failedTaskId },
+        },
+        { maxLength },
+      ),
   };
 }
 
