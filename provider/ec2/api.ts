@@ -33,33 +33,30 @@ export type ImportImageRequest = Ec2Sdk.ImportImageCommandInput & { ClientToken:
 /** The ImportSnapshot request in the SDK's field names, always with a ClientToken. */
 export type ImportSnapshotRequest = Ec2Sdk.ImportSnapshotCommandInput & { ClientToken: string };
 
+/**
+ * The EC2 calls of the VM Import resources. Describes take many IDs and leave out the IDs EC2 no
+ * longer knows (unknown, deregistered, deleted, or past the 7-day task retention); a start
+ * repeated with the same ClientToken and parameters returns the original task.
+ */
 export interface Ec2Api {
-  /** ImportImage; a repeated ClientToken with the same parameters returns the original task. */
   importImage(request: ImportImageRequest): Promise<ImageTask>;
-  /** DescribeImportImageTasks for these IDs; IDs EC2 no longer knows are absent from the map. */
   describeImportImageTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ImageTask>>;
   /** CancelImportTask (only while the task is active). */
   cancelImportTask(id: string, reason: string): Promise<void>;
-  /** DescribeImages for these AMI IDs; unknown or deregistered AMIs are absent. */
   describeImages(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Image>>;
   deregisterImage(imageId: string): Promise<void>;
   deleteSnapshot(snapshotId: string): Promise<void>;
   /** ImportInstance (no ClientToken: the caller looks for its marker first). */
   importInstance(request: Ec2Sdk.ImportInstanceCommandInput): Promise<ConversionTask>;
-  /** DescribeConversionTasks for these IDs; IDs EC2 no longer knows are absent. */
   describeConversionTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ConversionTask>>;
   /** DescribeConversionTasks without IDs: every task of the last 7 days (no paging, no filters). */
   listConversionTasks(): Promise<ConversionTask[]>;
   cancelConversionTask(id: string, reason: string): Promise<void>;
-  /** DescribeInstances for these IDs; unknown instances are absent. */
   describeInstances(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Instance>>;
   terminateInstance(instanceId: string): Promise<void>;
   deleteVolume(volumeId: string): Promise<void>;
-  /** ImportSnapshot; a repeated ClientToken with the same parameters returns the original task. */
   importSnapshot(request: ImportSnapshotRequest): Promise<SnapshotTask>;
-  /** DescribeImportSnapshotTasks for these IDs; IDs EC2 no longer knows are absent from the map. */
   describeImportSnapshotTasks(ids: readonly string[]): Promise<ReadonlyMap<string, SnapshotTask>>;
-  /** DescribeSnapshots for these IDs; deleted or unknown snapshots are absent. */
   describeSnapshots(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Snapshot>>;
 }
 

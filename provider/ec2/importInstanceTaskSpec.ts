@@ -38,31 +38,12 @@ import * as vm from "./vmImport";
 export const LEGACY_WARNING =
   "ImportInstance is legacy (single-volume Windows VMs only, no AWS CLI support); AWS recommends ImportImage: use ec2.ImportImageTask for new imports.";
 
-export interface DiskImageInput {
-  description?: string;
-  image?: { format?: string; bytes?: number; importManifestUrl?: string };
-  volume?: { size?: number };
-}
-
-export interface LaunchSpecificationInput {
-  architecture?: string;
-  groupNames?: string[];
-  groupIds?: string[];
-  additionalInfo?: string;
-  userData?: string;
-  instanceType?: string;
-  placement?: { availabilityZone?: string; groupName?: string; tenancy?: string };
-  monitoring?: boolean;
-  subnetId?: string;
-  instanceInitiatedShutdownBehavior?: string;
-  privateIpAddress?: string;
-}
-
+/** Inputs after check(); nested members are checked by importInstanceTaskCheck.ts and sent as given. */
 export interface ImportInstanceTaskInputs {
   description?: string;
   platform?: string;
-  diskImages?: DiskImageInput[];
-  launchSpecification?: LaunchSpecificationInput;
+  diskImages?: Record<string, unknown>[];
+  launchSpecification?: Record<string, unknown> & { userData?: string };
   marker?: string;
   adoptConversionTaskId?: string;
   waitForCompletion?: boolean;

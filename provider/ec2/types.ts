@@ -3,11 +3,10 @@
  * only documented fields of the documented type, never a URL that may be presigned.
  */
 
-/** One disk of an image task (SnapshotDetail without its credential URL). */
+/** One disk of an image task (SnapshotDetail without its credential URL); sizes in bytes. */
 export interface SnapshotDetail {
   description?: string;
   deviceName?: string;
-  /** Bytes. */
   diskImageSize?: number;
   format?: string;
   snapshotId?: string;
@@ -16,13 +15,17 @@ export interface SnapshotDetail {
   progress?: number;
 }
 
-/** An ImportImageTask (DescribeImportImageTasks) or ImportImageResult, normalized. */
-export interface ImageTask {
+/** What ImportImage and ImportSnapshot tasks share (the status facts in vmImport.ts read it). */
+export interface ImportTaskView {
   importTaskId: string;
   status: string;
   statusMessage?: string;
   /** Percent 0–100 (AWS sends a string). */
   progress?: number;
+}
+
+/** An ImportImageTask (DescribeImportImageTasks) or ImportImageResult, normalized. */
+export interface ImageTask extends ImportTaskView {
   imageId?: string;
   architecture?: string;
   platform?: string;
@@ -36,24 +39,24 @@ export interface ImageTask {
   snapshotDetails: SnapshotDetail[];
 }
 
-/** The AMI an import registered (DescribeImages). */
+/** The AMI an import registered (DescribeImages); creationDate in ISO 8601. */
 export interface Ec2Image {
   imageId: string;
   state?: string;
-  /** ISO 8601. */
   creationDate?: string;
   name?: string;
   snapshotIds: string[];
 }
 
-/** One volume of a conversion task (ImportInstanceVolumeDetailItem, without the manifest URL). */
+/**
+ * One volume of a conversion task (ImportInstanceVolumeDetailItem, without the manifest URL):
+ * volumeSize in GiB, bytesConverted of the disk image's imageSize bytes.
+ */
 export interface ConversionVolume {
   volumeId?: string;
-  /** GiB. */
   volumeSize?: number;
   availabilityZone?: string;
   bytesConverted?: number;
-  /** Bytes of the disk image. */
   imageSize?: number;
   format?: string;
   status?: string;
@@ -80,15 +83,9 @@ export interface Ec2Instance {
   state?: string;
 }
 
-/** An ImportSnapshot task with its SnapshotTaskDetail flattened, without the disk URL. */
-export interface SnapshotTask {
-  importTaskId: string;
-  status: string;
-  statusMessage?: string;
-  /** Percent 0–100 (AWS sends a string). */
-  progress?: number;
+/** An ImportSnapshot task with its SnapshotTaskDetail flattened, without the disk URL (bytes). */
+export interface SnapshotTask extends ImportTaskView {
   snapshotId?: string;
-  /** Bytes. */
   diskImageSize?: number;
 }
 

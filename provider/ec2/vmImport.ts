@@ -12,6 +12,7 @@ import { deriveToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
 import type { Ec2Api } from "./api";
+import type { ImportTaskView } from "./types";
 import {
   CANNOT_CANCEL_CODE,
   GONE,
@@ -248,14 +249,6 @@ export function taskStatus<T>(facts: {
         .join(" ");
     },
   };
-}
-
-/** The part of an ImportImage/ImportSnapshot task that its status facts read. */
-export interface ImportTaskView {
-  importTaskId: string;
-  status: string;
-  statusMessage?: string;
-  progress?: number;
 }
 
 /**
