@@ -2,8 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
-import { defaultClientToken, IMPORT_KEYS } from "./importImageTaskLogic";
-import { importImageTaskSpec as spec } from "./importImageTaskSpec";
+import { importImageTaskSpec as spec, tokens } from "./importImageTaskSpec";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
 export interface ImageDiskContainerArgs {
@@ -143,13 +142,13 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
     );
     // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
     const params = { ...args, diskContainers };
-    const identity = Object.fromEntries(IMPORT_KEYS.map((key) => [key, params[key]]));
+    const identity = tokens.identityOf(params);
     const token =
       args.clientToken ??
       pulumi
         .output(identity)
         .apply((resolved) =>
-          defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
+          tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
     super(...registration(spec, name, { ...args, diskContainers, clientToken: token }, opts));
   }

@@ -2,8 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { registration } from "../core/register";
 import { secretWhen } from "./importImageTask";
 import type { RetainingWaitArgs } from "../core/task/args";
-import { defaultMarker } from "./importInstanceTaskLogic";
-import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
+import { importInstanceTaskSpec as spec, markers } from "./importInstanceTaskSpec";
 
 /** The VM's one disk (ImportInstance supports single-volume VMs only). */
 export interface DiskImageArgs {
@@ -121,7 +120,9 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
       args.marker ??
       pulumi
         .output(identity)
-        .apply((resolved) => defaultMarker(pulumi.getStack(), pulumi.getProject(), name, resolved));
+        .apply((resolved) =>
+          markers.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
+        );
     const props = { ...args, diskImages, launchSpecification, marker };
     super(...registration(spec, name, props, opts));
   }
