@@ -8,7 +8,13 @@ import { endpointOrigins } from "../core/config";
 import { ImportTaskFailedError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
 import type { OutputValue } from "../core/outputs";
-import { echoOutputs, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
+import {
+  echoOutputs,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { type AdsApi, createAdsApi, type DeleteOutcome } from "./api";
 import {
@@ -43,7 +49,7 @@ const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
  * Check order is table order: the failures of one check come out in it. The AWS-mapped inputs' rules
  * come from the service model (model.generated.ts); only the fix (and a readable pattern) is ours.
  */
-export const properties: PropertyTable<ImportTaskInputs> = {
+export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
   name: {
     rule: {
       kind: "string",
@@ -57,6 +63,7 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     change: "replace",
     awsName: "name",
   },
+  sourceEtag: sourceEtagProperty,
   importUrl: {
     rule: {
       kind: "string",

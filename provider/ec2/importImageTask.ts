@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
+import type { SourceArgs } from "../core/task/sourceArgs";
 import { defaultClientToken } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
 
@@ -19,7 +19,7 @@ export interface ImageDiskContainerArgs {
   snapshotId?: pulumi.Input<string>;
   /**
    * The disk image in S3: `s3://bucket/key` or an `https://` (possibly presigned) object URL. A
-   * presigned URL makes `diskContainers` a secret, and re-signing it is no change.
+   * presigned URL is kept secret (the rest of the disk stays readable), and re-signing it is no change.
    */
   url?: pulumi.Input<string>;
   /** The S3 bucket (3–63 characters) and key (1–1024) of the disk image. */
@@ -27,7 +27,7 @@ export interface ImageDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
-export interface ImportImageTaskArgs {
+export interface ImportImageTaskArgs extends SourceArgs {
   /**
    * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
    * `adoptImportTaskId` is set. A change replaces the resource.
@@ -98,10 +98,6 @@ export interface ImportImageTaskArgs {
   retainSnapshotsOnDelete?: pulumi.Input<boolean>;
 }
 
-interface ResolvedDisk {
-  url?: string;
-}
-
 /**
  * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
  * deterministic ClientToken, waits for `completed` through a shared, batched
@@ -130,23 +126,12 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
   declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
 
   constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    // A presigned disk URL is a credential: keep the input secret in state, not just the output.
-    const diskContainers =
-      args.diskContainers === undefined
-        ? undefined
-        : pulumi
-            .output(args.diskContainers)
-            .apply((disks: ResolvedDisk[]) =>
-              disks.some((d) => typeof d.url === "string" && isCredentialBearingUrl(d.url))
-                ? pulumi.secret(disks)
-                : pulumi.output(disks),
-            );
     const identity = {
       architecture: args.architecture,
       bootMode: args.bootMode,
       clientData: args.clientData,
       description: args.description,
-      diskContainers,
+      diskContainers: args.diskContainers,
       encrypted: args.encrypted,
       hypervisor: args.hypervisor,
       kmsKeyId: args.kmsKeyId,
@@ -164,6 +149,6 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
         .apply((resolved) =>
           defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(...registration(spec, name, { ...args, diskContainers, clientToken: token }, opts));
+    super(...registration(spec, name, { ...args, clientToken: token }, opts));
   }
 }

@@ -5,9 +5,15 @@
  * expiry, and delete's CancelImportTask or AMI and snapshot removal.
  */
 import { endpointOrigins } from "../core/config";
+import { isCredentialBearingUrl } from "../core/redact";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+} from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api } from "./api";
 import { imageImport, type ImageState } from "./artifacts";
@@ -48,7 +54,7 @@ const USAGE_OPERATION = /^RunInstances(?::\d{4})?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportImageTaskInputs> = {
+export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -64,10 +70,11 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     checkNested: (news, { settings }) =>
       collect((f) => checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["[]", "url"], when: isCredentialBearingUrl },
     awsName: "DiskContainers",
     compareAs: diskIdentity,
   },
+  sourceEtag: sourceEtagProperty,
   architecture: {
     rule: {
       kind: "string",

@@ -11,7 +11,12 @@ import { endpointOrigins } from "../core/config";
 import { isAwsApiError } from "../core/errors";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+} from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api } from "./api";
 import { type InstanceState, instanceImport } from "./artifacts";
@@ -50,7 +55,7 @@ const CONVERSION_ID = /^import-i-[0-9a-z]{8}$/;
 const MARKER = /^[A-Za-z0-9_.:-]{8,40}$/;
 
 /** Each input in check() order; import parameters replace, the marker and options update. */
-export const properties: PropertyTable<ImportInstanceTaskInputs> = {
+export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> = {
   adoptConversionTaskId: {
     rule: {
       kind: "string",
@@ -78,7 +83,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     checkNested: (news, { settings }) =>
       collect((f) => checkDiskImages(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["[]", "image", "importManifestUrl"] },
     awsName: "DiskImages",
     compareAs: stableValue,
   },
@@ -86,10 +91,11 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     rule: { kind: "custom" },
     checkNested: (news) => collect((f) => checkLaunchSpecification(news, f)),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["userData"] },
     awsName: "LaunchSpecification",
     compareAs: stableValue,
   },
+  sourceEtag: sourceEtagProperty,
   description: {
     rule: {
       kind: "string",

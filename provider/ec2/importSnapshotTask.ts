@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isCredentialBearingUrl } from "../core/redact";
-import { providerShim } from "../core/shim";
-import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
+import { registration } from "../core/register";
+import type { SourceArgs } from "../core/task/sourceArgs";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
@@ -15,7 +14,7 @@ export interface SnapshotDiskContainerArgs {
   format: pulumi.Input<string>;
   /**
    * The disk image in S3: `s3://bucket/key` or an `https://` (possibly presigned) object URL. A
-   * presigned URL makes `diskContainer` a secret, and re-signing it is no change.
+   * presigned URL is kept secret (the rest of the disk stays readable), and re-signing it is no change.
    */
   url?: pulumi.Input<string>;
   /** The S3 bucket (3–63 characters) and key (1–1024) of the disk image. */
@@ -23,7 +22,7 @@ export interface SnapshotDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportSnapshotTask}. Every ImportSnapshot parameter replaces on change. */
-export interface ImportSnapshotTaskArgs {
+export interface ImportSnapshotTaskArgs extends SourceArgs {
   /**
    * The one disk image to import as an EBS snapshot. Required unless `adoptImportTaskId` is set.
    * A change replaces the resource.
@@ -115,32 +114,14 @@ export class ImportSnapshotTask extends pulumi.dynamic.Resource {
   declare readonly snapshotState: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImportSnapshotTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    // A presigned disk URL is a credential: keep the input secret in state, not just the output.
-    const diskContainer =
-      args.diskContainer === undefined
-        ? undefined
-        : pulumi
-            .output(args.diskContainer)
-            .apply((d: { url?: string }) =>
-              typeof d.url === "string" && isCredentialBearingUrl(d.url)
-                ? pulumi.secret(d)
-                : pulumi.output(d),
-            );
     // The token derives from the import parameters only (importTaskTokens picks them).
     const token =
       args.clientToken ??
       pulumi
-        .output({ ...args, diskContainer })
+        .output(args)
         .apply((resolved) =>
           tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(
-      providerShim(shimPath(spec)),
-      name,
-      { ...args, diskContainer, clientToken: token, ...outputSlots(spec) },
-      { ...opts, additionalSecretOutputs: secretOutputs(spec, opts?.additionalSecretOutputs) },
-      spec.service,
-      spec.className,
-    );
+    super(...registration(spec, name, { ...args, clientToken: token }, opts));
   }
 }

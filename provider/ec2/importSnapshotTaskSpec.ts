@@ -7,9 +7,15 @@
  */
 import { type CheckFailure, checkString } from "../core/check";
 import { endpointOrigins } from "../core/config";
+import { isCredentialBearingUrl } from "../core/redact";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+} from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
 import { createEc2Api, type Ec2Api, type ImportSnapshotRequest } from "./api";
@@ -72,7 +78,7 @@ function checkDiskContainer(news: Record<string, unknown>, origins: string[]): C
 }
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
+export const properties: PropertyTable<ImportSnapshotTaskInputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -92,10 +98,11 @@ export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
     requiredUnless: "adoptImportTaskId",
     checkNested: (news, { settings }) => checkDiskContainer(news, endpointOrigins(settings, "ec2")),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["url"], when: isCredentialBearingUrl },
     awsName: "DiskContainer",
     compareAs: (v) => (diskIdentity([v]) as unknown[])[0],
   },
+  sourceEtag: sourceEtagProperty,
   description: image.description,
   clientToken: image.clientToken,
   roleName: image.roleName,

@@ -8,7 +8,13 @@
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { createMgnApi, type MgnApi } from "./api";
 import {
@@ -49,7 +55,8 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
 
 /** Each input once, in check order; importTaskInputs.ts has the rules for nested members. */
-export const properties: PropertyTable<ImportTaskInputs> = {
+export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
+  sourceEtag: sourceEtagProperty,
   s3BucketSource: {
     rule: { kind: "object", required: true, fix: SOURCE_FIX },
     requiredUnless: "adoptImportId",

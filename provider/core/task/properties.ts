@@ -220,6 +220,11 @@ export function waitTimeoutMs<I extends object>(
   return minutes * 60_000;
 }
 
+/** The core inputs every import of a file has beside its table's own (sourceArgs.ts documents them). */
+export interface SourceInputs {
+  sourceEtag?: string;
+}
+
 /**
  * `sourceEtag`: the source object's ETag. A change replaces the resource; it is not sent to AWS,
  * but the token the start sends is chained with it (provider.ts), so the new import starts.

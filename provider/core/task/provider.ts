@@ -235,6 +235,10 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const label = ctx.label(inputs);
     const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
+    // A sourceEtag chains the token with the file's version (as a failed task's ID chains its
+    // successor): the replacement of a changed file is not deduplicated to the old import.
+    const etag = (inputs as Record<string, unknown>)["sourceEtag"];
+    if (typeof etag === "string") token = spec.successorToken(token, `sourceEtag:${etag}`);
     for (let hop = 0; ; hop++) {
       const attempt = token;
       const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
