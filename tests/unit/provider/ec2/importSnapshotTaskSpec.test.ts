@@ -384,8 +384,9 @@ describe("ec2.ImportSnapshotTask spec", () => {
     });
   });
 
-  it("keeps diskContainer secret in state and declares the outputs the class shows", () => {
-    assert.deepEqual(spec.secretOutputs, ["diskContainer"]);
+  it("keeps only a presigned diskContainer.url secret in state and declares the outputs the class shows", () => {
+    assert.deepEqual(spec.secretOutputs, []);
+    assert.deepEqual(spec.properties.diskContainer.secretLeaf?.path, ["url"]);
     assert.deepEqual(spec.outputs, [
       "importTaskId",
       "status",
