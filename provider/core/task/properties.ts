@@ -295,7 +295,16 @@ function leafDiffs(
   }
 }
 
-/** Whether a compared form keeps the value's layout: same keys, same element types in order. */
+/** Whether a compared form keeps the value's layout, so paths into it name the user's values. */
+function keepsLayout(compare: (v: unknown) => unknown, raw: unknown, compared: unknown): boolean {
+  if (!sameShape(raw, compared)) return false;
+  if (!Array.isArray(raw) || raw.length < 2) return true;
+  // An element-wise form maps a reversed list to its reverse; a set's sorted form does not.
+  const reversed = canonicalJson(compare([...raw].reverse()));
+  return reversed === canonicalJson([...(compared as unknown[])].reverse());
+}
+
+/** Same keys, same element types in order. */
 function sameShape(raw: unknown, compared: unknown): boolean {
   const kind = (v: unknown): string =>
     Array.isArray(v) ? "array" : v === null ? "null" : typeof v;
@@ -343,7 +352,8 @@ export function diffProperties<I extends object>(
     if (replace) replaces.push(key);
     else changes = true;
     // Unknown in preview, or compared in a form that reshapes it (a set): the property as a whole.
-    const nested = !unknown && sameShape(rawBefore, before) && sameShape(rawAfter, after);
+    const nested =
+      !unknown && keepsLayout(compare, rawBefore, before) && keepsLayout(compare, rawAfter, after);
     leafDiffs(key, before, unknown ? null : after, replace, nested, detailedDiff);
   }
   return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
