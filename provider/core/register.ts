@@ -29,22 +29,30 @@ export function registration(
   string,
 ] {
   const secrets = secretOutputs(spec, opts?.additionalSecretOutputs);
-  const marked = Object.entries(props).map(([key, value]) => {
-    const leaf = spec.properties?.[key]?.secretLeaf;
-    return [key, leaf === undefined ? value : secretLeaf(value, leaf.path, leaf.when)];
-  });
   return [
     providerShim(shimPath(spec)),
     name,
     {
       ...Object.fromEntries(slots.map((k) => [k, undefined])),
-      ...Object.fromEntries(marked),
+      ...withSecretLeaves(spec, props),
       ...outputSlots(spec),
     },
     secrets.length === 0 ? opts : { ...opts, additionalSecretOutputs: secrets },
     spec.service,
     spec.className,
   ];
+}
+
+/**
+ * `props` with the table's secret leaves marked: what registration sends, and what a class
+ * derives its token from (a token derived from a secret stays secret, as it always was).
+ */
+export function withSecretLeaves<P extends object>(spec: Spec, props: P): P {
+  const marked = Object.entries(props).map(([key, value]) => {
+    const leaf = spec.properties?.[key]?.secretLeaf;
+    return [key, leaf === undefined ? value : secretLeaf(value, leaf.path, leaf.when)];
+  });
+  return Object.fromEntries(marked) as P;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import { registration, withSecretLeaves } from "../core/register";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import { defaultClientToken } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
@@ -126,7 +126,7 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
   declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
 
   constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    const identity = {
+    const identity = withSecretLeaves(spec, {
       architecture: args.architecture,
       bootMode: args.bootMode,
       clientData: args.clientData,
@@ -141,7 +141,7 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
       roleName: args.roleName,
       tags: args.tags,
       usageOperation: args.usageOperation,
-    };
+    });
     const token =
       args.clientToken ??
       pulumi

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import { registration, withSecretLeaves } from "../core/register";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import { defaultMarker } from "./importInstanceTaskLogic";
 import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
@@ -113,12 +113,12 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
   declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
 
   constructor(name: string, args: ImportInstanceTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    const identity = {
+    const identity = withSecretLeaves(spec, {
       description: args.description,
       platform: args.platform,
       diskImages: args.diskImages,
       launchSpecification: args.launchSpecification,
-    };
+    });
     const marker =
       args.marker ??
       pulumi

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import { registration, withSecretLeaves } from "../core/register";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
 
@@ -118,7 +118,7 @@ export class ImportSnapshotTask extends pulumi.dynamic.Resource {
     const token =
       args.clientToken ??
       pulumi
-        .output(args)
+        .output(withSecretLeaves(spec, args))
         .apply((resolved) =>
           tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
