@@ -48,7 +48,7 @@ export function registration(
  * derives its token from (a token derived from a secret stays secret, as it always was).
  */
 export function withSecretLeaves<P extends object>(spec: Spec, props: P): P {
-  const marked = Object.entries(props).map(([key, value]) => {
+  const marked = Object.entries(props).map(([key, value]: [string, unknown]) => {
     const leaf = spec.properties?.[key]?.secretLeaf;
     return [key, leaf === undefined ? value : secretLeaf(value, leaf.path, leaf.when)];
   });

@@ -42,7 +42,7 @@ export interface PropertySpec {
    * Only a leaf is secret (`["[]", "url"]`: each element's url), and with `when` only the values it
    * accepts (presigned URLs): the rest stays readable in `preview --diff`. The class marks it.
    */
-  secretLeaf?: { path: readonly string[]; when?(leaf: string): boolean };
+  secretLeaf?: { path: readonly string[]; when?: (leaf: string) => boolean };
   /** The AWS request field it maps to, when it maps to one. */
   awsName?: string;
   /** `rule.required` is waived while this other input is set (e.g. the adopt-by-ID input). */
@@ -300,7 +300,7 @@ function keepsLayout(compare: (v: unknown) => unknown, raw: unknown, compared: u
   if (!sameShape(raw, compared)) return false;
   if (!Array.isArray(raw) || raw.length < 2) return true;
   // An element-wise form maps a reversed list to its reverse; a set's sorted form does not.
-  const reversed = canonicalJson(compare([...raw].reverse()));
+  const reversed = canonicalJson(compare([...(raw as unknown[])].reverse()));
   return reversed === canonicalJson([...(compared as unknown[])].reverse());
 }
 
