@@ -283,10 +283,7 @@ function leafDiffs(
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   const keys = bothLists
-    ? Array.from(
-        { length: Math.max((a as unknown[]).length, (b as unknown[]).length) },
-        (_, i) => i,
-      )
+    ? [...Array(Math.max((a as unknown[]).length, (b as unknown[]).length)).keys()]
     : [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
   for (const key of keys) {
     const [u, v] = [x[key], y[key]];
@@ -297,24 +294,14 @@ function leafDiffs(
 
 /** Whether a compared form keeps the value's layout, so paths into it name the user's values. */
 function keepsLayout(compare: (v: unknown) => unknown, raw: unknown, compared: unknown): boolean {
-  if (!sameShape(raw, compared)) return false;
-  if (!Array.isArray(raw) || raw.length < 2) return true;
+  const keys = (v: unknown): string => canonicalJson(isRecord(v) ? Object.keys(v).sort() : v);
+  if (isRecord(raw)) return keys(raw) === keys(compared);
+  if (!Array.isArray(raw)) return true;
+  const list = Array.isArray(compared) ? (compared as unknown[]) : [];
+  if (list.length !== raw.length || raw.some((v, i) => typeof v !== typeof list[i])) return false;
   // An element-wise form maps a reversed list to its reverse; a set's sorted form does not.
   const reversed = canonicalJson(compare([...(raw as unknown[])].reverse()));
-  return reversed === canonicalJson([...(compared as unknown[])].reverse());
-}
-
-/** Same keys, same element types in order. */
-function sameShape(raw: unknown, compared: unknown): boolean {
-  const kind = (v: unknown): string =>
-    Array.isArray(v) ? "array" : v === null ? "null" : typeof v;
-  if (Array.isArray(raw) && Array.isArray(compared)) {
-    return raw.length === compared.length && raw.every((v, i) => kind(v) === kind(compared[i]));
-  }
-  if (isRecord(raw) && isRecord(compared)) {
-    return canonicalJson(Object.keys(raw).sort()) === canonicalJson(Object.keys(compared).sort());
-  }
-  return kind(raw) === kind(compared);
+  return reversed === canonicalJson([...list].reverse());
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
