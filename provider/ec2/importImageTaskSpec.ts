@@ -8,7 +8,14 @@ import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { isPlainObject } from "../core/check";
-import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
+import { isCredentialBearingUrl } from "../core/redact";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api, type ImportImageRequest } from "./api";
 import {
@@ -89,7 +96,7 @@ export function diskIdentity(value: unknown): unknown {
 }
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportImageTaskInputs> = {
+export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -105,10 +112,11 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     checkNested: (news, { settings }) =>
       collect((f) => checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["[]", "url"], when: isCredentialBearingUrl },
     awsName: "DiskContainers",
     compareAs: diskIdentity,
   },
+  sourceEtag: sourceEtagProperty,
   architecture: {
     rule: {
       kind: "string",

@@ -14,7 +14,13 @@ import type { BatchPoller } from "../core/limiter";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
 import { isPlainObject } from "../core/check";
-import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import type { Acceptor } from "../core/waiter";
 import { createEc2Api, type Ec2Api } from "./api";
@@ -63,7 +69,7 @@ const MARKER = /^[A-Za-z0-9_.:-]{8,40}$/;
 const MARKER_MAX_LENGTH = 40;
 
 /** Each input in check() order; import parameters replace, the marker and options update. */
-export const properties: PropertyTable<ImportInstanceTaskInputs> = {
+export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> = {
   adoptConversionTaskId: {
     rule: {
       kind: "string",
@@ -91,7 +97,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     checkNested: (news, { settings }) =>
       collect((f) => checkDiskImages(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["[]", "image", "importManifestUrl"] },
     awsName: "DiskImages",
     compareAs: stableValue,
   },
@@ -99,10 +105,11 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     rule: { kind: "custom" },
     checkNested: (news) => collect((f) => checkLaunchSpecification(news, f)),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["userData"] },
     awsName: "LaunchSpecification",
     compareAs: stableValue,
   },
+  sourceEtag: sourceEtagProperty,
   description: {
     rule: {
       kind: "string",

@@ -7,9 +7,16 @@
  */
 import { isPlainObject } from "../core/check";
 import { endpointOrigins } from "../core/config";
+import { isCredentialBearingUrl } from "../core/redact";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import { createEc2Api, type Ec2Api, type ImportSnapshotRequest } from "./api";
 import {
@@ -46,7 +53,7 @@ const DISK: shared.DiskRules = {
 };
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
+export const properties: PropertyTable<ImportSnapshotTaskInputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -71,10 +78,11 @@ export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
           )
         : [],
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["url"], when: isCredentialBearingUrl },
     awsName: "DiskContainer",
     compareAs: (v) => (diskIdentity([v]) as unknown[])[0],
   },
+  sourceEtag: sourceEtagProperty,
   description: image.description,
   clientToken: image.clientToken,
   roleName: image.roleName,
