@@ -411,6 +411,16 @@ describe("BatchPoller shared rounds", () => {
       );
     });
 
+    it("takes a configured awsMigration:pollMaxDelayMs as the share over the spec's", () => {
+      assert.deepEqual(
+        sharedRounds({ pollMaxDelayMs: 30_000 }, { shareMs: 90_000 }, 1000, 30_000),
+        {
+          budgetCallsPerSecond: 2,
+          shareMs: 30_000,
+        },
+      );
+    });
+
     it("takes awsMigration:pollBudgetCallsPerSecond over the spec's budget", () => {
       assert.deepEqual(
         sharedRounds(
