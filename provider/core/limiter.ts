@@ -23,10 +23,6 @@ export class ConcurrencyLimiter {
     return this.running;
   }
 
-  get queued(): number {
-    return this.waiting.length;
-  }
-
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.max) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));

@@ -25,15 +25,16 @@ describe("core limiter", () => {
         }),
       );
       await tick();
-      assert.deepEqual([started, limiter.active, limiter.queued], [[0, 1], 2, 2]);
+      assert.deepEqual(started, [0, 1]);
       gates[1]!.resolve(1);
       await tick();
-      assert.deepEqual([started, limiter.active, limiter.queued], [[0, 1, 2], 2, 1]);
+      assert.deepEqual(started, [0, 1, 2]);
       gates[0]!.resolve(0);
       gates[2]!.resolve(2);
+      await tick();
+      assert.deepEqual(started, [0, 1, 2, 3]);
       gates[3]!.resolve(3);
       assert.deepEqual(await Promise.all(runs), [0, 1, 2, 3]);
-      assert.deepEqual([limiter.active, limiter.queued], [0, 0]);
     });
 
     it("frees the slot when a function rejects", async () => {
@@ -43,7 +44,6 @@ describe("core limiter", () => {
         RangeError,
       );
       assert.equal(await limiter.run(() => Promise.resolve("next")), "next");
-      assert.equal(limiter.active, 0);
     });
 
     it("refuses a max below 1", () => {
