@@ -8,7 +8,7 @@
  * differs.
  */
 import type { RateLimit } from "../../emulator";
-import { ManualClock } from "../../provider/core/clock";
+import { ManualClock } from "../../tests/support/manualClock";
 import { BatchPoller } from "../../provider/core/limiter";
 import { sharedRounds } from "../../provider/core/task/service";
 import type { PollDelays } from "../../provider/core/task/spec";
