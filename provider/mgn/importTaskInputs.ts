@@ -12,9 +12,9 @@ import {
   checkStringArray,
   isPlainObject,
   type StringRule,
-  typeName,
 } from "../core/check";
-import { containsUnknown, isUnknown } from "../core/unknown";
+import { checkMap, modelMapRule } from "../core/task/helpers";
+import { containsUnknown } from "../core/unknown";
 import type { InventorySelector } from "./inventory";
 import { LIMITS, type S3BucketSource } from "./importTaskLogic";
 import { MODEL } from "./model.generated";
@@ -68,46 +68,18 @@ export function checkSource(news: Record<string, unknown>): CheckFailure[] {
   return failures;
 }
 
-/** The entries of `tags`, once it is an object. */
-export function checkTags(news: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const tags = news["tags"];
-  if (!isPlainObject(tags)) return failures;
-  const entries = Object.entries(tags);
-  if (entries.length > LIMITS.tagsMaxEntries) {
-    failures.push({
-      property: "tags",
-      reason: `must have at most ${LIMITS.tagsMaxEntries} entries (got ${entries.length}). Fix: drop some tags`,
-    });
-  }
-  for (const [key, value] of entries) {
-    if (isUnknown(key)) continue;
-    if (key.length > LIMITS.tagKeyMaxLength) {
-      failures.push({
-        property: `tags.${key.slice(0, 40)}`,
-        reason: `key must be at most ${LIMITS.tagKeyMaxLength} characters (got ${key.length}). Fix: shorten the key`,
-      });
-    } else if (key.toLowerCase().startsWith("aws:")) {
-      failures.push({
-        property: `tags.${key}`,
-        reason: 'key must not start with "aws:" (reserved for AWS). Fix: choose another key',
-      });
-    }
-    if (containsUnknown(value)) continue;
-    if (typeof value !== "string") {
-      failures.push({
-        property: `tags.${key}`,
-        reason: `must be a string (got ${typeName(value)}). Fix: quote the value`,
-      });
-    } else if (value.length > LIMITS.tagValueMaxLength) {
-      failures.push({
-        property: `tags.${key}`,
-        reason: `must be at most ${LIMITS.tagValueMaxLength} characters (got ${value.length}). Fix: shorten the value`,
-      });
-    }
-  }
-  return failures;
-}
+/** The entries of `tags` (StartImport's TagsMap), once it is an object. */
+export const checkTags = (news: Record<string, unknown>): CheckFailure[] =>
+  checkMap(
+    news,
+    "tags",
+    modelMapRule(MODEL, "StartImportRequest", "tags", {
+      fix: "drop some tags",
+      key: { fix: "shorten the key" },
+      value: { fix: "shorten the value" },
+      reservedPrefix: "aws:",
+    }),
+  );
 
 /** The members of `deleteInventoryOnDelete`, once it is an object; it must select something. */
 export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
