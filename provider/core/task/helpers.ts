@@ -4,7 +4,16 @@
  */
 import type { AwsModel } from "../awsModel";
 import { modelRule } from "../awsModel";
-import { type CheckFailure, checkString, isPlainObject, type StringRule, typeName } from "../check";
+import {
+  type CheckFailure,
+  checkFields,
+  checkString,
+  type Fields,
+  getPath,
+  isPlainObject,
+  type StringRule,
+  typeName,
+} from "../check";
 import type { ProviderSettings } from "../config";
 import { type AwsApiError, isAwsApiError, withAdvice } from "../errors";
 import { deriveToken, successorToken } from "../tokens";
@@ -122,6 +131,17 @@ export function checkMap(
       failures.push({ property: `${property}.${key}`, reason });
     }
   }
+  return failures;
+}
+
+/** The fields of the object at `path` (`a.b`), once it is an object. */
+export function checkMembers(
+  news: Record<string, unknown>,
+  path: string,
+  fields: Fields,
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (isPlainObject(getPath(news, path))) checkFields(news, path, fields, failures);
   return failures;
 }
 
