@@ -2,8 +2,7 @@
  * Small pieces specs share (ADS, MGN): acceptors from a classifier, token facts, error advice, a
  * map-of-strings check, pagination and the "X has no effect when Y" rule.
  */
-import type { AwsModel } from "../awsModel";
-import { modelRule } from "../awsModel";
+import { type AwsModel, modelRule } from "../awsModel";
 import {
   type CheckFailure,
   checkFields,
@@ -61,16 +60,14 @@ export function explainWith(
   };
 }
 
-/** A map of strings: how many entries, each key's and value's rule, a key prefix AWS reserves. */
+/** A map of strings: its entry count (`fix` says what to do about too many), key and value rules. */
 export interface MapRule {
   maxEntries?: number;
-  /** The fix when there are too many entries. */
   fix: string;
   key: StringRule;
   value: StringRule;
+  /** A key prefix AWS reserves (`aws:`). */
   reservedPrefix?: string;
-  /** The fix for a key with the reserved prefix. */
-  reservedFix?: string;
 }
 
 /** The MapRule the model gives `structure.member` (a map shape); `extra` adds the fixes. */
@@ -78,7 +75,7 @@ export function modelMapRule(
   model: AwsModel,
   structure: string,
   member: string,
-  extra: { fix: string; key: StringRule; value: StringRule; reservedPrefix?: string },
+  extra: Omit<MapRule, "maxEntries">,
 ): MapRule {
   const ref = model.shapes[structure]?.members?.[member];
   const map = model.shapes[typeof ref === "string" ? ref : (ref?.shape ?? "")];
@@ -119,7 +116,7 @@ export function checkMap(
     const keyFailures = checkOne(key, `${property}.${key.slice(0, 40)}`, rule.key, "key ");
     const prefix = rule.reservedPrefix;
     if (keyFailures.length === 0 && prefix !== undefined && key.toLowerCase().startsWith(prefix)) {
-      const reason = `key must not start with "${prefix}" (reserved for AWS). Fix: ${rule.reservedFix ?? "choose another key"}`;
+      const reason = `key must not start with "${prefix}" (reserved for AWS). Fix: choose another key`;
       keyFailures.push({ property: `${property}.${key}`, reason });
     }
     failures.push(...keyFailures);
