@@ -14,7 +14,7 @@ import { isPlainObject } from "../core/check";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { paginate } from "../core/task/helpers";
 import type { AwsCaller } from "../core/task/spec";
-import { narrowSource, stringMap } from "./importTaskInputs";
+import { narrowSource, str, stringMap } from "./importTaskInputs";
 import type { ImportErrors, MgnImport, MgnImportError, S3BucketSource } from "./importTaskLogic";
 import type { Inventory } from "./inventory";
 
@@ -45,7 +45,6 @@ export interface MgnApi {
 
 type Json = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const num = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isFinite(v) ? v : undefined;
 

@@ -122,7 +122,7 @@ export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
   return [{ property: SELECTOR, reason }];
 }
 
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** The string members of a map (wrong types were reported by check). */
 export function stringMap(v: unknown): Record<string, string> | undefined {

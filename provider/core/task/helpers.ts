@@ -6,7 +6,6 @@ import { type AwsModel, modelRule } from "../awsModel";
 import {
   type CheckFailure,
   checkFields,
-  checkString,
   type Fields,
   getPath,
   isPlainObject,
@@ -91,11 +90,11 @@ export function modelMapRule(
 }
 
 /** One string against `rule`, reported at `property` (keys may hold dots a path would split). */
-function checkOne(value: unknown, property: string, rule: StringRule, prefix = ""): CheckFailure[] {
-  const found: CheckFailure[] = [];
-  checkString({ value }, "value", rule, found);
-  return found.map((f) => ({ property, reason: `${prefix}${f.reason}` }));
-}
+const checkOne = (value: string, property: string, rule: StringRule, prefix = ""): CheckFailure[] =>
+  checkMembers({ entry: { value } }, "entry", { value: ["string", rule] }).map((f) => ({
+    property,
+    reason: `${prefix}${f.reason}`,
+  }));
 
 /** The entries of the map at `property`, once it is an object; unknown members are skipped. */
 export function checkMap(
