@@ -6,6 +6,7 @@
  */
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { AwsApiError } from "../core/errors";
+import { paginate } from "../core/task/helpers";
 import type * as AdsClient from "./client";
 
 /** The task as this package sees it: the client's ImportTask, with an ID and a status. */
@@ -93,23 +94,18 @@ export function createAdsApi(settings: ProviderSettings): AdsApi {
     async describeImportTasks(ids) {
       const found = new Map<string, AdsTask>();
       if (ids.length === 0) return found;
-      let nextToken: string | undefined;
-      // A page holds at most maxResults (100) tasks; follow nextToken so no asked-for ID is missed.
-      do {
-        const out = await client.send(
-          new sdk.DescribeImportTasksCommand({
-            filters: [{ name: "IMPORT_TASK_ID", values: [...ids] }],
-            maxResults: 100,
-            ...(nextToken === undefined ? {} : { nextToken }),
-          }),
-        );
-        for (const raw of out.tasks ?? []) {
-          const task = toAdsTask(raw);
-          if (task !== undefined && ids.includes(task.importTaskId))
-            found.set(task.importTaskId, task);
-        }
-        nextToken = out.nextToken;
-      } while (nextToken !== undefined && nextToken !== "");
+      const filters = [{ name: "IMPORT_TASK_ID" as const, values: [...ids] }];
+      // JSON drops an undefined nextToken, so the first page sends none.
+      const page = async (nextToken: string | undefined) => {
+        const input = { filters, maxResults: 100, nextToken };
+        const out = await client.send(new sdk.DescribeImportTasksCommand(input));
+        return { items: out.tasks, nextToken: out.nextToken };
+      };
+      await paginate(page, (raw) => {
+        const task = toAdsTask(raw);
+        if (task !== undefined && ids.includes(task.importTaskId))
+          found.set(task.importTaskId, task);
+      });
       return found;
     },
     async batchDeleteImportData(ids, deleteHistory) {

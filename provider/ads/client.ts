@@ -261,10 +261,6 @@ export class ApplicationDiscoveryServiceClient {
       handler.destroy();
     }
   }
-
-  destroy(): void {
-    // Each call owns and closes its handler; nothing to release. Present for SDK parity.
-  }
 }
 
 /** The SDK's cleanup of an error type: keep the text after `#`, drop anything after `:` or `,`. */

@@ -6,9 +6,9 @@
  */
 import { modelRule } from "../core/awsModel";
 import { endpointOrigins } from "../core/config";
-import { ImportTaskFailedError, isAwsApiError, withAdvice } from "../core/errors";
+import { ImportTaskFailedError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
-import type { OutputValue } from "../core/outputs";
+import { acceptorsFrom, explainWith, noEffectWhen, tokenFacts } from "../core/task/helpers";
 import {
   echoOutputs,
   type PropertyTable,
@@ -17,8 +17,6 @@ import {
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
-import { deriveToken, successorToken } from "../core/tokens";
-import type { Acceptor } from "../core/waiter";
 import { type AdsApi, type AdsTask, createAdsApi, type DeleteOutcome } from "./api";
 import {
   classify,
@@ -49,9 +47,6 @@ export interface ImportTaskInputs {
 
 const REQUEST = "StartImportTaskRequest";
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
-/** StartImportTask's clientRequestToken: 1–100 characters. */
-const TOKEN_MAX_LENGTH = 100;
-const TOKEN_TYPE = "ads:ImportTask";
 
 /**
  * Check order is table order: the failures of one check come out in it. The AWS-mapped inputs' rules
@@ -182,15 +177,7 @@ async function deleteImport(
   }
 }
 
-/** Acceptors as data: a status's class decides the wait. */
-const acceptorsOf = (
-  classOf: (o: AdsTask | undefined) => string,
-): readonly Acceptor<AdsTask | undefined>[] =>
-  (["success", "failure"] as const).map((verdict) => ({
-    verdict,
-    matches: (o) => classOf(o) === verdict,
-  }));
-const DELETE_ACCEPTORS = acceptorsOf(classifyDelete);
+const DELETE_ACCEPTORS = acceptorsFrom(classifyDelete);
 
 const label = (inputs: ImportTaskInputs, id?: string): string =>
   typeof inputs.name === "string" && inputs.name.length > 0 ? inputs.name : (id ?? "(unnamed)");
@@ -201,13 +188,7 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   service: "ads",
   className: "ImportTask",
   properties,
-  // Deleting history only means something when the import data is deleted.
-  checkMore: (news) => {
-    if (news["retainOnDelete"] !== true || news["deleteHistoryOnDelete"] !== true) return [];
-    const reason =
-      "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.";
-    return [{ property: "deleteHistoryOnDelete", reason }];
-  },
+  checkMore: noEffectWhen("deleteHistoryOnDelete", "retainOnDelete", true, "nothing is deleted"),
   createApi: (settings) => createAdsApi(settings),
   state: (ctx) => {
     const deleter = (history: boolean): BatchPoller<DeleteOutcome> =>
@@ -229,7 +210,7 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   classify: (status, inputs) => classify(status, inputs.failOnRowErrors),
   acceptors: (phase, inputs) =>
     phase === "create"
-      ? acceptorsOf((o) => classify(statusOf(o), inputs.failOnRowErrors))
+      ? acceptorsFrom((o) => classify(statusOf(o), inputs.failOnRowErrors))
       : DELETE_ACCEPTORS,
   // Gone, or deleted with its data: nothing is left for the stack to manage.
   vanished: (task) => task.status === "DELETE_COMPLETE",
@@ -243,14 +224,11 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
       .filter((k) => inputs[k] !== undefined && task[k] !== undefined && inputs[k] !== task[k])
       .map((k) => `adopted task's ${k} differs from the input (the task's value is kept in ADS)`),
   tokenProperty: "clientRequestToken",
-  fallbackToken: ({ name, importUrl }) =>
-    deriveToken(
-      { stack: "", project: "", type: TOKEN_TYPE, name: name ?? "", inputs: { name, importUrl } },
-      { maxLength: TOKEN_MAX_LENGTH },
-    ),
-  // ADS would keep returning a failed task for its token: a deterministic successor starts anew.
-  successorToken: (token, failedTaskId) =>
-    successorToken(TOKEN_TYPE, token, failedTaskId, { maxLength: TOKEN_MAX_LENGTH }),
+  // StartImportTask's clientRequestToken is 1–100 characters.
+  ...tokenFacts<ImportTaskInputs>("ads:ImportTask", 100, ({ name, importUrl }) => ({
+    name: name ?? "",
+    inputs: { name, importUrl },
+  })),
   start: (ctx, inputs, clientRequestToken) =>
     ctx.aws("StartImportTask", () =>
       ctx.api.startImportTask({
@@ -266,11 +244,7 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   secretOutputs: ["errorsAndFailedEntriesZip"],
   name: label,
   failureMessage: (inputs, last, wait, id) => failureMessage(subject(inputs, id), last, wait, id),
-  explain: (err, { region }) => {
-    if (!isAwsApiError(err)) return err;
-    const advice = homeRegionAdvice(err.code, err.awsMessage, region);
-    return advice === undefined ? err : withAdvice(err, advice);
-  },
+  explain: explainWith((err, { region }) => homeRegionAdvice(err.code, err.awsMessage, region)),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its imported data in ADS`,
   hooks: {
     settled: (_ctx, _inputs, task) => {

@@ -12,8 +12,9 @@
 import type * as Mgn from "@aws-sdk/client-mgn";
 import { isPlainObject } from "../core/check";
 import { clientConfig, type ProviderSettings } from "../core/config";
+import { paginate } from "../core/task/helpers";
 import type { AwsCaller } from "../core/task/spec";
-import { narrowSource, stringMap } from "./importTaskInputs";
+import { narrowSource, str, stringMap } from "./importTaskInputs";
 import type { ImportErrors, MgnImport, MgnImportError, S3BucketSource } from "./importTaskLogic";
 import type { Inventory } from "./inventory";
 
@@ -44,7 +45,6 @@ export interface MgnApi {
 
 type Json = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const num = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isFinite(v) ? v : undefined;
 
@@ -169,18 +169,11 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller): MgnAp
   const client = new sdk.MgnClient(clientConfig(settings, "mgn"));
 
   /** Visits every item of a paginated list, one `call` per page (only what is kept is held). */
-  async function each(
+  const each = (
     operation: string,
     page: (nextToken: string | undefined) => Promise<{ items?: unknown[]; nextToken?: string }>,
     visit: (item: unknown) => void,
-  ): Promise<void> {
-    let token: string | undefined;
-    do {
-      const out = await call(operation, () => page(token));
-      (out.items ?? []).forEach(visit);
-      token = out.nextToken === "" ? undefined : out.nextToken;
-    } while (token !== undefined);
-  }
+  ): Promise<void> => paginate((token) => call(operation, () => page(token)), visit);
 
   /** The object items of a paginated inventory list (every filter empty). */
   async function inventory(

@@ -5,16 +5,9 @@
  * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
 import { modelRule } from "../core/awsModel";
-import {
-  type CheckFailure,
-  checkObject,
-  checkString,
-  checkStringArray,
-  isPlainObject,
-  type StringRule,
-  typeName,
-} from "../core/check";
-import { containsUnknown, isUnknown } from "../core/unknown";
+import { type CheckFailure, type Fields, isPlainObject, type StringRule } from "../core/check";
+import { checkMap, checkMembers, modelMapRule } from "../core/task/helpers";
+import { containsUnknown } from "../core/unknown";
 import type { InventorySelector } from "./inventory";
 import { LIMITS, type S3BucketSource } from "./importTaskLogic";
 import { MODEL } from "./model.generated";
@@ -23,9 +16,11 @@ import { MODEL } from "./model.generated";
  * The members of S3BucketSource as the model has them. The lengths its patterns imply are said
  * first, so a long value reads as too long ([a-zA-Z0-9.-_]{1,255}; [^\x00]{1,1020}\.csv).
  */
-const source = (member: string, extra: StringRule): StringRule =>
-  modelRule(MODEL, "S3BucketSource", member, extra);
-const SOURCE_RULES: Record<keyof S3BucketSource, StringRule> = {
+const source = (member: string, extra: StringRule): ["string", StringRule] => [
+  "string",
+  modelRule(MODEL, "S3BucketSource", member, extra),
+];
+const SOURCE_FIELDS: Record<keyof S3BucketSource, ["string", StringRule]> = {
   s3Bucket: source("s3Bucket", {
     required: true,
     minLength: 1,
@@ -45,6 +40,40 @@ const SOURCE_RULES: Record<keyof S3BucketSource, StringRule> = {
     fix: "give the bucket owner's account ID (the bucket must grant s3:GetObject to the caller), or omit it for a bucket in this account",
   }),
 };
+
+export const SOURCE_FIX =
+  'give the CSV\'s location as { s3Bucket, s3Key } (e.g. { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" }), or set adoptImportId';
+
+export const checkSource = (news: Record<string, unknown>): CheckFailure[] =>
+  checkMembers(news, "s3BucketSource", SOURCE_FIELDS);
+
+/** StartImport's TagsMap; the selector's tag is held to the same key and value rules. */
+const TAGS = modelMapRule(MODEL, "StartImportRequest", "tags", {
+  fix: "drop some tags",
+  key: { fix: "shorten the key" },
+  value: { fix: "shorten the value" },
+  reservedPrefix: "aws:",
+});
+
+export const checkTags = (news: Record<string, unknown>): CheckFailure[] =>
+  checkMap(news, "tags", TAGS);
+
+const SELECTOR = "deleteInventoryOnDelete";
+const TAG_FIELDS: Fields = {
+  key: [
+    "string",
+    {
+      ...TAGS.key,
+      required: true,
+      minLength: 1,
+      fix: "give the tag key the CSV sets with mgn:server:tag:<key>, mgn:app:tag:<key> or mgn:wave:tag:<key>",
+    },
+  ],
+  value: [
+    "string",
+    { ...TAGS.value, required: true, fix: "give the tag value the CSV rows carry" },
+  ],
+};
 const NAME = /^[^\s\x00]( *[^\s\x00])*$/; // eslint-disable-line no-control-regex
 
 /** The lists of `deleteInventoryOnDelete`: key, the CSV column they match, what they name. */
@@ -53,101 +82,11 @@ const SELECTOR_LISTS = [
   ["applicationNames", "mgn:app:name", "the applications' names"],
   ["waveNames", "mgn:wave:name", "the waves' names"],
 ] as const;
-
-export const SOURCE_FIX =
-  'give the CSV\'s location as { s3Bucket, s3Key } (e.g. { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" }), or set adoptImportId';
-
-/** The members of `s3BucketSource`, once it is an object. */
-export function checkSource(news: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  if (isPlainObject(news["s3BucketSource"])) {
-    for (const [member, rule] of Object.entries(SOURCE_RULES)) {
-      checkString(news, `s3BucketSource.${member}`, rule, failures);
-    }
-  }
-  return failures;
-}
-
-/** The entries of `tags`, once it is an object. */
-export function checkTags(news: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const tags = news["tags"];
-  if (!isPlainObject(tags)) return failures;
-  const entries = Object.entries(tags);
-  if (entries.length > LIMITS.tagsMaxEntries) {
-    failures.push({
-      property: "tags",
-      reason: `must have at most ${LIMITS.tagsMaxEntries} entries (got ${entries.length}). Fix: drop some tags`,
-    });
-  }
-  for (const [key, value] of entries) {
-    if (isUnknown(key)) continue;
-    if (key.length > LIMITS.tagKeyMaxLength) {
-      failures.push({
-        property: `tags.${key.slice(0, 40)}`,
-        reason: `key must be at most ${LIMITS.tagKeyMaxLength} characters (got ${key.length}). Fix: shorten the key`,
-      });
-    } else if (key.toLowerCase().startsWith("aws:")) {
-      failures.push({
-        property: `tags.${key}`,
-        reason: 'key must not start with "aws:" (reserved for AWS). Fix: choose another key',
-      });
-    }
-    if (containsUnknown(value)) continue;
-    if (typeof value !== "string") {
-      failures.push({
-        property: `tags.${key}`,
-        reason: `must be a string (got ${typeName(value)}). Fix: quote the value`,
-      });
-    } else if (value.length > LIMITS.tagValueMaxLength) {
-      failures.push({
-        property: `tags.${key}`,
-        reason: `must be at most ${LIMITS.tagValueMaxLength} characters (got ${value.length}). Fix: shorten the value`,
-      });
-    }
-  }
-  return failures;
-}
-
-/** The members of `deleteInventoryOnDelete`, once it is an object; it must select something. */
-export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const property = "deleteInventoryOnDelete";
-  const sel = news[property];
-  if (!isPlainObject(sel)) return failures;
-  checkObject(
-    news,
-    `${property}.tag`,
-    { fix: 'use { key: "stack", value: "prod" } (the mgn:*:tag:<key> columns of the CSV)' },
-    failures,
-  );
-  if (isPlainObject(sel["tag"])) {
-    checkString(
-      news,
-      `${property}.tag.key`,
-      {
-        required: true,
-        minLength: 1,
-        maxLength: LIMITS.tagKeyMaxLength,
-        fix: "give the tag key the CSV sets with mgn:server:tag:<key>, mgn:app:tag:<key> or mgn:wave:tag:<key>",
-      },
-      failures,
-    );
-    checkString(
-      news,
-      `${property}.tag.value`,
-      {
-        required: true,
-        maxLength: LIMITS.tagValueMaxLength,
-        fix: "give the tag value the CSV rows carry",
-      },
-      failures,
-    );
-  }
-  for (const [key, column, what] of SELECTOR_LISTS) {
-    checkStringArray(
-      news,
-      `${property}.${key}`,
+const LIST_FIELDS: Fields = Object.fromEntries(
+  SELECTOR_LISTS.map(([key, column, what]) => [
+    key,
+    [
+      "stringArray",
       {
         maxItems: LIMITS.selectorMaxItems,
         item: {
@@ -159,24 +98,31 @@ export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
         },
         fix: `give ${what} as a list of strings`,
       },
-      failures,
-    );
-  }
+    ],
+  ]),
+);
+
+/** The members of `deleteInventoryOnDelete`, once it is an object; it must select something. */
+export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
+  const sel = news[SELECTOR];
+  if (!isPlainObject(sel)) return [];
+  const tagFix = 'use { key: "stack", value: "prod" } (the mgn:*:tag:<key> columns of the CSV)';
+  const failures = [
+    ...checkMembers(news, SELECTOR, { tag: ["object", { fix: tagFix }] }),
+    ...checkMembers(news, `${SELECTOR}.tag`, TAG_FIELDS),
+    ...checkMembers(news, SELECTOR, LIST_FIELDS),
+  ];
   if (failures.length > 0 || containsUnknown(sel)) return failures;
   const selects =
     sel["tag"] !== undefined ||
     SELECTOR_LISTS.some(([key]) => Array.isArray(sel[key]) && (sel[key] as unknown[]).length > 0);
-  if (!selects) {
-    failures.push({
-      property,
-      reason:
-        "selects nothing. Fix: give tag and/or userProvidedIds, applicationNames, waveNames — or remove deleteInventoryOnDelete to retain the inventory on delete (the default)",
-    });
-  }
-  return failures;
+  if (selects) return [];
+  const reason =
+    "selects nothing. Fix: give tag and/or userProvidedIds, applicationNames, waveNames — or remove deleteInventoryOnDelete to retain the inventory on delete (the default)";
+  return [{ property: SELECTOR, reason }];
 }
 
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** The string members of a map (wrong types were reported by check). */
 export function stringMap(v: unknown): Record<string, string> | undefined {

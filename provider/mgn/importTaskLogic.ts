@@ -63,12 +63,9 @@ export interface ImportTaskInputs {
   deleteInventoryOnDelete?: InventorySelector;
 }
 
-/** API limits [StartImport, ListImports, ListImportErrors; MGN tagging]. */
+/** API limits [StartImport, ListImports, ListImportErrors]; tag limits come from the model. */
 export const LIMITS = {
   clientTokenMaxLength: 64,
-  tagsMaxEntries: 50,
-  tagKeyMaxLength: 256,
-  tagValueMaxLength: 256,
   /** `filters.importIDs` of ListImports: at most 10. */
   listImportsBatchSize: 10,
   /** Row errors copied into the outputs (all are counted). */

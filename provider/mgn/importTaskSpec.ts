@@ -5,9 +5,9 @@
  * import ends, and the optional inventory removal on delete (inventory.ts).
  * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
-import { isAwsApiError, withAdvice } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
-import { normalizeOutputs, type OutputValue } from "../core/outputs";
+import { normalizeOutputs } from "../core/outputs";
+import { acceptorsFrom, explainWith, noEffectWhen, tokenFacts } from "../core/task/helpers";
 import {
   inputsOf,
   type PropertyTable,
@@ -16,7 +16,6 @@ import {
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
-import { deriveToken, successorToken } from "../core/tokens";
 import { createMgnApi, type MgnApi } from "./api";
 import {
   checkSelector,
@@ -48,8 +47,6 @@ import { startWithinQuota } from "./quota";
 const IMPORT_ID = /^import-[0-9a-zA-Z]{17}$/;
 const PRINTABLE = /^[\x21-\x7e]+$/;
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
-const TOKEN_TYPE = "mgn:ImportTask";
-const TOKEN_MAX_LENGTH = LIMITS.clientTokenMaxLength;
 
 /** Each input once, in check order; importTaskInputs.ts has the rules for nested members. */
 export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
@@ -66,7 +63,7 @@ export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
     rule: {
       kind: "string",
       minLength: 1,
-      maxLength: TOKEN_MAX_LENGTH,
+      maxLength: LIMITS.clientTokenMaxLength,
       pattern: PRINTABLE,
       patternText: "printable ASCII without spaces",
       fix: "use 1–64 printable characters, or omit it and let the provider derive one from the stack, the URN and s3BucketSource/tags",
@@ -120,13 +117,7 @@ export interface MgnState {
 type Ctx = TaskContext<MgnApi, MgnState, MgnImport>;
 
 /** The wait ends at any terminal status; row errors are judged afterwards (settled). */
-const ACCEPTORS = [
-  { verdict: "success", matches: (o: MgnImport | undefined) => o?.status === "SUCCEEDED" },
-  {
-    verdict: "failure",
-    matches: (o: MgnImport | undefined) => classify(statusOf(o)) === "failure",
-  },
-] as const;
+const ACCEPTORS = acceptorsFrom((o: MgnImport | undefined) => classify(statusOf(o)));
 
 /** ListImportErrors: the first errors an output keeps, and how many there are. */
 const readErrors = (ctx: Ctx, id: string): Promise<ImportErrors> =>
@@ -137,13 +128,12 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   className: "ImportTask",
   properties,
   createApi: createMgnApi,
-  // failOnRowErrors decides a wait's outcome; nothing waits with waitForCompletion false.
-  checkMore: (news) => {
-    if (news["failOnRowErrors"] !== true || news["waitForCompletion"] !== false) return [];
-    const reason =
-      "has no effect when waitForCompletion is false (the import is not awaited, so its row errors are never judged). Fix: remove failOnRowErrors or set waitForCompletion to true.";
-    return [{ property: "failOnRowErrors", reason }];
-  },
+  checkMore: noEffectWhen(
+    "failOnRowErrors",
+    "waitForCompletion",
+    false,
+    "the import is not awaited, so its row errors are never judged",
+  ),
   state: (ctx) => ({
     gate: new CapacityGate(),
     inventory: sharedListing(() => ctx.api.listInventory()),
@@ -184,14 +174,11 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     ];
   },
   tokenProperty: "clientToken",
-  fallbackToken: ({ s3BucketSource, tags }) =>
-    deriveToken(
-      { stack: "", project: "", type: TOKEN_TYPE, name: "", inputs: { s3BucketSource, tags } },
-      { maxLength: TOKEN_MAX_LENGTH },
-    ),
-  // An import that already failed under a token: a deterministic successor starts anew.
-  successorToken: (token, failedImportId) =>
-    successorToken(TOKEN_TYPE, token, failedImportId, { maxLength: TOKEN_MAX_LENGTH }),
+  ...tokenFacts<ImportTaskInputs>(
+    "mgn:ImportTask",
+    LIMITS.clientTokenMaxLength,
+    ({ s3BucketSource, tags }) => ({ name: "", inputs: { s3BucketSource, tags } }),
+  ),
   queuesStart: true,
   start: (ctx, inputs, token, _raw, scope) => startWithinQuota(ctx, inputs, token, scope),
   startedMessage: (task) => `started (${task.status})`,
@@ -222,11 +209,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   name: label,
   subjectInReasons: true,
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs, last, wait, id),
-  explain(err, settings) {
-    if (!isAwsApiError(err)) return err;
-    const advice = errorAdvice(err.code, settings.region, err.operation);
-    return advice === undefined ? err : withAdvice(err, advice);
-  },
+  explain: explainWith((err, { region }) => errorAdvice(err.code, region, err.operation)),
 
   hooks: {
     async settled(ctx, inputs, task, wait, previous) {
