@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
-import { registration } from "../core/register";
+import { resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import { defaultClientToken, IMPORT_KEYS } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
@@ -109,6 +109,33 @@ export function secretWhen<T>(
 export const presigned = (url: unknown): boolean =>
   typeof url === "string" && isCredentialBearingUrl(url);
 
+/** The outputs an ImportImage and an ImportSnapshot task share. */
+export interface VmImportTaskOutputs {
+  /** `import-ami-…` or `import-snap-…`. */
+  importTaskId: string;
+  /** `active | completed | deleting | deleted` as last observed. */
+  status: string;
+  /** The stage while active (`validating`, `converting`…), or why it failed. */
+  statusMessage?: string;
+  /** Percent complete, 0–100. */
+  progress?: number;
+}
+
+/** Outputs of {@link ImportImageTask}, besides its inputs. */
+export interface ImportImageTaskOutputs extends VmImportTaskOutputs {
+  /** The AMI, once completed. */
+  imageId?: string;
+  snapshotIds: string[];
+  /** Per disk: deviceName, diskImageSize (bytes), format, snapshotId, status (no URLs). */
+  snapshotDetails: Record<string, unknown>[];
+  /** The AMI's state (`available`…), from DescribeImages. */
+  imageState?: string;
+  /** ISO 8601, from DescribeImages. */
+  imageCreationDate?: string;
+  /** What the task reports: architecture, platform, licenseType, bootMode, encrypted, … */
+  taskDetails: Record<string, unknown>;
+}
+
 /**
  * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
  * deterministic ClientToken, waits for `completed` through a shared, batched
@@ -116,28 +143,9 @@ export const presigned = (url: unknown): boolean =>
  * deletes its snapshots (unless retained). Waits up to 480 minutes by default
  * (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
  */
-export class ImportImageTask extends pulumi.dynamic.Resource {
-  /** `import-ami-…`. */
-  declare readonly importTaskId: pulumi.Output<string>;
-  /** `active | completed | deleting | deleted` as last observed. */
-  declare readonly status: pulumi.Output<string>;
-  /** The stage while active (`validating`, `converting`…), or why it failed (`ClientError: …`). */
-  declare readonly statusMessage: pulumi.Output<string | undefined>;
-  /** Percent complete, 0–100. */
-  declare readonly progress: pulumi.Output<number | undefined>;
-  /** The AMI, once completed. */
-  declare readonly imageId: pulumi.Output<string | undefined>;
-  declare readonly snapshotIds: pulumi.Output<string[]>;
-  /** Per disk: deviceName, diskImageSize (bytes), format, snapshotId, status (no URLs). */
-  declare readonly snapshotDetails: pulumi.Output<Record<string, unknown>[]>;
-  /** The AMI's state (`available`…), from DescribeImages. */
-  declare readonly imageState: pulumi.Output<string | undefined>;
-  /** ISO 8601, from DescribeImages. */
-  declare readonly imageCreationDate: pulumi.Output<string | undefined>;
-  /** What the task reports: architecture, platform, licenseType, bootMode, encrypted, … */
-  declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
-
-  constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
+export const ImportImageTask = resourceClass<ImportImageTaskArgs, ImportImageTaskOutputs>(
+  spec,
+  (name, args) => {
     const diskContainers = secretWhen(args.diskContainers, (disks) =>
       disks.some((d) => presigned(d.url)),
     );
@@ -151,6 +159,7 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
         .apply((resolved) =>
           defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(...registration(spec, name, { ...args, diskContainers, clientToken: token }, opts));
-  }
-}
+    return { ...args, diskContainers, clientToken: token };
+  },
+);
+export type ImportImageTask = InstanceType<typeof ImportImageTask>;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import { resourceClass } from "../core/resourceClass";
 import { secretWhen } from "./importImageTask";
 import type { RetainingWaitArgs } from "../core/task/args";
 import { defaultMarker } from "./importInstanceTaskLogic";
@@ -78,6 +78,27 @@ export interface ImportInstanceTaskArgs extends RetainingWaitArgs {
   retainVolumesOnDelete?: pulumi.Input<boolean>;
 }
 
+/** Outputs of {@link ImportInstanceTask}, besides its inputs. */
+export interface ImportInstanceTaskOutputs {
+  /** `import-i-xxxxxxxx`. */
+  conversionTaskId: string;
+  /** `active | cancelling | cancelled | completed` as last observed. */
+  state: string;
+  statusMessage?: string;
+  /** Percent converted, 0–100. */
+  progress?: number;
+  instanceId?: string;
+  volumeIds: string[];
+  /** Per volume: volumeId, volumeSize, availabilityZone, bytesConverted, imageSize, format, status. */
+  volumes: Record<string, unknown>[];
+  /** ISO 8601: AWS cancels the task if the upload is not finished by then. */
+  expirationTime?: string;
+  /** The instance's state (`stopped`…), from DescribeInstances. */
+  instanceState?: string;
+  /** What the task reports: its full description (with the marker) and platform. */
+  taskDetails: Record<string, unknown>;
+}
+
 /**
  * An EC2 VM Import instance import (legacy ImportInstance; AWS recommends
  * {@link ImportImageTask}): finds or starts the conversion by a deterministic marker, waits through
@@ -85,31 +106,14 @@ export interface ImportInstanceTaskArgs extends RetainingWaitArgs {
  * terminates the instance and deletes its volume (unless retained). Waits up to 240 minutes by
  * default (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportInstanceTask`.
  */
-export class ImportInstanceTask extends pulumi.dynamic.Resource {
-  /** `import-i-xxxxxxxx`. */
-  declare readonly conversionTaskId: pulumi.Output<string>;
-  /** `active | cancelling | cancelled | completed` as last observed. */
-  declare readonly state: pulumi.Output<string>;
-  declare readonly statusMessage: pulumi.Output<string | undefined>;
-  /** Percent converted, 0–100. */
-  declare readonly progress: pulumi.Output<number | undefined>;
-  declare readonly instanceId: pulumi.Output<string | undefined>;
-  declare readonly volumeIds: pulumi.Output<string[]>;
-  /** Per volume: volumeId, volumeSize, availabilityZone, bytesConverted, imageSize, format, status. */
-  declare readonly volumes: pulumi.Output<Record<string, unknown>[]>;
-  /** ISO 8601: AWS cancels the task if the upload is not finished by then. */
-  declare readonly expirationTime: pulumi.Output<string | undefined>;
-  /** The instance's state (`stopped`…), from DescribeInstances. */
-  declare readonly instanceState: pulumi.Output<string | undefined>;
-  /** What the task reports: its full description (with the marker) and platform. */
-  declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
-
-  constructor(name: string, args: ImportInstanceTaskArgs, opts?: pulumi.CustomResourceOptions) {
+export const ImportInstanceTask = resourceClass<ImportInstanceTaskArgs, ImportInstanceTaskOutputs>(
+  spec,
+  (name, args) => {
     // The manifest URL is always presigned; user data is sensitive: keep both secret in state.
     const diskImages = args.diskImages === undefined ? undefined : pulumi.secret(args.diskImages);
     const launchSpecification = secretWhen(
       args.launchSpecification,
-      (spec) => spec.userData !== undefined,
+      (launch) => launch.userData !== undefined,
     );
     const identity = {
       description: args.description,
@@ -122,7 +126,7 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
       pulumi
         .output(identity)
         .apply((resolved) => defaultMarker(pulumi.getStack(), pulumi.getProject(), name, resolved));
-    const props = { ...args, diskImages, launchSpecification, marker };
-    super(...registration(spec, name, props, opts));
-  }
-}
+    return { ...args, diskImages, launchSpecification, marker };
+  },
+);
+export type ImportInstanceTask = InstanceType<typeof ImportInstanceTask>;

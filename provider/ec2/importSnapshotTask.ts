@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import { resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import {
   type ImageDiskContainerArgs,
   type ImportImageTaskArgs,
+  type VmImportTaskOutputs,
   presigned,
   secretWhen,
 } from "./importImageTask";
@@ -48,6 +49,18 @@ export interface ImportSnapshotTaskArgs
   adoptImportTaskId?: pulumi.Input<string>;
 }
 
+/** Outputs of {@link ImportSnapshotTask}, besides its inputs. */
+export interface ImportSnapshotTaskOutputs extends VmImportTaskOutputs {
+  /** The EBS snapshot, once completed. */
+  snapshotId?: string;
+  /** Size of the disk image in bytes, once validated. */
+  diskImageSize?: number;
+  /** The snapshot's volume size in GiB, from DescribeSnapshots. */
+  volumeSize?: number;
+  /** The snapshot's state (`completed`…), from DescribeSnapshots. */
+  snapshotState?: string;
+}
+
 /**
  * An EC2 VM Import snapshot import (ImportSnapshot): one disk image in S3 becomes an EBS snapshot.
  * Starts the import with a deterministic ClientToken, waits for `completed` through a shared,
@@ -55,25 +68,9 @@ export interface ImportSnapshotTaskArgs
  * snapshot (unless retained). Waits up to 480 minutes by default (`waitTimeoutMinutes`). Type
  * token `pulumi-nodejs:dynamic/ec2:ImportSnapshotTask`.
  */
-export class ImportSnapshotTask extends pulumi.dynamic.Resource {
-  /** `import-snap-…`. */
-  declare readonly importTaskId: pulumi.Output<string>;
-  /** `active | completed | deleting | deleted` as last observed. */
-  declare readonly status: pulumi.Output<string>;
-  /** The stage while active (`validating`, `downloading/converting`…), or why it failed. */
-  declare readonly statusMessage: pulumi.Output<string | undefined>;
-  /** Percent complete, 0–100. */
-  declare readonly progress: pulumi.Output<number | undefined>;
-  /** The EBS snapshot, once completed. */
-  declare readonly snapshotId: pulumi.Output<string | undefined>;
-  /** Size of the disk image in bytes, once validated. */
-  declare readonly diskImageSize: pulumi.Output<number | undefined>;
-  /** The snapshot's volume size in GiB, from DescribeSnapshots. */
-  declare readonly volumeSize: pulumi.Output<number | undefined>;
-  /** The snapshot's state (`completed`…), from DescribeSnapshots. */
-  declare readonly snapshotState: pulumi.Output<string | undefined>;
-
-  constructor(name: string, args: ImportSnapshotTaskArgs, opts?: pulumi.CustomResourceOptions) {
+export const ImportSnapshotTask = resourceClass<ImportSnapshotTaskArgs, ImportSnapshotTaskOutputs>(
+  spec,
+  (name, args) => {
     const diskContainer = secretWhen(args.diskContainer, (d) => presigned(d.url));
     // The token derives from the import parameters only (importTaskTokens picks them).
     const token =
@@ -83,6 +80,7 @@ export class ImportSnapshotTask extends pulumi.dynamic.Resource {
         .apply((resolved) =>
           tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(...registration(spec, name, { ...args, diskContainer, clientToken: token }, opts));
-  }
-}
+    return { ...args, diskContainer, clientToken: token };
+  },
+);
+export type ImportSnapshotTask = InstanceType<typeof ImportSnapshotTask>;
