@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { derivedToken } from "../core/register";
 import { resourceClass } from "../core/resourceClass";
 import type { WaitArgs } from "../core/task/args";
-import { LIMITS, type MgnImportError } from "./importTaskLogic";
+import { type Counts as ImportCounts, LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
@@ -75,11 +75,8 @@ export interface ImportTaskArgs extends WaitArgs {
   deleteInventoryOnDelete?: pulumi.Input<InventorySelectorArgs>;
 }
 
-/** Counts of one inventory kind in an import summary. */
-export interface ImportCounts {
-  createdCount: number;
-  modifiedCount: number;
-}
+/** Counts of one inventory kind in an import summary (created / modified). */
+export type { ImportCounts };
 
 /** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
 export type ImportError = MgnImportError & { message: string };
