@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { derivedToken } from "../core/register";
 import { resourceClass } from "../core/resourceClass";
-import type { WaitArgs } from "../core/task/args";
+import type { RetainingWaitArgs, RowErrorArgs } from "../core/task/args";
 import type { ImportTask as AdsImportTask } from "./client";
 import { importTask as spec } from "./importTaskSpec";
 
@@ -9,7 +9,7 @@ import { importTask as spec } from "./importTaskSpec";
  * Inputs of {@link ImportTask}.
  * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
  */
-export interface ImportTaskArgs extends WaitArgs {
+export interface ImportTaskArgs extends RetainingWaitArgs, RowErrorArgs {
   /**
    * A descriptive name for the import; 1–255 characters with at least one non-whitespace one.
    * Required unless `adoptImportTaskId` is set. A change replaces the resource.
@@ -34,19 +34,6 @@ export interface ImportTaskArgs extends WaitArgs {
    * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_DescribeImportTasks.html
    */
   adoptImportTaskId?: pulumi.Input<string>;
-  /**
-   * Treat `IMPORT_COMPLETE_WITH_ERRORS` (some rows rejected) as a failure.
-   * @default false: it succeeds with a warning naming the counts. A change updates in place.
-   */
-  failOnRowErrors?: pulumi.Input<boolean>;
-  /**
-   * Leave the import and its data in ADS on delete.
-   * @default false: delete runs BatchDeleteImportData and waits for DELETE_COMPLETE (it also deletes
-   * the data the records contributed to matched servers; ADS allows 25,000 record deletions a day).
-   * A change updates in place.
-   * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_BatchDeleteImportData.html
-   */
-  retainOnDelete?: pulumi.Input<boolean>;
   /**
    * On delete, also remove the task from DescribeImportTasks history (`deleteHistory`); not allowed
    * with `retainOnDelete: true`.
@@ -82,9 +69,12 @@ export interface ImportTaskOutputs extends Pick<
 
 /**
  * An AWS Application Discovery Service (Migration Hub) import: StartImportTask, then wait for a
- * terminal status through a shared, batched DescribeImportTasks poller; BatchDeleteImportData on
- * delete unless `retainOnDelete`. Waits up to 120 minutes by default (`waitTimeoutMinutes`).
- * Type token `pulumi-nodejs:dynamic/ads:ImportTask`.
+ * terminal status through a shared, batched DescribeImportTasks poller. Delete, unless
+ * `retainOnDelete`, runs BatchDeleteImportData and waits for DELETE_COMPLETE: it also deletes the
+ * data the records contributed to matched servers, and ADS allows 25,000 record deletions a day
+ * (https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_BatchDeleteImportData.html).
+ * Waits up to 120 minutes by default (`waitTimeoutMinutes`). Type token
+ * `pulumi-nodejs:dynamic/ads:ImportTask`.
  */
 export const ImportTask = resourceClass<ImportTaskArgs, ImportTaskOutputs>(spec, (name, args) => {
   const identity = { name: args.name, importUrl: args.importUrl };

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { derivedToken } from "../core/register";
 import { resourceClass } from "../core/resourceClass";
-import type { WaitArgs } from "../core/task/args";
+import type { RowErrorArgs, WaitArgs } from "../core/task/args";
 import { type Counts as ImportCounts, LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
 
@@ -31,7 +31,7 @@ export interface InventorySelectorArgs {
 }
 
 /** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs extends WaitArgs {
+export interface ImportTaskArgs extends WaitArgs, RowErrorArgs {
   /**
    * The inventory CSV in S3 (columns are the `mgn:*` import parameters). Required unless
    * `adoptImportId` is set. A change replaces the resource (a new import runs).
@@ -59,11 +59,6 @@ export interface ImportTaskArgs extends WaitArgs {
    * @see https://docs.aws.amazon.com/mgn/latest/APIReference/API_ListImports.html
    */
   adoptImportId?: pulumi.Input<string>;
-  /**
-   * Treat a SUCCEEDED import with row errors (ListImportErrors) as a failure; needs
-   * `waitForCompletion`. @default false: it succeeds with a warning. A change updates in place.
-   */
-  failOnRowErrors?: pulumi.Input<boolean>;
   /**
    * MGN has no API to delete or undo an import. By default delete leaves the import and the
    * inventory it created. With this set, delete removes the source servers, applications and
