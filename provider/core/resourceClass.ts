@@ -6,15 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { registration } from "./register";
 
-/** Each output as the class exposes it: a read-only `pulumi.Output` (of `T | undefined` if optional). */
-export type OutputProperties<O> = { readonly [K in keyof O]-?: pulumi.Output<O[K]> };
-
-/** `new X(name, args, opts)`, as `pulumi.dynamic.Resource` subclasses are built. */
+/** `new X(name, args, opts)`; each output a read-only `pulumi.Output` (of `T | undefined` if optional). */
 export type ResourceClass<A, O> = new (
   name: string,
   args: A,
   opts?: pulumi.CustomResourceOptions,
-) => pulumi.dynamic.Resource & OutputProperties<O>;
+) => pulumi.dynamic.Resource & { readonly [K in keyof O]-?: pulumi.Output<O[K]> };
 
 /**
  * The class of the resource `spec` describes. `props` turns the program's args into the props it
@@ -34,4 +31,30 @@ export function resourceClass<A extends object, O>(
   Object.defineProperty(TaskResource, "name", { value: spec.className });
   // Pulumi sets the outputs at registration (a slot each, register.ts): the type can only claim them.
   return TaskResource as unknown as ResourceClass<A, O>;
+}
+
+/** A token from the stack, project, resource name and the inputs that identify the task. */
+type Derivation = (
+  stack: string,
+  project: string,
+  name: string,
+  inputs: Record<string, unknown>,
+) => string;
+
+/**
+ * `given`, else `derive` of the resolved `identity`, so a re-run of an interrupted create derives
+ * the same token and gets the task the first run started.
+ */
+export function givenOrDerived(
+  given: pulumi.Input<string> | undefined,
+  name: string,
+  identity: Record<string, unknown>,
+  derive: Derivation,
+): pulumi.Input<string> {
+  return (
+    given ??
+    pulumi
+      .output(identity)
+      .apply((resolved) => derive(pulumi.getStack(), pulumi.getProject(), name, resolved))
+  );
 }

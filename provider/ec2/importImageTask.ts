@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
-import { resourceClass } from "../core/resourceClass";
+import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import { defaultClientToken, IMPORT_KEYS } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
@@ -79,14 +79,15 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs {
     uploadSize?: pulumi.Input<number>;
   }>;
   /**
-   * ImportImage idempotency token, 1–64 ASCII characters (the SDK does not fill it in).
+   * ImportImage (ImportSnapshot) idempotency token, 1–64 ASCII characters (the SDK does not fill
+   * it in).
    * @default derived from the stack, project, resource name and the import parameters, so a re-run
    * of an interrupted create gets the task the first run started. A change updates in place.
    */
   clientToken?: pulumi.Input<string>;
   /**
-   * Manage an existing import instead of starting one: `import-ami-…` (the stand-in for
-   * `pulumi import`). A change replaces the resource.
+   * Manage an existing import instead of starting one: `import-ami-…` (a snapshot's:
+   * `import-snap-…`), the stand-in for `pulumi import`. A change replaces the resource.
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportImageTasks.html
    */
   adoptImportTaskId?: pulumi.Input<string>;
@@ -152,14 +153,8 @@ export const ImportImageTask = resourceClass<ImportImageTaskArgs, ImportImageTas
     // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
     const params = { ...args, diskContainers };
     const identity = Object.fromEntries(IMPORT_KEYS.map((key) => [key, params[key]]));
-    const token =
-      args.clientToken ??
-      pulumi
-        .output(identity)
-        .apply((resolved) =>
-          defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
-        );
-    return { ...args, diskContainers, clientToken: token };
+    const clientToken = givenOrDerived(args.clientToken, name, identity, defaultClientToken);
+    return { ...args, diskContainers, clientToken };
   },
 );
 export type ImportImageTask = InstanceType<typeof ImportImageTask>;

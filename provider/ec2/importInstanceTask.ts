@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { resourceClass } from "../core/resourceClass";
+import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import { secretWhen } from "./importImageTask";
 import type { RetainingWaitArgs } from "../core/task/args";
 import { defaultMarker } from "./importInstanceTaskLogic";
@@ -121,11 +121,7 @@ export const ImportInstanceTask = resourceClass<ImportInstanceTaskArgs, ImportIn
       diskImages,
       launchSpecification,
     };
-    const marker =
-      args.marker ??
-      pulumi
-        .output(identity)
-        .apply((resolved) => defaultMarker(pulumi.getStack(), pulumi.getProject(), name, resolved));
+    const marker = givenOrDerived(args.marker, name, identity, defaultMarker);
     return { ...args, diskImages, launchSpecification, marker };
   },
 );

@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { resourceClass } from "../core/resourceClass";
+import type * as pulumi from "@pulumi/pulumi";
+import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import {
   type ImageDiskContainerArgs,
@@ -29,24 +29,21 @@ export interface SnapshotDiskContainerArgs extends Pick<
 export interface ImportSnapshotTaskArgs
   extends
     RetainingWaitArgs,
-    Pick<ImportImageTaskArgs, "description" | "encrypted" | "kmsKeyId" | "roleName" | "tags"> {
+    Pick<
+      ImportImageTaskArgs,
+      | "description"
+      | "encrypted"
+      | "kmsKeyId"
+      | "roleName"
+      | "tags"
+      | "clientToken"
+      | "adoptImportTaskId"
+    > {
   /**
    * The one disk image to import as an EBS snapshot. Required unless `adoptImportTaskId` is set.
    * A change replaces the resource.
    */
   diskContainer?: pulumi.Input<SnapshotDiskContainerArgs>;
-  /**
-   * ImportSnapshot idempotency token, 1–64 ASCII characters (the SDK does not fill it in).
-   * @default derived from the stack, project, resource name and the import parameters, so a re-run
-   * of an interrupted create gets the task the first run started. A change updates in place.
-   */
-  clientToken?: pulumi.Input<string>;
-  /**
-   * Manage an existing import instead of starting one: `import-snap-…` (the stand-in for
-   * `pulumi import`). A change replaces the resource.
-   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportSnapshotTasks.html
-   */
-  adoptImportTaskId?: pulumi.Input<string>;
 }
 
 /** Outputs of {@link ImportSnapshotTask}, besides its inputs. */
@@ -73,14 +70,9 @@ export const ImportSnapshotTask = resourceClass<ImportSnapshotTaskArgs, ImportSn
   (name, args) => {
     const diskContainer = secretWhen(args.diskContainer, (d) => presigned(d.url));
     // The token derives from the import parameters only (importTaskTokens picks them).
-    const token =
-      args.clientToken ??
-      pulumi
-        .output({ ...args, diskContainer })
-        .apply((resolved) =>
-          tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
-        );
-    return { ...args, diskContainer, clientToken: token };
+    const params = { ...args, diskContainer };
+    const clientToken = givenOrDerived(args.clientToken, name, params, tokens.defaultClientToken);
+    return { ...params, clientToken };
   },
 );
 export type ImportSnapshotTask = InstanceType<typeof ImportSnapshotTask>;
