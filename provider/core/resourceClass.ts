@@ -1,7 +1,6 @@
 /**
  * The one class every resource is: a `pulumi.dynamic.Resource` registered from its spec
- * (register.ts), typed with the resource's Args and its outputs. A resource declares its outputs
- * once, as an interface with a TSDoc line each; its class exposes each as a `pulumi.Output`.
+ * (register.ts), typed by the resource's Args and its Outputs interface (TSDoc per output).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { registration } from "./register";
@@ -41,10 +40,7 @@ type Derivation = (
   inputs: Record<string, unknown>,
 ) => string;
 
-/**
- * `given`, else `derive` of the resolved `identity`, so a re-run of an interrupted create derives
- * the same token and gets the task the first run started.
- */
+/** `given`, else derived: a re-run of an interrupted create gets the task the first run started. */
 export function givenOrDerived(
   given: pulumi.Input<string> | undefined,
   name: string,
