@@ -79,7 +79,7 @@ export async function simulateOurs(
       clock: riding,
       random: () => 1,
     });
-    lagsMs[i] = clock.now() - terminalAt[i]!;
+    lagsMs[i] = clock.now() - terminalAt[i];
     endMs = Math.max(endMs, clock.now());
   });
   let settled = false;

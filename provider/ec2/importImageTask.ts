@@ -1,5 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { registration, withSecretLeaves } from "../core/register";
+import type * as pulumi from "@pulumi/pulumi";
+import { withSecretLeaves } from "../core/register";
+import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import { importImageTaskSpec as spec, tokens } from "./importImageTaskSpec";
@@ -78,14 +79,15 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs {
     uploadSize?: pulumi.Input<number>;
   }>;
   /**
-   * ImportImage idempotency token, 1–64 ASCII characters (the SDK does not fill it in).
+   * ImportImage (ImportSnapshot) idempotency token, 1–64 ASCII characters (the SDK does not fill
+   * it in).
    * @default derived from the stack, project, resource name and the import parameters, so a re-run
    * of an interrupted create gets the task the first run started. A change updates in place.
    */
   clientToken?: pulumi.Input<string>;
   /**
-   * Manage an existing import instead of starting one: `import-ami-…` (the stand-in for
-   * `pulumi import`). A change replaces the resource.
+   * Manage an existing import instead of starting one: `import-ami-…` (a snapshot's:
+   * `import-snap-…`), the stand-in for `pulumi import`. A change replaces the resource.
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportImageTasks.html
    */
   adoptImportTaskId?: pulumi.Input<string>;
@@ -95,6 +97,33 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs {
   retainSnapshotsOnDelete?: pulumi.Input<boolean>;
 }
 
+/** The outputs an ImportImage and an ImportSnapshot task share. */
+export interface VmImportTaskOutputs {
+  /** `import-ami-…` or `import-snap-…`. */
+  importTaskId: string;
+  /** `active | completed | deleting | deleted` as last observed. */
+  status: string;
+  /** The stage while active (`validating`, `converting`…), or why it failed. */
+  statusMessage?: string;
+  /** Percent complete, 0–100. */
+  progress?: number;
+}
+
+/** Outputs of {@link ImportImageTask}, besides its inputs. */
+export interface ImportImageTaskOutputs extends VmImportTaskOutputs {
+  /** The AMI, once completed. */
+  imageId?: string;
+  snapshotIds: string[];
+  /** Per disk: deviceName, diskImageSize (bytes), format, snapshotId, status (no URLs). */
+  snapshotDetails: Record<string, unknown>[];
+  /** The AMI's state (`available`…), from DescribeImages. */
+  imageState?: string;
+  /** ISO 8601, from DescribeImages. */
+  imageCreationDate?: string;
+  /** What the task reports: architecture, platform, licenseType, bootMode, encrypted, … */
+  taskDetails: Record<string, unknown>;
+}
+
 /**
  * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
  * deterministic ClientToken, waits for `completed` through a shared, batched
@@ -102,37 +131,13 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs {
  * deletes its snapshots (unless retained). Waits up to 480 minutes by default
  * (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
  */
-export class ImportImageTask extends pulumi.dynamic.Resource {
-  /** `import-ami-…`. */
-  declare readonly importTaskId: pulumi.Output<string>;
-  /** `active | completed | deleting | deleted` as last observed. */
-  declare readonly status: pulumi.Output<string>;
-  /** The stage while active (`validating`, `converting`…), or why it failed (`ClientError: …`). */
-  declare readonly statusMessage: pulumi.Output<string | undefined>;
-  /** Percent complete, 0–100. */
-  declare readonly progress: pulumi.Output<number | undefined>;
-  /** The AMI, once completed. */
-  declare readonly imageId: pulumi.Output<string | undefined>;
-  declare readonly snapshotIds: pulumi.Output<string[]>;
-  /** Per disk: deviceName, diskImageSize (bytes), format, snapshotId, status (no URLs). */
-  declare readonly snapshotDetails: pulumi.Output<Record<string, unknown>[]>;
-  /** The AMI's state (`available`…), from DescribeImages. */
-  declare readonly imageState: pulumi.Output<string | undefined>;
-  /** ISO 8601, from DescribeImages. */
-  declare readonly imageCreationDate: pulumi.Output<string | undefined>;
-  /** What the task reports: architecture, platform, licenseType, bootMode, encrypted, … */
-  declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
-
-  constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
+export const ImportImageTask = resourceClass<ImportImageTaskArgs, ImportImageTaskOutputs>(
+  spec,
+  (name, args) => {
     // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
     const identity = withSecretLeaves(spec, tokens.identityOf(args));
-    const token =
-      args.clientToken ??
-      pulumi
-        .output(identity)
-        .apply((resolved) =>
-          tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
-        );
-    super(...registration(spec, name, { ...args, clientToken: token }, opts));
-  }
-}
+    const clientToken = givenOrDerived(args.clientToken, name, identity, tokens.defaultClientToken);
+    return { ...args, clientToken };
+  },
+);
+export type ImportImageTask = InstanceType<typeof ImportImageTask>;

@@ -1,5 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { registration, withSecretLeaves } from "../core/register";
+import type * as pulumi from "@pulumi/pulumi";
+import { withSecretLeaves } from "../core/register";
+import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import { importInstanceTaskSpec as spec, markers } from "./importInstanceTaskSpec";
@@ -13,7 +14,7 @@ export interface DiskImageArgs {
     format: pulumi.Input<string>;
     /** The disk image's size in bytes. */
     bytes: pulumi.Input<number>;
-    /** Presigned S3 GET URL of the disk's import manifest: a credential, kept secret. */
+    /** Presigned S3 GET URL of the disk's import manifest: a credential, so `diskImages` is secret. */
     importManifestUrl: pulumi.Input<string>;
   }>;
   /** The EBS volume, `size` in GiB (1–16384), at least the image's size. */
@@ -28,7 +29,7 @@ export interface ImportInstanceLaunchSpecificationArgs {
   /** Security group IDs, `sg-…`. */
   groupIds?: pulumi.Input<pulumi.Input<string>[]>;
   additionalInfo?: pulumi.Input<string>;
-  /** Base64 user data: sensitive, kept secret. */
+  /** Base64 user data: sensitive, so `launchSpecification` is secret when it is set. */
   userData?: pulumi.Input<string>;
   /** e.g. `m5.large`. */
   instanceType?: pulumi.Input<string>;
@@ -77,6 +78,27 @@ export interface ImportInstanceTaskArgs extends RetainingWaitArgs, SourceArgs {
   retainVolumesOnDelete?: pulumi.Input<boolean>;
 }
 
+/** Outputs of {@link ImportInstanceTask}, besides its inputs. */
+export interface ImportInstanceTaskOutputs {
+  /** `import-i-xxxxxxxx`. */
+  conversionTaskId: string;
+  /** `active | cancelling | cancelled | completed` as last observed. */
+  state: string;
+  statusMessage?: string;
+  /** Percent converted, 0–100. */
+  progress?: number;
+  instanceId?: string;
+  volumeIds: string[];
+  /** Per volume: volumeId, volumeSize, availabilityZone, bytesConverted, imageSize, format, status. */
+  volumes: Record<string, unknown>[];
+  /** ISO 8601: AWS cancels the task if the upload is not finished by then. */
+  expirationTime?: string;
+  /** The instance's state (`stopped`…), from DescribeInstances. */
+  instanceState?: string;
+  /** What the task reports: its full description (with the marker) and platform. */
+  taskDetails: Record<string, unknown>;
+}
+
 /**
  * An EC2 VM Import instance import (legacy ImportInstance; AWS recommends
  * {@link ImportImageTask}): finds or starts the conversion by a deterministic marker, waits through
@@ -84,40 +106,17 @@ export interface ImportInstanceTaskArgs extends RetainingWaitArgs, SourceArgs {
  * terminates the instance and deletes its volume (unless retained). Waits up to 240 minutes by
  * default (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportInstanceTask`.
  */
-export class ImportInstanceTask extends pulumi.dynamic.Resource {
-  /** `import-i-xxxxxxxx`. */
-  declare readonly conversionTaskId: pulumi.Output<string>;
-  /** `active | cancelling | cancelled | completed` as last observed. */
-  declare readonly state: pulumi.Output<string>;
-  declare readonly statusMessage: pulumi.Output<string | undefined>;
-  /** Percent converted, 0–100. */
-  declare readonly progress: pulumi.Output<number | undefined>;
-  declare readonly instanceId: pulumi.Output<string | undefined>;
-  declare readonly volumeIds: pulumi.Output<string[]>;
-  /** Per volume: volumeId, volumeSize, availabilityZone, bytesConverted, imageSize, format, status. */
-  declare readonly volumes: pulumi.Output<Record<string, unknown>[]>;
-  /** ISO 8601: AWS cancels the task if the upload is not finished by then. */
-  declare readonly expirationTime: pulumi.Output<string | undefined>;
-  /** The instance's state (`stopped`…), from DescribeInstances. */
-  declare readonly instanceState: pulumi.Output<string | undefined>;
-  /** What the task reports: its full description (with the marker) and platform. */
-  declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
-
-  constructor(name: string, args: ImportInstanceTaskArgs, opts?: pulumi.CustomResourceOptions) {
+export const ImportInstanceTask = resourceClass<ImportInstanceTaskArgs, ImportInstanceTaskOutputs>(
+  spec,
+  (name, args) => {
     const identity = withSecretLeaves(spec, {
       description: args.description,
       platform: args.platform,
       diskImages: args.diskImages,
       launchSpecification: args.launchSpecification,
     });
-    const marker =
-      args.marker ??
-      pulumi
-        .output(identity)
-        .apply((resolved) =>
-          markers.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
-        );
-    const props = { ...args, marker };
-    super(...registration(spec, name, props, opts));
-  }
-}
+    const marker = givenOrDerived(args.marker, name, identity, markers.defaultClientToken);
+    return { ...args, marker };
+  },
+);
+export type ImportInstanceTask = InstanceType<typeof ImportInstanceTask>;

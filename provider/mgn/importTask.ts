@@ -1,8 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
-import { derivedToken, registration } from "../core/register";
-import type { WaitArgs } from "../core/task/args";
+import type * as pulumi from "@pulumi/pulumi";
+import { derivedToken } from "../core/register";
+import { resourceClass } from "../core/resourceClass";
+import type { RowErrorArgs, WaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
-import { LIMITS, type MgnImportError } from "./importTaskLogic";
+import { type Counts as ImportCounts, LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
@@ -31,7 +32,7 @@ export interface InventorySelectorArgs {
 }
 
 /** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs extends WaitArgs, SourceArgs {
+export interface ImportTaskArgs extends WaitArgs, RowErrorArgs, SourceArgs {
   /**
    * The inventory CSV in S3 (columns are the `mgn:*` import parameters). Required unless
    * `adoptImportId` is set. A change replaces the resource (a new import runs).
@@ -60,11 +61,6 @@ export interface ImportTaskArgs extends WaitArgs, SourceArgs {
    */
   adoptImportId?: pulumi.Input<string>;
   /**
-   * Treat a SUCCEEDED import with row errors (ListImportErrors) as a failure; needs
-   * `waitForCompletion`. @default false: it succeeds with a warning. A change updates in place.
-   */
-  failOnRowErrors?: pulumi.Input<boolean>;
-  /**
    * MGN has no API to delete or undo an import. By default delete leaves the import and the
    * inventory it created. With this set, delete removes the source servers, applications and
    * waves it selects (DeleteSourceServer, DeleteApplication, DeleteWave; in that order), keeping
@@ -75,17 +71,43 @@ export interface ImportTaskArgs extends WaitArgs, SourceArgs {
   deleteInventoryOnDelete?: pulumi.Input<InventorySelectorArgs>;
 }
 
-/** An input read back as an output: its resolved value, undefined when not given. */
-type Slot<T> = pulumi.Output<pulumi.Unwrap<T> | undefined>;
-
-/** Counts of one inventory kind in an import summary. */
-export interface ImportCounts {
-  createdCount: number;
-  modifiedCount: number;
-}
+/** Counts of one inventory kind in an import summary (created / modified). */
+export type { ImportCounts };
 
 /** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
 export type ImportError = MgnImportError & { message: string };
+
+/** Outputs of {@link ImportTask}: its inputs read back (undefined when not given), and the import's fields. */
+export interface ImportTaskOutputs extends Pick<
+  pulumi.Unwrap<ImportTaskArgs>,
+  | "s3BucketSource"
+  | "adoptImportId"
+  | "waitForCompletion"
+  | "waitTimeoutMinutes"
+  | "failOnRowErrors"
+  | "deleteInventoryOnDelete"
+> {
+  clientToken: string;
+  /** `import-` + 17 letters or digits. */
+  importId: string;
+  /** `arn:<partition>:mgn:<region>:<account>:import/<importId>`, when MGN reports it. */
+  arn?: string;
+  /** PENDING | STARTED | FAILED | SUCCEEDED, as last observed. */
+  status: string;
+  progressPercentage?: number;
+  /** ISO 8601. */
+  creationDateTime?: string;
+  /** ISO 8601; absent until the import ends. */
+  endDateTime?: string;
+  /** Waves, applications and servers created / modified. */
+  summary?: { waves: ImportCounts; applications: ImportCounts; servers: ImportCounts };
+  /** The first 20 row errors (ListImportErrors), once the import has ended. */
+  importErrors?: ImportError[];
+  /** How many row errors the import has in all, once it has ended. */
+  importErrorCount?: number;
+  /** Tags of the import (sensitive in MGN's model): a secret output. */
+  tags?: Record<string, string>;
+}
 
 /**
  * An AWS Application Migration Service (MGN) inventory import: StartImport, then wait for
@@ -100,42 +122,14 @@ export type ImportError = MgnImportError & { message: string };
  * once MGN reports its imports-in-progress quota full (ServiceQuotaExceededException); the wait,
  * 180 minutes by default (`waitTimeoutMinutes`), includes that queueing.
  */
-export class ImportTask extends pulumi.dynamic.Resource {
-  declare readonly s3BucketSource: Slot<S3BucketSourceArgs>;
-  declare readonly clientToken: pulumi.Output<string>;
-  declare readonly adoptImportId: Slot<string>;
-  declare readonly waitForCompletion: Slot<boolean>;
-  declare readonly waitTimeoutMinutes: Slot<number>;
-  declare readonly failOnRowErrors: Slot<boolean>;
-  declare readonly deleteInventoryOnDelete: Slot<InventorySelectorArgs>;
-  /** `import-` + 17 letters or digits. */
-  declare readonly importId: pulumi.Output<string>;
-  /** `arn:<partition>:mgn:<region>:<account>:import/<importId>`, when MGN reports it. */
-  declare readonly arn: pulumi.Output<string | undefined>;
-  /** PENDING | STARTED | FAILED | SUCCEEDED, as last observed. */
-  declare readonly status: pulumi.Output<string>;
-  declare readonly progressPercentage: pulumi.Output<number | undefined>;
-  /** ISO 8601. */
-  declare readonly creationDateTime: pulumi.Output<string | undefined>;
-  /** ISO 8601; absent until the import ends. */
-  declare readonly endDateTime: pulumi.Output<string | undefined>;
-  /** Waves, applications and servers created / modified. */
-  declare readonly summary: pulumi.Output<
-    { waves: ImportCounts; applications: ImportCounts; servers: ImportCounts } | undefined
-  >;
-  /** The first 20 row errors (ListImportErrors), once the import has ended. */
-  declare readonly importErrors: pulumi.Output<ImportError[] | undefined>;
-  /** How many row errors the import has in all, once it has ended. */
-  declare readonly importErrorCount: pulumi.Output<number | undefined>;
-  /** Tags of the import (sensitive in MGN's model): a secret output. */
-  declare readonly tags: pulumi.Output<Record<string, string> | undefined>;
-
-  constructor(name: string, args: ImportTaskArgs, opts?: pulumi.CustomResourceOptions) {
+export const ImportTask = resourceClass<ImportTaskArgs, ImportTaskOutputs>(
+  spec,
+  (name, args) => {
     const identity = { s3BucketSource: args.s3BucketSource, tags: args.tags };
     const max = LIMITS.clientTokenMaxLength;
-    const clientToken = derivedToken(args.clientToken, spec, name, identity, max);
-    // Every input is an output too (unset ones as undefined), so programs can read them back.
-    const inputs = Object.keys(spec.properties);
-    super(...registration(spec, name, { ...args, clientToken }, opts, inputs));
-  }
-}
+    return { ...args, clientToken: derivedToken(args.clientToken, spec, name, identity, max) };
+  },
+  // Every input is an output too (unset ones as undefined), so programs can read them back.
+  Object.keys(spec.properties),
+);
+export type ImportTask = InstanceType<typeof ImportTask>;

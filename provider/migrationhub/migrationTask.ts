@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import type * as pulumi from "@pulumi/pulumi";
+import { resourceClass } from "../core/resourceClass";
 import type {
   CreatedArtifact,
   InitialState,
@@ -67,6 +67,19 @@ export interface MigrationTaskArgs {
   waitTimeoutMinutes?: pulumi.Input<number>;
 }
 
+/** Outputs of {@link MigrationTask}: the task's identity and attributes read back, and its state. */
+export interface MigrationTaskOutputs extends Pick<
+  pulumi.Unwrap<MigrationTaskArgs>,
+  "progressUpdateStream" | "migrationTaskName" | "resourceAttributes" | "createdArtifacts"
+> {
+  /** NOT_STARTED | IN_PROGRESS | FAILED | COMPLETED, or NOT_REPORTED before any notification. */
+  status: string;
+  statusDetail?: string;
+  progressPercent?: number;
+  /** Time of the last state update, ISO 8601. */
+  updateDateTime?: string;
+}
+
 /**
  * A Migration Hub migration task: registers (ImportMigrationTask) a server, database etc. being
  * migrated by a migration tool, with optional resource attributes, created artifacts and an
@@ -77,20 +90,9 @@ export interface MigrationTaskArgs {
  * only forgets it (and says so in the log). The task disappears when its progress update stream is
  * deleted (see {@link ProgressUpdateStream}).
  */
-export class MigrationTask extends pulumi.dynamic.Resource {
-  declare readonly progressUpdateStream: pulumi.Output<string>;
-  declare readonly migrationTaskName: pulumi.Output<string>;
-  /** NOT_STARTED | IN_PROGRESS | FAILED | COMPLETED, or NOT_REPORTED before any notification. */
-  declare readonly status: pulumi.Output<string>;
-  declare readonly statusDetail: pulumi.Output<string | undefined>;
-  declare readonly progressPercent: pulumi.Output<number | undefined>;
-  /** Time of the last state update, ISO 8601. */
-  declare readonly updateDateTime: pulumi.Output<string | undefined>;
-  declare readonly resourceAttributes: pulumi.Output<ResourceAttribute[] | undefined>;
-  declare readonly createdArtifacts: pulumi.Output<CreatedArtifact[] | undefined>;
-
-  constructor(name: string, args: MigrationTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    const slots = ["resourceAttributes", "createdArtifacts"];
-    super(...registration(spec, name, { ...args }, opts, slots));
-  }
-}
+export const MigrationTask = resourceClass<MigrationTaskArgs, MigrationTaskOutputs>(
+  spec,
+  undefined,
+  ["resourceAttributes", "createdArtifacts"],
+);
+export type MigrationTask = InstanceType<typeof MigrationTask>;

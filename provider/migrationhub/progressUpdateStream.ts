@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import type * as pulumi from "@pulumi/pulumi";
+import { resourceClass } from "../core/resourceClass";
 import { progressUpdateStreamSpec as spec } from "./progressUpdateStreamSpec";
 
 /** Arguments of {@link ProgressUpdateStream}. */
@@ -26,6 +26,13 @@ export interface ProgressUpdateStreamArgs {
   deleteTimeoutMinutes?: pulumi.Input<number>;
 }
 
+/** Outputs of {@link ProgressUpdateStream}: its inputs read back. */
+export interface ProgressUpdateStreamOutputs extends Required<
+  Pick<pulumi.Unwrap<ProgressUpdateStreamArgs>, "progressUpdateStreamName" | "retainOnDelete">
+> {
+  deleteTimeoutMinutes?: number;
+}
+
 /**
  * A Migration Hub progress update stream: the namespace and access scope in which a migration tool
  * registers its migration tasks. Works only in the account's Migration Hub home region.
@@ -34,13 +41,8 @@ export interface ProgressUpdateStreamArgs {
  * DeleteProgressUpdateStream — which removes every migration task in the stream — and waits until
  * the stream is gone, unless `retainOnDelete` is set.
  */
-export class ProgressUpdateStream extends pulumi.dynamic.Resource {
-  declare readonly progressUpdateStreamName: pulumi.Output<string>;
-  declare readonly retainOnDelete: pulumi.Output<boolean>;
-  declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
-
-  constructor(name: string, args: ProgressUpdateStreamArgs, opts?: pulumi.CustomResourceOptions) {
-    const slots = ["retainOnDelete", "deleteTimeoutMinutes"];
-    super(...registration(spec, name, { ...args }, opts, slots));
-  }
-}
+export const ProgressUpdateStream = resourceClass<
+  ProgressUpdateStreamArgs,
+  ProgressUpdateStreamOutputs
+>(spec, undefined, ["retainOnDelete", "deleteTimeoutMinutes"]);
+export type ProgressUpdateStream = InstanceType<typeof ProgressUpdateStream>;

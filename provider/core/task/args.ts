@@ -1,6 +1,7 @@
 /**
- * Inputs the lifecycle core reads by name (spec.ts), shared by the start-and-wait resources: each
- * resource's Args extends them; its class TSDoc names its default wait.
+ * Inputs shared by the start-and-wait resources, documented once: each resource's Args extends
+ * them; its class TSDoc names its default wait and what delete removes. The lifecycle core reads
+ * the wait and retain inputs by name (spec.ts).
  */
 import type { Input } from "@pulumi/pulumi";
 
@@ -22,7 +23,17 @@ export interface WaitArgs {
 export interface RetainingWaitArgs extends WaitArgs {
   /**
    * On delete leave everything in AWS: a running task keeps running, what it made stays.
-   * @default false: delete cancels a running task, else deletes what it made. Updates in place.
+   * @default false: delete removes what the task made (its class documentation says how).
+   * Updates in place.
    */
   retainOnDelete?: Input<boolean>;
+}
+
+export interface RowErrorArgs {
+  /**
+   * Treat an import that ends with rejected rows as a failure: ADS `IMPORT_COMPLETE_WITH_ERRORS`,
+   * MGN a SUCCEEDED import with ListImportErrors rows. Judged when a wait sees the import end.
+   * @default false: it succeeds with a warning naming the row errors. A change updates in place.
+   */
+  failOnRowErrors?: Input<boolean>;
 }

@@ -1,0 +1,56 @@
+/**
+ * The one class every resource is: a `pulumi.dynamic.Resource` registered from its spec
+ * (register.ts), typed by the resource's Args and its Outputs interface (TSDoc per output).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { registration } from "./register";
+
+/** `new X(name, args, opts)`; each output a read-only `pulumi.Output` (of `T | undefined` if optional). */
+export type ResourceClass<A, O> = new (
+  name: string,
+  args: A,
+  opts?: pulumi.CustomResourceOptions,
+) => pulumi.dynamic.Resource & { readonly [K in keyof O]-?: pulumi.Output<O[K]> };
+
+/**
+ * The class of the resource `spec` describes. `props` turns the program's args into the props it
+ * registers (derived tokens, inputs kept secret); `slots` are the inputs also read back as outputs.
+ */
+export function resourceClass<A extends object, O>(
+  spec: Parameters<typeof registration>[0],
+  props: (name: string, args: A) => object = (_name, args) => args,
+  slots: readonly string[] = [],
+): ResourceClass<A, O> {
+  class TaskResource extends pulumi.dynamic.Resource {
+    constructor(name: string, args: A, opts?: pulumi.CustomResourceOptions) {
+      super(...registration(spec, name, { ...props(name, args) }, opts, slots));
+    }
+  }
+  // Stack traces and `constructor.name` say `ImportTask`, as the hand-written classes did.
+  Object.defineProperty(TaskResource, "name", { value: spec.className });
+  // Pulumi sets the outputs at registration (a slot each, register.ts): the type can only claim them.
+  return TaskResource as unknown as ResourceClass<A, O>;
+}
+
+/** A token from the stack, project, resource name and the inputs that identify the task. */
+type Derivation = (
+  stack: string,
+  project: string,
+  name: string,
+  inputs: Record<string, unknown>,
+) => string;
+
+/** `given`, else derived: a re-run of an interrupted create gets the task the first run started. */
+export function givenOrDerived(
+  given: pulumi.Input<string> | undefined,
+  name: string,
+  identity: Record<string, unknown>,
+  derive: Derivation,
+): pulumi.Input<string> {
+  return (
+    given ??
+    pulumi
+      .output(identity)
+      .apply((resolved) => derive(pulumi.getStack(), pulumi.getProject(), name, resolved))
+  );
+}
