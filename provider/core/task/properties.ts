@@ -20,6 +20,7 @@ import {
 import { normalizeOutputs, type OutputValue } from "../outputs";
 import { canonicalJson } from "../tokens";
 import { containsUnknown } from "../unknown";
+import { TARGET_KEYS, TARGET_PROPERTIES, type TargetInputs } from "./target";
 
 export type PropertyRule =
   | ({ kind: "string" } & StringRule)
@@ -60,11 +61,16 @@ export interface PropertySpec {
 
 export type PropertyTable<I extends object> = { readonly [K in keyof I & string]-?: PropertySpec };
 
-/** Typed inputs as the core hands them around: the table's keys plus the serialized provider. */
-export type Inputs<I extends object> = I & { __provider?: string };
+/**
+ * Typed inputs as the core hands them around: the table's keys, every resource's target inputs
+ * (target.ts) and the serialized provider.
+ */
+export type Inputs<I extends object> = I & TargetInputs & { __provider?: string };
 
+/** The table's entries, then the target inputs every resource has (target.ts). */
 function entries<I extends object>(table: PropertyTable<I>): [string, PropertySpec][] {
-  return Object.entries(table);
+  const own: [string, PropertySpec][] = Object.entries(table);
+  return [...own, ...Object.entries(TARGET_PROPERTIES).filter(([key]) => !(key in table))];
 }
 
 /**
@@ -137,7 +143,9 @@ export function asInputs<I extends object>(
 ): Inputs<I> {
   const out: Record<string, unknown> = {};
   for (const [key, p] of entries(table)) {
-    out[key] = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+    const value = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+    // Unset target inputs are left out: a resource that names none reads as it always did.
+    if (value !== undefined || key in table) out[key] = value;
   }
   const provider = raw["__provider"];
   out["__provider"] = typeof provider === "string" ? provider : undefined;
@@ -150,7 +158,7 @@ export function inputsOf<I extends object>(
   props: Record<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of [...Object.keys(table), "__provider"]) {
+  for (const key of [...Object.keys(table), ...TARGET_KEYS, "__provider"]) {
     if (props[key] !== undefined) out[key] = props[key];
   }
   return out;

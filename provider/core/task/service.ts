@@ -5,13 +5,25 @@
  * provider per serialized shim, so every resource of a kind shares all of it.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { CheckFailure } from "../check";
 import type { ProviderSettings } from "../config";
+import {
+  accountOf,
+  isExpiredCredentials,
+  type RoleSession,
+  type RoleSessions,
+  sharedRoleSessions,
+  targetKey,
+} from "../credentials";
 import { ImportTaskFailedError, isMigrationError } from "../errors";
 import { BatchPoller, ConcurrencyLimiter, type SharedRounds } from "../limiter";
+import { createLogger } from "../log";
 import { callAws } from "../retry";
 import { createRuntime, type ServiceRuntime } from "../runtime";
+import { containsUnknown } from "../unknown";
 import { waitFor } from "../waiter";
 import { type Inputs, waitTimeoutMs } from "./properties";
+import { resolveTarget } from "./target";
 import type {
   AwsCaller,
   Deps,
@@ -26,6 +38,10 @@ import type {
 export interface TaskService<A, S, T> {
   readonly runtime: ServiceRuntime;
   readonly ctx: TaskContext<A, S, T>;
+  /** The assumed role's credentials, when the target names a role. */
+  readonly session: RoleSession | undefined;
+  /** The account of the target: the role ARN's, else "default". */
+  readonly account: string;
 }
 
 /** `ads.ImportTask`: the resource type as messages and logs name it. */
@@ -82,10 +98,85 @@ function markRetried(err: { throttling: boolean }): void {
   if (seen !== undefined) seen.retried = true;
 }
 
+/**
+ * The services of one provider, one per target (core/credentials.ts): SDK clients, shared describe
+ * rounds, throttle, start limiter and service state (MGN's quota gate) are keyed by account and
+ * region (and role), as AWS's rate limits and quotas are, so one round never mixes targets.
+ */
+export class TaskServices<I extends object, T, A, S> {
+  private readonly built = new Map<string, TaskService<A, S, T>>();
+  private readonly deps: Partial<Deps<A>>;
+  private readonly sessions: RoleSessions;
+
+  constructor(
+    private readonly spec: ServiceSpec<I, T, A, S>,
+    readonly settings: ProviderSettings,
+    deps: Partial<Deps<A>>,
+  ) {
+    // One logger for every target: its progress rate limit is per resource, whatever the target.
+    const log = deps.logger ?? createLogger(deps.clock === undefined ? {} : { clock: deps.clock });
+    this.deps = { ...deps, logger: log };
+    this.sessions = deps.roleSessions ?? sharedRoleSessions();
+  }
+
+  /** The service of the target these inputs name (their own, else stack config, else env). */
+  for(inputs: object): TaskService<A, S, T> {
+    const target = resolveTarget(inputs, this.settings);
+    const key = targetKey(target);
+    let service = this.built.get(key);
+    if (service === undefined) {
+      const settings: ProviderSettings = { ...this.settings };
+      if (target.region !== undefined) settings.region = target.region;
+      const session =
+        target.assumeRole === undefined
+          ? undefined
+          : this.sessions.session(target.assumeRole, {
+              ...(target.region === undefined ? {} : { region: target.region }),
+              ...stsEndpoint(this.settings),
+            });
+      if (session !== undefined) settings.credentials = session.provider();
+      service = buildTaskService(this.spec, settings, this.deps, session);
+      this.built.set(key, service);
+    }
+    return service;
+  }
+
+  /**
+   * check(): the role these inputs resolve to can be assumed (STS's refusal and the fix, on the
+   * input or config key that named it). Skipped while the target's inputs failed their rules or
+   * are unknown in preview; the credentials are kept for the create.
+   */
+  async checkTarget(
+    news: Record<string, unknown>,
+    failures: readonly CheckFailure[],
+  ): Promise<CheckFailure[]> {
+    const own = news["assumeRole"] !== undefined && news["assumeRole"] !== null;
+    const failed = failures.some((f) => /^(region|assumeRole)\b/.test(f.property));
+    if (failed || containsUnknown(news["region"]) || containsUnknown(news["assumeRole"])) return [];
+    const target = resolveTarget(news, this.settings);
+    if (target.assumeRole === undefined) return [];
+    const { session } = this.for(news);
+    try {
+      await session?.credentials();
+      return [];
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return [{ property: own ? "assumeRole" : "awsMigration:assumeRole", reason }];
+    }
+  }
+}
+
+/** STS's endpoint override, if any: `endpoints.sts`, else the one endpoint for every service. */
+function stsEndpoint(settings: ProviderSettings): { endpoint?: string } {
+  const endpoint = settings.endpoints.sts ?? settings.endpoint;
+  return endpoint === undefined ? {} : { endpoint };
+}
+
 export function buildTaskService<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
   settings: ProviderSettings,
   deps: Partial<Deps<A>>,
+  session?: RoleSession,
 ): TaskService<A, S, T> {
   // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
   const runtime = createRuntime({
@@ -98,8 +189,8 @@ export function buildTaskService<I extends object, T, A, S>(
   const caller =
     (maxAttempts: number | undefined): AwsCaller =>
     async (operation, fn) => {
-      try {
-        return await callAws(
+      const call = (): ReturnType<typeof fn> =>
+        callAws(
           {
             service: spec.service,
             operation,
@@ -111,6 +202,17 @@ export function buildTaskService<I extends object, T, A, S>(
           },
           fn,
         );
+      try {
+        const generation = session?.generation ?? 0;
+        try {
+          return await call();
+        } catch (err) {
+          // Temporary credentials AWS holds expired (its clock may run ahead of ours): the request
+          // was refused before AWS acted, so one retry with fresh credentials is safe.
+          if (session === undefined || !isExpiredCredentials(err)) throw err;
+          session.expire(generation);
+          return await call();
+        }
       } catch (err) {
         // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
         if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);
@@ -158,7 +260,8 @@ export function buildTaskService<I extends object, T, A, S>(
     label: (inputs, id) => `${type} ${name(inputs, id)}`,
   };
   const state = spec.state === undefined ? (undefined as S) : spec.state(base);
-  return { runtime, ctx: { ...base, state } };
+  const account = session === undefined ? "default" : accountOf({ assumeRole: session.role });
+  return { runtime, ctx: { ...base, state }, session, account };
 }
 
 /** Describe calls per second the shared rounds of one poller may spend, unless configured. */
