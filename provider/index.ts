@@ -20,3 +20,9 @@ export {
   isWaitAbortedError,
   isWaiterTimeoutError,
 } from "./core/errors";
+export {
+  type AssumeRoleArgs,
+  type AwsProviderTargetArgs,
+  awsProviderTarget,
+  type TargetArgs,
+} from "./core/task/targetArgs";

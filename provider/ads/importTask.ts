@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { derivedToken, registration } from "../core/register";
 import { importTask as spec } from "./importTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs {
+export interface ImportTaskArgs extends TargetArgs {
   /**
    * A descriptive name for the import; 1–255 characters with at least one non-whitespace one.
    * Required unless `adoptImportTaskId` is set. A change replaces the resource.

@@ -9,13 +9,7 @@ import { InputValidationError } from "./errors";
 import { redactUrl } from "./redact";
 
 export type ServiceKey =
-  | "ads"
-  | "mgn"
-  | "migrationhub"
-  | "migrationhub-config"
-  | "ec2"
-  | "s3"
-  | "sts";
+  "ads" | "mgn" | "migrationhub" | "migrationhub-config" | "ec2" | "s3" | "sts";
 
 export const SERVICE_KEYS: readonly ServiceKey[] = [
   "ads",
@@ -166,7 +160,11 @@ function parseAssumeRole(key: string, value: string): AssumeRole {
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw bad(key, "must be an object { roleArn, externalId?, sessionName?, durationSeconds? } (got text that is not JSON)", fix);
+    throw bad(
+      key,
+      "must be an object { roleArn, externalId?, sessionName?, durationSeconds? } (got text that is not JSON)",
+      fix,
+    );
   }
   const failures: CheckFailure[] = [];
   checkAssumeRole({ [key]: parsed }, key, failures);

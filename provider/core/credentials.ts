@@ -28,7 +28,8 @@ export interface Target {
 
 export const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** `arn:aws:iam::<account>:role/[<path>/]<name>` in any partition (aws, aws-cn, aws-us-gov). */
-export const ROLE_ARN_RE = /^arn:aws[-a-z]*:iam::(\d{12}):role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/;
+export const ROLE_ARN_RE =
+  /^arn:aws[-a-z]*:iam::(\d{12}):role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/;
 
 /** AssumeRole's own constraints on each member (the API reference's Request Parameters). */
 export const ASSUME_ROLE_FIELDS: Fields = {

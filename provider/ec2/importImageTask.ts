@@ -3,6 +3,7 @@ import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
 import { defaultClientToken } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
 export interface ImageDiskContainerArgs {
@@ -27,7 +28,7 @@ export interface ImageDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
-export interface ImportImageTaskArgs {
+export interface ImportImageTaskArgs extends TargetArgs {
   /**
    * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
    * `adoptImportTaskId` is set. A change replaces the resource.

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { registration } from "../core/register";
 import { defaultMarker } from "./importInstanceTaskLogic";
 import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** The VM's one disk (ImportInstance supports single-volume VMs only). */
 export interface DiskImageArgs {
@@ -46,7 +47,7 @@ export interface ImportInstanceLaunchSpecificationArgs {
 }
 
 /** Inputs of {@link ImportInstanceTask}. Every ImportInstance parameter replaces on change. */
-export interface ImportInstanceTaskArgs {
+export interface ImportInstanceTaskArgs extends TargetArgs {
   /**
    * `Windows`, the only value ImportInstance accepts. Required unless `adoptConversionTaskId` is
    * set. A change replaces the resource.

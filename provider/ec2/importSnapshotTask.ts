@@ -3,6 +3,7 @@ import { isCredentialBearingUrl } from "../core/redact";
 import { providerShim } from "../core/shim";
 import { outputSlots, secretOutputs, shimPath } from "../core/task/resource";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
 export interface SnapshotDiskContainerArgs {
@@ -23,7 +24,7 @@ export interface SnapshotDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportSnapshotTask}. Every ImportSnapshot parameter replaces on change. */
-export interface ImportSnapshotTaskArgs {
+export interface ImportSnapshotTaskArgs extends TargetArgs {
   /**
    * The one disk image to import as an EBS snapshot. Required unless `adoptImportTaskId` is set.
    * A change replaces the resource.

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { derivedToken, registration } from "../core/register";
 import { LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
 export interface S3BucketSourceArgs {
@@ -29,7 +30,7 @@ export interface InventorySelectorArgs {
 }
 
 /** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs {
+export interface ImportTaskArgs extends TargetArgs {
   /**
    * The inventory CSV in S3 (columns are the `mgn:*` import parameters). Required unless
    * `adoptImportId` is set. A change replaces the resource (a new import runs).

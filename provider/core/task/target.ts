@@ -81,7 +81,8 @@ export function recordTarget(impl: ProviderImplementation): ProviderImplementati
     try {
       return await run();
     } catch (err) {
-      if (isMigrationError(err, "ImportTaskFailedError")) Object.assign(err.properties, targetOf(from));
+      if (isMigrationError(err, "ImportTaskFailedError"))
+        Object.assign(err.properties, targetOf(from));
       throw err;
     }
   };

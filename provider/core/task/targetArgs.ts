@@ -1,0 +1,104 @@
+/**
+ * The target inputs every resource's Args has (issue 11), and `awsProviderTarget`, which reads them
+ * from the arguments of an `aws.Provider` so a stack that already has one per account and region
+ * targets the same place in one line. Only resource classes and programs import this file (it
+ * loads `@pulumi/pulumi`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { InputValidationError } from "../errors";
+
+/** The role a resource's AWS calls run as: STS AssumeRole, the standard AWS chain as the source. */
+export interface AssumeRoleArgs {
+  /**
+   * ARN of the role to assume: `arn:aws:iam::<12-digit account>:role/[<path>/]<name>`; the task
+   * lives in that account.
+   * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+   */
+  roleArn: pulumi.Input<string>;
+  /** The `sts:ExternalId` the role's trust policy requires: 2–1224 of `[\w+=,.@:/-]`. */
+  externalId?: pulumi.Input<string>;
+  /** RoleSessionName, shown in CloudTrail: 2–64 of `[\w+=,.@-]`. @default "pulumi-aws-migration" */
+  sessionName?: pulumi.Input<string>;
+  /**
+   * DurationSeconds of each session, 900–43200 and at most the role's MaxSessionDuration; the
+   * credentials are refreshed before they expire, however long a wait. @default 3600
+   */
+  durationSeconds?: pulumi.Input<number>;
+}
+
+/** Where the resource's AWS task lives: its region and account. */
+export interface TargetArgs {
+  /**
+   * AWS Region of the task, e.g. `eu-west-1`. A change replaces the resource (a task cannot move).
+   * @default stack config `aws:region`, then AWS_REGION / AWS_DEFAULT_REGION
+   */
+  region?: pulumi.Input<string>;
+  /**
+   * Role to assume for every AWS call of this resource (the task then lives in the role's account).
+   * A change replaces the resource. Resources naming the same role share its cached credentials.
+   * @default stack config `awsMigration:assumeRole`, then the standard AWS credential chain
+   */
+  assumeRole?: pulumi.Input<AssumeRoleArgs>;
+}
+
+/** The part of `aws.ProviderArgs` (@pulumi/aws) that says where its resources live. */
+export interface AwsProviderTargetArgs {
+  region?: pulumi.Input<string>;
+  assumeRoles?: pulumi.Input<
+    pulumi.Input<{
+      roleArn?: pulumi.Input<string>;
+      externalId?: pulumi.Input<string>;
+      sessionName?: pulumi.Input<string>;
+      /** A Go duration such as "1h" or "15m30s" (aws.Provider's form). */
+      duration?: pulumi.Input<string>;
+    }>[]
+  >;
+}
+
+/** Seconds of a Go duration of hours, minutes and seconds ("1h30m", "900s"). */
+function durationSeconds(duration: string): number {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(duration);
+  if (m === null || duration === "") {
+    throw new InputValidationError({
+      property: "assumeRoles[0].duration",
+      reason: `must be a duration like "1h" or "15m" (got ${JSON.stringify(duration)}). Fix: use hours, minutes and seconds`,
+    });
+  }
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+/**
+ * The target of an `aws.Provider`'s arguments: `{ ...awsProviderTarget(args), … }` in a resource's
+ * Args puts its task where that provider's resources go. One assume-role entry at most (these
+ * resources do not chain roles).
+ */
+export function awsProviderTarget(args: AwsProviderTargetArgs): TargetArgs {
+  const roles = args.assumeRoles;
+  const assumeRole =
+    roles === undefined
+      ? undefined
+      : pulumi.output(roles).apply((list) => {
+          if (list.length > 1) {
+            throw new InputValidationError({
+              property: "assumeRoles",
+              reason: `has ${list.length} roles; these resources assume one. Fix: pass the last role of the chain in assumeRole and trust the source account in it`,
+            });
+          }
+          const role = list[0];
+          if (role?.roleArn === undefined) return undefined;
+          return {
+            roleArn: role.roleArn,
+            ...(role.externalId === undefined ? {} : { externalId: role.externalId }),
+            ...(role.sessionName === undefined ? {} : { sessionName: role.sessionName }),
+            ...(role.duration === undefined
+              ? {}
+              : { durationSeconds: durationSeconds(role.duration) }),
+          };
+        });
+  return {
+    ...(args.region === undefined ? {} : { region: args.region }),
+    ...(assumeRole === undefined
+      ? {}
+      : { assumeRole: assumeRole as pulumi.Output<AssumeRoleArgs> }),
+  };
+}
