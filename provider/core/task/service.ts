@@ -188,8 +188,17 @@ export function buildTaskService<I extends object, T, A, S>(
   const type = typeName(spec);
   const caller =
     (maxAttempts: number | undefined): AwsCaller =>
-    async (operation, fn) => {
-      const call = (): ReturnType<typeof fn> =>
+    async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
+      // The generation of the credentials each attempt signs with (fetched first, so it is known).
+      let generation = 0;
+      const signed = async (): Promise<R> => {
+        if (session !== undefined) {
+          await session.credentials();
+          generation = session.generation;
+        }
+        return fn();
+      };
+      const call = (): Promise<R> =>
         callAws(
           {
             service: spec.service,
@@ -200,10 +209,9 @@ export function buildTaskService<I extends object, T, A, S>(
             onRetry: markRetried,
             ...(maxAttempts === undefined ? {} : { maxAttempts }),
           },
-          fn,
+          signed,
         );
       try {
-        const generation = session?.generation ?? 0;
         try {
           return await call();
         } catch (err) {
