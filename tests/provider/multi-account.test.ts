@@ -219,7 +219,7 @@ describe("multi-account, multi-region resources (issue 11)", function () {
       assert.equal(
         describes,
         Math.max(...perResource),
-        `${t}: ${describes} describes, polls ${perResource}`,
+        `${t}: ${describes} describes, polls ${perResource.join(", ")}`,
       );
     }
   });

@@ -360,7 +360,7 @@ describe("core credentials", () => {
       name: (i, id) => i.name ?? id ?? "?",
     });
 
-    it("builds one service per target, each with its own region and the role's credentials", async () => {
+    it("builds one service per target, each with its own region and the role's credentials", () => {
       const clock = new ManualClock();
       const sts = fakeSts(clock);
       const seen: { region?: string; hasCredentials: boolean }[] = [];
