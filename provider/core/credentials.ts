@@ -28,8 +28,7 @@ export interface Target {
 
 export const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** `arn:aws:iam::<account>:role/[<path>/]<name>` in any partition (aws, aws-cn, aws-us-gov). */
-export const ROLE_ARN_RE =
-  /^arn:aws[-a-z]*:iam::(\d{12}):role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/;
+const ROLE_ARN_RE = /^arn:aws[-a-z]*:iam::(\d{12}):role\/(?:[\x21-\x7e]+\/)?[\w+=,.@-]{1,64}$/;
 
 /** AssumeRole's own constraints on each member (the API reference's Request Parameters). */
 export const ASSUME_ROLE_FIELDS: Fields = {
@@ -138,7 +137,7 @@ export type AssumeRoleCall = (
   where: { region?: string; endpoint?: string },
 ) => Promise<TemporaryCredentials>;
 
-export const DEFAULT_SESSION_NAME = "pulumi-aws-migration";
+const DEFAULT_SESSION_NAME = "pulumi-aws-migration";
 /** The SDK's own margin (memoizeIdentityProvider): credentials are replaced 5 minutes early. */
 const REFRESH_MARGIN_MS = 300_000;
 

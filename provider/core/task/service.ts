@@ -8,7 +8,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { CheckFailure } from "../check";
 import type { ProviderSettings } from "../config";
 import {
-  accountOf,
   isExpiredCredentials,
   type RoleSession,
   type RoleSessions,
@@ -40,8 +39,6 @@ export interface TaskService<A, S, T> {
   readonly ctx: TaskContext<A, S, T>;
   /** The assumed role's credentials, when the target names a role. */
   readonly session: RoleSession | undefined;
-  /** The account of the target: the role ARN's, else "default". */
-  readonly account: string;
 }
 
 /** `ads.ImportTask`: the resource type as messages and logs name it. */
@@ -268,8 +265,7 @@ export function buildTaskService<I extends object, T, A, S>(
     label: (inputs, id) => `${type} ${name(inputs, id)}`,
   };
   const state = spec.state === undefined ? (undefined as S) : spec.state(base);
-  const account = session === undefined ? "default" : accountOf({ assumeRole: session.role });
-  return { runtime, ctx: { ...base, state }, session, account };
+  return { runtime, ctx: { ...base, state }, session };
 }
 
 /** Describe calls per second the shared rounds of one poller may spend, unless configured. */

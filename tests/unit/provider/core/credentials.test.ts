@@ -386,7 +386,7 @@ describe("core credentials", () => {
         { region: "eu-west-1", hasCredentials: true },
         { region: "us-east-1", hasCredentials: true },
       ]);
-      assert.deepEqual([home.account, a.account], ["default", "222222222222"]);
+      assert.deepEqual([home.session, a.session?.role.roleArn], [undefined, ROLE_A]);
       assert.notEqual(home.runtime.throttle, a.runtime.throttle);
       assert.notEqual(home.runtime.startLimiter, a.runtime.startLimiter);
       assert.equal(sts.calls.length, 0, "credentials are fetched when a call needs them");
