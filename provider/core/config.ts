@@ -168,10 +168,7 @@ function parseAssumeRole(key: string, value: string): AssumeRole {
   }
   const failures: CheckFailure[] = [];
   checkAssumeRole({ [key]: parsed }, key, failures);
-  const first = failures[0];
-  if (first !== undefined) {
-    throw new InputValidationError({ property: first.property, reason: first.reason });
-  }
+  if (failures[0] !== undefined) throw new InputValidationError(failures[0]);
   return parsed as AssumeRole;
 }
 
@@ -262,19 +259,13 @@ export function readProviderSettings(
 
 /**
  * Options for an SDK client. `maxAttempts: 1` because callAws does all retrying; `credentials`
- * only for a target that assumes a role (else the SDK's standard chain). Endpoint
- * precedence: endpoints[service] > endpoint > none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE>
- * and AWS_ENDPOINT_URL itself).
+ * only for a target that assumes a role. Endpoint precedence: endpoints[service] > endpoint >
+ * none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL itself).
  */
 export function clientConfig(
   settings: ProviderSettings,
   service: ServiceKey,
-): {
-  region?: string;
-  endpoint?: string;
-  credentials?: AwsCredentialIdentityProvider;
-  maxAttempts: 1;
-} {
+): Pick<ProviderSettings, "region" | "endpoint" | "credentials"> & { maxAttempts: 1 } {
   const endpoint = settings.endpoints[service] ?? settings.endpoint;
   return {
     ...(settings.region === undefined ? {} : { region: settings.region }),

@@ -97,16 +97,11 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
     return this.services;
   }
 
-  /** The context of the target (region, role) these inputs name. */
-  private ctx(inputs: Record<string, unknown>): TaskContext<A, S, T> {
-    return this.all().for(inputs).ctx;
-  }
-
   async check(
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const failures = checkSpec(this.spec, news, this.ctx(news).runtime.settings);
+    const failures = checkSpec(this.spec, news, this.all().for(news).ctx.runtime.settings);
     failures.push(...(await this.all().checkTarget(news, failures)));
     return { inputs: news, failures };
   }
@@ -120,14 +115,14 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
   }
 
   create(raw: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
-    return this.lifecycle.create(this.ctx(raw), raw);
+    return this.lifecycle.create(this.all().for(raw).ctx, raw);
   }
 
   read(
     id: string,
     props: Record<string, unknown>,
   ): Promise<{ id?: string; props?: Record<string, unknown> }> {
-    return this.lifecycle.read(this.ctx(props), id, props);
+    return this.lifecycle.read(this.all().for(props).ctx, id, props);
   }
 
   update(
@@ -135,11 +130,11 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }> {
-    return this.lifecycle.update(this.ctx(news), id, olds, news);
+    return this.lifecycle.update(this.all().for(news).ctx, id, olds, news);
   }
 
   delete(id: string, props: Record<string, unknown>): Promise<void> {
-    return this.lifecycle.delete(this.ctx(props), id, props);
+    return this.lifecycle.delete(this.all().for(props).ctx, id, props);
   }
 }
 

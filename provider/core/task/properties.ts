@@ -20,7 +20,8 @@ import {
 import { normalizeOutputs, type OutputValue } from "../outputs";
 import { canonicalJson } from "../tokens";
 import { containsUnknown } from "../unknown";
-import { TARGET_KEYS, TARGET_PROPERTIES, type TargetInputs } from "./target";
+import type { Target } from "../credentials";
+import { TARGET_KEYS, TARGET_PROPERTIES } from "./target";
 
 export type PropertyRule =
   | ({ kind: "string" } & StringRule)
@@ -61,11 +62,8 @@ export interface PropertySpec {
 
 export type PropertyTable<I extends object> = { readonly [K in keyof I & string]-?: PropertySpec };
 
-/**
- * Typed inputs as the core hands them around: the table's keys, every resource's target inputs
- * (target.ts) and the serialized provider.
- */
-export type Inputs<I extends object> = I & TargetInputs & { __provider?: string };
+/** Typed inputs as the core hands them around: the table's keys, target.ts's, the provider. */
+export type Inputs<I extends object> = I & Target & { __provider?: string };
 
 /** The table's entries, then the target inputs every resource has (target.ts). */
 function entries<I extends object>(table: PropertyTable<I>): [string, PropertySpec][] {

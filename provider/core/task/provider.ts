@@ -19,7 +19,7 @@ import {
   inputsOf,
   waitTimeoutMs,
 } from "./properties";
-import { named, type TaskService, TaskServices, taskFailure, trackStart } from "./service";
+import { named, TaskServices, taskFailure, trackStart } from "./service";
 import { recordTarget } from "./target";
 import type { Deps, Dropped, StartScope, TaskSpec, WaitSummary } from "./spec";
 
@@ -55,16 +55,11 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     return this.services;
   }
 
-  /** The service of the target (region, role) these inputs name. */
-  private svc(inputs: object): TaskService<A, S, T> {
-    return this.all().for(inputs);
-  }
-
   async check(
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const ctx = { settings: this.svc(news).runtime.settings };
+    const ctx = { settings: this.all().for(news).runtime.settings };
     const failures = [
       ...checkProperties(this.spec.properties, news, ctx),
       ...(this.spec.checkMore?.(news, ctx) ?? []),
@@ -72,7 +67,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     failures.push(...(await this.all().checkTarget(news, failures)));
     const warnings = this.spec.checkWarnings?.(news) ?? [];
     if (warnings.length > 0) {
-      const { ctx: task } = this.svc(news);
+      const { ctx: task } = this.all().for(news);
       const inputs = asInputs(this.spec.properties, news);
       const adopt =
         this.spec.adoptProperty === undefined ? undefined : inputs[this.spec.adoptProperty];
@@ -95,7 +90,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   ): Promise<{ id: string; outs: Record<string, unknown> }> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, raw);
-    const { ctx } = this.svc(inputs);
+    const { ctx } = this.all().for(inputs);
     const deadline = this.deadline(inputs);
     const adoptId = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
     const adopting = typeof adoptId === "string";
@@ -125,7 +120,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   ): Promise<{ id?: string; props?: Record<string, unknown> }> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, props);
-    const { ctx } = this.svc(inputs);
+    const { ctx } = this.all().for(inputs);
     const task = await ctx.describe(id);
     if (task === undefined || spec.vanished?.(task) === true) {
       const kept = task === undefined ? await spec.hooks?.readGone?.(ctx, id, props) : undefined;
@@ -153,7 +148,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   ): Promise<{ outs: Record<string, unknown> }> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, news);
-    const { ctx } = this.svc(inputs);
+    const { ctx } = this.all().for(inputs);
     const deadline = this.deadline(inputs);
     const task = await ctx.describe(id);
     if (task === undefined) {
@@ -182,7 +177,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   async delete(id: string, props: Record<string, unknown>): Promise<void> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, props);
-    const { ctx } = this.svc(inputs);
+    const { ctx } = this.all().for(inputs);
     if (effective(spec.properties, inputs, "retainOnDelete") === true) {
       const message = spec.retainedMessage?.(id, inputs) ?? `retainOnDelete is true: leaving ${id}`;
       ctx.runtime.log.info(ctx.label(inputs, id), message);
@@ -195,7 +190,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
 
   /** The wait budget of one create/update counts from its start (a start may queue first). */
   private deadline(inputs: Inputs<I>): number {
-    const { runtime } = this.svc(inputs);
+    const { runtime } = this.all().for(inputs);
     const limitMs = waitTimeoutMs(
       this.spec.properties,
       inputs,
@@ -206,7 +201,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
 
   private async adopt(inputs: Inputs<I>, adoptId: string): Promise<T> {
     const { spec } = this;
-    const { ctx } = this.svc(inputs);
+    const { ctx } = this.all().for(inputs);
     const task = await ctx.describe(adoptId);
     if (task === undefined) {
       const where = ctx.runtime.settings.region ?? "the configured region";
@@ -235,7 +230,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     scope: StartScope,
   ): Promise<T> {
     const { spec } = this;
-    const { ctx, runtime } = this.svc(inputs);
+    const { ctx, runtime } = this.all().for(inputs);
     const label = ctx.label(inputs);
     const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
@@ -294,7 +289,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     deadline: number,
   ): Promise<Record<string, unknown>> {
     const { spec } = this;
-    const { ctx, runtime } = this.svc(inputs);
+    const { ctx, runtime } = this.all().for(inputs);
     const id = spec.idOf(task);
     const provider = { __provider: inputs.__provider };
     const verdict = spec.classify(spec.statusOf(task), inputs, previous);

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CheckFailure } from "../check";
-import type { ProviderSettings } from "../config";
+import { clientConfig, type ProviderSettings } from "../config";
 import {
   isExpiredCredentials,
   type RoleSession,
@@ -96,9 +96,9 @@ function markRetried(err: { throttling: boolean }): void {
 }
 
 /**
- * The services of one provider, one per target (core/credentials.ts): SDK clients, shared describe
- * rounds, throttle, start limiter and service state (MGN's quota gate) are keyed by account and
- * region (and role), as AWS's rate limits and quotas are, so one round never mixes targets.
+ * The services of one provider, one per target (core/credentials.ts): SDK clients, describe rounds,
+ * throttle, start limiter and MGN's quota gate are per account, region and role, as AWS's rate
+ * limits and quotas are, so one round never mixes targets.
  */
 export class TaskServices<I extends object, T, A, S> {
   private readonly built = new Map<string, TaskService<A, S, T>>();
@@ -111,62 +111,49 @@ export class TaskServices<I extends object, T, A, S> {
     deps: Partial<Deps<A>>,
   ) {
     // One logger for every target: its progress rate limit is per resource, whatever the target.
-    const log = deps.logger ?? createLogger(deps.clock === undefined ? {} : { clock: deps.clock });
-    this.deps = { ...deps, logger: log };
-    this.sessions = deps.roleSessions ?? sharedRoleSessions();
+    const logger =
+      deps.logger ?? createLogger(deps.clock === undefined ? {} : { clock: deps.clock });
+    this.deps = { ...deps, logger };
+    this.sessions = deps.roleSessions ?? sharedRoleSessions;
   }
 
   /** The service of the target these inputs name (their own, else stack config, else env). */
   for(inputs: object): TaskService<A, S, T> {
     const target = resolveTarget(inputs, this.settings);
     const key = targetKey(target);
-    let service = this.built.get(key);
-    if (service === undefined) {
-      const settings: ProviderSettings = { ...this.settings };
-      if (target.region !== undefined) settings.region = target.region;
-      const session =
-        target.assumeRole === undefined
-          ? undefined
-          : this.sessions.session(target.assumeRole, {
-              ...(target.region === undefined ? {} : { region: target.region }),
-              ...stsEndpoint(this.settings),
-            });
-      if (session !== undefined) settings.credentials = session.provider();
-      service = buildTaskService(this.spec, settings, this.deps, session);
-      this.built.set(key, service);
-    }
+    const built = this.built.get(key);
+    if (built !== undefined) return built;
+    const settings: ProviderSettings = { ...this.settings, ...target };
+    const role = target.assumeRole;
+    const session =
+      role === undefined ? undefined : this.sessions.session(role, clientConfig(settings, "sts"));
+    if (session !== undefined) settings.credentials = session.provider();
+    const service = buildTaskService(this.spec, settings, this.deps, session);
+    this.built.set(key, service);
     return service;
   }
 
   /**
-   * check(): the role these inputs resolve to can be assumed (STS's refusal and the fix, on the
-   * input or config key that named it). Skipped while the target's inputs failed their rules or
-   * are unknown in preview; the credentials are kept for the create.
+   * check(): STS's refusal of the role these inputs resolve to, on the input or config key that
+   * named it; skipped while the target inputs failed their rules or are unknown in preview. The
+   * credentials are kept for the create.
    */
   async checkTarget(
     news: Record<string, unknown>,
     failures: readonly CheckFailure[],
   ): Promise<CheckFailure[]> {
-    const own = news["assumeRole"] !== undefined && news["assumeRole"] !== null;
+    const { region, assumeRole } = news;
     const failed = failures.some((f) => /^(region|assumeRole)\b/.test(f.property));
-    if (failed || containsUnknown(news["region"]) || containsUnknown(news["assumeRole"])) return [];
-    const target = resolveTarget(news, this.settings);
-    if (target.assumeRole === undefined) return [];
-    const { session } = this.for(news);
+    if (failed || containsUnknown(region) || containsUnknown(assumeRole)) return [];
     try {
-      await session?.credentials();
+      await this.for(news).session?.credentials();
       return [];
     } catch (err) {
+      const own = assumeRole !== undefined && assumeRole !== null;
       const reason = err instanceof Error ? err.message : String(err);
       return [{ property: own ? "assumeRole" : "awsMigration:assumeRole", reason }];
     }
   }
-}
-
-/** STS's endpoint override, if any: `endpoints.sts`, else the one endpoint for every service. */
-function stsEndpoint(settings: ProviderSettings): { endpoint?: string } {
-  const endpoint = settings.endpoints.sts ?? settings.endpoint;
-  return endpoint === undefined ? {} : { endpoint };
 }
 
 export function buildTaskService<I extends object, T, A, S>(
@@ -186,15 +173,7 @@ export function buildTaskService<I extends object, T, A, S>(
   const caller =
     (maxAttempts: number | undefined): AwsCaller =>
     async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
-      // The generation of the credentials each attempt signs with (fetched first, so it is known).
-      let generation = 0;
-      const signed = async (): Promise<R> => {
-        if (session !== undefined) {
-          await session.credentials();
-          generation = session.generation;
-        }
-        return fn();
-      };
+      let generation = 0; // of the credentials the last attempt signed with
       const call = (): Promise<R> =>
         callAws(
           {
@@ -206,18 +185,22 @@ export function buildTaskService<I extends object, T, A, S>(
             onRetry: markRetried,
             ...(maxAttempts === undefined ? {} : { maxAttempts }),
           },
-          signed,
+          async () => {
+            if (session !== undefined) {
+              await session.credentials();
+              generation = session.generation;
+            }
+            return fn();
+          },
         );
       try {
-        try {
-          return await call();
-        } catch (err) {
-          // Temporary credentials AWS holds expired (its clock may run ahead of ours): the request
-          // was refused before AWS acted, so one retry with fresh credentials is safe.
+        // AWS refused expired credentials (its clock may run ahead of ours) before it acted on the
+        // request, so one retry with fresh ones is safe.
+        return await call().catch((err: unknown) => {
           if (session === undefined || !isExpiredCredentials(err)) throw err;
           session.expire(generation);
-          return await call();
-        }
+          return call();
+        });
       } catch (err) {
         // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
         if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);

@@ -1,21 +1,15 @@
 /**
- * The two inputs every resource has (issue 11): `region` and `assumeRole`, the account and region
- * its AWS task lives in. A task cannot move, so a change replaces the resource. The property
- * table's derived functions (properties.ts) add these entries to every table, and the provider
- * echoes them into every recorded state (`recordTarget`) so read and delete find the task again.
+ * The inputs every resource has (issue 11): `region` and `assumeRole`, where its AWS task lives. A
+ * task cannot move, so a change replaces the resource; every recorded state echoes them, so read
+ * and delete find the task again.
  */
 import { isMigrationError } from "../errors";
 import type { ProviderImplementation } from "../dynamic";
 import { type AssumeRole, checkAssumeRole, REGION_RE, type Target } from "../credentials";
 import type { ProviderSettings } from "../config";
+import type { CheckFailure } from "../check";
 import { containsUnknown } from "../unknown";
 import type { PropertySpec } from "./properties";
-
-/** The target inputs as the core reads them after check (a type literal: it indexes as a record). */
-export type TargetInputs = {
-  region?: string;
-  assumeRole?: AssumeRole;
-};
 
 export const TARGET_KEYS = ["region", "assumeRole"] as const;
 
@@ -33,10 +27,8 @@ export const TARGET_PROPERTIES: Readonly<Record<(typeof TARGET_KEYS)[number], Pr
     rule: { kind: "custom" },
     change: "replace",
     checkNested: (news) => {
-      const failures: ReturnType<NonNullable<PropertySpec["checkNested"]>> = [];
-      if (news["assumeRole"] !== undefined && news["assumeRole"] !== null) {
-        checkAssumeRole(news, "assumeRole", failures);
-      }
+      const failures: CheckFailure[] = [];
+      checkAssumeRole(news, "assumeRole", failures);
       return failures;
     },
   },
@@ -44,38 +36,27 @@ export const TARGET_PROPERTIES: Readonly<Record<(typeof TARGET_KEYS)[number], Pr
 
 /**
  * The target of these inputs: each of the resource's inputs, then stack config (`aws:region`,
- * `awsMigration:assumeRole`), then the standard AWS environment (the region of `settings` already
- * falls back to AWS_REGION). Values unknown in preview count as unset.
+ * `awsMigration:assumeRole`), then the AWS environment (the settings' region falls back to
+ * AWS_REGION). Values unknown in preview count as unset.
  */
 export function resolveTarget(inputs: object, settings: ProviderSettings): Target {
-  const { region, assumeRole } = inputs as Record<string, unknown>;
-  const ownRegion = typeof region === "string" && REGION_RE.test(region) ? region : undefined;
-  const ownRole =
-    typeof assumeRole === "object" &&
-    assumeRole !== null &&
-    !containsUnknown(assumeRole) &&
-    typeof (assumeRole as { roleArn?: unknown }).roleArn === "string"
-      ? (assumeRole as AssumeRole)
-      : undefined;
+  const { region, assumeRole } = inputs as { region?: unknown; assumeRole?: Partial<AssumeRole> };
+  const ownRole = typeof assumeRole?.roleArn === "string" && !containsUnknown(assumeRole);
   const target: Target = {};
-  const r = ownRegion ?? settings.region;
+  const r = typeof region === "string" && REGION_RE.test(region) ? region : settings.region;
   if (r !== undefined) target.region = r;
-  const role = ownRole ?? settings.assumeRole;
+  const role = ownRole ? (assumeRole as AssumeRole) : settings.assumeRole;
   if (role !== undefined) target.assumeRole = role;
   return target;
 }
 
-/** The target inputs of `from` (undefined ones left out). */
 function targetOf(from: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of TARGET_KEYS) if (from[key] !== undefined) out[key] = from[key];
   return out;
 }
 
-/**
- * A provider whose every recorded state carries the target inputs it was given, including the
- * properties of a failure that the engine records: read, update and delete run in that target.
- */
+/** Every state the provider records (a failure's properties too) keeps the target inputs. */
 export function recordTarget(impl: ProviderImplementation): ProviderImplementation {
   const keep = async <R>(from: Record<string, unknown>, run: () => Promise<R>): Promise<R> => {
     try {

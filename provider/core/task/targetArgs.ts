@@ -1,8 +1,7 @@
 /**
- * The target inputs every resource's Args has (issue 11), and `awsProviderTarget`, which reads them
- * from the arguments of an `aws.Provider` so a stack that already has one per account and region
- * targets the same place in one line. Only resource classes and programs import this file (it
- * loads `@pulumi/pulumi`).
+ * The target inputs of every resource's Args (issue 11, checked by target.ts), and
+ * `awsProviderTarget`. Only resource classes and programs import this file (it loads
+ * `@pulumi/pulumi`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputValidationError } from "../errors";
@@ -73,32 +72,25 @@ function durationSeconds(duration: string): number {
  * resources do not chain roles).
  */
 export function awsProviderTarget(args: AwsProviderTargetArgs): TargetArgs {
-  const roles = args.assumeRoles;
-  const assumeRole =
-    roles === undefined
-      ? undefined
-      : pulumi.output(roles).apply((list) => {
-          if (list.length > 1) {
-            throw new InputValidationError({
-              property: "assumeRoles",
-              reason: `has ${list.length} roles; these resources assume one. Fix: pass the last role of the chain in assumeRole and trust the source account in it`,
-            });
-          }
-          const role = list[0];
-          if (role?.roleArn === undefined) return undefined;
-          return {
-            roleArn: role.roleArn,
-            ...(role.externalId === undefined ? {} : { externalId: role.externalId }),
-            ...(role.sessionName === undefined ? {} : { sessionName: role.sessionName }),
-            ...(role.duration === undefined
-              ? {}
-              : { durationSeconds: durationSeconds(role.duration) }),
-          };
-        });
-  return {
-    ...(args.region === undefined ? {} : { region: args.region }),
-    ...(assumeRole === undefined
-      ? {}
-      : { assumeRole: assumeRole as pulumi.Output<AssumeRoleArgs> }),
-  };
+  const target: TargetArgs = {};
+  if (args.region !== undefined) target.region = args.region;
+  if (args.assumeRoles === undefined) return target;
+  const role = pulumi.output(args.assumeRoles).apply((roles) => {
+    if (roles.length > 1) {
+      throw new InputValidationError({
+        property: "assumeRoles",
+        reason: `has ${roles.length} roles; these resources assume one. Fix: pass the last role of the chain in assumeRole and trust the source account in it`,
+      });
+    }
+    if (roles[0]?.roleArn === undefined) return undefined;
+    const { roleArn, externalId, sessionName, duration } = roles[0];
+    return {
+      roleArn,
+      ...(externalId === undefined ? {} : { externalId }),
+      ...(sessionName === undefined ? {} : { sessionName }),
+      ...(duration === undefined ? {} : { durationSeconds: durationSeconds(duration) }),
+    };
+  });
+  target.assumeRole = role as pulumi.Output<AssumeRoleArgs>;
+  return target;
 }
