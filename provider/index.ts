@@ -20,9 +20,4 @@ export {
   isWaitAbortedError,
   isWaiterTimeoutError,
 } from "./core/errors";
-export {
-  type AssumeRoleArgs,
-  type AwsProviderTargetArgs,
-  awsProviderTarget,
-  type TargetArgs,
-} from "./core/task/targetArgs";
+export * from "./core/task/targetArgs";

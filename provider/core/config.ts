@@ -3,7 +3,6 @@
  * environment — never from captured variables, which would land in state (STYLE.md §3).
  */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import type { CheckFailure } from "./check";
 import { type AssumeRole, checkAssumeRole, REGION_RE } from "./credentials";
 import { InputValidationError } from "./errors";
 import { redactUrl } from "./redact";
@@ -166,9 +165,8 @@ function parseAssumeRole(key: string, value: string): AssumeRole {
       fix,
     );
   }
-  const failures: CheckFailure[] = [];
-  checkAssumeRole({ [key]: parsed }, key, failures);
-  if (failures[0] !== undefined) throw new InputValidationError(failures[0]);
+  const failure = checkAssumeRole({ [key]: parsed }, key)[0];
+  if (failure !== undefined) throw new InputValidationError(failure);
   return parsed as AssumeRole;
 }
 

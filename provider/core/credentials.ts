@@ -1,8 +1,7 @@
 /**
- * Where a resource's AWS calls go (its target): a region, and optionally a role that STS AssumeRole
- * issues temporary credentials for, the standard AWS chain being the source. Credentials live only
+ * Where a resource's AWS calls go (its target): a region, and optionally a role assumed through STS
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). Credentials live only
  * in memory: never in state, logs or errors.
- * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
  */
 import type * as Sts from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
@@ -66,21 +65,19 @@ const ASSUME_ROLE_FIELDS: Fields = {
   ],
 };
 
-/** `assumeRole` at `path` in `inputs`: an object of ASSUME_ROLE_FIELDS and nothing else. */
-export function checkAssumeRole(
-  inputs: Record<string, unknown>,
-  path: string,
-  failures: CheckFailure[],
-): void {
+/** The failures of `assumeRole` at `path` in `inputs`: an object of ASSUME_ROLE_FIELDS only. */
+export function checkAssumeRole(inputs: Record<string, unknown>, path: string): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   checkObject(inputs, path, { fix: `set ${path} to { roleArn, externalId? }` }, failures);
   const value = inputs[path];
-  if (!isPlainObject(value)) return;
+  if (!isPlainObject(value)) return failures;
   checkFields(inputs, path, ASSUME_ROLE_FIELDS, failures);
   const members = Object.keys(ASSUME_ROLE_FIELDS);
   for (const key of Object.keys(value).filter((k) => !members.includes(k))) {
     const reason = `is not a member of ${path}. Fix: use only ${members.join(", ")}`;
     failures.push({ property: `${path}.${key}`, reason });
   }
+  return failures;
 }
 
 /** The account a target acts in: the role's, else "default" (the standard chain's own). */
@@ -93,13 +90,12 @@ function roleKey({ roleArn, externalId, sessionName, durationSeconds }: AssumeRo
   return JSON.stringify([roleArn, externalId, sessionName, durationSeconds]);
 }
 
-/** Key of a target's service: account, region and role (two roles never share clients or rounds). */
+/** Key of a target's service: account, region and role (two roles never share clients, rounds). */
 export function targetKey(target: Target): string {
   const role = target.assumeRole === undefined ? "" : ` ${roleKey(target.assumeRole)}`;
   return `${accountOf(target)}/${target.region ?? "default"}${role}`;
 }
 
-/** Whether AWS refused a request because its temporary credentials expired. */
 export function isExpiredCredentials(err: unknown): boolean {
   return /^(ExpiredToken(Exception)?|RequestExpired)$/.test(toAwsApiError("", "", err).code);
 }
@@ -111,7 +107,6 @@ export type TemporaryCredentials = Required<
 /** Where STS is: the region and endpoint of the first target that asked for a role. */
 type StsWhere = { region?: string; endpoint?: string };
 
-/** One AssumeRole call (tests pass a fake STS). */
 export type AssumeRoleCall = (
   role: AssumeRole & { sessionName: string },
   where: StsWhere,
@@ -131,7 +126,6 @@ export class RoleSession {
     private readonly clock: Clock,
   ) {}
 
-  /** The current credentials, from STS when none are cached or they are near expiry. */
   credentials(): Promise<TemporaryCredentials> {
     const now = this.clock.now();
     if (this.cached !== undefined && now < this.cached.refreshAt) {
@@ -152,19 +146,14 @@ export class RoleSession {
     return this.pending;
   }
 
-  /**
-   * AWS refused the credentials of `generation` as expired: the next call assumes the role again.
-   * Later generations are kept, so many calls refused at once cost one AssumeRole.
-   */
+  /** AWS refused `generation` as expired; later ones are kept (a burst costs one AssumeRole). */
   expire(generation: number): void {
     if (generation === this.generation) this.cached = undefined;
   }
 
   /**
-   * The credentials as an SDK client's `credentials` option. The SDK caches an answer until 5
-   * minutes before its `expiration`, and the @aws-sdk/core 3.523 of the MGN and Migration Hub
-   * clients ignores `memoized`: an expiration of now makes every client ask the session (the cache)
-   * before each request, so a refresh reaches them all at once.
+   * An SDK client's `credentials`. Expiring now, so every client asks the session (the cache)
+   * before each request: the @aws-sdk/core 3.523 of MGN's and Migration Hub's ignores `memoized`.
    */
   provider(): AwsCredentialIdentityProvider {
     const provide = async (): Promise<AwsCredentialIdentity> => ({

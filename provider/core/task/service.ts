@@ -10,7 +10,6 @@ import { clientConfig, type ProviderSettings } from "../config";
 import {
   isExpiredCredentials,
   type RoleSession,
-  type RoleSessions,
   sharedRoleSessions,
   targetKey,
 } from "../credentials";
@@ -96,14 +95,12 @@ function markRetried(err: { throttling: boolean }): void {
 }
 
 /**
- * The services of one provider, one per target (core/credentials.ts): SDK clients, describe rounds,
- * throttle, start limiter and MGN's quota gate are per account, region and role, as AWS's rate
- * limits and quotas are, so one round never mixes targets.
+ * One provider's services, one per target (core/credentials.ts): SDK clients, describe rounds,
+ * throttle, start limiter and MGN's quota gate are per account, region and role, as AWS's quotas.
  */
 export class TaskServices<I extends object, T, A, S> {
   private readonly built = new Map<string, TaskService<A, S, T>>();
   private readonly deps: Partial<Deps<A>>;
-  private readonly sessions: RoleSessions;
 
   constructor(
     private readonly spec: ServiceSpec<I, T, A, S>,
@@ -114,7 +111,6 @@ export class TaskServices<I extends object, T, A, S> {
     const logger =
       deps.logger ?? createLogger(deps.clock === undefined ? {} : { clock: deps.clock });
     this.deps = { ...deps, logger };
-    this.sessions = deps.roleSessions ?? sharedRoleSessions;
   }
 
   /** The service of the target these inputs name (their own, else stack config, else env). */
@@ -124,9 +120,9 @@ export class TaskServices<I extends object, T, A, S> {
     const built = this.built.get(key);
     if (built !== undefined) return built;
     const settings: ProviderSettings = { ...this.settings, ...target };
-    const role = target.assumeRole;
-    const session =
-      role === undefined ? undefined : this.sessions.session(role, clientConfig(settings, "sts"));
+    const { assumeRole: role } = target;
+    const sessions = this.deps.roleSessions ?? sharedRoleSessions;
+    const session = role && sessions.session(role, clientConfig(settings, "sts"));
     if (session !== undefined) settings.credentials = session.provider();
     const service = buildTaskService(this.spec, settings, this.deps, session);
     this.built.set(key, service);
@@ -134,9 +130,8 @@ export class TaskServices<I extends object, T, A, S> {
   }
 
   /**
-   * check(): STS's refusal of the role these inputs resolve to, on the input or config key that
-   * named it; skipped while the target inputs failed their rules or are unknown in preview. The
-   * credentials are kept for the create.
+   * check(): STS's refusal of the role these inputs resolve to, on the input or config key naming
+   * it; skipped while the target inputs are broken or unknown. The credentials serve the create.
    */
   async checkTarget(
     news: Record<string, unknown>,

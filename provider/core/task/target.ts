@@ -1,13 +1,11 @@
 /**
- * The inputs every resource has (issue 11): `region` and `assumeRole`, where its AWS task lives. A
- * task cannot move, so a change replaces the resource; every recorded state echoes them, so read
- * and delete find the task again.
+ * The inputs every resource has (issue 11): `region` and `assumeRole`, where its AWS task lives (a
+ * change replaces it). Every recorded state echoes them, so read and delete find the task again.
  */
 import { isMigrationError } from "../errors";
 import type { ProviderImplementation } from "../dynamic";
 import { type AssumeRole, checkAssumeRole, REGION_RE, type Target } from "../credentials";
 import type { ProviderSettings } from "../config";
-import type { CheckFailure } from "../check";
 import { containsUnknown } from "../unknown";
 import type { PropertySpec } from "./properties";
 
@@ -26,18 +24,13 @@ export const TARGET_PROPERTIES: Readonly<Record<(typeof TARGET_KEYS)[number], Pr
   assumeRole: {
     rule: { kind: "custom" },
     change: "replace",
-    checkNested: (news) => {
-      const failures: CheckFailure[] = [];
-      checkAssumeRole(news, "assumeRole", failures);
-      return failures;
-    },
+    checkNested: (news) => checkAssumeRole(news, "assumeRole"),
   },
 };
 
 /**
- * The target of these inputs: each of the resource's inputs, then stack config (`aws:region`,
- * `awsMigration:assumeRole`), then the AWS environment (the settings' region falls back to
- * AWS_REGION). Values unknown in preview count as unset.
+ * The target of these inputs: each input, else stack config (`aws:region`,
+ * `awsMigration:assumeRole`), else AWS_REGION (in the settings). Unknown values count as unset.
  */
 export function resolveTarget(inputs: object, settings: ProviderSettings): Target {
   const { region, assumeRole } = inputs as { region?: unknown; assumeRole?: Partial<AssumeRole> };

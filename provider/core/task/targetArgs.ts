@@ -1,7 +1,6 @@
 /**
- * The target inputs of every resource's Args (issue 11, checked by target.ts), and
- * `awsProviderTarget`. Only resource classes and programs import this file (it loads
- * `@pulumi/pulumi`).
+ * The target inputs of every resource's Args (issue 11, target.ts), and `awsProviderTarget`. Only
+ * resource classes and programs import this file (it loads `@pulumi/pulumi`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputValidationError } from "../errors";
@@ -9,19 +8,15 @@ import { InputValidationError } from "../errors";
 /** The role a resource's AWS calls run as: STS AssumeRole, the standard AWS chain as the source. */
 export interface AssumeRoleArgs {
   /**
-   * ARN of the role to assume: `arn:aws:iam::<12-digit account>:role/[<path>/]<name>`; the task
-   * lives in that account.
-   * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+   * ARN of the role, `arn:aws:iam::<12-digit account>:role/[<path>/]<name>`; the task lives in its
+   * account. @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
    */
   roleArn: pulumi.Input<string>;
   /** The `sts:ExternalId` the role's trust policy requires: 2–1224 of `[\w+=,.@:/-]`. */
   externalId?: pulumi.Input<string>;
   /** RoleSessionName, shown in CloudTrail: 2–64 of `[\w+=,.@-]`. @default "pulumi-aws-migration" */
   sessionName?: pulumi.Input<string>;
-  /**
-   * DurationSeconds of each session, 900–43200 and at most the role's MaxSessionDuration; the
-   * credentials are refreshed before they expire, however long a wait. @default 3600
-   */
+  /** Seconds per session, 900–43200 and at most the role's MaxSessionDuration. @default 3600 */
   durationSeconds?: pulumi.Input<number>;
 }
 
@@ -67,9 +62,8 @@ function durationSeconds(duration: string): number {
 }
 
 /**
- * The target of an `aws.Provider`'s arguments: `{ ...awsProviderTarget(args), … }` in a resource's
- * Args puts its task where that provider's resources go. One assume-role entry at most (these
- * resources do not chain roles).
+ * `{ ...awsProviderTarget(args), … }` in a resource's Args puts its task where the `aws.Provider`
+ * of `args` puts its resources. One assume-role entry at most (these resources chain no roles).
  */
 export function awsProviderTarget(args: AwsProviderTargetArgs): TargetArgs {
   const target: TargetArgs = {};
