@@ -67,8 +67,7 @@ export type Inputs<I extends object> = I & Target & { __provider?: string };
 
 /** The table's entries, then the target inputs every resource has (target.ts). */
 function entries<I extends object>(table: PropertyTable<I>): [string, PropertySpec][] {
-  const own: [string, PropertySpec][] = Object.entries(table);
-  return [...own, ...Object.entries(TARGET_PROPERTIES).filter(([key]) => !(key in table))];
+  return Object.entries({ ...table, ...TARGET_PROPERTIES });
 }
 
 /**

@@ -65,11 +65,10 @@ function durationSeconds(duration: string): number {
  * `{ ...awsProviderTarget(args), … }` in a resource's Args puts its task where the `aws.Provider`
  * of `args` puts its resources. One assume-role entry at most (these resources chain no roles).
  */
-export function awsProviderTarget(args: AwsProviderTargetArgs): TargetArgs {
-  const target: TargetArgs = {};
-  if (args.region !== undefined) target.region = args.region;
-  if (args.assumeRoles === undefined) return target;
-  const role = pulumi.output(args.assumeRoles).apply((roles) => {
+export function awsProviderTarget({ region, assumeRoles }: AwsProviderTargetArgs): TargetArgs {
+  const target: TargetArgs = region === undefined ? {} : { region };
+  if (assumeRoles === undefined) return target;
+  const role = pulumi.output(assumeRoles).apply((roles) => {
     if (roles.length > 1) {
       throw new InputValidationError({
         property: "assumeRoles",
