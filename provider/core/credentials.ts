@@ -80,20 +80,16 @@ export function checkAssumeRole(inputs: Record<string, unknown>, path: string): 
   return failures;
 }
 
-/** The account a target acts in: the role's, else "default" (the standard chain's own). */
-export function accountOf(target: Target): string {
-  return ROLE_ARN_RE.exec(target.assumeRole?.roleArn ?? "")?.[1] ?? "default";
-}
-
 /** What keys a role's session: one session per role, external ID, session name and duration. */
 function roleKey({ roleArn, externalId, sessionName, durationSeconds }: AssumeRole): string {
   return JSON.stringify([roleArn, externalId, sessionName, durationSeconds]);
 }
 
-/** Key of a target's service: account, region and role (two roles never share clients, rounds). */
-export function targetKey(target: Target): string {
-  const role = target.assumeRole === undefined ? "" : ` ${roleKey(target.assumeRole)}`;
-  return `${accountOf(target)}/${target.region ?? "default"}${role}`;
+/** Key of a target's service: account (the role's, else "default"), region and role. */
+export function targetKey({ region, assumeRole }: Target): string {
+  const account = ROLE_ARN_RE.exec(assumeRole?.roleArn ?? "")?.[1] ?? "default";
+  const role = assumeRole === undefined ? "" : ` ${roleKey(assumeRole)}`;
+  return `${account}/${region ?? "default"}${role}`;
 }
 
 export function isExpiredCredentials(err: unknown): boolean {
