@@ -20,3 +20,4 @@ export {
   isWaitAbortedError,
   isWaiterTimeoutError,
 } from "./core/errors";
+export * from "./core/task/targetArgs";

@@ -5,12 +5,13 @@ import type { RetainingWaitArgs, RowErrorArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import type { ImportTask as AdsImportTask } from "./client";
 import { importTask as spec } from "./importTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /**
  * Inputs of {@link ImportTask}.
  * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
  */
-export interface ImportTaskArgs extends RetainingWaitArgs, RowErrorArgs, SourceArgs {
+export interface ImportTaskArgs extends RetainingWaitArgs, RowErrorArgs, SourceArgs, TargetArgs {
   /**
    * A descriptive name for the import; 1–255 characters with at least one non-whitespace one.
    * Required unless `adoptImportTaskId` is set. A change replaces the resource.

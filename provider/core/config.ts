@@ -2,10 +2,13 @@
  * Provider settings from stack config (delivered by the host's `configure()`) and the standard AWS
  * environment — never from captured variables, which would land in state (STYLE.md §3).
  */
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { type AssumeRole, checkAssumeRole, REGION_RE } from "./credentials";
 import { InputValidationError } from "./errors";
 import { redactUrl } from "./redact";
 
-export type ServiceKey = "ads" | "mgn" | "migrationhub" | "migrationhub-config" | "ec2" | "s3";
+export type ServiceKey =
+  "ads" | "mgn" | "migrationhub" | "migrationhub-config" | "ec2" | "s3" | "sts";
 
 export const SERVICE_KEYS: readonly ServiceKey[] = [
   "ads",
@@ -14,6 +17,7 @@ export const SERVICE_KEYS: readonly ServiceKey[] = [
   "migrationhub-config",
   "ec2",
   "s3",
+  "sts",
 ];
 
 /** The `config` of Pulumi's dynamic ConfigureRequest; keys are namespaced (`aws:region`). */
@@ -36,6 +40,10 @@ export interface ProviderSettings {
    * (core/task/service.ts waitTask). @default 2
    */
   pollBudgetCallsPerSecond?: number;
+  /** The role every resource without its own `assumeRole` runs as (`awsMigration:assumeRole`). */
+  assumeRole?: AssumeRole;
+  /** A target's assumed-role credentials (core/credentials.ts); unset: the standard AWS chain. */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 export const CONFIG_KEYS = {
@@ -47,9 +55,8 @@ export const CONFIG_KEYS = {
   pollMinDelayMs: "awsMigration:pollMinDelayMs",
   pollMaxDelayMs: "awsMigration:pollMaxDelayMs",
   pollBudgetCallsPerSecond: "awsMigration:pollBudgetCallsPerSecond",
+  assumeRole: "awsMigration:assumeRole",
 } as const;
-
-const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function bad(key: string, reason: string, fix: string): InputValidationError {
   return new InputValidationError({ property: key, reason: `${reason}. Fix: ${fix}` });
@@ -145,6 +152,24 @@ function parseEndpoints(key: string, value: string): Partial<Record<ServiceKey, 
   return out;
 }
 
+/** `awsMigration:assumeRole`: a JSON object checked with the rules of the `assumeRole` input. */
+function parseAssumeRole(key: string, value: string): AssumeRole {
+  const fix = `pulumi config set --path '${key}.roleArn' arn:aws:iam::<account>:role/<name>`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw bad(
+      key,
+      "must be an object { roleArn, externalId?, sessionName?, durationSeconds? } (got text that is not JSON)",
+      fix,
+    );
+  }
+  const failure = checkAssumeRole({ [key]: parsed }, key)[0];
+  if (failure !== undefined) throw new InputValidationError(failure);
+  return parsed as AssumeRole;
+}
+
 /**
  * Reads and validates the provider settings. A bad value throws InputValidationError naming the
  * config key, the rule and the fix; unset keys stay undefined (callers apply their defaults).
@@ -225,22 +250,25 @@ export function readProviderSettings(
       example: "2",
     });
   }
+  const role = text(config, CONFIG_KEYS.assumeRole);
+  if (role !== undefined) settings.assumeRole = parseAssumeRole(CONFIG_KEYS.assumeRole, role);
   return settings;
 }
 
 /**
- * Options for an SDK client. `maxAttempts: 1` because callAws does all retrying. Endpoint
- * precedence: endpoints[service] > endpoint > none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE>
- * and AWS_ENDPOINT_URL itself).
+ * Options for an SDK client. `maxAttempts: 1` because callAws does all retrying; `credentials`
+ * only for a target that assumes a role. Endpoint precedence: endpoints[service] > endpoint >
+ * none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL itself).
  */
 export function clientConfig(
   settings: ProviderSettings,
   service: ServiceKey,
-): { region?: string; endpoint?: string; maxAttempts: 1 } {
+): Pick<ProviderSettings, "region" | "endpoint" | "credentials"> & { maxAttempts: 1 } {
   const endpoint = settings.endpoints[service] ?? settings.endpoint;
   return {
     ...(settings.region === undefined ? {} : { region: settings.region }),
     ...(endpoint === undefined ? {} : { endpoint }),
+    ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
     maxAttempts: 1,
   };
 }

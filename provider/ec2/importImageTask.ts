@@ -3,6 +3,7 @@ import { withSecretLeaves } from "../core/register";
 import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
+import type { TargetArgs } from "../core/task/targetArgs";
 import { importImageTaskSpec as spec, tokens } from "./importImageTaskSpec";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
@@ -28,7 +29,7 @@ export interface ImageDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
-export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs {
+export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs, TargetArgs {
   /**
    * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
    * `adoptImportTaskId` is set. A change replaces the resource.

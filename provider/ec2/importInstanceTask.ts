@@ -3,6 +3,7 @@ import { withSecretLeaves } from "../core/register";
 import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
+import type { TargetArgs } from "../core/task/targetArgs";
 import { importInstanceTaskSpec as spec, markers } from "./importInstanceTaskSpec";
 
 /** The VM's one disk (ImportInstance supports single-volume VMs only). */
@@ -48,7 +49,7 @@ export interface ImportInstanceLaunchSpecificationArgs {
 }
 
 /** Inputs of {@link ImportInstanceTask}. Every ImportInstance parameter replaces on change. */
-export interface ImportInstanceTaskArgs extends RetainingWaitArgs, SourceArgs {
+export interface ImportInstanceTaskArgs extends RetainingWaitArgs, SourceArgs, TargetArgs {
   /**
    * `Windows`, the only value ImportInstance accepts. Required unless `adoptConversionTaskId` is
    * set. A change replaces the resource.

@@ -9,6 +9,7 @@ import type {
   VmImportTaskOutputs,
 } from "./importImageTask";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
 export interface SnapshotDiskContainerArgs extends Pick<
@@ -30,6 +31,7 @@ export interface ImportSnapshotTaskArgs
   extends
     RetainingWaitArgs,
     SourceArgs,
+    TargetArgs,
     Pick<
       ImportImageTaskArgs,
       | "description"

@@ -5,6 +5,7 @@ import type { RowErrorArgs, WaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import { type Counts as ImportCounts, LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
 export interface S3BucketSourceArgs {
@@ -32,7 +33,7 @@ export interface InventorySelectorArgs {
 }
 
 /** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs extends WaitArgs, RowErrorArgs, SourceArgs {
+export interface ImportTaskArgs extends WaitArgs, RowErrorArgs, SourceArgs, TargetArgs {
   /**
    * The inventory CSV in S3 (columns are the `mgn:*` import parameters). Required unless
    * `adoptImportId` is set. A change replaces the resource (a new import runs).

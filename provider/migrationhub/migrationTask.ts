@@ -8,11 +8,12 @@ import type {
   WaitTarget,
 } from "./migrationTaskLogic";
 import { migrationTaskSpec as spec } from "./migrationTaskSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 export type { CreatedArtifact, InitialState, ResourceAttribute, TaskStatus, WaitTarget };
 
 /** Arguments of {@link MigrationTask}. */
-export interface MigrationTaskArgs {
+export interface MigrationTaskArgs extends TargetArgs {
   /**
    * Name of the progress update stream the task belongs to (it must exist). 1–50 characters,
    * pattern `[^/:|\000-\037]+`. A change replaces the task.

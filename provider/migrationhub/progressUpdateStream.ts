@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { resourceClass } from "../core/resourceClass";
 import { progressUpdateStreamSpec as spec } from "./progressUpdateStreamSpec";
+import type { TargetArgs } from "../core/task/targetArgs";
 
 /** Arguments of {@link ProgressUpdateStream}. */
-export interface ProgressUpdateStreamArgs {
+export interface ProgressUpdateStreamArgs extends TargetArgs {
   /**
    * Name of the progress update stream, usually the migration tool's name; also the resource ID.
    * 1–50 characters, pattern `[^/:|\000-\037]+`. Scoped to the account. A change replaces the stream.

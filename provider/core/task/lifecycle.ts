@@ -9,7 +9,8 @@ import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
 import { bindProvider, type ProviderImplementation } from "../dynamic";
 import { checkProperties, type DetailedDiff, diffProperties, withDiffMore } from "./properties";
-import { buildTaskService, type TaskService } from "./service";
+import { TaskServices } from "./service";
+import { recordTarget } from "./target";
 import type { Deps, ServiceSpec, TaskContext } from "./spec";
 
 export interface Lifecycle<A, S, T> {
@@ -72,7 +73,7 @@ export function specRules<I extends object, T, A, S>(
 }
 
 class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementation {
-  private service: TaskService<A, S, T> | undefined;
+  private services: TaskServices<I, T, A, S> | undefined;
 
   constructor(
     private readonly spec: ServiceSpec<I, T, A, S>,
@@ -81,27 +82,28 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
   ) {}
 
   configure(req: { config: ConfigSource }): Promise<void> {
-    this.service = this.build(req.config);
+    this.services = this.build(req.config);
     return Promise.resolve();
   }
 
-  private build(config: ConfigSource): TaskService<A, S, T> {
+  private build(config: ConfigSource): TaskServices<I, T, A, S> {
     const settings = readProviderSettings(config, this.deps.env ?? process.env);
-    return buildTaskService(this.spec, settings, this.deps);
+    return new TaskServices(this.spec, settings, this.deps);
   }
 
   /** The host always configures first; direct callers (tests) get settings from the environment. */
-  private ctx(): TaskContext<A, S, T> {
-    this.service ??= this.build({ get: () => undefined });
-    return this.service.ctx;
+  private all(): TaskServices<I, T, A, S> {
+    this.services ??= this.build({ get: () => undefined });
+    return this.services;
   }
 
-  check(
+  async check(
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const failures = checkSpec(this.spec, news, this.ctx().runtime.settings);
-    return Promise.resolve({ inputs: news, failures });
+    const failures = checkSpec(this.spec, news, this.all().for(news).ctx.runtime.settings);
+    failures.push(...(await this.all().checkTarget(news, failures)));
+    return { inputs: news, failures };
   }
 
   diff(
@@ -114,14 +116,14 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
   }
 
   create(raw: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
-    return this.lifecycle.create(this.ctx(), raw);
+    return this.lifecycle.create(this.all().for(raw).ctx, raw);
   }
 
   read(
     id: string,
     props: Record<string, unknown>,
   ): Promise<{ id?: string; props?: Record<string, unknown> }> {
-    return this.lifecycle.read(this.ctx(), id, props);
+    return this.lifecycle.read(this.all().for(props).ctx, id, props);
   }
 
   update(
@@ -129,11 +131,11 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }> {
-    return this.lifecycle.update(this.ctx(), id, olds, news);
+    return this.lifecycle.update(this.all().for(news).ctx, id, olds, news);
   }
 
   delete(id: string, props: Record<string, unknown>): Promise<void> {
-    return this.lifecycle.delete(this.ctx(), id, props);
+    return this.lifecycle.delete(this.all().for(props).ctx, id, props);
   }
 }
 
@@ -142,5 +144,5 @@ export function createLifecycleProvider<I extends object, T, A, S>(
   lifecycle: Lifecycle<A, S, T>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {}));
+  return recordTarget(bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {})));
 }

@@ -20,6 +20,8 @@ import {
 import { normalizeOutputs, type OutputValue } from "../outputs";
 import { canonicalJson } from "../tokens";
 import { containsUnknown } from "../unknown";
+import type { Target } from "../credentials";
+import { TARGET_KEYS, TARGET_PROPERTIES } from "./target";
 
 export type PropertyRule =
   | ({ kind: "string" } & StringRule)
@@ -65,11 +67,12 @@ export interface PropertySpec {
 
 export type PropertyTable<I extends object> = { readonly [K in keyof I & string]-?: PropertySpec };
 
-/** Typed inputs as the core hands them around: the table's keys plus the serialized provider. */
-export type Inputs<I extends object> = I & { __provider?: string };
+/** Typed inputs as the core hands them around: the table's keys, target.ts's, the provider. */
+export type Inputs<I extends object> = I & Target & { __provider?: string };
 
+/** The table's entries, then the target inputs every resource has (target.ts). */
 function entries<I extends object>(table: PropertyTable<I>): [string, PropertySpec][] {
-  return Object.entries(table);
+  return Object.entries({ ...table, ...TARGET_PROPERTIES });
 }
 
 /**
@@ -142,7 +145,9 @@ export function asInputs<I extends object>(
 ): Inputs<I> {
   const out: Record<string, unknown> = {};
   for (const [key, p] of entries(table)) {
-    out[key] = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+    const value = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+    // Unset target inputs are left out: a resource that names none reads as it always did.
+    if (value !== undefined || key in table) out[key] = value;
   }
   const provider = raw["__provider"];
   out["__provider"] = typeof provider === "string" ? provider : undefined;
@@ -155,7 +160,7 @@ export function inputsOf<I extends object>(
   props: Record<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of [...Object.keys(table), "__provider"]) {
+  for (const key of [...Object.keys(table), ...TARGET_KEYS, "__provider"]) {
     if (props[key] !== undefined) out[key] = props[key];
   }
   return out;

@@ -21,7 +21,8 @@ import {
   waitTimeoutMs,
   withDiffMore,
 } from "./properties";
-import { buildTaskService, named, type TaskService, taskFailure, trackStart } from "./service";
+import { named, TaskServices, taskFailure, trackStart } from "./service";
+import { recordTarget } from "./target";
 import type { Deps, Dropped, StartScope, TaskSpec, WaitSummary } from "./spec";
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
@@ -30,7 +31,7 @@ export const MAX_SUCCESSORS = 10;
 const noop = (): void => {};
 
 class TaskProvider<I extends object, T, A, S> implements ProviderImplementation {
-  private service: TaskService<A, S, T> | undefined;
+  private services: TaskServices<I, T, A, S> | undefined;
 
   constructor(
     private readonly spec: TaskSpec<I, T, A, S>,
@@ -38,7 +39,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   ) {}
 
   configure(req: { config: ConfigSource }): Promise<void> {
-    this.service = buildTaskService(this.spec, this.settings(req.config), this.deps);
+    this.services = new TaskServices(this.spec, this.settings(req.config), this.deps);
     return Promise.resolve();
   }
 
@@ -46,35 +47,36 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     return readProviderSettings(config, this.deps.env ?? process.env);
   }
 
-  /** The configured service; the host always configures first, direct callers get env defaults. */
-  private svc(): TaskService<A, S, T> {
-    this.service ??= buildTaskService(
+  /** The configured services; the host always configures first, direct callers get env defaults. */
+  private all(): TaskServices<I, T, A, S> {
+    this.services ??= new TaskServices(
       this.spec,
       this.settings({ get: () => undefined }),
       this.deps,
     );
-    return this.service;
+    return this.services;
   }
 
-  check(
+  async check(
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const ctx = { settings: this.svc().runtime.settings };
+    const ctx = { settings: this.all().for(news).runtime.settings };
     const failures = [
       ...checkProperties(this.spec.properties, news, ctx),
       ...(this.spec.checkMore?.(news, ctx) ?? []),
     ];
+    failures.push(...(await this.all().checkTarget(news, failures)));
     const warnings = this.spec.checkWarnings?.(news) ?? [];
     if (warnings.length > 0) {
-      const { ctx: task } = this.svc();
+      const { ctx: task } = this.all().for(news);
       const inputs = asInputs(this.spec.properties, news);
       const adopt =
         this.spec.adoptProperty === undefined ? undefined : inputs[this.spec.adoptProperty];
       const label = task.label(inputs, typeof adopt === "string" ? adopt : undefined);
       for (const warning of warnings) task.runtime.log.warn(label, warning);
     }
-    return Promise.resolve({ inputs: news, failures });
+    return { inputs: news, failures };
   }
 
   diff(
@@ -91,7 +93,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   ): Promise<{ id: string; outs: Record<string, unknown> }> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, raw);
-    const { ctx } = this.svc();
+    const { ctx } = this.all().for(inputs);
     const deadline = this.deadline(inputs);
     const adoptId = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
     const adopting = typeof adoptId === "string";
@@ -120,8 +122,8 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     props: Record<string, unknown>,
   ): Promise<{ id?: string; props?: Record<string, unknown> }> {
     const { spec } = this;
-    const { ctx } = this.svc();
     const inputs = asInputs(spec.properties, props);
+    const { ctx } = this.all().for(inputs);
     const task = await ctx.describe(id);
     if (task === undefined || spec.vanished?.(task) === true) {
       const kept = task === undefined ? await spec.hooks?.readGone?.(ctx, id, props) : undefined;
@@ -148,8 +150,8 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }> {
     const { spec } = this;
-    const { ctx } = this.svc();
     const inputs = asInputs(spec.properties, news);
+    const { ctx } = this.all().for(inputs);
     const deadline = this.deadline(inputs);
     const task = await ctx.describe(id);
     if (task === undefined) {
@@ -177,8 +179,8 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
 
   async delete(id: string, props: Record<string, unknown>): Promise<void> {
     const { spec } = this;
-    const { ctx } = this.svc();
     const inputs = asInputs(spec.properties, props);
+    const { ctx } = this.all().for(inputs);
     if (effective(spec.properties, inputs, "retainOnDelete") === true) {
       const message = spec.retainedMessage?.(id, inputs) ?? `retainOnDelete is true: leaving ${id}`;
       ctx.runtime.log.info(ctx.label(inputs, id), message);
@@ -191,7 +193,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
 
   /** The wait budget of one create/update counts from its start (a start may queue first). */
   private deadline(inputs: Inputs<I>): number {
-    const { runtime } = this.svc();
+    const { runtime } = this.all().for(inputs);
     const limitMs = waitTimeoutMs(
       this.spec.properties,
       inputs,
@@ -202,7 +204,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
 
   private async adopt(inputs: Inputs<I>, adoptId: string): Promise<T> {
     const { spec } = this;
-    const { ctx } = this.svc();
+    const { ctx } = this.all().for(inputs);
     const task = await ctx.describe(adoptId);
     if (task === undefined) {
       const where = ctx.runtime.settings.region ?? "the configured region";
@@ -231,7 +233,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     scope: StartScope,
   ): Promise<T> {
     const { spec } = this;
-    const { ctx, runtime } = this.svc();
+    const { ctx, runtime } = this.all().for(inputs);
     const label = ctx.label(inputs);
     const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
@@ -294,7 +296,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     deadline: number,
   ): Promise<Record<string, unknown>> {
     const { spec } = this;
-    const { ctx, runtime } = this.svc();
+    const { ctx, runtime } = this.all().for(inputs);
     const id = spec.idOf(task);
     const provider = { __provider: inputs.__provider };
     const verdict = spec.classify(spec.statusOf(task), inputs, previous);
@@ -388,5 +390,5 @@ export function createTaskProvider<I extends object, T, A, S>(
   spec: TaskSpec<I, T, A, S>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return bindProvider(new TaskProvider(spec, deps ?? {}));
+  return recordTarget(bindProvider(new TaskProvider(spec, deps ?? {})));
 }

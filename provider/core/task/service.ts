@@ -5,13 +5,23 @@
  * provider per serialized shim, so every resource of a kind shares all of it.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ProviderSettings } from "../config";
+import type { CheckFailure } from "../check";
+import { clientConfig, type ProviderSettings } from "../config";
+import {
+  isExpiredCredentials,
+  type RoleSession,
+  sharedRoleSessions,
+  targetKey,
+} from "../credentials";
 import { ImportTaskFailedError, isMigrationError } from "../errors";
 import { BatchPoller, ConcurrencyLimiter, type SharedRounds } from "../limiter";
+import { createLogger } from "../log";
 import { callAws } from "../retry";
 import { createRuntime, type ServiceRuntime } from "../runtime";
+import { containsUnknown } from "../unknown";
 import { waitFor } from "../waiter";
 import { type Inputs, waitTimeoutMs } from "./properties";
+import { resolveTarget } from "./target";
 import type {
   AwsCaller,
   Deps,
@@ -27,6 +37,8 @@ import type {
 export interface TaskService<A, S, T> {
   readonly runtime: ServiceRuntime;
   readonly ctx: TaskContext<A, S, T>;
+  /** The assumed role's credentials, when the target names a role. */
+  readonly session: RoleSession | undefined;
 }
 
 /** `ads.ImportTask`: the resource type as messages and logs name it. */
@@ -83,10 +95,68 @@ function markRetried(err: { throttling: boolean }): void {
   if (seen !== undefined) seen.retried = true;
 }
 
+/**
+ * One provider's services, one per target (core/credentials.ts): SDK clients, describe rounds,
+ * throttle, start limiter and MGN's quota gate are per account, region and role, as AWS's quotas.
+ */
+export class TaskServices<I extends object, T, A, S> {
+  private readonly built = new Map<string, TaskService<A, S, T>>();
+  private readonly deps: Partial<Deps<A>>;
+
+  constructor(
+    private readonly spec: ServiceSpec<I, T, A, S>,
+    readonly settings: ProviderSettings,
+    deps: Partial<Deps<A>>,
+  ) {
+    // One logger for every target: its progress rate limit is per resource, whatever the target.
+    const logger =
+      deps.logger ?? createLogger(deps.clock === undefined ? {} : { clock: deps.clock });
+    this.deps = { ...deps, logger };
+  }
+
+  /** The service of the target these inputs name (their own, else stack config, else env). */
+  for(inputs: object): TaskService<A, S, T> {
+    const target = resolveTarget(inputs, this.settings);
+    const key = targetKey(target);
+    const built = this.built.get(key);
+    if (built !== undefined) return built;
+    const settings: ProviderSettings = { ...this.settings, ...target };
+    const { assumeRole: role } = target;
+    const sessions = this.deps.roleSessions ?? sharedRoleSessions;
+    const session = role && sessions.session(role, clientConfig(settings, "sts"));
+    if (session !== undefined) settings.credentials = session.provider();
+    const service = buildTaskService(this.spec, settings, this.deps, session);
+    this.built.set(key, service);
+    return service;
+  }
+
+  /**
+   * check(): STS's refusal of the role these inputs resolve to, on the input or config key naming
+   * it; skipped while the target inputs are broken or unknown. The credentials serve the create.
+   */
+  async checkTarget(
+    news: Record<string, unknown>,
+    failures: readonly CheckFailure[],
+  ): Promise<CheckFailure[]> {
+    const { region, assumeRole } = news;
+    const failed = failures.some((f) => /^(region|assumeRole)\b/.test(f.property));
+    if (failed || containsUnknown(region) || containsUnknown(assumeRole)) return [];
+    try {
+      await this.for(news).session?.credentials();
+      return [];
+    } catch (err) {
+      const own = assumeRole !== undefined && assumeRole !== null;
+      const reason = err instanceof Error ? err.message : String(err);
+      return [{ property: own ? "assumeRole" : "awsMigration:assumeRole", reason }];
+    }
+  }
+}
+
 export function buildTaskService<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
   settings: ProviderSettings,
   deps: Partial<Deps<A>>,
+  session?: RoleSession,
 ): TaskService<A, S, T> {
   // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
   const runtime = createRuntime({
@@ -98,9 +168,10 @@ export function buildTaskService<I extends object, T, A, S>(
   const type = typeName(spec);
   const caller =
     (maxAttempts: number | undefined): AwsCaller =>
-    async (operation, fn) => {
-      try {
-        return await callAws(
+    async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
+      let generation = 0; // of the credentials the last attempt signed with
+      const call = (): Promise<R> =>
+        callAws(
           {
             service: spec.service,
             operation,
@@ -110,8 +181,22 @@ export function buildTaskService<I extends object, T, A, S>(
             onRetry: markRetried,
             ...(maxAttempts === undefined ? {} : { maxAttempts }),
           },
-          fn,
+          async () => {
+            if (session !== undefined) {
+              await session.credentials();
+              generation = session.generation;
+            }
+            return fn();
+          },
         );
+      try {
+        // AWS refused expired credentials (its clock may run ahead of ours) before it acted on the
+        // request, so one retry with fresh ones is safe.
+        return await call().catch((err: unknown) => {
+          if (session === undefined || !isExpiredCredentials(err)) throw err;
+          session.expire(generation);
+          return call();
+        });
       } catch (err) {
         // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
         if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);
@@ -159,7 +244,7 @@ export function buildTaskService<I extends object, T, A, S>(
     label: (inputs, id) => `${type} ${name(inputs, id)}`,
   };
   const state = spec.state === undefined ? (undefined as S) : spec.state(base);
-  return { runtime, ctx: { ...base, state } };
+  return { runtime, ctx: { ...base, state }, session };
 }
 
 /** Describe calls per second the shared rounds of one poller may spend, unless configured. */

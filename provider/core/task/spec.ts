@@ -48,6 +48,7 @@
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
 import type { ProviderSettings, ServiceKey } from "../config";
+import type { RoleSessions } from "../credentials";
 import type { BatchPoller } from "../limiter";
 import type { Logger } from "../log";
 import type { ServiceRuntime } from "../runtime";
@@ -148,6 +149,8 @@ export interface Deps<A> {
   api: (settings: ProviderSettings, call: AwsCaller) => A;
   /** Environment for region fallbacks (tests pass their own). */
   env: NodeJS.ProcessEnv;
+  /** Assumed-role sessions (issue 11). @default the process's shared ones, STS through the SDK */
+  roleSessions: RoleSessions;
 }
 
 /** The one batched describe the core polls with. */

@@ -107,14 +107,14 @@ describe("core config", () => {
         { "awsMigration:endpoints": "mgn=http://x" },
         {},
         "awsMigration:endpoints",
-        `awsMigration:endpoints must be a JSON object of service → URL (got text that is not JSON). Fix: pulumi config set awsMigration:endpoints '{"mgn":"http://127.0.0.1:4566"}' (keys: ads, mgn, migrationhub, migrationhub-config, ec2, s3)`,
+        `awsMigration:endpoints must be a JSON object of service → URL (got text that is not JSON). Fix: pulumi config set awsMigration:endpoints '{"mgn":"http://127.0.0.1:4566"}' (keys: ads, mgn, migrationhub, migrationhub-config, ec2, s3, sts)`,
       ],
       [
         "endpoints naming an unknown service",
         { "awsMigration:endpoints": '{"sqs":"http://x"}' },
         {},
         "awsMigration:endpoints",
-        `awsMigration:endpoints has an unknown service "sqs"; must be one of ads, mgn, migrationhub, migrationhub-config, ec2, s3. Fix: pulumi config set awsMigration:endpoints '{"mgn":"http://127.0.0.1:4566"}' (keys: ads, mgn, migrationhub, migrationhub-config, ec2, s3)`,
+        `awsMigration:endpoints has an unknown service "sqs"; must be one of ads, mgn, migrationhub, migrationhub-config, ec2, s3, sts. Fix: pulumi config set awsMigration:endpoints '{"mgn":"http://127.0.0.1:4566"}' (keys: ads, mgn, migrationhub, migrationhub-config, ec2, s3, sts)`,
       ],
       [
         "a non-numeric timeout",
