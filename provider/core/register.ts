@@ -1,7 +1,7 @@
 /**
  * What every resource class hands `pulumi.dynamic.Resource`, read from its spec: the provider
  * shim, the props with a slot for each output (and for the inputs named in `slots`, so programs can
- * read them back), the spec's secret outputs, and the module and type of the type token. Only
+ * read them back) and the resource's own URN as `__urn`, the spec's secret outputs, and the module and type of the type token. Only
  * resource classes import this file (it loads `@pulumi/pulumi`).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -29,7 +29,17 @@ export function registration(
   return [
     providerShim(shimPath(spec)),
     name,
-    { ...Object.fromEntries(slots.map((k) => [k, undefined])), ...props, ...outputSlots(spec) },
+    {
+      ...Object.fromEntries(slots.map((k) => [k, undefined])),
+      ...props,
+      ...outputSlots(spec),
+      // The engine's URN for this resource, so the provider can log on it (core/engine.ts).
+      __urn: pulumi.createUrn(
+        name,
+        `pulumi-nodejs:dynamic/${spec.service}:${spec.className}`,
+        opts?.parent,
+      ),
+    },
     secrets.length === 0 ? opts : { ...opts, additionalSecretOutputs: secrets },
     spec.service,
     spec.className,

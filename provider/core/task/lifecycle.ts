@@ -8,6 +8,7 @@
 import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
 import { bindProvider, type ProviderImplementation } from "../dynamic";
+import { scopeProvider } from "../engine";
 import { checkProperties, diffProperties } from "./properties";
 import { buildTaskService, type TaskService } from "./service";
 import type { Deps, ServiceSpec, TaskContext } from "./spec";
@@ -141,5 +142,5 @@ export function createLifecycleProvider<I extends object, T, A, S>(
   lifecycle: Lifecycle<A, S, T>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {}));
+  return scopeProvider(bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {})));
 }
