@@ -62,6 +62,17 @@ function urnName(urn: string): string {
   return urn.split("::").slice(3).join("::");
 }
 
+/**
+ * Inside a resource's call its URN names it, and the caller's label (`<type> <AWS name or ID>`)
+ * follows when it says more: `mgn.ImportTask inventory (import-0a1b…)`.
+ */
+function named(resource: string, urn: string): string {
+  const label = urnLabel(urn);
+  const type = label.slice(0, label.indexOf(" ") + 1);
+  const rest = resource.startsWith(type) ? resource.slice(type.length) : resource;
+  return rest === "" || rest === urnName(urn) ? label : `${label} (${rest})`;
+}
+
 function elapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
@@ -85,9 +96,8 @@ export function createLogger(options?: LoggerOptions): Logger {
   const lastStatus = new Map<string, number>();
   const watched = new Set<string>();
 
-  // Inside a resource's call the URN names it: MGN's labels carry the import ID, for one.
   const line = (resource: string, message: string, urn: string | undefined): string =>
-    redact(`${LOG_PREFIX} ${urn === undefined ? resource : urnLabel(urn)}: ${message}`);
+    redact(`${LOG_PREFIX} ${urn === undefined ? resource : named(resource, urn)}: ${message}`);
   const throttled = (resource: string, message: string, urn: string | undefined): void => {
     const now = clock.now();
     const last = lastProgress.get(resource);
