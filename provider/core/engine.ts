@@ -206,13 +206,6 @@ export function scopeProvider(
   impl: ProviderImplementation,
   link: EngineLink | undefined = hostEngine(),
 ): ProviderImplementation {
-  const run = async <R>(urn: string | undefined, fn: () => Promise<R>): Promise<R> => {
-    try {
-      return urn === undefined ? await fn() : await resourceScope.run(urn, fn);
-    } finally {
-      await link?.flush();
-    }
-  };
   const keep = <O extends Record<string, unknown> | undefined>(outs: O, urn?: string): O =>
     urn === undefined || outs === undefined ? outs : { ...outs, __urn: urn };
   // A failure with an ID is recorded with its properties: they keep the URN as outputs do.
@@ -226,6 +219,15 @@ export function scopeProvider(
           message: err.message,
           cause: err.cause,
         });
+  const run = async <R>(urn: string | undefined, fn: () => Promise<R>): Promise<R> => {
+    try {
+      return urn === undefined ? await fn() : await resourceScope.run(urn, fn);
+    } catch (err) {
+      throw kept(err, urn);
+    } finally {
+      await link?.flush();
+    }
+  };
   return {
     configure: (req) => impl.configure(req),
     check: (olds, news) => run(urnOf(news) ?? urnOf(olds), () => impl.check(olds, news)),
@@ -233,7 +235,7 @@ export function scopeProvider(
     create: (inputs) => {
       const urn = urnOf(inputs);
       return run(urn, async () => {
-        const r = await impl.create(inputs).catch((err: unknown) => Promise.reject(kept(err, urn)));
+        const r = await impl.create(inputs);
         return { id: r.id, outs: keep(r.outs, urn) };
       });
     },
@@ -247,9 +249,7 @@ export function scopeProvider(
     update: (id, olds, news) => {
       const urn = urnOf(news) ?? urnOf(olds);
       return run(urn, async () => {
-        const r = await impl
-          .update(id, olds, news)
-          .catch((err: unknown) => Promise.reject(kept(err, urn)));
+        const r = await impl.update(id, olds, news);
         return { outs: keep(r.outs, urn) };
       });
     },
