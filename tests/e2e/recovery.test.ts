@@ -165,6 +165,7 @@ describe("e2e: an interrupted `pulumi up`", function () {
       assert.equal(pulumi, "pulumi");
       assertOk(command, await stack.pulumi(...args, "--yes", "--skip-preview"));
     }
+    assert.deepEqual((await stack.exportState()).pending_operations ?? [], []);
     assertOk("up after the recovery", await stack.up());
     assert.deepEqual((await stack.exportState()).pending_operations ?? [], []);
     // Exactly one task per resource: the one the killed run started and printed.
