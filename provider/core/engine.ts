@@ -153,7 +153,6 @@ function connectHost(address: string): EngineLink {
     setSeverity(v: number): void;
     setMessage(v: string): void;
     setUrn(v: string): void;
-    setStreamid(v: number): void;
     setEphemeral(v: boolean): void;
   };
   const messages = require(`${sdk}/proto/engine_pb`) as { LogRequest: new () => LogRequest };
@@ -178,7 +177,6 @@ function connectHost(address: string): EngineLink {
     req.setSeverity(SEVERITY[entry.severity]);
     req.setMessage(entry.message);
     req.setUrn(entry.urn);
-    req.setStreamid(0);
     req.setEphemeral(entry.ephemeral);
     return req;
   });

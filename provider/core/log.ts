@@ -150,7 +150,7 @@ export function createLogger(options?: LoggerOptions): Logger {
         const next =
           nextPollAt === undefined || nextPollAt < now
             ? ""
-            : `, next poll in ${elapsed(nextPollAt - now)}`;
+            : `, next poll in ${Math.ceil((nextPollAt - now) / 1000)}s`;
         const { status, poll } = seen;
         const text = redact(
           `${urnName(urn)}: ${status} (poll ${poll}, ${elapsed(now - startedAt)} elapsed${next})`,
