@@ -121,7 +121,7 @@ export function hostEngineAddress(argv: readonly string[]): string | undefined {
   return isHost && argv[2] !== undefined && argv[2] !== "" ? argv[2] : undefined;
 }
 
-/** Ticks of the watchdog; a dead engine stops the host within about `WATCHDOG_MS * 3`. */
+/** Ticks of the watchdog; a dead engine stops the host within about `WATCHDOG_MS * 5`. */
 const WATCHDOG_MS = 1_000;
 
 /** One link per host process: every provider in it logs through the one engine. */
@@ -162,7 +162,7 @@ function connectHost(address: string): EngineLink {
       parentPid: () => process.ppid,
       engineReady: () => client.getChannel().getConnectivityState(true) === READY,
     },
-    { graceTicks: 3 },
+    { graceTicks: 5 },
   );
   const timer = setInterval(() => {
     const reason = check();
