@@ -7,7 +7,12 @@
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { AwsApiError } from "../core/errors";
 import type * as AdsClient from "./client";
-import type { AdsTask } from "./importTaskLogic";
+
+/** The task as this package sees it: the client's ImportTask, with an ID and a status. */
+export type AdsTask = Omit<AdsClient.ImportTask, "importTaskId" | "status"> & {
+  importTaskId: string;
+  status: string;
+};
 
 /** Outcome of one ID in BatchDeleteImportData (a partial-failure API: HTTP 200 can carry errors). */
 export type DeleteOutcome =
@@ -29,14 +34,11 @@ export interface AdsApi {
   ): Promise<ReadonlyMap<string, DeleteOutcome>>;
 }
 
-/** A task as the client returns it: every field optional. */
-type WireTask = AdsClient.ImportTask;
-
 /**
  * A wire task with an ID and a status; anything else is dropped (ADS always sends both). Fields are
  * copied only when they have the documented type, so a `null` never reaches the outputs.
  */
-export function toAdsTask(t: WireTask): AdsTask | undefined {
+export function toAdsTask(t: AdsClient.ImportTask): AdsTask | undefined {
   if (typeof t.importTaskId !== "string" || typeof t.status !== "string") return undefined;
   const task: AdsTask = { importTaskId: t.importTaskId, status: t.status };
   for (const key of [

@@ -1,35 +1,29 @@
 /**
  * A small typed client for the Application Discovery Service import operations, built on the AWS
  * SDK v3's own building blocks (SigV4 signer, node credential chain, node HTTP handler, standard
- * retry strategy). `@aws-sdk/client-application-discovery-service` is not installable here; this
+ * retry strategy); api.ts requires it only when a provider is configured. `@aws-sdk/client-application-discovery-service` is not installable here; this
  * file mirrors its surface (`new XCommand(input)`, `client.send(command)`, Date timestamps, errors
  * named after the AWS code with `$metadata`) so the official package can replace it in one file.
  */
 import { randomUUID } from "node:crypto";
+import { Hash } from "@smithy/hash-node";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-
-export type ImportStatus =
-  | "IMPORT_IN_PROGRESS"
-  | "IMPORT_COMPLETE"
-  | "IMPORT_COMPLETE_WITH_ERRORS"
-  | "IMPORT_FAILED"
-  | "IMPORT_FAILED_SERVER_LIMIT_EXCEEDED"
-  | "IMPORT_FAILED_RECORD_LIMIT_EXCEEDED"
-  | "IMPORT_FAILED_UNSUPPORTED_FILE_TYPE"
-  | "DELETE_IN_PROGRESS"
-  | "DELETE_COMPLETE"
-  | "DELETE_FAILED"
-  | "DELETE_FAILED_LIMIT_EXCEEDED"
-  | "INTERNAL_ERROR"
-  // Newer values arrive as plain strings; code must not reject them.
-  | (string & {});
+import { StandardRetryStrategy } from "@smithy/util-retry";
 
 export interface ImportTask {
   importTaskId?: string;
   clientRequestToken?: string;
   name?: string;
   importUrl?: string;
-  status?: ImportStatus;
+  /**
+   * IMPORT_IN_PROGRESS, IMPORT_COMPLETE[_WITH_ERRORS], IMPORT_FAILED[_SERVER_LIMIT_EXCEEDED |
+   * _RECORD_LIMIT_EXCEEDED | _UNSUPPORTED_FILE_TYPE], DELETE_IN_PROGRESS, DELETE_COMPLETE,
+   * DELETE_FAILED[_LIMIT_EXCEEDED], INTERNAL_ERROR; newer values arrive as other strings.
+   */
+  status?: string;
   importRequestTime?: Date;
   importCompletionTime?: Date;
   importDeletedTime?: Date;
@@ -57,9 +51,11 @@ export interface StartImportTaskCommandOutput {
   $metadata: ResponseMetadata;
 }
 
-export type ImportTaskFilterName = "IMPORT_TASK_ID" | "STATUS" | "NAME" | "FILE_CLASSIFICATION";
 export interface DescribeImportTasksCommandInput {
-  filters?: { name: ImportTaskFilterName; values: string[] }[];
+  filters?: {
+    name: "IMPORT_TASK_ID" | "STATUS" | "NAME" | "FILE_CLASSIFICATION";
+    values: string[];
+  }[];
   maxResults?: number;
   nextToken?: string;
 }
@@ -82,8 +78,20 @@ export interface BatchDeleteImportDataCommandOutput {
   $metadata: ResponseMetadata;
 }
 
+type Json = Record<string, unknown>;
+
+/** ADS timestamps are epoch seconds on the wire; generated clients hand out Dates. */
+function reviveTask(raw: Json): ImportTask {
+  const task: Json = { ...raw };
+  for (const field of ["importRequestTime", "importCompletionTime", "importDeletedTime"]) {
+    const v = raw[field];
+    if (typeof v === "number") task[field] = new Date(Math.round(v * 1000));
+  }
+  return task;
+}
+
 abstract class AdsCommand<I, O> {
-  abstract readonly operation: string;
+  abstract readonly operation: "StartImportTask" | "DescribeImportTasks" | "BatchDeleteImportData";
   constructor(readonly input: I) {}
   /** Phantom member so `send()` infers the output type. */
   declare readonly _output?: O;
@@ -108,6 +116,16 @@ export class BatchDeleteImportDataCommand extends AdsCommand<
   readonly operation = "BatchDeleteImportData";
 }
 
+/** Each operation's output from its response JSON (without `$metadata`). */
+const OUTPUT: Record<AdsCommand<unknown, unknown>["operation"], (json: Json) => Json> = {
+  StartImportTask: (json) => (json["task"] ? { task: reviveTask(json["task"] as Json) } : {}),
+  DescribeImportTasks: (json) => ({
+    tasks: ((json["tasks"] as Json[] | undefined) ?? []).map(reviveTask),
+    ...(typeof json["nextToken"] === "string" ? { nextToken: json["nextToken"] } : {}),
+  }),
+  BatchDeleteImportData: (json) => ({ errors: json["errors"] ?? [] }),
+};
+
 /** Error thrown for any ADS error response, named after its AWS code like SDK service exceptions. */
 export class ApplicationDiscoveryServiceException extends Error {
   readonly $fault: "client" | "server";
@@ -130,38 +148,11 @@ export interface ApplicationDiscoveryServiceClientConfig {
   requestTimeoutMs?: number;
 }
 
-const TARGET_PREFIX = "AWSPoseidonService_V2015_11_01";
-const TIMESTAMP_FIELDS = [
-  "importRequestTime",
-  "importCompletionTime",
-  "importDeletedTime",
-] as const;
-
-/** ADS timestamps are epoch seconds on the wire; generated clients hand out Dates. */
-function reviveTask(raw: Record<string, unknown>): ImportTask {
-  const task: Record<string, unknown> = { ...raw };
-  for (const field of TIMESTAMP_FIELDS) {
-    const v = raw[field];
-    if (typeof v === "number") task[field] = new Date(Math.round(v * 1000));
-  }
-  return task;
-}
-
 export class ApplicationDiscoveryServiceClient {
   /** The default chain, built once per client: it caches what it resolves until expiry. */
   private defaultCredentials: AwsCredentialIdentityProvider | undefined;
 
   constructor(readonly config: ApplicationDiscoveryServiceClientConfig = {}) {}
-
-  private resolveEndpoint(region: string): URL {
-    const env = process.env;
-    const url =
-      this.config.endpoint ??
-      env["AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE"] ??
-      env["AWS_ENDPOINT_URL"] ??
-      `https://discovery.${region}.amazonaws.com`;
-    return new URL(url);
-  }
 
   private async credentials(): Promise<AwsCredentialIdentity> {
     const c = this.config.credentials;
@@ -175,140 +166,95 @@ export class ApplicationDiscoveryServiceClient {
     return this.defaultCredentials();
   }
 
-  send(command: StartImportTaskCommand): Promise<StartImportTaskCommandOutput>;
-  send(command: DescribeImportTasksCommand): Promise<DescribeImportTasksCommandOutput>;
-  send(command: BatchDeleteImportDataCommand): Promise<BatchDeleteImportDataCommandOutput>;
-  async send(
-    command: StartImportTaskCommand | DescribeImportTasksCommand | BatchDeleteImportDataCommand,
-  ): Promise<
-    | StartImportTaskCommandOutput
-    | DescribeImportTasksCommandOutput
-    | BatchDeleteImportDataCommandOutput
-  > {
-    const input = { ...(command.input as unknown as Record<string, unknown>) };
-    // `clientRequestToken` is an idempotencyToken in the model: generated clients fill in a UUID once
-    // per send (before their retry loop), so retries of one call can never start a second task.
+  async send<I, O>(command: AdsCommand<I, O>): Promise<O> {
+    const input = { ...command.input } as Json;
+    // `clientRequestToken` is an idempotencyToken in the model: generated clients fill in a UUID
+    // once per send (before their retry loop), so retries of one call can never start a second task.
     if (command.operation === "StartImportTask" && input["clientRequestToken"] === undefined) {
       input["clientRequestToken"] = randomUUID();
     }
-    const body = await this.call(command.operation, input);
-    const $metadata = body.$metadata;
-    switch (command.operation) {
-      case "StartImportTask": {
-        const task = body.json["task"];
-        return {
-          ...(task ? { task: reviveTask(task as Record<string, unknown>) } : {}),
-          $metadata,
-        };
-      }
-      case "DescribeImportTasks": {
-        const tasks = (body.json["tasks"] as Record<string, unknown>[] | undefined) ?? [];
-        const nextToken = body.json["nextToken"];
-        return {
-          tasks: tasks.map(reviveTask),
-          ...(typeof nextToken === "string" ? { nextToken } : {}),
-          $metadata,
-        };
-      }
-      case "BatchDeleteImportData":
-        return {
-          errors: (body.json["errors"] as BatchDeleteImportDataCommandOutput["errors"]) ?? [],
-          $metadata,
-        };
-    }
+    const { json, $metadata } = await this.call(command.operation, input);
+    return { ...OUTPUT[command.operation](json), $metadata } as O;
   }
 
   private async call(
     operation: string,
-    input: Record<string, unknown>,
-  ): Promise<{ json: Record<string, unknown>; $metadata: ResponseMetadata }> {
-    const region =
-      this.config.region ?? process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"];
-    if (!region)
+    input: object,
+  ): Promise<{ json: Json; $metadata: ResponseMetadata }> {
+    const env = process.env;
+    const region = this.config.region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
+    if (!region) {
       throw new ApplicationDiscoveryServiceException(
         "ConfigError",
         "Region is missing",
         400,
         undefined,
       );
-    const [
-      { SignatureV4 },
-      { HttpRequest },
-      { NodeHttpHandler },
-      { Hash },
-      { StandardRetryStrategy },
-    ] = await Promise.all([
-      import("@smithy/signature-v4"),
-      import("@smithy/protocol-http"),
-      import("@smithy/node-http-handler"),
-      import("@smithy/hash-node"),
-      import("@smithy/util-retry"),
-    ]);
-    const endpoint = this.resolveEndpoint(region);
-    const handler = new NodeHttpHandler({ requestTimeout: this.config.requestTimeoutMs ?? 30_000 });
+    }
+    const endpoint = new URL(
+      this.config.endpoint ??
+        env["AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE"] ??
+        env["AWS_ENDPOINT_URL"] ??
+        `https://discovery.${region}.amazonaws.com`,
+    );
+    const payload = JSON.stringify(input);
+    const request = new HttpRequest({
+      method: "POST",
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+      path: endpoint.pathname || "/",
+      headers: {
+        host: endpoint.host,
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `AWSPoseidonService_V2015_11_01.${operation}`,
+        "content-length": String(Buffer.byteLength(payload)),
+      },
+      body: payload,
+    });
     const signer = new SignatureV4({
       service: "discovery",
       region,
       credentials: () => this.credentials(),
       sha256: Hash.bind(null, "sha256"),
     });
+    const handler = new NodeHttpHandler({ requestTimeout: this.config.requestTimeoutMs ?? 30_000 });
     const retry = new StandardRetryStrategy(this.config.maxAttempts ?? 3);
     let token = await retry.acquireInitialRetryToken(operation);
-    const payload = JSON.stringify(input);
     try {
       for (let attempt = 1; ; attempt++) {
-        const request = new HttpRequest({
-          method: "POST",
-          protocol: endpoint.protocol,
-          hostname: endpoint.hostname,
-          ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
-          path: endpoint.pathname || "/",
-          headers: {
-            host: endpoint.host,
-            "content-type": "application/x-amz-json-1.1",
-            "x-amz-target": `${TARGET_PREFIX}.${operation}`,
-            "content-length": String(Buffer.byteLength(payload)),
-          },
-          body: payload,
-        });
-        let status: number;
-        let text: string;
-        let requestId: string | undefined;
-        let errorTypeHeader: string | undefined;
+        let failure: { error: unknown; type: "THROTTLING" | "TRANSIENT" | "CLIENT_ERROR" };
         try {
           const signed = await signer.sign(request);
-          const { response } = await handler.handle(signed as InstanceType<typeof HttpRequest>);
-          status = response.statusCode;
-          requestId = response.headers["x-amzn-requestid"];
-          errorTypeHeader = response.headers["x-amzn-errortype"];
-          text = await readStream(response.body);
+          const { response } = await handler.handle(signed as typeof request);
+          const status = response.statusCode;
+          const requestId = response.headers["x-amzn-requestid"];
+          const text = await readStream(response.body);
+          if (status < 300) {
+            retry.recordSuccess(token);
+            return {
+              json: text ? (JSON.parse(text) as Json) : {},
+              $metadata: { httpStatusCode: status, requestId, attempts: attempt },
+            };
+          }
+          const error = parseError(text, status, requestId, response.headers["x-amzn-errortype"]);
+          const throttled = status === 429 || THROTTLING.has(error.name);
+          failure = {
+            error,
+            type: throttled ? "THROTTLING" : status >= 500 ? "TRANSIENT" : "CLIENT_ERROR",
+          };
         } catch (err) {
           // Network errors and timeouts: retried as transient, like the SDK does.
           if (!isNetworkError(err)) throw err;
-          try {
-            token = await retry.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT" });
-          } catch {
-            throw err;
-          }
-          await sleep(token.getRetryDelay());
-          continue;
+          failure = { error: err, type: "TRANSIENT" };
         }
-        if (status < 300) {
-          retry.recordSuccess(token);
-          return {
-            json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-            $metadata: { httpStatusCode: status, requestId, attempts: attempt },
-          };
-        }
-        const error = parseError(text, status, requestId, errorTypeHeader);
-        const errorType = classify(error.name, status);
-        if (errorType === "CLIENT_ERROR") throw error;
+        if (failure.type === "CLIENT_ERROR") throw failure.error;
         try {
-          token = await retry.refreshRetryTokenForRetry(token, { errorType });
+          token = await retry.refreshRetryTokenForRetry(token, { errorType: failure.type });
         } catch {
-          throw error;
+          throw failure.error;
         }
-        await sleep(token.getRetryDelay());
+        await new Promise((resolve) => setTimeout(resolve, token.getRetryDelay()));
       }
     } finally {
       // One handler per call, released once: destroying it between attempts would drop its agent.
@@ -336,21 +282,11 @@ function parseError(
   let code = errorTypeHeader ? sanitizeErrorCode(errorTypeHeader) : "UnknownError";
   let message = `HTTP ${status}`;
   try {
-    const body = JSON.parse(text) as {
-      __type?: unknown;
-      code?: unknown;
-      message?: unknown;
-      Message?: unknown;
-    };
+    const body = JSON.parse(text) as Json;
     // awsJson1_1: the body's __type (or code) wins over the header, as in current SDK protocols.
-    const bodyCode =
-      typeof body.__type === "string"
-        ? body.__type
-        : typeof body.code === "string"
-          ? body.code
-          : undefined;
-    if (bodyCode) code = sanitizeErrorCode(bodyCode);
-    const bodyMessage = typeof body.message === "string" ? body.message : body.Message;
+    const bodyCode = [body["__type"], body["code"]].find((v) => typeof v === "string");
+    if (typeof bodyCode === "string" && bodyCode) code = sanitizeErrorCode(bodyCode);
+    const bodyMessage = typeof body["message"] === "string" ? body["message"] : body["Message"];
     if (typeof bodyMessage === "string") message = bodyMessage;
   } catch {
     // A non-JSON error body (a proxy, say): keep the header's or the status-based name.
@@ -365,15 +301,6 @@ const THROTTLING = new Set([
   "RequestThrottled",
   "RequestThrottledException",
 ]);
-
-function classify(
-  code: string,
-  status: number,
-): "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR" {
-  if (status === 429 || THROTTLING.has(code)) return "THROTTLING";
-  if (status >= 500) return "TRANSIENT";
-  return "CLIENT_ERROR";
-}
 
 const NETWORK_CODES = [
   "ECONNRESET",
@@ -391,10 +318,6 @@ function isNetworkError(err: unknown): boolean {
   const { code, name } = err as { code?: unknown; name?: unknown };
   // The node handler rejects a request that exceeds requestTimeout with a TimeoutError (no code).
   return (typeof code === "string" && NETWORK_CODES.includes(code)) || name === "TimeoutError";
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function readStream(body: unknown): Promise<string> {

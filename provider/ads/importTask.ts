@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { derivedToken, registration } from "../core/register";
+import type { WaitArgs } from "../core/task/args";
 import { importTask as spec } from "./importTaskSpec";
 
-/** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs {
+/**
+ * Inputs of {@link ImportTask}.
+ * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
+ */
+export interface ImportTaskArgs extends WaitArgs {
   /**
    * A descriptive name for the import; 1–255 characters with at least one non-whitespace one.
    * Required unless `adoptImportTaskId` is set. A change replaces the resource.
@@ -14,14 +18,12 @@ export interface ImportTaskArgs {
    * The CSV file in S3: `s3://BucketName/ImportFileName.CSV` or the object URL (https); 1–4000
    * characters, no presigned/credential-bearing URLs. Required unless `adoptImportTaskId` is set.
    * A change replaces the resource.
-   * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
    */
   importUrl?: pulumi.Input<string>;
   /**
    * StartImportTask idempotency token, 1–100 characters. Resending it returns the original task.
    * @default derived from the stack, project, resource name, `name` and `importUrl`, so a re-run of
    * an interrupted create adopts the task the first run started. A change updates in place.
-   * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
    */
   clientRequestToken?: pulumi.Input<string>;
   /**
@@ -30,17 +32,6 @@ export interface ImportTaskArgs {
    * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_DescribeImportTasks.html
    */
   adoptImportTaskId?: pulumi.Input<string>;
-  /**
-   * Wait until the import reaches a terminal status; `false` starts it and returns.
-   * @default true. A change updates in place (and resumes a wait left unfinished).
-   */
-  waitForCompletion?: pulumi.Input<boolean>;
-  /**
-   * How long create/update/delete wait, whole minutes 1–10080; the task keeps running past it and
-   * the next `pulumi up` resumes the wait.
-   * @default stack config `awsMigration:waitTimeoutMinutes`, else 120. A change updates in place.
-   */
-  waitTimeoutMinutes?: pulumi.Input<number>;
   /**
    * Treat `IMPORT_COMPLETE_WITH_ERRORS` (some rows rejected) as a failure.
    * @default false: it succeeds with a warning naming the counts. A change updates in place.
@@ -66,7 +57,8 @@ export interface ImportTaskArgs {
 /**
  * An AWS Application Discovery Service (Migration Hub) import: StartImportTask, then wait for a
  * terminal status through a shared, batched DescribeImportTasks poller; BatchDeleteImportData on
- * delete unless `retainOnDelete`. Type token `pulumi-nodejs:dynamic/ads:ImportTask`.
+ * delete unless `retainOnDelete`. Waits up to 120 minutes by default (`waitTimeoutMinutes`).
+ * Type token `pulumi-nodejs:dynamic/ads:ImportTask`.
  */
 export class ImportTask extends pulumi.dynamic.Resource {
   /** `import-task-` + 32 hex digits. */

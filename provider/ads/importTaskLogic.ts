@@ -1,53 +1,11 @@
 /**
- * The ADS facts the spec (importTaskSpec.ts) is made of: the task shape, limits, the S3 URL rule,
- * status classes and acceptors as data, tokens and messages (from the StartImportTask /
+ * The ADS facts the spec (importTaskSpec.ts) is made of that are more than a table row: polling,
+ * the S3 URL rule, status classes and the messages with their fixes (from the StartImportTask /
  * DescribeImportTasks / BatchDeleteImportData API reference). No I/O.
  */
-import type { CheckFailure } from "../core/check";
-import { isAwsApiError, summarizeObserved, withAdvice } from "../core/errors";
+import { summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
-import { deriveToken, successorToken as nextToken } from "../core/tokens";
-import type { Acceptor } from "../core/waiter";
-import type { ImportTask } from "./client";
-
-export const RESOURCE_TYPE = "ads.ImportTask";
-
-/** The task as this package sees it: the client's ImportTask, with an ID and a status. */
-export type AdsTask = Omit<ImportTask, "importTaskId" | "status"> & {
-  importTaskId: string;
-  status: string;
-};
-
-/** Inputs after check(), as the provider receives them (all optional: they arrive untyped). */
-export interface ImportTaskInputs {
-  name?: string;
-  importUrl?: string;
-  clientRequestToken?: string;
-  adoptImportTaskId?: string;
-  waitForCompletion?: boolean;
-  waitTimeoutMinutes?: number;
-  failOnRowErrors?: boolean;
-  retainOnDelete?: boolean;
-  deleteHistoryOnDelete?: boolean;
-}
-
-export const DEFAULTS = {
-  waitForCompletion: true,
-  waitTimeoutMinutes: 120,
-  failOnRowErrors: false,
-  retainOnDelete: false,
-  deleteHistoryOnDelete: false,
-} as const;
-
-/** API limits [API_StartImportTask, API_DescribeImportTasks, API_BatchDeleteImportData]. */
-export const LIMITS = {
-  clientRequestTokenMaxLength: 100,
-  importTaskIdMaxLength: 200,
-  /** `values` of one DescribeImportTasks filter: 1..100 strings. */
-  describeBatchSize: 100,
-  /** `importTaskIds` of BatchDeleteImportData: 1..10. */
-  deleteBatchSize: 10,
-} as const;
+import type { AdsTask } from "./api";
 
 /** Polling between 5 s and 60 s: ADS imports take minutes and are processed one at a time. */
 export const POLL = {
@@ -55,154 +13,86 @@ export const POLL = {
   maxDelayMs: 60_000,
   /** Polls land on multiples of min(minDelayMs, gridMs) so concurrent waits share describe calls. */
   gridMs: 1_000,
+  /** W concurrent waits share a round every 120 s / W (core/limiter.ts sharedRoundIntervalMs). */
+  shareMs: 120_000,
 } as const;
 
 /** Bucket names: 3–63 lowercase letters, digits, dots and hyphens, starting and ending alphanumeric. */
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Virtual-hosted (`bucket.s3.region.amazonaws.com`) and path-style (`s3.region.amazonaws.com`) hosts. */
 const S3_HOST = /^(?:[a-z0-9][a-z0-9.-]*\.)?s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/;
+const URL_FIX =
+  "Fix: upload the CSV to S3 and use s3://BucketName/ImportFileName.CSV (CLI form) or the object URL https://BucketName.s3.Region.amazonaws.com/ImportFileName.CSV.";
 
-export interface CheckOptions {
-  /**
-   * Origins (`http://127.0.0.1:4566`) of a configured endpoint override: an object URL on that
-   * endpoint is accepted as an S3 URL, so stacks work against a local emulator.
-   */
-  extraS3Origins?: readonly string[];
-}
-
-/** What the URL names, or why it is not an S3 object URL ADS can read. */
-export function parseImportUrl(
-  url: string,
-  options: CheckOptions = {},
-): { bucket: string; key: string } | { error: string } {
-  const fix =
-    "Fix: upload the CSV to S3 and use s3://BucketName/ImportFileName.CSV (CLI form) or the object URL https://BucketName.s3.Region.amazonaws.com/ImportFileName.CSV.";
-  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-  if (s3) {
-    const [, bucket = "", key = ""] = s3;
-    if (!BUCKET.test(bucket)) {
-      return {
-        error: `must name a valid S3 bucket (got "${bucket}": 3–63 lowercase letters, digits, dots or hyphens). ${fix}`,
-      };
-    }
-    return { bucket, key };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { error: `must be an s3:// or https:// S3 object URL (got an unparsable URL). ${fix}` };
-  }
-  const path = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
-  const origins = options.extraS3Origins ?? [];
-  if (origins.includes(parsed.origin)) {
-    // Local endpoint: path-style only (`<origin>/<bucket>/<key>`).
-    const slash = path.indexOf("/");
-    if (slash <= 0 || slash === path.length - 1) {
-      return {
-        error: `must be <endpoint>/<bucket>/<key> on the configured endpoint (got "${redactUrl(url)}"). ${fix}`,
-      };
-    }
-    return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
-  }
-  if (parsed.protocol !== "https:") {
-    return {
-      error: `must use the s3:// or https:// scheme (got "${parsed.protocol.replace(/:$/, "")}"). ${fix}`,
-    };
-  }
-  const host = parsed.hostname.toLowerCase();
-  if (!S3_HOST.test(host)) {
-    return { error: `must be an Amazon S3 URL (got host "${host}"). ${fix}` };
-  }
-  const virtualHosted = /^(.+)\.s3[.-]/.exec(host);
-  if (virtualHosted?.[1] !== undefined) {
-    if (path.length === 0) return { error: `must name an object key after the bucket. ${fix}` };
-    return { bucket: virtualHosted[1], key: path };
-  }
-  const slash = path.indexOf("/");
-  if (slash <= 0 || slash === path.length - 1) {
-    return { error: `must name a bucket and an object key (path-style /<bucket>/<key>). ${fix}` };
-  }
-  return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
-}
-
-/** Why ADS cannot read `url` (credential-bearing, or not an S3 object URL), or undefined. */
-export function importUrlProblem(url: unknown, options: CheckOptions): string | undefined {
+/**
+ * Why ADS cannot read `url` (credential-bearing, or not an S3 object URL), or undefined. An object
+ * URL on one of `origins` (a configured endpoint, e.g. a local emulator) counts as an S3 URL.
+ */
+export function importUrlProblem(url: unknown, origins: readonly string[]): string | undefined {
   if (typeof url !== "string") return undefined;
   if (isCredentialBearingUrl(url)) {
     // ADS reads the object with its own access; a presigned URL would land in state as plaintext.
     return "must not carry credentials (presigned query parameters or user:password@). Fix: use the plain s3://BucketName/ImportFileName.CSV or object URL; ADS reads the object with your account's access.";
   }
-  const parsed = parseImportUrl(url, options);
-  return "error" in parsed ? parsed.error : undefined;
-}
-
-export type StatusClass = "success" | "failure" | "pending";
-
-/**
- * How a create-phase wait treats a status. Unknown future values stay pending until the deadline,
- * except IMPORT_FAILED_* (new failure reasons keep that prefix).
- */
-export function classifyImportStatus(status: string, failOnRowErrors: boolean): StatusClass {
-  if (status === "IMPORT_COMPLETE") return "success";
-  if (status === "IMPORT_COMPLETE_WITH_ERRORS") return failOnRowErrors ? "failure" : "success";
-  if (status.startsWith("IMPORT_FAILED")) return "failure";
-  if (status === "INTERNAL_ERROR" || status.startsWith("DELETE_")) return "failure";
-  if (status === GONE) return "failure";
-  return "pending";
+  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+  if (s3) {
+    const bucket = s3[1] ?? "";
+    if (BUCKET.test(bucket)) return undefined;
+    return `must name a valid S3 bucket (got "${bucket}": 3–63 lowercase letters, digits, dots or hyphens). ${URL_FIX}`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `must be an s3:// or https:// S3 object URL (got an unparsable URL). ${URL_FIX}`;
+  }
+  const path = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  const slash = path.indexOf("/");
+  const bucketAndKey = slash > 0 && slash < path.length - 1;
+  if (origins.includes(parsed.origin)) {
+    // Local endpoint: path-style only (`<origin>/<bucket>/<key>`).
+    if (bucketAndKey) return undefined;
+    return `must be <endpoint>/<bucket>/<key> on the configured endpoint (got "${redactUrl(url)}"). ${URL_FIX}`;
+  }
+  if (parsed.protocol !== "https:") {
+    return `must use the s3:// or https:// scheme (got "${parsed.protocol.replace(/:$/, "")}"). ${URL_FIX}`;
+  }
+  const host = parsed.hostname.toLowerCase();
+  if (!S3_HOST.test(host)) return `must be an Amazon S3 URL (got host "${host}"). ${URL_FIX}`;
+  if (/^.+\.s3[.-]/.test(host)) {
+    return path.length > 0 ? undefined : `must name an object key after the bucket. ${URL_FIX}`;
+  }
+  if (bucketAndKey) return undefined;
+  return `must name a bucket and an object key (path-style /<bucket>/<key>). ${URL_FIX}`;
 }
 
 /** Status recorded when DescribeImportTasks no longer returns the task. */
 export const GONE = "GONE";
 
-export type Observation = AdsTask | undefined;
+export const statusOf = (o: AdsTask | undefined): string => o?.status ?? GONE;
 
-export function statusOf(o: Observation): string {
-  return o?.status ?? GONE;
-}
-
-export function createAcceptors(failOnRowErrors: boolean): Acceptor<Observation>[] {
-  return [
-    {
-      verdict: "success",
-      description: "IMPORT_COMPLETE",
-      matches: (o) => o?.status === "IMPORT_COMPLETE",
-    },
-    {
-      verdict: failOnRowErrors ? "failure" : "success",
-      description: `IMPORT_COMPLETE_WITH_ERRORS (failOnRowErrors: ${failOnRowErrors})`,
-      matches: (o) => o?.status === "IMPORT_COMPLETE_WITH_ERRORS",
-    },
-    {
-      verdict: "failure",
-      description: "IMPORT_FAILED*, INTERNAL_ERROR, DELETE_* or gone",
-      matches: (o) => classifyImportStatus(statusOf(o), failOnRowErrors) === "failure",
-    },
-  ];
+/**
+ * How a create-phase wait treats a status. Unknown future values stay pending until the deadline,
+ * except IMPORT_FAILED_* (new failure reasons keep that prefix).
+ */
+export function classify(
+  status: string,
+  failOnRowErrors = false,
+): "success" | "failure" | "pending" {
+  if (status === "IMPORT_COMPLETE") return "success";
+  if (status === "IMPORT_COMPLETE_WITH_ERRORS") return failOnRowErrors ? "failure" : "success";
+  if (/^(?:IMPORT_FAILED|DELETE_)/.test(status) || status === "INTERNAL_ERROR") return "failure";
+  return status === GONE ? "failure" : "pending";
 }
 
 /**
  * After BatchDeleteImportData: DELETE_COMPLETE, or gone (deleteHistory removes the record), is
- * success. IMPORT_* statuses are read as not yet reflecting the delete.
+ * success; IMPORT_* statuses are read as not yet reflecting the delete.
  */
-export const deleteAcceptors: readonly Acceptor<Observation>[] = [
-  {
-    verdict: "success",
-    description: "DELETE_COMPLETE or gone",
-    matches: (o) => o === undefined || o.status === "DELETE_COMPLETE",
-  },
-  {
-    verdict: "failure",
-    description: "DELETE_FAILED* or INTERNAL_ERROR",
-    matches: (o) =>
-      o !== undefined && (o.status.startsWith("DELETE_FAILED") || o.status === "INTERNAL_ERROR"),
-  },
-];
-
-/** `ads.ImportTask "servers-q3"`: how messages name the resource (the ADS task name). */
-export function subject(name: unknown, fallbackId?: string): string {
-  const label = typeof name === "string" && name.length > 0 ? name : (fallbackId ?? "(unnamed)");
-  return `${RESOURCE_TYPE} "${label}"`;
+export function classifyDelete(o: AdsTask | undefined): "success" | "failure" | "pending" {
+  if (o === undefined || o.status === "DELETE_COMPLETE") return "success";
+  if (o.status.startsWith("DELETE_FAILED") || o.status === "INTERNAL_ERROR") return "failure";
+  return "pending";
 }
 
 function counts(task: AdsTask): string {
@@ -210,14 +100,6 @@ function counts(task: AdsTask): string {
   return (
     `servers ${n(task.serverImportSuccess)} imported / ${n(task.serverImportFailure)} failed, ` +
     `applications ${n(task.applicationImportSuccess)} imported / ${n(task.applicationImportFailure)} failed`
-  );
-}
-
-export function hasRowErrors(task: AdsTask): boolean {
-  return (
-    task.status === "IMPORT_COMPLETE_WITH_ERRORS" ||
-    (task.serverImportFailure ?? 0) > 0 ||
-    (task.applicationImportFailure ?? 0) > 0
   );
 }
 
@@ -234,14 +116,7 @@ const STATUS_ADVICE: Record<string, string> = {
     "DescribeImportTasks no longer returns the task (deleted with its history outside this stack?). Run `pulumi refresh`, then `pulumi up` to import again.",
 };
 
-function adviceFor(status: string): string {
-  const known = STATUS_ADVICE[status];
-  if (known !== undefined) return known;
-  if (status.startsWith("DELETE_")) {
-    return "The import data was deleted (BatchDeleteImportData) outside this stack. Run `pulumi up` again to import again (the task is replaced).";
-  }
-  return `${DOWNLOAD} Fix the file, then run \`pulumi up\` again (a failed task is replaced).`;
-}
+export const polls = (n: number): string => `${n} poll${n === 1 ? "" : "s"}`;
 
 /**
  * STYLE.md §7: `ads.ImportTask "servers-q3": import ended in IMPORT_FAILED after 4 polls
@@ -249,55 +124,41 @@ function adviceFor(status: string): string {
  * Never includes the presigned URL itself.
  */
 export function failureMessage(
-  name: unknown,
-  task: Observation,
+  subject: string,
+  task: AdsTask | undefined,
   wait: { polls: number; observed: readonly string[] },
   id?: string,
 ): string {
   const status = statusOf(task);
   const before = wait.observed.slice(0, -1);
   const history = before.length > 0 ? ` (${summarizeObserved(before)})` : "";
-  const polls = `${wait.polls} poll${wait.polls === 1 ? "" : "s"}`;
-  const tally = task !== undefined && !status.startsWith("DELETE_") ? `; ${counts(task)}` : "";
+  const deleted = status.startsWith("DELETE_");
+  const tally = task !== undefined && !deleted ? `; ${counts(task)}` : "";
   const taskId = task?.importTaskId ?? id;
   const which = taskId === undefined ? "import" : `import ${taskId}`;
-  return `${subject(name, id)}: ${which} ended in ${status} after ${polls}${history}${tally}. ${adviceFor(status)}`;
+  const advice =
+    STATUS_ADVICE[status] ??
+    (deleted
+      ? "The import data was deleted (BatchDeleteImportData) outside this stack. Run `pulumi up` again to import again (the task is replaced)."
+      : `${DOWNLOAD} Fix the file, then run \`pulumi up\` again (a failed task is replaced).`);
+  return `${subject}: ${which} ended in ${status} after ${polls(wait.polls)}${history}${tally}. ${advice}`;
 }
 
-/** Warning for a successful import that rejected rows. */
-export function rowErrorsWarning(task: AdsTask): string {
+/** The warning of a successful import that rejected rows, if it did. */
+export function rowErrorsWarning(task: AdsTask): string | undefined {
+  const rejected =
+    task.status === "IMPORT_COMPLETE_WITH_ERRORS" ||
+    (task.serverImportFailure ?? 0) > 0 ||
+    (task.applicationImportFailure ?? 0) > 0;
+  if (!rejected) return undefined;
   return `import ${task.importTaskId} finished ${task.status} with rejected rows (${counts(task)}). ${DOWNLOAD}`;
 }
 
-/** Message for a delete that ended in DELETE_FAILED*. */
-export function deleteFailureMessage(
-  name: unknown,
-  task: Observation,
-  wait: { polls: number; observed: readonly string[] },
-  id: string,
-): string {
-  const status = statusOf(task);
-  const advice =
-    status === "DELETE_FAILED_LIMIT_EXCEEDED"
-      ? "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow, or set retainOnDelete to true to leave the data."
-      : "Run `pulumi destroy` again to retry, or set retainOnDelete to true to leave the data.";
-  return `${subject(name, id)}: deleting import ${id} ended in ${status} after ${wait.polls} poll${wait.polls === 1 ? "" : "s"}. ${advice}`;
-}
-
-/** Per-ID error of BatchDeleteImportData (a partial-failure API), as a message. */
-export function batchDeleteErrorMessage(
-  name: unknown,
-  id: string,
-  errorCode: string,
-  description: string | undefined,
-): string {
-  const what = description ? `: ${description}` : "";
-  const advice =
-    errorCode === "OVER_LIMIT"
-      ? "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow, or set retainOnDelete to true to leave the data."
-      : "Run `pulumi destroy` again to retry, or set retainOnDelete to true to leave the data.";
-  return `${subject(name, id)}: BatchDeleteImportData refused ${id} with ${errorCode}${what}. ${advice}`;
-}
+/** The fix of a failed delete: ADS's daily deletion quota (`overLimit`), or just retry. */
+export const deleteAdvice = (overLimit: boolean): string =>
+  overLimit
+    ? "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow, or set retainOnDelete to true to leave the data."
+    : "Run `pulumi destroy` again to retry, or set retainOnDelete to true to leave the data.";
 
 /**
  * Fix for the Migration Hub home-region errors (ADS data lives in the home region; writes elsewhere
@@ -327,61 +188,4 @@ export function homeRegionAdvice(
     );
   }
   return undefined;
-}
-
-/** Adds the home-region fix to ADS errors that are about the home region. */
-export function explain(err: unknown, region: string | undefined): unknown {
-  if (!isAwsApiError(err)) return err;
-  const advice = homeRegionAdvice(err.code, err.awsMessage, region);
-  return advice === undefined ? err : withAdvice(err, advice);
-}
-
-/** Cross-field: deleting history only means something when the import data is deleted. */
-export function retainConflict(news: Record<string, unknown>): CheckFailure[] {
-  if (news["retainOnDelete"] !== true || news["deleteHistoryOnDelete"] !== true) return [];
-  const reason =
-    "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.";
-  return [{ property: "deleteHistoryOnDelete", reason }];
-}
-
-/** Why adoptImportTaskId cannot be adopted: DescribeImportTasks does not return it. */
-export function adoptMissing(
-  id: string,
-  name: unknown,
-  where: string,
-): { reason: string; message: string } {
-  return {
-    reason: `names ${id}, which DescribeImportTasks does not return in ${where}. Fix: check the ID and that aws:region is the account's Migration Hub home region.`,
-    message: `${subject(name, id)}: adoptImportTaskId ${id} was not found in ${where}. Fix: check the ID (aws discovery describe-import-tasks) and that aws:region is the account's Migration Hub home region.`,
-  };
-}
-
-/** Why create gave up: every task its successor tokens started ended in failure. */
-export function exhaustedMessage(name: unknown, last: AdsTask, attempts: number): string {
-  return `${subject(name)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status}). Fix the file, then run \`pulumi up\` again.`;
-}
-
-/**
- * The token for the next attempt after `failedTaskId`: create never re-adopts a task that already
- * failed (ADS would keep returning it for the same token), so it derives a successor. The chain is
- * deterministic, so an interrupted re-run walks it to the same live task.
- */
-export function successorToken(token: string, failedTaskId: string): string {
-  return nextToken("ads:ImportTask", token, failedTaskId, {
-    maxLength: LIMITS.clientRequestTokenMaxLength,
-  });
-}
-
-/** Token when the caller gave none (provider used without the resource class). */
-export function fallbackToken(name: string | undefined, importUrl: string | undefined): string {
-  return deriveToken(
-    {
-      stack: "",
-      project: "",
-      type: "ads:ImportTask",
-      name: name ?? "",
-      inputs: { name, importUrl },
-    },
-    { maxLength: LIMITS.clientRequestTokenMaxLength },
-  );
 }

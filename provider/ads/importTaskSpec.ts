@@ -1,49 +1,56 @@
 /**
  * `ads.ImportTask` as a spec for the one lifecycle (core/task): StartImportTask, then wait through
  * the shared, batched DescribeImportTasks rounds; BatchDeleteImportData on delete unless
- * `retainOnDelete`. Facts, rules and messages live in importTaskLogic.ts; I/O in api.ts.
+ * `retainOnDelete`. The URL rule, status classes and messages live in importTaskLogic.ts; I/O in
+ * api.ts.
  */
 import { modelRule } from "../core/awsModel";
 import { endpointOrigins } from "../core/config";
-import { ImportTaskFailedError } from "../core/errors";
+import { ImportTaskFailedError, isAwsApiError, withAdvice } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
-import type { OutputValue } from "../core/outputs";
 import { echoOutputs, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
-import { type AdsApi, createAdsApi, type DeleteOutcome } from "./api";
+import { deriveToken, successorToken } from "../core/tokens";
+import type { Acceptor } from "../core/waiter";
+import { type AdsApi, type AdsTask, createAdsApi, type DeleteOutcome } from "./api";
 import {
-  type AdsTask,
-  batchDeleteErrorMessage,
-  classifyImportStatus,
-  createAcceptors,
-  DEFAULTS,
-  deleteAcceptors,
-  deleteFailureMessage,
+  classify,
+  classifyDelete,
+  deleteAdvice,
   failureMessage,
-  fallbackToken,
-  hasRowErrors,
-  adoptMissing,
-  exhaustedMessage,
-  explain,
-  retainConflict,
-  type ImportTaskInputs,
+  homeRegionAdvice,
   importUrlProblem,
-  LIMITS,
   POLL,
+  polls,
   rowErrorsWarning,
   statusOf,
-  successorToken,
 } from "./importTaskLogic";
 import { MODEL } from "./model.generated";
 
+/** Inputs after check(), as the provider receives them (all optional: they arrive untyped). */
+export interface ImportTaskInputs {
+  name?: string;
+  importUrl?: string;
+  clientRequestToken?: string;
+  adoptImportTaskId?: string;
+  waitForCompletion?: boolean;
+  waitTimeoutMinutes?: number;
+  failOnRowErrors?: boolean;
+  retainOnDelete?: boolean;
+  deleteHistoryOnDelete?: boolean;
+}
+
 const REQUEST = "StartImportTaskRequest";
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
+/** StartImportTask's clientRequestToken: 1–100 characters. */
+const TOKEN_MAX_LENGTH = 100;
+const TOKEN_TYPE = "ads:ImportTask";
 
 /**
  * Check order is table order: the failures of one check come out in it. The AWS-mapped inputs' rules
  * come from the service model (model.generated.ts); only the fix (and a readable pattern) is ours.
  */
-export const properties: PropertyTable<ImportTaskInputs> = {
+const properties: PropertyTable<ImportTaskInputs> = {
   name: {
     rule: {
       kind: "string",
@@ -67,9 +74,7 @@ export const properties: PropertyTable<ImportTaskInputs> = {
       }),
     },
     requiredUnless: "adoptImportTaskId",
-    // An object URL on a configured endpoint (a local emulator) counts as an S3 URL.
-    refine: (url, { settings }) =>
-      importUrlProblem(url, { extraS3Origins: endpointOrigins(settings, "ads") }),
+    refine: (url, { settings }) => importUrlProblem(url, endpointOrigins(settings, "ads")),
     change: "replace",
     awsName: "importUrl",
   },
@@ -87,23 +92,23 @@ export const properties: PropertyTable<ImportTaskInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
-      maxLength: LIMITS.importTaskIdMaxLength,
+      maxLength: 200,
       pattern: /^import-task-[a-fA-F0-9]{32}$/,
       patternText: "import-task- followed by 32 hex digits",
       fix: "copy importTaskId from `aws discovery describe-import-tasks`",
     },
     change: "replace",
   },
-  waitForCompletion: { rule: BOOLEAN, change: "update", default: DEFAULTS.waitForCompletion },
-  failOnRowErrors: { rule: BOOLEAN, change: "update", default: DEFAULTS.failOnRowErrors },
-  retainOnDelete: { rule: BOOLEAN, change: "update", default: DEFAULTS.retainOnDelete },
+  waitForCompletion: { rule: BOOLEAN, change: "update", default: true },
+  failOnRowErrors: { rule: BOOLEAN, change: "update", default: false },
+  retainOnDelete: { rule: BOOLEAN, change: "update", default: false },
   deleteHistoryOnDelete: {
     rule: BOOLEAN,
     change: "update",
-    default: DEFAULTS.deleteHistoryOnDelete,
+    default: false,
     awsName: "deleteHistory",
   },
-  waitTimeoutMinutes: waitTimeoutProperty(DEFAULTS.waitTimeoutMinutes),
+  waitTimeoutMinutes: waitTimeoutProperty(120),
 };
 
 /** The task's fields a resource outputs, besides its inputs echoed. */
@@ -121,14 +126,6 @@ const OUTPUTS = [
   "errorsAndFailedEntriesZip",
 ] as const;
 
-/** Outputs: the inputs echoed (diff reads them back), the task's fields, ISO timestamps. */
-export function toOutputs(
-  raw: Record<string, unknown>,
-  task: AdsTask,
-): Record<string, OutputValue> {
-  return echoOutputs(properties, raw, task, OUTPUTS);
-}
-
 /** One BatchDeleteImportData batcher per deleteHistory value (the flag is per call, not per ID). */
 type Deleters = Record<"history" | "keepHistory", BatchPoller<DeleteOutcome>>;
 type Ctx = TaskContext<AdsApi, Deleters, AdsTask>;
@@ -144,19 +141,25 @@ async function deleteImport(
   props: Record<string, unknown>,
 ): Promise<void> {
   const { runtime } = ctx;
+  const fail = (what: string, overLimit: boolean): ImportTaskFailedError =>
+    new ImportTaskFailedError({
+      id,
+      properties: props,
+      reasons: [`${ctx.subject(inputs, id)}: ${what}. ${deleteAdvice(overLimit)}`],
+    });
   const current = await ctx.describe(id);
   if (current === undefined || current.status === "DELETE_COMPLETE") return;
   if (current.status !== "DELETE_IN_PROGRESS") {
-    const deleteHistory = inputs.deleteHistoryOnDelete ?? DEFAULTS.deleteHistoryOnDelete;
+    const deleteHistory = inputs.deleteHistoryOnDelete ?? false;
     const deleter = deleteHistory ? ctx.state.history : ctx.state.keepHistory;
     for (let attempt = 1; ; attempt++) {
       const outcome = (await deleter.get(id)) ?? { accepted: true };
       if (outcome.accepted) break;
-      if (outcome.errorCode === "NOT_FOUND") return;
-      if (outcome.errorCode !== "INTERNAL_SERVER_ERROR" || attempt >= DELETE_ATTEMPTS) {
-        const { errorCode, errorDescription } = outcome;
-        const reason = batchDeleteErrorMessage(inputs.name, id, errorCode, errorDescription);
-        throw new ImportTaskFailedError({ id, properties: props, reasons: [reason] });
+      const { errorCode, errorDescription } = outcome;
+      if (errorCode === "NOT_FOUND") return;
+      if (errorCode !== "INTERNAL_SERVER_ERROR" || attempt >= DELETE_ATTEMPTS) {
+        const what = errorDescription ? `${errorCode}: ${errorDescription}` : errorCode;
+        throw fail(`BatchDeleteImportData refused ${id} with ${what}`, errorCode === "OVER_LIMIT");
       }
       await runtime.clock.sleep(1000 * 2 ** attempt * runtime.random());
     }
@@ -165,49 +168,81 @@ async function deleteImport(
   }
   const result = await ctx.wait(id, "delete", inputs, { properties: props });
   if (result.verdict === "failure") {
-    const reason = deleteFailureMessage(inputs.name, result.last, result, id);
-    throw new ImportTaskFailedError({ id, properties: props, reasons: [reason] });
+    const status = statusOf(result.last);
+    const what = `deleting import ${id} ended in ${status} after ${polls(result.polls)}`;
+    throw fail(what, status === "DELETE_FAILED_LIMIT_EXCEEDED");
   }
 }
+
+/** Acceptors as data: a status's class decides the wait. */
+const acceptorsOf = (
+  classOf: (o: AdsTask | undefined) => string,
+): readonly Acceptor<AdsTask | undefined>[] =>
+  (["success", "failure"] as const).map((verdict) => ({
+    verdict,
+    matches: (o) => classOf(o) === verdict,
+  }));
+const DELETE_ACCEPTORS = acceptorsOf(classifyDelete);
+
+const label = (inputs: ImportTaskInputs, id?: string): string =>
+  typeof inputs.name === "string" && inputs.name.length > 0 ? inputs.name : (id ?? "(unnamed)");
+const subject = (inputs: ImportTaskInputs, id?: string): string =>
+  `ads.ImportTask "${label(inputs, id)}"`;
 
 export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> = {
   service: "ads",
   className: "ImportTask",
   properties,
-  checkMore: retainConflict,
+  // Deleting history only means something when the import data is deleted.
+  checkMore: (news) => {
+    if (news["retainOnDelete"] !== true || news["deleteHistoryOnDelete"] !== true) return [];
+    const reason =
+      "has no effect when retainOnDelete is true (nothing is deleted). Fix: remove deleteHistoryOnDelete or set retainOnDelete to false.";
+    return [{ property: "deleteHistoryOnDelete", reason }];
+  },
   createApi: (settings) => createAdsApi(settings),
   state: (ctx) => {
     const deleter = (history: boolean): BatchPoller<DeleteOutcome> =>
-      ctx.batcher("BatchDeleteImportData", LIMITS.deleteBatchSize, (ids) =>
+      // BatchDeleteImportData takes 1..10 importTaskIds.
+      ctx.batcher("BatchDeleteImportData", 10, (ids) =>
         ctx.api.batchDeleteImportData(ids, history),
       );
     return { history: deleter(true), keepHistory: deleter(false) };
   },
   describe: {
     operation: "DescribeImportTasks",
-    batchSize: LIMITS.describeBatchSize,
+    // The IMPORT_TASK_ID filter takes 1..100 values.
+    batchSize: 100,
     call: (api, ids) => api.describeImportTasks(ids),
   },
   poll: POLL,
   idOf: (task) => task.importTaskId,
   statusOf,
-  classify: (status, inputs) =>
-    classifyImportStatus(status, inputs.failOnRowErrors ?? DEFAULTS.failOnRowErrors),
+  classify: (status, inputs) => classify(status, inputs.failOnRowErrors),
   acceptors: (phase, inputs) =>
     phase === "create"
-      ? createAcceptors(inputs.failOnRowErrors ?? DEFAULTS.failOnRowErrors)
-      : deleteAcceptors,
+      ? acceptorsOf((o) => classify(statusOf(o), inputs.failOnRowErrors))
+      : DELETE_ACCEPTORS,
   // Gone, or deleted with its data: nothing is left for the stack to manage.
   vanished: (task) => task.status === "DELETE_COMPLETE",
   adoptProperty: "adoptImportTaskId",
-  adoptMissing: (id, inputs, where) => adoptMissing(id, inputs.name, where),
+  adoptMissing: (id, inputs, where) => ({
+    reason: `names ${id}, which DescribeImportTasks does not return in ${where}. Fix: check the ID and that aws:region is the account's Migration Hub home region.`,
+    message: `${subject(inputs, id)}: adoptImportTaskId ${id} was not found in ${where}. Fix: check the ID (aws discovery describe-import-tasks) and that aws:region is the account's Migration Hub home region.`,
+  }),
   adoptWarnings: (inputs, task) =>
     (["name", "importUrl"] as const)
       .filter((k) => inputs[k] !== undefined && task[k] !== undefined && inputs[k] !== task[k])
       .map((k) => `adopted task's ${k} differs from the input (the task's value is kept in ADS)`),
   tokenProperty: "clientRequestToken",
-  fallbackToken: (inputs) => fallbackToken(inputs.name, inputs.importUrl),
-  successorToken,
+  fallbackToken: ({ name, importUrl }) =>
+    deriveToken(
+      { stack: "", project: "", type: TOKEN_TYPE, name: name ?? "", inputs: { name, importUrl } },
+      { maxLength: TOKEN_MAX_LENGTH },
+    ),
+  // ADS would keep returning a failed task for its token: a deterministic successor starts anew.
+  successorToken: (token, failedTaskId) =>
+    successorToken(TOKEN_TYPE, token, failedTaskId, { maxLength: TOKEN_MAX_LENGTH }),
   start: (ctx, inputs, clientRequestToken) =>
     ctx.aws("StartImportTask", () =>
       ctx.api.startImportTask({
@@ -216,18 +251,24 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
         clientRequestToken,
       }),
     ),
-  exhaustedMessage: (inputs, last, attempts) => exhaustedMessage(inputs.name, last, attempts),
-  toOutputs,
+  exhaustedMessage: (inputs, last, attempts) =>
+    `${subject(inputs)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status}). Fix the file, then run \`pulumi up\` again.`,
+  toOutputs: (raw, task) => echoOutputs(properties, raw, task, OUTPUTS),
   outputs: OUTPUTS,
   secretOutputs: ["errorsAndFailedEntriesZip"],
-  name: (inputs, id) =>
-    typeof inputs.name === "string" && inputs.name.length > 0 ? inputs.name : (id ?? "(unnamed)"),
-  failureMessage: (inputs, last, wait, id) => failureMessage(inputs.name, last, wait, id),
-  explain: (err, settings) => explain(err, settings.region),
+  name: label,
+  failureMessage: (inputs, last, wait, id) => failureMessage(subject(inputs, id), last, wait, id),
+  explain: (err, { region }) => {
+    if (!isAwsApiError(err)) return err;
+    const advice = homeRegionAdvice(err.code, err.awsMessage, region);
+    return advice === undefined ? err : withAdvice(err, advice);
+  },
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its imported data in ADS`,
   hooks: {
-    settled: (_ctx, _inputs, task) =>
-      Promise.resolve(hasRowErrors(task) ? { warning: rowErrorsWarning(task) } : {}),
+    settled: (_ctx, _inputs, task) => {
+      const warning = rowErrorsWarning(task);
+      return Promise.resolve(warning === undefined ? {} : { warning });
+    },
     delete: deleteImport,
   },
 };

@@ -2,6 +2,7 @@
  * The shape of the constraint tables generated from AWS's service models by
  * scripts/gen-aws-models.ts (botocore's service-2.json, as the AWS CLI ships it).
  */
+import type { IntegerRule, StringRule } from "./check";
 
 /** A member: its shape name, or the shape plus its wire name / location when they differ. */
 export type ModelMember =
@@ -39,15 +40,8 @@ export interface AwsModel {
 }
 
 /** What a model member's shape says about a value: a check rule's length/pattern/enum/range part. */
-export interface ModelRule {
-  minLength?: number;
-  maxLength?: number;
-  pattern?: RegExp;
-  patternText?: string;
-  oneOf?: readonly string[];
-  min?: number;
-  max?: number;
-}
+export type ModelRule = Omit<StringRule, "required" | "fix"> &
+  Omit<IntegerRule, "required" | "fix">;
 
 /**
  * The rule AWS's model gives `structure.member` (issue 13): a string's min/max length, its pattern

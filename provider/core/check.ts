@@ -13,65 +13,46 @@ export interface CheckFailure {
   reason: string;
 }
 
-export interface StringRule {
+interface BaseRule {
   required?: boolean;
+  fix?: string;
+}
+
+export interface StringRule extends BaseRule {
   minLength?: number;
   maxLength?: number;
   pattern?: RegExp;
   /** Human text for `pattern` in the reason; defaults to the regex source. */
   patternText?: string;
   oneOf?: readonly string[];
-  fix?: string;
 }
 
-export interface IntegerRule {
-  required?: boolean;
+export interface IntegerRule extends BaseRule {
   min?: number;
   max?: number;
-  fix?: string;
 }
 
 export type NumberRule = IntegerRule;
+export type BooleanRule = BaseRule;
+export type ObjectRule = BaseRule;
 
-export interface BooleanRule {
-  required?: boolean;
-  fix?: string;
-}
-
-export interface StringArrayRule {
-  required?: boolean;
+export interface StringArrayRule extends BaseRule {
   minItems?: number;
   maxItems?: number;
   item?: StringRule;
-  fix?: string;
-}
-
-export interface ObjectRule {
-  required?: boolean;
-  fix?: string;
 }
 
 type Inputs = Record<string, unknown>;
 
-/** `a.b[0].c` → ["a", "b", 0, "c"]. */
-function parsePath(path: string): Array<string | number> {
-  const out: Array<string | number> = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-    if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[1] !== undefined) out.push(m[1]);
-  }
-  return out;
-}
-
 const UNKNOWN_PATH = Symbol("unknown");
 
-/** The value at `path`; UNKNOWN_PATH when a container on the way is unknown. */
+/** The value at `path` (`a.b[0].c`); UNKNOWN_PATH when a container on the way is unknown. */
 function lookup(inputs: Inputs, path: string): unknown {
   let cur: unknown = inputs;
-  for (const key of parsePath(path)) {
+  for (const [, name, index] of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
     if (isUnknown(cur)) return UNKNOWN_PATH;
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
+    cur = (cur as Record<string, unknown>)[index ?? name ?? ""];
   }
   return cur;
 }
@@ -98,36 +79,38 @@ function fail(failures: CheckFailure[], property: string, reason: string, fix?: 
   failures.push({ property, reason: fix === undefined ? reason : `${reason}. Fix: ${fix}` });
 }
 
-/** Shared prologue: returns the value to check, or undefined when there is nothing to check. */
+type Check<R> = (inputs: Inputs, property: string, rule: R, failures: CheckFailure[]) => void;
+
+/**
+ * The value at `property` to check, or undefined when there is nothing to check: it is absent
+ * (a failure if required) or `skip` says it is (or holds) the preview UNKNOWN.
+ */
 function present(
   inputs: Inputs,
   property: string,
-  rule: { required?: boolean; fix?: string },
+  rule: BaseRule,
   failures: CheckFailure[],
-): { value: unknown } | undefined {
-  const value = lookup(inputs, property);
-  if (value === UNKNOWN_PATH || containsUnknown(value)) return undefined;
-  if (value === undefined || value === null) {
-    if (rule.required === true) fail(failures, property, "is required", rule.fix);
-    return undefined;
-  }
-  return { value };
-}
-
-/** The prologue of a list or object: skipped only when the value itself is unknown. */
-function container(
-  inputs: Inputs,
-  property: string,
-  rule: { required?: boolean; fix?: string },
-  failures: CheckFailure[],
+  skip: (v: unknown) => boolean = containsUnknown,
 ): unknown {
   const value = lookup(inputs, property);
-  if (value === UNKNOWN_PATH || isUnknown(value)) return undefined;
+  if (value === UNKNOWN_PATH || skip(value)) return undefined;
   if (value === undefined || value === null) {
     if (rule.required === true) fail(failures, property, "is required", rule.fix);
     return undefined;
   }
   return value;
+}
+
+/** A check of one known value: `reason` names the broken rule, or undefined when it holds. */
+function scalar<R extends BaseRule>(
+  reason: (value: unknown, rule: R) => string | undefined,
+): Check<R> {
+  return (inputs, property, rule, failures) => {
+    const value = present(inputs, property, rule, failures);
+    if (value === undefined) return;
+    const why = reason(value, rule);
+    if (why !== undefined) fail(failures, property, why, rule.fix);
+  };
 }
 
 /** `must be 1–100 characters`, `must be between 1 and 5`, `must have at most 10 items`. */
@@ -148,14 +131,23 @@ function rangeText(
   return `must ${verb} at most ${max}${u}`;
 }
 
-function stringReason(value: string, rule: StringRule): string | undefined {
-  const n = [...value].length;
-  if (
-    (rule.minLength !== undefined && n < rule.minLength) ||
-    (rule.maxLength !== undefined && n > rule.maxLength)
-  ) {
-    return `${rangeText(rule.minLength, rule.maxLength, "characters")} (got ${n})`;
+/** `must have 1–100 items (got 0)`, `must be between 1 and 5 (got 7)`; undefined when in range. */
+function rangeReason(
+  n: number,
+  min: number | undefined,
+  max: number | undefined,
+  unit: string,
+): string | undefined {
+  if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+    return `${rangeText(min, max, unit, unit === "items" ? "have" : "be")} (got ${n})`;
   }
+  return undefined;
+}
+
+function stringReason(value: unknown, rule: StringRule): string | undefined {
+  if (typeof value !== "string") return `must be a string (got ${typeName(value)})`;
+  const length = rangeReason([...value].length, rule.minLength, rule.maxLength, "characters");
+  if (length !== undefined) return length;
   if (rule.pattern !== undefined) {
     rule.pattern.lastIndex = 0;
     if (!rule.pattern.test(value)) {
@@ -168,128 +160,48 @@ function stringReason(value: string, rule: StringRule): string | undefined {
   return undefined;
 }
 
-export function checkString(
-  inputs: Inputs,
-  property: string,
-  rule: StringRule,
-  failures: CheckFailure[],
-): void {
-  const p = present(inputs, property, rule, failures);
-  if (p === undefined) return;
-  if (typeof p.value !== "string") {
-    fail(failures, property, `must be a string (got ${typeName(p.value)})`, rule.fix);
-    return;
-  }
-  const reason = stringReason(p.value, rule);
-  if (reason !== undefined) fail(failures, property, reason, rule.fix);
-}
-
-function checkNumeric(
-  inputs: Inputs,
-  property: string,
-  rule: NumberRule,
-  failures: CheckFailure[],
-  integer: boolean,
-): void {
-  const p = present(inputs, property, rule, failures);
-  if (p === undefined) return;
-  const v = p.value;
+function numericReason(integer: boolean): (v: unknown, rule: NumberRule) => string | undefined {
   const kind = integer ? "an integer" : "a number";
-  if (typeof v !== "number") {
-    fail(failures, property, `must be ${kind} (got ${typeName(v)})`, rule.fix);
-    return;
-  }
-  if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    fail(failures, property, `must be ${kind} (got ${v})`, rule.fix);
-    return;
-  }
-  if ((rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) {
-    fail(failures, property, `${rangeText(rule.min, rule.max, "")} (got ${v})`, rule.fix);
-  }
+  return (v, rule) => {
+    if (typeof v !== "number") return `must be ${kind} (got ${typeName(v)})`;
+    if (!Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+      return `must be ${kind} (got ${v})`;
+    }
+    return rangeReason(v, rule.min, rule.max, "");
+  };
 }
 
-export function checkInteger(
-  inputs: Inputs,
-  property: string,
-  rule: IntegerRule,
-  failures: CheckFailure[],
-): void {
-  checkNumeric(inputs, property, rule, failures, true);
-}
+export const checkString: Check<StringRule> = scalar(stringReason);
+export const checkInteger: Check<IntegerRule> = scalar(numericReason(true));
+export const checkNumber: Check<NumberRule> = scalar(numericReason(false));
+export const checkBoolean: Check<BooleanRule> = scalar((v) =>
+  typeof v === "boolean" ? undefined : `must be a boolean (got ${typeName(v)})`,
+);
 
-export function checkNumber(
-  inputs: Inputs,
-  property: string,
-  rule: NumberRule,
-  failures: CheckFailure[],
-): void {
-  checkNumeric(inputs, property, rule, failures, false);
-}
-
-export function checkBoolean(
-  inputs: Inputs,
-  property: string,
-  rule: BooleanRule,
-  failures: CheckFailure[],
-): void {
-  const p = present(inputs, property, rule, failures);
-  if (p === undefined) return;
-  if (typeof p.value !== "boolean") {
-    fail(failures, property, `must be a boolean (got ${typeName(p.value)})`, rule.fix);
-  }
-}
-
-export function checkStringArray(
-  inputs: Inputs,
-  property: string,
-  rule: StringArrayRule,
-  failures: CheckFailure[],
-): void {
-  // An unknown list is skipped whole; unknown items are skipped one by one below.
-  const value = container(inputs, property, rule, failures);
+/** An unknown list is skipped whole; unknown items are skipped one by one. */
+export const checkStringArray: Check<StringArrayRule> = (inputs, property, rule, failures) => {
+  const value = present(inputs, property, rule, failures, isUnknown);
   if (value === undefined) return;
   if (!Array.isArray(value)) {
     fail(failures, property, `must be a list of strings (got ${typeName(value)})`, rule.fix);
     return;
   }
-  const n = value.length;
-  if (
-    (rule.minItems !== undefined && n < rule.minItems) ||
-    (rule.maxItems !== undefined && n > rule.maxItems)
-  ) {
-    fail(
-      failures,
-      property,
-      `${rangeText(rule.minItems, rule.maxItems, "items", "have")} (got ${n})`,
-      rule.fix,
-    );
-  }
+  const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
+  if (count !== undefined) fail(failures, property, count, rule.fix);
   value.forEach((item: unknown, i) => {
-    const path = `${property}[${i}]`;
     if (containsUnknown(item)) return;
-    if (typeof item !== "string") {
-      fail(failures, path, `must be a string (got ${typeName(item)})`, rule.item?.fix ?? rule.fix);
-      return;
-    }
-    if (rule.item === undefined) return;
-    const reason = stringReason(item, rule.item);
-    if (reason !== undefined) fail(failures, path, reason, rule.item.fix);
+    const reason = stringReason(item, rule.item ?? {});
+    const fix = typeof item === "string" ? rule.item?.fix : (rule.item?.fix ?? rule.fix);
+    if (reason !== undefined) fail(failures, `${property}[${i}]`, reason, fix);
   });
-}
+};
 
-export function checkObject(
-  inputs: Inputs,
-  property: string,
-  rule: ObjectRule,
-  failures: CheckFailure[],
-): void {
-  // Only an object that IS unknown is skipped; one with unknown members is still an object.
-  const value = container(inputs, property, rule, failures);
-  if (value === undefined) return;
-  if (typeof value !== "object" || Array.isArray(value)) {
-    fail(failures, property, `must be an object (got ${typeName(value)})`, rule.fix);
-  }
-}
+/** Only an object that IS unknown is skipped; one with unknown members is still an object. */
+export const checkObject: Check<ObjectRule> = (inputs, property, rule, failures) => {
+  const value = present(inputs, property, rule, failures, isUnknown);
+  if (value === undefined || isPlainObject(value)) return;
+  fail(failures, property, `must be an object (got ${typeName(value)})`, rule.fix);
+};
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -338,20 +250,15 @@ export function checkList(
   failures: CheckFailure[],
   each: (item: Record<string, unknown>, i: number) => void,
 ): void {
-  const { minItems, maxItems, fix } = rule;
-  const value = inputs[property];
-  if (value === undefined || value === null || (containsUnknown(value) && !Array.isArray(value))) {
-    return;
-  }
+  const skip = (v: unknown): boolean => containsUnknown(v) && !Array.isArray(v);
+  const value = present(inputs, property, {}, failures, skip);
+  if (value === undefined) return;
   if (!Array.isArray(value)) {
-    failures.push({ property, reason: `must be a list (got ${typeName(value)}). Fix: ${fix}` });
+    fail(failures, property, `must be a list (got ${typeName(value)})`, rule.fix);
     return;
   }
-  const n = value.length;
-  if (n < minItems || (maxItems !== undefined && n > maxItems)) {
-    const range = maxItems === undefined ? `at least ${minItems}` : `${minItems}–${maxItems}`;
-    failures.push({ property, reason: `must have ${range} items (got ${n}). Fix: ${fix}` });
-  }
+  const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
+  if (count !== undefined) fail(failures, property, count, rule.fix);
   value.forEach((item: unknown, i) => {
     if (containsUnknown(item) && !isPlainObject(item)) return;
     checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);

@@ -69,8 +69,8 @@ export function toAwsApiError(service: string, operation: string, err: unknown):
   const e: ErrorLike =
     typeof err === "object" && err !== null ? err : { name: "UnknownError", message: String(err) };
   const code = codeOf(e);
-  const rawStatus = e.$metadata?.httpStatusCode;
-  const httpStatus = typeof rawStatus === "number" ? rawStatus : undefined;
+  const status = e.$metadata?.httpStatusCode;
+  const httpStatus = typeof status === "number" ? status : undefined;
   const requestId = str(e.$metadata?.requestId);
   const message = redact(str(e.message) ?? str(e.Message) ?? "");
   const nodeCode = str(e.code);
@@ -89,20 +89,10 @@ export function toAwsApiError(service: string, operation: string, err: unknown):
     operation,
     code,
     message,
-    ...(httpStatus === undefined ? {} : { httpStatus }),
-    ...(requestId === undefined ? {} : { requestId }),
+    httpStatus,
+    requestId,
     retryable,
     throttling,
     // No `cause`: the original error may hold the unredacted message or a presigned URL.
   });
-}
-
-/** Whether a retry may succeed: throttling, 5xx, transient service codes, network errors. */
-export function isRetryable(err: unknown): boolean {
-  return toAwsApiError("", "", err).retryable;
-}
-
-/** Whether AWS (or the network) asked us to slow down. */
-export function isThrottling(err: unknown): boolean {
-  return toAwsApiError("", "", err).throttling;
 }

@@ -10,12 +10,15 @@
 /** Global-registry symbol: identical in every copy of this module. */
 export const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
 
-export type MigrationErrorKind =
-  | "InputValidationError"
-  | "AwsApiError"
-  | "ImportTaskFailedError"
-  | "WaiterTimeoutError"
-  | "WaitAbortedError";
+type KindMap = {
+  InputValidationError: InputValidationError;
+  AwsApiError: AwsApiError;
+  ImportTaskFailedError: ImportTaskFailedError;
+  WaiterTimeoutError: WaiterTimeoutError;
+  WaitAbortedError: WaitAbortedError;
+};
+
+export type MigrationErrorKind = keyof KindMap;
 
 export abstract class MigrationError extends Error {
   readonly [MIGRATION_ERROR_BRAND] = true as const;
@@ -27,14 +30,6 @@ export abstract class MigrationError extends Error {
     this.name = new.target.name;
   }
 }
-
-type KindMap = {
-  InputValidationError: InputValidationError;
-  AwsApiError: AwsApiError;
-  ImportTaskFailedError: ImportTaskFailedError;
-  WaiterTimeoutError: WaiterTimeoutError;
-  WaitAbortedError: WaitAbortedError;
-};
 
 export function isMigrationError(e: unknown): e is MigrationError;
 export function isMigrationError<K extends MigrationErrorKind>(
@@ -85,13 +80,20 @@ export const REJECTED_CREDENTIALS_ADVICE =
 export const NO_CREDENTIALS_ADVICE =
   "No AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `pulumi up` runs, then run again.";
 
-function defaultAdvice(a: {
+interface AwsApiErrorArgs {
   service: string;
   operation: string;
   code: string;
+  message: string;
+  httpStatus?: number;
+  requestId?: string;
   retryable: boolean;
   throttling: boolean;
-}): string | undefined {
+  advice?: string;
+  cause?: unknown;
+}
+
+function defaultAdvice(a: AwsApiErrorArgs): string | undefined {
   if (a.throttling) {
     return "AWS throttled the calls; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.";
   }
@@ -122,22 +124,10 @@ export class AwsApiError extends MigrationError {
    * Message: `<service> <operation> failed: <code> (HTTP <status>, request <id>): <aws message>`,
    * then `advice` when given, else a default hint for throttling / retryable errors.
    */
-  constructor(args: {
-    service: string;
-    operation: string;
-    code: string;
-    message: string;
-    httpStatus?: number;
-    requestId?: string;
-    retryable: boolean;
-    throttling: boolean;
-    advice?: string;
-    cause?: unknown;
-  }) {
-    const meta = [
-      args.httpStatus === undefined ? undefined : `HTTP ${args.httpStatus}`,
-      args.requestId === undefined ? undefined : `request ${args.requestId}`,
-    ].filter((s): s is string => s !== undefined);
+  constructor(args: AwsApiErrorArgs) {
+    const meta: string[] = [];
+    if (args.httpStatus !== undefined) meta.push(`HTTP ${args.httpStatus}`);
+    if (args.requestId !== undefined) meta.push(`request ${args.requestId}`);
     const head = `${args.service} ${args.operation} failed: ${args.code}${meta.length > 0 ? ` (${meta.join(", ")})` : ""}`;
     const advice = args.advice ?? defaultAdvice(args);
     const text = args.message.length > 0 ? `${head}: ${args.message}` : head;
@@ -160,18 +150,7 @@ export class AwsApiError extends MigrationError {
  * `cause`): how a provider adds what it knows about a code, e.g. the command that fixes it.
  */
 export function withAdvice(err: AwsApiError, advice: string): AwsApiError {
-  return new AwsApiError({
-    service: err.service,
-    operation: err.operation,
-    code: err.code,
-    message: err.awsMessage,
-    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
-    ...(err.requestId === undefined ? {} : { requestId: err.requestId }),
-    retryable: err.retryable,
-    throttling: err.throttling,
-    advice,
-    cause: err,
-  });
+  return new AwsApiError({ ...err, message: err.awsMessage, advice, cause: err });
 }
 
 /**
@@ -273,18 +252,13 @@ export class WaitAbortedError extends MigrationError {
   }
 }
 
-export function isInputValidationError(e: unknown): e is InputValidationError {
-  return isMigrationError(e, "InputValidationError");
-}
-export function isAwsApiError(e: unknown): e is AwsApiError {
-  return isMigrationError(e, "AwsApiError");
-}
-export function isImportTaskFailedError(e: unknown): e is ImportTaskFailedError {
-  return isMigrationError(e, "ImportTaskFailedError");
-}
-export function isWaiterTimeoutError(e: unknown): e is WaiterTimeoutError {
-  return isMigrationError(e, "WaiterTimeoutError");
-}
-export function isWaitAbortedError(e: unknown): e is WaitAbortedError {
-  return isMigrationError(e, "WaitAbortedError");
-}
+const guard =
+  <K extends MigrationErrorKind>(kind: K) =>
+  (e: unknown): e is KindMap[K] =>
+    isMigrationError(e, kind);
+
+export const isInputValidationError = guard("InputValidationError");
+export const isAwsApiError = guard("AwsApiError");
+export const isImportTaskFailedError = guard("ImportTaskFailedError");
+export const isWaiterTimeoutError = guard("WaiterTimeoutError");
+export const isWaitAbortedError = guard("WaitAbortedError");

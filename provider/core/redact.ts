@@ -16,12 +16,13 @@ const CREDENTIAL_PARAMS = [
 ];
 const SIGNATURE_PARAMS = new Set(["x-amz-signature", "signature"]);
 
-const PARAM_NAMES =
-  "X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|AWSAccessKeyId";
 /** A query string: what follows `?` up to whitespace, a fragment or a quote. */
 const QUERY_RE = /\?([^\s#"'<>]+)/g;
 /** A credential parameter anywhere (also outside a URL), not preceded by a name character. */
-const PARAM_RE = new RegExp(`(?<![A-Za-z0-9_-])(${PARAM_NAMES})=([^&#\\s"'<>;]+)`, "gi");
+const PARAM_RE = new RegExp(
+  `(?<![A-Za-z0-9_-])(${CREDENTIAL_PARAMS.join("|")})=([^&#\\s"'<>;]+)`,
+  "gi",
+);
 /** `scheme://userinfo@` — the userinfo (user, or user:password) is replaced whole. */
 const USERINFO_RE = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi;
 /** A secret after its well-known key name: `aws_secret_access_key = x`, `"SessionToken": "x"`. */
@@ -77,9 +78,7 @@ export function redact(text: string): string {
 }
 
 /** A URL with its signature parameters and userinfo replaced by `REDACTED`. */
-export function redactUrl(url: string): string {
-  return redact(url);
-}
+export const redactUrl: (url: string) => string = redact;
 
 /** True for a presigned URL (signature/credential query parameters) or a URL with userinfo. */
 export function isCredentialBearingUrl(url: string): boolean {

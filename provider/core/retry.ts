@@ -126,6 +126,11 @@ export interface CallAwsOptions {
   onRetry?(error: AwsApiError): void;
 }
 
+/** `min(max, base * 2^attempt)`; a zero base never grows (0 × 2^1024 would be NaN). */
+export function backoffCap(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
+  return Math.min(maxDelayMs, baseDelayMs === 0 ? 0 : baseDelayMs * 2 ** attempt);
+}
+
 /** Full-jitter exponential backoff: `random() * min(max, base * 2^attempt)`. */
 export function backoffDelay(
   attempt: number,
@@ -133,10 +138,7 @@ export function backoffDelay(
   maxDelayMs: number,
   random: () => number,
 ): number {
-  const r = Math.min(1, Math.max(0, random()));
-  // 0 × 2^1024 would be NaN: a zero base never grows.
-  const grown = baseDelayMs === 0 ? 0 : baseDelayMs * 2 ** attempt;
-  return r * Math.min(maxDelayMs, grown);
+  return Math.min(1, Math.max(0, random())) * backoffCap(attempt, baseDelayMs, maxDelayMs);
 }
 
 /**

@@ -64,17 +64,10 @@ export function deriveToken(
       reason: `must be printable ASCII (got ${JSON.stringify(prefix)})`,
     });
   }
-  const hash = createHash("sha256")
-    .update(
-      canonicalJson({
-        stack: parts.stack,
-        project: parts.project,
-        type: parts.type,
-        name: parts.name,
-        inputs: parts.inputs,
-      }),
-    )
-    .digest("hex");
+  // Only these five keys: a caller's extra properties must not change the token.
+  const { stack, project, type, name, inputs } = parts;
+  const json = canonicalJson({ stack, project, type, name, inputs });
+  const hash = createHash("sha256").update(json).digest("hex");
   return (prefix + hash).slice(0, maxLength);
 }
 

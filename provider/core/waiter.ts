@@ -4,7 +4,8 @@
  * errors are counted and retried; anything else fails the wait at once.
  */
 import { toAwsApiError } from "./classify";
-import type { Clock } from "./clock";
+import { backoffCap } from "./retry";
+import { abortReason, type Clock } from "./clock";
 import {
   InputValidationError,
   isMigrationError,
@@ -74,12 +75,8 @@ export function jitteredDelay(
   maxDelayMs: number,
   random: () => number,
 ): number {
-  // 2^attempt overflows to Infinity long after the cap applies; Math.min handles that.
-  // 0 × 2^1024 would be NaN: a zero minimum never grows.
-  const grown = minDelayMs === 0 ? 0 : minDelayMs * 2 ** attempt;
-  const cap = Math.max(minDelayMs, Math.min(maxDelayMs, grown));
-  const r = Math.min(1, Math.max(0, random()));
-  return minDelayMs + r * (cap - minDelayMs);
+  const cap = Math.max(minDelayMs, backoffCap(attempt, minDelayMs, maxDelayMs));
+  return minDelayMs + Math.min(1, Math.max(0, random())) * (cap - minDelayMs);
 }
 
 function validate<T>(spec: WaitSpec<T>): void {
@@ -109,15 +106,8 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
   let polls = 0;
   let retriedErrors = 0;
   let sleeps = 0;
-  const aborted = (): WaitAbortedError => {
-    const r: unknown = signal?.reason;
-    const reason = r instanceof Error ? r.message : typeof r === "string" ? r : undefined;
-    return new WaitAbortedError({
-      ...(spec.subject === undefined ? {} : { subject: spec.subject }),
-      observed,
-      ...(reason === undefined ? {} : { reason }),
-    });
-  };
+  const aborted = (): WaitAbortedError =>
+    new WaitAbortedError({ subject: spec.subject, observed, reason: abortReason(signal) });
 
   for (;;) {
     if (signal?.aborted) throw aborted();
@@ -154,7 +144,7 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
         elapsedMs: clock.now() - since,
         limitMs: deadline - since,
         observed,
-        ...(spec.subject === undefined ? {} : { subject: spec.subject }),
+        subject: spec.subject,
       });
     }
     // Cut the last sleep so one final poll lands exactly at the deadline.

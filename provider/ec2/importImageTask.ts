@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isCredentialBearingUrl } from "../core/redact";
 import { registration } from "../core/register";
-import { defaultClientToken } from "./importImageTaskLogic";
+import type { RetainingWaitArgs } from "../core/task/args";
+import { defaultClientToken, IMPORT_KEYS } from "./importImageTaskLogic";
 import { importImageTaskSpec as spec } from "./importImageTaskSpec";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
@@ -19,7 +20,7 @@ export interface ImageDiskContainerArgs {
   snapshotId?: pulumi.Input<string>;
   /**
    * The disk image in S3: `s3://bucket/key` or an `https://` (possibly presigned) object URL. A
-   * presigned URL makes `diskContainers` a secret, and re-signing it is no change.
+   * presigned URL makes the disk input a secret, and re-signing it is no change.
    */
   url?: pulumi.Input<string>;
   /** The S3 bucket (3–63 characters) and key (1–1024) of the disk image. */
@@ -27,7 +28,7 @@ export interface ImageDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
-export interface ImportImageTaskArgs {
+export interface ImportImageTaskArgs extends RetainingWaitArgs {
   /**
    * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
    * `adoptImportTaskId` is set. A change replaces the resource.
@@ -47,13 +48,20 @@ export interface ImportImageTaskArgs {
   bootMode?: pulumi.Input<string>;
   /** 1–255 characters; also names the import in messages and logs. A change replaces. */
   description?: pulumi.Input<string>;
-  /** Encrypt the snapshots. @default false. A change replaces the resource. */
+  /** Encrypt the imported snapshots. @default false. A change replaces the resource. */
   encrypted?: pulumi.Input<boolean>;
-  /** KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`. A change replaces. */
+  /**
+   * KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`.
+   * @default the account's default EBS key. A change replaces the resource.
+   */
   kmsKeyId?: pulumi.Input<string>;
   /** `xen`. A change replaces the resource. */
   hypervisor?: pulumi.Input<string>;
-  /** VM Import service role, 1–64 characters. @default vmimport. A change replaces the resource. */
+  /**
+   * VM Import service role, 1–64 letters, digits or `+=,.@_-`. @default vmimport. A change
+   * replaces the resource.
+   * @see https://docs.aws.amazon.com/vm-import/latest/userguide/required-permissions.html
+   */
   roleName?: pulumi.Input<string>;
   /** License Manager configurations: `{ licenseConfigurationArn }`. A change replaces. */
   licenseSpecifications?: pulumi.Input<
@@ -82,31 +90,31 @@ export interface ImportImageTaskArgs {
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportImageTasks.html
    */
   adoptImportTaskId?: pulumi.Input<string>;
-  /** Wait until `completed`; `false` starts the import and returns. @default true. Updates in place. */
-  waitForCompletion?: pulumi.Input<boolean>;
-  /**
-   * How long create/update/delete wait, whole minutes 1–10080; the import keeps running past it and
-   * the next `pulumi up` resumes the wait.
-   * @default stack config `awsMigration:waitTimeoutMinutes`, else 480. Updates in place.
-   */
-  waitTimeoutMinutes?: pulumi.Input<number>;
-  /** On delete leave everything: a running import keeps running, the AMI and snapshots stay. @default false */
-  retainOnDelete?: pulumi.Input<boolean>;
   /** On delete keep the AMI (and so its snapshots). @default false: DeregisterImage. */
   retainImageOnDelete?: pulumi.Input<boolean>;
   /** On delete deregister the AMI but keep its snapshots. @default false: DeleteSnapshot each. */
   retainSnapshotsOnDelete?: pulumi.Input<boolean>;
 }
 
-interface ResolvedDisk {
-  url?: string;
+/** `input`, kept secret in state (not just in outputs) when its value `holdsCredential`. */
+export function secretWhen<T>(
+  input: pulumi.Input<T> | undefined,
+  holdsCredential: (value: pulumi.Unwrap<T>) => boolean,
+): pulumi.Output<unknown> | undefined {
+  if (input === undefined) return undefined;
+  return pulumi.output(input).apply<unknown>((v) => (holdsCredential(v) ? pulumi.secret(v) : v));
 }
+
+/** A disk URL that is presigned (or carries userinfo): a credential. */
+export const presigned = (url: unknown): boolean =>
+  typeof url === "string" && isCredentialBearingUrl(url);
 
 /**
  * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
  * deterministic ClientToken, waits for `completed` through a shared, batched
  * DescribeImportImageTasks poller, and on delete cancels a running import or deregisters the AMI and
- * deletes its snapshots (unless retained). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
+ * deletes its snapshots (unless retained). Waits up to 480 minutes by default
+ * (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
  */
 export class ImportImageTask extends pulumi.dynamic.Resource {
   /** `import-ami-…`. */
@@ -130,33 +138,12 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
   declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
 
   constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    // A presigned disk URL is a credential: keep the input secret in state, not just the output.
-    const diskContainers =
-      args.diskContainers === undefined
-        ? undefined
-        : pulumi
-            .output(args.diskContainers)
-            .apply((disks: ResolvedDisk[]) =>
-              disks.some((d) => typeof d.url === "string" && isCredentialBearingUrl(d.url))
-                ? pulumi.secret(disks)
-                : pulumi.output(disks),
-            );
-    const identity = {
-      architecture: args.architecture,
-      bootMode: args.bootMode,
-      clientData: args.clientData,
-      description: args.description,
-      diskContainers,
-      encrypted: args.encrypted,
-      hypervisor: args.hypervisor,
-      kmsKeyId: args.kmsKeyId,
-      licenseSpecifications: args.licenseSpecifications,
-      licenseType: args.licenseType,
-      platform: args.platform,
-      roleName: args.roleName,
-      tags: args.tags,
-      usageOperation: args.usageOperation,
-    };
+    const diskContainers = secretWhen(args.diskContainers, (disks) =>
+      disks.some((d) => presigned(d.url)),
+    );
+    // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
+    const params = { ...args, diskContainers };
+    const identity = Object.fromEntries(IMPORT_KEYS.map((key) => [key, params[key]]));
     const token =
       args.clientToken ??
       pulumi

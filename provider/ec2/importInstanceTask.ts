@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { registration } from "../core/register";
+import { secretWhen } from "./importImageTask";
+import type { RetainingWaitArgs } from "../core/task/args";
 import { defaultMarker } from "./importInstanceTaskLogic";
 import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
 
@@ -46,7 +48,7 @@ export interface ImportInstanceLaunchSpecificationArgs {
 }
 
 /** Inputs of {@link ImportInstanceTask}. Every ImportInstance parameter replaces on change. */
-export interface ImportInstanceTaskArgs {
+export interface ImportInstanceTaskArgs extends RetainingWaitArgs {
   /**
    * `Windows`, the only value ImportInstance accepts. Required unless `adoptConversionTaskId` is
    * set. A change replaces the resource.
@@ -70,15 +72,6 @@ export interface ImportInstanceTaskArgs {
   marker?: pulumi.Input<string>;
   /** Manage an existing conversion task, `import-i-xxxxxxxx`, instead of starting one. Replaces. */
   adoptConversionTaskId?: pulumi.Input<string>;
-  /** Wait until `completed`; `false` starts and returns. @default true. Updates in place. */
-  waitForCompletion?: pulumi.Input<boolean>;
-  /**
-   * How long create/update/delete wait, whole minutes 1–10080; the next `pulumi up` resumes.
-   * @default stack config `awsMigration:waitTimeoutMinutes`, else 240. Updates in place.
-   */
-  waitTimeoutMinutes?: pulumi.Input<number>;
-  /** On delete leave everything: a running conversion keeps running. @default false */
-  retainOnDelete?: pulumi.Input<boolean>;
   /** On delete keep the imported instance (and its volume). @default false: TerminateInstances. */
   retainInstanceOnDelete?: pulumi.Input<boolean>;
   /** On delete terminate the instance but keep its volume. @default false: DeleteVolume. */
@@ -89,8 +82,8 @@ export interface ImportInstanceTaskArgs {
  * An EC2 VM Import instance import (legacy ImportInstance; AWS recommends
  * {@link ImportImageTask}): finds or starts the conversion by a deterministic marker, waits through
  * a shared, batched DescribeConversionTasks poller, and on delete cancels a running conversion or
- * terminates the instance and deletes its volume (unless retained). Type token
- * `pulumi-nodejs:dynamic/ec2:ImportInstanceTask`.
+ * terminates the instance and deletes its volume (unless retained). Waits up to 240 minutes by
+ * default (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportInstanceTask`.
  */
 export class ImportInstanceTask extends pulumi.dynamic.Resource {
   /** `import-i-xxxxxxxx`. */
@@ -114,14 +107,10 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
   constructor(name: string, args: ImportInstanceTaskArgs, opts?: pulumi.CustomResourceOptions) {
     // The manifest URL is always presigned; user data is sensitive: keep both secret in state.
     const diskImages = args.diskImages === undefined ? undefined : pulumi.secret(args.diskImages);
-    const launchSpecification =
-      args.launchSpecification === undefined
-        ? undefined
-        : pulumi
-            .output(args.launchSpecification)
-            .apply((spec: { userData?: string }) =>
-              spec.userData === undefined ? pulumi.output(spec) : pulumi.secret(spec),
-            );
+    const launchSpecification = secretWhen(
+      args.launchSpecification,
+      (spec) => spec.userData !== undefined,
+    );
     const identity = {
       description: args.description,
       platform: args.platform,

@@ -199,7 +199,9 @@ export const importInstanceTaskSpec: TaskSpec<
     batchSize: DESCRIBE_BATCH_SIZE,
     call: (api, ids) => api.describeConversionTasks(ids),
   },
-  poll: POLL,
+  // From 30 s, not 15: with the marker lookup before the start, a lone wait still costs no more
+  // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
+  poll: { ...POLL, minDelayMs: 30_000 },
   idOf: (task) => task.conversionTaskId,
   statusOf: stateOf,
   statusOutput: "state",

@@ -10,10 +10,11 @@
  * signed, one keeps the raw JSON of the response, from which the import is read.
  */
 import type * as Mgn from "@aws-sdk/client-mgn";
+import { isPlainObject } from "../core/check";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import type { AwsCaller } from "../core/task/spec";
+import { narrowSource, stringMap } from "./importTaskInputs";
 import type { ImportErrors, MgnImport, MgnImportError, S3BucketSource } from "./importTaskLogic";
-import { isPlainObject as isObject, narrowSource, stringMap } from "./importTaskInputs";
 import type { Inventory } from "./inventory";
 
 export type { AwsCaller };
@@ -41,124 +42,61 @@ export interface MgnApi {
   deleteWave(id: string): Promise<void>;
 }
 
-export type ApiFactory = (settings: ProviderSettings, call: AwsCaller) => MgnApi;
-
 type Json = Record<string, unknown>;
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isFinite(v) ? v : undefined;
+
+/** `o` without its undefined members, so a `null` or a wrong type never reaches the outputs. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
-}
-
-function countsOf(v: unknown): { createdCount: number; modifiedCount: number } | undefined {
-  if (!isObject(v)) return undefined;
-  return { createdCount: num(v["createdCount"]) ?? 0, modifiedCount: num(v["modifiedCount"]) ?? 0 };
-}
-
-/**
- * A wire ImportTask (raw JSON or SDK output) with an ID and a status; anything else is dropped.
- * Fields are copied only when they have the documented type, so a `null` never reaches outputs.
- */
+/** A wire ImportTask (raw JSON or SDK output) with an ID and a status; anything else is dropped. */
 export function toMgnImport(t: unknown): MgnImport | undefined {
-  if (!isObject(t)) return undefined;
+  if (!isPlainObject(t)) return undefined;
   const importID = str(t["importID"]);
   const status = str(t["status"]);
   if (importID === undefined || status === undefined) return undefined;
-  const task: MgnImport = { importID, status };
-  const arn = str(t["arn"]);
-  if (arn !== undefined) task.arn = arn;
-  const src = narrowSource(t["s3BucketSource"]);
-  if (src !== undefined) task.s3BucketSource = src;
-  for (const key of ["creationDateTime", "endDateTime"] as const) {
-    const v = str(t[key]);
-    if (v !== undefined && v !== "") task[key] = v;
-  }
-  const pct = num(t["progressPercentage"]);
-  if (pct !== undefined) task.progressPercentage = pct;
   const s = t["summary"];
-  if (isObject(s)) {
-    const summary: NonNullable<MgnImport["summary"]> = {};
-    for (const key of ["waves", "applications", "servers"] as const) {
-      const c = countsOf(s[key]);
-      if (c !== undefined) summary[key] = c;
-    }
-    task.summary = summary;
-  }
-  const tags = stringMap(t["tags"]);
-  if (tags !== undefined) task.tags = tags;
-  return task;
+  const counts = (c: unknown) =>
+    isPlainObject(c)
+      ? { createdCount: num(c["createdCount"]) ?? 0, modifiedCount: num(c["modifiedCount"]) ?? 0 }
+      : undefined;
+  return defined({
+    importID,
+    status,
+    arn: str(t["arn"]),
+    s3BucketSource: narrowSource(t["s3BucketSource"]),
+    creationDateTime: str(t["creationDateTime"]) || undefined,
+    endDateTime: str(t["endDateTime"]) || undefined,
+    progressPercentage: num(t["progressPercentage"]),
+    summary: isPlainObject(s)
+      ? defined({
+          waves: counts(s["waves"]),
+          applications: counts(s["applications"]),
+          servers: counts(s["servers"]),
+        })
+      : undefined,
+    tags: stringMap(t["tags"]),
+  });
 }
 
 export function toImportError(e: unknown): MgnImportError | undefined {
-  if (!isObject(e)) return undefined;
-  const out: MgnImportError = {};
-  const errorType = str(e["errorType"]);
-  if (errorType !== undefined) out.errorType = errorType;
-  const at = str(e["errorDateTime"]);
-  if (at !== undefined) out.errorDateTime = at;
-  const data = isObject(e["errorData"]) ? e["errorData"] : {};
-  const row = num(data["rowNumber"]);
-  if (row !== undefined) out.rowNumber = row;
-  for (const key of [
-    "rawError",
-    "sourceServerID",
-    "applicationID",
-    "waveID",
-    "ec2LaunchTemplateID",
-    "accountID",
-  ] as const) {
-    const v = str(data[key]);
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
-}
-
-/** Adds `tags` to the serialized StartImport body (the 3.523.0 serializer drops them). */
-function addTags(tags: Record<string, string>): Middleware {
-  return (next) => (args) => {
-    const request = args.request as { body?: unknown };
-    if (typeof request.body === "string") {
-      const body = JSON.parse(request.body) as Json;
-      request.body = JSON.stringify({ ...body, tags });
-    }
-    return next(args);
-  };
-}
-
-async function collect(body: unknown): Promise<Uint8Array> {
-  if (body instanceof Uint8Array) return body;
-  const chunks: Buffer[] = [];
-  if (body !== null && typeof body === "object" && Symbol.asyncIterator in body) {
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * Keeps the raw JSON of a 2xx response for `sink`, then hands the SDK's deserializer the same
- * bytes. Placed inside the deserializer (step "deserialize", priority "low").
- */
-function keepRawJson(sink: (json: unknown) => void): Middleware {
-  return (next) => async (args) => {
-    const result = await next(args);
-    const response = result.response as { statusCode?: number; body?: unknown };
-    const status = response.statusCode ?? 0;
-    if (status >= 200 && status < 300) {
-      const bytes = await collect(response.body);
-      response.body = bytes;
-      try {
-        sink(bytes.length === 0 ? undefined : JSON.parse(Buffer.from(bytes).toString("utf8")));
-      } catch {
-        // Not JSON: the SDK's deserializer reports it.
-      }
-    }
-    return result;
-  };
+  if (!isPlainObject(e)) return undefined;
+  const data = isPlainObject(e["errorData"]) ? e["errorData"] : {};
+  return defined({
+    errorType: str(e["errorType"]),
+    errorDateTime: str(e["errorDateTime"]),
+    rowNumber: num(data["rowNumber"]),
+    rawError: str(data["rawError"]),
+    sourceServerID: str(data["sourceServerID"]),
+    applicationID: str(data["applicationID"]),
+    waveID: str(data["waveID"]),
+    ec2LaunchTemplateID: str(data["ec2LaunchTemplateID"]),
+    accountID: str(data["accountID"]),
+  });
 }
 
 /**
@@ -167,78 +105,111 @@ function keepRawJson(sink: (json: unknown) => void): Middleware {
  */
 type Handler = (args: { request: unknown; input: unknown }) => Promise<{ response: unknown }>;
 type Middleware = (next: Handler) => Handler;
+type Stack = { add(mw: never, options: { step: string; priority: string; name: string }): void };
 
-interface WithStack {
-  middlewareStack: {
-    add(mw: never, options: { step: string; priority?: string; name?: string }): void;
+/** Adds `tags` to the serialized StartImport body (the 3.523.0 serializer drops them). */
+function addTags(command: object, tags: Record<string, string>): void {
+  const mw: Middleware = (next) => (args) => {
+    const request = args.request as { body?: unknown };
+    if (typeof request.body === "string") {
+      request.body = JSON.stringify({ ...(JSON.parse(request.body) as Json), tags });
+    }
+    return next(args);
   };
+  const stack = (command as { middlewareStack: Stack }).middlewareStack;
+  stack.add(mw as never, { step: "build", priority: "high", name: "pamStartImportTags" });
 }
 
-function use(
-  command: object,
-  mw: Middleware,
-  options: { step: "build" | "deserialize"; priority: "high" | "low"; name: string },
-): void {
-  (command as WithStack).middlewareStack.add(mw as never, options);
+async function collect(body: unknown): Promise<Uint8Array> {
+  if (body instanceof Uint8Array) return body;
+  const chunks: Buffer[] = [];
+  if (body !== null && typeof body === "object" && Symbol.asyncIterator in body) {
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>)
+      chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
 }
 
-/** Sends `command` (through `send`) and returns its raw JSON body next to the SDK's output. */
+/**
+ * Sends `command` (through `send`) and returns the raw JSON of a 2xx response next to the SDK's
+ * output: a middleware inside the deserializer (step "deserialize", priority "low") reads the
+ * body, then hands the SDK's deserializer the same bytes.
+ */
 async function sendRaw<O>(
   command: object,
   send: () => Promise<O>,
 ): Promise<{ out: O; raw: unknown }> {
   let raw: unknown;
-  use(
-    command,
-    keepRawJson((json) => {
-      raw = json;
-    }),
-    { step: "deserialize", priority: "low", name: "pamKeepRawJson" },
-  );
+  const mw: Middleware = (next) => async (args) => {
+    const result = await next(args);
+    const response = result.response as { statusCode?: number; body?: unknown };
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) {
+      const bytes = await collect(response.body);
+      response.body = bytes;
+      try {
+        raw = bytes.length === 0 ? undefined : JSON.parse(Buffer.from(bytes).toString("utf8"));
+      } catch {
+        // Not JSON: the SDK's deserializer reports it.
+      }
+    }
+    return result;
+  };
+  const stack = (command as { middlewareStack: Stack }).middlewareStack;
+  stack.add(mw as never, { step: "deserialize", priority: "low", name: "pamKeepRawJson" });
   const out = await send();
   return { out, raw };
 }
 
 const PAGE = 1000;
 
-export const createMgnApi: ApiFactory = (settings, call) => {
+export function createMgnApi(settings: ProviderSettings, call: AwsCaller): MgnApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-mgn") as typeof Mgn;
   const client = new sdk.MgnClient(clientConfig(settings, "mgn"));
 
-  /** Every item of a paginated list, one `call` per page. */
-  async function all<O extends { items?: unknown[]; nextToken?: string }>(
+  /** Visits every item of a paginated list, one `call` per page (only what is kept is held). */
+  async function each(
     operation: string,
-    page: (nextToken: string | undefined) => Promise<O>,
-  ): Promise<unknown[]> {
-    const items: unknown[] = [];
+    page: (nextToken: string | undefined) => Promise<{ items?: unknown[]; nextToken?: string }>,
+    visit: (item: unknown) => void,
+  ): Promise<void> {
     let token: string | undefined;
     do {
       const out = await call(operation, () => page(token));
-      items.push(...(out.items ?? []));
+      (out.items ?? []).forEach(visit);
       token = out.nextToken === "" ? undefined : out.nextToken;
     } while (token !== undefined);
+  }
+
+  /** The object items of a paginated inventory list (every filter empty). */
+  async function inventory(
+    operation: string,
+    page: (input: { filters: object; maxResults: number; nextToken?: string }) => Promise<{
+      items?: unknown[];
+      nextToken?: string;
+    }>,
+  ): Promise<Json[]> {
+    const items: Json[] = [];
+    await each(
+      operation,
+      (nextToken) => page({ filters: {}, maxResults: PAGE, nextToken }),
+      (item) => {
+        if (isPlainObject(item)) items.push(item);
+      },
+    );
     return items;
   }
 
   return {
-    startImport(input) {
+    startImport({ s3BucketSource, clientToken, tags }) {
       return call("StartImport", async () => {
-        const command = new sdk.StartImportCommand({
-          s3BucketSource: input.s3BucketSource,
-          clientToken: input.clientToken,
-        });
-        if (input.tags !== undefined && Object.keys(input.tags).length > 0) {
-          use(command, addTags(input.tags), {
-            step: "build",
-            priority: "high",
-            name: "pamStartImportTags",
-          });
-        }
+        const command = new sdk.StartImportCommand({ s3BucketSource, clientToken });
+        if (tags !== undefined && Object.keys(tags).length > 0) addTags(command, tags);
         try {
           const { out, raw } = await sendRaw(command, () => client.send(command));
           const task =
-            toMgnImport(isObject(raw) ? raw["importTask"] : undefined) ??
+            toMgnImport(isPlainObject(raw) ? raw["importTask"] : undefined) ??
             toMgnImport(out.importTask);
           if (task === undefined) {
             throw Object.assign(new Error("the StartImport response has no importTask"), {
@@ -248,16 +219,9 @@ export const createMgnApi: ApiFactory = (settings, call) => {
           }
           return { started: task };
         } catch (err) {
-          if (err instanceof sdk.ServiceQuotaExceededException) {
-            return {
-              quotaExceeded: {
-                message: err.message,
-                ...(err.quotaValue === undefined ? {} : { quotaValue: err.quotaValue }),
-                ...(err.quotaCode === undefined ? {} : { quotaCode: err.quotaCode }),
-              },
-            };
-          }
-          throw err;
+          if (!(err instanceof sdk.ServiceQuotaExceededException)) throw err;
+          const { message, quotaValue, quotaCode } = err;
+          return { quotaExceeded: defined({ message, quotaValue, quotaCode }) };
         }
       });
     },
@@ -265,117 +229,80 @@ export const createMgnApi: ApiFactory = (settings, call) => {
     async listImports(ids) {
       const found = new Map<string, MgnImport>();
       if (ids.length === 0) return found;
-      let token: string | undefined;
-      do {
-        const page = token;
+      const page = async (nextToken: string | undefined) => {
         // A fresh command per attempt: the raw-JSON middleware is added to one command once.
-        const { out, raw } = await call("ListImports", () => {
-          const command = new sdk.ListImportsCommand({
-            filters: { importIDs: [...ids] },
-            maxResults: PAGE,
-            ...(page === undefined ? {} : { nextToken: page }),
-          });
-          return sendRaw(command, () => client.send(command));
-        });
-        const items: unknown[] =
-          isObject(raw) && Array.isArray(raw["items"]) ? raw["items"] : (out.items ?? []);
-        for (const item of items) {
-          const task = toMgnImport(item);
-          if (task !== undefined && ids.includes(task.importID)) found.set(task.importID, task);
-        }
-        token = out.nextToken === "" ? undefined : out.nextToken;
-      } while (token !== undefined);
+        const filters = { importIDs: [...ids] };
+        const command = new sdk.ListImportsCommand({ filters, maxResults: PAGE, nextToken });
+        const { out, raw } = await sendRaw(command, () => client.send(command));
+        const items = isPlainObject(raw) && Array.isArray(raw["items"]) ? raw["items"] : out.items;
+        return { items, nextToken: out.nextToken };
+      };
+      await each("ListImports", page, (item) => {
+        const task = toMgnImport(item);
+        if (task !== undefined && ids.includes(task.importID)) found.set(task.importID, task);
+      });
       return found;
     },
 
-    async listImportErrors(id, keep) {
-      const items: MgnImportError[] = [];
-      let total = 0;
-      let token: string | undefined;
-      do {
-        const out = await call("ListImportErrors", () =>
-          client.send(
-            new sdk.ListImportErrorsCommand({
-              importID: id,
-              maxResults: PAGE,
-              ...(token === undefined ? {} : { nextToken: token }),
-            }),
-          ),
-        );
-        for (const raw of out.items ?? []) {
-          const e = toImportError(raw);
-          if (e === undefined) continue;
-          total++;
-          if (items.length < keep) items.push(e);
-        }
-        token = out.nextToken === "" ? undefined : out.nextToken;
-      } while (token !== undefined);
-      return { items, total };
+    async listImportErrors(importID, keep) {
+      const errors: ImportErrors = { items: [], total: 0 };
+      const page = (nextToken: string | undefined) =>
+        client.send(new sdk.ListImportErrorsCommand({ importID, maxResults: PAGE, nextToken }));
+      await each("ListImportErrors", page, (item) => {
+        const e = toImportError(item);
+        if (e === undefined) return;
+        errors.total++;
+        if (errors.items.length < keep) errors.items.push(e);
+      });
+      return errors;
     },
 
     async listInventory() {
       const [servers, applications, waves] = [
-        await all("DescribeSourceServers", (nextToken) =>
-          client.send(
-            new sdk.DescribeSourceServersCommand({ filters: {}, maxResults: PAGE, nextToken }),
-          ),
+        await inventory("DescribeSourceServers", (input) =>
+          client.send(new sdk.DescribeSourceServersCommand(input)),
         ),
-        await all("ListApplications", (nextToken) =>
-          client.send(
-            new sdk.ListApplicationsCommand({ filters: {}, maxResults: PAGE, nextToken }),
-          ),
+        await inventory("ListApplications", (input) =>
+          client.send(new sdk.ListApplicationsCommand(input)),
         ),
-        await all("ListWaves", (nextToken) =>
-          client.send(new sdk.ListWavesCommand({ filters: {}, maxResults: PAGE, nextToken })),
-        ),
+        await inventory("ListWaves", (input) => client.send(new sdk.ListWavesCommand(input))),
       ];
-      const some = (key: string, v: unknown): Record<string, string> => {
-        const text = str(v);
-        return text === undefined ? {} : { [key]: text };
+      const tags = (o: Json): Record<string, string> => stringMap(o["tags"]) ?? {};
+      return {
+        servers: servers.flatMap((s) => {
+          const sourceServerID = str(s["sourceServerID"]);
+          if (sourceServerID === undefined) return [];
+          const userProvidedID = str(s["userProvidedID"]);
+          const applicationID = str(s["applicationID"]);
+          return [defined({ sourceServerID, tags: tags(s), userProvidedID, applicationID })];
+        }),
+        applications: applications.flatMap((a) => {
+          const applicationID = str(a["applicationID"]);
+          if (applicationID === undefined) return [];
+          const name = str(a["name"]) ?? "";
+          return [defined({ applicationID, name, tags: tags(a), waveID: str(a["waveID"]) })];
+        }),
+        waves: waves.flatMap((w) => {
+          const waveID = str(w["waveID"]);
+          return waveID === undefined
+            ? []
+            : [{ waveID, name: str(w["name"]) ?? "", tags: tags(w) }];
+        }),
       };
-      const tagsOf = (o: Json): Record<string, string> => stringMap(o["tags"]) ?? {};
-      const inv: Inventory = { servers: [], applications: [], waves: [] };
-      for (const s of servers.filter(isObject)) {
-        const sourceServerID = str(s["sourceServerID"]);
-        if (sourceServerID === undefined) continue;
-        inv.servers.push({
-          sourceServerID,
-          tags: tagsOf(s),
-          ...some("userProvidedID", s["userProvidedID"]),
-          ...some("applicationID", s["applicationID"]),
-        });
-      }
-      for (const a of applications.filter(isObject)) {
-        const applicationID = str(a["applicationID"]);
-        if (applicationID === undefined) continue;
-        const name = str(a["name"]) ?? "";
-        inv.applications.push({
-          applicationID,
-          name,
-          tags: tagsOf(a),
-          ...some("waveID", a["waveID"]),
-        });
-      }
-      for (const w of waves.filter(isObject)) {
-        const waveID = str(w["waveID"]);
-        if (waveID !== undefined)
-          inv.waves.push({ waveID, name: str(w["name"]) ?? "", tags: tagsOf(w) });
-      }
-      return inv;
     },
 
-    async deleteSourceServer(id) {
+    async deleteSourceServer(sourceServerID) {
       await call("DeleteSourceServer", () =>
-        client.send(new sdk.DeleteSourceServerCommand({ sourceServerID: id })),
+        client.send(new sdk.DeleteSourceServerCommand({ sourceServerID })),
       );
     },
-    async deleteApplication(id) {
+    async deleteApplication(applicationID) {
       await call("DeleteApplication", () =>
-        client.send(new sdk.DeleteApplicationCommand({ applicationID: id })),
+        client.send(new sdk.DeleteApplicationCommand({ applicationID })),
       );
     },
-    async deleteWave(id) {
-      await call("DeleteWave", () => client.send(new sdk.DeleteWaveCommand({ waveID: id })));
+    async deleteWave(waveID) {
+      await call("DeleteWave", () => client.send(new sdk.DeleteWaveCommand({ waveID })));
     },
   };
-};
+}

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { derivedToken, registration } from "../core/register";
+import type { WaitArgs } from "../core/task/args";
 import { LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
 
@@ -29,7 +30,7 @@ export interface InventorySelectorArgs {
 }
 
 /** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs {
+export interface ImportTaskArgs extends WaitArgs {
   /**
    * The inventory CSV in S3 (columns are the `mgn:*` import parameters). Required unless
    * `adoptImportId` is set. A change replaces the resource (a new import runs).
@@ -58,17 +59,6 @@ export interface ImportTaskArgs {
    */
   adoptImportId?: pulumi.Input<string>;
   /**
-   * Wait until the import reaches SUCCEEDED or FAILED; `false` starts it and returns.
-   * @default true. A change updates in place (and resumes a wait left unfinished).
-   */
-  waitForCompletion?: pulumi.Input<boolean>;
-  /**
-   * How long create/update wait (queueing for MGN's import quota included), whole minutes
-   * 1–10080; the import keeps running past it and the next `pulumi up` resumes the wait.
-   * @default stack config `awsMigration:waitTimeoutMinutes`, else 180. A change updates in place.
-   */
-  waitTimeoutMinutes?: pulumi.Input<number>;
-  /**
    * Treat a SUCCEEDED import with row errors (ListImportErrors) as a failure; needs
    * `waitForCompletion`. @default false: it succeeds with a warning. A change updates in place.
    */
@@ -83,6 +73,9 @@ export interface ImportTaskArgs {
    */
   deleteInventoryOnDelete?: pulumi.Input<InventorySelectorArgs>;
 }
+
+/** An input read back as an output: its resolved value, undefined when not given. */
+type Slot<T> = pulumi.Output<pulumi.Unwrap<T> | undefined>;
 
 /** Counts of one inventory kind in an import summary. */
 export interface ImportCounts {
@@ -103,26 +96,17 @@ export type ImportError = MgnImportError & { message: string };
  * provider does not do it for you: InitializeService creates MGN's IAM service roles, an
  * account-wide change a stack of imports should not make implicitly; until then every call fails
  * with UninitializedAccountException, reported with that command. Starts queue in the provider
- * once MGN reports its imports-in-progress quota full (ServiceQuotaExceededException).
+ * once MGN reports its imports-in-progress quota full (ServiceQuotaExceededException); the wait,
+ * 180 minutes by default (`waitTimeoutMinutes`), includes that queueing.
  */
 export class ImportTask extends pulumi.dynamic.Resource {
-  declare readonly s3BucketSource: pulumi.Output<
-    { s3Bucket: string; s3Key: string; s3BucketOwner?: string } | undefined
-  >;
+  declare readonly s3BucketSource: Slot<S3BucketSourceArgs>;
   declare readonly clientToken: pulumi.Output<string>;
-  declare readonly adoptImportId: pulumi.Output<string | undefined>;
-  declare readonly waitForCompletion: pulumi.Output<boolean | undefined>;
-  declare readonly waitTimeoutMinutes: pulumi.Output<number | undefined>;
-  declare readonly failOnRowErrors: pulumi.Output<boolean | undefined>;
-  declare readonly deleteInventoryOnDelete: pulumi.Output<
-    | {
-        tag?: { key: string; value: string };
-        userProvidedIds?: string[];
-        applicationNames?: string[];
-        waveNames?: string[];
-      }
-    | undefined
-  >;
+  declare readonly adoptImportId: Slot<string>;
+  declare readonly waitForCompletion: Slot<boolean>;
+  declare readonly waitTimeoutMinutes: Slot<number>;
+  declare readonly failOnRowErrors: Slot<boolean>;
+  declare readonly deleteInventoryOnDelete: Slot<InventorySelectorArgs>;
   /** `import-` + 17 letters or digits. */
   declare readonly importId: pulumi.Output<string>;
   /** `arn:<partition>:mgn:<region>:<account>:import/<importId>`, when MGN reports it. */

@@ -1,7 +1,7 @@
 /**
- * The input rules a property table cannot say (nested shapes, map entries, cross-field rules) and
- * the narrowing of nested inputs; sources: the StartImport API reference, MGN tagging limits and
- * the MGN import-parameters table. Values unknown in preview are skipped. Never throws.
+ * The input rules a property table cannot say (nested shapes, map entries) and the narrowing of
+ * nested inputs; sources: the StartImport API reference, MGN tagging limits and the MGN
+ * import-parameters table. Values unknown in preview are skipped. Never throws.
  * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
 import { modelRule } from "../core/awsModel";
@@ -10,6 +10,7 @@ import {
   checkObject,
   checkString,
   checkStringArray,
+  isPlainObject,
   type StringRule,
   typeName,
 } from "../core/check";
@@ -46,6 +47,13 @@ const SOURCE_RULES: Record<keyof S3BucketSource, StringRule> = {
 };
 const NAME = /^[^\s\x00]( *[^\s\x00])*$/; // eslint-disable-line no-control-regex
 
+/** The lists of `deleteInventoryOnDelete`: key, the CSV column they match, what they name. */
+const SELECTOR_LISTS = [
+  ["userProvidedIds", "mgn:server:user-provided-id", "the servers' user-provided IDs"],
+  ["applicationNames", "mgn:app:name", "the applications' names"],
+  ["waveNames", "mgn:wave:name", "the waves' names"],
+] as const;
+
 export const SOURCE_FIX =
   'give the CSV\'s location as { s3Bucket, s3Key } (e.g. { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" }), or set adoptImportId';
 
@@ -58,22 +66,6 @@ export function checkSource(news: Record<string, unknown>): CheckFailure[] {
     }
   }
   return failures;
-}
-
-/** Cross-field: failOnRowErrors decides a wait's outcome; nothing waits with waitForCompletion false. */
-export function checkCrossField(news: Record<string, unknown>): CheckFailure[] {
-  if (news["failOnRowErrors"] !== true || news["waitForCompletion"] !== false) return [];
-  return [
-    {
-      property: "failOnRowErrors",
-      reason:
-        "has no effect when waitForCompletion is false (the import is not awaited, so its row errors are never judged). Fix: remove failOnRowErrors or set waitForCompletion to true.",
-    },
-  ];
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** The entries of `tags`, once it is an object. */
@@ -152,12 +144,7 @@ export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
       failures,
     );
   }
-  const lists: [string, string, string][] = [
-    ["userProvidedIds", "mgn:server:user-provided-id", "the servers' user-provided IDs"],
-    ["applicationNames", "mgn:app:name", "the applications' names"],
-    ["waveNames", "mgn:wave:name", "the waves' names"],
-  ];
-  for (const [key, column, what] of lists) {
+  for (const [key, column, what] of SELECTOR_LISTS) {
     checkStringArray(
       news,
       `${property}.${key}`,
@@ -178,7 +165,7 @@ export function checkSelector(news: Record<string, unknown>): CheckFailure[] {
   if (failures.length > 0 || containsUnknown(sel)) return failures;
   const selects =
     sel["tag"] !== undefined ||
-    lists.some(([key]) => Array.isArray(sel[key]) && (sel[key] as unknown[]).length > 0);
+    SELECTOR_LISTS.some(([key]) => Array.isArray(sel[key]) && (sel[key] as unknown[]).length > 0);
   if (!selects) {
     failures.push({
       property,
@@ -215,7 +202,7 @@ export function narrowSelector(v: unknown): InventorySelector | undefined {
   if (isPlainObject(tag) && typeof tag["key"] === "string" && typeof tag["value"] === "string") {
     selector.tag = { key: tag["key"], value: tag["value"] };
   }
-  for (const key of ["userProvidedIds", "applicationNames", "waveNames"] as const) {
+  for (const [key] of SELECTOR_LISTS) {
     const list = v[key];
     if (Array.isArray(list)) selector[key] = list.filter((x): x is string => typeof x === "string");
   }

@@ -1,17 +1,12 @@
 /**
  * What is MGN's own in `mgn.ImportTask`, as pure functions: the import and its row errors as this
- * package sees them, status classification, the row-error outputs, messages with their fixes, and
- * tokens. The lifecycle around them is core/task's. No I/O.
+ * package sees them, status classes, the row-error outputs and messages with their fixes. The
+ * lifecycle around them is core/task's. No I/O.
  */
 import { summarizeObserved } from "../core/errors";
 import type { OutputValue } from "../core/outputs";
 import { redact } from "../core/redact";
-import { deriveToken, successorToken } from "../core/tokens";
-import type { Acceptor } from "../core/waiter";
 import type { InventorySelector } from "./inventory";
-
-export const RESOURCE_TYPE = "mgn.ImportTask";
-const TOKEN_TYPE = "mgn:ImportTask";
 
 export interface S3BucketSource {
   s3Bucket: string;
@@ -24,12 +19,6 @@ export interface Counts {
   modifiedCount: number;
 }
 
-export interface ImportSummary {
-  waves?: Counts;
-  applications?: Counts;
-  servers?: Counts;
-}
-
 /** An MGN ImportTask as this package sees it (timestamps stay the ISO strings MGN sends). */
 export interface MgnImport {
   importID: string;
@@ -39,7 +28,7 @@ export interface MgnImport {
   creationDateTime?: string;
   endDateTime?: string;
   progressPercentage?: number;
-  summary?: ImportSummary;
+  summary?: { waves?: Counts; applications?: Counts; servers?: Counts };
   tags?: Record<string, string>;
 }
 
@@ -91,46 +80,41 @@ export const LIMITS = {
 } as const;
 
 /** Polling between 10 s and 60 s: imports take minutes. Polls align to a grid to share batches. */
-export const POLL = { minDelayMs: 10_000, maxDelayMs: 60_000, gridMs: 1_000 } as const;
-
-export type StatusClass = "success" | "failure" | "pending";
+/**
+ * W concurrent waits share a round every max(90 s / W, ceil(W / 10) calls / 5 per s): ListImports
+ * takes only 10 IDs a call, so the budget is 5 calls/s, half its 10/s limit.
+ */
+export const POLL = {
+  minDelayMs: 10_000,
+  maxDelayMs: 60_000,
+  gridMs: 1_000,
+  shareMs: 90_000,
+  budgetCallsPerSecond: 5,
+} as const;
 
 /** Status recorded when ListImports no longer returns the import. */
 export const GONE = "GONE";
 
-/** SUCCEEDED and FAILED are terminal; PENDING, STARTED and unknown future values are pending. */
-export function classifyImportStatus(status: string): StatusClass {
-  if (status === "SUCCEEDED") return "success";
-  if (status === "FAILED" || status === GONE) return "failure";
-  return "pending";
-}
+export const statusOf = (o: MgnImport | undefined): string => o?.status ?? GONE;
 
-/** The verdict once row errors are known: SUCCEEDED with errors fails only with failOnRowErrors. */
-export function finalVerdict(
+/**
+ * SUCCEEDED and FAILED are terminal; PENDING, STARTED and unknown future values are pending. Once
+ * row errors are known, SUCCEEDED with errors fails only with failOnRowErrors.
+ */
+export function classify(
   status: string,
-  errorCount: number,
-  failOnRowErrors: boolean,
-): StatusClass {
-  const c = classifyImportStatus(status);
-  if (c === "success" && failOnRowErrors && errorCount > 0) return "failure";
-  return c;
+  errorCount = 0,
+  failOnRowErrors = false,
+): "success" | "failure" | "pending" {
+  if (status === "FAILED" || status === GONE) return "failure";
+  if (status !== "SUCCEEDED") return "pending";
+  return failOnRowErrors && errorCount > 0 ? "failure" : "success";
 }
 
-export type Observation = MgnImport | undefined;
-
-export function statusOf(o: Observation): string {
-  return o?.status ?? GONE;
+function clip(s: string): string {
+  const max = LIMITS.rawErrorMaxLength;
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
 }
-
-/** The wait ends at any terminal status; row errors are judged afterwards (finalVerdict). */
-export const importAcceptors: readonly Acceptor<Observation>[] = [
-  { verdict: "success", description: "SUCCEEDED", matches: (o) => o?.status === "SUCCEEDED" },
-  {
-    verdict: "failure",
-    description: "FAILED or gone",
-    matches: (o) => classifyImportStatus(statusOf(o)) === "failure",
-  },
-];
 
 /** `row 3: VALIDATION_ERROR: <rawError>` (redacted, cut to LIMITS.rawErrorMaxLength). */
 export function errorLine(e: MgnImportError): string {
@@ -141,14 +125,7 @@ export function errorLine(e: MgnImportError): string {
   return `${where}: ${e.errorType ?? "ERROR"}${about}: ${raw}`;
 }
 
-function clip(s: string): string {
-  const max = LIMITS.rawErrorMaxLength;
-  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
-}
-
-function counts(c: Counts | undefined): Record<string, number> {
-  return { createdCount: c?.createdCount ?? 0, modifiedCount: c?.modifiedCount ?? 0 };
-}
+const KINDS = ["waves", "applications", "servers"] as const;
 
 /**
  * The import's own outputs and — once known — its first row errors and their total; `errors`
@@ -159,6 +136,7 @@ export function importOutputs(
   errors?: ImportErrors,
   previous: Record<string, unknown> = {},
 ): Record<string, unknown> {
+  const { summary } = task;
   return {
     importId: task.importID,
     arn: task.arn,
@@ -167,13 +145,16 @@ export function importOutputs(
     creationDateTime: task.creationDateTime,
     endDateTime: task.endDateTime,
     summary:
-      task.summary === undefined
-        ? undefined
-        : {
-            waves: counts(task.summary.waves),
-            applications: counts(task.summary.applications),
-            servers: counts(task.summary.servers),
+      summary &&
+      Object.fromEntries(
+        KINDS.map((k) => [
+          k,
+          {
+            createdCount: summary[k]?.createdCount ?? 0,
+            modifiedCount: summary[k]?.modifiedCount ?? 0,
           },
+        ]),
+      ),
     tags: task.tags,
     importErrors:
       errors === undefined
@@ -202,11 +183,11 @@ export function recordedErrors(
   if (props["status"] !== status || typeof total !== "number" || !Array.isArray(items)) {
     return undefined;
   }
-  if (classifyImportStatus(status) === "pending") return undefined;
+  if (classify(status) === "pending") return undefined;
   return { items: items as MgnImportError[], total };
 }
 
-/** Label of an import in messages: the CSV location before an ID exists. */
+/** Label of an import in messages: its ID, else the CSV location. */
 export function label(inputs: ImportTaskInputs, id?: string): string {
   if (id !== undefined) return id;
   const src = inputs.s3BucketSource;
@@ -214,25 +195,11 @@ export function label(inputs: ImportTaskInputs, id?: string): string {
   return inputs.adoptImportId ?? "(unnamed)";
 }
 
-/** `mgn.ImportTask "s3://b/k"`: how messages name the resource. */
-export function subject(inputs: ImportTaskInputs, id?: string): string {
-  return `${RESOURCE_TYPE} "${label(inputs, id)}"`;
-}
-
-/** Log label: `mgn.ImportTask import-0123…`. */
-export function logLabel(inputs: ImportTaskInputs, id?: string): string {
-  return `${RESOURCE_TYPE} ${label(inputs, id)}`;
-}
-
-export function summaryText(task: MgnImport): string {
+function summaryText(task: MgnImport): string {
   const s = task.summary;
-  const part = (what: string, c: Counts | undefined): string =>
-    `${what} ${c?.createdCount ?? 0} created / ${c?.modifiedCount ?? 0} modified`;
-  return [
-    part("waves", s?.waves),
-    part("applications", s?.applications),
-    part("servers", s?.servers),
-  ].join(", ");
+  return KINDS.map(
+    (k) => `${k} ${s?.[k]?.createdCount ?? 0} created / ${s?.[k]?.modifiedCount ?? 0} modified`,
+  ).join(", ");
 }
 
 function errorsText(errors: ImportErrors | undefined, shown = 3): string {
@@ -248,7 +215,7 @@ function errorsText(errors: ImportErrors | undefined, shown = 3): string {
  */
 export function failureMessage(
   inputs: ImportTaskInputs,
-  task: Observation,
+  task: MgnImport | undefined,
   wait: { polls: number; observed: readonly string[] },
   id: string,
   errors?: ImportErrors,
@@ -269,13 +236,16 @@ export function failureMessage(
   } else {
     advice = `Fix ${file} (see the importErrors output and \`aws mgn list-import-errors --import-id ${id}\`), then run \`pulumi up\` again (a failed import is replaced).`;
   }
-  return `${subject(inputs, id)}: import ${id} ended in ${status} after ${polls}${history}${tally}${errorsText(errors)}. ${advice}`;
+  return `mgn.ImportTask "${id}": import ${id} ended in ${status} after ${polls}${history}${tally}${errorsText(errors)}. ${advice}`;
 }
 
 /** Warning for a successful import that rejected rows. */
 export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string {
   return `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
 }
+
+export const QUOTA_ADVICE =
+  "MGN refused the start for lack of quota (imports in progress). Wait for running imports to finish or request a quota increase, then run `pulumi up` again.";
 
 /** Advice for errors whose fix is known; undefined otherwise. */
 export function errorAdvice(
@@ -293,29 +263,5 @@ export function errorAdvice(
       `\`aws mgn initialize-service --region ${where}\` once (or open the Application Migration Service console in ${where} and choose Get started; it creates MGN's service roles), then run \`pulumi up\` again.`
     );
   }
-  if (code === "ServiceQuotaExceededException") {
-    return "MGN refused the start for lack of quota (imports in progress). Wait for running imports to finish or request a quota increase, then run `pulumi up` again.";
-  }
-  return undefined;
-}
-
-/** Token when the caller gave none (provider used without the resource class). */
-export function fallbackToken(inputs: ImportTaskInputs): string {
-  return deriveToken(
-    {
-      stack: "",
-      project: "",
-      type: TOKEN_TYPE,
-      name: "",
-      inputs: { s3BucketSource: inputs.s3BucketSource, tags: inputs.tags },
-    },
-    { maxLength: LIMITS.clientTokenMaxLength },
-  );
-}
-
-/** The token of the next attempt after an import that already failed under `token`. */
-export function nextToken(token: string, failedImportId: string): string {
-  return successorToken(TOKEN_TYPE, token, failedImportId, {
-    maxLength: LIMITS.clientTokenMaxLength,
-  });
+  return code === "ServiceQuotaExceededException" ? QUOTA_ADVICE : undefined;
 }

@@ -7,12 +7,12 @@
  */
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
-import { normalizeOutputs, type OutputValue } from "../core/outputs";
+import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
+import { deriveToken, successorToken } from "../core/tokens";
 import { createMgnApi, type MgnApi } from "./api";
 import {
-  checkCrossField,
   checkSelector,
   checkSource,
   checkTags,
@@ -22,24 +22,19 @@ import {
   stringMap,
 } from "./importTaskInputs";
 import {
-  classifyImportStatus,
+  classify,
   errorAdvice,
   failureMessage,
-  fallbackToken,
-  finalVerdict,
   type ImportErrors,
   type ImportTaskInputs,
-  importAcceptors,
   importOutputs,
   label,
   LIMITS,
   type MgnImport,
-  nextToken,
   POLL,
   recordedErrors,
   rowErrorsWarning,
   statusOf,
-  subject,
 } from "./importTaskLogic";
 import { deleteImport, type Inventory, sharedListing } from "./inventory";
 import { startWithinQuota } from "./quota";
@@ -47,9 +42,11 @@ import { startWithinQuota } from "./quota";
 const IMPORT_ID = /^import-[0-9a-zA-Z]{17}$/;
 const PRINTABLE = /^[\x21-\x7e]+$/;
 const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
+const TOKEN_TYPE = "mgn:ImportTask";
+const TOKEN_MAX_LENGTH = LIMITS.clientTokenMaxLength;
 
 /** Each input once, in check order; importTaskInputs.ts has the rules for nested members. */
-export const properties: PropertyTable<ImportTaskInputs> = {
+const properties: PropertyTable<ImportTaskInputs> = {
   s3BucketSource: {
     rule: { kind: "object", required: true, fix: SOURCE_FIX },
     requiredUnless: "adoptImportId",
@@ -62,7 +59,7 @@ export const properties: PropertyTable<ImportTaskInputs> = {
     rule: {
       kind: "string",
       minLength: 1,
-      maxLength: LIMITS.clientTokenMaxLength,
+      maxLength: TOKEN_MAX_LENGTH,
       pattern: PRINTABLE,
       patternText: "printable ASCII without spaces",
       fix: "use 1–64 printable characters, or omit it and let the provider derive one from the stack, the URN and s3BucketSource/tags",
@@ -115,41 +112,31 @@ export interface MgnState {
 
 type Ctx = TaskContext<MgnApi, MgnState, MgnImport>;
 
+/** The wait ends at any terminal status; row errors are judged afterwards (settled). */
+const ACCEPTORS = [
+  { verdict: "success", matches: (o: MgnImport | undefined) => o?.status === "SUCCEEDED" },
+  {
+    verdict: "failure",
+    matches: (o: MgnImport | undefined) => classify(statusOf(o)) === "failure",
+  },
+] as const;
+
 /** ListImportErrors: the first errors an output keeps, and how many there are. */
 const readErrors = (ctx: Ctx, id: string): Promise<ImportErrors> =>
   ctx.api.listImportErrors(id, LIMITS.importErrorsInOutputs);
-
-/** The row errors a hook passed to toOutputs as `extra.errors`. */
-function errorsIn(extra: Record<string, unknown> | undefined): ImportErrors | undefined {
-  const e = extra?.["errors"];
-  if (typeof e !== "object" || e === null || !("items" in e) || !("total" in e)) return undefined;
-  return Array.isArray(e.items) && typeof e.total === "number"
-    ? { items: e.items as ImportErrors["items"], total: e.total }
-    : undefined;
-}
-
-/** Outputs: the inputs echoed (diff reads them back), the import, and its row errors once known. */
-export function toOutputs(
-  raw: Record<string, unknown>,
-  task: MgnImport,
-  errors?: ImportErrors,
-  previous: Record<string, unknown> = {},
-): Record<string, OutputValue> {
-  const echoed = inputsOf(properties, raw);
-  // The echoed input wins (diff compares it); an adopted import shows the tags MGN has.
-  return normalizeOutputs({
-    ...echoed,
-    ...importOutputs(task, errors, previous),
-    tags: echoed["tags"] ?? task.tags,
-  });
-}
 
 export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnState> = {
   service: "mgn",
   className: "ImportTask",
   properties,
-  checkMore: (news) => checkCrossField(news),
   createApi: createMgnApi,
+  // failOnRowErrors decides a wait's outcome; nothing waits with waitForCompletion false.
+  checkMore: (news) => {
+    if (news["failOnRowErrors"] !== true || news["waitForCompletion"] !== false) return [];
+    const reason =
+      "has no effect when waitForCompletion is false (the import is not awaited, so its row errors are never judged). Fix: remove failOnRowErrors or set waitForCompletion to true.";
+    return [{ property: "failOnRowErrors", reason }];
+  },
   state: (ctx) => ({
     gate: new CapacityGate(),
     inventory: sharedListing(() => ctx.api.listInventory()),
@@ -165,13 +152,13 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   statusOf,
   // Diff passes the recorded outputs: a SUCCEEDED import with row errors fails under failOnRowErrors.
   classify: (status, inputs, recorded) =>
-    finalVerdict(
+    classify(
       status,
       typeof recorded?.["importErrorCount"] === "number" ? recorded["importErrorCount"] : 0,
-      inputs.failOnRowErrors ?? false,
+      inputs.failOnRowErrors,
     ),
   // Row errors are judged once read (settled); every phase waits for the import to end.
-  acceptors: () => importAcceptors,
+  acceptors: () => ACCEPTORS,
   trustStartStatus: true,
   progress: (o) =>
     `${statusOf(o)}${o?.progressPercentage === undefined ? "" : ` ${o.progressPercentage}%`}`,
@@ -179,7 +166,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   adoptProperty: "adoptImportId",
   adoptMissing: (id, inputs, where) => ({
     reason: `names ${id}, which ListImports does not return in ${where}. Fix: check the ID (aws mgn list-imports) and aws:region.`,
-    message: `${subject(inputs, id)}: adoptImportId ${id} was not found in ${where}. Fix: check the ID (aws mgn list-imports) and aws:region.`,
+    message: `mgn.ImportTask "${id}": adoptImportId ${id} was not found in ${where}. Fix: check the ID (aws mgn list-imports) and aws:region.`,
   }),
   adoptWarnings(inputs, task) {
     const [src, had] = [inputs.s3BucketSource, task.s3BucketSource];
@@ -190,25 +177,19 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     ];
   },
   tokenProperty: "clientToken",
-  fallbackToken: (inputs) => fallbackToken(inputs),
-  successorToken: nextToken,
+  fallbackToken: ({ s3BucketSource, tags }) =>
+    deriveToken(
+      { stack: "", project: "", type: TOKEN_TYPE, name: "", inputs: { s3BucketSource, tags } },
+      { maxLength: TOKEN_MAX_LENGTH },
+    ),
+  // An import that already failed under a token: a deterministic successor starts anew.
+  successorToken: (token, failedImportId) =>
+    successorToken(TOKEN_TYPE, token, failedImportId, { maxLength: TOKEN_MAX_LENGTH }),
   queuesStart: true,
-  async start(ctx, inputs, token, _raw, scope) {
-    const { runtime, api, state } = ctx;
-    const { task, release } = await startWithinQuota(
-      { ...runtime, api, gate: state.gate },
-      inputs,
-      token,
-      scope.deadline,
-    );
-    // A failed import holds no quota; the core steps past it with a successor token.
-    if (classifyImportStatus(task.status) === "failure") release();
-    else scope.keep(release);
-    return task;
-  },
+  start: (ctx, inputs, token, _raw, scope) => startWithinQuota(ctx, inputs, token, scope),
   startedMessage: (task) => `started (${task.status})`,
   exhaustedMessage: (inputs, last, attempts) =>
-    `${subject(inputs)}: ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
+    `mgn.ImportTask "${label(inputs)}": ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
 
   outputs: [
     "importId",
@@ -223,7 +204,14 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   ],
   // MGN marks tags sensitive (an input echoed, and for an adopted import MGN's own).
   secretOutputs: ["tags"],
-  toOutputs: (raw, task, extra, previous) => toOutputs(raw, task, errorsIn(extra), previous),
+  toOutputs: (raw, task, extra, previous = {}) => {
+    const echoed = inputsOf(properties, raw);
+    // Hooks pass the row errors as `extra.errors`. The echoed input wins (diff compares it); an
+    // adopted import shows the tags MGN has.
+    const errors = extra?.["errors"] as ImportErrors | undefined;
+    const outputs = importOutputs(task, errors, previous);
+    return normalizeOutputs({ ...echoed, ...outputs, tags: echoed["tags"] ?? task.tags });
+  },
   name: label,
   subjectInReasons: true,
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs, last, wait, id),
@@ -239,7 +227,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       const errors =
         recordedErrors(previous, task.status) ?? (await readErrors(ctx, task.importID));
       const extra = { errors };
-      if (finalVerdict(task.status, errors.total, inputs.failOnRowErrors ?? false) === "failure") {
+      if (classify(task.status, errors.total, inputs.failOnRowErrors) === "failure") {
         return { extra, failure: failureMessage(inputs, task, wait, task.importID, errors) };
       }
       if (errors.total > 0) return { extra, warning: rowErrorsWarning(task, errors) };
@@ -249,15 +237,13 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     hold: (ctx, _inputs, phase, task) =>
       Promise.resolve(
         phase === "adopt" ||
-          (phase === "resume" &&
-            task !== undefined &&
-            classifyImportStatus(task.status) === "pending")
+          (phase === "resume" && task !== undefined && classify(task.status) === "pending")
           ? ctx.state.gate.hold()
           : () => {},
       ),
     // An ended import's row errors are read once; toOutputs keeps recorded ones (extra unset).
     async refresh(ctx, _inputs, task, props) {
-      if (classifyImportStatus(task.status) === "pending") return undefined;
+      if (classify(task.status) === "pending") return undefined;
       if (recordedErrors(props, task.status) !== undefined) return undefined;
       return { errors: await readErrors(ctx, task.importID) };
     },

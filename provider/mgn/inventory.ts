@@ -8,7 +8,7 @@
 import { ImportTaskFailedError, isAwsApiError } from "../core/errors";
 import type { TaskContext } from "../core/task/spec";
 import type { MgnApi } from "./api";
-import { classifyImportStatus, type ImportTaskInputs, type MgnImport } from "./importTaskLogic";
+import { classify, type ImportTaskInputs, type MgnImport } from "./importTaskLogic";
 
 /** What `deleteInventoryOnDelete` selects: resources the import created, by tag or alternate key. */
 export interface InventorySelector {
@@ -18,30 +18,13 @@ export interface InventorySelector {
   waveNames?: string[];
 }
 
-export interface InventoryServer {
-  sourceServerID: string;
-  userProvidedID?: string;
-  applicationID?: string;
-  tags: Record<string, string>;
-}
+type Tags = { tags: Record<string, string> };
 
-export interface InventoryApplication {
-  applicationID: string;
-  name: string;
-  waveID?: string;
-  tags: Record<string, string>;
-}
-
-export interface InventoryWave {
-  waveID: string;
-  name: string;
-  tags: Record<string, string>;
-}
-
+/** Source servers, applications and waves of the account and region, as delete selects them. */
 export interface Inventory {
-  servers: InventoryServer[];
-  applications: InventoryApplication[];
-  waves: InventoryWave[];
+  servers: (Tags & { sourceServerID: string; userProvidedID?: string; applicationID?: string })[];
+  applications: (Tags & { applicationID: string; name: string; waveID?: string })[];
+  waves: (Tags & { waveID: string; name: string })[];
 }
 
 export interface InventoryPlan {
@@ -66,32 +49,28 @@ export function planInventoryRemoval(inv: Inventory, sel: InventorySelector): In
       tagged(s.tags) ||
       (s.userProvidedID !== undefined && (sel.userProvidedIds ?? []).includes(s.userProvidedID)),
   );
-  const gone = new Set(servers.map((s) => s.sourceServerID));
   const kept: InventoryPlan["kept"] = [];
+  // A selected parent goes only once none of its members stays; otherwise it is kept, and said.
+  const emptied = (id: string, what: string, others: number, members: string): boolean => {
+    if (others === 0) return true;
+    const reason = `${what} (${id}) still has ${others} ${members} the selector does not match`;
+    kept.push({ id, reason });
+    return false;
+  };
+  const gone = new Set(servers.map((s) => s.sourceServerID));
   const applications = inv.applications.filter((a) => {
     if (!tagged(a.tags) && !(sel.applicationNames ?? []).includes(a.name)) return false;
-    const others = inv.servers.filter(
-      (s) => s.applicationID === a.applicationID && !gone.has(s.sourceServerID),
-    ).length;
-    if (others === 0) return true;
-    kept.push({
-      id: a.applicationID,
-      reason: `application ${a.name} (${a.applicationID}) still has ${others} source server(s) the selector does not match`,
-    });
-    return false;
+    const { applicationID: id } = a;
+    const others = inv.servers.filter((s) => s.applicationID === id && !gone.has(s.sourceServerID));
+    return emptied(id, `application ${a.name}`, others.length, "source server(s)");
   });
   const goneApps = new Set(applications.map((a) => a.applicationID));
   const waves = inv.waves.filter((w) => {
     if (!tagged(w.tags) && !(sel.waveNames ?? []).includes(w.name)) return false;
     const others = inv.applications.filter(
       (a) => a.waveID === w.waveID && !goneApps.has(a.applicationID),
-    ).length;
-    if (others === 0) return true;
-    kept.push({
-      id: w.waveID,
-      reason: `wave ${w.name} (${w.waveID}) still has ${others} application(s) the selector does not match`,
-    });
-    return false;
+    );
+    return emptied(w.waveID, `wave ${w.name}`, others.length, "application(s)");
   });
   return {
     servers: servers.map((s) => s.sourceServerID),
@@ -136,7 +115,7 @@ export async function deleteImport(
     return;
   }
   const current = await ctx.describe(id);
-  if (current !== undefined && classifyImportStatus(current.status) === "pending") {
+  if (current !== undefined && classify(current.status) === "pending") {
     await ctx.wait(id, "delete", inputs, { properties: props });
   }
   const fail = (reason: string, cause?: unknown): ImportTaskFailedError =>

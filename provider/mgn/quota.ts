@@ -8,51 +8,40 @@
  */
 import type { Clock } from "../core/clock";
 import { AwsApiError, WaiterTimeoutError } from "../core/errors";
-import type { CapacityGate, ConcurrencyLimiter, ReleaseSlot } from "../core/limiter";
-import type { Logger } from "../core/log";
+import type { CapacityGate, ReleaseSlot } from "../core/limiter";
 import { backoffDelay } from "../core/retry";
+import type { StartScope, TaskContext } from "../core/task/spec";
 import type { MgnApi } from "./api";
-import {
-  errorAdvice,
-  logLabel,
-  type ImportTaskInputs,
-  type MgnImport,
-  subject,
-} from "./importTaskLogic";
+import { classify, type ImportTaskInputs, type MgnImport, QUOTA_ADVICE } from "./importTaskLogic";
 
 /** What a start waiting for a CapacityGate slot reports in a timeout. */
 const QUEUED = "QUEUED_FOR_IMPORT_QUOTA";
 /** Back-off while MGN's import quota is held by imports this process does not run. */
 const QUOTA_BACKOFF = { baseMs: 5_000, maxMs: 60_000 } as const;
 
-export interface QuotaContext {
-  api: Pick<MgnApi, "startImport">;
-  gate: CapacityGate;
-  /** Only the StartImport call holds a seat: queueing for a slot or backing off does not. */
-  startLimiter: ConcurrencyLimiter;
-  clock: Clock;
-  random: () => number;
-  log: Logger;
-}
-
 /**
  * StartImport with `token` inside a gate slot, queueing while the quota is full and retrying
- * refusals until `deadline`. Returns the import MGN reports and the slot it holds (the caller
- * releases it once the import has ended or the wait is over).
+ * refusals until the scope's deadline. Only the StartImport call holds a start-limiter seat. The
+ * slot is kept until the create ends (a failed import holds no quota: it is released at once, and
+ * the core steps past it with a successor token).
  */
 export async function startWithinQuota(
-  ctx: QuotaContext,
+  ctx: TaskContext<MgnApi, { gate: CapacityGate }, MgnImport>,
   inputs: ImportTaskInputs,
   token: string,
-  deadline: number,
-): Promise<{ task: MgnImport; release: ReleaseSlot }> {
-  const { api, gate, clock, log } = ctx;
+  scope: StartScope,
+): Promise<MgnImport> {
+  const { api, runtime } = ctx;
+  const { gate } = ctx.state;
+  const { clock, log } = runtime;
+  const { deadline } = scope;
+  const subject = ctx.subject(inputs);
   const src = inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" };
   for (let refusals = 0; ;) {
-    const release = await slot(ctx, inputs, deadline);
+    const release = await slot(gate, clock, deadline, subject);
     let outcome;
     try {
-      outcome = await ctx.startLimiter.run(() =>
+      outcome = await runtime.startLimiter.run(() =>
         // Slots taken before MGN first refused may exceed the quota now known: step back.
         gate.over
           ? Promise.resolve(undefined)
@@ -72,19 +61,22 @@ export async function startWithinQuota(
     }
     if ("started" in outcome) {
       gate.started();
-      return { task: outcome.started, release };
+      const task = outcome.started;
+      if (classify(task.status) === "failure") release();
+      else scope.keep(release);
+      return task;
     }
     release();
     gate.saturated(outcome.quotaExceeded.quotaValue);
     refusals++;
     log.info(
-      logLabel(inputs),
+      ctx.label(inputs),
       `MGN import quota full (${outcome.quotaExceeded.message}); queued behind ${gate.inUse} running import(s)`,
     );
     // Nothing of ours will free a slot: the quota is held elsewhere, so back off and retry.
     if (gate.inUse > 0) continue;
     const delay = backoffDelay(refusals, QUOTA_BACKOFF.baseMs, QUOTA_BACKOFF.maxMs, () =>
-      Math.max(0.2, ctx.random()),
+      Math.max(0.2, runtime.random()),
     );
     if (clock.now() + delay >= deadline) {
       throw new AwsApiError({
@@ -95,7 +87,7 @@ export async function startWithinQuota(
         httpStatus: 402,
         retryable: false,
         throttling: false,
-        advice: `${subject(inputs)}: still refused after ${refusals} attempt(s) within waitTimeoutMinutes. ${errorAdvice("ServiceQuotaExceededException", undefined) ?? ""}`,
+        advice: `${subject}: still refused after ${refusals} attempt(s) within waitTimeoutMinutes. ${QUOTA_ADVICE}`,
       });
     }
     await clock.sleep(delay);
@@ -104,11 +96,11 @@ export async function startWithinQuota(
 
 /** A gate slot, queueing (until the deadline) while the import quota is full. */
 async function slot(
-  ctx: QuotaContext,
-  inputs: ImportTaskInputs,
+  gate: CapacityGate,
+  clock: Clock,
   deadline: number,
+  subject: string,
 ): Promise<ReleaseSlot> {
-  const { gate, clock } = ctx;
   if (!gate.full) return gate.acquire();
   const started = clock.now();
   const limitMs = Math.max(0, deadline - started);
@@ -121,7 +113,7 @@ async function slot(
           elapsedMs: clock.now() - started,
           limitMs,
           observed: [QUEUED],
-          subject: `${subject(inputs)}: the start`,
+          subject: `${subject}: the start`,
           advice: `No import was started: ${gate.inUse} import(s) of this deployment held MGN's imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several \`pulumi up\` runs), then run \`pulumi up\` again.`,
         }),
       ),

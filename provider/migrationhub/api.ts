@@ -2,7 +2,6 @@
  * The only network I/O of the Migration Hub resources. Each method makes its SDK call(s) through
  * `call(operation, fn)`: the core's one AWS caller (our retries, the shared AdaptiveThrottle, and
  * the spec's home-region advice); the SDK client itself is built with `maxAttempts: 1`.
- * Paginated lists call once per page, so a retry repeats one page, not the whole listing.
  */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
@@ -15,8 +14,6 @@ import type {
   ResourceAttributeType,
   TaskState,
 } from "./migrationTaskLogic";
-
-export type { AwsCaller };
 
 export interface MigrationHubApi {
   /** Every stream name in the account (all pages). */
@@ -44,10 +41,23 @@ export interface MigrationHubApi {
   ): Promise<void>;
 }
 
-export type ApiFactory = (settings: ProviderSettings, call: AwsCaller) => MigrationHubApi;
-
 function isNotFound(err: unknown): boolean {
   return isAwsApiError(err) && err.code === "ResourceNotFoundException";
+}
+
+/** Every item of a listing: one call per page, so a retry repeats one page, not the listing. */
+async function allPages<P extends { NextToken?: string }, R>(
+  page: (token: string | undefined) => Promise<P>,
+  items: (p: P) => R[],
+): Promise<R[]> {
+  const out: R[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(token);
+    out.push(...items(p));
+    token = p.NextToken;
+  } while (token !== undefined && token !== "");
+  return out;
 }
 
 function toTask(t: MigrationHub.Task | undefined): TaskState | undefined {
@@ -59,10 +69,18 @@ function toTask(t: MigrationHub.Task | undefined): TaskState | undefined {
 }
 
 /** Builds the SDK client (required here, so nothing SDK-shaped is ever serialized) and the api. */
-export const createMigrationHubApi: ApiFactory = (settings, call) => {
+export function createMigrationHubApi(
+  settings: ProviderSettings,
+  call: AwsCaller,
+): MigrationHubApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
-  const client = new sdk.MigrationHubClient(clientConfig(settings, "migrationhub"));
+  // The aggregated client: one method per operation over the same MigrationHubClient stack.
+  const hub = new sdk.MigrationHub(clientConfig(settings, "migrationhub"));
+  /** A call whose answer carries nothing we use. */
+  const write = async (operation: string, fn: () => Promise<unknown>): Promise<void> => {
+    await call(operation, fn);
+  };
   // Every task operation names the task by its stream and name.
   const key = (stream: string, name: string) => ({
     ProgressUpdateStream: stream,
@@ -70,45 +88,35 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
   });
 
   return {
-    async listProgressUpdateStreams() {
-      const names: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await call("ListProgressUpdateStreams", () =>
-          client.send(
-            new sdk.ListProgressUpdateStreamsCommand({ MaxResults: 100, NextToken: token }),
+    listProgressUpdateStreams: () =>
+      allPages(
+        (NextToken) =>
+          call("ListProgressUpdateStreams", () =>
+            hub.listProgressUpdateStreams({ MaxResults: 100, NextToken }),
           ),
-        );
-        for (const s of page.ProgressUpdateStreamSummaryList ?? []) {
-          if (s.ProgressUpdateStreamName !== undefined) names.push(s.ProgressUpdateStreamName);
-        }
-        token = page.NextToken;
-      } while (token !== undefined && token !== "");
-      return names;
-    },
+        (page) =>
+          (page.ProgressUpdateStreamSummaryList ?? []).flatMap((s) =>
+            s.ProgressUpdateStreamName === undefined ? [] : [s.ProgressUpdateStreamName],
+          ),
+      ),
 
-    async createProgressUpdateStream(name) {
-      await call("CreateProgressUpdateStream", () =>
-        client.send(new sdk.CreateProgressUpdateStreamCommand({ ProgressUpdateStreamName: name })),
-      );
-    },
+    createProgressUpdateStream: (name) =>
+      write("CreateProgressUpdateStream", () =>
+        hub.createProgressUpdateStream({ ProgressUpdateStreamName: name }),
+      ),
 
-    async deleteProgressUpdateStream(name) {
-      await call("DeleteProgressUpdateStream", () =>
-        client.send(new sdk.DeleteProgressUpdateStreamCommand({ ProgressUpdateStreamName: name })),
-      );
-    },
+    deleteProgressUpdateStream: (name) =>
+      write("DeleteProgressUpdateStream", () =>
+        hub.deleteProgressUpdateStream({ ProgressUpdateStreamName: name }),
+      ),
 
-    async importMigrationTask(stream, name) {
-      await call("ImportMigrationTask", () =>
-        client.send(new sdk.ImportMigrationTaskCommand(key(stream, name))),
-      );
-    },
+    importMigrationTask: (stream, name) =>
+      write("ImportMigrationTask", () => hub.importMigrationTask(key(stream, name))),
 
     async describeMigrationTask(stream, name) {
       try {
         const out = await call("DescribeMigrationTask", () =>
-          client.send(new sdk.DescribeMigrationTaskCommand(key(stream, name))),
+          hub.describeMigrationTask(key(stream, name)),
         );
         const t = out.MigrationTask;
         const record: MigrationTaskRecord = {
@@ -129,85 +137,58 @@ export const createMigrationHubApi: ApiFactory = (settings, call) => {
       }
     },
 
-    async putResourceAttributes(stream, name, attributes) {
-      await call("PutResourceAttributes", () =>
-        client.send(
-          new sdk.PutResourceAttributesCommand({
-            ...key(stream, name),
-            ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
-          }),
-        ),
-      );
-    },
+    putResourceAttributes: (stream, name, attributes) =>
+      write("PutResourceAttributes", () =>
+        hub.putResourceAttributes({
+          ...key(stream, name),
+          ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
+        }),
+      ),
 
-    async associateCreatedArtifact(stream, name, artifact) {
-      await call("AssociateCreatedArtifact", () =>
-        client.send(
-          new sdk.AssociateCreatedArtifactCommand({
-            ...key(stream, name),
-            CreatedArtifact: {
-              Name: artifact.name,
-              ...(artifact.description === undefined ? {} : { Description: artifact.description }),
-            },
-          }),
-        ),
-      );
-    },
+    associateCreatedArtifact: (stream, name, { name: Name, description: Description }) =>
+      write("AssociateCreatedArtifact", () =>
+        hub.associateCreatedArtifact({
+          ...key(stream, name),
+          CreatedArtifact: Description === undefined ? { Name } : { Name, Description },
+        }),
+      ),
 
-    async disassociateCreatedArtifact(stream, name, artifactName) {
-      await call("DisassociateCreatedArtifact", () =>
-        client.send(
-          new sdk.DisassociateCreatedArtifactCommand({
-            ...key(stream, name),
-            CreatedArtifactName: artifactName,
-          }),
-        ),
-      );
-    },
+    disassociateCreatedArtifact: (stream, name, artifactName) =>
+      write("DisassociateCreatedArtifact", () =>
+        hub.disassociateCreatedArtifact({
+          ...key(stream, name),
+          CreatedArtifactName: artifactName,
+        }),
+      ),
 
-    async listCreatedArtifacts(stream, name) {
-      const artifacts: CreatedArtifact[] = [];
-      let token: string | undefined;
-      do {
-        const page = await call("ListCreatedArtifacts", () =>
-          client.send(
-            new sdk.ListCreatedArtifactsCommand({
-              ...key(stream, name),
-              MaxResults: 10,
-              NextToken: token,
-            }),
+    listCreatedArtifacts: (stream, name) =>
+      allPages(
+        (NextToken) =>
+          call("ListCreatedArtifacts", () =>
+            hub.listCreatedArtifacts({ ...key(stream, name), MaxResults: 10, NextToken }),
           ),
-        );
-        for (const a of page.CreatedArtifactList ?? []) {
-          if (a.Name === undefined) continue;
-          artifacts.push(
-            a.Description === undefined
-              ? { name: a.Name }
-              : { name: a.Name, description: a.Description },
-          );
-        }
-        token = page.NextToken;
-      } while (token !== undefined && token !== "");
-      return artifacts;
-    },
+        (page) =>
+          (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description: description }) =>
+            name === undefined
+              ? []
+              : [description === undefined ? { name } : { name, description }],
+          ),
+      ),
 
-    async notifyMigrationTaskState(stream, name, task, updateDateTime, nextUpdateSeconds) {
-      await call("NotifyMigrationTaskState", () =>
-        client.send(
-          new sdk.NotifyMigrationTaskStateCommand({
-            ...key(stream, name),
-            Task: {
-              Status: task.status,
-              ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),
-              ...(task.progressPercent === undefined
-                ? {}
-                : { ProgressPercent: task.progressPercent }),
-            },
-            UpdateDateTime: updateDateTime,
-            NextUpdateSeconds: nextUpdateSeconds,
-          }),
-        ),
-      );
-    },
+    notifyMigrationTaskState: (stream, name, task, updateDateTime, nextUpdateSeconds) =>
+      write("NotifyMigrationTaskState", () =>
+        hub.notifyMigrationTaskState({
+          ...key(stream, name),
+          Task: {
+            Status: task.status,
+            ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),
+            ...(task.progressPercent === undefined
+              ? {}
+              : { ProgressPercent: task.progressPercent }),
+          },
+          UpdateDateTime: updateDateTime,
+          NextUpdateSeconds: nextUpdateSeconds,
+        }),
+      ),
   };
-};
+}

@@ -90,7 +90,6 @@ export class MigrationTask extends pulumi.dynamic.Resource {
   declare readonly createdArtifacts: pulumi.Output<CreatedArtifact[] | undefined>;
 
   constructor(name: string, args: MigrationTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    // Every output is a key of props (undefined when not given), or programs cannot see it.
     const slots = ["resourceAttributes", "createdArtifacts"];
     super(...registration(spec, name, { ...args }, opts, slots));
   }

@@ -1,19 +1,15 @@
 /**
  * The lifecycle of `migrationhub.MigrationTask` over the core's context (core/task/lifecycle.ts):
- * ImportMigrationTask is synchronous, so create registers the task — or adopts it when the first
+ * ImportMigrationTask is synchronous, so create registers the task — or adopts it when its one
  * describe finds it, as a re-run of an interrupted create does — then writes what describes it
- * (attributes, artifacts, initial state) and settles: one describe, or, with `waitForStatus`, the
- * core waiter until a migration tool moves the task there. Update re-applies the writes in place
- * and settles again. Once the task exists every failure carries its ID and what was applied.
+ * (attributes, artifacts, initial state). Update re-applies the writes in place. With
+ * `waitForStatus`, both then wait until a migration tool moves the task there.
  */
-import {
-  ImportTaskFailedError,
-  isAwsApiError,
-  isImportTaskFailedError,
-  isWaiterTimeoutError,
-} from "../core/errors";
+import { ImportTaskFailedError, isAwsApiError, isWaiterTimeoutError } from "../core/errors";
 import type { Lifecycle } from "../core/task/lifecycle";
+import { taskFailure } from "../core/task/service";
 import type { TaskContext } from "../core/task/spec";
+import { canonicalJson } from "../core/tokens";
 import { summarizeObserved, waitFor } from "../core/waiter";
 import type { MigrationHubApi } from "./api";
 import {
@@ -25,17 +21,22 @@ import {
   parseInputs,
   parseTaskId,
   planArtifacts,
-  sameAttributes,
-  sameState,
+  RESOURCE,
   statusOf,
   taskId,
   toOutputs,
   waitFailedMessage,
   waitTimeoutMs,
 } from "./migrationTaskLogic";
-import { migrationTaskSpec, TASK_POLL } from "./migrationTaskSpec";
+import { asSet, migrationTaskSpec, TASK_POLL } from "./migrationTaskSpec";
 
 type Ctx = TaskContext<MigrationHubApi, unknown, MigrationTaskRecord>;
+type Notified = Pick<MigrationTaskRecord, "task" | "updateDateTime">;
+
+/** Whether an input is unchanged as diff compares it (lists as sets). */
+function same(a: unknown, b: unknown): boolean {
+  return canonicalJson(asSet(a ?? null)) === canonicalJson(asSet(b ?? null));
+}
 
 /** The inputs minus the parts that need an AWS write (each is added once its write succeeds). */
 function withoutWrites(args: MigrationTaskInputs): MigrationTaskInputs {
@@ -50,7 +51,7 @@ function withoutWrites(args: MigrationTaskInputs): MigrationTaskInputs {
  * undefined) the artifacts are planned against what the task has — none, or an adopted task's —
  * and the initial state is notified only to a task with no reported state, so an adopted task a
  * tool already moved is never set back. On update each write runs when its input changed. `done`
- * follows each write: what the task has, as far as we know.
+ * follows each write: what the task has, as far as we know. Returns the state it notified.
  */
 async function applyWrites(
   ctx: Ctx,
@@ -58,7 +59,7 @@ async function applyWrites(
   prev: MigrationTaskInputs | undefined,
   existing: MigrationTaskRecord | undefined,
   done: MigrationTaskInputs,
-): Promise<void> {
+): Promise<Notified | undefined> {
   const { progressUpdateStream: stream, migrationTaskName: name } = args;
   const { log } = ctx.runtime;
   const res = label(taskId(stream, name));
@@ -70,7 +71,7 @@ async function applyWrites(
       );
     }
     delete done.resourceAttributes;
-  } else if (!sameAttributes(prev?.resourceAttributes, args.resourceAttributes)) {
+  } else if (!same(prev?.resourceAttributes, args.resourceAttributes)) {
     await ctx.api.putResourceAttributes(stream, name, args.resourceAttributes);
     done.resourceAttributes = args.resourceAttributes;
   }
@@ -93,7 +94,8 @@ async function applyWrites(
   if (args.createdArtifacts === undefined) delete done.createdArtifacts;
   else done.createdArtifacts = args.createdArtifacts;
   const state = args.initialState;
-  if (state !== undefined && !sameState(prev?.initialState, state)) {
+  let notified: Notified | undefined;
+  if (state !== undefined && !same(prev?.initialState, state)) {
     if (prev === undefined && existing?.task !== undefined) {
       log.info(
         res,
@@ -102,39 +104,36 @@ async function applyWrites(
     } else {
       // On update, an explicit change of the desired state is the user's intent: notified again.
       const { nextUpdateSeconds, ...task } = state;
-      const at = new Date(ctx.runtime.clock.now());
+      // The wire carries whole epoch seconds (the SDK rounds): this is the time AWS keeps.
+      const at = new Date(Math.round(ctx.runtime.clock.now() / 1000) * 1000);
       const next = nextUpdateSeconds ?? DEFAULT_NEXT_UPDATE_SECONDS;
       await ctx.api.notifyMigrationTaskState(stream, name, task, at, next);
+      notified = { task, updateDateTime: at };
     }
   }
   if (state === undefined) delete done.initialState;
   else done.initialState = state;
+  return notified;
 }
 
-/** Waits for `waitForStatus` when set, else describes once; returns the full outputs. */
+/**
+ * Waits for `waitForStatus` when set, else (update only) describes once; `seen` gets each record.
+ * Returns why the task failed, or undefined.
+ */
 async function settle(
   ctx: Ctx,
   id: string,
   args: MigrationTaskInputs,
-  raw: Record<string, unknown>,
   seen: (r: MigrationTaskRecord | undefined) => void,
-): Promise<Record<string, unknown>> {
+): Promise<string | undefined> {
   const { settings, clock, log, random } = ctx.runtime;
   const target = args.waitForStatus;
   const res = label(id);
   if (target === undefined) {
     const record = await ctx.describe(id);
     seen(record);
-    if (record === undefined) {
-      throw new ImportTaskFailedError({
-        id,
-        properties: { ...toOutputs(args, undefined), __provider: raw.__provider },
-        reasons: [
-          `${res}: the task is not there right after it was registered; its progress update stream is probably being deleted. Recreate the stream and run \`pulumi up\` again.`,
-        ],
-      });
-    }
-    return toOutputs(args, record);
+    if (record !== undefined) return undefined;
+    return `${res}: the task is gone right after its update; its progress update stream is probably being deleted. Recreate the stream and run \`pulumi up\` again.`;
   }
   const minDelayMs = settings.pollMinDelayMs ?? TASK_POLL.minDelayMs;
   const result = await waitFor<MigrationTaskRecord | undefined>({
@@ -158,37 +157,52 @@ async function settle(
   });
   if (result.verdict === "failure") {
     const observed = summarizeObserved(result.observed);
-    throw new ImportTaskFailedError({
-      id,
-      properties: { ...toOutputs(args, result.last), __provider: raw.__provider },
-      reasons: [waitFailedMessage(id, target, result.last, result.polls, observed)],
-    });
+    return waitFailedMessage(id, target, result.last, result.polls, observed);
   }
   log.info(res, `reached ${statusOf(result.last)} after ${result.polls} polls`);
-  return toOutputs(args, result.last);
+  return undefined;
 }
 
-/** Any failure once the task exists: ImportTaskFailedError with the ID and what was applied. */
-function failure(
+/**
+ * Applies the writes, then settles (update, or a wait) or returns what create's one describe and
+ * the writes tell. From here the task exists: any failure reaches Pulumi as an
+ * ImportTaskFailedError with the ID and what was applied (`done`), so the next update retries it.
+ */
+async function applyAndSettle(
+  ctx: Ctx,
   id: string,
-  done: MigrationTaskInputs,
-  last: MigrationTaskRecord | undefined,
+  args: MigrationTaskInputs,
   raw: Record<string, unknown>,
-  err: unknown,
-): ImportTaskFailedError {
-  if (isImportTaskFailedError(err)) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const hint = isWaiterTimeoutError(err)
-    ? " Only a migration tool moves a Migration Hub task (NotifyMigrationTaskState); check that it is running."
-    : "";
-  // Waiter errors already name the resource (their subject); others get it as a prefix.
-  const reason = `${message.startsWith(label(id)) ? "" : `${label(id)}: `}${message}${hint}`;
-  return new ImportTaskFailedError({
-    id,
-    properties: { ...toOutputs(done, last), __provider: raw.__provider },
-    reasons: [reason],
-    cause: err,
-  });
+  prev: MigrationTaskInputs | undefined,
+  existing: MigrationTaskRecord | undefined,
+  done: MigrationTaskInputs,
+): Promise<Record<string, unknown>> {
+  const { __provider } = raw;
+  let last = existing;
+  try {
+    const notified = await ctx.runtime.startLimiter.run(() =>
+      applyWrites(ctx, args, prev, existing, done),
+    );
+    if (prev === undefined && args.waitForStatus === undefined) {
+      // One DescribeMigrationTask per create (issue 10: its 20/s limit paces a fleet): the
+      // describe before the writes plus the state we notified is what a second one would report.
+      const { progressUpdateStream, migrationTaskName } = args;
+      const base = existing ?? { progressUpdateStream, migrationTaskName, resourceAttributes: [] };
+      return toOutputs(args, { ...base, ...notified });
+    }
+    const reason = await settle(ctx, id, args, (r) => (last = r));
+    const outs = toOutputs(args, last);
+    if (reason === undefined) return outs;
+    throw new ImportTaskFailedError({ id, properties: { ...outs, __provider }, reasons: [reason] });
+  } catch (err) {
+    const properties = { ...toOutputs(done, last), __provider };
+    if (!isWaiterTimeoutError(err)) {
+      throw taskFailure(err, id, properties, { type: RESOURCE, subject: label(id) });
+    }
+    // The waiter's message names the resource; only a tool moves the task, so say which.
+    const reason = `${err.message} Only a migration tool moves a Migration Hub task (NotifyMigrationTaskState); check that it is running.`;
+    throw new ImportTaskFailedError({ id, properties, reasons: [reason], cause: err });
+  }
 }
 
 export const migrationTaskLifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
@@ -197,6 +211,7 @@ export const migrationTaskLifecycle: Lifecycle<MigrationHubApi, unknown, Migrati
     const { progressUpdateStream: stream, migrationTaskName: name } = args;
     const id = taskId(stream, name);
     const { log, startLimiter } = ctx.runtime;
+    // Create's one describe: it finds a task to adopt (an interrupted create's) and feeds the outputs.
     const existing = await ctx.describe(id);
     if (existing === undefined) {
       await startLimiter.run(() => ctx.api.importMigrationTask(stream, name));
@@ -204,15 +219,8 @@ export const migrationTaskLifecycle: Lifecycle<MigrationHubApi, unknown, Migrati
     } else {
       log.info(label(id), `adopting the existing task (status ${statusOf(existing)})`);
     }
-    // From here the task exists: any failure must reach Pulumi with the ID, so it is recorded.
     const done = withoutWrites(args);
-    let last = existing;
-    try {
-      await startLimiter.run(() => applyWrites(ctx, args, undefined, existing, done));
-      return { id, outs: await settle(ctx, id, args, raw, (r) => (last = r)) };
-    } catch (err) {
-      throw failure(id, done, last, raw, err);
-    }
+    return { id, outs: await applyAndSettle(ctx, id, args, raw, undefined, existing, done) };
   },
 
   async update(ctx, id, olds, news) {
@@ -221,13 +229,7 @@ export const migrationTaskLifecycle: Lifecycle<MigrationHubApi, unknown, Migrati
     // What the task has as far as we know: the previous lists and state until a write replaces them.
     const { resourceAttributes, createdArtifacts, initialState } = prev;
     const done = { ...withoutWrites(args), resourceAttributes, createdArtifacts, initialState };
-    let last: MigrationTaskRecord | undefined;
-    try {
-      await ctx.runtime.startLimiter.run(() => applyWrites(ctx, args, prev, undefined, done));
-      return { outs: await settle(ctx, id, args, news, (r) => (last = r)) };
-    } catch (err) {
-      throw failure(id, done, last, news, err);
-    }
+    return { outs: await applyAndSettle(ctx, id, args, news, prev, undefined, done) };
   },
 
   /** Gone (ResourceNotFoundException) → no ID, so the engine drops it. */

@@ -1,34 +1,32 @@
 /**
  * What is Migration-Hub-specific about `migrationhub.MigrationTask`, as pure functions: its types,
  * the task ID, the status order a wait climbs, outputs, the artifact plan and messages. No I/O;
- * migrationTaskSpec.ts hands these to the core (nested input rules: migrationTaskChecks.ts).
+ * migrationTaskSpec.ts hands these to the core.
  */
+import { isPlainObject } from "../core/check";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
-import { canonicalJson } from "../core/tokens";
 import type { Acceptor } from "../core/waiter";
 
 export const RESOURCE = "migrationhub.MigrationTask";
 
-export const TASK_STATUSES = ["NOT_STARTED", "IN_PROGRESS", "FAILED", "COMPLETED"] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskStatus = "NOT_STARTED" | "IN_PROGRESS" | "FAILED" | "COMPLETED";
 
 /** Statuses a wait can target; NOT_STARTED is where a task begins, FAILED is the failure acceptor. */
 export const WAIT_TARGETS = ["IN_PROGRESS", "COMPLETED"] as const;
 export type WaitTarget = (typeof WAIT_TARGETS)[number];
 
-export const RESOURCE_ATTRIBUTE_TYPES = [
-  "IPV4_ADDRESS",
-  "IPV6_ADDRESS",
-  "MAC_ADDRESS",
-  "FQDN",
-  "VM_MANAGER_ID",
-  "VM_MANAGED_OBJECT_REFERENCE",
-  "VM_NAME",
-  "VM_PATH",
-  "BIOS_ID",
-  "MOTHERBOARD_SERIAL_NUMBER",
-] as const;
-export type ResourceAttributeType = (typeof RESOURCE_ATTRIBUTE_TYPES)[number];
+/** The model's ResourceAttributeType enum (model.generated.ts), which check() enforces. */
+export type ResourceAttributeType =
+  | "IPV4_ADDRESS"
+  | "IPV6_ADDRESS"
+  | "MAC_ADDRESS"
+  | "FQDN"
+  | "VM_MANAGER_ID"
+  | "VM_MANAGED_OBJECT_REFERENCE"
+  | "VM_NAME"
+  | "VM_PATH"
+  | "BIOS_ID"
+  | "MOTHERBOARD_SERIAL_NUMBER";
 
 /** @default 60 — Migration Hub tasks are moved by a migration tool; an hour is a generous first wait. */
 export const DEFAULT_WAIT_TIMEOUT_MINUTES = 60;
@@ -82,31 +80,25 @@ export interface MigrationTaskRecord {
   resourceAttributes: ResourceAttribute[];
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Typed view of inputs that passed check() (the provider calls it only then). */
+/** Typed view of inputs that passed check() (the provider calls it only then): known fields only. */
 export function parseInputs(inputs: Record<string, unknown>): MigrationTaskInputs {
+  const { resourceAttributes: attributes, createdArtifacts: artifacts, initialState: s } = inputs;
   const out: MigrationTaskInputs = {
     progressUpdateStream: inputs.progressUpdateStream as string,
     migrationTaskName: inputs.migrationTaskName as string,
   };
-  if (Array.isArray(inputs.resourceAttributes)) {
-    out.resourceAttributes = (inputs.resourceAttributes as ResourceAttribute[]).map((a) => ({
-      type: a.type,
-      value: a.value,
+  if (Array.isArray(attributes)) {
+    out.resourceAttributes = (attributes as ResourceAttribute[]).map(({ type, value }) => ({
+      type,
+      value,
     }));
   }
-  if (Array.isArray(inputs.createdArtifacts)) {
-    out.createdArtifacts = (inputs.createdArtifacts as CreatedArtifact[]).map((a) =>
-      a.description === undefined || a.description === null
-        ? { name: a.name }
-        : { name: a.name, description: a.description },
+  if (Array.isArray(artifacts)) {
+    out.createdArtifacts = (artifacts as CreatedArtifact[]).map(({ name, description }) =>
+      description === undefined || description === null ? { name } : { name, description },
     );
   }
-  if (isPlainObject(inputs.initialState)) {
-    const s = inputs.initialState;
+  if (isPlainObject(s)) {
     const state: InitialState = { status: s.status as TaskStatus };
     if (typeof s.statusDetail === "string") state.statusDetail = s.statusDetail;
     if (typeof s.progressPercent === "number") state.progressPercent = s.progressPercent;
@@ -120,9 +112,6 @@ export function parseInputs(inputs: Record<string, unknown>): MigrationTaskInput
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// identity
-
 /** `<stream>/<task name>`: a stream name has no '/', so the first '/' splits the two. */
 export function taskId(progressUpdateStream: string, migrationTaskName: string): string {
   return `${progressUpdateStream}/${migrationTaskName}`;
@@ -135,15 +124,6 @@ export function parseTaskId(
   if (slash <= 0 || slash === id.length - 1) return undefined;
   return { progressUpdateStream: id.slice(0, slash), migrationTaskName: id.slice(slash + 1) };
 }
-
-/** Lists compared as sets: AWS does not promise an order, and a reorder is not a change. */
-function sortedCanonical(v: unknown): string {
-  if (!Array.isArray(v)) return canonicalJson(v ?? null);
-  return canonicalJson(v.map((x) => canonicalJson(x)).sort());
-}
-
-// ---------------------------------------------------------------------------------------------
-// waiting
 
 const RANK: Record<string, number> = {
   NOT_REPORTED: 0,
@@ -207,9 +187,6 @@ export function waitTimeoutMs(
   return (inputs.waitTimeoutMinutes ?? configMinutes ?? DEFAULT_WAIT_TIMEOUT_MINUTES) * 60_000;
 }
 
-// ---------------------------------------------------------------------------------------------
-// outputs
-
 /**
  * Full outputs: the inputs as given (diff compares them with the next inputs) plus what
  * DescribeMigrationTask reported. `resourceAttributes`/`createdArtifacts` come from AWS only on
@@ -235,14 +212,6 @@ export function toOutputs(
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// planning in-place changes
-
-export interface ArtifactPlan {
-  disassociate: string[];
-  associate: CreatedArtifact[];
-}
-
 /**
  * Artifacts to disassociate (gone, or description changed) and to associate (new, or description
  * changed): AWS keys an association by ARN, so a new description is a re-association.
@@ -250,7 +219,7 @@ export interface ArtifactPlan {
 export function planArtifacts(
   current: readonly CreatedArtifact[],
   wanted: readonly CreatedArtifact[],
-): ArtifactPlan {
+): { disassociate: string[]; associate: CreatedArtifact[] } {
   const cur = new Map(current.map((a) => [a.name, a.description ?? ""]));
   const want = new Map(wanted.map((a) => [a.name, a.description ?? ""]));
   const disassociate = current
@@ -261,20 +230,6 @@ export function planArtifacts(
   );
   return { disassociate, associate };
 }
-
-export function sameAttributes(
-  a: readonly ResourceAttribute[] | undefined,
-  b: readonly ResourceAttribute[] | undefined,
-): boolean {
-  return sortedCanonical(a ?? null) === sortedCanonical(b ?? null);
-}
-
-export function sameState(a: InitialState | undefined, b: InitialState | undefined): boolean {
-  return canonicalJson(a ?? null) === canonicalJson(b ?? null);
-}
-
-// ---------------------------------------------------------------------------------------------
-// messages (STYLE.md §7)
 
 export function label(name: string): string {
   return `${RESOURCE} "${name}"`;

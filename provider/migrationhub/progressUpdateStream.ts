@@ -40,7 +40,6 @@ export class ProgressUpdateStream extends pulumi.dynamic.Resource {
   declare readonly deleteTimeoutMinutes: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: ProgressUpdateStreamArgs, opts?: pulumi.CustomResourceOptions) {
-    // Every output is a key of props (undefined when not given), or programs cannot see it.
     const slots = ["retainOnDelete", "deleteTimeoutMinutes"];
     super(...registration(spec, name, { ...args }, opts, slots));
   }

@@ -10,17 +10,14 @@ import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { type Lifecycle, specRules } from "../core/task/lifecycle";
 import { asInputs, type PropertyTable } from "../core/task/properties";
-import type { DescribeSpec, PollDelays, ServiceSpec } from "../core/task/spec";
+import type { PollDelays, ServiceSpec } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
-import { type Acceptor, waitFor } from "../core/waiter";
+import { waitFor } from "../core/waiter";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
 import { explain, streamNameRule } from "./shared";
 
-export const RESOURCE = "migrationhub.ProgressUpdateStream";
-
 /** @default 30 — DeleteProgressUpdateStream is asynchronous and removes every task of the stream. */
 export const DEFAULT_DELETE_TIMEOUT_MINUTES = 30;
-export const MAX_DELETE_TIMEOUT_MINUTES = 1440;
 
 export interface ProgressUpdateStreamInputs {
   progressUpdateStreamName: string;
@@ -52,7 +49,7 @@ export const STREAM_PROPERTIES: PropertyTable<ProgressUpdateStreamInputs> = {
     rule: {
       kind: "integer",
       min: 1,
-      max: MAX_DELETE_TIMEOUT_MINUTES,
+      max: 1440,
       fix: "give whole minutes from 1 to 1440",
     },
     change: "update",
@@ -73,40 +70,12 @@ export function checkStreamMore(news: Record<string, unknown>): CheckFailure[] {
   ];
 }
 
-/**
- * Migration Hub has no describe for a stream, only ListProgressUpdateStreams: one listing answers
- * for any number of streams, so the batch is bounded only to keep maps small. A listed stream maps
- * to its own name; an unlisted one is gone.
- */
-export const STREAM_DESCRIBE: DescribeSpec<string, MigrationHubApi> = {
-  operation: "ListProgressUpdateStreams",
-  batchSize: 1_000,
-  // The listing already goes through the core's caller, page by page.
-  viaCaller: true,
-  async call(api, names) {
-    const listed = new Set(await api.listProgressUpdateStreams());
-    return new Map(names.filter((n) => listed.has(n)).map((n) => [n, n]));
-  },
-};
-
 /** Delete-wait delays when stack config sets none: deletion takes seconds to minutes. */
-export const STREAM_POLL: PollDelays = { minDelayMs: 2_000, maxDelayMs: 30_000, gridMs: 1 };
-
-/** What one poll of the delete wait saw: the stream still listed, or gone. */
-export type StreamPresence = "DELETING" | "GONE";
+const STREAM_POLL: PollDelays = { minDelayMs: 2_000, maxDelayMs: 30_000, gridMs: 1 };
 
 /** A stream has no status; only the delete wait asks, and there a listed stream is still DELETING. */
-export function streamStatus(listed: string | undefined): StreamPresence {
-  return listed === undefined ? "GONE" : "DELETING";
-}
-
-export const DELETE_ACCEPTORS: readonly Acceptor<StreamPresence>[] = [
-  {
-    verdict: "success",
-    matches: (p) => p === "GONE",
-    description: "the stream is no longer listed",
-  },
-];
+const streamStatus = (listed: string | undefined): string =>
+  listed === undefined ? "GONE" : "DELETING";
 
 export function deleteTimeoutMs(inputs: Record<string, unknown>): number {
   const m = inputs.deleteTimeoutMinutes;
@@ -121,17 +90,6 @@ export function toOutputs(inputs: ProgressUpdateStreamInputs): Record<string, Ou
   });
 }
 
-export function label(name: string): string {
-  return `${RESOURCE} "${name}"`;
-}
-
-export const ADOPT_MESSAGE =
-  "the stream already exists and is adopted; deleting this resource deletes the stream and every migration task in it (set retainOnDelete: true to keep them)";
-export const RETAIN_MESSAGE =
-  "retainOnDelete is true: the stream and its migration tasks are kept in Migration Hub";
-export const DELETE_ADVICE =
-  "Migration Hub is still deleting the stream and its tasks; run `pulumi destroy` (or `up`) again to keep waiting, or raise deleteTimeoutMinutes.";
-
 export const progressUpdateStreamSpec: ServiceSpec<
   ProgressUpdateStreamInputs,
   string,
@@ -142,12 +100,28 @@ export const progressUpdateStreamSpec: ServiceSpec<
   properties: STREAM_PROPERTIES,
   checkMore: checkStreamMore,
   createApi: createMigrationHubApi,
-  describe: STREAM_DESCRIBE,
+  // No describe for a stream, only ListProgressUpdateStreams: one listing answers for any number
+  // of streams (the batch is bounded only to keep maps small); a listed stream maps to its name.
+  describe: {
+    operation: "ListProgressUpdateStreams",
+    batchSize: 1_000,
+    // The listing already goes through the core's caller, page by page.
+    viaCaller: true,
+    async call(api, names) {
+      const listed = new Set(await api.listProgressUpdateStreams());
+      return new Map(names.filter((n) => listed.has(n)).map((n) => [n, n]));
+    },
+  },
   poll: STREAM_POLL,
   statusOf: streamStatus,
-  // Only delete waits; its acceptors read the presence of each listing.
-  acceptors: () =>
-    DELETE_ACCEPTORS.map((a) => ({ ...a, matches: (s) => a.matches(streamStatus(s)) })),
+  // Only delete waits: until the stream is no longer listed.
+  acceptors: () => [
+    {
+      verdict: "success",
+      matches: (listed) => listed === undefined,
+      description: "the stream is no longer listed",
+    },
+  ],
   name: (inputs, id) => id ?? inputs.progressUpdateStreamName,
   explain,
 };
@@ -168,11 +142,15 @@ export const progressUpdateStreamLifecycle: Lifecycle<MigrationHubApi, unknown, 
   async create(ctx, raw) {
     const args = inputs(raw);
     const name = args.progressUpdateStreamName;
+    const res = ctx.subject(args);
     if ((await ctx.describe(name)) !== undefined) {
-      ctx.runtime.log.warn(label(name), ADOPT_MESSAGE);
+      ctx.runtime.log.warn(
+        res,
+        "the stream already exists and is adopted; deleting this resource deletes the stream and every migration task in it (set retainOnDelete: true to keep them)",
+      );
     } else {
       await ctx.runtime.startLimiter.run(() => ctx.api.createProgressUpdateStream(name));
-      ctx.runtime.log.info(label(name), "created (CreateProgressUpdateStream)");
+      ctx.runtime.log.info(res, "created (CreateProgressUpdateStream)");
     }
     return { id: name, outs: toOutputs(args) };
   },
@@ -188,8 +166,13 @@ export const progressUpdateStreamLifecycle: Lifecycle<MigrationHubApi, unknown, 
 
   async delete(ctx, id, props) {
     const { settings, clock, random, log, startLimiter } = ctx.runtime;
-    const res = label(id);
-    if (props.retainOnDelete === true) return log.info(res, RETAIN_MESSAGE);
+    const res = ctx.subject(props, id);
+    if (props.retainOnDelete === true) {
+      return log.info(
+        res,
+        "retainOnDelete is true: the stream and its migration tasks are kept in Migration Hub",
+      );
+    }
     try {
       await startLimiter.run(() => ctx.api.deleteProgressUpdateStream(id));
     } catch (err) {
@@ -216,7 +199,7 @@ export const progressUpdateStreamLifecycle: Lifecycle<MigrationHubApi, unknown, 
         clock,
         random,
         service: "migrationhub",
-        operation: STREAM_DESCRIBE.operation,
+        operation: progressUpdateStreamSpec.describe.operation,
         subject: res,
         onObservation: (s, poll) => log.progress(res, `${streamStatus(s)} (poll ${poll})`),
       });
@@ -229,7 +212,8 @@ export const progressUpdateStreamLifecycle: Lifecycle<MigrationHubApi, unknown, 
         limitMs,
         observed,
         subject: res,
-        advice: DELETE_ADVICE,
+        advice:
+          "Migration Hub is still deleting the stream and its tasks; run `pulumi destroy` (or `up`) again to keep waiting, or raise deleteTimeoutMinutes.",
       });
     }
   },

@@ -1,14 +1,11 @@
 /**
- * Pure facts and helpers shared by the two Migration Hub resources: the documented name rules and
- * the home-region advice every error gets. No I/O here.
+ * Facts shared by the two Migration Hub resources: the stream name rule and the home-region advice
+ * every error gets. No I/O here.
  */
-import { type AwsApiError, isAwsApiError, withAdvice } from "../core/errors";
+import { isAwsApiError, withAdvice } from "../core/errors";
 import { type ModelRule, modelRule } from "../core/awsModel";
 import type { ProviderSettings } from "../core/config";
 import { MODEL } from "./model.generated";
-
-/** The `service` name used in logs, errors and the core's per-service settings. */
-export const SERVICE = "migrationhub";
 
 /** A progress update stream's name as the model has it (1–50, `[^/:|\000-\037]+`), with our fix. */
 export const streamNameRule = (structure: string, member: string, fix: string): ModelRule =>
@@ -17,11 +14,8 @@ export const streamNameRule = (structure: string, member: string, fix: string): 
     fix,
   });
 
-/**
- * Write operations: AWS accepts them only in the account's home region. Reads (list, describe) and
- * DeleteProgressUpdateStream are allowed outside it [MGH-UG home-region.md].
- */
-export const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
+/** Writes AWS accepts only in the home region; reads and DeleteProgressUpdateStream run anywhere. */
+const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   "CreateProgressUpdateStream",
   "ImportMigrationTask",
   "NotifyMigrationTaskState",
@@ -64,17 +58,12 @@ export function homeRegionAdvice(
   return undefined;
 }
 
-/** The same AwsApiError with home-region advice in its message, or `err` itself when none applies. */
-export function withHomeRegionAdvice(err: AwsApiError, region: string | undefined): AwsApiError {
-  const advice = homeRegionAdvice(err.code, err.operation, region);
-  if (advice === undefined) return err;
-  return withAdvice(err, advice);
-}
-
 /**
  * The spec's `explain` for both resources: every Migration Hub error passes here (through the
  * core's one AWS caller) and gains the home-region or missing-stream fix when one applies.
  */
 export function explain(err: unknown, settings: ProviderSettings): unknown {
-  return isAwsApiError(err) ? withHomeRegionAdvice(err, settings.region) : err;
+  if (!isAwsApiError(err)) return err;
+  const advice = homeRegionAdvice(err.code, err.operation, settings.region);
+  return advice === undefined ? err : withAdvice(err, advice);
 }

@@ -223,6 +223,8 @@ describe("migrationhub resources against the emulator", function () {
           updateDateTime: "string",
         },
       );
+      // One DescribeMigrationTask per create: the outputs come from it and the writes.
+      assert.equal(em.emulator.stats().requests["migrationhub:DescribeMigrationTask"], 1);
       const described = await tool.send(
         new DescribeMigrationTaskCommand({
           ProgressUpdateStream: "tool",
@@ -275,8 +277,9 @@ describe("migrationhub resources against the emulator", function () {
         [
           stats.requests["migrationhub:ImportMigrationTask"],
           stats.requests["migrationhub:NotifyMigrationTaskState"],
+          stats.requests["migrationhub:DescribeMigrationTask"],
         ],
-        [1, 2],
+        [1, 2, 2],
       );
     });
 

@@ -2,7 +2,7 @@
  * The provider harness every unit-tier provider test shares: a manual clock, a log recorder, the
  * poll config, configure(), and SDK errors shaped as each protocol's client throws them.
  */
-import { ManualClock } from "../../provider/core/clock";
+import { ManualClock } from "./manualClock";
 import type { ConfigSource } from "../../provider/core/config";
 import type { ProviderImplementation } from "../../provider/core/dynamic";
 import type { Logger } from "../../provider/core/log";

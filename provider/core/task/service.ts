@@ -16,6 +16,7 @@ import type {
   AwsCaller,
   Deps,
   Phase,
+  PollDelays,
   ServiceSpec,
   TaskContext,
   WaitOptions,
@@ -166,20 +167,24 @@ export const DEFAULT_POLL_BUDGET_CALLS_PER_SECOND = 2;
 
 /**
  * The shared rounds of a wait with these delays (core/limiter.ts sharedRoundIntervalMs): a
- * round every max(grid, ceil(W/B) / budget, maxDelayMs / W) for W riding waits. The budget is
- * `awsMigration:pollBudgetCallsPerSecond` (default 2, a fifth of the 10 describes/s of ADS and
- * MGN), never below one call per minDelayMs (what one wait alone may spend, so a lone wait's
- * backoff is never held back); each wait asks for at most one round per maxDelayMs, so the
- * interval grows back to a lone wait's slowest poll as waits finish.
+ * round every max(grid, ceil(W/B) / budget, shareMs / W) for W riding waits. The budget is
+ * `awsMigration:pollBudgetCallsPerSecond`, else the spec's (MGN's ListImports takes 10 IDs a
+ * call), else 2 (a fifth of the 10 describes/s of ADS and MGN); never below one call per
+ * minDelayMs (what one wait alone may spend, so a lone wait's backoff is never held back). The
+ * share is the spec's, else maxDelayMs: the interval grows back to a lone wait's slowest poll.
  */
 export function sharedRounds(
   settings: { pollBudgetCallsPerSecond?: number },
+  poll: Pick<PollDelays, "shareMs" | "budgetCallsPerSecond">,
   minDelayMs: number,
   maxDelayMs: number,
 ): SharedRounds {
-  const budget = settings.pollBudgetCallsPerSecond ?? DEFAULT_POLL_BUDGET_CALLS_PER_SECOND;
+  const budget =
+    settings.pollBudgetCallsPerSecond ??
+    poll.budgetCallsPerSecond ??
+    DEFAULT_POLL_BUDGET_CALLS_PER_SECOND;
   const floor = minDelayMs > 0 ? 1000 / minDelayMs : Number.POSITIVE_INFINITY;
-  return { budgetCallsPerSecond: Math.max(budget, floor), shareMs: maxDelayMs };
+  return { budgetCallsPerSecond: Math.max(budget, floor), shareMs: poll.shareMs ?? maxDelayMs };
 }
 
 /**
@@ -212,7 +217,7 @@ async function waitTask<I extends object, T, A, S, R>(
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
   const riding = poller.ridingClock(clock, {
     gridMs,
-    rounds: sharedRounds(settings, minDelayMs, maxDelayMs),
+    rounds: sharedRounds(settings, spec.poll, minDelayMs, maxDelayMs),
     deadlineMs: deadline,
   });
   let align = spec.poll.alignFirstPoll === true;
@@ -235,7 +240,10 @@ async function waitTask<I extends object, T, A, S, R>(
       // A budget that began before the wait (a start queued for a quota) is reported as such.
       sinceMs: deadline - limitMs,
       clock: live?.pace(riding) ?? riding,
-      random: runtime.random,
+      // No jitter: on the shared grid it would only scatter polls over distinct ticks. Each sleep is
+      // its backoff's ceiling, min · 2^k up to max, so a lone wait never polls more often than an
+      // SDK waiter with the same delays (@smithy/util-waiter: jittered up to the ceiling).
+      random: () => 1,
       service: spec.service,
       operation: watch.operation,
       subject: watch.subject,

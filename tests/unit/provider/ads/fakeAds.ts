@@ -2,8 +2,7 @@
  * A scripted ADS on the shared task store: each task walks its status list one step per describe
  * (the last sticks; "GONE" removes it); `failures` makes the next calls of an operation throw.
  */
-import type { AdsApi, DeleteOutcome } from "../../../../provider/ads/api";
-import type { AdsTask } from "../../../../provider/ads/importTaskLogic";
+import type { AdsApi, AdsTask, DeleteOutcome } from "../../../../provider/ads/api";
 import { T0 } from "../../../support/harness";
 import { ScriptedTasks } from "../../../support/scriptedTasks";
 

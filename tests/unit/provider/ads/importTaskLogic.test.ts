@@ -1,21 +1,8 @@
 import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
-import {
-  type AdsTask,
-  classifyImportStatus,
-  type CheckOptions,
-  createAcceptors,
-  deleteAcceptors,
-  deleteFailureMessage,
-  failureMessage,
-  fallbackToken,
-  homeRegionAdvice,
-  parseImportUrl,
-  rowErrorsWarning,
-  successorToken,
-  batchDeleteErrorMessage,
-} from "../../../../provider/ads/importTaskLogic";
-import { importTask, properties, toOutputs } from "../../../../provider/ads/importTaskSpec";
+import type { AdsTask } from "../../../../provider/ads/api";
+import { homeRegionAdvice, rowErrorsWarning } from "../../../../provider/ads/importTaskLogic";
+import { importTask } from "../../../../provider/ads/importTaskSpec";
 import type { ProviderSettings } from "../../../../provider/core/config";
 import {
   asInputs as asTableInputs,
@@ -27,7 +14,17 @@ import { diffTask } from "../../../../provider/core/task/provider";
 
 // check, diff and inputs normalisation moved to the core's property table (core/task): these
 // adapters keep the assertions below as they were written against importTaskLogic.
-function checkInputs(news: Record<string, unknown>, options: CheckOptions = {}) {
+const { properties, toOutputs } = importTask;
+const classifyImportStatus = (status: string, failOnRowErrors: boolean) =>
+  importTask.classify(status, { failOnRowErrors });
+const failureMessage = (
+  name: string,
+  task: AdsTask | undefined,
+  wait: { polls: number; observed: string[] },
+  id = "",
+) => importTask.failureMessage({ name }, task, wait, id);
+
+function checkInputs(news: Record<string, unknown>, options: { extraS3Origins?: string[] } = {}) {
   const [endpoint, ...more] = options.extraS3Origins ?? [];
   const settings: ProviderSettings = {
     endpoints: {},
@@ -324,7 +321,7 @@ describe("ads.ImportTask logic", () => {
     });
   });
 
-  describe("parseImportUrl", () => {
+  describe("the importUrl rule", () => {
     const ok: [string, { bucket: string; key: string }][] = [
       [
         "s3://migration-data/imports/servers.csv",
@@ -348,14 +345,18 @@ describe("ads.ImportTask logic", () => {
       ],
     ];
     for (const [url, expected] of ok) {
-      it(`reads ${url} as bucket ${expected.bucket}, key ${expected.key}`, () => {
-        assert.deepEqual(parseImportUrl(url), expected);
+      it(`accepts ${url} (bucket ${expected.bucket}, key ${expected.key})`, () => {
+        assert.deepEqual(checkInputs({ ...VALID, importUrl: url }), []);
       });
     }
     it("rejects a path-style URL without a key", () => {
-      assert.deepEqual(parseImportUrl("https://s3.us-west-2.amazonaws.com/migration-data/"), {
-        error: `must name a bucket and an object key (path-style /<bucket>/<key>). ${URL_FIX}`,
-      });
+      const importUrl = "https://s3.us-west-2.amazonaws.com/migration-data/";
+      assert.deepEqual(checkInputs({ ...VALID, importUrl }), [
+        {
+          property: "importUrl",
+          reason: `must name a bucket and an object key (path-style /<bucket>/<key>). ${URL_FIX}`,
+        },
+      ]);
     });
   });
 
@@ -389,7 +390,8 @@ describe("ads.ImportTask logic", () => {
           [false, lenient],
           [true, strict],
         ] as const) {
-          const match = createAcceptors(fail).find((a) => a.matches(task));
+          const acceptors = importTask.acceptors("create", { failOnRowErrors: fail });
+          const match = acceptors.find((a) => a.matches(task));
           assert.equal(match?.verdict ?? "pending", expected);
         }
       });
@@ -406,7 +408,8 @@ describe("ads.ImportTask logic", () => {
     ];
     for (const [task, expected] of deleteTable) {
       it(`delete wait: ${task?.status ?? "gone (deleteHistory)"} is ${expected}`, () => {
-        assert.equal(deleteAcceptors.find((a) => a.matches(task))?.verdict ?? "pending", expected);
+        const acceptors = importTask.acceptors("delete", {});
+        assert.equal(acceptors.find((a) => a.matches(task))?.verdict ?? "pending", expected);
       });
     }
   });
@@ -659,22 +662,6 @@ describe("ads.ImportTask logic", () => {
       );
     });
 
-    it("explains the daily deletion quota on DELETE_FAILED_LIMIT_EXCEEDED and OVER_LIMIT", () => {
-      assert.equal(
-        deleteFailureMessage(
-          "s",
-          { importTaskId: ID, status: "DELETE_FAILED_LIMIT_EXCEEDED" },
-          { polls: 3, observed: [] },
-          ID,
-        ),
-        `ads.ImportTask "s": deleting import ${ID} ended in DELETE_FAILED_LIMIT_EXCEEDED after 3 polls. ADS deletes at most 25,000 import records per day: run \`pulumi destroy\` again tomorrow, or set retainOnDelete to true to leave the data.`,
-      );
-      assert.equal(
-        batchDeleteErrorMessage("s", ID, "OVER_LIMIT", "daily limit"),
-        `ads.ImportTask "s": BatchDeleteImportData refused ${ID} with OVER_LIMIT: daily limit. ADS deletes at most 25,000 import records per day: run \`pulumi destroy\` again tomorrow, or set retainOnDelete to true to leave the data.`,
-      );
-    });
-
     it("gives the home-region fix for HomeRegionNotSetException and wrong-region errors, nothing otherwise", () => {
       assert.equal(
         homeRegionAdvice("HomeRegionNotSetException", "The home region is not set.", "us-west-2"),
@@ -701,6 +688,7 @@ describe("ads.ImportTask logic", () => {
 
   describe("tokens and limits", () => {
     it("derives a successor token deterministically, within the 100-character limit, different per failed task", () => {
+      const { successorToken } = importTask;
       const a = successorToken("pam-abc", ID);
       assert.equal(a, successorToken("pam-abc", ID));
       assert.notEqual(a, successorToken("pam-abc", "import-task-ffffffffffffffffffffffffffffffff"));
@@ -710,6 +698,8 @@ describe("ads.ImportTask logic", () => {
     });
 
     it("derives a fallback token from name and importUrl", () => {
+      const fallbackToken = (name: string, importUrl: string) =>
+        importTask.fallbackToken({ name, importUrl }, {});
       assert.equal(fallbackToken("a", "s3://b-b/k"), fallbackToken("a", "s3://b-b/k"));
       assert.notEqual(fallbackToken("a", "s3://b-b/k"), fallbackToken("a", "s3://b-b/k2"));
     });

@@ -465,22 +465,31 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
       assert.deepEqual(clock.sleeps, [20, 1000, 20, 1960]);
     });
 
-    it("fails when the delete ends in DELETE_FAILED", async () => {
-      const { provider, ads } = await setup();
-      ads.add(ID, ["IMPORT_COMPLETE"]);
-      const original = ads.batchDeleteImportData.bind(ads);
-      ads.batchDeleteImportData = async (ids, h) => {
-        const r = await original(ids, h);
-        ads.tasks.get(ID)!.steps = ["DELETE_IN_PROGRESS", "DELETE_FAILED"];
-        return r;
-      };
-      const err = await rejection(provider.delete(ID, INPUTS));
-      assert.ok(isImportTaskFailedError(err));
-      assert.equal(
-        err.message,
-        `ads.ImportTask "servers-q3": deleting import ${ID} ended in DELETE_FAILED after 2 polls. Run \`pulumi destroy\` again to retry, or set retainOnDelete to true to leave the data.`,
-      );
-    });
+    const deleteFailures: [string, string][] = [
+      ["DELETE_FAILED", "Run `pulumi destroy` again to retry"],
+      [
+        "DELETE_FAILED_LIMIT_EXCEEDED",
+        "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow",
+      ],
+    ];
+    for (const [status, advice] of deleteFailures) {
+      it(`fails when the delete ends in ${status}`, async () => {
+        const { provider, ads } = await setup();
+        ads.add(ID, ["IMPORT_COMPLETE"]);
+        const original = ads.batchDeleteImportData.bind(ads);
+        ads.batchDeleteImportData = async (ids, h) => {
+          const r = await original(ids, h);
+          ads.tasks.get(ID)!.steps = ["DELETE_IN_PROGRESS", status];
+          return r;
+        };
+        const err = await rejection(provider.delete(ID, INPUTS));
+        assert.ok(isImportTaskFailedError(err));
+        assert.equal(
+          err.message,
+          `ads.ImportTask "servers-q3": deleting import ${ID} ended in ${status} after 2 polls. ${advice}, or set retainOnDelete to true to leave the data.`,
+        );
+      });
+    }
   });
 
   describe("check and diff", () => {

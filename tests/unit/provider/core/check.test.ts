@@ -2,12 +2,14 @@ import { strict as assert } from "node:assert";
 import {
   checkBoolean,
   checkInteger,
+  checkList,
   checkNumber,
   checkObject,
   checkString,
   checkStringArray,
   getPath,
   type CheckFailure,
+  type Fields,
 } from "../../../../provider/core/check";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 
@@ -229,5 +231,28 @@ describe("core check", () => {
     assert.equal(getPath({ a: [{ b: { c: 7 } }] }, "a[0].b.c"), 7);
     assert.equal(getPath({ a: UNKNOWN }, "a.b"), undefined);
     assert.equal(getPath({}, "a.b"), undefined);
+  });
+
+  it("checks a list of objects: its length, each item's fields, and skips unknown items", () => {
+    const failures: CheckFailure[] = [];
+    const seen: number[] = [];
+    const rule = {
+      minItems: 1,
+      maxItems: 3,
+      fix: "give 1–3 items",
+      itemFix: "give {name}",
+      fields: { name: ["string", { required: true, fix: "name it" }] } satisfies Fields,
+    };
+    const items = [{ name: "a" }, [UNKNOWN], UNKNOWN, { name: UNKNOWN }, 5];
+    checkList({ list: items }, "list", rule, failures, (_item, i) => seen.push(i));
+    checkList({ list: {} }, "list", rule, failures, () => assert.fail("not a list"));
+    checkList({ list: [] }, "list", rule, failures, () => assert.fail("no items"));
+    assert.deepEqual(seen, [0, 3]);
+    assert.deepEqual(failures, [
+      { property: "list", reason: "must have 1–3 items (got 5). Fix: give 1–3 items" },
+      { property: "list[4]", reason: "must be an object (got number). Fix: give {name}" },
+      { property: "list", reason: "must be a list (got object). Fix: give 1–3 items" },
+      { property: "list", reason: "must have 1–3 items (got 0). Fix: give 1–3 items" },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { alignToGrid, ManualClock } from "../../../../provider/core/clock";
+import { alignToGrid } from "../../../../provider/core/clock";
+import { ManualClock } from "../../../support/manualClock";
 import { isWaitAbortedError } from "../../../../provider/core/errors";
 
 describe("core clock", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
+import { ManualClock } from "../../../support/manualClock";
 import { bindProvider, type ProviderImplementation } from "../../../../provider/core/dynamic";
 import { createRuntime } from "../../../../provider/core/runtime";
 

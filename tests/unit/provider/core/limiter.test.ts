@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
+import { ManualClock } from "../../../support/manualClock";
 import { isMigrationError } from "../../../../provider/core/errors";
 import { BatchPoller, CapacityGate, ConcurrencyLimiter } from "../../../../provider/core/limiter";
 import { waitFor } from "../../../../provider/core/waiter";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
 import type { EngineLink, LogEntry } from "../../../../provider/core/engine";
 import { createLogger, urnLabel } from "../../../../provider/core/log";
+import { ManualClock } from "../../../support/manualClock";
 
 describe("core log", () => {
   function setup() {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { ManualClock } from "../../../../provider/core/clock";
+import { ManualClock } from "../../../support/manualClock";
 import { isMigrationError } from "../../../../provider/core/errors";
 import {
   BatchPoller,
@@ -400,21 +400,33 @@ describe("BatchPoller shared rounds", () => {
 
   describe("sharedRounds (the core wait's settings)", () => {
     it("defaults to 2 calls/s and a share of the max delay", () => {
-      assert.deepEqual(sharedRounds({}, 5_000, 60_000), {
+      assert.deepEqual(sharedRounds({}, {}, 5_000, 60_000), {
         budgetCallsPerSecond: 2,
         shareMs: 60_000,
       });
     });
 
-    it("takes awsMigration:pollBudgetCallsPerSecond", () => {
-      assert.deepEqual(sharedRounds({ pollBudgetCallsPerSecond: 0.5 }, 10_000, 60_000), {
-        budgetCallsPerSecond: 0.5,
-        shareMs: 60_000,
-      });
+    it("takes the spec's share and budget", () => {
+      assert.deepEqual(
+        sharedRounds({}, { shareMs: 90_000, budgetCallsPerSecond: 5 }, 10_000, 60_000),
+        { budgetCallsPerSecond: 5, shareMs: 90_000 },
+      );
+    });
+
+    it("takes awsMigration:pollBudgetCallsPerSecond over the spec's budget", () => {
+      assert.deepEqual(
+        sharedRounds(
+          { pollBudgetCallsPerSecond: 0.5 },
+          { budgetCallsPerSecond: 5 },
+          10_000,
+          60_000,
+        ),
+        { budgetCallsPerSecond: 0.5, shareMs: 60_000 },
+      );
     });
 
     it("never goes below one call per min delay, so a lone wait is never held back", () => {
-      assert.deepEqual(sharedRounds({ pollBudgetCallsPerSecond: 0.5 }, 10, 40), {
+      assert.deepEqual(sharedRounds({ pollBudgetCallsPerSecond: 0.5 }, {}, 10, 40), {
         budgetCallsPerSecond: 100,
         shareMs: 40,
       });

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../../../../provider/core/clock";
+import { ManualClock } from "../../../support/manualClock";
 import { isAwsApiError, withAdvice } from "../../../../provider/core/errors";
 import type { Logger } from "../../../../provider/core/log";
 import {

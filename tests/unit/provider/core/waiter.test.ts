@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { ManualClock } from "../../../../provider/core/clock";
+import { ManualClock } from "../../../support/manualClock";
 import {
   ImportTaskFailedError,
   isAwsApiError,

@@ -14,7 +14,7 @@ import type {
   SnapshotTask,
   Ec2Snapshot,
 } from "../../../../provider/ec2/types";
-import type { ManualClock } from "../../../../provider/core/clock";
+import type { ManualClock } from "../../../support/manualClock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import type { Deps } from "../../../../provider/ec2/importImageTaskProvider";
 import {

@@ -2,18 +2,15 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
-  classifyImportStatus,
+  classify,
   errorAdvice,
   errorLine,
   failureMessage,
-  fallbackToken,
-  finalVerdict,
-  importAcceptors,
+  type ImportErrors,
   type MgnImport,
-  nextToken,
   rowErrorsWarning,
 } from "../../../../provider/mgn/importTaskLogic";
-import { importTaskSpec, properties, toOutputs } from "../../../../provider/mgn/importTaskSpec";
+import { importTaskSpec } from "../../../../provider/mgn/importTaskSpec";
 import { type Inventory, planInventoryRemoval } from "../../../../provider/mgn/inventory";
 import {
   asInputs as asTableInputs,
@@ -21,6 +18,14 @@ import {
   waitTimeoutMs as tableWaitTimeoutMs,
 } from "../../../../provider/core/task/properties";
 import { diffTask } from "../../../../provider/core/task/provider";
+
+const { properties } = importTaskSpec;
+const toOutputs = (
+  raw: Record<string, unknown>,
+  task: MgnImport,
+  errors?: ImportErrors,
+  previous?: Record<string, unknown>,
+) => importTaskSpec.toOutputs(raw, task, errors && { errors }, previous);
 
 // check, diff and inputs normalisation moved to the core's property table (core/task): these
 // adapters keep the assertions below as they were written against importTaskLogic.
@@ -291,23 +296,23 @@ describe("mgn.ImportTask logic", () => {
   describe("status and acceptors", () => {
     it("classifies SUCCEEDED as success, FAILED and gone as failure, the rest as pending", () => {
       assert.deepEqual(
-        ["SUCCEEDED", "FAILED", "GONE", "PENDING", "STARTED", "SOMETHING_NEW"].map(
-          classifyImportStatus,
+        ["SUCCEEDED", "FAILED", "GONE", "PENDING", "STARTED", "SOMETHING_NEW"].map((status) =>
+          classify(status),
         ),
         ["success", "failure", "failure", "pending", "pending", "pending"],
       );
     });
 
     it("fails a SUCCEEDED import with row errors only under failOnRowErrors", () => {
-      assert.equal(finalVerdict("SUCCEEDED", 2, false), "success");
-      assert.equal(finalVerdict("SUCCEEDED", 2, true), "failure");
-      assert.equal(finalVerdict("SUCCEEDED", 0, true), "success");
-      assert.equal(finalVerdict("FAILED", 0, false), "failure");
+      assert.equal(classify("SUCCEEDED", 2, false), "success");
+      assert.equal(classify("SUCCEEDED", 2, true), "failure");
+      assert.equal(classify("SUCCEEDED", 0, true), "success");
+      assert.equal(classify("FAILED", 0, false), "failure");
     });
 
     it("ends the wait at SUCCEEDED, FAILED or gone", () => {
       const verdict = (o: MgnImport | undefined): string | undefined =>
-        importAcceptors.find((a) => a.matches(o))?.verdict;
+        importTaskSpec.acceptors("create", {}).find((a) => a.matches(o))?.verdict;
       assert.deepEqual(
         [
           verdict({ importID: ID, status: "SUCCEEDED" }),
@@ -572,6 +577,9 @@ describe("mgn.ImportTask logic", () => {
 
   describe("tokens and inputs", () => {
     it("derives a stable 64-character fallback token from source and tags, and a distinct successor", () => {
+      const fallbackToken = (inputs: Record<string, unknown>) =>
+        importTaskSpec.fallbackToken(inputs, {});
+      const nextToken = importTaskSpec.successorToken;
       const a = fallbackToken({ s3BucketSource: SRC, tags: { b: "2", a: "1" } });
       assert.equal(a, fallbackToken({ s3BucketSource: SRC, tags: { a: "1", b: "2" } }));
       assert.match(a, /^pam-[0-9a-f]{60}$/);

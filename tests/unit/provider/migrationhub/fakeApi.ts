@@ -6,7 +6,8 @@ import type { ConfigSource } from "../../../../provider/core/config";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import { createLogger } from "../../../../provider/core/log";
 import type { Deps } from "../../../../provider/core/task/spec";
-import type { AwsCaller, MigrationHubApi } from "../../../../provider/migrationhub/api";
+import type { AwsCaller } from "../../../../provider/core/task/spec";
+import type { MigrationHubApi } from "../../../../provider/migrationhub/api";
 import { configSource, type ManualClock, manualClock } from "../../../support/harness";
 import type {
   CreatedArtifact,

@@ -13,9 +13,11 @@ const START = 1_700_000_000_000;
 const START_ISO = "2023-11-14T22:13:20.000Z";
 /**
  * The shared AdaptiveThrottle (50 calls/s at start) spaces calls 20 ms apart on the manual clock,
- * so UpdateDateTime is START + 20 ms per call made before the notification.
+ * so NotifyMigrationTaskState goes at START + 20 ms per call made before it; its UpdateDateTime is
+ * that time rounded to the whole second, as the SDK sends it and AWS keeps it.
  */
-const at = (calls: number): string => new Date(START + 20 * calls).toISOString();
+const at = (calls: number): string =>
+  new Date(Math.round((START + 20 * calls) / 1000) * 1000).toISOString();
 const ami = "arn:aws:ec2:us-west-2:123456789012:image/ami-0abc";
 const inst = "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc";
 const base = { progressUpdateStream: "tool", migrationTaskName: "web-01" };
@@ -36,10 +38,10 @@ describe("migrationhub.MigrationTask provider", () => {
       const { hub, provider, lines } = await setup();
       const result = await provider.create({ ...base, __provider: "P" });
       assert.deepEqual(result, { id: "tool/web-01", outs: { ...base, status: "NOT_REPORTED" } });
+      // The adopt check is the only describe: its answer and the writes make the outputs.
       assert.deepEqual(hub.calls, [
         "DescribeMigrationTask tool/web-01",
         "ImportMigrationTask tool/web-01",
-        "DescribeMigrationTask tool/web-01",
       ]);
       assert.deepEqual(lines, [
         '[aws-migration] migrationhub.MigrationTask "tool/web-01": registered (ImportMigrationTask)',
@@ -65,7 +67,6 @@ describe("migrationhub.MigrationTask provider", () => {
         `AssociateCreatedArtifact tool/web-01 ${ami}`,
         `AssociateCreatedArtifact tool/web-01 ${inst}`,
         `NotifyMigrationTaskState tool/web-01 IN_PROGRESS 25 ${at(4)} 86400`,
-        "DescribeMigrationTask tool/web-01",
       ]);
       assert.deepEqual(result.outs, {
         ...inputs,
@@ -91,9 +92,14 @@ describe("migrationhub.MigrationTask provider", () => {
         "DescribeMigrationTask tool/web-01",
         "ListCreatedArtifacts tool/web-01",
         `AssociateCreatedArtifact tool/web-01 ${inst}`,
-        "DescribeMigrationTask tool/web-01",
       ]);
-      assert.equal(result.outs.status, "IN_PROGRESS");
+      assert.deepEqual(result.outs, {
+        ...base,
+        createdArtifacts: [{ name: ami, description: "the AMI" }, { name: inst }],
+        initialState: { status: "NOT_STARTED", nextUpdateSeconds: 60 },
+        status: "IN_PROGRESS",
+        progressPercent: 60,
+      });
       assert.deepEqual(lines, [
         '[aws-migration] migrationhub.MigrationTask "tool/web-01": adopting the existing task (status IN_PROGRESS)',
         '[aws-migration] migrationhub.MigrationTask "tool/web-01": keeps its reported state IN_PROGRESS; initialState applies only to a task with no reported state',
@@ -124,6 +130,33 @@ describe("migrationhub.MigrationTask provider", () => {
       assert.deepEqual(
         clock.sleeps.filter((ms) => ms >= 1000),
         [1000, 1000, 1000],
+      );
+    });
+
+    it("describes each task exactly once when a fleet is created in one turn", async () => {
+      const { hub, provider } = await setup();
+      const names = Array.from({ length: 25 }, (_, i) => `server-${i}`);
+      const created = await Promise.all(
+        names.map((n) =>
+          provider.create({
+            progressUpdateStream: "tool",
+            migrationTaskName: n,
+            initialState: { status: "NOT_STARTED" },
+          }),
+        ),
+      );
+      assert.deepEqual(
+        created.map((c) => [c.id, c.outs.status]),
+        names.map((n) => [`tool/${n}`, "NOT_STARTED"]),
+      );
+      const count = (op: string) => hub.calls.filter((c) => c.startsWith(`${op} `)).length;
+      assert.deepEqual(
+        ["DescribeMigrationTask", "ImportMigrationTask", "NotifyMigrationTaskState"].map(count),
+        [25, 25, 25],
+      );
+      assert.deepEqual(
+        names.map((n) => hub.calls.filter((c) => c === `DescribeMigrationTask tool/${n}`).length),
+        names.map(() => 1),
       );
     });
 
@@ -265,7 +298,6 @@ describe("migrationhub.MigrationTask provider", () => {
         "ImportMigrationTask tool/web-01",
         "ImportMigrationTask tool/web-01",
         "ImportMigrationTask tool/web-01",
-        "DescribeMigrationTask tool/web-01",
       ]);
       assert.equal(hub.tasks.size, 1);
       // random() = 0 makes both back-offs 0 ms; the throttle then spaces calls at its halved rate.
@@ -275,7 +307,9 @@ describe("migrationhub.MigrationTask provider", () => {
 
   describe("update", () => {
     it("applies changed attributes, artifacts and state in place and returns full outputs", async () => {
-      const { hub, provider } = await setup();
+      const { hub, provider, clock } = await setup();
+      // 440 ms + 3 throttled calls × 20 ms: the notification goes at START + 0.5 s, which rounds up.
+      await clock.advance(440);
       const olds = {
         ...base,
         resourceAttributes: [{ type: "FQDN", value: "a" }],
@@ -300,14 +334,14 @@ describe("migrationhub.MigrationTask provider", () => {
         `DisassociateCreatedArtifact tool/web-01 ${ami}`,
         `DisassociateCreatedArtifact tool/web-01 ${inst}`,
         `AssociateCreatedArtifact tool/web-01 ${inst}`,
-        `NotifyMigrationTaskState tool/web-01 IN_PROGRESS 10 ${at(3)} 600`,
+        `NotifyMigrationTaskState tool/web-01 IN_PROGRESS 10 ${at(25)} 600`,
         "DescribeMigrationTask tool/web-01",
       ]);
       assert.deepEqual(result.outs, {
         ...news,
         status: "IN_PROGRESS",
         progressPercent: 10,
-        updateDateTime: at(3),
+        updateDateTime: at(25),
       });
     });
 
@@ -331,6 +365,28 @@ describe("migrationhub.MigrationTask provider", () => {
       ]);
       assert.deepEqual(hub.tasks.get("tool/web-01")?.artifacts, []);
       assert.deepEqual(result.outs, { ...news, status: "NOT_REPORTED" });
+    });
+
+    it("fails with the ID and the outputs when the task is gone after the update", async () => {
+      const { hub, provider } = await setup();
+      const err = (await rejection(
+        provider.update(
+          "tool/web-01",
+          { ...base, status: "NOT_STARTED" },
+          { ...base, __provider: "P" },
+        ),
+      )) as ImportTaskFailedError;
+      assert.deepEqual(hub.calls, ["DescribeMigrationTask tool/web-01"]);
+      assert.deepEqual(
+        { id: err.id, properties: err.properties, reasons: err.reasons },
+        {
+          id: "tool/web-01",
+          properties: { ...base, __provider: "P" },
+          reasons: [
+            'migrationhub.MigrationTask "tool/web-01": the task is gone right after its update; its progress update stream is probably being deleted. Recreate the stream and run `pulumi up` again.',
+          ],
+        },
+      );
     });
 
     it("warns that removed attributes stay on the task and makes no call for them", async () => {

@@ -3,12 +3,12 @@ import { AwsApiError } from "../../../../provider/core/errors";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   checkProgressUpdateStream,
-  DELETE_ACCEPTORS,
   deleteTimeoutMs,
   diffProgressUpdateStream,
+  progressUpdateStreamSpec,
   toOutputs,
 } from "../../../../provider/migrationhub/progressUpdateStreamSpec";
-import { homeRegionAdvice, withHomeRegionAdvice } from "../../../../provider/migrationhub/shared";
+import { explain, homeRegionAdvice } from "../../../../provider/migrationhub/shared";
 
 const NAME_FIX =
   "Fix: use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name";
@@ -164,10 +164,11 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
       );
     });
     it("succeeds the delete wait only when the stream is gone", () => {
+      const acceptors = progressUpdateStreamSpec.acceptors("delete", {
+        progressUpdateStreamName: "tool",
+      });
       assert.deepEqual(
-        (["DELETING", "GONE"] as const).map(
-          (p) => DELETE_ACCEPTORS.find((a) => a.matches(p))?.verdict,
-        ),
+        ["tool", undefined].map((listed) => acceptors.find((a) => a.matches(listed))?.verdict),
         [undefined, "success"],
       );
     });
@@ -207,7 +208,8 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
         "The progress update stream does not exist (in this account and region). Create it first — e.g. a migrationhub.ProgressUpdateStream whose progressUpdateStreamName you pass as progressUpdateStream.",
       );
     });
-    it("rebuilds the AwsApiError with the advice and the same fields", () => {
+    it("explain() rebuilds the AwsApiError with the advice and the same fields", () => {
+      const settings = { endpoints: {}, region: "eu-central-1" };
       const err = new AwsApiError({
         service: "migrationhub",
         operation: "CreateProgressUpdateStream",
@@ -218,7 +220,7 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
         retryable: false,
         throttling: false,
       });
-      const out = withHomeRegionAdvice(err, "eu-central-1");
+      const out = explain(err, settings) as AwsApiError;
       assert.deepEqual(
         {
           message: out.message,
@@ -239,7 +241,9 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
         },
       );
       const other = new AwsApiError({ ...err, code: "AccessDeniedException", message: "no" });
-      assert.equal(withHomeRegionAdvice(other, "eu-central-1"), other);
+      assert.equal(explain(other, settings), other);
+      const plain = new RangeError("not an AWS error");
+      assert.equal(explain(plain, settings), plain);
     });
   });
 });
