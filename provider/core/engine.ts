@@ -30,11 +30,6 @@ export interface EngineLink {
   flush(): Promise<void>;
 }
 
-/** The part of a gRPC channel the watchdog reads (grpc-js connectivity states). */
-interface ChannelLike {
-  getConnectivityState(tryToConnect: boolean): number;
-}
-
 /** The generated `EngineClient` (@pulumi/pulumi/proto/engine_grpc_pb), as far as this file uses it. */
 export interface EngineClientLike {
   log(
@@ -42,7 +37,8 @@ export interface EngineClientLike {
     options: { deadline: number },
     callback: (err: Error | null) => void,
   ): unknown;
-  getChannel(): ChannelLike;
+  /** The watchdog reads the channel's grpc-js connectivity state. */
+  getChannel(): { getConnectivityState(tryToConnect: boolean): number };
 }
 
 const READY = 2; // grpc.connectivityState.READY
