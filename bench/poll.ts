@@ -13,6 +13,7 @@ import { SeededRandom } from "../emulator/core/random";
 import { MAX_DURATION_MS, MIN_DURATION_MS } from "./lib/catalog";
 import { EmulatedClock } from "./lib/clock";
 import { OURS, seeded } from "./lib/ours";
+import { OURS_SIM_MAX_N, simulateOurs } from "./lib/oursSim";
 import type { MeasuredRun, PollFigures, PollResult } from "./lib/results";
 import { type PeerId, PEERS, type Strategy, WAITER_DELAYS } from "./lib/schedules";
 import {
@@ -34,7 +35,7 @@ export interface PollJob {
   readonly strategy: Strategy;
   /** Runs against the emulator (0: simulated only). */
   readonly runs: number;
-  /** Also simulated (every peer is; ours is not: the simulation models per-resource pollers). */
+  /** Also simulated (every peer is; ours up to OURS_SIM_MAX_N, bench/lib/oursSim.ts). */
   readonly simulate: boolean;
 }
 
@@ -69,7 +70,7 @@ export function pollJobs(opts: PollOptions): PollJob[] {
           n,
           strategy,
           runs: measured ? opts.runs : 0,
-          simulate: strategy !== "ours",
+          simulate: strategy !== "ours" || n <= OURS_SIM_MAX_N,
         });
       }
   return jobs;
@@ -263,6 +264,29 @@ export async function measure(
   }
 }
 
+/** Ours on its simulation (bench/lib/oursSim.ts; deterministic for a seed). */
+export async function simulateOursRow(
+  service: ServiceName,
+  n: number,
+  seed: number,
+): Promise<PollFigures> {
+  const spec = SERVICES[service];
+  const ours = OURS[service];
+  if (ours === undefined) throw new Error(`no provider for ${service}`);
+  const out = await simulateOurs(
+    drawDurations(seed, service, n),
+    ours.model,
+    limitOf(spec.key, spec.startOperation),
+  );
+  return {
+    callsPerTask: round(out.callsPerTask, 2),
+    throttledPerTask: 0,
+    lag: roundSummary(summarize(out.lagsMs.map((ms) => ms / 1000))),
+    failed: 0,
+    emulatedSeconds: round(out.endMs / 1000, 0),
+  };
+}
+
 /** The same configuration on the simulation (deterministic for a seed). */
 export function simulate(
   service: ServiceName,
@@ -313,18 +337,22 @@ export async function runPoll(
   log: (msg: string) => void,
 ): Promise<PollResult[]> {
   const jobs = pollJobs(opts);
-  const results: PollResult[] = jobs.map((job) => ({
-    service: job.service,
-    n: job.n,
-    strategy: job.strategy,
-    timeScale: opts.timeScale,
-    seed: opts.seed,
-    measured: [],
-    simulated:
-      job.simulate && job.strategy !== "ours"
-        ? simulate(job.service, job.n, job.strategy, opts.seed)
-        : null,
-  }));
+  const results: PollResult[] = [];
+  for (const job of jobs) {
+    results.push({
+      service: job.service,
+      n: job.n,
+      strategy: job.strategy,
+      timeScale: opts.timeScale,
+      seed: opts.seed,
+      measured: [],
+      simulated: !job.simulate
+        ? null
+        : job.strategy === "ours"
+          ? await simulateOursRow(job.service, job.n, opts.seed)
+          : simulate(job.service, job.n, job.strategy, opts.seed),
+    });
+  }
   const measuredJobs = jobs.filter((j) => j.runs > 0).length;
   for (let run = 1; run <= opts.runs; run++) {
     let k = 0;

@@ -1,13 +1,27 @@
 /** Our providers, per benchmarked service, with the inputs of the i-th resource. */
 import { SeededRandom } from "../../emulator/core/random";
 import { createProvider as createAdsProvider } from "../../provider/ads/importTaskProvider";
+import { importTask as adsSpec } from "../../provider/ads/importTaskSpec";
 import { createProvider as createImageProvider } from "../../provider/ec2/importImageTaskProvider";
+import { importImageTaskSpec } from "../../provider/ec2/importImageTaskSpec";
 import { createProvider as createInstanceProvider } from "../../provider/ec2/importInstanceTaskProvider";
+import { importInstanceTaskSpec } from "../../provider/ec2/importInstanceTaskSpec";
 import { createProvider as createMgnProvider } from "../../provider/mgn/importTaskProvider";
+import { importTaskSpec as mgnSpec } from "../../provider/mgn/importTaskSpec";
+import type { PollDelays } from "../../provider/core/task/spec";
+import type { OursModel } from "./oursSim";
 import { BUCKET, manifestUrl, type OursSpec, type ServiceName, SILENT } from "./services";
+
+function model(
+  spec: { poll: PollDelays; describe: { batchSize: number } },
+  callsBeforeWait = 0,
+): OursModel {
+  return { poll: spec.poll, batchSize: spec.describe.batchSize, callsBeforeWait };
+}
 
 export const OURS: Partial<Record<ServiceName, OursSpec>> = {
   ads: {
+    model: model(adsSpec),
     create: (clock, seed) => createAdsProvider({ clock, logger: SILENT, random: seeded(seed) }),
     inputs: (_em, i, runId) => ({
       name: `bench-${runId}-${i}`,
@@ -15,6 +29,7 @@ export const OURS: Partial<Record<ServiceName, OursSpec>> = {
     }),
   },
   mgn: {
+    model: model(mgnSpec),
     create: (clock, seed) => createMgnProvider({ clock, logger: SILENT, random: seeded(seed) }),
     inputs: (_em, i, runId) => ({
       s3BucketSource: { s3Bucket: BUCKET, s3Key: "inventory.csv" },
@@ -22,6 +37,8 @@ export const OURS: Partial<Record<ServiceName, OursSpec>> = {
     }),
   },
   "ec2-instance": {
+    // Before its start, each create lists the conversion tasks once for its marker (findStarted).
+    model: model(importInstanceTaskSpec, 1),
     create: (clock, seed) =>
       createInstanceProvider({ clock, logger: SILENT, random: seeded(seed) }),
     inputs: (em, i, runId) => ({
@@ -38,6 +55,7 @@ export const OURS: Partial<Record<ServiceName, OursSpec>> = {
     }),
   },
   "ec2-image": {
+    model: model(importImageTaskSpec),
     create: (clock, seed) => createImageProvider({ clock, logger: SILENT, random: seeded(seed) }),
     inputs: (_em, i, runId) => ({
       description: `bench-${runId}-${i}`,

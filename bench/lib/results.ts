@@ -43,7 +43,7 @@ export interface PollResult {
   readonly seed: number;
   /** One entry per run against the emulator; empty when the row was only simulated. */
   readonly measured: MeasuredRun[];
-  /** Null for ours (the simulation models per-resource pollers only). */
+  /** Null where not simulated: ours above OURS_SIM_MAX_N (bench/lib/oursSim.ts). */
   readonly simulated: PollFigures | null;
 }
 

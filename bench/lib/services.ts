@@ -26,6 +26,7 @@ import type { Clock } from "../../provider/core/clock";
 import type { ProviderImplementation } from "../../provider/core/dynamic";
 import type { Logger } from "../../provider/core/log";
 import { SERVICE_INFO, type ServiceInfo, type ServiceName } from "./catalog";
+import type { OursModel } from "./oursSim";
 
 export const REGION = "us-west-2";
 export const BUCKET = "bench-migration";
@@ -198,6 +199,8 @@ export function manifestUrl(emulator: Emulator): string {
 /** Our provider for a service, built as the dynamic-provider host would, on emulated time. */
 export interface OursSpec {
   create(clock: Clock, seed: number): ProviderImplementation;
+  /** The spec's poll settings and batch size, for our simulation (bench/lib/oursSim.ts). */
+  readonly model: OursModel;
   /** Inputs of resource `i` (names unique per run, so tokens never collide). */
   inputs(emulator: Emulator, i: number, runId: string): Record<string, unknown>;
 }

@@ -1,13 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { derivedToken, registration } from "../core/register";
 import type { WaitArgs } from "../core/task/args";
+import type { SourceArgs } from "../core/task/sourceArgs";
 import { importTask as spec } from "./importTaskSpec";
 
 /**
  * Inputs of {@link ImportTask}.
  * @see https://docs.aws.amazon.com/application-discovery/latest/APIReference/API_StartImportTask.html
  */
-export interface ImportTaskArgs extends WaitArgs {
+export interface ImportTaskArgs extends WaitArgs, SourceArgs {
   /**
    * A descriptive name for the import; 1–255 characters with at least one non-whitespace one.
    * Required unless `adoptImportTaskId` is set. A change replaces the resource.

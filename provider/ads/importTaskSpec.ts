@@ -8,7 +8,14 @@ import { modelRule } from "../core/awsModel";
 import { endpointOrigins } from "../core/config";
 import { ImportTaskFailedError, isAwsApiError, withAdvice } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
-import { echoOutputs, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
+import type { OutputValue } from "../core/outputs";
+import {
+  echoOutputs,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { deriveToken, successorToken } from "../core/tokens";
 import type { Acceptor } from "../core/waiter";
@@ -50,7 +57,7 @@ const TOKEN_TYPE = "ads:ImportTask";
  * Check order is table order: the failures of one check come out in it. The AWS-mapped inputs' rules
  * come from the service model (model.generated.ts); only the fix (and a readable pattern) is ours.
  */
-const properties: PropertyTable<ImportTaskInputs> = {
+export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
   name: {
     rule: {
       kind: "string",
@@ -64,6 +71,7 @@ const properties: PropertyTable<ImportTaskInputs> = {
     change: "replace",
     awsName: "name",
   },
+  sourceEtag: sourceEtagProperty,
   importUrl: {
     rule: {
       kind: "string",

@@ -23,10 +23,6 @@ export class ConcurrencyLimiter {
     return this.running;
   }
 
-  get queued(): number {
-    return this.waiting.length;
-  }
-
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.max) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -121,12 +117,6 @@ function onGrid(t: number, gridMs: number): number {
  * de-duplicated batches: N waiting resources cost ceil(N / batchSize) describe calls per round.
  */
 export class BatchPoller<T> {
-  describeCalls = 0;
-  idsDescribed = 0;
-  /** Gets that joined a round early through ridingClock (each also counts in idsDescribed). */
-  rideAlongs = 0;
-  /** Rounds the shared-round timer started (ridingClock's `rounds`). */
-  timedRounds = 0;
   private pending = new Map<string, PendingGet<T>[]>();
   private scheduled = false;
   private readonly riders = new Set<Rider>();
@@ -255,7 +245,6 @@ export class BatchPoller<T> {
       this.arm();
       return;
     }
-    this.timedRounds++;
     this.lastRoundAt = r.clock.now();
     for (const rider of [...this.riders]) {
       this.riders.delete(rider);
@@ -277,10 +266,7 @@ export class BatchPoller<T> {
     // Not stretched past the deadline: a waiter's last poll lands exactly there.
     if (deadline !== undefined && until > deadline) until = Math.max(end, deadline);
     for (;;) {
-      if (await this.sleepRiding(clock, until, signal)) {
-        this.rideAlongs++;
-        return;
-      }
+      if (await this.sleepRiding(clock, until, signal)) return;
       // Own delay over: poll now, unless the budget asks for a later round (which it then joins).
       const now = clock.now();
       const allowed = this.nextAllowedAt();
@@ -346,8 +332,6 @@ export class BatchPoller<T> {
     }
     for (let i = 0; i < ids.length; i += this.batchSize) {
       const chunk = ids.slice(i, i + this.batchSize);
-      this.describeCalls++;
-      this.idsDescribed += chunk.length;
       // Promise.resolve().then: a describe that throws synchronously still rejects only its batch.
       Promise.resolve()
         .then(() => this.options.describe(chunk))

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isCredentialBearingUrl } from "../core/redact";
-import { registration } from "../core/register";
+import { registration, withSecretLeaves } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
-import { defaultClientToken, IMPORT_KEYS } from "./importImageTaskLogic";
-import { importImageTaskSpec as spec } from "./importImageTaskSpec";
+import type { SourceArgs } from "../core/task/sourceArgs";
+import { importImageTaskSpec as spec, tokens } from "./importImageTaskSpec";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
 export interface ImageDiskContainerArgs {
@@ -20,7 +19,7 @@ export interface ImageDiskContainerArgs {
   snapshotId?: pulumi.Input<string>;
   /**
    * The disk image in S3: `s3://bucket/key` or an `https://` (possibly presigned) object URL. A
-   * presigned URL makes the disk input a secret, and re-signing it is no change.
+   * presigned URL is kept secret (the rest of the disk stays readable), and re-signing it is no change.
    */
   url?: pulumi.Input<string>;
   /** The S3 bucket (3–63 characters) and key (1–1024) of the disk image. */
@@ -28,7 +27,7 @@ export interface ImageDiskContainerArgs {
 }
 
 /** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
-export interface ImportImageTaskArgs extends RetainingWaitArgs {
+export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs {
   /**
    * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
    * `adoptImportTaskId` is set. A change replaces the resource.
@@ -96,19 +95,6 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs {
   retainSnapshotsOnDelete?: pulumi.Input<boolean>;
 }
 
-/** `input`, kept secret in state (not just in outputs) when its value `holdsCredential`. */
-export function secretWhen<T>(
-  input: pulumi.Input<T> | undefined,
-  holdsCredential: (value: pulumi.Unwrap<T>) => boolean,
-): pulumi.Output<unknown> | undefined {
-  if (input === undefined) return undefined;
-  return pulumi.output(input).apply<unknown>((v) => (holdsCredential(v) ? pulumi.secret(v) : v));
-}
-
-/** A disk URL that is presigned (or carries userinfo): a credential. */
-export const presigned = (url: unknown): boolean =>
-  typeof url === "string" && isCredentialBearingUrl(url);
-
 /**
  * An EC2 VM Import image import (ImportImage, the API AWS recommends): starts the import with a
  * deterministic ClientToken, waits for `completed` through a shared, batched
@@ -138,19 +124,15 @@ export class ImportImageTask extends pulumi.dynamic.Resource {
   declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
 
   constructor(name: string, args: ImportImageTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    const diskContainers = secretWhen(args.diskContainers, (disks) =>
-      disks.some((d) => presigned(d.url)),
-    );
     // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
-    const params = { ...args, diskContainers };
-    const identity = Object.fromEntries(IMPORT_KEYS.map((key) => [key, params[key]]));
+    const identity = withSecretLeaves(spec, tokens.identityOf(args));
     const token =
       args.clientToken ??
       pulumi
         .output(identity)
         .apply((resolved) =>
-          defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
+          tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(...registration(spec, name, { ...args, diskContainers, clientToken: token }, opts));
+    super(...registration(spec, name, { ...args, clientToken: token }, opts));
   }
 }

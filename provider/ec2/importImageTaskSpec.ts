@@ -1,44 +1,80 @@
 /**
  * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/): ImportImage with a
- * deterministic ClientToken, DescribeImportImageTasks batched 100 IDs a call, `completed` the goal.
- * The hooks are what EC2 adds (vmImport.ts, artifacts.ts): the AMI read after the wait and after the 7-day record
- * expiry, and delete's CancelImportTask or AMI and snapshot removal.
+ * deterministic ClientToken, DescribeImportImageTasks batched 100 IDs a call, `completed` the goal
+ * (aws-apis.md §4.4–4.5). The VM Import hooks (vmImport.ts) read the AMI after the wait and after
+ * the 7-day record expiry; delete cancels a running import or removes the AMI and its snapshots.
  */
 import { endpointOrigins } from "../core/config";
-import { isAwsApiError, withAdvice } from "../core/errors";
+import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import { isPlainObject } from "../core/check";
+import { isCredentialBearingUrl } from "../core/redact";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
-import { createEc2Api, type Ec2Api } from "./api";
-import { imageImport, type ImageState } from "./artifacts";
+import { createEc2Api, type Ec2Api, type ImportImageRequest } from "./api";
 import {
   checkBootMode,
   checkClientData,
   checkDiskContainers,
   checkLicenses,
   checkMore,
-  LIMITS,
 } from "./importImageTaskCheck";
 import {
-  cancelAcceptors,
-  CLIENT_TOKEN_MAX_LENGTH,
-  classifyStatus,
-  createAcceptors,
-  DEFAULT_ROLE_NAME,
-  diskIdentity,
-  failureMessage,
-  fallbackToken,
-  type ImportImageTaskInputs,
-  importImageRequest,
-  progressText,
-  statusOf,
-  subject,
-  successorToken,
-  taskOutputs,
-} from "./importImageTaskLogic";
-import { checkTags, collect, DESCRIBE_BATCH_SIZE, labelOf, POLL } from "./shared";
-import type { Ec2Image, ImageTask } from "./types";
-import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
+  awsFields,
+  checkTags,
+  collect,
+  compact,
+  DESCRIBE_BATCH_SIZE,
+  GONE,
+  IMAGE_NOT_FOUND_CODES,
+  ignore,
+  pascal,
+  POLL,
+  stableUrl,
+  tagSpecifications,
+} from "./shared";
+import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
+import * as vm from "./vmImport";
+
+export interface DiskContainerInput {
+  description?: string;
+  deviceName?: string;
+  format?: string;
+  snapshotId?: string;
+  url?: string;
+  userBucket?: { s3Bucket?: string; s3Key?: string };
+}
+
+/** Inputs after check(), as the provider receives them (untyped on the wire). */
+export interface ImportImageTaskInputs {
+  architecture?: string;
+  bootMode?: string;
+  clientData?: { comment?: string; uploadStart?: string; uploadEnd?: string; uploadSize?: number };
+  clientToken?: string;
+  description?: string;
+  diskContainers?: DiskContainerInput[];
+  encrypted?: boolean;
+  hypervisor?: string;
+  kmsKeyId?: string;
+  licenseSpecifications?: { licenseConfigurationArn?: string }[];
+  licenseType?: string;
+  platform?: string;
+  roleName?: string;
+  tags?: Record<string, string>;
+  usageOperation?: string;
+  adoptImportTaskId?: string;
+  waitForCompletion?: boolean;
+  waitTimeoutMinutes?: number;
+  retainOnDelete?: boolean;
+  retainImageOnDelete?: boolean;
+  retainSnapshotsOnDelete?: boolean;
+}
 
 const IMPORT_TASK_ID = /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/;
 const KMS_KEY =
@@ -47,8 +83,20 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const USAGE_OPERATION = /^RunInstances(?::\d{4})?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
+/** The disks as they identify the import: formats upper-cased, presigned URLs without the query. */
+export function diskIdentity(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((d: unknown) => {
+    if (typeof d !== "object" || d === null) return d;
+    const disk = { ...(d as Record<string, unknown>) };
+    if (typeof disk["format"] === "string") disk["format"] = disk["format"].toUpperCase();
+    if (typeof disk["url"] === "string") disk["url"] = stableUrl(disk["url"]);
+    return disk;
+  });
+}
+
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportImageTaskInputs> = {
+export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -64,10 +112,11 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     checkNested: (news, { settings }) =>
       collect((f) => checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["[]", "url"], when: isCredentialBearingUrl },
     awsName: "DiskContainers",
     compareAs: diskIdentity,
   },
+  sourceEtag: sourceEtagProperty,
   architecture: {
     rule: {
       kind: "string",
@@ -110,7 +159,7 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     rule: {
       kind: "string",
       minLength: 1,
-      maxLength: LIMITS.descriptionMaxLength,
+      maxLength: 255,
       fix: "use 1–255 characters",
     },
     change: "replace",
@@ -120,7 +169,7 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     rule: {
       kind: "string",
       minLength: 1,
-      maxLength: CLIENT_TOKEN_MAX_LENGTH,
+      maxLength: 64,
       pattern: PRINTABLE_ASCII,
       patternText: "printable ASCII",
       fix: "use 1–64 ASCII characters, or omit it and let the provider derive one from the stack, the resource name and the import parameters",
@@ -136,7 +185,7 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
       fix: "name the VM Import service role (default vmimport)",
     },
     change: "replace",
-    default: DEFAULT_ROLE_NAME,
+    default: "vmimport",
     awsName: "RoleName",
   },
   kmsKeyId: {
@@ -182,22 +231,161 @@ export const properties: PropertyTable<ImportImageTaskInputs> = {
     change: "replace",
     awsName: "LicenseSpecifications",
   },
-  waitForCompletion: option(true),
-  retainOnDelete: option(false),
-  retainImageOnDelete: option(false),
-  retainSnapshotsOnDelete: option(false),
+  waitForCompletion: vm.option(true),
+  retainOnDelete: vm.option(false),
+  retainImageOnDelete: vm.option(false),
+  retainSnapshotsOnDelete: vm.option(false),
   // Image imports take from tens of minutes to several hours.
   waitTimeoutMinutes: waitTimeoutProperty(480),
 };
 
-/** Outputs: the inputs echoed (diff reads them back), the task's state and its AMI. */
-export function toOutputs(
-  raw: Record<string, unknown>,
-  task: ImageTask,
-  image?: Ec2Image,
-): Record<string, OutputValue> {
-  return normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task, image) });
+export const tokens = vm.importTaskTokens("ec2.ImportImageTask", properties);
+
+function date(v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
+
+/** The ImportImage request: disk formats upper-cased, upload times as dates, tags as specs. */
+export function importImageRequest(
+  inputs: ImportImageTaskInputs,
+  ClientToken: string,
+): ImportImageRequest {
+  const cd = inputs.clientData;
+  const clientData = cd && { UploadStart: date(cd.uploadStart), UploadEnd: date(cd.uploadEnd) };
+  return compact({
+    ...awsFields(properties, inputs),
+    ClientToken,
+    ClientData: cd && compact({ ...(pascal(cd) as object), ...clientData }),
+    DiskContainers: (inputs.diskContainers ?? []).map((d) =>
+      compact({ ...(pascal(d) as object), Format: d.format?.toUpperCase() }),
+    ),
+    TagSpecifications: tagSpecifications(inputs.tags, "import-image-task"),
+  }) as ImportImageRequest;
+}
+
+/** Snapshot IDs of the import: the AMI's block devices when known, else the task's details. */
+function snapshotIdsOf(task: ImageTask, image: Ec2Image | undefined): string[] {
+  if (image !== undefined && image.snapshotIds.length > 0) return [...image.snapshotIds];
+  return task.snapshotDetails.map((s) => s.snapshotId).filter((s): s is string => s !== undefined);
+}
+
+/**
+ * The task's outputs (the spec adds the echoed inputs): its state and the AMI. Fields the task
+ * reports that share a name with an input (platform, architecture…) go under `taskDetails`, so a
+ * detected value is never mistaken for a changed input.
+ */
+function taskOutputs(task: ImageTask, image?: Ec2Image): Record<string, OutputValue> {
+  return normalizeOutputs({
+    importTaskId: task.importTaskId,
+    status: task.status,
+    statusMessage: task.statusMessage,
+    progress: task.status === "completed" ? 100 : task.progress,
+    imageId: task.imageId ?? image?.imageId,
+    snapshotIds: snapshotIdsOf(task, image),
+    snapshotDetails: task.snapshotDetails,
+    imageState: image?.state,
+    imageCreationDate: image?.creationDate,
+    taskDetails: {
+      architecture: task.architecture,
+      platform: task.platform,
+      licenseType: task.licenseType,
+      bootMode: task.bootMode,
+      encrypted: task.encrypted,
+      kmsKeyId: task.kmsKeyId,
+      hypervisor: task.hypervisor,
+      usageOperation: task.usageOperation,
+      description: task.description,
+    },
+  });
+}
+
+/** The task as last recorded in the outputs, for read/delete once Describe has forgotten it. */
+function recordedTask(id: string, props: Record<string, unknown>): ImageTask {
+  const { snapshotDetails, snapshotIds, status, taskDetails } = props;
+  const fromIds = Array.isArray(snapshotIds)
+    ? snapshotIds.filter((s) => typeof s === "string")
+    : [];
+  return {
+    ...(isPlainObject(taskDetails) ? taskDetails : {}),
+    ...vm.recordedFields(props, ["statusMessage", "progress", "imageId"]),
+    importTaskId: id,
+    status: typeof status === "string" && status !== "" ? status : GONE,
+    snapshotDetails: (Array.isArray(snapshotDetails) && snapshotDetails.length > 0
+      ? snapshotDetails
+      : fromIds.map((snapshotId) => ({ snapshotId }))) as SnapshotDetail[],
+  };
+}
+
+const RETRY = "then run `pulumi up` again (a failed import is replaced)";
+
+/** What to do about a failed import, from VM Import's StatusMessage. */
+export function adviceFor(status: string, statusMessage: string | undefined): string {
+  const m = statusMessage ?? "";
+  if (status === GONE) {
+    return "DescribeImportImageTasks no longer returns the task (EC2 forgets task records 7 days after they end). Run `pulumi refresh`, then `pulumi up` to import again.";
+  }
+  if (/do not have access|403 Forbidden|AccessDenied/i.test(m)) {
+    return `VM Import could not read the disk image: give the service role (roleName, default vmimport) s3:GetObject, s3:GetBucketLocation and s3:ListBucket on the bucket, check the bucket/key, ${RETRY}.`;
+  }
+  if (/Unsupported specified file format|Unsupported/i.test(m)) {
+    return `The file does not match its declared format: set each disk's format to the image's real format (OVA, VHD, VHDX, VMDK, RAW) or export the VM again, ${RETRY}.`;
+  }
+  if (/No valid partitions|bootable partition/i.test(m)) {
+    return `The disk has no valid partition table (not a bootable volume): export the VM's boot disk again, ${RETRY}.`;
+  }
+  if (/User initiated|cancel/i.test(m)) {
+    return "The import was cancelled (CancelImportTask) outside this stack: run `pulumi up` again to start a new import (the task is replaced).";
+  }
+  if (/^ClientError/i.test(m)) {
+    return `VM Import rejected the input; fix what the message names (see the VM Import troubleshooting guide), ${RETRY}.`;
+  }
+  return `Check the VM Import troubleshooting guide for this message, ${RETRY}.`;
+}
+
+/** What an ImportImage provider keeps per configure: DescribeImages batched like the tasks. */
+export interface ImageState {
+  images: BatchPoller<Ec2Image>;
+}
+
+const family = vm.importTaskFamily<ImageTask>((task) => task.imageId);
+
+/** ImportImage leaves an AMI and its snapshots. */
+export const imageImport: vm.VmImportFamily<
+  ImportImageTaskInputs,
+  ImageTask,
+  Ec2Image,
+  ImageState
+> = {
+  ...family,
+  recorded: recordedTask,
+  artifactNoun: "AMI",
+  findArtifact: (ctx, imageId) => ctx.state.images.get(imageId),
+  outputs: taskOutputs,
+  async removeArtifacts(ctx, id, inputs, task) {
+    const { log } = ctx.runtime;
+    const label = ctx.label(inputs, id);
+    if (inputs.retainImageOnDelete ?? false) {
+      const ami = task.imageId ?? "(none)";
+      log.info(label, `retainImageOnDelete is true: keeping AMI ${ami} and its snapshots`);
+      return;
+    }
+    const image = task.imageId === undefined ? undefined : await ctx.state.images.get(task.imageId);
+    const snapshotIds = snapshotIdsOf(task, image);
+    if (image !== undefined) {
+      await ctx
+        .aws("DeregisterImage", () => ctx.api.deregisterImage(image.imageId))
+        .catch(ignore(IMAGE_NOT_FOUND_CODES));
+      log.info(label, `deregistered AMI ${image.imageId}`);
+    }
+    if (inputs.retainSnapshotsOnDelete ?? false) {
+      log.info(label, `retainSnapshotsOnDelete is true: keeping ${snapshotIds.join(", ")}`);
+      return;
+    }
+    await vm.deleteSnapshots(ctx, label, snapshotIds);
+  },
+};
 
 export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
   service: "ec2",
@@ -218,28 +406,13 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   // No SDK waiter's calls to stay under: a 60 s share halves the shared rounds' lag at twice the calls.
   poll: { ...POLL, shareMs: 60_000 },
   idOf: (task) => task.importTaskId,
-  statusOf,
-  classify: (status) => classifyStatus(status),
-  acceptors: (phase) => (phase === "create" ? createAcceptors : cancelAcceptors),
-  progress: progressText,
+  ...vm.taskStatus<ImageTask>(vm.IMPORT_TASK_STATUS),
   adoptProperty: "adoptImportTaskId",
-  adoptMissing: (id, inputs, where) =>
-    adoptMissing({
-      subject: subject(inputs.description, id),
-      property: "adoptImportTaskId",
-      id,
-      where,
-      operation: "DescribeImportImageTasks",
-      cli: "aws ec2 describe-import-image-tasks",
-      records: "task records",
-    }),
   tokenProperty: "clientToken",
-  fallbackToken: (_inputs, raw) => fallbackToken(raw),
-  successorToken,
+  fallbackToken: tokens.fallbackToken,
+  successorToken: tokens.successorToken,
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
-  exhaustedMessage: (inputs, last, attempts) =>
-    `${subject(inputs.description)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status} ${last.statusMessage ?? ""}). Fix the disks, then run \`pulumi up\` again.`,
   outputs: [
     "importTaskId",
     "status",
@@ -252,18 +425,16 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     "imageCreationDate",
     "taskDetails",
   ],
-  secretOutputs: secretInputs(properties),
+  secretOutputs: vm.secretInputs(properties),
   toOutputs: (raw, task, extra) =>
     normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
-  name: (inputs, id) => labelOf(inputs.description, id),
-  failureMessage: (inputs, last, wait, id) => failureMessage(inputs.description, last, wait, id),
-  explain: (err) =>
-    isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
-      ? withAdvice(
-          err,
-          "An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (aws ec2 describe-import-image-tasks), or set a new clientToken.",
-        )
-      : err,
+  ...vm.importTaskMessages<ImageTask>({
+    type: "ec2.ImportImageTask",
+    operation: "DescribeImportImageTasks",
+    cli: "aws ec2 describe-import-image-tasks",
+    advice: adviceFor,
+    fix: "Fix the disks",
+  }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
-  hooks: vmImportHooks(imageImport, properties),
+  hooks: vm.vmImportHooks(imageImport, properties),
 };

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
-import { secretWhen } from "./importImageTask";
+import { registration, withSecretLeaves } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
-import { defaultMarker } from "./importInstanceTaskLogic";
-import { importInstanceTaskSpec as spec } from "./importInstanceTaskSpec";
+import type { SourceArgs } from "../core/task/sourceArgs";
+import { importInstanceTaskSpec as spec, markers } from "./importInstanceTaskSpec";
 
 /** The VM's one disk (ImportInstance supports single-volume VMs only). */
 export interface DiskImageArgs {
@@ -14,7 +13,7 @@ export interface DiskImageArgs {
     format: pulumi.Input<string>;
     /** The disk image's size in bytes. */
     bytes: pulumi.Input<number>;
-    /** Presigned S3 GET URL of the disk's import manifest: a credential, so `diskImages` is secret. */
+    /** Presigned S3 GET URL of the disk's import manifest: a credential, kept secret. */
     importManifestUrl: pulumi.Input<string>;
   }>;
   /** The EBS volume, `size` in GiB (1–16384), at least the image's size. */
@@ -29,7 +28,7 @@ export interface ImportInstanceLaunchSpecificationArgs {
   /** Security group IDs, `sg-…`. */
   groupIds?: pulumi.Input<pulumi.Input<string>[]>;
   additionalInfo?: pulumi.Input<string>;
-  /** Base64 user data: sensitive, so `launchSpecification` is secret when it is set. */
+  /** Base64 user data: sensitive, kept secret. */
   userData?: pulumi.Input<string>;
   /** e.g. `m5.large`. */
   instanceType?: pulumi.Input<string>;
@@ -48,7 +47,7 @@ export interface ImportInstanceLaunchSpecificationArgs {
 }
 
 /** Inputs of {@link ImportInstanceTask}. Every ImportInstance parameter replaces on change. */
-export interface ImportInstanceTaskArgs extends RetainingWaitArgs {
+export interface ImportInstanceTaskArgs extends RetainingWaitArgs, SourceArgs {
   /**
    * `Windows`, the only value ImportInstance accepts. Required unless `adoptConversionTaskId` is
    * set. A change replaces the resource.
@@ -105,24 +104,20 @@ export class ImportInstanceTask extends pulumi.dynamic.Resource {
   declare readonly taskDetails: pulumi.Output<Record<string, unknown>>;
 
   constructor(name: string, args: ImportInstanceTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    // The manifest URL is always presigned; user data is sensitive: keep both secret in state.
-    const diskImages = args.diskImages === undefined ? undefined : pulumi.secret(args.diskImages);
-    const launchSpecification = secretWhen(
-      args.launchSpecification,
-      (spec) => spec.userData !== undefined,
-    );
-    const identity = {
+    const identity = withSecretLeaves(spec, {
       description: args.description,
       platform: args.platform,
-      diskImages,
-      launchSpecification,
-    };
+      diskImages: args.diskImages,
+      launchSpecification: args.launchSpecification,
+    });
     const marker =
       args.marker ??
       pulumi
         .output(identity)
-        .apply((resolved) => defaultMarker(pulumi.getStack(), pulumi.getProject(), name, resolved));
-    const props = { ...args, diskImages, launchSpecification, marker };
+        .apply((resolved) =>
+          markers.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
+        );
+    const props = { ...args, marker };
     super(...registration(spec, name, props, opts));
   }
 }

@@ -8,10 +8,11 @@ import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
   checkFields,
-  checkInteger,
   checkObject,
   checkString,
   type Fields,
+  getPath,
+  isPlainObject,
   typeName,
 } from "../core/check";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
@@ -40,79 +41,85 @@ export const IMPORT_INSTANCE_REGIONS: readonly string[] = [
   "cn-north-1",
 ];
 
-export const LIMITS = {
-  descriptionMaxLength: 255,
-  /** EBS volumes: 1–16384 GiB. */
-  volumeSizeMax: 16_384,
-} as const;
-
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const SG_ID = /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DISK_SHAPE = "[{ image: { format, bytes, importManifestUrl }, volume: { size } }]";
 
-function checkManifestUrl(
-  url: string,
-  path: string,
-  failures: CheckFailure[],
-  extraS3Origins: readonly string[],
-): void {
-  const fix =
-    "Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
+/** Why `url` is not a presigned https:// manifest URL (http only on a configured endpoint). */
+function manifestUrlReason(url: string, origins: readonly string[]): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    failures.push({
-      property: path,
-      reason: `must be a presigned https:// S3 URL (got an unparsable URL). ${fix}`,
-    });
-    return;
+    return "must be a presigned https:// S3 URL (got an unparsable URL)";
   }
-  const local = extraS3Origins.includes(parsed.origin);
-  if (parsed.protocol !== "https:" && !local) {
-    failures.push({
-      property: path,
-      reason: `must be a presigned https:// S3 URL (got "${redactUrl(url).slice(0, 80)}"). ${fix}`,
-    });
-    return;
+  if (parsed.protocol !== "https:" && !origins.includes(parsed.origin)) {
+    return `must be a presigned https:// S3 URL (got "${redactUrl(url).slice(0, 80)}")`;
   }
   if (!isCredentialBearingUrl(url)) {
-    failures.push({
-      property: path,
-      reason: `must be presigned (EC2 reads the manifest with the URL's own signature; got a URL without X-Amz-Signature or Signature). ${fix}`,
-    });
+    return "must be presigned (EC2 reads the manifest with the URL's own signature; got a URL without X-Amz-Signature or Signature)";
   }
+  return undefined;
 }
+
+/** A disk image's members, each checked at `diskImages[i].<path>` in this order. */
+const DISK_FIELDS: Fields = {
+  description: ["string", { minLength: 1, maxLength: 255, fix: "use 1–255 characters" }],
+  image: ["object", { required: true, fix: "give { format, bytes, importManifestUrl }" }],
+  volume: ["object", { required: true, fix: "give { size } in GiB" }],
+  "image.format": [
+    "string",
+    modelRule(MODEL, "DiskImageDetail", "Format", {
+      required: true,
+      fix: "use VMDK, RAW or VHD (the disk image's format)",
+    }),
+  ],
+  "image.bytes": [
+    "integer",
+    { required: true, min: 1, fix: "give the disk image's size in bytes" },
+  ],
+  "image.importManifestUrl": [
+    "string",
+    {
+      required: true,
+      minLength: 1,
+      fix: "give the presigned URL of the disk's import manifest in S3",
+    },
+  ],
+  "volume.size": [
+    "integer",
+    {
+      required: true,
+      min: 1,
+      max: 16_384,
+      fix: "give the EBS volume size in GiB, at least the disk image's size",
+    },
+  ],
+};
 
 /**
  * diskImages: exactly one disk (required unless adopting) with its presigned manifest URL; an http
- * URL counts only on a configured endpoint's origin (`extraS3Origins`, the emulator's S3).
+ * URL counts only on a configured endpoint's origin (`origins`, the emulator's S3).
  */
 export function checkDiskImages(
   news: Record<string, unknown>,
   failures: CheckFailure[],
-  extraS3Origins: readonly string[],
+  origins: readonly string[],
 ): void {
-  const required = news["adoptConversionTaskId"] === undefined;
   const disks = news["diskImages"];
   if (isUnknown(disks)) return;
   if (disks === undefined || disks === null) {
-    if (required) {
-      failures.push({
-        property: "diskImages",
-        reason:
-          "is required. Fix: give the VM's one disk: [{ image: { format, bytes, importManifestUrl }, volume: { size } }], or set adoptConversionTaskId",
-      });
-    }
+    if (news["adoptConversionTaskId"] !== undefined) return;
+    const reason = `is required. Fix: give the VM's one disk: ${DISK_SHAPE}, or set adoptConversionTaskId`;
+    failures.push({ property: "diskImages", reason });
     return;
   }
   if (!Array.isArray(disks)) {
-    failures.push({
-      property: "diskImages",
-      reason: `must be a list with one disk image (got ${typeName(disks)}). Fix: use [{ image: { format, bytes, importManifestUrl }, volume: { size } }]`,
-    });
+    const reason = `must be a list with one disk image (got ${typeName(disks)}). Fix: use ${DISK_SHAPE}`;
+    failures.push({ property: "diskImages", reason });
     return;
   }
   if (disks.length !== 1) {
@@ -125,64 +132,22 @@ export function checkDiskImages(
     const base = `diskImages[${i}]`;
     const before = failures.length;
     checkObject(news, base, { required: true, fix: "give { image, volume }" }, failures);
-    if (failures.length > before || isUnknown(disk)) return;
-    checkString(
-      news,
-      `${base}.description`,
-      { minLength: 1, maxLength: LIMITS.descriptionMaxLength, fix: "use 1–255 characters" },
-      failures,
-    );
-    checkObject(
-      news,
-      `${base}.image`,
-      { required: true, fix: "give { format, bytes, importManifestUrl }" },
-      failures,
-    );
-    checkObject(news, `${base}.volume`, { required: true, fix: "give { size } in GiB" }, failures);
-    checkString(
-      news,
-      `${base}.image.format`,
-      modelRule(MODEL, "DiskImageDetail", "Format", {
-        required: true,
-        fix: "use VMDK, RAW or VHD (the disk image's format)",
-      }),
-      failures,
-    );
-    checkInteger(
-      news,
-      `${base}.image.bytes`,
-      { required: true, min: 1, fix: "give the disk image's size in bytes" },
-      failures,
-    );
-    const urlBefore = failures.length;
-    checkString(
-      news,
-      `${base}.image.importManifestUrl`,
-      {
-        required: true,
-        minLength: 1,
-        fix: "give the presigned URL of the disk's import manifest in S3",
-      },
-      failures,
-    );
-    const d = disk as { image?: Record<string, unknown>; volume?: Record<string, unknown> };
-    const url = d.image?.["importManifestUrl"];
-    if (failures.length === urlBefore && typeof url === "string" && !containsUnknown(url)) {
-      checkManifestUrl(url, `${base}.image.importManifestUrl`, failures, extraS3Origins);
+    if (failures.length > before || !isPlainObject(disk)) return;
+    checkFields(news, base, DISK_FIELDS, failures);
+    const urlPath = `${base}.image.importManifestUrl`;
+    const url = getPath(news, urlPath);
+    const urlFailed = failures.slice(before).some((f) => f.property === urlPath);
+    const reason =
+      urlFailed || typeof url !== "string" || containsUnknown(url)
+        ? undefined
+        : manifestUrlReason(url, origins);
+    if (reason !== undefined) {
+      const fix =
+        "Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
+      failures.push({ property: urlPath, reason: `${reason}. ${fix}` });
     }
-    checkInteger(
-      news,
-      `${base}.volume.size`,
-      {
-        required: true,
-        min: 1,
-        max: LIMITS.volumeSizeMax,
-        fix: "give the EBS volume size in GiB, at least the disk image's size",
-      },
-      failures,
-    );
-    const bytes = d.image?.["bytes"];
-    const size = d.volume?.["size"];
+    const bytes = getPath(news, `${base}.image.bytes`);
+    const size = getPath(news, `${base}.volume.size`);
     if (typeof bytes === "number" && typeof size === "number" && size * 2 ** 30 < bytes) {
       failures.push({
         property: `${base}.volume.size`,
@@ -192,7 +157,7 @@ export function checkDiskImages(
   });
 }
 
-/** launchSpecification's members, checked in this order before its placement. */
+/** launchSpecification's members, checked in this order before its placement's tenancy. */
 const LAUNCH_FIELDS: Fields = {
   architecture: [
     "string",
@@ -256,6 +221,19 @@ const LAUNCH_FIELDS: Fields = {
     { pattern: IPV4, patternText: "an IPv4 address", fix: "use an address in the subnet's range" },
   ],
   monitoring: ["boolean", { fix: "use true or false" }],
+  placement: ["object", { fix: "use { availabilityZone, groupName, tenancy }" }],
+  "placement.availabilityZone": [
+    "string",
+    {
+      pattern: /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z]$/,
+      patternText: "a zone such as us-west-2a",
+      fix: "name a zone of the configured region",
+    },
+  ],
+  "placement.groupName": [
+    "string",
+    { minLength: 1, maxLength: 255, fix: "name the placement group (1–255 characters)" },
+  ],
 };
 
 /** launchSpecification: where and how the instance runs (no Dedicated Hosts). */
@@ -266,50 +244,24 @@ export function checkLaunchSpecification(
   const before = failures.length;
   checkObject(news, "launchSpecification", { fix: "use { instanceType, subnetId, … }" }, failures);
   const spec = news["launchSpecification"];
-  if (failures.length > before || spec === undefined || spec === null || isUnknown(spec)) return;
-  const p = (k: string): string => `launchSpecification.${k}`;
+  if (failures.length > before || !isPlainObject(spec)) return;
   checkFields(news, "launchSpecification", LAUNCH_FIELDS, failures);
-  const placementBefore = failures.length;
-  checkObject(
-    news,
-    p("placement"),
-    { fix: "use { availabilityZone, groupName, tenancy }" },
-    failures,
-  );
-  const placement = (spec as Record<string, unknown>)["placement"];
-  if (failures.length > placementBefore || typeof placement !== "object" || placement === null)
-    return;
-  const pl = placement as Record<string, unknown>;
-  if (pl["tenancy"] === "host" || pl["hostId"] !== undefined || pl["affinity"] !== undefined) {
+  const placement = spec["placement"];
+  if (!isPlainObject(placement)) return;
+  if (
+    placement["tenancy"] === "host" ||
+    placement["hostId"] !== undefined ||
+    placement["affinity"] !== undefined
+  ) {
     failures.push({
-      property: p("placement"),
+      property: "launchSpecification.placement",
       reason:
         "must not use host tenancy, hostId or affinity: ImportInstance does not support Dedicated Hosts. Fix: use tenancy default or dedicated, or import with ec2.ImportImageTask and launch the AMI on the host",
     });
   } else {
-    checkString(
-      news,
-      p("placement.tenancy"),
-      { oneOf: ["default", "dedicated"], fix: "use default or dedicated" },
-      failures,
-    );
+    const rule = { oneOf: ["default", "dedicated"], fix: "use default or dedicated" };
+    checkString(news, "launchSpecification.placement.tenancy", rule, failures);
   }
-  checkString(
-    news,
-    p("placement.availabilityZone"),
-    {
-      pattern: /^[a-z]{2}(?:-[a-z]+)+-\d+[a-z]$/,
-      patternText: "a zone such as us-west-2a",
-      fix: "name a zone of the configured region",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    p("placement.groupName"),
-    { minLength: 1, maxLength: 255, fix: "name the placement group (1–255 characters)" },
-    failures,
-  );
 }
 
 /** The region and the cross-field rules, after the table's (and its nested) rules. */

@@ -1,46 +1,63 @@
 /**
- * `ec2.ImportInstanceTask` (legacy ImportInstance) as a spec of the one lifecycle
- * (provider/core/task/). ImportInstance takes no ClientToken, so the "token" is a marker written
- * into the Description: before each start the core asks `findStarted`, which lists the conversion
- * tasks (DescribeConversionTasks, all of the last 7 days) and returns the one carrying the marker;
- * the start itself is never retried blindly (startOnce). The shared VM Import hooks (vmImport.ts,
- * artifacts.ts) read the instance after the wait and after the record expires, and on delete
+ * `ec2.ImportInstanceTask` (legacy ImportInstance, aws-apis.md §4.2–4.3) as a spec of the one
+ * lifecycle (provider/core/task/). ImportInstance takes no ClientToken, so the "token" is a marker
+ * written into the Description: before each start the core asks `findStarted`, which lists the
+ * conversion tasks (DescribeConversionTasks, all of the last 7 days) and returns the one carrying
+ * the marker; the start itself is never retried blindly (startOnce). The VM Import hooks
+ * (vmImport.ts) read the instance after the wait and after the record expires, and on delete
  * cancel the conversion or terminate the instance and delete its volume.
  */
+import type { ImportInstanceCommandInput } from "@aws-sdk/client-ec2";
 import { endpointOrigins } from "../core/config";
 import { isAwsApiError } from "../core/errors";
-import { normalizeOutputs, type OutputValue } from "../core/outputs";
+import type { BatchPoller } from "../core/limiter";
+import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import { isPlainObject } from "../core/check";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
+import type { Acceptor } from "../core/waiter";
 import { createEc2Api, type Ec2Api } from "./api";
-import { type InstanceState, instanceImport } from "./artifacts";
+import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
 import {
-  checkDiskImages,
-  checkLaunchSpecification,
-  checkMore,
-  LIMITS,
-} from "./importInstanceTaskCheck";
-import {
-  cancelAcceptors,
-  classifyState,
-  createAcceptors,
-  failureMessage,
-  fallbackMarker,
-  findByMarker,
-  type ImportInstanceTaskInputs,
-  importInstanceRequest,
-  LEGACY_WARNING,
-  MARKER_MAX_LENGTH,
-  progressText,
-  stateOf,
-  subject,
-  successorMarker,
-  taskOutputs,
-} from "./importInstanceTaskLogic";
-import { collect, DESCRIBE_BATCH_SIZE, labelOf, POLL, stableValue } from "./shared";
-import type { ConversionTask, Ec2Instance } from "./types";
-import { adoptMissing, option, secretInputs, vmImportHooks, waitTimeoutProperty } from "./vmImport";
+  awsFields,
+  collect,
+  compact,
+  DESCRIBE_BATCH_SIZE,
+  GONE,
+  ignore,
+  INSTANCE_NOT_FOUND_CODES,
+  pascal,
+  POLL,
+  stableValue,
+  VOLUME_NOT_FOUND_CODES,
+} from "./shared";
+import type { ConversionTask, ConversionVolume, Ec2Instance } from "./types";
+import * as vm from "./vmImport";
+
+export const LEGACY_WARNING =
+  "ImportInstance is legacy (single-volume Windows VMs only, no AWS CLI support); AWS recommends ImportImage: use ec2.ImportImageTask for new imports.";
+
+/** Inputs after check(); nested members are checked by importInstanceTaskCheck.ts and sent as given. */
+export interface ImportInstanceTaskInputs {
+  description?: string;
+  platform?: string;
+  diskImages?: Record<string, unknown>[];
+  launchSpecification?: Record<string, unknown> & { userData?: string };
+  marker?: string;
+  adoptConversionTaskId?: string;
+  waitForCompletion?: boolean;
+  waitTimeoutMinutes?: number;
+  retainOnDelete?: boolean;
+  retainInstanceOnDelete?: boolean;
+  retainVolumesOnDelete?: boolean;
+}
 
 /** ImportInstance attempts after retryable errors, each followed by a marker lookup. */
 const START_ATTEMPTS = 5;
@@ -48,9 +65,11 @@ const START_ATTEMPTS = 5;
 const ALL = "*";
 const CONVERSION_ID = /^import-i-[0-9a-z]{8}$/;
 const MARKER = /^[A-Za-z0-9_.:-]{8,40}$/;
+/** The marker fits the 255-character Description beside a 212-character description. */
+const MARKER_MAX_LENGTH = 40;
 
 /** Each input in check() order; import parameters replace, the marker and options update. */
-export const properties: PropertyTable<ImportInstanceTaskInputs> = {
+export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> = {
   adoptConversionTaskId: {
     rule: {
       kind: "string",
@@ -78,7 +97,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     checkNested: (news, { settings }) =>
       collect((f) => checkDiskImages(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["[]", "image", "importManifestUrl"] },
     awsName: "DiskImages",
     compareAs: stableValue,
   },
@@ -86,15 +105,16 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     rule: { kind: "custom" },
     checkNested: (news) => collect((f) => checkLaunchSpecification(news, f)),
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["userData"] },
     awsName: "LaunchSpecification",
     compareAs: stableValue,
   },
+  sourceEtag: sourceEtagProperty,
   description: {
     rule: {
       kind: "string",
       minLength: 1,
-      maxLength: LIMITS.descriptionMaxLength - MARKER_MAX_LENGTH - 3,
+      maxLength: 255 - MARKER_MAX_LENGTH - 3,
       fix: "use at most 212 characters (the marker takes the rest)",
     },
     change: "replace",
@@ -110,28 +130,197 @@ export const properties: PropertyTable<ImportInstanceTaskInputs> = {
     },
     change: "update",
   },
-  waitForCompletion: option(true),
-  retainOnDelete: option(false),
-  retainInstanceOnDelete: option(false),
-  retainVolumesOnDelete: option(false),
+  waitForCompletion: vm.option(true),
+  retainOnDelete: vm.option(false),
+  retainInstanceOnDelete: vm.option(false),
+  retainVolumesOnDelete: vm.option(false),
   // A single-volume conversion takes tens of minutes to hours.
   waitTimeoutMinutes: waitTimeoutProperty(240),
 };
 
-type Ctx = TaskContext<Ec2Api, InstanceState, ConversionTask>;
+export const markers = vm.importTaskTokens("ec2.ImportInstanceTask", properties, MARKER_MAX_LENGTH);
 
-/** Outputs: the inputs echoed (diff reads them back), the task, its volume and the instance. */
-export function toOutputs(
-  raw: Record<string, unknown>,
-  task: ConversionTask,
-  instance?: Ec2Instance,
-): Record<string, OutputValue> {
-  return normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task, instance) });
+/** The Description sent: the user's description, then the `[marker]` the lookup finds it by. */
+export function wireDescription(description: string | undefined, marker: string): string {
+  return description === undefined ? `[${marker}]` : `${description} [${marker}]`;
 }
+
+/** The ImportInstance request; InstanceType is a ~1,400-value enum check() leaves to EC2. */
+export function importInstanceRequest(
+  inputs: ImportInstanceTaskInputs,
+  marker: string,
+): ImportInstanceCommandInput {
+  const spec = inputs.launchSpecification;
+  const userData = spec?.userData === undefined ? undefined : { Data: spec.userData };
+  return compact({
+    ...awsFields(properties, inputs),
+    Description: wireDescription(inputs.description, marker),
+    DiskImages: pascal(inputs.diskImages ?? []),
+    LaunchSpecification: spec && compact({ ...(pascal(spec) as object), UserData: userData }),
+  }) as ImportInstanceCommandInput;
+}
+
+/** `completed` succeeds; `cancelling`/`cancelled` (a cancel or a failure) fail; `active` runs. */
+const status = vm.taskStatus<ConversionTask>({
+  statusOf: (t) => t.state,
+  failed: ["cancelling", "cancelled"],
+  cancelEnds: ["cancelled", "completed"],
+  percent: (t) => progressOf(t),
+});
+export const classifyState = status.classify;
+
+/** After TerminateInstances: terminated or gone. */
+const terminatedAcceptors: readonly Acceptor<Ec2Instance | undefined>[] = [
+  {
+    verdict: "success",
+    description: "terminated or gone",
+    matches: (o) => o === undefined || o.state === "terminated",
+  },
+];
+
+/** Percent converted: bytesConverted over the image size, else the `Progress: N%` message. */
+export function progressOf(task: ConversionTask): number | undefined {
+  if (task.state === "completed") return 100;
+  const v = task.volumes[0];
+  if (v?.bytesConverted !== undefined && v.imageSize !== undefined && v.imageSize > 0) {
+    return Math.floor((100 * v.bytesConverted) / v.imageSize);
+  }
+  const m = /Progress:\s*(\d+)%/.exec(task.statusMessage ?? "");
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+const volumeIdsOf = (task: ConversionTask): string[] =>
+  task.volumes.map((v) => v.volumeId).filter((v): v is string => v !== undefined);
+
+/** The task's outputs (the spec adds the echoed inputs): its state, volumes and the instance. */
+function taskOutputs(task: ConversionTask, instance?: Ec2Instance): Record<string, OutputValue> {
+  return normalizeOutputs({
+    conversionTaskId: task.conversionTaskId,
+    state: task.state,
+    statusMessage: task.statusMessage,
+    progress: progressOf(task),
+    instanceId: task.instanceId,
+    volumeIds: volumeIdsOf(task),
+    volumes: task.volumes,
+    expirationTime: isoTime(task.expirationTime),
+    instanceState: instance?.state,
+    taskDetails: { description: task.description, platform: task.platform },
+  });
+}
+
+/** The task as recorded in `props`, for read/delete after Describe has forgotten it (7 days). */
+function recordedTask(id: string, props: Record<string, unknown>): ConversionTask {
+  const { state, volumes, taskDetails } = props;
+  return {
+    ...vm.recordedFields(isPlainObject(taskDetails) ? taskDetails : {}, [
+      "description",
+      "platform",
+    ]),
+    ...vm.recordedFields(props, ["statusMessage", "expirationTime", "instanceId"]),
+    conversionTaskId: id,
+    state: typeof state === "string" && state !== "" ? state : GONE,
+    volumes: Array.isArray(volumes) ? (volumes as ConversionVolume[]) : [],
+  };
+}
+
+export function adviceFor(state: string, statusMessage: string | undefined): string {
+  const m = statusMessage ?? "";
+  const retry = "then run `pulumi up` again (a failed import is replaced)";
+  if (state === GONE) {
+    return "DescribeConversionTasks no longer returns the task (EC2 forgets task records 7 days after they end). Run `pulumi refresh`, then `pulumi up` to import again.";
+  }
+  if (/do not have access|403 Forbidden/i.test(m)) {
+    return `EC2 could not read the import manifest: presign the manifest URL again (it may have expired) for an identity that can read the bucket, ${retry}.`;
+  }
+  if (/Invalid manifest/i.test(m)) {
+    return `The import manifest is not valid: generate it again for the uploaded disk, ${retry}.`;
+  }
+  if (/InsufficientCapacity|capacity/i.test(m)) {
+    return `EC2 had no capacity for the instance type: pick another launchSpecification.instanceType or zone, ${retry}.`;
+  }
+  return `Consider ec2.ImportImageTask, the import AWS recommends; ${retry}.`;
+}
+
+/** What an ImportInstance provider keeps: the marker listing (one key) and the instances. */
+export interface InstanceState {
+  /** Every conversion task of the last 7 days, under one key. */
+  listing: BatchPoller<ConversionTask[]>;
+  instances: BatchPoller<Ec2Instance>;
+}
+
+/** ImportInstance leaves a (stopped) instance and its volume. */
+export const instanceImport: vm.VmImportFamily<
+  ImportInstanceTaskInputs,
+  ConversionTask,
+  Ec2Instance,
+  InstanceState
+> = {
+  idOf: (task) => task.conversionTaskId,
+  ...status,
+  recorded: recordedTask,
+  artifactId: (task) => (task.state === "completed" ? task.instanceId : undefined),
+  artifactNoun: "instance",
+  async findArtifact(ctx, instanceId) {
+    const instance = await ctx.state.instances.get(instanceId);
+    return instance?.state === "terminated" ? undefined : instance;
+  },
+  outputs: taskOutputs,
+  cancelOperation: "CancelConversionTask",
+  // CancelConversionTask also removes a partly converted instance and volume.
+  cancel: (api, id, reason) => api.cancelConversionTask(id, reason),
+  ending: "cancelling",
+  leftArtifacts: (_task, state) => state === "completed",
+  async removeArtifacts(ctx, id, inputs, task, props) {
+    const { log } = ctx.runtime;
+    const label = ctx.label(inputs, id);
+    const volumeIds = volumeIdsOf(task);
+    const instanceId = task.instanceId;
+    if (inputs.retainInstanceOnDelete ?? false) {
+      const kept = instanceId ?? "(none)";
+      log.info(label, `retainInstanceOnDelete is true: keeping instance ${kept} and its volume`);
+      return;
+    }
+    if (instanceId !== undefined) {
+      await ctx
+        .aws("TerminateInstances", () => ctx.api.terminateInstance(instanceId))
+        .catch(ignore(INSTANCE_NOT_FOUND_CODES));
+      log.info(label, `terminating instance ${instanceId}`);
+    }
+    if (inputs.retainVolumesOnDelete ?? false) {
+      log.info(label, `retainVolumesOnDelete is true: keeping ${volumeIds.join(", ")}`);
+      return;
+    }
+    if (instanceId !== undefined && volumeIds.length > 0) {
+      // A volume can be deleted only once the instance has released it.
+      await ctx.waitOn(
+        ctx.state.instances,
+        instanceId,
+        {
+          resourceId: id,
+          acceptors: terminatedAcceptors,
+          status: (o) => o?.state ?? GONE,
+          operation: "DescribeInstances",
+          subject: `${ctx.subject(inputs, id)}: terminating ${instanceId}`,
+        },
+        inputs,
+        { properties: props },
+      );
+    }
+    for (const volumeId of volumeIds) {
+      await ctx
+        .aws("DeleteVolume", () => ctx.api.deleteVolume(volumeId))
+        .catch(ignore(VOLUME_NOT_FOUND_CODES));
+    }
+    if (volumeIds.length > 0) log.info(label, `deleted ${volumeIds.join(", ")}`);
+  },
+};
+
+type Ctx = TaskContext<Ec2Api, InstanceState, ConversionTask>;
 
 /** Tasks carrying `marker`; the live one first. */
 async function underMarker(ctx: Ctx, marker: string): Promise<ConversionTask[]> {
-  const found = findByMarker((await ctx.state.listing.get(ALL)) ?? [], marker);
+  const tasks = (await ctx.state.listing.get(ALL)) ?? [];
+  const found = tasks.filter((t) => t.description?.includes(`[${marker}]`) === true);
   return [
     ...found.filter((t) => classifyState(t.state) !== "failure"),
     ...found.filter((t) => classifyState(t.state) === "failure"),
@@ -203,28 +392,14 @@ export const importInstanceTaskSpec: TaskSpec<
   // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
   poll: { ...POLL, minDelayMs: 30_000 },
   idOf: (task) => task.conversionTaskId,
-  statusOf: stateOf,
+  ...status,
   statusOutput: "state",
-  classify: (state) => classifyState(state),
-  acceptors: (phase) => (phase === "create" ? createAcceptors : cancelAcceptors),
   phaseWords: { create: "conversion" },
-  progress: progressText,
   adoptProperty: "adoptConversionTaskId",
-  adoptMissing: (id, inputs, where) =>
-    adoptMissing({
-      subject: subject(inputs.description, id),
-      property: "adoptConversionTaskId",
-      id,
-      where,
-      operation: "DescribeConversionTasks",
-      records: "conversion tasks",
-    }),
   tokenProperty: "marker",
-  fallbackToken: (_inputs, raw) => fallbackMarker(raw),
-  successorToken: successorMarker,
+  fallbackToken: markers.fallbackToken,
+  successorToken: markers.successorToken,
   start: (ctx, inputs, marker) => startOnce(ctx, inputs, marker),
-  exhaustedMessage: (inputs, last, attempts) =>
-    `${subject(inputs.description)}: ${attempts} conversion tasks for this resource's marker ended in failure (last ${last.conversionTaskId}: ${last.state} ${last.statusMessage ?? ""}). Fix the disk image or manifest, then run \`pulumi up\` again.`,
   outputs: [
     "conversionTaskId",
     "state",
@@ -237,14 +412,24 @@ export const importInstanceTaskSpec: TaskSpec<
     "instanceState",
     "taskDetails",
   ],
-  secretOutputs: secretInputs(properties),
+  secretOutputs: vm.secretInputs(properties),
   toOutputs: (raw, task, extra) =>
     normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
-  name: (inputs, id) => labelOf(inputs.description, id),
-  failureMessage: (inputs, last, wait, id) => failureMessage(inputs.description, last, wait, id),
+  ...vm.taskMessages<ConversionTask>({
+    type: "ec2.ImportInstanceTask",
+    operation: "DescribeConversionTasks",
+    property: "adoptConversionTaskId",
+    records: "conversion tasks",
+    noun: "conversion",
+    token: "marker",
+    fix: "Fix the disk image or manifest",
+    idOf: (t) => t.conversionTaskId,
+    statusOf: status.statusOf,
+    advice: adviceFor,
+  }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
   hooks: {
-    ...vmImportHooks(instanceImport, properties),
+    ...vm.vmImportHooks(instanceImport, properties),
     // No ClientToken: a task an earlier run started carries the marker in its Description.
     findStarted: async (ctx, _inputs, marker) => (await underMarker(ctx, marker))[0],
   },

@@ -1,12 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registration } from "../core/register";
+import { registration, withSecretLeaves } from "../core/register";
 import type { RetainingWaitArgs } from "../core/task/args";
-import {
-  type ImageDiskContainerArgs,
-  type ImportImageTaskArgs,
-  presigned,
-  secretWhen,
-} from "./importImageTask";
+import type { SourceArgs } from "../core/task/sourceArgs";
+import type { ImageDiskContainerArgs, ImportImageTaskArgs } from "./importImageTask";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
@@ -28,6 +24,7 @@ export interface SnapshotDiskContainerArgs extends Pick<
 export interface ImportSnapshotTaskArgs
   extends
     RetainingWaitArgs,
+    SourceArgs,
     Pick<ImportImageTaskArgs, "description" | "encrypted" | "kmsKeyId" | "roleName" | "tags"> {
   /**
    * The one disk image to import as an EBS snapshot. Required unless `adoptImportTaskId` is set.
@@ -74,15 +71,14 @@ export class ImportSnapshotTask extends pulumi.dynamic.Resource {
   declare readonly snapshotState: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImportSnapshotTaskArgs, opts?: pulumi.CustomResourceOptions) {
-    const diskContainer = secretWhen(args.diskContainer, (d) => presigned(d.url));
     // The token derives from the import parameters only (importTaskTokens picks them).
     const token =
       args.clientToken ??
       pulumi
-        .output({ ...args, diskContainer })
+        .output(withSecretLeaves(spec, args))
         .apply((resolved) =>
           tokens.defaultClientToken(pulumi.getStack(), pulumi.getProject(), name, resolved),
         );
-    super(...registration(spec, name, { ...args, diskContainer, clientToken: token }, opts));
+    super(...registration(spec, name, { ...args, clientToken: token }, opts));
   }
 }

@@ -5,16 +5,26 @@
  * after the wait and after the 7-day record expiry; delete cancels a running import or deletes the
  * snapshot. The inputs it shares with ImportImage keep ImportImageTask's rules.
  */
-import { type CheckFailure, checkString } from "../core/check";
+import { isPlainObject } from "../core/check";
 import { endpointOrigins } from "../core/config";
+import { isCredentialBearingUrl } from "../core/redact";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { inputsOf, type PropertyTable } from "../core/task/properties";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
-import { containsUnknown } from "../core/unknown";
 import { createEc2Api, type Ec2Api, type ImportSnapshotRequest } from "./api";
-import { adviceFor, type DiskContainerInput, diskIdentity } from "./importImageTaskLogic";
-import { properties as image } from "./importImageTaskSpec";
+import {
+  adviceFor,
+  type DiskContainerInput,
+  diskIdentity,
+  properties as image,
+} from "./importImageTaskSpec";
 import * as shared from "./shared";
 import type { Ec2Snapshot, SnapshotTask } from "./types";
 import * as vm from "./vmImport";
@@ -34,45 +44,16 @@ export interface ImportSnapshotTaskInputs {
   retainOnDelete?: boolean;
 }
 
-/** diskContainer's members, once it is an object: a format and exactly one of url or userBucket. */
-function checkDiskContainer(news: Record<string, unknown>, origins: string[]): CheckFailure[] {
-  const d = news["diskContainer"];
-  if (typeof d !== "object" || d === null || Array.isArray(d)) return [];
-  const disk = d as Record<string, unknown>;
-  const failures: CheckFailure[] = [];
-  const rule = (member: string, fix: string, more: object): void =>
-    checkString(news, `diskContainer.${member}`, { fix, ...more }, failures);
-  rule("description", "use 1–255 characters", { minLength: 1, maxLength: 255 });
-  rule(
-    "format",
-    "set the disk image's format: VHD, VMDK or RAW (ImportSnapshot takes no OVA or VHDX)",
-    {
-      required: true,
-      pattern: /^(?:vhd|vmdk|raw)$/i,
-      patternText: "one of VHD, VMDK, RAW (any case)",
-    },
-  );
-  const sources = ["url", "userBucket"].filter((k) => disk[k] !== undefined && disk[k] !== null);
-  if (sources.length !== 1 && !sources.some((k) => containsUnknown(disk[k]))) {
-    const fix = sources.length === 0 ? "add userBucket: { s3Bucket, s3Key }" : "keep one of them";
-    const got = sources.join(" and ") || "none";
-    const reason = `must name its disk with exactly one of url or userBucket (got ${got}). Fix: ${fix}`;
-    failures.push({ property: "diskContainer", reason });
-  }
-  const before = failures.length;
-  rule("url", "use s3://bucket/key or the https:// object URL", { minLength: 1 });
-  const url = disk["url"];
-  if (failures.length === before && typeof url === "string" && !containsUnknown(url)) {
-    shared.checkDiskUrl(url, "diskContainer.url", failures, origins);
-  }
-  if (disk["userBucket"] !== undefined) {
-    shared.checkUserBucket(news, "diskContainer.userBucket", failures);
-  }
-  return failures;
-}
+/** ImportSnapshot's disk: a format and exactly one of url or userBucket. */
+const DISK: shared.DiskRules = {
+  sources: ["url", "userBucket"],
+  formats: ["VHD", "VMDK", "RAW"],
+  formatFix: "set the disk image's format: VHD, VMDK or RAW (ImportSnapshot takes no OVA or VHDX)",
+  noneFix: "add userBucket: { s3Bucket, s3Key }",
+};
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
+export const properties: PropertyTable<ImportSnapshotTaskInputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -90,12 +71,18 @@ export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
       fix: 'use { format: "VMDK", userBucket: { s3Bucket, s3Key } } or { format, url }, or set adoptImportTaskId',
     },
     requiredUnless: "adoptImportTaskId",
-    checkNested: (news, { settings }) => checkDiskContainer(news, endpointOrigins(settings, "ec2")),
+    checkNested: (news, { settings }) =>
+      isPlainObject(news["diskContainer"])
+        ? shared.collect((f) =>
+            shared.checkDisk(news, "diskContainer", DISK, endpointOrigins(settings, "ec2"), f),
+          )
+        : [],
     change: "replace",
-    secret: true,
+    secretLeaf: { path: ["url"], when: isCredentialBearingUrl },
     awsName: "DiskContainer",
     compareAs: (v) => (diskIdentity([v]) as unknown[])[0],
   },
+  sourceEtag: sourceEtagProperty,
   description: image.description,
   clientToken: image.clientToken,
   roleName: image.roleName,
@@ -104,7 +91,7 @@ export const properties: PropertyTable<ImportSnapshotTaskInputs> = {
   tags: image.tags,
   waitForCompletion: vm.option(true),
   // Snapshot imports of large disks take hours.
-  waitTimeoutMinutes: vm.waitTimeoutProperty(480),
+  waitTimeoutMinutes: waitTimeoutProperty(480),
   retainOnDelete: vm.option(false),
 };
 
@@ -146,18 +133,6 @@ function taskOutputs(task: SnapshotTask, snapshot?: Ec2Snapshot): Record<string,
   });
 }
 
-const status = vm.importTaskStatus<SnapshotTask>();
-
-/** Outputs are written by taskOutputs, so their recorded fields have the task's types. */
-function recordedTask(id: string, props: Record<string, unknown>): SnapshotTask {
-  const keys = ["statusMessage", "progress", "snapshotId", "diskImageSize"];
-  const fields = Object.fromEntries(
-    keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
-  );
-  const recorded = typeof props["status"] === "string" ? props["status"] : shared.GONE;
-  return { ...fields, importTaskId: id, status: recorded };
-}
-
 /** ImportSnapshot leaves one snapshot, found with DescribeSnapshots and removed with DeleteSnapshot. */
 const snapshotImport: vm.VmImportFamily<
   ImportSnapshotTaskInputs,
@@ -165,20 +140,16 @@ const snapshotImport: vm.VmImportFamily<
   Ec2Snapshot,
   SnapshotState
 > = {
-  idOf: (task) => task.importTaskId,
-  statusOf: status.statusOf,
-  classify: status.classify,
-  recorded: recordedTask,
-  artifactId: (task) => task.snapshotId,
+  ...vm.importTaskFamily<SnapshotTask>((task) => task.snapshotId),
+  // Outputs are written by taskOutputs, so their recorded fields have the task's types.
+  recorded: (id, props) => ({
+    ...vm.recordedFields(props, ["statusMessage", "progress", "snapshotId", "diskImageSize"]),
+    importTaskId: id,
+    status: typeof props["status"] === "string" ? props["status"] : shared.GONE,
+  }),
   artifactNoun: "snapshot",
   findArtifact: (ctx, snapshotId) => ctx.state.snapshots.get(snapshotId),
   outputs: taskOutputs,
-  completed: (task, _snapshot, polls) =>
-    `${task.importTaskId} completed: snapshot ${task.snapshotId ?? "(none)"} (${polls} poll${polls === 1 ? "" : "s"})`,
-  cancelOperation: "CancelImportTask",
-  cancel: (api, id, reason) => api.cancelImportTask(id, reason),
-  ending: "deleting",
-  leftArtifacts: (task, s) => s === "completed" || task.snapshotId !== undefined,
   removeArtifacts: (ctx, id, inputs, task) =>
     vm.deleteSnapshots(ctx, ctx.label(inputs, id), task.snapshotId ? [task.snapshotId] : []),
 };
@@ -211,7 +182,7 @@ export const importSnapshotTaskSpec: TaskSpec<
   },
   poll: shared.POLL,
   idOf: (task) => task.importTaskId,
-  ...status,
+  ...vm.taskStatus<SnapshotTask>(vm.IMPORT_TASK_STATUS),
   adoptProperty: "adoptImportTaskId",
   tokenProperty: "clientToken",
   fallbackToken: tokens.fallbackToken,

@@ -1,16 +1,11 @@
 /**
- * Pure facts and helpers shared by the two EC2 VM Import resources (aws-apis.md §4): error codes
- * that mean "not found", the 7-day retention, polling, artifact shapes and the input rules both
- * resources apply. No I/O here.
+ * Pure facts and helpers of the EC2 VM Import resources (aws-apis.md §4): error codes that mean
+ * "not found", polling, presigned-URL identity, request mapping and shared input rules. No I/O.
  */
-import { type CheckFailure, checkObject, checkString } from "../core/check";
+import { type CheckFailure, checkFields, checkObject, checkString, getPath } from "../core/check";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
-import { deriveToken } from "../core/tokens";
 import { containsUnknown, isUnknown } from "../core/unknown";
-
-/** The `service` name of logs, errors and the core's per-service settings (endpoint key "ec2"). */
-export const SERVICE = "ec2";
 
 /**
  * Describe answers for an unknown or aged-out task ID. VM Import uses the conversion-task codes for
@@ -78,19 +73,6 @@ export function stableValue(value: unknown): unknown {
   return value;
 }
 
-/**
- * The token for the next attempt after `failedTaskId`: a create never re-adopts a task that already
- * failed (EC2 would keep returning it for the same token, and the marker lookup would find it), so
- * it derives a successor. The chain is deterministic, so an interrupted re-run walks it to the same
- * live task.
- */
-export function successorToken(kind: string, token: string, failedTaskId: string): string {
-  return deriveToken(
-    { stack: "", project: "", type: `${kind}#successor`, name: token, inputs: { failedTaskId } },
-    { maxLength: 64 },
-  );
-}
-
 /** Progress text (`"27"`, `"27%"`, `"Progress: 27%"`) as a number 0–100, or undefined. */
 export function parseProgress(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -106,46 +88,36 @@ export function checkTags(
   property: string,
   failures: CheckFailure[],
 ): void {
+  const fail = (path: string, reason: string): number => failures.push({ property: path, reason });
   const tags = inputs[property];
   if (tags === undefined || tags === null || isUnknown(tags)) return;
   if (typeof tags !== "object" || Array.isArray(tags)) {
-    failures.push({
+    const got = Array.isArray(tags) ? "array" : typeof tags;
+    fail(
       property,
-      reason: `must be a map of tag key → value (got ${Array.isArray(tags) ? "array" : typeof tags}). Fix: use { Name: "web-server" }`,
-    });
+      `must be a map of tag key → value (got ${got}). Fix: use { Name: "web-server" }`,
+    );
     return;
   }
   const entries = Object.entries(tags as Record<string, unknown>);
   if (entries.length > 50) {
-    failures.push({
-      property,
-      reason: `must have at most 50 tags (got ${entries.length}). Fix: drop tags or move them to the AMI afterwards`,
-    });
+    const fix = "Fix: drop tags or move them to the AMI afterwards";
+    fail(property, `must have at most 50 tags (got ${entries.length}). ${fix}`);
   }
   for (const [key, value] of entries) {
     const path = `${property}.${key}`;
     if (containsUnknown(value)) continue;
     if (key.length < 1 || key.length > 128) {
-      failures.push({
-        property: path,
-        reason: `tag keys must be 1–128 characters (got ${key.length}). Fix: shorten the key`,
-      });
+      fail(path, `tag keys must be 1–128 characters (got ${key.length}). Fix: shorten the key`);
     } else if (key.toLowerCase().startsWith("aws:")) {
-      failures.push({
-        property: path,
-        reason: "tag keys must not start with aws: (reserved for AWS). Fix: rename the key",
-      });
+      fail(path, "tag keys must not start with aws: (reserved for AWS). Fix: rename the key");
     }
     if (typeof value !== "string") {
-      failures.push({
-        property: path,
-        reason: `tag values must be strings (got ${value === null ? "null" : typeof value}). Fix: quote the value`,
-      });
+      const got = value === null ? "null" : typeof value;
+      fail(path, `tag values must be strings (got ${got}). Fix: quote the value`);
     } else if (value.length > 256) {
-      failures.push({
-        property: path,
-        reason: `tag values must be at most 256 characters (got ${value.length}). Fix: shorten the value`,
-      });
+      const got = value.length;
+      fail(path, `tag values must be at most 256 characters (got ${got}). Fix: shorten the value`);
     }
   }
 }
@@ -154,78 +126,120 @@ export function checkTags(
  * A disk image URL: `s3://bucket/key`, or an https:// object URL (presigned or not); http only on a
  * configured endpoint's origin (the emulator's S3).
  */
-export function checkDiskUrl(
-  url: string,
-  path: string,
-  failures: CheckFailure[],
-  extraS3Origins: readonly string[],
-): void {
+function checkDiskUrl(url: string, origins: readonly string[]): string | undefined {
   const fix =
     "Fix: use s3://bucket/key, the https:// object URL (presigned URLs are fine: they are kept secret), or userBucket";
   if (/^s3:\/\/[^/]+\/.+/.test(url)) {
     const bucket = /^s3:\/\/([^/]+)\//.exec(url)?.[1] ?? "";
-    if (!BUCKET.test(bucket)) {
-      failures.push({
-        property: path,
-        reason: `must name a valid S3 bucket (got "${bucket}": ${BUCKET_TEXT}). ${fix}`,
-      });
-    }
-    return;
+    return BUCKET.test(bucket)
+      ? undefined
+      : `must name a valid S3 bucket (got "${bucket}": ${BUCKET_TEXT}). ${fix}`;
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    failures.push({
-      property: path,
-      reason: `must be an s3:// or https:// URL of an S3 object (got an unparsable URL). ${fix}`,
-    });
-    return;
+    return `must be an s3:// or https:// URL of an S3 object (got an unparsable URL). ${fix}`;
   }
-  const local = extraS3Origins.includes(parsed.origin);
-  if (parsed.protocol !== "https:" && !local) {
-    failures.push({
-      property: path,
-      reason: `must use the https:// or s3:// scheme (got "${redactUrl(url).slice(0, 80)}"). ${fix}`,
-    });
-    return;
+  if (parsed.protocol !== "https:" && !origins.includes(parsed.origin)) {
+    return `must use the https:// or s3:// scheme (got "${redactUrl(url).slice(0, 80)}"). ${fix}`;
   }
-  if (parsed.pathname.length <= 1) {
-    failures.push({ property: path, reason: `must name an S3 object, not just a host. ${fix}` });
-  }
+  return parsed.pathname.length <= 1
+    ? `must name an S3 object, not just a host. ${fix}`
+    : undefined;
 }
 
-/** `{ s3Bucket, s3Key }` of a disk image in S3. */
-export function checkUserBucket(
+/** How ImportImage's and ImportSnapshot's disk containers name their disk. */
+export interface DiskRules {
+  /** `url`, `userBucket`, and for ImportImage `snapshotId`: exactly one is given. */
+  sources: readonly string[];
+  formats: readonly string[];
+  formatFix: string;
+  /** The fix when no source is given. */
+  noneFix: string;
+}
+
+/**
+ * The disk container at `path` (an object): its description (and, with snapshotId among the
+ * sources, its device name and snapshot ID), exactly one source, the format (not for a snapshot),
+ * the URL (`origins`: endpoints whose http URLs count as S3) and the userBucket.
+ */
+export function checkDisk(
   news: Record<string, unknown>,
   path: string,
+  rules: DiskRules,
+  origins: readonly string[],
   failures: CheckFailure[],
 ): void {
+  const disk = getPath(news, path) as Record<string, unknown>;
+  const at = (member: string): string => `${path}.${member}`;
+  const imageDisk = rules.sources.includes("snapshotId");
+  const fix = "use 1–255 characters";
+  checkString(news, at("description"), { minLength: 1, maxLength: 255, fix }, failures);
+  if (imageDisk) {
+    checkString(
+      news,
+      at("deviceName"),
+      {
+        pattern: /^(?:\/dev\/)?[a-z][a-z0-9]*$/,
+        patternText: "a device name such as /dev/sda1 or xvdb",
+        fix: "use /dev/sda1 for the boot disk, or omit it and let VM Import assign one",
+      },
+      failures,
+    );
+  }
+  const given = rules.sources.filter((k) => disk[k] !== undefined && disk[k] !== null);
+  // One source not known yet: the exclusivity rule is checked at `up`.
+  if (given.length !== 1 && !given.some((k) => containsUnknown(disk[k]))) {
+    const names = `${rules.sources.slice(0, -1).join(", ")} or ${rules.sources.at(-1)}`;
+    const got = given.join(" and ") || "none";
+    const reason = `must name its disk with exactly one of ${names} (got ${got})`;
+    const fix = given.length === 0 ? rules.noneFix : "keep one of them";
+    failures.push({ property: path, reason: `${reason}. Fix: ${fix}` });
+  }
+  const formatRule = {
+    required: given.length === 0 ? !imageDisk : given.join() !== "snapshotId",
+    pattern: new RegExp(`^(?:${rules.formats.join("|")})$`, "i"),
+    patternText: `one of ${rules.formats.join(", ")} (any case)`,
+    fix: rules.formatFix,
+  };
+  checkString(news, at("format"), formatRule, failures);
   const before = failures.length;
-  checkObject(news, path, { fix: "use { s3Bucket, s3Key }" }, failures);
-  if (failures.length > before) return;
-  checkString(
-    news,
-    `${path}.s3Bucket`,
-    {
-      required: true,
-      pattern: BUCKET,
-      patternText: BUCKET_TEXT,
-      fix: "name the S3 bucket that holds the disk image",
-    },
-    failures,
-  );
-  checkString(
-    news,
-    `${path}.s3Key`,
-    {
-      required: true,
-      minLength: 1,
-      maxLength: 1024,
-      fix: "give the disk image's object key, e.g. vms/web.vmdk",
-    },
-    failures,
-  );
+  const urlFix = "use s3://bucket/key or the https:// object URL";
+  checkString(news, at("url"), { minLength: 1, fix: urlFix }, failures);
+  const url = disk["url"];
+  if (failures.length === before && typeof url === "string" && !containsUnknown(url)) {
+    const reason = checkDiskUrl(url, origins);
+    if (reason !== undefined) failures.push({ property: at("url"), reason });
+  }
+  const bucketBefore = failures.length;
+  checkObject(news, at("userBucket"), { fix: "use { s3Bucket, s3Key }" }, failures);
+  if (disk["userBucket"] !== undefined && failures.length === bucketBefore) {
+    const bucket = { pattern: BUCKET, patternText: BUCKET_TEXT };
+    const bucketFix = "name the S3 bucket that holds the disk image";
+    const keyFix = "give the disk image's object key, e.g. vms/web.vmdk";
+    checkFields(
+      news,
+      at("userBucket"),
+      {
+        s3Bucket: ["string", { required: true, ...bucket, fix: bucketFix }],
+        s3Key: ["string", { required: true, minLength: 1, maxLength: 1024, fix: keyFix }],
+      },
+      failures,
+    );
+  }
+  if (imageDisk) {
+    checkString(
+      news,
+      at("snapshotId"),
+      {
+        pattern: /^snap-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+        patternText: "snap- followed by 8 or 17 hex digits",
+        fix: "copy the snapshot ID from `aws ec2 describe-snapshots`",
+      },
+      failures,
+    );
+  }
 }
 
 /** Tags map → the SDK's TagSpecifications for `resourceType`. */
@@ -288,6 +302,34 @@ export function checkRetainOptions(
       reason: `keeps everything, which contradicts ${whole}/${part}: false. Fix: drop retainOnDelete and use the per-artifact options`,
     });
   }
+}
+
+/**
+ * The request fields of `inputs` in the SDK's names: each input with an `awsName` in `properties`,
+ * its nested keys in PascalCase (`userBucket.s3Bucket` → `UserBucket.S3Bucket`), undefined dropped.
+ */
+export function awsFields(
+  properties: Readonly<Record<string, { awsName?: string }>>,
+  inputs: object,
+): Record<string, unknown> {
+  const values = inputs as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const [key, p] of Object.entries(properties)) {
+    if (p.awsName !== undefined && values[key] !== undefined)
+      fields[p.awsName] = pascal(values[key]);
+  }
+  return fields;
+}
+
+/** `value` with every object key in PascalCase and undefined members dropped. */
+export function pascal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascal);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]),
+  );
 }
 
 /** Drops undefined members (the SDK would serialize nothing for them anyway; tests compare). */

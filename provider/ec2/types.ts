@@ -3,11 +3,10 @@
  * only documented fields of the documented type, never a URL that may be presigned.
  */
 
-/** One disk of an image task (SnapshotDetail without its credential URL). */
+/** One disk of an image task (SnapshotDetail without its credential URL); sizes in bytes. */
 export interface SnapshotDetail {
   description?: string;
   deviceName?: string;
-  /** Bytes. */
   diskImageSize?: number;
   format?: string;
   snapshotId?: string;
@@ -16,13 +15,17 @@ export interface SnapshotDetail {
   progress?: number;
 }
 
-/** An ImportImageTask (DescribeImportImageTasks) or ImportImageResult, normalized. */
-export interface ImageTask {
+/** What ImportImage and ImportSnapshot tasks share (the status facts in vmImport.ts read it). */
+export interface ImportTaskView {
   importTaskId: string;
   status: string;
   statusMessage?: string;
   /** Percent 0–100 (AWS sends a string). */
   progress?: number;
+}
+
+/** An ImportImageTask (DescribeImportImageTasks) or ImportImageResult, normalized. */
+export interface ImageTask extends ImportTaskView {
   imageId?: string;
   architecture?: string;
   platform?: string;
@@ -36,24 +39,24 @@ export interface ImageTask {
   snapshotDetails: SnapshotDetail[];
 }
 
-/** The AMI an import registered (DescribeImages). */
+/** The AMI an import registered (DescribeImages); creationDate in ISO 8601. */
 export interface Ec2Image {
   imageId: string;
   state?: string;
-  /** ISO 8601. */
   creationDate?: string;
   name?: string;
   snapshotIds: string[];
 }
 
-/** One volume of a conversion task (ImportInstanceVolumeDetailItem, without the manifest URL). */
+/**
+ * One volume of a conversion task (ImportInstanceVolumeDetailItem, without the manifest URL):
+ * volumeSize in GiB, bytesConverted of the disk image's imageSize bytes.
+ */
 export interface ConversionVolume {
   volumeId?: string;
-  /** GiB. */
   volumeSize?: number;
   availabilityZone?: string;
   bytesConverted?: number;
-  /** Bytes of the disk image. */
   imageSize?: number;
   format?: string;
   status?: string;
@@ -80,72 +83,9 @@ export interface Ec2Instance {
   state?: string;
 }
 
-/** The ImportImage request in the SDK's field names (api.ts passes it to ImportImageCommand). */
-export interface ImportImageRequest {
-  Architecture?: string;
-  BootMode?: "legacy-bios" | "uefi" | "uefi-preferred";
-  ClientData?: { Comment?: string; UploadStart?: Date; UploadEnd?: Date; UploadSize?: number };
-  ClientToken: string;
-  Description?: string;
-  DiskContainers: {
-    Description?: string;
-    DeviceName?: string;
-    Format?: string;
-    SnapshotId?: string;
-    Url?: string;
-    UserBucket?: { S3Bucket?: string; S3Key?: string };
-  }[];
-  Encrypted?: boolean;
-  Hypervisor?: string;
-  KmsKeyId?: string;
-  LicenseSpecifications?: { LicenseConfigurationArn?: string }[];
-  LicenseType?: string;
-  Platform?: string;
-  RoleName?: string;
-  TagSpecifications?: {
-    ResourceType: "import-image-task";
-    Tags: { Key: string; Value: string }[];
-  }[];
-  UsageOperation?: string;
-}
-
-/** The ImportInstance request in the SDK's field names (api.ts passes it to the SDK). */
-export interface ImportInstanceRequest {
-  Description: string;
-  Platform: "Windows";
-  DiskImages: {
-    Description?: string;
-    Image: { Format: "VMDK" | "RAW" | "VHD"; Bytes: number; ImportManifestUrl: string };
-    Volume: { Size: number };
-  }[];
-  LaunchSpecification?: {
-    Architecture?: "i386" | "x86_64";
-    GroupNames?: string[];
-    GroupIds?: string[];
-    AdditionalInfo?: string;
-    UserData?: { Data: string };
-    InstanceType?: string;
-    Placement?: {
-      AvailabilityZone?: string;
-      GroupName?: string;
-      Tenancy?: "default" | "dedicated";
-    };
-    Monitoring?: boolean;
-    SubnetId?: string;
-    InstanceInitiatedShutdownBehavior?: "stop" | "terminate";
-    PrivateIpAddress?: string;
-  };
-}
-
-/** An ImportSnapshot task with its SnapshotTaskDetail flattened, without the disk URL. */
-export interface SnapshotTask {
-  importTaskId: string;
-  status: string;
-  statusMessage?: string;
-  /** Percent 0–100 (AWS sends a string). */
-  progress?: number;
+/** An ImportSnapshot task with its SnapshotTaskDetail flattened, without the disk URL (bytes). */
+export interface SnapshotTask extends ImportTaskView {
   snapshotId?: string;
-  /** Bytes. */
   diskImageSize?: number;
 }
 

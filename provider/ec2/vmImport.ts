@@ -1,20 +1,18 @@
 /**
- * The hooks the EC2 VM Import resources (ImportImage, ImportInstance; ImportSnapshot next) share on
- * top of the core lifecycle (provider/core/task/). EC2 forgets a task record 7 days after the task
- * ends while what it made (the AMI, the instance, the snapshot) lives on, so read, update and
- * delete fall back to the task as recorded in the outputs plus that artifact; delete cancels a
- * running task and waits for the cancel, or removes the artifacts as far as the retain options
- * allow.
+ * What the EC2 VM Import resources (ImportImage, ImportInstance, ImportSnapshot) share on top of
+ * the core lifecycle (provider/core/task/): the hooks around the artifact a task leaves, status
+ * facts, messages, tokens and input rules.
  */
 import type { CheckFailure } from "../core/check";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
-import type { Dropped, Phase, TaskContext, TaskHooks } from "../core/task/spec";
+import type { Phase, TaskContext, TaskHooks } from "../core/task/spec";
 import { deriveToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
 import type { Ec2Api } from "./api";
+import type { ImportTaskView } from "./types";
 import {
   CANNOT_CANCEL_CODE,
   GONE,
@@ -22,7 +20,6 @@ import {
   labelOf,
   pollHistory,
   SNAPSHOT_NOT_FOUND_CODES,
-  successorToken,
 } from "./shared";
 
 type Props = Record<string, unknown>;
@@ -42,8 +39,6 @@ export interface VmImportFamily<I extends object, T, R, S> {
   findArtifact(ctx: TaskContext<Ec2Api, S, T>, artifactId: string): Promise<R | undefined>;
   /** The outputs the task and its artifact add to the echoed inputs. */
   outputs(task: T, artifact: R | undefined): Props;
-  /** The log line of a successful wait: `<id> completed: AMI ami-… (3 polls)`. */
-  completed(task: T, artifact: R | undefined, polls: number): string;
   /** CancelImportTask / CancelConversionTask, sent only while the task is pending. */
   readonly cancelOperation: string;
   cancel(api: Ec2Api, id: string, reason: string): Promise<void>;
@@ -61,85 +56,56 @@ export interface VmImportFamily<I extends object, T, R, S> {
   ): Promise<void>;
 }
 
-/** The artifact of `task`, when it should exist and does. */
-async function artifactOf<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  task: T,
-): Promise<R | undefined> {
-  const artifactId = family.artifactId(task);
-  return artifactId === undefined ? undefined : family.findArtifact(ctx, artifactId);
-}
-
-/** The task's outputs with its artifact; dropped when the artifact it made no longer exists. */
-async function withArtifact<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  id: string,
-  task: T,
-): Promise<{ artifact: R | undefined } | Dropped> {
-  const artifactId = family.artifactId(task);
-  const artifact = await artifactOf(ctx, family, task);
-  if (artifactId !== undefined && artifact === undefined) {
-    return {
-      dropped: `${family.artifactNoun} ${artifactId} of ${id} no longer exists; dropping it from the stack`,
-    };
-  }
-  return { artifact };
-}
-
-/** The hooks every VM Import resource uses: settled, refresh, readGone and delete. */
+/**
+ * The hooks every VM Import resource uses. EC2 forgets a task record 7 days after the task ends
+ * while its artifact lives on, so read and update fall back to the task recorded in the outputs
+ * plus that artifact, and drop the resource once the artifact it made is gone.
+ */
 export function vmImportHooks<I extends object, T, R, S>(
   family: VmImportFamily<I, T, R, S>,
   properties: PropertyTable<I>,
 ): TaskHooks<I, T, Ec2Api, S> {
+  type Ctx = TaskContext<Ec2Api, S, T>;
+  const artifactOf = async (ctx: Ctx, task: T): Promise<R | undefined> => {
+    const artifactId = family.artifactId(task);
+    return artifactId === undefined ? undefined : family.findArtifact(ctx, artifactId);
+  };
+  const withArtifact = async (ctx: Ctx, id: string, task: T) => {
+    const artifactId = family.artifactId(task);
+    const artifact = await artifactOf(ctx, task);
+    if (artifactId === undefined || artifact !== undefined) return { artifact };
+    const dropped = `${family.artifactNoun} ${artifactId} of ${id} no longer exists; dropping it from the stack`;
+    return { dropped };
+  };
   return {
     async settled(ctx, _inputs, task, wait) {
       // A failed import made nothing to read; its report is the core's failureMessage.
       if (wait.verdict === "failure") return {};
-      const artifact = await artifactOf(ctx, family, task);
+      const artifact = await artifactOf(ctx, task);
+      const polls = `${wait.polls} poll${wait.polls === 1 ? "" : "s"}`;
+      const made = `${family.artifactNoun} ${family.artifactId(task) ?? "(none)"}`;
       return {
         extra: family.outputs(task, artifact),
-        info: family.completed(task, artifact, wait.polls),
+        info: `${family.idOf(task)} completed: ${made} (${polls})`,
       };
     },
-    refresh: (ctx, _inputs, task) => refresh(ctx, family, family.idOf(task), task),
-    readGone: (ctx, id, props) => readGone(ctx, family, properties, id, props),
+    async refresh(ctx, _inputs, task) {
+      const found = await withArtifact(ctx, family.idOf(task), task);
+      return "dropped" in found ? found : family.outputs(task, found.artifact);
+    },
+    // Gone (undefined) when the forgotten task made no artifact.
+    async readGone(ctx, id, props) {
+      const task = family.recorded(id, props);
+      const found = await withArtifact(ctx, id, task);
+      if ("dropped" in found) return found;
+      if (found.artifact === undefined) return undefined;
+      return normalizeOutputs({
+        ...inputsOf(properties, props),
+        ...family.outputs(task, found.artifact),
+      });
+    },
     delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
   };
-}
-
-/** read() of a live task: its artifact too, and dropped when the artifact is gone. */
-async function refresh<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  id: string,
-  task: T,
-): Promise<Props | Dropped> {
-  const found = await withArtifact(ctx, family, id, task);
-  return "dropped" in found ? found : family.outputs(task, found.artifact);
-}
-
-/**
- * read()/update() once Describe no longer returns the task: the recorded task while its artifact
- * exists (EC2 keeps task records only 7 days); dropped when the artifact is gone; undefined (gone)
- * when the task made none.
- */
-async function readGone<I extends object, T, R, S>(
-  ctx: TaskContext<Ec2Api, S, T>,
-  family: VmImportFamily<I, T, R, S>,
-  properties: PropertyTable<I>,
-  id: string,
-  props: Props,
-): Promise<Props | Dropped | undefined> {
-  const task = family.recorded(id, props);
-  const found = await withArtifact(ctx, family, id, task);
-  if ("dropped" in found) return found;
-  if (found.artifact === undefined) return undefined;
-  return normalizeOutputs({
-    ...inputsOf(properties, props),
-    ...family.outputs(task, found.artifact),
-  });
 }
 
 /**
@@ -179,24 +145,30 @@ async function deleteTask<I extends object, T, R, S>(
     await family.removeArtifacts(ctx, id, inputs, task, props);
 }
 
-/** adoptMissing: the adopted ID is not in Describe; names the fix and the 7-day retention. */
-export function adoptMissing(args: {
-  subject: string;
-  property: string;
-  id: string;
-  where: string;
-  operation: string;
-  /** The CLI command that lists the tasks, when there is one. */
-  cli?: string;
-  /** "task records", "conversion tasks". */
-  records: string;
-}): { reason: string; message: string } {
-  const retention = `EC2 keeps ${args.records} only 7 days after they end`;
-  const cli = args.cli === undefined ? "" : ` (${args.cli})`;
+/**
+ * The part of an ImportImage/ImportSnapshot family that is the same for both: CancelImportTask,
+ * `deleting` while a cancel or failure rolls back, artifacts left once completed or named.
+ */
+export function importTaskFamily<T extends ImportTaskView>(
+  artifactId: (task: T) => string | undefined,
+) {
+  const status = taskStatus<T>(IMPORT_TASK_STATUS);
   return {
-    reason: `names ${args.id}, which ${args.operation} does not return in ${args.where}. Fix: check the ID and aws:region; ${retention}`,
-    message: `${args.subject}: ${args.property} ${args.id} was not found in ${args.where}. Fix: check the ID${cli} and aws:region; ${retention}.`,
+    idOf: (task: T) => task.importTaskId,
+    statusOf: status.statusOf,
+    classify: status.classify,
+    artifactId,
+    cancelOperation: "CancelImportTask",
+    cancel: (api: Ec2Api, id: string, reason: string) => api.cancelImportTask(id, reason),
+    ending: "deleting",
+    leftArtifacts: (task: T, s: string) => s === "completed" || artifactId(task) !== undefined,
   };
+}
+
+/** The recorded outputs among `keys` that are set (taskOutputs wrote them with the task's types). */
+export function recordedFields(props: Props, keys: readonly string[]): Props {
+  const set = keys.filter((k) => props[k] !== undefined && props[k] !== "");
+  return Object.fromEntries(set.map((k) => [k, props[k]]));
 }
 
 /** Inputs the table marks secret (presigned URLs, user data): outputs kept secret in state too. */
@@ -215,9 +187,6 @@ export function option(defaultValue: boolean): PropertySpec {
   };
 }
 
-/** The conventional wait-limit input (core): re-exported under the name EC2's specs use. */
-export { waitTimeoutProperty } from "../core/task/properties";
-
 /** DeleteSnapshot for each ID (one already gone is fine), then one log line. */
 export async function deleteSnapshots<T, S>(
   ctx: TaskContext<Ec2Api, S, T>,
@@ -232,63 +201,88 @@ export async function deleteSnapshots<T, S>(
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
 
-// ---- What every ImportImage/ImportSnapshot task resource shares (ImportSnapshotTask uses these) --
-
-/** The part of an ImportImage/ImportSnapshot task that its status facts read. */
-export interface ImportTaskView {
-  importTaskId: string;
-  status: string;
-  statusMessage?: string;
-  progress?: number;
-}
+// ---- Status facts and messages of the VM Import task resources ------------------------------
 
 /**
- * `completed` succeeds; `deleting`/`deleted` (failed or cancelled: StatusMessage says which),
- * `error` (what the SDK's SnapshotImported waiter fails on) and gone fail; anything else
- * (`active`, `validating`, future values) is still running.
+ * statusOf, classify, acceptors as data and progress text of a task that succeeds `completed` and
+ * fails in one of `failed` or gone; anything else (`active`, future values) is still running. After
+ * a cancel, one of `cancelEnds` or gone ends the wait (`completed` among them: the task finished
+ * before the cancel landed, and its artifacts are then removed like any other's).
  */
-export function classifyImportTask(status: string): "pending" | "success" | "failure" {
-  if (status === "completed") return "success";
-  return ["deleting", "deleted", "error", GONE].includes(status) ? "failure" : "pending";
-}
-
-/** statusOf, classify, acceptors as data (create; after CancelImportTask) and progress text. */
-export function importTaskStatus<T extends ImportTaskView>() {
-  const statusOf = (o: T | undefined): string => o?.status ?? GONE;
-  const failed = (o: T | undefined): boolean => classifyImportTask(statusOf(o)) === "failure";
+export function taskStatus<T>(facts: {
+  statusOf(task: T): string;
+  failed: readonly string[];
+  cancelEnds: readonly string[];
+  message?(task: T): string | undefined;
+  percent(task: T): number | undefined;
+}) {
+  const statusOf = (o: T | undefined): string => (o === undefined ? GONE : facts.statusOf(o));
+  const classify = (status: string): "pending" | "success" | "failure" => {
+    if (status === "completed") return "success";
+    return [...facts.failed, GONE].includes(status) ? "failure" : "pending";
+  };
   const create: readonly Acceptor<T | undefined>[] = [
-    { verdict: "success", description: "completed", matches: (o) => o?.status === "completed" },
-    { verdict: "failure", description: "deleting, deleted, error or gone", matches: failed },
+    { verdict: "success", description: "completed", matches: (o) => statusOf(o) === "completed" },
+    {
+      verdict: "failure",
+      description: `${facts.failed.join(", ")} or gone`,
+      matches: (o) => classify(statusOf(o)) === "failure",
+    },
   ];
-  // A cancel ends deleted, or the import completed first: its artifacts are then removed.
-  const ended = (o: T | undefined): boolean =>
-    o === undefined || ["deleted", "error", "completed"].includes(o.status);
   const cancel: readonly Acceptor<T | undefined>[] = [
-    { verdict: "success", description: "deleted, error, completed or gone", matches: ended },
+    {
+      verdict: "success",
+      description: `${facts.cancelEnds.join(", ")} or gone`,
+      matches: (o) => o === undefined || facts.cancelEnds.includes(facts.statusOf(o)),
+    },
   ];
   return {
     statusOf,
-    classify: classifyImportTask,
+    classify,
     acceptors: (phase: Phase) => (phase === "create" ? create : cancel),
     /** `active downloading/converting 42%`. */
-    progress: (o: T | undefined): string =>
-      [statusOf(o), o?.statusMessage, o?.progress === undefined ? undefined : `${o.progress}%`]
+    progress(o: T | undefined): string {
+      const pct = o === undefined ? undefined : facts.percent(o);
+      const message = o === undefined ? undefined : facts.message?.(o);
+      return [statusOf(o), message, pct === undefined ? undefined : `${pct}%`]
         .filter((part) => part !== undefined && part !== "")
-        .join(" "),
+        .join(" ");
+    },
   };
 }
 
 /**
- * How an ImportImage/ImportSnapshot resource names itself (`ec2.ImportSnapshotTask "data disk"`,
- * by description, else ID) and reports: a failed import with VM Import's StatusMessage and
- * `advice`, an unknown adopted ID, ClientToken reuse with other parameters.
+ * ImportImage's and ImportSnapshot's statuses: `deleting`/`deleted` (failed or cancelled:
+ * StatusMessage says which) and `error` (what the SDK's SnapshotImported waiter fails on) fail.
  */
-export function importTaskMessages<T extends ImportTaskView>(facts: {
+export const IMPORT_TASK_STATUS = {
+  statusOf: (t: ImportTaskView) => t.status,
+  failed: ["deleting", "deleted", "error"],
+  cancelEnds: ["deleted", "error", "completed"],
+  message: (t: ImportTaskView) => t.statusMessage,
+  percent: (t: ImportTaskView) => t.progress,
+};
+
+/**
+ * How a VM Import resource names itself (`ec2.ImportSnapshotTask "data disk"`, by description,
+ * else ID) and reports a failed task with its StatusMessage and `advice`, an unknown adopted ID
+ * (EC2 keeps `records` 7 days) and a token whose every task failed.
+ */
+export function taskMessages<T extends { statusMessage?: string }>(facts: {
   /** `ec2.ImportSnapshotTask`. */
   type: string;
   /** The describe operation and its CLI command, e.g. `aws ec2 describe-import-snapshot-tasks`. */
   operation: string;
-  cli: string;
+  cli?: string;
+  /** The adopt-by-ID input; "task records" or "conversion tasks"; "import" or "conversion". */
+  property: string;
+  records: string;
+  noun: string;
+  /** "token" or "marker", and what to fix once all its tasks failed: `Fix the disks`. */
+  token: string;
+  fix: string;
+  idOf(task: T): string;
+  statusOf(task: T | undefined): string;
   advice(status: string, statusMessage: string | undefined): string;
 }) {
   type Described = { description?: string };
@@ -296,28 +290,48 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
     `${facts.type} "${labelOf(inputs.description, id)}"`;
   return {
     name: (inputs: Described, id?: string): string => labelOf(inputs.description, id),
-    adoptMissing: (id: string, inputs: Described, where: string) =>
-      adoptMissing({
-        subject: subject(inputs, id),
-        operation: facts.operation,
-        cli: facts.cli,
-        property: "adoptImportTaskId",
-        id,
-        where,
-        records: "task records",
-      }),
+    adoptMissing(id: string, inputs: Described, where: string) {
+      const retention = `EC2 keeps ${facts.records} only 7 days after they end`;
+      const cli = facts.cli === undefined ? "" : ` (${facts.cli})`;
+      return {
+        reason: `names ${id}, which ${facts.operation} does not return in ${where}. Fix: check the ID and aws:region; ${retention}`,
+        message: `${subject(inputs, id)}: ${facts.property} ${id} was not found in ${where}. Fix: check the ID${cli} and aws:region; ${retention}.`,
+      };
+    },
     failureMessage(
       inputs: Described,
       last: T | undefined,
       wait: { polls: number; observed: readonly string[] },
       id: string,
     ): string {
-      const status = last?.status ?? GONE;
+      const status = facts.statusOf(last);
       const why = last?.statusMessage ? `: ${last.statusMessage.replace(/\.+$/, "")}` : "";
-      return `${subject(inputs, id)}: import ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
+      return `${subject(inputs, id)}: ${facts.noun} ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
     },
     exhaustedMessage: (inputs: Described, last: T, attempts: number): string =>
-      `${subject(inputs)}: ${attempts} import tasks for this resource's token ended in failure (last ${last.importTaskId}: ${last.status} ${last.statusMessage ?? ""}). Fix the inputs, then run \`pulumi up\` again.`,
+      `${subject(inputs)}: ${attempts} ${facts.noun} tasks for this resource's ${facts.token} ended in failure (last ${facts.idOf(last)}: ${facts.statusOf(last)} ${last.statusMessage ?? ""}). ${facts.fix}, then run \`pulumi up\` again.`,
+  };
+}
+
+/** ImportImage's and ImportSnapshot's messages, and ClientToken reuse with other parameters. */
+export function importTaskMessages<T extends ImportTaskView>(facts: {
+  type: string;
+  operation: string;
+  cli: string;
+  advice(status: string, statusMessage: string | undefined): string;
+  fix?: string;
+}) {
+  return {
+    ...taskMessages<T>({
+      ...facts,
+      property: "adoptImportTaskId",
+      records: "task records",
+      noun: "import",
+      token: "token",
+      fix: facts.fix ?? "Fix the inputs",
+      idOf: (t) => t.importTaskId,
+      statusOf: (t) => t?.status ?? GONE,
+    }),
     explain: (err: unknown): unknown =>
       isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
         ? withAdvice(
@@ -329,26 +343,50 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
 }
 
 /**
- * ClientTokens from a property table: the import parameters (inputs with an AWS name, but not the
- * ClientToken itself) with defaults applied, compared as diff compares them (a re-signed presigned
- * URL is the same disk), plus the stack, project and resource name; ≤ 64 ASCII characters. After
- * a failed task, a deterministic successor.
+ * ClientTokens (or ImportInstance's markers, `maxLength` 40) from a property table: the import
+ * parameters (inputs with an AWS name, but not the ClientToken itself) with defaults applied,
+ * compared as diff compares them (a re-signed presigned URL is the same disk), plus the stack,
+ * project and resource name. After a failed task, a deterministic successor: a create never
+ * re-adopts a failed task (EC2 keeps returning it for its token, the marker lookup finds it), and
+ * an interrupted re-run walks the same chain to the same live task.
  */
-export function importTaskTokens(type: string, properties: Readonly<Record<string, PropertySpec>>) {
+export function importTaskTokens(
+  type: string,
+  properties: Readonly<Record<string, PropertySpec>>,
+  maxLength = 64,
+) {
   const kind = type.replace(".", ":");
+  // The import parameters: what the token is derived from (and all a program's token waits on).
+  const params = Object.entries(properties).filter(
+    ([key, p]) => p.awsName !== undefined && key !== "clientToken",
+  );
   const identity = (inputs: Record<string, unknown>): Record<string, unknown> =>
     Object.fromEntries(
-      Object.entries(properties)
-        .filter(([key, p]) => p.awsName !== undefined && key !== "clientToken")
-        .map(([key, p]) => [key, (p.compareAs ?? ((v) => v))(inputs[key] ?? p.default)]),
+      params.map(([key, p]) => {
+        const v = inputs[key] === undefined ? p.default : inputs[key];
+        return [key, p.compareAs === undefined ? v : p.compareAs(v)];
+      }),
     );
   const derive = (stack: string, project: string, name: string, inputs: Record<string, unknown>) =>
-    deriveToken({ stack, project, type: kind, name, inputs: identity(inputs) }, { maxLength: 64 });
+    deriveToken({ stack, project, type: kind, name, inputs: identity(inputs) }, { maxLength });
   return {
+    identityOf: <T extends object>(inputs: T): Partial<T> =>
+      Object.fromEntries(
+        params.map(([key]) => [key, (inputs as Record<string, unknown>)[key]]),
+      ) as Partial<T>,
     defaultClientToken: derive,
     fallbackToken: (_inputs: unknown, raw: Record<string, unknown>) => derive("", "", "", raw),
     successorToken: (token: string, failedTaskId: string) =>
-      successorToken(kind, token, failedTaskId),
+      deriveToken(
+        {
+          stack: "",
+          project: "",
+          type: `${kind}#successor`,
+          name: token,
+          inputs: { failedTaskId },
+        },
+        { maxLength },
+      ),
   };
 }
 

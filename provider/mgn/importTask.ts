@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { derivedToken, registration } from "../core/register";
 import type { WaitArgs } from "../core/task/args";
+import type { SourceArgs } from "../core/task/sourceArgs";
 import { LIMITS, type MgnImportError } from "./importTaskLogic";
 import { importTaskSpec as spec } from "./importTaskSpec";
 
@@ -30,7 +31,7 @@ export interface InventorySelectorArgs {
 }
 
 /** Inputs of {@link ImportTask}. */
-export interface ImportTaskArgs extends WaitArgs {
+export interface ImportTaskArgs extends WaitArgs, SourceArgs {
   /**
    * The inventory CSV in S3 (columns are the `mgn:*` import parameters). Required unless
    * `adoptImportId` is set. A change replaces the resource (a new import runs).

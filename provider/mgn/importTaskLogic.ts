@@ -80,10 +80,7 @@ export const LIMITS = {
 } as const;
 
 /** Polling between 10 s and 60 s: imports take minutes. Polls align to a grid to share batches. */
-/**
- * W concurrent waits share a round every max(90 s / W, ceil(W / 10) calls / 5 per s): ListImports
- * takes only 10 IDs a call, so the budget is 5 calls/s, half its 10/s limit.
- */
+/** ListImports takes only 10 IDs a call: shared rounds may spend 5 calls/s, half its 10/s limit. */
 export const POLL = {
   minDelayMs: 10_000,
   maxDelayMs: 60_000,

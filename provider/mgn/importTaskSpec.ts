@@ -7,8 +7,14 @@
  */
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
-import { normalizeOutputs } from "../core/outputs";
-import { inputsOf, type PropertyTable, waitTimeoutProperty } from "../core/task/properties";
+import { normalizeOutputs, type OutputValue } from "../core/outputs";
+import {
+  inputsOf,
+  type PropertyTable,
+  type SourceInputs,
+  sourceEtagProperty,
+  waitTimeoutProperty,
+} from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import { deriveToken, successorToken } from "../core/tokens";
 import { createMgnApi, type MgnApi } from "./api";
@@ -46,7 +52,8 @@ const TOKEN_TYPE = "mgn:ImportTask";
 const TOKEN_MAX_LENGTH = LIMITS.clientTokenMaxLength;
 
 /** Each input once, in check order; importTaskInputs.ts has the rules for nested members. */
-const properties: PropertyTable<ImportTaskInputs> = {
+export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
+  sourceEtag: sourceEtagProperty,
   s3BucketSource: {
     rule: { kind: "object", required: true, fix: SOURCE_FIX },
     requiredUnless: "adoptImportId",

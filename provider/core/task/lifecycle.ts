@@ -9,7 +9,7 @@ import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
 import { bindProvider, type ProviderImplementation } from "../dynamic";
 import { scopeProvider } from "../engine";
-import { checkProperties, diffProperties } from "./properties";
+import { checkProperties, type DetailedDiff, diffProperties, withDiffMore } from "./properties";
 import { buildTaskService, type TaskService } from "./service";
 import type { Deps, ServiceSpec, TaskContext } from "./spec";
 
@@ -44,16 +44,16 @@ export function checkSpec<I extends object, T, A, S>(
   ];
 }
 
-/** diff() of a spec: the table's diff merged with the spec's diffMore. */
+/** diff() of a spec: the table's diff merged with the spec's diffMore (paths into `detailedDiff`). */
 export function diffSpec<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
+  detailedDiff: DetailedDiff = {},
 ): { changes: boolean; replaces: string[] } {
-  const { replaces, changes } = diffProperties(spec.properties, olds, news);
-  const more = spec.diffMore?.(olds, news);
-  for (const key of more?.replaces ?? []) if (!replaces.includes(key)) replaces.push(key);
-  return { changes: changes || more?.changes === true || replaces.length > 0, replaces };
+  const table = diffProperties(spec.properties, olds, news, {}, detailedDiff);
+  const { changes, replaces } = withDiffMore(table, spec.diffMore?.(olds, news), detailedDiff);
+  return { changes, replaces };
 }
 
 /** A spec's check() and diff() as plain functions, for tests and tools. */
@@ -109,8 +109,9 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
     _id: string,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-  ): Promise<{ changes: boolean; replaces: string[] }> {
-    return Promise.resolve(diffSpec(this.spec, olds, news));
+  ): Promise<{ changes: boolean; replaces: string[]; detailedDiff: DetailedDiff }> {
+    const detailedDiff: DetailedDiff = {};
+    return Promise.resolve({ ...diffSpec(this.spec, olds, news, detailedDiff), detailedDiff });
   }
 
   create(raw: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {

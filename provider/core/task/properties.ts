@@ -36,8 +36,13 @@ export interface PropertySpec {
   change: "replace" | "update";
   /** The effective value when unset: spelling out a default is no change. */
   default?: unknown;
-  /** Presigned URLs and the like: kept secret in state and never printed. */
+  /** The whole value is kept secret in state and never printed (MGN's sensitive tags). */
   secret?: boolean;
+  /**
+   * Only a leaf is secret (`["[]", "url"]`: each element's url), and with `when` only the values it
+   * accepts (presigned URLs): the rest stays readable in `preview --diff`. The class marks it.
+   */
+  secretLeaf?: { path: readonly string[]; when?: (leaf: string) => boolean };
   /** The AWS request field it maps to, when it maps to one. */
   awsName?: string;
   /** `rule.required` is waived while this other input is set (e.g. the adopt-by-ID input). */
@@ -215,23 +220,107 @@ export function waitTimeoutMs<I extends object>(
   return minutes * 60_000;
 }
 
+/** The core inputs every import of a file has beside its table's own (sourceArgs.ts documents them). */
+export interface SourceInputs {
+  sourceEtag?: string;
+}
+
+/**
+ * `sourceEtag`: the source object's ETag. A change replaces the resource; it is not sent to AWS,
+ * but the token the start sends is chained with it (provider.ts), so the new import starts.
+ */
+export const sourceEtagProperty: PropertySpec = {
+  rule: {
+    kind: "string",
+    minLength: 1,
+    maxLength: 1024,
+    pattern: /^[\x20-\x7e]+$/,
+    patternText: "printable ASCII (quotes allowed)",
+    fix: 'pass the S3 object\'s ETag as S3 reports it, e.g. aws.s3.BucketObjectv2 etag or "9b2cf535f27731c974343645a3985328"',
+  },
+  change: "replace",
+};
+
+/** Pulumi's PropertyDiff kinds (pulumi/pulumi proto/pulumi/provider.proto). */
+export type PropertyDiffKind =
+  "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
+
+/** Per property path (`diskContainers[0].userBucket.s3Key`): what changes, and whether it replaces. */
+export type DetailedDiff = Record<string, { kind: PropertyDiffKind; inputDiff: boolean }>;
+
 export interface DiffResult {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
 }
 
+/** `a.b`, `a[0]`, `a["x.y"]`: Pulumi's property path syntax. */
+function pathOf(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/** The leaves where `a` and `b` differ: nested paths for objects and lists, else `path` itself. */
+function leafDiffs(
+  path: string,
+  a: unknown,
+  b: unknown,
+  replace: boolean,
+  nested: boolean,
+  out: DetailedDiff,
+): void {
+  const suffix = replace ? "-replace" : "";
+  if (a === undefined || b === undefined) {
+    out[path] = { kind: `${a === undefined ? "add" : "delete"}${suffix}`, inputDiff: true };
+    return;
+  }
+  const bothLists = Array.isArray(a) && Array.isArray(b);
+  const bothObjects = isRecord(a) && isRecord(b);
+  if (!nested || (!bothLists && !bothObjects)) {
+    out[path] = { kind: `update${suffix}`, inputDiff: true };
+    return;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = bothLists
+    ? [...Array(Math.max((a as unknown[]).length, (b as unknown[]).length)).keys()]
+    : [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
+  for (const key of keys) {
+    const [u, v] = [x[key], y[key]];
+    if (canonicalJson(u) !== canonicalJson(v))
+      leafDiffs(pathOf(path, key), u, v, replace, true, out);
+  }
+}
+
+/** Whether a compared form keeps the value's layout, so paths into it name the user's values. */
+function keepsLayout(compare: (v: unknown) => unknown, raw: unknown, compared: unknown): boolean {
+  const keys = (v: unknown): string => canonicalJson(isRecord(v) ? Object.keys(v).sort() : v);
+  if (isRecord(raw)) return keys(raw) === keys(compared);
+  if (!Array.isArray(raw)) return true;
+  const list = Array.isArray(compared) ? (compared as unknown[]) : [];
+  if (list.length !== raw.length || raw.some((v, i) => typeof v !== typeof list[i])) return false;
+  // An element-wise form maps a reversed list to its reverse; a set's sorted form does not.
+  const reversed = canonicalJson(compare([...(raw as unknown[])].reverse()));
+  return reversed === canonicalJson([...list].reverse());
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 /**
  * The table's diff. `olds` are the recorded outputs (inputs echoed + task outputs). Replace keys
  * that differ (or are unknown in preview) replace; update keys that differ (defaults applied) or
  * are unknown are a change; `__provider` alone is no change. Adopting the task this resource
- * already manages (`adoptProperty` equal to `id`) changes nothing.
+ * already manages (`adoptProperty` equal to `id`) changes nothing. Each changed path is added to
+ * `detailedDiff` when given (what the provider's diff() returns beside the summary).
  */
 export function diffProperties<I extends object>(
   table: PropertyTable<I>,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   options: { id?: string; adoptProperty?: string } = {},
+  detailedDiff: DetailedDiff = {},
 ): DiffResult {
   const replaces: string[] = [];
   let changes = false;
@@ -243,12 +332,35 @@ export function diffProperties<I extends object>(
     }
     if (!unknown && p.unchangedWhen?.(olds, news) === true) continue;
     const compare = (v: unknown): unknown => (p.compareAs === undefined ? v : p.compareAs(v));
-    const same =
-      canonicalJson(compare(effective(table, olds, key))) ===
-      canonicalJson(compare(effective(table, news, key)));
-    if (!unknown && same) continue;
-    if (p.change === "replace") replaces.push(key);
+    const [rawBefore, rawAfter] = [effective(table, olds, key), effective(table, news, key)];
+    const [before, after] = [compare(rawBefore), compare(rawAfter)];
+    if (!unknown && canonicalJson(before) === canonicalJson(after)) continue;
+    const replace = p.change === "replace";
+    if (replace) replaces.push(key);
     else changes = true;
+    // Unknown in preview, or compared in a form that reshapes it (a set): the property as a whole.
+    const nested =
+      !unknown && keepsLayout(compare, rawBefore, before) && keepsLayout(compare, rawAfter, after);
+    leafDiffs(key, before, unknown ? null : after, replace, nested, detailedDiff);
   }
   return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * A spec's diffMore facts added to the table's diff: each extra replace, and `changes` without a
+ * property (a wait to resume) as a change of the status output.
+ */
+export function withDiffMore(
+  result: DiffResult,
+  more: { replaces?: string[]; changes?: boolean } | undefined,
+  detailedDiff: DetailedDiff = {},
+  statusKey = "status",
+): DiffResult {
+  for (const key of more?.replaces ?? []) {
+    if (!result.replaces.includes(key)) result.replaces.push(key);
+    detailedDiff[key] ??= { kind: "update-replace", inputDiff: true };
+  }
+  if (more?.changes === true) detailedDiff[statusKey] ??= { kind: "update", inputDiff: false };
+  result.changes ||= more?.changes === true || result.replaces.length > 0;
+  return result;
 }

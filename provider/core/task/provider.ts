@@ -13,12 +13,14 @@ import { ImportTaskFailedError, InputValidationError } from "../errors";
 import {
   asInputs,
   checkProperties,
+  type DetailedDiff,
   type DiffResult,
   diffProperties,
   effective,
   type Inputs,
   inputsOf,
   waitTimeoutMs,
+  withDiffMore,
 } from "./properties";
 import { buildTaskService, named, type TaskService, taskFailure, trackStart } from "./service";
 import type { Deps, Dropped, StartScope, TaskSpec, WaitSummary } from "./spec";
@@ -80,8 +82,9 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     id: string,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-  ): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
-    return Promise.resolve(diffTask(this.spec, id, olds, news));
+  ): Promise<DiffResult & { detailedDiff: DetailedDiff }> {
+    const detailedDiff: DetailedDiff = {};
+    return Promise.resolve({ ...diffTask(this.spec, id, olds, news, detailedDiff), detailedDiff });
   }
 
   async create(
@@ -233,6 +236,10 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const label = ctx.label(inputs);
     const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
+    // A sourceEtag chains the token with the file's version (as a failed task's ID chains its
+    // successor): the replacement of a changed file is not deduplicated to the old import.
+    const etag = (inputs as Record<string, unknown>)["sourceEtag"];
+    if (typeof etag === "string") token = spec.successorToken(token, `sourceEtag:${etag}`);
     for (let hop = 0; ; hop++) {
       const attempt = token;
       const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
@@ -365,25 +372,25 @@ export function diffTask<I extends object, T, A, S>(
   id: string | undefined,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
+  detailedDiff: DetailedDiff = {},
 ): DiffResult {
-  const result = diffProperties(spec.properties, olds, news, {
+  const statusKey = spec.statusOutput ?? "status";
+  const options = {
     ...(id === undefined ? {} : { id }),
     ...(spec.adoptProperty === undefined ? {} : { adoptProperty: spec.adoptProperty }),
-  });
-  const more = spec.diffMore?.(olds, news);
-  for (const key of more?.replaces ?? [])
-    if (!result.replaces.includes(key)) result.replaces.push(key);
-  if (more?.changes === true) result.changes = true;
-  const status = olds[spec.statusOutput ?? "status"];
+  };
+  const table = diffProperties(spec.properties, olds, news, options, detailedDiff);
+  const result = withDiffMore(table, spec.diffMore?.(olds, news), detailedDiff, statusKey);
+  const status = olds[statusKey];
   if (typeof status === "string") {
     const verdict = spec.classify(status, asInputs(spec.properties, news), olds);
+    const wait = effective(spec.properties, news, "waitForCompletion") !== false;
     if (verdict === "failure") {
-      result.replaces.push(spec.statusOutput ?? "status");
-    } else if (
-      verdict === "pending" &&
-      effective(spec.properties, news, "waitForCompletion") !== false
-    ) {
+      result.replaces.push(statusKey);
+      detailedDiff[statusKey] = { kind: "update-replace", inputDiff: false };
+    } else if (verdict === "pending" && wait) {
       result.changes = true;
+      detailedDiff[statusKey] ??= { kind: "update", inputDiff: false };
     }
   }
   result.changes ||= result.replaces.length > 0;

@@ -171,10 +171,10 @@ export const DEFAULT_POLL_BUDGET_CALLS_PER_SECOND = 2;
  * `awsMigration:pollBudgetCallsPerSecond`, else the spec's (MGN's ListImports takes 10 IDs a
  * call), else 2 (a fifth of the 10 describes/s of ADS and MGN); never below one call per
  * minDelayMs (what one wait alone may spend, so a lone wait's backoff is never held back). The
- * share is the spec's, else maxDelayMs: the interval grows back to a lone wait's slowest poll.
+ * share is the spec's, else (or with `awsMigration:pollMaxDelayMs` set) maxDelayMs.
  */
 export function sharedRounds(
-  settings: { pollBudgetCallsPerSecond?: number },
+  settings: { pollBudgetCallsPerSecond?: number; pollMaxDelayMs?: number },
   poll: Pick<PollDelays, "shareMs" | "budgetCallsPerSecond">,
   minDelayMs: number,
   maxDelayMs: number,
@@ -184,7 +184,8 @@ export function sharedRounds(
     poll.budgetCallsPerSecond ??
     DEFAULT_POLL_BUDGET_CALLS_PER_SECOND;
   const floor = minDelayMs > 0 ? 1000 / minDelayMs : Number.POSITIVE_INFINITY;
-  return { budgetCallsPerSecond: Math.max(budget, floor), shareMs: poll.shareMs ?? maxDelayMs };
+  const shareMs = settings.pollMaxDelayMs === undefined ? (poll.shareMs ?? maxDelayMs) : maxDelayMs;
+  return { budgetCallsPerSecond: Math.max(budget, floor), shareMs };
 }
 
 /**

@@ -178,15 +178,9 @@ export interface PollDelays {
    * describes instead of costing one call each. @default false
    */
   alignFirstPoll?: boolean;
-  /**
-   * Each riding wait asks for a shared round at most once per shareMs, so W waits get one every
-   * shareMs / W (core/limiter.ts sharedRoundIntervalMs). @default maxDelayMs
-   */
+  /** W waits share a round every shareMs / W (core/limiter.ts SharedRounds). @default maxDelayMs */
   shareMs?: number;
-  /**
-   * Describe calls per second this service's shared rounds may spend, unless
-   * `awsMigration:pollBudgetCallsPerSecond` says otherwise. @default 2
-   */
+  /** Calls/s the shared rounds may spend unless configured (service.ts sharedRounds). @default 2 */
   budgetCallsPerSecond?: number;
 }
 

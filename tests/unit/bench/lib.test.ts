@@ -6,6 +6,7 @@ import {
   sdkWaiterSchedule,
   TERRAFORM_SCHEDULE,
 } from "../../../bench/lib/schedules";
+import { simulateOurs } from "../../../bench/lib/oursSim";
 import { simulatePeer } from "../../../bench/lib/sim";
 import { median, percentile, spread, summarize } from "../../../bench/lib/stats";
 
@@ -128,5 +129,28 @@ describe("peer simulation", () => {
     assert.equal(out.failed, 1);
     assert.ok(Number.isNaN(out.lagsMs[0]));
     assert.equal(out.lagsMs[1], 4000);
+  });
+});
+
+describe("bench simulation of our scheduler (simulateOurs)", () => {
+  const poll = { minDelayMs: 1000, maxDelayMs: 4000, gridMs: 1000 };
+  const oneASecond = { ratePerSecond: 1, burst: 1 };
+
+  it("a lone wait polls at once, then after its backoff's ceilings 1, 2, 4 s; calls before the wait count", async () => {
+    // Polls at 0, 1, 3, 7 s; the task ends at 5 s. One marker lookup before the wait.
+    const out = await simulateOurs([5000], { poll, batchSize: 10, callsBeforeWait: 1 }, oneASecond);
+    assert.deepEqual(out, { callsPerTask: 5, lagsMs: [2000], endMs: 7000 });
+  });
+
+  it("two waits share a round every shareMs / 2 once their own first delays have run", async () => {
+    // Task 0 starts at 0, task 1 at 1 s (paced); both run 9 s. Rounds at 0 (task 0's first poll),
+    // 1 s (task 1's first poll with task 0's own 1 s delay), 2 s (task 1's own 1 s delay, task 0
+    // riding along), then shared rounds every 4 s / 2 = 2 s: at 4, 6, 8 and 10 s.
+    const out = await simulateOurs(
+      [9000, 9000],
+      { poll: { ...poll, maxDelayMs: 8000, shareMs: 4000 }, batchSize: 10, callsBeforeWait: 0 },
+      oneASecond,
+    );
+    assert.deepEqual(out, { callsPerTask: 3.5, lagsMs: [1000, 0], endMs: 10_000 });
   });
 });

@@ -580,6 +580,7 @@ describe("ads.ImportTask logic", () => {
         asInputs({ name: "n", importUrl: 3, waitTimeoutMinutes: 5, waitForCompletion: "no" }),
         {
           name: "n",
+          sourceEtag: undefined,
           importUrl: undefined,
           clientRequestToken: undefined,
           adoptImportTaskId: undefined,

@@ -524,7 +524,7 @@ describe("ads.ImportTask provider (fake ADS, manual clock)", () => {
           { ...INPUTS, importTaskId: ID, status: "IMPORT_COMPLETE" },
           { ...INPUTS, __provider: "new" },
         ),
-        { changes: false, replaces: [], deleteBeforeReplace: false },
+        { changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} },
       );
     });
   });

@@ -169,6 +169,7 @@ describe("core/task lifecycle provider", () => {
       assert.deepEqual(await provider.diff("a", { name: "a" }, { name: "a", keep: true }), {
         changes: true,
         replaces: [],
+        detailedDiff: { keep: { kind: "update", inputDiff: true } },
       });
     });
 

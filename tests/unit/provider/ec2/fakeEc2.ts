@@ -3,14 +3,17 @@
  * describe call (the last entry sticks); `failures` makes the next calls of an operation throw.
  * Completing an image task registers its AMI and snapshots.
  */
-import type { Ec2Api, ImportSnapshotRequest } from "../../../../provider/ec2/api";
+import type { ImportInstanceCommandInput as ImportInstanceRequest } from "@aws-sdk/client-ec2";
+import type {
+  Ec2Api,
+  ImportImageRequest,
+  ImportSnapshotRequest,
+} from "../../../../provider/ec2/api";
 import type {
   ConversionTask,
   Ec2Image,
   Ec2Instance,
   ImageTask,
-  ImportImageRequest,
-  ImportInstanceRequest,
   SnapshotTask,
   Ec2Snapshot,
 } from "../../../../provider/ec2/types";
@@ -185,7 +188,7 @@ export class FakeEc2 implements Ec2Api {
     this.calls.push({ op: "importImage", token: request.ClientToken, request });
     this.fail("importImage");
     const { id } = this.store.start(request.ClientToken, (n) =>
-      imageBase(taskIdFor(n), request.DiskContainers.length),
+      imageBase(taskIdFor(n), request.DiskContainers?.length ?? 0),
     );
     return Promise.resolve(this.view(id)!);
   }
@@ -268,7 +271,7 @@ export class FakeEc2 implements Ec2Api {
     this.calls.push({ op: "importInstance", request });
     this.fail("importInstance");
     const { id } = this.conversionStore.start(undefined, (n) =>
-      conversionBase(conversionIdFor(n), n, request.Description),
+      conversionBase(conversionIdFor(n), n, request.Description ?? ""),
     );
     return Promise.resolve(this.conversionView(id)!);
   }

@@ -2,25 +2,24 @@ import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import {
   adviceFor,
-  cancelAcceptors,
-  classifyStatus,
-  createAcceptors,
-  defaultClientToken,
-  failureMessage,
-  fallbackToken,
-  importIdentity,
+  diskIdentity,
+  imageImport,
   importImageRequest,
-  progressLine,
-  recordedTask,
-  successorToken,
-} from "../../../../provider/ec2/importImageTaskLogic";
-import { toOutputs } from "../../../../provider/ec2/importImageTaskSpec";
+  importImageTaskSpec as spec,
+  tokens,
+} from "../../../../provider/ec2/importImageTaskSpec";
 import { image } from "./specAdapters";
 
-import type { ImageTask } from "../../../../provider/ec2/types";
+import type { Ec2Image, ImageTask } from "../../../../provider/ec2/types";
 import { parseProgress, stableUrl, stableValue } from "../../../../provider/ec2/shared";
 
 const { asInputs, checkInputs, diffInputs, inputsOf, waitTimeoutMs } = image;
+const { defaultClientToken, fallbackToken, successorToken } = tokens;
+const createAcceptors = spec.acceptors("create", {});
+const cancelAcceptors = spec.acceptors("cancel", {});
+const recordedTask = imageImport.recorded;
+const toOutputs = (raw: Record<string, unknown>, task: ImageTask, image?: Ec2Image) =>
+  spec.toOutputs(raw, task, imageImport.outputs(task, image));
 
 const ID = "import-ami-0123456789abcdef0";
 const DISK = { format: "VMDK", userBucket: { s3Bucket: "vm-imports", s3Key: "web.vmdk" } };
@@ -132,7 +131,7 @@ describe("ec2.ImportImageTask logic", () => {
           {
             property: "diskContainers",
             reason:
-              "must have 1–21 disks (got 0). Fix: VM Import fails a VM with more than 21 volumes; import extra disks with ImportSnapshot",
+              'must have 1–21 items (got 0). Fix: use 1–21 disks, e.g. [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]; VM Import fails a VM with more than 21 volumes, import extra disks with ImportSnapshot',
           },
         ],
       },
@@ -143,7 +142,7 @@ describe("ec2.ImportImageTask logic", () => {
           {
             property: "diskContainers",
             reason:
-              "must have 1–21 disks (got 22). Fix: VM Import fails a VM with more than 21 volumes; import extra disks with ImportSnapshot",
+              'must have 1–21 items (got 22). Fix: use 1–21 disks, e.g. [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]; VM Import fails a VM with more than 21 volumes, import extra disks with ImportSnapshot',
           },
         ],
       },
@@ -154,7 +153,7 @@ describe("ec2.ImportImageTask logic", () => {
           {
             property: "diskContainers",
             reason:
-              'must be a list of disk containers (got object). Fix: use [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]',
+              'must be a list (got object). Fix: use 1–21 disks, e.g. [{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]; VM Import fails a VM with more than 21 volumes, import extra disks with ImportSnapshot',
           },
         ],
       },
@@ -498,18 +497,17 @@ describe("ec2.ImportImageTask logic", () => {
 
   describe("identity and tokens", () => {
     it("treats a re-signed presigned URL, a lower-case format and the default role as the same import", () => {
-      const a = importIdentity({ diskContainers: [{ format: "vmdk", url: PRESIGNED }] });
-      const b = importIdentity({
+      const a = defaultClientToken("dev", "proj", "web", {
+        diskContainers: [{ format: "vmdk", url: PRESIGNED }],
+      });
+      const b = defaultClientToken("dev", "proj", "web", {
         diskContainers: [{ format: "VMDK", url: RESIGNED }],
         roleName: "vmimport",
       });
-      assert.deepEqual(a, b);
-      assert.deepEqual(a, {
-        diskContainers: [
-          { format: "VMDK", url: "https://vm-imports.s3.us-west-2.amazonaws.com/web.vmdk" },
-        ],
-        roleName: "vmimport",
-      });
+      assert.equal(a, b);
+      assert.deepEqual(diskIdentity([{ format: "vmdk", url: PRESIGNED }]), [
+        { format: "VMDK", url: "https://vm-imports.s3.us-west-2.amazonaws.com/web.vmdk" },
+      ]);
     });
 
     it("derives a 64-character token that depends on stack, name and import parameters only", () => {
@@ -519,7 +517,7 @@ describe("ec2.ImportImageTask logic", () => {
       assert.notEqual(t, defaultClientToken("prod", "proj", "web", VALID));
       assert.notEqual(t, defaultClientToken("dev", "proj", "db", VALID));
       assert.notEqual(t, defaultClientToken("dev", "proj", "web", { ...VALID, platform: "Linux" }));
-      assert.equal(fallbackToken(VALID), defaultClientToken("", "", "", VALID));
+      assert.equal(fallbackToken({}, VALID), defaultClientToken("", "", "", VALID));
     });
 
     it("chains deterministic successor tokens past failed tasks", () => {
@@ -561,17 +559,20 @@ describe("ec2.ImportImageTask logic", () => {
         "converting",
         "new-status",
       ];
-      assert.deepEqual(statuses.map(classifyStatus), [
-        "success",
-        "failure",
-        "failure",
-        "failure",
-        "pending",
-        "pending",
-        "pending",
-        "pending",
-        "pending",
-      ]);
+      assert.deepEqual(
+        statuses.map((status) => spec.classify(status, {})),
+        [
+          "success",
+          "failure",
+          "failure",
+          "failure",
+          "pending",
+          "pending",
+          "pending",
+          "pending",
+          "pending",
+        ],
+      );
     });
 
     it("create acceptors: completed succeeds; deleted, deleting and gone fail; active matches none", () => {
@@ -743,8 +744,8 @@ describe("ec2.ImportImageTask logic", () => {
         snapshotDetails: [],
       };
       assert.equal(
-        failureMessage(
-          "web server",
+        spec.failureMessage(
+          { description: "web server" },
           task,
           { polls: 4, observed: ["active", "active", "deleting", "deleted"] },
           ID,
@@ -752,7 +753,7 @@ describe("ec2.ImportImageTask logic", () => {
         `ec2.ImportImageTask "web server": import ${ID} ended in deleted after 4 polls (active×2, deleting): ClientError: No valid partitions. Not a valid volume. The disk has no valid partition table (not a bootable volume): export the VM's boot disk again, then run \`pulumi up\` again (a failed import is replaced).`,
       );
       assert.equal(
-        failureMessage(undefined, undefined, { polls: 1, observed: ["GONE"] }, ID),
+        spec.failureMessage({}, undefined, { polls: 1, observed: ["GONE"] }, ID),
         `ec2.ImportImageTask "${ID}": import ${ID} ended in GONE after 1 poll. DescribeImportImageTasks no longer returns the task (EC2 forgets task records 7 days after they end). Run \`pulumi refresh\`, then \`pulumi up\` to import again.`,
       );
     });
@@ -771,7 +772,7 @@ describe("ec2.ImportImageTask logic", () => {
       for (const [m, re] of cases) assert.match(adviceFor("deleted", m), re);
     });
 
-    it("progress lines show status, stage, percent, poll and elapsed", () => {
+    it("progress text shows status, stage and percent", () => {
       const o: ImageTask = {
         importTaskId: ID,
         status: "active",
@@ -779,8 +780,8 @@ describe("ec2.ImportImageTask logic", () => {
         progress: 27,
         snapshotDetails: [],
       };
-      assert.equal(progressLine(o, 3, 42_400), "active converting 27% (poll 3, 42s)");
-      assert.equal(progressLine(undefined, 1, 0), "GONE (poll 1, 0s)");
+      assert.equal(spec.progress?.(o), "active converting 27%");
+      assert.equal(spec.progress?.(undefined), "GONE");
     });
   });
 });

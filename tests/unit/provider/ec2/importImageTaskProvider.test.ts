@@ -504,6 +504,7 @@ describe("ec2.ImportImageTask provider (fake EC2, manual clock)", () => {
         changes: false,
         replaces: [],
         deleteBeforeReplace: false,
+        detailedDiff: {},
       });
     });
   });

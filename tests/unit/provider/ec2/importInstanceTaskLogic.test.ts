@@ -1,27 +1,27 @@
 import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
+import type { TaskContext } from "../../../../provider/core/task/spec";
 import {
   adviceFor,
-  cancelAcceptors,
   classifyState,
-  createAcceptors,
-  defaultMarker,
-  failureMessage,
-  findByMarker,
   importInstanceRequest,
-  progressLine,
+  importInstanceTaskSpec as spec,
+  instanceImport,
+  markers,
   progressOf,
-  recordedTask,
-  successorMarker,
-  terminatedAcceptors,
   wireDescription,
-} from "../../../../provider/ec2/importInstanceTaskLogic";
-import { toOutputs } from "../../../../provider/ec2/importInstanceTaskSpec";
+} from "../../../../provider/ec2/importInstanceTaskSpec";
 import { instance } from "./specAdapters";
 
-import type { ConversionTask } from "../../../../provider/ec2/types";
+import type { ConversionTask, Ec2Instance } from "../../../../provider/ec2/types";
 
 const { asInputs, checkInputs, diffInputs, waitTimeoutMs } = instance;
+const { defaultClientToken: defaultMarker, successorToken: successorMarker } = markers;
+const createAcceptors = spec.acceptors("create", {});
+const cancelAcceptors = spec.acceptors("cancel", {});
+const recordedTask = instanceImport.recorded;
+const toOutputs = (raw: Record<string, unknown>, task: ConversionTask, instance?: Ec2Instance) =>
+  spec.toOutputs(raw, task, instanceImport.outputs(task, instance));
 
 const ID = "import-i-ffvko9js";
 const MANIFEST =
@@ -373,16 +373,19 @@ describe("ec2.ImportInstanceTask logic", () => {
       assert.equal(s, successorMarker(m, ID));
     });
 
-    it("finds the tasks whose Description carries the marker tag", () => {
+    it("finds the task whose Description carries the marker tag", async () => {
       const tasks = [
         { ...TASK, conversionTaskId: "import-i-aaaaaaaa", description: "other [pam-x]" },
         { ...TASK, description: "web [pam-m]" },
         { ...TASK, conversionTaskId: "import-i-bbbbbbbb", description: "pam-m without brackets" },
       ];
-      assert.deepEqual(
-        findByMarker(tasks, "pam-m").map((t) => t.conversionTaskId),
-        [ID],
+      const ctx = { state: { listing: { get: () => Promise.resolve(tasks) } } };
+      const found = await spec.hooks?.findStarted?.(
+        ctx as unknown as TaskContext<never, never, ConversionTask>,
+        {},
+        "pam-m",
       );
+      assert.equal(found?.conversionTaskId, ID);
     });
   });
 
@@ -394,7 +397,7 @@ describe("ec2.ImportInstanceTask logic", () => {
       );
     });
 
-    it("acceptors for create, cancel and termination", () => {
+    it("acceptors for create and cancel", () => {
       const t = (state: string): ConversionTask => ({ ...TASK, state });
       assert.deepEqual(
         [t("completed"), t("cancelled"), t("cancelling"), undefined, t("active")].map(
@@ -407,14 +410,6 @@ describe("ec2.ImportInstanceTask logic", () => {
           cancelAcceptors.some((a) => a.matches(o)),
         ),
         [true, true, true, false],
-      );
-      assert.deepEqual(
-        [
-          { instanceId: "i", state: "terminated" },
-          undefined,
-          { instanceId: "i", state: "shutting-down" },
-        ].map((o) => terminatedAcceptors.some((a) => a.matches(o))),
-        [true, true, false],
       );
     });
   });
@@ -518,10 +513,7 @@ describe("ec2.ImportInstanceTask logic", () => {
         42,
       );
       assert.equal(progressOf({ ...TASK, state: "active", volumes: [] }), undefined);
-      assert.equal(
-        progressLine({ ...TASK, state: "active", volumes: [] }, 2, 3000),
-        "active (poll 2, 3s)",
-      );
+      assert.equal(spec.progress?.({ ...TASK, state: "active", volumes: [] }), "active");
     });
 
     it("waitTimeoutMs: the input, then stack config, then 240 minutes", () => {
@@ -539,7 +531,12 @@ describe("ec2.ImportInstanceTask logic", () => {
           "ClientError: Import manifest validation failed [We do not have access to the given resource. Reason 403 Forbidden]",
       };
       assert.equal(
-        failureMessage("web", task, { polls: 3, observed: ["active", "active", "cancelled"] }, ID),
+        spec.failureMessage(
+          { description: "web" },
+          task,
+          { polls: 3, observed: ["active", "active", "cancelled"] },
+          ID,
+        ),
         `ec2.ImportInstanceTask "web": conversion ${ID} ended in cancelled after 3 polls (active×2): ClientError: Import manifest validation failed [We do not have access to the given resource. Reason 403 Forbidden]. EC2 could not read the import manifest: presign the manifest URL again (it may have expired) for an identity that can read the bucket, then run \`pulumi up\` again (a failed import is replaced).`,
       );
       assert.match(

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { isImportTaskFailedError, isInputValidationError } from "../../../../provider/core/errors";
-import { LEGACY_WARNING } from "../../../../provider/ec2/importInstanceTaskLogic";
+import { LEGACY_WARNING } from "../../../../provider/ec2/importInstanceTaskSpec";
 import { createProvider } from "../../../../provider/ec2/importInstanceTaskProvider";
 import {
   awsError,

@@ -292,17 +292,34 @@ describe("ec2.ImportSnapshotTask spec", () => {
       {
         name: "another description and disk",
         news: { ...NEWS, description: "x", diskContainer: { format: "RAW", userBucket: BUCKET } },
-        want: { changes: true, replaces: ["diskContainer", "description"] },
+        want: {
+          changes: true,
+          replaces: ["diskContainer", "description"],
+          detailedDiff: {
+            "diskContainer.format": { kind: "update-replace", inputDiff: true },
+            description: { kind: "update-replace", inputDiff: true },
+          },
+        },
       },
       {
         name: "a disk unknown in preview",
         news: { ...NEWS, diskContainer: UNKNOWN },
-        want: { changes: true, replaces: ["diskContainer"] },
+        want: {
+          changes: true,
+          replaces: ["diskContainer"],
+          detailedDiff: { diskContainer: { kind: "update-replace", inputDiff: true } },
+        },
       },
       {
         name: "retainOnDelete and a new clientToken (in-place updates)",
         news: { ...NEWS, retainOnDelete: true, clientToken: "tok-2" },
-        want: { changes: true },
+        want: {
+          changes: true,
+          detailedDiff: {
+            clientToken: { kind: "update", inputDiff: true },
+            retainOnDelete: { kind: "update", inputDiff: true },
+          },
+        },
       },
       {
         name: "adopting the task it already manages",
@@ -313,13 +330,17 @@ describe("ec2.ImportSnapshotTask spec", () => {
         name: "a task that ended deleted (it is replaced)",
         olds: { ...OLDS, status: "deleted" },
         news: NEWS,
-        want: { changes: true, replaces: ["status"] },
+        want: {
+          changes: true,
+          replaces: ["status"],
+          detailedDiff: { status: { kind: "update-replace", inputDiff: false } },
+        },
       },
       {
         name: "a task still active (update resumes the wait)",
         olds: { ...OLDS, status: "active" },
         news: NEWS,
-        want: { changes: true },
+        want: { changes: true, detailedDiff: { status: { kind: "update", inputDiff: false } } },
       },
     ];
     for (const c of cases) {
@@ -331,6 +352,7 @@ describe("ec2.ImportSnapshotTask spec", () => {
             changes: false,
             replaces: [],
             deleteBeforeReplace: false,
+            detailedDiff: {},
             ...c.want,
           },
         );
@@ -362,8 +384,9 @@ describe("ec2.ImportSnapshotTask spec", () => {
     });
   });
 
-  it("keeps diskContainer secret in state and declares the outputs the class shows", () => {
-    assert.deepEqual(spec.secretOutputs, ["diskContainer"]);
+  it("keeps only a presigned diskContainer.url secret in state and declares the outputs the class shows", () => {
+    assert.deepEqual(spec.secretOutputs, []);
+    assert.deepEqual(spec.properties.diskContainer.secretLeaf?.path, ["url"]);
     assert.deepEqual(spec.outputs, [
       "importTaskId",
       "status",

@@ -579,7 +579,7 @@ describe("mgn.ImportTask provider (fake MGN, manual clock)", () => {
           { ...INPUTS, importId: ID, status: "SUCCEEDED" },
           { ...INPUTS, __provider: "new" },
         ),
-        { changes: false, replaces: [], deleteBeforeReplace: false },
+        { changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} },
       );
     });
   });

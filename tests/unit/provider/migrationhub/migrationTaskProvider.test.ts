@@ -484,10 +484,7 @@ describe("migrationhub.MigrationTask provider", () => {
           { ...base, __provider: "a" },
           { ...base, __provider: "b" },
         ),
-        {
-          changes: false,
-          replaces: [],
-        },
+        { changes: false, replaces: [], detailedDiff: {} },
       );
     });
   });
