@@ -1,9 +1,13 @@
 /**
- * The one logger (STYLE.md §11). The dynamic-provider host has no engine connection, so lines go
- * to stderr and Pulumi shows them as plain output: short, prefixed, tied to a resource, redacted,
- * and progress rate-limited so a two-hour wait does not print 500 lines.
+ * The one logger (STYLE.md §11): short, prefixed, redacted lines that name the resource by its
+ * Pulumi name. In Pulumi's dynamic-provider host the lines go to the engine (core/engine.ts) on the
+ * resource's URN — warnings as warnings, wait status as ephemeral lines beside the resource, first
+ * at once and then every 10 s. Without an engine (tests, an engine that refuses) they go to stderr,
+ * which Pulumi shows as plain output, with progress rate-limited so a two-hour wait does not print
+ * 500 lines.
  */
 import { systemClock, type Clock } from "./clock";
+import { currentUrn, type EngineLink, type Severity } from "./engine";
 import { redact } from "./redact";
 
 export interface Logger {
@@ -11,36 +15,172 @@ export interface Logger {
   warn(resource: string, message: string): void;
   /** At most one line per resource per interval; the rest are dropped. */
   progress(resource: string, message: string): void;
+  /**
+   * The live status of one wait started at `startedAt`, or undefined where it cannot be shown
+   * (no engine, no URN): then `progress` lines are the status. While it runs, `progress` lines of
+   * its resource are left to it.
+   */
+  watch?(resource: string, startedAt: number): WaitWatch | undefined;
+}
+
+export interface WaitWatch {
+  /** The clock the wait sleeps on, watched so the status can tell when the next poll is. */
+  pace(clock: Clock): Clock;
+  observed(status: string, poll: number): void;
+  stop(): void;
 }
 
 export interface LoggerOptions {
   /** @default process.stderr.write(line + "\n") */
   sink?: (line: string) => void;
   clock?: Clock;
-  /** @default 30_000 */
+  /** Between progress lines written to the sink. @default 30_000 */
   minIntervalMs?: number;
+  /** The engine of the dynamic-provider host (core/engine.ts hostEngine). */
+  engine?: EngineLink;
+  /** The URN of the resource being served. @default the provider call's scope (engine.ts) */
+  urn?: () => string | undefined;
+  /** Between ephemeral status lines. @default 10_000 */
+  statusIntervalMs?: number;
+  /** Runs `fn` every `ms` until the returned stop. @default an unref'd setInterval */
+  every?: (ms: number, fn: () => void) => () => void;
 }
 
 export const LOG_PREFIX = "[aws-migration]";
+
+/** `ads.ImportTask discovery` for `urn:pulumi:dev::demo::pulumi-nodejs:dynamic/ads:ImportTask::discovery`. */
+export function urnLabel(urn: string): string {
+  const parts = urn.split("::");
+  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  const name = parts.slice(3).join("::");
+  const dynamic = /^pulumi-nodejs:dynamic\/([^:]+):(.+)$/.exec(type);
+  return `${dynamic === null ? type : `${dynamic[1]}.${dynamic[2]}`} ${name}`;
+}
+
+/** The resource's Pulumi name: the URN's last part. */
+function urnName(urn: string): string {
+  return urn.split("::").slice(3).join("::");
+}
+
+/**
+ * Inside a resource's call its URN names it, and the caller's label (`<type> <AWS name or ID>`)
+ * follows when it says more: `mgn.ImportTask inventory (import-0a1b…)`.
+ */
+function named(resource: string, urn: string): string {
+  const label = urnLabel(urn);
+  const type = label.slice(0, label.indexOf(" ") + 1);
+  const rest = resource.startsWith(type) ? resource.slice(type.length) : resource;
+  return rest === "" || rest === urnName(urn) ? label : `${label} (${rest})`;
+}
+
+function elapsed(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
+
+const unrefEvery = (ms: number, fn: () => void): (() => void) => {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
 
 export function createLogger(options?: LoggerOptions): Logger {
   const sink = options?.sink ?? ((line: string): void => void process.stderr.write(line + "\n"));
   const clock = options?.clock ?? systemClock;
   const minIntervalMs = options?.minIntervalMs ?? 30_000;
+  const statusIntervalMs = options?.statusIntervalMs ?? 10_000;
+  const every = options?.every ?? unrefEvery;
+  const engine = options?.engine;
+  const urnNow = options?.urn ?? currentUrn;
   const lastProgress = new Map<string, number>();
-  // One line shape for every level: Pulumi shows host output as plain text either way.
-  const emit = (resource: string, message: string): void => {
-    sink(redact(`${LOG_PREFIX} ${resource}: ${message}`));
+  const lastStatus = new Map<string, number>();
+  const watched = new Set<string>();
+
+  const line = (resource: string, message: string, urn: string | undefined): string =>
+    redact(`${LOG_PREFIX} ${urn === undefined ? resource : named(resource, urn)}: ${message}`);
+  const throttled = (resource: string, message: string, urn: string | undefined): void => {
+    const now = clock.now();
+    const last = lastProgress.get(resource);
+    if (last !== undefined && now - last < minIntervalMs) return;
+    lastProgress.set(resource, now);
+    sink(line(resource, message, urn));
   };
+  // A line the engine refuses is written as before; `fallback` does that.
+  const send = (
+    severity: Severity,
+    message: string,
+    urn: string | undefined,
+    ephemeral: boolean,
+    fallback: () => void,
+  ): void => {
+    if (engine === undefined) return fallback();
+    void engine.log({ severity, message, urn: urn ?? "", ephemeral }).then((taken) => {
+      if (!taken) fallback();
+    });
+  };
+  const emit = (severity: Severity, resource: string, message: string): void => {
+    const urn = urnNow();
+    const text = line(resource, message, urn);
+    send(severity, text, urn, false, () => sink(text));
+  };
+
   return {
-    info: emit,
-    warn: emit,
+    info: (resource, message) => emit("info", resource, message),
+    warn: (resource, message) => emit("warning", resource, message),
     progress(resource, message) {
+      const urn = urnNow();
+      if (engine === undefined || urn === undefined) return throttled(resource, message, urn);
+      if (watched.has(urn)) return;
       const now = clock.now();
-      const last = lastProgress.get(resource);
-      if (last !== undefined && now - last < minIntervalMs) return;
-      lastProgress.set(resource, now);
-      emit(resource, message);
+      const last = lastStatus.get(urn);
+      if (last !== undefined && now - last < statusIntervalMs) return;
+      lastStatus.set(urn, now);
+      const text = redact(`${urnName(urn)}: ${message}`);
+      send("info", text, urn, true, () => throttled(resource, message, urn));
+    },
+    watch(resource, startedAt) {
+      const urn = urnNow();
+      if (engine === undefined || urn === undefined) return undefined;
+      let seen: { status: string; poll: number } | undefined;
+      let nextPollAt: number | undefined;
+      let stopTicker: (() => void) | undefined;
+      const show = (): void => {
+        if (seen === undefined) return;
+        const now = clock.now();
+        const next =
+          nextPollAt === undefined || nextPollAt < now
+            ? ""
+            : `, next poll in ${Math.ceil((nextPollAt - now) / 1000)}s`;
+        const { status, poll } = seen;
+        const text = redact(
+          `${urnName(urn)}: ${status} (poll ${poll}, ${elapsed(now - startedAt)} elapsed${next})`,
+        );
+        const today = `${status} (poll ${poll}, ${Math.round((now - startedAt) / 1000)}s)`;
+        send("info", text, urn, true, () => throttled(resource, today, urn));
+      };
+      watched.add(urn);
+      return {
+        pace: (inner) => ({
+          now: () => inner.now(),
+          sleep: (ms, signal) => {
+            nextPollAt = inner.now() + ms;
+            // The first line as soon as the first poll's answer and the next poll are known.
+            if (seen !== undefined && stopTicker === undefined) {
+              show();
+              stopTicker = every(statusIntervalMs, show);
+            }
+            return inner.sleep(ms, signal);
+          },
+        }),
+        observed(status, poll) {
+          seen = { status, poll };
+          nextPollAt = undefined;
+        },
+        stop() {
+          stopTicker?.();
+          watched.delete(urn);
+        },
+      };
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * What every resource class hands `pulumi.dynamic.Resource`, read from its spec: the provider
  * shim, the props with a slot for each output (and for the inputs named in `slots`, so programs can
- * read them back) with the table's secret leaves marked, the spec's secret outputs, and the module
- * and type of the type token. Only resource classes import this file (it loads `@pulumi/pulumi`).
+ * read them back) with the table's secret leaves marked and the resource's own URN as `__urn`, the
+ * spec's secret outputs, and the module and type of the type token. Only resource classes import
+ * this file (it loads `@pulumi/pulumi`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./shim";
@@ -36,6 +37,12 @@ export function registration(
       ...Object.fromEntries(slots.map((k) => [k, undefined])),
       ...withSecretLeaves(spec, props),
       ...outputSlots(spec),
+      // The engine's URN for this resource, so the provider can log on it (core/engine.ts).
+      __urn: pulumi.createUrn(
+        name,
+        `pulumi-nodejs:dynamic/${spec.service}:${spec.className}`,
+        opts?.parent,
+      ),
     },
     secrets.length === 0 ? opts : { ...opts, additionalSecretOutputs: secrets },
     spec.service,

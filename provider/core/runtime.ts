@@ -6,6 +6,7 @@
 import { systemClock, type Clock } from "./clock";
 import type { ProviderSettings } from "./config";
 import { ConcurrencyLimiter } from "./limiter";
+import { hostEngine } from "./engine";
 import { createLogger, type Logger } from "./log";
 import { AdaptiveThrottle } from "./retry";
 
@@ -27,7 +28,7 @@ export function createRuntime(overrides?: Partial<ServiceRuntime>): ServiceRunti
     settings,
     clock,
     random: overrides?.random ?? Math.random,
-    log: overrides?.log ?? createLogger({ clock }),
+    log: overrides?.log ?? createLogger({ clock, engine: hostEngine() }),
     throttle: overrides?.throttle ?? new AdaptiveThrottle({ clock }),
     startLimiter:
       overrides?.startLimiter ??

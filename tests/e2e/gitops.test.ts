@@ -153,7 +153,8 @@ describe("e2e: examples/gitops/pipeline.sh against the emulator, state in S3", f
         "",
         "**Warnings**",
         "",
-        "- none",
+        // The provider's warning reaches the pipeline: it is a warning on its resource's URN.
+        "- [aws-migration] ads.ImportTask discovery (wave-1 discovery): import import-task-<id> finished IMPORT_COMPLETE_WITH_ERRORS with rejected rows (servers 4 imported / 3 failed, applications 2 imported / 0 failed). Download errorsAndFailedEntriesZip (a secret output) for the rejected rows.",
       ),
     ]);
     const requests = emulator!.stats().requests;

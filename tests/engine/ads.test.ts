@@ -62,7 +62,9 @@ describe("ads.ImportTask through the Pulumi dynamic-provider host", function () 
     assert.ok(bytes < 2048, `__provider is ${bytes} bytes`);
     assert.match(provider, /pulumi-aws-migration\/internal\//);
     assert.match(provider, /ads\/importTaskProvider/);
-    const { __provider: _p, clientRequestToken, ...rest } = inputs;
+    const { __provider: _p, __urn, clientRequestToken, ...rest } = inputs;
+    // The URN the engine gives the resource, computed by the class (core/register.ts).
+    assert.equal(__urn, URN);
     assert.match(String(clientRequestToken), /^pam-[0-9a-f]{64}$/);
     assert.deepEqual(rest, { name: "servers-q3", importUrl: "s3://migration-data/servers.csv" });
   });

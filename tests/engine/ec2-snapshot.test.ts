@@ -93,7 +93,8 @@ describe("ec2.ImportSnapshotTask through the Pulumi dynamic-provider host", func
     console.log(`      ec2.ImportSnapshotTask __provider: ${bytes} bytes`);
     assert.ok(bytes <= 1024, `__provider is ${bytes} bytes`);
     assert.match(String(inputs["__provider"]), /ec2\/importSnapshotTaskProvider/);
-    const { __provider: _p, clientToken, ...rest } = inputs;
+    const { __provider: _p, __urn, clientToken, ...rest } = inputs;
+    assert.equal(__urn, URN);
     assert.match(String(clientToken), /^pam-[0-9a-f]{60}$/);
     assert.deepEqual(rest, {
       description: "data disk of web-01",

@@ -99,7 +99,8 @@ describe("ec2 VM Import resources through the Pulumi dynamic-provider host", fun
       const bytes = providerBytes(inputs);
       console.log(`      ec2.ImportImageTask __provider: ${bytes} bytes`);
       assert.match(String(inputs["__provider"]), /ec2\/importImageTaskProvider/);
-      const { __provider: _p, clientToken, ...rest } = inputs;
+      const { __provider: _p, __urn, clientToken, ...rest } = inputs;
+      assert.equal(__urn, IMAGE_URN);
       assert.match(String(clientToken), /^pam-[0-9a-f]{60}$/);
       assert.deepEqual(rest, {
         description: "web server",

@@ -86,7 +86,11 @@ describe("examples/real-aws-s3-upload under setMocks", function () {
       await resolved((source as { path: pulumi.Input<string> }).path),
       "../data/discovery.csv",
     );
-    const { __provider, clientRequestToken, ...taskInputs } = task?.inputs ?? {};
+    const { __provider, __urn, clientRequestToken, ...taskInputs } = task?.inputs ?? {};
+    assert.equal(
+      __urn,
+      "urn:pulumi:dev::real-aws-s3-upload::pulumi-nodejs:dynamic/ads:ImportTask::discovery",
+    );
     assert.deepEqual(taskInputs, {
       name: "datacenter-1 servers",
       importUrl: `s3://${BUCKET_NAME}/imports/discovery.csv`,

@@ -61,7 +61,9 @@ describe("mgn.ImportTask through the Pulumi dynamic-provider host", function () 
     assert.ok(bytes < 2048, `__provider is ${bytes} bytes`);
     assert.match(provider, /pulumi-aws-migration\/internal\//);
     assert.match(provider, /mgn\/importTaskProvider/);
-    const { __provider: _p, clientToken, ...rest } = inputs;
+    const { __provider: _p, __urn, clientToken, ...rest } = inputs;
+    // The URN the engine gives the resource, computed by the class (core/register.ts).
+    assert.equal(__urn, URN);
     assert.match(String(clientToken), /^pam-[0-9a-f]{60}$/);
     assert.deepEqual(rest, {
       s3BucketSource: { s3Bucket: BUCKET, s3Key: "wave-1.csv" },

@@ -59,8 +59,9 @@ describe("migrationhub resources through the Pulumi dynamic-provider host", func
     for (const s of sizes) assert.ok(s < 2048, `__provider is ${s} bytes`);
     assert.match(String(streamInputs["__provider"]), /migrationhub\/progressUpdateStreamProvider/);
     assert.match(String(taskInputs["__provider"]), /migrationhub\/migrationTaskProvider/);
-    const { __provider: _s, ...stream } = streamInputs;
-    const { __provider: _t, ...task } = taskInputs;
+    const { __provider: _s, __urn: streamUrn, ...stream } = streamInputs;
+    const { __provider: _t, __urn: taskUrn, ...task } = taskInputs;
+    assert.deepEqual([streamUrn, taskUrn], [STREAM_URN, TASK_URN]);
     assert.deepEqual(stream, { progressUpdateStreamName: "tool" });
     assert.deepEqual(task, {
       progressUpdateStream: "tool",
@@ -141,6 +142,7 @@ describe("migrationhub resources through the Pulumi dynamic-provider host", func
         progressUpdateStreamName: "tool",
         retainOnDelete: false,
         __provider: streamInputs["__provider"],
+        __urn: STREAM_URN,
       },
     });
     const task = await host.create(TASK_URN, taskInputs);

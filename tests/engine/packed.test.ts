@@ -233,6 +233,7 @@ describe("the packed tarball installed into a separate project", function () {
         progressUpdateStreamName: "tool",
         retainOnDelete: false,
         __provider: streamInputs["__provider"],
+        __urn: su,
       },
     });
     const task = await host.create(tu, taskInputs);

@@ -8,6 +8,7 @@
 import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
 import { bindProvider, type ProviderImplementation } from "../dynamic";
+import { scopeProvider } from "../engine";
 import { checkProperties, type DetailedDiff, diffProperties, withDiffMore } from "./properties";
 import { TaskServices } from "./service";
 import { recordTarget } from "./target";
@@ -144,5 +145,5 @@ export function createLifecycleProvider<I extends object, T, A, S>(
   lifecycle: Lifecycle<A, S, T>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return recordTarget(bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {})));
+  return scopeProvider(recordTarget(bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {}))));
 }

@@ -8,6 +8,7 @@
 import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
 import { bindProvider, type ProviderImplementation } from "../dynamic";
+import { scopeProvider, urnOf } from "../engine";
 import { ImportTaskFailedError, InputValidationError } from "../errors";
 import {
   asInputs,
@@ -265,7 +266,9 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
           found === undefined
             ? (spec.startedMessage?.(task) ?? `started ${id} (${status})`)
             : `found ${id} (${status}) ${under}`;
-        runtime.log.info(ctx.label(inputs, id), line);
+        const urn = urnOf(raw);
+        const recover = urn === undefined ? "" : `; if this run dies: ${recoveryCommand(urn, id)}`;
+        runtime.log.info(ctx.label(inputs, id), line + recover);
         return task;
       }
       if (hop >= MAX_SUCCESSORS) {
@@ -340,6 +343,16 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   }
 }
 
+/**
+ * The command that records a task started by a run that then died (after `pulumi cancel` frees
+ * the stack): the CLI takes `--import-pending-creates` as URN and ID in turn. README "An
+ * interrupted `pulumi up`".
+ */
+export function recoveryCommand(urn: string, id: string): string {
+  const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+  return `pulumi refresh --import-pending-creates ${quote(urn)} --import-pending-creates ${quote(id)}`;
+}
+
 /** A hook's Dropped verdict (spec.ts), told apart from outputs by its one string member. */
 function isDropped(v: Record<string, unknown> | Dropped | undefined): v is Dropped {
   return v !== undefined && typeof v["dropped"] === "string" && Object.keys(v).length === 1;
@@ -390,5 +403,5 @@ export function createTaskProvider<I extends object, T, A, S>(
   spec: TaskSpec<I, T, A, S>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return recordTarget(bindProvider(new TaskProvider(spec, deps ?? {})));
+  return scopeProvider(recordTarget(bindProvider(new TaskProvider(spec, deps ?? {}))));
 }

@@ -307,6 +307,7 @@ async function waitTask<I extends object, T, A, S, R>(
     deadlineMs: deadline,
   });
   let align = spec.poll.alignFirstPoll === true;
+  const live = log.watch?.(label, started);
   try {
     return await waitFor<R | undefined>({
       poll: async () => {
@@ -324,7 +325,7 @@ async function waitTask<I extends object, T, A, S, R>(
       deadlineMs: deadline,
       // A budget that began before the wait (a start queued for a quota) is reported as such.
       sinceMs: deadline - limitMs,
-      clock: riding,
+      clock: live?.pace(riding) ?? riding,
       // No jitter: on the shared grid it would only scatter polls over distinct ticks. Each sleep is
       // its backoff's ceiling, min · 2^k up to max, so a lone wait never polls more often than an
       // SDK waiter with the same delays (@smithy/util-waiter: jittered up to the ceiling).
@@ -332,15 +333,19 @@ async function waitTask<I extends object, T, A, S, R>(
       service: spec.service,
       operation: watch.operation,
       subject: watch.subject,
-      onObservation: (o, poll) =>
+      onObservation: (o, poll) => {
+        live?.observed(show(o), poll);
         log.progress(
           label,
           `${show(o)} (poll ${poll}, ${Math.round((clock.now() - started) / 1000)}s)`,
-        ),
+        );
+      },
     });
   } catch (err) {
     const properties = { ...options.properties, __provider: inputs.__provider };
     throw taskFailure(err, watch.resourceId, properties, named(spec, subject));
+  } finally {
+    live?.stop();
   }
 }
 

@@ -1,0 +1,252 @@
+/**
+ * The Pulumi engine, as seen from the dynamic-provider host. The host is started with the engine's
+ * address as its first argument (@pulumi/pulumi cmd/dynamic-provider/index.js `main`) but never
+ * connects to it (pulumi/pulumi#6065), so dynamic providers cannot log on their resource. This file
+ * connects to it: lines go out as the engine's `Log` RPC with the resource's URN (warnings count in
+ * the run's summary, `ephemeral` ones are live status beside the resource), and a watchdog ends the
+ * host when the engine (the CLI that started it) or the parent process is gone.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- the engine protocol loads only in the host */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { dirname } from "node:path";
+import type { ProviderImplementation } from "./dynamic";
+import { ImportTaskFailedError, isMigrationError } from "./errors";
+
+export type Severity = "info" | "warning";
+
+export interface LogEntry {
+  severity: Severity;
+  message: string;
+  /** The resource the line is about; "" credits it to the stack. */
+  urn: string;
+  /** Live status: shown beside the resource and replaced by the next one, never in the summary. */
+  ephemeral: boolean;
+}
+
+export interface EngineLink {
+  /** Queues one `Log`; resolves false when the engine did not take it (write the line instead). */
+  log(entry: LogEntry): Promise<boolean>;
+  /** Resolves when every queued line has been answered. */
+  flush(): Promise<void>;
+}
+
+/** The generated `EngineClient` (@pulumi/pulumi/proto/engine_grpc_pb), as far as this file uses it. */
+export interface EngineClientLike {
+  log(
+    request: unknown,
+    options: { deadline: number },
+    callback: (err: Error | null) => void,
+  ): unknown;
+  /** The watchdog reads the channel's grpc-js connectivity state. */
+  getChannel(): { getConnectivityState(tryToConnect: boolean): number };
+}
+
+const READY = 2; // grpc.connectivityState.READY
+const SEVERITY: Record<Severity, number> = { info: 1, warning: 2 }; // pulumirpc.LogSeverity
+const LOG_DEADLINE_MS = 5_000;
+
+/**
+ * A link over `client`: lines are sent one at a time, in order (the engine would otherwise show
+ * concurrent ones shuffled). After the first refused line, if the engine was never reached (an
+ * older CLI, a test host given a dummy address), every later line is refused at once.
+ */
+export function engineLink(
+  client: EngineClientLike,
+  request: (entry: LogEntry) => unknown,
+): EngineLink {
+  let tail: Promise<boolean> = Promise.resolve(true);
+  let reached = false;
+  let unreachable = false;
+  const send = (entry: LogEntry): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (unreachable) return resolve(false);
+      client.log(request(entry), { deadline: Date.now() + LOG_DEADLINE_MS }, (err) => {
+        if (err === null) reached = true;
+        else if (!reached) unreachable = true;
+        resolve(err === null);
+      });
+    });
+  return {
+    log(entry) {
+      tail = tail.then(() => send(entry));
+      return tail;
+    },
+    async flush() {
+      await tail;
+    },
+  };
+}
+
+/** What the watchdog reads each tick. */
+export interface WatchdogProbe {
+  parentPid(): number;
+  /** Whether the engine answers now (asks the channel to reconnect if idle). */
+  engineReady(): boolean;
+}
+
+/**
+ * Why the host should stop, or undefined: its parent process changed (the launcher died), or the
+ * engine, once reached, has not been reachable for `graceTicks` ticks in a row (the CLI died; the
+ * launcher may live on in its own process group). An engine never reached is no reason: a host
+ * started by a test or an older CLI has none.
+ */
+export function createWatchdog(
+  probe: WatchdogProbe,
+  options: { graceTicks: number },
+): () => string | undefined {
+  const parent = probe.parentPid();
+  let reached = false;
+  let misses = 0;
+  return () => {
+    const now = probe.parentPid();
+    if (now !== parent) return `its parent process ${parent} is gone`;
+    if (probe.engineReady()) {
+      reached = true;
+      misses = 0;
+      return undefined;
+    }
+    if (reached && ++misses >= options.graceTicks) return "the Pulumi engine is gone";
+    return undefined;
+  };
+}
+
+/** The host's argv: node, .../@pulumi/pulumi/cmd/dynamic-provider[/index.js], engine address. */
+export function hostEngineAddress(argv: readonly string[]): string | undefined {
+  const script = argv[1] ?? "";
+  const isHost = /[\\/]cmd[\\/]dynamic-provider([\\/]index(\.js)?)?$/.test(script);
+  return isHost && argv[2] !== undefined && argv[2] !== "" ? argv[2] : undefined;
+}
+
+/** Ticks of the watchdog; a dead engine stops the host within about `WATCHDOG_MS * 5`. */
+const WATCHDOG_MS = 1_000;
+
+/** One link per host process: every provider in it logs through the one engine. */
+let host: EngineLink | null | undefined;
+
+/**
+ * The engine link of this process when it is Pulumi's dynamic-provider host, else undefined
+ * (tests that run providers in-process never connect, start a watchdog or exit). The first call
+ * connects and starts the watchdog.
+ */
+export function hostEngine(): EngineLink | undefined {
+  if (host === undefined) {
+    const address = hostEngineAddress(process.argv);
+    host = address === undefined ? null : connectHost(address);
+  }
+  return host ?? undefined;
+}
+
+function connectHost(address: string): EngineLink {
+  // The protocol and gRPC as @pulumi/pulumi has them: our package does not depend on grpc-js.
+  const sdk = dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdk] })) as {
+    credentials: { createInsecure(): unknown };
+  };
+  const services = require(`${sdk}/proto/engine_grpc_pb`) as {
+    EngineClient: new (address: string, credentials: unknown) => EngineClientLike;
+  };
+  type LogRequest = {
+    setSeverity(v: number): void;
+    setMessage(v: string): void;
+    setUrn(v: string): void;
+    setEphemeral(v: boolean): void;
+  };
+  const messages = require(`${sdk}/proto/engine_pb`) as { LogRequest: new () => LogRequest };
+  const client = new services.EngineClient(address, grpc.credentials.createInsecure());
+  const check = createWatchdog(
+    {
+      parentPid: () => process.ppid,
+      engineReady: () => client.getChannel().getConnectivityState(true) === READY,
+    },
+    { graceTicks: 5 },
+  );
+  const timer = setInterval(() => {
+    const reason = check();
+    if (reason === undefined) return;
+    // Exiting ends every wait and poll of this host at once: no further AWS calls.
+    process.stderr.write(`[aws-migration] stopping the provider host: ${reason}\n`);
+    process.exit(1);
+  }, WATCHDOG_MS);
+  timer.unref();
+  return engineLink(client, (entry) => {
+    const req = new messages.LogRequest();
+    req.setSeverity(SEVERITY[entry.severity]);
+    req.setMessage(entry.message);
+    req.setUrn(entry.urn);
+    req.setEphemeral(entry.ephemeral);
+    return req;
+  });
+}
+
+/** The URN of the resource whose provider call is running (see `scopeProvider`). */
+const resourceScope = new AsyncLocalStorage<string>();
+
+export function currentUrn(): string | undefined {
+  return resourceScope.getStore();
+}
+
+/** The `__urn` input the resource class computes (core/register.ts), if the props carry one. */
+export function urnOf(props: Record<string, unknown> | undefined): string | undefined {
+  const urn = props?.["__urn"];
+  return typeof urn === "string" && urn.startsWith("urn:pulumi:") ? urn : undefined;
+}
+
+/**
+ * `impl` with each call run in its resource's scope (so log lines carry the URN), `__urn` kept in
+ * the outputs (read and delete get only those), and the engine's lines flushed before the call
+ * returns (the CLI may end the host right after the last answer).
+ */
+export function scopeProvider(
+  impl: ProviderImplementation,
+  link: EngineLink | undefined = hostEngine(),
+): ProviderImplementation {
+  const keep = <O extends Record<string, unknown> | undefined>(outs: O, urn?: string): O =>
+    urn === undefined || outs === undefined ? outs : { ...outs, __urn: urn };
+  // A failure with an ID is recorded with its properties: they keep the URN as outputs do.
+  const kept = (err: unknown, urn?: string): unknown =>
+    urn === undefined || !isMigrationError(err, "ImportTaskFailedError")
+      ? err
+      : new ImportTaskFailedError({
+          id: err.id,
+          properties: keep(err.properties, urn),
+          reasons: err.reasons,
+          message: err.message,
+          cause: err.cause,
+        });
+  const run = async <R>(urn: string | undefined, fn: () => Promise<R>): Promise<R> => {
+    try {
+      return urn === undefined ? await fn() : await resourceScope.run(urn, fn);
+    } catch (err) {
+      throw kept(err, urn);
+    } finally {
+      await link?.flush();
+    }
+  };
+  return {
+    configure: (req) => impl.configure(req),
+    check: (olds, news) => run(urnOf(news) ?? urnOf(olds), () => impl.check(olds, news)),
+    diff: (id, olds, news) => run(urnOf(news) ?? urnOf(olds), () => impl.diff(id, olds, news)),
+    create: (inputs) => {
+      const urn = urnOf(inputs);
+      return run(urn, async () => {
+        const r = await impl.create(inputs);
+        return { id: r.id, outs: keep(r.outs, urn) };
+      });
+    },
+    read: (id, props) => {
+      const urn = urnOf(props);
+      return run(urn, async () => {
+        const r = await impl.read(id, props);
+        return r.props === undefined ? r : { ...r, props: keep(r.props, urn) };
+      });
+    },
+    update: (id, olds, news) => {
+      const urn = urnOf(news) ?? urnOf(olds);
+      return run(urn, async () => {
+        const r = await impl.update(id, olds, news);
+        return { outs: keep(r.outs, urn) };
+      });
+    },
+    delete: (id, props) => run(urnOf(props), () => impl.delete(id, props)),
+  };
+}
