@@ -10,14 +10,13 @@ import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { isPlainObject } from "../core/check";
 import { isCredentialBearingUrl } from "../core/redact";
 import {
-  inputsOf,
   type PropertyTable,
   type SourceInputs,
   sourceEtagProperty,
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
-import { createEc2Api, type Ec2Api, type ImportImageRequest } from "./api";
+import type { Ec2Api, ImportImageRequest } from "./api";
 import {
   checkBootMode,
   checkClientData,
@@ -392,7 +391,6 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   className: "ImportImageTask",
   properties,
   checkMore: (news) => checkMore(news),
-  createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeImages(ids),
@@ -405,12 +403,7 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   },
   // No SDK waiter's calls to stay under: a 60 s share halves the shared rounds' lag at twice the calls.
   poll: { ...POLL, shareMs: 60_000 },
-  idOf: (task) => task.importTaskId,
-  ...vm.taskStatus<ImageTask>(vm.IMPORT_TASK_STATUS),
-  adoptProperty: "adoptImportTaskId",
-  tokenProperty: "clientToken",
-  fallbackToken: tokens.fallbackToken,
-  successorToken: tokens.successorToken,
+  ...vm.importTaskSpec<ImageTask>(tokens),
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
   outputs: [
@@ -425,9 +418,6 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     "imageCreationDate",
     "taskDetails",
   ],
-  secretOutputs: vm.secretInputs(properties),
-  toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   ...vm.importTaskMessages<ImageTask>({
     type: "ec2.ImportImageTask",
     operation: "DescribeImportImageTasks",
@@ -436,5 +426,5 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     fix: "Fix the disks",
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
-  hooks: vm.vmImportHooks(imageImport, properties),
+  ...vm.vmImportSpec(imageImport, properties),
 };

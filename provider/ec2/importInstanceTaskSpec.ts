@@ -15,7 +15,6 @@ import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
 import { isPlainObject } from "../core/check";
 import {
-  inputsOf,
   type PropertyTable,
   type SourceInputs,
   sourceEtagProperty,
@@ -23,7 +22,7 @@ import {
 } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import type { Acceptor } from "../core/waiter";
-import { createEc2Api, type Ec2Api } from "./api";
+import type { Ec2Api } from "./api";
 import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
 import {
   awsFields,
@@ -372,7 +371,6 @@ export const importInstanceTaskSpec: TaskSpec<
   properties,
   checkMore: (news, { settings }) => checkMore(news, settings.region),
   checkWarnings: () => [LEGACY_WARNING],
-  createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     listing: ctx.batcher(
       "DescribeConversionTasks",
@@ -412,9 +410,6 @@ export const importInstanceTaskSpec: TaskSpec<
     "instanceState",
     "taskDetails",
   ],
-  secretOutputs: vm.secretInputs(properties),
-  toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   ...vm.taskMessages<ConversionTask>({
     type: "ec2.ImportInstanceTask",
     operation: "DescribeConversionTasks",
@@ -428,9 +423,8 @@ export const importInstanceTaskSpec: TaskSpec<
     advice: adviceFor,
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
-  hooks: {
-    ...vm.vmImportHooks(instanceImport, properties),
+  ...vm.vmImportSpec(instanceImport, properties, {
     // No ClientToken: a task an earlier run started carries the marker in its Description.
     findStarted: async (ctx, _inputs, marker) => (await underMarker(ctx, marker))[0],
-  },
+  }),
 };

@@ -11,14 +11,13 @@ import { isCredentialBearingUrl } from "../core/redact";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import {
-  inputsOf,
   type PropertyTable,
   type SourceInputs,
   sourceEtagProperty,
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
-import { createEc2Api, type Ec2Api, type ImportSnapshotRequest } from "./api";
+import type { Ec2Api, ImportSnapshotRequest } from "./api";
 import {
   adviceFor,
   type DiskContainerInput,
@@ -169,7 +168,6 @@ export const importSnapshotTaskSpec: TaskSpec<
   className: "ImportSnapshotTask",
   properties,
   checkMore: vm.checkKmsNeedsEncryption,
-  createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     snapshots: ctx.batcher("DescribeSnapshots", shared.DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeSnapshots(ids),
@@ -181,12 +179,7 @@ export const importSnapshotTaskSpec: TaskSpec<
     call: (api, ids) => api.describeImportSnapshotTasks(ids),
   },
   poll: shared.POLL,
-  idOf: (task) => task.importTaskId,
-  ...vm.taskStatus<SnapshotTask>(vm.IMPORT_TASK_STATUS),
-  adoptProperty: "adoptImportTaskId",
-  tokenProperty: "clientToken",
-  fallbackToken: tokens.fallbackToken,
-  successorToken: tokens.successorToken,
+  ...vm.importTaskSpec<SnapshotTask>(tokens),
   start: (ctx, inputs, token) =>
     ctx.aws("ImportSnapshot", () => ctx.api.importSnapshot(importSnapshotRequest(inputs, token))),
   outputs: [
@@ -199,9 +192,6 @@ export const importSnapshotTaskSpec: TaskSpec<
     "volumeSize",
     "snapshotState",
   ],
-  secretOutputs: vm.secretInputs(properties),
-  toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   ...vm.importTaskMessages<SnapshotTask>({
     type: "ec2.ImportSnapshotTask",
     operation: "DescribeImportSnapshotTasks",
@@ -215,5 +205,5 @@ export const importSnapshotTaskSpec: TaskSpec<
           : adviceFor(s, message),
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its snapshot in EC2`,
-  hooks: vm.vmImportHooks(snapshotImport, properties),
+  ...vm.vmImportSpec(snapshotImport, properties),
 };

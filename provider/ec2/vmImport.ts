@@ -4,6 +4,7 @@
  * facts, messages, tokens and input rules.
  */
 import type { CheckFailure } from "../core/check";
+import type { ProviderSettings } from "../core/config";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
@@ -11,7 +12,7 @@ import type { Phase, TaskContext, TaskHooks } from "../core/task/spec";
 import { deriveToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
-import type { Ec2Api } from "./api";
+import { createEc2Api, type Ec2Api } from "./api";
 import type { ImportTaskView } from "./types";
 import {
   CANNOT_CANCEL_CODE,
@@ -105,6 +106,43 @@ export function vmImportHooks<I extends object, T, R, S>(
       });
     },
     delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
+  };
+}
+
+/**
+ * The spec fields every VM Import resource wires alike: the EC2 client, outputs that echo the
+ * inputs (secret ones kept secret) plus the task's, and the shared hooks (with `more` on top).
+ */
+export function vmImportSpec<I extends object, T, R, S>(
+  family: VmImportFamily<I, T, R, S>,
+  properties: PropertyTable<I>,
+  more: Partial<TaskHooks<I, T, Ec2Api, S>> = {},
+) {
+  return {
+    createApi: (settings: ProviderSettings) => createEc2Api(settings),
+    secretOutputs: secretInputs(properties),
+    toOutputs: (raw: Props, task: T, extra?: Props) =>
+      normalizeOutputs({
+        ...inputsOf(properties, raw),
+        ...family.outputs(task, undefined),
+        ...extra,
+      }),
+    hooks: { ...vmImportHooks(family, properties), ...more },
+  };
+}
+
+/** ImportImage's and ImportSnapshot's task fields: ID, statuses, adopt input and ClientTokens. */
+export function importTaskSpec<T extends ImportTaskView>(tokens: {
+  fallbackToken: (inputs: unknown, raw: Props) => string;
+  successorToken: (token: string, failedTaskId: string) => string;
+}) {
+  return {
+    idOf: (task: T) => task.importTaskId,
+    ...taskStatus<T>(IMPORT_TASK_STATUS),
+    adoptProperty: "adoptImportTaskId" as const,
+    tokenProperty: "clientToken" as const,
+    fallbackToken: tokens.fallbackToken,
+    successorToken: tokens.successorToken,
   };
 }
 
