@@ -396,14 +396,8 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
       ctx.api.describeImages(ids),
     ),
   }),
-  describe: {
-    operation: "DescribeImportImageTasks",
-    batchSize: DESCRIBE_BATCH_SIZE,
-    call: (api, ids) => api.describeImportImageTasks(ids),
-  },
   // No SDK waiter's calls to stay under: a 60 s share halves the shared rounds' lag at twice the calls.
   poll: { ...POLL, shareMs: 60_000 },
-  ...vm.importTaskSpec<ImageTask>(tokens),
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
   outputs: [
@@ -418,10 +412,12 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     "imageCreationDate",
     "taskDetails",
   ],
-  ...vm.importTaskMessages<ImageTask>({
+  ...vm.importTaskSpec<ImageTask>({
     type: "ec2.ImportImageTask",
     operation: "DescribeImportImageTasks",
     cli: "aws ec2 describe-import-image-tasks",
+    call: (api, ids) => api.describeImportImageTasks(ids),
+    tokens,
     advice: adviceFor,
     fix: "Fix the disks",
   }),

@@ -381,11 +381,9 @@ export const importInstanceTaskSpec: TaskSpec<
       ctx.api.describeInstances(ids),
     ),
   }),
-  describe: {
-    operation: "DescribeConversionTasks",
-    batchSize: DESCRIBE_BATCH_SIZE,
-    call: (api, ids) => api.describeConversionTasks(ids),
-  },
+  describe: vm.describeSpec("DescribeConversionTasks", (api, ids) =>
+    api.describeConversionTasks(ids),
+  ),
   // From 30 s, not 15: with the marker lookup before the start, a lone wait still costs no more
   // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
   poll: { ...POLL, minDelayMs: 30_000 },

@@ -173,13 +173,7 @@ export const importSnapshotTaskSpec: TaskSpec<
       ctx.api.describeSnapshots(ids),
     ),
   }),
-  describe: {
-    operation: "DescribeImportSnapshotTasks",
-    batchSize: shared.DESCRIBE_BATCH_SIZE,
-    call: (api, ids) => api.describeImportSnapshotTasks(ids),
-  },
   poll: shared.POLL,
-  ...vm.importTaskSpec<SnapshotTask>(tokens),
   start: (ctx, inputs, token) =>
     ctx.aws("ImportSnapshot", () => ctx.api.importSnapshot(importSnapshotRequest(inputs, token))),
   outputs: [
@@ -192,10 +186,12 @@ export const importSnapshotTaskSpec: TaskSpec<
     "volumeSize",
     "snapshotState",
   ],
-  ...vm.importTaskMessages<SnapshotTask>({
+  ...vm.importTaskSpec<SnapshotTask>({
     type: "ec2.ImportSnapshotTask",
     operation: "DescribeImportSnapshotTasks",
     cli: "aws ec2 describe-import-snapshot-tasks",
+    call: (api, ids) => api.describeImportSnapshotTasks(ids),
+    tokens,
     // VM Import's advice, in the snapshot's own words where they differ.
     advice: (s, message = "") =>
       s === shared.GONE

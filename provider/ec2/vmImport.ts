@@ -8,7 +8,7 @@ import type { ProviderSettings } from "../core/config";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
-import type { Phase, TaskContext, TaskHooks } from "../core/task/spec";
+import type { DescribeSpec, Phase, TaskContext, TaskHooks } from "../core/task/spec";
 import { deriveToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
@@ -16,6 +16,7 @@ import { createEc2Api, type Ec2Api } from "./api";
 import type { ImportTaskView } from "./types";
 import {
   CANNOT_CANCEL_CODE,
+  DESCRIBE_BATCH_SIZE,
   GONE,
   ignore,
   labelOf,
@@ -128,21 +129,6 @@ export function vmImportSpec<I extends object, T, R, S>(
         ...extra,
       }),
     hooks: { ...vmImportHooks(family, properties), ...more },
-  };
-}
-
-/** ImportImage's and ImportSnapshot's task fields: ID, statuses, adopt input and ClientTokens. */
-export function importTaskSpec<T extends ImportTaskView>(tokens: {
-  fallbackToken: (inputs: unknown, raw: Props) => string;
-  successorToken: (token: string, failedTaskId: string) => string;
-}) {
-  return {
-    idOf: (task: T) => task.importTaskId,
-    ...taskStatus<T>(IMPORT_TASK_STATUS),
-    adoptProperty: "adoptImportTaskId" as const,
-    tokenProperty: "clientToken" as const,
-    fallbackToken: tokens.fallbackToken,
-    successorToken: tokens.successorToken,
   };
 }
 
@@ -351,15 +337,30 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
   };
 }
 
-/** ImportImage's and ImportSnapshot's messages, and ClientToken reuse with other parameters. */
-export function importTaskMessages<T extends ImportTaskView>(facts: {
+/**
+ * ImportImage's and ImportSnapshot's task fields: the describe, ID, statuses, adopt input and
+ * ClientTokens, their messages, and ClientToken reuse with other parameters explained.
+ */
+export function importTaskSpec<T extends ImportTaskView>(facts: {
   type: string;
   operation: string;
   cli: string;
+  call: DescribeSpec<T, Ec2Api>["call"];
+  tokens: {
+    fallbackToken: (inputs: unknown, raw: Props) => string;
+    successorToken: (token: string, failedTaskId: string) => string;
+  };
   advice(status: string, statusMessage: string | undefined): string;
   fix?: string;
 }) {
   return {
+    describe: describeSpec(facts.operation, facts.call),
+    idOf: (task: T) => task.importTaskId,
+    ...taskStatus<T>(IMPORT_TASK_STATUS),
+    adoptProperty: "adoptImportTaskId" as const,
+    tokenProperty: "clientToken" as const,
+    fallbackToken: facts.tokens.fallbackToken,
+    successorToken: facts.tokens.successorToken,
     ...taskMessages<T>({
       ...facts,
       property: "adoptImportTaskId",
@@ -378,6 +379,14 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
           )
         : err,
   };
+}
+
+/** A describe of up to DESCRIBE_BATCH_SIZE IDs a call. */
+export function describeSpec<T>(
+  operation: string,
+  call: DescribeSpec<T, Ec2Api>["call"],
+): DescribeSpec<T, Ec2Api> {
+  return { operation, batchSize: DESCRIBE_BATCH_SIZE, call };
 }
 
 /**
