@@ -387,8 +387,6 @@ export const imageImport: vm.VmImportFamily<
 };
 
 export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
-  service: "ec2",
-  className: "ImportImageTask",
   properties,
   checkMore: (news) => checkMore(news),
   state: (ctx) => ({
@@ -413,9 +411,7 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     "taskDetails",
   ],
   ...vm.importTaskSpec<ImageTask>({
-    type: "ec2.ImportImageTask",
-    operation: "DescribeImportImageTasks",
-    cli: "aws ec2 describe-import-image-tasks",
+    className: "ImportImageTask",
     call: (api, ids) => api.describeImportImageTasks(ids),
     tokens,
     advice: adviceFor,

@@ -164,8 +164,6 @@ export const importSnapshotTaskSpec: TaskSpec<
   Ec2Api,
   SnapshotState
 > = {
-  service: "ec2",
-  className: "ImportSnapshotTask",
   properties,
   checkMore: vm.checkKmsNeedsEncryption,
   state: (ctx) => ({
@@ -187,9 +185,7 @@ export const importSnapshotTaskSpec: TaskSpec<
     "snapshotState",
   ],
   ...vm.importTaskSpec<SnapshotTask>({
-    type: "ec2.ImportSnapshotTask",
-    operation: "DescribeImportSnapshotTasks",
-    cli: "aws ec2 describe-import-snapshot-tasks",
+    className: "ImportSnapshotTask",
     call: (api, ids) => api.describeImportSnapshotTasks(ids),
     tokens,
     // VM Import's advice, in the snapshot's own words where they differ.

@@ -338,13 +338,11 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
 }
 
 /**
- * ImportImage's and ImportSnapshot's task fields: the describe, ID, statuses, adopt input and
- * ClientTokens, their messages, and ClientToken reuse with other parameters explained.
+ * ImportImage's and ImportSnapshot's task fields: the describe (`Describe<className>s`), ID,
+ * statuses, adopt input and ClientTokens, their messages, and ClientToken reuse explained.
  */
-export function importTaskSpec<T extends ImportTaskView>(facts: {
-  type: string;
-  operation: string;
-  cli: string;
+export function importTaskSpec<T extends ImportTaskView>(spec: {
+  className: string;
   call: DescribeSpec<T, Ec2Api>["call"];
   tokens: {
     fallbackToken: (inputs: unknown, raw: Props) => string;
@@ -353,8 +351,13 @@ export function importTaskSpec<T extends ImportTaskView>(facts: {
   advice(status: string, statusMessage: string | undefined): string;
   fix?: string;
 }) {
+  const operation = `Describe${spec.className}s`;
+  const cli = `aws ec2 ${operation.replace(/(?<=.)([A-Z])/g, "-$1").toLowerCase()}`;
+  const facts = { ...spec, type: `ec2.${spec.className}`, operation, cli };
   return {
-    describe: describeSpec(facts.operation, facts.call),
+    service: "ec2" as const,
+    className: spec.className,
+    describe: describeSpec(operation, spec.call),
     idOf: (task: T) => task.importTaskId,
     ...taskStatus<T>(IMPORT_TASK_STATUS),
     adoptProperty: "adoptImportTaskId" as const,
@@ -375,7 +378,7 @@ export function importTaskSpec<T extends ImportTaskView>(facts: {
       isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
         ? withAdvice(
             err,
-            `An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (${facts.cli}), or set a new clientToken.`,
+            `An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (${cli}), or set a new clientToken.`,
           )
         : err,
   };
