@@ -398,20 +398,16 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   poll: { ...POLL, shareMs: 60_000 },
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
-  outputs: [
-    "importTaskId",
-    "status",
-    "statusMessage",
-    "progress",
-    "imageId",
-    "snapshotIds",
-    "snapshotDetails",
-    "imageState",
-    "imageCreationDate",
-    "taskDetails",
-  ],
   ...vm.importTaskSpec<ImageTask>({
     className: "ImportImageTask",
+    outputs: [
+      "imageId",
+      "snapshotIds",
+      "snapshotDetails",
+      "imageState",
+      "imageCreationDate",
+      "taskDetails",
+    ],
     call: (api, ids) => api.describeImportImageTasks(ids),
     tokens,
     advice: adviceFor,

@@ -174,18 +174,9 @@ export const importSnapshotTaskSpec: TaskSpec<
   poll: shared.POLL,
   start: (ctx, inputs, token) =>
     ctx.aws("ImportSnapshot", () => ctx.api.importSnapshot(importSnapshotRequest(inputs, token))),
-  outputs: [
-    "importTaskId",
-    "status",
-    "statusMessage",
-    "progress",
-    "snapshotId",
-    "diskImageSize",
-    "volumeSize",
-    "snapshotState",
-  ],
   ...vm.importTaskSpec<SnapshotTask>({
     className: "ImportSnapshotTask",
+    outputs: ["snapshotId", "diskImageSize", "volumeSize", "snapshotState"],
     call: (api, ids) => api.describeImportSnapshotTasks(ids),
     tokens,
     // VM Import's advice, in the snapshot's own words where they differ.

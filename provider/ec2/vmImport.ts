@@ -339,10 +339,12 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
 
 /**
  * ImportImage's and ImportSnapshot's task fields: the describe (`Describe<className>s`), ID,
- * statuses, adopt input and ClientTokens, their messages, and ClientToken reuse explained.
+ * statuses, adopt input, ClientTokens and outputs, their messages, and ClientToken reuse explained.
  */
 export function importTaskSpec<T extends ImportTaskView>(spec: {
   className: string;
+  /** The outputs after the task's ID, status, status message and progress. */
+  outputs: readonly string[];
   call: DescribeSpec<T, Ec2Api>["call"];
   tokens: {
     fallbackToken: (inputs: unknown, raw: Props) => string;
@@ -358,6 +360,7 @@ export function importTaskSpec<T extends ImportTaskView>(spec: {
     service: "ec2" as const,
     className: spec.className,
     describe: describeSpec(operation, spec.call),
+    outputs: ["importTaskId", "status", "statusMessage", "progress", ...spec.outputs],
     idOf: (task: T) => task.importTaskId,
     ...taskStatus<T>(IMPORT_TASK_STATUS),
     adoptProperty: "adoptImportTaskId" as const,
