@@ -277,10 +277,7 @@ function snapshotIdsOf(task: ImageTask, image: Ec2Image | undefined): string[] {
  */
 function taskOutputs(task: ImageTask, image?: Ec2Image): Record<string, OutputValue> {
   return normalizeOutputs({
-    importTaskId: task.importTaskId,
-    status: task.status,
-    statusMessage: task.statusMessage,
-    progress: task.status === "completed" ? 100 : task.progress,
+    ...vm.importTaskOutputs(task),
     imageId: task.imageId ?? image?.imageId,
     snapshotIds: snapshotIdsOf(task, image),
     snapshotDetails: task.snapshotDetails,

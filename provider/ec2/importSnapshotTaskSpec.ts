@@ -121,10 +121,7 @@ export function importSnapshotRequest(
 
 function taskOutputs(task: SnapshotTask, snapshot?: Ec2Snapshot): Record<string, OutputValue> {
   return normalizeOutputs({
-    importTaskId: task.importTaskId,
-    status: task.status,
-    statusMessage: task.statusMessage,
-    progress: task.status === "completed" ? 100 : task.progress,
+    ...vm.importTaskOutputs(task),
     snapshotId: task.snapshotId,
     diskImageSize: task.diskImageSize,
     volumeSize: snapshot?.volumeSize,

@@ -387,6 +387,16 @@ export function importTaskSpec<T extends ImportTaskView>(spec: {
   };
 }
 
+/** The outputs every import task starts with (a completed task reports 100%). */
+export function importTaskOutputs(task: ImportTaskView): Props {
+  return {
+    importTaskId: task.importTaskId,
+    status: task.status,
+    statusMessage: task.statusMessage,
+    progress: task.status === "completed" ? 100 : task.progress,
+  };
+}
+
 /** A describe of up to DESCRIBE_BATCH_SIZE IDs a call. */
 export function describeSpec<T>(
   operation: string,
