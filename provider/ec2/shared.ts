@@ -5,6 +5,7 @@
 import { type CheckFailure, checkFields, checkObject, checkString, getPath } from "../core/check";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
+import type { PropertySpec } from "../core/task/properties";
 import { containsUnknown, isUnknown } from "../core/unknown";
 
 /**
@@ -278,6 +279,19 @@ export function collect(check: (failures: CheckFailure[]) => void): CheckFailure
   const failures: CheckFailure[] = [];
   check(failures);
   return failures;
+}
+
+/** A nested input `check` validates, sent as `awsName`; a change replaces the resource. */
+export function nestedInput(
+  awsName: string,
+  check: (news: Record<string, unknown>, failures: CheckFailure[]) => void,
+): PropertySpec {
+  return {
+    rule: { kind: "custom" },
+    checkNested: (news) => collect((f) => check(news, f)),
+    change: "replace",
+    awsName,
+  };
 }
 
 /**
