@@ -7,7 +7,6 @@
 import type * as Ec2Sdk from "@aws-sdk/client-ec2";
 import { toAwsApiError } from "../core/classify";
 import { clientConfig, type ProviderSettings } from "../core/config";
-import { AwsApiError } from "../core/errors";
 import type {
   ConversionTask,
   ConversionVolume,
@@ -219,18 +218,6 @@ function describeBy<R>(
     });
 }
 
-/** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
-function malformed(operation: string, what: string): AwsApiError {
-  return new AwsApiError({
-    service: "ec2",
-    operation,
-    code: "MalformedResponse",
-    message: `the response has no ${what}`,
-    retryable: false,
-    throttling: false,
-  });
-}
-
 /**
  * Describes `ids` in one call. EC2 fails the whole call when one ID is unknown (or aged out of the
  * 7-day retention), so on a not-found error a batch falls back to one call per ID, and an ID that
@@ -259,10 +246,11 @@ export async function describeTolerant<T>(
   return found;
 }
 
-/** The answer of a start call, or MalformedResponse when it lacks the task. */
+/** The answer of a start call; a 200 response without it is a MalformedResponse, not retryable. */
 function started<T>(operation: string, what: string, task: T | undefined): T {
-  if (task === undefined) throw malformed(operation, what);
-  return task;
+  if (task !== undefined) return task;
+  const err = { name: "MalformedResponse", message: `the response has no ${what}` };
+  throw toAwsApiError("ec2", operation, err);
 }
 
 export function createEc2Api(settings: ProviderSettings): Ec2Api {
