@@ -6,6 +6,7 @@
  */
 import type * as Ec2Sdk from "@aws-sdk/client-ec2";
 import { toAwsApiError } from "../core/classify";
+import { paginate } from "../core/task/helpers";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import type {
   ConversionTask,
@@ -190,7 +191,7 @@ function toEc2Snapshot(s: Ec2Sdk.Snapshot): Ec2Snapshot | undefined {
   return compact({ snapshotId, state: str(s.State), volumeSize: num(s.VolumeSize) });
 }
 
-type Page<R> = { items: (R | undefined)[]; next?: string | undefined };
+type Page<R> = { items: (R | undefined)[]; nextToken?: string | undefined };
 
 /**
  * Describes of `ids`, `operation` answering `notFound` for an unknown ID: each batch follows
@@ -206,14 +207,12 @@ function describeBy<R>(
   return (ids) =>
     describeTolerant(operation, ids, notFound, async (batch) => {
       const found = new Map<string, R>();
-      let nextToken: string | undefined;
-      do {
-        const { items, next } = await page(batch, nextToken);
-        for (const item of items) {
+      await paginate(
+        (nextToken) => page(batch, nextToken),
+        (item) => {
           if (item !== undefined && batch.includes(idOf(item))) found.set(idOf(item), item);
-        }
-        nextToken = str(next);
-      } while (nextToken !== undefined);
+        },
+      );
       return found;
     });
 }
@@ -262,21 +261,26 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
     const out = await client.send(new sdk.DescribeConversionTasksCommand(input));
     return { items: (out.ConversionTasks ?? []).map(toConversionTask) };
   };
+  // ImportImage's and ImportSnapshot's task describes take the same input.
+  const importTasks = <R extends { importTaskId: string }>(
+    operation: string,
+    page: (input: { ImportTaskIds: string[]; NextToken?: string }) => Promise<Page<R>>,
+  ) =>
+    describeBy(
+      operation,
+      TASK_NOT_FOUND_CODES,
+      (task: R) => task.importTaskId,
+      (batch, NextToken) => page({ ImportTaskIds: [...batch], NextToken }),
+    );
   return {
     async importImage(request) {
       const out = await client.send(new sdk.ImportImageCommand(request));
       return started("ImportImage", "ImportTaskId or Status", toImageTask(out));
     },
-    describeImportImageTasks: describeBy(
-      "DescribeImportImageTasks",
-      TASK_NOT_FOUND_CODES,
-      (task) => task.importTaskId,
-      async (batch, NextToken) => {
-        const input = { ImportTaskIds: [...batch], NextToken };
-        const out = await client.send(new sdk.DescribeImportImageTasksCommand(input));
-        return { items: (out.ImportImageTasks ?? []).map(toImageTask), next: out.NextToken };
-      },
-    ),
+    describeImportImageTasks: importTasks("DescribeImportImageTasks", async (input) => {
+      const out = await client.send(new sdk.DescribeImportImageTasksCommand(input));
+      return { items: (out.ImportImageTasks ?? []).map(toImageTask), nextToken: out.NextToken };
+    }),
     async cancelImportTask(id, reason) {
       await client.send(
         new sdk.CancelImportTaskCommand({ ImportTaskId: id, CancelReason: reason }),
@@ -325,7 +329,7 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
         const input = { InstanceIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeInstancesCommand(input));
         const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-        return { items: instances.map(toEc2Instance), next: out.NextToken };
+        return { items: instances.map(toEc2Instance), nextToken: out.NextToken };
       },
     ),
     async terminateInstance(instanceId) {
@@ -338,16 +342,13 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       const out = await client.send(new sdk.ImportSnapshotCommand(request));
       return started("ImportSnapshot", "ImportTaskId or Status", toSnapshotTask(out));
     },
-    describeImportSnapshotTasks: describeBy(
-      "DescribeImportSnapshotTasks",
-      TASK_NOT_FOUND_CODES,
-      (task) => task.importTaskId,
-      async (batch, NextToken) => {
-        const input = { ImportTaskIds: [...batch], NextToken };
-        const out = await client.send(new sdk.DescribeImportSnapshotTasksCommand(input));
-        return { items: (out.ImportSnapshotTasks ?? []).map(toSnapshotTask), next: out.NextToken };
-      },
-    ),
+    describeImportSnapshotTasks: importTasks("DescribeImportSnapshotTasks", async (input) => {
+      const out = await client.send(new sdk.DescribeImportSnapshotTasksCommand(input));
+      return {
+        items: (out.ImportSnapshotTasks ?? []).map(toSnapshotTask),
+        nextToken: out.NextToken,
+      };
+    }),
     describeSnapshots: describeBy(
       "DescribeSnapshots",
       SNAPSHOT_NOT_FOUND_CODES,
@@ -355,7 +356,7 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       async (batch, NextToken) => {
         const input = { SnapshotIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeSnapshotsCommand(input));
-        return { items: (out.Snapshots ?? []).map(toEc2Snapshot), next: out.NextToken };
+        return { items: (out.Snapshots ?? []).map(toEc2Snapshot), nextToken: out.NextToken };
       },
     ),
   };
