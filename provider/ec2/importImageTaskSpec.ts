@@ -15,6 +15,7 @@ import {
   sourceEtagProperty,
   waitTimeoutProperty,
 } from "../core/task/properties";
+import { checkMap } from "../core/task/helpers";
 import type { TaskSpec } from "../core/task/spec";
 import type { Ec2Api, ImportImageRequest } from "./api";
 import {
@@ -26,7 +27,6 @@ import {
 } from "./importImageTaskCheck";
 import {
   awsFields,
-  checkTags,
   collect,
   compact,
   DESCRIBE_BATCH_SIZE,
@@ -38,6 +38,7 @@ import {
   POLL,
   stableUrl,
   tagSpecifications,
+  TAGS,
 } from "./shared";
 import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
@@ -209,7 +210,12 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
     awsName: "Encrypted",
   },
   clientData: nestedInput("ClientData", checkClientData),
-  tags: nestedInput("TagSpecifications", (news, f) => checkTags(news, "tags", f)),
+  tags: {
+    rule: { kind: "object", fix: 'use a map of tag key → value, e.g. { Name: "web-server" }' },
+    checkNested: (news) => checkMap(news, "tags", TAGS),
+    change: "replace",
+    awsName: "TagSpecifications",
+  },
   licenseSpecifications: nestedInput("LicenseSpecifications", checkLicenses),
   waitForCompletion: vm.option(true),
   retainOnDelete: vm.option(false),
