@@ -281,10 +281,8 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       const out = await client.send(new sdk.DescribeImportImageTasksCommand(input));
       return { items: (out.ImportImageTasks ?? []).map(toImageTask), nextToken: out.NextToken };
     }),
-    async cancelImportTask(id, reason) {
-      await client.send(
-        new sdk.CancelImportTaskCommand({ ImportTaskId: id, CancelReason: reason }),
-      );
+    async cancelImportTask(ImportTaskId, CancelReason) {
+      await client.send(new sdk.CancelImportTaskCommand({ ImportTaskId, CancelReason }));
     },
     describeImages: describeBy(
       "DescribeImages",
@@ -316,10 +314,8 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       const { items } = await conversions();
       return items.filter((t): t is ConversionTask => t !== undefined);
     },
-    async cancelConversionTask(id, reason) {
-      await client.send(
-        new sdk.CancelConversionTaskCommand({ ConversionTaskId: id, ReasonMessage: reason }),
-      );
+    async cancelConversionTask(ConversionTaskId, ReasonMessage) {
+      await client.send(new sdk.CancelConversionTaskCommand({ ConversionTaskId, ReasonMessage }));
     },
     describeInstances: describeBy(
       "DescribeInstances",
