@@ -6,8 +6,8 @@
  */
 import type * as Ec2Sdk from "@aws-sdk/client-ec2";
 import { toAwsApiError } from "../core/classify";
+import { paginate } from "../core/task/helpers";
 import { clientConfig, type ProviderSettings } from "../core/config";
-import { AwsApiError } from "../core/errors";
 import type {
   ConversionTask,
   ConversionVolume,
@@ -191,7 +191,7 @@ function toEc2Snapshot(s: Ec2Sdk.Snapshot): Ec2Snapshot | undefined {
   return compact({ snapshotId, state: str(s.State), volumeSize: num(s.VolumeSize) });
 }
 
-type Page<R> = { items: (R | undefined)[]; next?: string | undefined };
+type Page<R> = { items: (R | undefined)[]; nextToken?: string | undefined };
 
 /**
  * Describes of `ids`, `operation` answering `notFound` for an unknown ID: each batch follows
@@ -207,28 +207,14 @@ function describeBy<R>(
   return (ids) =>
     describeTolerant(operation, ids, notFound, async (batch) => {
       const found = new Map<string, R>();
-      let nextToken: string | undefined;
-      do {
-        const { items, next } = await page(batch, nextToken);
-        for (const item of items) {
+      await paginate(
+        (nextToken) => page(batch, nextToken),
+        (item) => {
           if (item !== undefined && batch.includes(idOf(item))) found.set(idOf(item), item);
-        }
-        nextToken = str(next);
-      } while (nextToken !== undefined);
+        },
+      );
       return found;
     });
-}
-
-/** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
-function malformed(operation: string, what: string): AwsApiError {
-  return new AwsApiError({
-    service: "ec2",
-    operation,
-    code: "MalformedResponse",
-    message: `the response has no ${what}`,
-    retryable: false,
-    throttling: false,
-  });
 }
 
 /**
@@ -259,10 +245,11 @@ export async function describeTolerant<T>(
   return found;
 }
 
-/** The answer of a start call, or MalformedResponse when it lacks the task. */
+/** The answer of a start call; a 200 response without it is a MalformedResponse, not retryable. */
 function started<T>(operation: string, what: string, task: T | undefined): T {
-  if (task === undefined) throw malformed(operation, what);
-  return task;
+  if (task !== undefined) return task;
+  const err = { name: "MalformedResponse", message: `the response has no ${what}` };
+  throw toAwsApiError("ec2", operation, err);
 }
 
 export function createEc2Api(settings: ProviderSettings): Ec2Api {
@@ -274,25 +261,28 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
     const out = await client.send(new sdk.DescribeConversionTasksCommand(input));
     return { items: (out.ConversionTasks ?? []).map(toConversionTask) };
   };
+  // ImportImage's and ImportSnapshot's task describes take the same input.
+  const importTasks = <R extends { importTaskId: string }>(
+    operation: string,
+    page: (input: { ImportTaskIds: string[]; NextToken?: string }) => Promise<Page<R>>,
+  ) =>
+    describeBy(
+      operation,
+      TASK_NOT_FOUND_CODES,
+      (task: R) => task.importTaskId,
+      (batch, NextToken) => page({ ImportTaskIds: [...batch], NextToken }),
+    );
   return {
     async importImage(request) {
       const out = await client.send(new sdk.ImportImageCommand(request));
       return started("ImportImage", "ImportTaskId or Status", toImageTask(out));
     },
-    describeImportImageTasks: describeBy(
-      "DescribeImportImageTasks",
-      TASK_NOT_FOUND_CODES,
-      (task) => task.importTaskId,
-      async (batch, NextToken) => {
-        const input = { ImportTaskIds: [...batch], NextToken };
-        const out = await client.send(new sdk.DescribeImportImageTasksCommand(input));
-        return { items: (out.ImportImageTasks ?? []).map(toImageTask), next: out.NextToken };
-      },
-    ),
-    async cancelImportTask(id, reason) {
-      await client.send(
-        new sdk.CancelImportTaskCommand({ ImportTaskId: id, CancelReason: reason }),
-      );
+    describeImportImageTasks: importTasks("DescribeImportImageTasks", async (input) => {
+      const out = await client.send(new sdk.DescribeImportImageTasksCommand(input));
+      return { items: (out.ImportImageTasks ?? []).map(toImageTask), nextToken: out.NextToken };
+    }),
+    async cancelImportTask(ImportTaskId, CancelReason) {
+      await client.send(new sdk.CancelImportTaskCommand({ ImportTaskId, CancelReason }));
     },
     describeImages: describeBy(
       "DescribeImages",
@@ -324,10 +314,8 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       const { items } = await conversions();
       return items.filter((t): t is ConversionTask => t !== undefined);
     },
-    async cancelConversionTask(id, reason) {
-      await client.send(
-        new sdk.CancelConversionTaskCommand({ ConversionTaskId: id, ReasonMessage: reason }),
-      );
+    async cancelConversionTask(ConversionTaskId, ReasonMessage) {
+      await client.send(new sdk.CancelConversionTaskCommand({ ConversionTaskId, ReasonMessage }));
     },
     describeInstances: describeBy(
       "DescribeInstances",
@@ -337,7 +325,7 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
         const input = { InstanceIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeInstancesCommand(input));
         const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-        return { items: instances.map(toEc2Instance), next: out.NextToken };
+        return { items: instances.map(toEc2Instance), nextToken: out.NextToken };
       },
     ),
     async terminateInstance(instanceId) {
@@ -350,16 +338,13 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       const out = await client.send(new sdk.ImportSnapshotCommand(request));
       return started("ImportSnapshot", "ImportTaskId or Status", toSnapshotTask(out));
     },
-    describeImportSnapshotTasks: describeBy(
-      "DescribeImportSnapshotTasks",
-      TASK_NOT_FOUND_CODES,
-      (task) => task.importTaskId,
-      async (batch, NextToken) => {
-        const input = { ImportTaskIds: [...batch], NextToken };
-        const out = await client.send(new sdk.DescribeImportSnapshotTasksCommand(input));
-        return { items: (out.ImportSnapshotTasks ?? []).map(toSnapshotTask), next: out.NextToken };
-      },
-    ),
+    describeImportSnapshotTasks: importTasks("DescribeImportSnapshotTasks", async (input) => {
+      const out = await client.send(new sdk.DescribeImportSnapshotTasksCommand(input));
+      return {
+        items: (out.ImportSnapshotTasks ?? []).map(toSnapshotTask),
+        nextToken: out.NextToken,
+      };
+    }),
     describeSnapshots: describeBy(
       "DescribeSnapshots",
       SNAPSHOT_NOT_FOUND_CODES,
@@ -367,7 +352,7 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       async (batch, NextToken) => {
         const input = { SnapshotIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeSnapshotsCommand(input));
-        return { items: (out.Snapshots ?? []).map(toEc2Snapshot), next: out.NextToken };
+        return { items: (out.Snapshots ?? []).map(toEc2Snapshot), nextToken: out.NextToken };
       },
     ),
   };

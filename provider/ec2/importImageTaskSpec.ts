@@ -10,14 +10,14 @@ import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { isPlainObject } from "../core/check";
 import { isCredentialBearingUrl } from "../core/redact";
 import {
-  inputsOf,
   type PropertyTable,
   type SourceInputs,
   sourceEtagProperty,
   waitTimeoutProperty,
 } from "../core/task/properties";
+import { checkMap } from "../core/task/helpers";
 import type { TaskSpec } from "../core/task/spec";
-import { createEc2Api, type Ec2Api, type ImportImageRequest } from "./api";
+import type { Ec2Api, ImportImageRequest } from "./api";
 import {
   checkBootMode,
   checkClientData,
@@ -27,17 +27,18 @@ import {
 } from "./importImageTaskCheck";
 import {
   awsFields,
-  checkTags,
   collect,
   compact,
   DESCRIBE_BATCH_SIZE,
   GONE,
   IMAGE_NOT_FOUND_CODES,
   ignore,
+  nestedInput,
   pascal,
   POLL,
   stableUrl,
   tagSpecifications,
+  TAGS,
 } from "./shared";
 import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
@@ -149,12 +150,7 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
     change: "replace",
     awsName: "Hypervisor",
   },
-  bootMode: {
-    rule: { kind: "custom" },
-    checkNested: (news) => collect((f) => checkBootMode(news, f)),
-    change: "replace",
-    awsName: "BootMode",
-  },
+  bootMode: nestedInput("BootMode", checkBootMode),
   description: {
     rule: {
       kind: "string",
@@ -213,24 +209,14 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
     change: "replace",
     awsName: "Encrypted",
   },
-  clientData: {
-    rule: { kind: "custom" },
-    checkNested: (news) => collect((f) => checkClientData(news, f)),
-    change: "replace",
-    awsName: "ClientData",
-  },
+  clientData: nestedInput("ClientData", checkClientData),
   tags: {
-    rule: { kind: "custom" },
-    checkNested: (news) => collect((f) => checkTags(news, "tags", f)),
+    rule: { kind: "object", fix: 'use a map of tag key → value, e.g. { Name: "web-server" }' },
+    checkNested: (news) => checkMap(news, "tags", TAGS),
     change: "replace",
     awsName: "TagSpecifications",
   },
-  licenseSpecifications: {
-    rule: { kind: "custom" },
-    checkNested: (news) => collect((f) => checkLicenses(news, f)),
-    change: "replace",
-    awsName: "LicenseSpecifications",
-  },
+  licenseSpecifications: nestedInput("LicenseSpecifications", checkLicenses),
   waitForCompletion: vm.option(true),
   retainOnDelete: vm.option(false),
   retainImageOnDelete: vm.option(false),
@@ -278,10 +264,7 @@ function snapshotIdsOf(task: ImageTask, image: Ec2Image | undefined): string[] {
  */
 function taskOutputs(task: ImageTask, image?: Ec2Image): Record<string, OutputValue> {
   return normalizeOutputs({
-    importTaskId: task.importTaskId,
-    status: task.status,
-    statusMessage: task.statusMessage,
-    progress: task.status === "completed" ? 100 : task.progress,
+    ...vm.importTaskOutputs(task),
     imageId: task.imageId ?? image?.imageId,
     snapshotIds: snapshotIdsOf(task, image),
     snapshotDetails: task.snapshotDetails,
@@ -388,53 +371,32 @@ export const imageImport: vm.VmImportFamily<
 };
 
 export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
-  service: "ec2",
-  className: "ImportImageTask",
   properties,
   checkMore: (news) => checkMore(news),
-  createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeImages(ids),
     ),
   }),
-  describe: {
-    operation: "DescribeImportImageTasks",
-    batchSize: DESCRIBE_BATCH_SIZE,
-    call: (api, ids) => api.describeImportImageTasks(ids),
-  },
   // No SDK waiter's calls to stay under: a 60 s share halves the shared rounds' lag at twice the calls.
   poll: { ...POLL, shareMs: 60_000 },
-  idOf: (task) => task.importTaskId,
-  ...vm.taskStatus<ImageTask>(vm.IMPORT_TASK_STATUS),
-  adoptProperty: "adoptImportTaskId",
-  tokenProperty: "clientToken",
-  fallbackToken: tokens.fallbackToken,
-  successorToken: tokens.successorToken,
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
-  outputs: [
-    "importTaskId",
-    "status",
-    "statusMessage",
-    "progress",
-    "imageId",
-    "snapshotIds",
-    "snapshotDetails",
-    "imageState",
-    "imageCreationDate",
-    "taskDetails",
-  ],
-  secretOutputs: vm.secretInputs(properties),
-  toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
-  ...vm.importTaskMessages<ImageTask>({
-    type: "ec2.ImportImageTask",
-    operation: "DescribeImportImageTasks",
-    cli: "aws ec2 describe-import-image-tasks",
+  ...vm.importTaskSpec<ImageTask>({
+    className: "ImportImageTask",
+    outputs: [
+      "imageId",
+      "snapshotIds",
+      "snapshotDetails",
+      "imageState",
+      "imageCreationDate",
+      "taskDetails",
+    ],
+    call: (api, ids) => api.describeImportImageTasks(ids),
+    tokens,
     advice: adviceFor,
     fix: "Fix the disks",
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
-  hooks: vm.vmImportHooks(imageImport, properties),
+  ...vm.vmImportSpec(imageImport, properties),
 };

@@ -15,7 +15,6 @@ import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { backoffDelay } from "../core/retry";
 import { isPlainObject } from "../core/check";
 import {
-  inputsOf,
   type PropertyTable,
   type SourceInputs,
   sourceEtagProperty,
@@ -23,7 +22,7 @@ import {
 } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
 import type { Acceptor } from "../core/waiter";
-import { createEc2Api, type Ec2Api } from "./api";
+import type { Ec2Api } from "./api";
 import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
 import {
   awsFields,
@@ -372,7 +371,6 @@ export const importInstanceTaskSpec: TaskSpec<
   properties,
   checkMore: (news, { settings }) => checkMore(news, settings.region),
   checkWarnings: () => [LEGACY_WARNING],
-  createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     listing: ctx.batcher(
       "DescribeConversionTasks",
@@ -383,11 +381,9 @@ export const importInstanceTaskSpec: TaskSpec<
       ctx.api.describeInstances(ids),
     ),
   }),
-  describe: {
-    operation: "DescribeConversionTasks",
-    batchSize: DESCRIBE_BATCH_SIZE,
-    call: (api, ids) => api.describeConversionTasks(ids),
-  },
+  describe: vm.describeSpec("DescribeConversionTasks", (api, ids) =>
+    api.describeConversionTasks(ids),
+  ),
   // From 30 s, not 15: with the marker lookup before the start, a lone wait still costs no more
   // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
   poll: { ...POLL, minDelayMs: 30_000 },
@@ -412,9 +408,6 @@ export const importInstanceTaskSpec: TaskSpec<
     "instanceState",
     "taskDetails",
   ],
-  secretOutputs: vm.secretInputs(properties),
-  toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
   ...vm.taskMessages<ConversionTask>({
     type: "ec2.ImportInstanceTask",
     operation: "DescribeConversionTasks",
@@ -428,9 +421,8 @@ export const importInstanceTaskSpec: TaskSpec<
     advice: adviceFor,
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
-  hooks: {
-    ...vm.vmImportHooks(instanceImport, properties),
+  ...vm.vmImportSpec(instanceImport, properties, {
     // No ClientToken: a task an earlier run started carries the marker in its Description.
     findStarted: async (ctx, _inputs, marker) => (await underMarker(ctx, marker))[0],
-  },
+  }),
 };

@@ -11,14 +11,13 @@ import { isCredentialBearingUrl } from "../core/redact";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import {
-  inputsOf,
   type PropertyTable,
   type SourceInputs,
   sourceEtagProperty,
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
-import { createEc2Api, type Ec2Api, type ImportSnapshotRequest } from "./api";
+import type { Ec2Api, ImportSnapshotRequest } from "./api";
 import {
   adviceFor,
   type DiskContainerInput,
@@ -122,10 +121,7 @@ export function importSnapshotRequest(
 
 function taskOutputs(task: SnapshotTask, snapshot?: Ec2Snapshot): Record<string, OutputValue> {
   return normalizeOutputs({
-    importTaskId: task.importTaskId,
-    status: task.status,
-    statusMessage: task.statusMessage,
-    progress: task.status === "completed" ? 100 : task.progress,
+    ...vm.importTaskOutputs(task),
     snapshotId: task.snapshotId,
     diskImageSize: task.diskImageSize,
     volumeSize: snapshot?.volumeSize,
@@ -165,47 +161,21 @@ export const importSnapshotTaskSpec: TaskSpec<
   Ec2Api,
   SnapshotState
 > = {
-  service: "ec2",
-  className: "ImportSnapshotTask",
   properties,
   checkMore: vm.checkKmsNeedsEncryption,
-  createApi: (settings) => createEc2Api(settings),
   state: (ctx) => ({
     snapshots: ctx.batcher("DescribeSnapshots", shared.DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeSnapshots(ids),
     ),
   }),
-  describe: {
-    operation: "DescribeImportSnapshotTasks",
-    batchSize: shared.DESCRIBE_BATCH_SIZE,
-    call: (api, ids) => api.describeImportSnapshotTasks(ids),
-  },
   poll: shared.POLL,
-  idOf: (task) => task.importTaskId,
-  ...vm.taskStatus<SnapshotTask>(vm.IMPORT_TASK_STATUS),
-  adoptProperty: "adoptImportTaskId",
-  tokenProperty: "clientToken",
-  fallbackToken: tokens.fallbackToken,
-  successorToken: tokens.successorToken,
   start: (ctx, inputs, token) =>
     ctx.aws("ImportSnapshot", () => ctx.api.importSnapshot(importSnapshotRequest(inputs, token))),
-  outputs: [
-    "importTaskId",
-    "status",
-    "statusMessage",
-    "progress",
-    "snapshotId",
-    "diskImageSize",
-    "volumeSize",
-    "snapshotState",
-  ],
-  secretOutputs: vm.secretInputs(properties),
-  toOutputs: (raw, task, extra) =>
-    normalizeOutputs({ ...inputsOf(properties, raw), ...taskOutputs(task), ...extra }),
-  ...vm.importTaskMessages<SnapshotTask>({
-    type: "ec2.ImportSnapshotTask",
-    operation: "DescribeImportSnapshotTasks",
-    cli: "aws ec2 describe-import-snapshot-tasks",
+  ...vm.importTaskSpec<SnapshotTask>({
+    className: "ImportSnapshotTask",
+    outputs: ["snapshotId", "diskImageSize", "volumeSize", "snapshotState"],
+    call: (api, ids) => api.describeImportSnapshotTasks(ids),
+    tokens,
     // VM Import's advice, in the snapshot's own words where they differ.
     advice: (s, message = "") =>
       s === shared.GONE
@@ -215,5 +185,5 @@ export const importSnapshotTaskSpec: TaskSpec<
           : adviceFor(s, message),
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its snapshot in EC2`,
-  hooks: vm.vmImportHooks(snapshotImport, properties),
+  ...vm.vmImportSpec(snapshotImport, properties),
 };

@@ -5,7 +5,9 @@
 import { type CheckFailure, checkFields, checkObject, checkString, getPath } from "../core/check";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
-import { containsUnknown, isUnknown } from "../core/unknown";
+import type { MapRule } from "../core/task/helpers";
+import type { PropertySpec } from "../core/task/properties";
+import { containsUnknown } from "../core/unknown";
 
 /**
  * Describe answers for an unknown or aged-out task ID. VM Import uses the conversion-task codes for
@@ -82,45 +84,14 @@ export function parseProgress(text: string | undefined): number | undefined {
   return Number.isFinite(n) && n >= 0 && n <= 100 ? n : undefined;
 }
 
-/** Tags as a map (`{ Name: "web" }`): EC2 rules for keys/values, at most 50. */
-export function checkTags(
-  inputs: Record<string, unknown>,
-  property: string,
-  failures: CheckFailure[],
-): void {
-  const fail = (path: string, reason: string): number => failures.push({ property: path, reason });
-  const tags = inputs[property];
-  if (tags === undefined || tags === null || isUnknown(tags)) return;
-  if (typeof tags !== "object" || Array.isArray(tags)) {
-    const got = Array.isArray(tags) ? "array" : typeof tags;
-    fail(
-      property,
-      `must be a map of tag key → value (got ${got}). Fix: use { Name: "web-server" }`,
-    );
-    return;
-  }
-  const entries = Object.entries(tags as Record<string, unknown>);
-  if (entries.length > 50) {
-    const fix = "Fix: drop tags or move them to the AMI afterwards";
-    fail(property, `must have at most 50 tags (got ${entries.length}). ${fix}`);
-  }
-  for (const [key, value] of entries) {
-    const path = `${property}.${key}`;
-    if (containsUnknown(value)) continue;
-    if (key.length < 1 || key.length > 128) {
-      fail(path, `tag keys must be 1–128 characters (got ${key.length}). Fix: shorten the key`);
-    } else if (key.toLowerCase().startsWith("aws:")) {
-      fail(path, "tag keys must not start with aws: (reserved for AWS). Fix: rename the key");
-    }
-    if (typeof value !== "string") {
-      const got = value === null ? "null" : typeof value;
-      fail(path, `tag values must be strings (got ${got}). Fix: quote the value`);
-    } else if (value.length > 256) {
-      const got = value.length;
-      fail(path, `tag values must be at most 256 characters (got ${got}). Fix: shorten the value`);
-    }
-  }
-}
+/** EC2 tags as a map (`{ Name: "web" }`): at most 50; keys 1–128 characters, not aws:. */
+export const TAGS: MapRule = {
+  maxEntries: 50,
+  fix: "drop tags or move them to the AMI afterwards",
+  key: { minLength: 1, maxLength: 128, fix: "shorten the key" },
+  value: { maxLength: 256, fix: "shorten the value" },
+  reservedPrefix: "aws:",
+};
 
 /**
  * A disk image URL: `s3://bucket/key`, or an https:// object URL (presigned or not); http only on a
@@ -278,6 +249,19 @@ export function collect(check: (failures: CheckFailure[]) => void): CheckFailure
   const failures: CheckFailure[] = [];
   check(failures);
   return failures;
+}
+
+/** A nested input `check` validates, sent as `awsName`; a change replaces the resource. */
+export function nestedInput(
+  awsName: string,
+  check: (news: Record<string, unknown>, failures: CheckFailure[]) => void,
+): PropertySpec {
+  return {
+    rule: { kind: "custom" },
+    checkNested: (news) => collect((f) => check(news, f)),
+    change: "replace",
+    awsName,
+  };
 }
 
 /**

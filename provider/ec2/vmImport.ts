@@ -4,17 +4,19 @@
  * facts, messages, tokens and input rules.
  */
 import type { CheckFailure } from "../core/check";
+import type { ProviderSettings } from "../core/config";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
-import type { Phase, TaskContext, TaskHooks } from "../core/task/spec";
+import type { DescribeSpec, Phase, TaskContext, TaskHooks } from "../core/task/spec";
 import { deriveToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
-import type { Ec2Api } from "./api";
+import { createEc2Api, type Ec2Api } from "./api";
 import type { ImportTaskView } from "./types";
 import {
   CANNOT_CANCEL_CODE,
+  DESCRIBE_BATCH_SIZE,
   GONE,
   ignore,
   labelOf,
@@ -105,6 +107,28 @@ export function vmImportHooks<I extends object, T, R, S>(
       });
     },
     delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
+  };
+}
+
+/**
+ * The spec fields every VM Import resource wires alike: the EC2 client, outputs that echo the
+ * inputs (secret ones kept secret) plus the task's, and the shared hooks (with `more` on top).
+ */
+export function vmImportSpec<I extends object, T, R, S>(
+  family: VmImportFamily<I, T, R, S>,
+  properties: PropertyTable<I>,
+  more: Partial<TaskHooks<I, T, Ec2Api, S>> = {},
+) {
+  return {
+    createApi: (settings: ProviderSettings) => createEc2Api(settings),
+    secretOutputs: secretInputs(properties),
+    toOutputs: (raw: Props, task: T, extra?: Props) =>
+      normalizeOutputs({
+        ...inputsOf(properties, raw),
+        ...family.outputs(task, undefined),
+        ...extra,
+      }),
+    hooks: { ...vmImportHooks(family, properties), ...more },
   };
 }
 
@@ -313,15 +337,36 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
   };
 }
 
-/** ImportImage's and ImportSnapshot's messages, and ClientToken reuse with other parameters. */
-export function importTaskMessages<T extends ImportTaskView>(facts: {
-  type: string;
-  operation: string;
-  cli: string;
+/**
+ * ImportImage's and ImportSnapshot's task fields: the describe (`Describe<className>s`), ID,
+ * statuses, adopt input, ClientTokens and outputs, their messages, and ClientToken reuse explained.
+ */
+export function importTaskSpec<T extends ImportTaskView>(spec: {
+  className: string;
+  /** The outputs after the task's ID, status, status message and progress. */
+  outputs: readonly string[];
+  call: DescribeSpec<T, Ec2Api>["call"];
+  tokens: {
+    fallbackToken: (inputs: unknown, raw: Props) => string;
+    successorToken: (token: string, failedTaskId: string) => string;
+  };
   advice(status: string, statusMessage: string | undefined): string;
   fix?: string;
 }) {
+  const operation = `Describe${spec.className}s`;
+  const cli = `aws ec2 ${operation.replace(/(?<=.)([A-Z])/g, "-$1").toLowerCase()}`;
+  const facts = { ...spec, type: `ec2.${spec.className}`, operation, cli };
   return {
+    service: "ec2" as const,
+    className: spec.className,
+    describe: describeSpec(operation, spec.call),
+    outputs: ["importTaskId", "status", "statusMessage", "progress", ...spec.outputs],
+    idOf: (task: T) => task.importTaskId,
+    ...taskStatus<T>(IMPORT_TASK_STATUS),
+    adoptProperty: "adoptImportTaskId" as const,
+    tokenProperty: "clientToken" as const,
+    fallbackToken: facts.tokens.fallbackToken,
+    successorToken: facts.tokens.successorToken,
     ...taskMessages<T>({
       ...facts,
       property: "adoptImportTaskId",
@@ -336,10 +381,28 @@ export function importTaskMessages<T extends ImportTaskView>(facts: {
       isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
         ? withAdvice(
             err,
-            `An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (${facts.cli}), or set a new clientToken.`,
+            `An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (${cli}), or set a new clientToken.`,
           )
         : err,
   };
+}
+
+/** The outputs every import task starts with (a completed task reports 100%). */
+export function importTaskOutputs(task: ImportTaskView): Props {
+  return {
+    importTaskId: task.importTaskId,
+    status: task.status,
+    statusMessage: task.statusMessage,
+    progress: task.status === "completed" ? 100 : task.progress,
+  };
+}
+
+/** A describe of up to DESCRIBE_BATCH_SIZE IDs a call. */
+export function describeSpec<T>(
+  operation: string,
+  call: DescribeSpec<T, Ec2Api>["call"],
+): DescribeSpec<T, Ec2Api> {
+  return { operation, batchSize: DESCRIBE_BATCH_SIZE, call };
 }
 
 /**

@@ -334,11 +334,11 @@ describe("ec2.ImportImageTask logic", () => {
         failures: [
           {
             property: "tags.aws:owner",
-            reason: "tag keys must not start with aws: (reserved for AWS). Fix: rename the key",
+            reason: 'key must not start with "aws:" (reserved for AWS). Fix: choose another key',
           },
           {
             property: "tags.ok",
-            reason: "tag values must be at most 256 characters (got 257). Fix: shorten the value",
+            reason: "must be at most 256 characters (got 257). Fix: shorten the value",
           },
         ],
       },

@@ -169,7 +169,7 @@ const CASES: { name: string; inputs: Record<string, unknown>; failures: [string,
     failures: [
       [
         "tags.aws:owner",
-        "tag keys must not start with aws: (reserved for AWS). Fix: rename the key",
+        'key must not start with "aws:" (reserved for AWS). Fix: choose another key',
       ],
     ],
   },
