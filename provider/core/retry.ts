@@ -163,15 +163,20 @@ export async function callAws<T>(opts: CallAwsOptions, fn: () => Promise<T>): Pr
       if (e.throttling) opts.throttle?.recordThrottle();
       if (!e.retryable) throw e;
       if (attempt + 1 >= maxAttempts) {
-        throw withAdvice(
-          e,
-          e.throttling
-            ? `Still throttled after ${maxAttempts} attempts; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.`
-            : `Still failing after ${maxAttempts} attempts; check the service health and run again.`,
-        );
+        throw exhausted(e, maxAttempts);
       }
       opts.onRetry?.(e);
       await opts.clock.sleep(backoffDelay(attempt, base, cap, random), opts.signal);
     }
   }
+}
+
+/** `e`, the last of `attempts` refused calls, with what to do about it. */
+export function exhausted(e: AwsApiError, attempts: number): AwsApiError {
+  return withAdvice(
+    e,
+    e.throttling
+      ? `Still throttled after ${attempts} attempts; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.`
+      : `Still failing after ${attempts} attempts; check the service health and run again.`,
+  );
 }

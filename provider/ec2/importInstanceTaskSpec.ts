@@ -12,7 +12,7 @@ import { endpointOrigins } from "../core/config";
 import { isAwsApiError } from "../core/errors";
 import type { BatchPoller } from "../core/limiter";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
-import { backoffDelay } from "../core/retry";
+import { backoffDelay, exhausted } from "../core/retry";
 import { isPlainObject } from "../core/check";
 import {
   type PropertyTable,
@@ -60,6 +60,8 @@ export interface ImportInstanceTaskInputs {
 
 /** ImportInstance attempts after retryable errors, each followed by a marker lookup. */
 const START_ATTEMPTS = 5;
+/** ImportInstance attempts refused by throttling (core/retry.ts's default), each also followed by a lookup. */
+const THROTTLED_ATTEMPTS = 10;
 /** The one key of the listing batcher: concurrent marker lookups share one listing call. */
 const ALL = "*";
 const CONVERSION_ID = /^import-i-[0-9a-z]{8}$/;
@@ -339,12 +341,18 @@ async function startOnce(
 ): Promise<ConversionTask> {
   const { clock, random, log } = ctx.runtime;
   const request = importInstanceRequest(inputs, marker);
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0, throttled = 0; ;) {
     try {
       return await ctx.awsOnce("ImportInstance", () => ctx.api.importInstance(request));
     } catch (err) {
-      if (!isAwsApiError(err) || !err.retryable || attempt + 1 >= START_ATTEMPTS) throw err;
-      await clock.sleep(backoffDelay(attempt, 1000, 20_000, random));
+      if (!isAwsApiError(err) || !err.retryable) throw err;
+      // Throttling is expected when many imports start at once (ImportInstance: about 1 a second),
+      // so it has the core's 10 attempts; other retryable errors have START_ATTEMPTS.
+      const tries = err.throttling ? ++throttled : ++attempt;
+      if (tries >= (err.throttling ? THROTTLED_ATTEMPTS : START_ATTEMPTS)) {
+        throw exhausted(err, attempt + throttled);
+      }
+      await clock.sleep(backoffDelay(tries - 1, 1000, 20_000, random));
       // The core's findStarted saw no task under this marker just before this start, so one
       // there now is this create's own, failed or not: the core reports a failed one as this
       // create's failure (its start was retried) instead of starting a duplicate.

@@ -165,6 +165,31 @@ describe("ec2.ImportInstanceTask provider (fake EC2, manual clock)", () => {
       assert.equal(ec2.conversions.size, 1);
     });
 
+    it("gives throttling the core's 10 attempts, each after a marker lookup", async () => {
+      const { provider, ec2 } = await setup();
+      const throttled = (): Error =>
+        awsError("RequestLimitExceeded", 503, "Request limit exceeded.");
+      ec2.failures.importInstance = Array.from({ length: 9 }, throttled);
+      const { id } = await provider.create({ ...INPUTS, waitForCompletion: false });
+      assert.equal(id, ID);
+      assert.equal(ops(ec2).filter((op) => op === "importInstance").length, 10);
+      assert.equal(ops(ec2).filter((op) => op === "listConversionTasks").length, 10);
+      assert.equal(ec2.conversions.size, 1);
+    });
+
+    it("fails after 10 throttled attempts, saying so", async () => {
+      const { provider, ec2 } = await setup();
+      const throttled = (): Error =>
+        awsError("RequestLimitExceeded", 503, "Request limit exceeded.");
+      ec2.failures.importInstance = Array.from({ length: 10 }, throttled);
+      const err = await rejection(provider.create({ ...INPUTS, waitForCompletion: false }));
+      assert.equal(
+        (err as Error).message,
+        "ec2 ImportInstance failed: RequestLimitExceeded (HTTP 503): Request limit exceeded. Still throttled after 10 attempts; lower awsMigration:maxConcurrentStarts or raise the service quota, then run again.",
+      );
+      assert.equal(ec2.conversions.size, 0);
+    });
+
     it("fails at once on a non-retryable ImportInstance error, before any task exists", async () => {
       const { provider, ec2 } = await setup();
       ec2.failures.importInstance = [
