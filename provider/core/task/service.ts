@@ -15,6 +15,7 @@ import {
 } from "../credentials";
 import { ImportTaskFailedError, isMigrationError } from "../errors";
 import { BatchPoller, ConcurrencyLimiter, type SharedRounds } from "../limiter";
+import { hostEngine } from "../engine";
 import { createLogger } from "../log";
 import { callAws } from "../retry";
 import { createRuntime, type ServiceRuntime } from "../runtime";
@@ -108,9 +109,14 @@ export class TaskServices<I extends object, T, A, S> {
     readonly settings: ProviderSettings,
     deps: Partial<Deps<A>>,
   ) {
-    // One logger for every target: its progress rate limit is per resource, whatever the target.
+    // One logger for every target: its progress rate limit is per resource, whatever the target;
+    // in the dynamic-provider host it sends lines to the engine on their resource (runtime.ts).
     const logger =
-      deps.logger ?? createLogger(deps.clock === undefined ? {} : { clock: deps.clock });
+      deps.logger ??
+      createLogger({
+        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+        engine: hostEngine(),
+      });
     this.deps = { ...deps, logger };
   }
 
