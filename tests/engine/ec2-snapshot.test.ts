@@ -123,14 +123,14 @@ describe("ec2.ImportSnapshotTask through the Pulumi dynamic-provider host", func
     const bad = { ...inputs, diskContainer: { format: "OVA" }, kmsKeyId: "alias/k" };
     assert.deepEqual((await host.check(URN, {}, bad)).failures, [
       {
-        property: "diskContainer.format",
-        reason:
-          'must match one of VHD, VMDK, RAW (any case) (got "OVA"). Fix: set the disk image\'s format: VHD, VMDK or RAW (ImportSnapshot takes no OVA or VHDX)',
-      },
-      {
         property: "diskContainer",
         reason:
           "must name its disk with exactly one of url or userBucket (got none). Fix: add userBucket: { s3Bucket, s3Key }",
+      },
+      {
+        property: "diskContainer.format",
+        reason:
+          'must match one of VHD, VMDK, RAW (any case) (got "OVA"). Fix: set the disk image\'s format: VHD, VMDK or RAW (ImportSnapshot takes no OVA or VHDX)',
       },
       {
         property: "kmsKeyId",

@@ -38,7 +38,11 @@ describe("region and assumeRole through the Pulumi dynamic-provider host (issue 
         assumeRole: { roleArn: ROLE_A, externalId: "wave-2026" },
       });
     });
-    const { __provider: provider, ...rest } = seen[0]!.inputs;
+    const { __provider: provider, __urn: urn, ...rest } = seen[0]!.inputs;
+    assert.equal(
+      urn,
+      "urn:pulumi:test::migration::pulumi-nodejs:dynamic/migrationhub:ProgressUpdateStream::tracking",
+    );
     assert.deepEqual(rest, {
       progressUpdateStreamName: "wave-1",
       region: "us-west-2",

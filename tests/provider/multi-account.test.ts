@@ -215,12 +215,14 @@ describe("multi-account, multi-region resources (issue 11)", function () {
       const describes = count(emulator, account, region, "ec2:DescribeImportImageTasks");
       const perResource = names.map((n) => polls(lines, `ec2.ImportImageTask import ${t}${n}`));
       assert.ok(Math.min(...perResource) > 0, JSON.stringify(perResource));
-      // Rounds are shared by the three waits of a target, never across targets.
-      assert.equal(
-        describes,
-        Math.max(...perResource),
-        `${t}: ${describes} describes, polls ${perResource.join(", ")}`,
-      );
+      // Rounds are shared by the three waits of a target (about one describe per round, where
+      // unshared polls would cost their sum), and each target's describes reach only its own
+      // account and region. Not an exact count: on a loaded machine a round can fire between two
+      // waits' polls.
+      const sum = perResource.reduce((a, b) => a + b, 0);
+      const detail = `${t}: ${describes} describes, polls ${perResource.join(", ")}`;
+      assert.ok(describes >= Math.max(...perResource), detail);
+      assert.ok(describes <= sum / 2, detail);
     }
   });
 });

@@ -104,7 +104,9 @@ const RESOURCES: {
 /** The property names of interface `args` in `source` (the resource's public inputs). */
 function argNames(source: string, args: string): string[] {
   const text = readFileSync(join(process.cwd(), source), "utf8");
-  const body = new RegExp(`export interface ${args} \\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1] ?? "";
+  // The interface's own members; what it extends (core/task/*Args.ts) every resource shares.
+  const body =
+    new RegExp(`export interface ${args}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1] ?? "";
   return [...body.matchAll(/^ {2}(\w+)\??: /gm)].map((m) => m[1]!);
 }
 
