@@ -228,6 +228,17 @@ const FIELD_CHECKS = {
   object: checkObject,
 } as const;
 
+/** `rule`, a rule of `kind`, checked at `path`. */
+export function checkKind(
+  kind: FieldRule[0],
+  inputs: Inputs,
+  path: string,
+  rule: FieldRule[1],
+  failures: CheckFailure[],
+): void {
+  FIELD_CHECKS[kind](inputs, path, rule, failures);
+}
+
 export function checkFields(
   inputs: Inputs,
   path: string,
@@ -235,7 +246,7 @@ export function checkFields(
   failures: CheckFailure[],
 ): void {
   for (const [field, [kind, rule]] of Object.entries(fields)) {
-    FIELD_CHECKS[kind](inputs, `${path}.${field}`, rule, failures);
+    checkKind(kind, inputs, `${path}.${field}`, rule, failures);
   }
 }
 

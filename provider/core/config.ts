@@ -96,11 +96,21 @@ function parseUrl(key: string, value: string): string {
   return value;
 }
 
-function parseNumber(
-  key: string,
-  value: string,
-  rule: { integer: boolean; min: number; max?: number; example: string },
-): number {
+type NumberSetting =
+  | "waitTimeoutMinutes"
+  | "maxConcurrentStarts"
+  | "pollMinDelayMs"
+  | "pollMaxDelayMs"
+  | "pollBudgetCallsPerSecond";
+
+interface NumberRule {
+  integer: boolean;
+  min: number;
+  max?: number;
+  example: string;
+}
+
+function parseNumber(key: string, value: string, rule: NumberRule): number {
   const n = Number(value);
   const kind = rule.integer ? "an integer" : "a number";
   const range = rule.max === undefined ? `>= ${rule.min}` : `between ${rule.min} and ${rule.max}`;
@@ -207,48 +217,24 @@ export function readProviderSettings(
   if (endpoints !== undefined)
     settings.endpoints = parseEndpoints(CONFIG_KEYS.endpoints, endpoints);
 
-  const timeout = text(config, CONFIG_KEYS.waitTimeoutMinutes);
-  if (timeout !== undefined) {
-    settings.waitTimeoutMinutes = parseNumber(CONFIG_KEYS.waitTimeoutMinutes, timeout, {
-      integer: false,
-      min: 0,
-      example: "120",
-    });
-  }
-
-  const starts = text(config, CONFIG_KEYS.maxConcurrentStarts);
-  if (starts !== undefined) {
-    settings.maxConcurrentStarts = parseNumber(CONFIG_KEYS.maxConcurrentStarts, starts, {
-      integer: true,
-      min: 1,
-      max: 100,
-      example: "5",
-    });
-  }
-
-  const minDelay = text(config, CONFIG_KEYS.pollMinDelayMs);
-  if (minDelay !== undefined) {
-    settings.pollMinDelayMs = parseNumber(CONFIG_KEYS.pollMinDelayMs, minDelay, {
-      integer: true,
-      min: 0,
-      example: "15000",
-    });
-  }
-  const maxDelay = text(config, CONFIG_KEYS.pollMaxDelayMs);
-  if (maxDelay !== undefined) {
-    settings.pollMaxDelayMs = parseNumber(CONFIG_KEYS.pollMaxDelayMs, maxDelay, {
-      integer: true,
-      min: settings.pollMinDelayMs ?? 0,
-      example: String(Math.max(120_000, settings.pollMinDelayMs ?? 0)),
-    });
-  }
-  const budget = text(config, CONFIG_KEYS.pollBudgetCallsPerSecond);
-  if (budget !== undefined) {
-    settings.pollBudgetCallsPerSecond = parseNumber(CONFIG_KEYS.pollBudgetCallsPerSecond, budget, {
-      integer: false,
-      min: 0.01,
-      example: "2",
-    });
+  // In this order: pollMaxDelayMs's floor is the pollMinDelayMs read before it.
+  const numbers: [NumberSetting, () => NumberRule][] = [
+    ["waitTimeoutMinutes", () => ({ integer: false, min: 0, example: "120" })],
+    ["maxConcurrentStarts", () => ({ integer: true, min: 1, max: 100, example: "5" })],
+    ["pollMinDelayMs", () => ({ integer: true, min: 0, example: "15000" })],
+    [
+      "pollMaxDelayMs",
+      () => ({
+        integer: true,
+        min: settings.pollMinDelayMs ?? 0,
+        example: String(Math.max(120_000, settings.pollMinDelayMs ?? 0)),
+      }),
+    ],
+    ["pollBudgetCallsPerSecond", () => ({ integer: false, min: 0.01, example: "2" })],
+  ];
+  for (const [name, rule] of numbers) {
+    const value = text(config, CONFIG_KEYS[name]);
+    if (value !== undefined) settings[name] = parseNumber(CONFIG_KEYS[name], value, rule());
   }
   const role = text(config, CONFIG_KEYS.assumeRole);
   if (role !== undefined) settings.assumeRole = parseAssumeRole(CONFIG_KEYS.assumeRole, role);

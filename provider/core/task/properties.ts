@@ -7,11 +7,7 @@ import type { ProviderSettings } from "../config";
 import {
   type BooleanRule,
   type CheckFailure,
-  checkBoolean,
-  checkInteger,
-  checkObject,
-  checkString,
-  checkStringArray,
+  checkKind,
   type IntegerRule,
   type ObjectRule,
   type StringArrayRule,
@@ -89,25 +85,7 @@ export function checkProperties<I extends object>(
     const before = failures.length;
     const waived = p.requiredUnless !== undefined && news[p.requiredUnless] !== undefined;
     const rule = waived ? { ...p.rule, required: false } : p.rule;
-    switch (rule.kind) {
-      case "string":
-        checkString(news, key, rule, failures);
-        break;
-      case "integer":
-        checkInteger(news, key, rule, failures);
-        break;
-      case "boolean":
-        checkBoolean(news, key, rule, failures);
-        break;
-      case "stringArray":
-        checkStringArray(news, key, rule, failures);
-        break;
-      case "object":
-        checkObject(news, key, rule, failures);
-        break;
-      case "custom":
-        break;
-    }
+    if (rule.kind !== "custom") checkKind(rule.kind, news, key, rule, failures);
     if (p.checkNested !== undefined && failures.length === before) {
       failures.push(...p.checkNested(news, ctx));
     }
