@@ -174,8 +174,14 @@ describe("emulator STS: accounts, AssumeRole and temporary credentials", () => {
       const out = await sts(ctx.emulator).send(
         new AssumeRoleCommand({ RoleArn: WAVES, RoleSessionName: "s1", DurationSeconds: 900 }),
       );
+      const after = ctx.emulator.now();
+      // 900 s from the moment of the call, which lies between before and after; the wire time has
+      // whole seconds.
       const expires = out.Credentials!.Expiration!.getTime();
-      assert.ok(expires - before <= 900_000 && expires - before > 899_000, `${expires - before}`);
+      assert.ok(
+        expires >= before + 899_000 && expires <= after + 900_000,
+        `${expires - before} ms after the call began, ${after - before} ms call`,
+      );
       assert.deepEqual(
         await errorOf(
           sts(ctx.emulator).send(
