@@ -6,12 +6,10 @@
  * that recovers its task.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Emulator, startEmulator } from "../../emulator";
-import { requirePulumi } from "../support/pulumiCli";
-import { DEMO_PROGRAM, DEMO_REGION, demoStack } from "../support/demoStack";
-import { assertOk, type ProgramStack } from "../support/pulumiStack";
+import { demoStack, useDemoWorld } from "../support/demoStack";
+import { assertOk } from "../support/pulumiStack";
 
 const CREDENTIALS = {
   accessKeyId: "AKIAE2EENGINE7EXAMPL",
@@ -31,31 +29,15 @@ interface Diagnostic {
 describe("e2e: provider lines on their resources through the Pulumi engine", function () {
   this.timeout(300_000);
 
-  let binDir = "";
-  let emulator: Emulator | undefined;
-  let stack: ProgramStack | undefined;
-
-  before(async function () {
-    binDir = requirePulumi.call(this).binDir;
-    assert.ok(existsSync(DEMO_PROGRAM), `${DEMO_PROGRAM} is missing: run 'npm run build' first`);
-    emulator = await startEmulator({
-      timeScale: 1000,
-      homeRegion: DEMO_REGION,
-      credentials: [CREDENTIALS],
-    });
-  });
-  after(async () => {
-    await stack?.dispose();
-    await emulator?.stop();
-  });
+  const world = useDemoWorld(CREDENTIALS);
 
   it("records the rejected-rows warning and the waits' live status on their resources' URNs", async () => {
-    stack = await demoStack({
-      binDir,
-      emulator: emulator!,
+    const stack = (world.stack = await demoStack({
+      binDir: world.binDir,
+      emulator: world.emulator!,
       credentials: CREDENTIALS,
       stack: "dev",
-    });
+    }));
     const eventLog = join(stack.workDir, "events.jsonl");
     const up = await stack.run(["up", "--yes", "--skip-preview", "--event-log", eventLog]);
     assertOk("up", up);

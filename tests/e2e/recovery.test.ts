@@ -6,17 +6,16 @@
  * per resource (README "An interrupted `pulumi up`").
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { DescribeImportImageTasksCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ListImportsCommand, MgnClient } from "@aws-sdk/client-mgn";
-import { type Emulator, startEmulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import {
   ApplicationDiscoveryServiceClient,
   DescribeImportTasksCommand,
 } from "../../provider/ads/client";
-import { DEMO_PROGRAM, DEMO_REGION, demoStack } from "../support/demoStack";
-import { requirePulumi } from "../support/pulumiCli";
-import { assertOk, descendants, type ProgramStack } from "../support/pulumiStack";
+import { DEMO_REGION, demoStack, useDemoWorld } from "../support/demoStack";
+import { assertOk, descendants } from "../support/pulumiStack";
 
 const CREDENTIALS = {
   accessKeyId: "AKIAE2ERECOVERY7EXAM",
@@ -84,27 +83,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 describe("e2e: an interrupted `pulumi up`", function () {
   this.timeout(300_000);
 
-  let binDir = "";
-  let emulator: Emulator | undefined;
-  let stack: ProgramStack | undefined;
-
-  before(async function () {
-    binDir = requirePulumi.call(this).binDir;
-    assert.ok(existsSync(DEMO_PROGRAM), `${DEMO_PROGRAM} is missing: run 'npm run build' first`);
-    emulator = await startEmulator({
-      timeScale: 1000,
-      homeRegion: DEMO_REGION,
-      credentials: [CREDENTIALS],
-    });
-  });
-  after(async () => {
-    await stack?.dispose();
-    await emulator?.stop();
-  });
+  const world = useDemoWorld(CREDENTIALS);
 
   it("SIGKILL of the CLI's process group stops the host within 15 s, and the printed command recovers one task per resource", async () => {
-    const emu = emulator!;
-    stack = await demoStack({ binDir, emulator: emu, credentials: CREDENTIALS, stack: "killed" });
+    const emu = world.emulator!;
+    const stack = (world.stack = await demoStack({
+      binDir: world.binDir,
+      emulator: emu,
+      credentials: CREDENTIALS,
+      stack: "killed",
+    }));
     // AWS-like speed, so the imports are still running when the CLI dies.
     emu.configure({ timeScale: 1 });
     let hosts: number[] = [];

@@ -3,11 +3,13 @@
  * with the account set up as a migration team would (MGN initialized, the demo's files uploaded),
  * fast polls, and `--event-log` allowed (the CLI lists it among its debugging commands).
  */
-import { readFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InitializeServiceCommand, MgnClient } from "@aws-sdk/client-mgn";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import type { Emulator } from "../../emulator";
+import { type Emulator, startEmulator } from "../../emulator";
+import { requirePulumi } from "./pulumiCli";
 import { ProgramStack, REPO_ROOT } from "./pulumiStack";
 
 export const DEMO_PROGRAM = join(REPO_ROOT, "dist", "demo", "index.js");
@@ -50,4 +52,36 @@ export async function demoStack(opts: {
       AWS_REGION: DEMO_REGION,
     },
   });
+}
+
+/** What a demo-stack e2e suite shares: the CLI, its emulator and the stack its test made. */
+export interface DemoWorld {
+  binDir: string;
+  emulator?: Emulator;
+  stack?: ProgramStack;
+}
+
+/**
+ * Registers the suite's set-up: the Pulumi CLI (required), the built demo program, an emulator at
+ * 1000× that knows `credentials`; after the suite, the stack is disposed and the emulator stopped.
+ */
+export function useDemoWorld(credentials: {
+  accessKeyId: string;
+  secretAccessKey: string;
+}): DemoWorld {
+  const world: DemoWorld = { binDir: "" };
+  before(async function () {
+    world.binDir = requirePulumi.call(this).binDir;
+    assert.ok(existsSync(DEMO_PROGRAM), `${DEMO_PROGRAM} is missing: run 'npm run build' first`);
+    world.emulator = await startEmulator({
+      timeScale: 1000,
+      homeRegion: DEMO_REGION,
+      credentials: [credentials],
+    });
+  });
+  after(async () => {
+    await world.stack?.dispose();
+    await world.emulator?.stop();
+  });
+  return world;
 }
