@@ -110,12 +110,8 @@ export interface ImportInstanceTaskOutputs {
 export const ImportInstanceTask = resourceClass<ImportInstanceTaskArgs, ImportInstanceTaskOutputs>(
   spec,
   (name, args) => {
-    const identity = withSecretLeaves(spec, {
-      description: args.description,
-      platform: args.platform,
-      diskImages: args.diskImages,
-      launchSpecification: args.launchSpecification,
-    });
+    // Only the import parameters: the marker must not wait on (or turn secret with) other inputs.
+    const identity = withSecretLeaves(spec, markers.identityOf(args));
     const marker = givenOrDerived(args.marker, name, identity, markers.defaultClientToken);
     return { ...args, marker };
   },

@@ -1,13 +1,11 @@
 /**
- * The input rules of `ec2.ImportInstanceTask` that its property table cannot say: the one disk
- * image with its presigned manifest, the launch specification, the region and the cross-field
- * rules (ImportInstance API reference, aws-apis.md §4.2–4.3). Values unknown in preview are
- * skipped; never throws.
+ * The rules of `ec2.ImportInstanceTask` its property table cannot say: the one disk image with its
+ * presigned manifest, the launch specification's members, the region and the delete options
+ * (ImportInstance API reference, aws-apis.md §4.2–4.3). Values unknown in preview are skipped.
  */
 import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
-  checkFields,
   checkObject,
   checkString,
   type Fields,
@@ -16,36 +14,15 @@ import {
   typeName,
 } from "../core/check";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
+import { checkMembers } from "../core/task/helpers";
 import { containsUnknown, isUnknown } from "../core/unknown";
 import { MODEL } from "./model.generated";
 import { checkRetainOptions } from "./shared";
 
-const LAUNCH = "ImportInstanceLaunchSpecification";
-
 /** Regions that offer ImportInstance; AWS adds no more (VMIE-UG vmimport-instance-import.md). */
-export const IMPORT_INSTANCE_REGIONS: readonly string[] = [
-  "us-east-1",
-  "us-west-1",
-  "us-west-2",
-  "us-east-2",
-  "ca-central-1",
-  "us-gov-west-1",
-  "sa-east-1",
-  "eu-west-1",
-  "eu-central-1",
-  "ap-southeast-1",
-  "ap-northeast-1",
-  "ap-southeast-2",
-  "ap-northeast-2",
-  "ap-south-1",
-  "cn-north-1",
-];
+const REGIONS =
+  "us-east-1, us-west-1, us-west-2, us-east-2, ca-central-1, us-gov-west-1, sa-east-1, eu-west-1, eu-central-1, ap-southeast-1, ap-northeast-1, ap-southeast-2, ap-northeast-2, ap-south-1, cn-north-1";
 
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-const SG_ID = /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DISK_SHAPE = "[{ image: { format, bytes, importManifestUrl }, volume: { size } }]";
 
 /** Why `url` is not a presigned https:// manifest URL (http only on a configured endpoint). */
@@ -100,62 +77,72 @@ const DISK_FIELDS: Fields = {
   ],
 };
 
+/** One disk image: its members, its manifest URL, and a volume that holds the image. */
+function checkDisk(
+  news: Record<string, unknown>,
+  at: string,
+  origins: readonly string[],
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  checkObject(news, at, { required: true, fix: "give { image, volume }" }, failures);
+  failures.push(...checkMembers(news, at, DISK_FIELDS));
+  const url = getPath(news, `${at}.image.importManifestUrl`);
+  // A URL its own rule rejected (absent, not a string, empty) or unknown is not parsed.
+  const reason =
+    typeof url === "string" && url !== "" && !containsUnknown(url)
+      ? manifestUrlReason(url, origins)
+      : undefined;
+  if (reason !== undefined) {
+    const fix =
+      "Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
+    failures.push({ property: `${at}.image.importManifestUrl`, reason: `${reason}. ${fix}` });
+  }
+  const bytes = getPath(news, `${at}.image.bytes`);
+  const size = getPath(news, `${at}.volume.size`);
+  if (typeof bytes === "number" && typeof size === "number" && size * 2 ** 30 < bytes) {
+    failures.push({
+      property: `${at}.volume.size`,
+      reason: `must hold the disk image: ${size} GiB is less than ${bytes} bytes. Fix: use at least ${Math.ceil(bytes / 2 ** 30)} GiB`,
+    });
+  }
+  return failures;
+}
+
 /**
  * diskImages: exactly one disk (required unless adopting) with its presigned manifest URL; an http
  * URL counts only on a configured endpoint's origin (`origins`, the emulator's S3).
  */
 export function checkDiskImages(
   news: Record<string, unknown>,
-  failures: CheckFailure[],
   origins: readonly string[],
-): void {
+): CheckFailure[] {
   const disks = news["diskImages"];
-  if (isUnknown(disks)) return;
+  const property = "diskImages";
+  if (isUnknown(disks)) return [];
   if (disks === undefined || disks === null) {
-    if (news["adoptConversionTaskId"] !== undefined) return;
+    if (news["adoptConversionTaskId"] !== undefined) return [];
     const reason = `is required. Fix: give the VM's one disk: ${DISK_SHAPE}, or set adoptConversionTaskId`;
-    failures.push({ property: "diskImages", reason });
-    return;
+    return [{ property, reason }];
   }
   if (!Array.isArray(disks)) {
     const reason = `must be a list with one disk image (got ${typeName(disks)}). Fix: use ${DISK_SHAPE}`;
-    failures.push({ property: "diskImages", reason });
-    return;
+    return [{ property, reason }];
   }
+  const failures = disks.flatMap((_disk, i) => checkDisk(news, `diskImages[${i}]`, origins));
   if (disks.length !== 1) {
-    failures.push({
-      property: "diskImages",
+    failures.unshift({
+      property,
       reason: `must have exactly one disk image: ImportInstance supports single-volume VMs only (got ${disks.length}). Fix: use ec2.ImportImageTask for multi-volume VMs`,
     });
   }
-  disks.forEach((disk: unknown, i) => {
-    const base = `diskImages[${i}]`;
-    const before = failures.length;
-    checkObject(news, base, { required: true, fix: "give { image, volume }" }, failures);
-    if (failures.length > before || !isPlainObject(disk)) return;
-    checkFields(news, base, DISK_FIELDS, failures);
-    const urlPath = `${base}.image.importManifestUrl`;
-    const url = getPath(news, urlPath);
-    const urlFailed = failures.slice(before).some((f) => f.property === urlPath);
-    const reason =
-      urlFailed || typeof url !== "string" || containsUnknown(url)
-        ? undefined
-        : manifestUrlReason(url, origins);
-    if (reason !== undefined) {
-      const fix =
-        "Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
-      failures.push({ property: urlPath, reason: `${reason}. ${fix}` });
-    }
-    const bytes = getPath(news, `${base}.image.bytes`);
-    const size = getPath(news, `${base}.volume.size`);
-    if (typeof bytes === "number" && typeof size === "number" && size * 2 ** 30 < bytes) {
-      failures.push({
-        property: `${base}.volume.size`,
-        reason: `must hold the disk image: ${size} GiB is less than ${bytes} bytes. Fix: use at least ${Math.ceil(bytes / 2 ** 30)} GiB`,
-      });
-    }
-  });
+  return failures;
 }
+
+/** An EC2 resource ID such as `subnet-0123456789abcdef0`: the prefix, then 8 or 17 hex digits. */
+const awsId = (prefix: string) => ({
+  pattern: new RegExp(`^${prefix}-[0-9a-f]{8}(?:[0-9a-f]{9})?$`),
+  patternText: `${prefix}- followed by 8 or 17 hex digits`,
+});
 
 /** launchSpecification's members, checked in this order before its placement's tenancy. */
 const LAUNCH_FIELDS: Fields = {
@@ -169,7 +156,7 @@ const LAUNCH_FIELDS: Fields = {
   instanceType: [
     "string",
     {
-      pattern: INSTANCE_TYPE,
+      pattern: /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/,
       patternText: "an instance type such as m5.large",
       fix: "pick an instance type that supports Windows import, e.g. m5.large",
     },
@@ -184,11 +171,7 @@ const LAUNCH_FIELDS: Fields = {
   groupIds: [
     "stringArray",
     {
-      item: {
-        pattern: SG_ID,
-        patternText: "sg- followed by 8 or 17 hex digits",
-        fix: "copy the security group ID",
-      },
+      item: { ...awsId("sg"), fix: "copy the security group ID" },
       fix: 'use a list of security group IDs, e.g. ["sg-0123456789abcdef0"]',
     },
   ],
@@ -199,26 +182,25 @@ const LAUNCH_FIELDS: Fields = {
   userData: [
     "string",
     {
-      pattern: BASE64,
+      pattern: /^[A-Za-z0-9+/]*={0,2}$/,
       patternText: "base64 text",
       fix: "base64-encode the user data (it is kept secret)",
     },
   ],
-  subnetId: [
-    "string",
-    {
-      pattern: SUBNET_ID,
-      patternText: "subnet- followed by 8 or 17 hex digits",
-      fix: "copy the subnet ID",
-    },
-  ],
+  subnetId: ["string", { ...awsId("subnet"), fix: "copy the subnet ID" }],
   instanceInitiatedShutdownBehavior: [
     "string",
-    modelRule(MODEL, LAUNCH, "InstanceInitiatedShutdownBehavior", { fix: "use stop or terminate" }),
+    modelRule(MODEL, "ImportInstanceLaunchSpecification", "InstanceInitiatedShutdownBehavior", {
+      fix: "use stop or terminate",
+    }),
   ],
   privateIpAddress: [
     "string",
-    { pattern: IPV4, patternText: "an IPv4 address", fix: "use an address in the subnet's range" },
+    {
+      pattern: /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/,
+      patternText: "an IPv4 address",
+      fix: "use an address in the subnet's range",
+    },
   ],
   monitoring: ["boolean", { fix: "use true or false" }],
   placement: ["object", { fix: "use { availabilityZone, groupName, tenancy }" }],
@@ -236,18 +218,11 @@ const LAUNCH_FIELDS: Fields = {
   ],
 };
 
-/** launchSpecification: where and how the instance runs (no Dedicated Hosts). */
-export function checkLaunchSpecification(
-  news: Record<string, unknown>,
-  failures: CheckFailure[],
-): void {
-  const before = failures.length;
-  checkObject(news, "launchSpecification", { fix: "use { instanceType, subnetId, … }" }, failures);
-  const spec = news["launchSpecification"];
-  if (failures.length > before || !isPlainObject(spec)) return;
-  checkFields(news, "launchSpecification", LAUNCH_FIELDS, failures);
-  const placement = spec["placement"];
-  if (!isPlainObject(placement)) return;
+/** launchSpecification's members once it is an object (the table checks that): no Dedicated Hosts. */
+export function checkLaunchSpecification(news: Record<string, unknown>): CheckFailure[] {
+  const failures = checkMembers(news, "launchSpecification", LAUNCH_FIELDS);
+  const placement = getPath(news, "launchSpecification.placement");
+  if (!isPlainObject(placement)) return failures;
   if (
     placement["tenancy"] === "host" ||
     placement["hostId"] !== undefined ||
@@ -262,19 +237,20 @@ export function checkLaunchSpecification(
     const rule = { oneOf: ["default", "dedicated"], fix: "use default or dedicated" };
     checkString(news, "launchSpecification.placement.tenancy", rule, failures);
   }
+  return failures;
 }
 
-/** The region and the cross-field rules, after the table's (and its nested) rules. */
+/** The region and the delete options' cross-field rules, after the table's. */
 export function checkMore(
   news: Record<string, unknown>,
   region: string | undefined,
 ): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const adopting = news["adoptConversionTaskId"] !== undefined;
-  if (!adopting && region !== undefined && !IMPORT_INSTANCE_REGIONS.includes(region)) {
+  if (!adopting && region !== undefined && !REGIONS.split(", ").includes(region)) {
     failures.push({
       property: "aws:region",
-      reason: `must be a region that offers ImportInstance (got ${region}; it exists only in ${IMPORT_INSTANCE_REGIONS.join(", ")}). Fix: use ec2.ImportImageTask, which every region offers`,
+      reason: `must be a region that offers ImportInstance (got ${region}; it exists only in ${REGIONS}). Fix: use ec2.ImportImageTask, which every region offers`,
     });
   }
   checkRetainOptions(news, failures, {

@@ -1,19 +1,15 @@
 /**
  * `ec2.ImportInstanceTask` (legacy ImportInstance, aws-apis.md §4.2–4.3) as a spec of the one
- * lifecycle (provider/core/task/). ImportInstance takes no ClientToken, so the "token" is a marker
- * written into the Description: before each start the core asks `findStarted`, which lists the
- * conversion tasks (DescribeConversionTasks, all of the last 7 days) and returns the one carrying
- * the marker; the start itself is never retried blindly (startOnce). The VM Import hooks
- * (vmImport.ts) read the instance after the wait and after the record expires, and on delete
- * cancel the conversion or terminate the instance and delete its volume.
+ * lifecycle (provider/core/task/). ImportInstance takes no ClientToken: a marker in the Description
+ * stands in for one, and `findStarted` looks it up in DescribeConversionTasks before each start.
  */
 import type { ImportInstanceCommandInput } from "@aws-sdk/client-ec2";
+import { isPlainObject } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import { isAwsApiError } from "../core/errors";
-import type { BatchPoller } from "../core/limiter";
-import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
+import { isoTime, normalizeOutputs } from "../core/outputs";
 import { backoffDelay, exhausted } from "../core/retry";
-import { isPlainObject } from "../core/check";
+import { acceptorsFrom } from "../core/task/helpers";
 import {
   type PropertyTable,
   type SourceInputs,
@@ -21,12 +17,10 @@ import {
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
-import type { Acceptor } from "../core/waiter";
 import type { Ec2Api } from "./api";
 import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
 import {
   awsFields,
-  collect,
   compact,
   DESCRIBE_BATCH_SIZE,
   GONE,
@@ -64,8 +58,6 @@ const START_ATTEMPTS = 5;
 const THROTTLED_ATTEMPTS = 10;
 /** The one key of the listing batcher: concurrent marker lookups share one listing call. */
 const ALL = "*";
-const CONVERSION_ID = /^import-i-[0-9a-z]{8}$/;
-const MARKER = /^[A-Za-z0-9_.:-]{8,40}$/;
 /** The marker fits the 255-character Description beside a 212-character description. */
 const MARKER_MAX_LENGTH = 40;
 
@@ -74,7 +66,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> 
   adoptConversionTaskId: {
     rule: {
       kind: "string",
-      pattern: CONVERSION_ID,
+      pattern: /^import-i-[0-9a-z]{8}$/,
       patternText: "import-i- followed by 8 letters/digits",
       fix: "copy ConversionTaskId from DescribeConversionTasks",
     },
@@ -95,16 +87,15 @@ export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> 
   },
   diskImages: {
     rule: { kind: "custom" },
-    checkNested: (news, { settings }) =>
-      collect((f) => checkDiskImages(news, f, endpointOrigins(settings, "ec2"))),
+    checkNested: (news, { settings }) => checkDiskImages(news, endpointOrigins(settings, "ec2")),
     change: "replace",
     secretLeaf: { path: ["[]", "image", "importManifestUrl"] },
     awsName: "DiskImages",
     compareAs: stableValue,
   },
   launchSpecification: {
-    rule: { kind: "custom" },
-    checkNested: (news) => collect((f) => checkLaunchSpecification(news, f)),
+    rule: { kind: "object", fix: "use { instanceType, subnetId, … }" },
+    checkNested: checkLaunchSpecification,
     change: "replace",
     secretLeaf: { path: ["userData"] },
     awsName: "LaunchSpecification",
@@ -125,7 +116,7 @@ export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> 
   marker: {
     rule: {
       kind: "string",
-      pattern: MARKER,
+      pattern: /^[A-Za-z0-9_.:-]{8,40}$/,
       patternText: "8–40 letters, digits or _.:-",
       fix: "omit it and let the provider derive one from the stack, the resource name and the import parameters",
     },
@@ -141,12 +132,10 @@ export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> 
 
 export const markers = vm.importTaskTokens("ec2.ImportInstanceTask", properties, MARKER_MAX_LENGTH);
 
-/** The Description sent: the user's description, then the `[marker]` the lookup finds it by. */
-export function wireDescription(description: string | undefined, marker: string): string {
-  return description === undefined ? `[${marker}]` : `${description} [${marker}]`;
-}
-
-/** The ImportInstance request; InstanceType is a ~1,400-value enum check() leaves to EC2. */
+/**
+ * The ImportInstance request: the Description ends with the `[marker]` the lookup finds it by;
+ * InstanceType is a ~1,400-value enum check() leaves to EC2.
+ */
 export function importInstanceRequest(
   inputs: ImportInstanceTaskInputs,
   marker: string,
@@ -155,7 +144,7 @@ export function importInstanceRequest(
   const userData = spec?.userData === undefined ? undefined : { Data: spec.userData };
   return compact({
     ...awsFields(properties, inputs),
-    Description: wireDescription(inputs.description, marker),
+    Description: [inputs.description, `[${marker}]`].filter((s) => s !== undefined).join(" "),
     DiskImages: pascal(inputs.diskImages ?? []),
     LaunchSpecification: spec && compact({ ...(pascal(spec) as object), UserData: userData }),
   }) as ImportInstanceCommandInput;
@@ -168,16 +157,6 @@ const status = vm.taskStatus<ConversionTask>({
   cancelEnds: ["cancelled", "completed"],
   percent: (t) => progressOf(t),
 });
-export const classifyState = status.classify;
-
-/** After TerminateInstances: terminated or gone. */
-const terminatedAcceptors: readonly Acceptor<Ec2Instance | undefined>[] = [
-  {
-    verdict: "success",
-    description: "terminated or gone",
-    matches: (o) => o === undefined || o.state === "terminated",
-  },
-];
 
 /** Percent converted: bytesConverted over the image size, else the `Progress: N%` message. */
 export function progressOf(task: ConversionTask): number | undefined {
@@ -193,30 +172,26 @@ export function progressOf(task: ConversionTask): number | undefined {
 const volumeIdsOf = (task: ConversionTask): string[] =>
   task.volumes.map((v) => v.volumeId).filter((v): v is string => v !== undefined);
 
-/** The task's outputs (the spec adds the echoed inputs): its state, volumes and the instance. */
-function taskOutputs(task: ConversionTask, instance?: Ec2Instance): Record<string, OutputValue> {
-  return normalizeOutputs({
-    conversionTaskId: task.conversionTaskId,
-    state: task.state,
-    statusMessage: task.statusMessage,
-    progress: progressOf(task),
-    instanceId: task.instanceId,
-    volumeIds: volumeIdsOf(task),
-    volumes: task.volumes,
-    expirationTime: isoTime(task.expirationTime),
-    instanceState: instance?.state,
-    taskDetails: { description: task.description, platform: task.platform },
-  });
-}
+/** The outputs the task and its instance add to the echoed inputs, in this order. */
+const OUTPUTS: Record<string, (task: ConversionTask, instance?: Ec2Instance) => unknown> = {
+  conversionTaskId: (t) => t.conversionTaskId,
+  state: (t) => t.state,
+  statusMessage: (t) => t.statusMessage,
+  progress: progressOf,
+  instanceId: (t) => t.instanceId,
+  volumeIds: volumeIdsOf,
+  volumes: (t) => t.volumes,
+  expirationTime: (t) => isoTime(t.expirationTime),
+  instanceState: (_t, instance) => instance?.state,
+  taskDetails: (t) => ({ description: t.description, platform: t.platform }),
+};
 
 /** The task as recorded in `props`, for read/delete after Describe has forgotten it (7 days). */
 function recordedTask(id: string, props: Record<string, unknown>): ConversionTask {
   const { state, volumes, taskDetails } = props;
+  const details = isPlainObject(taskDetails) ? taskDetails : {};
   return {
-    ...vm.recordedFields(isPlainObject(taskDetails) ? taskDetails : {}, [
-      "description",
-      "platform",
-    ]),
+    ...vm.recordedFields(details, ["description", "platform"]),
     ...vm.recordedFields(props, ["statusMessage", "expirationTime", "instanceId"]),
     conversionTaskId: id,
     state: typeof state === "string" && state !== "" ? state : GONE,
@@ -242,19 +217,32 @@ export function adviceFor(state: string, statusMessage: string | undefined): str
   return `Consider ec2.ImportImageTask, the import AWS recommends; ${retry}.`;
 }
 
-/** What an ImportInstance provider keeps: the marker listing (one key) and the instances. */
-export interface InstanceState {
-  /** Every conversion task of the last 7 days, under one key. */
-  listing: BatchPoller<ConversionTask[]>;
-  instances: BatchPoller<Ec2Instance>;
+/** Every conversion task of the last 7 days under one key (the marker lookup), and the instances. */
+function instanceState(ctx: Omit<TaskContext<Ec2Api>, "state">) {
+  return {
+    listing: ctx.batcher(
+      "DescribeConversionTasks",
+      DESCRIBE_BATCH_SIZE,
+      async () => new Map([[ALL, await ctx.api.listConversionTasks()]]),
+    ),
+    instances: ctx.batcher("DescribeInstances", DESCRIBE_BATCH_SIZE, (ids) =>
+      ctx.api.describeInstances(ids),
+    ),
+  };
 }
+type Ctx = TaskContext<Ec2Api, ReturnType<typeof instanceState>, ConversionTask>;
+
+/** After TerminateInstances: terminated or gone. */
+const terminated = acceptorsFrom<Ec2Instance>((o) =>
+  o === undefined || o.state === "terminated" ? "success" : "pending",
+);
 
 /** ImportInstance leaves a (stopped) instance and its volume. */
 export const instanceImport: vm.VmImportFamily<
   ImportInstanceTaskInputs,
   ConversionTask,
   Ec2Instance,
-  InstanceState
+  ReturnType<typeof instanceState>
 > = {
   idOf: (task) => task.conversionTaskId,
   ...status,
@@ -265,7 +253,10 @@ export const instanceImport: vm.VmImportFamily<
     const instance = await ctx.state.instances.get(instanceId);
     return instance?.state === "terminated" ? undefined : instance;
   },
-  outputs: taskOutputs,
+  outputs: (task, instance) =>
+    normalizeOutputs(
+      Object.fromEntries(Object.entries(OUTPUTS).map(([key, of]) => [key, of(task, instance)])),
+    ),
   cancelOperation: "CancelConversionTask",
   // CancelConversionTask also removes a partly converted instance and volume.
   cancel: (api, id, reason) => api.cancelConversionTask(id, reason),
@@ -274,8 +265,8 @@ export const instanceImport: vm.VmImportFamily<
   async removeArtifacts(ctx, id, inputs, task, props) {
     const { log } = ctx.runtime;
     const label = ctx.label(inputs, id);
+    const { instanceId } = task;
     const volumeIds = volumeIdsOf(task);
-    const instanceId = task.instanceId;
     if (inputs.retainInstanceOnDelete ?? false) {
       const kept = instanceId ?? "(none)";
       log.info(label, `retainInstanceOnDelete is true: keeping instance ${kept} and its volume`);
@@ -293,19 +284,14 @@ export const instanceImport: vm.VmImportFamily<
     }
     if (instanceId !== undefined && volumeIds.length > 0) {
       // A volume can be deleted only once the instance has released it.
-      await ctx.waitOn(
-        ctx.state.instances,
-        instanceId,
-        {
-          resourceId: id,
-          acceptors: terminatedAcceptors,
-          status: (o) => o?.state ?? GONE,
-          operation: "DescribeInstances",
-          subject: `${ctx.subject(inputs, id)}: terminating ${instanceId}`,
-        },
-        inputs,
-        { properties: props },
-      );
+      const watch = {
+        resourceId: id,
+        acceptors: terminated,
+        status: (o?: Ec2Instance) => o?.state ?? GONE,
+        operation: "DescribeInstances",
+        subject: `${ctx.subject(inputs, id)}: terminating ${instanceId}`,
+      };
+      await ctx.waitOn(ctx.state.instances, instanceId, watch, inputs, { properties: props });
     }
     for (const volumeId of volumeIds) {
       await ctx
@@ -316,23 +302,20 @@ export const instanceImport: vm.VmImportFamily<
   },
 };
 
-type Ctx = TaskContext<Ec2Api, InstanceState, ConversionTask>;
-
-/** Tasks carrying `marker`; the live one first. */
+/** Tasks carrying `marker`; the live one first (sort is stable). */
 async function underMarker(ctx: Ctx, marker: string): Promise<ConversionTask[]> {
   const tasks = (await ctx.state.listing.get(ALL)) ?? [];
-  const found = tasks.filter((t) => t.description?.includes(`[${marker}]`) === true);
-  return [
-    ...found.filter((t) => classifyState(t.state) !== "failure"),
-    ...found.filter((t) => classifyState(t.state) === "failure"),
-  ];
+  const failed = (t: ConversionTask): number => (status.classify(t.state) === "failure" ? 1 : 0);
+  return tasks
+    .filter((t) => t.description?.includes(`[${marker}]`) === true)
+    .sort((a, b) => failed(a) - failed(b));
 }
 
 /**
  * ImportInstance is not idempotent: a 5xx or a dropped connection may hide a conversion AWS did
- * start. So the call is never retried blindly: after a retryable error the marker lookup runs
- * again and adopts what it finds (live first), and only when it finds nothing is ImportInstance
- * sent again.
+ * start. So after a retryable error the marker lookup runs again and adopts what it finds (the
+ * core's findStarted saw nothing just before, so a task there now is this create's own, failed or
+ * not); only when it finds nothing is ImportInstance sent again.
  */
 async function startOnce(
   ctx: Ctx,
@@ -346,22 +329,16 @@ async function startOnce(
       return await ctx.awsOnce("ImportInstance", () => ctx.api.importInstance(request));
     } catch (err) {
       if (!isAwsApiError(err) || !err.retryable) throw err;
-      // Throttling is expected when many imports start at once (ImportInstance: about 1 a second),
-      // so it has the core's 10 attempts; other retryable errors have START_ATTEMPTS.
+      // Many imports starting at once are throttled (about 1 a second): those get more attempts.
       const tries = err.throttling ? ++throttled : ++attempt;
       if (tries >= (err.throttling ? THROTTLED_ATTEMPTS : START_ATTEMPTS)) {
         throw exhausted(err, attempt + throttled);
       }
       await clock.sleep(backoffDelay(tries - 1, 1000, 20_000, random));
-      // The core's findStarted saw no task under this marker just before this start, so one
-      // there now is this create's own, failed or not: the core reports a failed one as this
-      // create's failure (its start was retried) instead of starting a duplicate.
       const [started] = await underMarker(ctx, marker);
       if (started !== undefined) {
-        log.info(
-          ctx.label(inputs),
-          `ImportInstance answered ${err.code}, yet ${started.conversionTaskId} carries the marker: using it`,
-        );
+        const using = `ImportInstance answered ${err.code}, yet ${started.conversionTaskId} carries the marker: using it`;
+        log.info(ctx.label(inputs), using);
         return started;
       }
     }
@@ -372,23 +349,14 @@ export const importInstanceTaskSpec: TaskSpec<
   ImportInstanceTaskInputs,
   ConversionTask,
   Ec2Api,
-  InstanceState
+  ReturnType<typeof instanceState>
 > = {
   service: "ec2",
   className: "ImportInstanceTask",
   properties,
   checkMore: (news, { settings }) => checkMore(news, settings.region),
   checkWarnings: () => [LEGACY_WARNING],
-  state: (ctx) => ({
-    listing: ctx.batcher(
-      "DescribeConversionTasks",
-      DESCRIBE_BATCH_SIZE,
-      async () => new Map([[ALL, await ctx.api.listConversionTasks()]]),
-    ),
-    instances: ctx.batcher("DescribeInstances", DESCRIBE_BATCH_SIZE, (ids) =>
-      ctx.api.describeInstances(ids),
-    ),
-  }),
+  state: instanceState,
   describe: vm.describeSpec("DescribeConversionTasks", (api, ids) =>
     api.describeConversionTasks(ids),
   ),
@@ -403,19 +371,8 @@ export const importInstanceTaskSpec: TaskSpec<
   tokenProperty: "marker",
   fallbackToken: markers.fallbackToken,
   successorToken: markers.successorToken,
-  start: (ctx, inputs, marker) => startOnce(ctx, inputs, marker),
-  outputs: [
-    "conversionTaskId",
-    "state",
-    "statusMessage",
-    "progress",
-    "instanceId",
-    "volumeIds",
-    "volumes",
-    "expirationTime",
-    "instanceState",
-    "taskDetails",
-  ],
+  start: startOnce,
+  outputs: Object.keys(OUTPUTS),
   ...vm.taskMessages<ConversionTask>({
     type: "ec2.ImportInstanceTask",
     operation: "DescribeConversionTasks",
@@ -430,7 +387,6 @@ export const importInstanceTaskSpec: TaskSpec<
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
   ...vm.vmImportSpec(instanceImport, properties, {
-    // No ClientToken: a task an earlier run started carries the marker in its Description.
     findStarted: async (ctx, _inputs, marker) => (await underMarker(ctx, marker))[0],
   }),
 };

@@ -3,13 +3,11 @@ import { UNKNOWN } from "../../../../provider/core/unknown";
 import type { TaskContext } from "../../../../provider/core/task/spec";
 import {
   adviceFor,
-  classifyState,
   importInstanceRequest,
   importInstanceTaskSpec as spec,
   instanceImport,
   markers,
   progressOf,
-  wireDescription,
 } from "../../../../provider/ec2/importInstanceTaskSpec";
 import { instance } from "./specAdapters";
 
@@ -353,7 +351,7 @@ describe("ec2.ImportInstanceTask logic", () => {
           Placement: { Tenancy: "default" },
         },
       });
-      assert.equal(wireDescription(undefined, "pam-m"), "[pam-m]");
+      assert.equal(importInstanceRequest(asInputs(VALID), "pam-m").Description, "[pam-m]");
     });
 
     it("derives a 40-character marker that ignores a re-signed manifest URL and the options", () => {
@@ -392,7 +390,7 @@ describe("ec2.ImportInstanceTask logic", () => {
   describe("states and acceptors", () => {
     it("classifies completed as success, cancelled/cancelling/gone as failure, active as pending", () => {
       assert.deepEqual(
-        ["completed", "cancelled", "cancelling", "GONE", "active"].map(classifyState),
+        ["completed", "cancelled", "cancelling", "GONE", "active"].map((s) => spec.classify(s, {})),
         ["success", "failure", "failure", "failure", "pending"],
       );
     });
