@@ -27,13 +27,9 @@ const DISK_SHAPE = "[{ image: { format, bytes, importManifestUrl }, volume: { si
 
 /** Why `url` is not a presigned https:// manifest URL (http only on a configured endpoint). */
 function manifestUrlReason(url: string, origins: readonly string[]): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "must be a presigned https:// S3 URL (got an unparsable URL)";
-  }
-  if (parsed.protocol !== "https:" && !origins.includes(parsed.origin)) {
+  if (!URL.canParse(url)) return "must be a presigned https:// S3 URL (got an unparsable URL)";
+  const { protocol, origin } = new URL(url);
+  if (protocol !== "https:" && !origins.includes(origin)) {
     return `must be a presigned https:// S3 URL (got "${redactUrl(url).slice(0, 80)}")`;
   }
   if (!isCredentialBearingUrl(url)) {
@@ -218,7 +214,7 @@ const LAUNCH_FIELDS: Fields = {
   ],
 };
 
-/** launchSpecification's members once it is an object (the table checks that): no Dedicated Hosts. */
+/** launchSpecification's members, once the table found it an object: no Dedicated Hosts. */
 export function checkLaunchSpecification(news: Record<string, unknown>): CheckFailure[] {
   const failures = checkMembers(news, "launchSpecification", LAUNCH_FIELDS);
   const placement = getPath(news, "launchSpecification.placement");

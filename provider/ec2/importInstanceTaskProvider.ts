@@ -1,7 +1,4 @@
-/**
- * The module `ec2.ImportInstanceTask`'s shim requires at call time (core/shim.ts): existing
- * stacks' state names this path, so it stays; the lifecycle is the core's, the resource its spec.
- */
+/** What the `ec2.ImportInstanceTask` shim requires (core/shim.ts): stacks' state names this path. */
 import type { ProviderImplementation } from "../core/dynamic";
 import type { Deps } from "../core/task/spec";
 import { createTaskProvider } from "../core/task/provider";

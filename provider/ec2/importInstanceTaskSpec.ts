@@ -155,8 +155,9 @@ const status = vm.taskStatus<ConversionTask>({
   statusOf: (t) => t.state,
   failed: ["cancelling", "cancelled"],
   cancelEnds: ["cancelled", "completed"],
-  percent: (t) => progressOf(t),
+  percent: progressOf,
 });
+const facts = { idOf: (task: ConversionTask) => task.conversionTaskId, ...status };
 
 /** Percent converted: bytesConverted over the image size, else the `Progress: N%` message. */
 export function progressOf(task: ConversionTask): number | undefined {
@@ -217,7 +218,7 @@ export function adviceFor(state: string, statusMessage: string | undefined): str
   return `Consider ec2.ImportImageTask, the import AWS recommends; ${retry}.`;
 }
 
-/** Every conversion task of the last 7 days under one key (the marker lookup), and the instances. */
+/** The conversion tasks of the last 7 days under one key (the marker lookup), and the instances. */
 function instanceState(ctx: Omit<TaskContext<Ec2Api>, "state">) {
   return {
     listing: ctx.batcher(
@@ -244,8 +245,7 @@ export const instanceImport: vm.VmImportFamily<
   Ec2Instance,
   ReturnType<typeof instanceState>
 > = {
-  idOf: (task) => task.conversionTaskId,
-  ...status,
+  ...facts,
   recorded: recordedTask,
   artifactId: (task) => (task.state === "completed" ? task.instanceId : undefined),
   artifactNoun: "instance",
@@ -305,7 +305,7 @@ export const instanceImport: vm.VmImportFamily<
 /** Tasks carrying `marker`; the live one first (sort is stable). */
 async function underMarker(ctx: Ctx, marker: string): Promise<ConversionTask[]> {
   const tasks = (await ctx.state.listing.get(ALL)) ?? [];
-  const failed = (t: ConversionTask): number => (status.classify(t.state) === "failure" ? 1 : 0);
+  const failed = (t: ConversionTask): number => (facts.classify(t.state) === "failure" ? 1 : 0);
   return tasks
     .filter((t) => t.description?.includes(`[${marker}]`) === true)
     .sort((a, b) => failed(a) - failed(b));
@@ -363,8 +363,7 @@ export const importInstanceTaskSpec: TaskSpec<
   // From 30 s, not 15: with the marker lookup before the start, a lone wait still costs no more
   // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
   poll: { ...POLL, minDelayMs: 30_000 },
-  idOf: (task) => task.conversionTaskId,
-  ...status,
+  ...facts,
   statusOutput: "state",
   phaseWords: { create: "conversion" },
   adoptProperty: "adoptConversionTaskId",
@@ -382,7 +381,7 @@ export const importInstanceTaskSpec: TaskSpec<
     token: "marker",
     fix: "Fix the disk image or manifest",
     idOf: (t) => t.conversionTaskId,
-    statusOf: status.statusOf,
+    statusOf: facts.statusOf,
     advice: adviceFor,
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,
