@@ -196,6 +196,80 @@ describe("ec2.ImportInstanceTask logic", () => {
         ],
       },
       {
+        title: "names the shape when diskImages or launchSpecification has the wrong type",
+        inputs: { ...VALID, diskImages: {}, launchSpecification: "m5.large" },
+        failures: [
+          {
+            property: "diskImages",
+            reason:
+              "must be a list with one disk image (got object). Fix: use [{ image: { format, bytes, importManifestUrl }, volume: { size } }]",
+          },
+          {
+            property: "launchSpecification",
+            reason: "must be an object (got string). Fix: use { instanceType, subnetId, … }",
+          },
+        ],
+      },
+      {
+        title: "rejects a disk that is not an object and a manifest URL that does not parse",
+        inputs: {
+          ...VALID,
+          diskImages: [
+            "disk",
+            { ...DISK, image: { ...DISK.image, importManifestUrl: "not a url" } },
+          ],
+        },
+        failures: [
+          {
+            property: "diskImages",
+            reason:
+              "must have exactly one disk image: ImportInstance supports single-volume VMs only (got 2). Fix: use ec2.ImportImageTask for multi-volume VMs",
+          },
+          {
+            property: "diskImages[0]",
+            reason: "must be an object (got string). Fix: give { image, volume }",
+          },
+          {
+            property: "diskImages[1].image.importManifestUrl",
+            reason:
+              "must be a presigned https:// S3 URL (got an unparsable URL). Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)",
+          },
+        ],
+      },
+      {
+        title: "checks tenancy only when no Dedicated Host setting is given",
+        inputs: {
+          ...VALID,
+          launchSpecification: { placement: { tenancy: "shared", availabilityZone: "west" } },
+        },
+        failures: [
+          {
+            property: "launchSpecification.placement.availabilityZone",
+            reason:
+              'must match a zone such as us-west-2a (got "west"). Fix: name a zone of the configured region',
+          },
+          {
+            property: "launchSpecification.placement.tenancy",
+            reason:
+              'must be one of default, dedicated (got "shared"). Fix: use default or dedicated',
+          },
+        ],
+      },
+      {
+        title: "rejects a hostId whatever the tenancy",
+        inputs: {
+          ...VALID,
+          launchSpecification: { placement: { tenancy: "shared", hostId: "h-1" } },
+        },
+        failures: [
+          {
+            property: "launchSpecification.placement",
+            reason:
+              "must not use host tenancy, hostId or affinity: ImportInstance does not support Dedicated Hosts. Fix: use tenancy default or dedicated, or import with ec2.ImportImageTask and launch the AMI on the host",
+          },
+        ],
+      },
+      {
         title: "rejects malformed launch settings",
         inputs: {
           ...VALID,
