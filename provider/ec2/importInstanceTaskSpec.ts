@@ -233,7 +233,6 @@ function instanceState(ctx: Omit<TaskContext<Ec2Api>, "state">) {
 }
 type Ctx = TaskContext<Ec2Api, ReturnType<typeof instanceState>, ConversionTask>;
 
-/** After TerminateInstances: terminated or gone. */
 const terminated = acceptorsFrom<Ec2Instance>((o) =>
   o === undefined || o.state === "terminated" ? "success" : "pending",
 );
