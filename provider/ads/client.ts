@@ -1,13 +1,13 @@
 /**
- * A small typed client for the Application Discovery Service import operations, built on the AWS
- * SDK v3's own building blocks (SigV4 signer, node credential chain, node HTTP handler, standard
- * retry strategy); api.ts requires it only when a provider is configured.
- * `@aws-sdk/client-application-discovery-service` is not installable here; this file mirrors its
- * surface (`client.send(new XCommand(input))`, Date timestamps, errors named after the AWS code
- * with `$metadata`) so the official package can replace it in one file.
+ * The Application Discovery Service import operations on the AWS SDK v3's building blocks (SigV4
+ * signer, credential chain, node HTTP handler, standard retry strategy).
+ * `@aws-sdk/client-application-discovery-service` is not installable here; this mirrors its surface
+ * (`client.send(new XCommand(input))`, Date timestamps, errors named after the AWS code with
+ * `$metadata`) so the official package can replace it in one file.
  */
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { Hash } from "@smithy/hash-node";
 import { NodeHttpHandler, streamCollector } from "@smithy/node-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
@@ -151,19 +151,11 @@ export interface ApplicationDiscoveryServiceClientConfig {
 }
 
 export class ApplicationDiscoveryServiceClient {
-  /** The default chain, built once per client: it caches what it resolves until expiry. */
-  private defaultCredentials: AwsCredentialIdentityProvider | undefined;
+  /** The config's, else the default chain: resolved at call time, cached until expiry, never stored. */
+  private readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
-  constructor(readonly config: ApplicationDiscoveryServiceClientConfig = {}) {}
-
-  private async credentials(): Promise<AwsCredentialIdentity> {
-    const c = this.config.credentials;
-    if (typeof c === "function") return c();
-    if (c) return c;
-    // Resolved at call time from the standard chain; never stored by this package.
-    const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
-    this.defaultCredentials ??= defaultProvider();
-    return this.defaultCredentials();
+  constructor(readonly config: ApplicationDiscoveryServiceClientConfig = {}) {
+    this.credentials = config.credentials ?? defaultProvider();
   }
 
   async send<I, O>(command: AdsCommand<I, O>): Promise<O & { $metadata: ResponseMetadata }> {
@@ -205,7 +197,7 @@ export class ApplicationDiscoveryServiceClient {
     const signer = new SignatureV4({
       service: "discovery",
       region,
-      credentials: () => this.credentials(),
+      credentials: this.credentials,
       sha256: Hash.bind(null, "sha256"),
     });
     const handler = new NodeHttpHandler({ requestTimeout: this.config.requestTimeoutMs ?? 30_000 });
@@ -215,9 +207,7 @@ export class ApplicationDiscoveryServiceClient {
       for (let attempts = 1; ; attempts++) {
         try {
           const { response } = await handler.handle((await signer.sign(request)) as HttpRequest);
-          const text = Buffer.from(await streamCollector(response.body as Readable)).toString(
-            "utf8",
-          );
+          const text = new TextDecoder().decode(await streamCollector(response.body as Readable));
           const requestId = response.headers["x-amzn-requestid"];
           const meta = { httpStatusCode: response.statusCode, requestId };
           if (response.statusCode >= 300) {
@@ -251,7 +241,7 @@ function parseError(
   meta: { httpStatusCode: number; requestId: string | undefined },
   errorTypeHeader: string | undefined,
 ): ApplicationDiscoveryServiceException {
-  let code = errorTypeHeader ?? "UnknownError";
+  let code = errorTypeHeader || "UnknownError";
   let message = `HTTP ${meta.httpStatusCode}`;
   try {
     const body = JSON.parse(text) as Json;
