@@ -16,7 +16,7 @@ import {
   sourceEtagProperty,
   waitTimeoutProperty,
 } from "../core/task/properties";
-import type { TaskContext, TaskSpec } from "../core/task/spec";
+import type { TaskSpec } from "../core/task/spec";
 import { type AdsApi, type AdsTask, createAdsApi, type DeleteOutcome } from "./api";
 import { MODEL } from "./model.generated";
 
@@ -242,52 +242,9 @@ function homeRegionAdvice(code: string, message: string, region: string | undefi
 
 /** One BatchDeleteImportData batcher per deleteHistory value (the flag is per call, not per ID). */
 type Deleters = Record<"history" | "keepHistory", BatchPoller<DeleteOutcome>>;
-type Ctx = TaskContext<AdsApi, Deleters, AdsTask>;
 
 /** BatchDeleteImportData per-ID INTERNAL_SERVER_ERROR: attempts before failing the delete. */
 const DELETE_ATTEMPTS = 3;
-
-/** BatchDeleteImportData (batched, retried per ID), then wait for DELETE_COMPLETE or gone. */
-async function deleteImport(
-  ctx: Ctx,
-  id: string,
-  inputs: ImportTaskInputs,
-  props: Record<string, unknown>,
-): Promise<void> {
-  const { runtime } = ctx;
-  const fail = (what: string, overLimit: boolean): ImportTaskFailedError => {
-    const fix = overLimit
-      ? "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow, or set retainOnDelete to true to leave the data."
-      : "Run `pulumi destroy` again to retry, or set retainOnDelete to true to leave the data.";
-    const reasons = [`${ctx.subject(inputs, id)}: ${what}. ${fix}`];
-    return new ImportTaskFailedError({ id, properties: props, reasons });
-  };
-  const current = await ctx.describe(id);
-  if (current === undefined || current.status === "DELETE_COMPLETE") return;
-  if (current.status !== "DELETE_IN_PROGRESS") {
-    const deleteHistory = inputs.deleteHistoryOnDelete ?? false;
-    const deleter = deleteHistory ? ctx.state.history : ctx.state.keepHistory;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = (await deleter.get(id)) ?? { accepted: true };
-      if (outcome.accepted) break;
-      const { errorCode, errorDescription } = outcome;
-      if (errorCode === "NOT_FOUND") return;
-      if (errorCode !== "INTERNAL_SERVER_ERROR" || attempt >= DELETE_ATTEMPTS) {
-        const what = errorDescription ? `${errorCode}: ${errorDescription}` : errorCode;
-        throw fail(`BatchDeleteImportData refused ${id} with ${what}`, errorCode === "OVER_LIMIT");
-      }
-      await runtime.clock.sleep(1000 * 2 ** attempt * runtime.random());
-    }
-    const line = `BatchDeleteImportData accepted ${id} (deleteHistory: ${deleteHistory})`;
-    runtime.log.info(ctx.label(inputs, id), line);
-  }
-  const result = await ctx.wait(id, "delete", inputs, { properties: props });
-  if (result.verdict === "failure") {
-    const status = statusOf(result.last);
-    const what = `deleting import ${id} ended in ${status} after ${polls(result.polls)}`;
-    throw fail(what, status === "DELETE_FAILED_LIMIT_EXCEEDED");
-  }
-}
 
 const label = (inputs: ImportTaskInputs, id?: string): string =>
   typeof inputs.name === "string" && inputs.name.length > 0 ? inputs.name : (id ?? "(unnamed)");
@@ -381,6 +338,42 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
       const warning = `import ${task.importTaskId} finished ${task.status} with rejected rows (${counts(task)}). ${DOWNLOAD}`;
       return Promise.resolve({ warning });
     },
-    delete: deleteImport,
+    // BatchDeleteImportData (batched, retried per ID), then wait for DELETE_COMPLETE or gone.
+    delete: async (ctx, id, inputs, props) => {
+      const { runtime } = ctx;
+      const fail = (what: string, overLimit: boolean): ImportTaskFailedError => {
+        const fix = overLimit
+          ? "ADS deletes at most 25,000 import records per day: run `pulumi destroy` again tomorrow, or set retainOnDelete to true to leave the data."
+          : "Run `pulumi destroy` again to retry, or set retainOnDelete to true to leave the data.";
+        const reasons = [`${ctx.subject(inputs, id)}: ${what}. ${fix}`];
+        return new ImportTaskFailedError({ id, properties: props, reasons });
+      };
+      const current = await ctx.describe(id);
+      if (current === undefined || current.status === "DELETE_COMPLETE") return;
+      if (current.status !== "DELETE_IN_PROGRESS") {
+        const deleteHistory = inputs.deleteHistoryOnDelete ?? false;
+        const deleter = deleteHistory ? ctx.state.history : ctx.state.keepHistory;
+        for (let attempt = 1; ; attempt++) {
+          const outcome = (await deleter.get(id)) ?? { accepted: true };
+          if (outcome.accepted) break;
+          const { errorCode, errorDescription } = outcome;
+          if (errorCode === "NOT_FOUND") return;
+          if (errorCode !== "INTERNAL_SERVER_ERROR" || attempt >= DELETE_ATTEMPTS) {
+            const code = errorDescription ? `${errorCode}: ${errorDescription}` : errorCode;
+            const refused = `BatchDeleteImportData refused ${id} with ${code}`;
+            throw fail(refused, errorCode === "OVER_LIMIT");
+          }
+          await runtime.clock.sleep(1000 * 2 ** attempt * runtime.random());
+        }
+        const line = `BatchDeleteImportData accepted ${id} (deleteHistory: ${deleteHistory})`;
+        runtime.log.info(ctx.label(inputs, id), line);
+      }
+      const result = await ctx.wait(id, "delete", inputs, { properties: props });
+      if (result.verdict === "failure") {
+        const status = statusOf(result.last);
+        const what = `deleting import ${id} ended in ${status} after ${polls(result.polls)}`;
+        throw fail(what, status === "DELETE_FAILED_LIMIT_EXCEEDED");
+      }
+    },
   },
 };
