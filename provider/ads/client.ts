@@ -147,7 +147,6 @@ export interface ApplicationDiscoveryServiceClientConfig {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Attempts per call, the first included (SDK default 3). */
   maxAttempts?: number;
-  requestTimeoutMs?: number;
 }
 
 export class ApplicationDiscoveryServiceClient {
@@ -200,7 +199,7 @@ export class ApplicationDiscoveryServiceClient {
       credentials: this.credentials,
       sha256: Hash.bind(null, "sha256"),
     });
-    const handler = new NodeHttpHandler({ requestTimeout: this.config.requestTimeoutMs ?? 30_000 });
+    const handler = new NodeHttpHandler({ requestTimeout: 30_000 });
     const retry = new StandardRetryStrategy(this.config.maxAttempts ?? 3);
     let token = await retry.acquireInitialRetryToken(operation);
     try {
