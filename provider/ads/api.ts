@@ -35,50 +35,9 @@ export interface AdsApi {
   ): Promise<ReadonlyMap<string, DeleteOutcome>>;
 }
 
-/**
- * A wire task with an ID and a status; anything else is dropped (ADS always sends both). Fields are
- * copied only when they have the documented type, so a `null` never reaches the outputs.
- */
-export function toAdsTask(t: AdsClient.ImportTask): AdsTask | undefined {
-  if (typeof t.importTaskId !== "string" || typeof t.status !== "string") return undefined;
-  const task: AdsTask = { importTaskId: t.importTaskId, status: t.status };
-  for (const key of [
-    "clientRequestToken",
-    "name",
-    "importUrl",
-    "fileClassification",
-    "errorsAndFailedEntriesZip",
-  ] as const) {
-    const v = t[key];
-    if (typeof v === "string") task[key] = v;
-  }
-  for (const key of ["importRequestTime", "importCompletionTime", "importDeletedTime"] as const) {
-    const v = t[key];
-    if (v instanceof Date && !Number.isNaN(v.getTime())) task[key] = v;
-  }
-  for (const key of [
-    "serverImportSuccess",
-    "serverImportFailure",
-    "applicationImportSuccess",
-    "applicationImportFailure",
-  ] as const) {
-    const v = t[key];
-    if (typeof v === "number" && Number.isFinite(v)) task[key] = v;
-  }
-  return task;
-}
-
-/** A 200 response that lacks what the API promises; not retryable (the same call would repeat it). */
-function malformed(operation: string, what: string): AwsApiError {
-  return new AwsApiError({
-    service: "ads",
-    operation,
-    code: "MalformedResponse",
-    message: `the response has no ${what}`,
-    retryable: false,
-    throttling: false,
-  });
-}
+/** A task with an ID and a status (the client keeps only well-typed members); else dropped. */
+const isAdsTask = (t: AdsClient.ImportTask | undefined): t is AdsTask =>
+  t?.importTaskId !== undefined && t.status !== undefined;
 
 export function createAdsApi(settings: ProviderSettings): AdsApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -86,10 +45,17 @@ export function createAdsApi(settings: ProviderSettings): AdsApi {
   const client = new sdk.ApplicationDiscoveryServiceClient(clientConfig(settings, "ads"));
   return {
     async startImportTask(input) {
-      const out = await client.send(new sdk.StartImportTaskCommand(input));
-      const task = out.task === undefined ? undefined : toAdsTask(out.task);
-      if (task === undefined) throw malformed("StartImportTask", "task");
-      return task;
+      const { task } = await client.send(new sdk.StartImportTaskCommand(input));
+      if (isAdsTask(task)) return task;
+      // Not retryable: the same call would get the same answer.
+      throw new AwsApiError({
+        service: "ads",
+        operation: "StartImportTask",
+        code: "MalformedResponse",
+        message: "the response has no task",
+        retryable: false,
+        throttling: false,
+      });
     },
     async describeImportTasks(ids) {
       const found = new Map<string, AdsTask>();
@@ -101,10 +67,8 @@ export function createAdsApi(settings: ProviderSettings): AdsApi {
         const out = await client.send(new sdk.DescribeImportTasksCommand(input));
         return { items: out.tasks, nextToken: out.nextToken };
       };
-      await paginate(page, (raw) => {
-        const task = toAdsTask(raw);
-        if (task !== undefined && ids.includes(task.importTaskId))
-          found.set(task.importTaskId, task);
+      await paginate(page, (task) => {
+        if (isAdsTask(task) && ids.includes(task.importTaskId)) found.set(task.importTaskId, task);
       });
       return found;
     },

@@ -1,39 +1,43 @@
 /**
- * A small typed client for the Application Discovery Service import operations, built on the AWS
- * SDK v3's own building blocks (SigV4 signer, node credential chain, node HTTP handler, standard
- * retry strategy); api.ts requires it only when a provider is configured. `@aws-sdk/client-application-discovery-service` is not installable here; this
- * file mirrors its surface (`new XCommand(input)`, `client.send(command)`, Date timestamps, errors
- * named after the AWS code with `$metadata`) so the official package can replace it in one file.
+ * The Application Discovery Service import operations on the AWS SDK v3's building blocks (SigV4
+ * signer, credential chain, node HTTP handler, standard retry strategy).
+ * `@aws-sdk/client-application-discovery-service` is not installable here; this mirrors its surface
+ * (`client.send(new XCommand(input))`, Date timestamps, errors named after the AWS code with
+ * `$metadata`) so the official package can replace it in one file.
  */
 import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { Hash } from "@smithy/hash-node";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { NodeHttpHandler, streamCollector } from "@smithy/node-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { StandardRetryStrategy } from "@smithy/util-retry";
 
-export interface ImportTask {
-  importTaskId?: string;
-  clientRequestToken?: string;
-  name?: string;
-  importUrl?: string;
-  /**
-   * IMPORT_IN_PROGRESS, IMPORT_COMPLETE[_WITH_ERRORS], IMPORT_FAILED[_SERVER_LIMIT_EXCEEDED |
-   * _RECORD_LIMIT_EXCEEDED | _UNSUPPORTED_FILE_TYPE], DELETE_IN_PROGRESS, DELETE_COMPLETE,
-   * DELETE_FAILED[_LIMIT_EXCEEDED], INTERNAL_ERROR; newer values arrive as other strings.
-   */
-  status?: string;
-  importRequestTime?: Date;
-  importCompletionTime?: Date;
-  importDeletedTime?: Date;
-  fileClassification?: string;
-  serverImportSuccess?: number;
-  serverImportFailure?: number;
-  applicationImportSuccess?: number;
-  applicationImportFailure?: number;
-  errorsAndFailedEntriesZip?: string;
-}
+/** ImportTask members by wire type (status: IMPORT_COMPLETE, IMPORT_FAILED_*, DELETE_*, …). */
+const STRINGS = [
+  "importTaskId",
+  "clientRequestToken",
+  "name",
+  "importUrl",
+  "status",
+  "fileClassification",
+  "errorsAndFailedEntriesZip",
+] as const;
+const COUNTS = [
+  "serverImportSuccess",
+  "serverImportFailure",
+  "applicationImportSuccess",
+  "applicationImportFailure",
+] as const;
+const TIMES = ["importRequestTime", "importCompletionTime", "importDeletedTime"] as const;
+
+export type ImportTask = Partial<
+  Record<(typeof STRINGS)[number], string> &
+    Record<(typeof COUNTS)[number], number> &
+    Record<(typeof TIMES)[number], Date>
+>;
 
 export interface ResponseMetadata {
   httpStatusCode?: number;
@@ -46,11 +50,6 @@ export interface StartImportTaskCommandInput {
   name: string;
   importUrl: string;
 }
-export interface StartImportTaskCommandOutput {
-  task?: ImportTask;
-  $metadata: ResponseMetadata;
-}
-
 export interface DescribeImportTasksCommandInput {
   filters?: {
     name: "IMPORT_TASK_ID" | "STATUS" | "NAME" | "FILE_CLASSIFICATION";
@@ -59,68 +58,69 @@ export interface DescribeImportTasksCommandInput {
   maxResults?: number;
   nextToken?: string;
 }
-export interface DescribeImportTasksCommandOutput {
-  nextToken?: string;
-  tasks?: ImportTask[];
-  $metadata: ResponseMetadata;
-}
 
 export interface BatchDeleteImportDataCommandInput {
   importTaskIds: string[];
   deleteHistory?: boolean;
 }
-export interface BatchDeleteImportDataCommandOutput {
-  errors?: {
-    importTaskId?: string;
-    errorCode?: "NOT_FOUND" | "INTERNAL_SERVER_ERROR" | "OVER_LIMIT" | (string & {});
-    errorDescription?: string;
-  }[];
-  $metadata: ResponseMetadata;
+export interface BatchDeleteImportDataError {
+  importTaskId?: string;
+  errorCode?: "NOT_FOUND" | "INTERNAL_SERVER_ERROR" | "OVER_LIMIT" | (string & {});
+  errorDescription?: string;
 }
 
 type Json = Record<string, unknown>;
 
-/** ADS timestamps are epoch seconds on the wire; generated clients hand out Dates. */
-function reviveTask(raw: Json): ImportTask {
-  const task: Json = { ...raw };
-  for (const field of ["importRequestTime", "importCompletionTime", "importDeletedTime"]) {
-    const v = raw[field];
-    if (typeof v === "number") task[field] = new Date(Math.round(v * 1000));
+/**
+ * The modeled members that have their documented type (so a wire `null` never reaches outputs);
+ * timestamps are epoch seconds on the wire and Dates in generated clients.
+ */
+function toImportTask(raw: unknown): ImportTask {
+  const wire = (typeof raw === "object" && raw !== null ? raw : {}) as Json;
+  const task: Json = {};
+  for (const key of STRINGS) if (typeof wire[key] === "string") task[key] = wire[key];
+  for (const key of COUNTS) if (Number.isFinite(wire[key])) task[key] = wire[key];
+  for (const key of TIMES) {
+    const v = wire[key];
+    const date = typeof v === "number" ? new Date(Math.round(v * 1000)) : undefined;
+    if (date !== undefined && !Number.isNaN(date.getTime())) task[key] = date;
   }
   return task;
 }
 
+type Operation = "StartImportTask" | "DescribeImportTasks" | "BatchDeleteImportData";
+
 abstract class AdsCommand<I, O> {
-  abstract readonly operation: "StartImportTask" | "DescribeImportTasks" | "BatchDeleteImportData";
+  abstract readonly operation: Operation;
   constructor(readonly input: I) {}
-  /** Phantom member so `send()` infers the output type. */
+  /** Phantom member so `send()` infers the output type (without `$metadata`). */
   declare readonly _output?: O;
 }
 
 export class StartImportTaskCommand extends AdsCommand<
   StartImportTaskCommandInput,
-  StartImportTaskCommandOutput
+  { task?: ImportTask }
 > {
   readonly operation = "StartImportTask";
 }
 export class DescribeImportTasksCommand extends AdsCommand<
   DescribeImportTasksCommandInput,
-  DescribeImportTasksCommandOutput
+  { tasks?: ImportTask[]; nextToken?: string }
 > {
   readonly operation = "DescribeImportTasks";
 }
 export class BatchDeleteImportDataCommand extends AdsCommand<
   BatchDeleteImportDataCommandInput,
-  BatchDeleteImportDataCommandOutput
+  { errors?: BatchDeleteImportDataError[] }
 > {
   readonly operation = "BatchDeleteImportData";
 }
 
 /** Each operation's output from its response JSON (without `$metadata`). */
-const OUTPUT: Record<AdsCommand<unknown, unknown>["operation"], (json: Json) => Json> = {
-  StartImportTask: (json) => (json["task"] ? { task: reviveTask(json["task"] as Json) } : {}),
+const OUTPUT: Record<Operation, (json: Json) => Json> = {
+  StartImportTask: (json) => (json["task"] ? { task: toImportTask(json["task"]) } : {}),
   DescribeImportTasks: (json) => ({
-    tasks: ((json["tasks"] as Json[] | undefined) ?? []).map(reviveTask),
+    tasks: ((json["tasks"] as unknown[] | undefined) ?? []).map(toImportTask),
     ...(typeof json["nextToken"] === "string" ? { nextToken: json["nextToken"] } : {}),
   }),
   BatchDeleteImportData: (json) => ({ errors: json["errors"] ?? [] }),
@@ -129,12 +129,14 @@ const OUTPUT: Record<AdsCommand<unknown, unknown>["operation"], (json: Json) => 
 /** Error thrown for any ADS error response, named after its AWS code like SDK service exceptions. */
 export class ApplicationDiscoveryServiceException extends Error {
   readonly $fault: "client" | "server";
-  readonly $metadata: ResponseMetadata;
-  constructor(code: string, message: string, status: number, requestId: string | undefined) {
+  constructor(
+    code: string,
+    message: string,
+    readonly $metadata: ResponseMetadata,
+  ) {
     super(message);
     this.name = code;
-    this.$fault = status >= 500 ? "server" : "client";
-    this.$metadata = { httpStatusCode: status, ...(requestId ? { requestId } : {}) };
+    this.$fault = ($metadata.httpStatusCode ?? 0) >= 500 ? "server" : "client";
   }
 }
 
@@ -145,51 +147,30 @@ export interface ApplicationDiscoveryServiceClientConfig {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Attempts per call, the first included (SDK default 3). */
   maxAttempts?: number;
-  requestTimeoutMs?: number;
 }
 
 export class ApplicationDiscoveryServiceClient {
-  /** The default chain, built once per client: it caches what it resolves until expiry. */
-  private defaultCredentials: AwsCredentialIdentityProvider | undefined;
+  /** The config's, else the default chain: resolved at call time, cached until expiry, never stored. */
+  private readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
-  constructor(readonly config: ApplicationDiscoveryServiceClientConfig = {}) {}
-
-  private async credentials(): Promise<AwsCredentialIdentity> {
-    const c = this.config.credentials;
-    if (typeof c === "function") return c();
-    if (c) return c;
-    // Resolved at call time from the standard chain; never stored by this package.
-    if (!this.defaultCredentials) {
-      const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
-      this.defaultCredentials = defaultProvider();
-    }
-    return this.defaultCredentials();
+  constructor(readonly config: ApplicationDiscoveryServiceClientConfig = {}) {
+    this.credentials = config.credentials ?? defaultProvider();
   }
 
-  async send<I, O>(command: AdsCommand<I, O>): Promise<O> {
-    const input = { ...command.input } as Json;
-    // `clientRequestToken` is an idempotencyToken in the model: generated clients fill in a UUID
-    // once per send (before their retry loop), so retries of one call can never start a second task.
-    if (command.operation === "StartImportTask" && input["clientRequestToken"] === undefined) {
-      input["clientRequestToken"] = randomUUID();
-    }
-    const { json, $metadata } = await this.call(command.operation, input);
-    return { ...OUTPUT[command.operation](json), $metadata } as O;
-  }
-
-  private async call(
-    operation: string,
-    input: object,
-  ): Promise<{ json: Json; $metadata: ResponseMetadata }> {
+  async send<I, O>(command: AdsCommand<I, O>): Promise<O & { $metadata: ResponseMetadata }> {
+    const { operation } = command;
     const env = process.env;
     const region = this.config.region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
     if (!region) {
-      throw new ApplicationDiscoveryServiceException(
-        "ConfigError",
-        "Region is missing",
-        400,
-        undefined,
-      );
+      throw new ApplicationDiscoveryServiceException("ConfigError", "Region is missing", {
+        httpStatusCode: 400,
+      });
+    }
+    const input = { ...command.input } as Json;
+    // `clientRequestToken` is an idempotencyToken in the model: generated clients fill in a UUID
+    // once per send (before their retry loop), so retries of one call can never start a second task.
+    if (operation === "StartImportTask" && input["clientRequestToken"] === undefined) {
+      input["clientRequestToken"] = randomUUID();
     }
     const endpoint = new URL(
       this.config.endpoint ??
@@ -215,44 +196,34 @@ export class ApplicationDiscoveryServiceClient {
     const signer = new SignatureV4({
       service: "discovery",
       region,
-      credentials: () => this.credentials(),
+      credentials: this.credentials,
       sha256: Hash.bind(null, "sha256"),
     });
-    const handler = new NodeHttpHandler({ requestTimeout: this.config.requestTimeoutMs ?? 30_000 });
+    const handler = new NodeHttpHandler({ requestTimeout: 30_000 });
     const retry = new StandardRetryStrategy(this.config.maxAttempts ?? 3);
     let token = await retry.acquireInitialRetryToken(operation);
     try {
-      for (let attempt = 1; ; attempt++) {
-        let failure: { error: unknown; type: "THROTTLING" | "TRANSIENT" | "CLIENT_ERROR" };
+      for (let attempts = 1; ; attempts++) {
         try {
-          const signed = await signer.sign(request);
-          const { response } = await handler.handle(signed as typeof request);
-          const status = response.statusCode;
+          const { response } = await handler.handle((await signer.sign(request)) as HttpRequest);
+          const text = new TextDecoder().decode(await streamCollector(response.body as Readable));
           const requestId = response.headers["x-amzn-requestid"];
-          const text = await readStream(response.body);
-          if (status < 300) {
-            retry.recordSuccess(token);
-            return {
-              json: text ? (JSON.parse(text) as Json) : {},
-              $metadata: { httpStatusCode: status, requestId, attempts: attempt },
-            };
+          const meta = { httpStatusCode: response.statusCode, requestId };
+          if (response.statusCode >= 300) {
+            throw parseError(text, meta, response.headers["x-amzn-errortype"]);
           }
-          const error = parseError(text, status, requestId, response.headers["x-amzn-errortype"]);
-          const throttled = status === 429 || THROTTLING.has(error.name);
-          failure = {
-            error,
-            type: throttled ? "THROTTLING" : status >= 500 ? "TRANSIENT" : "CLIENT_ERROR",
-          };
-        } catch (err) {
-          // Network errors and timeouts: retried as transient, like the SDK does.
-          if (!isNetworkError(err)) throw err;
-          failure = { error: err, type: "TRANSIENT" };
-        }
-        if (failure.type === "CLIENT_ERROR") throw failure.error;
-        try {
-          token = await retry.refreshRetryTokenForRetry(token, { errorType: failure.type });
-        } catch {
-          throw failure.error;
+          retry.recordSuccess(token);
+          const json = text ? (JSON.parse(text) as Json) : {};
+          const $metadata = { ...meta, attempts };
+          return { ...OUTPUT[operation](json), $metadata } as O & { $metadata: ResponseMetadata };
+        } catch (error) {
+          const errorType = retryType(error);
+          if (errorType === undefined) throw error;
+          try {
+            token = await retry.refreshRetryTokenForRetry(token, { errorType });
+          } catch {
+            throw error;
+          }
         }
         await new Promise((resolve) => setTimeout(resolve, token.getRetryDelay()));
       }
@@ -263,63 +234,44 @@ export class ApplicationDiscoveryServiceClient {
   }
 }
 
-/** The SDK's cleanup of an error type: keep the text after `#`, drop anything after `:` or `,`. */
-function sanitizeErrorCode(raw: string): string {
-  const afterHash = raw.slice(raw.lastIndexOf("#") + 1);
-  return afterHash.split(/[:,]/)[0] ?? afterHash;
-}
-
+/** awsJson1_1: the body's __type (or code) wins over the x-amzn-errortype header, as in current SDK protocols. */
 function parseError(
   text: string,
-  status: number,
-  requestId: string | undefined,
+  meta: { httpStatusCode: number; requestId: string | undefined },
   errorTypeHeader: string | undefined,
 ): ApplicationDiscoveryServiceException {
-  let code = errorTypeHeader ? sanitizeErrorCode(errorTypeHeader) : "UnknownError";
-  let message = `HTTP ${status}`;
+  let code = errorTypeHeader || "UnknownError";
+  let message = `HTTP ${meta.httpStatusCode}`;
   try {
     const body = JSON.parse(text) as Json;
-    // awsJson1_1: the body's __type (or code) wins over the header, as in current SDK protocols.
     const bodyCode = [body["__type"], body["code"]].find((v) => typeof v === "string");
-    if (typeof bodyCode === "string" && bodyCode) code = sanitizeErrorCode(bodyCode);
+    if (typeof bodyCode === "string" && bodyCode) code = bodyCode;
     const bodyMessage = typeof body["message"] === "string" ? body["message"] : body["Message"];
     if (typeof bodyMessage === "string") message = bodyMessage;
   } catch {
     // A non-JSON error body (a proxy, say): keep the header's or the status-based name.
   }
-  return new ApplicationDiscoveryServiceException(code, message, status, requestId);
+  // The SDK's cleanup of an error type: keep the text after `#`, drop anything after `:` or `,`.
+  code = code.slice(code.lastIndexOf("#") + 1).replace(/[:,][\s\S]*$/, "");
+  const { requestId, httpStatusCode } = meta;
+  return new ApplicationDiscoveryServiceException(code, message, {
+    httpStatusCode,
+    ...(requestId ? { requestId } : {}),
+  });
 }
 
-const THROTTLING = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "TooManyRequestsException",
-  "RequestThrottled",
-  "RequestThrottledException",
-]);
+const THROTTLING =
+  /^(?:Throttling(?:Exception)?|TooManyRequestsException|RequestThrottled(?:Exception)?)$/;
+const NETWORK_CODES =
+  /^E(?:CONNRESET|CONNREFUSED|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)$/;
 
-const NETWORK_CODES = [
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-];
-
-function isNetworkError(err: unknown): boolean {
-  if (typeof err !== "object" || err === null) return false;
-  const { code, name } = err as { code?: unknown; name?: unknown };
-  // The node handler rejects a request that exceeds requestTimeout with a TimeoutError (no code).
-  return (typeof code === "string" && NETWORK_CODES.includes(code)) || name === "TimeoutError";
-}
-
-async function readStream(body: unknown): Promise<string> {
-  if (!body) return "";
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer | string>)
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
+/** How the retry strategy sees a failure, as the SDK classifies it; undefined: not retried. */
+function retryType(err: unknown): "THROTTLING" | "TRANSIENT" | undefined {
+  if (err instanceof ApplicationDiscoveryServiceException) {
+    if (err.$metadata.httpStatusCode === 429 || THROTTLING.test(err.name)) return "THROTTLING";
+    return err.$fault === "server" ? "TRANSIENT" : undefined;
+  }
+  // Network errors and timeouts (the node handler's TimeoutError has no code).
+  const { code, name } = (err ?? {}) as { code?: unknown; name?: unknown };
+  return NETWORK_CODES.test(String(code)) || name === "TimeoutError" ? "TRANSIENT" : undefined;
 }

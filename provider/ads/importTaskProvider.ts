@@ -8,8 +8,6 @@ import type { Deps } from "../core/task/spec";
 import type { AdsApi } from "./api";
 import { importTask } from "./importTaskSpec";
 
-export type { Deps };
-
 export function createProvider(deps?: Partial<Deps<AdsApi>>): ProviderImplementation {
   return createTaskProvider(importTask, deps);
 }

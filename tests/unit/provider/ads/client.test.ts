@@ -175,6 +175,28 @@ describe("ads client (ApplicationDiscoveryServiceClient)", () => {
       });
     });
 
+    it("keeps only the modeled members of their documented type, so no wire null reaches the outputs", async () => {
+      const wire = {
+        importTaskId: TASK_WIRE.importTaskId,
+        status: "IMPORT_IN_PROGRESS",
+        serverImportSuccess: null,
+        serverImportFailure: "2",
+        name: 5,
+        importCompletionTime: 1e300,
+        importDeletedTime: "yesterday",
+        unmodeled: "x",
+      };
+      const s = await scriptedServer([
+        { status: 200, body: JSON.stringify({ tasks: [wire, {}] }) },
+      ]);
+      server = s.server;
+      const out = await client(s.url).send(new DescribeImportTasksCommand({}));
+      assert.deepEqual(out.tasks, [
+        { importTaskId: TASK_WIRE.importTaskId, status: "IMPORT_IN_PROGRESS" },
+        {},
+      ]);
+    });
+
     it("returns an empty task list when the response has none", async () => {
       const s = await scriptedServer([{ status: 200, body: "{}" }]);
       server = s.server;

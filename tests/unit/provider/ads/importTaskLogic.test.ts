@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import type { AdsTask } from "../../../../provider/ads/api";
-import { homeRegionAdvice, rowErrorsWarning } from "../../../../provider/ads/importTaskLogic";
 import { importTask } from "../../../../provider/ads/importTaskSpec";
 import type { ProviderSettings } from "../../../../provider/core/config";
+import { AwsApiError } from "../../../../provider/core/errors";
 import {
   asInputs as asTableInputs,
   checkProperties,
@@ -12,8 +12,8 @@ import {
 } from "../../../../provider/core/task/properties";
 import { diffTask } from "../../../../provider/core/task/provider";
 
-// check, diff and inputs normalisation moved to the core's property table (core/task): these
-// adapters keep the assertions below as they were written against importTaskLogic.
+// These adapters reach check, diff, classify and the messages through the spec and the core's
+// property table (core/task), so the assertions read as they were first written.
 const { properties, toOutputs } = importTask;
 const classifyImportStatus = (status: string, failOnRowErrors: boolean) =>
   importTask.classify(status, { failOnRowErrors });
@@ -23,6 +23,23 @@ const failureMessage = (
   wait: { polls: number; observed: string[] },
   id = "",
 ) => importTask.failureMessage({ name }, task, wait, id);
+/** The warning the settled hook logs for a successful import. */
+const rowErrorsWarning = async (task: AdsTask) => {
+  const wait = { verdict: "success" as const, polls: 1, observed: [task.status] };
+  return (await importTask.hooks?.settled?.(undefined as never, {}, task, wait, {}))?.warning;
+};
+/** The message of an ADS error after the spec's explain: its advice replaces the default. */
+function explained(code: string, message: string, region: string): string {
+  const err = new AwsApiError({
+    service: "ads",
+    operation: "StartImportTask",
+    code,
+    message,
+    retryable: false,
+    throttling: false,
+  });
+  return (importTask.explain?.(err, { region, endpoints: {} }) as Error).message;
+}
 
 function checkInputs(news: Record<string, unknown>, options: { extraS3Origins?: string[] } = {}) {
   const [endpoint, ...more] = options.extraS3Origins ?? [];
@@ -651,9 +668,9 @@ describe("ads.ImportTask logic", () => {
       );
     });
 
-    it("warns about rejected rows with the counts, without the URL", () => {
+    it("warns about rejected rows with the counts, without the URL", async () => {
       assert.equal(
-        rowErrorsWarning({
+        await rowErrorsWarning({
           ...failed,
           status: "IMPORT_COMPLETE_WITH_ERRORS",
           serverImportSuccess: 40,
@@ -661,28 +678,32 @@ describe("ads.ImportTask logic", () => {
         }),
         `import ${ID} finished IMPORT_COMPLETE_WITH_ERRORS with rejected rows (servers 40 imported / 2 failed, applications 0 imported / 1 failed). Download errorsAndFailedEntriesZip (a secret output) for the rejected rows.`,
       );
+      assert.equal(
+        await rowErrorsWarning({ importTaskId: ID, status: "IMPORT_COMPLETE" }),
+        undefined,
+      );
     });
 
     it("gives the home-region fix for HomeRegionNotSetException and wrong-region errors, nothing otherwise", () => {
       assert.equal(
-        homeRegionAdvice("HomeRegionNotSetException", "The home region is not set.", "us-west-2"),
-        "ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with `aws migrationhub-config create-home-region-control --home-region us-west-2 --target Type=ACCOUNT,Id=<account-id>` (or in the Migration Hub console), then run `pulumi up` again with aws:region set to that region.",
+        explained("HomeRegionNotSetException", "The home region is not set.", "us-west-2"),
+        "ads StartImportTask failed: HomeRegionNotSetException: The home region is not set. ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with `aws migrationhub-config create-home-region-control --home-region us-west-2 --target Type=ACCOUNT,Id=<account-id>` (or in the Migration Hub console), then run `pulumi up` again with aws:region set to that region.",
       );
       assert.equal(
-        homeRegionAdvice("InvalidInputException", "not the home region", "eu-west-1"),
-        "ADS imports must run in the account's Migration Hub home region (this stack uses eu-west-1). Fix: set aws:region to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again.",
+        explained("InvalidInputException", "not the home region", "eu-west-1"),
+        "ads StartImportTask failed: InvalidInputException: not the home region. ADS imports must run in the account's Migration Hub home region (this stack uses eu-west-1). Fix: set aws:region to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again.",
       );
       assert.equal(
-        homeRegionAdvice(
+        explained(
           "HomeRegionNotSetException",
           "This API can only be called in the home region us-west-2; the request was sent to eu-west-1.",
           "eu-west-1",
         ),
-        "ADS imports must run in the account's Migration Hub home region (this stack uses eu-west-1). Fix: set aws:region to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again.",
+        "ads StartImportTask failed: HomeRegionNotSetException: This API can only be called in the home region us-west-2; the request was sent to eu-west-1. ADS imports must run in the account's Migration Hub home region (this stack uses eu-west-1). Fix: set aws:region to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again.",
       );
       assert.equal(
-        homeRegionAdvice("AuthorizationErrorException", "denied", "us-west-2"),
-        undefined,
+        explained("AuthorizationErrorException", "denied", "us-west-2"),
+        "ads StartImportTask failed: AuthorizationErrorException: denied",
       );
     });
   });
