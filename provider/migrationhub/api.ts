@@ -1,36 +1,73 @@
 /**
- * The only network I/O of the Migration Hub resources. Each method makes its SDK call(s) through
- * `call(operation, fn)`: the core's one AWS caller (our retries, the shared AdaptiveThrottle, and
- * the spec's home-region advice); the SDK client itself is built with `maxAttempts: 1`.
+ * The only network I/O of the Migration Hub resources, and the shapes it returns in our names.
+ * Each SDK call goes through `call(operation, fn)`: the core's one AWS caller (retries, the shared
+ * throttle, the spec's home-region advice); the SDK client itself makes one attempt.
  */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { isAwsApiError } from "../core/errors";
+import { paginate } from "../core/task/helpers";
 import type { AwsCaller } from "../core/task/spec";
-import type {
-  CreatedArtifact,
-  MigrationTaskRecord,
-  ResourceAttribute,
-  ResourceAttributeType,
-  TaskState,
-} from "./migrationTaskLogic";
 
+export type TaskStatus = "NOT_STARTED" | "IN_PROGRESS" | "FAILED" | "COMPLETED";
+
+/** The model's ResourceAttributeType enum (model.generated.ts), which check() enforces. */
+export type ResourceAttributeType =
+  | "IPV4_ADDRESS"
+  | "IPV6_ADDRESS"
+  | "MAC_ADDRESS"
+  | "FQDN"
+  | "VM_MANAGER_ID"
+  | "VM_MANAGED_OBJECT_REFERENCE"
+  | "VM_NAME"
+  | "VM_PATH"
+  | "BIOS_ID"
+  | "MOTHERBOARD_SERIAL_NUMBER";
+
+export interface ResourceAttribute {
+  type: ResourceAttributeType;
+  value: string;
+}
+
+export interface CreatedArtifact {
+  name: string;
+  description?: string;
+}
+
+export interface TaskState {
+  status: TaskStatus;
+  statusDetail?: string;
+  progressPercent?: number;
+}
+
+export interface MigrationTaskRecord {
+  progressUpdateStream: string;
+  migrationTaskName: string;
+  /** Absent until someone calls NotifyMigrationTaskState (AWS does not document the fresh shape). */
+  task?: TaskState;
+  updateDateTime?: Date;
+  resourceAttributes: ResourceAttribute[];
+}
+
+/** Writes resolve to AWS's answer, which carries nothing the resources use. */
 export interface MigrationHubApi {
-  /** Every stream name in the account (all pages). */
   listProgressUpdateStreams(): Promise<string[]>;
-  createProgressUpdateStream(name: string): Promise<void>;
-  deleteProgressUpdateStream(name: string): Promise<void>;
-  importMigrationTask(stream: string, name: string): Promise<void>;
+  createProgressUpdateStream(name: string): Promise<unknown>;
+  deleteProgressUpdateStream(name: string): Promise<unknown>;
+  importMigrationTask(stream: string, name: string): Promise<unknown>;
   /** undefined when AWS answers ResourceNotFoundException (no such task or stream). */
   describeMigrationTask(stream: string, name: string): Promise<MigrationTaskRecord | undefined>;
   putResourceAttributes(
     stream: string,
     name: string,
     attributes: readonly ResourceAttribute[],
-  ): Promise<void>;
-  associateCreatedArtifact(stream: string, name: string, artifact: CreatedArtifact): Promise<void>;
-  disassociateCreatedArtifact(stream: string, name: string, artifactName: string): Promise<void>;
-  /** Every artifact associated with the task (all pages of at most 10). */
+  ): Promise<unknown>;
+  associateCreatedArtifact(
+    stream: string,
+    name: string,
+    artifact: CreatedArtifact,
+  ): Promise<unknown>;
+  disassociateCreatedArtifact(stream: string, name: string, artifactName: string): Promise<unknown>;
   listCreatedArtifacts(stream: string, name: string): Promise<CreatedArtifact[]>;
   notifyMigrationTaskState(
     stream: string,
@@ -38,34 +75,16 @@ export interface MigrationHubApi {
     task: TaskState,
     updateDateTime: Date,
     nextUpdateSeconds: number,
-  ): Promise<void>;
-}
-
-function isNotFound(err: unknown): boolean {
-  return isAwsApiError(err) && err.code === "ResourceNotFoundException";
+  ): Promise<unknown>;
 }
 
 /** Every item of a listing: one call per page, so a retry repeats one page, not the listing. */
-async function allPages<P extends { NextToken?: string }, R>(
-  page: (token: string | undefined) => Promise<P>,
-  items: (p: P) => R[],
+async function allPages<R>(
+  page: (token: string | undefined) => Promise<{ items: R[]; nextToken?: string }>,
 ): Promise<R[]> {
   const out: R[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    out.push(...items(p));
-    token = p.NextToken;
-  } while (token !== undefined && token !== "");
+  await paginate(page, (item) => out.push(item));
   return out;
-}
-
-function toTask(t: MigrationHub.Task | undefined): TaskState | undefined {
-  if (t?.Status === undefined) return undefined;
-  const task: TaskState = { status: t.Status };
-  if (t.StatusDetail !== undefined) task.statusDetail = t.StatusDetail;
-  if (t.ProgressPercent !== undefined) task.progressPercent = t.ProgressPercent;
-  return task;
 }
 
 /** Builds the SDK client (required here, so nothing SDK-shaped is ever serialized) and the api. */
@@ -75,13 +94,7 @@ export function createMigrationHubApi(
 ): MigrationHubApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
-  // The aggregated client: one method per operation over the same MigrationHubClient stack.
   const hub = new sdk.MigrationHub(clientConfig(settings, "migrationhub"));
-  /** A call whose answer carries nothing we use. */
-  const write = async (operation: string, fn: () => Promise<unknown>): Promise<void> => {
-    await call(operation, fn);
-  };
-  // Every task operation names the task by its stream and name.
   const key = (stream: string, name: string) => ({
     ProgressUpdateStream: stream,
     MigrationTaskName: name,
@@ -89,36 +102,35 @@ export function createMigrationHubApi(
 
   return {
     listProgressUpdateStreams: () =>
-      allPages(
-        (NextToken) =>
-          call("ListProgressUpdateStreams", () =>
-            hub.listProgressUpdateStreams({ MaxResults: 100, NextToken }),
-          ),
-        (page) =>
-          (page.ProgressUpdateStreamSummaryList ?? []).flatMap((s) =>
-            s.ProgressUpdateStreamName === undefined ? [] : [s.ProgressUpdateStreamName],
-          ),
-      ),
+      allPages(async (NextToken) => {
+        const page = await call("ListProgressUpdateStreams", () =>
+          hub.listProgressUpdateStreams({ MaxResults: 100, NextToken }),
+        );
+        const names = (page.ProgressUpdateStreamSummaryList ?? []).map(
+          (s) => s.ProgressUpdateStreamName,
+        );
+        return { items: names.filter((n) => n !== undefined), nextToken: page.NextToken };
+      }),
 
     createProgressUpdateStream: (name) =>
-      write("CreateProgressUpdateStream", () =>
+      call("CreateProgressUpdateStream", () =>
         hub.createProgressUpdateStream({ ProgressUpdateStreamName: name }),
       ),
 
     deleteProgressUpdateStream: (name) =>
-      write("DeleteProgressUpdateStream", () =>
+      call("DeleteProgressUpdateStream", () =>
         hub.deleteProgressUpdateStream({ ProgressUpdateStreamName: name }),
       ),
 
     importMigrationTask: (stream, name) =>
-      write("ImportMigrationTask", () => hub.importMigrationTask(key(stream, name))),
+      call("ImportMigrationTask", () => hub.importMigrationTask(key(stream, name))),
 
     async describeMigrationTask(stream, name) {
       try {
-        const out = await call("DescribeMigrationTask", () =>
+        const { MigrationTask: t } = await call("DescribeMigrationTask", () =>
           hub.describeMigrationTask(key(stream, name)),
         );
-        const t = out.MigrationTask;
+        // Undefined members are left out of the outputs (normalizeOutputs).
         const record: MigrationTaskRecord = {
           progressUpdateStream: t?.ProgressUpdateStream ?? stream,
           migrationTaskName: t?.MigrationTaskName ?? name,
@@ -126,35 +138,36 @@ export function createMigrationHubApi(
             type: a.Type as ResourceAttributeType,
             value: a.Value ?? "",
           })),
+          updateDateTime: t?.UpdateDateTime,
         };
-        const task = toTask(t?.Task);
-        if (task !== undefined) record.task = task;
-        if (t?.UpdateDateTime !== undefined) record.updateDateTime = t.UpdateDateTime;
+        const { Status: status, StatusDetail: statusDetail, ProgressPercent: pct } = t?.Task ?? {};
+        if (status !== undefined) record.task = { status, statusDetail, progressPercent: pct };
         return record;
       } catch (err) {
-        if (isNotFound(err)) return undefined;
+        if (isAwsApiError(err) && err.code === "ResourceNotFoundException") return undefined;
         throw err;
       }
     },
 
     putResourceAttributes: (stream, name, attributes) =>
-      write("PutResourceAttributes", () =>
+      call("PutResourceAttributes", () =>
         hub.putResourceAttributes({
           ...key(stream, name),
           ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
         }),
       ),
 
+    // The SDK's JSON serializer leaves out undefined members (Description, StatusDetail, …).
     associateCreatedArtifact: (stream, name, { name: Name, description: Description }) =>
-      write("AssociateCreatedArtifact", () =>
+      call("AssociateCreatedArtifact", () =>
         hub.associateCreatedArtifact({
           ...key(stream, name),
-          CreatedArtifact: Description === undefined ? { Name } : { Name, Description },
+          CreatedArtifact: { Name, Description },
         }),
       ),
 
     disassociateCreatedArtifact: (stream, name, artifactName) =>
-      write("DisassociateCreatedArtifact", () =>
+      call("DisassociateCreatedArtifact", () =>
         hub.disassociateCreatedArtifact({
           ...key(stream, name),
           CreatedArtifactName: artifactName,
@@ -162,29 +175,24 @@ export function createMigrationHubApi(
       ),
 
     listCreatedArtifacts: (stream, name) =>
-      allPages(
-        (NextToken) =>
-          call("ListCreatedArtifacts", () =>
-            hub.listCreatedArtifacts({ ...key(stream, name), MaxResults: 10, NextToken }),
-          ),
-        (page) =>
-          (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description: description }) =>
-            name === undefined
-              ? []
-              : [description === undefined ? { name } : { name, description }],
-          ),
-      ),
+      allPages(async (NextToken) => {
+        const page = await call("ListCreatedArtifacts", () =>
+          hub.listCreatedArtifacts({ ...key(stream, name), MaxResults: 10, NextToken }),
+        );
+        const items = (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description }) =>
+          name === undefined ? [] : [{ name, description: Description }],
+        );
+        return { items, nextToken: page.NextToken };
+      }),
 
     notifyMigrationTaskState: (stream, name, task, updateDateTime, nextUpdateSeconds) =>
-      write("NotifyMigrationTaskState", () =>
+      call("NotifyMigrationTaskState", () =>
         hub.notifyMigrationTaskState({
           ...key(stream, name),
           Task: {
             Status: task.status,
-            ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),
-            ...(task.progressPercent === undefined
-              ? {}
-              : { ProgressPercent: task.progressPercent }),
+            StatusDetail: task.statusDetail,
+            ProgressPercent: task.progressPercent,
           },
           UpdateDateTime: updateDateTime,
           NextUpdateSeconds: nextUpdateSeconds,

@@ -1,13 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { resourceClass } from "../core/resourceClass";
-import type {
-  CreatedArtifact,
-  InitialState,
-  ResourceAttribute,
-  TaskStatus,
-  WaitTarget,
-} from "./migrationTaskLogic";
-import { migrationTaskSpec as spec } from "./migrationTaskSpec";
+import type { CreatedArtifact, ResourceAttribute, TaskStatus } from "./api";
+import { type InitialState, migrationTaskSpec as spec, type WaitTarget } from "./migrationTaskSpec";
 import type { TargetArgs } from "../core/task/targetArgs";
 
 export type { CreatedArtifact, InitialState, ResourceAttribute, TaskStatus, WaitTarget };

@@ -1,8 +1,8 @@
 /**
- * `migrationhub.MigrationTask` as a spec (STYLE.md §2): its property table with the nested rules
- * (attribute formats the ResourceAttribute page prescribes), the describe the core batches, poll
- * delays, acceptors, naming and the home-region advice. What differs from an import task — a
- * synchronous register, then the writes that describe the task — is migrationTaskLifecycle.ts.
+ * `migrationhub.MigrationTask` as a spec (STYLE.md §2): its inputs and property table with the
+ * nested rules, the describe the core batches, poll delays, acceptors, outputs and the pure
+ * helpers of its lifecycle (migrationTaskProvider.ts): task IDs, the status order a wait climbs,
+ * the artifact plan.
  *
  * Polling choice. Migration Hub has no batch describe, and `ListMigrationTasks` pages through
  * every task of the account (no stream filter), needs the discovery policy and returns no
@@ -12,7 +12,6 @@
 import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
-  checkFields,
   checkList,
   checkString,
   type FieldRule,
@@ -22,26 +21,42 @@ import {
   isPlainObject,
   type StringRule,
 } from "../core/check";
-import { specRules } from "../core/task/lifecycle";
+import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
+import { acceptorsFrom, checkMembers } from "../core/task/helpers";
 import type { PropertyTable } from "../core/task/properties";
-import type { PollDelays, ServiceSpec } from "../core/task/spec";
+import type { ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
 import { containsUnknown } from "../core/unknown";
-import { createMigrationHubApi, type MigrationHubApi } from "./api";
 import {
-  MAX_WAIT_TIMEOUT_MINUTES,
-  type MigrationTaskInputs,
+  type CreatedArtifact,
+  createMigrationHubApi,
+  type MigrationHubApi,
   type MigrationTaskRecord,
-  parseTaskId,
+  type ResourceAttribute,
   type ResourceAttributeType,
-  statusOf,
-  taskId,
-  WAIT_TARGETS,
-  waitAcceptors,
-  waitPending,
-} from "./migrationTaskLogic";
+  type TaskState,
+} from "./api";
 import { MODEL } from "./model.generated";
 import { explain, streamNameRule } from "./shared";
+
+/** Statuses a wait can target; NOT_STARTED is where a task begins, FAILED fails the wait. */
+export const WAIT_TARGETS = ["IN_PROGRESS", "COMPLETED"] as const;
+export type WaitTarget = (typeof WAIT_TARGETS)[number];
+
+export interface InitialState extends TaskState {
+  nextUpdateSeconds?: number;
+}
+
+/** The inputs after check() passed. */
+export interface MigrationTaskInputs {
+  progressUpdateStream: string;
+  migrationTaskName: string;
+  resourceAttributes?: ResourceAttribute[];
+  createdArtifacts?: CreatedArtifact[];
+  initialState?: InitialState;
+  waitForStatus?: WaitTarget;
+  waitTimeoutMinutes?: number;
+}
 
 /** Value formats the ResourceAttribute API page prescribes per type; other types take any 1–256 characters. */
 const ATTRIBUTE_FORMATS: Partial<
@@ -71,10 +86,7 @@ const ATTRIBUTE_FORMATS: Partial<
   },
 };
 
-/**
- * A nested field as the model has `structure.member`: its kind (string or integer), whether it is
- * required and its bounds, with our fix (and a readable pattern) over them.
- */
+/** A nested field as the model has `structure.member` (kind, required, bounds), with our fix. */
 const model = (structure: string, member: string, extra: StringRule & IntegerRule): FieldRule => {
   const ref = MODEL.shapes[structure]?.members?.[member];
   const type = MODEL.shapes[typeof ref === "string" ? ref : (ref?.shape ?? "")]?.type;
@@ -95,8 +107,7 @@ const STATE_FIELDS: Fields = {
   progressPercent: model("Task", "ProgressPercent", {
     fix: "give a whole percentage from 0 to 100",
   }),
-  // Optional here (default 86400 s). The model sets no maximum; the value is a Java int
-  // (NotifyMigrationTaskState API reference).
+  // Optional here (default 86400 s). The model sets no maximum; the API reference says Java int.
   nextUpdateSeconds: model("NotifyMigrationTaskStateRequest", "NextUpdateSeconds", {
     required: false,
     max: 2_147_483_647,
@@ -122,6 +133,20 @@ const ARTIFACT_FIELDS: Fields = {
   }),
 };
 
+/** The members `fields` lists, when of their kind: what outputs echo and AWS gets (no nulls). */
+function pick(v: unknown, fields: Fields): Record<string, unknown> {
+  const o = v as Record<string, unknown>;
+  const kept = Object.entries(fields).filter(
+    ([k, [kind]]) => typeof o[k] === (kind === "string" ? "string" : "number"),
+  );
+  return Object.fromEntries(kept.map(([k]) => [k, o[k]]));
+}
+
+const listOf =
+  (fields: Fields) =>
+  (v: unknown): unknown =>
+    Array.isArray(v) ? v.map((item) => pick(item, fields)) : undefined;
+
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
 
 /**
@@ -145,8 +170,7 @@ function checkAttributes(inputs: Record<string, unknown>): CheckFailure[] {
     types.add(type);
     const format = ATTRIBUTE_FORMATS[type as ResourceAttributeType];
     if (format === undefined || !known(value) || value.length > 256) return;
-    const { pattern, text, fix } = format;
-    const rule = { pattern, patternText: `${text} for ${type}`, fix };
+    const rule = { ...format, patternText: `${format.text} for ${type}` };
     checkString(inputs, `resourceAttributes[${i}].value`, rule, failures);
   });
   const vmTypes = [...types].filter((t) => t.startsWith("VM_") && t !== "VM_MANAGER_ID");
@@ -181,25 +205,15 @@ function checkArtifacts(inputs: Record<string, unknown>): CheckFailure[] {
   return failures;
 }
 
-/** initialState's fields (NotifyMigrationTaskState), once the table found it an object. */
-function checkInitialState(inputs: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  if (isPlainObject(inputs.initialState)) {
-    checkFields(inputs, "initialState", STATE_FIELDS, failures);
-  }
-  return failures;
-}
-
 /** The cross-field rules; an unknown value is checked again at `up`. */
 function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  const waitFor = inputs.waitForStatus;
-  const timeout = inputs.waitTimeoutMinutes;
+  const { waitForStatus, waitTimeoutMinutes: timeout } = inputs;
   if (
     timeout !== undefined &&
     timeout !== null &&
     !containsUnknown(timeout) &&
-    waitFor === undefined
+    waitForStatus === undefined
   ) {
     failures.push({
       property: "waitTimeoutMinutes",
@@ -207,7 +221,7 @@ function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
         "applies only to a wait, and waitForStatus is not set. Fix: set waitForStatus (IN_PROGRESS or COMPLETED) or remove waitTimeoutMinutes",
     });
   }
-  if (known(waitFor) && getPath(inputs, "initialState.status") === "FAILED") {
+  if (known(waitForStatus) && getPath(inputs, "initialState.status") === "FAILED") {
     failures.push({
       property: "waitForStatus",
       reason: `cannot be reached: initialState.status is FAILED, which ends the wait as a failure at once. Fix: start in NOT_STARTED or IN_PROGRESS, or remove waitForStatus`,
@@ -250,6 +264,7 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   resourceAttributes: {
     rule: { kind: "custom" },
     checkNested: checkAttributes,
+    narrow: listOf(ATTRIBUTE_FIELDS),
     change: "update",
     compareAs: asSet,
     awsName: "ResourceAttributeList",
@@ -257,13 +272,15 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   createdArtifacts: {
     rule: { kind: "custom" },
     checkNested: checkArtifacts,
+    narrow: listOf(ARTIFACT_FIELDS),
     change: "update",
     compareAs: asSet,
     awsName: "CreatedArtifact",
   },
   initialState: {
     rule: { kind: "object", fix: "give {status, statusDetail?, progressPercent?}" },
-    checkNested: checkInitialState,
+    checkNested: (news) => checkMembers(news, "initialState", STATE_FIELDS),
+    narrow: (v) => (isPlainObject(v) ? pick(v, STATE_FIELDS) : undefined),
     change: "update",
     awsName: "Task",
   },
@@ -280,15 +297,89 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     rule: {
       kind: "integer",
       min: 1,
-      max: MAX_WAIT_TIMEOUT_MINUTES,
+      max: 10_080,
       fix: "give whole minutes from 1 to 10080 (one week)",
     },
     change: "update",
   },
 };
 
-/** Poll delays when stack config sets none: a migration tool reports every few minutes at best. */
-export const TASK_POLL: PollDelays = { minDelayMs: 5_000, maxDelayMs: 60_000, gridMs: 1 };
+/** `<stream>/<task name>`: a stream name has no '/', so the first '/' splits the two. */
+export const taskId = (stream: string, name: string): string => `${stream}/${name}`;
+
+export function parseTaskId(
+  id: string,
+): { progressUpdateStream: string; migrationTaskName: string } | undefined {
+  const slash = id.indexOf("/");
+  if (slash <= 0 || slash === id.length - 1) return undefined;
+  return { progressUpdateStream: id.slice(0, slash), migrationTaskName: id.slice(slash + 1) };
+}
+
+/** NOT_REPORTED: DescribeMigrationTask returns no `Task` before any NotifyMigrationTaskState. */
+export const statusOf = (record: Pick<MigrationTaskRecord, "task"> | undefined): string =>
+  record === undefined ? "GONE" : (record.task?.status ?? "NOT_REPORTED");
+
+const RANK: Record<string, number> = {
+  NOT_REPORTED: 0,
+  NOT_STARTED: 0,
+  IN_PROGRESS: 1,
+  COMPLETED: 2,
+};
+
+/** True when `status` is at or past `target` on NOT_STARTED → IN_PROGRESS → COMPLETED. */
+export const reached = (status: string, target: WaitTarget): boolean =>
+  (RANK[status] ?? -1) >= (RANK[target] ?? 0);
+
+/**
+ * A recorded wait that has not reached its target (the last `up` timed out or saw FAILED) is an
+ * update, which resumes it. Unlike the import tasks, a FAILED task is not replaced: the new task
+ * would have the same stream/name, and only the migration tool moves a task out of FAILED.
+ */
+function waitPending(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  const target = news.waitForStatus as WaitTarget;
+  const status = typeof olds.status === "string" ? olds.status : "NOT_REPORTED";
+  return WAIT_TARGETS.includes(target) && !reached(status, target);
+}
+
+/**
+ * Full outputs: the inputs as given (diff compares them with the next inputs) plus the task's
+ * state. The lists come from AWS only on refresh (`observed`), so drift shows in the next diff.
+ */
+export function toOutputs(
+  inputs: MigrationTaskInputs,
+  record: Pick<MigrationTaskRecord, "task" | "updateDateTime"> | undefined,
+  observed: Pick<MigrationTaskInputs, "resourceAttributes" | "createdArtifacts"> = {},
+): Record<string, OutputValue> {
+  return normalizeOutputs({
+    progressUpdateStream: inputs.progressUpdateStream,
+    migrationTaskName: inputs.migrationTaskName,
+    resourceAttributes: observed.resourceAttributes ?? inputs.resourceAttributes,
+    createdArtifacts: observed.createdArtifacts ?? inputs.createdArtifacts,
+    initialState: inputs.initialState,
+    waitForStatus: inputs.waitForStatus,
+    waitTimeoutMinutes: inputs.waitTimeoutMinutes,
+    status: record && statusOf(record),
+    statusDetail: record?.task?.statusDetail,
+    progressPercent: record?.task?.progressPercent,
+    updateDateTime: isoTime(record?.updateDateTime),
+  });
+}
+
+/**
+ * Artifacts to disassociate (gone or re-described) and to associate (new or re-described): AWS
+ * keys an association by ARN, so a new description is a re-association.
+ */
+export function planArtifacts(
+  current: readonly CreatedArtifact[],
+  wanted: readonly CreatedArtifact[],
+): { disassociate: string[]; associate: CreatedArtifact[] } {
+  const has = (list: readonly CreatedArtifact[], a: CreatedArtifact): boolean =>
+    list.some((b) => b.name === a.name && (b.description ?? "") === (a.description ?? ""));
+  return {
+    disassociate: current.filter((a) => !has(wanted, a)).map((a) => a.name),
+    associate: wanted.filter((a) => !has(current, a)),
+  };
+}
 
 export const migrationTaskSpec: ServiceSpec<
   MigrationTaskInputs,
@@ -306,31 +397,31 @@ export const migrationTaskSpec: ServiceSpec<
     batchSize: 1,
     // At most this many polls in flight per provider process.
     concurrency: 10,
-    // Each api method already goes through the core's caller.
     viaCaller: true,
     async call(api, ids) {
       const found = new Map<string, MigrationTaskRecord>();
       for (const id of ids) {
         const key = parseTaskId(id);
-        if (key === undefined) continue;
-        const record = await api.describeMigrationTask(
-          key.progressUpdateStream,
-          key.migrationTaskName,
-        );
+        const record =
+          key && (await api.describeMigrationTask(key.progressUpdateStream, key.migrationTaskName));
         if (record !== undefined) found.set(id, record);
       }
       return found;
     },
   },
-  poll: TASK_POLL,
+  // A migration tool reports every few minutes at best.
+  poll: { minDelayMs: 5_000, maxDelayMs: 60_000, gridMs: 1 },
   statusOf,
-  // Only a wait for waitForStatus has acceptors (migrationTaskLifecycle.ts settle).
-  acceptors: (_phase, { waitForStatus }) =>
-    waitForStatus === undefined ? [] : waitAcceptors(waitForStatus),
+  // Only a wait for waitForStatus has acceptors (migrationTaskProvider.ts).
+  acceptors: (_phase, { waitForStatus: target }) =>
+    target === undefined
+      ? []
+      : acceptorsFrom((o) => {
+          const status = statusOf(o);
+          if (status === "FAILED" || status === "GONE") return "failure";
+          return reached(status, target) ? "success" : "pending";
+        }),
   name: (inputs, id) => id ?? taskId(inputs.progressUpdateStream, inputs.migrationTaskName),
   explain,
   outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
 };
-
-/** What check() and diff() answer: the table's rules and diff, then the spec's own. */
-export const { check: checkMigrationTask, diff: diffMigrationTask } = specRules(migrationTaskSpec);

@@ -1,10 +1,12 @@
 /**
- * Facts shared by the two Migration Hub resources: the stream name rule and the home-region advice
- * every error gets. No I/O here.
+ * What the two Migration Hub resources share: the stream name rule, the error advice and their
+ * waits. No I/O of its own.
  */
-import { isAwsApiError, withAdvice } from "../core/errors";
 import { type ModelRule, modelRule } from "../core/awsModel";
-import type { ProviderSettings } from "../core/config";
+import { explainWith } from "../core/task/helpers";
+import type { ServiceSpec, TaskContext } from "../core/task/spec";
+import { waitFor, type WaitResult, type WaitSpec } from "../core/waiter";
+import type { MigrationHubApi } from "./api";
 import { MODEL } from "./model.generated";
 
 /** A progress update stream's name as the model has it (1–50, `[^/:|\000-\037]+`), with our fix. */
@@ -25,10 +27,9 @@ const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * What to do about a Migration Hub error that is really about the home region. AWS answers
- * `HomeRegionNotSetException` when no home region is set, and a plain `InvalidInputException` when a
- * write runs outside the home region (or names a stream that is being deleted), so that advice is
- * conditional. Returns undefined for every other error.
+ * The fix for a Migration Hub error that is really about the home region (or a missing stream).
+ * AWS answers a plain `InvalidInputException` to a write outside the home region (or to a stream
+ * being deleted), so that advice is conditional. Undefined for every other error.
  */
 export function homeRegionAdvice(
   code: string,
@@ -58,12 +59,32 @@ export function homeRegionAdvice(
   return undefined;
 }
 
+/** Both specs' `explain`: every Migration Hub error passes here through the core's one caller. */
+export const explain = explainWith((err, { region }) =>
+  homeRegionAdvice(err.code, err.operation, region),
+);
+
 /**
- * The spec's `explain` for both resources: every Migration Hub error passes here (through the
- * core's one AWS caller) and gains the home-region or missing-stream fix when one applies.
+ * The core waiter on `id` through the spec's describe, with its poll delays unless stack config
+ * sets them. Not ctx.wait: these waits keep their own subject, limit, progress lines and jitter.
  */
-export function explain(err: unknown, settings: ProviderSettings): unknown {
-  if (!isAwsApiError(err)) return err;
-  const advice = homeRegionAdvice(err.code, err.operation, settings.region);
-  return advice === undefined ? err : withAdvice(err, advice);
+export function waitOn<I extends object, T>(
+  ctx: TaskContext<MigrationHubApi, unknown, T>,
+  spec: ServiceSpec<I, T, MigrationHubApi>,
+  id: string,
+  wait: Pick<WaitSpec<T | undefined>, "acceptors" | "timeoutMs" | "subject" | "onObservation">,
+): Promise<WaitResult<T | undefined>> {
+  const { settings, clock, random } = ctx.runtime;
+  const minDelayMs = settings.pollMinDelayMs ?? spec.poll.minDelayMs;
+  return waitFor<T | undefined>({
+    ...wait,
+    poll: () => ctx.describe(id),
+    status: (o) => spec.statusOf(o),
+    minDelayMs,
+    maxDelayMs: Math.max(minDelayMs, settings.pollMaxDelayMs ?? spec.poll.maxDelayMs),
+    clock,
+    random,
+    service: spec.service,
+    operation: spec.describe.operation,
+  });
 }

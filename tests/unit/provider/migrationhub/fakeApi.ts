@@ -7,14 +7,14 @@ import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import { createLogger } from "../../../../provider/core/log";
 import type { Deps } from "../../../../provider/core/task/spec";
 import type { AwsCaller } from "../../../../provider/core/task/spec";
-import type { MigrationHubApi } from "../../../../provider/migrationhub/api";
-import { configSource, type ManualClock, manualClock } from "../../../support/harness";
 import type {
   CreatedArtifact,
+  MigrationHubApi,
   MigrationTaskRecord,
   ResourceAttribute,
   TaskState,
-} from "../../../../provider/migrationhub/migrationTaskLogic";
+} from "../../../../provider/migrationhub/api";
+import { configSource, type ManualClock, manualClock } from "../../../support/harness";
 
 export interface FakeTask {
   task?: TaskState;

@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
 import { AwsApiError } from "../../../../provider/core/errors";
 import { UNKNOWN } from "../../../../provider/core/unknown";
+import { checkSpec, diffSpec } from "../../../../provider/core/task/lifecycle";
 import {
-  checkProgressUpdateStream,
   deleteTimeoutMs,
-  diffProgressUpdateStream,
   progressUpdateStreamSpec,
   toOutputs,
 } from "../../../../provider/migrationhub/progressUpdateStreamSpec";
@@ -13,8 +12,8 @@ import { explain, homeRegionAdvice } from "../../../../provider/migrationhub/sha
 const NAME_FIX =
   "Fix: use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name";
 
-describe("migrationhub.ProgressUpdateStream logic", () => {
-  describe("checkProgressUpdateStream", () => {
+describe("migrationhub.ProgressUpdateStream spec", () => {
+  describe("check", () => {
     const cases: Array<
       [string, Record<string, unknown>, Array<{ property: string; reason: string }>]
     > = [
@@ -96,12 +95,12 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
     ];
     for (const [title, inputs, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(checkProgressUpdateStream(inputs), expected);
+        assert.deepEqual(checkSpec(progressUpdateStreamSpec, inputs), expected);
       });
     }
   });
 
-  describe("diffProgressUpdateStream", () => {
+  describe("diff", () => {
     const olds = { progressUpdateStreamName: "tool", retainOnDelete: false, __provider: "a" };
     const cases: Array<
       [string, Record<string, unknown>, { changes: boolean; replaces: string[] }]
@@ -139,7 +138,7 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
     ];
     for (const [title, news, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(diffProgressUpdateStream(olds, news), expected);
+        assert.deepEqual(diffSpec(progressUpdateStreamSpec, olds, news), expected);
       });
     }
   });
@@ -174,7 +173,10 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
     });
     it("waits 30 minutes unless deleteTimeoutMinutes says otherwise", () => {
       assert.deepEqual(
-        [deleteTimeoutMs({}), deleteTimeoutMs({ deleteTimeoutMinutes: 2 })],
+        [
+          deleteTimeoutMs({ progressUpdateStreamName: "tool" }),
+          deleteTimeoutMs({ progressUpdateStreamName: "tool", deleteTimeoutMinutes: 2 }),
+        ],
         [1_800_000, 120_000],
       );
     });
