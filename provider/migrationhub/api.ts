@@ -40,13 +40,18 @@ export interface TaskState {
   progressPercent?: number;
 }
 
+/** What DescribeMigrationTask says about a task, in our names. */
 export interface MigrationTaskRecord {
-  progressUpdateStream: string;
-  migrationTaskName: string;
   /** Absent until someone calls NotifyMigrationTaskState (AWS does not document the fresh shape). */
   task?: TaskState;
   updateDateTime?: Date;
   resourceAttributes: ResourceAttribute[];
+}
+
+/** A task's identity: every task operation names its stream and its name. */
+export interface TaskKey {
+  progressUpdateStream: string;
+  migrationTaskName: string;
 }
 
 /** Writes resolve to AWS's answer, which carries nothing the resources use. */
@@ -54,25 +59,16 @@ export interface MigrationHubApi {
   listProgressUpdateStreams(): Promise<string[]>;
   createProgressUpdateStream(name: string): Promise<unknown>;
   deleteProgressUpdateStream(name: string): Promise<unknown>;
-  importMigrationTask(stream: string, name: string): Promise<unknown>;
+  importMigrationTask(task: TaskKey): Promise<unknown>;
   /** undefined when AWS answers ResourceNotFoundException (no such task or stream). */
-  describeMigrationTask(stream: string, name: string): Promise<MigrationTaskRecord | undefined>;
-  putResourceAttributes(
-    stream: string,
-    name: string,
-    attributes: readonly ResourceAttribute[],
-  ): Promise<unknown>;
-  associateCreatedArtifact(
-    stream: string,
-    name: string,
-    artifact: CreatedArtifact,
-  ): Promise<unknown>;
-  disassociateCreatedArtifact(stream: string, name: string, artifactName: string): Promise<unknown>;
-  listCreatedArtifacts(stream: string, name: string): Promise<CreatedArtifact[]>;
+  describeMigrationTask(task: TaskKey): Promise<MigrationTaskRecord | undefined>;
+  putResourceAttributes(task: TaskKey, attributes: readonly ResourceAttribute[]): Promise<unknown>;
+  associateCreatedArtifact(task: TaskKey, artifact: CreatedArtifact): Promise<unknown>;
+  disassociateCreatedArtifact(task: TaskKey, artifactName: string): Promise<unknown>;
+  listCreatedArtifacts(task: TaskKey): Promise<CreatedArtifact[]>;
   notifyMigrationTaskState(
-    stream: string,
-    name: string,
-    task: TaskState,
+    task: TaskKey,
+    state: TaskState,
     updateDateTime: Date,
     nextUpdateSeconds: number,
   ): Promise<unknown>;
@@ -95,9 +91,9 @@ export function createMigrationHubApi(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
   const hub = new sdk.MigrationHub(clientConfig(settings, "migrationhub"));
-  const key = (stream: string, name: string) => ({
-    ProgressUpdateStream: stream,
-    MigrationTaskName: name,
+  const key = (task: TaskKey) => ({
+    ProgressUpdateStream: task.progressUpdateStream,
+    MigrationTaskName: task.migrationTaskName,
   });
 
   return {
@@ -122,18 +118,16 @@ export function createMigrationHubApi(
         hub.deleteProgressUpdateStream({ ProgressUpdateStreamName: name }),
       ),
 
-    importMigrationTask: (stream, name) =>
-      call("ImportMigrationTask", () => hub.importMigrationTask(key(stream, name))),
+    importMigrationTask: (task) =>
+      call("ImportMigrationTask", () => hub.importMigrationTask(key(task))),
 
-    async describeMigrationTask(stream, name) {
+    async describeMigrationTask(task) {
       try {
         const { MigrationTask: t } = await call("DescribeMigrationTask", () =>
-          hub.describeMigrationTask(key(stream, name)),
+          hub.describeMigrationTask(key(task)),
         );
         // Undefined members are left out of the outputs (normalizeOutputs).
         const record: MigrationTaskRecord = {
-          progressUpdateStream: t?.ProgressUpdateStream ?? stream,
-          migrationTaskName: t?.MigrationTaskName ?? name,
           resourceAttributes: (t?.ResourceAttributeList ?? []).map((a) => ({
             type: a.Type as ResourceAttributeType,
             value: a.Value ?? "",
@@ -149,35 +143,29 @@ export function createMigrationHubApi(
       }
     },
 
-    putResourceAttributes: (stream, name, attributes) =>
+    putResourceAttributes: (task, attributes) =>
       call("PutResourceAttributes", () =>
         hub.putResourceAttributes({
-          ...key(stream, name),
+          ...key(task),
           ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
         }),
       ),
 
     // The SDK's JSON serializer leaves out undefined members (Description, StatusDetail, …).
-    associateCreatedArtifact: (stream, name, { name: Name, description: Description }) =>
+    associateCreatedArtifact: (task, { name: Name, description: Description }) =>
       call("AssociateCreatedArtifact", () =>
-        hub.associateCreatedArtifact({
-          ...key(stream, name),
-          CreatedArtifact: { Name, Description },
-        }),
+        hub.associateCreatedArtifact({ ...key(task), CreatedArtifact: { Name, Description } }),
       ),
 
-    disassociateCreatedArtifact: (stream, name, artifactName) =>
+    disassociateCreatedArtifact: (task, artifactName) =>
       call("DisassociateCreatedArtifact", () =>
-        hub.disassociateCreatedArtifact({
-          ...key(stream, name),
-          CreatedArtifactName: artifactName,
-        }),
+        hub.disassociateCreatedArtifact({ ...key(task), CreatedArtifactName: artifactName }),
       ),
 
-    listCreatedArtifacts: (stream, name) =>
+    listCreatedArtifacts: (task) =>
       allPages(async (NextToken) => {
         const page = await call("ListCreatedArtifacts", () =>
-          hub.listCreatedArtifacts({ ...key(stream, name), MaxResults: 10, NextToken }),
+          hub.listCreatedArtifacts({ ...key(task), MaxResults: 10, NextToken }),
         );
         const items = (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description }) =>
           name === undefined ? [] : [{ name, description: Description }],
@@ -185,14 +173,14 @@ export function createMigrationHubApi(
         return { items, nextToken: page.NextToken };
       }),
 
-    notifyMigrationTaskState: (stream, name, task, updateDateTime, nextUpdateSeconds) =>
+    notifyMigrationTaskState: (task, state, updateDateTime, nextUpdateSeconds) =>
       call("NotifyMigrationTaskState", () =>
         hub.notifyMigrationTaskState({
-          ...key(stream, name),
+          ...key(task),
           Task: {
-            Status: task.status,
-            StatusDetail: task.statusDetail,
-            ProgressPercent: task.progressPercent,
+            Status: state.status,
+            StatusDetail: state.statusDetail,
+            ProgressPercent: state.progressPercent,
           },
           UpdateDateTime: updateDateTime,
           NextUpdateSeconds: nextUpdateSeconds,

@@ -53,7 +53,6 @@ async function applyWrites(
   existing: MigrationTaskRecord | undefined,
   done: MigrationTaskInputs,
 ): Promise<Notified | undefined> {
-  const { progressUpdateStream: stream, migrationTaskName: name } = args;
   const { api, runtime } = ctx;
   const res = ctx.subject(args);
   const attributes = args.resourceAttributes;
@@ -63,22 +62,22 @@ async function applyWrites(
       "resourceAttributes was removed, but Migration Hub has no API to clear them; the last list stays on the task",
     );
   } else if (attributes !== undefined && !same(prev?.resourceAttributes, attributes)) {
-    await api.putResourceAttributes(stream, name, attributes);
+    await api.putResourceAttributes(args, attributes);
   }
   done.resourceAttributes = attributes;
   if (prev !== undefined || args.createdArtifacts !== undefined) {
     const current =
       prev?.createdArtifacts ??
-      (existing === undefined ? [] : await api.listCreatedArtifacts(stream, name));
+      (existing === undefined ? [] : await api.listCreatedArtifacts(args));
     const plan = planArtifacts(current, args.createdArtifacts ?? []);
     // Create leaves alone what an adopted task already has beyond the inputs (a tool's own).
     for (const artifact of prev === undefined ? [] : plan.disassociate) {
-      await api.disassociateCreatedArtifact(stream, name, artifact).catch((err: unknown) => {
+      await api.disassociateCreatedArtifact(args, artifact).catch((err: unknown) => {
         // Already disassociated (e.g. by an earlier, interrupted update): the goal is reached.
         if (!(isAwsApiError(err) && err.code === "ResourceNotFoundException")) throw err;
       });
     }
-    for (const a of plan.associate) await api.associateCreatedArtifact(stream, name, a);
+    for (const a of plan.associate) await api.associateCreatedArtifact(args, a);
   }
   done.createdArtifacts = args.createdArtifacts;
   const state = args.initialState;
@@ -94,7 +93,7 @@ async function applyWrites(
       const { nextUpdateSeconds = 86_400, ...task } = state;
       // The wire carries whole epoch seconds (the SDK rounds): this is the time AWS keeps.
       const at = new Date(Math.round(runtime.clock.now() / 1000) * 1000);
-      await api.notifyMigrationTaskState(stream, name, task, at, nextUpdateSeconds);
+      await api.notifyMigrationTaskState(args, task, at, nextUpdateSeconds);
       notified = { task, updateDateTime: at };
     }
   }
@@ -175,13 +174,12 @@ async function applyAndSettle(
 const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
   async create(ctx, raw) {
     const args = inputs(raw);
-    const { progressUpdateStream: stream, migrationTaskName: name } = args;
-    const id = taskId(stream, name);
+    const id = taskId(args);
     const { log, startLimiter } = ctx.runtime;
     // Create's one describe: it finds a task to adopt (an interrupted create's) and feeds the outputs.
     const existing = await ctx.describe(id);
     if (existing === undefined) {
-      await startLimiter.run(() => ctx.api.importMigrationTask(stream, name));
+      await startLimiter.run(() => ctx.api.importMigrationTask(args));
       log.info(ctx.subject(args), "registered (ImportMigrationTask)");
     } else {
       log.info(ctx.subject(args), `adopting the existing task (status ${statusOf(existing)})`);
@@ -203,9 +201,7 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
     // must not turn into a diff that removes them.
     const { resourceAttributes: attributes } = record;
     const managed = args.resourceAttributes !== undefined && attributes.length > 0;
-    const artifacts =
-      args.createdArtifacts &&
-      (await ctx.api.listCreatedArtifacts(key.progressUpdateStream, key.migrationTaskName));
+    const artifacts = args.createdArtifacts && (await ctx.api.listCreatedArtifacts(key));
     return {
       id,
       props: toOutputs(args, record, {

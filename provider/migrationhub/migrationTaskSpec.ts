@@ -1,13 +1,9 @@
 /**
- * `migrationhub.MigrationTask` as a spec (STYLE.md §2): its inputs and property table with the
- * nested rules, the describe the core batches, poll delays, acceptors, outputs and the pure
- * helpers of its lifecycle (migrationTaskProvider.ts): task IDs, the status order a wait climbs,
- * the artifact plan.
- *
- * Polling choice. Migration Hub has no batch describe, and `ListMigrationTasks` pages through
- * every task of the account (no stream filter), needs the discovery policy and returns no
- * attributes. Waiting is opt-in (only a migration tool moves a task), so we describe per task
- * (batch size 1 merges same-turn polls of one ID), a bounded number at once.
+ * `migrationhub.MigrationTask` as a spec (STYLE.md §2), with the pure helpers of its lifecycle
+ * (migrationTaskProvider.ts). Polling: Migration Hub has no batch describe, and ListMigrationTasks
+ * pages through every task of the account (no stream filter), needs the discovery policy and
+ * returns no attributes; waiting is opt-in, so each task is described alone (batch size 1 merges
+ * same-turn polls of one ID), a bounded number at once.
  */
 import { modelRule } from "../core/awsModel";
 import {
@@ -34,6 +30,7 @@ import {
   type MigrationTaskRecord,
   type ResourceAttribute,
   type ResourceAttributeType,
+  type TaskKey,
   type TaskState,
 } from "./api";
 import { MODEL } from "./model.generated";
@@ -47,10 +44,7 @@ export interface InitialState extends TaskState {
   nextUpdateSeconds?: number;
 }
 
-/** The inputs after check() passed. */
-export interface MigrationTaskInputs {
-  progressUpdateStream: string;
-  migrationTaskName: string;
+export interface MigrationTaskInputs extends TaskKey {
   resourceAttributes?: ResourceAttribute[];
   createdArtifacts?: CreatedArtifact[];
   initialState?: InitialState;
@@ -58,7 +52,7 @@ export interface MigrationTaskInputs {
   waitTimeoutMinutes?: number;
 }
 
-/** Value formats the ResourceAttribute API page prescribes per type; other types take any 1–256 characters. */
+/** Value formats the ResourceAttribute API page prescribes; other types take any 1–256 characters. */
 const ATTRIBUTE_FORMATS: Partial<
   Record<ResourceAttributeType, { pattern: RegExp; text: string; fix: string }>
 > = {
@@ -234,7 +228,6 @@ function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
 export const asSet = (v: unknown): unknown =>
   Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
-/** Each input once; the nested shapes have their rules above. */
 export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   progressUpdateStream: {
     rule: {
@@ -305,11 +298,10 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
 };
 
 /** `<stream>/<task name>`: a stream name has no '/', so the first '/' splits the two. */
-export const taskId = (stream: string, name: string): string => `${stream}/${name}`;
+export const taskId = (task: TaskKey): string =>
+  `${task.progressUpdateStream}/${task.migrationTaskName}`;
 
-export function parseTaskId(
-  id: string,
-): { progressUpdateStream: string; migrationTaskName: string } | undefined {
+export function parseTaskId(id: string): TaskKey | undefined {
   const slash = id.indexOf("/");
   if (slash <= 0 || slash === id.length - 1) return undefined;
   return { progressUpdateStream: id.slice(0, slash), migrationTaskName: id.slice(slash + 1) };
@@ -319,16 +311,11 @@ export function parseTaskId(
 export const statusOf = (record: Pick<MigrationTaskRecord, "task"> | undefined): string =>
   record === undefined ? "GONE" : (record.task?.status ?? "NOT_REPORTED");
 
-const RANK: Record<string, number> = {
-  NOT_REPORTED: 0,
-  NOT_STARTED: 0,
-  IN_PROGRESS: 1,
-  COMPLETED: 2,
-};
+const ORDER: readonly string[] = ["NOT_REPORTED", "NOT_STARTED", "IN_PROGRESS", "COMPLETED"];
 
 /** True when `status` is at or past `target` on NOT_STARTED → IN_PROGRESS → COMPLETED. */
 export const reached = (status: string, target: WaitTarget): boolean =>
-  (RANK[status] ?? -1) >= (RANK[target] ?? 0);
+  ORDER.indexOf(status) >= ORDER.indexOf(target);
 
 /**
  * A recorded wait that has not reached its target (the last `up` timed out or saw FAILED) is an
@@ -402,8 +389,7 @@ export const migrationTaskSpec: ServiceSpec<
       const found = new Map<string, MigrationTaskRecord>();
       for (const id of ids) {
         const key = parseTaskId(id);
-        const record =
-          key && (await api.describeMigrationTask(key.progressUpdateStream, key.migrationTaskName));
+        const record = key && (await api.describeMigrationTask(key));
         if (record !== undefined) found.set(id, record);
       }
       return found;
@@ -421,7 +407,7 @@ export const migrationTaskSpec: ServiceSpec<
           if (status === "FAILED" || status === "GONE") return "failure";
           return reached(status, target) ? "success" : "pending";
         }),
-  name: (inputs, id) => id ?? taskId(inputs.progressUpdateStream, inputs.migrationTaskName),
+  name: (inputs, id) => id ?? taskId(inputs),
   explain,
   outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
 };

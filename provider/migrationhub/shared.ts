@@ -1,7 +1,4 @@
-/**
- * What the two Migration Hub resources share: the stream name rule, the error advice and their
- * waits. No I/O of its own.
- */
+/** What the two Migration Hub resources share: the stream name rule, error advice, waits. */
 import { type ModelRule, modelRule } from "../core/awsModel";
 import { explainWith } from "../core/task/helpers";
 import type { ServiceSpec, TaskContext } from "../core/task/spec";
@@ -16,53 +13,23 @@ export const streamNameRule = (structure: string, member: string, fix: string): 
     fix,
   });
 
-/** Writes AWS accepts only in the home region; reads and DeleteProgressUpdateStream run anywhere. */
-const WRITE_OPERATIONS: ReadonlySet<string> = new Set([
-  "CreateProgressUpdateStream",
-  "ImportMigrationTask",
-  "NotifyMigrationTaskState",
-  "PutResourceAttributes",
-  "AssociateCreatedArtifact",
-  "DisassociateCreatedArtifact",
-]);
-
 /**
- * The fix for a Migration Hub error that is really about the home region (or a missing stream).
- * AWS answers a plain `InvalidInputException` to a write outside the home region (or to a stream
- * being deleted), so that advice is conditional. Undefined for every other error.
+ * Both specs' `explain` (every error of the core's one caller passes it): the fix of an error that
+ * is really about the home region or a missing stream. AWS answers a plain InvalidInputException
+ * to a write outside the home region (or to a stream being deleted), so that advice is conditional.
  */
-export function homeRegionAdvice(
-  code: string,
-  operation: string,
-  region: string | undefined,
-): string | undefined {
+export const explain = explainWith(({ code, operation }, { region }) => {
   const where = region === undefined ? "aws:region is not set" : `aws:region is ${region}`;
-  if (code === "HomeRegionNotSetException") {
-    return (
-      `Migration Hub has no home region for this account (${where}). Set one with Migration Hub Config ` +
-      "CreateHomeRegionControl (or in the Migration Hub console), point aws:region to it, and run again."
-    );
-  }
-  if (code === "InvalidInputException" && WRITE_OPERATIONS.has(operation)) {
-    return (
-      `Migration Hub accepts ${operation} only in the account's home region (${where}): if that is not the ` +
-      "home region, point aws:region to it (Migration Hub Config GetHomeRegion shows it). If the progress " +
-      "update stream is being deleted, wait until the deletion finishes, then run again."
-    );
-  }
-  if (code === "ResourceNotFoundException" && operation === "ImportMigrationTask") {
-    return (
-      "The progress update stream does not exist (in this account and region). Create it first — e.g. a " +
-      "migrationhub.ProgressUpdateStream whose progressUpdateStreamName you pass as progressUpdateStream."
-    );
-  }
+  // Writes run only in the home region; reads and DeleteProgressUpdateStream run anywhere.
+  const write = !/^(List|Describe|Delete)/.test(operation);
+  if (code === "HomeRegionNotSetException")
+    return `Migration Hub has no home region for this account (${where}). Set one with Migration Hub Config CreateHomeRegionControl (or in the Migration Hub console), point aws:region to it, and run again.`;
+  if (code === "InvalidInputException" && write)
+    return `Migration Hub accepts ${operation} only in the account's home region (${where}): if that is not the home region, point aws:region to it (Migration Hub Config GetHomeRegion shows it). If the progress update stream is being deleted, wait until the deletion finishes, then run again.`;
+  if (code === "ResourceNotFoundException" && operation === "ImportMigrationTask")
+    return "The progress update stream does not exist (in this account and region). Create it first — e.g. a migrationhub.ProgressUpdateStream whose progressUpdateStreamName you pass as progressUpdateStream.";
   return undefined;
-}
-
-/** Both specs' `explain`: every Migration Hub error passes here through the core's one caller. */
-export const explain = explainWith((err, { region }) =>
-  homeRegionAdvice(err.code, err.operation, region),
-);
+});
 
 /**
  * The core waiter on `id` through the spec's describe, with its poll delays unless stack config

@@ -418,11 +418,9 @@ describe("migrationhub.MigrationTask spec", () => {
 
   describe("task IDs", () => {
     it("joins stream and name with '/' and splits at the first '/'", () => {
-      assert.equal(taskId("tool", "dc1/web-01"), "tool/dc1/web-01");
-      assert.deepEqual(parseTaskId("tool/dc1/web-01"), {
-        progressUpdateStream: "tool",
-        migrationTaskName: "dc1/web-01",
-      });
+      const key = { progressUpdateStream: "tool", migrationTaskName: "dc1/web-01" };
+      assert.equal(taskId(key), "tool/dc1/web-01");
+      assert.deepEqual(parseTaskId("tool/dc1/web-01"), key);
     });
     it("rejects IDs without both parts", () => {
       assert.equal(parseTaskId("tool"), undefined);

@@ -7,7 +7,22 @@ import {
   progressUpdateStreamSpec,
   toOutputs,
 } from "../../../../provider/migrationhub/progressUpdateStreamSpec";
-import { explain, homeRegionAdvice } from "../../../../provider/migrationhub/shared";
+import { explain } from "../../../../provider/migrationhub/shared";
+
+/** The advice explain() adds to an AWS error of `code` from `operation`, if any. */
+function homeRegionAdvice(code: string, operation: string, region: string | undefined) {
+  const err = new AwsApiError({
+    service: "migrationhub",
+    operation,
+    code,
+    message: "m",
+    httpStatus: 400,
+    retryable: false,
+    throttling: false,
+  });
+  const out = explain(err, { endpoints: {}, ...(region === undefined ? {} : { region }) });
+  return out === err ? undefined : (out as AwsApiError).message.slice(`${err.message}. `.length);
+}
 
 const NAME_FIX =
   "Fix: use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name";
