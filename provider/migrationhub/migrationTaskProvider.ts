@@ -1,10 +1,8 @@
 /**
- * The module the `migrationhub.MigrationTask` shim requires (existing stacks' state names
- * `pulumi-aws-migration/internal/migrationhub/migrationTaskProvider`): the core's provider over
- * the spec and this lifecycle. ImportMigrationTask is synchronous, so create registers the task —
- * or adopts it when its one describe finds it, as a re-run of an interrupted create does — then
- * writes what describes it; update re-applies the writes. With `waitForStatus`, both then wait
- * until a migration tool moves the task there.
+ * The module the `migrationhub.MigrationTask` shim requires (stacks' state names its path): the
+ * core's provider over the spec and this lifecycle. ImportMigrationTask is synchronous: create
+ * registers the task (or adopts the one an interrupted create registered), then writes what
+ * describes it; update re-applies the writes. With `waitForStatus`, both then wait for a tool.
  */
 import type { ProviderImplementation } from "../core/dynamic";
 import { ImportTaskFailedError, isAwsApiError, isWaiterTimeoutError } from "../core/errors";
@@ -38,13 +36,10 @@ const same = (a: unknown, b: unknown): boolean =>
   canonicalJson(asSet(a ?? null)) === canonicalJson(asSet(b ?? null));
 
 /**
- * The writes that describe the task, in AWS's order: PutResourceAttributes (it overwrites the
- * whole list; AWS has no call to clear it), the artifact changes, NotifyMigrationTaskState. On
- * create (`prev` undefined) the artifacts are planned against what the task has — none, or an
- * adopted task's — and the initial state is notified only to a task with no reported state, so an
- * adopted task a tool already moved is never set back. On update each write runs when its input
- * changed. `done` follows the writes: what the task has, as far as we know. Returns the state
- * notified.
+ * The writes that describe the task, in AWS's order; on update each runs when its input changed.
+ * On create (`prev` undefined) the artifacts are planned against what the task has (none, or an
+ * adopted task's), and the initial state goes only to a task with no reported state, so an adopted
+ * task a tool already moved is never set back. `done` follows the writes: what the task has.
  */
 async function applyWrites(
   ctx: Ctx,
@@ -56,6 +51,7 @@ async function applyWrites(
   const { api, runtime } = ctx;
   const res = ctx.subject(args);
   const attributes = args.resourceAttributes;
+  // PutResourceAttributes overwrites the whole list; AWS has no call to clear it.
   if (attributes === undefined && prev?.resourceAttributes !== undefined) {
     runtime.log.warn(
       res,
@@ -103,31 +99,29 @@ async function applyWrites(
 
 /**
  * Applies the writes, then waits for `waitForStatus` or (update only) describes once. From here
- * the task exists: any failure reaches Pulumi as an ImportTaskFailedError with the ID and what was
- * applied (`done`), so the next update retries it.
+ * the task exists: a failure reaches Pulumi as an ImportTaskFailedError with the ID and what was
+ * applied, so the next update retries it.
  */
 async function applyAndSettle(
   ctx: Ctx,
   id: string,
   args: MigrationTaskInputs & { __provider?: string },
   prev: MigrationTaskInputs | undefined,
-  existing: MigrationTaskRecord | undefined,
+  existing?: MigrationTaskRecord,
 ): Promise<Record<string, unknown>> {
-  const { __provider } = args;
+  const { __provider, waitForStatus: target } = args;
   const res = ctx.subject(args, id);
-  const target = args.waitForStatus;
-  // What the task has as far as we know: the previous lists and state until a write replaces them.
   const { resourceAttributes, createdArtifacts, initialState } = prev ?? {};
   const done = { ...args, resourceAttributes, createdArtifacts, initialState };
   let last = existing;
+  let reason: string | undefined;
   try {
     const notified = await ctx.runtime.startLimiter.run(() =>
       applyWrites(ctx, args, prev, existing, done),
     );
-    let reason: string | undefined;
+    // One DescribeMigrationTask per create (issue 10: its 20/s limit paces a fleet): the
+    // describe before the writes plus the state notified is what a second one would report.
     if (target === undefined && prev === undefined) {
-      // One DescribeMigrationTask per create (issue 10: its 20/s limit paces a fleet): the
-      // describe before the writes plus the state notified is what a second one would report.
       return toOutputs(args, { ...existing, ...notified });
     } else if (target === undefined) {
       last = await ctx.describe(id);
@@ -142,9 +136,11 @@ async function applyAndSettle(
         subject: res,
         onObservation: (o, poll) => {
           last = o;
-          const pct = o?.task?.progressPercent;
-          const shown = `${statusOf(o)}${pct === undefined ? "" : ` ${pct}%`}`;
-          ctx.runtime.log.progress(res, `${shown} (poll ${poll}, waiting for ${target})`);
+          const pct = o?.task?.progressPercent === undefined ? "" : ` ${o.task.progressPercent}%`;
+          ctx.runtime.log.progress(
+            res,
+            `${statusOf(o)}${pct} (poll ${poll}, waiting for ${target})`,
+          );
         },
       });
       const seen = `${result.polls} polls (${summarizeObserved(result.observed)})`;
@@ -157,38 +153,38 @@ async function applyAndSettle(
         reason = `${res}: a migration tool reported FAILED${detail ? `: ${detail}` : ""} after ${seen} while waiting for ${target}. Fix the migration in the tool; the next \`pulumi up\` waits again once the tool reports progress.`;
       }
     }
-    const outs = toOutputs(args, last);
-    if (reason === undefined) return outs;
-    throw new ImportTaskFailedError({ id, properties: { ...outs, __provider }, reasons: [reason] });
   } catch (err) {
     const properties = { ...toOutputs(done, last), __provider };
     if (!isWaiterTimeoutError(err)) {
       throw taskFailure(err, id, properties, { type: "migrationhub.MigrationTask", subject: res });
     }
     // The waiter's message names the resource; only a tool moves the task, so say which.
-    const reason = `${err.message} Only a migration tool moves a Migration Hub task (NotifyMigrationTaskState); check that it is running.`;
-    throw new ImportTaskFailedError({ id, properties, reasons: [reason], cause: err });
+    const why = `${err.message} Only a migration tool moves a Migration Hub task (NotifyMigrationTaskState); check that it is running.`;
+    throw new ImportTaskFailedError({ id, properties, reasons: [why], cause: err });
   }
+  const outs = toOutputs(args, last);
+  if (reason === undefined) return outs;
+  throw new ImportTaskFailedError({ id, properties: { ...outs, __provider }, reasons: [reason] });
 }
 
 const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
   async create(ctx, raw) {
     const args = inputs(raw);
     const id = taskId(args);
-    const { log, startLimiter } = ctx.runtime;
     // Create's one describe: it finds a task to adopt (an interrupted create's) and feeds the outputs.
     const existing = await ctx.describe(id);
     if (existing === undefined) {
-      await startLimiter.run(() => ctx.api.importMigrationTask(args));
-      log.info(ctx.subject(args), "registered (ImportMigrationTask)");
+      await ctx.runtime.startLimiter.run(() => ctx.api.importMigrationTask(args));
+      ctx.runtime.log.info(ctx.subject(args), "registered (ImportMigrationTask)");
     } else {
-      log.info(ctx.subject(args), `adopting the existing task (status ${statusOf(existing)})`);
+      const line = `adopting the existing task (status ${statusOf(existing)})`;
+      ctx.runtime.log.info(ctx.subject(args), line);
     }
     return { id, outs: await applyAndSettle(ctx, id, args, undefined, existing) };
   },
 
   update: async (ctx, id, olds, news) => ({
-    outs: await applyAndSettle(ctx, id, inputs(news), inputs(olds), undefined),
+    outs: await applyAndSettle(ctx, id, inputs(news), inputs(olds)),
   }),
 
   /** Gone (ResourceNotFoundException) → no ID, so the engine drops it. */
@@ -197,18 +193,16 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
     const record = key && (await ctx.describe(id));
     if (key === undefined || record === undefined) return {};
     const args = inputs({ ...props, ...key });
-    // Only lists the user manages are refreshed from AWS: a tool's own artifacts or attributes
-    // must not turn into a diff that removes them.
+    // Only lists the user manages are refreshed from AWS: a tool's own must not turn into a diff
+    // that removes them.
     const { resourceAttributes: attributes } = record;
     const managed = args.resourceAttributes !== undefined && attributes.length > 0;
-    const artifacts = args.createdArtifacts && (await ctx.api.listCreatedArtifacts(key));
-    return {
-      id,
-      props: toOutputs(args, record, {
-        resourceAttributes: managed ? attributes : undefined,
-        createdArtifacts: artifacts,
-      }),
+    const observed = {
+      ...args,
+      resourceAttributes: managed ? attributes : args.resourceAttributes,
+      createdArtifacts: args.createdArtifacts && (await ctx.api.listCreatedArtifacts(key)),
     };
+    return { id, props: toOutputs(observed, record) };
   },
 
   /** Migration Hub has no per-task delete API: the task goes with its progress update stream. */

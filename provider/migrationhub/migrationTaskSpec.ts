@@ -34,7 +34,7 @@ import {
   type TaskState,
 } from "./api";
 import { MODEL } from "./model.generated";
-import { explain, streamNameRule } from "./shared";
+import { explain, isSet, streamNameRule } from "./shared";
 
 /** Statuses a wait can target; NOT_STARTED is where a task begins, FAILED fails the wait. */
 export const WAIT_TARGETS = ["IN_PROGRESS", "COMPLETED"] as const;
@@ -203,12 +203,7 @@ function checkArtifacts(inputs: Record<string, unknown>): CheckFailure[] {
 function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const { waitForStatus, waitTimeoutMinutes: timeout } = inputs;
-  if (
-    timeout !== undefined &&
-    timeout !== null &&
-    !containsUnknown(timeout) &&
-    waitForStatus === undefined
-  ) {
+  if (isSet(timeout) && waitForStatus === undefined) {
     failures.push({
       property: "waitTimeoutMinutes",
       reason:
@@ -328,20 +323,16 @@ function waitPending(olds: Record<string, unknown>, news: Record<string, unknown
   return WAIT_TARGETS.includes(target) && !reached(status, target);
 }
 
-/**
- * Full outputs: the inputs as given (diff compares them with the next inputs) plus the task's
- * state. The lists come from AWS only on refresh (`observed`), so drift shows in the next diff.
- */
+/** The inputs as given (diff compares them with the next inputs), then the task's state. */
 export function toOutputs(
   inputs: MigrationTaskInputs,
   record: Pick<MigrationTaskRecord, "task" | "updateDateTime"> | undefined,
-  observed: Pick<MigrationTaskInputs, "resourceAttributes" | "createdArtifacts"> = {},
 ): Record<string, OutputValue> {
   return normalizeOutputs({
     progressUpdateStream: inputs.progressUpdateStream,
     migrationTaskName: inputs.migrationTaskName,
-    resourceAttributes: observed.resourceAttributes ?? inputs.resourceAttributes,
-    createdArtifacts: observed.createdArtifacts ?? inputs.createdArtifacts,
+    resourceAttributes: inputs.resourceAttributes,
+    createdArtifacts: inputs.createdArtifacts,
     initialState: inputs.initialState,
     waitForStatus: inputs.waitForStatus,
     waitTimeoutMinutes: inputs.waitTimeoutMinutes,

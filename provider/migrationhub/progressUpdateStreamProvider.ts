@@ -1,9 +1,7 @@
 /**
- * The module the `migrationhub.ProgressUpdateStream` shim requires (existing stacks' state names
- * `pulumi-aws-migration/internal/migrationhub/progressUpdateStreamProvider`): the core's provider
- * over the spec and this lifecycle. A stream is no start-and-wait task: create is
- * CreateProgressUpdateStream (adopting a listed stream); delete is DeleteProgressUpdateStream,
- * waiting until the stream is no longer listed (it removes every task of the stream with it).
+ * The module the `migrationhub.ProgressUpdateStream` shim requires (stacks' state names its path):
+ * the core's provider over the spec and this lifecycle. Delete waits until the stream is no longer
+ * listed (DeleteProgressUpdateStream removes every task of the stream with it).
  */
 import type { ProviderImplementation } from "../core/dynamic";
 import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core/errors";
@@ -24,8 +22,7 @@ const inputs = (raw: Record<string, unknown>) => asInputs(STREAM_PROPERTIES, raw
 const lifecycle: Lifecycle<MigrationHubApi, unknown, string> = {
   /**
    * Lists first: the docs do not say what CreateProgressUpdateStream does for an existing name, so
-   * an existing stream (a re-run of an interrupted create, or one made outside Pulumi) is adopted
-   * explicitly, with a warning about what deleting it would remove. ID = the stream name.
+   * an existing stream (an interrupted create's, or one made outside Pulumi) is adopted explicitly.
    */
   async create(ctx, raw) {
     const args = inputs(raw);

@@ -1,15 +1,10 @@
-/**
- * `migrationhub.ProgressUpdateStream` as a spec (STYLE.md §2): its property table, the listing
- * that serves as its batched describe, and the delete wait's acceptors. Its lifecycle is in
- * progressUpdateStreamProvider.ts.
- */
+/** `migrationhub.ProgressUpdateStream` as a spec (STYLE.md §2); its lifecycle is its provider's. */
 import type { CheckFailure } from "../core/check";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import type { PropertyTable } from "../core/task/properties";
 import type { ServiceSpec } from "../core/task/spec";
-import { containsUnknown } from "../core/unknown";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
-import { explain, streamNameRule } from "./shared";
+import { explain, isSet, streamNameRule } from "./shared";
 
 export interface ProgressUpdateStreamInputs {
   progressUpdateStreamName: string;
@@ -46,8 +41,7 @@ export const STREAM_PROPERTIES: PropertyTable<ProgressUpdateStreamInputs> = {
 /** The cross-field rule the table cannot say; an unknown timeout is checked again at `up`. */
 function checkStreamMore(news: Record<string, unknown>): CheckFailure[] {
   const timeout = news.deleteTimeoutMinutes;
-  if (news.retainOnDelete !== true || timeout === undefined || timeout === null) return [];
-  if (containsUnknown(timeout)) return [];
+  if (news.retainOnDelete !== true || !isSet(timeout)) return [];
   const reason =
     "has no effect: retainOnDelete is true, so delete never waits. Fix: remove deleteTimeoutMinutes or set retainOnDelete to false";
   return [{ property: "deleteTimeoutMinutes", reason }];

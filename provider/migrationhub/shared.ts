@@ -2,9 +2,13 @@
 import { type ModelRule, modelRule } from "../core/awsModel";
 import { explainWith } from "../core/task/helpers";
 import type { ServiceSpec, TaskContext } from "../core/task/spec";
+import { containsUnknown } from "../core/unknown";
 import { waitFor, type WaitResult, type WaitSpec } from "../core/waiter";
 import type { MigrationHubApi } from "./api";
 import { MODEL } from "./model.generated";
+
+/** A value a cross-field rule can judge: set, and known (an unknown is checked again at `up`). */
+export const isSet = (v: unknown): boolean => v !== undefined && v !== null && !containsUnknown(v);
 
 /** A progress update stream's name as the model has it (1–50, `[^/:|\000-\037]+`), with our fix. */
 export const streamNameRule = (structure: string, member: string, fix: string): ModelRule =>

@@ -607,19 +607,10 @@ describe("migrationhub.MigrationTask spec", () => {
         },
       );
     });
-    it("prefers observed lists (refresh) over the inputs", () => {
+    it("reports NOT_REPORTED for a task with no state, and no status without a task", () => {
       assert.deepEqual(
-        toOutputs(
-          { ...base, resourceAttributes: [{ type: "FQDN", value: "a" }], createdArtifacts: [] },
-          {},
-          { resourceAttributes: [{ type: "FQDN", value: "b" }], createdArtifacts: [{ name: ami }] },
-        ),
-        {
-          ...base,
-          resourceAttributes: [{ type: "FQDN", value: "b" }],
-          createdArtifacts: [{ name: ami }],
-          status: "NOT_REPORTED",
-        },
+        [toOutputs(base, {}), toOutputs(base, undefined)],
+        [{ ...base, status: "NOT_REPORTED" }, base],
       );
     });
   });
