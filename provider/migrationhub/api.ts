@@ -1,7 +1,6 @@
 /**
- * The only network I/O of the Migration Hub resources, and the shapes it returns in our names.
- * Each SDK call goes through `call(operation, fn)`: the core's one AWS caller (retries, the shared
- * throttle, the spec's home-region advice); the SDK client itself makes one attempt.
+ * The only network I/O of the Migration Hub resources. Each SDK call goes through `call`, the
+ * core's one AWS caller (retries, throttle, the spec's advice); the client makes one attempt.
  */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
@@ -40,7 +39,6 @@ export interface TaskState {
   progressPercent?: number;
 }
 
-/** What DescribeMigrationTask says about a task, in our names. */
 export interface MigrationTaskRecord {
   /** Absent until someone calls NotifyMigrationTaskState (AWS does not document the fresh shape). */
   task?: TaskState;

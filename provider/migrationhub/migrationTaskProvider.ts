@@ -1,8 +1,7 @@
 /**
- * The module the `migrationhub.MigrationTask` shim requires (stacks' state names its path): the
- * core's provider over the spec and this lifecycle. ImportMigrationTask is synchronous: create
- * registers the task (or adopts the one an interrupted create registered), then writes what
- * describes it; update re-applies the writes. With `waitForStatus`, both then wait for a tool.
+ * The module the `migrationhub.MigrationTask` shim requires (stacks' state names its path). Create
+ * registers the task (ImportMigrationTask is synchronous) or adopts an interrupted create's, then
+ * writes what describes it; update re-applies the writes; both may then wait for `waitForStatus`.
  */
 import type { ProviderImplementation } from "../core/dynamic";
 import { ImportTaskFailedError, isAwsApiError, isWaiterTimeoutError } from "../core/errors";
@@ -37,9 +36,8 @@ const same = (a: unknown, b: unknown): boolean =>
 
 /**
  * The writes that describe the task, in AWS's order; on update each runs when its input changed.
- * On create (`prev` undefined) the artifacts are planned against what the task has (none, or an
- * adopted task's), and the initial state goes only to a task with no reported state, so an adopted
- * task a tool already moved is never set back. `done` follows the writes: what the task has.
+ * On create (`prev` undefined) an adopted task a tool already moved is never set back. `done`
+ * follows the writes: what the task has, as far as we know.
  */
 async function applyWrites(
   ctx: Ctx,
@@ -98,9 +96,8 @@ async function applyWrites(
 }
 
 /**
- * Applies the writes, then waits for `waitForStatus` or (update only) describes once. From here
- * the task exists: a failure reaches Pulumi as an ImportTaskFailedError with the ID and what was
- * applied, so the next update retries it.
+ * Applies the writes, then waits for `waitForStatus` or (update only) describes once. A failure
+ * records the ID and what was applied (ImportTaskFailedError), so the next update retries it.
  */
 async function applyAndSettle(
   ctx: Ctx,
@@ -193,8 +190,7 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
     const record = key && (await ctx.describe(id));
     if (key === undefined || record === undefined) return {};
     const args = inputs({ ...props, ...key });
-    // Only lists the user manages are refreshed from AWS: a tool's own must not turn into a diff
-    // that removes them.
+    // Only lists the user manages are refreshed: a tool's own must not become a diff removing them.
     const { resourceAttributes: attributes } = record;
     const managed = args.resourceAttributes !== undefined && attributes.length > 0;
     const observed = {

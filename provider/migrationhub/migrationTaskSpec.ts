@@ -1,9 +1,7 @@
 /**
- * `migrationhub.MigrationTask` as a spec (STYLE.md §2), with the pure helpers of its lifecycle
- * (migrationTaskProvider.ts). Polling: Migration Hub has no batch describe, and ListMigrationTasks
- * pages through every task of the account (no stream filter), needs the discovery policy and
- * returns no attributes; waiting is opt-in, so each task is described alone (batch size 1 merges
- * same-turn polls of one ID), a bounded number at once.
+ * `migrationhub.MigrationTask` as a spec (STYLE.md §2), with its lifecycle's pure helpers. Tasks
+ * are described one by one: there is no batch describe, and ListMigrationTasks pages through the
+ * whole account (no stream filter), needs the discovery policy and returns no attributes.
  */
 import { modelRule } from "../core/awsModel";
 import {
@@ -143,10 +141,7 @@ const listOf =
 
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
 
-/**
- * resourceAttributes (PutResourceAttributes): 1–100 `{type, value}`, each value in its type's
- * format; VM fields need a VM_MANAGER_ID, or AWS silently discards them.
- */
+/** Each value in its type's format; VM_* types need a VM_MANAGER_ID, or AWS discards them. */
 function checkAttributes(inputs: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const types = new Set<string>();
@@ -313,9 +308,8 @@ export const reached = (status: string, target: WaitTarget): boolean =>
   ORDER.indexOf(status) >= ORDER.indexOf(target);
 
 /**
- * A recorded wait that has not reached its target (the last `up` timed out or saw FAILED) is an
- * update, which resumes it. Unlike the import tasks, a FAILED task is not replaced: the new task
- * would have the same stream/name, and only the migration tool moves a task out of FAILED.
+ * A recorded wait short of its target is an update, which resumes it. FAILED is not replaced: the
+ * new task would have the same stream/name, and only the tool moves a task out of FAILED.
  */
 function waitPending(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
   const target = news.waitForStatus as WaitTarget;
@@ -343,10 +337,7 @@ export function toOutputs(
   });
 }
 
-/**
- * Artifacts to disassociate (gone or re-described) and to associate (new or re-described): AWS
- * keys an association by ARN, so a new description is a re-association.
- */
+/** AWS keys an artifact by ARN: a new description is a disassociation and a new association. */
 export function planArtifacts(
   current: readonly CreatedArtifact[],
   wanted: readonly CreatedArtifact[],

@@ -1,7 +1,6 @@
 /**
- * The module the `migrationhub.ProgressUpdateStream` shim requires (stacks' state names its path):
- * the core's provider over the spec and this lifecycle. Delete waits until the stream is no longer
- * listed (DeleteProgressUpdateStream removes every task of the stream with it).
+ * The module the `migrationhub.ProgressUpdateStream` shim requires (stacks' state names its path).
+ * Delete waits until the stream (and every task in it) is no longer listed.
  */
 import type { ProviderImplementation } from "../core/dynamic";
 import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core/errors";
@@ -20,10 +19,7 @@ import { waitOn } from "./shared";
 const inputs = (raw: Record<string, unknown>) => asInputs(STREAM_PROPERTIES, raw);
 
 const lifecycle: Lifecycle<MigrationHubApi, unknown, string> = {
-  /**
-   * Lists first: the docs do not say what CreateProgressUpdateStream does for an existing name, so
-   * an existing stream (an interrupted create's, or one made outside Pulumi) is adopted explicitly.
-   */
+  // The docs do not say what CreateProgressUpdateStream does for an existing name: adopt it.
   async create(ctx, raw) {
     const args = inputs(raw);
     const name = args.progressUpdateStreamName;

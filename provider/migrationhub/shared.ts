@@ -18,9 +18,8 @@ export const streamNameRule = (structure: string, member: string, fix: string): 
   });
 
 /**
- * Both specs' `explain` (every error of the core's one caller passes it): the fix of an error that
- * is really about the home region or a missing stream. AWS answers a plain InvalidInputException
- * to a write outside the home region (or to a stream being deleted), so that advice is conditional.
+ * Both specs' `explain`: the fix of an error about the home region or a missing stream. AWS answers
+ * a plain InvalidInputException to a write outside the home region or to a stream being deleted.
  */
 export const explain = explainWith(({ code, operation }, { region }) => {
   const where = region === undefined ? "aws:region is not set" : `aws:region is ${region}`;
@@ -35,10 +34,7 @@ export const explain = explainWith(({ code, operation }, { region }) => {
   return undefined;
 });
 
-/**
- * The core waiter on `id` through the spec's describe, with its poll delays unless stack config
- * sets them. Not ctx.wait: these waits keep their own subject, limit, progress lines and jitter.
- */
+/** The core waiter over the spec's describe and delays (not ctx.wait: own subject and limit). */
 export function waitOn<I extends object, T>(
   ctx: TaskContext<MigrationHubApi, unknown, T>,
   spec: ServiceSpec<I, T, MigrationHubApi>,
