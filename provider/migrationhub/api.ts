@@ -8,20 +8,9 @@ import { isAwsApiError } from "../core/errors";
 import { paginate } from "../core/task/helpers";
 import type { AwsCaller } from "../core/task/spec";
 
-export type TaskStatus = "NOT_STARTED" | "IN_PROGRESS" | "FAILED" | "COMPLETED";
-
-/** The model's ResourceAttributeType enum (model.generated.ts), which check() enforces. */
-export type ResourceAttributeType =
-  | "IPV4_ADDRESS"
-  | "IPV6_ADDRESS"
-  | "MAC_ADDRESS"
-  | "FQDN"
-  | "VM_MANAGER_ID"
-  | "VM_MANAGED_OBJECT_REFERENCE"
-  | "VM_NAME"
-  | "VM_PATH"
-  | "BIOS_ID"
-  | "MOTHERBOARD_SERIAL_NUMBER";
+/** The SDK's unions: the model's enums (model.generated.ts), which check() enforces. */
+export type TaskStatus = MigrationHub.Status;
+export type ResourceAttributeType = MigrationHub.ResourceAttributeType;
 
 export interface ResourceAttribute {
   type: ResourceAttributeType;
