@@ -1,71 +1,73 @@
 /**
- * The only network I/O of the Migration Hub resources. Each method makes its SDK call(s) through
- * `call(operation, fn)`: the core's one AWS caller (our retries, the shared AdaptiveThrottle, and
- * the spec's home-region advice); the SDK client itself is built with `maxAttempts: 1`.
+ * The only network I/O of the Migration Hub resources. Each SDK call goes through `call`, the
+ * core's one AWS caller (retries, throttle, the spec's advice); the client makes one attempt.
  */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { isAwsApiError } from "../core/errors";
+import { paginate } from "../core/task/helpers";
 import type { AwsCaller } from "../core/task/spec";
-import type {
-  CreatedArtifact,
-  MigrationTaskRecord,
-  ResourceAttribute,
-  ResourceAttributeType,
-  TaskState,
-} from "./migrationTaskLogic";
 
-export interface MigrationHubApi {
-  /** Every stream name in the account (all pages). */
-  listProgressUpdateStreams(): Promise<string[]>;
-  createProgressUpdateStream(name: string): Promise<void>;
-  deleteProgressUpdateStream(name: string): Promise<void>;
-  importMigrationTask(stream: string, name: string): Promise<void>;
-  /** undefined when AWS answers ResourceNotFoundException (no such task or stream). */
-  describeMigrationTask(stream: string, name: string): Promise<MigrationTaskRecord | undefined>;
-  putResourceAttributes(
-    stream: string,
-    name: string,
-    attributes: readonly ResourceAttribute[],
-  ): Promise<void>;
-  associateCreatedArtifact(stream: string, name: string, artifact: CreatedArtifact): Promise<void>;
-  disassociateCreatedArtifact(stream: string, name: string, artifactName: string): Promise<void>;
-  /** Every artifact associated with the task (all pages of at most 10). */
-  listCreatedArtifacts(stream: string, name: string): Promise<CreatedArtifact[]>;
-  notifyMigrationTaskState(
-    stream: string,
-    name: string,
-    task: TaskState,
-    updateDateTime: Date,
-    nextUpdateSeconds: number,
-  ): Promise<void>;
+/** The SDK's unions: the model's enums (model.generated.ts), which check() enforces. */
+export type TaskStatus = MigrationHub.Status;
+export type ResourceAttributeType = MigrationHub.ResourceAttributeType;
+
+export interface ResourceAttribute {
+  type: ResourceAttributeType;
+  value: string;
 }
 
-function isNotFound(err: unknown): boolean {
-  return isAwsApiError(err) && err.code === "ResourceNotFoundException";
+export interface CreatedArtifact {
+  name: string;
+  description?: string;
+}
+
+export interface TaskState {
+  status: TaskStatus;
+  statusDetail?: string;
+  progressPercent?: number;
+}
+
+export interface MigrationTaskRecord {
+  /** Absent until someone calls NotifyMigrationTaskState (AWS does not document the fresh shape). */
+  task?: TaskState;
+  updateDateTime?: Date;
+  resourceAttributes: ResourceAttribute[];
+}
+
+/** A task's identity: every task operation names its stream and its name. */
+export interface TaskKey {
+  progressUpdateStream: string;
+  migrationTaskName: string;
+}
+
+/** Writes resolve to AWS's answer, which carries nothing the resources use. */
+export interface MigrationHubApi {
+  listProgressUpdateStreams(): Promise<string[]>;
+  createProgressUpdateStream(name: string): Promise<unknown>;
+  deleteProgressUpdateStream(name: string): Promise<unknown>;
+  importMigrationTask(task: TaskKey): Promise<unknown>;
+  /** undefined when AWS answers ResourceNotFoundException (no such task or stream). */
+  describeMigrationTask(task: TaskKey): Promise<MigrationTaskRecord | undefined>;
+  putResourceAttributes(task: TaskKey, attributes: readonly ResourceAttribute[]): Promise<unknown>;
+  associateCreatedArtifact(task: TaskKey, artifact: CreatedArtifact): Promise<unknown>;
+  disassociateCreatedArtifact(task: TaskKey, artifactName: string): Promise<unknown>;
+  listCreatedArtifacts(task: TaskKey): Promise<CreatedArtifact[]>;
+  notifyMigrationTaskState(
+    task: TaskKey,
+    state: TaskState,
+    updateDateTime: Date,
+    nextUpdateSeconds: number,
+  ): Promise<unknown>;
 }
 
 /** Every item of a listing: one call per page, so a retry repeats one page, not the listing. */
-async function allPages<P extends { NextToken?: string }, R>(
-  page: (token: string | undefined) => Promise<P>,
-  items: (p: P) => R[],
+async function allPages<R>(
+  page: (token: string | undefined) => Promise<{ items: R[]; nextToken?: string }>,
 ): Promise<R[]> {
   const out: R[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    out.push(...items(p));
-    token = p.NextToken;
-  } while (token !== undefined && token !== "");
+  await paginate(page, (item) => out.push(item));
   return out;
-}
-
-function toTask(t: MigrationHub.Task | undefined): TaskState | undefined {
-  if (t?.Status === undefined) return undefined;
-  const task: TaskState = { status: t.Status };
-  if (t.StatusDetail !== undefined) task.statusDetail = t.StatusDetail;
-  if (t.ProgressPercent !== undefined) task.progressPercent = t.ProgressPercent;
-  return task;
 }
 
 /** Builds the SDK client (required here, so nothing SDK-shaped is ever serialized) and the api. */
@@ -75,116 +77,97 @@ export function createMigrationHubApi(
 ): MigrationHubApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-migration-hub") as typeof MigrationHub;
-  // The aggregated client: one method per operation over the same MigrationHubClient stack.
   const hub = new sdk.MigrationHub(clientConfig(settings, "migrationhub"));
-  /** A call whose answer carries nothing we use. */
-  const write = async (operation: string, fn: () => Promise<unknown>): Promise<void> => {
-    await call(operation, fn);
-  };
-  // Every task operation names the task by its stream and name.
-  const key = (stream: string, name: string) => ({
-    ProgressUpdateStream: stream,
-    MigrationTaskName: name,
+  const key = (task: TaskKey) => ({
+    ProgressUpdateStream: task.progressUpdateStream,
+    MigrationTaskName: task.migrationTaskName,
   });
 
   return {
     listProgressUpdateStreams: () =>
-      allPages(
-        (NextToken) =>
-          call("ListProgressUpdateStreams", () =>
-            hub.listProgressUpdateStreams({ MaxResults: 100, NextToken }),
-          ),
-        (page) =>
-          (page.ProgressUpdateStreamSummaryList ?? []).flatMap((s) =>
-            s.ProgressUpdateStreamName === undefined ? [] : [s.ProgressUpdateStreamName],
-          ),
-      ),
+      allPages(async (NextToken) => {
+        const page = await call("ListProgressUpdateStreams", () =>
+          hub.listProgressUpdateStreams({ MaxResults: 100, NextToken }),
+        );
+        const names = (page.ProgressUpdateStreamSummaryList ?? []).map(
+          (s) => s.ProgressUpdateStreamName,
+        );
+        return { items: names.filter((n) => n !== undefined), nextToken: page.NextToken };
+      }),
 
     createProgressUpdateStream: (name) =>
-      write("CreateProgressUpdateStream", () =>
+      call("CreateProgressUpdateStream", () =>
         hub.createProgressUpdateStream({ ProgressUpdateStreamName: name }),
       ),
 
     deleteProgressUpdateStream: (name) =>
-      write("DeleteProgressUpdateStream", () =>
+      call("DeleteProgressUpdateStream", () =>
         hub.deleteProgressUpdateStream({ ProgressUpdateStreamName: name }),
       ),
 
-    importMigrationTask: (stream, name) =>
-      write("ImportMigrationTask", () => hub.importMigrationTask(key(stream, name))),
+    importMigrationTask: (task) =>
+      call("ImportMigrationTask", () => hub.importMigrationTask(key(task))),
 
-    async describeMigrationTask(stream, name) {
+    async describeMigrationTask(task) {
       try {
-        const out = await call("DescribeMigrationTask", () =>
-          hub.describeMigrationTask(key(stream, name)),
+        const { MigrationTask: t } = await call("DescribeMigrationTask", () =>
+          hub.describeMigrationTask(key(task)),
         );
-        const t = out.MigrationTask;
+        // Undefined members are left out of the outputs (normalizeOutputs).
         const record: MigrationTaskRecord = {
-          progressUpdateStream: t?.ProgressUpdateStream ?? stream,
-          migrationTaskName: t?.MigrationTaskName ?? name,
           resourceAttributes: (t?.ResourceAttributeList ?? []).map((a) => ({
             type: a.Type as ResourceAttributeType,
             value: a.Value ?? "",
           })),
+          updateDateTime: t?.UpdateDateTime,
         };
-        const task = toTask(t?.Task);
-        if (task !== undefined) record.task = task;
-        if (t?.UpdateDateTime !== undefined) record.updateDateTime = t.UpdateDateTime;
+        const { Status: status, StatusDetail: statusDetail, ProgressPercent: pct } = t?.Task ?? {};
+        if (status !== undefined) record.task = { status, statusDetail, progressPercent: pct };
         return record;
       } catch (err) {
-        if (isNotFound(err)) return undefined;
+        if (isAwsApiError(err) && err.code === "ResourceNotFoundException") return undefined;
         throw err;
       }
     },
 
-    putResourceAttributes: (stream, name, attributes) =>
-      write("PutResourceAttributes", () =>
+    putResourceAttributes: (task, attributes) =>
+      call("PutResourceAttributes", () =>
         hub.putResourceAttributes({
-          ...key(stream, name),
+          ...key(task),
           ResourceAttributeList: attributes.map((a) => ({ Type: a.type, Value: a.value })),
         }),
       ),
 
-    associateCreatedArtifact: (stream, name, { name: Name, description: Description }) =>
-      write("AssociateCreatedArtifact", () =>
-        hub.associateCreatedArtifact({
-          ...key(stream, name),
-          CreatedArtifact: Description === undefined ? { Name } : { Name, Description },
-        }),
+    // The SDK's JSON serializer leaves out undefined members (Description, StatusDetail, …).
+    associateCreatedArtifact: (task, { name: Name, description: Description }) =>
+      call("AssociateCreatedArtifact", () =>
+        hub.associateCreatedArtifact({ ...key(task), CreatedArtifact: { Name, Description } }),
       ),
 
-    disassociateCreatedArtifact: (stream, name, artifactName) =>
-      write("DisassociateCreatedArtifact", () =>
-        hub.disassociateCreatedArtifact({
-          ...key(stream, name),
-          CreatedArtifactName: artifactName,
-        }),
+    disassociateCreatedArtifact: (task, artifactName) =>
+      call("DisassociateCreatedArtifact", () =>
+        hub.disassociateCreatedArtifact({ ...key(task), CreatedArtifactName: artifactName }),
       ),
 
-    listCreatedArtifacts: (stream, name) =>
-      allPages(
-        (NextToken) =>
-          call("ListCreatedArtifacts", () =>
-            hub.listCreatedArtifacts({ ...key(stream, name), MaxResults: 10, NextToken }),
-          ),
-        (page) =>
-          (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description: description }) =>
-            name === undefined
-              ? []
-              : [description === undefined ? { name } : { name, description }],
-          ),
-      ),
+    listCreatedArtifacts: (task) =>
+      allPages(async (NextToken) => {
+        const page = await call("ListCreatedArtifacts", () =>
+          hub.listCreatedArtifacts({ ...key(task), MaxResults: 10, NextToken }),
+        );
+        const items = (page.CreatedArtifactList ?? []).flatMap(({ Name: name, Description }) =>
+          name === undefined ? [] : [{ name, description: Description }],
+        );
+        return { items, nextToken: page.NextToken };
+      }),
 
-    notifyMigrationTaskState: (stream, name, task, updateDateTime, nextUpdateSeconds) =>
-      write("NotifyMigrationTaskState", () =>
+    notifyMigrationTaskState: (task, state, updateDateTime, nextUpdateSeconds) =>
+      call("NotifyMigrationTaskState", () =>
         hub.notifyMigrationTaskState({
-          ...key(stream, name),
+          ...key(task),
           Task: {
-            Status: task.status,
-            ...(task.statusDetail === undefined ? {} : { StatusDetail: task.statusDetail }),
-            ...(task.progressPercent === undefined
-              ? {}
-              : { ProgressPercent: task.progressPercent }),
+            Status: state.status,
+            StatusDetail: state.statusDetail,
+            ProgressPercent: state.progressPercent,
           },
           UpdateDateTime: updateDateTime,
           NextUpdateSeconds: nextUpdateSeconds,

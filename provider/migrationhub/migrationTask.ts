@@ -1,16 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { resourceClass } from "../core/resourceClass";
-import type {
-  CreatedArtifact,
-  InitialState,
-  ResourceAttribute,
-  TaskStatus,
-  WaitTarget,
-} from "./migrationTaskLogic";
-import { migrationTaskSpec as spec } from "./migrationTaskSpec";
+import type { CreatedArtifact, ResourceAttribute } from "./api";
+import { type InitialState, migrationTaskSpec as spec, type WaitTarget } from "./migrationTaskSpec";
 import type { TargetArgs } from "../core/task/targetArgs";
-
-export type { CreatedArtifact, InitialState, ResourceAttribute, TaskStatus, WaitTarget };
 
 /** Arguments of {@link MigrationTask}. */
 export interface MigrationTaskArgs extends TargetArgs {

@@ -1,18 +1,11 @@
 /**
- * `migrationhub.MigrationTask` as a spec (STYLE.md §2): its property table with the nested rules
- * (attribute formats the ResourceAttribute page prescribes), the describe the core batches, poll
- * delays, acceptors, naming and the home-region advice. What differs from an import task — a
- * synchronous register, then the writes that describe the task — is migrationTaskLifecycle.ts.
- *
- * Polling choice. Migration Hub has no batch describe, and `ListMigrationTasks` pages through
- * every task of the account (no stream filter), needs the discovery policy and returns no
- * attributes. Waiting is opt-in (only a migration tool moves a task), so we describe per task
- * (batch size 1 merges same-turn polls of one ID), a bounded number at once.
+ * `migrationhub.MigrationTask` as a spec (STYLE.md §2), with its lifecycle's pure helpers. Tasks
+ * are described one by one: there is no batch describe, and ListMigrationTasks pages through the
+ * whole account (no stream filter), needs the discovery policy and returns no attributes.
  */
 import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
-  checkFields,
   checkList,
   checkString,
   type FieldRule,
@@ -22,28 +15,42 @@ import {
   isPlainObject,
   type StringRule,
 } from "../core/check";
-import { specRules } from "../core/task/lifecycle";
+import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
+import { acceptorsFrom, checkMembers } from "../core/task/helpers";
 import type { PropertyTable } from "../core/task/properties";
-import type { PollDelays, ServiceSpec } from "../core/task/spec";
+import type { ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
 import { containsUnknown } from "../core/unknown";
-import { createMigrationHubApi, type MigrationHubApi } from "./api";
 import {
-  MAX_WAIT_TIMEOUT_MINUTES,
-  type MigrationTaskInputs,
+  type CreatedArtifact,
+  createMigrationHubApi,
+  type MigrationHubApi,
   type MigrationTaskRecord,
-  parseTaskId,
+  type ResourceAttribute,
   type ResourceAttributeType,
-  statusOf,
-  taskId,
-  WAIT_TARGETS,
-  waitAcceptors,
-  waitPending,
-} from "./migrationTaskLogic";
+  type TaskKey,
+  type TaskState,
+} from "./api";
 import { MODEL } from "./model.generated";
-import { explain, streamNameRule } from "./shared";
+import { explain, isSet, streamNameRule } from "./shared";
 
-/** Value formats the ResourceAttribute API page prescribes per type; other types take any 1–256 characters. */
+/** Statuses a wait can target; NOT_STARTED is where a task begins, FAILED fails the wait. */
+export const WAIT_TARGETS = ["IN_PROGRESS", "COMPLETED"] as const;
+export type WaitTarget = (typeof WAIT_TARGETS)[number];
+
+export interface InitialState extends TaskState {
+  nextUpdateSeconds?: number;
+}
+
+export interface MigrationTaskInputs extends TaskKey {
+  resourceAttributes?: ResourceAttribute[];
+  createdArtifacts?: CreatedArtifact[];
+  initialState?: InitialState;
+  waitForStatus?: WaitTarget;
+  waitTimeoutMinutes?: number;
+}
+
+/** Value formats the ResourceAttribute API page prescribes; other types take any 1–256 characters. */
 const ATTRIBUTE_FORMATS: Partial<
   Record<ResourceAttributeType, { pattern: RegExp; text: string; fix: string }>
 > = {
@@ -71,10 +78,7 @@ const ATTRIBUTE_FORMATS: Partial<
   },
 };
 
-/**
- * A nested field as the model has `structure.member`: its kind (string or integer), whether it is
- * required and its bounds, with our fix (and a readable pattern) over them.
- */
+/** A nested field as the model has `structure.member` (kind, required, bounds), with our fix. */
 const model = (structure: string, member: string, extra: StringRule & IntegerRule): FieldRule => {
   const ref = MODEL.shapes[structure]?.members?.[member];
   const type = MODEL.shapes[typeof ref === "string" ? ref : (ref?.shape ?? "")]?.type;
@@ -95,8 +99,7 @@ const STATE_FIELDS: Fields = {
   progressPercent: model("Task", "ProgressPercent", {
     fix: "give a whole percentage from 0 to 100",
   }),
-  // Optional here (default 86400 s). The model sets no maximum; the value is a Java int
-  // (NotifyMigrationTaskState API reference).
+  // Optional here (default 86400 s). The model sets no maximum; the API reference says Java int.
   nextUpdateSeconds: model("NotifyMigrationTaskStateRequest", "NextUpdateSeconds", {
     required: false,
     max: 2_147_483_647,
@@ -122,12 +125,23 @@ const ARTIFACT_FIELDS: Fields = {
   }),
 };
 
+/** The members `fields` lists, when of their kind: what outputs echo and AWS gets (no nulls). */
+function pick(v: unknown, fields: Fields): Record<string, unknown> {
+  const o = v as Record<string, unknown>;
+  const kept = Object.entries(fields).filter(
+    ([k, [kind]]) => typeof o[k] === (kind === "string" ? "string" : "number"),
+  );
+  return Object.fromEntries(kept.map(([k]) => [k, o[k]]));
+}
+
+const listOf =
+  (fields: Fields) =>
+  (v: unknown): unknown =>
+    Array.isArray(v) ? v.map((item) => pick(item, fields)) : undefined;
+
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
 
-/**
- * resourceAttributes (PutResourceAttributes): 1–100 `{type, value}`, each value in its type's
- * format; VM fields need a VM_MANAGER_ID, or AWS silently discards them.
- */
+/** Each value in its type's format; VM_* types need a VM_MANAGER_ID, or AWS discards them. */
 function checkAttributes(inputs: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const types = new Set<string>();
@@ -145,8 +159,7 @@ function checkAttributes(inputs: Record<string, unknown>): CheckFailure[] {
     types.add(type);
     const format = ATTRIBUTE_FORMATS[type as ResourceAttributeType];
     if (format === undefined || !known(value) || value.length > 256) return;
-    const { pattern, text, fix } = format;
-    const rule = { pattern, patternText: `${text} for ${type}`, fix };
+    const rule = { ...format, patternText: `${format.text} for ${type}` };
     checkString(inputs, `resourceAttributes[${i}].value`, rule, failures);
   });
   const vmTypes = [...types].filter((t) => t.startsWith("VM_") && t !== "VM_MANAGER_ID");
@@ -181,33 +194,18 @@ function checkArtifacts(inputs: Record<string, unknown>): CheckFailure[] {
   return failures;
 }
 
-/** initialState's fields (NotifyMigrationTaskState), once the table found it an object. */
-function checkInitialState(inputs: Record<string, unknown>): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  if (isPlainObject(inputs.initialState)) {
-    checkFields(inputs, "initialState", STATE_FIELDS, failures);
-  }
-  return failures;
-}
-
 /** The cross-field rules; an unknown value is checked again at `up`. */
 function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  const waitFor = inputs.waitForStatus;
-  const timeout = inputs.waitTimeoutMinutes;
-  if (
-    timeout !== undefined &&
-    timeout !== null &&
-    !containsUnknown(timeout) &&
-    waitFor === undefined
-  ) {
+  const { waitForStatus, waitTimeoutMinutes: timeout } = inputs;
+  if (isSet(timeout) && waitForStatus === undefined) {
     failures.push({
       property: "waitTimeoutMinutes",
       reason:
         "applies only to a wait, and waitForStatus is not set. Fix: set waitForStatus (IN_PROGRESS or COMPLETED) or remove waitTimeoutMinutes",
     });
   }
-  if (known(waitFor) && getPath(inputs, "initialState.status") === "FAILED") {
+  if (known(waitForStatus) && getPath(inputs, "initialState.status") === "FAILED") {
     failures.push({
       property: "waitForStatus",
       reason: `cannot be reached: initialState.status is FAILED, which ends the wait as a failure at once. Fix: start in NOT_STARTED or IN_PROGRESS, or remove waitForStatus`,
@@ -220,7 +218,6 @@ function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
 export const asSet = (v: unknown): unknown =>
   Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
-/** Each input once; the nested shapes have their rules above. */
 export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   progressUpdateStream: {
     rule: {
@@ -250,6 +247,7 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   resourceAttributes: {
     rule: { kind: "custom" },
     checkNested: checkAttributes,
+    narrow: listOf(ATTRIBUTE_FIELDS),
     change: "update",
     compareAs: asSet,
     awsName: "ResourceAttributeList",
@@ -257,13 +255,15 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   createdArtifacts: {
     rule: { kind: "custom" },
     checkNested: checkArtifacts,
+    narrow: listOf(ARTIFACT_FIELDS),
     change: "update",
     compareAs: asSet,
     awsName: "CreatedArtifact",
   },
   initialState: {
     rule: { kind: "object", fix: "give {status, statusDetail?, progressPercent?}" },
-    checkNested: checkInitialState,
+    checkNested: (news) => checkMembers(news, "initialState", STATE_FIELDS),
+    narrow: (v) => (isPlainObject(v) ? pick(v, STATE_FIELDS) : undefined),
     change: "update",
     awsName: "Task",
   },
@@ -280,15 +280,75 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     rule: {
       kind: "integer",
       min: 1,
-      max: MAX_WAIT_TIMEOUT_MINUTES,
+      max: 10_080,
       fix: "give whole minutes from 1 to 10080 (one week)",
     },
     change: "update",
   },
 };
 
-/** Poll delays when stack config sets none: a migration tool reports every few minutes at best. */
-export const TASK_POLL: PollDelays = { minDelayMs: 5_000, maxDelayMs: 60_000, gridMs: 1 };
+/** `<stream>/<task name>`: a stream name has no '/', so the first '/' splits the two. */
+export const taskId = (task: TaskKey): string =>
+  `${task.progressUpdateStream}/${task.migrationTaskName}`;
+
+export function parseTaskId(id: string): TaskKey | undefined {
+  const slash = id.indexOf("/");
+  if (slash <= 0 || slash === id.length - 1) return undefined;
+  return { progressUpdateStream: id.slice(0, slash), migrationTaskName: id.slice(slash + 1) };
+}
+
+/** NOT_REPORTED: DescribeMigrationTask returns no `Task` before any NotifyMigrationTaskState. */
+export const statusOf = (record: Pick<MigrationTaskRecord, "task"> | undefined): string =>
+  record === undefined ? "GONE" : (record.task?.status ?? "NOT_REPORTED");
+
+const ORDER: readonly string[] = ["NOT_REPORTED", "NOT_STARTED", "IN_PROGRESS", "COMPLETED"];
+
+/** True when `status` is at or past `target` on NOT_STARTED → IN_PROGRESS → COMPLETED. */
+export const reached = (status: string, target: WaitTarget): boolean =>
+  ORDER.indexOf(status) >= ORDER.indexOf(target);
+
+/**
+ * A recorded wait short of its target is an update, which resumes it. FAILED is not replaced: the
+ * new task would have the same stream/name, and only the tool moves a task out of FAILED.
+ */
+function waitPending(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  const target = news.waitForStatus as WaitTarget;
+  const status = typeof olds.status === "string" ? olds.status : "NOT_REPORTED";
+  return WAIT_TARGETS.includes(target) && !reached(status, target);
+}
+
+/** The inputs as given (diff compares them with the next inputs), then the task's state. */
+export function toOutputs(
+  inputs: MigrationTaskInputs,
+  record: Pick<MigrationTaskRecord, "task" | "updateDateTime"> | undefined,
+): Record<string, OutputValue> {
+  return normalizeOutputs({
+    progressUpdateStream: inputs.progressUpdateStream,
+    migrationTaskName: inputs.migrationTaskName,
+    resourceAttributes: inputs.resourceAttributes,
+    createdArtifacts: inputs.createdArtifacts,
+    initialState: inputs.initialState,
+    waitForStatus: inputs.waitForStatus,
+    waitTimeoutMinutes: inputs.waitTimeoutMinutes,
+    status: record && statusOf(record),
+    statusDetail: record?.task?.statusDetail,
+    progressPercent: record?.task?.progressPercent,
+    updateDateTime: isoTime(record?.updateDateTime),
+  });
+}
+
+/** AWS keys an artifact by ARN: a new description is a disassociation and a new association. */
+export function planArtifacts(
+  current: readonly CreatedArtifact[],
+  wanted: readonly CreatedArtifact[],
+): { disassociate: string[]; associate: CreatedArtifact[] } {
+  const has = (list: readonly CreatedArtifact[], a: CreatedArtifact): boolean =>
+    list.some((b) => b.name === a.name && (b.description ?? "") === (a.description ?? ""));
+  return {
+    disassociate: current.filter((a) => !has(wanted, a)).map((a) => a.name),
+    associate: wanted.filter((a) => !has(current, a)),
+  };
+}
 
 export const migrationTaskSpec: ServiceSpec<
   MigrationTaskInputs,
@@ -306,31 +366,30 @@ export const migrationTaskSpec: ServiceSpec<
     batchSize: 1,
     // At most this many polls in flight per provider process.
     concurrency: 10,
-    // Each api method already goes through the core's caller.
     viaCaller: true,
     async call(api, ids) {
       const found = new Map<string, MigrationTaskRecord>();
       for (const id of ids) {
         const key = parseTaskId(id);
-        if (key === undefined) continue;
-        const record = await api.describeMigrationTask(
-          key.progressUpdateStream,
-          key.migrationTaskName,
-        );
+        const record = key && (await api.describeMigrationTask(key));
         if (record !== undefined) found.set(id, record);
       }
       return found;
     },
   },
-  poll: TASK_POLL,
+  // A migration tool reports every few minutes at best.
+  poll: { minDelayMs: 5_000, maxDelayMs: 60_000, gridMs: 1 },
   statusOf,
-  // Only a wait for waitForStatus has acceptors (migrationTaskLifecycle.ts settle).
-  acceptors: (_phase, { waitForStatus }) =>
-    waitForStatus === undefined ? [] : waitAcceptors(waitForStatus),
-  name: (inputs, id) => id ?? taskId(inputs.progressUpdateStream, inputs.migrationTaskName),
+  // Only a wait for waitForStatus has acceptors (migrationTaskProvider.ts).
+  acceptors: (_phase, { waitForStatus: target }) =>
+    target === undefined
+      ? []
+      : acceptorsFrom((o) => {
+          const status = statusOf(o);
+          if (status === "FAILED" || status === "GONE") return "failure";
+          return reached(status, target) ? "success" : "pending";
+        }),
+  name: (inputs, id) => id ?? taskId(inputs),
   explain,
   outputs: ["status", "statusDetail", "progressPercent", "updateDateTime"],
 };
-
-/** What check() and diff() answer: the table's rules and diff, then the spec's own. */
-export const { check: checkMigrationTask, diff: diffMigrationTask } = specRules(migrationTaskSpec);

@@ -7,14 +7,14 @@ import type { ProviderImplementation } from "../../../../provider/core/dynamic";
 import { createLogger } from "../../../../provider/core/log";
 import type { Deps } from "../../../../provider/core/task/spec";
 import type { AwsCaller } from "../../../../provider/core/task/spec";
-import type { MigrationHubApi } from "../../../../provider/migrationhub/api";
-import { configSource, type ManualClock, manualClock } from "../../../support/harness";
 import type {
   CreatedArtifact,
+  MigrationHubApi,
   MigrationTaskRecord,
   ResourceAttribute,
   TaskState,
-} from "../../../../provider/migrationhub/migrationTaskLogic";
+} from "../../../../provider/migrationhub/api";
+import { configSource, type ManualClock, manualClock } from "../../../support/harness";
 
 export interface FakeTask {
   task?: TaskState;
@@ -81,7 +81,7 @@ export class FakeMigrationHub {
         for (const key of [...this.tasks.keys()])
           if (key.startsWith(`${name}/`)) this.tasks.delete(key);
       }),
-    importMigrationTask: (stream, name) =>
+    importMigrationTask: ({ progressUpdateStream: stream, migrationTaskName: name }) =>
       this.op("ImportMigrationTask", `${stream}/${name}`, () => {
         if (!this.streams.has(stream))
           throw awsError(
@@ -91,7 +91,7 @@ export class FakeMigrationHub {
         if (!this.tasks.has(`${stream}/${name}`))
           this.tasks.set(`${stream}/${name}`, { resourceAttributes: [], artifacts: [] });
       }),
-    describeMigrationTask: (stream, name) =>
+    describeMigrationTask: ({ progressUpdateStream: stream, migrationTaskName: name }) =>
       this.call("DescribeMigrationTask", () => {
         this.calls.push(`DescribeMigrationTask ${stream}/${name}`);
         const queued = this.failures.get("DescribeMigrationTask");
@@ -103,15 +103,16 @@ export class FakeMigrationHub {
         if (next === "GONE") return Promise.resolve(undefined);
         if (next !== undefined) t.task = next;
         const record: MigrationTaskRecord = {
-          progressUpdateStream: stream,
-          migrationTaskName: name,
           resourceAttributes: t.resourceAttributes,
           ...(t.task === undefined ? {} : { task: t.task }),
           ...(t.updateDateTime === undefined ? {} : { updateDateTime: t.updateDateTime }),
         };
         return Promise.resolve(record);
       }),
-    putResourceAttributes: (stream, name, attributes) =>
+    putResourceAttributes: (
+      { progressUpdateStream: stream, migrationTaskName: name },
+      attributes,
+    ) =>
       this.op(
         "PutResourceAttributes",
         `${stream}/${name} ${attributes.map((a) => `${a.type}=${a.value}`).join(",")}`,
@@ -119,23 +120,34 @@ export class FakeMigrationHub {
           this.task(stream, name).resourceAttributes = [...attributes];
         },
       ),
-    associateCreatedArtifact: (stream, name, artifact) =>
+    associateCreatedArtifact: (
+      { progressUpdateStream: stream, migrationTaskName: name },
+      artifact,
+    ) =>
       this.op("AssociateCreatedArtifact", `${stream}/${name} ${artifact.name}`, () => {
         const t = this.task(stream, name);
         t.artifacts = [...t.artifacts.filter((a) => a.name !== artifact.name), artifact];
       }),
-    disassociateCreatedArtifact: (stream, name, artifactName) =>
+    disassociateCreatedArtifact: (
+      { progressUpdateStream: stream, migrationTaskName: name },
+      artifactName,
+    ) =>
       this.op("DisassociateCreatedArtifact", `${stream}/${name} ${artifactName}`, () => {
         const t = this.task(stream, name);
         if (!t.artifacts.some((a) => a.name === artifactName))
           throw awsError("ResourceNotFoundException", "not associated");
         t.artifacts = t.artifacts.filter((a) => a.name !== artifactName);
       }),
-    listCreatedArtifacts: (stream, name) =>
+    listCreatedArtifacts: ({ progressUpdateStream: stream, migrationTaskName: name }) =>
       this.op("ListCreatedArtifacts", `${stream}/${name}`, () => [
         ...this.task(stream, name).artifacts,
       ]),
-    notifyMigrationTaskState: (stream, name, task, updateDateTime, nextUpdateSeconds) =>
+    notifyMigrationTaskState: (
+      { progressUpdateStream: stream, migrationTaskName: name },
+      task,
+      updateDateTime,
+      nextUpdateSeconds,
+    ) =>
       this.op(
         "NotifyMigrationTaskState",
         `${stream}/${name} ${task.status} ${task.progressPercent ?? "-"} ${updateDateTime.toISOString()} ${nextUpdateSeconds}`,

@@ -233,6 +233,42 @@ describe("migrationhub.MigrationTask provider", () => {
       ]);
     });
 
+    it("fails with the ID when the task vanishes while waiting (its stream was deleted)", async () => {
+      const { hub, provider } = await setup();
+      hub.script.set("tool/web-01", [{ status: "NOT_STARTED" }, "GONE"]);
+      const err = (await rejection(
+        provider.create({ ...base, waitForStatus: "IN_PROGRESS", __provider: "P" }),
+      )) as ImportTaskFailedError;
+      assert.deepEqual(
+        { id: err.id, properties: err.properties, reasons: err.reasons },
+        {
+          id: "tool/web-01",
+          properties: { ...base, waitForStatus: "IN_PROGRESS", __provider: "P" },
+          reasons: [
+            'migrationhub.MigrationTask "tool/web-01": the task disappeared while waiting for IN_PROGRESS after 2 polls (NOT_STARTED, GONE). Its progress update stream was deleted; recreate the stream and run `pulumi up` again.',
+          ],
+        },
+      );
+    });
+
+    for (const [title, values, limit] of [
+      [
+        "the stack config's awsMigration:waitTimeoutMinutes",
+        { "awsMigration:waitTimeoutMinutes": "3" },
+        "3 min",
+      ],
+      ["60 minutes when neither the input nor stack config sets it", {}, "60 min"],
+    ] as const) {
+      it(`waits ${title}`, async () => {
+        const { hub, provider } = await setup(values);
+        hub.script.set("tool/web-01", [{ status: "IN_PROGRESS" }]);
+        const err = (await rejection(
+          provider.create({ ...base, waitForStatus: "COMPLETED" }),
+        )) as ImportTaskFailedError;
+        assert.match(err.reasons[0] ?? "", new RegExp(`^[^(]+ after ${limit} \\(limit ${limit};`));
+      });
+    }
+
     it("fails without an ID when the stream does not exist (nothing was created)", async () => {
       const { hub, provider } = await setup();
       const err = (await rejection(

@@ -1,29 +1,24 @@
 import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
+import { checkSpec, diffSpec } from "../../../../provider/core/task/lifecycle";
+import { asInputs } from "../../../../provider/core/task/properties";
+import type { MigrationTaskRecord } from "../../../../provider/migrationhub/api";
 import {
-  checkMigrationTask,
-  diffMigrationTask,
-} from "../../../../provider/migrationhub/migrationTaskSpec";
-import {
-  DELETE_POLICY_MESSAGE,
-  type MigrationTaskRecord,
-  parseInputs,
+  migrationTaskSpec,
   parseTaskId,
   planArtifacts,
   reached,
   statusOf,
+  TASK_PROPERTIES,
   taskId,
   toOutputs,
-  waitAcceptors,
-  waitFailedMessage,
-  waitTimeoutMs,
-} from "../../../../provider/migrationhub/migrationTaskLogic";
+} from "../../../../provider/migrationhub/migrationTaskSpec";
 
 const base = { progressUpdateStream: "tool", migrationTaskName: "web-01" };
 const ami = "arn:aws:ec2:us-west-2:123456789012:image/ami-0abc";
 
-describe("migrationhub.MigrationTask logic", () => {
-  describe("checkMigrationTask", () => {
+describe("migrationhub.MigrationTask spec", () => {
+  describe("check", () => {
     const cases: Array<
       [string, Record<string, unknown>, Array<{ property: string; reason: string }>]
     > = [
@@ -396,38 +391,36 @@ describe("migrationhub.MigrationTask logic", () => {
     ];
     for (const [title, inputs, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(checkMigrationTask(inputs), expected);
+        assert.deepEqual(checkSpec(migrationTaskSpec, inputs), expected);
       });
     }
   });
 
-  describe("parseInputs", () => {
-    it("drops nulls and keeps the given fields", () => {
-      assert.deepEqual(
-        parseInputs({
-          ...base,
-          createdArtifacts: [{ name: ami, description: null }],
-          initialState: { status: "NOT_STARTED", nextUpdateSeconds: 60 },
-          waitForStatus: "IN_PROGRESS",
-          __provider: "x",
-        }),
-        {
-          ...base,
-          createdArtifacts: [{ name: ami }],
-          initialState: { status: "NOT_STARTED", nextUpdateSeconds: 60 },
-          waitForStatus: "IN_PROGRESS",
-        },
-      );
+  describe("inputs", () => {
+    it("keep only the known members of their kind: the outputs echo no nulls", () => {
+      const inputs = asInputs(TASK_PROPERTIES, {
+        ...base,
+        resourceAttributes: [{ type: "FQDN", value: "a", extra: 1 }],
+        createdArtifacts: [{ name: ami, description: null }],
+        initialState: { status: "NOT_STARTED", statusDetail: null, nextUpdateSeconds: 60 },
+        waitForStatus: "IN_PROGRESS",
+        __provider: "x",
+      });
+      assert.deepEqual(toOutputs(inputs, undefined), {
+        ...base,
+        resourceAttributes: [{ type: "FQDN", value: "a" }],
+        createdArtifacts: [{ name: ami }],
+        initialState: { status: "NOT_STARTED", nextUpdateSeconds: 60 },
+        waitForStatus: "IN_PROGRESS",
+      });
     });
   });
 
   describe("task IDs", () => {
     it("joins stream and name with '/' and splits at the first '/'", () => {
-      assert.equal(taskId("tool", "dc1/web-01"), "tool/dc1/web-01");
-      assert.deepEqual(parseTaskId("tool/dc1/web-01"), {
-        progressUpdateStream: "tool",
-        migrationTaskName: "dc1/web-01",
-      });
+      const key = { progressUpdateStream: "tool", migrationTaskName: "dc1/web-01" };
+      assert.equal(taskId(key), "tool/dc1/web-01");
+      assert.deepEqual(parseTaskId("tool/dc1/web-01"), key);
     });
     it("rejects IDs without both parts", () => {
       assert.equal(parseTaskId("tool"), undefined);
@@ -436,7 +429,7 @@ describe("migrationhub.MigrationTask logic", () => {
     });
   });
 
-  describe("diffMigrationTask", () => {
+  describe("diff", () => {
     const olds = {
       ...base,
       resourceAttributes: [
@@ -534,7 +527,7 @@ describe("migrationhub.MigrationTask logic", () => {
     ];
     for (const [title, o, n, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(diffMigrationTask(o, n), expected);
+        assert.deepEqual(diffSpec(migrationTaskSpec, o, n), expected);
       });
     }
   });
@@ -570,7 +563,10 @@ describe("migrationhub.MigrationTask logic", () => {
       );
     });
     it("fails on FAILED and on a vanished task, succeeds at or past the target", () => {
-      const acceptors = waitAcceptors("IN_PROGRESS");
+      const acceptors = migrationTaskSpec.acceptors("create", {
+        ...base,
+        waitForStatus: "IN_PROGRESS",
+      });
       const verdict = (o: MigrationTaskRecord | undefined): string | undefined =>
         acceptors.find((a) => a.matches(o))?.verdict;
       assert.deepEqual(
@@ -585,15 +581,8 @@ describe("migrationhub.MigrationTask logic", () => {
         ["failure", "failure", "success", "success", undefined, undefined],
       );
     });
-    it("takes the timeout from the input, else the stack config, else 60 minutes", () => {
-      assert.deepEqual(
-        [
-          waitTimeoutMs({ ...base, waitTimeoutMinutes: 5 }, 30),
-          waitTimeoutMs(base, 30),
-          waitTimeoutMs(base, undefined),
-        ],
-        [300_000, 1_800_000, 3_600_000],
-      );
+    it("has no acceptors without waitForStatus", () => {
+      assert.deepEqual(migrationTaskSpec.acceptors("create", base), []);
     });
   });
 
@@ -603,10 +592,8 @@ describe("migrationhub.MigrationTask logic", () => {
         toOutputs(
           { ...base, initialState: { status: "IN_PROGRESS" }, waitForStatus: "COMPLETED" },
           {
-            ...base,
             task: { status: "COMPLETED", statusDetail: "done", progressPercent: 100 },
             updateDateTime: new Date(1_700_000_000_000),
-            resourceAttributes: [],
           },
         ),
         {
@@ -620,19 +607,10 @@ describe("migrationhub.MigrationTask logic", () => {
         },
       );
     });
-    it("prefers observed lists (refresh) over the inputs", () => {
+    it("reports NOT_REPORTED for a task with no state, and no status without a task", () => {
       assert.deepEqual(
-        toOutputs(
-          { ...base, resourceAttributes: [{ type: "FQDN", value: "a" }], createdArtifacts: [] },
-          { ...base, resourceAttributes: [] },
-          { resourceAttributes: [{ type: "FQDN", value: "b" }], createdArtifacts: [{ name: ami }] },
-        ),
-        {
-          ...base,
-          resourceAttributes: [{ type: "FQDN", value: "b" }],
-          createdArtifacts: [{ name: ami }],
-          status: "NOT_REPORTED",
-        },
+        [toOutputs(base, {}), toOutputs(base, undefined)],
+        [{ ...base, status: "NOT_REPORTED" }, base],
       );
     });
   });
@@ -654,37 +632,6 @@ describe("migrationhub.MigrationTask logic", () => {
         disassociate: [],
         associate: [],
       });
-    });
-  });
-
-  describe("messages", () => {
-    it("says which tool status failed the wait and what to do", () => {
-      assert.equal(
-        waitFailedMessage(
-          "tool/web-01",
-          "COMPLETED",
-          {
-            ...base,
-            task: { status: "FAILED", statusDetail: "disk copy failed" },
-            resourceAttributes: [],
-          },
-          3,
-          "IN_PROGRESS×2, FAILED",
-        ),
-        'migrationhub.MigrationTask "tool/web-01": a migration tool reported FAILED: disk copy failed after 3 polls (IN_PROGRESS×2, FAILED) while waiting for COMPLETED. Fix the migration in the tool; the next `pulumi up` waits again once the tool reports progress.',
-      );
-    });
-    it("says the task vanished with its stream", () => {
-      assert.equal(
-        waitFailedMessage("tool/web-01", "IN_PROGRESS", undefined, 2, "NOT_STARTED, GONE"),
-        'migrationhub.MigrationTask "tool/web-01": the task disappeared while waiting for IN_PROGRESS after 2 polls (NOT_STARTED, GONE). Its progress update stream was deleted; recreate the stream and run `pulumi up` again.',
-      );
-    });
-    it("documents the delete policy", () => {
-      assert.equal(
-        DELETE_POLICY_MESSAGE,
-        "Migration Hub has no API to delete one migration task, so deleting this resource only forgets it; the task is removed with its progress update stream (delete the migrationhub.ProgressUpdateStream to remove it)",
-      );
     });
   });
 });

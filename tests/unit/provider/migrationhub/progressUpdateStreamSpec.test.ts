@@ -1,20 +1,34 @@
 import { strict as assert } from "node:assert";
 import { AwsApiError } from "../../../../provider/core/errors";
 import { UNKNOWN } from "../../../../provider/core/unknown";
+import { checkSpec, diffSpec } from "../../../../provider/core/task/lifecycle";
 import {
-  checkProgressUpdateStream,
   deleteTimeoutMs,
-  diffProgressUpdateStream,
   progressUpdateStreamSpec,
   toOutputs,
 } from "../../../../provider/migrationhub/progressUpdateStreamSpec";
-import { explain, homeRegionAdvice } from "../../../../provider/migrationhub/shared";
+import { explain } from "../../../../provider/migrationhub/shared";
+
+/** The advice explain() adds to an AWS error of `code` from `operation`, if any. */
+function homeRegionAdvice(code: string, operation: string, region: string | undefined) {
+  const err = new AwsApiError({
+    service: "migrationhub",
+    operation,
+    code,
+    message: "m",
+    httpStatus: 400,
+    retryable: false,
+    throttling: false,
+  });
+  const out = explain(err, { endpoints: {}, ...(region === undefined ? {} : { region }) });
+  return out === err ? undefined : (out as AwsApiError).message.slice(`${err.message}. `.length);
+}
 
 const NAME_FIX =
   "Fix: use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name";
 
-describe("migrationhub.ProgressUpdateStream logic", () => {
-  describe("checkProgressUpdateStream", () => {
+describe("migrationhub.ProgressUpdateStream spec", () => {
+  describe("check", () => {
     const cases: Array<
       [string, Record<string, unknown>, Array<{ property: string; reason: string }>]
     > = [
@@ -96,12 +110,12 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
     ];
     for (const [title, inputs, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(checkProgressUpdateStream(inputs), expected);
+        assert.deepEqual(checkSpec(progressUpdateStreamSpec, inputs), expected);
       });
     }
   });
 
-  describe("diffProgressUpdateStream", () => {
+  describe("diff", () => {
     const olds = { progressUpdateStreamName: "tool", retainOnDelete: false, __provider: "a" };
     const cases: Array<
       [string, Record<string, unknown>, { changes: boolean; replaces: string[] }]
@@ -139,7 +153,7 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
     ];
     for (const [title, news, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(diffProgressUpdateStream(olds, news), expected);
+        assert.deepEqual(diffSpec(progressUpdateStreamSpec, olds, news), expected);
       });
     }
   });
@@ -174,7 +188,10 @@ describe("migrationhub.ProgressUpdateStream logic", () => {
     });
     it("waits 30 minutes unless deleteTimeoutMinutes says otherwise", () => {
       assert.deepEqual(
-        [deleteTimeoutMs({}), deleteTimeoutMs({ deleteTimeoutMinutes: 2 })],
+        [
+          deleteTimeoutMs({ progressUpdateStreamName: "tool" }),
+          deleteTimeoutMs({ progressUpdateStreamName: "tool", deleteTimeoutMinutes: 2 }),
+        ],
         [1_800_000, 120_000],
       );
     });
