@@ -1,8 +1,7 @@
 /**
- * The only network I/O of the EC2 VM Import resources. One client per provider instance, built
- * from `clientConfig(settings, "ec2")` (maxAttempts 1: callAws in the providers does all retrying).
- * `@aws-sdk/client-ec2` is required inside the factory, so nothing network-bound loads with the
- * resource classes.
+ * The only network I/O of the EC2 VM Import resources: one client per provider instance (maxAttempts
+ * 1: the core's callAws retries), `@aws-sdk/client-ec2` required inside the factory so nothing
+ * network-bound loads with the resource classes.
  */
 import type * as Ec2Sdk from "@aws-sdk/client-ec2";
 import { toAwsApiError } from "../core/classify";
@@ -60,143 +59,100 @@ export interface Ec2Api {
   describeSnapshots(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Snapshot>>;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
+/** A non-empty string, finite number or boolean as AWS sent it; anything else (`null`) dropped. */
+function scalar(v: unknown): string | number | boolean | undefined {
+  if (typeof v === "string") return v === "" ? undefined : v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  return typeof v === "boolean" ? v : undefined;
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+/**
+ * The members of `o` named in `names` (space-separated, the SDK's PascalCase) under camelCase
+ * keys, each a scalar or left out. Members not named (a `Url`, which may be presigned) never pass.
+ */
+function fields(o: object | undefined, names: string): Record<string, unknown> {
+  const source = (o ?? {}) as Record<string, unknown>;
+  return compact(
+    Object.fromEntries(
+      names.split(" ").map((n) => [n.charAt(0).toLowerCase() + n.slice(1), scalar(source[n])]),
+    ),
+  );
+}
+
+/** `o` when its `required` members are strings (an ID, a status), else undefined (dropped). */
+function complete<T>(o: Record<string, unknown>, ...required: string[]): T | undefined {
+  return required.every((k) => typeof o[k] === "string") ? (compact(o) as T) : undefined;
 }
 
 /** ISO 8601 text of an AWS date string; undefined when absent or unparseable. */
 function iso(v: unknown): string | undefined {
-  const s = str(v);
-  return s === undefined || Number.isNaN(Date.parse(s)) ? undefined : new Date(s).toISOString();
+  return typeof v !== "string" || Number.isNaN(Date.parse(v))
+    ? undefined
+    : new Date(v).toISOString();
 }
 
-/** Only fields with the documented type are kept, so a `null` never reaches the outputs. */
 function toSnapshotDetail(s: Ec2Sdk.SnapshotDetail): SnapshotDetail {
-  // `Url` is dropped on purpose: it may be a presigned URL (a credential).
-  return compact({
-    description: str(s.Description),
-    deviceName: str(s.DeviceName),
-    diskImageSize: num(s.DiskImageSize),
-    format: str(s.Format),
-    snapshotId: str(s.SnapshotId),
-    status: str(s.Status),
-    statusMessage: str(s.StatusMessage),
-    progress: parseProgress(str(s.Progress)),
-  });
+  const names = "Description DeviceName DiskImageSize Format SnapshotId Status StatusMessage";
+  return compact({ ...fields(s, names), progress: parseProgress(s.Progress) });
 }
+
+const IMAGE_TASK_FIELDS =
+  "ImportTaskId Status StatusMessage ImageId Architecture Platform LicenseType BootMode " +
+  "Encrypted KmsKeyId Hypervisor UsageOperation Description";
 
 /** An ImportImageResult or ImportImageTask with an ID and a status; anything else is dropped. */
-export function toImageTask(
-  t: Ec2Sdk.ImportImageTask | Ec2Sdk.ImportImageResult,
-): ImageTask | undefined {
-  const importTaskId = str(t.ImportTaskId);
-  const status = str(t.Status);
-  if (importTaskId === undefined || status === undefined) return undefined;
-  return compact({
-    importTaskId,
-    status,
-    snapshotDetails: (t.SnapshotDetails ?? []).map(toSnapshotDetail),
-    statusMessage: str(t.StatusMessage),
-    progress: parseProgress(str(t.Progress)),
-    imageId: str(t.ImageId),
-    architecture: str(t.Architecture),
-    platform: str(t.Platform),
-    licenseType: str(t.LicenseType),
-    bootMode: "BootMode" in t ? str(t.BootMode) : undefined,
-    encrypted: typeof t.Encrypted === "boolean" ? t.Encrypted : undefined,
-    kmsKeyId: str(t.KmsKeyId),
-    hypervisor: str(t.Hypervisor),
-    usageOperation: str(t.UsageOperation),
-    description: str(t.Description),
-  });
+function toImageTask(t: Ec2Sdk.ImportImageTask | Ec2Sdk.ImportImageResult): ImageTask | undefined {
+  const snapshotDetails = (t.SnapshotDetails ?? []).map(toSnapshotDetail);
+  const task = { ...fields(t, IMAGE_TASK_FIELDS), progress: parseProgress(t.Progress) };
+  return complete({ ...task, snapshotDetails }, "importTaskId", "status");
 }
 
-export function toEc2Image(i: Ec2Sdk.Image): Ec2Image | undefined {
-  const imageId = str(i.ImageId);
-  if (imageId === undefined) return undefined;
-  return compact({
-    imageId,
-    snapshotIds: (i.BlockDeviceMappings ?? [])
-      .map((b) => str(b.Ebs?.SnapshotId))
-      .filter((s): s is string => s !== undefined),
-    state: str(i.State),
-    creationDate: iso(i.CreationDate),
-    name: str(i.Name),
-  });
+function toEc2Image(i: Ec2Sdk.Image): Ec2Image | undefined {
+  const snapshotIds = (i.BlockDeviceMappings ?? [])
+    .map((b) => scalar(b.Ebs?.SnapshotId))
+    .filter((s): s is string => typeof s === "string");
+  const image = { ...fields(i, "ImageId State Name"), creationDate: iso(i.CreationDate) };
+  return complete({ ...image, snapshotIds }, "imageId");
 }
 
 function toConversionVolume(v: Ec2Sdk.ImportInstanceVolumeDetailItem): ConversionVolume {
-  // Image.ImportManifestUrl is dropped on purpose: it is a presigned URL (a credential).
   return compact({
-    volumeId: str(v.Volume?.Id),
-    volumeSize: num(v.Volume?.Size),
-    availabilityZone: str(v.AvailabilityZone),
-    bytesConverted: num(v.BytesConverted),
-    imageSize: num(v.Image?.Size),
-    format: str(v.Image?.Format),
-    status: str(v.Status),
-    statusMessage: str(v.StatusMessage),
-    description: str(v.Description),
-  });
+    volumeId: scalar(v.Volume?.Id),
+    volumeSize: scalar(v.Volume?.Size),
+    imageSize: scalar(v.Image?.Size),
+    format: scalar(v.Image?.Format),
+    ...fields(v, "AvailabilityZone BytesConverted Status StatusMessage Description"),
+  }) as ConversionVolume;
 }
 
 /** A ConversionTask with an ID and a state; anything else is dropped. */
-export function toConversionTask(t: Ec2Sdk.ConversionTask): ConversionTask | undefined {
-  const conversionTaskId = str(t.ConversionTaskId);
-  const state = str(t.State);
-  if (conversionTaskId === undefined || state === undefined) return undefined;
-  return compact({
-    conversionTaskId,
-    state,
-    volumes: (t.ImportInstance?.Volumes ?? []).map(toConversionVolume),
-    statusMessage: str(t.StatusMessage),
+function toConversionTask(t: Ec2Sdk.ConversionTask): ConversionTask | undefined {
+  const i = t.ImportInstance;
+  const task = {
+    ...fields(t, "ConversionTaskId State StatusMessage"),
+    ...fields(i, "Description InstanceId Platform"),
     expirationTime: iso(t.ExpirationTime),
-    description: str(t.ImportInstance?.Description),
-    instanceId: str(t.ImportInstance?.InstanceId),
-    platform: str(t.ImportInstance?.Platform),
-  });
+    volumes: (i?.Volumes ?? []).map(toConversionVolume),
+  };
+  return complete(task, "conversionTaskId", "state");
 }
 
-function toEc2Instance(i: Ec2Sdk.Instance): Ec2Instance | undefined {
-  const instanceId = str(i.InstanceId);
-  return instanceId === undefined ? undefined : compact({ instanceId, state: str(i.State?.Name) });
-}
-
-/** An ImportSnapshot task with an ID and a status; anything else is dropped. */
-export function toSnapshotTask(
+/** An ImportSnapshot task (its SnapshotTaskDetail flattened) with an ID and a status. */
+function toSnapshotTask(
   t: Ec2Sdk.ImportSnapshotTask | Ec2Sdk.ImportSnapshotResult,
 ): SnapshotTask | undefined {
-  const d = t.SnapshotTaskDetail ?? {};
-  const importTaskId = str(t.ImportTaskId);
-  const status = str(d.Status);
-  if (importTaskId === undefined || status === undefined) return undefined;
-  // `Url` is dropped on purpose: it may be a presigned URL (a credential).
-  return compact({
-    importTaskId,
-    status,
-    statusMessage: str(d.StatusMessage),
-    progress: parseProgress(str(d.Progress)),
-    snapshotId: str(d.SnapshotId),
-    diskImageSize: num(d.DiskImageSize),
-  });
-}
-
-function toEc2Snapshot(s: Ec2Sdk.Snapshot): Ec2Snapshot | undefined {
-  const snapshotId = str(s.SnapshotId);
-  if (snapshotId === undefined) return undefined;
-  return compact({ snapshotId, state: str(s.State), volumeSize: num(s.VolumeSize) });
+  const d = t.SnapshotTaskDetail;
+  const detail = fields(d, "Status StatusMessage SnapshotId DiskImageSize");
+  const task = { ...fields(t, "ImportTaskId"), ...detail, progress: parseProgress(d?.Progress) };
+  return complete(task, "importTaskId", "status");
 }
 
 type Page<R> = { items: (R | undefined)[]; nextToken?: string | undefined };
 
 /**
- * Describes of `ids`, `operation` answering `notFound` for an unknown ID: each batch follows
- * NextToken (so no asked-for ID is missed when EC2 pages the answer) and keeps the mapped items
- * whose ID was asked for.
+ * Describes of `ids`, each call following NextToken and keeping the items whose ID was asked for.
+ * EC2 fails the whole call when one ID is unknown (or aged out of the 7-day retention): on a
+ * `notFound` code a batch falls back to one call per ID, and an ID not found alone is absent.
  */
 function describeBy<R>(
   operation: string,
@@ -204,45 +160,28 @@ function describeBy<R>(
   idOf: (item: R) => string,
   page: (batch: readonly string[], nextToken: string | undefined) => Promise<Page<R>>,
 ): (ids: readonly string[]) => Promise<ReadonlyMap<string, R>> {
-  return (ids) =>
-    describeTolerant(operation, ids, notFound, async (batch) => {
-      const found = new Map<string, R>();
+  const describe = async (ids: readonly string[]): Promise<ReadonlyMap<string, R>> => {
+    const found = new Map<string, R>();
+    if (ids.length === 0) return found;
+    try {
       await paginate(
-        (nextToken) => page(batch, nextToken),
+        (nextToken) => page(ids, nextToken),
         (item) => {
-          if (item !== undefined && batch.includes(idOf(item))) found.set(idOf(item), item);
+          if (item !== undefined && ids.includes(idOf(item))) found.set(idOf(item), item);
         },
       );
       return found;
-    });
-}
-
-/**
- * Describes `ids` in one call. EC2 fails the whole call when one ID is unknown (or aged out of the
- * 7-day retention), so on a not-found error a batch falls back to one call per ID, and an ID that
- * is not found alone is absent from the result.
- */
-export async function describeTolerant<T>(
-  operation: string,
-  ids: readonly string[],
-  notFound: ReadonlySet<string>,
-  describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, T>>,
-): Promise<ReadonlyMap<string, T>> {
-  if (ids.length === 0) return new Map();
-  try {
-    return await describe(ids);
-  } catch (err) {
-    const e = toAwsApiError("ec2", operation, err);
-    if (!notFound.has(e.code)) throw e;
-    if (ids.length === 1) return new Map();
-  }
-  const found = new Map<string, T>();
-  for (const id of ids) {
-    for (const [k, v] of await describeTolerant(operation, [id], notFound, describe)) {
-      found.set(k, v);
+    } catch (err) {
+      const e = toAwsApiError("ec2", operation, err);
+      if (!notFound.has(e.code)) throw e;
     }
-  }
-  return found;
+    const each = new Map<string, R>();
+    for (const id of ids.length > 1 ? ids : []) {
+      for (const [k, v] of await describe([id])) each.set(k, v);
+    }
+    return each;
+  };
+  return describe;
 }
 
 /** The answer of a start call; a 200 response without it is a MalformedResponse, not retryable. */
@@ -325,7 +264,13 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
         const input = { InstanceIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeInstancesCommand(input));
         const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-        return { items: instances.map(toEc2Instance), nextToken: out.NextToken };
+        const items = instances.map((i) =>
+          complete<Ec2Instance>(
+            { ...fields(i, "InstanceId"), state: scalar(i.State?.Name) },
+            "instanceId",
+          ),
+        );
+        return { items, nextToken: out.NextToken };
       },
     ),
     async terminateInstance(instanceId) {
@@ -352,7 +297,10 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       async (batch, NextToken) => {
         const input = { SnapshotIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeSnapshotsCommand(input));
-        return { items: (out.Snapshots ?? []).map(toEc2Snapshot), nextToken: out.NextToken };
+        const items = (out.Snapshots ?? []).map((s) =>
+          complete<Ec2Snapshot>(fields(s, "SnapshotId State VolumeSize"), "snapshotId"),
+        );
+        return { items, nextToken: out.NextToken };
       },
     ),
   };

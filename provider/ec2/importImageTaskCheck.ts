@@ -1,17 +1,15 @@
 /**
- * The input rules of `ec2.ImportImageTask` that its property table cannot say: the disk list, the
- * upload metadata, license ARNs and the cross-field rules (ImportImage API reference and the VM
- * Import limitations, aws-apis.md §4.4–4.5). Values unknown in preview are skipped; never throws.
+ * The input rules of `ec2.ImportImageTask` its property table cannot say (ImportImage API reference,
+ * VM Import limitations, aws-apis.md §4.4–4.5). Values unknown in preview are skipped.
  */
 import {
   type CheckFailure,
-  checkFields,
   checkList,
-  checkObject,
   checkString,
   type Fields,
   isPlainObject,
 } from "../core/check";
+import { checkMembers } from "../core/task/helpers";
 import { containsUnknown } from "../core/unknown";
 import { checkDisk, checkRetainOptions, type DiskRules } from "./shared";
 import { checkKmsNeedsEncryption } from "./vmImport";
@@ -50,33 +48,21 @@ export function checkDiskContainers(
   );
 }
 
-/** clientData: ISO 8601 upload times in order, a size in GiB, a short comment. */
-export function checkClientData(news: Record<string, unknown>, failures: CheckFailure[]): void {
-  const before = failures.length;
-  checkObject(
-    news,
-    "clientData",
-    { fix: "use { comment, uploadStart, uploadEnd, uploadSize }" },
-    failures,
-  );
-  const data = news["clientData"];
-  if (failures.length > before || !isPlainObject(data)) return;
+/** clientData's members: ISO 8601 upload times in order, a size in GiB, a short comment. */
+export function checkClientData(news: Record<string, unknown>): CheckFailure[] {
   const time = {
     pattern: /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$/,
     patternText: "an ISO 8601 time such as 2026-01-01T10:00:00Z",
     fix: "use new Date(...).toISOString()",
   };
-  checkFields(
-    news,
-    "clientData",
-    {
-      comment: ["string", { maxLength: 255, fix: "use at most 255 characters" }],
-      uploadStart: ["string", time],
-      uploadEnd: ["string", time],
-      uploadSize: ["number", { min: 0, fix: "give the uploaded size in GiB" }],
-    },
-    failures,
-  );
+  const failures = checkMembers(news, "clientData", {
+    comment: ["string", { maxLength: 255, fix: "use at most 255 characters" }],
+    uploadStart: ["string", time],
+    uploadEnd: ["string", time],
+    uploadSize: ["number", { min: 0, fix: "give the uploaded size in GiB" }],
+  });
+  const data = news["clientData"];
+  if (!isPlainObject(data)) return failures;
   const { uploadStart: start, uploadEnd: end } = data;
   if (
     typeof start === "string" &&
@@ -87,6 +73,7 @@ export function checkClientData(news: Record<string, unknown>, failures: CheckFa
     const reason = `must not be before uploadStart (${start} > ${end}). Fix: swap the two times`;
     failures.push({ property: "clientData.uploadEnd", reason });
   }
+  return failures;
 }
 
 /** bootMode: legacy-bios or uefi (uefi-preferred is not supported for import). */

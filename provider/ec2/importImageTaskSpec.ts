@@ -9,7 +9,9 @@ import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { isPlainObject } from "../core/check";
 import { isCredentialBearingUrl } from "../core/redact";
+import type { StringRule } from "../core/check";
 import {
+  type PropertySpec,
   type PropertyTable,
   type SourceInputs,
   sourceEtagProperty,
@@ -77,13 +79,6 @@ export interface ImportImageTaskInputs {
   retainSnapshotsOnDelete?: boolean;
 }
 
-const IMPORT_TASK_ID = /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/;
-const KMS_KEY =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const USAGE_OPERATION = /^RunInstances(?::\d{4})?$/;
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-
 /** The disks as they identify the import: formats upper-cased, presigned URLs without the query. */
 export function diskIdentity(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
@@ -96,12 +91,19 @@ export function diskIdentity(value: unknown): unknown {
   });
 }
 
+/** An ImportImage string parameter sent as `awsName`; a change replaces the resource. */
+const param = (awsName: string, rule: StringRule & { fix: string }): PropertySpec => ({
+  rule: { kind: "string", ...rule },
+  change: "replace",
+  awsName,
+});
+
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
 export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
-      pattern: IMPORT_TASK_ID,
+      pattern: /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/,
       patternText: "import-ami- followed by 8 or 17 letters/digits",
       fix: "copy ImportTaskId from `aws ec2 describe-import-image-tasks`",
     },
@@ -118,98 +120,61 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
     compareAs: diskIdentity,
   },
   sourceEtag: sourceEtagProperty,
-  architecture: {
-    rule: {
-      kind: "string",
-      oneOf: ["i386", "x86_64"],
-      fix: "use x86_64 (or i386); VM Import detects it when omitted",
-    },
-    change: "replace",
-    awsName: "Architecture",
-  },
-  platform: {
-    rule: {
-      kind: "string",
-      oneOf: ["Windows", "Linux"],
-      fix: "use Windows or Linux (VM Import detects it when omitted)",
-    },
-    change: "replace",
-    awsName: "Platform",
-  },
-  licenseType: {
-    rule: {
-      kind: "string",
-      oneOf: ["AWS", "BYOL"],
-      fix: "use AWS (license included) or BYOL; AWS recommends setting licenseType or usageOperation",
-    },
-    change: "replace",
-    awsName: "LicenseType",
-  },
-  hypervisor: {
-    rule: { kind: "string", oneOf: ["xen"], fix: "use xen or omit it" },
-    change: "replace",
-    awsName: "Hypervisor",
-  },
+  architecture: param("Architecture", {
+    oneOf: ["i386", "x86_64"],
+    fix: "use x86_64 (or i386); VM Import detects it when omitted",
+  }),
+  platform: param("Platform", {
+    oneOf: ["Windows", "Linux"],
+    fix: "use Windows or Linux (VM Import detects it when omitted)",
+  }),
+  licenseType: param("LicenseType", {
+    oneOf: ["AWS", "BYOL"],
+    fix: "use AWS (license included) or BYOL; AWS recommends setting licenseType or usageOperation",
+  }),
+  hypervisor: param("Hypervisor", { oneOf: ["xen"], fix: "use xen or omit it" }),
   bootMode: nestedInput("BootMode", checkBootMode),
-  description: {
-    rule: {
-      kind: "string",
-      minLength: 1,
-      maxLength: 255,
-      fix: "use 1–255 characters",
-    },
-    change: "replace",
-    awsName: "Description",
-  },
+  description: param("Description", { minLength: 1, maxLength: 255, fix: "use 1–255 characters" }),
   clientToken: {
-    rule: {
-      kind: "string",
+    ...param("ClientToken", {
       minLength: 1,
       maxLength: 64,
-      pattern: PRINTABLE_ASCII,
+      pattern: /^[\x20-\x7e]+$/,
       patternText: "printable ASCII",
       fix: "use 1–64 ASCII characters, or omit it and let the provider derive one from the stack, the resource name and the import parameters",
-    },
+    }),
     change: "update",
-    awsName: "ClientToken",
   },
   roleName: {
-    rule: {
-      kind: "string",
-      pattern: ROLE_NAME,
+    ...param("RoleName", {
+      pattern: /^[\w+=,.@-]{1,64}$/,
       patternText: "1–64 letters, digits or +=,.@_-",
       fix: "name the VM Import service role (default vmimport)",
-    },
-    change: "replace",
+    }),
     default: "vmimport",
-    awsName: "RoleName",
   },
-  kmsKeyId: {
-    rule: {
-      kind: "string",
-      pattern: KMS_KEY,
-      patternText: "a KMS key ID, key ARN, alias/name or alias ARN",
-      fix: "copy the key ID or ARN from `aws kms list-keys`",
-    },
-    change: "replace",
-    awsName: "KmsKeyId",
-  },
-  usageOperation: {
-    rule: {
-      kind: "string",
-      pattern: USAGE_OPERATION,
-      patternText: "RunInstances or RunInstances:NNNN",
-      fix: "use a billing code such as RunInstances:0002 (Windows, license included)",
-    },
-    change: "replace",
-    awsName: "UsageOperation",
-  },
+  kmsKeyId: param("KmsKeyId", {
+    pattern:
+      /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/,
+    patternText: "a KMS key ID, key ARN, alias/name or alias ARN",
+    fix: "copy the key ID or ARN from `aws kms list-keys`",
+  }),
+  usageOperation: param("UsageOperation", {
+    pattern: /^RunInstances(?::\d{4})?$/,
+    patternText: "RunInstances or RunInstances:NNNN",
+    fix: "use a billing code such as RunInstances:0002 (Windows, license included)",
+  }),
   encrypted: {
     rule: { kind: "boolean", fix: "use true or false" },
     change: "replace",
     awsName: "Encrypted",
   },
-  clientData: nestedInput("ClientData", checkClientData),
+  clientData: {
+    rule: { kind: "object", fix: "use { comment, uploadStart, uploadEnd, uploadSize }" },
+    checkNested: checkClientData,
+    change: "replace",
+    awsName: "ClientData",
+  },
   tags: {
     rule: { kind: "object", fix: 'use a map of tag key → value, e.g. { Name: "web-server" }' },
     checkNested: (news) => checkMap(news, "tags", TAGS),
@@ -332,16 +297,14 @@ export interface ImageState {
   images: BatchPoller<Ec2Image>;
 }
 
-const family = vm.importTaskFamily<ImageTask>((task) => task.imageId);
-
 /** ImportImage leaves an AMI and its snapshots. */
-export const imageImport: vm.VmImportFamily<
+export const imageImport: vm.ImportArtifact<
   ImportImageTaskInputs,
   ImageTask,
   Ec2Image,
   ImageState
 > = {
-  ...family,
+  artifactId: (task) => task.imageId,
   recorded: recordedTask,
   artifactNoun: "AMI",
   findArtifact: (ctx, imageId) => ctx.state.images.get(imageId),
@@ -371,7 +334,6 @@ export const imageImport: vm.VmImportFamily<
 };
 
 export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
-  properties,
   checkMore: (news) => checkMore(news),
   state: (ctx) => ({
     images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>
@@ -382,8 +344,10 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
   poll: { ...POLL, shareMs: 60_000 },
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
-  ...vm.importTaskSpec<ImageTask>({
+  retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
+  ...vm.importTaskSpec({
     className: "ImportImageTask",
+    properties,
     outputs: [
       "imageId",
       "snapshotIds",
@@ -396,7 +360,6 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     tokens,
     advice: adviceFor,
     fix: "Fix the disks",
+    artifact: imageImport,
   }),
-  retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
-  ...vm.vmImportSpec(imageImport, properties),
 };

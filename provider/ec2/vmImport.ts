@@ -1,7 +1,6 @@
 /**
  * What the EC2 VM Import resources (ImportImage, ImportInstance, ImportSnapshot) share on top of
- * the core lifecycle (provider/core/task/): the hooks around the artifact a task leaves, status
- * facts, messages, tokens and input rules.
+ * the core lifecycle (provider/core/task/): artifact hooks, status facts, messages and tokens.
  */
 import type { CheckFailure } from "../core/check";
 import type { ProviderSettings } from "../core/config";
@@ -9,7 +8,7 @@ import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, Phase, TaskContext, TaskHooks } from "../core/task/spec";
-import { deriveToken } from "../core/tokens";
+import { deriveToken, successorToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import type { Acceptor } from "../core/waiter";
 import { createEc2Api, type Ec2Api } from "./api";
@@ -63,7 +62,7 @@ export interface VmImportFamily<I extends object, T, R, S> {
  * while its artifact lives on, so read and update fall back to the task recorded in the outputs
  * plus that artifact, and drop the resource once the artifact it made is gone.
  */
-export function vmImportHooks<I extends object, T, R, S>(
+function vmImportHooks<I extends object, T, R, S>(
   family: VmImportFamily<I, T, R, S>,
   properties: PropertyTable<I>,
 ): TaskHooks<I, T, Ec2Api, S> {
@@ -119,9 +118,10 @@ export function vmImportSpec<I extends object, T, R, S>(
   properties: PropertyTable<I>,
   more: Partial<TaskHooks<I, T, Ec2Api, S>> = {},
 ) {
+  const table: Readonly<Record<string, PropertySpec>> = properties;
   return {
     createApi: (settings: ProviderSettings) => createEc2Api(settings),
-    secretOutputs: secretInputs(properties),
+    secretOutputs: Object.keys(table).filter((key) => table[key]?.secret === true),
     toOutputs: (raw: Props, task: T, extra?: Props) =>
       normalizeOutputs({
         ...inputsOf(properties, raw),
@@ -169,37 +169,10 @@ async function deleteTask<I extends object, T, R, S>(
     await family.removeArtifacts(ctx, id, inputs, task, props);
 }
 
-/**
- * The part of an ImportImage/ImportSnapshot family that is the same for both: CancelImportTask,
- * `deleting` while a cancel or failure rolls back, artifacts left once completed or named.
- */
-export function importTaskFamily<T extends ImportTaskView>(
-  artifactId: (task: T) => string | undefined,
-) {
-  const status = taskStatus<T>(IMPORT_TASK_STATUS);
-  return {
-    idOf: (task: T) => task.importTaskId,
-    statusOf: status.statusOf,
-    classify: status.classify,
-    artifactId,
-    cancelOperation: "CancelImportTask",
-    cancel: (api: Ec2Api, id: string, reason: string) => api.cancelImportTask(id, reason),
-    ending: "deleting",
-    leftArtifacts: (task: T, s: string) => s === "completed" || artifactId(task) !== undefined,
-  };
-}
-
 /** The recorded outputs among `keys` that are set (taskOutputs wrote them with the task's types). */
 export function recordedFields(props: Props, keys: readonly string[]): Props {
   const set = keys.filter((k) => props[k] !== undefined && props[k] !== "");
   return Object.fromEntries(set.map((k) => [k, props[k]]));
-}
-
-/** Inputs the table marks secret (presigned URLs, user data): outputs kept secret in state too. */
-export function secretInputs(properties: Readonly<Record<string, PropertySpec>>): string[] {
-  return Object.entries(properties)
-    .filter(([, p]) => p.secret === true)
-    .map(([key]) => key);
 }
 
 /** A boolean option that updates in place (waiting and delete options). */
@@ -224,8 +197,6 @@ export async function deleteSnapshots<T, S>(
   }
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
-
-// ---- Status facts and messages of the VM Import task resources ------------------------------
 
 /**
  * statusOf, classify, acceptors as data and progress text of a task that succeeds `completed` and
@@ -274,18 +245,6 @@ export function taskStatus<T>(facts: {
     },
   };
 }
-
-/**
- * ImportImage's and ImportSnapshot's statuses: `deleting`/`deleted` (failed or cancelled:
- * StatusMessage says which) and `error` (what the SDK's SnapshotImported waiter fails on) fail.
- */
-export const IMPORT_TASK_STATUS = {
-  statusOf: (t: ImportTaskView) => t.status,
-  failed: ["deleting", "deleted", "error"],
-  cancelEnds: ["deleted", "error", "completed"],
-  message: (t: ImportTaskView) => t.statusMessage,
-  percent: (t: ImportTaskView) => t.progress,
-};
 
 /**
  * How a VM Import resource names itself (`ec2.ImportSnapshotTask "data disk"`, by description,
@@ -337,12 +296,22 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
   };
 }
 
+/** What ImportImage and ImportSnapshot say about their artifact; importTaskSpec adds the rest. */
+export type ImportArtifact<I extends object, T, R, S> = Omit<
+  VmImportFamily<I, T, R, S>,
+  "idOf" | "statusOf" | "classify" | "cancelOperation" | "cancel" | "ending" | "leftArtifacts"
+>;
+
 /**
- * ImportImage's and ImportSnapshot's task fields: the describe (`Describe<className>s`), ID,
- * statuses, adopt input, ClientTokens and outputs, their messages, and ClientToken reuse explained.
+ * ImportImage's and ImportSnapshot's spec fields: the describe (`Describe<className>s`), statuses
+ * (`deleting`/`deleted` after a failure or cancel, and `error`, what the SDK's SnapshotImported
+ * waiter fails on, fail), adopt input, ClientTokens, outputs, messages, ClientToken reuse
+ * explained, and the VM Import hooks around `artifact` (CancelImportTask; artifacts are left once
+ * completed or named).
  */
-export function importTaskSpec<T extends ImportTaskView>(spec: {
+export function importTaskSpec<I extends object, T extends ImportTaskView, R, S>(spec: {
   className: string;
+  properties: PropertyTable<I>;
   /** The outputs after the task's ID, status, status message and progress. */
   outputs: readonly string[];
   call: DescribeSpec<T, Ec2Api>["call"];
@@ -350,32 +319,54 @@ export function importTaskSpec<T extends ImportTaskView>(spec: {
     fallbackToken: (inputs: unknown, raw: Props) => string;
     successorToken: (token: string, failedTaskId: string) => string;
   };
-  advice(status: string, statusMessage: string | undefined): string;
+  advice: (status: string, statusMessage: string | undefined) => string;
   fix?: string;
+  artifact: ImportArtifact<I, T, R, S>;
 }) {
   const operation = `Describe${spec.className}s`;
   const cli = `aws ec2 ${operation.replace(/(?<=.)([A-Z])/g, "-$1").toLowerCase()}`;
-  const facts = { ...spec, type: `ec2.${spec.className}`, operation, cli };
+  const status = taskStatus<T>({
+    statusOf: (t) => t.status,
+    failed: ["deleting", "deleted", "error"],
+    cancelEnds: ["deleted", "error", "completed"],
+    message: (t) => t.statusMessage,
+    percent: (t) => t.progress,
+  });
+  const idOf = (task: T): string => task.importTaskId;
+  const family: VmImportFamily<I, T, R, S> = {
+    ...spec.artifact,
+    idOf,
+    statusOf: status.statusOf,
+    classify: status.classify,
+    cancelOperation: "CancelImportTask",
+    cancel: (api, id, reason) => api.cancelImportTask(id, reason),
+    ending: "deleting",
+    leftArtifacts: (task, s) => s === "completed" || spec.artifact.artifactId(task) !== undefined,
+  };
   return {
     service: "ec2" as const,
     className: spec.className,
+    properties: spec.properties,
     describe: describeSpec(operation, spec.call),
     outputs: ["importTaskId", "status", "statusMessage", "progress", ...spec.outputs],
-    idOf: (task: T) => task.importTaskId,
-    ...taskStatus<T>(IMPORT_TASK_STATUS),
+    idOf,
+    ...status,
     adoptProperty: "adoptImportTaskId" as const,
     tokenProperty: "clientToken" as const,
-    fallbackToken: facts.tokens.fallbackToken,
-    successorToken: facts.tokens.successorToken,
+    fallbackToken: spec.tokens.fallbackToken,
+    successorToken: spec.tokens.successorToken,
     ...taskMessages<T>({
-      ...facts,
+      type: `ec2.${spec.className}`,
+      operation,
+      cli,
       property: "adoptImportTaskId",
       records: "task records",
       noun: "import",
       token: "token",
-      fix: facts.fix ?? "Fix the inputs",
-      idOf: (t) => t.importTaskId,
-      statusOf: (t) => t?.status ?? GONE,
+      fix: spec.fix ?? "Fix the inputs",
+      idOf,
+      statusOf: status.statusOf,
+      advice: spec.advice,
     }),
     explain: (err: unknown): unknown =>
       isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
@@ -384,6 +375,7 @@ export function importTaskSpec<T extends ImportTaskView>(spec: {
             `An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (${cli}), or set a new clientToken.`,
           )
         : err,
+    ...vmImportSpec(family, spec.properties),
   };
 }
 
@@ -419,7 +411,6 @@ export function importTaskTokens(
   maxLength = 64,
 ) {
   const kind = type.replace(".", ":");
-  // The import parameters: what the token is derived from (and all a program's token waits on).
   const params = Object.entries(properties).filter(
     ([key, p]) => p.awsName !== undefined && key !== "clientToken",
   );
@@ -440,16 +431,7 @@ export function importTaskTokens(
     defaultClientToken: derive,
     fallbackToken: (_inputs: unknown, raw: Record<string, unknown>) => derive("", "", "", raw),
     successorToken: (token: string, failedTaskId: string) =>
-      deriveToken(
-        {
-          stack: "",
-          project: "",
-          type: `${kind}#successor`,
-          name: token,
-          inputs: { failedTaskId },
-        },
-        { maxLength },
-      ),
+      successorToken(kind, token, failedTaskId, { maxLength }),
   };
 }
 
