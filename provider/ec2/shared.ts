@@ -1,7 +1,4 @@
-/**
- * Pure facts and helpers of the EC2 VM Import resources (aws-apis.md §4): error codes that mean
- * "not found", polling, presigned-URL identity, request mapping and shared input rules. No I/O.
- */
+/** Pure facts and helpers of the EC2 VM Import resources (aws-apis.md §4); no I/O. */
 import { type CheckFailure, checkFields, checkObject, checkString, getPath } from "../core/check";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
@@ -9,10 +6,7 @@ import type { MapRule } from "../core/task/helpers";
 import type { PropertySpec } from "../core/task/properties";
 import { containsUnknown } from "../core/unknown";
 
-/**
- * Describe answers for an unknown or aged-out task ID. VM Import uses the conversion-task codes for
- * image tasks too; both mean "no longer exists" on read (aws-apis.md §4.5).
- */
+/** Unknown or aged-out task IDs: image tasks answer the conversion-task codes too (§4.5). */
 export const TASK_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
   "InvalidConversionTaskId",
   "InvalidConversionTaskId.Malformed",
@@ -37,9 +31,8 @@ export const GONE = "GONE";
 export const DESCRIBE_BATCH_SIZE = 100;
 
 /**
- * Polling between 15 s and 120 s, as the SDK's EC2 import waiters do (aws-apis.md §4.7): imports
- * take tens of minutes to hours. Polls, the first included, land on a 1 s grid (or ride along a
- * round) so concurrent waits share describes.
+ * Polling between 15 s and 120 s, as the SDK's EC2 import waiters do (aws-apis.md §4.7); polls,
+ * the first included, land on a 1 s grid (or ride along a round) so concurrent waits share them.
  */
 export const POLL = {
   minDelayMs: 15_000,
@@ -67,12 +60,8 @@ export function stableValue(value: unknown): unknown {
   if (typeof value === "string")
     return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? stableUrl(value) : value;
   if (Array.isArray(value)) return value.map(stableValue);
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = stableValue(v);
-    return out;
-  }
-  return value;
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stableValue(v)]));
 }
 
 /** Progress text (`"27"`, `"27%"`, `"Progress: 27%"`) as a number 0–100, or undefined. */

@@ -6,11 +6,11 @@ import type { CheckFailure } from "../core/check";
 import type { ProviderSettings } from "../core/config";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
+import { acceptorsFrom } from "../core/task/helpers";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, Phase, TaskContext, TaskHooks } from "../core/task/spec";
 import { deriveToken, successorToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
-import type { Acceptor } from "../core/waiter";
 import { createEc2Api, type Ec2Api } from "./api";
 import type { ImportTaskView } from "./types";
 import {
@@ -58,15 +58,24 @@ export interface VmImportFamily<I extends object, T, R, S> {
 }
 
 /**
- * The hooks every VM Import resource uses. EC2 forgets a task record 7 days after the task ends
- * while its artifact lives on, so read and update fall back to the task recorded in the outputs
- * plus that artifact, and drop the resource once the artifact it made is gone.
+ * The EC2 client, outputs echoing the inputs (secret ones kept secret) and the hooks (+ `more`).
+ * EC2 forgets a task record 7 days after the task ends while its artifact lives on, so read and
+ * update fall back to the task recorded in the outputs plus that artifact, and drop the resource
+ * once the artifact it made is gone.
  */
-function vmImportHooks<I extends object, T, R, S>(
+export function vmImportSpec<I extends object, T, R, S>(
   family: VmImportFamily<I, T, R, S>,
   properties: PropertyTable<I>,
-): TaskHooks<I, T, Ec2Api, S> {
+  more: Partial<TaskHooks<I, T, Ec2Api, S>> = {},
+) {
   type Ctx = TaskContext<Ec2Api, S, T>;
+  const table: Readonly<Record<string, PropertySpec>> = properties;
+  const toOutputs = (raw: Props, task: T, extra?: Props) =>
+    normalizeOutputs({
+      ...inputsOf(properties, raw),
+      ...family.outputs(task, undefined),
+      ...extra,
+    });
   const artifactOf = async (ctx: Ctx, task: T): Promise<R | undefined> => {
     const artifactId = family.artifactId(task);
     return artifactId === undefined ? undefined : family.findArtifact(ctx, artifactId);
@@ -78,7 +87,7 @@ function vmImportHooks<I extends object, T, R, S>(
     const dropped = `${family.artifactNoun} ${artifactId} of ${id} no longer exists; dropping it from the stack`;
     return { dropped };
   };
-  return {
+  const hooks: TaskHooks<I, T, Ec2Api, S> = {
     async settled(ctx, _inputs, task, wait) {
       // A failed import made nothing to read; its report is the core's failureMessage.
       if (wait.verdict === "failure") return {};
@@ -100,43 +109,21 @@ function vmImportHooks<I extends object, T, R, S>(
       const found = await withArtifact(ctx, id, task);
       if ("dropped" in found) return found;
       if (found.artifact === undefined) return undefined;
-      return normalizeOutputs({
-        ...inputsOf(properties, props),
-        ...family.outputs(task, found.artifact),
-      });
+      return toOutputs(props, task, family.outputs(task, found.artifact));
     },
     delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
   };
-}
-
-/**
- * The spec fields every VM Import resource wires alike: the EC2 client, outputs that echo the
- * inputs (secret ones kept secret) plus the task's, and the shared hooks (with `more` on top).
- */
-export function vmImportSpec<I extends object, T, R, S>(
-  family: VmImportFamily<I, T, R, S>,
-  properties: PropertyTable<I>,
-  more: Partial<TaskHooks<I, T, Ec2Api, S>> = {},
-) {
-  const table: Readonly<Record<string, PropertySpec>> = properties;
   return {
     createApi: (settings: ProviderSettings) => createEc2Api(settings),
     secretOutputs: Object.keys(table).filter((key) => table[key]?.secret === true),
-    toOutputs: (raw: Props, task: T, extra?: Props) =>
-      normalizeOutputs({
-        ...inputsOf(properties, raw),
-        ...family.outputs(task, undefined),
-        ...extra,
-      }),
-    hooks: { ...vmImportHooks(family, properties), ...more },
+    toOutputs,
+    hooks: { ...hooks, ...more },
   };
 }
 
 /**
- * Delete after the core's retainOnDelete guard: cancel a pending task and wait for the cancel (it
- * may have completed first: then its artifacts go like any other's), wait out a cancel already
- * under way, or remove the artifacts of a finished task — from the recorded outputs when EC2 has
- * forgotten the task.
+ * Delete past the core's retain guard: cancel a pending task and wait (if it completed first, its
+ * artifacts go), wait out a cancel under way, or remove a finished task's artifacts.
  */
 async function deleteTask<I extends object, T, R, S>(
   ctx: TaskContext<Ec2Api, S, T>,
@@ -216,21 +203,10 @@ export function taskStatus<T>(facts: {
     if (status === "completed") return "success";
     return [...facts.failed, GONE].includes(status) ? "failure" : "pending";
   };
-  const create: readonly Acceptor<T | undefined>[] = [
-    { verdict: "success", description: "completed", matches: (o) => statusOf(o) === "completed" },
-    {
-      verdict: "failure",
-      description: `${facts.failed.join(", ")} or gone`,
-      matches: (o) => classify(statusOf(o)) === "failure",
-    },
-  ];
-  const cancel: readonly Acceptor<T | undefined>[] = [
-    {
-      verdict: "success",
-      description: `${facts.cancelEnds.join(", ")} or gone`,
-      matches: (o) => o === undefined || facts.cancelEnds.includes(facts.statusOf(o)),
-    },
-  ];
+  const create = acceptorsFrom<T>((o) => classify(statusOf(o)));
+  const cancel = acceptorsFrom<T>((o) =>
+    o === undefined || facts.cancelEnds.includes(facts.statusOf(o)) ? "success" : "pending",
+  );
   return {
     statusOf,
     classify,
@@ -398,12 +374,9 @@ export function describeSpec<T>(
 }
 
 /**
- * ClientTokens (or ImportInstance's markers, `maxLength` 40) from a property table: the import
- * parameters (inputs with an AWS name, but not the ClientToken itself) with defaults applied,
- * compared as diff compares them (a re-signed presigned URL is the same disk), plus the stack,
- * project and resource name. After a failed task, a deterministic successor: a create never
- * re-adopts a failed task (EC2 keeps returning it for its token, the marker lookup finds it), and
- * an interrupted re-run walks the same chain to the same live task.
+ * ClientTokens (ImportInstance's markers: `maxLength` 40) from the stack, project, resource name
+ * and the import parameters (inputs with an AWS name but the token) as diff compares them, defaults
+ * applied; after a failed task, a deterministic successor (EC2 keeps returning the failed one).
  */
 export function importTaskTokens(
   type: string,
