@@ -7,24 +7,8 @@ import type * as Ec2Sdk from "@aws-sdk/client-ec2";
 import { toAwsApiError } from "../core/classify";
 import { paginate } from "../core/task/helpers";
 import { clientConfig, type ProviderSettings } from "../core/config";
-import type {
-  ConversionTask,
-  ConversionVolume,
-  Ec2Image,
-  Ec2Instance,
-  Ec2Snapshot,
-  ImageTask,
-  SnapshotDetail,
-  SnapshotTask,
-} from "./types";
-import {
-  compact,
-  IMAGE_NOT_FOUND_CODES,
-  INSTANCE_NOT_FOUND_CODES,
-  parseProgress,
-  SNAPSHOT_NOT_FOUND_CODES,
-  TASK_NOT_FOUND_CODES,
-} from "./shared";
+import * as shared from "./shared";
+import type * as types from "./types";
 
 /** The ImportImage request in the SDK's field names, always with a ClientToken. */
 export type ImportImageRequest = Ec2Sdk.ImportImageCommandInput & { ClientToken: string };
@@ -32,32 +16,8 @@ export type ImportImageRequest = Ec2Sdk.ImportImageCommandInput & { ClientToken:
 /** The ImportSnapshot request in the SDK's field names, always with a ClientToken. */
 export type ImportSnapshotRequest = Ec2Sdk.ImportSnapshotCommandInput & { ClientToken: string };
 
-/**
- * The EC2 calls of the VM Import resources. Describes take many IDs and leave out the IDs EC2 no
- * longer knows (unknown, deregistered, deleted, or past the 7-day task retention); a start
- * repeated with the same ClientToken and parameters returns the original task.
- */
-export interface Ec2Api {
-  importImage(request: ImportImageRequest): Promise<ImageTask>;
-  describeImportImageTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ImageTask>>;
-  /** CancelImportTask (only while the task is active). */
-  cancelImportTask(id: string, reason: string): Promise<void>;
-  describeImages(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Image>>;
-  deregisterImage(imageId: string): Promise<void>;
-  deleteSnapshot(snapshotId: string): Promise<void>;
-  /** ImportInstance (no ClientToken: the caller looks for its marker first). */
-  importInstance(request: Ec2Sdk.ImportInstanceCommandInput): Promise<ConversionTask>;
-  describeConversionTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ConversionTask>>;
-  /** DescribeConversionTasks without IDs: every task of the last 7 days (no paging, no filters). */
-  listConversionTasks(): Promise<ConversionTask[]>;
-  cancelConversionTask(id: string, reason: string): Promise<void>;
-  describeInstances(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Instance>>;
-  terminateInstance(instanceId: string): Promise<void>;
-  deleteVolume(volumeId: string): Promise<void>;
-  importSnapshot(request: ImportSnapshotRequest): Promise<SnapshotTask>;
-  describeImportSnapshotTasks(ids: readonly string[]): Promise<ReadonlyMap<string, SnapshotTask>>;
-  describeSnapshots(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Snapshot>>;
-}
+/** The EC2 calls of the VM Import resources (createEc2Api's; tests pass a fake of this type). */
+export type Ec2Api = ReturnType<typeof createEc2Api>;
 
 /** A non-empty string, finite number or boolean as AWS sent it; anything else (`null`) dropped. */
 function scalar(v: unknown): string | number | boolean | undefined {
@@ -72,7 +32,7 @@ function scalar(v: unknown): string | number | boolean | undefined {
  */
 function fields(o: object | undefined, names: string): Record<string, unknown> {
   const source = (o ?? {}) as Record<string, unknown>;
-  return compact(
+  return shared.compact(
     Object.fromEntries(
       names.split(" ").map((n) => [n.charAt(0).toLowerCase() + n.slice(1), scalar(source[n])]),
     ),
@@ -81,7 +41,7 @@ function fields(o: object | undefined, names: string): Record<string, unknown> {
 
 /** `o` when its `required` members are strings (an ID, a status), else undefined (dropped). */
 function complete<T>(o: Record<string, unknown>, ...required: string[]): T | undefined {
-  return required.every((k) => typeof o[k] === "string") ? (compact(o) as T) : undefined;
+  return required.every((k) => typeof o[k] === "string") ? (shared.compact(o) as T) : undefined;
 }
 
 /** ISO 8601 text of an AWS date string; undefined when absent or unparseable. */
@@ -91,9 +51,9 @@ function iso(v: unknown): string | undefined {
     : new Date(v).toISOString();
 }
 
-function toSnapshotDetail(s: Ec2Sdk.SnapshotDetail): SnapshotDetail {
+function toSnapshotDetail(s: Ec2Sdk.SnapshotDetail): types.SnapshotDetail {
   const names = "Description DeviceName DiskImageSize Format SnapshotId Status StatusMessage";
-  return compact({ ...fields(s, names), progress: parseProgress(s.Progress) });
+  return shared.compact({ ...fields(s, names), progress: shared.parseProgress(s.Progress) });
 }
 
 const IMAGE_TASK_FIELDS =
@@ -101,13 +61,15 @@ const IMAGE_TASK_FIELDS =
   "Encrypted KmsKeyId Hypervisor UsageOperation Description";
 
 /** An ImportImageResult or ImportImageTask with an ID and a status; anything else is dropped. */
-function toImageTask(t: Ec2Sdk.ImportImageTask | Ec2Sdk.ImportImageResult): ImageTask | undefined {
+function toImageTask(
+  t: Ec2Sdk.ImportImageTask | Ec2Sdk.ImportImageResult,
+): types.ImageTask | undefined {
   const snapshotDetails = (t.SnapshotDetails ?? []).map(toSnapshotDetail);
-  const task = { ...fields(t, IMAGE_TASK_FIELDS), progress: parseProgress(t.Progress) };
+  const task = { ...fields(t, IMAGE_TASK_FIELDS), progress: shared.parseProgress(t.Progress) };
   return complete({ ...task, snapshotDetails }, "importTaskId", "status");
 }
 
-function toEc2Image(i: Ec2Sdk.Image): Ec2Image | undefined {
+function toEc2Image(i: Ec2Sdk.Image): types.Ec2Image | undefined {
   const snapshotIds = (i.BlockDeviceMappings ?? [])
     .map((b) => scalar(b.Ebs?.SnapshotId))
     .filter((s): s is string => typeof s === "string");
@@ -115,18 +77,18 @@ function toEc2Image(i: Ec2Sdk.Image): Ec2Image | undefined {
   return complete({ ...image, snapshotIds }, "imageId");
 }
 
-function toConversionVolume(v: Ec2Sdk.ImportInstanceVolumeDetailItem): ConversionVolume {
-  return compact({
+function toConversionVolume(v: Ec2Sdk.ImportInstanceVolumeDetailItem): types.ConversionVolume {
+  return shared.compact({
     volumeId: scalar(v.Volume?.Id),
     volumeSize: scalar(v.Volume?.Size),
     imageSize: scalar(v.Image?.Size),
     format: scalar(v.Image?.Format),
     ...fields(v, "AvailabilityZone BytesConverted Status StatusMessage Description"),
-  }) as ConversionVolume;
+  }) as types.ConversionVolume;
 }
 
 /** A ConversionTask with an ID and a state; anything else is dropped. */
-function toConversionTask(t: Ec2Sdk.ConversionTask): ConversionTask | undefined {
+function toConversionTask(t: Ec2Sdk.ConversionTask): types.ConversionTask | undefined {
   const i = t.ImportInstance;
   const task = {
     ...fields(t, "ConversionTaskId State StatusMessage"),
@@ -140,10 +102,14 @@ function toConversionTask(t: Ec2Sdk.ConversionTask): ConversionTask | undefined 
 /** An ImportSnapshot task (its SnapshotTaskDetail flattened) with an ID and a status. */
 function toSnapshotTask(
   t: Ec2Sdk.ImportSnapshotTask | Ec2Sdk.ImportSnapshotResult,
-): SnapshotTask | undefined {
+): types.SnapshotTask | undefined {
   const d = t.SnapshotTaskDetail;
   const detail = fields(d, "Status StatusMessage SnapshotId DiskImageSize");
-  const task = { ...fields(t, "ImportTaskId"), ...detail, progress: parseProgress(d?.Progress) };
+  const task = {
+    ...fields(t, "ImportTaskId"),
+    ...detail,
+    progress: shared.parseProgress(d?.Progress),
+  };
   return complete(task, "importTaskId", "status");
 }
 
@@ -191,11 +157,16 @@ function started<T>(operation: string, what: string, task: T | undefined): T {
   throw toAwsApiError("ec2", operation, err);
 }
 
-export function createEc2Api(settings: ProviderSettings): Ec2Api {
+/**
+ * Describes take many IDs and leave out the IDs EC2 no longer knows (unknown, deregistered,
+ * deleted, or past the 7-day task retention); a start repeated with the same ClientToken and
+ * parameters returns the original task.
+ */
+export function createEc2Api(settings: ProviderSettings) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-ec2") as typeof Ec2Sdk;
   const client = new sdk.EC2Client(clientConfig(settings, "ec2"));
-  const conversions = async (ids?: readonly string[]): Promise<Page<ConversionTask>> => {
+  const conversions = async (ids?: readonly string[]): Promise<Page<types.ConversionTask>> => {
     const input = ids === undefined ? {} : { ConversionTaskIds: [...ids] };
     const out = await client.send(new sdk.DescribeConversionTasksCommand(input));
     return { items: (out.ConversionTasks ?? []).map(toConversionTask) };
@@ -207,12 +178,12 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
   ) =>
     describeBy(
       operation,
-      TASK_NOT_FOUND_CODES,
+      shared.TASK_NOT_FOUND_CODES,
       (task: R) => task.importTaskId,
       (batch, NextToken) => page({ ImportTaskIds: [...batch], NextToken }),
     );
   return {
-    async importImage(request) {
+    async importImage(request: ImportImageRequest): Promise<types.ImageTask> {
       const out = await client.send(new sdk.ImportImageCommand(request));
       return started("ImportImage", "ImportTaskId or Status", toImageTask(out));
     },
@@ -220,52 +191,57 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       const out = await client.send(new sdk.DescribeImportImageTasksCommand(input));
       return { items: (out.ImportImageTasks ?? []).map(toImageTask), nextToken: out.NextToken };
     }),
-    async cancelImportTask(ImportTaskId, CancelReason) {
+    /** Only while the task is active. */
+    async cancelImportTask(ImportTaskId: string, CancelReason: string): Promise<void> {
       await client.send(new sdk.CancelImportTaskCommand({ ImportTaskId, CancelReason }));
     },
     describeImages: describeBy(
       "DescribeImages",
-      IMAGE_NOT_FOUND_CODES,
-      (image) => image.imageId,
+      shared.IMAGE_NOT_FOUND_CODES,
+      (image: types.Ec2Image) => image.imageId,
       async (batch) => {
         const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [...batch] }));
         return { items: (out.Images ?? []).map(toEc2Image) };
       },
     ),
-    async deregisterImage(imageId) {
+    async deregisterImage(imageId: string): Promise<void> {
       await client.send(new sdk.DeregisterImageCommand({ ImageId: imageId }));
     },
-    async deleteSnapshot(snapshotId) {
+    async deleteSnapshot(snapshotId: string): Promise<void> {
       await client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }));
     },
-    async importInstance(request) {
+    /** No ClientToken: the caller looks for its marker first. */
+    async importInstance(
+      request: Ec2Sdk.ImportInstanceCommandInput,
+    ): Promise<types.ConversionTask> {
       const out = await client.send(new sdk.ImportInstanceCommand(request));
       const task = out.ConversionTask && toConversionTask(out.ConversionTask);
       return started("ImportInstance", "ConversionTask", task);
     },
     describeConversionTasks: describeBy(
       "DescribeConversionTasks",
-      TASK_NOT_FOUND_CODES,
-      (task) => task.conversionTaskId,
+      shared.TASK_NOT_FOUND_CODES,
+      (task: types.ConversionTask) => task.conversionTaskId,
       (batch) => conversions(batch),
     ),
-    async listConversionTasks() {
+    /** Every task of the last 7 days (no paging, no filters). */
+    async listConversionTasks(): Promise<types.ConversionTask[]> {
       const { items } = await conversions();
-      return items.filter((t): t is ConversionTask => t !== undefined);
+      return items.filter((t): t is types.ConversionTask => t !== undefined);
     },
-    async cancelConversionTask(ConversionTaskId, ReasonMessage) {
+    async cancelConversionTask(ConversionTaskId: string, ReasonMessage: string): Promise<void> {
       await client.send(new sdk.CancelConversionTaskCommand({ ConversionTaskId, ReasonMessage }));
     },
     describeInstances: describeBy(
       "DescribeInstances",
-      INSTANCE_NOT_FOUND_CODES,
-      (instance) => instance.instanceId,
+      shared.INSTANCE_NOT_FOUND_CODES,
+      (instance: types.Ec2Instance) => instance.instanceId,
       async (batch, NextToken) => {
         const input = { InstanceIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeInstancesCommand(input));
         const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
         const items = instances.map((i) =>
-          complete<Ec2Instance>(
+          complete<types.Ec2Instance>(
             { ...fields(i, "InstanceId"), state: scalar(i.State?.Name) },
             "instanceId",
           ),
@@ -273,13 +249,13 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
         return { items, nextToken: out.NextToken };
       },
     ),
-    async terminateInstance(instanceId) {
+    async terminateInstance(instanceId: string): Promise<void> {
       await client.send(new sdk.TerminateInstancesCommand({ InstanceIds: [instanceId] }));
     },
-    async deleteVolume(volumeId) {
+    async deleteVolume(volumeId: string): Promise<void> {
       await client.send(new sdk.DeleteVolumeCommand({ VolumeId: volumeId }));
     },
-    async importSnapshot(request) {
+    async importSnapshot(request: ImportSnapshotRequest): Promise<types.SnapshotTask> {
       const out = await client.send(new sdk.ImportSnapshotCommand(request));
       return started("ImportSnapshot", "ImportTaskId or Status", toSnapshotTask(out));
     },
@@ -292,13 +268,13 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
     }),
     describeSnapshots: describeBy(
       "DescribeSnapshots",
-      SNAPSHOT_NOT_FOUND_CODES,
-      (snapshot) => snapshot.snapshotId,
+      shared.SNAPSHOT_NOT_FOUND_CODES,
+      (snapshot: types.Ec2Snapshot) => snapshot.snapshotId,
       async (batch, NextToken) => {
         const input = { SnapshotIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeSnapshotsCommand(input));
         const items = (out.Snapshots ?? []).map((s) =>
-          complete<Ec2Snapshot>(fields(s, "SnapshotId State VolumeSize"), "snapshotId"),
+          complete<types.Ec2Snapshot>(fields(s, "SnapshotId State VolumeSize"), "snapshotId"),
         );
         return { items, nextToken: out.NextToken };
       },

@@ -4,44 +4,17 @@
  * (aws-apis.md §4.4–4.5). The VM Import hooks (vmImport.ts) read the AMI after the wait and after
  * the 7-day record expiry; delete cancels a running import or removes the AMI and its snapshots.
  */
+import { isPlainObject, type StringRule } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { isPlainObject } from "../core/check";
 import { isCredentialBearingUrl } from "../core/redact";
-import type { StringRule } from "../core/check";
-import {
-  type PropertySpec,
-  type PropertyTable,
-  type SourceInputs,
-  sourceEtagProperty,
-  waitTimeoutProperty,
-} from "../core/task/properties";
 import { checkMap } from "../core/task/helpers";
+import * as table from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import type { Ec2Api, ImportImageRequest } from "./api";
-import {
-  checkBootMode,
-  checkClientData,
-  checkDiskContainers,
-  checkLicenses,
-  checkMore,
-} from "./importImageTaskCheck";
-import {
-  awsFields,
-  collect,
-  compact,
-  DESCRIBE_BATCH_SIZE,
-  GONE,
-  IMAGE_NOT_FOUND_CODES,
-  ignore,
-  nestedInput,
-  pascal,
-  POLL,
-  stableUrl,
-  tagSpecifications,
-  TAGS,
-} from "./shared";
+import * as check from "./importImageTaskCheck";
+import * as shared from "./shared";
 import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
 
@@ -86,20 +59,20 @@ export function diskIdentity(value: unknown): unknown {
     if (typeof d !== "object" || d === null) return d;
     const disk = { ...(d as Record<string, unknown>) };
     if (typeof disk["format"] === "string") disk["format"] = disk["format"].toUpperCase();
-    if (typeof disk["url"] === "string") disk["url"] = stableUrl(disk["url"]);
+    if (typeof disk["url"] === "string") disk["url"] = shared.stableUrl(disk["url"]);
     return disk;
   });
 }
 
 /** An ImportImage string parameter sent as `awsName`; a change replaces the resource. */
-const param = (awsName: string, rule: StringRule & { fix: string }): PropertySpec => ({
+const param = (awsName: string, rule: StringRule & { fix: string }): table.PropertySpec => ({
   rule: { kind: "string", ...rule },
   change: "replace",
   awsName,
 });
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
+export const properties: table.PropertyTable<ImportImageTaskInputs & table.SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -113,13 +86,13 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
   diskContainers: {
     rule: { kind: "custom" },
     checkNested: (news, { settings }) =>
-      collect((f) => checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
+      shared.collect((f) => check.checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
     secretLeaf: { path: ["[]", "url"], when: isCredentialBearingUrl },
     awsName: "DiskContainers",
     compareAs: diskIdentity,
   },
-  sourceEtag: sourceEtagProperty,
+  sourceEtag: table.sourceEtagProperty,
   architecture: param("Architecture", {
     oneOf: ["i386", "x86_64"],
     fix: "use x86_64 (or i386); VM Import detects it when omitted",
@@ -133,7 +106,7 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
     fix: "use AWS (license included) or BYOL; AWS recommends setting licenseType or usageOperation",
   }),
   hypervisor: param("Hypervisor", { oneOf: ["xen"], fix: "use xen or omit it" }),
-  bootMode: nestedInput("BootMode", checkBootMode),
+  bootMode: shared.nestedInput("BootMode", check.checkBootMode),
   description: param("Description", { minLength: 1, maxLength: 255, fix: "use 1–255 characters" }),
   clientToken: {
     ...param("ClientToken", {
@@ -171,23 +144,23 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
   },
   clientData: {
     rule: { kind: "object", fix: "use { comment, uploadStart, uploadEnd, uploadSize }" },
-    checkNested: checkClientData,
+    checkNested: check.checkClientData,
     change: "replace",
     awsName: "ClientData",
   },
   tags: {
     rule: { kind: "object", fix: 'use a map of tag key → value, e.g. { Name: "web-server" }' },
-    checkNested: (news) => checkMap(news, "tags", TAGS),
+    checkNested: (news) => checkMap(news, "tags", shared.TAGS),
     change: "replace",
     awsName: "TagSpecifications",
   },
-  licenseSpecifications: nestedInput("LicenseSpecifications", checkLicenses),
+  licenseSpecifications: shared.nestedInput("LicenseSpecifications", check.checkLicenses),
   waitForCompletion: vm.option(true),
   retainOnDelete: vm.option(false),
   retainImageOnDelete: vm.option(false),
   retainSnapshotsOnDelete: vm.option(false),
   // Image imports take from tens of minutes to several hours.
-  waitTimeoutMinutes: waitTimeoutProperty(480),
+  waitTimeoutMinutes: table.waitTimeoutProperty(480),
 };
 
 export const tokens = vm.importTaskTokens("ec2.ImportImageTask", properties);
@@ -205,14 +178,14 @@ export function importImageRequest(
 ): ImportImageRequest {
   const cd = inputs.clientData;
   const clientData = cd && { UploadStart: date(cd.uploadStart), UploadEnd: date(cd.uploadEnd) };
-  return compact({
-    ...awsFields(properties, inputs),
+  return shared.compact({
+    ...shared.awsFields(properties, inputs),
     ClientToken,
-    ClientData: cd && compact({ ...(pascal(cd) as object), ...clientData }),
+    ClientData: cd && shared.compact({ ...(shared.pascal(cd) as object), ...clientData }),
     DiskContainers: (inputs.diskContainers ?? []).map((d) =>
-      compact({ ...(pascal(d) as object), Format: d.format?.toUpperCase() }),
+      shared.compact({ ...(shared.pascal(d) as object), Format: d.format?.toUpperCase() }),
     ),
-    TagSpecifications: tagSpecifications(inputs.tags, "import-image-task"),
+    TagSpecifications: shared.tagSpecifications(inputs.tags, "import-image-task"),
   }) as ImportImageRequest;
 }
 
@@ -259,7 +232,7 @@ function recordedTask(id: string, props: Record<string, unknown>): ImageTask {
     ...(isPlainObject(taskDetails) ? taskDetails : {}),
     ...vm.recordedFields(props, ["statusMessage", "progress", "imageId"]),
     importTaskId: id,
-    status: typeof status === "string" && status !== "" ? status : GONE,
+    status: typeof status === "string" && status !== "" ? status : shared.GONE,
     snapshotDetails: (Array.isArray(snapshotDetails) && snapshotDetails.length > 0
       ? snapshotDetails
       : fromIds.map((snapshotId) => ({ snapshotId }))) as SnapshotDetail[],
@@ -271,7 +244,7 @@ const RETRY = "then run `pulumi up` again (a failed import is replaced)";
 /** What to do about a failed import, from VM Import's StatusMessage. */
 export function adviceFor(status: string, statusMessage: string | undefined): string {
   const m = statusMessage ?? "";
-  if (status === GONE) {
+  if (status === shared.GONE) {
     return "DescribeImportImageTasks no longer returns the task (EC2 forgets task records 7 days after they end). Run `pulumi refresh`, then `pulumi up` to import again.";
   }
   if (/do not have access|403 Forbidden|AccessDenied/i.test(m)) {
@@ -322,7 +295,7 @@ export const imageImport: vm.ImportArtifact<
     if (image !== undefined) {
       await ctx
         .aws("DeregisterImage", () => ctx.api.deregisterImage(image.imageId))
-        .catch(ignore(IMAGE_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.IMAGE_NOT_FOUND_CODES));
       log.info(label, `deregistered AMI ${image.imageId}`);
     }
     if (inputs.retainSnapshotsOnDelete ?? false) {
@@ -334,14 +307,14 @@ export const imageImport: vm.ImportArtifact<
 };
 
 export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
-  checkMore: (news) => checkMore(news),
+  checkMore: check.checkMore,
   state: (ctx) => ({
-    images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>
+    images: ctx.batcher("DescribeImages", shared.DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeImages(ids),
     ),
   }),
   // No SDK waiter's calls to stay under: a 60 s share halves the shared rounds' lag at twice the calls.
-  poll: { ...POLL, shareMs: 60_000 },
+  poll: { ...shared.POLL, shareMs: 60_000 },
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,

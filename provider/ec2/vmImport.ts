@@ -13,15 +13,7 @@ import { deriveToken, successorToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
 import { createEc2Api, type Ec2Api } from "./api";
 import type { ImportTaskView } from "./types";
-import {
-  CANNOT_CANCEL_CODE,
-  DESCRIBE_BATCH_SIZE,
-  GONE,
-  ignore,
-  labelOf,
-  pollHistory,
-  SNAPSHOT_NOT_FOUND_CODES,
-} from "./shared";
+import * as shared from "./shared";
 
 type Props = Record<string, unknown>;
 
@@ -142,7 +134,7 @@ async function deleteTask<I extends object, T, R, S>(
       ctx.runtime.log.info(ctx.label(inputs, id), `cancelled ${id} (was ${status})`);
     } catch (err) {
       // It finished between the describe and the cancel: clean up what it left instead.
-      if (!(isAwsApiError(err) && err.code === CANNOT_CANCEL_CODE)) throw err;
+      if (!(isAwsApiError(err) && err.code === shared.CANNOT_CANCEL_CODE)) throw err;
     }
     const result = await wait();
     task = result.last ?? task;
@@ -180,7 +172,7 @@ export async function deleteSnapshots<T, S>(
   for (const snapshotId of snapshotIds) {
     await ctx
       .aws("DeleteSnapshot", () => ctx.api.deleteSnapshot(snapshotId))
-      .catch(ignore(SNAPSHOT_NOT_FOUND_CODES));
+      .catch(shared.ignore(shared.SNAPSHOT_NOT_FOUND_CODES));
   }
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
@@ -198,10 +190,11 @@ export function taskStatus<T>(facts: {
   message?(task: T): string | undefined;
   percent(task: T): number | undefined;
 }) {
-  const statusOf = (o: T | undefined): string => (o === undefined ? GONE : facts.statusOf(o));
+  const statusOf = (o: T | undefined): string =>
+    o === undefined ? shared.GONE : facts.statusOf(o);
   const classify = (status: string): "pending" | "success" | "failure" => {
     if (status === "completed") return "success";
-    return [...facts.failed, GONE].includes(status) ? "failure" : "pending";
+    return [...facts.failed, shared.GONE].includes(status) ? "failure" : "pending";
   };
   const create = acceptorsFrom<T>((o) => classify(statusOf(o)));
   const cancel = acceptorsFrom<T>((o) =>
@@ -246,9 +239,9 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
 }) {
   type Described = { description?: string };
   const subject = (inputs: Described, id?: string): string =>
-    `${facts.type} "${labelOf(inputs.description, id)}"`;
+    `${facts.type} "${shared.labelOf(inputs.description, id)}"`;
   return {
-    name: (inputs: Described, id?: string): string => labelOf(inputs.description, id),
+    name: (inputs: Described, id?: string): string => shared.labelOf(inputs.description, id),
     adoptMissing(id: string, inputs: Described, where: string) {
       const retention = `EC2 keeps ${facts.records} only 7 days after they end`;
       const cli = facts.cli === undefined ? "" : ` (${facts.cli})`;
@@ -265,7 +258,7 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
     ): string {
       const status = facts.statusOf(last);
       const why = last?.statusMessage ? `: ${last.statusMessage.replace(/\.+$/, "")}` : "";
-      return `${subject(inputs, id)}: ${facts.noun} ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
+      return `${subject(inputs, id)}: ${facts.noun} ${id} ended in ${status}${shared.pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
     },
     exhaustedMessage: (inputs: Described, last: T, attempts: number): string =>
       `${subject(inputs)}: ${attempts} ${facts.noun} tasks for this resource's ${facts.token} ended in failure (last ${facts.idOf(last)}: ${facts.statusOf(last)} ${last.statusMessage ?? ""}). ${facts.fix}, then run \`pulumi up\` again.`,
@@ -370,7 +363,7 @@ export function describeSpec<T>(
   operation: string,
   call: DescribeSpec<T, Ec2Api>["call"],
 ): DescribeSpec<T, Ec2Api> {
-  return { operation, batchSize: DESCRIBE_BATCH_SIZE, call };
+  return { operation, batchSize: shared.DESCRIBE_BATCH_SIZE, call };
 }
 
 /**
