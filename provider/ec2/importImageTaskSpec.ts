@@ -1,8 +1,6 @@
 /**
- * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/): ImportImage with a
- * deterministic ClientToken, DescribeImportImageTasks batched 100 IDs a call, `completed` the goal
- * (aws-apis.md §4.4–4.5). The VM Import hooks (vmImport.ts) read the AMI after the wait and after
- * the 7-day record expiry; delete cancels a running import or removes the AMI and its snapshots.
+ * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/, aws-apis.md §4.4–4.5);
+ * its artifact is an AMI and its snapshots (vmImport.ts reads and removes them).
  */
 import { isPlainObject, type StringRule } from "../core/check";
 import { endpointOrigins } from "../core/config";

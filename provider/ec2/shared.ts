@@ -6,21 +6,20 @@ import type { MapRule } from "../core/task/helpers";
 import type { PropertySpec } from "../core/task/properties";
 import { containsUnknown } from "../core/unknown";
 
+function codes(...names: string[]): ReadonlySet<string> {
+  return new Set(names);
+}
+
 /** Unknown or aged-out task IDs: image tasks answer the conversion-task codes too (§4.5). */
-export const TASK_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+export const TASK_NOT_FOUND_CODES = codes(
   "InvalidConversionTaskId",
   "InvalidConversionTaskId.Malformed",
   "InvalidConversionTaskId.NotFound",
-]);
-export const IMAGE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
-  "InvalidAMIID.NotFound",
-  "InvalidAMIID.Unavailable",
-]);
-export const SNAPSHOT_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidSnapshot.NotFound"]);
-export const INSTANCE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
-  "InvalidInstanceID.NotFound",
-]);
-export const VOLUME_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidVolume.NotFound"]);
+);
+export const IMAGE_NOT_FOUND_CODES = codes("InvalidAMIID.NotFound", "InvalidAMIID.Unavailable");
+export const SNAPSHOT_NOT_FOUND_CODES = codes("InvalidSnapshot.NotFound");
+export const INSTANCE_NOT_FOUND_CODES = codes("InvalidInstanceID.NotFound");
+export const VOLUME_NOT_FOUND_CODES = codes("InvalidVolume.NotFound");
 /** CancelImportTask / CancelConversionTask on a task that is no longer active. */
 export const CANNOT_CANCEL_CODE = "DeleteConversionTaskError";
 
@@ -202,20 +201,16 @@ export function checkDisk(
   }
 }
 
-/** Tags map → the SDK's TagSpecifications for `resourceType`. */
+/** Tags map → the SDK's TagSpecifications for `resourceType`, keys sorted. */
 export function tagSpecifications(
   tags: Record<string, string> | undefined,
   resourceType: string,
 ): { ResourceType: string; Tags: { Key: string; Value: string }[] }[] | undefined {
   if (tags === undefined || Object.keys(tags).length === 0) return undefined;
-  return [
-    {
-      ResourceType: resourceType,
-      Tags: Object.keys(tags)
-        .sort()
-        .map((Key) => ({ Key, Value: tags[Key] ?? "" })),
-    },
-  ];
+  const Tags = Object.keys(tags)
+    .sort()
+    .map((Key) => ({ Key, Value: tags[Key] ?? "" }));
+  return [{ ResourceType: resourceType, Tags }];
 }
 
 /** What names the import in messages: its description, else its task ID. */
