@@ -1,12 +1,12 @@
 /**
- * The only network I/O of the EC2 VM Import resources: one client per provider instance (maxAttempts
- * 1: the core's callAws retries), `@aws-sdk/client-ec2` required inside the factory so nothing
- * network-bound loads with the resource classes.
+ * The only network I/O of the EC2 VM Import resources: one client per provider (maxAttempts 1: the
+ * core retries), the SDK required inside the factory so it does not load with the classes.
  */
 import type * as Ec2Sdk from "@aws-sdk/client-ec2";
 import { toAwsApiError } from "../core/classify";
 import { paginate } from "../core/task/helpers";
 import { clientConfig, type ProviderSettings } from "../core/config";
+import { isoTime } from "../core/outputs";
 import * as shared from "./shared";
 import type * as types from "./types";
 
@@ -44,13 +44,6 @@ function complete<T>(o: Record<string, unknown>, ...required: string[]): T | und
   return required.every((k) => typeof o[k] === "string") ? (shared.compact(o) as T) : undefined;
 }
 
-/** ISO 8601 text of an AWS date string; undefined when absent or unparseable. */
-function iso(v: unknown): string | undefined {
-  return typeof v !== "string" || Number.isNaN(Date.parse(v))
-    ? undefined
-    : new Date(v).toISOString();
-}
-
 function toSnapshotDetail(s: Ec2Sdk.SnapshotDetail): types.SnapshotDetail {
   const names = "Description DeviceName DiskImageSize Format SnapshotId Status StatusMessage";
   return shared.compact({ ...fields(s, names), progress: shared.parseProgress(s.Progress) });
@@ -73,7 +66,7 @@ function toEc2Image(i: Ec2Sdk.Image): types.Ec2Image | undefined {
   const snapshotIds = (i.BlockDeviceMappings ?? [])
     .map((b) => scalar(b.Ebs?.SnapshotId))
     .filter((s): s is string => typeof s === "string");
-  const image = { ...fields(i, "ImageId State Name"), creationDate: iso(i.CreationDate) };
+  const image = { ...fields(i, "ImageId State Name"), creationDate: isoTime(i.CreationDate) };
   return complete({ ...image, snapshotIds }, "imageId");
 }
 
@@ -93,7 +86,7 @@ function toConversionTask(t: Ec2Sdk.ConversionTask): types.ConversionTask | unde
   const task = {
     ...fields(t, "ConversionTaskId State StatusMessage"),
     ...fields(i, "Description InstanceId Platform"),
-    expirationTime: iso(t.ExpirationTime),
+    expirationTime: isoTime(t.ExpirationTime),
     volumes: (i?.Volumes ?? []).map(toConversionVolume),
   };
   return complete(task, "conversionTaskId", "state");

@@ -1,5 +1,5 @@
 /** Pure facts and helpers of the EC2 VM Import resources (aws-apis.md §4); no I/O. */
-import { type CheckFailure, checkFields, checkObject, checkString, getPath } from "../core/check";
+import * as checks from "../core/check";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import type { MapRule } from "../core/task/helpers";
@@ -108,6 +108,17 @@ function checkDiskUrl(url: string, origins: readonly string[]): string | undefin
     : undefined;
 }
 
+const DEVICE_NAME: checks.StringRule = {
+  pattern: /^(?:\/dev\/)?[a-z][a-z0-9]*$/,
+  patternText: "a device name such as /dev/sda1 or xvdb",
+  fix: "use /dev/sda1 for the boot disk, or omit it and let VM Import assign one",
+};
+const SNAPSHOT_ID: checks.StringRule = {
+  pattern: /^snap-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+  patternText: "snap- followed by 8 or 17 hex digits",
+  fix: "copy the snapshot ID from `aws ec2 describe-snapshots`",
+};
+
 /** How ImportImage's and ImportSnapshot's disk containers name their disk. */
 export interface DiskRules {
   /** `url`, `userBucket`, and for ImportImage `snapshotId`: exactly one is given. */
@@ -128,25 +139,14 @@ export function checkDisk(
   path: string,
   rules: DiskRules,
   origins: readonly string[],
-  failures: CheckFailure[],
+  failures: checks.CheckFailure[],
 ): void {
-  const disk = getPath(news, path) as Record<string, unknown>;
+  const disk = checks.getPath(news, path) as Record<string, unknown>;
   const at = (member: string): string => `${path}.${member}`;
   const imageDisk = rules.sources.includes("snapshotId");
   const fix = "use 1–255 characters";
-  checkString(news, at("description"), { minLength: 1, maxLength: 255, fix }, failures);
-  if (imageDisk) {
-    checkString(
-      news,
-      at("deviceName"),
-      {
-        pattern: /^(?:\/dev\/)?[a-z][a-z0-9]*$/,
-        patternText: "a device name such as /dev/sda1 or xvdb",
-        fix: "use /dev/sda1 for the boot disk, or omit it and let VM Import assign one",
-      },
-      failures,
-    );
-  }
+  checks.checkString(news, at("description"), { minLength: 1, maxLength: 255, fix }, failures);
+  if (imageDisk) checks.checkString(news, at("deviceName"), DEVICE_NAME, failures);
   const given = rules.sources.filter((k) => disk[k] !== undefined && disk[k] !== null);
   // One source not known yet: the exclusivity rule is checked at `up`.
   if (given.length !== 1 && !given.some((k) => containsUnknown(disk[k]))) {
@@ -162,22 +162,22 @@ export function checkDisk(
     patternText: `one of ${rules.formats.join(", ")} (any case)`,
     fix: rules.formatFix,
   };
-  checkString(news, at("format"), formatRule, failures);
+  checks.checkString(news, at("format"), formatRule, failures);
   const before = failures.length;
   const urlFix = "use s3://bucket/key or the https:// object URL";
-  checkString(news, at("url"), { minLength: 1, fix: urlFix }, failures);
+  checks.checkString(news, at("url"), { minLength: 1, fix: urlFix }, failures);
   const url = disk["url"];
   if (failures.length === before && typeof url === "string" && !containsUnknown(url)) {
     const reason = checkDiskUrl(url, origins);
     if (reason !== undefined) failures.push({ property: at("url"), reason });
   }
   const bucketBefore = failures.length;
-  checkObject(news, at("userBucket"), { fix: "use { s3Bucket, s3Key }" }, failures);
+  checks.checkObject(news, at("userBucket"), { fix: "use { s3Bucket, s3Key }" }, failures);
   if (disk["userBucket"] !== undefined && failures.length === bucketBefore) {
     const bucket = { pattern: BUCKET, patternText: BUCKET_TEXT };
     const bucketFix = "name the S3 bucket that holds the disk image";
     const keyFix = "give the disk image's object key, e.g. vms/web.vmdk";
-    checkFields(
+    checks.checkFields(
       news,
       at("userBucket"),
       {
@@ -187,18 +187,7 @@ export function checkDisk(
       failures,
     );
   }
-  if (imageDisk) {
-    checkString(
-      news,
-      at("snapshotId"),
-      {
-        pattern: /^snap-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
-        patternText: "snap- followed by 8 or 17 hex digits",
-        fix: "copy the snapshot ID from `aws ec2 describe-snapshots`",
-      },
-      failures,
-    );
-  }
+  if (imageDisk) checks.checkString(news, at("snapshotId"), SNAPSHOT_ID, failures);
 }
 
 /** Tags map → the SDK's TagSpecifications for `resourceType`, keys sorted. */
@@ -229,8 +218,8 @@ export function pollHistory(wait: { polls: number; observed: readonly string[] }
 }
 
 /** The failures a rule written as `(…, failures) => void` reports, for a table's checkNested. */
-export function collect(check: (failures: CheckFailure[]) => void): CheckFailure[] {
-  const failures: CheckFailure[] = [];
+export function collect(check: (failures: checks.CheckFailure[]) => void): checks.CheckFailure[] {
+  const failures: checks.CheckFailure[] = [];
   check(failures);
   return failures;
 }
@@ -238,7 +227,7 @@ export function collect(check: (failures: CheckFailure[]) => void): CheckFailure
 /** A nested input `check` validates, sent as `awsName`; a change replaces the resource. */
 export function nestedInput(
   awsName: string,
-  check: (news: Record<string, unknown>, failures: CheckFailure[]) => void,
+  check: (news: Record<string, unknown>, failures: checks.CheckFailure[]) => void,
 ): PropertySpec {
   return {
     rule: { kind: "custom" },
@@ -254,7 +243,7 @@ export function nestedInput(
  */
 export function checkRetainOptions(
   news: Record<string, unknown>,
-  failures: CheckFailure[],
+  failures: checks.CheckFailure[],
   rule: { whole: string; part: string; why: string },
 ): void {
   const { whole, part } = rule;

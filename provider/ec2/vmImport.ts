@@ -284,10 +284,7 @@ export function importTaskSpec<I extends object, T extends ImportTaskView, R, S>
   /** The outputs after the task's ID, status, status message and progress. */
   outputs: readonly string[];
   call: DescribeSpec<T, Ec2Api>["call"];
-  tokens: {
-    fallbackToken: (inputs: unknown, raw: Props) => string;
-    successorToken: (token: string, failedTaskId: string) => string;
-  };
+  tokens: ReturnType<typeof importTaskTokens>;
   advice: (status: string, statusMessage: string | undefined) => string;
   fix?: string;
   artifact: ImportArtifact<I, T, R, S>;
