@@ -2,13 +2,7 @@
  * The input rules of `ec2.ImportImageTask` its property table cannot say (ImportImage API reference,
  * VM Import limitations, aws-apis.md §4.4–4.5). Values unknown in preview are skipped.
  */
-import {
-  type CheckFailure,
-  checkList,
-  checkString,
-  type Fields,
-  isPlainObject,
-} from "../core/check";
+import * as checks from "../core/check";
 import { checkMembers } from "../core/task/helpers";
 import { containsUnknown } from "../core/unknown";
 import { checkDisk, checkRetainOptions, type DiskRules } from "./shared";
@@ -28,7 +22,7 @@ const EXAMPLE = '[{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]';
  */
 export function checkDiskContainers(
   news: Record<string, unknown>,
-  failures: CheckFailure[],
+  failures: checks.CheckFailure[],
   origins: readonly string[],
 ): void {
   const disks = news["diskContainers"];
@@ -43,13 +37,13 @@ export function checkDiskContainers(
     itemFix: "give an object with format and url or userBucket",
     fields: {},
   };
-  checkList(news, "diskContainers", rule, failures, (_disk, i) =>
+  checks.checkList(news, "diskContainers", rule, failures, (_disk, i) =>
     checkDisk(news, `diskContainers[${i}]`, DISK, origins, failures),
   );
 }
 
 /** clientData's members: ISO 8601 upload times in order, a size in GiB, a short comment. */
-export function checkClientData(news: Record<string, unknown>): CheckFailure[] {
+export function checkClientData(news: Record<string, unknown>): checks.CheckFailure[] {
   const time = {
     pattern: /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$/,
     patternText: "an ISO 8601 time such as 2026-01-01T10:00:00Z",
@@ -62,7 +56,7 @@ export function checkClientData(news: Record<string, unknown>): CheckFailure[] {
     uploadSize: ["number", { min: 0, fix: "give the uploaded size in GiB" }],
   });
   const data = news["clientData"];
-  if (!isPlainObject(data)) return failures;
+  if (!checks.isPlainObject(data)) return failures;
   const { uploadStart: start, uploadEnd: end } = data;
   if (
     typeof start === "string" &&
@@ -77,7 +71,10 @@ export function checkClientData(news: Record<string, unknown>): CheckFailure[] {
 }
 
 /** bootMode: legacy-bios or uefi (uefi-preferred is not supported for import). */
-export function checkBootMode(news: Record<string, unknown>, failures: CheckFailure[]): void {
+export function checkBootMode(
+  news: Record<string, unknown>,
+  failures: checks.CheckFailure[],
+): void {
   if (news["bootMode"] === "uefi-preferred") {
     failures.push({
       property: "bootMode",
@@ -87,11 +84,14 @@ export function checkBootMode(news: Record<string, unknown>, failures: CheckFail
     return;
   }
   const fix = "use legacy-bios or uefi, or omit it to detect it";
-  checkString(news, "bootMode", { oneOf: ["legacy-bios", "uefi"], fix }, failures);
+  checks.checkString(news, "bootMode", { oneOf: ["legacy-bios", "uefi"], fix }, failures);
 }
 
 /** licenseSpecifications: a list of License Manager configuration ARNs. */
-export function checkLicenses(news: Record<string, unknown>, failures: CheckFailure[]): void {
+export function checkLicenses(
+  news: Record<string, unknown>,
+  failures: checks.CheckFailure[],
+): void {
   const arn = {
     required: true,
     pattern: /^arn:aws[\w-]*:license-manager:[a-z0-9-]+:\d{12}:license-configuration:\S+$/,
@@ -102,20 +102,20 @@ export function checkLicenses(news: Record<string, unknown>, failures: CheckFail
     minItems: 0,
     fix: 'use [{ licenseConfigurationArn: "arn:aws:license-manager:…" }]',
     itemFix: "give { licenseConfigurationArn }",
-    fields: { licenseConfigurationArn: ["string", arn] } satisfies Fields,
+    fields: { licenseConfigurationArn: ["string", arn] } satisfies checks.Fields,
   };
-  checkList(news, "licenseSpecifications", rule, failures, () => undefined);
+  checks.checkList(news, "licenseSpecifications", rule, failures, () => undefined);
 }
 
 /** The cross-field rules, after the table's (and its nested) rules. */
-export function checkMore(news: Record<string, unknown>): CheckFailure[] {
+export function checkMore(news: Record<string, unknown>): checks.CheckFailure[] {
   const failures = checkKmsNeedsEncryption(news);
   const disks = news["diskContainers"];
   if (
     news["bootMode"] === "uefi" &&
     news["platform"] === undefined &&
     Array.isArray(disks) &&
-    disks.some((d) => isPlainObject(d) && "snapshotId" in d)
+    disks.some((d) => checks.isPlainObject(d) && "snapshotId" in d)
   ) {
     const reason =
       "is required for a UEFI import from a snapshot. Fix: set platform to Windows or Linux";

@@ -178,10 +178,8 @@ export async function deleteSnapshots<T, S>(
 }
 
 /**
- * statusOf, classify, acceptors as data and progress text of a task that succeeds `completed` and
- * fails in one of `failed` or gone; anything else (`active`, future values) is still running. After
- * a cancel, one of `cancelEnds` or gone ends the wait (`completed` among them: the task finished
- * before the cancel landed, and its artifacts are then removed like any other's).
+ * Status facts of a task that succeeds `completed`, fails in one of `failed` or gone, else runs;
+ * after a cancel, one of `cancelEnds` (`completed`: it finished first) or gone ends the wait.
  */
 export function taskStatus<T>(facts: {
   statusOf(task: T): string;
@@ -216,9 +214,8 @@ export function taskStatus<T>(facts: {
 }
 
 /**
- * How a VM Import resource names itself (`ec2.ImportSnapshotTask "data disk"`, by description,
- * else ID) and reports a failed task with its StatusMessage and `advice`, an unknown adopted ID
- * (EC2 keeps `records` 7 days) and a token whose every task failed.
+ * How a VM Import resource names itself (by description, else ID) and reports a failed task, an
+ * unknown adopted ID (EC2 keeps `records` 7 days) and a token whose every task failed.
  */
 export function taskMessages<T extends { statusMessage?: string }>(facts: {
   /** `ec2.ImportSnapshotTask`. */
@@ -272,11 +269,8 @@ export type ImportArtifact<I extends object, T, R, S> = Omit<
 >;
 
 /**
- * ImportImage's and ImportSnapshot's spec fields: the describe (`Describe<className>s`), statuses
- * (`deleting`/`deleted` after a failure or cancel, and `error`, what the SDK's SnapshotImported
- * waiter fails on, fail), adopt input, ClientTokens, outputs, messages, ClientToken reuse
- * explained, and the VM Import hooks around `artifact` (CancelImportTask; artifacts are left once
- * completed or named).
+ * ImportImage's and ImportSnapshot's spec fields around `artifact`. `deleting`/`deleted` (failed or
+ * cancelled) and `error` (what the SDK's SnapshotImported waiter fails on) fail.
  */
 export function importTaskSpec<I extends object, T extends ImportTaskView, R, S>(spec: {
   className: string;
