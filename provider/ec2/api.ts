@@ -1,31 +1,14 @@
 /**
- * The only network I/O of the EC2 VM Import resources. One client per provider instance, built
- * from `clientConfig(settings, "ec2")` (maxAttempts 1: callAws in the providers does all retrying).
- * `@aws-sdk/client-ec2` is required inside the factory, so nothing network-bound loads with the
- * resource classes.
+ * The only network I/O of the EC2 VM Import resources: one client per provider (maxAttempts 1: the
+ * core retries), the SDK required inside the factory so it does not load with the classes.
  */
 import type * as Ec2Sdk from "@aws-sdk/client-ec2";
 import { toAwsApiError } from "../core/classify";
 import { paginate } from "../core/task/helpers";
 import { clientConfig, type ProviderSettings } from "../core/config";
-import type {
-  ConversionTask,
-  ConversionVolume,
-  Ec2Image,
-  Ec2Instance,
-  Ec2Snapshot,
-  ImageTask,
-  SnapshotDetail,
-  SnapshotTask,
-} from "./types";
-import {
-  compact,
-  IMAGE_NOT_FOUND_CODES,
-  INSTANCE_NOT_FOUND_CODES,
-  parseProgress,
-  SNAPSHOT_NOT_FOUND_CODES,
-  TASK_NOT_FOUND_CODES,
-} from "./shared";
+import { isoTime } from "../core/outputs";
+import * as shared from "./shared";
+import type * as types from "./types";
 
 /** The ImportImage request in the SDK's field names, always with a ClientToken. */
 export type ImportImageRequest = Ec2Sdk.ImportImageCommandInput & { ClientToken: string };
@@ -33,170 +16,102 @@ export type ImportImageRequest = Ec2Sdk.ImportImageCommandInput & { ClientToken:
 /** The ImportSnapshot request in the SDK's field names, always with a ClientToken. */
 export type ImportSnapshotRequest = Ec2Sdk.ImportSnapshotCommandInput & { ClientToken: string };
 
+/** The EC2 calls of the VM Import resources (createEc2Api's; tests pass a fake of this type). */
+export type Ec2Api = ReturnType<typeof createEc2Api>;
+
+/** A non-empty string, finite number or boolean as AWS sent it; anything else (`null`) dropped. */
+function scalar(v: unknown): string | number | boolean | undefined {
+  if (typeof v === "string") return v === "" ? undefined : v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  return typeof v === "boolean" ? v : undefined;
+}
+
 /**
- * The EC2 calls of the VM Import resources. Describes take many IDs and leave out the IDs EC2 no
- * longer knows (unknown, deregistered, deleted, or past the 7-day task retention); a start
- * repeated with the same ClientToken and parameters returns the original task.
+ * The members of `o` named in `names` (space-separated, the SDK's PascalCase) under camelCase
+ * keys, each a scalar or left out. Members not named (a `Url`, which may be presigned) never pass.
  */
-export interface Ec2Api {
-  importImage(request: ImportImageRequest): Promise<ImageTask>;
-  describeImportImageTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ImageTask>>;
-  /** CancelImportTask (only while the task is active). */
-  cancelImportTask(id: string, reason: string): Promise<void>;
-  describeImages(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Image>>;
-  deregisterImage(imageId: string): Promise<void>;
-  deleteSnapshot(snapshotId: string): Promise<void>;
-  /** ImportInstance (no ClientToken: the caller looks for its marker first). */
-  importInstance(request: Ec2Sdk.ImportInstanceCommandInput): Promise<ConversionTask>;
-  describeConversionTasks(ids: readonly string[]): Promise<ReadonlyMap<string, ConversionTask>>;
-  /** DescribeConversionTasks without IDs: every task of the last 7 days (no paging, no filters). */
-  listConversionTasks(): Promise<ConversionTask[]>;
-  cancelConversionTask(id: string, reason: string): Promise<void>;
-  describeInstances(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Instance>>;
-  terminateInstance(instanceId: string): Promise<void>;
-  deleteVolume(volumeId: string): Promise<void>;
-  importSnapshot(request: ImportSnapshotRequest): Promise<SnapshotTask>;
-  describeImportSnapshotTasks(ids: readonly string[]): Promise<ReadonlyMap<string, SnapshotTask>>;
-  describeSnapshots(ids: readonly string[]): Promise<ReadonlyMap<string, Ec2Snapshot>>;
+function fields(o: object | undefined, names: string): Record<string, unknown> {
+  const source = (o ?? {}) as Record<string, unknown>;
+  return shared.compact(
+    Object.fromEntries(
+      names.split(" ").map((n) => [n.charAt(0).toLowerCase() + n.slice(1), scalar(source[n])]),
+    ),
+  );
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
+/** `o` when its `required` members are strings (an ID, a status), else undefined (dropped). */
+function complete<T>(o: Record<string, unknown>, ...required: string[]): T | undefined {
+  return required.every((k) => typeof o[k] === "string") ? (shared.compact(o) as T) : undefined;
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+function toSnapshotDetail(s: Ec2Sdk.SnapshotDetail): types.SnapshotDetail {
+  const names = "Description DeviceName DiskImageSize Format SnapshotId Status StatusMessage";
+  return shared.compact({ ...fields(s, names), progress: shared.parseProgress(s.Progress) });
 }
 
-/** ISO 8601 text of an AWS date string; undefined when absent or unparseable. */
-function iso(v: unknown): string | undefined {
-  const s = str(v);
-  return s === undefined || Number.isNaN(Date.parse(s)) ? undefined : new Date(s).toISOString();
-}
-
-/** Only fields with the documented type are kept, so a `null` never reaches the outputs. */
-function toSnapshotDetail(s: Ec2Sdk.SnapshotDetail): SnapshotDetail {
-  // `Url` is dropped on purpose: it may be a presigned URL (a credential).
-  return compact({
-    description: str(s.Description),
-    deviceName: str(s.DeviceName),
-    diskImageSize: num(s.DiskImageSize),
-    format: str(s.Format),
-    snapshotId: str(s.SnapshotId),
-    status: str(s.Status),
-    statusMessage: str(s.StatusMessage),
-    progress: parseProgress(str(s.Progress)),
-  });
-}
+const IMAGE_TASK_FIELDS =
+  "ImportTaskId Status StatusMessage ImageId Architecture Platform LicenseType BootMode " +
+  "Encrypted KmsKeyId Hypervisor UsageOperation Description";
 
 /** An ImportImageResult or ImportImageTask with an ID and a status; anything else is dropped. */
-export function toImageTask(
+function toImageTask(
   t: Ec2Sdk.ImportImageTask | Ec2Sdk.ImportImageResult,
-): ImageTask | undefined {
-  const importTaskId = str(t.ImportTaskId);
-  const status = str(t.Status);
-  if (importTaskId === undefined || status === undefined) return undefined;
-  return compact({
-    importTaskId,
-    status,
-    snapshotDetails: (t.SnapshotDetails ?? []).map(toSnapshotDetail),
-    statusMessage: str(t.StatusMessage),
-    progress: parseProgress(str(t.Progress)),
-    imageId: str(t.ImageId),
-    architecture: str(t.Architecture),
-    platform: str(t.Platform),
-    licenseType: str(t.LicenseType),
-    bootMode: "BootMode" in t ? str(t.BootMode) : undefined,
-    encrypted: typeof t.Encrypted === "boolean" ? t.Encrypted : undefined,
-    kmsKeyId: str(t.KmsKeyId),
-    hypervisor: str(t.Hypervisor),
-    usageOperation: str(t.UsageOperation),
-    description: str(t.Description),
-  });
+): types.ImageTask | undefined {
+  const snapshotDetails = (t.SnapshotDetails ?? []).map(toSnapshotDetail);
+  const task = { ...fields(t, IMAGE_TASK_FIELDS), progress: shared.parseProgress(t.Progress) };
+  return complete({ ...task, snapshotDetails }, "importTaskId", "status");
 }
 
-export function toEc2Image(i: Ec2Sdk.Image): Ec2Image | undefined {
-  const imageId = str(i.ImageId);
-  if (imageId === undefined) return undefined;
-  return compact({
-    imageId,
-    snapshotIds: (i.BlockDeviceMappings ?? [])
-      .map((b) => str(b.Ebs?.SnapshotId))
-      .filter((s): s is string => s !== undefined),
-    state: str(i.State),
-    creationDate: iso(i.CreationDate),
-    name: str(i.Name),
-  });
+function toEc2Image(i: Ec2Sdk.Image): types.Ec2Image | undefined {
+  const snapshotIds = (i.BlockDeviceMappings ?? [])
+    .map((b) => scalar(b.Ebs?.SnapshotId))
+    .filter((s): s is string => typeof s === "string");
+  const image = { ...fields(i, "ImageId State Name"), creationDate: isoTime(i.CreationDate) };
+  return complete({ ...image, snapshotIds }, "imageId");
 }
 
-function toConversionVolume(v: Ec2Sdk.ImportInstanceVolumeDetailItem): ConversionVolume {
-  // Image.ImportManifestUrl is dropped on purpose: it is a presigned URL (a credential).
-  return compact({
-    volumeId: str(v.Volume?.Id),
-    volumeSize: num(v.Volume?.Size),
-    availabilityZone: str(v.AvailabilityZone),
-    bytesConverted: num(v.BytesConverted),
-    imageSize: num(v.Image?.Size),
-    format: str(v.Image?.Format),
-    status: str(v.Status),
-    statusMessage: str(v.StatusMessage),
-    description: str(v.Description),
-  });
+function toConversionVolume(v: Ec2Sdk.ImportInstanceVolumeDetailItem): types.ConversionVolume {
+  return shared.compact({
+    volumeId: scalar(v.Volume?.Id),
+    volumeSize: scalar(v.Volume?.Size),
+    imageSize: scalar(v.Image?.Size),
+    format: scalar(v.Image?.Format),
+    ...fields(v, "AvailabilityZone BytesConverted Status StatusMessage Description"),
+  }) as types.ConversionVolume;
 }
 
 /** A ConversionTask with an ID and a state; anything else is dropped. */
-export function toConversionTask(t: Ec2Sdk.ConversionTask): ConversionTask | undefined {
-  const conversionTaskId = str(t.ConversionTaskId);
-  const state = str(t.State);
-  if (conversionTaskId === undefined || state === undefined) return undefined;
-  return compact({
-    conversionTaskId,
-    state,
-    volumes: (t.ImportInstance?.Volumes ?? []).map(toConversionVolume),
-    statusMessage: str(t.StatusMessage),
-    expirationTime: iso(t.ExpirationTime),
-    description: str(t.ImportInstance?.Description),
-    instanceId: str(t.ImportInstance?.InstanceId),
-    platform: str(t.ImportInstance?.Platform),
-  });
+function toConversionTask(t: Ec2Sdk.ConversionTask): types.ConversionTask | undefined {
+  const i = t.ImportInstance;
+  const task = {
+    ...fields(t, "ConversionTaskId State StatusMessage"),
+    ...fields(i, "Description InstanceId Platform"),
+    expirationTime: isoTime(t.ExpirationTime),
+    volumes: (i?.Volumes ?? []).map(toConversionVolume),
+  };
+  return complete(task, "conversionTaskId", "state");
 }
 
-function toEc2Instance(i: Ec2Sdk.Instance): Ec2Instance | undefined {
-  const instanceId = str(i.InstanceId);
-  return instanceId === undefined ? undefined : compact({ instanceId, state: str(i.State?.Name) });
-}
-
-/** An ImportSnapshot task with an ID and a status; anything else is dropped. */
-export function toSnapshotTask(
+/** An ImportSnapshot task (its SnapshotTaskDetail flattened) with an ID and a status. */
+function toSnapshotTask(
   t: Ec2Sdk.ImportSnapshotTask | Ec2Sdk.ImportSnapshotResult,
-): SnapshotTask | undefined {
-  const d = t.SnapshotTaskDetail ?? {};
-  const importTaskId = str(t.ImportTaskId);
-  const status = str(d.Status);
-  if (importTaskId === undefined || status === undefined) return undefined;
-  // `Url` is dropped on purpose: it may be a presigned URL (a credential).
-  return compact({
-    importTaskId,
-    status,
-    statusMessage: str(d.StatusMessage),
-    progress: parseProgress(str(d.Progress)),
-    snapshotId: str(d.SnapshotId),
-    diskImageSize: num(d.DiskImageSize),
-  });
-}
-
-function toEc2Snapshot(s: Ec2Sdk.Snapshot): Ec2Snapshot | undefined {
-  const snapshotId = str(s.SnapshotId);
-  if (snapshotId === undefined) return undefined;
-  return compact({ snapshotId, state: str(s.State), volumeSize: num(s.VolumeSize) });
+): types.SnapshotTask | undefined {
+  const d = t.SnapshotTaskDetail;
+  const detail = fields(d, "Status StatusMessage SnapshotId DiskImageSize");
+  const task = {
+    ...fields(t, "ImportTaskId"),
+    ...detail,
+    progress: shared.parseProgress(d?.Progress),
+  };
+  return complete(task, "importTaskId", "status");
 }
 
 type Page<R> = { items: (R | undefined)[]; nextToken?: string | undefined };
 
 /**
- * Describes of `ids`, `operation` answering `notFound` for an unknown ID: each batch follows
- * NextToken (so no asked-for ID is missed when EC2 pages the answer) and keeps the mapped items
- * whose ID was asked for.
+ * Describes of `ids`, each call following NextToken and keeping the items whose ID was asked for.
+ * EC2 fails the whole call when one ID is unknown (or aged out of the 7-day retention): on a
+ * `notFound` code a batch falls back to one call per ID, and an ID not found alone is absent.
  */
 function describeBy<R>(
   operation: string,
@@ -204,45 +119,28 @@ function describeBy<R>(
   idOf: (item: R) => string,
   page: (batch: readonly string[], nextToken: string | undefined) => Promise<Page<R>>,
 ): (ids: readonly string[]) => Promise<ReadonlyMap<string, R>> {
-  return (ids) =>
-    describeTolerant(operation, ids, notFound, async (batch) => {
-      const found = new Map<string, R>();
+  const describe = async (ids: readonly string[]): Promise<ReadonlyMap<string, R>> => {
+    const found = new Map<string, R>();
+    if (ids.length === 0) return found;
+    try {
       await paginate(
-        (nextToken) => page(batch, nextToken),
+        (nextToken) => page(ids, nextToken),
         (item) => {
-          if (item !== undefined && batch.includes(idOf(item))) found.set(idOf(item), item);
+          if (item !== undefined && ids.includes(idOf(item))) found.set(idOf(item), item);
         },
       );
       return found;
-    });
-}
-
-/**
- * Describes `ids` in one call. EC2 fails the whole call when one ID is unknown (or aged out of the
- * 7-day retention), so on a not-found error a batch falls back to one call per ID, and an ID that
- * is not found alone is absent from the result.
- */
-export async function describeTolerant<T>(
-  operation: string,
-  ids: readonly string[],
-  notFound: ReadonlySet<string>,
-  describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, T>>,
-): Promise<ReadonlyMap<string, T>> {
-  if (ids.length === 0) return new Map();
-  try {
-    return await describe(ids);
-  } catch (err) {
-    const e = toAwsApiError("ec2", operation, err);
-    if (!notFound.has(e.code)) throw e;
-    if (ids.length === 1) return new Map();
-  }
-  const found = new Map<string, T>();
-  for (const id of ids) {
-    for (const [k, v] of await describeTolerant(operation, [id], notFound, describe)) {
-      found.set(k, v);
+    } catch (err) {
+      const e = toAwsApiError("ec2", operation, err);
+      if (!notFound.has(e.code)) throw e;
     }
-  }
-  return found;
+    const each = new Map<string, R>();
+    for (const id of ids.length > 1 ? ids : []) {
+      for (const [k, v] of await describe([id])) each.set(k, v);
+    }
+    return each;
+  };
+  return describe;
 }
 
 /** The answer of a start call; a 200 response without it is a MalformedResponse, not retryable. */
@@ -252,11 +150,16 @@ function started<T>(operation: string, what: string, task: T | undefined): T {
   throw toAwsApiError("ec2", operation, err);
 }
 
-export function createEc2Api(settings: ProviderSettings): Ec2Api {
+/**
+ * Describes take many IDs and leave out the IDs EC2 no longer knows (unknown, deregistered,
+ * deleted, or past the 7-day task retention); a start repeated with the same ClientToken and
+ * parameters returns the original task.
+ */
+export function createEc2Api(settings: ProviderSettings) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-ec2") as typeof Ec2Sdk;
   const client = new sdk.EC2Client(clientConfig(settings, "ec2"));
-  const conversions = async (ids?: readonly string[]): Promise<Page<ConversionTask>> => {
+  const conversions = async (ids?: readonly string[]): Promise<Page<types.ConversionTask>> => {
     const input = ids === undefined ? {} : { ConversionTaskIds: [...ids] };
     const out = await client.send(new sdk.DescribeConversionTasksCommand(input));
     return { items: (out.ConversionTasks ?? []).map(toConversionTask) };
@@ -268,12 +171,12 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
   ) =>
     describeBy(
       operation,
-      TASK_NOT_FOUND_CODES,
+      shared.TASK_NOT_FOUND_CODES,
       (task: R) => task.importTaskId,
       (batch, NextToken) => page({ ImportTaskIds: [...batch], NextToken }),
     );
   return {
-    async importImage(request) {
+    async importImage(request: ImportImageRequest): Promise<types.ImageTask> {
       const out = await client.send(new sdk.ImportImageCommand(request));
       return started("ImportImage", "ImportTaskId or Status", toImageTask(out));
     },
@@ -281,60 +184,71 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
       const out = await client.send(new sdk.DescribeImportImageTasksCommand(input));
       return { items: (out.ImportImageTasks ?? []).map(toImageTask), nextToken: out.NextToken };
     }),
-    async cancelImportTask(ImportTaskId, CancelReason) {
+    /** Only while the task is active. */
+    async cancelImportTask(ImportTaskId: string, CancelReason: string): Promise<void> {
       await client.send(new sdk.CancelImportTaskCommand({ ImportTaskId, CancelReason }));
     },
     describeImages: describeBy(
       "DescribeImages",
-      IMAGE_NOT_FOUND_CODES,
-      (image) => image.imageId,
+      shared.IMAGE_NOT_FOUND_CODES,
+      (image: types.Ec2Image) => image.imageId,
       async (batch) => {
         const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [...batch] }));
         return { items: (out.Images ?? []).map(toEc2Image) };
       },
     ),
-    async deregisterImage(imageId) {
+    async deregisterImage(imageId: string): Promise<void> {
       await client.send(new sdk.DeregisterImageCommand({ ImageId: imageId }));
     },
-    async deleteSnapshot(snapshotId) {
+    async deleteSnapshot(snapshotId: string): Promise<void> {
       await client.send(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId }));
     },
-    async importInstance(request) {
+    /** No ClientToken: the caller looks for its marker first. */
+    async importInstance(
+      request: Ec2Sdk.ImportInstanceCommandInput,
+    ): Promise<types.ConversionTask> {
       const out = await client.send(new sdk.ImportInstanceCommand(request));
       const task = out.ConversionTask && toConversionTask(out.ConversionTask);
       return started("ImportInstance", "ConversionTask", task);
     },
     describeConversionTasks: describeBy(
       "DescribeConversionTasks",
-      TASK_NOT_FOUND_CODES,
-      (task) => task.conversionTaskId,
+      shared.TASK_NOT_FOUND_CODES,
+      (task: types.ConversionTask) => task.conversionTaskId,
       (batch) => conversions(batch),
     ),
-    async listConversionTasks() {
+    /** Every task of the last 7 days (no paging, no filters). */
+    async listConversionTasks(): Promise<types.ConversionTask[]> {
       const { items } = await conversions();
-      return items.filter((t): t is ConversionTask => t !== undefined);
+      return items.filter((t): t is types.ConversionTask => t !== undefined);
     },
-    async cancelConversionTask(ConversionTaskId, ReasonMessage) {
+    async cancelConversionTask(ConversionTaskId: string, ReasonMessage: string): Promise<void> {
       await client.send(new sdk.CancelConversionTaskCommand({ ConversionTaskId, ReasonMessage }));
     },
     describeInstances: describeBy(
       "DescribeInstances",
-      INSTANCE_NOT_FOUND_CODES,
-      (instance) => instance.instanceId,
+      shared.INSTANCE_NOT_FOUND_CODES,
+      (instance: types.Ec2Instance) => instance.instanceId,
       async (batch, NextToken) => {
         const input = { InstanceIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeInstancesCommand(input));
         const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-        return { items: instances.map(toEc2Instance), nextToken: out.NextToken };
+        const items = instances.map((i) =>
+          complete<types.Ec2Instance>(
+            { ...fields(i, "InstanceId"), state: scalar(i.State?.Name) },
+            "instanceId",
+          ),
+        );
+        return { items, nextToken: out.NextToken };
       },
     ),
-    async terminateInstance(instanceId) {
+    async terminateInstance(instanceId: string): Promise<void> {
       await client.send(new sdk.TerminateInstancesCommand({ InstanceIds: [instanceId] }));
     },
-    async deleteVolume(volumeId) {
+    async deleteVolume(volumeId: string): Promise<void> {
       await client.send(new sdk.DeleteVolumeCommand({ VolumeId: volumeId }));
     },
-    async importSnapshot(request) {
+    async importSnapshot(request: ImportSnapshotRequest): Promise<types.SnapshotTask> {
       const out = await client.send(new sdk.ImportSnapshotCommand(request));
       return started("ImportSnapshot", "ImportTaskId or Status", toSnapshotTask(out));
     },
@@ -347,12 +261,15 @@ export function createEc2Api(settings: ProviderSettings): Ec2Api {
     }),
     describeSnapshots: describeBy(
       "DescribeSnapshots",
-      SNAPSHOT_NOT_FOUND_CODES,
-      (snapshot) => snapshot.snapshotId,
+      shared.SNAPSHOT_NOT_FOUND_CODES,
+      (snapshot: types.Ec2Snapshot) => snapshot.snapshotId,
       async (batch, NextToken) => {
         const input = { SnapshotIds: [...batch], NextToken };
         const out = await client.send(new sdk.DescribeSnapshotsCommand(input));
-        return { items: (out.Snapshots ?? []).map(toEc2Snapshot), nextToken: out.NextToken };
+        const items = (out.Snapshots ?? []).map((s) =>
+          complete<types.Ec2Snapshot>(fields(s, "SnapshotId State VolumeSize"), "snapshotId"),
+        );
+        return { items, nextToken: out.NextToken };
       },
     ),
   };

@@ -1,17 +1,9 @@
 /**
- * The input rules of `ec2.ImportImageTask` that its property table cannot say: the disk list, the
- * upload metadata, license ARNs and the cross-field rules (ImportImage API reference and the VM
- * Import limitations, aws-apis.md §4.4–4.5). Values unknown in preview are skipped; never throws.
+ * The input rules of `ec2.ImportImageTask` its property table cannot say (ImportImage API reference,
+ * VM Import limitations, aws-apis.md §4.4–4.5). Values unknown in preview are skipped.
  */
-import {
-  type CheckFailure,
-  checkFields,
-  checkList,
-  checkObject,
-  checkString,
-  type Fields,
-  isPlainObject,
-} from "../core/check";
+import * as checks from "../core/check";
+import { checkMembers } from "../core/task/helpers";
 import { containsUnknown } from "../core/unknown";
 import { checkDisk, checkRetainOptions, type DiskRules } from "./shared";
 import { checkKmsNeedsEncryption } from "./vmImport";
@@ -30,7 +22,7 @@ const EXAMPLE = '[{ format: "VMDK", userBucket: { s3Bucket, s3Key } }]';
  */
 export function checkDiskContainers(
   news: Record<string, unknown>,
-  failures: CheckFailure[],
+  failures: checks.CheckFailure[],
   origins: readonly string[],
 ): void {
   const disks = news["diskContainers"];
@@ -45,38 +37,26 @@ export function checkDiskContainers(
     itemFix: "give an object with format and url or userBucket",
     fields: {},
   };
-  checkList(news, "diskContainers", rule, failures, (_disk, i) =>
+  checks.checkList(news, "diskContainers", rule, failures, (_disk, i) =>
     checkDisk(news, `diskContainers[${i}]`, DISK, origins, failures),
   );
 }
 
-/** clientData: ISO 8601 upload times in order, a size in GiB, a short comment. */
-export function checkClientData(news: Record<string, unknown>, failures: CheckFailure[]): void {
-  const before = failures.length;
-  checkObject(
-    news,
-    "clientData",
-    { fix: "use { comment, uploadStart, uploadEnd, uploadSize }" },
-    failures,
-  );
-  const data = news["clientData"];
-  if (failures.length > before || !isPlainObject(data)) return;
+/** clientData's members: ISO 8601 upload times in order, a size in GiB, a short comment. */
+export function checkClientData(news: Record<string, unknown>): checks.CheckFailure[] {
   const time = {
     pattern: /^\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$/,
     patternText: "an ISO 8601 time such as 2026-01-01T10:00:00Z",
     fix: "use new Date(...).toISOString()",
   };
-  checkFields(
-    news,
-    "clientData",
-    {
-      comment: ["string", { maxLength: 255, fix: "use at most 255 characters" }],
-      uploadStart: ["string", time],
-      uploadEnd: ["string", time],
-      uploadSize: ["number", { min: 0, fix: "give the uploaded size in GiB" }],
-    },
-    failures,
-  );
+  const failures = checkMembers(news, "clientData", {
+    comment: ["string", { maxLength: 255, fix: "use at most 255 characters" }],
+    uploadStart: ["string", time],
+    uploadEnd: ["string", time],
+    uploadSize: ["number", { min: 0, fix: "give the uploaded size in GiB" }],
+  });
+  const data = news["clientData"];
+  if (!checks.isPlainObject(data)) return failures;
   const { uploadStart: start, uploadEnd: end } = data;
   if (
     typeof start === "string" &&
@@ -87,10 +67,14 @@ export function checkClientData(news: Record<string, unknown>, failures: CheckFa
     const reason = `must not be before uploadStart (${start} > ${end}). Fix: swap the two times`;
     failures.push({ property: "clientData.uploadEnd", reason });
   }
+  return failures;
 }
 
 /** bootMode: legacy-bios or uefi (uefi-preferred is not supported for import). */
-export function checkBootMode(news: Record<string, unknown>, failures: CheckFailure[]): void {
+export function checkBootMode(
+  news: Record<string, unknown>,
+  failures: checks.CheckFailure[],
+): void {
   if (news["bootMode"] === "uefi-preferred") {
     failures.push({
       property: "bootMode",
@@ -100,11 +84,14 @@ export function checkBootMode(news: Record<string, unknown>, failures: CheckFail
     return;
   }
   const fix = "use legacy-bios or uefi, or omit it to detect it";
-  checkString(news, "bootMode", { oneOf: ["legacy-bios", "uefi"], fix }, failures);
+  checks.checkString(news, "bootMode", { oneOf: ["legacy-bios", "uefi"], fix }, failures);
 }
 
 /** licenseSpecifications: a list of License Manager configuration ARNs. */
-export function checkLicenses(news: Record<string, unknown>, failures: CheckFailure[]): void {
+export function checkLicenses(
+  news: Record<string, unknown>,
+  failures: checks.CheckFailure[],
+): void {
   const arn = {
     required: true,
     pattern: /^arn:aws[\w-]*:license-manager:[a-z0-9-]+:\d{12}:license-configuration:\S+$/,
@@ -115,20 +102,20 @@ export function checkLicenses(news: Record<string, unknown>, failures: CheckFail
     minItems: 0,
     fix: 'use [{ licenseConfigurationArn: "arn:aws:license-manager:…" }]',
     itemFix: "give { licenseConfigurationArn }",
-    fields: { licenseConfigurationArn: ["string", arn] } satisfies Fields,
+    fields: { licenseConfigurationArn: ["string", arn] } satisfies checks.Fields,
   };
-  checkList(news, "licenseSpecifications", rule, failures, () => undefined);
+  checks.checkList(news, "licenseSpecifications", rule, failures, () => undefined);
 }
 
 /** The cross-field rules, after the table's (and its nested) rules. */
-export function checkMore(news: Record<string, unknown>): CheckFailure[] {
+export function checkMore(news: Record<string, unknown>): checks.CheckFailure[] {
   const failures = checkKmsNeedsEncryption(news);
   const disks = news["diskContainers"];
   if (
     news["bootMode"] === "uefi" &&
     news["platform"] === undefined &&
     Array.isArray(disks) &&
-    disks.some((d) => isPlainObject(d) && "snapshotId" in d)
+    disks.some((d) => checks.isPlainObject(d) && "snapshotId" in d)
   ) {
     const reason =
       "is required for a UEFI import from a snapshot. Fix: set platform to Windows or Linux";

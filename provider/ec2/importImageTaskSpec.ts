@@ -1,45 +1,18 @@
 /**
- * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/): ImportImage with a
- * deterministic ClientToken, DescribeImportImageTasks batched 100 IDs a call, `completed` the goal
- * (aws-apis.md §4.4–4.5). The VM Import hooks (vmImport.ts) read the AMI after the wait and after
- * the 7-day record expiry; delete cancels a running import or removes the AMI and its snapshots.
+ * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/, aws-apis.md §4.4–4.5);
+ * its artifact is an AMI and its snapshots (vmImport.ts reads and removes them).
  */
+import { isPlainObject, type StringRule } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
-import { isPlainObject } from "../core/check";
 import { isCredentialBearingUrl } from "../core/redact";
-import {
-  type PropertyTable,
-  type SourceInputs,
-  sourceEtagProperty,
-  waitTimeoutProperty,
-} from "../core/task/properties";
 import { checkMap } from "../core/task/helpers";
+import * as table from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
 import type { Ec2Api, ImportImageRequest } from "./api";
-import {
-  checkBootMode,
-  checkClientData,
-  checkDiskContainers,
-  checkLicenses,
-  checkMore,
-} from "./importImageTaskCheck";
-import {
-  awsFields,
-  collect,
-  compact,
-  DESCRIBE_BATCH_SIZE,
-  GONE,
-  IMAGE_NOT_FOUND_CODES,
-  ignore,
-  nestedInput,
-  pascal,
-  POLL,
-  stableUrl,
-  tagSpecifications,
-  TAGS,
-} from "./shared";
+import * as check from "./importImageTaskCheck";
+import * as shared from "./shared";
 import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
 
@@ -77,13 +50,6 @@ export interface ImportImageTaskInputs {
   retainSnapshotsOnDelete?: boolean;
 }
 
-const IMPORT_TASK_ID = /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/;
-const KMS_KEY =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const USAGE_OPERATION = /^RunInstances(?::\d{4})?$/;
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-
 /** The disks as they identify the import: formats upper-cased, presigned URLs without the query. */
 export function diskIdentity(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
@@ -91,17 +57,24 @@ export function diskIdentity(value: unknown): unknown {
     if (typeof d !== "object" || d === null) return d;
     const disk = { ...(d as Record<string, unknown>) };
     if (typeof disk["format"] === "string") disk["format"] = disk["format"].toUpperCase();
-    if (typeof disk["url"] === "string") disk["url"] = stableUrl(disk["url"]);
+    if (typeof disk["url"] === "string") disk["url"] = shared.stableUrl(disk["url"]);
     return disk;
   });
 }
 
+/** An ImportImage string parameter sent as `awsName`; a change replaces the resource. */
+const param = (awsName: string, rule: StringRule & { fix: string }): table.PropertySpec => ({
+  rule: { kind: "string", ...rule },
+  change: "replace",
+  awsName,
+});
+
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
+export const properties: table.PropertyTable<ImportImageTaskInputs & table.SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
-      pattern: IMPORT_TASK_ID,
+      pattern: /^import-ami-[0-9a-z]{8}(?:[0-9a-z]{9})?$/,
       patternText: "import-ami- followed by 8 or 17 letters/digits",
       fix: "copy ImportTaskId from `aws ec2 describe-import-image-tasks`",
     },
@@ -111,118 +84,81 @@ export const properties: PropertyTable<ImportImageTaskInputs & SourceInputs> = {
   diskContainers: {
     rule: { kind: "custom" },
     checkNested: (news, { settings }) =>
-      collect((f) => checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
+      shared.collect((f) => check.checkDiskContainers(news, f, endpointOrigins(settings, "ec2"))),
     change: "replace",
     secretLeaf: { path: ["[]", "url"], when: isCredentialBearingUrl },
     awsName: "DiskContainers",
     compareAs: diskIdentity,
   },
-  sourceEtag: sourceEtagProperty,
-  architecture: {
-    rule: {
-      kind: "string",
-      oneOf: ["i386", "x86_64"],
-      fix: "use x86_64 (or i386); VM Import detects it when omitted",
-    },
-    change: "replace",
-    awsName: "Architecture",
-  },
-  platform: {
-    rule: {
-      kind: "string",
-      oneOf: ["Windows", "Linux"],
-      fix: "use Windows or Linux (VM Import detects it when omitted)",
-    },
-    change: "replace",
-    awsName: "Platform",
-  },
-  licenseType: {
-    rule: {
-      kind: "string",
-      oneOf: ["AWS", "BYOL"],
-      fix: "use AWS (license included) or BYOL; AWS recommends setting licenseType or usageOperation",
-    },
-    change: "replace",
-    awsName: "LicenseType",
-  },
-  hypervisor: {
-    rule: { kind: "string", oneOf: ["xen"], fix: "use xen or omit it" },
-    change: "replace",
-    awsName: "Hypervisor",
-  },
-  bootMode: nestedInput("BootMode", checkBootMode),
-  description: {
-    rule: {
-      kind: "string",
-      minLength: 1,
-      maxLength: 255,
-      fix: "use 1–255 characters",
-    },
-    change: "replace",
-    awsName: "Description",
-  },
+  sourceEtag: table.sourceEtagProperty,
+  architecture: param("Architecture", {
+    oneOf: ["i386", "x86_64"],
+    fix: "use x86_64 (or i386); VM Import detects it when omitted",
+  }),
+  platform: param("Platform", {
+    oneOf: ["Windows", "Linux"],
+    fix: "use Windows or Linux (VM Import detects it when omitted)",
+  }),
+  licenseType: param("LicenseType", {
+    oneOf: ["AWS", "BYOL"],
+    fix: "use AWS (license included) or BYOL; AWS recommends setting licenseType or usageOperation",
+  }),
+  hypervisor: param("Hypervisor", { oneOf: ["xen"], fix: "use xen or omit it" }),
+  bootMode: shared.nestedInput("BootMode", check.checkBootMode),
+  description: param("Description", { minLength: 1, maxLength: 255, fix: "use 1–255 characters" }),
   clientToken: {
-    rule: {
-      kind: "string",
+    ...param("ClientToken", {
       minLength: 1,
       maxLength: 64,
-      pattern: PRINTABLE_ASCII,
+      pattern: /^[\x20-\x7e]+$/,
       patternText: "printable ASCII",
       fix: "use 1–64 ASCII characters, or omit it and let the provider derive one from the stack, the resource name and the import parameters",
-    },
+    }),
     change: "update",
-    awsName: "ClientToken",
   },
   roleName: {
-    rule: {
-      kind: "string",
-      pattern: ROLE_NAME,
+    ...param("RoleName", {
+      pattern: /^[\w+=,.@-]{1,64}$/,
       patternText: "1–64 letters, digits or +=,.@_-",
       fix: "name the VM Import service role (default vmimport)",
-    },
-    change: "replace",
+    }),
     default: "vmimport",
-    awsName: "RoleName",
   },
-  kmsKeyId: {
-    rule: {
-      kind: "string",
-      pattern: KMS_KEY,
-      patternText: "a KMS key ID, key ARN, alias/name or alias ARN",
-      fix: "copy the key ID or ARN from `aws kms list-keys`",
-    },
-    change: "replace",
-    awsName: "KmsKeyId",
-  },
-  usageOperation: {
-    rule: {
-      kind: "string",
-      pattern: USAGE_OPERATION,
-      patternText: "RunInstances or RunInstances:NNNN",
-      fix: "use a billing code such as RunInstances:0002 (Windows, license included)",
-    },
-    change: "replace",
-    awsName: "UsageOperation",
-  },
+  kmsKeyId: param("KmsKeyId", {
+    pattern:
+      /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[\w/-]+|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[\w-]+|alias\/[\w/-]+))$/,
+    patternText: "a KMS key ID, key ARN, alias/name or alias ARN",
+    fix: "copy the key ID or ARN from `aws kms list-keys`",
+  }),
+  usageOperation: param("UsageOperation", {
+    pattern: /^RunInstances(?::\d{4})?$/,
+    patternText: "RunInstances or RunInstances:NNNN",
+    fix: "use a billing code such as RunInstances:0002 (Windows, license included)",
+  }),
   encrypted: {
     rule: { kind: "boolean", fix: "use true or false" },
     change: "replace",
     awsName: "Encrypted",
   },
-  clientData: nestedInput("ClientData", checkClientData),
+  clientData: {
+    rule: { kind: "object", fix: "use { comment, uploadStart, uploadEnd, uploadSize }" },
+    checkNested: check.checkClientData,
+    change: "replace",
+    awsName: "ClientData",
+  },
   tags: {
     rule: { kind: "object", fix: 'use a map of tag key → value, e.g. { Name: "web-server" }' },
-    checkNested: (news) => checkMap(news, "tags", TAGS),
+    checkNested: (news) => checkMap(news, "tags", shared.TAGS),
     change: "replace",
     awsName: "TagSpecifications",
   },
-  licenseSpecifications: nestedInput("LicenseSpecifications", checkLicenses),
+  licenseSpecifications: shared.nestedInput("LicenseSpecifications", check.checkLicenses),
   waitForCompletion: vm.option(true),
   retainOnDelete: vm.option(false),
   retainImageOnDelete: vm.option(false),
   retainSnapshotsOnDelete: vm.option(false),
   // Image imports take from tens of minutes to several hours.
-  waitTimeoutMinutes: waitTimeoutProperty(480),
+  waitTimeoutMinutes: table.waitTimeoutProperty(480),
 };
 
 export const tokens = vm.importTaskTokens("ec2.ImportImageTask", properties);
@@ -240,14 +176,14 @@ export function importImageRequest(
 ): ImportImageRequest {
   const cd = inputs.clientData;
   const clientData = cd && { UploadStart: date(cd.uploadStart), UploadEnd: date(cd.uploadEnd) };
-  return compact({
-    ...awsFields(properties, inputs),
+  return shared.compact({
+    ...shared.awsFields(properties, inputs),
     ClientToken,
-    ClientData: cd && compact({ ...(pascal(cd) as object), ...clientData }),
+    ClientData: cd && shared.compact({ ...(shared.pascal(cd) as object), ...clientData }),
     DiskContainers: (inputs.diskContainers ?? []).map((d) =>
-      compact({ ...(pascal(d) as object), Format: d.format?.toUpperCase() }),
+      shared.compact({ ...(shared.pascal(d) as object), Format: d.format?.toUpperCase() }),
     ),
-    TagSpecifications: tagSpecifications(inputs.tags, "import-image-task"),
+    TagSpecifications: shared.tagSpecifications(inputs.tags, "import-image-task"),
   }) as ImportImageRequest;
 }
 
@@ -294,7 +230,7 @@ function recordedTask(id: string, props: Record<string, unknown>): ImageTask {
     ...(isPlainObject(taskDetails) ? taskDetails : {}),
     ...vm.recordedFields(props, ["statusMessage", "progress", "imageId"]),
     importTaskId: id,
-    status: typeof status === "string" && status !== "" ? status : GONE,
+    status: typeof status === "string" && status !== "" ? status : shared.GONE,
     snapshotDetails: (Array.isArray(snapshotDetails) && snapshotDetails.length > 0
       ? snapshotDetails
       : fromIds.map((snapshotId) => ({ snapshotId }))) as SnapshotDetail[],
@@ -306,7 +242,7 @@ const RETRY = "then run `pulumi up` again (a failed import is replaced)";
 /** What to do about a failed import, from VM Import's StatusMessage. */
 export function adviceFor(status: string, statusMessage: string | undefined): string {
   const m = statusMessage ?? "";
-  if (status === GONE) {
+  if (status === shared.GONE) {
     return "DescribeImportImageTasks no longer returns the task (EC2 forgets task records 7 days after they end). Run `pulumi refresh`, then `pulumi up` to import again.";
   }
   if (/do not have access|403 Forbidden|AccessDenied/i.test(m)) {
@@ -332,16 +268,14 @@ export interface ImageState {
   images: BatchPoller<Ec2Image>;
 }
 
-const family = vm.importTaskFamily<ImageTask>((task) => task.imageId);
-
 /** ImportImage leaves an AMI and its snapshots. */
-export const imageImport: vm.VmImportFamily<
+export const imageImport: vm.ImportArtifact<
   ImportImageTaskInputs,
   ImageTask,
   Ec2Image,
   ImageState
 > = {
-  ...family,
+  artifactId: (task) => task.imageId,
   recorded: recordedTask,
   artifactNoun: "AMI",
   findArtifact: (ctx, imageId) => ctx.state.images.get(imageId),
@@ -359,7 +293,7 @@ export const imageImport: vm.VmImportFamily<
     if (image !== undefined) {
       await ctx
         .aws("DeregisterImage", () => ctx.api.deregisterImage(image.imageId))
-        .catch(ignore(IMAGE_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.IMAGE_NOT_FOUND_CODES));
       log.info(label, `deregistered AMI ${image.imageId}`);
     }
     if (inputs.retainSnapshotsOnDelete ?? false) {
@@ -371,19 +305,20 @@ export const imageImport: vm.VmImportFamily<
 };
 
 export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
-  properties,
-  checkMore: (news) => checkMore(news),
+  checkMore: check.checkMore,
   state: (ctx) => ({
-    images: ctx.batcher("DescribeImages", DESCRIBE_BATCH_SIZE, (ids) =>
+    images: ctx.batcher("DescribeImages", shared.DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeImages(ids),
     ),
   }),
   // No SDK waiter's calls to stay under: a 60 s share halves the shared rounds' lag at twice the calls.
-  poll: { ...POLL, shareMs: 60_000 },
+  poll: { ...shared.POLL, shareMs: 60_000 },
   start: (ctx, inputs, token) =>
     ctx.aws("ImportImage", () => ctx.api.importImage(importImageRequest(inputs, token))),
-  ...vm.importTaskSpec<ImageTask>({
+  retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
+  ...vm.importTaskSpec({
     className: "ImportImageTask",
+    properties,
     outputs: [
       "imageId",
       "snapshotIds",
@@ -396,7 +331,6 @@ export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2
     tokens,
     advice: adviceFor,
     fix: "Fix the disks",
+    artifact: imageImport,
   }),
-  retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its AMI and snapshots in EC2`,
-  ...vm.vmImportSpec(imageImport, properties),
 };

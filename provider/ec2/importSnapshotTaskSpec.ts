@@ -129,27 +129,6 @@ function taskOutputs(task: SnapshotTask, snapshot?: Ec2Snapshot): Record<string,
   });
 }
 
-/** ImportSnapshot leaves one snapshot, found with DescribeSnapshots and removed with DeleteSnapshot. */
-const snapshotImport: vm.VmImportFamily<
-  ImportSnapshotTaskInputs,
-  SnapshotTask,
-  Ec2Snapshot,
-  SnapshotState
-> = {
-  ...vm.importTaskFamily<SnapshotTask>((task) => task.snapshotId),
-  // Outputs are written by taskOutputs, so their recorded fields have the task's types.
-  recorded: (id, props) => ({
-    ...vm.recordedFields(props, ["statusMessage", "progress", "snapshotId", "diskImageSize"]),
-    importTaskId: id,
-    status: typeof props["status"] === "string" ? props["status"] : shared.GONE,
-  }),
-  artifactNoun: "snapshot",
-  findArtifact: (ctx, snapshotId) => ctx.state.snapshots.get(snapshotId),
-  outputs: taskOutputs,
-  removeArtifacts: (ctx, id, inputs, task) =>
-    vm.deleteSnapshots(ctx, ctx.label(inputs, id), task.snapshotId ? [task.snapshotId] : []),
-};
-
 /** What an ImportSnapshot provider keeps per configure: DescribeSnapshots batched like the tasks. */
 export interface SnapshotState {
   snapshots: BatchPoller<Ec2Snapshot>;
@@ -161,7 +140,6 @@ export const importSnapshotTaskSpec: TaskSpec<
   Ec2Api,
   SnapshotState
 > = {
-  properties,
   checkMore: vm.checkKmsNeedsEncryption,
   state: (ctx) => ({
     snapshots: ctx.batcher("DescribeSnapshots", shared.DESCRIBE_BATCH_SIZE, (ids) =>
@@ -171,8 +149,10 @@ export const importSnapshotTaskSpec: TaskSpec<
   poll: shared.POLL,
   start: (ctx, inputs, token) =>
     ctx.aws("ImportSnapshot", () => ctx.api.importSnapshot(importSnapshotRequest(inputs, token))),
-  ...vm.importTaskSpec<SnapshotTask>({
+  retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its snapshot in EC2`,
+  ...vm.importTaskSpec<ImportSnapshotTaskInputs, SnapshotTask, Ec2Snapshot, SnapshotState>({
     className: "ImportSnapshotTask",
+    properties,
     outputs: ["snapshotId", "diskImageSize", "volumeSize", "snapshotState"],
     call: (api, ids) => api.describeImportSnapshotTasks(ids),
     tokens,
@@ -183,7 +163,20 @@ export const importSnapshotTaskSpec: TaskSpec<
         : /Unsupported/i.test(message) && !/403|do not have access|AccessDenied/i.test(message)
           ? "The file does not match its declared format: set diskContainer.format to the disk's real format (VHD, VMDK or RAW), then run `pulumi up` again (a failed import is replaced)."
           : adviceFor(s, message),
+    // ImportSnapshot leaves one snapshot, found with DescribeSnapshots and removed with DeleteSnapshot.
+    artifact: {
+      artifactId: (task) => task.snapshotId,
+      // Outputs are written by taskOutputs, so their recorded fields have the task's types.
+      recorded: (id, props) => ({
+        ...vm.recordedFields(props, ["statusMessage", "progress", "snapshotId", "diskImageSize"]),
+        importTaskId: id,
+        status: typeof props["status"] === "string" ? props["status"] : shared.GONE,
+      }),
+      artifactNoun: "snapshot",
+      findArtifact: (ctx, snapshotId) => ctx.state.snapshots.get(snapshotId),
+      outputs: taskOutputs,
+      removeArtifacts: (ctx, id, inputs, task) =>
+        vm.deleteSnapshots(ctx, ctx.label(inputs, id), task.snapshotId ? [task.snapshotId] : []),
+    },
   }),
-  retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its snapshot in EC2`,
-  ...vm.vmImportSpec(snapshotImport, properties),
 };

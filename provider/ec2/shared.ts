@@ -1,32 +1,25 @@
-/**
- * Pure facts and helpers of the EC2 VM Import resources (aws-apis.md §4): error codes that mean
- * "not found", polling, presigned-URL identity, request mapping and shared input rules. No I/O.
- */
-import { type CheckFailure, checkFields, checkObject, checkString, getPath } from "../core/check";
+/** Pure facts and helpers of the EC2 VM Import resources (aws-apis.md §4); no I/O. */
+import * as checks from "../core/check";
 import { isAwsApiError, summarizeObserved } from "../core/errors";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import type { MapRule } from "../core/task/helpers";
 import type { PropertySpec } from "../core/task/properties";
 import { containsUnknown } from "../core/unknown";
 
-/**
- * Describe answers for an unknown or aged-out task ID. VM Import uses the conversion-task codes for
- * image tasks too; both mean "no longer exists" on read (aws-apis.md §4.5).
- */
-export const TASK_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+function codes(...names: string[]): ReadonlySet<string> {
+  return new Set(names);
+}
+
+/** Unknown or aged-out task IDs: image tasks answer the conversion-task codes too (§4.5). */
+export const TASK_NOT_FOUND_CODES = codes(
   "InvalidConversionTaskId",
   "InvalidConversionTaskId.Malformed",
   "InvalidConversionTaskId.NotFound",
-]);
-export const IMAGE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
-  "InvalidAMIID.NotFound",
-  "InvalidAMIID.Unavailable",
-]);
-export const SNAPSHOT_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidSnapshot.NotFound"]);
-export const INSTANCE_NOT_FOUND_CODES: ReadonlySet<string> = new Set([
-  "InvalidInstanceID.NotFound",
-]);
-export const VOLUME_NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidVolume.NotFound"]);
+);
+export const IMAGE_NOT_FOUND_CODES = codes("InvalidAMIID.NotFound", "InvalidAMIID.Unavailable");
+export const SNAPSHOT_NOT_FOUND_CODES = codes("InvalidSnapshot.NotFound");
+export const INSTANCE_NOT_FOUND_CODES = codes("InvalidInstanceID.NotFound");
+export const VOLUME_NOT_FOUND_CODES = codes("InvalidVolume.NotFound");
 /** CancelImportTask / CancelConversionTask on a task that is no longer active. */
 export const CANNOT_CANCEL_CODE = "DeleteConversionTaskError";
 
@@ -37,9 +30,8 @@ export const GONE = "GONE";
 export const DESCRIBE_BATCH_SIZE = 100;
 
 /**
- * Polling between 15 s and 120 s, as the SDK's EC2 import waiters do (aws-apis.md §4.7): imports
- * take tens of minutes to hours. Polls, the first included, land on a 1 s grid (or ride along a
- * round) so concurrent waits share describes.
+ * Polling between 15 s and 120 s, as the SDK's EC2 import waiters do (aws-apis.md §4.7); polls,
+ * the first included, land on a 1 s grid (or ride along a round) so concurrent waits share them.
  */
 export const POLL = {
   minDelayMs: 15_000,
@@ -67,12 +59,8 @@ export function stableValue(value: unknown): unknown {
   if (typeof value === "string")
     return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? stableUrl(value) : value;
   if (Array.isArray(value)) return value.map(stableValue);
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = stableValue(v);
-    return out;
-  }
-  return value;
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stableValue(v)]));
 }
 
 /** Progress text (`"27"`, `"27%"`, `"Progress: 27%"`) as a number 0–100, or undefined. */
@@ -120,6 +108,17 @@ function checkDiskUrl(url: string, origins: readonly string[]): string | undefin
     : undefined;
 }
 
+const DEVICE_NAME: checks.StringRule = {
+  pattern: /^(?:\/dev\/)?[a-z][a-z0-9]*$/,
+  patternText: "a device name such as /dev/sda1 or xvdb",
+  fix: "use /dev/sda1 for the boot disk, or omit it and let VM Import assign one",
+};
+const SNAPSHOT_ID: checks.StringRule = {
+  pattern: /^snap-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+  patternText: "snap- followed by 8 or 17 hex digits",
+  fix: "copy the snapshot ID from `aws ec2 describe-snapshots`",
+};
+
 /** How ImportImage's and ImportSnapshot's disk containers name their disk. */
 export interface DiskRules {
   /** `url`, `userBucket`, and for ImportImage `snapshotId`: exactly one is given. */
@@ -140,25 +139,14 @@ export function checkDisk(
   path: string,
   rules: DiskRules,
   origins: readonly string[],
-  failures: CheckFailure[],
+  failures: checks.CheckFailure[],
 ): void {
-  const disk = getPath(news, path) as Record<string, unknown>;
+  const disk = checks.getPath(news, path) as Record<string, unknown>;
   const at = (member: string): string => `${path}.${member}`;
   const imageDisk = rules.sources.includes("snapshotId");
   const fix = "use 1–255 characters";
-  checkString(news, at("description"), { minLength: 1, maxLength: 255, fix }, failures);
-  if (imageDisk) {
-    checkString(
-      news,
-      at("deviceName"),
-      {
-        pattern: /^(?:\/dev\/)?[a-z][a-z0-9]*$/,
-        patternText: "a device name such as /dev/sda1 or xvdb",
-        fix: "use /dev/sda1 for the boot disk, or omit it and let VM Import assign one",
-      },
-      failures,
-    );
-  }
+  checks.checkString(news, at("description"), { minLength: 1, maxLength: 255, fix }, failures);
+  if (imageDisk) checks.checkString(news, at("deviceName"), DEVICE_NAME, failures);
   const given = rules.sources.filter((k) => disk[k] !== undefined && disk[k] !== null);
   // One source not known yet: the exclusivity rule is checked at `up`.
   if (given.length !== 1 && !given.some((k) => containsUnknown(disk[k]))) {
@@ -174,22 +162,22 @@ export function checkDisk(
     patternText: `one of ${rules.formats.join(", ")} (any case)`,
     fix: rules.formatFix,
   };
-  checkString(news, at("format"), formatRule, failures);
+  checks.checkString(news, at("format"), formatRule, failures);
   const before = failures.length;
   const urlFix = "use s3://bucket/key or the https:// object URL";
-  checkString(news, at("url"), { minLength: 1, fix: urlFix }, failures);
+  checks.checkString(news, at("url"), { minLength: 1, fix: urlFix }, failures);
   const url = disk["url"];
   if (failures.length === before && typeof url === "string" && !containsUnknown(url)) {
     const reason = checkDiskUrl(url, origins);
     if (reason !== undefined) failures.push({ property: at("url"), reason });
   }
   const bucketBefore = failures.length;
-  checkObject(news, at("userBucket"), { fix: "use { s3Bucket, s3Key }" }, failures);
+  checks.checkObject(news, at("userBucket"), { fix: "use { s3Bucket, s3Key }" }, failures);
   if (disk["userBucket"] !== undefined && failures.length === bucketBefore) {
     const bucket = { pattern: BUCKET, patternText: BUCKET_TEXT };
     const bucketFix = "name the S3 bucket that holds the disk image";
     const keyFix = "give the disk image's object key, e.g. vms/web.vmdk";
-    checkFields(
+    checks.checkFields(
       news,
       at("userBucket"),
       {
@@ -199,34 +187,19 @@ export function checkDisk(
       failures,
     );
   }
-  if (imageDisk) {
-    checkString(
-      news,
-      at("snapshotId"),
-      {
-        pattern: /^snap-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
-        patternText: "snap- followed by 8 or 17 hex digits",
-        fix: "copy the snapshot ID from `aws ec2 describe-snapshots`",
-      },
-      failures,
-    );
-  }
+  if (imageDisk) checks.checkString(news, at("snapshotId"), SNAPSHOT_ID, failures);
 }
 
-/** Tags map → the SDK's TagSpecifications for `resourceType`. */
+/** Tags map → the SDK's TagSpecifications for `resourceType`, keys sorted. */
 export function tagSpecifications(
   tags: Record<string, string> | undefined,
   resourceType: string,
 ): { ResourceType: string; Tags: { Key: string; Value: string }[] }[] | undefined {
   if (tags === undefined || Object.keys(tags).length === 0) return undefined;
-  return [
-    {
-      ResourceType: resourceType,
-      Tags: Object.keys(tags)
-        .sort()
-        .map((Key) => ({ Key, Value: tags[Key] ?? "" })),
-    },
-  ];
+  const Tags = Object.keys(tags)
+    .sort()
+    .map((Key) => ({ Key, Value: tags[Key] ?? "" }));
+  return [{ ResourceType: resourceType, Tags }];
 }
 
 /** What names the import in messages: its description, else its task ID. */
@@ -245,8 +218,8 @@ export function pollHistory(wait: { polls: number; observed: readonly string[] }
 }
 
 /** The failures a rule written as `(…, failures) => void` reports, for a table's checkNested. */
-export function collect(check: (failures: CheckFailure[]) => void): CheckFailure[] {
-  const failures: CheckFailure[] = [];
+export function collect(check: (failures: checks.CheckFailure[]) => void): checks.CheckFailure[] {
+  const failures: checks.CheckFailure[] = [];
   check(failures);
   return failures;
 }
@@ -254,7 +227,7 @@ export function collect(check: (failures: CheckFailure[]) => void): CheckFailure
 /** A nested input `check` validates, sent as `awsName`; a change replaces the resource. */
 export function nestedInput(
   awsName: string,
-  check: (news: Record<string, unknown>, failures: CheckFailure[]) => void,
+  check: (news: Record<string, unknown>, failures: checks.CheckFailure[]) => void,
 ): PropertySpec {
   return {
     rule: { kind: "custom" },
@@ -270,7 +243,7 @@ export function nestedInput(
  */
 export function checkRetainOptions(
   news: Record<string, unknown>,
-  failures: CheckFailure[],
+  failures: checks.CheckFailure[],
   rule: { whole: string; part: string; why: string },
 ): void {
   const { whole, part } = rule;

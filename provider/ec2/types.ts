@@ -3,7 +3,7 @@
  * only documented fields of the documented type, never a URL that may be presigned.
  */
 
-/** One disk of an image task (SnapshotDetail without its credential URL); sizes in bytes. */
+/** One disk of an image task (SnapshotDetail without its URL); sizes in bytes. */
 export interface SnapshotDetail {
   description?: string;
   deviceName?: string;
@@ -15,16 +15,14 @@ export interface SnapshotDetail {
   progress?: number;
 }
 
-/** What ImportImage and ImportSnapshot tasks share (the status facts in vmImport.ts read it). */
+/** What ImportImage and ImportSnapshot tasks share; `progress` in percent (AWS sends a string). */
 export interface ImportTaskView {
   importTaskId: string;
   status: string;
   statusMessage?: string;
-  /** Percent 0–100 (AWS sends a string). */
   progress?: number;
 }
 
-/** An ImportImageTask (DescribeImportImageTasks) or ImportImageResult, normalized. */
 export interface ImageTask extends ImportTaskView {
   imageId?: string;
   architecture?: string;
@@ -48,10 +46,7 @@ export interface Ec2Image {
   snapshotIds: string[];
 }
 
-/**
- * One volume of a conversion task (ImportInstanceVolumeDetailItem, without the manifest URL):
- * volumeSize in GiB, bytesConverted of the disk image's imageSize bytes.
- */
+/** One volume of a conversion task (no manifest URL): volumeSize in GiB, the others in bytes. */
 export interface ConversionVolume {
   volumeId?: string;
   volumeSize?: number;
@@ -64,12 +59,11 @@ export interface ConversionVolume {
   description?: string;
 }
 
-/** A ConversionTask (ImportInstance / DescribeConversionTasks), normalized. */
+/** A ConversionTask; `expirationTime` (ISO 8601): AWS cancels the task unless uploaded by then. */
 export interface ConversionTask {
   conversionTaskId: string;
   state: string;
   statusMessage?: string;
-  /** ISO 8601: AWS cancels the task if the upload is not done by then. */
   expirationTime?: string;
   description?: string;
   instanceId?: string;
@@ -77,7 +71,6 @@ export interface ConversionTask {
   volumes: ConversionVolume[];
 }
 
-/** What DescribeInstances says about the imported instance. */
 export interface Ec2Instance {
   instanceId: string;
   state?: string;

@@ -1,28 +1,19 @@
 /**
  * What the EC2 VM Import resources (ImportImage, ImportInstance, ImportSnapshot) share on top of
- * the core lifecycle (provider/core/task/): the hooks around the artifact a task leaves, status
- * facts, messages, tokens and input rules.
+ * the core lifecycle (provider/core/task/): artifact hooks, status facts, messages and tokens.
  */
 import type { CheckFailure } from "../core/check";
 import type { ProviderSettings } from "../core/config";
 import { isAwsApiError, withAdvice } from "../core/errors";
 import { normalizeOutputs } from "../core/outputs";
+import { acceptorsFrom } from "../core/task/helpers";
 import { inputsOf, type PropertySpec, type PropertyTable } from "../core/task/properties";
 import type { DescribeSpec, Phase, TaskContext, TaskHooks } from "../core/task/spec";
-import { deriveToken } from "../core/tokens";
+import { deriveToken, successorToken } from "../core/tokens";
 import { isUnknown } from "../core/unknown";
-import type { Acceptor } from "../core/waiter";
 import { createEc2Api, type Ec2Api } from "./api";
 import type { ImportTaskView } from "./types";
-import {
-  CANNOT_CANCEL_CODE,
-  DESCRIBE_BATCH_SIZE,
-  GONE,
-  ignore,
-  labelOf,
-  pollHistory,
-  SNAPSHOT_NOT_FOUND_CODES,
-} from "./shared";
+import * as shared from "./shared";
 
 type Props = Record<string, unknown>;
 
@@ -59,15 +50,24 @@ export interface VmImportFamily<I extends object, T, R, S> {
 }
 
 /**
- * The hooks every VM Import resource uses. EC2 forgets a task record 7 days after the task ends
- * while its artifact lives on, so read and update fall back to the task recorded in the outputs
- * plus that artifact, and drop the resource once the artifact it made is gone.
+ * The EC2 client, outputs echoing the inputs (secret ones kept secret) and the hooks (+ `more`).
+ * EC2 forgets a task record 7 days after the task ends while its artifact lives on, so read and
+ * update fall back to the task recorded in the outputs plus that artifact, and drop the resource
+ * once the artifact it made is gone.
  */
-export function vmImportHooks<I extends object, T, R, S>(
+export function vmImportSpec<I extends object, T, R, S>(
   family: VmImportFamily<I, T, R, S>,
   properties: PropertyTable<I>,
-): TaskHooks<I, T, Ec2Api, S> {
+  more: Partial<TaskHooks<I, T, Ec2Api, S>> = {},
+) {
   type Ctx = TaskContext<Ec2Api, S, T>;
+  const table: Readonly<Record<string, PropertySpec>> = properties;
+  const toOutputs = (raw: Props, task: T, extra?: Props) =>
+    normalizeOutputs({
+      ...inputsOf(properties, raw),
+      ...family.outputs(task, undefined),
+      ...extra,
+    });
   const artifactOf = async (ctx: Ctx, task: T): Promise<R | undefined> => {
     const artifactId = family.artifactId(task);
     return artifactId === undefined ? undefined : family.findArtifact(ctx, artifactId);
@@ -79,7 +79,7 @@ export function vmImportHooks<I extends object, T, R, S>(
     const dropped = `${family.artifactNoun} ${artifactId} of ${id} no longer exists; dropping it from the stack`;
     return { dropped };
   };
-  return {
+  const hooks: TaskHooks<I, T, Ec2Api, S> = {
     async settled(ctx, _inputs, task, wait) {
       // A failed import made nothing to read; its report is the core's failureMessage.
       if (wait.verdict === "failure") return {};
@@ -101,42 +101,21 @@ export function vmImportHooks<I extends object, T, R, S>(
       const found = await withArtifact(ctx, id, task);
       if ("dropped" in found) return found;
       if (found.artifact === undefined) return undefined;
-      return normalizeOutputs({
-        ...inputsOf(properties, props),
-        ...family.outputs(task, found.artifact),
-      });
+      return toOutputs(props, task, family.outputs(task, found.artifact));
     },
     delete: (ctx, id, inputs, props) => deleteTask(ctx, family, id, inputs, props),
   };
-}
-
-/**
- * The spec fields every VM Import resource wires alike: the EC2 client, outputs that echo the
- * inputs (secret ones kept secret) plus the task's, and the shared hooks (with `more` on top).
- */
-export function vmImportSpec<I extends object, T, R, S>(
-  family: VmImportFamily<I, T, R, S>,
-  properties: PropertyTable<I>,
-  more: Partial<TaskHooks<I, T, Ec2Api, S>> = {},
-) {
   return {
     createApi: (settings: ProviderSettings) => createEc2Api(settings),
-    secretOutputs: secretInputs(properties),
-    toOutputs: (raw: Props, task: T, extra?: Props) =>
-      normalizeOutputs({
-        ...inputsOf(properties, raw),
-        ...family.outputs(task, undefined),
-        ...extra,
-      }),
-    hooks: { ...vmImportHooks(family, properties), ...more },
+    secretOutputs: Object.keys(table).filter((key) => table[key]?.secret === true),
+    toOutputs,
+    hooks: { ...hooks, ...more },
   };
 }
 
 /**
- * Delete after the core's retainOnDelete guard: cancel a pending task and wait for the cancel (it
- * may have completed first: then its artifacts go like any other's), wait out a cancel already
- * under way, or remove the artifacts of a finished task — from the recorded outputs when EC2 has
- * forgotten the task.
+ * Delete past the core's retain guard: cancel a pending task and wait (if it completed first, its
+ * artifacts go), wait out a cancel under way, or remove a finished task's artifacts.
  */
 async function deleteTask<I extends object, T, R, S>(
   ctx: TaskContext<Ec2Api, S, T>,
@@ -155,7 +134,7 @@ async function deleteTask<I extends object, T, R, S>(
       ctx.runtime.log.info(ctx.label(inputs, id), `cancelled ${id} (was ${status})`);
     } catch (err) {
       // It finished between the describe and the cancel: clean up what it left instead.
-      if (!(isAwsApiError(err) && err.code === CANNOT_CANCEL_CODE)) throw err;
+      if (!(isAwsApiError(err) && err.code === shared.CANNOT_CANCEL_CODE)) throw err;
     }
     const result = await wait();
     task = result.last ?? task;
@@ -169,37 +148,10 @@ async function deleteTask<I extends object, T, R, S>(
     await family.removeArtifacts(ctx, id, inputs, task, props);
 }
 
-/**
- * The part of an ImportImage/ImportSnapshot family that is the same for both: CancelImportTask,
- * `deleting` while a cancel or failure rolls back, artifacts left once completed or named.
- */
-export function importTaskFamily<T extends ImportTaskView>(
-  artifactId: (task: T) => string | undefined,
-) {
-  const status = taskStatus<T>(IMPORT_TASK_STATUS);
-  return {
-    idOf: (task: T) => task.importTaskId,
-    statusOf: status.statusOf,
-    classify: status.classify,
-    artifactId,
-    cancelOperation: "CancelImportTask",
-    cancel: (api: Ec2Api, id: string, reason: string) => api.cancelImportTask(id, reason),
-    ending: "deleting",
-    leftArtifacts: (task: T, s: string) => s === "completed" || artifactId(task) !== undefined,
-  };
-}
-
 /** The recorded outputs among `keys` that are set (taskOutputs wrote them with the task's types). */
 export function recordedFields(props: Props, keys: readonly string[]): Props {
   const set = keys.filter((k) => props[k] !== undefined && props[k] !== "");
   return Object.fromEntries(set.map((k) => [k, props[k]]));
-}
-
-/** Inputs the table marks secret (presigned URLs, user data): outputs kept secret in state too. */
-export function secretInputs(properties: Readonly<Record<string, PropertySpec>>): string[] {
-  return Object.entries(properties)
-    .filter(([, p]) => p.secret === true)
-    .map(([key]) => key);
 }
 
 /** A boolean option that updates in place (waiting and delete options). */
@@ -220,18 +172,14 @@ export async function deleteSnapshots<T, S>(
   for (const snapshotId of snapshotIds) {
     await ctx
       .aws("DeleteSnapshot", () => ctx.api.deleteSnapshot(snapshotId))
-      .catch(ignore(SNAPSHOT_NOT_FOUND_CODES));
+      .catch(shared.ignore(shared.SNAPSHOT_NOT_FOUND_CODES));
   }
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
 
-// ---- Status facts and messages of the VM Import task resources ------------------------------
-
 /**
- * statusOf, classify, acceptors as data and progress text of a task that succeeds `completed` and
- * fails in one of `failed` or gone; anything else (`active`, future values) is still running. After
- * a cancel, one of `cancelEnds` or gone ends the wait (`completed` among them: the task finished
- * before the cancel landed, and its artifacts are then removed like any other's).
+ * Status facts of a task that succeeds `completed`, fails in one of `failed` or gone, else runs;
+ * after a cancel, one of `cancelEnds` (`completed`: it finished first) or gone ends the wait.
  */
 export function taskStatus<T>(facts: {
   statusOf(task: T): string;
@@ -240,26 +188,16 @@ export function taskStatus<T>(facts: {
   message?(task: T): string | undefined;
   percent(task: T): number | undefined;
 }) {
-  const statusOf = (o: T | undefined): string => (o === undefined ? GONE : facts.statusOf(o));
+  const statusOf = (o: T | undefined): string =>
+    o === undefined ? shared.GONE : facts.statusOf(o);
   const classify = (status: string): "pending" | "success" | "failure" => {
     if (status === "completed") return "success";
-    return [...facts.failed, GONE].includes(status) ? "failure" : "pending";
+    return [...facts.failed, shared.GONE].includes(status) ? "failure" : "pending";
   };
-  const create: readonly Acceptor<T | undefined>[] = [
-    { verdict: "success", description: "completed", matches: (o) => statusOf(o) === "completed" },
-    {
-      verdict: "failure",
-      description: `${facts.failed.join(", ")} or gone`,
-      matches: (o) => classify(statusOf(o)) === "failure",
-    },
-  ];
-  const cancel: readonly Acceptor<T | undefined>[] = [
-    {
-      verdict: "success",
-      description: `${facts.cancelEnds.join(", ")} or gone`,
-      matches: (o) => o === undefined || facts.cancelEnds.includes(facts.statusOf(o)),
-    },
-  ];
+  const create = acceptorsFrom<T>((o) => classify(statusOf(o)));
+  const cancel = acceptorsFrom<T>((o) =>
+    o === undefined || facts.cancelEnds.includes(facts.statusOf(o)) ? "success" : "pending",
+  );
   return {
     statusOf,
     classify,
@@ -276,21 +214,8 @@ export function taskStatus<T>(facts: {
 }
 
 /**
- * ImportImage's and ImportSnapshot's statuses: `deleting`/`deleted` (failed or cancelled:
- * StatusMessage says which) and `error` (what the SDK's SnapshotImported waiter fails on) fail.
- */
-export const IMPORT_TASK_STATUS = {
-  statusOf: (t: ImportTaskView) => t.status,
-  failed: ["deleting", "deleted", "error"],
-  cancelEnds: ["deleted", "error", "completed"],
-  message: (t: ImportTaskView) => t.statusMessage,
-  percent: (t: ImportTaskView) => t.progress,
-};
-
-/**
- * How a VM Import resource names itself (`ec2.ImportSnapshotTask "data disk"`, by description,
- * else ID) and reports a failed task with its StatusMessage and `advice`, an unknown adopted ID
- * (EC2 keeps `records` 7 days) and a token whose every task failed.
+ * How a VM Import resource names itself (by description, else ID) and reports a failed task, an
+ * unknown adopted ID (EC2 keeps `records` 7 days) and a token whose every task failed.
  */
 export function taskMessages<T extends { statusMessage?: string }>(facts: {
   /** `ec2.ImportSnapshotTask`. */
@@ -311,9 +236,9 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
 }) {
   type Described = { description?: string };
   const subject = (inputs: Described, id?: string): string =>
-    `${facts.type} "${labelOf(inputs.description, id)}"`;
+    `${facts.type} "${shared.labelOf(inputs.description, id)}"`;
   return {
-    name: (inputs: Described, id?: string): string => labelOf(inputs.description, id),
+    name: (inputs: Described, id?: string): string => shared.labelOf(inputs.description, id),
     adoptMissing(id: string, inputs: Described, where: string) {
       const retention = `EC2 keeps ${facts.records} only 7 days after they end`;
       const cli = facts.cli === undefined ? "" : ` (${facts.cli})`;
@@ -330,52 +255,78 @@ export function taskMessages<T extends { statusMessage?: string }>(facts: {
     ): string {
       const status = facts.statusOf(last);
       const why = last?.statusMessage ? `: ${last.statusMessage.replace(/\.+$/, "")}` : "";
-      return `${subject(inputs, id)}: ${facts.noun} ${id} ended in ${status}${pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
+      return `${subject(inputs, id)}: ${facts.noun} ${id} ended in ${status}${shared.pollHistory(wait)}${why}. ${facts.advice(status, last?.statusMessage)}`;
     },
     exhaustedMessage: (inputs: Described, last: T, attempts: number): string =>
       `${subject(inputs)}: ${attempts} ${facts.noun} tasks for this resource's ${facts.token} ended in failure (last ${facts.idOf(last)}: ${facts.statusOf(last)} ${last.statusMessage ?? ""}). ${facts.fix}, then run \`pulumi up\` again.`,
   };
 }
 
+/** What ImportImage and ImportSnapshot say about their artifact; importTaskSpec adds the rest. */
+export type ImportArtifact<I extends object, T, R, S> = Omit<
+  VmImportFamily<I, T, R, S>,
+  "idOf" | "statusOf" | "classify" | "cancelOperation" | "cancel" | "ending" | "leftArtifacts"
+>;
+
 /**
- * ImportImage's and ImportSnapshot's task fields: the describe (`Describe<className>s`), ID,
- * statuses, adopt input, ClientTokens and outputs, their messages, and ClientToken reuse explained.
+ * ImportImage's and ImportSnapshot's spec fields around `artifact`. `deleting`/`deleted` (failed or
+ * cancelled) and `error` (what the SDK's SnapshotImported waiter fails on) fail.
  */
-export function importTaskSpec<T extends ImportTaskView>(spec: {
+export function importTaskSpec<I extends object, T extends ImportTaskView, R, S>(spec: {
   className: string;
+  properties: PropertyTable<I>;
   /** The outputs after the task's ID, status, status message and progress. */
   outputs: readonly string[];
   call: DescribeSpec<T, Ec2Api>["call"];
-  tokens: {
-    fallbackToken: (inputs: unknown, raw: Props) => string;
-    successorToken: (token: string, failedTaskId: string) => string;
-  };
-  advice(status: string, statusMessage: string | undefined): string;
+  tokens: ReturnType<typeof importTaskTokens>;
+  advice: (status: string, statusMessage: string | undefined) => string;
   fix?: string;
+  artifact: ImportArtifact<I, T, R, S>;
 }) {
   const operation = `Describe${spec.className}s`;
   const cli = `aws ec2 ${operation.replace(/(?<=.)([A-Z])/g, "-$1").toLowerCase()}`;
-  const facts = { ...spec, type: `ec2.${spec.className}`, operation, cli };
+  const status = taskStatus<T>({
+    statusOf: (t) => t.status,
+    failed: ["deleting", "deleted", "error"],
+    cancelEnds: ["deleted", "error", "completed"],
+    message: (t) => t.statusMessage,
+    percent: (t) => t.progress,
+  });
+  const idOf = (task: T): string => task.importTaskId;
+  const family: VmImportFamily<I, T, R, S> = {
+    ...spec.artifact,
+    idOf,
+    statusOf: status.statusOf,
+    classify: status.classify,
+    cancelOperation: "CancelImportTask",
+    cancel: (api, id, reason) => api.cancelImportTask(id, reason),
+    ending: "deleting",
+    leftArtifacts: (task, s) => s === "completed" || spec.artifact.artifactId(task) !== undefined,
+  };
   return {
     service: "ec2" as const,
     className: spec.className,
+    properties: spec.properties,
     describe: describeSpec(operation, spec.call),
     outputs: ["importTaskId", "status", "statusMessage", "progress", ...spec.outputs],
-    idOf: (task: T) => task.importTaskId,
-    ...taskStatus<T>(IMPORT_TASK_STATUS),
+    idOf,
+    ...status,
     adoptProperty: "adoptImportTaskId" as const,
     tokenProperty: "clientToken" as const,
-    fallbackToken: facts.tokens.fallbackToken,
-    successorToken: facts.tokens.successorToken,
+    fallbackToken: spec.tokens.fallbackToken,
+    successorToken: spec.tokens.successorToken,
     ...taskMessages<T>({
-      ...facts,
+      type: `ec2.${spec.className}`,
+      operation,
+      cli,
       property: "adoptImportTaskId",
       records: "task records",
       noun: "import",
       token: "token",
-      fix: facts.fix ?? "Fix the inputs",
-      idOf: (t) => t.importTaskId,
-      statusOf: (t) => t?.status ?? GONE,
+      fix: spec.fix ?? "Fix the inputs",
+      idOf,
+      statusOf: status.statusOf,
+      advice: spec.advice,
     }),
     explain: (err: unknown): unknown =>
       isAwsApiError(err) && err.code === "IdempotentParameterMismatch"
@@ -384,6 +335,7 @@ export function importTaskSpec<T extends ImportTaskView>(spec: {
             `An import was already started with this clientToken and other parameters (a presigned URL re-signed with another host or path?). Fix: set adoptImportTaskId to that task's ID (${cli}), or set a new clientToken.`,
           )
         : err,
+    ...vmImportSpec(family, spec.properties),
   };
 }
 
@@ -402,16 +354,13 @@ export function describeSpec<T>(
   operation: string,
   call: DescribeSpec<T, Ec2Api>["call"],
 ): DescribeSpec<T, Ec2Api> {
-  return { operation, batchSize: DESCRIBE_BATCH_SIZE, call };
+  return { operation, batchSize: shared.DESCRIBE_BATCH_SIZE, call };
 }
 
 /**
- * ClientTokens (or ImportInstance's markers, `maxLength` 40) from a property table: the import
- * parameters (inputs with an AWS name, but not the ClientToken itself) with defaults applied,
- * compared as diff compares them (a re-signed presigned URL is the same disk), plus the stack,
- * project and resource name. After a failed task, a deterministic successor: a create never
- * re-adopts a failed task (EC2 keeps returning it for its token, the marker lookup finds it), and
- * an interrupted re-run walks the same chain to the same live task.
+ * ClientTokens (ImportInstance's markers: `maxLength` 40) from the stack, project, resource name
+ * and the import parameters (inputs with an AWS name but the token) as diff compares them, defaults
+ * applied; after a failed task, a deterministic successor (EC2 keeps returning the failed one).
  */
 export function importTaskTokens(
   type: string,
@@ -419,7 +368,6 @@ export function importTaskTokens(
   maxLength = 64,
 ) {
   const kind = type.replace(".", ":");
-  // The import parameters: what the token is derived from (and all a program's token waits on).
   const params = Object.entries(properties).filter(
     ([key, p]) => p.awsName !== undefined && key !== "clientToken",
   );
@@ -440,16 +388,7 @@ export function importTaskTokens(
     defaultClientToken: derive,
     fallbackToken: (_inputs: unknown, raw: Record<string, unknown>) => derive("", "", "", raw),
     successorToken: (token: string, failedTaskId: string) =>
-      deriveToken(
-        {
-          stack: "",
-          project: "",
-          type: `${kind}#successor`,
-          name: token,
-          inputs: { failedTaskId },
-        },
-        { maxLength },
-      ),
+      successorToken(kind, token, failedTaskId, { maxLength }),
   };
 }
 

@@ -19,7 +19,7 @@ import type {
 } from "../../../../provider/ec2/types";
 import type { ManualClock } from "../../../support/manualClock";
 import type { ProviderImplementation } from "../../../../provider/core/dynamic";
-import type { Deps } from "../../../../provider/ec2/importImageTaskProvider";
+import type { Deps as TaskDeps } from "../../../../provider/core/task/spec";
 import {
   configured,
   type Line,
@@ -416,7 +416,7 @@ export interface Setup {
 
 /** A provider on a FakeEc2 and a manual clock (auto-advancing unless told), polling every 1 s. */
 export async function setupProvider(
-  createProvider: (deps: Partial<Deps>) => ProviderImplementation,
+  createProvider: (deps: Partial<TaskDeps<Ec2Api>>) => ProviderImplementation,
   config: Record<string, string> = {},
   autoAdvance = true,
 ): Promise<Setup> {
