@@ -1,49 +1,74 @@
 /**
  * The only network I/O of `mgn.ImportTask`, on `@aws-sdk/client-mgn` (required inside the factory,
- * so nothing SDK-shaped is ever serialized). Every call goes through `call(operation, fn)`, which
- * the provider builds from the core's callAws; the client itself has `maxAttempts: 1`. Paginated
- * lists call once per page, so a retry repeats one page.
- *
- * The installable client (3.523.0) predates two fields of the current MGN model: StartImport's
- * `tags` (its serializer drops them) and ImportTask's `arn`/`tags` (its deserializer drops them).
- * Two per-command middlewares close the gap: one adds `tags` to the StartImport body before it is
- * signed, one keeps the raw JSON of the response, from which the import is read.
+ * so nothing SDK-shaped is serialized). Every call, one per page, goes through the provider's
+ * `call` (core callAws); the client has `maxAttempts: 1`. The installable client (3.523.0)
+ * predates StartImport's `tags` and ImportTask's `arn`/`tags`: one middleware adds `tags` to the
+ * StartImport body before it is signed, one keeps the raw JSON the import is read from.
  */
 import type * as Mgn from "@aws-sdk/client-mgn";
 import { isPlainObject } from "../core/check";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { paginate } from "../core/task/helpers";
 import type { AwsCaller } from "../core/task/spec";
-import { narrowSource, str, stringMap } from "./importTaskInputs";
-import type { ImportErrors, MgnImport, MgnImportError, S3BucketSource } from "./importTaskLogic";
-import type { Inventory } from "./inventory";
 
-export type { AwsCaller };
+export interface S3BucketSource {
+  s3Bucket: string;
+  s3Key: string;
+  s3BucketOwner?: string;
+}
+
+export interface Counts {
+  createdCount: number;
+  modifiedCount: number;
+}
+
+/** An MGN ImportTask as this package sees it (timestamps stay the ISO strings MGN sends). */
+export interface MgnImport {
+  importID: string;
+  status: string;
+  arn?: string;
+  s3BucketSource?: S3BucketSource;
+  creationDateTime?: string;
+  endDateTime?: string;
+  progressPercentage?: number;
+  summary?: { waves?: Counts; applications?: Counts; servers?: Counts };
+  tags?: Record<string, string>;
+}
+
+/** One row of ListImportErrors, flattened (errorData's members beside errorType). */
+export interface MgnImportError {
+  errorType?: string;
+  errorDateTime?: string;
+  rowNumber?: number;
+  rawError?: string;
+  sourceServerID?: string;
+  applicationID?: string;
+  waveID?: string;
+  ec2LaunchTemplateID?: string;
+  accountID?: string;
+}
+
+/** The first errors of an import and how many there are in all. */
+export interface ImportErrors {
+  items: MgnImportError[];
+  total: number;
+}
+
+type Id<K extends string> = Record<K, string>;
+
+/** Source servers, applications and waves of the account and region, those with an ID. */
+export interface Inventory {
+  servers: (Mgn.SourceServer & Id<"sourceServerID">)[];
+  applications: (Mgn.Application & Id<"applicationID">)[];
+  waves: (Mgn.Wave & Id<"waveID">)[];
+}
 
 /** StartImport's outcome: the quota refusal is an answer the provider acts on, not a failure. */
 export type StartOutcome =
   | { started: MgnImport }
   | { quotaExceeded: { message: string; quotaValue?: number; quotaCode?: string } };
 
-export interface MgnApi {
-  /** StartImport; the same clientToken with the same input returns the import it started. */
-  startImport(input: {
-    s3BucketSource: S3BucketSource;
-    clientToken: string;
-    tags?: Record<string, string>;
-  }): Promise<StartOutcome>;
-  /** ListImports filtered by importIDs (at most 10, the filter's documented maximum). */
-  listImports(ids: readonly string[]): Promise<ReadonlyMap<string, MgnImport>>;
-  /** ListImportErrors: the first `keep` errors and the total count (all pages). */
-  listImportErrors(id: string, keep: number): Promise<ImportErrors>;
-  /** Source servers, applications and waves of the account and region (all pages). */
-  listInventory(): Promise<Inventory>;
-  deleteSourceServer(id: string): Promise<void>;
-  deleteApplication(id: string): Promise<void>;
-  deleteWave(id: string): Promise<void>;
-}
-
-type Json = Record<string, unknown>;
+export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 const num = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isFinite(v) ? v : undefined;
@@ -53,13 +78,26 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** A wire ImportTask (raw JSON or SDK output) with an ID and a status; anything else is dropped. */
+/** The string members of a map (wrong types were reported by check). */
+export function stringMap(v: unknown): Record<string, string> | undefined {
+  if (!isPlainObject(v)) return undefined;
+  return Object.fromEntries(
+    Object.entries(v).filter(([, x]) => typeof x === "string"),
+  ) as Id<string>;
+}
+
+export function narrowSource(v: unknown): S3BucketSource | undefined {
+  if (!isPlainObject(v)) return undefined;
+  const [s3Bucket, s3Key] = [str(v["s3Bucket"]), str(v["s3Key"])];
+  if (s3Bucket === undefined || s3Key === undefined) return undefined;
+  return defined({ s3Bucket, s3Key, s3BucketOwner: str(v["s3BucketOwner"]) });
+}
+
+/** A wire ImportTask with an ID and a status; anything else is dropped. */
 export function toMgnImport(t: unknown): MgnImport | undefined {
   if (!isPlainObject(t)) return undefined;
-  const importID = str(t["importID"]);
-  const status = str(t["status"]);
+  const [importID, status, s] = [str(t["importID"]), str(t["status"]), t["summary"]];
   if (importID === undefined || status === undefined) return undefined;
-  const s = t["summary"];
   const counts = (c: unknown) =>
     isPlainObject(c)
       ? { createdCount: num(c["createdCount"]) ?? 0, modifiedCount: num(c["modifiedCount"]) ?? 0 }
@@ -83,41 +121,13 @@ export function toMgnImport(t: unknown): MgnImport | undefined {
   });
 }
 
-export function toImportError(e: unknown): MgnImportError | undefined {
-  if (!isPlainObject(e)) return undefined;
-  const data = isPlainObject(e["errorData"]) ? e["errorData"] : {};
-  return defined({
-    errorType: str(e["errorType"]),
-    errorDateTime: str(e["errorDateTime"]),
-    rowNumber: num(data["rowNumber"]),
-    rawError: str(data["rawError"]),
-    sourceServerID: str(data["sourceServerID"]),
-    applicationID: str(data["applicationID"]),
-    waveID: str(data["waveID"]),
-    ec2LaunchTemplateID: str(data["ec2LaunchTemplateID"]),
-    accountID: str(data["accountID"]),
-  });
-}
+/** The middleware shape used here (the installed @smithy/types major differs from the client's). */
+type Handler = (args: { request: unknown }) => Promise<{ response: unknown }>;
+type Step = { step: string; priority: string; name: string };
 
-/**
- * The middleware shape both helpers need. Declared here rather than taken from `@smithy/types`,
- * whose installed major differs from the one the 3.523.0 client was built against.
- */
-type Handler = (args: { request: unknown; input: unknown }) => Promise<{ response: unknown }>;
-type Middleware = (next: Handler) => Handler;
-type Stack = { add(mw: never, options: { step: string; priority: string; name: string }): void };
-
-/** Adds `tags` to the serialized StartImport body (the 3.523.0 serializer drops them). */
-function addTags(command: object, tags: Record<string, string>): void {
-  const mw: Middleware = (next) => (args) => {
-    const request = args.request as { body?: unknown };
-    if (typeof request.body === "string") {
-      request.body = JSON.stringify({ ...(JSON.parse(request.body) as Json), tags });
-    }
-    return next(args);
-  };
-  const stack = (command as { middlewareStack: Stack }).middlewareStack;
-  stack.add(mw as never, { step: "build", priority: "high", name: "pamStartImportTags" });
+function use(command: object, mw: (next: Handler) => Handler, options: Step): void {
+  type Stack = { add(mw: (next: Handler) => Handler, options: Step): void };
+  (command as { middlewareStack: Stack }).middlewareStack.add(mw, options);
 }
 
 async function collect(body: unknown): Promise<Uint8Array> {
@@ -131,86 +141,99 @@ async function collect(body: unknown): Promise<Uint8Array> {
 }
 
 /**
- * Sends `command` (through `send`) and returns the raw JSON of a 2xx response next to the SDK's
- * output: a middleware inside the deserializer (step "deserialize", priority "low") reads the
- * body, then hands the SDK's deserializer the same bytes.
+ * `send()`, and the raw JSON of a 2xx response: a middleware inside the deserializer (step
+ * "deserialize", priority "low") reads the body, then hands the deserializer the same bytes.
  */
 async function sendRaw<O>(
   command: object,
   send: () => Promise<O>,
-): Promise<{ out: O; raw: unknown }> {
+): Promise<[O, Record<string, unknown>]> {
   let raw: unknown;
-  const mw: Middleware = (next) => async (args) => {
-    const result = await next(args);
-    const response = result.response as { statusCode?: number; body?: unknown };
-    const status = response.statusCode ?? 0;
-    if (status >= 200 && status < 300) {
-      const bytes = await collect(response.body);
-      response.body = bytes;
-      try {
-        raw = bytes.length === 0 ? undefined : JSON.parse(Buffer.from(bytes).toString("utf8"));
-      } catch {
-        // Not JSON: the SDK's deserializer reports it.
+  const keepRaw =
+    (next: Handler): Handler =>
+    async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; body?: unknown };
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        response.body = await collect(response.body);
+        try {
+          raw = JSON.parse(Buffer.from(response.body as Uint8Array).toString("utf8"));
+        } catch {
+          // Not JSON: the SDK's deserializer reports it.
+        }
       }
-    }
-    return result;
-  };
-  const stack = (command as { middlewareStack: Stack }).middlewareStack;
-  stack.add(mw as never, { step: "deserialize", priority: "low", name: "pamKeepRawJson" });
+      return result;
+    };
+  use(command, keepRaw, { step: "deserialize", priority: "low", name: "pamKeepRawJson" });
   const out = await send();
-  return { out, raw };
+  return [out, isPlainObject(raw) ? raw : {}];
 }
 
 const PAGE = 1000;
 
-export function createMgnApi(settings: ProviderSettings, call: AwsCaller): MgnApi {
+export type MgnApi = ReturnType<typeof createMgnApi>;
+
+export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-mgn") as typeof Mgn;
   const client = new sdk.MgnClient(clientConfig(settings, "mgn"));
 
   /** Visits every item of a paginated list, one `call` per page (only what is kept is held). */
-  const each = (
+  const each = <T>(
     operation: string,
-    page: (nextToken: string | undefined) => Promise<{ items?: unknown[]; nextToken?: string }>,
-    visit: (item: unknown) => void,
+    page: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
+    visit: (item: T) => void,
   ): Promise<void> => paginate((token) => call(operation, () => page(token)), visit);
 
-  /** The object items of a paginated inventory list (every filter empty). */
-  async function inventory(
+  /** Every item of an inventory list (every filter empty) that has its ID. */
+  async function list<K extends string, T extends Partial<Id<K>>>(
     operation: string,
-    page: (input: { filters: object; maxResults: number; nextToken?: string }) => Promise<{
-      items?: unknown[];
+    key: K,
+    send: (input: { filters: object; maxResults: number; nextToken?: string }) => Promise<{
+      items?: T[];
       nextToken?: string;
     }>,
-  ): Promise<Json[]> {
-    const items: Json[] = [];
-    await each(
-      operation,
-      (nextToken) => page({ filters: {}, maxResults: PAGE, nextToken }),
-      (item) => {
-        if (isPlainObject(item)) items.push(item);
-      },
-    );
+  ): Promise<(T & Id<K>)[]> {
+    const items: (T & Id<K>)[] = [];
+    const page = (nextToken?: string) => send({ filters: {}, maxResults: PAGE, nextToken });
+    await each(operation, page, (item) => {
+      if (typeof item[key] === "string") items.push(item as T & Id<K>);
+    });
     return items;
   }
 
   return {
-    startImport({ s3BucketSource, clientToken, tags }) {
+    /** StartImport; the same clientToken with the same input returns the import it started. */
+    startImport(input: {
+      s3BucketSource: S3BucketSource;
+      clientToken: string;
+      tags?: Record<string, string>;
+    }): Promise<StartOutcome> {
+      const { tags, ...known } = input;
       return call("StartImport", async () => {
-        const command = new sdk.StartImportCommand({ s3BucketSource, clientToken });
-        if (tags !== undefined && Object.keys(tags).length > 0) addTags(command, tags);
+        const command = new sdk.StartImportCommand(known);
+        if (tags !== undefined && Object.keys(tags).length > 0) {
+          // The 3.523.0 serializer drops `tags`: add them to the body before it is signed.
+          const addTags =
+            (next: Handler): Handler =>
+            (args) => {
+              const request = args.request as { body?: unknown };
+              if (typeof request.body === "string") {
+                request.body = JSON.stringify({ ...(JSON.parse(request.body) as object), tags });
+              }
+              return next(args);
+            };
+          use(command, addTags, { step: "build", priority: "high", name: "pamStartImportTags" });
+        }
         try {
-          const { out, raw } = await sendRaw(command, () => client.send(command));
-          const task =
-            toMgnImport(isPlainObject(raw) ? raw["importTask"] : undefined) ??
-            toMgnImport(out.importTask);
-          if (task === undefined) {
-            throw Object.assign(new Error("the StartImport response has no importTask"), {
-              name: "MalformedResponse",
-              $metadata: out.$metadata,
-            });
-          }
-          return { started: task };
+          const [out, raw] = await sendRaw(command, () => client.send(command));
+          const started = toMgnImport(raw["importTask"]);
+          if (started !== undefined) return { started };
+          throw Object.assign(new Error("the StartImport response has no importTask"), {
+            name: "MalformedResponse",
+            $metadata: out.$metadata,
+          });
         } catch (err) {
           if (!(err instanceof sdk.ServiceQuotaExceededException)) throw err;
           const { message, quotaValue, quotaCode } = err;
@@ -219,82 +242,62 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller): MgnAp
       });
     },
 
-    async listImports(ids) {
+    /** ListImports filtered by importIDs (at most 10, the filter's documented maximum). */
+    async listImports(ids: readonly string[]): Promise<ReadonlyMap<string, MgnImport>> {
       const found = new Map<string, MgnImport>();
       if (ids.length === 0) return found;
       const page = async (nextToken: string | undefined) => {
         // A fresh command per attempt: the raw-JSON middleware is added to one command once.
         const filters = { importIDs: [...ids] };
         const command = new sdk.ListImportsCommand({ filters, maxResults: PAGE, nextToken });
-        const { out, raw } = await sendRaw(command, () => client.send(command));
-        const items = isPlainObject(raw) && Array.isArray(raw["items"]) ? raw["items"] : out.items;
-        return { items, nextToken: out.nextToken };
+        const [out, raw] = await sendRaw(command, () => client.send(command));
+        return { items: Array.isArray(raw["items"]) ? raw["items"] : [], nextToken: out.nextToken };
       };
-      await each("ListImports", page, (item) => {
+      await each("ListImports", page, (item: unknown) => {
         const task = toMgnImport(item);
         if (task !== undefined && ids.includes(task.importID)) found.set(task.importID, task);
       });
       return found;
     },
 
-    async listImportErrors(importID, keep) {
+    /** ListImportErrors: the first `keep` errors and the total count (all pages). */
+    async listImportErrors(importID: string, keep: number): Promise<ImportErrors> {
       const errors: ImportErrors = { items: [], total: 0 };
       const page = (nextToken: string | undefined) =>
         client.send(new sdk.ListImportErrorsCommand({ importID, maxResults: PAGE, nextToken }));
-      await each("ListImportErrors", page, (item) => {
-        const e = toImportError(item);
-        if (e === undefined) return;
+      await each("ListImportErrors", page, ({ errorData, ...error }) => {
         errors.total++;
-        if (errors.items.length < keep) errors.items.push(e);
+        if (errors.items.length < keep) errors.items.push({ ...error, ...errorData });
       });
       return errors;
     },
 
-    async listInventory() {
-      const [servers, applications, waves] = [
-        await inventory("DescribeSourceServers", (input) =>
+    /** Source servers, applications and waves of the account and region (all pages). */
+    async listInventory(): Promise<Inventory> {
+      return {
+        servers: await list("DescribeSourceServers", "sourceServerID", (input) =>
           client.send(new sdk.DescribeSourceServersCommand(input)),
         ),
-        await inventory("ListApplications", (input) =>
+        applications: await list("ListApplications", "applicationID", (input) =>
           client.send(new sdk.ListApplicationsCommand(input)),
         ),
-        await inventory("ListWaves", (input) => client.send(new sdk.ListWavesCommand(input))),
-      ];
-      const tags = (o: Json): Record<string, string> => stringMap(o["tags"]) ?? {};
-      return {
-        servers: servers.flatMap((s) => {
-          const sourceServerID = str(s["sourceServerID"]);
-          if (sourceServerID === undefined) return [];
-          const userProvidedID = str(s["userProvidedID"]);
-          const applicationID = str(s["applicationID"]);
-          return [defined({ sourceServerID, tags: tags(s), userProvidedID, applicationID })];
-        }),
-        applications: applications.flatMap((a) => {
-          const applicationID = str(a["applicationID"]);
-          if (applicationID === undefined) return [];
-          const name = str(a["name"]) ?? "";
-          return [defined({ applicationID, name, tags: tags(a), waveID: str(a["waveID"]) })];
-        }),
-        waves: waves.flatMap((w) => {
-          const waveID = str(w["waveID"]);
-          return waveID === undefined
-            ? []
-            : [{ waveID, name: str(w["name"]) ?? "", tags: tags(w) }];
-        }),
+        waves: await list("ListWaves", "waveID", (input) =>
+          client.send(new sdk.ListWavesCommand(input)),
+        ),
       };
     },
 
-    async deleteSourceServer(sourceServerID) {
+    async deleteSourceServer(sourceServerID: string): Promise<void> {
       await call("DeleteSourceServer", () =>
         client.send(new sdk.DeleteSourceServerCommand({ sourceServerID })),
       );
     },
-    async deleteApplication(applicationID) {
+    async deleteApplication(applicationID: string): Promise<void> {
       await call("DeleteApplication", () =>
         client.send(new sdk.DeleteApplicationCommand({ applicationID })),
       );
     },
-    async deleteWave(waveID) {
+    async deleteWave(waveID: string): Promise<void> {
       await call("DeleteWave", () => client.send(new sdk.DeleteWaveCommand({ waveID })));
     },
   };

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { toImportError, toMgnImport } from "../../../../provider/mgn/api";
+import { toMgnImport } from "../../../../provider/mgn/api";
 
 const ID = "import-0123456789abcdefA";
 
@@ -51,31 +51,5 @@ describe("mgn api: wire shapes", () => {
     assert.equal(toMgnImport({ status: "STARTED" }), undefined);
     assert.equal(toMgnImport(null), undefined);
     assert.equal(toMgnImport([ID]), undefined);
-  });
-
-  it("flattens a ListImportErrors item's errorData", () => {
-    assert.deepEqual(
-      toImportError({
-        errorDateTime: "2026-01-01T00:01:00Z",
-        errorType: "PROCESSING_ERROR",
-        errorData: {
-          rowNumber: 7,
-          rawError: "Source server s-0123456789abcdefa does not exist",
-          sourceServerID: "s-0123456789abcdefa",
-          accountID: "123456789012",
-          applicationID: null,
-        },
-      }),
-      {
-        errorType: "PROCESSING_ERROR",
-        errorDateTime: "2026-01-01T00:01:00Z",
-        rowNumber: 7,
-        rawError: "Source server s-0123456789abcdefa does not exist",
-        sourceServerID: "s-0123456789abcdefa",
-        accountID: "123456789012",
-      },
-    );
-    assert.deepEqual(toImportError({}), {});
-    assert.equal(toImportError("x"), undefined);
   });
 });

@@ -1,17 +1,16 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { UNKNOWN } from "../../../../provider/core/unknown";
+import type { ImportErrors, Inventory, MgnImport } from "../../../../provider/mgn/api";
 import {
   classify,
   errorAdvice,
   errorLine,
   failureMessage,
-  type ImportErrors,
-  type MgnImport,
+  importTaskSpec,
   rowErrorsWarning,
-} from "../../../../provider/mgn/importTaskLogic";
-import { importTaskSpec } from "../../../../provider/mgn/importTaskSpec";
-import { type Inventory, planInventoryRemoval } from "../../../../provider/mgn/inventory";
+} from "../../../../provider/mgn/importTaskSpec";
+import { planInventoryRemoval } from "../../../../provider/mgn/inventory";
 import {
   asInputs as asTableInputs,
   checkProperties,
