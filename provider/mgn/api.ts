@@ -1,9 +1,7 @@
 /**
  * The only network I/O of `mgn.ImportTask`, on `@aws-sdk/client-mgn` (required inside the factory,
  * so nothing SDK-shaped is serialized). Every call, one per page, goes through the provider's
- * `call` (core callAws); the client has `maxAttempts: 1`. The installable client (3.523.0)
- * predates StartImport's `tags` and ImportTask's `arn`/`tags`: one middleware adds `tags` to the
- * StartImport body before it is signed, one keeps the raw JSON the import is read from.
+ * `call` (core callAws); the client has `maxAttempts: 1`.
  */
 import type * as Mgn from "@aws-sdk/client-mgn";
 import { isPlainObject } from "../core/check";
@@ -17,36 +15,18 @@ export interface S3BucketSource {
   s3BucketOwner?: string;
 }
 
-export interface Counts {
-  createdCount: number;
-  modifiedCount: number;
-}
-
-/** An MGN ImportTask as this package sees it (timestamps stay the ISO strings MGN sends). */
-export interface MgnImport {
+/** An MGN ImportTask with its ID and status (timestamps stay the ISO strings MGN sends). */
+export type MgnImport = Omit<Mgn.ImportTask, "importID" | "status" | "s3BucketSource"> & {
   importID: string;
   status: string;
-  arn?: string;
   s3BucketSource?: S3BucketSource;
-  creationDateTime?: string;
-  endDateTime?: string;
-  progressPercentage?: number;
-  summary?: { waves?: Counts; applications?: Counts; servers?: Counts };
+  arn?: string;
   tags?: Record<string, string>;
-}
+};
 
 /** One row of ListImportErrors, flattened (errorData's members beside errorType). */
-export interface MgnImportError {
-  errorType?: string;
-  errorDateTime?: string;
-  rowNumber?: number;
-  rawError?: string;
-  sourceServerID?: string;
-  applicationID?: string;
-  waveID?: string;
-  ec2LaunchTemplateID?: string;
-  accountID?: string;
-}
+export type MgnImportError = Mgn.ImportErrorData &
+  Pick<Mgn.ImportTaskError, "errorDateTime"> & { errorType?: string };
 
 /** The first errors of an import and how many there are in all. */
 export interface ImportErrors {
@@ -68,10 +48,7 @@ export type StartOutcome =
   | { started: MgnImport }
   | { quotaExceeded: { message: string; quotaValue?: number; quotaCode?: string } };
 
-export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
-const num = (v: unknown): number | undefined =>
-  typeof v === "number" && Number.isFinite(v) ? v : undefined;
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** `o` without its undefined members, so a `null` or a wrong type never reaches the outputs. */
 function defined<T extends object>(o: T): T {
@@ -93,81 +70,24 @@ export function narrowSource(v: unknown): S3BucketSource | undefined {
   return defined({ s3Bucket, s3Key, s3BucketOwner: str(v["s3BucketOwner"]) });
 }
 
-/** A wire ImportTask with an ID and a status; anything else is dropped. */
-export function toMgnImport(t: unknown): MgnImport | undefined {
-  if (!isPlainObject(t)) return undefined;
-  const [importID, status, s] = [str(t["importID"]), str(t["status"]), t["summary"]];
+/**
+ * The SDK's ImportTask, if it has an ID and a status, with the `arn` and `tags` its 3.523.0
+ * deserializer drops, read from the raw JSON item `raw`.
+ */
+export function toMgnImport(task: Mgn.ImportTask | undefined, raw: unknown): MgnImport | undefined {
+  const { importID, status, s3BucketSource } = task ?? {};
   if (importID === undefined || status === undefined) return undefined;
-  const counts = (c: unknown) =>
-    isPlainObject(c)
-      ? { createdCount: num(c["createdCount"]) ?? 0, modifiedCount: num(c["modifiedCount"]) ?? 0 }
-      : undefined;
+  const [arn, tags] = isPlainObject(raw) ? [raw["arn"], raw["tags"]] : [];
   return defined({
+    ...task,
     importID,
     status,
-    arn: str(t["arn"]),
-    s3BucketSource: narrowSource(t["s3BucketSource"]),
-    creationDateTime: str(t["creationDateTime"]) || undefined,
-    endDateTime: str(t["endDateTime"]) || undefined,
-    progressPercentage: num(t["progressPercentage"]),
-    summary: isPlainObject(s)
-      ? defined({
-          waves: counts(s["waves"]),
-          applications: counts(s["applications"]),
-          servers: counts(s["servers"]),
-        })
-      : undefined,
-    tags: stringMap(t["tags"]),
+    s3BucketSource: narrowSource(s3BucketSource),
+    creationDateTime: task?.creationDateTime || undefined,
+    endDateTime: task?.endDateTime || undefined,
+    arn: str(arn),
+    tags: stringMap(tags),
   });
-}
-
-/** The middleware shape used here (the installed @smithy/types major differs from the client's). */
-type Handler = (args: { request: unknown }) => Promise<{ response: unknown }>;
-type Step = { step: string; priority: string; name: string };
-
-function use(command: object, mw: (next: Handler) => Handler, options: Step): void {
-  type Stack = { add(mw: (next: Handler) => Handler, options: Step): void };
-  (command as { middlewareStack: Stack }).middlewareStack.add(mw, options);
-}
-
-async function collect(body: unknown): Promise<Uint8Array> {
-  if (body instanceof Uint8Array) return body;
-  const chunks: Buffer[] = [];
-  if (body !== null && typeof body === "object" && Symbol.asyncIterator in body) {
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>)
-      chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * `send()`, and the raw JSON of a 2xx response: a middleware inside the deserializer (step
- * "deserialize", priority "low") reads the body, then hands the deserializer the same bytes.
- */
-async function sendRaw<O>(
-  command: object,
-  send: () => Promise<O>,
-): Promise<[O, Record<string, unknown>]> {
-  let raw: unknown;
-  const keepRaw =
-    (next: Handler): Handler =>
-    async (args) => {
-      const result = await next(args);
-      const response = result.response as { statusCode?: number; body?: unknown };
-      const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        response.body = await collect(response.body);
-        try {
-          raw = JSON.parse(Buffer.from(response.body as Uint8Array).toString("utf8"));
-        } catch {
-          // Not JSON: the SDK's deserializer reports it.
-        }
-      }
-      return result;
-    };
-  use(command, keepRaw, { step: "deserialize", priority: "low", name: "pamKeepRawJson" });
-  const out = await send();
-  return [out, isPlainObject(raw) ? raw : {}];
 }
 
 const PAGE = 1000;
@@ -178,6 +98,45 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-mgn") as typeof Mgn;
   const client = new sdk.MgnClient(clientConfig(settings, "mgn"));
+
+  // The 3.523.0 client predates StartImport's `tags` and ImportTask's `arn`/`tags`: an input's
+  // `tags` are added to the body before it is signed, and each 2xx body is kept, by input, as
+  // raw JSON (read inside the deserializer, which then gets the same bytes).
+  const raws = new WeakMap<object, Record<string, unknown>>();
+  type Handler = (args: { input: object; request: unknown }) => Promise<{ response: unknown }>;
+  const stack = client.middlewareStack as unknown as {
+    add(mw: (next: Handler) => Handler, options: object): void;
+  };
+  stack.add(
+    (next) => (args) => {
+      const { tags } = args.input as { tags?: object };
+      const request = args.request as { body?: unknown };
+      if (tags !== undefined && Object.keys(tags).length > 0 && typeof request.body === "string") {
+        request.body = JSON.stringify({ ...(JSON.parse(request.body) as object), tags });
+      }
+      return next(args);
+    },
+    { step: "build", priority: "high", name: "pamStartImportTags" },
+  );
+  stack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; body?: unknown };
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        const body = await client.config.streamCollector(response.body);
+        response.body = body;
+        try {
+          const json: unknown = JSON.parse(Buffer.from(body).toString("utf8"));
+          if (isPlainObject(json)) raws.set(args.input, json);
+        } catch {
+          // Not JSON: the SDK's deserializer reports it.
+        }
+      }
+      return result;
+    },
+    { step: "deserialize", priority: "low", name: "pamKeepRawJson" },
+  );
 
   /** Visits every item of a paginated list, one `call` per page (only what is kept is held). */
   const each = <T>(
@@ -210,25 +169,10 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
       clientToken: string;
       tags?: Record<string, string>;
     }): Promise<StartOutcome> {
-      const { tags, ...known } = input;
       return call("StartImport", async () => {
-        const command = new sdk.StartImportCommand(known);
-        if (tags !== undefined && Object.keys(tags).length > 0) {
-          // The 3.523.0 serializer drops `tags`: add them to the body before it is signed.
-          const addTags =
-            (next: Handler): Handler =>
-            (args) => {
-              const request = args.request as { body?: unknown };
-              if (typeof request.body === "string") {
-                request.body = JSON.stringify({ ...(JSON.parse(request.body) as object), tags });
-              }
-              return next(args);
-            };
-          use(command, addTags, { step: "build", priority: "high", name: "pamStartImportTags" });
-        }
         try {
-          const [out, raw] = await sendRaw(command, () => client.send(command));
-          const started = toMgnImport(raw["importTask"]);
+          const out = await client.send(new sdk.StartImportCommand(input));
+          const started = toMgnImport(out.importTask, raws.get(input)?.["importTask"]);
           if (started !== undefined) return { started };
           throw Object.assign(new Error("the StartImport response has no importTask"), {
             name: "MalformedResponse",
@@ -247,14 +191,16 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
       const found = new Map<string, MgnImport>();
       if (ids.length === 0) return found;
       const page = async (nextToken: string | undefined) => {
-        // A fresh command per attempt: the raw-JSON middleware is added to one command once.
-        const filters = { importIDs: [...ids] };
-        const command = new sdk.ListImportsCommand({ filters, maxResults: PAGE, nextToken });
-        const [out, raw] = await sendRaw(command, () => client.send(command));
-        return { items: Array.isArray(raw["items"]) ? raw["items"] : [], nextToken: out.nextToken };
+        const input = { filters: { importIDs: [...ids] }, maxResults: PAGE, nextToken };
+        const out = await client.send(new sdk.ListImportsCommand(input));
+        const raw: unknown = raws.get(input)?.["items"];
+        const rawItems: unknown[] = Array.isArray(raw) ? raw : [];
+        const byId = (id?: string) =>
+          rawItems.find((r) => isPlainObject(r) && r["importID"] === id);
+        const items = (out.items ?? []).map((t) => toMgnImport(t, byId(t.importID)));
+        return { items, nextToken: out.nextToken };
       };
-      await each("ListImports", page, (item: unknown) => {
-        const task = toMgnImport(item);
+      await each("ListImports", page, (task) => {
         if (task !== undefined && ids.includes(task.importID)) found.set(task.importID, task);
       });
       return found;

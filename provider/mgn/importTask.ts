@@ -4,7 +4,7 @@ import { resourceClass } from "../core/resourceClass";
 import type { RowErrorArgs, WaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import type { TargetArgs } from "../core/task/targetArgs";
-import type { Counts as ImportCounts, MgnImportError } from "./api";
+import type { MgnImportError } from "./api";
 import { importTaskSpec as spec, TOKEN_MAX_LENGTH } from "./importTaskSpec";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
@@ -73,7 +73,10 @@ export interface ImportTaskArgs extends WaitArgs, RowErrorArgs, SourceArgs, Targ
 }
 
 /** Counts of one inventory kind in an import summary (created / modified). */
-export type { ImportCounts };
+export interface ImportCounts {
+  createdCount: number;
+  modifiedCount: number;
+}
 
 /** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
 export type ImportError = MgnImportError & { message: string };
