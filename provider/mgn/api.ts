@@ -9,11 +9,7 @@ import { clientConfig, type ProviderSettings } from "../core/config";
 import { paginate } from "../core/task/helpers";
 import type { AwsCaller } from "../core/task/spec";
 
-export interface S3BucketSource {
-  s3Bucket: string;
-  s3Key: string;
-  s3BucketOwner?: string;
-}
+export type S3BucketSource = { s3Bucket: string; s3Key: string; s3BucketOwner?: string };
 
 /** An MGN ImportTask with its ID and status (timestamps stay the ISO strings MGN sends). */
 export type MgnImport = Omit<Mgn.ImportTask, "importID" | "status" | "s3BucketSource"> & {
@@ -29,10 +25,7 @@ export type MgnImportError = Mgn.ImportErrorData &
   Pick<Mgn.ImportTaskError, "errorDateTime"> & { errorType?: string };
 
 /** The first errors of an import and how many there are in all. */
-export interface ImportErrors {
-  items: MgnImportError[];
-  total: number;
-}
+export type ImportErrors = { items: MgnImportError[]; total: number };
 
 type Id<K extends string> = Record<K, string>;
 
@@ -45,8 +38,7 @@ export interface Inventory {
 
 /** StartImport's outcome: the quota refusal is an answer the provider acts on, not a failure. */
 export type StartOutcome =
-  | { started: MgnImport }
-  | { quotaExceeded: { message: string; quotaValue?: number; quotaCode?: string } };
+  { started: MgnImport } | { quotaExceeded: { message: string; quotaValue?: number } };
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -180,8 +172,8 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
           });
         } catch (err) {
           if (!(err instanceof sdk.ServiceQuotaExceededException)) throw err;
-          const { message, quotaValue, quotaCode } = err;
-          return { quotaExceeded: defined({ message, quotaValue, quotaCode }) };
+          const { message, quotaValue } = err;
+          return { quotaExceeded: defined({ message, quotaValue }) };
         }
       });
     },

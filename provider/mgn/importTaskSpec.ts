@@ -1,9 +1,7 @@
 /**
  * `mgn.ImportTask` as a spec of the one lifecycle (provider/core/task/): StartImport, then wait for
- * SUCCEEDED or FAILED through the shared ListImports poller. What MGN adds: the imports-in-progress
- * quota gate (quota.ts), row errors read once from ListImportErrors after the import ends, and the
- * optional inventory removal on delete (inventory.ts).
- * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
+ * SUCCEEDED or FAILED in the shared ListImports rounds. MGN's own: the quota gate (quota.ts), row
+ * errors read once the import ends, and the optional inventory removal on delete (inventory.ts).
  */
 import { ImportTaskFailedError, isAwsApiError, summarizeObserved } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
@@ -25,15 +23,11 @@ import { type ImportTaskInputs, properties } from "./importTaskInputs";
 import { planInventoryRemoval, sharedListing } from "./inventory";
 import { QUOTA_ADVICE, startWithinQuota } from "./quota";
 
-/** StartImport's clientToken: at most 64 characters. */
 export const TOKEN_MAX_LENGTH = 64;
 /** Row errors copied into the outputs (all are counted). */
 const ERRORS_IN_OUTPUTS = 20;
-/** rawError is up to 65,536 characters; outputs keep the start. */
-const RAW_ERROR_MAX_LENGTH = 1000;
 /** Status recorded when ListImports no longer returns the import. */
 const GONE = "GONE";
-const KINDS = ["waves", "applications", "servers"] as const;
 
 const statusOf = (o: MgnImport | undefined): string => o?.status ?? GONE;
 
@@ -58,8 +52,8 @@ const label = (inputs: ImportTaskInputs, id?: string): string =>
   id ??
   (inputs.s3BucketSource ? csv(inputs.s3BucketSource) : (inputs.adoptImportId ?? "(unnamed)"));
 
-const clip = (s: string): string =>
-  s.length > RAW_ERROR_MAX_LENGTH ? `${s.slice(0, RAW_ERROR_MAX_LENGTH - 3)}...` : s;
+/** rawError is up to 65,536 characters: outputs and messages keep the first 1,000. */
+const clip = (s: string): string => (s.length > 1000 ? `${s.slice(0, 997)}...` : s);
 
 /** `row 3: VALIDATION_ERROR: <rawError>` (redacted, clipped). */
 export function errorLine(e: MgnImportError): string {
@@ -73,7 +67,7 @@ export function errorLine(e: MgnImportError): string {
 /** Every kind's counts, 0 where MGN has none. */
 const counts = (summary: MgnImport["summary"] = {}) =>
   Object.fromEntries(
-    KINDS.map((k) => [
+    (["waves", "applications", "servers"] as const).map((k) => [
       k,
       {
         createdCount: summary[k]?.createdCount ?? 0,
@@ -129,25 +123,6 @@ export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string 
   return `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
 }
 
-/** Advice for errors whose fix is known; undefined otherwise. */
-export function errorAdvice(
-  code: string,
-  region: string | undefined,
-  operation?: string,
-): string | undefined {
-  if (code === "ConflictException" && operation === "StartImport") {
-    return "MGN already used this clientToken for an import with other parameters (s3BucketSource or tags). Fix: remove clientToken (the provider derives one from the inputs) or set a new one, then run `pulumi up` again.";
-  }
-  const where = region ?? "<region>";
-  if (code === "UninitializedAccountException") {
-    return (
-      `Application Migration Service is not initialized in this account and region (${where}). Fix: run ` +
-      `\`aws mgn initialize-service --region ${where}\` once (or open the Application Migration Service console in ${where} and choose Get started; it creates MGN's service roles), then run \`pulumi up\` again.`
-    );
-  }
-  return code === "ServiceQuotaExceededException" ? QUOTA_ADVICE : undefined;
-}
-
 /**
  * The row errors recorded in `props` when they belong to an import that had already ended with
  * `status` (they cannot change after that); undefined when they must be read.
@@ -160,12 +135,8 @@ function recordedErrors(props: Record<string, unknown>, status: string): ImportE
   return classify(status) === "pending" ? undefined : { items: items as MgnImportError[], total };
 }
 
-/** MGN's own state per configured provider: the quota gate and the shared inventory listing. */
-export interface MgnState {
-  /** Imports in progress that this process started or waits on (MGN limits them per account). */
-  gate: CapacityGate;
-  inventory: () => Promise<Inventory>;
-}
+/** Per configured provider: the imports-in-progress gate and the shared inventory listing. */
+export type MgnState = { gate: CapacityGate; inventory: () => Promise<Inventory> };
 
 type Ctx = TaskContext<MgnApi, MgnState, MgnImport>;
 
@@ -251,9 +222,9 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     gate: new CapacityGate(),
     inventory: sharedListing(() => ctx.api.listInventory()),
   }),
+  // The importIDs filter takes at most 10.
   describe: {
     operation: "ListImports",
-    // The importIDs filter takes at most 10.
     batchSize: 10,
     call: (api, ids) => api.listImports(ids),
     viaCaller: true,
@@ -345,7 +316,19 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   name: label,
   subjectInReasons: true,
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs, last, wait, id),
-  explain: explainWith((err, { region }) => errorAdvice(err.code, region, err.operation)),
+  // The fixes MGN's errors have; other errors pass unchanged.
+  explain: explainWith(({ code, operation }, { region = "<region>" }) => {
+    if (code === "ConflictException" && operation === "StartImport") {
+      return "MGN already used this clientToken for an import with other parameters (s3BucketSource or tags). Fix: remove clientToken (the provider derives one from the inputs) or set a new one, then run `pulumi up` again.";
+    }
+    if (code === "UninitializedAccountException") {
+      return (
+        `Application Migration Service is not initialized in this account and region (${region}). Fix: run ` +
+        `\`aws mgn initialize-service --region ${region}\` once (or open the Application Migration Service console in ${region} and choose Get started; it creates MGN's service roles), then run \`pulumi up\` again.`
+      );
+    }
+    return code === "ServiceQuotaExceededException" ? QUOTA_ADVICE : undefined;
+  }),
 
   hooks: {
     async settled(ctx, inputs, task, wait, previous) {
@@ -369,10 +352,8 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       ),
     // An ended import's row errors are read once; toOutputs keeps recorded ones (extra unset).
     async refresh(ctx, _inputs, task, props) {
-      if (classify(task.status) === "pending" || recordedErrors(props, task.status)) {
-        return undefined;
-      }
-      return { errors: await readErrors(ctx, task.importID) };
+      const unread = classify(task.status) !== "pending" && !recordedErrors(props, task.status);
+      return unread ? { errors: await readErrors(ctx, task.importID) } : undefined;
     },
     delete: deleteImport,
   },

@@ -1,8 +1,6 @@
 /**
- * What `deleteInventoryOnDelete` removes: MGN has no API to delete an import, so by default delete
- * leaves it and the inventory it created. MGN refuses to delete a non-empty parent, so servers go
- * first, then applications, then waves.
- * https://docs.aws.amazon.com/mgn/latest/APIReference/API_DeleteSourceServer.html
+ * What `deleteInventoryOnDelete` removes (MGN has no API to delete an import). MGN refuses to
+ * delete a non-empty parent: servers go first, then applications, then waves.
  */
 import type { Inventory } from "./api";
 
@@ -15,10 +13,9 @@ export interface InventorySelector {
 }
 
 /**
- * Which inventory to delete, in deletion order: resources carrying the selector's tag, servers by
- * user-provided ID, applications and waves by name (MGN's alternate keys). A selected application
- * or wave that still holds an unselected member is kept — it is not only this import's — and
- * reported in `kept`.
+ * Resources carrying the selector's tag, servers by user-provided ID, applications and waves by
+ * name (MGN's alternate keys). A selected parent that still holds an unselected member is not only
+ * this import's: it is kept, and said in `kept`.
  */
 export function planInventoryRemoval(inv: Inventory, sel: InventorySelector) {
   const picked = (tags?: Record<string, string>, key?: string, keys: string[] = []): boolean =>

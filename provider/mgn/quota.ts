@@ -4,7 +4,6 @@
  * slot for each import this process runs, so once MGN refuses a start, later starts queue for a
  * slot instead of being refused again. A quota held by imports this process does not run frees no
  * slot here: those starts back off and retry until the wait deadline.
- * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
 import { AwsApiError, WaiterTimeoutError } from "../core/errors";
 import type { CapacityGate, ReleaseSlot } from "../core/limiter";
@@ -17,10 +16,8 @@ export const QUOTA_ADVICE =
   "MGN refused the start for lack of quota (imports in progress). Wait for running imports to finish or request a quota increase, then run `pulumi up` again.";
 
 /**
- * StartImport with `token` inside a gate slot, queueing while the quota is full and retrying
- * refusals until the scope's deadline. Only the StartImport call holds a start-limiter seat. The
- * slot is kept until the create ends (a failed import holds no quota: it is released at once, and
- * the core steps past it with a successor token).
+ * StartImport inside a gate slot, which is kept until the create ends (a failed import holds no
+ * quota). Only the StartImport call holds a start-limiter seat.
  */
 export async function startWithinQuota(
   ctx: TaskContext<MgnApi, { gate: CapacityGate }, MgnImport>,
@@ -28,16 +25,13 @@ export async function startWithinQuota(
   token: string,
   scope: StartScope,
 ): Promise<MgnImport> {
-  const { api, runtime } = ctx;
-  const { gate } = ctx.state;
+  const { api, runtime, state } = ctx;
+  const { gate } = state;
   const { clock } = runtime;
   const { deadline } = scope;
   const subject = ctx.subject(inputs);
-  const request = {
-    s3BucketSource: inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" },
-    clientToken: token,
-    tags: inputs.tags,
-  };
+  const s3BucketSource = inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" };
+  const request = { s3BucketSource, clientToken: token, tags: inputs.tags };
   const slot = async (): Promise<ReleaseSlot> => {
     if (!gate.full) return gate.acquire();
     const started = clock.now();
