@@ -106,15 +106,12 @@ export function failureMessage(
   const tally = task === undefined ? "" : `; ${summaryText(task)}`;
   const src = inputs.s3BucketSource ?? task?.s3BucketSource;
   const file = src === undefined ? "the CSV" : csv(src);
-  let advice: string;
-  if (status === GONE) {
-    advice =
-      "ListImports no longer returns the import (MGN keeps import history for a limited time). Run `pulumi refresh`, then `pulumi up` to import again.";
-  } else if (status === "SUCCEEDED") {
-    advice = `Some rows were rejected and failOnRowErrors is true. Fix those rows in ${file} (see the importErrors output), or set failOnRowErrors to false to accept a partial import; then run \`pulumi up\` again.`;
-  } else {
-    advice = `Fix ${file} (see the importErrors output and \`aws mgn list-import-errors --import-id ${id}\`), then run \`pulumi up\` again (a failed import is replaced).`;
-  }
+  const advice =
+    status === GONE
+      ? "ListImports no longer returns the import (MGN keeps import history for a limited time). Run `pulumi refresh`, then `pulumi up` to import again."
+      : status === "SUCCEEDED"
+        ? `Some rows were rejected and failOnRowErrors is true. Fix those rows in ${file} (see the importErrors output), or set failOnRowErrors to false to accept a partial import; then run \`pulumi up\` again.`
+        : `Fix ${file} (see the importErrors output and \`aws mgn list-import-errors --import-id ${id}\`), then run \`pulumi up\` again (a failed import is replaced).`;
   return `mgn.ImportTask "${id}": import ${id} ended in ${status} after ${polls}${history}${tally}${errorsText(errors)}. ${advice}`;
 }
 
@@ -129,10 +126,10 @@ export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string 
  */
 function recordedErrors(props: Record<string, unknown>, status: string): ImportErrors | undefined {
   const [total, items] = [props["importErrorCount"], props["importErrors"]];
-  if (props["status"] !== status || typeof total !== "number" || !Array.isArray(items)) {
-    return undefined;
-  }
-  return classify(status) === "pending" ? undefined : { items: items as MgnImportError[], total };
+  const ended = props["status"] === status && classify(status) !== "pending";
+  return ended && typeof total === "number" && Array.isArray(items)
+    ? { items: items as MgnImportError[], total }
+    : undefined;
 }
 
 /** Per configured provider: the imports-in-progress gate and the shared inventory listing. */
