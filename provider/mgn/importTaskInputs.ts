@@ -67,16 +67,10 @@ const TAGS = modelMapRule(MODEL, "StartImportRequest", "tags", {
 });
 
 const SELECTOR = "deleteInventoryOnDelete";
+const KEY_FIX =
+  "give the tag key the CSV sets with mgn:server:tag:<key>, mgn:app:tag:<key> or mgn:wave:tag:<key>";
 const TAG_FIELDS: Fields = {
-  key: [
-    "string",
-    {
-      ...TAGS.key,
-      required: true,
-      minLength: 1,
-      fix: "give the tag key the CSV sets with mgn:server:tag:<key>, mgn:app:tag:<key> or mgn:wave:tag:<key>",
-    },
-  ],
+  key: ["string", { ...TAGS.key, required: true, minLength: 1, fix: KEY_FIX }],
   value: [
     "string",
     { ...TAGS.value, required: true, fix: "give the tag value the CSV rows carry" },

@@ -20,7 +20,7 @@ import {
   type S3BucketSource,
 } from "./api";
 import { type ImportTaskInputs, properties } from "./importTaskInputs";
-import { planInventoryRemoval, sharedListing } from "./inventory";
+import { planInventoryRemoval } from "./inventory";
 import { QUOTA_ADVICE, startWithinQuota } from "./quota";
 
 export const TOKEN_MAX_LENGTH = 64;
@@ -215,10 +215,16 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     false,
     "the import is not awaited, so its row errors are never judged",
   ),
-  state: (ctx) => ({
-    gate: new CapacityGate(),
-    inventory: sharedListing(() => ctx.api.listInventory()),
-  }),
+  // One inventory listing serves every delete that asks while it is in flight (a destroy deletes
+  // many at once); an item another delete has just removed then counts as removed (not found).
+  state: (ctx) => {
+    let listing: Promise<Inventory> | undefined;
+    const inventory = (): Promise<Inventory> =>
+      (listing ??= ctx.api.listInventory().finally(() => {
+        listing = undefined;
+      }));
+    return { gate: new CapacityGate(), inventory };
+  },
   // The importIDs filter takes at most 10.
   describe: {
     operation: "ListImports",

@@ -51,16 +51,3 @@ export function planInventoryRemoval(inv: Inventory, sel: InventorySelector) {
     kept,
   };
 }
-
-/**
- * One inventory listing shared by every delete that asks while it is in flight (a destroy deletes
- * many resources at once). A shared listing may name an item another delete has just removed;
- * that delete's ResourceNotFoundException counts as removed.
- */
-export function sharedListing(list: () => Promise<Inventory>): () => Promise<Inventory> {
-  let inFlight: Promise<Inventory> | undefined;
-  return () =>
-    (inFlight ??= list().finally(() => {
-      inFlight = undefined;
-    }));
-}

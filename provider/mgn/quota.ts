@@ -26,16 +26,15 @@ export async function startWithinQuota(
   scope: StartScope,
 ): Promise<MgnImport> {
   const { api, runtime, state } = ctx;
-  const { gate } = state;
   const { clock } = runtime;
-  const { deadline } = scope;
+  const { gate } = state;
   const subject = ctx.subject(inputs);
   const s3BucketSource = inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" };
   const request = { s3BucketSource, clientToken: token, tags: inputs.tags };
   const slot = async (): Promise<ReleaseSlot> => {
     if (!gate.full) return gate.acquire();
     const started = clock.now();
-    const limitMs = Math.max(0, deadline - started);
+    const limitMs = Math.max(0, scope.deadline - started);
     const [timer, queue] = [new AbortController(), new AbortController()];
     const timedOut = (): WaiterTimeoutError =>
       new WaiterTimeoutError({
@@ -83,7 +82,7 @@ export async function startWithinQuota(
     // Imports of ours free slots as they end; a quota held elsewhere needs back-off and retries.
     if (gate.inUse > 0) continue;
     const delay = backoffDelay(refusals, 5_000, 60_000, () => Math.max(0.2, runtime.random()));
-    if (clock.now() + delay >= deadline) {
+    if (clock.now() + delay >= scope.deadline) {
       throw new AwsApiError({
         service: "mgn",
         operation: "StartImport",
