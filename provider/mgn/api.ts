@@ -1,7 +1,6 @@
 /**
- * The only network I/O of `mgn.ImportTask`, on `@aws-sdk/client-mgn` (required inside the factory,
- * so nothing SDK-shaped is serialized). Every call, one per page, goes through the provider's
- * `call` (core callAws); the client has `maxAttempts: 1`.
+ * The only network I/O of `mgn.ImportTask` (the SDK is required inside the factory, so nothing
+ * SDK-shaped is serialized); every call, one per page, goes through the provider's `call`.
  */
 import type * as Mgn from "@aws-sdk/client-mgn";
 import { isPlainObject } from "../core/check";
@@ -62,10 +61,7 @@ export function narrowSource(v: unknown): S3BucketSource | undefined {
   return defined({ s3Bucket, s3Key, s3BucketOwner: str(v["s3BucketOwner"]) });
 }
 
-/**
- * The SDK's ImportTask, if it has an ID and a status, with the `arn` and `tags` its 3.523.0
- * deserializer drops, read from the raw JSON item `raw`.
- */
+/** The SDK's ImportTask (with ID and status) and the `arn` and `tags` 3.523.0 drops, from `raw`. */
 export function toMgnImport(task: Mgn.ImportTask | undefined, raw: unknown): MgnImport | undefined {
   const { importID, status, s3BucketSource } = task ?? {};
   if (importID === undefined || status === undefined) return undefined;

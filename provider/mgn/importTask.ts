@@ -73,10 +73,7 @@ export interface ImportTaskArgs extends WaitArgs, RowErrorArgs, SourceArgs, Targ
 }
 
 /** Counts of one inventory kind in an import summary (created / modified). */
-export interface ImportCounts {
-  createdCount: number;
-  modifiedCount: number;
-}
+export type ImportCounts = { createdCount: number; modifiedCount: number };
 
 /** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
 export type ImportError = MgnImportError & { message: string };

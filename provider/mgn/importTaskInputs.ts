@@ -1,7 +1,7 @@
 /**
- * The inputs of `mgn.ImportTask`: the property table, and the rules for nested members the table
- * cannot say (from the generated model where MGN's model has them). Values unknown in preview are
- * skipped. https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
+ * The inputs of `mgn.ImportTask`: the property table and its nested members' rules (from MGN's
+ * model where it has them).
+ * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
 import { modelRule } from "../core/awsModel";
 import { type CheckFailure, type Fields, isPlainObject, type StringRule } from "../core/check";
@@ -29,10 +29,7 @@ export interface ImportTaskInputs {
   deleteInventoryOnDelete?: InventorySelector;
 }
 
-/**
- * The members of S3BucketSource as the model has them. The lengths its patterns imply are said
- * first, so a long value reads as too long ([a-zA-Z0-9.-_]{1,255}; [^\x00]{1,1020}\.csv).
- */
+/** S3BucketSource per the model; the lengths its patterns imply come first (too long reads so). */
 const source = (member: string, extra: StringRule): ["string", StringRule] => [
   "string",
   modelRule(MODEL, "S3BucketSource", member, extra),

@@ -1,7 +1,6 @@
 /**
- * `mgn.ImportTask` as a spec of the one lifecycle (provider/core/task/): StartImport, then wait for
- * SUCCEEDED or FAILED in the shared ListImports rounds. MGN's own: the quota gate (quota.ts), row
- * errors read once the import ends, and the optional inventory removal on delete (inventory.ts).
+ * `mgn.ImportTask` as a spec of the one lifecycle (core/task/). MGN's own: the quota gate
+ * (quota.ts), row errors read once an import ends, inventory removal on delete (inventory.ts).
  */
 import { ImportTaskFailedError, isAwsApiError, summarizeObserved } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
@@ -31,10 +30,7 @@ const GONE = "GONE";
 
 const statusOf = (o: MgnImport | undefined): string => o?.status ?? GONE;
 
-/**
- * SUCCEEDED and FAILED are terminal; PENDING, STARTED and unknown future values are pending. Once
- * row errors are known, SUCCEEDED with errors fails only with failOnRowErrors.
- */
+/** SUCCEEDED and FAILED end an import; SUCCEEDED with row errors fails under failOnRowErrors. */
 export function classify(
   status: string,
   errorCount = 0,
@@ -88,10 +84,7 @@ function errorsText(errors: ImportErrors | undefined, shown = 3): string {
   return `; ${errors.total} row error${errors.total === 1 ? "" : "s"}: ${lines.join("; ")}${more}`;
 }
 
-/**
- * STYLE.md §7: `mgn.ImportTask "import-…": import import-… ended in FAILED after 4 polls
- * (PENDING, STARTED×2); waves 0 created / 0 modified, …; 1 row error: row 2: … <advice>`.
- */
+/** STYLE.md §7: the end status, its history, the counts, the first row errors, then the fix. */
 export function failureMessage(
   inputs: ImportTaskInputs,
   task: MgnImport | undefined,
@@ -120,10 +113,7 @@ export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string 
   return `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
 }
 
-/**
- * The row errors recorded in `props` when they belong to an import that had already ended with
- * `status` (they cannot change after that); undefined when they must be read.
- */
+/** The row errors recorded for an import that had already ended with `status` (they are final). */
 function recordedErrors(props: Record<string, unknown>, status: string): ImportErrors | undefined {
   const [total, items] = [props["importErrorCount"], props["importErrors"]];
   const ended = props["status"] === status && classify(status) !== "pending";
@@ -140,10 +130,7 @@ type Ctx = TaskContext<MgnApi, MgnState, MgnImport>;
 const readErrors = (ctx: Ctx, id: string): Promise<ImportErrors> =>
   ctx.api.listImportErrors(id, ERRORS_IN_OUTPUTS);
 
-/**
- * Delete: with `deleteInventoryOnDelete`, the inventory it selects is removed once the import has
- * ended (a running import keeps writing inventory); without it, the import and its inventory stay.
- */
+/** Delete removes what `deleteInventoryOnDelete` selects, else leaves the import and inventory. */
 async function deleteImport(
   ctx: Ctx,
   id: string,
@@ -161,6 +148,7 @@ async function deleteImport(
     return;
   }
   const current = await ctx.describe(id);
+  // A running import keeps writing inventory.
   if (current !== undefined && classify(current.status) === "pending") {
     await ctx.wait(id, "delete", inputs, { properties: props });
   }

@@ -1,7 +1,4 @@
-/**
- * What `deleteInventoryOnDelete` removes (MGN has no API to delete an import). MGN refuses to
- * delete a non-empty parent: servers go first, then applications, then waves.
- */
+/** What `deleteInventoryOnDelete` removes: servers first (MGN refuses a non-empty parent). */
 import type { Inventory } from "./api";
 
 /** What `deleteInventoryOnDelete` selects: resources the import created, by tag or alternate key. */

@@ -15,10 +15,7 @@ import type { ImportTaskInputs } from "./importTaskInputs";
 export const QUOTA_ADVICE =
   "MGN refused the start for lack of quota (imports in progress). Wait for running imports to finish or request a quota increase, then run `pulumi up` again.";
 
-/**
- * StartImport inside a gate slot, which is kept until the create ends (a failed import holds no
- * quota). Only the StartImport call holds a start-limiter seat.
- */
+/** StartImport in a gate slot kept until the create ends; only the call holds a limiter seat. */
 export async function startWithinQuota(
   ctx: TaskContext<MgnApi, { gate: CapacityGate }, MgnImport>,
   inputs: ImportTaskInputs,
@@ -66,6 +63,7 @@ export async function startWithinQuota(
     if (outcome !== undefined && "started" in outcome) {
       gate.started();
       const task = outcome.started;
+      // A failed import holds no quota (the core steps past it with a successor token).
       if (task.status === "FAILED") release();
       else scope.keep(release);
       return task;
