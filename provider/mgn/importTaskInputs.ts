@@ -80,24 +80,20 @@ const SELECTOR_LISTS = [
   ["applicationNames", "mgn:app:name", "the applications' names"],
   ["waveNames", "mgn:wave:name", "the waves' names"],
 ] as const;
+const NAME: StringRule = {
+  minLength: 1,
+  maxLength: 256,
+  pattern: /^[^\s\x00]( *[^\s\x00])*$/, // eslint-disable-line no-control-regex
+  patternText: "no leading, trailing or repeated whitespace",
+};
 const LIST_FIELDS: Fields = Object.fromEntries(
-  SELECTOR_LISTS.map(([key, column, what]) => [
-    key,
-    [
-      "stringArray",
-      {
-        maxItems: 1000,
-        item: {
-          minLength: 1,
-          maxLength: 256,
-          pattern: /^[^\s\x00]( *[^\s\x00])*$/, // eslint-disable-line no-control-regex
-          patternText: "no leading, trailing or repeated whitespace",
-          fix: `give ${what} as the CSV's ${column} column has them`,
-        },
-        fix: `give ${what} as a list of strings`,
-      },
-    ],
-  ]),
+  SELECTOR_LISTS.map(([key, column, what]) => {
+    const item = { ...NAME, fix: `give ${what} as the CSV's ${column} column has them` };
+    return [
+      key,
+      ["stringArray", { maxItems: 1000, item, fix: `give ${what} as a list of strings` }],
+    ];
+  }),
 );
 
 /** The members of `deleteInventoryOnDelete`, once it is an object; it must select something. */
