@@ -32,23 +32,25 @@ export async function startWithinQuota(
     if (!gate.full) return gate.acquire();
     const started = clock.now();
     const limitMs = Math.max(0, scope.deadline - started);
-    const [timer, queue] = [new AbortController(), new AbortController()];
-    const timedOut = (): WaiterTimeoutError =>
-      new WaiterTimeoutError({
-        elapsedMs: clock.now() - started,
-        limitMs,
-        observed: ["QUEUED_FOR_IMPORT_QUOTA"],
-        subject: `${subject}: the start`,
-        advice: `No import was started: ${gate.inUse} import(s) of this deployment held MGN's imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several \`pulumi up\` runs), then run \`pulumi up\` again.`,
-      });
-    clock.sleep(limitMs, timer.signal).then(
-      () => queue.abort(timedOut()),
+    // One signal: the deadline aborts the queued acquire, an acquired slot cancels the timer.
+    const stop = new AbortController();
+    clock.sleep(limitMs, stop.signal).then(
+      () =>
+        stop.abort(
+          new WaiterTimeoutError({
+            elapsedMs: clock.now() - started,
+            limitMs,
+            observed: ["QUEUED_FOR_IMPORT_QUOTA"],
+            subject: `${subject}: the start`,
+            advice: `No import was started: ${gate.inUse} import(s) of this deployment held MGN's imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several \`pulumi up\` runs), then run \`pulumi up\` again.`,
+          }),
+        ),
       () => undefined,
     );
     try {
-      return await gate.acquire(queue.signal);
+      return await gate.acquire(stop.signal);
     } finally {
-      timer.abort();
+      stop.abort();
     }
   };
   for (let refusals = 0; ;) {
