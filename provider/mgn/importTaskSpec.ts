@@ -8,7 +8,7 @@ import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { redact } from "../core/redact";
 import { acceptorsFrom, explainWith, noEffectWhen, tokenFacts } from "../core/task/helpers";
 import { inputsOf } from "../core/task/properties";
-import type { TaskContext, TaskSpec } from "../core/task/spec";
+import type { TaskContext, TaskHooks, TaskSpec } from "../core/task/spec";
 import {
   createMgnApi,
   type ImportErrors,
@@ -125,18 +125,13 @@ function recordedErrors(props: Record<string, unknown>, status: string): ImportE
 /** Per configured provider: the imports-in-progress gate and the shared inventory listing. */
 export type MgnState = { gate: CapacityGate; inventory: () => Promise<Inventory> };
 
-type Ctx = TaskContext<MgnApi, MgnState, MgnImport>;
+type Hooks = TaskHooks<ImportTaskInputs, MgnImport, MgnApi, MgnState>;
 
-const readErrors = (ctx: Ctx, id: string): Promise<ImportErrors> =>
+const readErrors = (ctx: TaskContext<MgnApi>, id: string): Promise<ImportErrors> =>
   ctx.api.listImportErrors(id, ERRORS_IN_OUTPUTS);
 
 /** Delete removes what `deleteInventoryOnDelete` selects, else leaves the import and inventory. */
-async function deleteImport(
-  ctx: Ctx,
-  id: string,
-  inputs: ImportTaskInputs,
-  props: Record<string, unknown>,
-): Promise<void> {
+const deleteImport: Hooks["delete"] = async (ctx, id, inputs, props) => {
   const { api, runtime } = ctx;
   const label = ctx.label(inputs, id);
   const selector = inputs.deleteInventoryOnDelete;
@@ -187,7 +182,7 @@ async function deleteImport(
       `${ctx.subject(inputs, id)}: could not remove ${problems.length} inventory item(s): ${problems.join("; ")}. Fix the cause (a source server with a replicating agent must be disconnected first), then run \`pulumi destroy\` again, or remove deleteInventoryOnDelete to leave the inventory.`,
     );
   }
-}
+};
 
 /** The wait ends at any terminal status; row errors are judged afterwards (settled). */
 const ACCEPTORS = acceptorsFrom((o: MgnImport | undefined) => classify(statusOf(o)));
