@@ -3,9 +3,9 @@ import { derivedToken } from "../core/register";
 import { resourceClass } from "../core/resourceClass";
 import type { RowErrorArgs, WaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
-import { type Counts as ImportCounts, LIMITS, type MgnImportError } from "./importTaskLogic";
-import { importTaskSpec as spec } from "./importTaskSpec";
 import type { TargetArgs } from "../core/task/targetArgs";
+import type { MgnImportError } from "./api";
+import { importTaskSpec as spec, TOKEN_MAX_LENGTH } from "./importTaskSpec";
 
 /** Where the import CSV is (StartImport's `s3BucketSource`). */
 export interface S3BucketSourceArgs {
@@ -73,7 +73,7 @@ export interface ImportTaskArgs extends WaitArgs, RowErrorArgs, SourceArgs, Targ
 }
 
 /** Counts of one inventory kind in an import summary (created / modified). */
-export type { ImportCounts };
+export type ImportCounts = { createdCount: number; modifiedCount: number };
 
 /** One row error from ListImportErrors (errorData flattened), with a readable `message`. */
 export type ImportError = MgnImportError & { message: string };
@@ -127,8 +127,8 @@ export const ImportTask = resourceClass<ImportTaskArgs, ImportTaskOutputs>(
   spec,
   (name, args) => {
     const identity = { s3BucketSource: args.s3BucketSource, tags: args.tags };
-    const max = LIMITS.clientTokenMaxLength;
-    return { ...args, clientToken: derivedToken(args.clientToken, spec, name, identity, max) };
+    const token = derivedToken(args.clientToken, spec, name, identity, TOKEN_MAX_LENGTH);
+    return { ...args, clientToken: token };
   },
   // Every input is an output too (unset ones as undefined), so programs can read them back.
   Object.keys(spec.properties),

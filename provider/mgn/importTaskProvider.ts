@@ -1,7 +1,6 @@
 /**
- * The module the resource's serialized shim requires (`pulumi-aws-migration/internal/mgn/
- * importTaskProvider`): existing stacks' state names this path, so it stays, and only builds the
- * one lifecycle (core/task) from the spec.
+ * The module the serialized shim requires (`pulumi-aws-migration/internal/mgn/importTaskProvider`):
+ * existing stacks' state names this path, so it stays.
  */
 import type { ProviderImplementation } from "../core/dynamic";
 import { createTaskProvider } from "../core/task/provider";

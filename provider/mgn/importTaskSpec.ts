@@ -1,127 +1,191 @@
 /**
- * `mgn.ImportTask` as a spec of the one lifecycle (provider/core/task/): StartImport, then wait for
- * SUCCEEDED or FAILED through the shared ListImports poller. What MGN adds through hooks: the
- * imports-in-progress quota gate (quota.ts), row errors read once from ListImportErrors after the
- * import ends, and the optional inventory removal on delete (inventory.ts).
- * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
+ * `mgn.ImportTask` as a spec of the one lifecycle (core/task/). MGN's own: the quota gate
+ * (quota.ts), row errors read once an import ends, inventory removal on delete (inventory.ts).
  */
+import { ImportTaskFailedError, isAwsApiError, summarizeObserved } from "../core/errors";
 import { CapacityGate } from "../core/limiter";
-import { normalizeOutputs } from "../core/outputs";
+import { normalizeOutputs, type OutputValue } from "../core/outputs";
+import { redact } from "../core/redact";
 import { acceptorsFrom, explainWith, noEffectWhen, tokenFacts } from "../core/task/helpers";
+import { inputsOf } from "../core/task/properties";
+import type { TaskContext, TaskHooks, TaskSpec } from "../core/task/spec";
 import {
-  inputsOf,
-  type PropertyTable,
-  type SourceInputs,
-  sourceEtagProperty,
-  waitTimeoutProperty,
-} from "../core/task/properties";
-import type { TaskContext, TaskSpec } from "../core/task/spec";
-import { createMgnApi, type MgnApi } from "./api";
-import {
-  checkSelector,
-  checkSource,
-  checkTags,
-  narrowSelector,
-  narrowSource,
-  SOURCE_FIX,
-  stringMap,
-} from "./importTaskInputs";
-import {
-  classify,
-  errorAdvice,
-  failureMessage,
+  createMgnApi,
   type ImportErrors,
-  type ImportTaskInputs,
-  importOutputs,
-  label,
-  LIMITS,
+  type Inventory,
+  type MgnApi,
   type MgnImport,
-  POLL,
-  recordedErrors,
-  rowErrorsWarning,
-  statusOf,
-} from "./importTaskLogic";
-import { deleteImport, type Inventory, sharedListing } from "./inventory";
-import { startWithinQuota } from "./quota";
+  type MgnImportError,
+  type S3BucketSource,
+} from "./api";
+import { type ImportTaskInputs, properties } from "./importTaskInputs";
+import { planInventoryRemoval } from "./inventory";
+import { QUOTA_ADVICE, startWithinQuota } from "./quota";
 
-const IMPORT_ID = /^import-[0-9a-zA-Z]{17}$/;
-const PRINTABLE = /^[\x21-\x7e]+$/;
-const BOOLEAN = { kind: "boolean", fix: "use true or false" } as const;
+export const TOKEN_MAX_LENGTH = 64;
+/** Row errors copied into the outputs (all are counted). */
+const ERRORS_IN_OUTPUTS = 20;
+/** Status recorded when ListImports no longer returns the import. */
+const GONE = "GONE";
 
-/** Each input once, in check order; importTaskInputs.ts has the rules for nested members. */
-export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
-  sourceEtag: sourceEtagProperty,
-  s3BucketSource: {
-    rule: { kind: "object", required: true, fix: SOURCE_FIX },
-    requiredUnless: "adoptImportId",
-    checkNested: checkSource,
-    change: "replace",
-    awsName: "s3BucketSource",
-    narrow: narrowSource,
-  },
-  clientToken: {
-    rule: {
-      kind: "string",
-      minLength: 1,
-      maxLength: LIMITS.clientTokenMaxLength,
-      pattern: PRINTABLE,
-      patternText: "printable ASCII without spaces",
-      fix: "use 1–64 printable characters, or omit it and let the provider derive one from the stack, the URN and s3BucketSource/tags",
-    },
-    change: "update",
-    awsName: "clientToken",
-  },
-  // Only StartImport sets tags; MGN marks them sensitive.
-  tags: {
-    rule: { kind: "object", fix: 'use a map of strings, e.g. { wave: "1" }' },
-    checkNested: checkTags,
-    change: "replace",
-    secret: true,
-    awsName: "tags",
-    narrow: stringMap,
-    // The tags output of an adopted import are MGN's: leaving the input unset keeps them.
-    unchangedWhen: (olds, news) =>
-      olds["adoptImportId"] !== undefined && news["tags"] === undefined,
-  },
-  adoptImportId: {
-    rule: {
-      kind: "string",
-      pattern: IMPORT_ID,
-      patternText: "import- followed by 17 letters or digits",
-      fix: "copy importID from `aws mgn list-imports`",
-    },
-    change: "replace",
-  },
-  waitForCompletion: { rule: BOOLEAN, change: "update", default: true },
-  failOnRowErrors: { rule: BOOLEAN, change: "update", default: false },
-  // Imports of large inventories run for a long time; MGN publishes no duration.
-  waitTimeoutMinutes: waitTimeoutProperty(180),
-  deleteInventoryOnDelete: {
-    rule: {
-      kind: "object",
-      fix: 'use { tag: { key, value } } and/or { userProvidedIds, applicationNames, waveNames }, e.g. { tag: { key: "stack", value: "prod" } }',
-    },
-    checkNested: checkSelector,
-    change: "update",
-    narrow: narrowSelector,
-  },
-};
+const statusOf = (o: MgnImport | undefined): string => o?.status ?? GONE;
 
-/** MGN's own state per configured provider: the quota gate and the shared inventory listing. */
-export interface MgnState {
-  /** Imports in progress that this process started or waits on (MGN limits them per account). */
-  gate: CapacityGate;
-  inventory: () => Promise<Inventory>;
+/** SUCCEEDED and FAILED end an import; SUCCEEDED with row errors fails under failOnRowErrors. */
+export function classify(
+  status: string,
+  errorCount = 0,
+  failOnRowErrors = false,
+): "success" | "failure" | "pending" {
+  if (status === "FAILED" || status === GONE) return "failure";
+  if (status !== "SUCCEEDED") return "pending";
+  return failOnRowErrors && errorCount > 0 ? "failure" : "success";
 }
 
-type Ctx = TaskContext<MgnApi, MgnState, MgnImport>;
+const csv = (src: S3BucketSource): string => `s3://${src.s3Bucket}/${src.s3Key}`;
+
+/** An import in messages: its ID, else the CSV location. */
+const label = (inputs: ImportTaskInputs, id?: string): string =>
+  id ??
+  (inputs.s3BucketSource ? csv(inputs.s3BucketSource) : (inputs.adoptImportId ?? "(unnamed)"));
+
+/** rawError is up to 65,536 characters: outputs and messages keep the first 1,000. */
+const clip = (s: string): string => (s.length > 1000 ? `${s.slice(0, 997)}...` : s);
+
+/** `row 3: VALIDATION_ERROR: <rawError>` (redacted, clipped). */
+export function errorLine(e: MgnImportError): string {
+  const where = e.rowNumber === undefined ? "file" : `row ${e.rowNumber}`;
+  const raw = e.rawError === undefined ? "(no detail)" : clip(redact(e.rawError));
+  const ids = [e.sourceServerID, e.applicationID, e.waveID].filter((s) => s !== undefined);
+  const about = ids.length > 0 ? ` [${ids.join(", ")}]` : "";
+  return `${where}: ${e.errorType ?? "ERROR"}${about}: ${raw}`;
+}
+
+/** Every kind's counts, 0 where MGN has none. */
+const counts = (summary: MgnImport["summary"] = {}) =>
+  Object.fromEntries(
+    (["waves", "applications", "servers"] as const).map((k) => [
+      k,
+      {
+        createdCount: summary[k]?.createdCount ?? 0,
+        modifiedCount: summary[k]?.modifiedCount ?? 0,
+      },
+    ]),
+  );
+
+const summaryText = (task: MgnImport): string =>
+  Object.entries(counts(task.summary))
+    .map(([k, c]) => `${k} ${c.createdCount} created / ${c.modifiedCount} modified`)
+    .join(", ");
+
+function errorsText(errors: ImportErrors | undefined, shown = 3): string {
+  if (errors === undefined || errors.total === 0) return "";
+  const lines = errors.items.slice(0, shown).map(errorLine);
+  const more = errors.total > lines.length ? `; ${errors.total - lines.length} more` : "";
+  return `; ${errors.total} row error${errors.total === 1 ? "" : "s"}: ${lines.join("; ")}${more}`;
+}
+
+/** STYLE.md §7: the end status, its history, the counts, the first row errors, then the fix. */
+export function failureMessage(
+  inputs: ImportTaskInputs,
+  task: MgnImport | undefined,
+  wait: { polls: number; observed: readonly string[] },
+  id: string,
+  errors?: ImportErrors,
+): string {
+  const status = statusOf(task);
+  const before = wait.observed.slice(0, -1);
+  const history = before.length > 0 ? ` (${summarizeObserved(before)})` : "";
+  const polls = `${wait.polls} poll${wait.polls === 1 ? "" : "s"}`;
+  const tally = task === undefined ? "" : `; ${summaryText(task)}`;
+  const src = inputs.s3BucketSource ?? task?.s3BucketSource;
+  const file = src === undefined ? "the CSV" : csv(src);
+  const advice =
+    status === GONE
+      ? "ListImports no longer returns the import (MGN keeps import history for a limited time). Run `pulumi refresh`, then `pulumi up` to import again."
+      : status === "SUCCEEDED"
+        ? `Some rows were rejected and failOnRowErrors is true. Fix those rows in ${file} (see the importErrors output), or set failOnRowErrors to false to accept a partial import; then run \`pulumi up\` again.`
+        : `Fix ${file} (see the importErrors output and \`aws mgn list-import-errors --import-id ${id}\`), then run \`pulumi up\` again (a failed import is replaced).`;
+  return `mgn.ImportTask "${id}": import ${id} ended in ${status} after ${polls}${history}${tally}${errorsText(errors)}. ${advice}`;
+}
+
+/** Warning for a successful import that rejected rows. */
+export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string {
+  return `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
+}
+
+/** The row errors recorded for an import that had already ended with `status` (they are final). */
+function recordedErrors(props: Record<string, unknown>, status: string): ImportErrors | undefined {
+  const [total, items] = [props["importErrorCount"], props["importErrors"]];
+  const ended = props["status"] === status && classify(status) !== "pending";
+  return ended && typeof total === "number" && Array.isArray(items)
+    ? { items: items as MgnImportError[], total }
+    : undefined;
+}
+
+/** Per configured provider: the imports-in-progress gate and the shared inventory listing. */
+export type MgnState = { gate: CapacityGate; inventory: () => Promise<Inventory> };
+
+type Hooks = TaskHooks<ImportTaskInputs, MgnImport, MgnApi, MgnState>;
+
+const readErrors = (ctx: TaskContext<MgnApi>, id: string): Promise<ImportErrors> =>
+  ctx.api.listImportErrors(id, ERRORS_IN_OUTPUTS);
+
+/** Delete removes what `deleteInventoryOnDelete` selects, else leaves the import and inventory. */
+const deleteImport: Hooks["delete"] = async (ctx, id, inputs, props) => {
+  const { api, runtime } = ctx;
+  const label = ctx.label(inputs, id);
+  const selector = inputs.deleteInventoryOnDelete;
+  if (selector === undefined) {
+    runtime.log.info(
+      label,
+      "MGN has no API to delete an import: leaving it, and the inventory it created, in MGN (set deleteInventoryOnDelete to remove that inventory)",
+    );
+    return;
+  }
+  const current = await ctx.describe(id);
+  // A running import keeps writing inventory.
+  if (current !== undefined && classify(current.status) === "pending") {
+    await ctx.wait(id, "delete", inputs, { properties: props });
+  }
+  const fail = (reason: string, cause?: unknown): ImportTaskFailedError =>
+    new ImportTaskFailedError({ id, properties: props, reasons: [reason], cause });
+  const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+  const inventory = await ctx.state.inventory().catch((err: unknown) => {
+    throw fail(message(err), err);
+  });
+  const plan = planInventoryRemoval(inventory, selector);
+  const problems: string[] = [];
+  const remove = async (what: string, ids: string[], del: (id: string) => Promise<void>) => {
+    let removed = 0;
+    for (const one of ids) {
+      // Already gone is what delete wants; anything else is reported together below.
+      await del(one).then(
+        () => removed++,
+        (err: unknown) => {
+          if (isAwsApiError(err) && err.code === "ResourceNotFoundException") return;
+          problems.push(`${what} ${one}: ${message(err)}`);
+        },
+      );
+    }
+    return removed;
+  };
+  const servers = await remove("source server", plan.servers, (s) => api.deleteSourceServer(s));
+  const apps = await remove("application", plan.applications, (a) => api.deleteApplication(a));
+  const waves = await remove("wave", plan.waves, (w) => api.deleteWave(w));
+  for (const k of plan.kept) runtime.log.warn(label, `kept ${k.reason}`);
+  runtime.log.info(
+    label,
+    `removed ${servers} source server(s), ${apps} application(s), ${waves} wave(s) selected by deleteInventoryOnDelete`,
+  );
+  if (problems.length > 0) {
+    throw fail(
+      `${ctx.subject(inputs, id)}: could not remove ${problems.length} inventory item(s): ${problems.join("; ")}. Fix the cause (a source server with a replicating agent must be disconnected first), then run \`pulumi destroy\` again, or remove deleteInventoryOnDelete to leave the inventory.`,
+    );
+  }
+};
 
 /** The wait ends at any terminal status; row errors are judged afterwards (settled). */
 const ACCEPTORS = acceptorsFrom((o: MgnImport | undefined) => classify(statusOf(o)));
-
-/** ListImportErrors: the first errors an output keeps, and how many there are. */
-const readErrors = (ctx: Ctx, id: string): Promise<ImportErrors> =>
-  ctx.api.listImportErrors(id, LIMITS.importErrorsInOutputs);
 
 export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnState> = {
   service: "mgn",
@@ -134,17 +198,32 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     false,
     "the import is not awaited, so its row errors are never judged",
   ),
-  state: (ctx) => ({
-    gate: new CapacityGate(),
-    inventory: sharedListing(() => ctx.api.listInventory()),
-  }),
+  // One inventory listing serves every delete that asks while it is in flight (a destroy deletes
+  // many at once); an item another delete has just removed then counts as removed (not found).
+  state: (ctx) => {
+    let listing: Promise<Inventory> | undefined;
+    const inventory = (): Promise<Inventory> =>
+      (listing ??= ctx.api.listInventory().finally(() => {
+        listing = undefined;
+      }));
+    return { gate: new CapacityGate(), inventory };
+  },
+  // The importIDs filter takes at most 10.
   describe: {
     operation: "ListImports",
-    batchSize: LIMITS.listImportsBatchSize,
+    batchSize: 10,
     call: (api, ids) => api.listImports(ids),
     viaCaller: true,
   },
-  poll: POLL,
+  // Imports take minutes; polls align to a grid to share batches, and shared rounds may spend 5
+  // ListImports calls/s, half its 10/s limit.
+  poll: {
+    minDelayMs: 10_000,
+    maxDelayMs: 60_000,
+    gridMs: 1_000,
+    shareMs: 90_000,
+    budgetCallsPerSecond: 5,
+  },
   idOf: (task) => task.importID,
   statusOf,
   // Diff passes the recorded outputs: a SUCCEEDED import with row errors fails under failOnRowErrors.
@@ -154,7 +233,6 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       typeof recorded?.["importErrorCount"] === "number" ? recorded["importErrorCount"] : 0,
       inputs.failOnRowErrors,
     ),
-  // Row errors are judged once read (settled); every phase waits for the import to end.
   acceptors: () => ACCEPTORS,
   trustStartStatus: true,
   progress: (o) =>
@@ -167,16 +245,13 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   }),
   adoptWarnings(inputs, task) {
     const [src, had] = [inputs.s3BucketSource, task.s3BucketSource];
-    if (src === undefined || had === undefined) return [];
-    if (src.s3Bucket === had.s3Bucket && src.s3Key === had.s3Key) return [];
-    return [
-      `the adopted import read s3://${had.s3Bucket}/${had.s3Key}, not the s3BucketSource input`,
-    ];
+    if (src === undefined || had === undefined || csv(src) === csv(had)) return [];
+    return [`the adopted import read ${csv(had)}, not the s3BucketSource input`];
   },
   tokenProperty: "clientToken",
   ...tokenFacts<ImportTaskInputs>(
     "mgn:ImportTask",
-    LIMITS.clientTokenMaxLength,
+    TOKEN_MAX_LENGTH,
     ({ s3BucketSource, tags }) => ({ name: "", inputs: { s3BucketSource, tags } }),
   ),
   queuesStart: true,
@@ -198,18 +273,48 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   ],
   // MGN marks tags sensitive (an input echoed, and for an adopted import MGN's own).
   secretOutputs: ["tags"],
+  // Hooks pass the row errors read as `extra.errors`; without them the recorded ones are kept.
   toOutputs: (raw, task, extra, previous = {}) => {
     const echoed = inputsOf(properties, raw);
-    // Hooks pass the row errors as `extra.errors`. The echoed input wins (diff compares it); an
-    // adopted import shows the tags MGN has.
     const errors = extra?.["errors"] as ImportErrors | undefined;
-    const outputs = importOutputs(task, errors, previous);
-    return normalizeOutputs({ ...echoed, ...outputs, tags: echoed["tags"] ?? task.tags });
+    return normalizeOutputs({
+      ...echoed,
+      importId: task.importID,
+      arn: task.arn,
+      status: task.status,
+      progressPercentage: task.progressPercentage,
+      creationDateTime: task.creationDateTime,
+      endDateTime: task.endDateTime,
+      summary: task.summary && counts(task.summary),
+      // The echoed input wins (diff compares it); an adopted import shows the tags MGN has.
+      tags: echoed["tags"] ?? task.tags,
+      importErrors:
+        errors === undefined
+          ? previous["importErrors"]
+          : errors.items.slice(0, ERRORS_IN_OUTPUTS).map((e): Record<string, OutputValue> => ({
+              ...e,
+              ...(e.rawError === undefined ? {} : { rawError: clip(redact(e.rawError)) }),
+              message: errorLine(e),
+            })),
+      importErrorCount: errors === undefined ? previous["importErrorCount"] : errors.total,
+    });
   },
   name: label,
   subjectInReasons: true,
   failureMessage: (inputs, last, wait, id) => failureMessage(inputs, last, wait, id),
-  explain: explainWith((err, { region }) => errorAdvice(err.code, region, err.operation)),
+  // The fixes MGN's errors have; other errors pass unchanged.
+  explain: explainWith(({ code, operation }, { region = "<region>" }) => {
+    if (code === "ConflictException" && operation === "StartImport") {
+      return "MGN already used this clientToken for an import with other parameters (s3BucketSource or tags). Fix: remove clientToken (the provider derives one from the inputs) or set a new one, then run `pulumi up` again.";
+    }
+    if (code === "UninitializedAccountException") {
+      return (
+        `Application Migration Service is not initialized in this account and region (${region}). Fix: run ` +
+        `\`aws mgn initialize-service --region ${region}\` once (or open the Application Migration Service console in ${region} and choose Get started; it creates MGN's service roles), then run \`pulumi up\` again.`
+      );
+    }
+    return code === "ServiceQuotaExceededException" ? QUOTA_ADVICE : undefined;
+  }),
 
   hooks: {
     async settled(ctx, inputs, task, wait, previous) {
@@ -233,9 +338,8 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       ),
     // An ended import's row errors are read once; toOutputs keeps recorded ones (extra unset).
     async refresh(ctx, _inputs, task, props) {
-      if (classify(task.status) === "pending") return undefined;
-      if (recordedErrors(props, task.status) !== undefined) return undefined;
-      return { errors: await readErrors(ctx, task.importID) };
+      const unread = classify(task.status) !== "pending" && !recordedErrors(props, task.status);
+      return unread ? { errors: await readErrors(ctx, task.importID) } : undefined;
     },
     delete: deleteImport,
   },

@@ -4,86 +4,90 @@
  * slot for each import this process runs, so once MGN refuses a start, later starts queue for a
  * slot instead of being refused again. A quota held by imports this process does not run frees no
  * slot here: those starts back off and retry until the wait deadline.
- * https://docs.aws.amazon.com/mgn/latest/APIReference/API_StartImport.html
  */
-import type { Clock } from "../core/clock";
 import { AwsApiError, WaiterTimeoutError } from "../core/errors";
 import type { CapacityGate, ReleaseSlot } from "../core/limiter";
 import { backoffDelay } from "../core/retry";
 import type { StartScope, TaskContext } from "../core/task/spec";
-import type { MgnApi } from "./api";
-import { classify, type ImportTaskInputs, type MgnImport, QUOTA_ADVICE } from "./importTaskLogic";
+import type { MgnApi, MgnImport } from "./api";
+import type { ImportTaskInputs } from "./importTaskInputs";
 
-/** What a start waiting for a CapacityGate slot reports in a timeout. */
-const QUEUED = "QUEUED_FOR_IMPORT_QUOTA";
-/** Back-off while MGN's import quota is held by imports this process does not run. */
-const QUOTA_BACKOFF = { baseMs: 5_000, maxMs: 60_000 } as const;
+export const QUOTA_ADVICE =
+  "MGN refused the start for lack of quota (imports in progress). Wait for running imports to finish or request a quota increase, then run `pulumi up` again.";
 
-/**
- * StartImport with `token` inside a gate slot, queueing while the quota is full and retrying
- * refusals until the scope's deadline. Only the StartImport call holds a start-limiter seat. The
- * slot is kept until the create ends (a failed import holds no quota: it is released at once, and
- * the core steps past it with a successor token).
- */
+/** StartImport in a gate slot kept until the create ends; only the call holds a limiter seat. */
 export async function startWithinQuota(
   ctx: TaskContext<MgnApi, { gate: CapacityGate }, MgnImport>,
   inputs: ImportTaskInputs,
   token: string,
   scope: StartScope,
 ): Promise<MgnImport> {
-  const { api, runtime } = ctx;
-  const { gate } = ctx.state;
-  const { clock, log } = runtime;
-  const { deadline } = scope;
+  const { api, runtime, state } = ctx;
+  const { clock } = runtime;
+  const { gate } = state;
   const subject = ctx.subject(inputs);
-  const src = inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" };
-  for (let refusals = 0; ;) {
-    const release = await slot(gate, clock, deadline, subject);
-    let outcome;
+  const s3BucketSource = inputs.s3BucketSource ?? { s3Bucket: "", s3Key: "" };
+  const request = { s3BucketSource, clientToken: token, tags: inputs.tags };
+  const slot = async (): Promise<ReleaseSlot> => {
+    if (!gate.full) return gate.acquire();
+    const started = clock.now();
+    const limitMs = Math.max(0, scope.deadline - started);
+    // One signal: the deadline aborts the queued acquire, an acquired slot cancels the timer.
+    const stop = new AbortController();
+    clock.sleep(limitMs, stop.signal).then(
+      () =>
+        stop.abort(
+          new WaiterTimeoutError({
+            elapsedMs: clock.now() - started,
+            limitMs,
+            observed: ["QUEUED_FOR_IMPORT_QUOTA"],
+            subject: `${subject}: the start`,
+            advice: `No import was started: ${gate.inUse} import(s) of this deployment held MGN's imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several \`pulumi up\` runs), then run \`pulumi up\` again.`,
+          }),
+        ),
+      () => undefined,
+    );
     try {
-      outcome = await runtime.startLimiter.run(() =>
-        // Slots taken before MGN first refused may exceed the quota now known: step back.
-        gate.over
-          ? Promise.resolve(undefined)
-          : api.startImport({
-              s3BucketSource: src,
-              clientToken: token,
-              ...(inputs.tags === undefined ? {} : { tags: inputs.tags }),
-            }),
-      );
-    } catch (err) {
-      release();
-      throw err;
+      return await gate.acquire(stop.signal);
+    } finally {
+      stop.abort();
     }
-    if (outcome === undefined) {
-      release();
-      continue;
-    }
-    if ("started" in outcome) {
+  };
+  for (let refusals = 0; ;) {
+    const release = await slot();
+    // Slots taken before MGN first refused may exceed the quota now known: step back.
+    const outcome = await runtime.startLimiter
+      .run(() => (gate.over ? Promise.resolve(undefined) : api.startImport(request)))
+      .catch((err: unknown) => {
+        release();
+        throw err;
+      });
+    if (outcome !== undefined && "started" in outcome) {
       gate.started();
       const task = outcome.started;
-      if (classify(task.status) === "failure") release();
+      // A failed import holds no quota (the core steps past it with a successor token).
+      if (task.status === "FAILED") release();
       else scope.keep(release);
       return task;
     }
     release();
-    gate.saturated(outcome.quotaExceeded.quotaValue);
+    if (outcome === undefined) continue;
+    const { message, quotaValue } = outcome.quotaExceeded;
+    gate.saturated(quotaValue);
     refusals++;
-    log.info(
+    runtime.log.info(
       ctx.label(inputs),
-      `MGN import quota full (${outcome.quotaExceeded.message}); queued behind ${gate.inUse} running import(s)`,
+      `MGN import quota full (${message}); queued behind ${gate.inUse} running import(s)`,
     );
-    // Nothing of ours will free a slot: the quota is held elsewhere, so back off and retry.
+    // Imports of ours free slots as they end; a quota held elsewhere needs back-off and retries.
     if (gate.inUse > 0) continue;
-    const delay = backoffDelay(refusals, QUOTA_BACKOFF.baseMs, QUOTA_BACKOFF.maxMs, () =>
-      Math.max(0.2, runtime.random()),
-    );
-    if (clock.now() + delay >= deadline) {
+    const delay = backoffDelay(refusals, 5_000, 60_000, () => Math.max(0.2, runtime.random()));
+    if (clock.now() + delay >= scope.deadline) {
       throw new AwsApiError({
         service: "mgn",
         operation: "StartImport",
         code: "ServiceQuotaExceededException",
-        message: outcome.quotaExceeded.message,
+        message,
         httpStatus: 402,
         retryable: false,
         throttling: false,
@@ -91,37 +95,5 @@ export async function startWithinQuota(
       });
     }
     await clock.sleep(delay);
-  }
-}
-
-/** A gate slot, queueing (until the deadline) while the import quota is full. */
-async function slot(
-  gate: CapacityGate,
-  clock: Clock,
-  deadline: number,
-  subject: string,
-): Promise<ReleaseSlot> {
-  if (!gate.full) return gate.acquire();
-  const started = clock.now();
-  const limitMs = Math.max(0, deadline - started);
-  const timer = new AbortController();
-  const queue = new AbortController();
-  clock.sleep(limitMs, timer.signal).then(
-    () =>
-      queue.abort(
-        new WaiterTimeoutError({
-          elapsedMs: clock.now() - started,
-          limitMs,
-          observed: [QUEUED],
-          subject: `${subject}: the start`,
-          advice: `No import was started: ${gate.inUse} import(s) of this deployment held MGN's imports-in-progress quota the whole time. Raise waitTimeoutMinutes (or split the imports over several \`pulumi up\` runs), then run \`pulumi up\` again.`,
-        }),
-      ),
-    () => undefined,
-  );
-  try {
-    return await gate.acquire(queue.signal);
-  } finally {
-    timer.abort();
   }
 }

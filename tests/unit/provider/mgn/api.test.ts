@@ -1,81 +1,58 @@
 import { strict as assert } from "node:assert";
-import { toImportError, toMgnImport } from "../../../../provider/mgn/api";
+import { toMgnImport } from "../../../../provider/mgn/api";
 
 const ID = "import-0123456789abcdefA";
+const ARN = `arn:aws:mgn:us-west-2:123456789012:import/${ID}`;
 
 describe("mgn api: wire shapes", () => {
-  it("reads every field of a raw ImportTask, arn and tags included (the 3.523.0 SDK drops them)", () => {
+  it("keeps the SDK's fields and adds arn and tags from the raw item (the 3.523.0 SDK drops them)", () => {
+    const summary = { waves: { createdCount: 1, modifiedCount: 2 }, servers: { createdCount: 3 } };
     assert.deepEqual(
-      toMgnImport({
-        importID: ID,
-        arn: `arn:aws:mgn:us-west-2:123456789012:import/${ID}`,
-        s3BucketSource: { s3Bucket: "b", s3Key: "k.csv", s3BucketOwner: "123456789012" },
-        creationDateTime: "2026-01-01T00:00:00Z",
-        endDateTime: "2026-01-01T00:01:00Z",
-        status: "SUCCEEDED",
-        progressPercentage: 100,
-        summary: { waves: { createdCount: 1, modifiedCount: 2 }, servers: { createdCount: 3 } },
-        tags: { team: "ops" },
-      }),
+      toMgnImport(
+        {
+          importID: ID,
+          s3BucketSource: { s3Bucket: "b", s3Key: "k.csv", s3BucketOwner: "123456789012" },
+          creationDateTime: "2026-01-01T00:00:00Z",
+          endDateTime: "2026-01-01T00:01:00Z",
+          status: "SUCCEEDED",
+          progressPercentage: 100,
+          summary,
+        },
+        { importID: ID, arn: ARN, tags: { team: "ops" } },
+      ),
       {
         importID: ID,
         status: "SUCCEEDED",
-        arn: `arn:aws:mgn:us-west-2:123456789012:import/${ID}`,
+        arn: ARN,
         s3BucketSource: { s3Bucket: "b", s3Key: "k.csv", s3BucketOwner: "123456789012" },
         creationDateTime: "2026-01-01T00:00:00Z",
         endDateTime: "2026-01-01T00:01:00Z",
         progressPercentage: 100,
-        summary: {
-          waves: { createdCount: 1, modifiedCount: 2 },
-          servers: { createdCount: 3, modifiedCount: 0 },
-        },
+        summary,
         tags: { team: "ops" },
       },
     );
   });
 
-  it("drops nulls, wrong types and empty timestamps, and rejects a task without ID or status", () => {
+  it("drops empty timestamps, an incomplete source and mistyped raw fields, and rejects a task without ID or status", () => {
     assert.deepEqual(
-      toMgnImport({
-        importID: ID,
-        status: "STARTED",
-        arn: null,
-        endDateTime: "",
-        progressPercentage: "40",
-        s3BucketSource: { s3Bucket: "b" },
-        tags: { ok: "1", bad: 2 },
-      }),
+      toMgnImport(
+        {
+          importID: ID,
+          status: "STARTED",
+          endDateTime: "",
+          s3BucketSource: { s3Bucket: "b", s3Key: undefined },
+        },
+        { arn: null, tags: { ok: "1", bad: 2 } },
+      ),
       { importID: ID, status: "STARTED", tags: { ok: "1" } },
     );
-    assert.equal(toMgnImport({ importID: ID }), undefined);
-    assert.equal(toMgnImport({ status: "STARTED" }), undefined);
-    assert.equal(toMgnImport(null), undefined);
-    assert.equal(toMgnImport([ID]), undefined);
-  });
-
-  it("flattens a ListImportErrors item's errorData", () => {
-    assert.deepEqual(
-      toImportError({
-        errorDateTime: "2026-01-01T00:01:00Z",
-        errorType: "PROCESSING_ERROR",
-        errorData: {
-          rowNumber: 7,
-          rawError: "Source server s-0123456789abcdefa does not exist",
-          sourceServerID: "s-0123456789abcdefa",
-          accountID: "123456789012",
-          applicationID: null,
-        },
-      }),
-      {
-        errorType: "PROCESSING_ERROR",
-        errorDateTime: "2026-01-01T00:01:00Z",
-        rowNumber: 7,
-        rawError: "Source server s-0123456789abcdefa does not exist",
-        sourceServerID: "s-0123456789abcdefa",
-        accountID: "123456789012",
-      },
-    );
-    assert.deepEqual(toImportError({}), {});
-    assert.equal(toImportError("x"), undefined);
+    assert.deepEqual(toMgnImport({ importID: ID, status: "PENDING" }, [ID]), {
+      importID: ID,
+      status: "PENDING",
+    });
+    assert.equal(toMgnImport({ importID: ID }, {}), undefined);
+    assert.equal(toMgnImport({ status: "STARTED" }, {}), undefined);
+    assert.equal(toMgnImport(undefined, { importID: ID, status: "STARTED" }), undefined);
   });
 });

@@ -4,14 +4,16 @@
  * the next calls of an operation throw. Calls go through the provider's `call` wrapper, as the
  * real api's do.
  */
-import type { AwsCaller, MgnApi, StartOutcome } from "../../../../provider/mgn/api";
+import type { AwsCaller } from "../../../../provider/core/task/spec";
 import type {
   ImportErrors,
+  Inventory,
+  MgnApi,
   MgnImport,
   MgnImportError,
   S3BucketSource,
-} from "../../../../provider/mgn/importTaskLogic";
-import type { Inventory } from "../../../../provider/mgn/inventory";
+  StartOutcome,
+} from "../../../../provider/mgn/api";
 import { ScriptedTasks } from "../../../support/scriptedTasks";
 
 export const mgnIdFor = (n: number): string => `import-${String(n).padStart(17, "0")}`;

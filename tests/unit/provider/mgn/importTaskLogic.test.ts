@@ -1,17 +1,16 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
+import { AwsApiError } from "../../../../provider/core/errors";
 import { UNKNOWN } from "../../../../provider/core/unknown";
+import type { ImportErrors, Inventory, MgnImport } from "../../../../provider/mgn/api";
 import {
   classify,
-  errorAdvice,
   errorLine,
   failureMessage,
-  type ImportErrors,
-  type MgnImport,
+  importTaskSpec,
   rowErrorsWarning,
-} from "../../../../provider/mgn/importTaskLogic";
-import { importTaskSpec } from "../../../../provider/mgn/importTaskSpec";
-import { type Inventory, planInventoryRemoval } from "../../../../provider/mgn/inventory";
+} from "../../../../provider/mgn/importTaskSpec";
+import { planInventoryRemoval } from "../../../../provider/mgn/inventory";
 import {
   asInputs as asTableInputs,
   checkProperties,
@@ -562,16 +561,33 @@ describe("mgn.ImportTask logic", () => {
     });
 
     it("gives the InitializeService fix for an uninitialized account, and nothing for unknown codes", () => {
+      const explain = (code: string, operation = "ListImports", region?: string) => {
+        const err = new AwsApiError({
+          service: "mgn",
+          operation,
+          code,
+          message: "refused",
+          httpStatus: 400,
+          retryable: false,
+          throttling: false,
+        });
+        const explained = importTaskSpec.explain?.(err, { endpoints: {}, region });
+        return explained === err ? "unchanged" : (explained as Error).message;
+      };
       assert.equal(
-        errorAdvice("UninitializedAccountException", "eu-west-1"),
-        "Application Migration Service is not initialized in this account and region (eu-west-1). Fix: run `aws mgn initialize-service --region eu-west-1` once (or open the Application Migration Service console in eu-west-1 and choose Get started; it creates MGN's service roles), then run `pulumi up` again.",
+        explain("UninitializedAccountException", "ListImports", "eu-west-1"),
+        "mgn ListImports failed: UninitializedAccountException (HTTP 400): refused. Application Migration Service is not initialized in this account and region (eu-west-1). Fix: run `aws mgn initialize-service --region eu-west-1` once (or open the Application Migration Service console in eu-west-1 and choose Get started; it creates MGN's service roles), then run `pulumi up` again.",
       );
-      assert.equal(errorAdvice("ValidationException", "eu-west-1"), undefined);
+      assert.match(
+        explain("UninitializedAccountException"),
+        /region \(<region>\)\. Fix: run `aws mgn initialize-service --region <region>`/,
+      );
+      assert.equal(explain("ValidationException"), "unchanged");
       assert.equal(
-        errorAdvice("ConflictException", "eu-west-1", "StartImport"),
-        "MGN already used this clientToken for an import with other parameters (s3BucketSource or tags). Fix: remove clientToken (the provider derives one from the inputs) or set a new one, then run `pulumi up` again.",
+        explain("ConflictException", "StartImport"),
+        "mgn StartImport failed: ConflictException (HTTP 400): refused. MGN already used this clientToken for an import with other parameters (s3BucketSource or tags). Fix: remove clientToken (the provider derives one from the inputs) or set a new one, then run `pulumi up` again.",
       );
-      assert.equal(errorAdvice("ConflictException", "eu-west-1", "DeleteWave"), undefined);
+      assert.equal(explain("ConflictException", "DeleteWave"), "unchanged");
     });
   });
 
