@@ -6,16 +6,15 @@
 import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
-  checkObject,
+  checkList,
   checkString,
   type Fields,
   getPath,
   isPlainObject,
-  typeName,
 } from "../core/check";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { checkMembers } from "../core/task/helpers";
-import { containsUnknown, isUnknown } from "../core/unknown";
+import { containsUnknown } from "../core/unknown";
 import { MODEL } from "./model.generated";
 import { checkRetainOptions } from "./shared";
 
@@ -25,20 +24,7 @@ const REGIONS =
 
 const DISK_SHAPE = "[{ image: { format, bytes, importManifestUrl }, volume: { size } }]";
 
-/** Why `url` is not a presigned https:// manifest URL (http only on a configured endpoint). */
-function manifestUrlReason(url: string, origins: readonly string[]): string | undefined {
-  if (!URL.canParse(url)) return "must be a presigned https:// S3 URL (got an unparsable URL)";
-  const { protocol, origin } = new URL(url);
-  if (protocol !== "https:" && !origins.includes(origin)) {
-    return `must be a presigned https:// S3 URL (got "${redactUrl(url).slice(0, 80)}")`;
-  }
-  if (!isCredentialBearingUrl(url)) {
-    return "must be presigned (EC2 reads the manifest with the URL's own signature; got a URL without X-Amz-Signature or Signature)";
-  }
-  return undefined;
-}
-
-/** A disk image's members, each checked at `diskImages[i].<path>` in this order. */
+/** The disk image's members, each checked at `diskImages[i].<path>` in this order. */
 const DISK_FIELDS: Fields = {
   description: ["string", { minLength: 1, maxLength: 255, fix: "use 1–255 characters" }],
   image: ["object", { required: true, fix: "give { format, bytes, importManifestUrl }" }],
@@ -73,64 +59,61 @@ const DISK_FIELDS: Fields = {
   ],
 };
 
-/** One disk image: its members, its manifest URL, and a volume that holds the image. */
-function checkDisk(
-  news: Record<string, unknown>,
-  at: string,
-  origins: readonly string[],
-): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  checkObject(news, at, { required: true, fix: "give { image, volume }" }, failures);
-  failures.push(...checkMembers(news, at, DISK_FIELDS));
-  const url = getPath(news, `${at}.image.importManifestUrl`);
-  // A URL its own rule rejected (absent, not a string, empty) or unknown is not parsed.
-  const reason =
-    typeof url === "string" && url !== "" && !containsUnknown(url)
-      ? manifestUrlReason(url, origins)
-      : undefined;
-  if (reason !== undefined) {
-    const fix =
-      "Fix: upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
-    failures.push({ property: `${at}.image.importManifestUrl`, reason: `${reason}. ${fix}` });
+/** Why `url` is not a presigned https:// manifest URL (http only on a configured endpoint). */
+function manifestUrlReason(url: unknown, origins: readonly string[]): string | undefined {
+  // One its own rule rejected (not a string, empty) or unknown in preview is not parsed.
+  if (typeof url !== "string" || url === "" || containsUnknown(url)) return undefined;
+  if (!URL.canParse(url)) return "must be a presigned https:// S3 URL (got an unparsable URL)";
+  const { protocol, origin } = new URL(url);
+  if (protocol !== "https:" && !origins.includes(origin)) {
+    return `must be a presigned https:// S3 URL (got "${redactUrl(url).slice(0, 80)}")`;
   }
-  const bytes = getPath(news, `${at}.image.bytes`);
-  const size = getPath(news, `${at}.volume.size`);
-  if (typeof bytes === "number" && typeof size === "number" && size * 2 ** 30 < bytes) {
-    failures.push({
-      property: `${at}.volume.size`,
-      reason: `must hold the disk image: ${size} GiB is less than ${bytes} bytes. Fix: use at least ${Math.ceil(bytes / 2 ** 30)} GiB`,
-    });
+  if (!isCredentialBearingUrl(url)) {
+    return "must be presigned (EC2 reads the manifest with the URL's own signature; got a URL without X-Amz-Signature or Signature)";
   }
-  return failures;
+  return undefined;
 }
 
 /**
- * diskImages: exactly one disk (required unless adopting) with its presigned manifest URL; an http
- * URL counts only on a configured endpoint's origin (`origins`, the emulator's S3).
+ * diskImages: exactly one disk (required unless adopting) whose volume holds the image, with its
+ * presigned manifest URL; an http URL counts only on a configured endpoint's origin (`origins`,
+ * the emulator's S3).
  */
 export function checkDiskImages(
   news: Record<string, unknown>,
   origins: readonly string[],
 ): CheckFailure[] {
+  const failures: CheckFailure[] = [];
   const disks = news["diskImages"];
-  const property = "diskImages";
-  if (isUnknown(disks)) return [];
-  if (disks === undefined || disks === null) {
-    if (news["adoptConversionTaskId"] !== undefined) return [];
-    const reason = `is required. Fix: give the VM's one disk: ${DISK_SHAPE}, or set adoptConversionTaskId`;
-    return [{ property, reason }];
+  const oneDisk = `give the VM's one disk: ${DISK_SHAPE}`;
+  if ((disks === undefined || disks === null) && news["adoptConversionTaskId"] === undefined) {
+    const reason = `is required. Fix: ${oneDisk}, or set adoptConversionTaskId`;
+    failures.push({ property: "diskImages", reason });
   }
-  if (!Array.isArray(disks)) {
-    const reason = `must be a list with one disk image (got ${typeName(disks)}). Fix: use ${DISK_SHAPE}`;
-    return [{ property, reason }];
-  }
-  const failures = disks.flatMap((_disk, i) => checkDisk(news, `diskImages[${i}]`, origins));
-  if (disks.length !== 1) {
-    failures.unshift({
-      property,
-      reason: `must have exactly one disk image: ImportInstance supports single-volume VMs only (got ${disks.length}). Fix: use ec2.ImportImageTask for multi-volume VMs`,
-    });
-  }
+  const rule = {
+    minItems: 1,
+    maxItems: 1,
+    fix: `${oneDisk}; ImportInstance supports single-volume VMs only, use ec2.ImportImageTask for multi-volume VMs`,
+    itemFix: "give { image, volume }",
+    fields: DISK_FIELDS,
+  };
+  checkList(news, "diskImages", rule, failures, (disk, i) => {
+    const at = `diskImages[${i}]`;
+    const reason = manifestUrlReason(getPath(disk, "image.importManifestUrl"), origins);
+    if (reason !== undefined) {
+      const fix =
+        "upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
+      const property = `${at}.image.importManifestUrl`;
+      failures.push({ property, reason: `${reason}. Fix: ${fix}` });
+    }
+    const [bytes, size] = [getPath(disk, "image.bytes"), getPath(disk, "volume.size")];
+    if (typeof bytes === "number" && typeof size === "number" && size * 2 ** 30 < bytes) {
+      failures.push({
+        property: `${at}.volume.size`,
+        reason: `must hold the disk image: ${size} GiB is less than ${bytes} bytes. Fix: use at least ${Math.ceil(bytes / 2 ** 30)} GiB`,
+      });
+    }
+  });
   return failures;
 }
 
@@ -219,11 +202,8 @@ export function checkLaunchSpecification(news: Record<string, unknown>): CheckFa
   const failures = checkMembers(news, "launchSpecification", LAUNCH_FIELDS);
   const placement = getPath(news, "launchSpecification.placement");
   if (!isPlainObject(placement)) return failures;
-  if (
-    placement["tenancy"] === "host" ||
-    placement["hostId"] !== undefined ||
-    placement["affinity"] !== undefined
-  ) {
+  const { tenancy, hostId, affinity } = placement;
+  if (tenancy === "host" || hostId !== undefined || affinity !== undefined) {
     failures.push({
       property: "launchSpecification.placement",
       reason:

@@ -4,6 +4,7 @@
  * stands in for one, and `findStarted` looks it up in DescribeConversionTasks before each start.
  */
 import type { ImportInstanceCommandInput } from "@aws-sdk/client-ec2";
+import type * as pulumi from "@pulumi/pulumi";
 import { isPlainObject } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import { isAwsApiError } from "../core/errors";
@@ -12,12 +13,13 @@ import { backoffDelay, exhausted } from "../core/retry";
 import { acceptorsFrom } from "../core/task/helpers";
 import {
   type PropertyTable,
-  type SourceInputs,
   sourceEtagProperty,
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskContext, TaskSpec } from "../core/task/spec";
+import type { TargetArgs } from "../core/task/targetArgs";
 import type { Ec2Api } from "./api";
+import type { ImportInstanceTaskArgs } from "./importInstanceTask";
 import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
 import {
   awsFields,
@@ -38,19 +40,7 @@ export const LEGACY_WARNING =
   "ImportInstance is legacy (single-volume Windows VMs only, no AWS CLI support); AWS recommends ImportImage: use ec2.ImportImageTask for new imports.";
 
 /** Inputs after check(); nested members are checked by importInstanceTaskCheck.ts and sent as given. */
-export interface ImportInstanceTaskInputs {
-  description?: string;
-  platform?: string;
-  diskImages?: Record<string, unknown>[];
-  launchSpecification?: Record<string, unknown> & { userData?: string };
-  marker?: string;
-  adoptConversionTaskId?: string;
-  waitForCompletion?: boolean;
-  waitTimeoutMinutes?: number;
-  retainOnDelete?: boolean;
-  retainInstanceOnDelete?: boolean;
-  retainVolumesOnDelete?: boolean;
-}
+type Inputs = Omit<pulumi.Unwrap<ImportInstanceTaskArgs>, keyof TargetArgs>;
 
 /** ImportInstance attempts after retryable errors, each followed by a marker lookup. */
 const START_ATTEMPTS = 5;
@@ -62,7 +52,7 @@ const ALL = "*";
 const MARKER_MAX_LENGTH = 40;
 
 /** Each input in check() order; import parameters replace, the marker and options update. */
-export const properties: PropertyTable<ImportInstanceTaskInputs & SourceInputs> = {
+export const properties: PropertyTable<Inputs> = {
   adoptConversionTaskId: {
     rule: {
       kind: "string",
@@ -136,10 +126,7 @@ export const markers = vm.importTaskTokens("ec2.ImportInstanceTask", properties,
  * The ImportInstance request: the Description ends with the `[marker]` the lookup finds it by;
  * InstanceType is a ~1,400-value enum check() leaves to EC2.
  */
-export function importInstanceRequest(
-  inputs: ImportInstanceTaskInputs,
-  marker: string,
-): ImportInstanceCommandInput {
+export function importInstanceRequest(inputs: Inputs, marker: string): ImportInstanceCommandInput {
   const spec = inputs.launchSpecification;
   const userData = spec?.userData === undefined ? undefined : { Data: spec.userData };
   return compact({
@@ -231,19 +218,15 @@ function instanceState(ctx: Omit<TaskContext<Ec2Api>, "state">) {
     ),
   };
 }
-type Ctx = TaskContext<Ec2Api, ReturnType<typeof instanceState>, ConversionTask>;
+type State = ReturnType<typeof instanceState>;
+type Ctx = TaskContext<Ec2Api, State, ConversionTask>;
 
 const terminated = acceptorsFrom<Ec2Instance>((o) =>
   o === undefined || o.state === "terminated" ? "success" : "pending",
 );
 
 /** ImportInstance leaves a (stopped) instance and its volume. */
-export const instanceImport: vm.VmImportFamily<
-  ImportInstanceTaskInputs,
-  ConversionTask,
-  Ec2Instance,
-  ReturnType<typeof instanceState>
-> = {
+export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instance, State> = {
   ...facts,
   recorded: recordedTask,
   artifactId: (task) => (task.state === "completed" ? task.instanceId : undefined),
@@ -316,11 +299,7 @@ async function underMarker(ctx: Ctx, marker: string): Promise<ConversionTask[]> 
  * core's findStarted saw nothing just before, so a task there now is this create's own, failed or
  * not); only when it finds nothing is ImportInstance sent again.
  */
-async function startOnce(
-  ctx: Ctx,
-  inputs: ImportInstanceTaskInputs,
-  marker: string,
-): Promise<ConversionTask> {
+async function startOnce(ctx: Ctx, inputs: Inputs, marker: string): Promise<ConversionTask> {
   const { clock, random, log } = ctx.runtime;
   const request = importInstanceRequest(inputs, marker);
   for (let attempt = 0, throttled = 0; ;) {
@@ -344,12 +323,7 @@ async function startOnce(
   }
 }
 
-export const importInstanceTaskSpec: TaskSpec<
-  ImportInstanceTaskInputs,
-  ConversionTask,
-  Ec2Api,
-  ReturnType<typeof instanceState>
-> = {
+export const importInstanceTaskSpec: TaskSpec<Inputs, ConversionTask, Ec2Api, State> = {
   service: "ec2",
   className: "ImportInstanceTask",
   properties,
@@ -379,8 +353,7 @@ export const importInstanceTaskSpec: TaskSpec<
     noun: "conversion",
     token: "marker",
     fix: "Fix the disk image or manifest",
-    idOf: (t) => t.conversionTaskId,
-    statusOf: facts.statusOf,
+    ...facts,
     advice: adviceFor,
   }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id}, its instance and volume in EC2`,

@@ -123,7 +123,7 @@ describe("ec2.ImportInstanceTask logic", () => {
           {
             property: "diskImages",
             reason:
-              "must have exactly one disk image: ImportInstance supports single-volume VMs only (got 2). Fix: use ec2.ImportImageTask for multi-volume VMs",
+              "must have 1 items (got 2). Fix: give the VM's one disk: [{ image: { format, bytes, importManifestUrl }, volume: { size } }]; ImportInstance supports single-volume VMs only, use ec2.ImportImageTask for multi-volume VMs",
           },
         ],
       },
@@ -202,7 +202,7 @@ describe("ec2.ImportInstanceTask logic", () => {
           {
             property: "diskImages",
             reason:
-              "must be a list with one disk image (got object). Fix: use [{ image: { format, bytes, importManifestUrl }, volume: { size } }]",
+              "must be a list (got object). Fix: give the VM's one disk: [{ image: { format, bytes, importManifestUrl }, volume: { size } }]; ImportInstance supports single-volume VMs only, use ec2.ImportImageTask for multi-volume VMs",
           },
           {
             property: "launchSpecification",
@@ -223,7 +223,7 @@ describe("ec2.ImportInstanceTask logic", () => {
           {
             property: "diskImages",
             reason:
-              "must have exactly one disk image: ImportInstance supports single-volume VMs only (got 2). Fix: use ec2.ImportImageTask for multi-volume VMs",
+              "must have 1 items (got 2). Fix: give the VM's one disk: [{ image: { format, bytes, importManifestUrl }, volume: { size } }]; ImportInstance supports single-volume VMs only, use ec2.ImportImageTask for multi-volume VMs",
           },
           {
             property: "diskImages[0]",
