@@ -57,6 +57,11 @@ export class InputValidationError extends MigrationError {
   }
 }
 
+/** Throws an InputValidationError unless `ok`: the guard of one documented rule. */
+export function assertInput(ok: boolean, property: string, reason: string): void {
+  if (!ok) throw new InputValidationError({ property, reason });
+}
+
 /** Codes AWS front ends answer when the key, the signature or the session token is wrong. */
 const REJECTED_CREDENTIAL_CODES: ReadonlySet<string> = new Set([
   "UnrecognizedClientException",
