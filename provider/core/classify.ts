@@ -73,17 +73,12 @@ export function toAwsApiError(service: string, operation: string, err: unknown):
   const httpStatus = typeof status === "number" ? status : undefined;
   const requestId = str(e.$metadata?.requestId);
   const message = redact(str(e.message) ?? str(e.Message) ?? "");
-  const nodeCode = str(e.code);
   const throttling = THROTTLING_CODES.has(code) || httpStatus === 429;
   const network =
     NETWORK_CODES.has(code) ||
-    (nodeCode !== undefined && NETWORK_CODES.has(nodeCode)) ||
+    NETWORK_CODES.has(str(e.code) ?? "") ||
     /socket hang up/i.test(message);
-  const retryable =
-    throttling ||
-    (httpStatus !== undefined && httpStatus >= 500) ||
-    TRANSIENT_CODES.has(code) ||
-    network;
+  const retryable = throttling || (httpStatus ?? 0) >= 500 || TRANSIENT_CODES.has(code) || network;
   return new AwsApiError({
     service,
     operation,

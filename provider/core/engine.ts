@@ -1,10 +1,9 @@
 /**
- * The Pulumi engine, as seen from the dynamic-provider host. The host is started with the engine's
- * address as its first argument (@pulumi/pulumi cmd/dynamic-provider/index.js `main`) but never
- * connects to it (pulumi/pulumi#6065), so dynamic providers cannot log on their resource. This file
- * connects to it: lines go out as the engine's `Log` RPC with the resource's URN (warnings count in
- * the run's summary, `ephemeral` ones are live status beside the resource), and a watchdog ends the
- * host when the engine (the CLI that started it) or the parent process is gone.
+ * The Pulumi engine, as seen from the dynamic-provider host, which gets the engine's address as its
+ * first argument (@pulumi/pulumi cmd/dynamic-provider/index.js `main`) but never connects to it
+ * (pulumi/pulumi#6065). We do: lines go out as the engine's `Log` RPC on the resource's URN
+ * (`ephemeral` ones are live status beside the resource), and a watchdog ends the host when the
+ * engine (the CLI that started it) or the parent process is gone.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- the engine protocol loads only in the host */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -200,24 +199,22 @@ export function scopeProvider(
   impl: ProviderImplementation,
   link: EngineLink | undefined = hostEngine(),
 ): ProviderImplementation {
-  const keep = <O extends Record<string, unknown> | undefined>(outs: O, urn?: string): O =>
-    urn === undefined || outs === undefined ? outs : { ...outs, __urn: urn };
-  // A failure with an ID is recorded with its properties: they keep the URN as outputs do.
-  const kept = (err: unknown, urn?: string): unknown =>
-    urn === undefined || !isMigrationError(err, "ImportTaskFailedError")
-      ? err
-      : new ImportTaskFailedError({
-          id: err.id,
-          properties: keep(err.properties, urn),
-          reasons: err.reasons,
-          message: err.message,
-          cause: err.cause,
-        });
-  const run = async <R>(urn: string | undefined, fn: () => Promise<R>): Promise<R> => {
+  const keep = <O extends Record<string, unknown>>(outs: O, urn?: string): O =>
+    urn === undefined ? outs : { ...outs, __urn: urn };
+  const run = async <R>(urn: string | undefined, fn: (urn?: string) => Promise<R>): Promise<R> => {
     try {
-      return urn === undefined ? await fn() : await resourceScope.run(urn, fn);
+      return urn === undefined ? await fn() : await resourceScope.run(urn, () => fn(urn));
     } catch (err) {
-      throw kept(err, urn);
+      // A failure with an ID is recorded with its properties: they keep the URN as outputs do.
+      if (urn === undefined || !isMigrationError(err, "ImportTaskFailedError")) throw err;
+      const { id, properties, reasons, message, cause } = err;
+      throw new ImportTaskFailedError({
+        id,
+        properties: keep(properties, urn),
+        reasons,
+        message,
+        cause,
+      });
     } finally {
       await link?.flush();
     }
@@ -226,27 +223,20 @@ export function scopeProvider(
     configure: (req) => impl.configure(req),
     check: (olds, news) => run(urnOf(news) ?? urnOf(olds), () => impl.check(olds, news)),
     diff: (id, olds, news) => run(urnOf(news) ?? urnOf(olds), () => impl.diff(id, olds, news)),
-    create: (inputs) => {
-      const urn = urnOf(inputs);
-      return run(urn, async () => {
-        const r = await impl.create(inputs);
-        return { id: r.id, outs: keep(r.outs, urn) };
-      });
-    },
-    read: (id, props) => {
-      const urn = urnOf(props);
-      return run(urn, async () => {
+    create: (inputs) =>
+      run(urnOf(inputs), async (urn) => {
+        const { id, outs } = await impl.create(inputs);
+        return { id, outs: keep(outs, urn) };
+      }),
+    read: (id, props) =>
+      run(urnOf(props), async (urn) => {
         const r = await impl.read(id, props);
         return r.props === undefined ? r : { ...r, props: keep(r.props, urn) };
-      });
-    },
-    update: (id, olds, news) => {
-      const urn = urnOf(news) ?? urnOf(olds);
-      return run(urn, async () => {
-        const r = await impl.update(id, olds, news);
-        return { outs: keep(r.outs, urn) };
-      });
-    },
+      }),
+    update: (id, olds, news) =>
+      run(urnOf(news) ?? urnOf(olds), async (urn) => ({
+        outs: keep((await impl.update(id, olds, news)).outs, urn),
+      })),
     delete: (id, props) => run(urnOf(props), () => impl.delete(id, props)),
   };
 }

@@ -1,14 +1,9 @@
 /**
- * The error classes of the library. Provider code runs from serialized copies loaded by Pulumi's
- * dynamic-provider host, so one error class may exist twice in a process and `instanceof` is
- * unreliable: every error carries a `Symbol.for` brand and a string `kind`, and checks go through
- * `isMigrationError(e, kind)` and the type guards below.
- *
- * Constructors take one object named after the fields, so call sites read like the data they carry.
+ * The error classes. Provider code runs from serialized copies, so one class may exist twice in a
+ * process and `instanceof` is unreliable: every error carries a `Symbol.for` brand (the same in
+ * every copy) and a string `kind`, checked by `isMigrationError(e, kind)` and the guards below.
  */
-
-/** Global-registry symbol: identical in every copy of this module. */
-export const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
+const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
 
 type KindMap = {
   InputValidationError: InputValidationError;
@@ -186,20 +181,17 @@ export class ImportTaskFailedError extends MigrationError {
 
 /** Collapses a status sequence: `["A","A","A","B"]` → `"A×3, B"`. */
 export function summarizeObserved(observed: readonly string[]): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < observed.length) {
-    const status = observed[i] as string;
-    let n = 1;
-    while (i + n < observed.length && observed[i + n] === status) n++;
-    parts.push(n > 1 ? `${status}×${n}` : status);
-    i += n;
+  const runs: [string, number][] = [];
+  for (const status of observed) {
+    const last = runs[runs.length - 1];
+    if (last?.[0] === status) last[1]++;
+    else runs.push([status, 1]);
   }
-  return parts.join(", ");
+  return runs.map(([status, n]) => (n > 1 ? `${status}×${n}` : status)).join(", ");
 }
 
 /** `850ms`, `20s`, `2.5 min`, `60 min` — precise for short test waits, short for long ones. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const round1 = (n: number): string => String(Math.round(n * 10) / 10);
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 120_000) return `${round1(ms / 1000)}s`;

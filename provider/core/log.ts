@@ -1,10 +1,8 @@
 /**
- * The one logger (STYLE.md §11): short, prefixed, redacted lines that name the resource by its
- * Pulumi name. In Pulumi's dynamic-provider host the lines go to the engine (core/engine.ts) on the
- * resource's URN — warnings as warnings, wait status as ephemeral lines beside the resource, first
- * at once and then every 10 s. Without an engine (tests, an engine that refuses) they go to stderr,
- * which Pulumi shows as plain output, with progress rate-limited so a two-hour wait does not print
- * 500 lines.
+ * The one logger (STYLE.md §11): short, prefixed, redacted lines naming the resource. In Pulumi's
+ * dynamic-provider host they go to the engine (core/engine.ts) on the resource's URN, wait status
+ * as ephemeral lines beside it every 10 s; else (tests, an engine that refuses) to stderr, with
+ * progress rate-limited so a two-hour wait does not print 500 lines.
  */
 import { systemClock, type Clock } from "./clock";
 import { currentUrn, type EngineLink, type Severity } from "./engine";
@@ -95,15 +93,19 @@ export function createLogger(options?: LoggerOptions): Logger {
   const lastProgress = new Map<string, number>();
   const lastStatus = new Map<string, number>();
   const watched = new Set<string>();
+  /** True (and noted) when `key`'s last line in `last` is at least `ms` old. */
+  const due = (last: Map<string, number>, key: string, ms: number): boolean => {
+    const now = clock.now();
+    const at = last.get(key);
+    if (at !== undefined && now - at < ms) return false;
+    last.set(key, now);
+    return true;
+  };
 
   const line = (resource: string, message: string, urn: string | undefined): string =>
     redact(`${LOG_PREFIX} ${urn === undefined ? resource : named(resource, urn)}: ${message}`);
   const throttled = (resource: string, message: string, urn: string | undefined): void => {
-    const now = clock.now();
-    const last = lastProgress.get(resource);
-    if (last !== undefined && now - last < minIntervalMs) return;
-    lastProgress.set(resource, now);
-    sink(line(resource, message, urn));
+    if (due(lastProgress, resource, minIntervalMs)) sink(line(resource, message, urn));
   };
   // A line the engine refuses is written as before; `fallback` does that.
   const send = (
@@ -130,11 +132,7 @@ export function createLogger(options?: LoggerOptions): Logger {
     progress(resource, message) {
       const urn = urnNow();
       if (engine === undefined || urn === undefined) return throttled(resource, message, urn);
-      if (watched.has(urn)) return;
-      const now = clock.now();
-      const last = lastStatus.get(urn);
-      if (last !== undefined && now - last < statusIntervalMs) return;
-      lastStatus.set(urn, now);
+      if (watched.has(urn) || !due(lastStatus, urn, statusIntervalMs)) return;
       const text = redact(`${urnName(urn)}: ${message}`);
       send("info", text, urn, true, () => throttled(resource, message, urn));
     },

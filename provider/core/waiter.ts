@@ -1,13 +1,13 @@
 /**
- * The one waiter of the library (STYLE.md §5): poll, match acceptors, back off with full jitter,
- * stop at a deadline. Poll errors are classified, never swallowed: throttling, 5xx and network
- * errors are counted and retried; anything else fails the wait at once.
+ * The one waiter (STYLE.md §5): poll, match acceptors, back off with full jitter, stop at a
+ * deadline. Poll errors are classified: throttling, 5xx and network errors are counted and
+ * retried; anything else fails the wait at once.
  */
 import { toAwsApiError } from "./classify";
 import { backoffCap } from "./retry";
 import { abortReason, type Clock } from "./clock";
 import {
-  InputValidationError,
+  assertInput,
   isMigrationError,
   summarizeObserved,
   WaitAbortedError,
@@ -79,29 +79,16 @@ export function jitteredDelay(
   return minDelayMs + Math.min(1, Math.max(0, random())) * (cap - minDelayMs);
 }
 
-function validate<T>(spec: WaitSpec<T>): void {
-  const bad = (property: string, reason: string): InputValidationError =>
-    new InputValidationError({ property, reason });
-  if (!Number.isFinite(spec.minDelayMs) || spec.minDelayMs < 0) {
-    throw bad("minDelayMs", `must be a finite number >= 0 (got ${spec.minDelayMs})`);
-  }
-  if (!(spec.maxDelayMs >= spec.minDelayMs)) {
-    throw bad(
-      "maxDelayMs",
-      `must be >= minDelayMs ${spec.minDelayMs} (got ${spec.maxDelayMs}). Fix: raise maxDelayMs or lower minDelayMs.`,
-    );
-  }
-  if (!(spec.timeoutMs >= 0)) {
-    throw bad("timeoutMs", `must be a number >= 0 (got ${spec.timeoutMs})`);
-  }
-}
-
 export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
-  validate(spec);
-  const { clock, signal } = spec;
+  const { clock, signal, minDelayMs: min, maxDelayMs: max, timeoutMs } = spec;
+  const finite = Number.isFinite(min) && min >= 0;
+  assertInput(finite, "minDelayMs", `must be a finite number >= 0 (got ${min})`);
+  const fix = "Fix: raise maxDelayMs or lower minDelayMs.";
+  assertInput(max >= min, "maxDelayMs", `must be >= minDelayMs ${min} (got ${max}). ${fix}`);
+  assertInput(timeoutMs >= 0, "timeoutMs", `must be a number >= 0 (got ${timeoutMs})`);
   const random = spec.random ?? Math.random;
   const start = clock.now();
-  const deadline = spec.deadlineMs ?? start + spec.timeoutMs;
+  const deadline = spec.deadlineMs ?? start + timeoutMs;
   const observed: string[] = [];
   let polls = 0;
   let retriedErrors = 0;
@@ -148,11 +135,7 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
       });
     }
     // Cut the last sleep so one final poll lands exactly at the deadline.
-    const delay = Math.min(
-      remaining,
-      jitteredDelay(sleeps, spec.minDelayMs, spec.maxDelayMs, random),
-    );
-    sleeps++;
+    const delay = Math.min(remaining, jitteredDelay(sleeps++, min, max, random));
     try {
       await clock.sleep(delay, signal);
     } catch (err) {
