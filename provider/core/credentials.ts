@@ -73,8 +73,8 @@ export function checkAssumeRole(inputs: Record<string, unknown>, path: string): 
   if (!isPlainObject(value)) return failures;
   checkFields(inputs, path, ASSUME_ROLE_FIELDS, failures);
   const members = Object.keys(ASSUME_ROLE_FIELDS);
+  const reason = `is not a member of ${path}. Fix: use only ${members.join(", ")}`;
   for (const key of Object.keys(value).filter((k) => !members.includes(k))) {
-    const reason = `is not a member of ${path}. Fix: use only ${members.join(", ")}`;
     failures.push({ property: `${path}.${key}`, reason });
   }
   return failures;

@@ -12,11 +12,10 @@ const positiveInteger = (property: string, n: number): void =>
 export type ReleaseSlot = () => void;
 
 /**
- * Slots for tasks in progress, handed out FIFO; unbounded until the service refuses a start for
- * a quota on tasks in progress (MGN imports). `saturated(quotaValue)` then caps it at what this
- * process holds (the rest is used elsewhere), so later starts queue instead of hammering the API
- * with refused calls; each successful start grows the cap by one, up to the quota, as capacity
- * used by others comes back.
+ * Slots for tasks in progress, FIFO, unbounded until a service refuses a start for its quota on
+ * tasks in progress (MGN): `saturated()` then caps it at what this process holds, so later starts
+ * queue instead of being refused again; each successful start grows the cap by one, up to the
+ * quota, as capacity used elsewhere comes back.
  */
 export class CapacityGate {
   private held = 0;
@@ -28,15 +27,6 @@ export class CapacityGate {
   /** Slots held by this process's running tasks. */
   get inUse(): number {
     return this.held;
-  }
-
-  /** Current cap (Infinity until the service first refuses a start). */
-  get capacity(): number {
-    return this.limit;
-  }
-
-  get queued(): number {
-    return this.waiting.length;
   }
 
   /** More slots held than the cap allows: a holder not started yet should release and queue. */
@@ -162,23 +152,13 @@ export function sharedRoundIntervalMs(
   gridMs: number,
   rounds: SharedRounds,
 ): number {
-  const calls = Math.ceil(w / batchSize);
-  return Math.max(
-    gridMs,
-    (calls * 1000) / rounds.budgetCallsPerSecond,
-    rounds.shareMs / Math.max(1, w),
-  );
+  const { budgetCallsPerSecond: budget, shareMs } = rounds;
+  return Math.max(gridMs, (Math.ceil(w / batchSize) * 1000) / budget, shareMs / Math.max(1, w));
 }
 
 interface PendingGet<T> {
   resolve(v: T | undefined): void;
   reject(e: unknown): void;
-}
-
-/** A wait sleeping through `BatchPoller.ridingClock`, ready to be woken into a round. */
-interface Rider {
-  readonly deadline: number;
-  wake(): void;
 }
 
 function onGrid(t: number, gridMs: number): number {
@@ -192,8 +172,8 @@ function onGrid(t: number, gridMs: number): number {
 export class BatchPoller<T> {
   private pending = new Map<string, PendingGet<T>[]>();
   private scheduled = false;
-  /** Sleeping riders, in the order they began to sleep. */
-  private readonly riders = new Set<Rider>();
+  /** How to wake each wait sleeping in ridingClock, in the order they slept, and when it is due. */
+  private readonly riders = new Map<() => void, number>();
   /** The current flush already woke riders; the next turn describes. */
   private ridersCalled = false;
   private rounds: { clock: Clock; gridMs: number; shared: SharedRounds } | undefined;
@@ -208,9 +188,7 @@ export class BatchPoller<T> {
 
   get(id: string): Promise<T | undefined> {
     return new Promise<T | undefined>((resolve, reject) => {
-      const list = this.pending.get(id);
-      if (list === undefined) this.pending.set(id, [{ resolve, reject }]);
-      else list.push({ resolve, reject });
+      this.pending.set(id, [...(this.pending.get(id) ?? []), { resolve, reject }]);
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -287,7 +265,7 @@ export class BatchPoller<T> {
         if (due === undefined) return;
         if (due > r.clock.now()) return this.arm();
         this.lastRoundAt = r.clock.now();
-        this.wake([...this.riders]);
+        this.wake([...this.riders.keys()]);
       },
       () => undefined,
     );
@@ -298,10 +276,10 @@ export class BatchPoller<T> {
     this.timer = undefined;
   }
 
-  private wake(riders: readonly Rider[]): void {
-    for (const rider of riders) {
-      this.riders.delete(rider);
-      rider.wake();
+  private wake(riders: readonly (() => void)[]): void {
+    for (const wake of riders) {
+      this.riders.delete(wake);
+      wake();
     }
   }
 
@@ -331,16 +309,13 @@ export class BatchPoller<T> {
   private async sleepRiding(clock: Clock, until: number, signal?: AbortSignal): Promise<boolean> {
     const inner = new AbortController();
     let woken = false;
-    const rider: Rider = {
-      deadline: until,
-      wake: () => {
-        woken = true;
-        inner.abort();
-      },
+    const wake = (): void => {
+      woken = true;
+      inner.abort();
     };
     const onAbort = (): void => inner.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    this.riders.add(rider);
+    this.riders.set(wake, until);
     this.armSoon();
     try {
       await clock.sleep(until - clock.now(), inner.signal);
@@ -350,7 +325,7 @@ export class BatchPoller<T> {
       if (!woken || signal?.aborted) throw err;
       return true;
     } finally {
-      this.riders.delete(rider);
+      this.riders.delete(wake);
       this.armSoon();
       signal?.removeEventListener("abort", onAbort);
     }
@@ -362,7 +337,8 @@ export class BatchPoller<T> {
     if (!this.ridersCalled && room > 0 && this.riders.size > 0) {
       // Wake the riders that fit (a stable sort: ties in the order they slept), then describe one
       // turn later, once their gets have arrived.
-      this.wake([...this.riders].sort((a, b) => a.deadline - b.deadline).slice(0, room));
+      const soonest = [...this.riders].sort(([, a], [, b]) => a - b).slice(0, room);
+      this.wake(soonest.map(([wake]) => wake));
       this.ridersCalled = true;
       setImmediate(() => this.flush());
       return;
