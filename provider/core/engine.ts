@@ -76,35 +76,27 @@ export function engineLink(
   };
 }
 
-/** What the watchdog reads each tick. */
-export interface WatchdogProbe {
-  parentPid(): number;
-  /** Whether the engine answers now (asks the channel to reconnect if idle). */
-  engineReady(): boolean;
-}
-
 /**
- * Why the host should stop, or undefined: its parent process changed (the launcher died), or the
- * engine, once reached, has not been reachable for `graceTicks` ticks in a row (the CLI died; the
- * launcher may live on in its own process group). An engine never reached is no reason: a host
- * started by a test or an older CLI has none.
+ * The watchdog's check: why the host should stop, or undefined. Its parent process changed (the
+ * launcher died), or the engine, once reached, was not ready (`engineReady` asks an idle channel
+ * to reconnect) for `graceTicks` ticks in a row (the CLI died; the launcher may live on in its own
+ * process group). An engine never reached is no reason: a test's host or an older CLI has none.
  */
 export function createWatchdog(
-  probe: WatchdogProbe,
+  probe: { parentPid(): number; engineReady(): boolean },
   options: { graceTicks: number },
 ): () => string | undefined {
   const parent = probe.parentPid();
   let reached = false;
   let misses = 0;
   return () => {
-    const now = probe.parentPid();
-    if (now !== parent) return `its parent process ${parent} is gone`;
+    if (probe.parentPid() !== parent) return `its parent process ${parent} is gone`;
     if (probe.engineReady()) {
       reached = true;
       misses = 0;
-      return undefined;
+    } else if (reached && ++misses >= options.graceTicks) {
+      return "the Pulumi engine is gone";
     }
-    if (reached && ++misses >= options.graceTicks) return "the Pulumi engine is gone";
     return undefined;
   };
 }
@@ -144,12 +136,10 @@ function connectHost(address: string): EngineLink {
   const services = require(`${sdk}/proto/engine_grpc_pb`) as {
     EngineClient: new (address: string, credentials: unknown) => EngineClientLike;
   };
-  type LogRequest = {
-    setSeverity(v: number): void;
-    setMessage(v: string): void;
-    setUrn(v: string): void;
-    setEphemeral(v: boolean): void;
-  };
+  type LogRequest = Record<
+    "setSeverity" | "setMessage" | "setUrn" | "setEphemeral",
+    (v: unknown) => void
+  >;
   const messages = require(`${sdk}/proto/engine_pb`) as { LogRequest: new () => LogRequest };
   const client = new services.EngineClient(address, grpc.credentials.createInsecure());
   const check = createWatchdog(

@@ -19,8 +19,8 @@ export abstract class MigrationError extends Error {
   readonly [MIGRATION_ERROR_BRAND] = true as const;
   abstract readonly kind: MigrationErrorKind;
 
-  protected constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  protected constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     // `name` is what Node prints before the message; the subclass name is the useful one.
     this.name = new.target.name;
   }
@@ -80,18 +80,16 @@ export const REJECTED_CREDENTIALS_ADVICE =
 export const NO_CREDENTIALS_ADVICE =
   "No AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `pulumi up` runs, then run again.";
 
-interface AwsApiErrorArgs {
-  service: string;
-  operation: string;
-  code: string;
+type AwsApiErrorArgs = Pick<
+  AwsApiError,
+  "service" | "operation" | "code" | "retryable" | "throttling"
+> & {
   message: string;
   httpStatus?: number;
   requestId?: string;
-  retryable: boolean;
-  throttling: boolean;
   advice?: string;
   cause?: unknown;
-}
+};
 
 function defaultAdvice(a: AwsApiErrorArgs): string | undefined {
   if (a.throttling) {
@@ -131,9 +129,8 @@ export class AwsApiError extends MigrationError {
     const head = `${args.service} ${args.operation} failed: ${args.code}${meta.length > 0 ? ` (${meta.join(", ")})` : ""}`;
     const advice = args.advice ?? defaultAdvice(args);
     const text = args.message.length > 0 ? `${head}: ${args.message}` : head;
-    super(advice === undefined ? text : `${text}${/[.!?]$/.test(text) ? "" : "."} ${advice}`, {
-      cause: args.cause,
-    });
+    const end = /[.!?]$/.test(text) ? "" : ".";
+    super(advice === undefined ? text : `${text}${end} ${advice}`, args.cause);
     this.service = args.service;
     this.operation = args.operation;
     this.code = args.code;
@@ -165,14 +162,13 @@ export class ImportTaskFailedError extends MigrationError {
   readonly reasons: string[];
 
   /** Message: `message` when given, else the reasons joined with "; ". */
-  constructor(args: {
-    id: string;
-    properties: Record<string, unknown>;
-    reasons: string[];
-    message?: string;
-    cause?: unknown;
-  }) {
-    super(args.message ?? args.reasons.join("; "), { cause: args.cause });
+  constructor(
+    args: Pick<ImportTaskFailedError, "id" | "properties" | "reasons"> & {
+      message?: string;
+      cause?: unknown;
+    },
+  ) {
+    super(args.message ?? args.reasons.join("; "), args.cause);
     this.id = args.id;
     this.properties = args.properties;
     this.reasons = [...args.reasons];
@@ -209,13 +205,12 @@ export class WaiterTimeoutError extends MigrationError {
    * Message: `<subject> is still <last> after <t> (limit <t>; observed A×3, B). <advice>`;
    * `subject` defaults to "the task", `advice` to raising awsMigration:waitTimeoutMinutes.
    */
-  constructor(args: {
-    elapsedMs: number;
-    limitMs: number;
-    observed: string[];
-    subject?: string;
-    advice?: string;
-  }) {
+  constructor(
+    args: Pick<WaiterTimeoutError, "elapsedMs" | "limitMs" | "observed"> & {
+      subject?: string;
+      advice?: string;
+    },
+  ) {
     const subject = args.subject ?? "the task";
     const last = args.observed[args.observed.length - 1];
     const state = last === undefined ? "was never observed" : `is still ${last}`;

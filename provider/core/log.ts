@@ -5,7 +5,7 @@
  * progress rate-limited so a two-hour wait does not print 500 lines.
  */
 import { systemClock, type Clock } from "./clock";
-import { currentUrn, type EngineLink, type Severity } from "./engine";
+import { currentUrn, type EngineLink, type LogEntry, type Severity } from "./engine";
 import { redact } from "./redact";
 
 export interface Logger {
@@ -107,24 +107,24 @@ export function createLogger(options?: LoggerOptions): Logger {
   const throttled = (resource: string, message: string, urn: string | undefined): void => {
     if (due(lastProgress, resource, minIntervalMs)) sink(line(resource, message, urn));
   };
-  // A line the engine refuses is written as before; `fallback` does that.
-  const send = (
-    severity: Severity,
-    message: string,
-    urn: string | undefined,
-    ephemeral: boolean,
-    fallback: () => void,
-  ): void => {
+  // A line the engine refuses is written as before, by `fallback`.
+  const send = (entry: LogEntry, fallback: () => void): void => {
     if (engine === undefined) return fallback();
-    void engine.log({ severity, message, urn: urn ?? "", ephemeral }).then((taken) => {
+    void engine.log(entry).then((taken) => {
       if (!taken) fallback();
     });
   };
   const emit = (severity: Severity, resource: string, message: string): void => {
     const urn = urnNow();
     const text = line(resource, message, urn);
-    send(severity, text, urn, false, () => sink(text));
+    send({ severity, message: text, urn: urn ?? "", ephemeral: false }, () => sink(text));
   };
+  /** An ephemeral status line beside the resource. */
+  const status = (urn: string, text: string, fallback: () => void): void =>
+    send(
+      { severity: "info", message: redact(`${urnName(urn)}: ${text}`), urn, ephemeral: true },
+      fallback,
+    );
 
   return {
     info: (resource, message) => emit("info", resource, message),
@@ -133,8 +133,7 @@ export function createLogger(options?: LoggerOptions): Logger {
       const urn = urnNow();
       if (engine === undefined || urn === undefined) return throttled(resource, message, urn);
       if (watched.has(urn) || !due(lastStatus, urn, statusIntervalMs)) return;
-      const text = redact(`${urnName(urn)}: ${message}`);
-      send("info", text, urn, true, () => throttled(resource, message, urn));
+      status(urn, message, () => throttled(resource, message, urn));
     },
     watch(resource, startedAt) {
       const urn = urnNow();
@@ -149,12 +148,11 @@ export function createLogger(options?: LoggerOptions): Logger {
           nextPollAt === undefined || nextPollAt < now
             ? ""
             : `, next poll in ${Math.ceil((nextPollAt - now) / 1000)}s`;
-        const { status, poll } = seen;
-        const text = redact(
-          `${urnName(urn)}: ${status} (poll ${poll}, ${elapsed(now - startedAt)} elapsed${next})`,
+        const { status: last, poll } = seen;
+        const plain = `${last} (poll ${poll}, ${Math.round((now - startedAt) / 1000)}s)`;
+        status(urn, `${last} (poll ${poll}, ${elapsed(now - startedAt)} elapsed${next})`, () =>
+          throttled(resource, plain, urn),
         );
-        const today = `${status} (poll ${poll}, ${Math.round((now - startedAt) / 1000)}s)`;
-        send("info", text, urn, true, () => throttled(resource, today, urn));
       };
       watched.add(urn);
       return {
