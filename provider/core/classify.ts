@@ -1,8 +1,6 @@
 /**
- * Turns whatever an AWS SDK call threw into an AwsApiError with `retryable` / `throttling` decided
- * once, here. The tables follow the SDK's own classification (aws-apis.md §5.2) with one deliberate
- * difference: `LimitExceededException` is NOT throttling — ADS uses it for a hard request limit that
- * no amount of waiting heals.
+ * Whatever an AWS SDK call threw, as an AwsApiError with `retryable` / `throttling` decided here,
+ * as the SDK does (aws-apis.md §5.2) except `LimitExceededException`: ADS's hard request limit.
  */
 import { AwsApiError, isAwsApiError } from "./errors";
 import { redact } from "./redact";

@@ -33,10 +33,7 @@ export interface ProviderSettings {
   maxConcurrentStarts?: number;
   pollMinDelayMs?: number;
   pollMaxDelayMs?: number;
-  /**
-   * Describe calls per second the shared poll rounds of one resource type may spend in all
-   * (core/task/service.ts waitTask). @default 2
-   */
+  /** Describe calls/s the shared poll rounds of one resource type may spend. @default 2 */
   pollBudgetCallsPerSecond?: number;
   /** The role every resource without its own `assumeRole` runs as (`awsMigration:assumeRole`). */
   assumeRole?: AssumeRole;
@@ -141,10 +138,7 @@ function parseAssumeRole(key: string, value: string): AssumeRole {
   return parsed as AssumeRole;
 }
 
-/**
- * Reads and validates the provider settings. A bad value throws InputValidationError naming the
- * config key, the rule and the fix; unset keys stay undefined (callers apply their defaults).
- */
+/** The provider settings; a bad value throws InputValidationError naming key, rule and fix. */
 export function readProviderSettings(
   config: ConfigSource,
   env: NodeJS.ProcessEnv = process.env,
@@ -191,9 +185,8 @@ export function readProviderSettings(
 }
 
 /**
- * Options for an SDK client. `maxAttempts: 1` because callAws does all retrying; `credentials`
- * only for a target that assumes a role. Endpoint precedence: endpoints[service] > endpoint >
- * none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL itself).
+ * An SDK client's options: `maxAttempts: 1` (callAws retries); endpoints[service], else endpoint,
+ * else none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL).
  */
 export function clientConfig(
   settings: ProviderSettings,

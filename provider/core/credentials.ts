@@ -1,7 +1,6 @@
 /**
- * Where a resource's AWS calls go (its target): a region, and optionally a role assumed through STS
- * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). Credentials live only
- * in memory: never in state, logs or errors.
+ * A resource's target: a region, and optionally a role assumed through STS, its credentials only
+ * in memory. https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
  */
 import type * as Sts from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
@@ -147,10 +146,7 @@ export class RoleSession {
     if (generation === this.generation) this.cached = undefined;
   }
 
-  /**
-   * An SDK client's `credentials`. Expiring now, so every client asks the session (the cache)
-   * before each request: the @aws-sdk/core 3.523 of MGN's and Migration Hub's ignores `memoized`.
-   */
+  /** Expiring at once: clients then ask the session each time (MGN's SDK ignores `memoized`). */
   provider(): AwsCredentialIdentityProvider {
     const provide = async (): Promise<AwsCredentialIdentity> => ({
       ...(await this.credentials()),

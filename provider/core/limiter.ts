@@ -126,7 +126,7 @@ export interface BatchPollerOptions<T> {
 
 /** How a poller's riding waits share rounds; the first wait's values are used. */
 export interface SharedRounds {
-  /** Describe calls per second all waits may spend: rounds are (calls of the last) / budget apart. */
+  /** Describe calls/s all waits may spend: rounds are (calls of the last) / budget apart. */
   budgetCallsPerSecond: number;
   /** Each wait asks for at most one round per shareMs, so W waits get one every shareMs / W. */
   shareMs: number;

@@ -96,25 +96,22 @@ export interface CallAwsOptions {
   onRetry?(error: AwsApiError): void;
 }
 
-/** `min(max, base * 2^attempt)`; a zero base never grows (0 × 2^1024 would be NaN). */
-export function backoffCap(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
-  return Math.min(maxDelayMs, baseDelayMs === 0 ? 0 : baseDelayMs * 2 ** attempt);
-}
-
-/** Full-jitter exponential backoff: `random() * min(max, base * 2^attempt)`. */
+/**
+ * Full-jitter exponential backoff: `floor + random() * (min(max, base * 2^attempt) - floor)` (a
+ * zero base never grows: 0 × 2^1024 is NaN). The waiter's floor is its minimum delay.
+ */
 export function backoffDelay(
   attempt: number,
   baseDelayMs: number,
   maxDelayMs: number,
   random: () => number,
+  floorMs = 0,
 ): number {
-  return Math.min(1, Math.max(0, random())) * backoffCap(attempt, baseDelayMs, maxDelayMs);
+  const cap = Math.min(maxDelayMs, baseDelayMs === 0 ? 0 : baseDelayMs * 2 ** attempt);
+  return floorMs + Math.min(1, Math.max(0, random())) * (Math.max(floorMs, cap) - floorMs);
 }
 
-/**
- * Runs `fn`, retrying retryable AWS errors (throttling, 5xx, network) with full-jitter backoff.
- * Throws an AwsApiError at once for any other error, or after `maxAttempts` calls.
- */
+/** Runs `fn`, retrying throttling, 5xx and network errors with backoff up to `maxAttempts`. */
 export async function callAws<T>(opts: CallAwsOptions, fn: () => Promise<T>): Promise<T> {
   const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? 10));
   const base = opts.baseDelayMs ?? 100;

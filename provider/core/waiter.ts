@@ -4,7 +4,7 @@
  * retried; anything else fails the wait at once.
  */
 import { toAwsApiError } from "./classify";
-import { backoffCap } from "./retry";
+import { backoffDelay } from "./retry";
 import { abortReason, type Clock } from "./clock";
 import {
   assertInput,
@@ -31,16 +31,9 @@ export interface WaitSpec<T> {
   minDelayMs: number;
   maxDelayMs: number;
   timeoutMs: number;
-  /**
-   * The deadline as an absolute clock time, when the caller fixed it before calling (then it wins
-   * over `timeoutMs`): the wait and its timeout report use the caller's deadline to the ms.
-   */
+  /** An absolute deadline the caller fixed before calling; wins over `timeoutMs`. */
   deadlineMs?: number;
-  /**
-   * When the caller's time budget began, if before this wait (e.g. a start queued for a quota):
-   * a timeout then reports the time and the limit counted from it, not what was left for the wait.
-   * @default the clock's time when waitFor is called
-   */
+  /** When the caller's budget began (e.g. before a start queued), for the timeout's report. */
   sinceMs?: number;
   clock: Clock;
   random?: () => number;
@@ -63,20 +56,6 @@ export interface WaitResult<T> {
   retriedErrors: number;
   /** The acceptor that ended the wait. */
   acceptor?: Acceptor<T>;
-}
-
-/**
- * Full-jitter delay before poll `attempt + 2` (attempt counts sleeps from 0):
- * `min + random() * (min(max, min * 2^attempt) - min)`, so always within [min, max].
- */
-export function jitteredDelay(
-  attempt: number,
-  minDelayMs: number,
-  maxDelayMs: number,
-  random: () => number,
-): number {
-  const cap = Math.max(minDelayMs, backoffCap(attempt, minDelayMs, maxDelayMs));
-  return minDelayMs + Math.min(1, Math.max(0, random())) * (cap - minDelayMs);
 }
 
 export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
@@ -135,7 +114,8 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
       });
     }
     // Cut the last sleep so one final poll lands exactly at the deadline.
-    const delay = Math.min(remaining, jitteredDelay(sleeps++, min, max, random));
+    // Within [min, max]: min + random() · (min(max, min · 2^k) - min) before poll k + 2.
+    const delay = Math.min(remaining, backoffDelay(sleeps++, min, max, random, min));
     try {
       await clock.sleep(delay, signal);
     } catch (err) {
