@@ -1,9 +1,7 @@
 /**
- * The Pulumi engine, as seen from the dynamic-provider host, which gets the engine's address as its
- * first argument (@pulumi/pulumi cmd/dynamic-provider/index.js `main`) but never connects to it
- * (pulumi/pulumi#6065). We do: lines go out as the engine's `Log` RPC on the resource's URN
- * (`ephemeral` ones are live status beside the resource), and a watchdog ends the host when the
- * engine (the CLI that started it) or the parent process is gone.
+ * The dynamic-provider host gets the engine's address but never connects (pulumi/pulumi#6065). We
+ * do: lines go out as the engine's `Log` RPC on the resource's URN, and a watchdog ends the host
+ * when the engine (the CLI that started it) or the parent process is gone.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- the engine protocol loads only in the host */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -45,9 +43,8 @@ const SEVERITY: Record<Severity, number> = { info: 1, warning: 2 }; // pulumirpc
 const LOG_DEADLINE_MS = 5_000;
 
 /**
- * A link over `client`: lines are sent one at a time, in order (the engine would otherwise show
- * concurrent ones shuffled). After the first refused line, if the engine was never reached (an
- * older CLI, a test host given a dummy address), every later line is refused at once.
+ * Lines sent one at a time, in order (else the engine shuffles them). Once one is refused by an
+ * engine never reached (an older CLI, a dummy address), every later line is refused at once.
  */
 export function engineLink(
   client: EngineClientLike,
@@ -77,10 +74,8 @@ export function engineLink(
 }
 
 /**
- * The watchdog's check: why the host should stop, or undefined. Its parent process changed (the
- * launcher died), or the engine, once reached, was not ready (`engineReady` asks an idle channel
- * to reconnect) for `graceTicks` ticks in a row (the CLI died; the launcher may live on in its own
- * process group). An engine never reached is no reason: a test's host or an older CLI has none.
+ * Why the host should stop, or undefined: its parent changed, or the engine, once reached, was
+ * not ready for `graceTicks` ticks in a row (a host with no engine, as in tests, keeps running).
  */
 export function createWatchdog(
   probe: { parentPid(): number; engineReady(): boolean },
@@ -114,11 +109,7 @@ const WATCHDOG_MS = 1_000;
 /** One link per host process: every provider in it logs through the one engine. */
 let host: EngineLink | null | undefined;
 
-/**
- * The engine link of this process when it is Pulumi's dynamic-provider host, else undefined
- * (tests that run providers in-process never connect, start a watchdog or exit). The first call
- * connects and starts the watchdog.
- */
+/** The engine link when this process is Pulumi's dynamic-provider host; connects at first call. */
 export function hostEngine(): EngineLink | undefined {
   if (host === undefined) {
     const address = hostEngineAddress(process.argv);
@@ -181,9 +172,8 @@ export function urnOf(props: Record<string, unknown> | undefined): string | unde
 }
 
 /**
- * `impl` with each call run in its resource's scope (so log lines carry the URN), `__urn` kept in
- * the outputs (read and delete get only those), and the engine's lines flushed before the call
- * returns (the CLI may end the host right after the last answer).
+ * `impl` run in each resource's scope (log lines carry the URN), `__urn` kept in the outputs, and
+ * the engine's lines flushed before each answer (the CLI may end the host right after it).
  */
 export function scopeProvider(
   impl: ProviderImplementation,

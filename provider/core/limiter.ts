@@ -1,7 +1,4 @@
-/**
- * Concurrency and batching for many resources in one provider process: gates for task starts and
- * tasks in progress, and a poller that merges the describe calls of all waiting resources.
- */
+/** Gates for task starts and tasks in progress, and a poller that batches describe calls. */
 import type { Clock } from "./clock";
 import { assertInput } from "./errors";
 
@@ -72,10 +69,7 @@ export class CapacityGate {
     });
   }
 
-  /**
-   * The service refused a start for lack of quota while this process held `inUse` slots (the
-   * refused caller has released its own). `quotaValue` is the quota the error reported, if any.
-   */
+  /** A start was refused for quota (the refused caller released its slot); `quotaValue` if told. */
   saturated(quotaValue?: number): void {
     if (quotaValue !== undefined && Number.isFinite(quotaValue) && quotaValue >= 1) {
       this.quota = quotaValue;
@@ -141,11 +135,7 @@ export interface RidingOptions {
   deadlineMs?: number;
 }
 
-/**
- * The interval of a shared round for `w` riding waits and batch size B:
- * max(gridMs, ceil(w/B) · 1000 / budget, shareMs / w). It shrinks as w grows while the call rate
- * stays within the budget, and grows back as waits finish: shareMs / 2 for two, shareMs for one.
- */
+/** A shared round's interval for `w` riding waits: shrinks as w grows, within the budget. */
 export function sharedRoundIntervalMs(
   w: number,
   batchSize: number,
@@ -165,10 +155,7 @@ function onGrid(t: number, gridMs: number): number {
   return gridMs > 1 && t % gridMs !== 0 ? t + gridMs - (t % gridMs) : t;
 }
 
-/**
- * Merges every `get` issued in the same turn of the event loop (flush on `setImmediate`) into
- * de-duplicated batches: N waiting resources cost ceil(N / batchSize) describe calls per round.
- */
+/** Merges the `get`s of one event-loop turn: N waits cost ceil(N / batchSize) describe calls. */
 export class BatchPoller<T> {
   private pending = new Map<string, PendingGet<T>[]>();
   private scheduled = false;
@@ -197,13 +184,10 @@ export class BatchPoller<T> {
   }
 
   /**
-   * A clock for one resource's wait: each sleep lasts until the first multiple of `gridMs` at or
-   * after `ms` (concurrent waits meet on shared ticks), or ends early when a round of this poller
-   * has room left in its last batch (the poll then costs no call of its own); riders due soonest
-   * are woken first. With `rounds`, two or more riding waits also share a round every
-   * sharedRoundIntervalMs(W) after the last; a lone wait keeps its own backoff. A rider whose own
-   * delay ran out polls no sooner than the budget allows after the last round (it joins the
-   * next), except at `deadlineMs`. Gets from outside ridingClock are never held back but count.
+   * A clock for one wait: each sleep ends on the `gridMs` grid (concurrent waits meet on shared
+   * ticks), or early to ride in a round with room in its last batch (soonest due first). With
+   * `rounds`, two or more waits share a round every sharedRoundIntervalMs(W); a wait whose own
+   * delay ran out waits for the budget, except at `deadlineMs`.
    */
   ridingClock(clock: Clock, options: RidingOptions = {}): Clock {
     const { rounds } = options;
@@ -335,8 +319,7 @@ export class BatchPoller<T> {
     const { batchSize } = this.options;
     const room = (batchSize - (this.pending.size % batchSize)) % batchSize;
     if (!this.ridersCalled && room > 0 && this.riders.size > 0) {
-      // Wake the riders that fit (a stable sort: ties in the order they slept), then describe one
-      // turn later, once their gets have arrived.
+      // Wake the riders that fit (stable sort), then describe once their gets have arrived.
       const soonest = [...this.riders].sort(([, a], [, b]) => a - b).slice(0, room);
       this.wake(soonest.map(([wake]) => wake));
       this.ridersCalled = true;

@@ -13,11 +13,7 @@ export interface Logger {
   warn(resource: string, message: string): void;
   /** At most one line per resource per interval; the rest are dropped. */
   progress(resource: string, message: string): void;
-  /**
-   * The live status of one wait started at `startedAt`, or undefined where it cannot be shown
-   * (no engine, no URN): then `progress` lines are the status. While it runs, `progress` lines of
-   * its resource are left to it.
-   */
+  /** A wait's live status (it silences `progress`), or undefined without engine or URN. */
   watch?(resource: string, startedAt: number): WaitWatch | undefined;
 }
 
@@ -60,10 +56,7 @@ function urnName(urn: string): string {
   return urn.split("::").slice(3).join("::");
 }
 
-/**
- * Inside a resource's call its URN names it, and the caller's label (`<type> <AWS name or ID>`)
- * follows when it says more: `mgn.ImportTask inventory (import-0a1b…)`.
- */
+/** The URN's label, then the caller's if it says more: `mgn.ImportTask inventory (import-0a1b…)`. */
 function named(resource: string, urn: string): string {
   const label = urnLabel(urn);
   const type = label.slice(0, label.indexOf(" ") + 1);

@@ -18,10 +18,9 @@ export interface AdaptiveThrottleOptions {
 }
 
 /**
- * A client-side rate limit for one service in one provider process, AIMD like the SDK's adaptive
- * mode: halves on each throttling error, grows additively on success. Calls queue in order,
- * `1000 / rate` ms apart, each gap measured at the current rate, not the one a caller queued under
- * (slots kept from a throttling storm would serialize a hundred waits for minutes).
+ * A rate limit per service and process, AIMD like the SDK's adaptive mode. Calls queue in order,
+ * each gap measured at the current rate, not the one a caller queued under (a storm's slots would
+ * serialize a hundred waits for minutes).
  */
 export class AdaptiveThrottle {
   private readonly clock: Clock;
