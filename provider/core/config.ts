@@ -85,18 +85,11 @@ function parseNumber(rule: NumberRule): (key: string, value: string) => number {
     const n = Number(value);
     const kind = rule.integer ? "an integer" : "a number";
     const range = rule.max === undefined ? `>= ${rule.min}` : `between ${rule.min} and ${rule.max}`;
-    if (
-      value === "" ||
-      !Number.isFinite(n) ||
-      (rule.integer && !Number.isInteger(n)) ||
-      n < rule.min ||
-      (rule.max !== undefined && n > rule.max)
-    ) {
-      throw bad(
-        key,
-        `must be ${kind} ${range} (got ${JSON.stringify(value)})`,
-        `pulumi config set ${key} ${rule.example}`,
-      );
+    const whole = !rule.integer || Number.isInteger(n);
+    const inRange = n >= rule.min && n <= (rule.max ?? Infinity);
+    if (value === "" || !Number.isFinite(n) || !whole || !inRange) {
+      const got = `(got ${JSON.stringify(value)})`;
+      throw bad(key, `must be ${kind} ${range} ${got}`, `pulumi config set ${key} ${rule.example}`);
     }
     return n;
   };

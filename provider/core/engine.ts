@@ -29,11 +29,7 @@ export interface EngineLink {
 
 /** The generated `EngineClient` (@pulumi/pulumi/proto/engine_grpc_pb), as far as this file uses it. */
 export interface EngineClientLike {
-  log(
-    request: unknown,
-    options: { deadline: number },
-    callback: (err: Error | null) => void,
-  ): unknown;
+  log(req: unknown, opts: { deadline: number }, done: (err: Error | null) => void): unknown;
   /** The watchdog reads the channel's grpc-js connectivity state. */
   getChannel(): { getConnectivityState(tryToConnect: boolean): number };
 }
