@@ -1,7 +1,4 @@
-/**
- * Provider settings from stack config (delivered by the host's `configure()`) and the standard AWS
- * environment — never from captured variables, which would land in state (STYLE.md §3).
- */
+/** Provider settings from stack config and the AWS environment, never captured (STYLE.md §3). */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { type AssumeRole, checkAssumeRole, REGION_RE } from "./credentials";
 import { InputValidationError } from "./errors";
@@ -194,10 +191,7 @@ export function clientConfig(
   };
 }
 
-/**
- * Origins (`http://127.0.0.1:4566`) of the configured S3 and `service` endpoint overrides: an
- * object URL there counts as an S3 URL, so stacks work against a local emulator.
- */
+/** Origins of the S3 and `service` endpoint overrides: object URLs there count as S3 URLs. */
 export function endpointOrigins(settings: ProviderSettings, service: ServiceKey): string[] {
   return [settings.endpoints.s3, settings.endpoints[service], settings.endpoint]
     .filter((u): u is string => u !== undefined)

@@ -1,7 +1,6 @@
 /**
- * The error classes. Provider code runs from serialized copies, so one class may exist twice in a
- * process and `instanceof` is unreliable: every error carries a `Symbol.for` brand (the same in
- * every copy) and a string `kind`, checked by `isMigrationError(e, kind)` and the guards below.
+ * The error classes. One class may exist twice in a process (serialized copies): checks go by a
+ * `Symbol.for` brand and a string `kind`, never `instanceof`.
  */
 const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
 
@@ -118,10 +117,7 @@ export class AwsApiError extends MigrationError {
   /** The service's own message, redacted, without our prefix. */
   readonly awsMessage: string;
 
-  /**
-   * Message: `<service> <operation> failed: <code> (HTTP <status>, request <id>): <aws message>`,
-   * then `advice` when given, else a default hint for throttling / retryable errors.
-   */
+  /** Message: `<service> <op> failed: <code> (HTTP <status>, request <id>): <message>. <advice>` */
   constructor(args: AwsApiErrorArgs) {
     const meta: string[] = [];
     if (args.httpStatus !== undefined) meta.push(`HTTP ${args.httpStatus}`);
@@ -142,18 +138,14 @@ export class AwsApiError extends MigrationError {
   }
 }
 
-/**
- * A copy of `err` whose message ends with `advice` instead of its own (the original is the
- * `cause`): how a provider adds what it knows about a code, e.g. the command that fixes it.
- */
+/** A copy of `err` (its `cause`) ending with `advice` instead: what a provider knows of a code. */
 export function withAdvice(err: AwsApiError, advice: string): AwsApiError {
   return new AwsApiError({ ...err, message: err.awsMessage, advice, cause: err });
 }
 
 /**
- * The task was created but ended in failure (or the wait for it failed). Field names are the ones
- * Pulumi's dynamic host packs into ErrorResourceInitFailed, so the engine records the resource with
- * its ID and outputs; include `__provider` in `properties` or a later delete/refresh fails.
+ * The task was created but failed (or its wait did). Pulumi's dynamic host packs these fields into
+ * ErrorResourceInitFailed; `properties` needs `__provider` or a later delete/refresh fails.
  */
 export class ImportTaskFailedError extends MigrationError {
   readonly kind = "ImportTaskFailedError" as const;
@@ -201,10 +193,7 @@ export class WaiterTimeoutError extends MigrationError {
   readonly limitMs: number;
   readonly observed: string[];
 
-  /**
-   * Message: `<subject> is still <last> after <t> (limit <t>; observed A×3, B). <advice>`;
-   * `subject` defaults to "the task", `advice` to raising awsMigration:waitTimeoutMinutes.
-   */
+  /** Message: `<subject> is still <last> after <t> (limit <t>; observed A×3, B). <advice>` */
   constructor(
     args: Pick<WaiterTimeoutError, "elapsedMs" | "limitMs" | "observed"> & {
       subject?: string;

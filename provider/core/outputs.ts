@@ -1,7 +1,4 @@
-/**
- * Output normalization. Pulumi's dynamic host fails a create on `undefined` anywhere in the
- * outputs ("Unexpected struct type."), silently turns a Date into `{}` and throws on a BigInt.
- */
+/** Pulumi's dynamic host fails on `undefined` in outputs, makes a Date `{}`, throws on a BigInt. */
 
 export type OutputValue =
   string | number | boolean | null | OutputValue[] | { [k: string]: OutputValue };

@@ -1,8 +1,4 @@
-/**
- * Redaction of credentials (presigned URL signatures, URL userinfo, AWS secret keys and session
- * tokens) in text bound for logs, errors or state: string work, as the text is often a message
- * with a URL inside it.
- */
+/** Redaction of credentials in text (often a message with a URL inside) for logs, errors, state. */
 
 export const REDACTED = "REDACTED";
 

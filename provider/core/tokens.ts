@@ -1,7 +1,6 @@
 /**
- * Deterministic client tokens: the same stack, project, type, name and inputs always give the same
- * token, so a re-run of an interrupted create sends the token the first run sent and the API
- * returns the task that run started instead of starting a second one.
+ * Deterministic client tokens: a re-run of an interrupted create sends the first run's token, and
+ * the API returns the task that run started instead of starting a second one.
  */
 import { createHash } from "node:crypto";
 import { assertInput } from "./errors";

@@ -1,8 +1,4 @@
-/**
- * The one waiter (STYLE.md §5): poll, match acceptors, back off with full jitter, stop at a
- * deadline. Poll errors are classified: throttling, 5xx and network errors are counted and
- * retried; anything else fails the wait at once.
- */
+/** The one waiter (STYLE.md §5); throttling, 5xx and network poll errors retry, others fail. */
 import { toAwsApiError } from "./classify";
 import { backoffDelay } from "./retry";
 import { abortReason, type Clock } from "./clock";
@@ -71,7 +67,6 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
   const observed: string[] = [];
   let polls = 0;
   let retriedErrors = 0;
-  let sleeps = 0;
   const aborted = (): WaitAbortedError =>
     new WaitAbortedError({ subject: spec.subject, observed, reason: abortReason(signal) });
 
@@ -115,7 +110,7 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
     }
     // Cut the last sleep so one final poll lands exactly at the deadline.
     // Within [min, max]: min + random() · (min(max, min · 2^k) - min) before poll k + 2.
-    const delay = Math.min(remaining, backoffDelay(sleeps++, min, max, random, min));
+    const delay = Math.min(remaining, backoffDelay(polls - 1, min, max, random, min));
     try {
       await clock.sleep(delay, signal);
     } catch (err) {
