@@ -41,9 +41,8 @@ export type ModelRule = Omit<StringRule, "required" | "fix"> &
   Omit<IntegerRule, "required" | "fix">;
 
 /**
- * The rule AWS's model gives `structure.member` (issue 13): string length, pattern (anchored: AWS
- * matches the whole value) and enum, or number range, with `extra` (the fix, a readable
- * patternText, a stricter documented rule) merged over it. A missing member is a programming error.
+ * The rule AWS's model gives `structure.member` (issue 13), with `extra` (the fix, a readable
+ * patternText, a stricter documented rule) merged over it. Patterns are anchored, as AWS's are.
  */
 export function modelRule<E extends object>(
   model: AwsModel,

@@ -40,15 +40,10 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   "EAI_AGAIN",
 ]);
 
-interface ErrorLike {
-  name?: unknown;
-  Code?: unknown;
-  code?: unknown;
-  message?: unknown;
-  Message?: unknown;
+/** What SDK, wire and Node errors may carry. */
+type ErrorLike = Partial<Record<"name" | "Code" | "code" | "message" | "Message", unknown>> & {
   $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
-  $fault?: unknown;
-}
+};
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v.length > 0 ? v : undefined;

@@ -43,8 +43,8 @@ function bad(key: string, reason: string, fix: string): InputValidationError {
 }
 
 function text(config: ConfigSource, key: string): string | undefined {
-  const v = config.get(key);
-  return v === undefined || v.trim() === "" ? undefined : v.trim();
+  // Blank counts as unset.
+  return config.get(key)?.trim() || undefined;
 }
 
 function parseUrl(key: string, value: string): string {

@@ -129,8 +129,8 @@ export class RoleSession {
     // Concurrent callers share one AssumeRole; a failure is not cached (the next call asks again).
     this.pending ??= this.call(this.role, this.where)
       .then((credentials) => {
-        // The lifetime counts on our clock too (an emulated STS clock may run ahead); the margin is
-        // the SDK's 5 minutes (memoizeIdentityProvider), at most a quarter of a short session.
+        // Counted on our clock too (an emulated STS may run ahead), refreshed 5 min early as the SDK
+        // does (memoizeIdentityProvider), or a quarter of a short session.
         const lifetimeMs = (this.role.durationSeconds ?? 3600) * 1000;
         const expiresAt = Math.min(credentials.expiration.getTime(), now + lifetimeMs);
         this.cached = { credentials, refreshAt: expiresAt - Math.min(300_000, lifetimeMs / 4) };

@@ -21,16 +21,14 @@ export interface LogEntry {
 }
 
 export interface EngineLink {
-  /** Queues one `Log`; resolves false when the engine did not take it (write the line instead). */
+  /** Queues one `Log`; false when the engine did not take it (write the line instead). */
   log(entry: LogEntry): Promise<boolean>;
-  /** Resolves when every queued line has been answered. */
   flush(): Promise<void>;
 }
 
 /** The generated `EngineClient` (@pulumi/pulumi/proto/engine_grpc_pb), as far as this file uses it. */
 export interface EngineClientLike {
   log(req: unknown, opts: { deadline: number }, done: (err: Error | null) => void): unknown;
-  /** The watchdog reads the channel's grpc-js connectivity state. */
   getChannel(): { getConnectivityState(tryToConnect: boolean): number };
 }
 
@@ -136,14 +134,13 @@ function connectHost(address: string): EngineLink {
     },
     { graceTicks: 5 },
   );
-  const timer = setInterval(() => {
+  setInterval(() => {
     const reason = check();
     if (reason === undefined) return;
     // Exiting ends every wait and poll of this host at once: no further AWS calls.
     process.stderr.write(`[aws-migration] stopping the provider host: ${reason}\n`);
     process.exit(1);
-  }, WATCHDOG_MS);
-  timer.unref();
+  }, WATCHDOG_MS).unref();
   return engineLink(client, (entry) => {
     const req = new messages.LogRequest();
     req.setSeverity(SEVERITY[entry.severity]);

@@ -69,7 +69,7 @@ export class CapacityGate {
     });
   }
 
-  /** A start was refused for quota (the refused caller released its slot); `quotaValue` if told. */
+  /** A start was refused for quota (its caller released its slot); `quotaValue` if AWS said it. */
   saturated(quotaValue?: number): void {
     if (quotaValue !== undefined && Number.isFinite(quotaValue) && quotaValue >= 1) {
       this.quota = quotaValue;

@@ -1,8 +1,6 @@
 /**
- * The one logger (STYLE.md §11): short, prefixed, redacted lines naming the resource. In Pulumi's
- * dynamic-provider host they go to the engine (core/engine.ts) on the resource's URN, wait status
- * as ephemeral lines beside it every 10 s; else (tests, an engine that refuses) to stderr, with
- * progress rate-limited so a two-hour wait does not print 500 lines.
+ * The one logger (STYLE.md §11): prefixed, redacted lines on the resource's URN through the engine
+ * (core/engine.ts), else to stderr with progress rate-limited (a 2-hour wait prints no 500 lines).
  */
 import { systemClock, type Clock } from "./clock";
 import { currentUrn, type EngineLink, type LogEntry, type Severity } from "./engine";
@@ -18,7 +16,7 @@ export interface Logger {
 }
 
 export interface WaitWatch {
-  /** The clock the wait sleeps on, watched so the status can tell when the next poll is. */
+  /** The wait's clock, watched to tell when the next poll is. */
   pace(clock: Clock): Clock;
   observed(status: string, poll: number): void;
   stop(): void;
@@ -70,8 +68,7 @@ function elapsed(ms: number): string {
 }
 
 const unrefEvery = (ms: number, fn: () => void): (() => void) => {
-  const timer = setInterval(fn, ms);
-  timer.unref();
+  const timer = setInterval(fn, ms).unref();
   return () => clearInterval(timer);
 };
 

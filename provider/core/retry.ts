@@ -28,7 +28,6 @@ export class AdaptiveThrottle {
   private readonly minRate: number;
   private readonly increase: number;
   private currentRate: number;
-  /** When the last caller was let through. */
   private lastGrant = Number.NEGATIVE_INFINITY;
   /** One caller at a time, in order, measures its gap and sleeps. */
   private readonly turns = new CapacityGate(1);

@@ -13,10 +13,7 @@ function canonical(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) {
     // As JSON.stringify does: array holes and unrepresentable items become null, keeping positions.
-    return value.map((v) => {
-      const c = canonical(v);
-      return c === undefined ? null : c;
-    });
+    return value.map((v) => canonical(v) ?? null);
   }
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};

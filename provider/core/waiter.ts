@@ -50,7 +50,6 @@ export interface WaitResult<T> {
   observed: string[];
   elapsedMs: number;
   retriedErrors: number;
-  /** The acceptor that ended the wait. */
   acceptor?: Acceptor<T>;
 }
 
