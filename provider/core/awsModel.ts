@@ -1,7 +1,4 @@
-/**
- * The shape of the constraint tables generated from AWS's service models by
- * scripts/gen-aws-models.ts (botocore's service-2.json, as the AWS CLI ships it).
- */
+/** The constraint tables scripts/gen-aws-models.ts generates from botocore's service-2.json. */
 import type { IntegerRule, StringRule } from "./check";
 
 /** A member: its shape name, or the shape plus its wire name / location when they differ. */
@@ -44,10 +41,8 @@ export type ModelRule = Omit<StringRule, "required" | "fix"> &
   Omit<IntegerRule, "required" | "fix">;
 
 /**
- * The rule AWS's model gives `structure.member` (issue 13): a string's min/max length, its pattern
- * (anchored: AWS matches the whole value) and enum, a number's min/max; `extra` (the fix, a
- * readable patternText, or a rule the AWS documentation makes stricter) is merged over it. A
- * missing shape or member is a programming error: the generated tables are kept fresh by a test.
+ * The rule AWS's model gives `structure.member` (issue 13), with `extra` (the fix, a readable
+ * patternText, a stricter documented rule) merged over it. Patterns are anchored, as AWS's are.
  */
 export function modelRule<E extends object>(
   model: AwsModel,

@@ -1,8 +1,6 @@
 /**
- * Turns whatever an AWS SDK call threw into an AwsApiError with `retryable` / `throttling` decided
- * once, here. The tables follow the SDK's own classification (aws-apis.md §5.2) with one deliberate
- * difference: `LimitExceededException` is NOT throttling — ADS uses it for a hard request limit that
- * no amount of waiting heals.
+ * Whatever an AWS SDK call threw, as an AwsApiError with `retryable` / `throttling` decided here,
+ * as the SDK does (aws-apis.md §5.2) except `LimitExceededException`: ADS's hard request limit.
  */
 import { AwsApiError, isAwsApiError } from "./errors";
 import { redact } from "./redact";
@@ -42,15 +40,10 @@ const NETWORK_CODES: ReadonlySet<string> = new Set([
   "EAI_AGAIN",
 ]);
 
-interface ErrorLike {
-  name?: unknown;
-  Code?: unknown;
-  code?: unknown;
-  message?: unknown;
-  Message?: unknown;
+/** What SDK, wire and Node errors may carry. */
+type ErrorLike = Partial<Record<"name" | "Code" | "code" | "message" | "Message", unknown>> & {
   $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
-  $fault?: unknown;
-}
+};
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v.length > 0 ? v : undefined;
@@ -73,17 +66,12 @@ export function toAwsApiError(service: string, operation: string, err: unknown):
   const httpStatus = typeof status === "number" ? status : undefined;
   const requestId = str(e.$metadata?.requestId);
   const message = redact(str(e.message) ?? str(e.Message) ?? "");
-  const nodeCode = str(e.code);
   const throttling = THROTTLING_CODES.has(code) || httpStatus === 429;
   const network =
     NETWORK_CODES.has(code) ||
-    (nodeCode !== undefined && NETWORK_CODES.has(nodeCode)) ||
+    NETWORK_CODES.has(str(e.code) ?? "") ||
     /socket hang up/i.test(message);
-  const retryable =
-    throttling ||
-    (httpStatus !== undefined && httpStatus >= 500) ||
-    TRANSIENT_CODES.has(code) ||
-    network;
+  const retryable = throttling || (httpStatus ?? 0) >= 500 || TRANSIENT_CODES.has(code) || network;
   return new AwsApiError({
     service,
     operation,

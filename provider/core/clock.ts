@@ -1,6 +1,4 @@
-/**
- * Time, passed in as a dependency so waits and back-offs are testable without real timers.
- */
+/** Time, passed in as a dependency so waits and back-offs are testable without real timers. */
 import { WaitAbortedError } from "./errors";
 
 export interface Clock {
@@ -24,10 +22,7 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortedError(signal));
-        return;
-      }
+      if (signal?.aborted) return reject(abortedError(signal));
       const onAbort = (): void => {
         clearTimeout(timer);
         reject(abortedError(signal as AbortSignal));
@@ -44,23 +39,3 @@ export const systemClock: Clock = {
     });
   },
 };
-
-/**
- * Sleeps to the next multiple of `gridMs` (not at all when already on one). Jittered delays would
- * scatter the polls of many resources over distinct ticks, and a BatchPoller merges only the gets
- * of one tick: aligning each poll to a shared grid lets concurrent waits share describe calls.
- * With `deadlineMs`, a sleep that would end after it is skipped: a waiter's last poll, which it
- * places exactly at its deadline, is not pushed past it.
- */
-export async function alignToGrid(
-  clock: Clock,
-  gridMs: number,
-  options?: { signal?: AbortSignal; deadlineMs?: number },
-): Promise<void> {
-  if (gridMs <= 1) return;
-  const offset = clock.now() % gridMs;
-  if (offset === 0) return;
-  const wait = gridMs - offset;
-  if (options?.deadlineMs !== undefined && clock.now() + wait > options.deadlineMs) return;
-  await clock.sleep(wait, options?.signal);
-}

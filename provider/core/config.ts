@@ -1,16 +1,10 @@
-/**
- * Provider settings from stack config (delivered by the host's `configure()`) and the standard AWS
- * environment — never from captured variables, which would land in state (STYLE.md §3).
- */
+/** Provider settings from stack config and the AWS environment, never captured (STYLE.md §3). */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { type AssumeRole, checkAssumeRole, REGION_RE } from "./credentials";
 import { InputValidationError } from "./errors";
 import { redactUrl } from "./redact";
 
-export type ServiceKey =
-  "ads" | "mgn" | "migrationhub" | "migrationhub-config" | "ec2" | "s3" | "sts";
-
-export const SERVICE_KEYS: readonly ServiceKey[] = [
+const SERVICE_KEYS = [
   "ads",
   "mgn",
   "migrationhub",
@@ -18,7 +12,8 @@ export const SERVICE_KEYS: readonly ServiceKey[] = [
   "ec2",
   "s3",
   "sts",
-];
+] as const;
+export type ServiceKey = (typeof SERVICE_KEYS)[number];
 
 /** The `config` of Pulumi's dynamic ConfigureRequest; keys are namespaced (`aws:region`). */
 export interface ConfigSource {
@@ -35,10 +30,7 @@ export interface ProviderSettings {
   maxConcurrentStarts?: number;
   pollMinDelayMs?: number;
   pollMaxDelayMs?: number;
-  /**
-   * Describe calls per second the shared poll rounds of one resource type may spend in all
-   * (core/task/service.ts waitTask). @default 2
-   */
+  /** Describe calls/s the shared poll rounds of one resource type may spend. @default 2 */
   pollBudgetCallsPerSecond?: number;
   /** The role every resource without its own `assumeRole` runs as (`awsMigration:assumeRole`). */
   assumeRole?: AssumeRole;
@@ -46,62 +38,37 @@ export interface ProviderSettings {
   credentials?: AwsCredentialIdentityProvider;
 }
 
-export const CONFIG_KEYS = {
-  region: "aws:region",
-  endpoint: "awsMigration:endpoint",
-  endpoints: "awsMigration:endpoints",
-  waitTimeoutMinutes: "awsMigration:waitTimeoutMinutes",
-  maxConcurrentStarts: "awsMigration:maxConcurrentStarts",
-  pollMinDelayMs: "awsMigration:pollMinDelayMs",
-  pollMaxDelayMs: "awsMigration:pollMaxDelayMs",
-  pollBudgetCallsPerSecond: "awsMigration:pollBudgetCallsPerSecond",
-  assumeRole: "awsMigration:assumeRole",
-} as const;
-
 function bad(key: string, reason: string, fix: string): InputValidationError {
   return new InputValidationError({ property: key, reason: `${reason}. Fix: ${fix}` });
 }
 
 function text(config: ConfigSource, key: string): string | undefined {
-  const v = config.get(key);
-  return v === undefined || v.trim() === "" ? undefined : v.trim();
+  // Blank counts as unset.
+  return config.get(key)?.trim() || undefined;
 }
 
 function parseUrl(key: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw bad(
-      key,
-      `must be an http(s) URL (got ${JSON.stringify(redactUrl(value))})`,
-      `pulumi config set ${key} http://127.0.0.1:4566`,
-    );
+  const got = `(got ${JSON.stringify(redactUrl(value))})`;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    const example = url === undefined ? "http://127.0.0.1:4566" : "https://<host>";
+    throw bad(key, `must be an http(s) URL ${got}`, `pulumi config set ${key} ${example}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw bad(
-      key,
-      `must be an http(s) URL (got ${JSON.stringify(redactUrl(value))})`,
-      `pulumi config set ${key} https://<host>`,
-    );
-  }
+  // Stack config is stored in plain text; credentials belong in the AWS credential chain.
   if (url.username !== "" || url.password !== "") {
-    // Stack config is stored in plain text; credentials belong in the AWS credential chain.
-    throw bad(
-      key,
-      `must not contain a user name or password (got ${JSON.stringify(redactUrl(value))})`,
-      "remove the user:password@ part and use the standard AWS credentials",
-    );
+    const fix = "remove the user:password@ part and use the standard AWS credentials";
+    throw bad(key, `must not contain a user name or password ${got}`, fix);
   }
   return value;
 }
 
-type NumberSetting =
-  | "waitTimeoutMinutes"
-  | "maxConcurrentStarts"
-  | "pollMinDelayMs"
-  | "pollMaxDelayMs"
-  | "pollBudgetCallsPerSecond";
+function parseJson(key: string, value: string, shape: string, fix: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw bad(key, `must be ${shape} (got text that is not JSON)`, fix);
+  }
+}
 
 interface NumberRule {
   integer: boolean;
@@ -110,47 +77,36 @@ interface NumberRule {
   example: string;
 }
 
-function parseNumber(key: string, value: string, rule: NumberRule): number {
-  const n = Number(value);
-  const kind = rule.integer ? "an integer" : "a number";
-  const range = rule.max === undefined ? `>= ${rule.min}` : `between ${rule.min} and ${rule.max}`;
-  if (
-    value === "" ||
-    !Number.isFinite(n) ||
-    (rule.integer && !Number.isInteger(n)) ||
-    n < rule.min ||
-    (rule.max !== undefined && n > rule.max)
-  ) {
-    throw bad(
-      key,
-      `must be ${kind} ${range} (got ${JSON.stringify(value)})`,
-      `pulumi config set ${key} ${rule.example}`,
-    );
-  }
-  return n;
+function parseNumber(rule: NumberRule): (key: string, value: string) => number {
+  return (key, value) => {
+    const n = Number(value);
+    const kind = rule.integer ? "an integer" : "a number";
+    const range = rule.max === undefined ? `>= ${rule.min}` : `between ${rule.min} and ${rule.max}`;
+    const whole = !rule.integer || Number.isInteger(n);
+    const inRange = n >= rule.min && n <= (rule.max ?? Infinity);
+    if (value === "" || !Number.isFinite(n) || !whole || !inRange) {
+      const got = `(got ${JSON.stringify(value)})`;
+      throw bad(key, `must be ${kind} ${range} ${got}`, `pulumi config set ${key} ${rule.example}`);
+    }
+    return n;
+  };
 }
 
 function parseEndpoints(key: string, value: string): Partial<Record<ServiceKey, string>> {
-  const fix = `pulumi config set ${key} '{"mgn":"http://127.0.0.1:4566"}' (keys: ${SERVICE_KEYS.join(", ")})`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw bad(key, "must be a JSON object of service → URL (got text that is not JSON)", fix);
-  }
+  const keys = SERVICE_KEYS.join(", ");
+  const fix = `pulumi config set ${key} '{"mgn":"http://127.0.0.1:4566"}' (keys: ${keys})`;
+  const shape = "a JSON object of service → URL";
+  const parsed = parseJson(key, value, shape, fix);
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw bad(
-      key,
-      `must be a JSON object of service → URL (got ${Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed})`,
-      fix,
-    );
+    const got = Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed;
+    throw bad(key, `must be ${shape} (got ${got})`, fix);
   }
   const out: Partial<Record<ServiceKey, string>> = {};
   for (const [service, url] of Object.entries(parsed)) {
     if (!(SERVICE_KEYS as readonly string[]).includes(service)) {
       throw bad(
         key,
-        `has an unknown service ${JSON.stringify(service)}; must be one of ${SERVICE_KEYS.join(", ")}`,
+        `has an unknown service ${JSON.stringify(service)}; must be one of ${keys}`,
         fix,
       );
     }
@@ -164,87 +120,63 @@ function parseEndpoints(key: string, value: string): Partial<Record<ServiceKey, 
 
 /** `awsMigration:assumeRole`: a JSON object checked with the rules of the `assumeRole` input. */
 function parseAssumeRole(key: string, value: string): AssumeRole {
+  const shape = "an object { roleArn, externalId?, sessionName?, durationSeconds? }";
   const fix = `pulumi config set --path '${key}.roleArn' arn:aws:iam::<account>:role/<name>`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw bad(
-      key,
-      "must be an object { roleArn, externalId?, sessionName?, durationSeconds? } (got text that is not JSON)",
-      fix,
-    );
-  }
+  const parsed = parseJson(key, value, shape, fix);
   const failure = checkAssumeRole({ [key]: parsed }, key)[0];
   if (failure !== undefined) throw new InputValidationError(failure);
   return parsed as AssumeRole;
 }
 
-/**
- * Reads and validates the provider settings. A bad value throws InputValidationError naming the
- * config key, the rule and the fix; unset keys stay undefined (callers apply their defaults).
- */
+/** The provider settings; a bad value throws InputValidationError naming key, rule and fix. */
 export function readProviderSettings(
   config: ConfigSource,
   env: NodeJS.ProcessEnv = process.env,
 ): ProviderSettings {
   const settings: ProviderSettings = { endpoints: {} };
-
-  const fromConfig = text(config, CONFIG_KEYS.region);
-  const envKey =
-    env.AWS_REGION !== undefined && env.AWS_REGION !== ""
-      ? "AWS_REGION"
-      : env.AWS_DEFAULT_REGION !== undefined && env.AWS_DEFAULT_REGION !== ""
-        ? "AWS_DEFAULT_REGION"
-        : undefined;
-  const region = fromConfig ?? (envKey === undefined ? undefined : env[envKey]?.trim());
-  if (region !== undefined) {
-    const key = fromConfig !== undefined ? CONFIG_KEYS.region : (envKey as string);
+  const regionInConfig = text(config, "aws:region");
+  const regionKey =
+    regionInConfig !== undefined
+      ? "aws:region"
+      : ["AWS_REGION", "AWS_DEFAULT_REGION"].find((k) => (env[k] ?? "") !== "");
+  if (regionKey !== undefined) {
+    const region = regionInConfig ?? (env[regionKey] ?? "").trim();
     if (!REGION_RE.test(region)) {
       throw bad(
-        key,
+        regionKey,
         `must be an AWS Region name like us-east-1 (got ${JSON.stringify(region)})`,
-        fromConfig !== undefined ? `pulumi config set ${key} us-east-1` : `export ${key}=us-east-1`,
+        regionInConfig === undefined
+          ? `export ${regionKey}=us-east-1`
+          : `pulumi config set ${regionKey} us-east-1`,
       );
     }
     settings.region = region;
   }
-
-  const endpoint = text(config, CONFIG_KEYS.endpoint);
-  if (endpoint !== undefined) settings.endpoint = parseUrl(CONFIG_KEYS.endpoint, endpoint);
-
-  const endpoints = text(config, CONFIG_KEYS.endpoints);
-  if (endpoints !== undefined)
-    settings.endpoints = parseEndpoints(CONFIG_KEYS.endpoints, endpoints);
-
-  // In this order: pollMaxDelayMs's floor is the pollMinDelayMs read before it.
-  const numbers: [NumberSetting, () => NumberRule][] = [
-    ["waitTimeoutMinutes", () => ({ integer: false, min: 0, example: "120" })],
-    ["maxConcurrentStarts", () => ({ integer: true, min: 1, max: 100, example: "5" })],
-    ["pollMinDelayMs", () => ({ integer: true, min: 0, example: "15000" })],
-    [
-      "pollMaxDelayMs",
-      () => ({
-        integer: true,
-        min: settings.pollMinDelayMs ?? 0,
-        example: String(Math.max(120_000, settings.pollMinDelayMs ?? 0)),
-      }),
-    ],
-    ["pollBudgetCallsPerSecond", () => ({ integer: false, min: 0.01, example: "2" })],
-  ];
-  for (const [name, rule] of numbers) {
-    const value = text(config, CONFIG_KEYS[name]);
-    if (value !== undefined) settings[name] = parseNumber(CONFIG_KEYS[name], value, rule());
-  }
-  const role = text(config, CONFIG_KEYS.assumeRole);
-  if (role !== undefined) settings.assumeRole = parseAssumeRole(CONFIG_KEYS.assumeRole, role);
+  // Every other key is `awsMigration:<setting>`.
+  const read = <K extends keyof ProviderSettings>(
+    name: K,
+    parse: (key: string, value: string) => ProviderSettings[K],
+  ): void => {
+    const value = text(config, `awsMigration:${name}`);
+    if (value !== undefined) settings[name] = parse(`awsMigration:${name}`, value);
+  };
+  read("endpoint", parseUrl);
+  read("endpoints", parseEndpoints);
+  read("waitTimeoutMinutes", parseNumber({ integer: false, min: 0, example: "120" }));
+  read("maxConcurrentStarts", parseNumber({ integer: true, min: 1, max: 100, example: "5" }));
+  read("pollMinDelayMs", parseNumber({ integer: true, min: 0, example: "15000" }));
+  // Its floor is the pollMinDelayMs just read.
+  const floor = settings.pollMinDelayMs ?? 0;
+  const example = String(Math.max(120_000, floor));
+  read("pollMaxDelayMs", parseNumber({ integer: true, min: floor, example }));
+  read("pollBudgetCallsPerSecond", parseNumber({ integer: false, min: 0.01, example: "2" }));
+  read("assumeRole", parseAssumeRole);
   return settings;
 }
 
 /**
- * Options for an SDK client. `maxAttempts: 1` because callAws does all retrying; `credentials`
- * only for a target that assumes a role. Endpoint precedence: endpoints[service] > endpoint >
- * none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL itself).
+ * An SDK client's options: `maxAttempts: 1` (callAws retries); endpoints[service], else endpoint,
+ * else none (the SDK then honours AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL).
  */
 export function clientConfig(
   settings: ProviderSettings,
@@ -259,10 +191,7 @@ export function clientConfig(
   };
 }
 
-/**
- * Origins (`http://127.0.0.1:4566`) of the configured S3 and `service` endpoint overrides: an
- * object URL there counts as an S3 URL, so stacks work against a local emulator.
- */
+/** Origins of the S3 and `service` endpoint overrides: object URLs there count as S3 URLs. */
 export function endpointOrigins(settings: ProviderSettings, service: ServiceKey): string[] {
   return [settings.endpoints.s3, settings.endpoints[service], settings.endpoint]
     .filter((u): u is string => u !== undefined)

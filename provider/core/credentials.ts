@@ -1,7 +1,6 @@
 /**
- * Where a resource's AWS calls go (its target): a region, and optionally a role assumed through STS
- * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html). Credentials live only
- * in memory: never in state, logs or errors.
+ * A resource's target: a region, and optionally a role assumed through STS, its credentials only
+ * in memory. https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
  */
 import type * as Sts from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
@@ -73,8 +72,8 @@ export function checkAssumeRole(inputs: Record<string, unknown>, path: string): 
   if (!isPlainObject(value)) return failures;
   checkFields(inputs, path, ASSUME_ROLE_FIELDS, failures);
   const members = Object.keys(ASSUME_ROLE_FIELDS);
+  const reason = `is not a member of ${path}. Fix: use only ${members.join(", ")}`;
   for (const key of Object.keys(value).filter((k) => !members.includes(k))) {
-    const reason = `is not a member of ${path}. Fix: use only ${members.join(", ")}`;
     failures.push({ property: `${path}.${key}`, reason });
   }
   return failures;
@@ -130,8 +129,8 @@ export class RoleSession {
     // Concurrent callers share one AssumeRole; a failure is not cached (the next call asks again).
     this.pending ??= this.call(this.role, this.where)
       .then((credentials) => {
-        // The lifetime counts on our clock too (an emulated STS clock may run ahead); the margin is
-        // the SDK's 5 minutes (memoizeIdentityProvider), at most a quarter of a short session.
+        // Counted on our clock too (an emulated STS may run ahead), refreshed 5 min early as the SDK
+        // does (memoizeIdentityProvider), or a quarter of a short session.
         const lifetimeMs = (this.role.durationSeconds ?? 3600) * 1000;
         const expiresAt = Math.min(credentials.expiration.getTime(), now + lifetimeMs);
         this.cached = { credentials, refreshAt: expiresAt - Math.min(300_000, lifetimeMs / 4) };
@@ -147,10 +146,7 @@ export class RoleSession {
     if (generation === this.generation) this.cached = undefined;
   }
 
-  /**
-   * An SDK client's `credentials`. Expiring now, so every client asks the session (the cache)
-   * before each request: the @aws-sdk/core 3.523 of MGN's and Migration Hub's ignores `memoized`.
-   */
+  /** Expiring at once: clients then ask the session each time (MGN's SDK ignores `memoized`). */
   provider(): AwsCredentialIdentityProvider {
     const provide = async (): Promise<AwsCredentialIdentity> => ({
       ...(await this.credentials()),

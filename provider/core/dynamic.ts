@@ -1,7 +1,4 @@
-/**
- * Our structural copy of Pulumi's dynamic-provider contract, so provider files need no
- * `@pulumi/pulumi` import. shim.ts checks at compile time that it stays assignable to Pulumi's.
- */
+/** Pulumi's dynamic-provider contract without importing `@pulumi/pulumi` (shim.ts checks it). */
 import type { CheckFailure } from "./check";
 import type { ConfigSource } from "./config";
 

@@ -1,10 +1,7 @@
 /**
- * The Pulumi engine, as seen from the dynamic-provider host. The host is started with the engine's
- * address as its first argument (@pulumi/pulumi cmd/dynamic-provider/index.js `main`) but never
- * connects to it (pulumi/pulumi#6065), so dynamic providers cannot log on their resource. This file
- * connects to it: lines go out as the engine's `Log` RPC with the resource's URN (warnings count in
- * the run's summary, `ephemeral` ones are live status beside the resource), and a watchdog ends the
- * host when the engine (the CLI that started it) or the parent process is gone.
+ * The dynamic-provider host gets the engine's address but never connects (pulumi/pulumi#6065). We
+ * do: lines go out as the engine's `Log` RPC on the resource's URN, and a watchdog ends the host
+ * when the engine (the CLI that started it) or the parent process is gone.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- the engine protocol loads only in the host */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -24,20 +21,14 @@ export interface LogEntry {
 }
 
 export interface EngineLink {
-  /** Queues one `Log`; resolves false when the engine did not take it (write the line instead). */
+  /** Queues one `Log`; false when the engine did not take it (write the line instead). */
   log(entry: LogEntry): Promise<boolean>;
-  /** Resolves when every queued line has been answered. */
   flush(): Promise<void>;
 }
 
 /** The generated `EngineClient` (@pulumi/pulumi/proto/engine_grpc_pb), as far as this file uses it. */
 export interface EngineClientLike {
-  log(
-    request: unknown,
-    options: { deadline: number },
-    callback: (err: Error | null) => void,
-  ): unknown;
-  /** The watchdog reads the channel's grpc-js connectivity state. */
+  log(req: unknown, opts: { deadline: number }, done: (err: Error | null) => void): unknown;
   getChannel(): { getConnectivityState(tryToConnect: boolean): number };
 }
 
@@ -46,9 +37,8 @@ const SEVERITY: Record<Severity, number> = { info: 1, warning: 2 }; // pulumirpc
 const LOG_DEADLINE_MS = 5_000;
 
 /**
- * A link over `client`: lines are sent one at a time, in order (the engine would otherwise show
- * concurrent ones shuffled). After the first refused line, if the engine was never reached (an
- * older CLI, a test host given a dummy address), every later line is refused at once.
+ * Lines sent one at a time, in order (else the engine shuffles them). Once one is refused by an
+ * engine never reached (an older CLI, a dummy address), every later line is refused at once.
  */
 export function engineLink(
   client: EngineClientLike,
@@ -77,35 +67,25 @@ export function engineLink(
   };
 }
 
-/** What the watchdog reads each tick. */
-export interface WatchdogProbe {
-  parentPid(): number;
-  /** Whether the engine answers now (asks the channel to reconnect if idle). */
-  engineReady(): boolean;
-}
-
 /**
- * Why the host should stop, or undefined: its parent process changed (the launcher died), or the
- * engine, once reached, has not been reachable for `graceTicks` ticks in a row (the CLI died; the
- * launcher may live on in its own process group). An engine never reached is no reason: a host
- * started by a test or an older CLI has none.
+ * Why the host should stop, or undefined: its parent changed, or the engine, once reached, was
+ * not ready for `graceTicks` ticks in a row (a host with no engine, as in tests, keeps running).
  */
 export function createWatchdog(
-  probe: WatchdogProbe,
+  probe: { parentPid(): number; engineReady(): boolean },
   options: { graceTicks: number },
 ): () => string | undefined {
   const parent = probe.parentPid();
   let reached = false;
   let misses = 0;
   return () => {
-    const now = probe.parentPid();
-    if (now !== parent) return `its parent process ${parent} is gone`;
+    if (probe.parentPid() !== parent) return `its parent process ${parent} is gone`;
     if (probe.engineReady()) {
       reached = true;
       misses = 0;
-      return undefined;
+    } else if (reached && ++misses >= options.graceTicks) {
+      return "the Pulumi engine is gone";
     }
-    if (reached && ++misses >= options.graceTicks) return "the Pulumi engine is gone";
     return undefined;
   };
 }
@@ -123,11 +103,7 @@ const WATCHDOG_MS = 1_000;
 /** One link per host process: every provider in it logs through the one engine. */
 let host: EngineLink | null | undefined;
 
-/**
- * The engine link of this process when it is Pulumi's dynamic-provider host, else undefined
- * (tests that run providers in-process never connect, start a watchdog or exit). The first call
- * connects and starts the watchdog.
- */
+/** The engine link when this process is Pulumi's dynamic-provider host; connects at first call. */
 export function hostEngine(): EngineLink | undefined {
   if (host === undefined) {
     const address = hostEngineAddress(process.argv);
@@ -145,12 +121,10 @@ function connectHost(address: string): EngineLink {
   const services = require(`${sdk}/proto/engine_grpc_pb`) as {
     EngineClient: new (address: string, credentials: unknown) => EngineClientLike;
   };
-  type LogRequest = {
-    setSeverity(v: number): void;
-    setMessage(v: string): void;
-    setUrn(v: string): void;
-    setEphemeral(v: boolean): void;
-  };
+  type LogRequest = Record<
+    "setSeverity" | "setMessage" | "setUrn" | "setEphemeral",
+    (v: unknown) => void
+  >;
   const messages = require(`${sdk}/proto/engine_pb`) as { LogRequest: new () => LogRequest };
   const client = new services.EngineClient(address, grpc.credentials.createInsecure());
   const check = createWatchdog(
@@ -160,14 +134,13 @@ function connectHost(address: string): EngineLink {
     },
     { graceTicks: 5 },
   );
-  const timer = setInterval(() => {
+  setInterval(() => {
     const reason = check();
     if (reason === undefined) return;
     // Exiting ends every wait and poll of this host at once: no further AWS calls.
     process.stderr.write(`[aws-migration] stopping the provider host: ${reason}\n`);
     process.exit(1);
-  }, WATCHDOG_MS);
-  timer.unref();
+  }, WATCHDOG_MS).unref();
   return engineLink(client, (entry) => {
     const req = new messages.LogRequest();
     req.setSeverity(SEVERITY[entry.severity]);
@@ -192,32 +165,29 @@ export function urnOf(props: Record<string, unknown> | undefined): string | unde
 }
 
 /**
- * `impl` with each call run in its resource's scope (so log lines carry the URN), `__urn` kept in
- * the outputs (read and delete get only those), and the engine's lines flushed before the call
- * returns (the CLI may end the host right after the last answer).
+ * `impl` run in each resource's scope (log lines carry the URN), `__urn` kept in the outputs, and
+ * the engine's lines flushed before each answer (the CLI may end the host right after it).
  */
 export function scopeProvider(
   impl: ProviderImplementation,
   link: EngineLink | undefined = hostEngine(),
 ): ProviderImplementation {
-  const keep = <O extends Record<string, unknown> | undefined>(outs: O, urn?: string): O =>
-    urn === undefined || outs === undefined ? outs : { ...outs, __urn: urn };
-  // A failure with an ID is recorded with its properties: they keep the URN as outputs do.
-  const kept = (err: unknown, urn?: string): unknown =>
-    urn === undefined || !isMigrationError(err, "ImportTaskFailedError")
-      ? err
-      : new ImportTaskFailedError({
-          id: err.id,
-          properties: keep(err.properties, urn),
-          reasons: err.reasons,
-          message: err.message,
-          cause: err.cause,
-        });
-  const run = async <R>(urn: string | undefined, fn: () => Promise<R>): Promise<R> => {
+  const keep = <O extends Record<string, unknown>>(outs: O, urn?: string): O =>
+    urn === undefined ? outs : { ...outs, __urn: urn };
+  const run = async <R>(urn: string | undefined, fn: (urn?: string) => Promise<R>): Promise<R> => {
     try {
-      return urn === undefined ? await fn() : await resourceScope.run(urn, fn);
+      return urn === undefined ? await fn() : await resourceScope.run(urn, () => fn(urn));
     } catch (err) {
-      throw kept(err, urn);
+      // A failure with an ID is recorded with its properties: they keep the URN as outputs do.
+      if (urn === undefined || !isMigrationError(err, "ImportTaskFailedError")) throw err;
+      const { id, properties, reasons, message, cause } = err;
+      throw new ImportTaskFailedError({
+        id,
+        properties: keep(properties, urn),
+        reasons,
+        message,
+        cause,
+      });
     } finally {
       await link?.flush();
     }
@@ -226,27 +196,20 @@ export function scopeProvider(
     configure: (req) => impl.configure(req),
     check: (olds, news) => run(urnOf(news) ?? urnOf(olds), () => impl.check(olds, news)),
     diff: (id, olds, news) => run(urnOf(news) ?? urnOf(olds), () => impl.diff(id, olds, news)),
-    create: (inputs) => {
-      const urn = urnOf(inputs);
-      return run(urn, async () => {
-        const r = await impl.create(inputs);
-        return { id: r.id, outs: keep(r.outs, urn) };
-      });
-    },
-    read: (id, props) => {
-      const urn = urnOf(props);
-      return run(urn, async () => {
+    create: (inputs) =>
+      run(urnOf(inputs), async (urn) => {
+        const { id, outs } = await impl.create(inputs);
+        return { id, outs: keep(outs, urn) };
+      }),
+    read: (id, props) =>
+      run(urnOf(props), async (urn) => {
         const r = await impl.read(id, props);
         return r.props === undefined ? r : { ...r, props: keep(r.props, urn) };
-      });
-    },
-    update: (id, olds, news) => {
-      const urn = urnOf(news) ?? urnOf(olds);
-      return run(urn, async () => {
-        const r = await impl.update(id, olds, news);
-        return { outs: keep(r.outs, urn) };
-      });
-    },
+      }),
+    update: (id, olds, news) =>
+      run(urnOf(news) ?? urnOf(olds), async (urn) => ({
+        outs: keep((await impl.update(id, olds, news)).outs, urn),
+      })),
     delete: (id, props) => run(urnOf(props), () => impl.delete(id, props)),
   };
 }

@@ -1,14 +1,8 @@
 /**
- * The error classes of the library. Provider code runs from serialized copies loaded by Pulumi's
- * dynamic-provider host, so one error class may exist twice in a process and `instanceof` is
- * unreliable: every error carries a `Symbol.for` brand and a string `kind`, and checks go through
- * `isMigrationError(e, kind)` and the type guards below.
- *
- * Constructors take one object named after the fields, so call sites read like the data they carry.
+ * The error classes. One class may exist twice in a process (serialized copies): checks go by a
+ * `Symbol.for` brand and a string `kind`, never `instanceof`.
  */
-
-/** Global-registry symbol: identical in every copy of this module. */
-export const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
+const MIGRATION_ERROR_BRAND: unique symbol = Symbol.for("pulumi-aws-migration.error");
 
 type KindMap = {
   InputValidationError: InputValidationError;
@@ -24,8 +18,8 @@ export abstract class MigrationError extends Error {
   readonly [MIGRATION_ERROR_BRAND] = true as const;
   abstract readonly kind: MigrationErrorKind;
 
-  protected constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  protected constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     // `name` is what Node prints before the message; the subclass name is the useful one.
     this.name = new.target.name;
   }
@@ -57,6 +51,11 @@ export class InputValidationError extends MigrationError {
   }
 }
 
+/** Throws an InputValidationError unless `ok`: the guard of one documented rule. */
+export function assertInput(ok: boolean, property: string, reason: string): void {
+  if (!ok) throw new InputValidationError({ property, reason });
+}
+
 /** Codes AWS front ends answer when the key, the signature or the session token is wrong. */
 const REJECTED_CREDENTIAL_CODES: ReadonlySet<string> = new Set([
   "UnrecognizedClientException",
@@ -80,18 +79,16 @@ export const REJECTED_CREDENTIALS_ADVICE =
 export const NO_CREDENTIALS_ADVICE =
   "No AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where `pulumi up` runs, then run again.";
 
-interface AwsApiErrorArgs {
-  service: string;
-  operation: string;
-  code: string;
+type AwsApiErrorArgs = Pick<
+  AwsApiError,
+  "service" | "operation" | "code" | "retryable" | "throttling"
+> & {
   message: string;
   httpStatus?: number;
   requestId?: string;
-  retryable: boolean;
-  throttling: boolean;
   advice?: string;
   cause?: unknown;
-}
+};
 
 function defaultAdvice(a: AwsApiErrorArgs): string | undefined {
   if (a.throttling) {
@@ -120,10 +117,7 @@ export class AwsApiError extends MigrationError {
   /** The service's own message, redacted, without our prefix. */
   readonly awsMessage: string;
 
-  /**
-   * Message: `<service> <operation> failed: <code> (HTTP <status>, request <id>): <aws message>`,
-   * then `advice` when given, else a default hint for throttling / retryable errors.
-   */
+  /** Message: `<service> <op> failed: <code> (HTTP <status>, request <id>): <message>. <advice>` */
   constructor(args: AwsApiErrorArgs) {
     const meta: string[] = [];
     if (args.httpStatus !== undefined) meta.push(`HTTP ${args.httpStatus}`);
@@ -131,9 +125,8 @@ export class AwsApiError extends MigrationError {
     const head = `${args.service} ${args.operation} failed: ${args.code}${meta.length > 0 ? ` (${meta.join(", ")})` : ""}`;
     const advice = args.advice ?? defaultAdvice(args);
     const text = args.message.length > 0 ? `${head}: ${args.message}` : head;
-    super(advice === undefined ? text : `${text}${/[.!?]$/.test(text) ? "" : "."} ${advice}`, {
-      cause: args.cause,
-    });
+    const end = /[.!?]$/.test(text) ? "" : ".";
+    super(advice === undefined ? text : `${text}${end} ${advice}`, args.cause);
     this.service = args.service;
     this.operation = args.operation;
     this.code = args.code;
@@ -145,18 +138,14 @@ export class AwsApiError extends MigrationError {
   }
 }
 
-/**
- * A copy of `err` whose message ends with `advice` instead of its own (the original is the
- * `cause`): how a provider adds what it knows about a code, e.g. the command that fixes it.
- */
+/** A copy of `err` (its `cause`) ending with `advice` instead: what a provider knows of a code. */
 export function withAdvice(err: AwsApiError, advice: string): AwsApiError {
   return new AwsApiError({ ...err, message: err.awsMessage, advice, cause: err });
 }
 
 /**
- * The task was created but ended in failure (or the wait for it failed). Field names are the ones
- * Pulumi's dynamic host packs into ErrorResourceInitFailed, so the engine records the resource with
- * its ID and outputs; include `__provider` in `properties` or a later delete/refresh fails.
+ * The task was created but failed (or its wait did). Pulumi's dynamic host packs these fields into
+ * ErrorResourceInitFailed; `properties` needs `__provider` or a later delete/refresh fails.
  */
 export class ImportTaskFailedError extends MigrationError {
   readonly kind = "ImportTaskFailedError" as const;
@@ -165,14 +154,13 @@ export class ImportTaskFailedError extends MigrationError {
   readonly reasons: string[];
 
   /** Message: `message` when given, else the reasons joined with "; ". */
-  constructor(args: {
-    id: string;
-    properties: Record<string, unknown>;
-    reasons: string[];
-    message?: string;
-    cause?: unknown;
-  }) {
-    super(args.message ?? args.reasons.join("; "), { cause: args.cause });
+  constructor(
+    args: Pick<ImportTaskFailedError, "id" | "properties" | "reasons"> & {
+      message?: string;
+      cause?: unknown;
+    },
+  ) {
+    super(args.message ?? args.reasons.join("; "), args.cause);
     this.id = args.id;
     this.properties = args.properties;
     this.reasons = [...args.reasons];
@@ -181,20 +169,17 @@ export class ImportTaskFailedError extends MigrationError {
 
 /** Collapses a status sequence: `["A","A","A","B"]` → `"A×3, B"`. */
 export function summarizeObserved(observed: readonly string[]): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < observed.length) {
-    const status = observed[i] as string;
-    let n = 1;
-    while (i + n < observed.length && observed[i + n] === status) n++;
-    parts.push(n > 1 ? `${status}×${n}` : status);
-    i += n;
+  const runs: [string, number][] = [];
+  for (const status of observed) {
+    const last = runs[runs.length - 1];
+    if (last?.[0] === status) last[1]++;
+    else runs.push([status, 1]);
   }
-  return parts.join(", ");
+  return runs.map(([status, n]) => (n > 1 ? `${status}×${n}` : status)).join(", ");
 }
 
 /** `850ms`, `20s`, `2.5 min`, `60 min` — precise for short test waits, short for long ones. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const round1 = (n: number): string => String(Math.round(n * 10) / 10);
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 120_000) return `${round1(ms / 1000)}s`;
@@ -208,17 +193,13 @@ export class WaiterTimeoutError extends MigrationError {
   readonly limitMs: number;
   readonly observed: string[];
 
-  /**
-   * Message: `<subject> is still <last> after <t> (limit <t>; observed A×3, B). <advice>`;
-   * `subject` defaults to "the task", `advice` to raising awsMigration:waitTimeoutMinutes.
-   */
-  constructor(args: {
-    elapsedMs: number;
-    limitMs: number;
-    observed: string[];
-    subject?: string;
-    advice?: string;
-  }) {
+  /** Message: `<subject> is still <last> after <t> (limit <t>; observed A×3, B). <advice>` */
+  constructor(
+    args: Pick<WaiterTimeoutError, "elapsedMs" | "limitMs" | "observed"> & {
+      subject?: string;
+      advice?: string;
+    },
+  ) {
     const subject = args.subject ?? "the task";
     const last = args.observed[args.observed.length - 1];
     const state = last === undefined ? "was never observed" : `is still ${last}`;

@@ -1,41 +1,113 @@
-/**
- * Concurrency and batching for many resources in one provider process: a limiter for task starts,
- * and a poller that merges the describe calls of all waiting resources into batches.
- */
+/** Gates for task starts and tasks in progress, and a poller that batches describe calls. */
 import type { Clock } from "./clock";
-import { InputValidationError } from "./errors";
+import { assertInput } from "./errors";
+
+const positiveInteger = (property: string, n: number): void =>
+  assertInput(Number.isInteger(n) && n >= 1, property, `must be an integer >= 1 (got ${n})`);
+
+/** Releases a CapacityGate slot; calling it again does nothing. */
+export type ReleaseSlot = () => void;
+
+/**
+ * Slots for tasks in progress, FIFO, unbounded until a service refuses a start for its quota on
+ * tasks in progress (MGN): `saturated()` then caps it at what this process holds, so later starts
+ * queue instead of being refused again; each successful start grows the cap by one, up to the
+ * quota, as capacity used elsewhere comes back.
+ */
+export class CapacityGate {
+  private held = 0;
+  private quota = Number.POSITIVE_INFINITY;
+  private readonly waiting: Array<{ admit(): void }> = [];
+
+  constructor(private limit = Number.POSITIVE_INFINITY) {}
+
+  /** Slots held by this process's running tasks. */
+  get inUse(): number {
+    return this.held;
+  }
+
+  /** More slots held than the cap allows: a holder not started yet should release and queue. */
+  get over(): boolean {
+    return this.held > this.limit;
+  }
+
+  /** True when `acquire()` would queue. */
+  get full(): boolean {
+    return this.held >= this.limit || this.waiting.length > 0;
+  }
+
+  /** Takes a slot without waiting: a resumed or adopted task occupies quota regardless. */
+  hold(): ReleaseSlot {
+    this.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+      this.admit();
+    };
+  }
+
+  /** Waits for a slot (FIFO); rejects with `signal.reason` if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    if (!this.full) return Promise.resolve(this.hold());
+    return new Promise<ReleaseSlot>((resolve, reject) => {
+      const entry = {
+        admit: (): void => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(this.hold());
+        },
+      };
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(entry);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal?.reason as Error);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(entry);
+    });
+  }
+
+  /** A start was refused for quota (its caller released its slot); `quotaValue` if AWS said it. */
+  saturated(quotaValue?: number): void {
+    if (quotaValue !== undefined && Number.isFinite(quotaValue) && quotaValue >= 1) {
+      this.quota = quotaValue;
+    }
+    this.limit = Math.max(1, Math.min(this.quota, this.held));
+  }
+
+  /** A start succeeded: allow one more, up to the quota (others may have freed capacity). */
+  started(): void {
+    if (Number.isFinite(this.limit)) this.limit = Math.min(this.quota, this.limit + 1);
+    this.admit();
+  }
+
+  private admit(): void {
+    while (this.held < this.limit && this.waiting.length > 0) this.waiting.shift()?.admit();
+  }
+}
 
 /** Runs at most `max` functions at once; the rest queue in call order. */
 export class ConcurrencyLimiter {
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly gate: CapacityGate;
 
   constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) {
-      throw new InputValidationError({
-        property: "max",
-        reason: `must be an integer >= 1 (got ${max})`,
-      });
-    }
+    positiveInteger("max", max);
+    this.gate = new CapacityGate(max);
   }
 
   get active(): number {
-    return this.running;
+    return this.gate.inUse;
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= this.max) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.running++;
-    }
+    // A free slot is taken at once, so `fn` starts in the caller's turn.
+    const release = this.gate.full ? await this.gate.acquire() : this.gate.hold();
     try {
       return await fn();
     } finally {
-      const next = this.waiting.shift();
-      // Hand the slot straight to the next waiter, so `running` never dips and lets a newcomer in.
-      if (next !== undefined) next();
-      else this.running--;
+      release();
     }
   }
 }
@@ -46,26 +118,11 @@ export interface BatchPollerOptions<T> {
   describe(ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
 }
 
-interface PendingGet<T> {
-  resolve(v: T | undefined): void;
-  reject(e: unknown): void;
-}
-
-/**
- * How a poller's riding waits share rounds (BatchPoller.ridingClock). Every wait of one poller
- * should pass the same values: the first wait's are used.
- */
+/** How a poller's riding waits share rounds; the first wait's values are used. */
 export interface SharedRounds {
-  /**
-   * Describe calls per second this poller's waits may spend in all, well under the API's rate
-   * limit: consecutive rounds are at least (calls of the earlier round) / budget apart.
-   */
+  /** Describe calls/s all waits may spend: rounds are (calls of the last) / budget apart. */
   budgetCallsPerSecond: number;
-  /**
-   * Each riding wait asks for at most one shared round per `shareMs`, so W waits get one at most
-   * every shareMs / W: with a wait's maximum delay here, the interval grows back to a lone wait's
-   * slowest poll as waits finish.
-   */
+  /** Each wait asks for at most one round per shareMs, so W waits get one every shareMs / W. */
   shareMs: number;
 }
 
@@ -74,53 +131,36 @@ export interface RidingOptions {
   gridMs?: number;
   /** Shared rounds for two or more riding waits; without it each wait keeps its own schedule. */
   rounds?: SharedRounds;
-  /**
-   * The wait's deadline (epoch ms): no sleep is stretched past it (neither to the grid nor to the
-   * budget), so a waiter's last poll, placed exactly at its deadline, still lands there.
-   */
+  /** No sleep is stretched past this (epoch ms): a waiter's last poll lands exactly there. */
   deadlineMs?: number;
 }
 
-/**
- * The interval of a shared round for `w` riding waits and batch size B:
- * max(gridMs, ceil(w/B) · 1000 / budgetCallsPerSecond, shareMs / w). It shrinks as w grows, to
- * the grid while ceil(w/B) calls fit the budget and then as the budget allows (the call rate
- * stays within it), and grows back as waits finish: shareMs / 2 for two waits, shareMs for one.
- */
+/** A shared round's interval for `w` riding waits: shrinks as w grows, within the budget. */
 export function sharedRoundIntervalMs(
   w: number,
   batchSize: number,
   gridMs: number,
   rounds: SharedRounds,
 ): number {
-  const calls = Math.ceil(w / batchSize);
-  return Math.max(
-    gridMs,
-    (calls * 1000) / rounds.budgetCallsPerSecond,
-    rounds.shareMs / Math.max(1, w),
-  );
+  const { budgetCallsPerSecond: budget, shareMs } = rounds;
+  return Math.max(gridMs, (Math.ceil(w / batchSize) * 1000) / budget, shareMs / Math.max(1, w));
 }
 
-/** A wait sleeping through `BatchPoller.ridingClock`, ready to be woken into a round. */
-interface Rider {
-  readonly deadline: number;
-  readonly seq: number;
-  wake(): void;
+interface PendingGet<T> {
+  resolve(v: T | undefined): void;
+  reject(e: unknown): void;
 }
 
 function onGrid(t: number, gridMs: number): number {
   return gridMs > 1 && t % gridMs !== 0 ? t + gridMs - (t % gridMs) : t;
 }
 
-/**
- * Merges every `get` issued in the same turn of the event loop (flush on `setImmediate`) into
- * de-duplicated batches: N waiting resources cost ceil(N / batchSize) describe calls per round.
- */
+/** Merges the `get`s of one event-loop turn: N waits cost ceil(N / batchSize) describe calls. */
 export class BatchPoller<T> {
   private pending = new Map<string, PendingGet<T>[]>();
   private scheduled = false;
-  private readonly riders = new Set<Rider>();
-  private riderSeq = 0;
+  /** How to wake each wait sleeping in ridingClock, in the order they slept, and when it is due. */
+  private readonly riders = new Map<() => void, number>();
   /** The current flush already woke riders; the next turn describes. */
   private ridersCalled = false;
   private rounds: { clock: Clock; gridMs: number; shared: SharedRounds } | undefined;
@@ -128,25 +168,14 @@ export class BatchPoller<T> {
   private armQueued = false;
   private lastRoundAt = -Infinity;
   private lastRoundCalls = 0;
-  private readonly batchSize: number;
-  private readonly options: BatchPollerOptions<T>;
 
-  constructor(options: BatchPollerOptions<T>) {
-    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
-      throw new InputValidationError({
-        property: "batchSize",
-        reason: `must be an integer >= 1 (got ${options.batchSize})`,
-      });
-    }
-    this.batchSize = options.batchSize;
-    this.options = options;
+  constructor(private readonly options: BatchPollerOptions<T>) {
+    positiveInteger("batchSize", options.batchSize);
   }
 
   get(id: string): Promise<T | undefined> {
     return new Promise<T | undefined>((resolve, reject) => {
-      const list = this.pending.get(id);
-      if (list === undefined) this.pending.set(id, [{ resolve, reject }]);
-      else list.push({ resolve, reject });
+      this.pending.set(id, [...(this.pending.get(id) ?? []), { resolve, reject }]);
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -155,24 +184,18 @@ export class BatchPoller<T> {
   }
 
   /**
-   * A clock for one resource's wait: each sleep lasts until the first multiple of `gridMs` at or
-   * after `ms` (so the polls of concurrent waits meet on shared ticks), or ends early when a round
-   * of this poller is about to run with room left in its last batch — polling then costs no call
-   * of its own, so with W waits and batch size B every round carries min(W, B·calls) IDs instead
-   * of only the ones whose own delay ran out. Riders due soonest are woken first.
-   *
-   * With `rounds`, W >= 2 riding waits also share a round every sharedRoundIntervalMs(W) =
-   * max(gridMs, ceil(W/B) / budget, shareMs / W) after the last one: the interval shrinks as W
-   * grows and grows back as waits finish, and a lone wait keeps its own backoff.
-   * The budget holds for every round a riding wait starts: one whose own delay ran out polls no
-   * sooner than (calls of the last round) / budget after it (it waits for that round instead),
-   * except at `deadlineMs`. Gets from outside ridingClock (a wait's first poll, a read) are never
-   * held back, but they count as rounds. Every wait of one poller should pass the same `rounds`.
+   * A clock for one wait: each sleep ends on the `gridMs` grid (concurrent waits meet on shared
+   * ticks), or early to ride in a round with room in its last batch (soonest due first). With
+   * `rounds`, two or more waits share a round every sharedRoundIntervalMs(W); a wait whose own
+   * delay ran out waits for the budget, except at `deadlineMs`.
    */
   ridingClock(clock: Clock, options: RidingOptions = {}): Clock {
     const { rounds } = options;
     if (rounds !== undefined && this.rounds === undefined) {
-      validateRounds(rounds);
+      const { budgetCallsPerSecond: budget, shareMs } = rounds;
+      assertInput(budget > 0, "budgetCallsPerSecond", `must be a number > 0 (got ${budget})`);
+      const finite = Number.isFinite(shareMs) && shareMs >= 0;
+      assertInput(finite, "shareMs", `must be a finite number >= 0 (got ${shareMs})`);
       this.rounds = { clock, gridMs: options.gridMs ?? 1, shared: rounds };
       this.lastRoundAt = Math.max(this.lastRoundAt, clock.now());
     }
@@ -194,7 +217,7 @@ export class BatchPoller<T> {
     const r = this.rounds;
     const w = this.riders.size;
     if (r === undefined || w < 2) return undefined;
-    const interval = sharedRoundIntervalMs(w, this.batchSize, r.gridMs, r.shared);
+    const interval = sharedRoundIntervalMs(w, this.options.batchSize, r.gridMs, r.shared);
     return Math.max(this.lastRoundAt + interval, this.nextAllowedAt());
   }
 
@@ -210,12 +233,8 @@ export class BatchPoller<T> {
 
   private arm(): void {
     const r = this.rounds;
-    if (r === undefined) return;
     const at = this.nextSharedAt();
-    if (at === undefined) {
-      this.disarm();
-      return;
-    }
+    if (r === undefined || at === undefined) return this.disarm();
     // A timer due no later stays: when it fires, the round's time is computed again.
     if (this.timer !== undefined && this.timer.at <= at) return;
     this.disarm();
@@ -225,7 +244,12 @@ export class BatchPoller<T> {
       () => {
         if (this.timer !== timer) return;
         this.timer = undefined;
-        this.fire();
+        // W may have changed: run the round if it is still due, else re-aim.
+        const due = this.nextSharedAt();
+        if (due === undefined) return;
+        if (due > r.clock.now()) return this.arm();
+        this.lastRoundAt = r.clock.now();
+        this.wake([...this.riders.keys()]);
       },
       () => undefined,
     );
@@ -236,19 +260,10 @@ export class BatchPoller<T> {
     this.timer = undefined;
   }
 
-  /** The timer ran out: run a shared round if one is due (W may have changed), else re-aim. */
-  private fire(): void {
-    const r = this.rounds;
-    const at = this.nextSharedAt();
-    if (r === undefined || at === undefined) return;
-    if (at > r.clock.now()) {
-      this.arm();
-      return;
-    }
-    this.lastRoundAt = r.clock.now();
-    for (const rider of [...this.riders]) {
-      this.riders.delete(rider);
-      rider.wake();
+  private wake(riders: readonly (() => void)[]): void {
+    for (const wake of riders) {
+      this.riders.delete(wake);
+      wake();
     }
   }
 
@@ -260,19 +275,17 @@ export class BatchPoller<T> {
   ): Promise<void> {
     if (signal?.aborted) return clock.sleep(0, signal);
     const gridMs = options.gridMs ?? 1;
-    const deadline = options.deadlineMs;
+    const deadline = options.deadlineMs ?? Infinity;
     const end = clock.now() + Math.max(0, ms);
     let until = onGrid(end, gridMs);
-    // Not stretched past the deadline: a waiter's last poll lands exactly there.
-    if (deadline !== undefined && until > deadline) until = Math.max(end, deadline);
+    if (until > deadline) until = Math.max(end, deadline);
     for (;;) {
       if (await this.sleepRiding(clock, until, signal)) return;
       // Own delay over: poll now, unless the budget asks for a later round (which it then joins).
       const now = clock.now();
       const allowed = this.nextAllowedAt();
-      if (now >= allowed || (deadline !== undefined && now >= deadline)) return;
-      until = onGrid(allowed, gridMs);
-      if (deadline !== undefined) until = Math.min(until, deadline);
+      if (now >= allowed || now >= deadline) return;
+      until = Math.min(onGrid(allowed, gridMs), deadline);
     }
   }
 
@@ -280,17 +293,13 @@ export class BatchPoller<T> {
   private async sleepRiding(clock: Clock, until: number, signal?: AbortSignal): Promise<boolean> {
     const inner = new AbortController();
     let woken = false;
-    const rider: Rider = {
-      deadline: until,
-      seq: this.riderSeq++,
-      wake: () => {
-        woken = true;
-        inner.abort();
-      },
+    const wake = (): void => {
+      woken = true;
+      inner.abort();
     };
     const onAbort = (): void => inner.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    this.riders.add(rider);
+    this.riders.set(wake, until);
     this.armSoon();
     try {
       await clock.sleep(until - clock.now(), inner.signal);
@@ -300,23 +309,19 @@ export class BatchPoller<T> {
       if (!woken || signal?.aborted) throw err;
       return true;
     } finally {
-      this.riders.delete(rider);
+      this.riders.delete(wake);
       this.armSoon();
       signal?.removeEventListener("abort", onAbort);
     }
   }
 
   private flush(): void {
-    const room = (this.batchSize - (this.pending.size % this.batchSize)) % this.batchSize;
+    const { batchSize } = this.options;
+    const room = (batchSize - (this.pending.size % batchSize)) % batchSize;
     if (!this.ridersCalled && room > 0 && this.riders.size > 0) {
-      // Wake the riders that fit, then describe one turn later, once their gets have arrived.
-      const woken = [...this.riders]
-        .sort((a, b) => a.deadline - b.deadline || a.seq - b.seq)
-        .slice(0, room);
-      for (const r of woken) {
-        this.riders.delete(r);
-        r.wake();
-      }
+      // Wake the riders that fit (stable sort), then describe once their gets have arrived.
+      const soonest = [...this.riders].sort(([, a], [, b]) => a - b).slice(0, room);
+      this.wake(soonest.map(([wake]) => wake));
       this.ridersCalled = true;
       setImmediate(() => this.flush());
       return;
@@ -328,10 +333,10 @@ export class BatchPoller<T> {
     const ids = [...batch.keys()];
     if (this.rounds !== undefined) {
       this.lastRoundAt = this.rounds.clock.now();
-      this.lastRoundCalls = Math.ceil(ids.length / this.batchSize);
+      this.lastRoundCalls = Math.ceil(ids.length / batchSize);
     }
-    for (let i = 0; i < ids.length; i += this.batchSize) {
-      const chunk = ids.slice(i, i + this.batchSize);
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const chunk = ids.slice(i, i + batchSize);
       // Promise.resolve().then: a describe that throws synchronously still rejects only its batch.
       Promise.resolve()
         .then(() => this.options.describe(chunk))
@@ -344,126 +349,5 @@ export class BatchPoller<T> {
           },
         );
     }
-  }
-}
-
-function validateRounds(rounds: SharedRounds): void {
-  if (!(rounds.budgetCallsPerSecond > 0)) {
-    throw new InputValidationError({
-      property: "budgetCallsPerSecond",
-      reason: `must be a number > 0 (got ${rounds.budgetCallsPerSecond})`,
-    });
-  }
-  if (!Number.isFinite(rounds.shareMs) || rounds.shareMs < 0) {
-    throw new InputValidationError({
-      property: "shareMs",
-      reason: `must be a finite number >= 0 (got ${rounds.shareMs})`,
-    });
-  }
-}
-
-/** Releases a CapacityGate slot; calling it again does nothing. */
-export type ReleaseSlot = () => void;
-
-/**
- * A gate for APIs with a quota on tasks *in progress* (MGN imports; EC2 import tasks): each task
- * this process runs holds a slot from its start until it ends. The capacity is unknown until the
- * service refuses a start; `saturated(quotaValue)` then caps it at what this process holds (the
- * rest of the quota is used elsewhere), so later starts queue for a slot instead of hammering the
- * API with refused calls. Each successful start grows the cap by one, up to the quota, so capacity
- * used by others comes back once they finish.
- */
-export class CapacityGate {
-  private held = 0;
-  private limit = Number.POSITIVE_INFINITY;
-  private quota = Number.POSITIVE_INFINITY;
-  private readonly waiting: Array<{ admit(): void }> = [];
-
-  /** Slots held by this process's running tasks. */
-  get inUse(): number {
-    return this.held;
-  }
-
-  /** Current cap (Infinity until the service first refuses a start). */
-  get capacity(): number {
-    return this.limit;
-  }
-
-  get queued(): number {
-    return this.waiting.length;
-  }
-
-  /**
-   * True when more slots are held than the cap allows (the cap shrank after they were taken): a
-   * holder that has not started its task yet should release and queue again.
-   */
-  get over(): boolean {
-    return this.held > this.limit;
-  }
-
-  /** True when `acquire()` would queue. */
-  get full(): boolean {
-    return this.held >= this.limit || this.waiting.length > 0;
-  }
-
-  /**
-   * Takes a slot without waiting, for a task that is already running (a resumed or adopted
-   * import occupies quota whether or not the gate has room).
-   */
-  hold(): ReleaseSlot {
-    return this.take();
-  }
-
-  /** Waits for a slot (FIFO); rejects with `signal.reason` if `signal` aborts first. */
-  acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    if (this.held < this.limit && this.waiting.length === 0) return Promise.resolve(this.take());
-    return new Promise<ReleaseSlot>((resolve, reject) => {
-      const entry = {
-        admit: (): void => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(this.take());
-        },
-      };
-      const onAbort = (): void => {
-        const i = this.waiting.indexOf(entry);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal?.reason as Error);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiting.push(entry);
-    });
-  }
-
-  /**
-   * The service refused a start for lack of quota while this process held `inUse` slots (the
-   * refused caller has released its own). `quotaValue` is the quota the error reported, if any.
-   */
-  saturated(quotaValue?: number): void {
-    if (quotaValue !== undefined && Number.isFinite(quotaValue) && quotaValue >= 1) {
-      this.quota = quotaValue;
-    }
-    this.limit = Math.max(1, Math.min(this.quota, this.held));
-  }
-
-  /** A start succeeded: allow one more, up to the quota (others may have freed capacity). */
-  started(): void {
-    if (Number.isFinite(this.limit)) this.limit = Math.min(this.quota, this.limit + 1);
-    this.admit();
-  }
-
-  private take(): ReleaseSlot {
-    this.held++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.held--;
-      this.admit();
-    };
-  }
-
-  private admit(): void {
-    while (this.held < this.limit && this.waiting.length > 0) this.waiting.shift()?.admit();
   }
 }

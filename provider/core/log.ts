@@ -1,13 +1,9 @@
 /**
- * The one logger (STYLE.md §11): short, prefixed, redacted lines that name the resource by its
- * Pulumi name. In Pulumi's dynamic-provider host the lines go to the engine (core/engine.ts) on the
- * resource's URN — warnings as warnings, wait status as ephemeral lines beside the resource, first
- * at once and then every 10 s. Without an engine (tests, an engine that refuses) they go to stderr,
- * which Pulumi shows as plain output, with progress rate-limited so a two-hour wait does not print
- * 500 lines.
+ * The one logger (STYLE.md §11): prefixed, redacted lines on the resource's URN through the engine
+ * (core/engine.ts), else to stderr with progress rate-limited (a 2-hour wait prints no 500 lines).
  */
 import { systemClock, type Clock } from "./clock";
-import { currentUrn, type EngineLink, type Severity } from "./engine";
+import { currentUrn, type EngineLink, type LogEntry, type Severity } from "./engine";
 import { redact } from "./redact";
 
 export interface Logger {
@@ -15,16 +11,12 @@ export interface Logger {
   warn(resource: string, message: string): void;
   /** At most one line per resource per interval; the rest are dropped. */
   progress(resource: string, message: string): void;
-  /**
-   * The live status of one wait started at `startedAt`, or undefined where it cannot be shown
-   * (no engine, no URN): then `progress` lines are the status. While it runs, `progress` lines of
-   * its resource are left to it.
-   */
+  /** A wait's live status (it silences `progress`), or undefined without engine or URN. */
   watch?(resource: string, startedAt: number): WaitWatch | undefined;
 }
 
 export interface WaitWatch {
-  /** The clock the wait sleeps on, watched so the status can tell when the next poll is. */
+  /** The wait's clock, watched to tell when the next poll is. */
   pace(clock: Clock): Clock;
   observed(status: string, poll: number): void;
   stop(): void;
@@ -62,10 +54,7 @@ function urnName(urn: string): string {
   return urn.split("::").slice(3).join("::");
 }
 
-/**
- * Inside a resource's call its URN names it, and the caller's label (`<type> <AWS name or ID>`)
- * follows when it says more: `mgn.ImportTask inventory (import-0a1b…)`.
- */
+/** The URN's label, then the caller's if it says more: `mgn.ImportTask inventory (import-0a1b…)`. */
 function named(resource: string, urn: string): string {
   const label = urnLabel(urn);
   const type = label.slice(0, label.indexOf(" ") + 1);
@@ -79,8 +68,7 @@ function elapsed(ms: number): string {
 }
 
 const unrefEvery = (ms: number, fn: () => void): (() => void) => {
-  const timer = setInterval(fn, ms);
-  timer.unref();
+  const timer = setInterval(fn, ms).unref();
   return () => clearInterval(timer);
 };
 
@@ -95,34 +83,38 @@ export function createLogger(options?: LoggerOptions): Logger {
   const lastProgress = new Map<string, number>();
   const lastStatus = new Map<string, number>();
   const watched = new Set<string>();
+  /** True (and noted) when `key`'s last line in `last` is at least `ms` old. */
+  const due = (last: Map<string, number>, key: string, ms: number): boolean => {
+    const now = clock.now();
+    const at = last.get(key);
+    if (at !== undefined && now - at < ms) return false;
+    last.set(key, now);
+    return true;
+  };
 
   const line = (resource: string, message: string, urn: string | undefined): string =>
     redact(`${LOG_PREFIX} ${urn === undefined ? resource : named(resource, urn)}: ${message}`);
   const throttled = (resource: string, message: string, urn: string | undefined): void => {
-    const now = clock.now();
-    const last = lastProgress.get(resource);
-    if (last !== undefined && now - last < minIntervalMs) return;
-    lastProgress.set(resource, now);
-    sink(line(resource, message, urn));
+    if (due(lastProgress, resource, minIntervalMs)) sink(line(resource, message, urn));
   };
-  // A line the engine refuses is written as before; `fallback` does that.
-  const send = (
-    severity: Severity,
-    message: string,
-    urn: string | undefined,
-    ephemeral: boolean,
-    fallback: () => void,
-  ): void => {
+  // A line the engine refuses is written as before, by `fallback`.
+  const send = (entry: LogEntry, fallback: () => void): void => {
     if (engine === undefined) return fallback();
-    void engine.log({ severity, message, urn: urn ?? "", ephemeral }).then((taken) => {
+    void engine.log(entry).then((taken) => {
       if (!taken) fallback();
     });
   };
   const emit = (severity: Severity, resource: string, message: string): void => {
     const urn = urnNow();
     const text = line(resource, message, urn);
-    send(severity, text, urn, false, () => sink(text));
+    send({ severity, message: text, urn: urn ?? "", ephemeral: false }, () => sink(text));
   };
+  /** An ephemeral status line beside the resource. */
+  const status = (urn: string, text: string, fallback: () => void): void =>
+    send(
+      { severity: "info", message: redact(`${urnName(urn)}: ${text}`), urn, ephemeral: true },
+      fallback,
+    );
 
   return {
     info: (resource, message) => emit("info", resource, message),
@@ -130,13 +122,8 @@ export function createLogger(options?: LoggerOptions): Logger {
     progress(resource, message) {
       const urn = urnNow();
       if (engine === undefined || urn === undefined) return throttled(resource, message, urn);
-      if (watched.has(urn)) return;
-      const now = clock.now();
-      const last = lastStatus.get(urn);
-      if (last !== undefined && now - last < statusIntervalMs) return;
-      lastStatus.set(urn, now);
-      const text = redact(`${urnName(urn)}: ${message}`);
-      send("info", text, urn, true, () => throttled(resource, message, urn));
+      if (watched.has(urn) || !due(lastStatus, urn, statusIntervalMs)) return;
+      status(urn, message, () => throttled(resource, message, urn));
     },
     watch(resource, startedAt) {
       const urn = urnNow();
@@ -151,12 +138,11 @@ export function createLogger(options?: LoggerOptions): Logger {
           nextPollAt === undefined || nextPollAt < now
             ? ""
             : `, next poll in ${Math.ceil((nextPollAt - now) / 1000)}s`;
-        const { status, poll } = seen;
-        const text = redact(
-          `${urnName(urn)}: ${status} (poll ${poll}, ${elapsed(now - startedAt)} elapsed${next})`,
+        const { status: last, poll } = seen;
+        const plain = `${last} (poll ${poll}, ${Math.round((now - startedAt) / 1000)}s)`;
+        status(urn, `${last} (poll ${poll}, ${elapsed(now - startedAt)} elapsed${next})`, () =>
+          throttled(resource, plain, urn),
         );
-        const today = `${status} (poll ${poll}, ${Math.round((now - startedAt) / 1000)}s)`;
-        send("info", text, urn, true, () => throttled(resource, today, urn));
       };
       watched.add(urn);
       return {

@@ -1,35 +1,17 @@
-/**
- * Output normalization. Pulumi's dynamic host fails a create on `undefined` anywhere in the
- * outputs ("Unexpected struct type."), silently turns a Date into `{}` and throws on a BigInt.
- */
+/** Pulumi's dynamic host fails on `undefined` in outputs, makes a Date `{}`, throws on a BigInt. */
 
 export type OutputValue =
   string | number | boolean | null | OutputValue[] | { [k: string]: OutputValue };
 
 function normalize(value: unknown): OutputValue | undefined {
-  if (value === null) return null;
-  switch (typeof value) {
-    case "string":
-    case "boolean":
-      return value;
-    case "number":
-      return Number.isFinite(value) ? value : undefined;
-    case "bigint":
-      return value.toString();
-    case "undefined":
-    case "function":
-    case "symbol":
-      return undefined;
-    case "object":
-      break;
-  }
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  }
-  if (Array.isArray(value)) {
-    // Dropping an array item would shift positions; unrepresentable items become null instead.
-    return value.map((v) => normalize(v) ?? null);
-  }
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "bigint") return value.toString();
+  // undefined, functions and symbols are dropped.
+  if (typeof value !== "object") return undefined;
+  if (value instanceof Date) return isoTime(value);
+  // Dropping an array item would shift positions; unrepresentable items become null instead.
+  if (Array.isArray(value)) return value.map((v) => normalize(v) ?? null);
   return normalizeOutputs(value as Record<string, unknown>);
 }
 

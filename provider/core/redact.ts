@@ -1,8 +1,4 @@
-/**
- * Redaction of credentials in text that may reach logs, error messages or state: presigned URL
- * signatures, URL userinfo, AWS secret keys and session tokens. Pure string work, no URL parsing
- * required, because the text is often a message with a URL inside it rather than a URL.
- */
+/** Redaction of credentials in text (often a message with a URL inside) for logs, errors, state. */
 
 export const REDACTED = "REDACTED";
 
@@ -45,16 +41,12 @@ function redactQuery(query: string): string {
   const names = pairs.map((p) => decodeName(p.split("=", 1)[0] ?? ""));
   // Legacy (SigV2) presigned URLs carry Expires beside Signature; together they are the credential.
   const signed = names.some((n) => SIGNATURE_PARAMS.has(n));
+  const secret = (name = ""): boolean =>
+    CREDENTIAL_PARAMS.includes(name) || (signed && name === "expires");
   return pairs
-    .map((pair, i) => {
-      const name = names[i] ?? "";
-      const eq = pair.indexOf("=");
-      if (eq < 0) return pair;
-      if (CREDENTIAL_PARAMS.includes(name) || (signed && name === "expires")) {
-        return `${pair.slice(0, eq)}=${REDACTED}`;
-      }
-      return pair;
-    })
+    .map((pair, i) =>
+      pair.includes("=") && secret(names[i]) ? `${pair.split("=", 1)[0]}=${REDACTED}` : pair,
+    )
     .join("&");
 }
 

@@ -1,11 +1,11 @@
 /**
- * Our retry loop for AWS calls. SDK clients are built with `maxAttempts: 1` (see config.ts), so
- * this is the only layer that retries: no SDK retries stacking under waiter polls, and one shared
- * AdaptiveThrottle per service keeps many resources in one host process from a throttling storm.
+ * The only layer that retries AWS calls (SDK clients have `maxAttempts: 1`, config.ts): no SDK
+ * retries stack under waiter polls, and one AdaptiveThrottle per service spares AWS a storm.
  */
 import { toAwsApiError } from "./classify";
 import { systemClock, type Clock } from "./clock";
-import { type AwsApiError, InputValidationError, WaitAbortedError, withAdvice } from "./errors";
+import { assertInput, type AwsApiError, WaitAbortedError, withAdvice } from "./errors";
+import { CapacityGate } from "./limiter";
 
 export interface AdaptiveThrottleOptions {
   clock?: Clock;
@@ -18,12 +18,9 @@ export interface AdaptiveThrottleOptions {
 }
 
 /**
- * A client-side rate limit shared by every resource of one service in one provider process: AIMD
- * like the SDK's adaptive mode — halves on each throttling error, grows additively on success.
- * Calls are spaced `1000 / rate` ms apart and queue in order. Each gap is measured with the rate
- * at the moment the previous call was let through, not when a caller joined the queue: callers
- * queued during a throttling storm (0.5 calls/s) would otherwise keep their 2-second-apart slots
- * long after the rate recovered, serializing a hundred waits for minutes.
+ * A rate limit per service and process, AIMD like the SDK's adaptive mode. Calls queue in order,
+ * each gap measured at the current rate, not the one a caller queued under (a storm's slots would
+ * serialize a hundred waits for minutes).
  */
 export class AdaptiveThrottle {
   private readonly clock: Clock;
@@ -31,25 +28,18 @@ export class AdaptiveThrottle {
   private readonly minRate: number;
   private readonly increase: number;
   private currentRate: number;
-  /** When the last caller was let through. */
   private lastGrant = Number.NEGATIVE_INFINITY;
-  /** Settles when every caller queued so far has been let through (or gave up). */
-  private queue: Promise<void> = Promise.resolve();
-  /** Throttling errors seen, successes seen (for logs and tests). */
-  throttles = 0;
-  successes = 0;
+  /** One caller at a time, in order, measures its gap and sleeps. */
+  private readonly turns = new CapacityGate(1);
 
   constructor(options?: AdaptiveThrottleOptions) {
     this.clock = options?.clock ?? systemClock;
     this.maxRate = options?.maxRate ?? 50;
     this.minRate = options?.minRate ?? 0.5;
     this.increase = options?.increase ?? 0.5;
-    if (!(this.minRate > 0) || !(this.maxRate >= this.minRate)) {
-      throw new InputValidationError({
-        property: "maxRate",
-        reason: `must be >= minRate > 0 (got minRate ${this.minRate}, maxRate ${this.maxRate})`,
-      });
-    }
+    const { minRate, maxRate } = this;
+    const reason = `must be >= minRate > 0 (got minRate ${minRate}, maxRate ${maxRate})`;
+    assertInput(minRate > 0 && maxRate >= minRate, "maxRate", reason);
     this.currentRate = this.maxRate;
   }
 
@@ -60,16 +50,10 @@ export class AdaptiveThrottle {
 
   /** Waits (on the clock) for the next free slot at the current rate. */
   async acquire(signal?: AbortSignal): Promise<void> {
-    const aborted = (): WaitAbortedError =>
-      new WaitAbortedError({ subject: "the throttled AWS call" });
-    if (signal?.aborted) throw aborted();
-    const ahead = this.queue;
-    let leave!: () => void;
-    const mine = new Promise<void>((resolve) => (leave = resolve));
-    // The next caller waits for everyone ahead of us too, even if we give up early.
-    this.queue = Promise.all([ahead, mine]).then(() => undefined);
+    const release = await this.turns.acquire(signal).catch(() => {
+      throw new WaitAbortedError({ subject: "the throttled AWS call" });
+    });
     try {
-      if (!(await this.turn(ahead, signal))) throw aborted();
       for (;;) {
         const now = this.clock.now();
         const due = this.lastGrant + 1000 / this.currentRate;
@@ -80,31 +64,15 @@ export class AdaptiveThrottle {
         await this.clock.sleep(due - now, signal);
       }
     } finally {
-      leave();
+      release();
     }
   }
 
-  /** Waits for the callers ahead; false when `signal` aborts first. */
-  private turn(ahead: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
-    if (signal === undefined) return ahead.then(() => true);
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const onAbort = (): void => resolve(false);
-      signal.addEventListener("abort", onAbort, { once: true });
-      void ahead.then(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(!signal.aborted);
-      });
-    });
-  }
-
   recordThrottle(): void {
-    this.throttles++;
     this.currentRate = Math.max(this.minRate, this.currentRate / 2);
   }
 
   recordSuccess(): void {
-    this.successes++;
     this.currentRate = Math.min(this.maxRate, this.currentRate + this.increase);
   }
 }
@@ -126,25 +94,22 @@ export interface CallAwsOptions {
   onRetry?(error: AwsApiError): void;
 }
 
-/** `min(max, base * 2^attempt)`; a zero base never grows (0 × 2^1024 would be NaN). */
-export function backoffCap(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
-  return Math.min(maxDelayMs, baseDelayMs === 0 ? 0 : baseDelayMs * 2 ** attempt);
-}
-
-/** Full-jitter exponential backoff: `random() * min(max, base * 2^attempt)`. */
+/**
+ * Full-jitter exponential backoff: `floor + random() * (min(max, base * 2^attempt) - floor)` (a
+ * zero base never grows: 0 × 2^1024 is NaN). The waiter's floor is its minimum delay.
+ */
 export function backoffDelay(
   attempt: number,
   baseDelayMs: number,
   maxDelayMs: number,
   random: () => number,
+  floorMs = 0,
 ): number {
-  return Math.min(1, Math.max(0, random())) * backoffCap(attempt, baseDelayMs, maxDelayMs);
+  const cap = Math.min(maxDelayMs, baseDelayMs === 0 ? 0 : baseDelayMs * 2 ** attempt);
+  return floorMs + Math.min(1, Math.max(0, random())) * (Math.max(floorMs, cap) - floorMs);
 }
 
-/**
- * Runs `fn`, retrying retryable AWS errors (throttling, 5xx, network) with full-jitter backoff.
- * Throws an AwsApiError at once for any other error, or after `maxAttempts` calls.
- */
+/** Runs `fn`, retrying throttling, 5xx and network errors with backoff up to `maxAttempts`. */
 export async function callAws<T>(opts: CallAwsOptions, fn: () => Promise<T>): Promise<T> {
   const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? 10));
   const base = opts.baseDelayMs ?? 100;
@@ -162,9 +127,7 @@ export async function callAws<T>(opts: CallAwsOptions, fn: () => Promise<T>): Pr
       const e = toAwsApiError(opts.service, opts.operation, err);
       if (e.throttling) opts.throttle?.recordThrottle();
       if (!e.retryable) throw e;
-      if (attempt + 1 >= maxAttempts) {
-        throw exhausted(e, maxAttempts);
-      }
+      if (attempt + 1 >= maxAttempts) throw exhausted(e, maxAttempts);
       opts.onRetry?.(e);
       await opts.clock.sleep(backoffDelay(attempt, base, cap, random), opts.signal);
     }

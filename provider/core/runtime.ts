@@ -1,7 +1,6 @@
 /**
- * What one provider instance owns for one service in one host process. The host caches a configured
- * provider per serialized text, so every resource of a kind shares this runtime — and with it the
- * throttle and the start limiter.
+ * What one provider instance owns for one service in one host process; the host caches a configured
+ * provider per serialized text, so every resource of a kind shares it (throttle, start limiter).
  */
 import { systemClock, type Clock } from "./clock";
 import type { ProviderSettings } from "./config";

@@ -7,19 +7,13 @@ type Fits<T extends pulumi.dynamic.ResourceProvider> = T;
 export type CheckedProviderImplementation = Fits<ProviderImplementation>;
 
 /**
- * The provider object a resource class hands Pulumi. Pulumi serializes it into the state of every
- * resource (twice), so it holds nothing but a module name: at load time it `require()`s the
- * implementation from this package. State stays ~1 KB per resource, a new package version fixes
- * old resources, and no client, credential or closure is ever captured.
- *
- * Pulumi's dynamic-provider host deserializes a provider and always calls `configure()` before any
- * other method (and caches the configured object per serialized text), so `configure` is the only
- * method the shim needs: it installs the implementation's methods on the cached object. All
- * resources of a kind thereby share one implementation instance — and one batching poller — per
- * deployment.
- *
- * `implementation` names a module under the package's "./internal/*" export that exports
- * `createProvider(): ProviderImplementation` with bound methods (see `bindProvider`).
+ * The provider object a resource class hands Pulumi, serialized into every resource's state: it
+ * holds only a module name and `require()`s the implementation at load time, so state stays ~1 KB,
+ * a new package version fixes old resources, and no client or credential is captured. The host
+ * calls `configure()` before any other method and caches the configured object per serialized
+ * text, so `configure` installs the implementation's methods on it: all resources of a kind share
+ * one implementation (and one batching poller). `implementation` names a module under the
+ * package's "./internal/*" export with `createProvider(): ProviderImplementation`.
  */
 export function providerShim(implementation: string): pulumi.dynamic.ResourceProvider {
   const shim = {

@@ -1,10 +1,11 @@
 /**
- * Deterministic client tokens: the same stack, project, type, name and inputs always give the same
- * token, so a re-run of an interrupted create sends the token the first run sent and the API
- * returns the task that run started instead of starting a second one.
+ * Deterministic client tokens: a re-run of an interrupted create sends the first run's token, and
+ * the API returns the task that run started instead of starting a second one.
  */
 import { createHash } from "node:crypto";
-import { InputValidationError } from "./errors";
+import { assertInput } from "./errors";
+
+const PREFIX = "pam-";
 
 function canonical(value: unknown): unknown {
   if (value === null) return null;
@@ -12,10 +13,7 @@ function canonical(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) {
     // As JSON.stringify does: array holes and unrepresentable items become null, keeping positions.
-    return value.map((v) => {
-      const c = canonical(v);
-      return c === undefined ? null : c;
-    });
+    return value.map((v) => canonical(v) ?? null);
   }
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
@@ -44,44 +42,28 @@ export interface TokenParts {
   inputs: Record<string, unknown>;
 }
 
-/** `prefix` + sha256 hex of canonicalJson(parts), cut to `maxLength` (ASCII only). */
-export function deriveToken(
-  parts: TokenParts,
-  options?: { maxLength?: number; prefix?: string },
-): string {
+/** "pam-" + sha256 hex of canonicalJson(parts), cut to `maxLength`. */
+export function deriveToken(parts: TokenParts, options?: { maxLength?: number }): string {
   const maxLength = options?.maxLength ?? 64;
-  const prefix = options?.prefix ?? "pam-";
   // Fewer than 16 hex digits (64 bits) would make collisions between resources plausible.
-  if (!Number.isInteger(maxLength) || maxLength < prefix.length + 16) {
-    throw new InputValidationError({
-      property: "maxLength",
-      reason: `must be an integer >= ${prefix.length + 16} (prefix plus 16 hex digits; got ${maxLength})`,
-    });
-  }
-  if (!/^[\x20-\x7e]*$/.test(prefix)) {
-    throw new InputValidationError({
-      property: "prefix",
-      reason: `must be printable ASCII (got ${JSON.stringify(prefix)})`,
-    });
-  }
+  const min = PREFIX.length + 16;
+  const reason = `must be an integer >= ${min} (prefix plus 16 hex digits; got ${maxLength})`;
+  assertInput(Number.isInteger(maxLength) && maxLength >= min, "maxLength", reason);
   // Only these five keys: a caller's extra properties must not change the token.
   const { stack, project, type, name, inputs } = parts;
   const json = canonicalJson({ stack, project, type, name, inputs });
-  const hash = createHash("sha256").update(json).digest("hex");
-  return (prefix + hash).slice(0, maxLength);
+  return (PREFIX + createHash("sha256").update(json).digest("hex")).slice(0, maxLength);
 }
 
 /**
- * The token for the next attempt after `failedTaskId`, for APIs that keep returning a task that
- * already failed when its token is resent (ADS, MGN): create derives a successor instead of
- * re-adopting the failure. The chain is deterministic, so an interrupted re-run walks it to the
- * same live task.
+ * The token after `failedTaskId`, for APIs that return a failed task again when its token is
+ * resent (ADS, MGN). The chain is deterministic: an interrupted re-run walks it to the same task.
  */
 export function successorToken(
   type: string,
   token: string,
   failedTaskId: string,
-  options?: { maxLength?: number; prefix?: string },
+  options?: { maxLength?: number },
 ): string {
   return deriveToken(
     { stack: "", project: "", type: `${type}#successor`, name: token, inputs: { failedTaskId } },

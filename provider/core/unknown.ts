@@ -1,7 +1,4 @@
-/**
- * During preview the dynamic-provider host passes values not yet known as this sentinel string.
- * Checks skip such values and diffs treat them as changes.
- */
+/** A value not yet known in preview, as the dynamic-provider host passes it: checks skip it. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function isUnknown(v: unknown): boolean {

@@ -1,13 +1,9 @@
-/**
- * The one waiter of the library (STYLE.md §5): poll, match acceptors, back off with full jitter,
- * stop at a deadline. Poll errors are classified, never swallowed: throttling, 5xx and network
- * errors are counted and retried; anything else fails the wait at once.
- */
+/** The one waiter (STYLE.md §5); throttling, 5xx and network poll errors retry, others fail. */
 import { toAwsApiError } from "./classify";
-import { backoffCap } from "./retry";
+import { backoffDelay } from "./retry";
 import { abortReason, type Clock } from "./clock";
 import {
-  InputValidationError,
+  assertInput,
   isMigrationError,
   summarizeObserved,
   WaitAbortedError,
@@ -31,16 +27,9 @@ export interface WaitSpec<T> {
   minDelayMs: number;
   maxDelayMs: number;
   timeoutMs: number;
-  /**
-   * The deadline as an absolute clock time, when the caller fixed it before calling (then it wins
-   * over `timeoutMs`): the wait and its timeout report use the caller's deadline to the ms.
-   */
+  /** An absolute deadline the caller fixed before calling; wins over `timeoutMs`. */
   deadlineMs?: number;
-  /**
-   * When the caller's time budget began, if before this wait (e.g. a start queued for a quota):
-   * a timeout then reports the time and the limit counted from it, not what was left for the wait.
-   * @default the clock's time when waitFor is called
-   */
+  /** When the caller's budget began (e.g. before a start queued), for the timeout's report. */
   sinceMs?: number;
   clock: Clock;
   random?: () => number;
@@ -61,51 +50,22 @@ export interface WaitResult<T> {
   observed: string[];
   elapsedMs: number;
   retriedErrors: number;
-  /** The acceptor that ended the wait. */
   acceptor?: Acceptor<T>;
 }
 
-/**
- * Full-jitter delay before poll `attempt + 2` (attempt counts sleeps from 0):
- * `min + random() * (min(max, min * 2^attempt) - min)`, so always within [min, max].
- */
-export function jitteredDelay(
-  attempt: number,
-  minDelayMs: number,
-  maxDelayMs: number,
-  random: () => number,
-): number {
-  const cap = Math.max(minDelayMs, backoffCap(attempt, minDelayMs, maxDelayMs));
-  return minDelayMs + Math.min(1, Math.max(0, random())) * (cap - minDelayMs);
-}
-
-function validate<T>(spec: WaitSpec<T>): void {
-  const bad = (property: string, reason: string): InputValidationError =>
-    new InputValidationError({ property, reason });
-  if (!Number.isFinite(spec.minDelayMs) || spec.minDelayMs < 0) {
-    throw bad("minDelayMs", `must be a finite number >= 0 (got ${spec.minDelayMs})`);
-  }
-  if (!(spec.maxDelayMs >= spec.minDelayMs)) {
-    throw bad(
-      "maxDelayMs",
-      `must be >= minDelayMs ${spec.minDelayMs} (got ${spec.maxDelayMs}). Fix: raise maxDelayMs or lower minDelayMs.`,
-    );
-  }
-  if (!(spec.timeoutMs >= 0)) {
-    throw bad("timeoutMs", `must be a number >= 0 (got ${spec.timeoutMs})`);
-  }
-}
-
 export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
-  validate(spec);
-  const { clock, signal } = spec;
+  const { clock, signal, minDelayMs: min, maxDelayMs: max, timeoutMs } = spec;
+  const finite = Number.isFinite(min) && min >= 0;
+  assertInput(finite, "minDelayMs", `must be a finite number >= 0 (got ${min})`);
+  const fix = "Fix: raise maxDelayMs or lower minDelayMs.";
+  assertInput(max >= min, "maxDelayMs", `must be >= minDelayMs ${min} (got ${max}). ${fix}`);
+  assertInput(timeoutMs >= 0, "timeoutMs", `must be a number >= 0 (got ${timeoutMs})`);
   const random = spec.random ?? Math.random;
   const start = clock.now();
-  const deadline = spec.deadlineMs ?? start + spec.timeoutMs;
+  const deadline = spec.deadlineMs ?? start + timeoutMs;
   const observed: string[] = [];
   let polls = 0;
   let retriedErrors = 0;
-  let sleeps = 0;
   const aborted = (): WaitAbortedError =>
     new WaitAbortedError({ subject: spec.subject, observed, reason: abortReason(signal) });
 
@@ -148,11 +108,8 @@ export async function waitFor<T>(spec: WaitSpec<T>): Promise<WaitResult<T>> {
       });
     }
     // Cut the last sleep so one final poll lands exactly at the deadline.
-    const delay = Math.min(
-      remaining,
-      jitteredDelay(sleeps, spec.minDelayMs, spec.maxDelayMs, random),
-    );
-    sleeps++;
+    // Within [min, max]: min + random() · (min(max, min · 2^k) - min) before poll k + 2.
+    const delay = Math.min(remaining, backoffDelay(polls - 1, min, max, random, min));
     try {
       await clock.sleep(delay, signal);
     } catch (err) {

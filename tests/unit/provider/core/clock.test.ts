@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import { alignToGrid } from "../../../../provider/core/clock";
 import { ManualClock } from "../../../support/manualClock";
 import { isWaitAbortedError } from "../../../../provider/core/errors";
 
@@ -52,25 +51,6 @@ describe("core clock", () => {
       await assert.rejects(clock.sleep(1, controller.signal), (e: unknown) =>
         isWaitAbortedError(e),
       );
-    });
-  });
-
-  describe("alignToGrid", () => {
-    it("sleeps to the next multiple of the grid, and not at all when already on one", async () => {
-      const clock = new ManualClock({ start: 2_300, autoAdvance: true });
-      await alignToGrid(clock, 1000);
-      assert.equal(clock.now(), 3_000);
-      await alignToGrid(clock, 1000);
-      await alignToGrid(clock, 1);
-      assert.deepEqual(clock.sleeps, [700]);
-    });
-
-    it("skips a sleep that would end after the deadline", async () => {
-      const clock = new ManualClock({ start: 2_300, autoAdvance: true });
-      await alignToGrid(clock, 1000, { deadlineMs: 2_900 });
-      assert.equal(clock.now(), 2_300);
-      await alignToGrid(clock, 1000, { deadlineMs: 3_000 });
-      assert.deepEqual(clock.sleeps, [700]);
     });
   });
 });

@@ -51,7 +51,6 @@ describe("core retry", () => {
       assert.equal(t.rate, 2.5);
       for (let i = 0; i < 20; i++) t.recordSuccess();
       assert.equal(t.rate, 8);
-      assert.deepEqual([t.throttles, t.successes], [11, 22]);
     });
 
     it("queues concurrent callers in order, each in its own slot", async () => {
@@ -128,7 +127,7 @@ describe("core retry", () => {
       // 0.5 × 100, then 0.5 × 200: the backoffs outlast the throttle's slot spacing, so no extra sleeps.
       assert.deepEqual(clock.sleeps, [50, 100]);
       // 1000 → 500 → 250 calls/s on the two throttles, +10 on the success.
-      assert.deepEqual([throttle.throttles, throttle.successes, throttle.rate], [2, 1, 260]);
+      assert.equal(throttle.rate, 260);
     });
 
     it("fails at once on a non-retryable error, after exactly one call", async () => {

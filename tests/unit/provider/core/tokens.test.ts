@@ -40,10 +40,10 @@ describe("core tokens", () => {
       assert.equal(deriveToken(reordered), deriveToken(parts));
     });
 
-    it("honours maxLength and prefix", () => {
-      const t = deriveToken(parts, { maxLength: 36, prefix: "x" });
+    it("honours maxLength", () => {
+      const t = deriveToken(parts, { maxLength: 36 });
       assert.equal(t.length, 36);
-      assert.match(t, /^x[0-9a-f]{35}$/);
+      assert.match(t, /^pam-[0-9a-f]{32}$/);
     });
 
     it("refuses a maxLength that leaves fewer than 16 hex digits", () => {

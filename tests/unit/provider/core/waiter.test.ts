@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
+import { backoffDelay } from "../../../../provider/core/retry";
 import { ManualClock } from "../../../support/manualClock";
 import {
   ImportTaskFailedError,
@@ -8,7 +9,6 @@ import {
   isWaiterTimeoutError,
 } from "../../../../provider/core/errors";
 import {
-  jitteredDelay,
   summarizeObserved,
   waitFor,
   type Acceptor,
@@ -320,7 +320,7 @@ describe("core waiter", () => {
     it("keeps every delay within [minDelay, maxDelay]", () => {
       fc.assert(
         fc.property(delays, ({ min, max, attempt, r }) => {
-          const d = jitteredDelay(attempt, min, max, () => r);
+          const d = backoffDelay(attempt, min, max, () => r, min);
           return d >= min && d <= max;
         }),
       );
