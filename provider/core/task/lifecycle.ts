@@ -9,7 +9,13 @@ import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
 import { bindProvider, type ProviderImplementation } from "../dynamic";
 import { scopeProvider } from "../engine";
-import { checkProperties, type DetailedDiff, diffProperties, withDiffMore } from "./properties";
+import {
+  asInputs,
+  checkProperties,
+  type DetailedDiff,
+  diffProperties,
+  withDiffMore,
+} from "./properties";
 import { TaskServices } from "./service";
 import { recordTarget } from "./target";
 import type { Deps, ServiceSpec, TaskContext } from "./spec";
@@ -31,6 +37,13 @@ export interface Lifecycle<A, S, T> {
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }>;
   delete(ctx: TaskContext<A, S, T>, id: string, props: Record<string, unknown>): Promise<void>;
+  /** diff() with paths into `detailedDiff`. @default the spec's (diffSpec) */
+  diff?(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    detailedDiff: DetailedDiff,
+  ): { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean };
 }
 
 /** check() of a spec: the table's rules in table order, then the spec's checkMore. */
@@ -102,18 +115,30 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const failures = checkSpec(this.spec, news, this.all().for(news).ctx.runtime.settings);
+    const { spec } = this;
+    const { ctx } = this.all().for(news);
+    const failures = checkSpec(spec, news, ctx.runtime.settings);
     failures.push(...(await this.all().checkTarget(news, failures)));
+    const warnings = spec.checkWarnings?.(news) ?? [];
+    if (warnings.length > 0) {
+      const inputs = asInputs(spec.properties, news);
+      const adopt = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
+      const label = ctx.label(inputs, typeof adopt === "string" ? adopt : undefined);
+      for (const warning of warnings) ctx.runtime.log.warn(label, warning);
+    }
     return { inputs: news, failures };
   }
 
   diff(
-    _id: string,
+    id: string,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ changes: boolean; replaces: string[]; detailedDiff: DetailedDiff }> {
     const detailedDiff: DetailedDiff = {};
-    return Promise.resolve({ ...diffSpec(this.spec, olds, news, detailedDiff), detailedDiff });
+    const result =
+      this.lifecycle.diff?.(id, olds, news, detailedDiff) ??
+      diffSpec(this.spec, olds, news, detailedDiff);
+    return Promise.resolve({ ...result, detailedDiff });
   }
 
   create(raw: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
@@ -145,5 +170,7 @@ export function createLifecycleProvider<I extends object, T, A, S>(
   lifecycle: Lifecycle<A, S, T>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return scopeProvider(recordTarget(bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {}))));
+  return scopeProvider(
+    recordTarget(bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {}))),
+  );
 }

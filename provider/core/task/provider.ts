@@ -5,14 +5,12 @@
  * resource supplies a TaskSpec; one instance serves every resource of its kind in a deployment
  * (the host caches it per serialized shim), so their describes share batched rounds.
  */
-import type { CheckFailure } from "../check";
-import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
-import { bindProvider, type ProviderImplementation } from "../dynamic";
-import { scopeProvider, urnOf } from "../engine";
+import type { ProviderImplementation } from "../dynamic";
+import { urnOf } from "../engine";
 import { ImportTaskFailedError, InputValidationError } from "../errors";
+import { createLifecycleProvider, type Lifecycle } from "./lifecycle";
 import {
   asInputs,
-  checkProperties,
   type DetailedDiff,
   type DiffResult,
   diffProperties,
@@ -22,80 +20,33 @@ import {
   waitTimeoutMs,
   withDiffMore,
 } from "./properties";
-import { named, TaskServices, taskFailure, trackStart } from "./service";
-import { recordTarget } from "./target";
-import type { Deps, Dropped, StartScope, TaskSpec, WaitSummary } from "./spec";
+import { named, taskFailure, trackStart } from "./service";
+import type { Deps, Dropped, StartScope, TaskContext, TaskSpec, WaitSummary } from "./spec";
 
 /** How many failed tasks create steps past (each via a successor token) before giving up. */
-export const MAX_SUCCESSORS = 10;
+const MAX_SUCCESSORS = 10;
 
 const noop = (): void => {};
 
-class TaskProvider<I extends object, T, A, S> implements ProviderImplementation {
-  private services: TaskServices<I, T, A, S> | undefined;
-
-  constructor(
-    private readonly spec: TaskSpec<I, T, A, S>,
-    private readonly deps: Partial<Deps<A>>,
-  ) {}
-
-  configure(req: { config: ConfigSource }): Promise<void> {
-    this.services = new TaskServices(this.spec, this.settings(req.config), this.deps);
-    return Promise.resolve();
-  }
-
-  private settings(config: ConfigSource): ProviderSettings {
-    return readProviderSettings(config, this.deps.env ?? process.env);
-  }
-
-  /** The configured services; the host always configures first, direct callers get env defaults. */
-  private all(): TaskServices<I, T, A, S> {
-    this.services ??= new TaskServices(
-      this.spec,
-      this.settings({ get: () => undefined }),
-      this.deps,
-    );
-    return this.services;
-  }
-
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const ctx = { settings: this.all().for(news).runtime.settings };
-    const failures = [
-      ...checkProperties(this.spec.properties, news, ctx),
-      ...(this.spec.checkMore?.(news, ctx) ?? []),
-    ];
-    failures.push(...(await this.all().checkTarget(news, failures)));
-    const warnings = this.spec.checkWarnings?.(news) ?? [];
-    if (warnings.length > 0) {
-      const { ctx: task } = this.all().for(news);
-      const inputs = asInputs(this.spec.properties, news);
-      const adopt =
-        this.spec.adoptProperty === undefined ? undefined : inputs[this.spec.adoptProperty];
-      const label = task.label(inputs, typeof adopt === "string" ? adopt : undefined);
-      for (const warning of warnings) task.runtime.log.warn(label, warning);
-    }
-    return { inputs: news, failures };
-  }
+class TaskLifecycle<I extends object, T, A, S> implements Lifecycle<A, S, T> {
+  constructor(private readonly spec: TaskSpec<I, T, A, S>) {}
 
   diff(
     id: string,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-  ): Promise<DiffResult & { detailedDiff: DetailedDiff }> {
-    const detailedDiff: DetailedDiff = {};
-    return Promise.resolve({ ...diffTask(this.spec, id, olds, news, detailedDiff), detailedDiff });
+    detailedDiff: DetailedDiff,
+  ): DiffResult {
+    return diffTask(this.spec, id, olds, news, detailedDiff);
   }
 
   async create(
+    ctx: TaskContext<A, S, T>,
     raw: Record<string, unknown>,
   ): Promise<{ id: string; outs: Record<string, unknown> }> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, raw);
-    const { ctx } = this.all().for(inputs);
-    const deadline = this.deadline(inputs);
+    const deadline = deadlineOf(spec, ctx, inputs);
     const adoptId = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
     const adopting = typeof adoptId === "string";
     const release = (await spec.hooks?.hold?.(ctx, inputs, adopting ? "adopt" : "start")) ?? noop;
@@ -103,15 +54,15 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     const scope: StartScope = { deadline, keep: (r) => void kept.push(r) };
     try {
       const task = adopting
-        ? await this.adopt(inputs, adoptId)
-        : await this.start(raw, inputs, scope);
+        ? await this.adopt(ctx, inputs, adoptId)
+        : await this.start(ctx, raw, inputs, scope);
       if (adopting) {
         ctx.runtime.log.info(
           ctx.label(inputs, adoptId),
           `adopted ${spec.idOf(task)} (${spec.statusOf(task)})`,
         );
       }
-      return { id: spec.idOf(task), outs: await this.settle(raw, inputs, task, {}, deadline) };
+      return { id: spec.idOf(task), outs: await this.settle(ctx, raw, inputs, task, {}, deadline) };
     } finally {
       for (const r of kept) r();
       release();
@@ -119,12 +70,12 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   }
 
   async read(
+    ctx: TaskContext<A, S, T>,
     id: string,
     props: Record<string, unknown>,
   ): Promise<{ id?: string; props?: Record<string, unknown> }> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, props);
-    const { ctx } = this.all().for(inputs);
     const task = await ctx.describe(id);
     if (task === undefined || spec.vanished?.(task) === true) {
       const kept = task === undefined ? await spec.hooks?.readGone?.(ctx, id, props) : undefined;
@@ -146,14 +97,14 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
   }
 
   async update(
+    ctx: TaskContext<A, S, T>,
     id: string,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, news);
-    const { ctx } = this.all().for(inputs);
-    const deadline = this.deadline(inputs);
+    const deadline = deadlineOf(spec, ctx, inputs);
     const task = await ctx.describe(id);
     if (task === undefined) {
       const merged = { ...olds, ...inputsOf(spec.properties, news) };
@@ -172,16 +123,19 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     // Resumes a wait that a timeout or an interrupted `pulumi up` left unfinished.
     const release = (await spec.hooks?.hold?.(ctx, inputs, "resume", task)) ?? noop;
     try {
-      return { outs: await this.settle(news, inputs, task, olds, deadline) };
+      return { outs: await this.settle(ctx, news, inputs, task, olds, deadline) };
     } finally {
       release();
     }
   }
 
-  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+  async delete(
+    ctx: TaskContext<A, S, T>,
+    id: string,
+    props: Record<string, unknown>,
+  ): Promise<void> {
     const { spec } = this;
     const inputs = asInputs(spec.properties, props);
-    const { ctx } = this.all().for(inputs);
     if (effective(spec.properties, inputs, "retainOnDelete") === true) {
       const message = spec.retainedMessage?.(id, inputs) ?? `retainOnDelete is true: leaving ${id}`;
       ctx.runtime.log.info(ctx.label(inputs, id), message);
@@ -190,22 +144,8 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     await spec.hooks?.delete?.(ctx, id, inputs, props);
   }
 
-  // ---------------------------------------------------------------------------------------------
-
-  /** The wait budget of one create/update counts from its start (a start may queue first). */
-  private deadline(inputs: Inputs<I>): number {
-    const { runtime } = this.all().for(inputs);
-    const limitMs = waitTimeoutMs(
-      this.spec.properties,
-      inputs,
-      runtime.settings.waitTimeoutMinutes,
-    );
-    return runtime.clock.now() + limitMs;
-  }
-
-  private async adopt(inputs: Inputs<I>, adoptId: string): Promise<T> {
+  private async adopt(ctx: TaskContext<A, S, T>, inputs: Inputs<I>, adoptId: string): Promise<T> {
     const { spec } = this;
-    const { ctx } = this.all().for(inputs);
     const task = await ctx.describe(adoptId);
     if (task === undefined) {
       const where = ctx.runtime.settings.region ?? "the configured region";
@@ -229,12 +169,13 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
    * call was retried (trackStart), when the failed task may be this create's own.
    */
   private async start(
+    ctx: TaskContext<A, S, T>,
     raw: Record<string, unknown>,
     inputs: Inputs<I>,
     scope: StartScope,
   ): Promise<T> {
     const { spec } = this;
-    const { ctx, runtime } = this.all().for(inputs);
+    const { runtime } = ctx;
     const label = ctx.label(inputs);
     const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
     let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
@@ -292,6 +233,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
 
   /** Waits (unless waitForCompletion is false) and returns full outputs, or throws with the ID. */
   private async settle(
+    ctx: TaskContext<A, S, T>,
     raw: Record<string, unknown>,
     inputs: Inputs<I>,
     task: T,
@@ -299,7 +241,7 @@ class TaskProvider<I extends object, T, A, S> implements ProviderImplementation 
     deadline: number,
   ): Promise<Record<string, unknown>> {
     const { spec } = this;
-    const { ctx, runtime } = this.all().for(inputs);
+    const { runtime } = ctx;
     const id = spec.idOf(task);
     const provider = { __provider: inputs.__provider };
     const verdict = spec.classify(spec.statusOf(task), inputs, previous);
@@ -353,6 +295,16 @@ export function recoveryCommand(urn: string, id: string): string {
   return `pulumi refresh --import-pending-creates ${quote(urn)} --import-pending-creates ${quote(id)}`;
 }
 
+/** The wait budget of one create/update counts from its start (a start may queue first). */
+function deadlineOf<I extends object, T, A, S>(
+  spec: TaskSpec<I, T, A, S>,
+  ctx: TaskContext<A, S, T>,
+  inputs: Inputs<I>,
+): number {
+  const { settings, clock } = ctx.runtime;
+  return clock.now() + waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
+}
+
 /** A hook's Dropped verdict (spec.ts), told apart from outputs by its one string member. */
 function isDropped(v: Record<string, unknown> | Dropped | undefined): v is Dropped {
   return v !== undefined && typeof v["dropped"] === "string" && Object.keys(v).length === 1;
@@ -403,5 +355,5 @@ export function createTaskProvider<I extends object, T, A, S>(
   spec: TaskSpec<I, T, A, S>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return scopeProvider(recordTarget(bindProvider(new TaskProvider(spec, deps ?? {}))));
+  return createLifecycleProvider(spec, new TaskLifecycle(spec), deps);
 }

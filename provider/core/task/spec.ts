@@ -3,47 +3,8 @@
  * a few functions. The core (provider.ts) owns configure, the one AWS caller, the one poll
  * scheduler, adopt, start with successor tokens, settle, update-resumes-the-wait,
  * read-drops-a-gone-task, the retain guard and the failure report. A spec never waits, retries or
- * batches by itself.
- *
- * Changes from the draft (ef7b5d4), all additive unless marked; porters written against the draft
- * keep compiling except where noted:
- * - `name(inputs, id?)` returns the bare label ("servers-q3", else the ID); the core derives the
- *   subject `ads.ImportTask "servers-q3"` and the log label `ads.ImportTask servers-q3` from it
- *   and the type. (Clarified: the draft's comment named both forms for one function.)
- * - A 4th type parameter `S` (default `unknown`) types `TaskContext.state` and `spec.state()`;
- *   `TaskContext<A, S, T>` also gains `describe(id)` (the shared batched describe), `wait(...)` (the
- *   one poll scheduler, for hooks such as delete) and `subject`/`label`.
- * - `hooks.delete` is optional (absent: delete does nothing past the retain guard).
- * - `hooks.hold` gets the task as a 4th argument on "resume" (MGN holds a slot only while pending).
- * - `hooks.refresh`: extra reads for read()'s outputs (MGN row errors of an ended import).
- * - `classify(status, inputs, recorded?)`: diff passes the recorded outputs (MGN counts errors).
- * - `toOutputs(raw, task, extra?, previous?)`: `previous` are the recorded outputs, when any.
- * - `settled` may also return `info` (the success log line; default `<id> <status>`).
- * - `DescribeSpec.viaCaller`: the api already routes `call` through the AwsCaller it was built
- *   with (MGN), so the core does not wrap it in `aws` a second time.
- * - Optional facts/messages with core defaults: `statusOutput` (default "status"), `phaseWords`,
- *   `vanished`, `markGone`, `progress`, `trustStartStatus`, `adoptMissing`, `adoptWarnings`,
- *   `retainedMessage`, `exhaustedMessage`, `outputs`, `secretOutputs`.
- * - Conventional inputs the core reads by name when the table has them: `waitForCompletion`
- *   (default true), `waitTimeoutMinutes` (then stack config, then the table default) and
- *   `retainOnDelete` (the retain guard).
- * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
- * - (port-ec2) `hooks.findStarted` (a start API without a token: look up before starting),
- *   `readGone`/`refresh` may answer `Dropped`, `checkWarnings`, and `TaskContext.waitOn` (wait on
- *   another object in the same scheduler).
- * - (port-mh) for resources the start-and-wait lifecycle does not fit: `ServiceSpec`, the part
- *   of a TaskSpec that buildTaskService, check and diff read; lifecycle.ts
- *   `createLifecycleProvider(spec, lifecycle)` composes it with a resource's own
- *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
- *   calls in flight (per-ID describes, batchSize 1).
- * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
- *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no limiter seat is
- *   held around such a start); `startedMessage` (the started line is labelled with the new ID);
- *   `settled` also runs after a wait that ended in failure with the task present (its `wait` has
- *   the verdict), and its `failure` is then the reason; `subjectInReasons`; PropertySpec
- *   `checkNested`, `narrow`, `unchangedWhen`.
- * - (port-ec2) `checkNested(news, ctx)` also gets `{ settings }` (EC2's disk URL rule needs the
- *   endpoint's origin), so nested rules keep table order.
+ * batches by itself. The core reads the conventional inputs `waitForCompletion` (default true),
+ * `waitTimeoutMinutes` and `retainOnDelete` by name when the table has them.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -69,7 +30,6 @@ export interface StartScope {
   keep(release: () => void): void;
 }
 
-/** What a wait reports: the verdict, the last observation, its poll count and statuses seen. */
 export type WaitSummary<T> = Pick<
   WaitResult<T | undefined>,
   "verdict" | "last" | "polls" | "observed"
@@ -118,15 +78,9 @@ export interface TaskContext<A, S = unknown, T = unknown> {
   readonly state: S;
   /** The spec's describe through the shared batched poller; `undefined` when gone. */
   describe(id: string): Promise<T | undefined>;
-  /**
-   * Waits on `id` with the phase's acceptors in the shared, riding rounds. A wait that fails to
-   * finish (timeout, non-retryable error) throws ImportTaskFailedError carrying the ID.
-   */
+  /** Waits in the shared rounds; failing to finish throws ImportTaskFailedError with the ID. */
   wait(id: string, phase: Phase, inputs: object, options: WaitOptions): Promise<WaitSummary<T>>;
-  /**
-   * Waits on another object in the same scheduler (EC2: the imported instance until it is
-   * terminated, before its volume can be deleted): `poller` describes it, `watch` says when to stop.
-   */
+  /** Waits on another object in the same scheduler (EC2: the instance, until terminated). */
   waitOn<R>(
     poller: BatchPoller<R>,
     id: string,
@@ -163,10 +117,7 @@ export interface DescribeSpec<T, A> {
   call(api: A, ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
   /** True when `call` already goes through the api's AwsCaller (do not wrap it again). */
   viaCaller?: boolean;
-  /**
-   * At most this many `call`s in flight per provider process (an API with no batch describe,
-   * batchSize 1, would otherwise run one call per waiting resource at once). @default unbounded
-   */
+  /** At most this many `call`s in flight (an API without batch describe). @default unbounded */
   concurrency?: number;
 }
 
@@ -175,11 +126,7 @@ export interface PollDelays {
   maxDelayMs: number;
   /** Polls land on multiples of min(minDelayMs, gridMs) so concurrent waits share rounds. */
   gridMs: number;
-  /**
-   * The first poll too waits for the next grid tick (or a round it can ride along), instead of
-   * polling at once: starts spaced by the throttle (EC2: 20 ms apart) then share their first
-   * describes instead of costing one call each. @default false
-   */
+  /** The first poll waits for the grid too, so throttle-spaced starts share it. @default false */
   alignFirstPoll?: boolean;
   /** W waits share a round every shareMs / W (core/limiter.ts SharedRounds). @default maxDelayMs */
   shareMs?: number;
@@ -187,15 +134,12 @@ export interface PollDelays {
   budgetCallsPerSecond?: number;
 }
 
-/** What a wait in one phase looks for. */
 export type Phase = "create" | "cancel" | "delete";
 
 /**
- * One resource: `type` is e.g. "ads.ImportTask" (service + class name); from it derive the type
- * token `pulumi-nodejs:dynamic/ads:ImportTask`, the shim path and every log label.
- *
- * `I` is the typed inputs (`asInputs` of the property table), `T` the task as the api returns it,
- * `A` the service's api, `S` the service state `state()` builds.
+ * One resource: `type` "ads.ImportTask" (service + class name) gives the type token
+ * `pulumi-nodejs:dynamic/ads:ImportTask`, the shim path and every log label. `I` is the typed
+ * inputs, `T` the task as the api returns it, `A` the service's api, `S` what `state()` builds.
  */
 export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly service: ServiceName;
@@ -214,7 +158,7 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     news: Record<string, unknown>,
   ): { replaces?: string[]; changes?: boolean };
 
-  /** The api the core builds at configure (the real one; tests inject theirs through Deps). */
+  /** The api the core builds at configure (tests inject theirs through Deps). */
   createApi(settings: ProviderSettings, call: AwsCaller): A;
   /** Service-specific state built once per configure (e.g. MGN's CapacityGate). */
   state?(ctx: Omit<TaskContext<A, S, T>, "state">): S;
@@ -222,20 +166,16 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly describe: DescribeSpec<T, A>;
   readonly poll: PollDelays;
   idOf(task: T): string;
-  /** The status of an observation; `undefined` (gone) has a status too, e.g. "GONE". */
+  /** `undefined` (gone) has a status too, e.g. "GONE". */
   statusOf(task: T | undefined): string;
   /** The output holding the status, read by diff (a failed task is replaced). @default "status" */
   readonly statusOutput?: string;
-  /**
-   * How a status counts for a create-phase wait, given the inputs (e.g. failOnRowErrors); diff
-   * also passes the recorded outputs.
-   */
+  /** A status's verdict for a create-phase wait; diff also passes the recorded outputs. */
   classify(
     status: string,
     inputs: I,
     recorded?: Record<string, unknown>,
   ): "pending" | "success" | "failure";
-  /** Acceptors as data, per phase. */
   acceptors(phase: Phase, inputs: I): readonly Acceptor<T | undefined>[];
   /** Word for the waited thing in timeout messages. @default create "import", else the phase */
   readonly phaseWords?: Partial<Record<Phase, string>>;
@@ -245,10 +185,7 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
   markGone?(task: T): T;
   /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
   progress?(task: T | undefined): string;
-  /**
-   * Settle a task that start/adopt/update already sees terminal without another describe (MGN).
-   * @default false: the wait's first poll reads it again (ADS).
-   */
+  /** Settle a task start/adopt/update sees terminal without a describe (MGN). @default false */
   readonly trustStartStatus?: boolean;
 
   /** The adopt input (`adoptImportTaskId`), when the resource can manage an existing task. */
@@ -271,12 +208,9 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     raw: Record<string, unknown>,
     scope: StartScope,
   ): Promise<T>;
-  /**
-   * `start` queues by itself (MGN's quota gate) and runs its API call through
-   * ctx.runtime.startLimiter: the core then holds no limiter seat around it. @default false
-   */
+  /** `start` queues by itself through ctx.runtime.startLimiter (MGN): the core holds no seat. */
   readonly queuesStart?: boolean;
-  /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
+  /** The log line of a started task. @default `started <id> (<status>)` */
   startedMessage?(task: T): string;
   /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
   exhaustedMessage?(inputs: I, last: T, attempts: number): string;
@@ -313,16 +247,15 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly hooks?: TaskHooks<I, T, A, S>;
 }
 
-/**
- * The facts the core's service builder (service.ts) and check/diff read: all a resource needs to
- * compose the core's pieces when the start-and-wait lifecycle does not fit it (lifecycle.ts).
- */
+/** What check, diff and the service builder read: enough for a lifecycle.ts lifecycle. */
 export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
   TaskSpec<I, T, A, S>,
   | "service"
   | "className"
   | "properties"
   | "checkMore"
+  | "checkWarnings"
+  | "adoptProperty"
   | "diffMore"
   | "createApi"
   | "state"
@@ -340,10 +273,7 @@ export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
 >;
 
 export interface TaskHooks<I extends object, T, A, S = unknown> {
-  /**
-   * After a wait that ended with the task present (success, or failure: `wait.verdict`): extra
-   * reads for the outputs (MGN row errors, EC2's AMI), warnings; `failure` is the failure reason.
-   */
+  /** After a wait that ended with the task present (`wait.verdict`): extra reads, a failure. */
   settled?(
     ctx: TaskContext<A, S, T>,
     inputs: I,
@@ -363,19 +293,13 @@ export interface TaskHooks<I extends object, T, A, S = unknown> {
     phase: "start" | "adopt" | "resume",
     task?: T,
   ): Promise<() => void>;
-  /**
-   * Read (and update) when the describe no longer returns the task (EC2: the AMI outlives it):
-   * the outputs to keep, `undefined` (gone), or `Dropped` when what outlived it is gone too.
-   */
+  /** Read/update of a task the describe lost (EC2: the AMI outlives it): outputs to keep. */
   readGone?(
     ctx: TaskContext<A, S, T>,
     id: string,
     props: Record<string, unknown>,
   ): Promise<Record<string, unknown> | Dropped | undefined>;
-  /**
-   * Extra reads for read()'s outputs of a live task (passed to toOutputs as `extra`), or
-   * `Dropped` when what the task made is gone (EC2: the AMI was deregistered).
-   */
+  /** Extra reads for read()'s outputs of a live task, or `Dropped` when what it made is gone. */
   refresh?(
     ctx: TaskContext<A, S, T>,
     inputs: I,
@@ -383,12 +307,11 @@ export interface TaskHooks<I extends object, T, A, S = unknown> {
     props: Record<string, unknown>,
   ): Promise<Record<string, unknown> | Dropped | undefined>;
   /**
-   * For a start API without an idempotency token (EC2 ImportInstance): the task an earlier run
-   * started under `token`, if any, looked up before each start and outside the start limiter (so
-   * concurrent lookups share one call). A failed one is stepped past with a successor token.
+   * A start API without a token (EC2 ImportInstance): the task an earlier run started under
+   * `token`, looked up before each start, outside the start limiter so lookups share one call.
    */
   findStarted?(ctx: TaskContext<A, S, T>, inputs: I, token: string): Promise<T | undefined>;
-  /** Delete: what to do with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
+  /** What delete does with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
   delete?(
     ctx: TaskContext<A, S, T>,
     id: string,
