@@ -26,7 +26,6 @@ import { resolveTarget } from "./target";
 import type {
   AwsCaller,
   Deps,
-  Phase,
   PollDelays,
   ServiceSpec,
   TaskContext,
@@ -36,20 +35,15 @@ import type {
 } from "./spec";
 
 export interface TaskService<A, S, T> {
-  readonly runtime: ServiceRuntime;
   readonly ctx: TaskContext<A, S, T>;
   /** The assumed role's credentials, when the target names a role. */
   readonly session: RoleSession | undefined;
 }
 
-/** `ads.ImportTask`: the resource type as messages and logs name it. */
-export function typeName(spec: { service: string; className: string }): string {
-  return `${spec.service}.${spec.className}`;
-}
-
 /**
  * Once an ID exists every failure carries it, so Pulumi records the resource (and can resume).
  * `properties` get the serialized provider: the host does not add it (pulumi-dynamic-providers.md).
+ * With `name`, a reason that does not name the resource yet gets its subject first.
  */
 export function taskFailure(
   err: unknown,
@@ -59,7 +53,6 @@ export function taskFailure(
 ): ImportTaskFailedError {
   if (isMigrationError(err, "ImportTaskFailedError")) return err;
   const text = err instanceof Error ? err.message : String(err);
-  // Waiter errors already name the resource; AWS errors do not.
   const message =
     name === undefined || text.startsWith(`${name.type} `) ? text : `${name.subject}: ${text}`;
   return new ImportTaskFailedError({ id, properties, reasons: [message], cause: err });
@@ -70,7 +63,8 @@ export function named(
   spec: { service: string; className: string; subjectInReasons?: boolean },
   subject: string,
 ): { type: string; subject: string } | undefined {
-  return spec.subjectInReasons === true ? { type: typeName(spec), subject } : undefined;
+  const type = `${spec.service}.${spec.className}`;
+  return spec.subjectInReasons === true ? { type, subject } : undefined;
 }
 
 /**
@@ -111,12 +105,7 @@ export class TaskServices<I extends object, T, A, S> {
   ) {
     // One logger for every target: its progress rate limit is per resource, whatever the target;
     // in the dynamic-provider host it sends lines to the engine on their resource (runtime.ts).
-    const logger =
-      deps.logger ??
-      createLogger({
-        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-        engine: hostEngine(),
-      });
+    const logger = deps.logger ?? createLogger({ clock: deps.clock, engine: hostEngine() });
     this.deps = { ...deps, logger };
   }
 
@@ -158,7 +147,7 @@ export class TaskServices<I extends object, T, A, S> {
   }
 }
 
-export function buildTaskService<I extends object, T, A, S>(
+function buildTaskService<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
   settings: ProviderSettings,
   deps: Partial<Deps<A>>,
@@ -167,11 +156,10 @@ export function buildTaskService<I extends object, T, A, S>(
   // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
   const runtime = createRuntime({
     settings,
-    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-    ...(deps.random === undefined ? {} : { random: deps.random }),
-    ...(deps.logger === undefined ? {} : { log: deps.logger }),
+    clock: deps.clock,
+    random: deps.random,
+    log: deps.logger,
   });
-  const type = typeName(spec);
   const caller =
     (maxAttempts: number | undefined): AwsCaller =>
     async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
@@ -219,14 +207,17 @@ export function buildTaskService<I extends object, T, A, S>(
     new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
   const { operation, batchSize, concurrency } = spec.describe;
   const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
-  const call = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
+  const describe = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
     limiter === undefined
       ? spec.describe.call(api, ids)
       : limiter.run(() => spec.describe.call(api, ids));
   const poller = spec.describe.viaCaller
-    ? new BatchPoller<T>({ batchSize, describe: call })
-    : batcher(operation, batchSize, call);
+    ? new BatchPoller<T>({ batchSize, describe })
+    : batcher(operation, batchSize, describe);
+  const type = `${spec.service}.${spec.className}`;
   const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
+  const subject = (inputs: object, id?: string): string => `${type} "${name(inputs, id)}"`;
+  const label = (inputs: object, id?: string): string => `${type} ${name(inputs, id)}`;
   const base: Omit<TaskContext<A, S, T>, "state"> = {
     runtime,
     api,
@@ -234,23 +225,30 @@ export function buildTaskService<I extends object, T, A, S>(
     awsOnce: caller(1),
     batcher,
     describe: (id) => poller.get(id),
-    wait: (id, phase, inputs, options) =>
-      waitTask(
-        spec,
-        runtime,
-        poller,
-        id,
-        phaseWatch(spec, id, phase, inputs as I),
-        inputs as I,
-        options,
-      ),
-    waitOn: (other, id, watch, inputs, options) =>
-      waitTask(spec, runtime, other, id, watch, inputs as I, options),
-    subject: (inputs, id) => `${type} "${name(inputs, id)}"`,
-    label: (inputs, id) => `${type} ${name(inputs, id)}`,
+    wait: (id, phase, inputs, options) => {
+      const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
+      const watch: WatchSpec<T> = {
+        resourceId: id,
+        acceptors: spec.acceptors(phase, inputs as I),
+        status: (o) => spec.statusOf(o),
+        operation,
+        subject: `${subject(inputs, id)}: ${word} ${id}`,
+        progress: (o) => spec.progress?.(o),
+      };
+      return base.waitOn(poller, id, watch, inputs, options);
+    },
+    waitOn: (other, id, watch, inputs, options) => {
+      const who = {
+        label: label(inputs, watch.resourceId),
+        subject: subject(inputs, watch.resourceId),
+      };
+      return waitTask(spec, runtime, other, id, watch, inputs as Inputs<I>, options, who);
+    },
+    subject,
+    label,
   };
   const state = spec.state === undefined ? (undefined as S) : spec.state(base);
-  return { runtime, ctx: { ...base, state }, session };
+  return { ctx: { ...base, state }, session };
 }
 
 /** Describe calls per second the shared rounds of one poller may spend, unless configured. */
@@ -293,9 +291,10 @@ async function waitTask<I extends object, T, A, S, R>(
   runtime: ServiceRuntime,
   poller: BatchPoller<R>,
   id: string,
-  watch: WatchSpec<R> & { progress?(o: R | undefined): string | undefined },
+  watch: WatchSpec<R>,
   inputs: Inputs<I>,
   options: WaitOptions,
+  who: { label: string; subject: string },
 ): Promise<WaitSummary<R>> {
   const { settings, clock, log } = runtime;
   const minDelayMs = settings.pollMinDelayMs ?? spec.poll.minDelayMs;
@@ -303,8 +302,6 @@ async function waitTask<I extends object, T, A, S, R>(
   const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
   const started = clock.now();
   const deadline = options.deadline ?? started + limitMs;
-  const subject = `${typeName(spec)} "${spec.name(inputs, watch.resourceId)}"`;
-  const label = `${typeName(spec)} ${spec.name(inputs, watch.resourceId)}`;
   const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
   const riding = poller.ridingClock(clock, {
@@ -313,7 +310,7 @@ async function waitTask<I extends object, T, A, S, R>(
     deadlineMs: deadline,
   });
   let align = spec.poll.alignFirstPoll === true;
-  const live = log.watch?.(label, started);
+  const live = log.watch?.(who.label, started);
   try {
     return await waitFor<R | undefined>({
       poll: async () => {
@@ -341,34 +338,14 @@ async function waitTask<I extends object, T, A, S, R>(
       subject: watch.subject,
       onObservation: (o, poll) => {
         live?.observed(show(o), poll);
-        log.progress(
-          label,
-          `${show(o)} (poll ${poll}, ${Math.round((clock.now() - started) / 1000)}s)`,
-        );
+        const seconds = Math.round((clock.now() - started) / 1000);
+        log.progress(who.label, `${show(o)} (poll ${poll}, ${seconds}s)`);
       },
     });
   } catch (err) {
     const properties = { ...options.properties, __provider: inputs.__provider };
-    throw taskFailure(err, watch.resourceId, properties, named(spec, subject));
+    throw taskFailure(err, watch.resourceId, properties, named(spec, who.subject));
   } finally {
     live?.stop();
   }
-}
-
-/** What a wait on the task itself in `phase` watches for: the spec's acceptors and words. */
-function phaseWatch<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  id: string,
-  phase: Phase,
-  inputs: Inputs<I>,
-): WatchSpec<T> & { progress(o: T | undefined): string | undefined } {
-  const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
-  return {
-    resourceId: id,
-    acceptors: spec.acceptors(phase, inputs),
-    status: (o) => spec.statusOf(o),
-    operation: spec.describe.operation,
-    subject: `${typeName(spec)} "${spec.name(inputs, id)}": ${word} ${id}`,
-    progress: (o) => spec.progress?.(o),
-  };
 }

@@ -52,6 +52,8 @@ export interface WatchSpec<R> {
   operation: string;
   /** Names the wait in timeout messages, e.g. `ec2.ImportInstanceTask "web": terminating i-…`. */
   subject: string;
+  /** Progress text of one observation; `undefined` shows its status. */
+  progress?(o: R | undefined): string | undefined;
 }
 
 /** A hook's verdict that nothing is left to manage: the engine drops the resource. */
