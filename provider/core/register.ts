@@ -8,12 +8,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./shim";
 import type { PropertySpec } from "./task/properties";
-import { outputSlots, secretOutputs, shimPath } from "./task/resource";
 import { deriveToken } from "./tokens";
 
-type Spec = Parameters<typeof shimPath>[0] & {
+interface Spec {
+  readonly service: string;
+  readonly className: string;
+  readonly outputs?: readonly string[];
+  readonly secretOutputs?: readonly string[];
   readonly properties?: Readonly<Record<string, PropertySpec>>;
-};
+}
+
+/**
+ * `ads/importTaskProvider`: the module under the package's "./internal/*" export that the shim
+ * requires. Frozen like the type token: every existing stack's state names it.
+ */
+export function shimPath(spec: Spec): string {
+  return `${spec.service}/${spec.className.charAt(0).toLowerCase()}${spec.className.slice(1)}Provider`;
+}
+
+/** Every output as `undefined`: Pulumi shows only the outputs a resource registers. */
+export function outputSlots(spec: Spec): Record<string, undefined> {
+  return Object.fromEntries((spec.outputs ?? []).map((key) => [key, undefined]));
+}
+
+/** The spec's secret outputs plus the caller's `additionalSecretOutputs`. */
+export function secretOutputs(spec: Spec, extra: readonly string[] = []): string[] {
+  return [...(spec.secretOutputs ?? []), ...extra];
+}
 
 export function registration(
   spec: Spec,
@@ -21,14 +42,7 @@ export function registration(
   props: Record<string, unknown>,
   opts: pulumi.CustomResourceOptions | undefined,
   slots: readonly string[] = [],
-): [
-  pulumi.dynamic.ResourceProvider,
-  string,
-  Record<string, unknown>,
-  pulumi.CustomResourceOptions | undefined,
-  string,
-  string,
-] {
+): ConstructorParameters<typeof pulumi.dynamic.Resource> {
   const secrets = secretOutputs(spec, opts?.additionalSecretOutputs);
   return [
     providerShim(shimPath(spec)),
@@ -99,11 +113,22 @@ function hasLeaf(
   return hasLeaf((value as Record<string, unknown>)[head], rest, when);
 }
 
-/**
- * The idempotency token a resource sends when the program gives none: derived from the stack,
- * project, resource name and the inputs that identify the task, so a re-run of an interrupted
- * create gets the task the first run started.
- */
+/** `given`, else derived: a re-run of an interrupted create gets the task the first run started. */
+export function givenOrDerived(
+  given: pulumi.Input<string> | undefined,
+  name: string,
+  identity: Record<string, unknown>,
+  derive: (stack: string, project: string, name: string, inputs: Record<string, unknown>) => string,
+): pulumi.Input<string> {
+  return (
+    given ??
+    pulumi
+      .output(identity)
+      .apply((resolved) => derive(pulumi.getStack(), pulumi.getProject(), name, resolved))
+  );
+}
+
+/** givenOrDerived with the token derived from the stack, project, name and identifying inputs. */
 export function derivedToken(
   given: pulumi.Input<string> | undefined,
   spec: Spec,
@@ -111,14 +136,8 @@ export function derivedToken(
   inputs: Record<string, unknown>,
   maxLength: number,
 ): pulumi.Input<string> {
-  if (given !== undefined) return given;
   const type = `${spec.service}:${spec.className}`;
-  return pulumi
-    .output(inputs)
-    .apply((resolved) =>
-      deriveToken(
-        { stack: pulumi.getStack(), project: pulumi.getProject(), type, name, inputs: resolved },
-        { maxLength },
-      ),
-    );
+  return givenOrDerived(given, name, inputs, (stack, project, resource, resolved) =>
+    deriveToken({ stack, project, type, name: resource, inputs: resolved }, { maxLength }),
+  );
 }

@@ -8,7 +8,7 @@ import {
 } from "../../../../provider/core/errors";
 import { echoOutputs, type PropertyTable } from "../../../../provider/core/task/properties";
 import { createTaskProvider, diffTask } from "../../../../provider/core/task/provider";
-import { outputSlots, secretOutputs, shimPath } from "../../../../provider/core/task/resource";
+import { outputSlots, secretOutputs, shimPath } from "../../../../provider/core/register";
 import type { Acceptor } from "../../../../provider/core/waiter";
 import type { TaskHooks, TaskSpec } from "../../../../provider/core/task/spec";
 import {
