@@ -9,13 +9,7 @@ import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
 import { bindProvider, type ProviderImplementation } from "../dynamic";
 import { scopeProvider } from "../engine";
-import {
-  asInputs,
-  checkProperties,
-  type DetailedDiff,
-  diffProperties,
-  withDiffMore,
-} from "./properties";
+import { asInputs, checkProperties, type DetailedDiff, diffProperties } from "./properties";
 import { TaskServices } from "./service";
 import { recordTarget } from "./target";
 import type { Deps, ServiceSpec, TaskContext } from "./spec";
@@ -65,8 +59,8 @@ export function diffSpec<I extends object, T, A, S>(
   news: Record<string, unknown>,
   detailedDiff: DetailedDiff = {},
 ): { changes: boolean; replaces: string[] } {
-  const table = diffProperties(spec.properties, olds, news, {}, detailedDiff);
-  const { changes, replaces } = withDiffMore(table, spec.diffMore?.(olds, news), detailedDiff);
+  const more = spec.diffMore?.(olds, news);
+  const { changes, replaces } = diffProperties(spec.properties, olds, news, { more }, detailedDiff);
   return { changes, replaces };
 }
 

@@ -18,7 +18,6 @@ import {
   type Inputs,
   inputsOf,
   waitTimeoutMs,
-  withDiffMore,
 } from "./properties";
 import { named, taskFailure, trackStart } from "./service";
 import type { Deps, Dropped, StartScope, TaskContext, TaskSpec, WaitSummary } from "./spec";
@@ -329,12 +328,9 @@ export function diffTask<I extends object, T, A, S>(
   detailedDiff: DetailedDiff = {},
 ): DiffResult {
   const statusKey = spec.statusOutput ?? "status";
-  const options = {
-    ...(id === undefined ? {} : { id }),
-    ...(spec.adoptProperty === undefined ? {} : { adoptProperty: spec.adoptProperty }),
-  };
-  const table = diffProperties(spec.properties, olds, news, options, detailedDiff);
-  const result = withDiffMore(table, spec.diffMore?.(olds, news), detailedDiff, statusKey);
+  const more = spec.diffMore?.(olds, news);
+  const options = { id, adoptProperty: spec.adoptProperty, more, statusKey };
+  const result = diffProperties(spec.properties, olds, news, options, detailedDiff);
   const status = olds[statusKey];
   if (typeof status === "string") {
     const verdict = spec.classify(status, asInputs(spec.properties, news), olds);
