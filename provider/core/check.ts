@@ -113,24 +113,6 @@ function scalar<R extends BaseRule>(
   };
 }
 
-/** `must be 1–100 characters`, `must be between 1 and 5`, `must have at most 10 items`. */
-function rangeText(
-  min: number | undefined,
-  max: number | undefined,
-  unit: string,
-  verb = "be",
-): string {
-  const u = unit === "" ? "" : ` ${unit}`;
-  if (min !== undefined && min === max && unit !== "") return `must ${verb} ${min}${u}`;
-  if (min !== undefined && max !== undefined) {
-    return unit === ""
-      ? `must ${verb} between ${min} and ${max}`
-      : `must ${verb} ${min}–${max}${u}`;
-  }
-  if (min !== undefined) return `must ${verb} at least ${min}${u}`;
-  return `must ${verb} at most ${max}${u}`;
-}
-
 /** `must have 1–100 items (got 0)`, `must be between 1 and 5 (got 7)`; undefined when in range. */
 function rangeReason(
   n: number,
@@ -138,10 +120,14 @@ function rangeReason(
   max: number | undefined,
   unit: string,
 ): string | undefined {
-  if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-    return `${rangeText(min, max, unit, unit === "items" ? "have" : "be")} (got ${n})`;
+  if ((min === undefined || n >= min) && (max === undefined || n <= max)) return undefined;
+  const u = unit === "" ? "" : ` ${unit}`;
+  let range = min === undefined ? `at most ${max}${u}` : `at least ${min}${u}`;
+  if (min !== undefined && min === max && unit !== "") range = `${min}${u}`;
+  else if (min !== undefined && max !== undefined) {
+    range = unit === "" ? `between ${min} and ${max}` : `${min}–${max}${u}`;
   }
-  return undefined;
+  return `must ${unit === "items" ? "have" : "be"} ${range} (got ${n})`;
 }
 
 function stringReason(value: unknown, rule: StringRule): string | undefined {
@@ -178,17 +164,33 @@ export const checkBoolean: Check<BooleanRule> = scalar((v) =>
   typeof v === "boolean" ? undefined : `must be a boolean (got ${typeName(v)})`,
 );
 
-/** An unknown list is skipped whole; unknown items are skipped one by one. */
-export const checkStringArray: Check<StringArrayRule> = (inputs, property, rule, failures) => {
-  const value = present(inputs, property, rule, failures, isUnknown);
-  if (value === undefined) return;
+/**
+ * The list at `property` with its length checked, or undefined when there is nothing more to check
+ * (absent, skipped, or not a list: a failure naming `what` it must be).
+ */
+function listAt(
+  inputs: Inputs,
+  property: string,
+  rule: BaseRule & { minItems?: number; maxItems?: number },
+  failures: CheckFailure[],
+  what: string,
+  skip: (v: unknown) => boolean,
+): unknown[] | undefined {
+  const value = present(inputs, property, rule, failures, skip);
+  if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
-    fail(failures, property, `must be a list of strings (got ${typeName(value)})`, rule.fix);
-    return;
+    fail(failures, property, `must be ${what} (got ${typeName(value)})`, rule.fix);
+    return undefined;
   }
   const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
   if (count !== undefined) fail(failures, property, count, rule.fix);
-  value.forEach((item: unknown, i) => {
+  return value as unknown[];
+}
+
+/** An unknown list is skipped whole; unknown items are skipped one by one. */
+export const checkStringArray: Check<StringArrayRule> = (inputs, property, rule, failures) => {
+  const list = listAt(inputs, property, rule, failures, "a list of strings", isUnknown);
+  list?.forEach((item: unknown, i) => {
     if (containsUnknown(item)) return;
     const reason = stringReason(item, rule.item ?? {});
     const fix = typeof item === "string" ? rule.item?.fix : (rule.item?.fix ?? rule.fix);
@@ -262,15 +264,8 @@ export function checkList(
   each: (item: Record<string, unknown>, i: number) => void,
 ): void {
   const skip = (v: unknown): boolean => containsUnknown(v) && !Array.isArray(v);
-  const value = present(inputs, property, {}, failures, skip);
-  if (value === undefined) return;
-  if (!Array.isArray(value)) {
-    fail(failures, property, `must be a list (got ${typeName(value)})`, rule.fix);
-    return;
-  }
-  const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
-  if (count !== undefined) fail(failures, property, count, rule.fix);
-  value.forEach((item: unknown, i) => {
+  const list = listAt(inputs, property, rule, failures, "a list", skip);
+  list?.forEach((item: unknown, i) => {
     if (containsUnknown(item) && !isPlainObject(item)) return;
     checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
     if (!isPlainObject(item)) return;
