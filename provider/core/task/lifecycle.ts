@@ -31,7 +31,7 @@ export interface Lifecycle<A, S, T> {
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }>;
   delete(ctx: TaskContext<A, S, T>, id: string, props: Record<string, unknown>): Promise<void>;
-  /** diff() with paths into `detailedDiff`. @default the spec's (diffSpec) */
+  /** diff() with paths into `detailedDiff`. @default the spec's (specRules) */
   diff?(
     id: string,
     olds: Record<string, unknown>,
@@ -40,43 +40,30 @@ export interface Lifecycle<A, S, T> {
   ): { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean };
 }
 
-/** check() of a spec: the table's rules in table order, then the spec's checkMore. */
-export function checkSpec<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  news: Record<string, unknown>,
-  settings: ProviderSettings = { endpoints: {} },
-): CheckFailure[] {
-  return [
-    ...checkProperties(spec.properties, news, { settings }),
-    ...(spec.checkMore?.(news, { settings }) ?? []),
-  ];
-}
-
-/** diff() of a spec: the table's diff merged with the spec's diffMore (paths into `detailedDiff`). */
-export function diffSpec<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  detailedDiff: DetailedDiff = {},
-): { changes: boolean; replaces: string[] } {
-  const more = spec.diffMore?.(olds, news);
-  const { changes, replaces } = diffProperties(spec.properties, olds, news, { more }, detailedDiff);
-  return { changes, replaces };
-}
-
-/** A spec's check() and diff() as plain functions, for tests and tools. */
+/**
+ * A spec's check() (the table's rules in table order, then checkMore) and diff() (the table's,
+ * merged with diffMore, paths into `detailedDiff`) as plain functions.
+ */
 export function specRules<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
 ): {
-  check: (news: Record<string, unknown>) => CheckFailure[];
+  check: (news: Record<string, unknown>, settings?: ProviderSettings) => CheckFailure[];
   diff: (
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-  ) => ReturnType<typeof diffSpec>;
+    detailedDiff?: DetailedDiff,
+  ) => { changes: boolean; replaces: string[] };
 } {
   return {
-    check: (news) => checkSpec(spec, news),
-    diff: (olds, news) => diffSpec(spec, olds, news),
+    check: (news, settings = { endpoints: {} }) => [
+      ...checkProperties(spec.properties, news, { settings }),
+      ...(spec.checkMore?.(news, { settings }) ?? []),
+    ],
+    diff: (olds, news, detailedDiff = {}) => {
+      const more = spec.diffMore?.(olds, news);
+      const diff = diffProperties(spec.properties, olds, news, { more }, detailedDiff);
+      return { changes: diff.changes, replaces: diff.replaces };
+    },
   };
 }
 
@@ -111,7 +98,7 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
   ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
     const { spec } = this;
     const { ctx } = this.all().for(news);
-    const failures = checkSpec(spec, news, ctx.runtime.settings);
+    const failures = specRules(spec).check(news, ctx.runtime.settings);
     failures.push(...(await this.all().checkTarget(news, failures)));
     const warnings = spec.checkWarnings?.(news) ?? [];
     if (warnings.length > 0) {
@@ -131,7 +118,7 @@ class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementa
     const detailedDiff: DetailedDiff = {};
     const result =
       this.lifecycle.diff?.(id, olds, news, detailedDiff) ??
-      diffSpec(this.spec, olds, news, detailedDiff);
+      specRules(this.spec).diff(olds, news, detailedDiff);
     return Promise.resolve({ ...result, detailedDiff });
   }
 
