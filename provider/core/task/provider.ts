@@ -27,261 +27,242 @@ const MAX_SUCCESSORS = 10;
 
 const noop = (): void => {};
 
-class TaskLifecycle<I extends object, T, A, S> implements Lifecycle<A, S, T> {
-  constructor(private readonly spec: TaskSpec<I, T, A, S>) {}
+function taskLifecycle<I extends object, T, A, S>(spec: TaskSpec<I, T, A, S>): Lifecycle<A, S, T> {
+  return {
+    diff: (id, olds, news, detailedDiff) => diffTask(spec, id, olds, news, detailedDiff),
 
-  diff(
-    id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-    detailedDiff: DetailedDiff,
-  ): DiffResult {
-    return diffTask(this.spec, id, olds, news, detailedDiff);
-  }
+    create: async (ctx, raw) => {
+      const inputs = asInputs(spec.properties, raw);
+      const deadline = deadlineOf(spec, ctx, inputs);
+      const adoptId = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
+      const adopting = typeof adoptId === "string";
+      const release = (await spec.hooks?.hold?.(ctx, inputs, adopting ? "adopt" : "start")) ?? noop;
+      const kept: (() => void)[] = [];
+      const scope: StartScope = { deadline, keep: (r) => void kept.push(r) };
+      try {
+        const task = adopting
+          ? await adopt(spec, ctx, inputs, adoptId)
+          : await start(spec, ctx, raw, inputs, scope);
+        if (adopting) {
+          ctx.runtime.log.info(
+            ctx.label(inputs, adoptId),
+            `adopted ${spec.idOf(task)} (${spec.statusOf(task)})`,
+          );
+        }
+        return {
+          id: spec.idOf(task),
+          outs: await settle(spec, ctx, raw, inputs, task, {}, deadline),
+        };
+      } finally {
+        for (const r of kept) r();
+        release();
+      }
+    },
 
-  async create(
-    ctx: TaskContext<A, S, T>,
-    raw: Record<string, unknown>,
-  ): Promise<{ id: string; outs: Record<string, unknown> }> {
-    const { spec } = this;
-    const inputs = asInputs(spec.properties, raw);
-    const deadline = deadlineOf(spec, ctx, inputs);
-    const adoptId = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
-    const adopting = typeof adoptId === "string";
-    const release = (await spec.hooks?.hold?.(ctx, inputs, adopting ? "adopt" : "start")) ?? noop;
-    const kept: (() => void)[] = [];
-    const scope: StartScope = { deadline, keep: (r) => void kept.push(r) };
-    try {
-      const task = adopting
-        ? await this.adopt(ctx, inputs, adoptId)
-        : await this.start(ctx, raw, inputs, scope);
-      if (adopting) {
+    read: async (ctx, id, props) => {
+      const inputs = asInputs(spec.properties, props);
+      const task = await ctx.describe(id);
+      if (task === undefined || spec.vanished?.(task) === true) {
+        const kept = task === undefined ? await spec.hooks?.readGone?.(ctx, id, props) : undefined;
+        if (kept !== undefined && !isDropped(kept)) return { id, props: kept };
+        // Nothing is left for the stack to manage, so the engine drops it.
         ctx.runtime.log.info(
-          ctx.label(inputs, adoptId),
-          `adopted ${spec.idOf(task)} (${spec.statusOf(task)})`,
+          ctx.label(inputs, id),
+          kept?.dropped ??
+            `${id} no longer exists (${spec.statusOf(task)}); dropping it from the stack`,
         );
+        return {};
       }
-      return { id: spec.idOf(task), outs: await this.settle(ctx, raw, inputs, task, {}, deadline) };
-    } finally {
-      for (const r of kept) r();
-      release();
-    }
-  }
-
-  async read(
-    ctx: TaskContext<A, S, T>,
-    id: string,
-    props: Record<string, unknown>,
-  ): Promise<{ id?: string; props?: Record<string, unknown> }> {
-    const { spec } = this;
-    const inputs = asInputs(spec.properties, props);
-    const task = await ctx.describe(id);
-    if (task === undefined || spec.vanished?.(task) === true) {
-      const kept = task === undefined ? await spec.hooks?.readGone?.(ctx, id, props) : undefined;
-      if (kept !== undefined && !isDropped(kept)) return { id, props: kept };
-      // Nothing is left for the stack to manage, so the engine drops it.
-      ctx.runtime.log.info(
-        ctx.label(inputs, id),
-        kept?.dropped ??
-          `${id} no longer exists (${spec.statusOf(task)}); dropping it from the stack`,
-      );
-      return {};
-    }
-    const extra = await spec.hooks?.refresh?.(ctx, inputs, task, props);
-    if (isDropped(extra)) {
-      ctx.runtime.log.info(ctx.label(inputs, id), extra.dropped);
-      return {};
-    }
-    return { id, props: spec.toOutputs(inputsOf(spec.properties, props), task, extra, props) };
-  }
-
-  async update(
-    ctx: TaskContext<A, S, T>,
-    id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ outs: Record<string, unknown> }> {
-    const { spec } = this;
-    const inputs = asInputs(spec.properties, news);
-    const deadline = deadlineOf(spec, ctx, inputs);
-    const task = await ctx.describe(id);
-    if (task === undefined) {
-      const merged = { ...olds, ...inputsOf(spec.properties, news) };
-      // readGone builds outputs from these: the new inputs replace the old (a dropped one is gone).
-      const recorded = Object.entries(olds).filter(([key]) => !(key in spec.properties));
-      const current = { ...Object.fromEntries(recorded), ...inputsOf(spec.properties, news) };
-      const kept = await spec.hooks?.readGone?.(ctx, id, current);
-      if (kept !== undefined && !isDropped(kept)) return { outs: kept };
-      const gone = { polls: 1, observed: [spec.statusOf(undefined)] };
-      throw new ImportTaskFailedError({
-        id,
-        properties: { ...merged, __provider: news["__provider"] },
-        reasons: [spec.failureMessage(inputs, undefined, gone, id)],
-      });
-    }
-    // Resumes a wait that a timeout or an interrupted `pulumi up` left unfinished.
-    const release = (await spec.hooks?.hold?.(ctx, inputs, "resume", task)) ?? noop;
-    try {
-      return { outs: await this.settle(ctx, news, inputs, task, olds, deadline) };
-    } finally {
-      release();
-    }
-  }
-
-  async delete(
-    ctx: TaskContext<A, S, T>,
-    id: string,
-    props: Record<string, unknown>,
-  ): Promise<void> {
-    const { spec } = this;
-    const inputs = asInputs(spec.properties, props);
-    if (effective(spec.properties, inputs, "retainOnDelete") === true) {
-      const message = spec.retainedMessage?.(id, inputs) ?? `retainOnDelete is true: leaving ${id}`;
-      ctx.runtime.log.info(ctx.label(inputs, id), message);
-      return;
-    }
-    await spec.hooks?.delete?.(ctx, id, inputs, props);
-  }
-
-  private async adopt(ctx: TaskContext<A, S, T>, inputs: Inputs<I>, adoptId: string): Promise<T> {
-    const { spec } = this;
-    const task = await ctx.describe(adoptId);
-    if (task === undefined) {
-      const where = ctx.runtime.settings.region ?? "the configured region";
-      const property = spec.adoptProperty ?? "adopt";
-      const missing = spec.adoptMissing?.(adoptId, inputs, where) ?? {
-        reason: `names ${adoptId}, which ${spec.describe.operation} does not return in ${where}. Fix: check the ID and aws:region.`,
-        message: `${ctx.subject(inputs, adoptId)}: ${property} ${adoptId} was not found in ${where}. Fix: check the ID and aws:region.`,
-      };
-      throw new InputValidationError({ property, ...missing });
-    }
-    for (const warning of spec.adoptWarnings?.(inputs, task) ?? []) {
-      ctx.runtime.log.warn(ctx.label(inputs, adoptId), warning);
-    }
-    return task;
-  }
-
-  /**
-   * The spec's start with the resource's token, through the start limiter. The same token returns
-   * the task an interrupted run started; a task that already failed is stepped past with a
-   * deterministic successor token, so a re-run after a failure starts again — unless the start
-   * call was retried (trackStart), when the failed task may be this create's own.
-   */
-  private async start(
-    ctx: TaskContext<A, S, T>,
-    raw: Record<string, unknown>,
-    inputs: Inputs<I>,
-    scope: StartScope,
-  ): Promise<T> {
-    const { spec } = this;
-    const { runtime } = ctx;
-    const label = ctx.label(inputs);
-    const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
-    let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
-    // A sourceEtag chains the token with the file's version (as a failed task's ID chains its
-    // successor): the replacement of a changed file is not deduplicated to the old import.
-    const etag = (inputs as Record<string, unknown>)["sourceEtag"];
-    if (typeof etag === "string") token = spec.successorToken(token, `sourceEtag:${etag}`);
-    for (let hop = 0; ; hop++) {
-      const attempt = token;
-      const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
-      const run = (): Promise<{ value: T; retried: boolean }> =>
-        trackStart(() => spec.start(ctx, inputs, attempt, raw, scope));
-      // A start that queues for a quota must not hold a limiter seat while it waits.
-      const started =
-        found === undefined
-          ? spec.queuesStart === true
-            ? await run()
-            : await runtime.startLimiter.run(run)
-          : { value: found, retried: false };
-      const task = started.value;
-      const id = spec.idOf(task);
-      const status = spec.statusOf(task);
-      // Only a task an earlier run started is stepped past. After a retried start call, the task
-      // the token returns may be the one this create's first attempt started before its answer
-      // was lost: it is this create's own, and settle() reports its failure with its ID.
-      if (spec.classify(status, inputs) !== "failure" || started.retried) {
-        const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
-        const line =
-          found === undefined
-            ? (spec.startedMessage?.(task) ?? `started ${id} (${status})`)
-            : `found ${id} (${status}) ${under}`;
-        const urn = urnOf(raw);
-        const recover = urn === undefined ? "" : `; if this run dies: ${recoveryCommand(urn, id)}`;
-        runtime.log.info(ctx.label(inputs, id), line + recover);
-        return task;
+      const extra = await spec.hooks?.refresh?.(ctx, inputs, task, props);
+      if (isDropped(extra)) {
+        ctx.runtime.log.info(ctx.label(inputs, id), extra.dropped);
+        return {};
       }
-      if (hop >= MAX_SUCCESSORS) {
-        const attempts = MAX_SUCCESSORS + 1;
+      return { id, props: spec.toOutputs(inputsOf(spec.properties, props), task, extra, props) };
+    },
+
+    update: async (ctx, id, olds, news) => {
+      const inputs = asInputs(spec.properties, news);
+      const deadline = deadlineOf(spec, ctx, inputs);
+      const task = await ctx.describe(id);
+      if (task === undefined) {
+        const given = inputsOf(spec.properties, news);
+        // readGone builds outputs from these: new inputs replace the old (a dropped one is gone).
+        const recorded = Object.entries(olds).filter(([key]) => !(key in spec.properties));
+        const current = { ...Object.fromEntries(recorded), ...given };
+        const kept = await spec.hooks?.readGone?.(ctx, id, current);
+        if (kept !== undefined && !isDropped(kept)) return { outs: kept };
+        const gone = { polls: 1, observed: [spec.statusOf(undefined)] };
         throw new ImportTaskFailedError({
           id,
-          properties: { ...spec.toOutputs(raw, task), __provider: inputs.__provider },
-          reasons: [
-            spec.exhaustedMessage?.(inputs, task, attempts) ??
-              `${ctx.subject(inputs)}: ${attempts} tasks for this resource's token ended in failure (last ${id}: ${status}). Fix the inputs, then run \`pulumi up\` again.`,
-          ],
+          properties: { ...olds, ...given, __provider: news["__provider"] },
+          reasons: [spec.failureMessage(inputs, undefined, gone, id)],
         });
       }
-      runtime.log.info(
-        label,
-        `${id} for this token already ended in ${status}; starting a new import`,
-      );
-      token = spec.successorToken(token, id);
-    }
-  }
+      // Resumes a wait that a timeout or an interrupted `pulumi up` left unfinished.
+      const release = (await spec.hooks?.hold?.(ctx, inputs, "resume", task)) ?? noop;
+      try {
+        return { outs: await settle(spec, ctx, news, inputs, task, olds, deadline) };
+      } finally {
+        release();
+      }
+    },
 
-  /** Waits (unless waitForCompletion is false) and returns full outputs, or throws with the ID. */
-  private async settle(
-    ctx: TaskContext<A, S, T>,
-    raw: Record<string, unknown>,
-    inputs: Inputs<I>,
-    task: T,
-    previous: Record<string, unknown>,
-    deadline: number,
-  ): Promise<Record<string, unknown>> {
-    const { spec } = this;
-    const { runtime } = ctx;
+    delete: async (ctx, id, props) => {
+      const inputs = asInputs(spec.properties, props);
+      if (effective(spec.properties, inputs, "retainOnDelete") === true) {
+        const message =
+          spec.retainedMessage?.(id, inputs) ?? `retainOnDelete is true: leaving ${id}`;
+        ctx.runtime.log.info(ctx.label(inputs, id), message);
+        return;
+      }
+      await spec.hooks?.delete?.(ctx, id, inputs, props);
+    },
+  };
+}
+
+async function adopt<I extends object, T, A, S>(
+  spec: TaskSpec<I, T, A, S>,
+  ctx: TaskContext<A, S, T>,
+  inputs: Inputs<I>,
+  adoptId: string,
+): Promise<T> {
+  const task = await ctx.describe(adoptId);
+  if (task === undefined) {
+    const where = ctx.runtime.settings.region ?? "the configured region";
+    const property = spec.adoptProperty ?? "adopt";
+    const missing = spec.adoptMissing?.(adoptId, inputs, where) ?? {
+      reason: `names ${adoptId}, which ${spec.describe.operation} does not return in ${where}. Fix: check the ID and aws:region.`,
+      message: `${ctx.subject(inputs, adoptId)}: ${property} ${adoptId} was not found in ${where}. Fix: check the ID and aws:region.`,
+    };
+    throw new InputValidationError({ property, ...missing });
+  }
+  for (const warning of spec.adoptWarnings?.(inputs, task) ?? []) {
+    ctx.runtime.log.warn(ctx.label(inputs, adoptId), warning);
+  }
+  return task;
+}
+
+/**
+ * The spec's start with the resource's token, through the start limiter. The same token returns
+ * the task an interrupted run started; a task that already failed is stepped past with a
+ * deterministic successor token, so a re-run after a failure starts again — unless the start
+ * call was retried (trackStart), when the failed task may be this create's own.
+ */
+async function start<I extends object, T, A, S>(
+  spec: TaskSpec<I, T, A, S>,
+  ctx: TaskContext<A, S, T>,
+  raw: Record<string, unknown>,
+  inputs: Inputs<I>,
+  scope: StartScope,
+): Promise<T> {
+  const { runtime } = ctx;
+  const label = ctx.label(inputs);
+  const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
+  let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
+  // A sourceEtag chains the token with the file's version (as a failed task's ID chains its
+  // successor): the replacement of a changed file is not deduplicated to the old import.
+  const etag = (inputs as Record<string, unknown>)["sourceEtag"];
+  if (typeof etag === "string") token = spec.successorToken(token, `sourceEtag:${etag}`);
+  for (let hop = 0; ; hop++) {
+    const attempt = token;
+    const found = await spec.hooks?.findStarted?.(ctx, inputs, attempt);
+    const run = (): Promise<{ value: T; retried: boolean }> =>
+      trackStart(() => spec.start(ctx, inputs, attempt, raw, scope));
+    // A start that queues for a quota must not hold a limiter seat while it waits.
+    const started =
+      found === undefined
+        ? spec.queuesStart === true
+          ? await run()
+          : await runtime.startLimiter.run(run)
+        : { value: found, retried: false };
+    const task = started.value;
     const id = spec.idOf(task);
-    const provider = { __provider: inputs.__provider };
-    const verdict = spec.classify(spec.statusOf(task), inputs, previous);
-    const settled = spec.trustStartStatus === true && verdict !== "pending";
-    if (effective(spec.properties, inputs, "waitForCompletion") === false && !settled) {
-      return spec.toOutputs(raw, task, undefined, previous);
+    const status = spec.statusOf(task);
+    // Only a task an earlier run started is stepped past. After a retried start call, the task
+    // the token returns may be the one this create's first attempt started before its answer
+    // was lost: it is this create's own, and settle() reports its failure with its ID.
+    if (spec.classify(status, inputs) !== "failure" || started.retried) {
+      const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
+      const line =
+        found === undefined
+          ? (spec.startedMessage?.(task) ?? `started ${id} (${status})`)
+          : `found ${id} (${status}) ${under}`;
+      const urn = urnOf(raw);
+      const recover = urn === undefined ? "" : `; if this run dies: ${recoveryCommand(urn, id)}`;
+      runtime.log.info(ctx.label(inputs, id), line + recover);
+      return task;
     }
-    const result: WaitSummary<T> = settled
-      ? { verdict, last: task, polls: 1, observed: [spec.statusOf(task)] }
-      : await ctx.wait(id, "create", inputs, {
-          deadline,
-          properties: spec.toOutputs(raw, task, undefined, previous),
-        });
-    const last = result.last ?? markGone(spec, task);
-    const hooks = spec.hooks;
-    // A task that ended (in success or failure) may have more to read; a gone one has not.
-    const done =
-      hooks?.settled === undefined || result.last === undefined
-        ? {}
-        : await hooks.settled(ctx, inputs, last, result, previous).catch((err: unknown) => {
-            const outs = spec.toOutputs(raw, last, undefined, previous);
-            throw taskFailure(
-              err,
-              id,
-              { ...outs, ...provider },
-              named(spec, ctx.subject(inputs, id)),
-            );
-          });
-    const outs = spec.toOutputs(raw, last, done.extra, previous);
-    if (result.verdict === "failure" || done.failure !== undefined) {
+    if (hop >= MAX_SUCCESSORS) {
+      const attempts = MAX_SUCCESSORS + 1;
       throw new ImportTaskFailedError({
         id,
-        properties: { ...outs, ...provider },
-        reasons: [done.failure ?? spec.failureMessage(inputs, result.last, result, id)],
+        properties: { ...spec.toOutputs(raw, task), __provider: inputs.__provider },
+        reasons: [
+          spec.exhaustedMessage?.(inputs, task, attempts) ??
+            `${ctx.subject(inputs)}: ${attempts} tasks for this resource's token ended in failure (last ${id}: ${status}). Fix the inputs, then run \`pulumi up\` again.`,
+        ],
       });
     }
-    const label = ctx.label(inputs, id);
-    if (done.warning !== undefined) runtime.log.warn(label, done.warning);
-    else runtime.log.info(label, done.info ?? `${id} ${spec.statusOf(last)}`);
-    return outs;
+    runtime.log.info(
+      label,
+      `${id} for this token already ended in ${status}; starting a new import`,
+    );
+    token = spec.successorToken(token, id);
   }
+}
+
+/** Waits (unless waitForCompletion is false) and returns full outputs, or throws with the ID. */
+async function settle<I extends object, T, A, S>(
+  spec: TaskSpec<I, T, A, S>,
+  ctx: TaskContext<A, S, T>,
+  raw: Record<string, unknown>,
+  inputs: Inputs<I>,
+  task: T,
+  previous: Record<string, unknown>,
+  deadline: number,
+): Promise<Record<string, unknown>> {
+  const { runtime } = ctx;
+  const id = spec.idOf(task);
+  const provider = { __provider: inputs.__provider };
+  const verdict = spec.classify(spec.statusOf(task), inputs, previous);
+  const settled = spec.trustStartStatus === true && verdict !== "pending";
+  if (effective(spec.properties, inputs, "waitForCompletion") === false && !settled) {
+    return spec.toOutputs(raw, task, undefined, previous);
+  }
+  const result: WaitSummary<T> = settled
+    ? { verdict, last: task, polls: 1, observed: [spec.statusOf(task)] }
+    : await ctx.wait(id, "create", inputs, {
+        deadline,
+        properties: spec.toOutputs(raw, task, undefined, previous),
+      });
+  const last = result.last ?? markGone(spec, task);
+  const hooks = spec.hooks;
+  // A task that ended (in success or failure) may have more to read; a gone one has not.
+  const done =
+    hooks?.settled === undefined || result.last === undefined
+      ? {}
+      : await hooks.settled(ctx, inputs, last, result, previous).catch((err: unknown) => {
+          const outs = spec.toOutputs(raw, last, undefined, previous);
+          throw taskFailure(
+            err,
+            id,
+            { ...outs, ...provider },
+            named(spec, ctx.subject(inputs, id)),
+          );
+        });
+  const outs = spec.toOutputs(raw, last, done.extra, previous);
+  if (result.verdict === "failure" || done.failure !== undefined) {
+    throw new ImportTaskFailedError({
+      id,
+      properties: { ...outs, ...provider },
+      reasons: [done.failure ?? spec.failureMessage(inputs, result.last, result, id)],
+    });
+  }
+  const label = ctx.label(inputs, id);
+  if (done.warning !== undefined) runtime.log.warn(label, done.warning);
+  else runtime.log.info(label, done.info ?? `${id} ${spec.statusOf(last)}`);
+  return outs;
 }
 
 /**
@@ -351,5 +332,5 @@ export function createTaskProvider<I extends object, T, A, S>(
   spec: TaskSpec<I, T, A, S>,
   deps?: Partial<Deps<A>>,
 ): ProviderImplementation {
-  return createLifecycleProvider(spec, new TaskLifecycle(spec), deps);
+  return createLifecycleProvider(spec, taskLifecycle(spec), deps);
 }
