@@ -111,16 +111,112 @@ export class TaskServices<I extends object, T, A, S> {
 
   /** The service of the target these inputs name (their own, else stack config, else env). */
   for(inputs: object): TaskService<A, S, T> {
+    const { spec, deps } = this;
     const target = resolveTarget(inputs, this.settings);
     const key = targetKey(target);
     const built = this.built.get(key);
     if (built !== undefined) return built;
     const settings: ProviderSettings = { ...this.settings, ...target };
     const { assumeRole: role } = target;
-    const sessions = this.deps.roleSessions ?? sharedRoleSessions;
+    const sessions = deps.roleSessions ?? sharedRoleSessions;
     const session = role && sessions.session(role, clientConfig(settings, "sts"));
     if (session !== undefined) settings.credentials = session.provider();
-    const service = buildTaskService(this.spec, settings, this.deps, session);
+    // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
+    const runtime = createRuntime({
+      settings,
+      clock: deps.clock,
+      random: deps.random,
+      log: deps.logger,
+    });
+    const caller =
+      (maxAttempts: number | undefined): AwsCaller =>
+      async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
+        let generation = 0; // of the credentials the last attempt signed with
+        const call = (): Promise<R> =>
+          callAws(
+            {
+              service: spec.service,
+              operation,
+              clock: runtime.clock,
+              random: runtime.random,
+              throttle: runtime.throttle,
+              onRetry: markRetried,
+              ...(maxAttempts === undefined ? {} : { maxAttempts }),
+            },
+            async () => {
+              if (session !== undefined) {
+                await session.credentials();
+                generation = session.generation;
+              }
+              return fn();
+            },
+          );
+        try {
+          // AWS refused expired credentials (its clock may run ahead of ours) before it acted on the
+          // request, so one retry with fresh ones is safe.
+          return await call().catch((err: unknown) => {
+            if (session === undefined || !isExpiredCredentials(err)) throw err;
+            session.expire(generation);
+            return call();
+          });
+        } catch (err) {
+          // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
+          if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);
+          throw spec.explain === undefined ? err : spec.explain(err, settings);
+        }
+      };
+    const aws = caller(undefined);
+    const api = (deps.api ?? spec.createApi.bind(spec))(settings, aws);
+    const batcher = <R>(
+      operation: string,
+      batchSize: number,
+      describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
+    ): BatchPoller<R> =>
+      new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
+    const { operation, batchSize, concurrency } = spec.describe;
+    const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
+    const describe = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
+      limiter === undefined
+        ? spec.describe.call(api, ids)
+        : limiter.run(() => spec.describe.call(api, ids));
+    const poller = spec.describe.viaCaller
+      ? new BatchPoller<T>({ batchSize, describe })
+      : batcher(operation, batchSize, describe);
+    const type = `${spec.service}.${spec.className}`;
+    const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
+    const subject = (inputs: object, id?: string): string => `${type} "${name(inputs, id)}"`;
+    const label = (inputs: object, id?: string): string => `${type} ${name(inputs, id)}`;
+    const base: Omit<TaskContext<A, S, T>, "state"> = {
+      runtime,
+      api,
+      aws,
+      awsOnce: caller(1),
+      batcher,
+      describe: (id) => poller.get(id),
+      wait: (id, phase, inputs, options) => {
+        const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
+        const watch: WatchSpec<T> = {
+          resourceId: id,
+          acceptors: spec.acceptors(phase, inputs as I),
+          status: (o) => spec.statusOf(o),
+          operation,
+          subject: `${subject(inputs, id)}: ${word} ${id}`,
+          progress: (o) => spec.progress?.(o),
+        };
+        return base.waitOn(poller, id, watch, inputs, options);
+      },
+      waitOn: (other, id, watch, inputs, options) => {
+        const who = {
+          label: label(inputs, watch.resourceId),
+          subject: subject(inputs, watch.resourceId),
+        };
+        return waitTask(spec, runtime, other, id, watch, inputs as Inputs<I>, options, who);
+      },
+      subject,
+      label,
+    };
+    const state = spec.state === undefined ? (undefined as S) : spec.state(base);
+    const service = { ctx: { ...base, state }, session };
     this.built.set(key, service);
     return service;
   }
@@ -147,113 +243,6 @@ export class TaskServices<I extends object, T, A, S> {
   }
 }
 
-function buildTaskService<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  settings: ProviderSettings,
-  deps: Partial<Deps<A>>,
-  session?: RoleSession,
-): TaskService<A, S, T> {
-  // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
-  const runtime = createRuntime({
-    settings,
-    clock: deps.clock,
-    random: deps.random,
-    log: deps.logger,
-  });
-  const caller =
-    (maxAttempts: number | undefined): AwsCaller =>
-    async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
-      let generation = 0; // of the credentials the last attempt signed with
-      const call = (): Promise<R> =>
-        callAws(
-          {
-            service: spec.service,
-            operation,
-            clock: runtime.clock,
-            random: runtime.random,
-            throttle: runtime.throttle,
-            onRetry: markRetried,
-            ...(maxAttempts === undefined ? {} : { maxAttempts }),
-          },
-          async () => {
-            if (session !== undefined) {
-              await session.credentials();
-              generation = session.generation;
-            }
-            return fn();
-          },
-        );
-      try {
-        // AWS refused expired credentials (its clock may run ahead of ours) before it acted on the
-        // request, so one retry with fresh ones is safe.
-        return await call().catch((err: unknown) => {
-          if (session === undefined || !isExpiredCredentials(err)) throw err;
-          session.expire(generation);
-          return call();
-        });
-      } catch (err) {
-        // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
-        if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);
-        throw spec.explain === undefined ? err : spec.explain(err, settings);
-      }
-    };
-  const aws = caller(undefined);
-  const api = (deps.api ?? spec.createApi.bind(spec))(settings, aws);
-  const batcher = <R>(
-    operation: string,
-    batchSize: number,
-    describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
-  ): BatchPoller<R> =>
-    new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
-  const { operation, batchSize, concurrency } = spec.describe;
-  const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
-  const describe = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
-    limiter === undefined
-      ? spec.describe.call(api, ids)
-      : limiter.run(() => spec.describe.call(api, ids));
-  const poller = spec.describe.viaCaller
-    ? new BatchPoller<T>({ batchSize, describe })
-    : batcher(operation, batchSize, describe);
-  const type = `${spec.service}.${spec.className}`;
-  const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
-  const subject = (inputs: object, id?: string): string => `${type} "${name(inputs, id)}"`;
-  const label = (inputs: object, id?: string): string => `${type} ${name(inputs, id)}`;
-  const base: Omit<TaskContext<A, S, T>, "state"> = {
-    runtime,
-    api,
-    aws,
-    awsOnce: caller(1),
-    batcher,
-    describe: (id) => poller.get(id),
-    wait: (id, phase, inputs, options) => {
-      const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
-      const watch: WatchSpec<T> = {
-        resourceId: id,
-        acceptors: spec.acceptors(phase, inputs as I),
-        status: (o) => spec.statusOf(o),
-        operation,
-        subject: `${subject(inputs, id)}: ${word} ${id}`,
-        progress: (o) => spec.progress?.(o),
-      };
-      return base.waitOn(poller, id, watch, inputs, options);
-    },
-    waitOn: (other, id, watch, inputs, options) => {
-      const who = {
-        label: label(inputs, watch.resourceId),
-        subject: subject(inputs, watch.resourceId),
-      };
-      return waitTask(spec, runtime, other, id, watch, inputs as Inputs<I>, options, who);
-    },
-    subject,
-    label,
-  };
-  const state = spec.state === undefined ? (undefined as S) : spec.state(base);
-  return { ctx: { ...base, state }, session };
-}
-
-/** Describe calls per second the shared rounds of one poller may spend, unless configured. */
-export const DEFAULT_POLL_BUDGET_CALLS_PER_SECOND = 2;
-
 /**
  * The shared rounds of a wait with these delays (core/limiter.ts sharedRoundIntervalMs): a
  * round every max(grid, ceil(W/B) / budget, shareMs / W) for W riding waits. The budget is
@@ -268,10 +257,7 @@ export function sharedRounds(
   minDelayMs: number,
   maxDelayMs: number,
 ): SharedRounds {
-  const budget =
-    settings.pollBudgetCallsPerSecond ??
-    poll.budgetCallsPerSecond ??
-    DEFAULT_POLL_BUDGET_CALLS_PER_SECOND;
+  const budget = settings.pollBudgetCallsPerSecond ?? poll.budgetCallsPerSecond ?? 2;
   const floor = minDelayMs > 0 ? 1000 / minDelayMs : Number.POSITIVE_INFINITY;
   const shareMs = settings.pollMaxDelayMs === undefined ? (poll.shareMs ?? maxDelayMs) : maxDelayMs;
   return { budgetCallsPerSecond: Math.max(budget, floor), shareMs };
