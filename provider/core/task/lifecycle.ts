@@ -13,24 +13,17 @@ import { TaskServices } from "./service";
 import { recordTarget } from "./target";
 import type { Deps, ServiceSpec, TaskContext } from "./spec";
 
+/** Each provider operation with the service's context first. */
+type WithContext<F, C> = F extends (...args: infer P) => infer R
+  ? (ctx: C, ...args: P) => R
+  : never;
+
+/** A resource's create/read/update/delete over the context; diff defaults to the spec's. */
 export interface Lifecycle<A, S, T> {
-  create(
-    ctx: TaskContext<A, S, T>,
-    raw: Record<string, unknown>,
-  ): Promise<{ id: string; outs: Record<string, unknown> }>;
-  read(
-    ctx: TaskContext<A, S, T>,
-    id: string,
-    props: Record<string, unknown>,
-  ): Promise<{ id?: string; props?: Record<string, unknown> }>;
-  update(
-    ctx: TaskContext<A, S, T>,
-    id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ outs: Record<string, unknown> }>;
-  delete(ctx: TaskContext<A, S, T>, id: string, props: Record<string, unknown>): Promise<void>;
-  /** diff() with paths into `detailedDiff`. @default the spec's (specRules) */
+  create: WithContext<ProviderImplementation["create"], TaskContext<A, S, T>>;
+  read: WithContext<ProviderImplementation["read"], TaskContext<A, S, T>>;
+  update: WithContext<ProviderImplementation["update"], TaskContext<A, S, T>>;
+  delete: WithContext<ProviderImplementation["delete"], TaskContext<A, S, T>>;
   diff?(
     id: string,
     olds: Record<string, unknown>,

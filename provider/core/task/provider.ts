@@ -236,7 +236,11 @@ async function settle<I extends object, T, A, S>(
         deadline,
         properties: spec.toOutputs(raw, task, undefined, previous),
       });
-  const last = result.last ?? markGone(spec, task);
+  // The last known task, marked gone, is what a failure records when the describe lost it.
+  const last = result.last ?? {
+    ...task,
+    [spec.statusOutput ?? "status"]: spec.statusOf(undefined),
+  };
   const hooks = spec.hooks;
   // A task that ended (in success or failure) may have more to read; a gone one has not.
   const done =
@@ -288,12 +292,6 @@ function deadlineOf<I extends object, T, A, S>(
 /** A hook's Dropped verdict (spec.ts), told apart from outputs by its one string member. */
 function isDropped(v: Record<string, unknown> | Dropped | undefined): v is Dropped {
   return v !== undefined && typeof v["dropped"] === "string" && Object.keys(v).length === 1;
-}
-
-/** The last known task marked gone: what a failure records when the describe lost it. */
-function markGone<I extends object, T, A, S>(spec: TaskSpec<I, T, A, S>, task: T): T {
-  if (spec.markGone !== undefined) return spec.markGone(task);
-  return { ...task, [spec.statusOutput ?? "status"]: spec.statusOf(undefined) };
 }
 
 /**

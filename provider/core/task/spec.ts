@@ -8,7 +8,7 @@
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
-import type { ProviderSettings, ServiceKey } from "../config";
+import type { ProviderSettings } from "../config";
 import type { RoleSessions } from "../credentials";
 import type { BatchPoller } from "../limiter";
 import type { Logger } from "../log";
@@ -146,8 +146,6 @@ export type Phase = "create" | "cancel" | "delete";
 export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly service: ServiceName;
   readonly className: string;
-  /** Endpoint key for `settings.endpoints` when it differs from `service`. */
-  readonly endpointKey?: ServiceKey;
   /** Each input: rule, replace-or-update, default, secret, AWS name. Drives check/asInputs/diff. */
   readonly properties: PropertyTable<I>;
   /** Cross-field rules and rules a table cannot say (URL parsing); values unknown in preview skip. */
@@ -183,8 +181,6 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly phaseWords?: Partial<Record<Phase, string>>;
   /** A task the describe still returns that read() treats as gone (ADS DELETE_COMPLETE). */
   vanished?(task: T): boolean;
-  /** The last known task marked gone, for a failure's outputs. @default `{ ...task, status }` */
-  markGone?(task: T): T;
   /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
   progress?(task: T | undefined): string;
   /** Settle a task start/adopt/update sees terminal without a describe (MGN). @default false */
