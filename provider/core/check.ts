@@ -1,9 +1,7 @@
 /**
- * Table-driven input checks for `check()`. They never throw: each broken rule appends a
- * CheckFailure whose reason names the rule, what was given and, when known, the fix. Values that
- * are (or contain) the preview UNKNOWN sentinel are skipped — they are checked again at `up`.
- *
- * `property` is a path into `inputs`: `name`, `s3BucketSource.s3Bucket`, `diskContainers[0].format`.
+ * Table-driven input checks for `check()`: each broken rule appends a CheckFailure naming the rule,
+ * what was given and the fix; never a throw. Preview UNKNOWNs are skipped (checked again at `up`).
+ * `property` is a path into `inputs`: `s3BucketSource.s3Bucket`, `diskContainers[0].format`.
  */
 import { redact } from "./redact";
 import { containsUnknown, isUnknown } from "./unknown";
@@ -81,10 +79,7 @@ function fail(failures: CheckFailure[], property: string, reason: string, fix?: 
 
 type Check<R> = (inputs: Inputs, property: string, rule: R, failures: CheckFailure[]) => void;
 
-/**
- * The value at `property` to check, or undefined when there is nothing to check: it is absent
- * (a failure if required) or `skip` says it is (or holds) the preview UNKNOWN.
- */
+/** The value at `property`, or undefined: absent (a failure if required) or `skip`ped. */
 function present(
   inputs: Inputs,
   property: string,
@@ -164,10 +159,7 @@ export const checkBoolean: Check<BooleanRule> = scalar((v) =>
   typeof v === "boolean" ? undefined : `must be a boolean (got ${typeName(v)})`,
 );
 
-/**
- * The list at `property` with its length checked, or undefined when there is nothing more to check
- * (absent, skipped, or not a list: a failure naming `what` it must be).
- */
+/** The list at `property` with its length checked, or undefined (absent, skipped, not a list). */
 function listAt(
   inputs: Inputs,
   property: string,
@@ -252,10 +244,7 @@ export function checkFields(
   }
 }
 
-/**
- * A list of objects: its length, then each object item's fields and `each` rule; an unknown list
- * or item is skipped (checked again at `up`).
- */
+/** A list of objects: its length, then each item's fields and `each`; unknowns are skipped. */
 export function checkList(
   inputs: Inputs,
   property: string,

@@ -1,9 +1,7 @@
 /**
- * What every resource class hands `pulumi.dynamic.Resource`, read from its spec: the provider
- * shim, the props with a slot for each output (and for the inputs named in `slots`, so programs can
- * read them back) with the table's secret leaves marked and the resource's own URN as `__urn`, the
- * spec's secret outputs, and the module and type of the type token. Only resource classes import
- * this file (it loads `@pulumi/pulumi`).
+ * What every resource class hands `pulumi.dynamic.Resource`, read from its spec: the shim, props
+ * with output slots, secret leaves marked and `__urn`, the secret outputs, the type token's parts.
+ * Only resource classes import this file (it loads `@pulumi/pulumi`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./shim";
@@ -77,10 +75,9 @@ export function withSecretLeaves<P extends object>(spec: Spec, props: P): P {
 }
 
 /**
- * `value` with its leaves at `path` secret (`[]` steps into each element), those `when` accepts,
- * so the rest stays readable in state and `preview --diff` (the engine keeps a nested secret
- * nested). A level that is an Output or a promise cannot be split before it resolves: it becomes
- * secret as a whole when it holds such a leaf.
+ * `value` with its leaves at `path` (`[]`: each element) that `when` accepts secret, the rest
+ * readable in state and `preview --diff`. An Output or promise level, unsplittable before it
+ * resolves, becomes secret whole when it holds such a leaf.
  */
 export function secretLeaf(
   value: unknown,

@@ -1,7 +1,4 @@
-/**
- * The one class every resource is: a `pulumi.dynamic.Resource` registered from its spec
- * (register.ts), typed by the resource's Args and its Outputs interface (TSDoc per output).
- */
+/** The one class every resource is: a `pulumi.dynamic.Resource` registered from its spec. */
 import * as pulumi from "@pulumi/pulumi";
 import { registration } from "./register";
 

@@ -1,9 +1,7 @@
 /**
- * The one start-and-wait lifecycle (STYLE.md §2): check → adopt or start (idempotency token,
- * successor token after a failure) → wait in a shared batched round → settle into outputs or a
- * recorded failure → resume on update → drop a vanished task on read → delete or retain. A
- * resource supplies a TaskSpec; one instance serves every resource of its kind in a deployment
- * (the host caches it per serialized shim), so their describes share batched rounds.
+ * The one start-and-wait lifecycle (STYLE.md §2): adopt or start (idempotency token, successor
+ * token after a failure) → wait in shared batched rounds → settle into outputs or a recorded
+ * failure → resume on update → drop a vanished task on read → delete or retain.
  */
 import type { ProviderImplementation } from "../dynamic";
 import { urnOf } from "../engine";
@@ -144,10 +142,9 @@ async function adopt<I extends object, T, A, S>(
 }
 
 /**
- * The spec's start with the resource's token, through the start limiter. The same token returns
- * the task an interrupted run started; a task that already failed is stepped past with a
- * deterministic successor token, so a re-run after a failure starts again — unless the start
- * call was retried (trackStart), when the failed task may be this create's own.
+ * The spec's start with the resource's token, through the start limiter: the same token returns
+ * the task an interrupted run started; one that already failed is stepped past with a successor
+ * token — unless the start call was retried (trackStart): then it may be this create's own.
  */
 async function start<I extends object, T, A, S>(
   spec: TaskSpec<I, T, A, S>,
@@ -269,11 +266,7 @@ async function settle<I extends object, T, A, S>(
   return outs;
 }
 
-/**
- * The command that records a task started by a run that then died (after `pulumi cancel` frees
- * the stack): the CLI takes `--import-pending-creates` as URN and ID in turn. README "An
- * interrupted `pulumi up`".
- */
+/** Records a task whose run died, after `pulumi cancel` (README "An interrupted `pulumi up`"). */
 export function recoveryCommand(urn: string, id: string): string {
   const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
   return `pulumi refresh --import-pending-creates ${quote(urn)} --import-pending-creates ${quote(id)}`;
@@ -295,9 +288,8 @@ function isDropped(v: Record<string, unknown> | Dropped | undefined): v is Dropp
 }
 
 /**
- * The table's diff plus the lifecycle's rule: a task that ended in failure is replaced, so fixing
- * the input (or just re-running) starts a new one; one still running is an update (unless
- * waitForCompletion is false), which resumes the wait.
+ * The table's diff plus the lifecycle's rule: a failed task is replaced (a re-run starts anew); one
+ * still running is an update that resumes the wait (unless waitForCompletion is false).
  */
 export function diffTask<I extends object, T, A, S>(
   spec: TaskSpec<I, T, A, S>,

@@ -1,8 +1,7 @@
 /**
- * What one configured provider builds from its settings: the runtime (clock, throttle, start
- * limiter, logger), the one way to call AWS (throttled, classified retries, the spec's advice), the
- * api, the shared batched describe and the one poll scheduler. The host caches a configured
- * provider per serialized shim, so every resource of a kind shares all of it.
+ * What a configured provider builds per target: the runtime, the one AWS caller (throttle,
+ * classified retries, the spec's advice), the api, the shared batched describe and the one poll
+ * scheduler. The host caches a configured provider per shim, so a kind's resources share it all.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CheckFailure } from "../check";
@@ -41,9 +40,8 @@ export interface TaskService<A, S, T> {
 }
 
 /**
- * Once an ID exists every failure carries it, so Pulumi records the resource (and can resume).
- * `properties` get the serialized provider: the host does not add it (pulumi-dynamic-providers.md).
- * With `name`, a reason that does not name the resource yet gets its subject first.
+ * Once an ID exists every failure carries it, so Pulumi records the resource (and can resume);
+ * `properties` need `__provider` (pulumi-dynamic-providers.md). `name` prefixes unnamed reasons.
  */
 export function taskFailure(
   err: unknown,
@@ -68,11 +66,9 @@ export function named(
 }
 
 /**
- * Set while a start call runs (`trackStart`): the one AWS caller marks it when a call fails with a
- * retryable error that is not throttling (a 5xx, a reset connection), whether the caller retries
- * it or the spec does (ec2 ImportInstance). Such an attempt may have
- * reached AWS and started the task before its answer was lost, so whatever the retry returns may
- * be this create's own task. Async context, not a flag on the caller: concurrent creates share it.
+ * Set while a start call runs (`trackStart`): the AWS caller marks it on a retryable error that is
+ * not throttling (5xx, reset connection), which may have started the task before its answer was
+ * lost — what a retry returns may be this create's own. Async context: creates run concurrently.
  */
 const startCalls = new AsyncLocalStorage<{ retried: boolean }>();
 
@@ -90,10 +86,7 @@ function markRetried(err: { throttling: boolean }): void {
   if (seen !== undefined) seen.retried = true;
 }
 
-/**
- * One provider's services, one per target (core/credentials.ts): SDK clients, describe rounds,
- * throttle, start limiter and MGN's quota gate are per account, region and role, as AWS's quotas.
- */
+/** One service per target (account, region, role), as AWS's quotas are (core/credentials.ts). */
 export class TaskServices<I extends object, T, A, S> {
   private readonly built = new Map<string, TaskService<A, S, T>>();
   private readonly deps: Partial<Deps<A>>;
@@ -152,8 +145,8 @@ export class TaskServices<I extends object, T, A, S> {
             },
           );
         try {
-          // AWS refused expired credentials (its clock may run ahead of ours) before it acted on the
-          // request, so one retry with fresh ones is safe.
+          // AWS refused expired credentials (its clock may run ahead) before acting on the request,
+          // so one retry with fresh ones is safe.
           return await call().catch((err: unknown) => {
             if (session === undefined || !isExpiredCredentials(err)) throw err;
             session.expire(generation);
@@ -221,10 +214,7 @@ export class TaskServices<I extends object, T, A, S> {
     return service;
   }
 
-  /**
-   * check(): STS's refusal of the role these inputs resolve to, on the input or config key naming
-   * it; skipped while the target inputs are broken or unknown. The credentials serve the create.
-   */
+  /** check(): STS's refusal of the inputs' role, on the key naming it; skipped while broken. */
   async checkTarget(
     news: Record<string, unknown>,
     failures: readonly CheckFailure[],
@@ -244,12 +234,10 @@ export class TaskServices<I extends object, T, A, S> {
 }
 
 /**
- * The shared rounds of a wait with these delays (core/limiter.ts sharedRoundIntervalMs): a
- * round every max(grid, ceil(W/B) / budget, shareMs / W) for W riding waits. The budget is
- * `awsMigration:pollBudgetCallsPerSecond`, else the spec's (MGN's ListImports takes 10 IDs a
- * call), else 2 (a fifth of the 10 describes/s of ADS and MGN); never below one call per
- * minDelayMs (what one wait alone may spend, so a lone wait's backoff is never held back). The
- * share is the spec's, else (or with `awsMigration:pollMaxDelayMs` set) maxDelayMs.
+ * The shared rounds of a wait (core/limiter.ts sharedRoundIntervalMs). Budget: config, else the
+ * spec's, else 2 calls/s (a fifth of ADS's and MGN's 10 describes/s), never below one call per
+ * minDelayMs so a lone wait's backoff is never held back. Share: the spec's (unless
+ * `awsMigration:pollMaxDelayMs` is set), else maxDelayMs.
  */
 export function sharedRounds(
   settings: { pollBudgetCallsPerSecond?: number; pollMaxDelayMs?: number },
@@ -264,13 +252,10 @@ export function sharedRounds(
 }
 
 /**
- * The one poll scheduler: the core waiter with the settings' delays over the shared poller's
- * riding clock — sleeps end on a shared grid (jittered delays would scatter concurrent waits over
- * distinct ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in
- * a round with room for this ID; with two or more waits, shared rounds whose interval follows the
- * batch within the per-poller call budget (`sharedRounds`, core/limiter.ts
- * BatchPoller.ridingClock); no sleep passes the deadline, where the waiter places its last poll.
- * `watch` names what is waited for: the task in a phase, or another object (TaskContext.waitOn).
+ * The one poll scheduler: the core waiter over the shared poller's riding clock. Sleeps end on a
+ * shared grid (jitter would scatter waits over ticks; the BatchPoller merges one tick's gets) or
+ * early to ride a round with room; several waits share rounds within the call budget
+ * (`sharedRounds`); no sleep passes the deadline, where the waiter places its last poll.
  */
 async function waitTask<I extends object, T, A, S, R>(
   spec: ServiceSpec<I, T, A, S>,

@@ -1,10 +1,7 @@
 /**
  * What a resource tells the lifecycle core about itself (STYLE.md §2): facts, a property table and
- * a few functions. The core (provider.ts) owns configure, the one AWS caller, the one poll
- * scheduler, adopt, start with successor tokens, settle, update-resumes-the-wait,
- * read-drops-a-gone-task, the retain guard and the failure report. A spec never waits, retries or
- * batches by itself. The core reads the conventional inputs `waitForCompletion` (default true),
- * `waitTimeoutMinutes` and `retainOnDelete` by name when the table has them.
+ * a few functions; it never waits, retries or batches by itself. The core reads the inputs
+ * `waitForCompletion` (default true), `waitTimeoutMinutes` and `retainOnDelete` by name.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
@@ -139,9 +136,8 @@ export interface PollDelays {
 export type Phase = "create" | "cancel" | "delete";
 
 /**
- * One resource: `type` "ads.ImportTask" (service + class name) gives the type token
- * `pulumi-nodejs:dynamic/ads:ImportTask`, the shim path and every log label. `I` is the typed
- * inputs, `T` the task as the api returns it, `A` the service's api, `S` what `state()` builds.
+ * One resource: service + class name give the type token, the shim path and every log label. `I`
+ * is the typed inputs, `T` the task as the api returns it, `A` the api, `S` what `state()` builds.
  */
 export interface TaskSpec<I extends object, T, A, S = unknown> {
   readonly service: ServiceName;
@@ -304,10 +300,7 @@ export interface TaskHooks<I extends object, T, A, S = unknown> {
     task: T,
     props: Record<string, unknown>,
   ): Promise<Record<string, unknown> | Dropped | undefined>;
-  /**
-   * A start API without a token (EC2 ImportInstance): the task an earlier run started under
-   * `token`, looked up before each start, outside the start limiter so lookups share one call.
-   */
+  /** No start token (EC2 ImportInstance): what an earlier run started under `token`, if any. */
   findStarted?(ctx: TaskContext<A, S, T>, inputs: I, token: string): Promise<T | undefined>;
   /** What delete does with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
   delete?(

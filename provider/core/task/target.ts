@@ -28,10 +28,7 @@ export const TARGET_PROPERTIES: Readonly<Record<(typeof TARGET_KEYS)[number], Pr
   },
 };
 
-/**
- * The target of these inputs: each input, else stack config (`aws:region`,
- * `awsMigration:assumeRole`), else AWS_REGION (in the settings). Unknown values count as unset.
- */
+/** The inputs' target: each input, else stack config, else AWS_REGION; unknowns count as unset. */
 export function resolveTarget(inputs: object, settings: ProviderSettings): Target {
   const { region, assumeRole } = inputs as { region?: unknown; assumeRole?: Partial<AssumeRole> };
   const ownRole = typeof assumeRole?.roleArn === "string" && !containsUnknown(assumeRole);
