@@ -91,23 +91,15 @@ export function checkProperties<I extends object>(
   return failures;
 }
 
-/** The value if it has the rule's type, else undefined (wrong types were reported by check). */
-function narrow(rule: PropertyRule, v: unknown): unknown {
-  switch (rule.kind) {
-    case "string":
-      return typeof v === "string" ? v : undefined;
-    case "integer":
-      return typeof v === "number" && Number.isFinite(v) ? v : undefined;
-    case "boolean":
-      return typeof v === "boolean" ? v : undefined;
-    case "stringArray":
-      return Array.isArray(v) && v.every((s) => typeof s === "string") ? v : undefined;
-    case "object":
-      return isPlainObject(v) ? v : undefined;
-    case "custom":
-      return v ?? undefined;
-  }
-}
+/** Whether a value has the kind's type (wrong types were reported by check). */
+const HAS_KIND: Record<PropertyRule["kind"], (v: unknown) => boolean> = {
+  string: (v) => typeof v === "string",
+  integer: (v) => typeof v === "number" && Number.isFinite(v),
+  boolean: (v) => typeof v === "boolean",
+  stringArray: (v) => Array.isArray(v) && v.every((s) => typeof s === "string"),
+  object: isPlainObject,
+  custom: (v) => v !== null,
+};
 
 /** Narrows untyped inputs after check(): every table key (undefined when absent or mistyped). */
 export function asInputs<I extends object>(
@@ -116,7 +108,8 @@ export function asInputs<I extends object>(
 ): Inputs<I> {
   const out: Record<string, unknown> = {};
   for (const [key, p] of entries(table)) {
-    const value = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+    const v = raw[key];
+    const value = p.narrow === undefined ? (HAS_KIND[p.rule.kind](v) ? v : undefined) : p.narrow(v);
     // Unset target inputs are left out: a resource that names none reads as it always did.
     if (value !== undefined || key in table) out[key] = value;
   }

@@ -13,7 +13,6 @@ import type { ServiceRuntime } from "../runtime";
 import type { Acceptor, WaitResult } from "../waiter";
 import type { PropertyTable } from "./properties";
 
-/** The four service folders; each resource belongs to one. */
 export type ServiceName = "ads" | "mgn" | "migrationhub" | "ec2";
 
 /** One AWS call through the shared throttle with classified retries (core/retry callAws). */
@@ -45,7 +44,6 @@ export interface WatchSpec<R> {
   resourceId: string;
   acceptors: readonly Acceptor<R | undefined>[];
   status(o: R | undefined): string;
-  /** The describe operation, for errors. */
   operation: string;
   /** Names the wait in timeout messages, e.g. `ec2.ImportInstanceTask "web": terminating i-…`. */
   subject: string;
@@ -106,7 +104,6 @@ export interface Deps<A> {
   roleSessions: RoleSessions;
 }
 
-/** The one batched describe the core polls with. */
 export interface DescribeSpec<T, A> {
   /** The AWS operation, for errors and logs (e.g. "DescribeImportTasks"). */
   operation: string;
@@ -136,10 +133,11 @@ export interface PollDelays {
 export type Phase = "create" | "cancel" | "delete";
 
 /**
- * One resource: service + class name give the type token, the shim path and every log label. `I`
- * is the typed inputs, `T` the task as the api returns it, `A` the api, `S` what `state()` builds.
+ * What check, diff and the service builder read: all a resource with its own Lifecycle
+ * (lifecycle.ts) needs. Service + class name give the type token, the shim path and every log
+ * label. `I` is the typed inputs, `T` the task as the api returns it, `A` the api, `S` `state()`'s.
  */
-export interface TaskSpec<I extends object, T, A, S = unknown> {
+export interface ServiceSpec<I extends object, T, A, S = unknown> {
   readonly service: ServiceName;
   readonly className: string;
   /** Each input: rule, replace-or-update, default, secret, AWS name. Drives check/asInputs/diff. */
@@ -153,6 +151,8 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): { replaces?: string[]; changes?: boolean };
+  /** The adopt input (`adoptImportTaskId`), when the resource can manage an existing task. */
+  readonly adoptProperty?: keyof I & string;
 
   /** The api the core builds at configure (tests inject theirs through Deps). */
   createApi(settings: ProviderSettings, call: AwsCaller): A;
@@ -161,9 +161,29 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
 
   readonly describe: DescribeSpec<T, A>;
   readonly poll: PollDelays;
-  idOf(task: T): string;
   /** `undefined` (gone) has a status too, e.g. "GONE". */
   statusOf(task: T | undefined): string;
+  acceptors(phase: Phase, inputs: I): readonly Acceptor<T | undefined>[];
+  /** Word for the waited thing in timeout messages. @default create "import", else the phase */
+  readonly phaseWords?: Partial<Record<Phase, string>>;
+  /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
+  progress?(task: T | undefined): string;
+
+  /** The bare label of the resource: its task name, else `id`, else a placeholder. */
+  name(inputs: I, id?: string): string;
+  /** A failure reason that does not name the resource gets its subject first. @default false */
+  readonly subjectInReasons?: boolean;
+  /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
+  explain?(err: unknown, settings: ProviderSettings): unknown;
+  /** Output property names the resource class declares (inputs echoed are not listed). */
+  readonly outputs?: readonly string[];
+  /** Outputs kept secret in state (presigned URLs). */
+  readonly secretOutputs?: readonly string[];
+}
+
+/** A start-and-wait resource (provider.ts): the facts and functions of its one lifecycle. */
+export interface TaskSpec<I extends object, T, A, S = unknown> extends ServiceSpec<I, T, A, S> {
+  idOf(task: T): string;
   /** The output holding the status, read by diff (a failed task is replaced). @default "status" */
   readonly statusOutput?: string;
   /** A status's verdict for a create-phase wait; diff also passes the recorded outputs. */
@@ -172,21 +192,13 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     inputs: I,
     recorded?: Record<string, unknown>,
   ): "pending" | "success" | "failure";
-  acceptors(phase: Phase, inputs: I): readonly Acceptor<T | undefined>[];
-  /** Word for the waited thing in timeout messages. @default create "import", else the phase */
-  readonly phaseWords?: Partial<Record<Phase, string>>;
   /** A task the describe still returns that read() treats as gone (ADS DELETE_COMPLETE). */
   vanished?(task: T): boolean;
-  /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
-  progress?(task: T | undefined): string;
   /** Settle a task start/adopt/update sees terminal without a describe (MGN). @default false */
   readonly trustStartStatus?: boolean;
 
-  /** The adopt input (`adoptImportTaskId`), when the resource can manage an existing task. */
-  readonly adoptProperty?: keyof I & string;
   /** Reason and message when the adopted ID is not found. @default a generic "check the ID" */
   adoptMissing?(id: string, inputs: I, where: string): { reason: string; message: string };
-  /** Warnings for an adopted task whose fields differ from the inputs. */
   adoptWarnings?(inputs: I, task: T): string[];
   /** The idempotency-token input (`clientRequestToken`), when the start API takes one. */
   readonly tokenProperty?: keyof I & string;
@@ -216,13 +228,6 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     extra?: Record<string, unknown>,
     previous?: Record<string, unknown>,
   ): Record<string, unknown>;
-  /** Output property names the resource class declares (inputs echoed are not listed). */
-  readonly outputs?: readonly string[];
-  /** Outputs kept secret in state (presigned URLs). */
-  readonly secretOutputs?: readonly string[];
-
-  /** The bare label of the resource: its task name, else `id`, else a placeholder. */
-  name(inputs: I, id?: string): string;
   /** The failure report of a wait that ended in failure (or a gone task). */
   failureMessage(
     inputs: I,
@@ -230,42 +235,12 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
     id: string,
   ): string;
-  /** A failure reason that does not name the resource gets its subject first. @default false */
-  readonly subjectInReasons?: boolean;
-  /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
-  explain?(err: unknown, settings: ProviderSettings): unknown;
   /** The log line of the retain guard. @default `retainOnDelete is true: leaving <id>` */
   retainedMessage?(id: string, inputs: I): string;
-
-  /** Hooks for what truly differs; the core's default applies when a hook is absent. */
   readonly hooks?: TaskHooks<I, T, A, S>;
 }
 
-/** What check, diff and the service builder read: enough for a lifecycle.ts lifecycle. */
-export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
-  TaskSpec<I, T, A, S>,
-  | "service"
-  | "className"
-  | "properties"
-  | "checkMore"
-  | "checkWarnings"
-  | "adoptProperty"
-  | "diffMore"
-  | "createApi"
-  | "state"
-  | "describe"
-  | "poll"
-  | "statusOf"
-  | "acceptors"
-  | "phaseWords"
-  | "progress"
-  | "name"
-  | "explain"
-  | "subjectInReasons"
-  | "outputs"
-  | "secretOutputs"
->;
-
+/** Hooks for what truly differs; the core's default applies when a hook is absent. */
 export interface TaskHooks<I extends object, T, A, S = unknown> {
   /** After a wait that ended with the task present (`wait.verdict`): extra reads, a failure. */
   settled?(
