@@ -234,23 +234,16 @@ async function settle<I extends object, T, A, S>(
         properties: spec.toOutputs(raw, task, undefined, previous),
       });
   // The last known task, marked gone, is what a failure records when the describe lost it.
-  const last = result.last ?? {
-    ...task,
-    [spec.statusOutput ?? "status"]: spec.statusOf(undefined),
-  };
+  const gone = { [spec.statusOutput ?? "status"]: spec.statusOf(undefined) };
+  const last = result.last ?? { ...task, ...gone };
   const hooks = spec.hooks;
   // A task that ended (in success or failure) may have more to read; a gone one has not.
   const done =
     hooks?.settled === undefined || result.last === undefined
       ? {}
       : await hooks.settled(ctx, inputs, last, result, previous).catch((err: unknown) => {
-          const outs = spec.toOutputs(raw, last, undefined, previous);
-          throw taskFailure(
-            err,
-            id,
-            { ...outs, ...provider },
-            named(spec, ctx.subject(inputs, id)),
-          );
+          const outs = { ...spec.toOutputs(raw, last, undefined, previous), ...provider };
+          throw taskFailure(err, id, outs, named(spec, ctx.subject(inputs, id)));
         });
   const outs = spec.toOutputs(raw, last, done.extra, previous);
   if (result.verdict === "failure" || done.failure !== undefined) {

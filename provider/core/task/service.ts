@@ -115,12 +115,8 @@ export class TaskServices<I extends object, T, A, S> {
     const session = role && sessions.session(role, clientConfig(settings, "sts"));
     if (session !== undefined) settings.credentials = session.provider();
     // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
-    const runtime = createRuntime({
-      settings,
-      clock: deps.clock,
-      random: deps.random,
-      log: deps.logger,
-    });
+    const { clock, random, logger: log } = deps;
+    const runtime = createRuntime({ settings, clock, random, log });
     const caller =
       (maxAttempts: number | undefined): AwsCaller =>
       async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
@@ -134,7 +130,7 @@ export class TaskServices<I extends object, T, A, S> {
               random: runtime.random,
               throttle: runtime.throttle,
               onRetry: markRetried,
-              ...(maxAttempts === undefined ? {} : { maxAttempts }),
+              maxAttempts,
             },
             async () => {
               if (session !== undefined) {
@@ -199,11 +195,8 @@ export class TaskServices<I extends object, T, A, S> {
         return base.waitOn(poller, id, watch, inputs, options);
       },
       waitOn: (other, id, watch, inputs, options) => {
-        const who = {
-          label: label(inputs, watch.resourceId),
-          subject: subject(inputs, watch.resourceId),
-        };
-        return waitTask(spec, runtime, other, id, watch, inputs as Inputs<I>, options, who);
+        const names = [label(inputs, watch.resourceId), subject(inputs, watch.resourceId)] as const;
+        return waitTask(spec, runtime, other, id, watch, inputs as Inputs<I>, options, names);
       },
       subject,
       label,
@@ -265,7 +258,7 @@ async function waitTask<I extends object, T, A, S, R>(
   watch: WatchSpec<R>,
   inputs: Inputs<I>,
   options: WaitOptions,
-  who: { label: string; subject: string },
+  [label, subject]: readonly [string, string],
 ): Promise<WaitSummary<R>> {
   const { settings, clock, log } = runtime;
   const minDelayMs = settings.pollMinDelayMs ?? spec.poll.minDelayMs;
@@ -281,7 +274,7 @@ async function waitTask<I extends object, T, A, S, R>(
     deadlineMs: deadline,
   });
   let align = spec.poll.alignFirstPoll === true;
-  const live = log.watch?.(who.label, started);
+  const live = log.watch?.(label, started);
   try {
     return await waitFor<R | undefined>({
       poll: async () => {
@@ -310,12 +303,12 @@ async function waitTask<I extends object, T, A, S, R>(
       onObservation: (o, poll) => {
         live?.observed(show(o), poll);
         const seconds = Math.round((clock.now() - started) / 1000);
-        log.progress(who.label, `${show(o)} (poll ${poll}, ${seconds}s)`);
+        log.progress(label, `${show(o)} (poll ${poll}, ${seconds}s)`);
       },
     });
   } catch (err) {
     const properties = { ...options.properties, __provider: inputs.__provider };
-    throw taskFailure(err, watch.resourceId, properties, named(spec, who.subject));
+    throw taskFailure(err, watch.resourceId, properties, named(spec, subject));
   } finally {
     live?.stop();
   }
