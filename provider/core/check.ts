@@ -213,7 +213,8 @@ export type FieldRule =
 /** The fields of one nested object, each checked at `<path>.<field>` in this order. */
 export type Fields = Record<string, FieldRule>;
 
-const FIELD_CHECKS = {
+/** The check of each field kind, by `FieldRule[0]`. */
+export const CHECKS = {
   string: checkString,
   integer: checkInteger,
   number: checkNumber,
@@ -222,17 +223,6 @@ const FIELD_CHECKS = {
   object: checkObject,
 } as const;
 
-/** `rule`, a rule of `kind`, checked at `path`. */
-export function checkKind(
-  kind: FieldRule[0],
-  inputs: Inputs,
-  path: string,
-  rule: FieldRule[1],
-  failures: CheckFailure[],
-): void {
-  FIELD_CHECKS[kind](inputs, path, rule, failures);
-}
-
 export function checkFields(
   inputs: Inputs,
   path: string,
@@ -240,7 +230,7 @@ export function checkFields(
   failures: CheckFailure[],
 ): void {
   for (const [field, [kind, rule]] of Object.entries(fields)) {
-    checkKind(kind, inputs, `${path}.${field}`, rule, failures);
+    CHECKS[kind](inputs, `${path}.${field}`, rule, failures);
   }
 }
 

@@ -6,7 +6,7 @@ import type { ProviderSettings } from "../config";
 import {
   type BooleanRule,
   type CheckFailure,
-  checkKind,
+  CHECKS,
   type IntegerRule,
   isPlainObject,
   type ObjectRule,
@@ -78,7 +78,7 @@ export function checkProperties<I extends object>(
     const before = failures.length;
     const waived = p.requiredUnless !== undefined && news[p.requiredUnless] !== undefined;
     const rule = waived ? { ...p.rule, required: false } : p.rule;
-    if (rule.kind !== "custom") checkKind(rule.kind, news, key, rule, failures);
+    if (rule.kind !== "custom") CHECKS[rule.kind](news, key, rule, failures);
     if (p.checkNested !== undefined && failures.length === before) {
       failures.push(...p.checkNested(news, ctx));
     }

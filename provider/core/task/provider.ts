@@ -201,10 +201,8 @@ async function start<I extends object, T, A, S>(
         ],
       });
     }
-    runtime.log.info(
-      label,
-      `${id} for this token already ended in ${status}; starting a new import`,
-    );
+    const line = `${id} for this token already ended in ${status}; starting a new import`;
+    runtime.log.info(label, line);
     token = spec.successorToken(token, id);
   }
 }

@@ -48,15 +48,12 @@ function targetOf(from: Record<string, unknown>): Record<string, unknown> {
 
 /** Every state the provider records (a failure's properties too) keeps the target inputs. */
 export function recordTarget(impl: ProviderImplementation): ProviderImplementation {
-  const keep = async <R>(from: Record<string, unknown>, run: () => Promise<R>): Promise<R> => {
-    try {
-      return await run();
-    } catch (err) {
+  const keep = <R>(from: Record<string, unknown>, run: () => Promise<R>): Promise<R> =>
+    run().catch((err: unknown) => {
       if (isMigrationError(err, "ImportTaskFailedError"))
         Object.assign(err.properties, targetOf(from));
       throw err;
-    }
-  };
+    });
   return {
     ...impl,
     create: (inputs) =>
