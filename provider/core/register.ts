@@ -24,16 +24,6 @@ export function shimPath(spec: Spec): string {
   return `${spec.service}/${spec.className.charAt(0).toLowerCase()}${spec.className.slice(1)}Provider`;
 }
 
-/** Every output as `undefined`: Pulumi shows only the outputs a resource registers. */
-export function outputSlots(spec: Spec): Record<string, undefined> {
-  return Object.fromEntries((spec.outputs ?? []).map((key) => [key, undefined]));
-}
-
-/** The spec's secret outputs plus the caller's `additionalSecretOutputs`. */
-export function secretOutputs(spec: Spec, extra: readonly string[] = []): string[] {
-  return [...(spec.secretOutputs ?? []), ...extra];
-}
-
 export function registration(
   spec: Spec,
   name: string,
@@ -41,14 +31,15 @@ export function registration(
   opts: pulumi.CustomResourceOptions | undefined,
   slots: readonly string[] = [],
 ): ConstructorParameters<typeof pulumi.dynamic.Resource> {
-  const secrets = secretOutputs(spec, opts?.additionalSecretOutputs);
+  const secrets = [...(spec.secretOutputs ?? []), ...(opts?.additionalSecretOutputs ?? [])];
   return [
     providerShim(shimPath(spec)),
     name,
     {
       ...Object.fromEntries(slots.map((k) => [k, undefined])),
       ...withSecretLeaves(spec, props),
-      ...outputSlots(spec),
+      // Every output as `undefined`: Pulumi shows only the outputs a resource registers.
+      ...Object.fromEntries((spec.outputs ?? []).map((key) => [key, undefined])),
       // The engine's URN for this resource, so the provider can log on it (core/engine.ts).
       __urn: pulumi.createUrn(
         name,
