@@ -200,12 +200,11 @@ export const sourceEtagProperty: PropertySpec = {
   change: "replace",
 };
 
-/** Pulumi's PropertyDiff kinds (pulumi/pulumi proto/pulumi/provider.proto). */
-export type PropertyDiffKind =
-  "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
-
-/** Per property path (`diskContainers[0].userBucket.s3Key`): what changes, and whether it replaces. */
-export type DetailedDiff = Record<string, { kind: PropertyDiffKind; inputDiff: boolean }>;
+/** Per property path (`diskContainers[0].s3Key`): Pulumi's PropertyDiff kind (provider.proto). */
+export type DetailedDiff = Record<
+  string,
+  { kind: `${"add" | "delete" | "update"}${"" | "-replace"}`; inputDiff: boolean }
+>;
 
 export interface DiffResult {
   changes: boolean;

@@ -41,12 +41,6 @@ function taskLifecycle<I extends object, T, A, S>(spec: TaskSpec<I, T, A, S>): L
         const task = adopting
           ? await adopt(spec, ctx, inputs, adoptId)
           : await start(spec, ctx, raw, inputs, scope);
-        if (adopting) {
-          ctx.runtime.log.info(
-            ctx.label(inputs, adoptId),
-            `adopted ${spec.idOf(task)} (${spec.statusOf(task)})`,
-          );
-        }
         return {
           id: spec.idOf(task),
           outs: await settle(spec, ctx, raw, inputs, task, {}, deadline),
@@ -135,9 +129,10 @@ async function adopt<I extends object, T, A, S>(
     };
     throw new InputValidationError({ property, ...missing });
   }
-  for (const warning of spec.adoptWarnings?.(inputs, task) ?? []) {
-    ctx.runtime.log.warn(ctx.label(inputs, adoptId), warning);
-  }
+  const label = ctx.label(inputs, adoptId);
+  for (const warning of spec.adoptWarnings?.(inputs, task) ?? [])
+    ctx.runtime.log.warn(label, warning);
+  ctx.runtime.log.info(label, `adopted ${spec.idOf(task)} (${spec.statusOf(task)})`);
   return task;
 }
 
