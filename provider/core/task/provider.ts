@@ -152,8 +152,7 @@ async function start<I extends object, T, A, S>(
   const label = ctx.label(inputs);
   const given = spec.tokenProperty === undefined ? undefined : inputs[spec.tokenProperty];
   let token = typeof given === "string" ? given : spec.fallbackToken(inputs, raw);
-  // A sourceEtag chains the token with the file's version (as a failed task's ID chains its
-  // successor): the replacement of a changed file is not deduplicated to the old import.
+  // A sourceEtag chains the token (as a failed ID does): a changed file is imported anew.
   const etag = (inputs as Record<string, unknown>)["sourceEtag"];
   if (typeof etag === "string") token = spec.successorToken(token, `sourceEtag:${etag}`);
   for (let hop = 0; ; hop++) {
@@ -171,9 +170,8 @@ async function start<I extends object, T, A, S>(
     const task = started.value;
     const id = spec.idOf(task);
     const status = spec.statusOf(task);
-    // Only a task an earlier run started is stepped past. After a retried start call, the task
-    // the token returns may be the one this create's first attempt started before its answer
-    // was lost: it is this create's own, and settle() reports its failure with its ID.
+    // Only a task an earlier run started is stepped past: after a retried start call, a failed
+    // task may be this create's own (its answer was lost); settle() reports it with its ID.
     if (spec.classify(status, inputs) !== "failure" || started.retried) {
       const under = `started earlier under ${spec.tokenProperty ?? "token"} ${attempt}`;
       const line =

@@ -96,8 +96,7 @@ export class TaskServices<I extends object, T, A, S> {
     readonly settings: ProviderSettings,
     deps: Partial<Deps<A>>,
   ) {
-    // One logger for every target: its progress rate limit is per resource, whatever the target;
-    // in the dynamic-provider host it sends lines to the engine on their resource (runtime.ts).
+    // One logger for all targets: its progress rate limit is per resource, whatever the target.
     const logger = deps.logger ?? createLogger({ clock: deps.clock, engine: hostEngine() });
     this.deps = { ...deps, logger };
   }
@@ -141,8 +140,7 @@ export class TaskServices<I extends object, T, A, S> {
             },
           );
         try {
-          // AWS refused expired credentials (its clock may run ahead) before acting on the request,
-          // so one retry with fresh ones is safe.
+          // AWS refused expired credentials (its clock may run ahead) unacted: retry once, fresh.
           return await call().catch((err: unknown) => {
             if (session === undefined || !isExpiredCredentials(err)) throw err;
             session.expire(generation);
@@ -293,9 +291,8 @@ async function waitTask<I extends object, T, A, S, R>(
       // A budget that began before the wait (a start queued for a quota) is reported as such.
       sinceMs: deadline - limitMs,
       clock: live?.pace(riding) ?? riding,
-      // No jitter: on the shared grid it would only scatter polls over distinct ticks. Each sleep is
-      // its backoff's ceiling, min · 2^k up to max, so a lone wait never polls more often than an
-      // SDK waiter with the same delays (@smithy/util-waiter: jittered up to the ceiling).
+      // No jitter (on the grid it only scatters polls): each sleep is its backoff's ceiling, so a
+      // lone wait never polls more often than an SDK waiter (@smithy/util-waiter) would.
       random: () => 1,
       service: spec.service,
       operation: watch.operation,
