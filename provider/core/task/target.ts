@@ -40,11 +40,8 @@ export function resolveTarget(inputs: object, settings: ProviderSettings): Targe
   return target;
 }
 
-function targetOf(from: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of TARGET_KEYS) if (from[key] !== undefined) out[key] = from[key];
-  return out;
-}
+const targetOf = (from: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(TARGET_KEYS.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
 
 /** Every state the provider records (a failure's properties too) keeps the target inputs. */
 export function recordTarget(impl: ProviderImplementation): ProviderImplementation {
