@@ -1,9 +1,7 @@
 /**
- * Table-driven input checks for `check()`. They never throw: each broken rule appends a
- * CheckFailure whose reason names the rule, what was given and, when known, the fix. Values that
- * are (or contain) the preview UNKNOWN sentinel are skipped — they are checked again at `up`.
- *
- * `property` is a path into `inputs`: `name`, `s3BucketSource.s3Bucket`, `diskContainers[0].format`.
+ * Table-driven input checks for `check()`: each broken rule appends a CheckFailure naming the rule,
+ * what was given and the fix; never a throw. Preview UNKNOWNs are skipped (checked again at `up`).
+ * `property` is a path into `inputs`: `s3BucketSource.s3Bucket`, `diskContainers[0].format`.
  */
 import { redact } from "./redact";
 import { containsUnknown, isUnknown } from "./unknown";
@@ -81,10 +79,7 @@ function fail(failures: CheckFailure[], property: string, reason: string, fix?: 
 
 type Check<R> = (inputs: Inputs, property: string, rule: R, failures: CheckFailure[]) => void;
 
-/**
- * The value at `property` to check, or undefined when there is nothing to check: it is absent
- * (a failure if required) or `skip` says it is (or holds) the preview UNKNOWN.
- */
+/** The value at `property`, or undefined: absent (a failure if required) or `skip`ped. */
 function present(
   inputs: Inputs,
   property: string,
@@ -113,24 +108,6 @@ function scalar<R extends BaseRule>(
   };
 }
 
-/** `must be 1–100 characters`, `must be between 1 and 5`, `must have at most 10 items`. */
-function rangeText(
-  min: number | undefined,
-  max: number | undefined,
-  unit: string,
-  verb = "be",
-): string {
-  const u = unit === "" ? "" : ` ${unit}`;
-  if (min !== undefined && min === max && unit !== "") return `must ${verb} ${min}${u}`;
-  if (min !== undefined && max !== undefined) {
-    return unit === ""
-      ? `must ${verb} between ${min} and ${max}`
-      : `must ${verb} ${min}–${max}${u}`;
-  }
-  if (min !== undefined) return `must ${verb} at least ${min}${u}`;
-  return `must ${verb} at most ${max}${u}`;
-}
-
 /** `must have 1–100 items (got 0)`, `must be between 1 and 5 (got 7)`; undefined when in range. */
 function rangeReason(
   n: number,
@@ -138,10 +115,14 @@ function rangeReason(
   max: number | undefined,
   unit: string,
 ): string | undefined {
-  if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
-    return `${rangeText(min, max, unit, unit === "items" ? "have" : "be")} (got ${n})`;
+  if ((min === undefined || n >= min) && (max === undefined || n <= max)) return undefined;
+  const u = unit === "" ? "" : ` ${unit}`;
+  let range = min === undefined ? `at most ${max}${u}` : `at least ${min}${u}`;
+  if (min !== undefined && min === max && unit !== "") range = `${min}${u}`;
+  else if (min !== undefined && max !== undefined) {
+    range = unit === "" ? `between ${min} and ${max}` : `${min}–${max}${u}`;
   }
-  return undefined;
+  return `must ${unit === "items" ? "have" : "be"} ${range} (got ${n})`;
 }
 
 function stringReason(value: unknown, rule: StringRule): string | undefined {
@@ -178,17 +159,30 @@ export const checkBoolean: Check<BooleanRule> = scalar((v) =>
   typeof v === "boolean" ? undefined : `must be a boolean (got ${typeName(v)})`,
 );
 
-/** An unknown list is skipped whole; unknown items are skipped one by one. */
-export const checkStringArray: Check<StringArrayRule> = (inputs, property, rule, failures) => {
-  const value = present(inputs, property, rule, failures, isUnknown);
-  if (value === undefined) return;
+/** The list at `property` with its length checked, or undefined (absent, skipped, not a list). */
+function listAt(
+  inputs: Inputs,
+  property: string,
+  rule: BaseRule & { minItems?: number; maxItems?: number },
+  failures: CheckFailure[],
+  what: string,
+  skip: (v: unknown) => boolean,
+): unknown[] | undefined {
+  const value = present(inputs, property, rule, failures, skip);
+  if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
-    fail(failures, property, `must be a list of strings (got ${typeName(value)})`, rule.fix);
-    return;
+    fail(failures, property, `must be ${what} (got ${typeName(value)})`, rule.fix);
+    return undefined;
   }
   const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
   if (count !== undefined) fail(failures, property, count, rule.fix);
-  value.forEach((item: unknown, i) => {
+  return value as unknown[];
+}
+
+/** An unknown list is skipped whole; unknown items are skipped one by one. */
+export const checkStringArray: Check<StringArrayRule> = (inputs, property, rule, failures) => {
+  const list = listAt(inputs, property, rule, failures, "a list of strings", isUnknown);
+  list?.forEach((item: unknown, i) => {
     if (containsUnknown(item)) return;
     const reason = stringReason(item, rule.item ?? {});
     const fix = typeof item === "string" ? rule.item?.fix : (rule.item?.fix ?? rule.fix);
@@ -219,7 +213,8 @@ export type FieldRule =
 /** The fields of one nested object, each checked at `<path>.<field>` in this order. */
 export type Fields = Record<string, FieldRule>;
 
-const FIELD_CHECKS = {
+/** The check of each field kind, by `FieldRule[0]`. */
+export const CHECKS = {
   string: checkString,
   integer: checkInteger,
   number: checkNumber,
@@ -228,17 +223,6 @@ const FIELD_CHECKS = {
   object: checkObject,
 } as const;
 
-/** `rule`, a rule of `kind`, checked at `path`. */
-export function checkKind(
-  kind: FieldRule[0],
-  inputs: Inputs,
-  path: string,
-  rule: FieldRule[1],
-  failures: CheckFailure[],
-): void {
-  FIELD_CHECKS[kind](inputs, path, rule, failures);
-}
-
 export function checkFields(
   inputs: Inputs,
   path: string,
@@ -246,14 +230,11 @@ export function checkFields(
   failures: CheckFailure[],
 ): void {
   for (const [field, [kind, rule]] of Object.entries(fields)) {
-    checkKind(kind, inputs, `${path}.${field}`, rule, failures);
+    CHECKS[kind](inputs, `${path}.${field}`, rule, failures);
   }
 }
 
-/**
- * A list of objects: its length, then each object item's fields and `each` rule; an unknown list
- * or item is skipped (checked again at `up`).
- */
+/** A list of objects: its length, then each item's fields and `each`; unknowns are skipped. */
 export function checkList(
   inputs: Inputs,
   property: string,
@@ -262,15 +243,8 @@ export function checkList(
   each: (item: Record<string, unknown>, i: number) => void,
 ): void {
   const skip = (v: unknown): boolean => containsUnknown(v) && !Array.isArray(v);
-  const value = present(inputs, property, {}, failures, skip);
-  if (value === undefined) return;
-  if (!Array.isArray(value)) {
-    fail(failures, property, `must be a list (got ${typeName(value)})`, rule.fix);
-    return;
-  }
-  const count = rangeReason(value.length, rule.minItems, rule.maxItems, "items");
-  if (count !== undefined) fail(failures, property, count, rule.fix);
-  value.forEach((item: unknown, i) => {
+  const list = listAt(inputs, property, rule, failures, "a list", skip);
+  list?.forEach((item: unknown, i) => {
     if (containsUnknown(item) && !isPlainObject(item)) return;
     checkObject(inputs, `${property}[${i}]`, { required: true, fix: rule.itemFix }, failures);
     if (!isPlainObject(item)) return;

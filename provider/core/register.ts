@@ -1,19 +1,28 @@
 /**
- * What every resource class hands `pulumi.dynamic.Resource`, read from its spec: the provider
- * shim, the props with a slot for each output (and for the inputs named in `slots`, so programs can
- * read them back) with the table's secret leaves marked and the resource's own URN as `__urn`, the
- * spec's secret outputs, and the module and type of the type token. Only resource classes import
- * this file (it loads `@pulumi/pulumi`).
+ * What every resource class hands `pulumi.dynamic.Resource`, read from its spec: the shim, props
+ * with output slots, secret leaves marked and `__urn`, the secret outputs, the type token's parts.
+ * Only resource classes import this file (it loads `@pulumi/pulumi`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./shim";
 import type { PropertySpec } from "./task/properties";
-import { outputSlots, secretOutputs, shimPath } from "./task/resource";
 import { deriveToken } from "./tokens";
 
-type Spec = Parameters<typeof shimPath>[0] & {
+interface Spec {
+  readonly service: string;
+  readonly className: string;
+  readonly outputs?: readonly string[];
+  readonly secretOutputs?: readonly string[];
   readonly properties?: Readonly<Record<string, PropertySpec>>;
-};
+}
+
+/**
+ * `ads/importTaskProvider`: the module under the package's "./internal/*" export that the shim
+ * requires. Frozen like the type token: every existing stack's state names it.
+ */
+export function shimPath(spec: Spec): string {
+  return `${spec.service}/${spec.className.charAt(0).toLowerCase()}${spec.className.slice(1)}Provider`;
+}
 
 export function registration(
   spec: Spec,
@@ -21,22 +30,16 @@ export function registration(
   props: Record<string, unknown>,
   opts: pulumi.CustomResourceOptions | undefined,
   slots: readonly string[] = [],
-): [
-  pulumi.dynamic.ResourceProvider,
-  string,
-  Record<string, unknown>,
-  pulumi.CustomResourceOptions | undefined,
-  string,
-  string,
-] {
-  const secrets = secretOutputs(spec, opts?.additionalSecretOutputs);
+): ConstructorParameters<typeof pulumi.dynamic.Resource> {
+  const secrets = [...(spec.secretOutputs ?? []), ...(opts?.additionalSecretOutputs ?? [])];
   return [
     providerShim(shimPath(spec)),
     name,
     {
       ...Object.fromEntries(slots.map((k) => [k, undefined])),
       ...withSecretLeaves(spec, props),
-      ...outputSlots(spec),
+      // Every output as `undefined`: Pulumi shows only the outputs a resource registers.
+      ...Object.fromEntries((spec.outputs ?? []).map((key) => [key, undefined])),
       // The engine's URN for this resource, so the provider can log on it (core/engine.ts).
       __urn: pulumi.createUrn(
         name,
@@ -63,10 +66,9 @@ export function withSecretLeaves<P extends object>(spec: Spec, props: P): P {
 }
 
 /**
- * `value` with its leaves at `path` secret (`[]` steps into each element), those `when` accepts,
- * so the rest stays readable in state and `preview --diff` (the engine keeps a nested secret
- * nested). A level that is an Output or a promise cannot be split before it resolves: it becomes
- * secret as a whole when it holds such a leaf.
+ * `value` with its leaves at `path` (`[]`: each element) that `when` accepts secret, the rest
+ * readable in state and `preview --diff`. An Output or promise level, unsplittable before it
+ * resolves, becomes secret whole when it holds such a leaf.
  */
 export function secretLeaf(
   value: unknown,
@@ -99,11 +101,22 @@ function hasLeaf(
   return hasLeaf((value as Record<string, unknown>)[head], rest, when);
 }
 
-/**
- * The idempotency token a resource sends when the program gives none: derived from the stack,
- * project, resource name and the inputs that identify the task, so a re-run of an interrupted
- * create gets the task the first run started.
- */
+/** `given`, else derived: a re-run of an interrupted create gets the task the first run started. */
+export function givenOrDerived(
+  given: pulumi.Input<string> | undefined,
+  name: string,
+  identity: Record<string, unknown>,
+  derive: (stack: string, project: string, name: string, inputs: Record<string, unknown>) => string,
+): pulumi.Input<string> {
+  return (
+    given ??
+    pulumi
+      .output(identity)
+      .apply((resolved) => derive(pulumi.getStack(), pulumi.getProject(), name, resolved))
+  );
+}
+
+/** givenOrDerived with the token derived from the stack, project, name and identifying inputs. */
 export function derivedToken(
   given: pulumi.Input<string> | undefined,
   spec: Spec,
@@ -111,14 +124,8 @@ export function derivedToken(
   inputs: Record<string, unknown>,
   maxLength: number,
 ): pulumi.Input<string> {
-  if (given !== undefined) return given;
   const type = `${spec.service}:${spec.className}`;
-  return pulumi
-    .output(inputs)
-    .apply((resolved) =>
-      deriveToken(
-        { stack: pulumi.getStack(), project: pulumi.getProject(), type, name, inputs: resolved },
-        { maxLength },
-      ),
-    );
+  return givenOrDerived(given, name, inputs, (stack, project, resource, resolved) =>
+    deriveToken({ stack, project, type, name: resource, inputs: resolved }, { maxLength }),
+  );
 }

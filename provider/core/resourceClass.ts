@@ -1,9 +1,8 @@
-/**
- * The one class every resource is: a `pulumi.dynamic.Resource` registered from its spec
- * (register.ts), typed by the resource's Args and its Outputs interface (TSDoc per output).
- */
+/** The one class every resource is: a `pulumi.dynamic.Resource` registered from its spec. */
 import * as pulumi from "@pulumi/pulumi";
 import { registration } from "./register";
+
+export { givenOrDerived } from "./register";
 
 /** `new X(name, args, opts)`; each output a read-only `pulumi.Output` (of `T | undefined` if optional). */
 export type ResourceClass<A, O> = new (
@@ -30,27 +29,4 @@ export function resourceClass<A extends object, O>(
   Object.defineProperty(TaskResource, "name", { value: spec.className });
   // Pulumi sets the outputs at registration (a slot each, register.ts): the type can only claim them.
   return TaskResource as unknown as ResourceClass<A, O>;
-}
-
-/** A token from the stack, project, resource name and the inputs that identify the task. */
-type Derivation = (
-  stack: string,
-  project: string,
-  name: string,
-  inputs: Record<string, unknown>,
-) => string;
-
-/** `given`, else derived: a re-run of an interrupted create gets the task the first run started. */
-export function givenOrDerived(
-  given: pulumi.Input<string> | undefined,
-  name: string,
-  identity: Record<string, unknown>,
-  derive: Derivation,
-): pulumi.Input<string> {
-  return (
-    given ??
-    pulumi
-      .output(identity)
-      .apply((resolved) => derive(pulumi.getStack(), pulumi.getProject(), name, resolved))
-  );
 }

@@ -1,7 +1,4 @@
-/**
- * Small pieces specs share (ADS, MGN): acceptors from a classifier, token facts, error advice, a
- * map-of-strings check, pagination and the "X has no effect when Y" rule.
- */
+/** Small pieces specs share: acceptors, token facts, error advice, map checks, pagination. */
 import { type AwsModel, modelRule } from "../awsModel";
 import {
   type CheckFailure,
@@ -28,10 +25,7 @@ export function acceptorsFrom<T>(
   }));
 }
 
-/**
- * A spec's `fallbackToken` and `successorToken`: derived from the inputs that identify the task
- * (`identity` gives the token's name part and inputs), cut to the API's `maxLength`.
- */
+/** A spec's `fallbackToken` and `successorToken` from the task's `identity`, cut to `maxLength`. */
 export function tokenFacts<I>(
   type: string,
   maxLength: number,
@@ -154,10 +148,7 @@ export async function paginate<T>(
   } while (token !== undefined);
 }
 
-/**
- * A `checkMore` rule: `property` set to true has no effect while `other` is `value` (`why`
- * says what happens instead).
- */
+/** A `checkMore` rule: `property` true has no effect while `other` is `value` (`why` says why). */
 export function noEffectWhen(
   property: string,
   other: string,

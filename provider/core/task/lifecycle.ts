@@ -1,149 +1,106 @@
 /**
- * A provider for a resource whose lifecycle is not start-and-wait — Migration Hub registers a task
- * synchronously and describes it with further writes; a progress update stream is created at once
- * and waited on only while it is deleted. The core still owns configure, the service built from
- * the spec (one AWS caller with the spec's advice, the shared batched describe), check and diff
- * from the property table; the resource supplies its four operations over that context.
+ * The one provider every resource gets: configure, the per-target services built from the spec
+ * (service.ts), check and diff from the property table, and a Lifecycle doing create, read, update
+ * and delete over that context — provider.ts's start-and-wait one, or a resource's own where that
+ * does not fit (Migration Hub registers a task synchronously; a stream waits only on delete).
  */
 import type { CheckFailure } from "../check";
 import { type ConfigSource, type ProviderSettings, readProviderSettings } from "../config";
-import { bindProvider, type ProviderImplementation } from "../dynamic";
+import type { ProviderImplementation } from "../dynamic";
 import { scopeProvider } from "../engine";
-import { checkProperties, type DetailedDiff, diffProperties, withDiffMore } from "./properties";
+import { asInputs, checkProperties, type DetailedDiff, diffProperties } from "./properties";
 import { TaskServices } from "./service";
 import { recordTarget } from "./target";
 import type { Deps, ServiceSpec, TaskContext } from "./spec";
 
+/** Each provider operation with the service's context first. */
+type WithContext<F, C> = F extends (...args: infer P) => infer R
+  ? (ctx: C, ...args: P) => R
+  : never;
+
+/** A resource's create/read/update/delete over the context; diff defaults to the spec's. */
 export interface Lifecycle<A, S, T> {
-  create(
-    ctx: TaskContext<A, S, T>,
-    raw: Record<string, unknown>,
-  ): Promise<{ id: string; outs: Record<string, unknown> }>;
-  read(
-    ctx: TaskContext<A, S, T>,
-    id: string,
-    props: Record<string, unknown>,
-  ): Promise<{ id?: string; props?: Record<string, unknown> }>;
-  update(
-    ctx: TaskContext<A, S, T>,
+  create: WithContext<ProviderImplementation["create"], TaskContext<A, S, T>>;
+  read: WithContext<ProviderImplementation["read"], TaskContext<A, S, T>>;
+  update: WithContext<ProviderImplementation["update"], TaskContext<A, S, T>>;
+  delete: WithContext<ProviderImplementation["delete"], TaskContext<A, S, T>>;
+  diff?(
     id: string,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-  ): Promise<{ outs: Record<string, unknown> }>;
-  delete(ctx: TaskContext<A, S, T>, id: string, props: Record<string, unknown>): Promise<void>;
+    detailedDiff: DetailedDiff,
+  ): { changes: boolean; replaces: string[]; deleteBeforeReplace?: boolean };
 }
 
-/** check() of a spec: the table's rules in table order, then the spec's checkMore. */
-export function checkSpec<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  news: Record<string, unknown>,
-  settings: ProviderSettings = { endpoints: {} },
-): CheckFailure[] {
-  return [
-    ...checkProperties(spec.properties, news, { settings }),
-    ...(spec.checkMore?.(news, { settings }) ?? []),
-  ];
-}
-
-/** diff() of a spec: the table's diff merged with the spec's diffMore (paths into `detailedDiff`). */
-export function diffSpec<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  detailedDiff: DetailedDiff = {},
-): { changes: boolean; replaces: string[] } {
-  const table = diffProperties(spec.properties, olds, news, {}, detailedDiff);
-  const { changes, replaces } = withDiffMore(table, spec.diffMore?.(olds, news), detailedDiff);
-  return { changes, replaces };
-}
-
-/** A spec's check() and diff() as plain functions, for tests and tools. */
+/**
+ * A spec's check() (the table's rules in table order, then checkMore) and diff() (the table's,
+ * merged with diffMore, paths into `detailedDiff`) as plain functions.
+ */
 export function specRules<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
 ): {
-  check: (news: Record<string, unknown>) => CheckFailure[];
+  check: (news: Record<string, unknown>, settings?: ProviderSettings) => CheckFailure[];
   diff: (
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
-  ) => ReturnType<typeof diffSpec>;
+    detailedDiff?: DetailedDiff,
+  ) => { changes: boolean; replaces: string[] };
 } {
   return {
-    check: (news) => checkSpec(spec, news),
-    diff: (olds, news) => diffSpec(spec, olds, news),
+    check: (news, settings = { endpoints: {} }) => [
+      ...checkProperties(spec.properties, news, { settings }),
+      ...(spec.checkMore?.(news, { settings }) ?? []),
+    ],
+    diff: (olds, news, detailedDiff = {}) => {
+      const more = spec.diffMore?.(olds, news);
+      const diff = diffProperties(spec.properties, olds, news, { more }, detailedDiff);
+      return { changes: diff.changes, replaces: diff.replaces };
+    },
   };
 }
 
-class LifecycleProvider<I extends object, T, A, S> implements ProviderImplementation {
-  private services: TaskServices<I, T, A, S> | undefined;
-
-  constructor(
-    private readonly spec: ServiceSpec<I, T, A, S>,
-    private readonly lifecycle: Lifecycle<A, S, T>,
-    private readonly deps: Partial<Deps<A>>,
-  ) {}
-
-  configure(req: { config: ConfigSource }): Promise<void> {
-    this.services = this.build(req.config);
-    return Promise.resolve();
-  }
-
-  private build(config: ConfigSource): TaskServices<I, T, A, S> {
-    const settings = readProviderSettings(config, this.deps.env ?? process.env);
-    return new TaskServices(this.spec, settings, this.deps);
-  }
-
-  /** The host always configures first; direct callers (tests) get settings from the environment. */
-  private all(): TaskServices<I, T, A, S> {
-    this.services ??= this.build({ get: () => undefined });
-    return this.services;
-  }
-
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-    const failures = checkSpec(this.spec, news, this.all().for(news).ctx.runtime.settings);
-    failures.push(...(await this.all().checkTarget(news, failures)));
-    return { inputs: news, failures };
-  }
-
-  diff(
-    _id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ changes: boolean; replaces: string[]; detailedDiff: DetailedDiff }> {
-    const detailedDiff: DetailedDiff = {};
-    return Promise.resolve({ ...diffSpec(this.spec, olds, news, detailedDiff), detailedDiff });
-  }
-
-  create(raw: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
-    return this.lifecycle.create(this.all().for(raw).ctx, raw);
-  }
-
-  read(
-    id: string,
-    props: Record<string, unknown>,
-  ): Promise<{ id?: string; props?: Record<string, unknown> }> {
-    return this.lifecycle.read(this.all().for(props).ctx, id, props);
-  }
-
-  update(
-    id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<{ outs: Record<string, unknown> }> {
-    return this.lifecycle.update(this.all().for(news).ctx, id, olds, news);
-  }
-
-  delete(id: string, props: Record<string, unknown>): Promise<void> {
-    return this.lifecycle.delete(this.all().for(props).ctx, id, props);
-  }
-}
-
+/** Closures, not methods (the host calls them detached), on the service of their inputs' target. */
 export function createLifecycleProvider<I extends object, T, A, S>(
   spec: ServiceSpec<I, T, A, S>,
   lifecycle: Lifecycle<A, S, T>,
-  deps?: Partial<Deps<A>>,
+  deps: Partial<Deps<A>> = {},
 ): ProviderImplementation {
-  return scopeProvider(recordTarget(bindProvider(new LifecycleProvider(spec, lifecycle, deps ?? {}))));
+  const rules = specRules(spec);
+  const build = (config: ConfigSource): TaskServices<I, T, A, S> =>
+    new TaskServices(spec, readProviderSettings(config, deps.env ?? process.env), deps);
+  let services: TaskServices<I, T, A, S> | undefined;
+  // The host always configures first; direct callers (tests) get settings from the environment.
+  const all = (): TaskServices<I, T, A, S> => (services ??= build({ get: () => undefined }));
+  const ctx = (inputs: Record<string, unknown>): TaskContext<A, S, T> => all().for(inputs).ctx;
+  return scopeProvider(
+    recordTarget({
+      configure: (req) => {
+        services = build(req.config);
+        return Promise.resolve();
+      },
+      check: async (_olds, news) => {
+        const task = ctx(news);
+        const failures = rules.check(news, task.runtime.settings);
+        failures.push(...(await all().checkTarget(news, failures)));
+        const warnings = spec.checkWarnings?.(news) ?? [];
+        if (warnings.length > 0) {
+          const inputs = asInputs(spec.properties, news);
+          const adopt = spec.adoptProperty === undefined ? undefined : inputs[spec.adoptProperty];
+          const label = task.label(inputs, typeof adopt === "string" ? adopt : undefined);
+          for (const warning of warnings) task.runtime.log.warn(label, warning);
+        }
+        return { inputs: news, failures };
+      },
+      diff: (id, olds, news) => {
+        const detailedDiff: DetailedDiff = {};
+        const result =
+          lifecycle.diff?.(id, olds, news, detailedDiff) ?? rules.diff(olds, news, detailedDiff);
+        return Promise.resolve({ ...result, detailedDiff });
+      },
+      create: (raw) => lifecycle.create(ctx(raw), raw),
+      read: (id, props) => lifecycle.read(ctx(props), id, props),
+      update: (id, olds, news) => lifecycle.update(ctx(news), id, olds, news),
+      delete: (id, props) => lifecycle.delete(ctx(props), id, props),
+    }),
+  );
 }

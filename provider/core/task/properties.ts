@@ -1,14 +1,14 @@
 /**
- * The property table: each input once — its check rule, whether a change replaces the resource or
- * updates it in place, its default, whether it is secret, and its AWS field name. check(),
- * inputs normalisation (asInputs/inputsOf) and diff are all derived from it.
+ * The property table: each input once — its check rule, replace or update, default, secrecy and
+ * AWS field name. check(), asInputs/inputsOf and diff are all derived from it.
  */
 import type { ProviderSettings } from "../config";
 import {
   type BooleanRule,
   type CheckFailure,
-  checkKind,
+  CHECKS,
   type IntegerRule,
+  isPlainObject,
   type ObjectRule,
   type StringArrayRule,
   type StringRule,
@@ -36,10 +36,7 @@ export interface PropertySpec {
   default?: unknown;
   /** The whole value is kept secret in state and never printed (MGN's sensitive tags). */
   secret?: boolean;
-  /**
-   * Only a leaf is secret (`["[]", "url"]`: each element's url), and with `when` only the values it
-   * accepts (presigned URLs): the rest stays readable in `preview --diff`. The class marks it.
-   */
+  /** Only this leaf is secret (`["[]", "url"]`), if `when` accepts it: the rest stays readable. */
   secretLeaf?: { path: readonly string[]; when?: (leaf: string) => boolean };
   /** The AWS request field it maps to, when it maps to one. */
   awsName?: string;
@@ -50,9 +47,8 @@ export interface PropertySpec {
   /** What diff compares (e.g. a presigned URL without its signature). @default the value */
   compareAs?(value: unknown): unknown;
   /**
-   * Rules for the members of an object input (`s3BucketSource.s3Key`), run right after its own
-   * rule passed so failures keep table order; each skips members unknown in preview. `ctx` gives
-   * the settings to rules that depend on them (EC2: an http disk URL on the endpoint's origin).
+   * Rules for an object input's members, right after its own rule passed (table order); each skips
+   * members unknown in preview. `ctx`: settings, for rules on them (EC2: the endpoint's origin).
    */
   checkNested?(news: Record<string, unknown>, ctx: { settings: ProviderSettings }): CheckFailure[];
   /** Narrows a nested value (drops mistyped members). @default by `rule.kind` */
@@ -71,10 +67,7 @@ function entries<I extends object>(table: PropertyTable<I>): [string, PropertySp
   return Object.entries({ ...table, ...TARGET_PROPERTIES });
 }
 
-/**
- * Every rule of the table, in table order (each property's `refine` right after its rule), then
- * nothing else: cross-field rules are the spec's checkMore. Values unknown in preview are skipped.
- */
+/** Every rule of the table in table order (cross-field rules are checkMore's); unknowns skip. */
 export function checkProperties<I extends object>(
   table: PropertyTable<I>,
   news: Record<string, unknown>,
@@ -85,7 +78,7 @@ export function checkProperties<I extends object>(
     const before = failures.length;
     const waived = p.requiredUnless !== undefined && news[p.requiredUnless] !== undefined;
     const rule = waived ? { ...p.rule, required: false } : p.rule;
-    if (rule.kind !== "custom") checkKind(rule.kind, news, key, rule, failures);
+    if (rule.kind !== "custom") CHECKS[rule.kind](news, key, rule, failures);
     if (p.checkNested !== undefined && failures.length === before) {
       failures.push(...p.checkNested(news, ctx));
     }
@@ -98,23 +91,15 @@ export function checkProperties<I extends object>(
   return failures;
 }
 
-/** The value if it has the rule's type, else undefined (wrong types were reported by check). */
-function narrow(rule: PropertyRule, v: unknown): unknown {
-  switch (rule.kind) {
-    case "string":
-      return typeof v === "string" ? v : undefined;
-    case "integer":
-      return typeof v === "number" && Number.isFinite(v) ? v : undefined;
-    case "boolean":
-      return typeof v === "boolean" ? v : undefined;
-    case "stringArray":
-      return Array.isArray(v) && v.every((s) => typeof s === "string") ? v : undefined;
-    case "object":
-      return typeof v === "object" && v !== null && !Array.isArray(v) ? v : undefined;
-    case "custom":
-      return v ?? undefined;
-  }
-}
+/** Whether a value has the kind's type (wrong types were reported by check). */
+const HAS_KIND: Record<PropertyRule["kind"], (v: unknown) => boolean> = {
+  string: (v) => typeof v === "string",
+  integer: (v) => typeof v === "number" && Number.isFinite(v),
+  boolean: (v) => typeof v === "boolean",
+  stringArray: (v) => Array.isArray(v) && v.every((s) => typeof s === "string"),
+  object: isPlainObject,
+  custom: (v) => v !== null,
+};
 
 /** Narrows untyped inputs after check(): every table key (undefined when absent or mistyped). */
 export function asInputs<I extends object>(
@@ -123,7 +108,8 @@ export function asInputs<I extends object>(
 ): Inputs<I> {
   const out: Record<string, unknown> = {};
   for (const [key, p] of entries(table)) {
-    const value = p.narrow === undefined ? narrow(p.rule, raw[key]) : p.narrow(raw[key]);
+    const v = raw[key];
+    const value = p.narrow === undefined ? (HAS_KIND[p.rule.kind](v) ? v : undefined) : p.narrow(v);
     // Unset target inputs are left out: a resource that names none reads as it always did.
     if (value !== undefined || key in table) out[key] = value;
   }
@@ -144,10 +130,7 @@ export function inputsOf<I extends object>(
   return out;
 }
 
-/**
- * The usual outputs: the recorded inputs echoed (diff reads them back) and the task's fields named
- * in `keys`, normalized for the host (no undefined, Dates as ISO 8601).
- */
+/** The recorded inputs echoed (diff reads them back) and the task's `keys`, normalized. */
 export function echoOutputs<I extends object, T extends object>(
   table: PropertyTable<I>,
   raw: Record<string, unknown>,
@@ -170,11 +153,7 @@ export function effective<I extends object>(
   return (table as Record<string, PropertySpec | undefined>)[key]?.default;
 }
 
-/**
- * The conventional `waitTimeoutMinutes` input: whole minutes up to 7 days (beyond which a wait is
- * a mistake, not a plan), updated in place; `defaultMinutes` applies when neither the input nor
- * stack config sets it.
- */
+/** The conventional `waitTimeoutMinutes` input: up to 7 days (beyond, a wait is a mistake). */
 export function waitTimeoutProperty(defaultMinutes: number): PropertySpec {
   return {
     rule: {
@@ -208,10 +187,7 @@ export interface SourceInputs {
   sourceEtag?: string;
 }
 
-/**
- * `sourceEtag`: the source object's ETag. A change replaces the resource; it is not sent to AWS,
- * but the token the start sends is chained with it (provider.ts), so the new import starts.
- */
+/** `sourceEtag`: not sent to AWS, but the start token is chained with it (provider.ts). */
 export const sourceEtagProperty: PropertySpec = {
   rule: {
     kind: "string",
@@ -224,12 +200,11 @@ export const sourceEtagProperty: PropertySpec = {
   change: "replace",
 };
 
-/** Pulumi's PropertyDiff kinds (pulumi/pulumi proto/pulumi/provider.proto). */
-export type PropertyDiffKind =
-  "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
-
-/** Per property path (`diskContainers[0].userBucket.s3Key`): what changes, and whether it replaces. */
-export type DetailedDiff = Record<string, { kind: PropertyDiffKind; inputDiff: boolean }>;
+/** Per property path (`diskContainers[0].s3Key`): Pulumi's PropertyDiff kind (provider.proto). */
+export type DetailedDiff = Record<
+  string,
+  { kind: `${"add" | "delete" | "update"}${"" | "-replace"}`; inputDiff: boolean }
+>;
 
 export interface DiffResult {
   changes: boolean;
@@ -258,7 +233,7 @@ function leafDiffs(
     return;
   }
   const bothLists = Array.isArray(a) && Array.isArray(b);
-  const bothObjects = isRecord(a) && isRecord(b);
+  const bothObjects = isPlainObject(a) && isPlainObject(b);
   if (!nested || (!bothLists && !bothObjects)) {
     out[path] = { kind: `update${suffix}`, inputDiff: true };
     return;
@@ -277,8 +252,8 @@ function leafDiffs(
 
 /** Whether a compared form keeps the value's layout, so paths into it name the user's values. */
 function keepsLayout(compare: (v: unknown) => unknown, raw: unknown, compared: unknown): boolean {
-  const keys = (v: unknown): string => canonicalJson(isRecord(v) ? Object.keys(v).sort() : v);
-  if (isRecord(raw)) return keys(raw) === keys(compared);
+  const keys = (v: unknown): string => canonicalJson(isPlainObject(v) ? Object.keys(v).sort() : v);
+  if (isPlainObject(raw)) return keys(raw) === keys(compared);
   if (!Array.isArray(raw)) return true;
   const list = Array.isArray(compared) ? (compared as unknown[]) : [];
   if (list.length !== raw.length || raw.some((v, i) => typeof v !== typeof list[i])) return false;
@@ -287,22 +262,22 @@ function keepsLayout(compare: (v: unknown) => unknown, raw: unknown, compared: u
   return reversed === canonicalJson([...list].reverse());
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /**
- * The table's diff. `olds` are the recorded outputs (inputs echoed + task outputs). Replace keys
- * that differ (or are unknown in preview) replace; update keys that differ (defaults applied) or
- * are unknown are a change; `__provider` alone is no change. Adopting the task this resource
- * already manages (`adoptProperty` equal to `id`) changes nothing. Each changed path is added to
- * `detailedDiff` when given (what the provider's diff() returns beside the summary).
+ * The table's diff against the recorded outputs: a replace key that differs (or is unknown)
+ * replaces, an update key is a change, defaults applied; adopting the task this resource already
+ * manages (`adoptProperty` equal to `id`) is none. Each changed path goes into `detailedDiff`.
+ * A spec's diffMore facts (`more`) add replaces, and a bare `changes` as a change of the status.
  */
 export function diffProperties<I extends object>(
   table: PropertyTable<I>,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-  options: { id?: string; adoptProperty?: string } = {},
+  options: {
+    id?: string;
+    adoptProperty?: string;
+    more?: { replaces?: string[]; changes?: boolean } | undefined;
+    statusKey?: string;
+  } = {},
   detailedDiff: DetailedDiff = {},
 ): DiffResult {
   const replaces: string[] = [];
@@ -326,24 +301,13 @@ export function diffProperties<I extends object>(
       !unknown && keepsLayout(compare, rawBefore, before) && keepsLayout(compare, rawAfter, after);
     leafDiffs(key, before, unknown ? null : after, replace, nested, detailedDiff);
   }
-  return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
-}
-
-/**
- * A spec's diffMore facts added to the table's diff: each extra replace, and `changes` without a
- * property (a wait to resume) as a change of the status output.
- */
-export function withDiffMore(
-  result: DiffResult,
-  more: { replaces?: string[]; changes?: boolean } | undefined,
-  detailedDiff: DetailedDiff = {},
-  statusKey = "status",
-): DiffResult {
-  for (const key of more?.replaces ?? []) {
-    if (!result.replaces.includes(key)) result.replaces.push(key);
+  for (const key of options.more?.replaces ?? []) {
+    if (!replaces.includes(key)) replaces.push(key);
     detailedDiff[key] ??= { kind: "update-replace", inputDiff: true };
   }
-  if (more?.changes === true) detailedDiff[statusKey] ??= { kind: "update", inputDiff: false };
-  result.changes ||= more?.changes === true || result.replaces.length > 0;
-  return result;
+  if (options.more?.changes === true) {
+    changes = true;
+    detailedDiff[options.statusKey ?? "status"] ??= { kind: "update", inputDiff: false };
+  }
+  return { changes: changes || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }

@@ -1,8 +1,7 @@
 /**
- * What one configured provider builds from its settings: the runtime (clock, throttle, start
- * limiter, logger), the one way to call AWS (throttled, classified retries, the spec's advice), the
- * api, the shared batched describe and the one poll scheduler. The host caches a configured
- * provider per serialized shim, so every resource of a kind shares all of it.
+ * What a configured provider builds per target: the runtime, the one AWS caller (throttle,
+ * classified retries, the spec's advice), the api, the shared batched describe and the one poll
+ * scheduler. The host caches a configured provider per shim, so a kind's resources share it all.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CheckFailure } from "../check";
@@ -26,7 +25,6 @@ import { resolveTarget } from "./target";
 import type {
   AwsCaller,
   Deps,
-  Phase,
   PollDelays,
   ServiceSpec,
   TaskContext,
@@ -36,20 +34,14 @@ import type {
 } from "./spec";
 
 export interface TaskService<A, S, T> {
-  readonly runtime: ServiceRuntime;
   readonly ctx: TaskContext<A, S, T>;
   /** The assumed role's credentials, when the target names a role. */
   readonly session: RoleSession | undefined;
 }
 
-/** `ads.ImportTask`: the resource type as messages and logs name it. */
-export function typeName(spec: { service: string; className: string }): string {
-  return `${spec.service}.${spec.className}`;
-}
-
 /**
- * Once an ID exists every failure carries it, so Pulumi records the resource (and can resume).
- * `properties` get the serialized provider: the host does not add it (pulumi-dynamic-providers.md).
+ * Once an ID exists every failure carries it, so Pulumi records the resource (and can resume);
+ * `properties` need `__provider` (pulumi-dynamic-providers.md). `name` prefixes unnamed reasons.
  */
 export function taskFailure(
   err: unknown,
@@ -59,7 +51,6 @@ export function taskFailure(
 ): ImportTaskFailedError {
   if (isMigrationError(err, "ImportTaskFailedError")) return err;
   const text = err instanceof Error ? err.message : String(err);
-  // Waiter errors already name the resource; AWS errors do not.
   const message =
     name === undefined || text.startsWith(`${name.type} `) ? text : `${name.subject}: ${text}`;
   return new ImportTaskFailedError({ id, properties, reasons: [message], cause: err });
@@ -70,15 +61,14 @@ export function named(
   spec: { service: string; className: string; subjectInReasons?: boolean },
   subject: string,
 ): { type: string; subject: string } | undefined {
-  return spec.subjectInReasons === true ? { type: typeName(spec), subject } : undefined;
+  const type = `${spec.service}.${spec.className}`;
+  return spec.subjectInReasons === true ? { type, subject } : undefined;
 }
 
 /**
- * Set while a start call runs (`trackStart`): the one AWS caller marks it when a call fails with a
- * retryable error that is not throttling (a 5xx, a reset connection), whether the caller retries
- * it or the spec does (ec2 ImportInstance). Such an attempt may have
- * reached AWS and started the task before its answer was lost, so whatever the retry returns may
- * be this create's own task. Async context, not a flag on the caller: concurrent creates share it.
+ * Set while a start call runs (`trackStart`): the AWS caller marks it on a retryable error that is
+ * not throttling (5xx, reset connection), which may have started the task before its answer was
+ * lost — what a retry returns may be this create's own. Async context: creates run concurrently.
  */
 const startCalls = new AsyncLocalStorage<{ retried: boolean }>();
 
@@ -96,10 +86,7 @@ function markRetried(err: { throttling: boolean }): void {
   if (seen !== undefined) seen.retried = true;
 }
 
-/**
- * One provider's services, one per target (core/credentials.ts): SDK clients, describe rounds,
- * throttle, start limiter and MGN's quota gate are per account, region and role, as AWS's quotas.
- */
+/** One service per target (account, region, role), as AWS's quotas are (core/credentials.ts). */
 export class TaskServices<I extends object, T, A, S> {
   private readonly built = new Map<string, TaskService<A, S, T>>();
   private readonly deps: Partial<Deps<A>>;
@@ -109,37 +96,116 @@ export class TaskServices<I extends object, T, A, S> {
     readonly settings: ProviderSettings,
     deps: Partial<Deps<A>>,
   ) {
-    // One logger for every target: its progress rate limit is per resource, whatever the target;
-    // in the dynamic-provider host it sends lines to the engine on their resource (runtime.ts).
-    const logger =
-      deps.logger ??
-      createLogger({
-        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-        engine: hostEngine(),
-      });
+    // One logger for all targets: its progress rate limit is per resource, whatever the target.
+    const logger = deps.logger ?? createLogger({ clock: deps.clock, engine: hostEngine() });
     this.deps = { ...deps, logger };
   }
 
   /** The service of the target these inputs name (their own, else stack config, else env). */
   for(inputs: object): TaskService<A, S, T> {
+    const { spec, deps } = this;
     const target = resolveTarget(inputs, this.settings);
     const key = targetKey(target);
     const built = this.built.get(key);
     if (built !== undefined) return built;
     const settings: ProviderSettings = { ...this.settings, ...target };
     const { assumeRole: role } = target;
-    const sessions = this.deps.roleSessions ?? sharedRoleSessions;
+    const sessions = deps.roleSessions ?? sharedRoleSessions;
     const session = role && sessions.session(role, clientConfig(settings, "sts"));
     if (session !== undefined) settings.credentials = session.provider();
-    const service = buildTaskService(this.spec, settings, this.deps, session);
+    // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
+    const { clock, random, logger: log } = deps;
+    const runtime = createRuntime({ settings, clock, random, log });
+    const caller =
+      (maxAttempts: number | undefined): AwsCaller =>
+      async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
+        let generation = 0; // of the credentials the last attempt signed with
+        const call = (): Promise<R> =>
+          callAws(
+            {
+              service: spec.service,
+              operation,
+              clock: runtime.clock,
+              random: runtime.random,
+              throttle: runtime.throttle,
+              onRetry: markRetried,
+              maxAttempts,
+            },
+            async () => {
+              if (session !== undefined) {
+                await session.credentials();
+                generation = session.generation;
+              }
+              return fn();
+            },
+          );
+        try {
+          // AWS refused expired credentials (its clock may run ahead) unacted: retry once, fresh.
+          return await call().catch((err: unknown) => {
+            if (session === undefined || !isExpiredCredentials(err)) throw err;
+            session.expire(generation);
+            return call();
+          });
+        } catch (err) {
+          // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
+          if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);
+          throw spec.explain === undefined ? err : spec.explain(err, settings);
+        }
+      };
+    const aws = caller(undefined);
+    const api = (deps.api ?? spec.createApi.bind(spec))(settings, aws);
+    const batcher = <R>(
+      operation: string,
+      batchSize: number,
+      describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
+    ): BatchPoller<R> =>
+      new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
+    const { operation, batchSize, concurrency } = spec.describe;
+    const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
+    const describe = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
+      limiter === undefined
+        ? spec.describe.call(api, ids)
+        : limiter.run(() => spec.describe.call(api, ids));
+    const poller = spec.describe.viaCaller
+      ? new BatchPoller<T>({ batchSize, describe })
+      : batcher(operation, batchSize, describe);
+    const type = `${spec.service}.${spec.className}`;
+    const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
+    const subject = (inputs: object, id?: string): string => `${type} "${name(inputs, id)}"`;
+    const label = (inputs: object, id?: string): string => `${type} ${name(inputs, id)}`;
+    const base: Omit<TaskContext<A, S, T>, "state"> = {
+      runtime,
+      api,
+      aws,
+      awsOnce: caller(1),
+      batcher,
+      describe: (id) => poller.get(id),
+      wait: (id, phase, inputs, options) => {
+        const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
+        const watch: WatchSpec<T> = {
+          resourceId: id,
+          acceptors: spec.acceptors(phase, inputs as I),
+          status: (o) => spec.statusOf(o),
+          operation,
+          subject: `${subject(inputs, id)}: ${word} ${id}`,
+          progress: (o) => spec.progress?.(o),
+        };
+        return base.waitOn(poller, id, watch, inputs, options);
+      },
+      waitOn: (other, id, watch, inputs, options) => {
+        const names = [label(inputs, watch.resourceId), subject(inputs, watch.resourceId)] as const;
+        return waitTask(spec, runtime, other, id, watch, inputs as Inputs<I>, options, names);
+      },
+      subject,
+      label,
+    };
+    const state = spec.state === undefined ? (undefined as S) : spec.state(base);
+    const service = { ctx: { ...base, state }, session };
     this.built.set(key, service);
     return service;
   }
 
-  /**
-   * check(): STS's refusal of the role these inputs resolve to, on the input or config key naming
-   * it; skipped while the target inputs are broken or unknown. The credentials serve the create.
-   */
+  /** check(): STS's refusal of the inputs' role, on the key naming it; skipped while broken. */
   async checkTarget(
     news: Record<string, unknown>,
     failures: readonly CheckFailure[],
@@ -158,111 +224,11 @@ export class TaskServices<I extends object, T, A, S> {
   }
 }
 
-export function buildTaskService<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  settings: ProviderSettings,
-  deps: Partial<Deps<A>>,
-  session?: RoleSession,
-): TaskService<A, S, T> {
-  // Unset deps fall back to the runtime's defaults (system clock, Math.random, stderr logger).
-  const runtime = createRuntime({
-    settings,
-    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-    ...(deps.random === undefined ? {} : { random: deps.random }),
-    ...(deps.logger === undefined ? {} : { log: deps.logger }),
-  });
-  const type = typeName(spec);
-  const caller =
-    (maxAttempts: number | undefined): AwsCaller =>
-    async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
-      let generation = 0; // of the credentials the last attempt signed with
-      const call = (): Promise<R> =>
-        callAws(
-          {
-            service: spec.service,
-            operation,
-            clock: runtime.clock,
-            random: runtime.random,
-            throttle: runtime.throttle,
-            onRetry: markRetried,
-            ...(maxAttempts === undefined ? {} : { maxAttempts }),
-          },
-          async () => {
-            if (session !== undefined) {
-              await session.credentials();
-              generation = session.generation;
-            }
-            return fn();
-          },
-        );
-      try {
-        // AWS refused expired credentials (its clock may run ahead of ours) before it acted on the
-        // request, so one retry with fresh ones is safe.
-        return await call().catch((err: unknown) => {
-          if (session === undefined || !isExpiredCredentials(err)) throw err;
-          session.expire(generation);
-          return call();
-        });
-      } catch (err) {
-        // A call attempted once (awsOnce) that a spec then retries itself counts as retried too.
-        if (isMigrationError(err, "AwsApiError") && err.retryable) markRetried(err);
-        throw spec.explain === undefined ? err : spec.explain(err, settings);
-      }
-    };
-  const aws = caller(undefined);
-  const api = (deps.api ?? spec.createApi.bind(spec))(settings, aws);
-  const batcher = <R>(
-    operation: string,
-    batchSize: number,
-    describe: (ids: readonly string[]) => Promise<ReadonlyMap<string, R>>,
-  ): BatchPoller<R> =>
-    new BatchPoller<R>({ batchSize, describe: (ids) => aws(operation, () => describe(ids)) });
-  const { operation, batchSize, concurrency } = spec.describe;
-  const limiter = concurrency === undefined ? undefined : new ConcurrencyLimiter(concurrency);
-  const call = (ids: readonly string[]): Promise<ReadonlyMap<string, T>> =>
-    limiter === undefined
-      ? spec.describe.call(api, ids)
-      : limiter.run(() => spec.describe.call(api, ids));
-  const poller = spec.describe.viaCaller
-    ? new BatchPoller<T>({ batchSize, describe: call })
-    : batcher(operation, batchSize, call);
-  const name = (inputs: object, id?: string): string => spec.name(inputs as I, id);
-  const base: Omit<TaskContext<A, S, T>, "state"> = {
-    runtime,
-    api,
-    aws,
-    awsOnce: caller(1),
-    batcher,
-    describe: (id) => poller.get(id),
-    wait: (id, phase, inputs, options) =>
-      waitTask(
-        spec,
-        runtime,
-        poller,
-        id,
-        phaseWatch(spec, id, phase, inputs as I),
-        inputs as I,
-        options,
-      ),
-    waitOn: (other, id, watch, inputs, options) =>
-      waitTask(spec, runtime, other, id, watch, inputs as I, options),
-    subject: (inputs, id) => `${type} "${name(inputs, id)}"`,
-    label: (inputs, id) => `${type} ${name(inputs, id)}`,
-  };
-  const state = spec.state === undefined ? (undefined as S) : spec.state(base);
-  return { runtime, ctx: { ...base, state }, session };
-}
-
-/** Describe calls per second the shared rounds of one poller may spend, unless configured. */
-export const DEFAULT_POLL_BUDGET_CALLS_PER_SECOND = 2;
-
 /**
- * The shared rounds of a wait with these delays (core/limiter.ts sharedRoundIntervalMs): a
- * round every max(grid, ceil(W/B) / budget, shareMs / W) for W riding waits. The budget is
- * `awsMigration:pollBudgetCallsPerSecond`, else the spec's (MGN's ListImports takes 10 IDs a
- * call), else 2 (a fifth of the 10 describes/s of ADS and MGN); never below one call per
- * minDelayMs (what one wait alone may spend, so a lone wait's backoff is never held back). The
- * share is the spec's, else (or with `awsMigration:pollMaxDelayMs` set) maxDelayMs.
+ * The shared rounds of a wait (core/limiter.ts sharedRoundIntervalMs). Budget: config, else the
+ * spec's, else 2 calls/s (a fifth of ADS's and MGN's 10 describes/s), never below one call per
+ * minDelayMs so a lone wait's backoff is never held back. Share: the spec's (unless
+ * `awsMigration:pollMaxDelayMs` is set), else maxDelayMs.
  */
 export function sharedRounds(
   settings: { pollBudgetCallsPerSecond?: number; pollMaxDelayMs?: number },
@@ -270,32 +236,27 @@ export function sharedRounds(
   minDelayMs: number,
   maxDelayMs: number,
 ): SharedRounds {
-  const budget =
-    settings.pollBudgetCallsPerSecond ??
-    poll.budgetCallsPerSecond ??
-    DEFAULT_POLL_BUDGET_CALLS_PER_SECOND;
+  const budget = settings.pollBudgetCallsPerSecond ?? poll.budgetCallsPerSecond ?? 2;
   const floor = minDelayMs > 0 ? 1000 / minDelayMs : Number.POSITIVE_INFINITY;
   const shareMs = settings.pollMaxDelayMs === undefined ? (poll.shareMs ?? maxDelayMs) : maxDelayMs;
   return { budgetCallsPerSecond: Math.max(budget, floor), shareMs };
 }
 
 /**
- * The one poll scheduler: the core waiter with the settings' delays over the shared poller's
- * riding clock — sleeps end on a shared grid (jittered delays would scatter concurrent waits over
- * distinct ticks, and the BatchPoller merges only the gets of one tick), or early to ride along in
- * a round with room for this ID; with two or more waits, shared rounds whose interval follows the
- * batch within the per-poller call budget (`sharedRounds`, core/limiter.ts
- * BatchPoller.ridingClock); no sleep passes the deadline, where the waiter places its last poll.
- * `watch` names what is waited for: the task in a phase, or another object (TaskContext.waitOn).
+ * The one poll scheduler: the core waiter over the shared poller's riding clock. Sleeps end on a
+ * shared grid (jitter would scatter waits over ticks; the BatchPoller merges one tick's gets) or
+ * early to ride a round with room; several waits share rounds within the call budget
+ * (`sharedRounds`); no sleep passes the deadline, where the waiter places its last poll.
  */
 async function waitTask<I extends object, T, A, S, R>(
   spec: ServiceSpec<I, T, A, S>,
   runtime: ServiceRuntime,
   poller: BatchPoller<R>,
   id: string,
-  watch: WatchSpec<R> & { progress?(o: R | undefined): string | undefined },
+  watch: WatchSpec<R>,
   inputs: Inputs<I>,
   options: WaitOptions,
+  [label, subject]: readonly [string, string],
 ): Promise<WaitSummary<R>> {
   const { settings, clock, log } = runtime;
   const minDelayMs = settings.pollMinDelayMs ?? spec.poll.minDelayMs;
@@ -303,8 +264,6 @@ async function waitTask<I extends object, T, A, S, R>(
   const limitMs = waitTimeoutMs(spec.properties, inputs, settings.waitTimeoutMinutes);
   const started = clock.now();
   const deadline = options.deadline ?? started + limitMs;
-  const subject = `${typeName(spec)} "${spec.name(inputs, watch.resourceId)}"`;
-  const label = `${typeName(spec)} ${spec.name(inputs, watch.resourceId)}`;
   const show = (o: R | undefined): string => watch.progress?.(o) ?? watch.status(o);
   const gridMs = Math.min(minDelayMs, spec.poll.gridMs);
   const riding = poller.ridingClock(clock, {
@@ -332,19 +291,16 @@ async function waitTask<I extends object, T, A, S, R>(
       // A budget that began before the wait (a start queued for a quota) is reported as such.
       sinceMs: deadline - limitMs,
       clock: live?.pace(riding) ?? riding,
-      // No jitter: on the shared grid it would only scatter polls over distinct ticks. Each sleep is
-      // its backoff's ceiling, min · 2^k up to max, so a lone wait never polls more often than an
-      // SDK waiter with the same delays (@smithy/util-waiter: jittered up to the ceiling).
+      // No jitter (on the grid it only scatters polls): each sleep is its backoff's ceiling, so a
+      // lone wait never polls more often than an SDK waiter (@smithy/util-waiter) would.
       random: () => 1,
       service: spec.service,
       operation: watch.operation,
       subject: watch.subject,
       onObservation: (o, poll) => {
         live?.observed(show(o), poll);
-        log.progress(
-          label,
-          `${show(o)} (poll ${poll}, ${Math.round((clock.now() - started) / 1000)}s)`,
-        );
+        const seconds = Math.round((clock.now() - started) / 1000);
+        log.progress(label, `${show(o)} (poll ${poll}, ${seconds}s)`);
       },
     });
   } catch (err) {
@@ -353,22 +309,4 @@ async function waitTask<I extends object, T, A, S, R>(
   } finally {
     live?.stop();
   }
-}
-
-/** What a wait on the task itself in `phase` watches for: the spec's acceptors and words. */
-function phaseWatch<I extends object, T, A, S>(
-  spec: ServiceSpec<I, T, A, S>,
-  id: string,
-  phase: Phase,
-  inputs: Inputs<I>,
-): WatchSpec<T> & { progress(o: T | undefined): string | undefined } {
-  const word = spec.phaseWords?.[phase] ?? (phase === "create" ? "import" : phase);
-  return {
-    resourceId: id,
-    acceptors: spec.acceptors(phase, inputs),
-    status: (o) => spec.statusOf(o),
-    operation: spec.describe.operation,
-    subject: `${typeName(spec)} "${spec.name(inputs, id)}": ${word} ${id}`,
-    progress: (o) => spec.progress?.(o),
-  };
 }

@@ -1,53 +1,11 @@
 /**
  * What a resource tells the lifecycle core about itself (STYLE.md §2): facts, a property table and
- * a few functions. The core (provider.ts) owns configure, the one AWS caller, the one poll
- * scheduler, adopt, start with successor tokens, settle, update-resumes-the-wait,
- * read-drops-a-gone-task, the retain guard and the failure report. A spec never waits, retries or
- * batches by itself.
- *
- * Changes from the draft (ef7b5d4), all additive unless marked; porters written against the draft
- * keep compiling except where noted:
- * - `name(inputs, id?)` returns the bare label ("servers-q3", else the ID); the core derives the
- *   subject `ads.ImportTask "servers-q3"` and the log label `ads.ImportTask servers-q3` from it
- *   and the type. (Clarified: the draft's comment named both forms for one function.)
- * - A 4th type parameter `S` (default `unknown`) types `TaskContext.state` and `spec.state()`;
- *   `TaskContext<A, S, T>` also gains `describe(id)` (the shared batched describe), `wait(...)` (the
- *   one poll scheduler, for hooks such as delete) and `subject`/`label`.
- * - `hooks.delete` is optional (absent: delete does nothing past the retain guard).
- * - `hooks.hold` gets the task as a 4th argument on "resume" (MGN holds a slot only while pending).
- * - `hooks.refresh`: extra reads for read()'s outputs (MGN row errors of an ended import).
- * - `classify(status, inputs, recorded?)`: diff passes the recorded outputs (MGN counts errors).
- * - `toOutputs(raw, task, extra?, previous?)`: `previous` are the recorded outputs, when any.
- * - `settled` may also return `info` (the success log line; default `<id> <status>`).
- * - `DescribeSpec.viaCaller`: the api already routes `call` through the AwsCaller it was built
- *   with (MGN), so the core does not wrap it in `aws` a second time.
- * - Optional facts/messages with core defaults: `statusOutput` (default "status"), `phaseWords`,
- *   `vanished`, `markGone`, `progress`, `trustStartStatus`, `adoptMissing`, `adoptWarnings`,
- *   `retainedMessage`, `exhaustedMessage`, `outputs`, `secretOutputs`.
- * - Conventional inputs the core reads by name when the table has them: `waitForCompletion`
- *   (default true), `waitTimeoutMinutes` (then stack config, then the table default) and
- *   `retainOnDelete` (the retain guard).
- * - `PropertySpec` (properties.ts) gains `requiredUnless`, `refine` and `compareAs`.
- * - (port-ec2) `hooks.findStarted` (a start API without a token: look up before starting),
- *   `readGone`/`refresh` may answer `Dropped`, `checkWarnings`, and `TaskContext.waitOn` (wait on
- *   another object in the same scheduler).
- * - (port-mh) for resources the start-and-wait lifecycle does not fit: `ServiceSpec`, the part
- *   of a TaskSpec that buildTaskService, check and diff read; lifecycle.ts
- *   `createLifecycleProvider(spec, lifecycle)` composes it with a resource's own
- *   create/read/update/delete (Migration Hub). `DescribeSpec.concurrency`: at most N describe
- *   calls in flight (per-ID describes, batchSize 1).
- * - (port-mgn) `start` gets a 5th argument, StartScope: the create's wait deadline and `keep`, to
- *   hold something (MGN's quota slot) until the create ends; `queuesStart` (no limiter seat is
- *   held around such a start); `startedMessage` (the started line is labelled with the new ID);
- *   `settled` also runs after a wait that ended in failure with the task present (its `wait` has
- *   the verdict), and its `failure` is then the reason; `subjectInReasons`; PropertySpec
- *   `checkNested`, `narrow`, `unchangedWhen`.
- * - (port-ec2) `checkNested(news, ctx)` also gets `{ settings }` (EC2's disk URL rule needs the
- *   endpoint's origin), so nested rules keep table order.
+ * a few functions; it never waits, retries or batches by itself. The core reads the inputs
+ * `waitForCompletion` (default true), `waitTimeoutMinutes` and `retainOnDelete` by name.
  */
 import type { CheckFailure } from "../check";
 import type { Clock } from "../clock";
-import type { ProviderSettings, ServiceKey } from "../config";
+import type { ProviderSettings } from "../config";
 import type { RoleSessions } from "../credentials";
 import type { BatchPoller } from "../limiter";
 import type { Logger } from "../log";
@@ -55,7 +13,6 @@ import type { ServiceRuntime } from "../runtime";
 import type { Acceptor, WaitResult } from "../waiter";
 import type { PropertyTable } from "./properties";
 
-/** The four service folders; each resource belongs to one. */
 export type ServiceName = "ads" | "mgn" | "migrationhub" | "ec2";
 
 /** One AWS call through the shared throttle with classified retries (core/retry callAws). */
@@ -69,7 +26,6 @@ export interface StartScope {
   keep(release: () => void): void;
 }
 
-/** What a wait reports: the verdict, the last observation, its poll count and statuses seen. */
 export type WaitSummary<T> = Pick<
   WaitResult<T | undefined>,
   "verdict" | "last" | "polls" | "observed"
@@ -88,10 +44,11 @@ export interface WatchSpec<R> {
   resourceId: string;
   acceptors: readonly Acceptor<R | undefined>[];
   status(o: R | undefined): string;
-  /** The describe operation, for errors. */
   operation: string;
   /** Names the wait in timeout messages, e.g. `ec2.ImportInstanceTask "web": terminating i-…`. */
   subject: string;
+  /** Progress text of one observation; `undefined` shows its status. */
+  progress?(o: R | undefined): string | undefined;
 }
 
 /** A hook's verdict that nothing is left to manage: the engine drops the resource. */
@@ -118,15 +75,9 @@ export interface TaskContext<A, S = unknown, T = unknown> {
   readonly state: S;
   /** The spec's describe through the shared batched poller; `undefined` when gone. */
   describe(id: string): Promise<T | undefined>;
-  /**
-   * Waits on `id` with the phase's acceptors in the shared, riding rounds. A wait that fails to
-   * finish (timeout, non-retryable error) throws ImportTaskFailedError carrying the ID.
-   */
+  /** Waits in the shared rounds; failing to finish throws ImportTaskFailedError with the ID. */
   wait(id: string, phase: Phase, inputs: object, options: WaitOptions): Promise<WaitSummary<T>>;
-  /**
-   * Waits on another object in the same scheduler (EC2: the imported instance until it is
-   * terminated, before its volume can be deleted): `poller` describes it, `watch` says when to stop.
-   */
+  /** Waits on another object in the same scheduler (EC2: the instance, until terminated). */
   waitOn<R>(
     poller: BatchPoller<R>,
     id: string,
@@ -153,7 +104,6 @@ export interface Deps<A> {
   roleSessions: RoleSessions;
 }
 
-/** The one batched describe the core polls with. */
 export interface DescribeSpec<T, A> {
   /** The AWS operation, for errors and logs (e.g. "DescribeImportTasks"). */
   operation: string;
@@ -163,10 +113,7 @@ export interface DescribeSpec<T, A> {
   call(api: A, ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
   /** True when `call` already goes through the api's AwsCaller (do not wrap it again). */
   viaCaller?: boolean;
-  /**
-   * At most this many `call`s in flight per provider process (an API with no batch describe,
-   * batchSize 1, would otherwise run one call per waiting resource at once). @default unbounded
-   */
+  /** At most this many `call`s in flight (an API without batch describe). @default unbounded */
   concurrency?: number;
 }
 
@@ -175,11 +122,7 @@ export interface PollDelays {
   maxDelayMs: number;
   /** Polls land on multiples of min(minDelayMs, gridMs) so concurrent waits share rounds. */
   gridMs: number;
-  /**
-   * The first poll too waits for the next grid tick (or a round it can ride along), instead of
-   * polling at once: starts spaced by the throttle (EC2: 20 ms apart) then share their first
-   * describes instead of costing one call each. @default false
-   */
+  /** The first poll waits for the grid too, so throttle-spaced starts share it. @default false */
   alignFirstPoll?: boolean;
   /** W waits share a round every shareMs / W (core/limiter.ts SharedRounds). @default maxDelayMs */
   shareMs?: number;
@@ -187,21 +130,16 @@ export interface PollDelays {
   budgetCallsPerSecond?: number;
 }
 
-/** What a wait in one phase looks for. */
 export type Phase = "create" | "cancel" | "delete";
 
 /**
- * One resource: `type` is e.g. "ads.ImportTask" (service + class name); from it derive the type
- * token `pulumi-nodejs:dynamic/ads:ImportTask`, the shim path and every log label.
- *
- * `I` is the typed inputs (`asInputs` of the property table), `T` the task as the api returns it,
- * `A` the service's api, `S` the service state `state()` builds.
+ * What check, diff and the service builder read: all a resource with its own Lifecycle
+ * (lifecycle.ts) needs. Service + class name give the type token, the shim path and every log
+ * label. `I` is the typed inputs, `T` the task as the api returns it, `A` the api, `S` `state()`'s.
  */
-export interface TaskSpec<I extends object, T, A, S = unknown> {
+export interface ServiceSpec<I extends object, T, A, S = unknown> {
   readonly service: ServiceName;
   readonly className: string;
-  /** Endpoint key for `settings.endpoints` when it differs from `service`. */
-  readonly endpointKey?: ServiceKey;
   /** Each input: rule, replace-or-update, default, secret, AWS name. Drives check/asInputs/diff. */
   readonly properties: PropertyTable<I>;
   /** Cross-field rules and rules a table cannot say (URL parsing); values unknown in preview skip. */
@@ -213,49 +151,54 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): { replaces?: string[]; changes?: boolean };
+  /** The adopt input (`adoptImportTaskId`), when the resource can manage an existing task. */
+  readonly adoptProperty?: keyof I & string;
 
-  /** The api the core builds at configure (the real one; tests inject theirs through Deps). */
+  /** The api the core builds at configure (tests inject theirs through Deps). */
   createApi(settings: ProviderSettings, call: AwsCaller): A;
   /** Service-specific state built once per configure (e.g. MGN's CapacityGate). */
   state?(ctx: Omit<TaskContext<A, S, T>, "state">): S;
 
   readonly describe: DescribeSpec<T, A>;
   readonly poll: PollDelays;
-  idOf(task: T): string;
-  /** The status of an observation; `undefined` (gone) has a status too, e.g. "GONE". */
+  /** `undefined` (gone) has a status too, e.g. "GONE". */
   statusOf(task: T | undefined): string;
+  acceptors(phase: Phase, inputs: I): readonly Acceptor<T | undefined>[];
+  /** Word for the waited thing in timeout messages. @default create "import", else the phase */
+  readonly phaseWords?: Partial<Record<Phase, string>>;
+  /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
+  progress?(task: T | undefined): string;
+
+  /** The bare label of the resource: its task name, else `id`, else a placeholder. */
+  name(inputs: I, id?: string): string;
+  /** A failure reason that does not name the resource gets its subject first. @default false */
+  readonly subjectInReasons?: boolean;
+  /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
+  explain?(err: unknown, settings: ProviderSettings): unknown;
+  /** Output property names the resource class declares (inputs echoed are not listed). */
+  readonly outputs?: readonly string[];
+  /** Outputs kept secret in state (presigned URLs). */
+  readonly secretOutputs?: readonly string[];
+}
+
+/** A start-and-wait resource (provider.ts): the facts and functions of its one lifecycle. */
+export interface TaskSpec<I extends object, T, A, S = unknown> extends ServiceSpec<I, T, A, S> {
+  idOf(task: T): string;
   /** The output holding the status, read by diff (a failed task is replaced). @default "status" */
   readonly statusOutput?: string;
-  /**
-   * How a status counts for a create-phase wait, given the inputs (e.g. failOnRowErrors); diff
-   * also passes the recorded outputs.
-   */
+  /** A status's verdict for a create-phase wait; diff also passes the recorded outputs. */
   classify(
     status: string,
     inputs: I,
     recorded?: Record<string, unknown>,
   ): "pending" | "success" | "failure";
-  /** Acceptors as data, per phase. */
-  acceptors(phase: Phase, inputs: I): readonly Acceptor<T | undefined>[];
-  /** Word for the waited thing in timeout messages. @default create "import", else the phase */
-  readonly phaseWords?: Partial<Record<Phase, string>>;
   /** A task the describe still returns that read() treats as gone (ADS DELETE_COMPLETE). */
   vanished?(task: T): boolean;
-  /** The last known task marked gone, for a failure's outputs. @default `{ ...task, status }` */
-  markGone?(task: T): T;
-  /** Progress text of one observation (before "(poll N, Ts)"). @default statusOf */
-  progress?(task: T | undefined): string;
-  /**
-   * Settle a task that start/adopt/update already sees terminal without another describe (MGN).
-   * @default false: the wait's first poll reads it again (ADS).
-   */
+  /** Settle a task start/adopt/update sees terminal without a describe (MGN). @default false */
   readonly trustStartStatus?: boolean;
 
-  /** The adopt input (`adoptImportTaskId`), when the resource can manage an existing task. */
-  readonly adoptProperty?: keyof I & string;
   /** Reason and message when the adopted ID is not found. @default a generic "check the ID" */
   adoptMissing?(id: string, inputs: I, where: string): { reason: string; message: string };
-  /** Warnings for an adopted task whose fields differ from the inputs. */
   adoptWarnings?(inputs: I, task: T): string[];
   /** The idempotency-token input (`clientRequestToken`), when the start API takes one. */
   readonly tokenProperty?: keyof I & string;
@@ -271,12 +214,9 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     raw: Record<string, unknown>,
     scope: StartScope,
   ): Promise<T>;
-  /**
-   * `start` queues by itself (MGN's quota gate) and runs its API call through
-   * ctx.runtime.startLimiter: the core then holds no limiter seat around it. @default false
-   */
+  /** `start` queues by itself through ctx.runtime.startLimiter (MGN): the core holds no seat. */
   readonly queuesStart?: boolean;
-  /** The log line of a started task (labelled with its ID). @default `started <id> (<status>)` */
+  /** The log line of a started task. @default `started <id> (<status>)` */
   startedMessage?(task: T): string;
   /** Why create gave up after `attempts` tasks for its tokens ended in failure. */
   exhaustedMessage?(inputs: I, last: T, attempts: number): string;
@@ -288,13 +228,6 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     extra?: Record<string, unknown>,
     previous?: Record<string, unknown>,
   ): Record<string, unknown>;
-  /** Output property names the resource class declares (inputs echoed are not listed). */
-  readonly outputs?: readonly string[];
-  /** Outputs kept secret in state (presigned URLs). */
-  readonly secretOutputs?: readonly string[];
-
-  /** The bare label of the resource: its task name, else `id`, else a placeholder. */
-  name(inputs: I, id?: string): string;
   /** The failure report of a wait that ended in failure (or a gone task). */
   failureMessage(
     inputs: I,
@@ -302,48 +235,14 @@ export interface TaskSpec<I extends object, T, A, S = unknown> {
     wait: Pick<WaitResult<T | undefined>, "polls" | "observed">,
     id: string,
   ): string;
-  /** A failure reason that does not name the resource gets its subject first. @default false */
-  readonly subjectInReasons?: boolean;
-  /** Adds the known fix to a service error (home region, quota, …); return it unchanged if none. */
-  explain?(err: unknown, settings: ProviderSettings): unknown;
   /** The log line of the retain guard. @default `retainOnDelete is true: leaving <id>` */
   retainedMessage?(id: string, inputs: I): string;
-
-  /** Hooks for what truly differs; the core's default applies when a hook is absent. */
   readonly hooks?: TaskHooks<I, T, A, S>;
 }
 
-/**
- * The facts the core's service builder (service.ts) and check/diff read: all a resource needs to
- * compose the core's pieces when the start-and-wait lifecycle does not fit it (lifecycle.ts).
- */
-export type ServiceSpec<I extends object, T, A, S = unknown> = Pick<
-  TaskSpec<I, T, A, S>,
-  | "service"
-  | "className"
-  | "properties"
-  | "checkMore"
-  | "diffMore"
-  | "createApi"
-  | "state"
-  | "describe"
-  | "poll"
-  | "statusOf"
-  | "acceptors"
-  | "phaseWords"
-  | "progress"
-  | "name"
-  | "explain"
-  | "subjectInReasons"
-  | "outputs"
-  | "secretOutputs"
->;
-
+/** Hooks for what truly differs; the core's default applies when a hook is absent. */
 export interface TaskHooks<I extends object, T, A, S = unknown> {
-  /**
-   * After a wait that ended with the task present (success, or failure: `wait.verdict`): extra
-   * reads for the outputs (MGN row errors, EC2's AMI), warnings; `failure` is the failure reason.
-   */
+  /** After a wait that ended with the task present (`wait.verdict`): extra reads, a failure. */
   settled?(
     ctx: TaskContext<A, S, T>,
     inputs: I,
@@ -363,32 +262,22 @@ export interface TaskHooks<I extends object, T, A, S = unknown> {
     phase: "start" | "adopt" | "resume",
     task?: T,
   ): Promise<() => void>;
-  /**
-   * Read (and update) when the describe no longer returns the task (EC2: the AMI outlives it):
-   * the outputs to keep, `undefined` (gone), or `Dropped` when what outlived it is gone too.
-   */
+  /** Read/update of a task the describe lost (EC2: the AMI outlives it): outputs to keep. */
   readGone?(
     ctx: TaskContext<A, S, T>,
     id: string,
     props: Record<string, unknown>,
   ): Promise<Record<string, unknown> | Dropped | undefined>;
-  /**
-   * Extra reads for read()'s outputs of a live task (passed to toOutputs as `extra`), or
-   * `Dropped` when what the task made is gone (EC2: the AMI was deregistered).
-   */
+  /** Extra reads for read()'s outputs of a live task, or `Dropped` when what it made is gone. */
   refresh?(
     ctx: TaskContext<A, S, T>,
     inputs: I,
     task: T,
     props: Record<string, unknown>,
   ): Promise<Record<string, unknown> | Dropped | undefined>;
-  /**
-   * For a start API without an idempotency token (EC2 ImportInstance): the task an earlier run
-   * started under `token`, if any, looked up before each start and outside the start limiter (so
-   * concurrent lookups share one call). A failed one is stepped past with a successor token.
-   */
+  /** No start token (EC2 ImportInstance): what an earlier run started under `token`, if any. */
   findStarted?(ctx: TaskContext<A, S, T>, inputs: I, token: string): Promise<T | undefined>;
-  /** Delete: what to do with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
+  /** What delete does with a task that exists (cancel, BatchDeleteImportData, remove artifacts). */
   delete?(
     ctx: TaskContext<A, S, T>,
     id: string,

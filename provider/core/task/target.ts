@@ -28,10 +28,7 @@ export const TARGET_PROPERTIES: Readonly<Record<(typeof TARGET_KEYS)[number], Pr
   },
 };
 
-/**
- * The target of these inputs: each input, else stack config (`aws:region`,
- * `awsMigration:assumeRole`), else AWS_REGION (in the settings). Unknown values count as unset.
- */
+/** The inputs' target: each input, else stack config, else AWS_REGION; unknowns count as unset. */
 export function resolveTarget(inputs: object, settings: ProviderSettings): Target {
   const { region, assumeRole } = inputs as { region?: unknown; assumeRole?: Partial<AssumeRole> };
   const ownRole = typeof assumeRole?.roleArn === "string" && !containsUnknown(assumeRole);
@@ -43,23 +40,17 @@ export function resolveTarget(inputs: object, settings: ProviderSettings): Targe
   return target;
 }
 
-function targetOf(from: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of TARGET_KEYS) if (from[key] !== undefined) out[key] = from[key];
-  return out;
-}
+const targetOf = (from: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(TARGET_KEYS.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
 
 /** Every state the provider records (a failure's properties too) keeps the target inputs. */
 export function recordTarget(impl: ProviderImplementation): ProviderImplementation {
-  const keep = async <R>(from: Record<string, unknown>, run: () => Promise<R>): Promise<R> => {
-    try {
-      return await run();
-    } catch (err) {
+  const keep = <R>(from: Record<string, unknown>, run: () => Promise<R>): Promise<R> =>
+    run().catch((err: unknown) => {
       if (isMigrationError(err, "ImportTaskFailedError"))
         Object.assign(err.properties, targetOf(from));
       throw err;
-    }
-  };
+    });
   return {
     ...impl,
     create: (inputs) =>

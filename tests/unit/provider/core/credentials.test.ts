@@ -383,8 +383,8 @@ describe("core credentials", () => {
         { region: "us-east-1", hasCredentials: true },
       ]);
       assert.deepEqual([home.session, a.session?.role.roleArn], [undefined, ROLE_A]);
-      assert.notEqual(home.runtime.throttle, a.runtime.throttle);
-      assert.notEqual(home.runtime.startLimiter, a.runtime.startLimiter);
+      assert.notEqual(home.ctx.runtime.throttle, a.ctx.runtime.throttle);
+      assert.notEqual(home.ctx.runtime.startLimiter, a.ctx.runtime.startLimiter);
       assert.equal(sts.calls.length, 0, "credentials are fetched when a call needs them");
     });
 

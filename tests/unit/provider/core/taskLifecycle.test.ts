@@ -3,10 +3,9 @@ import { ManualClock } from "../../../support/manualClock";
 import { isAwsApiError, withAdvice } from "../../../../provider/core/errors";
 import type { Logger } from "../../../../provider/core/log";
 import {
-  checkSpec,
   createLifecycleProvider,
-  diffSpec,
   type Lifecycle,
+  specRules,
 } from "../../../../provider/core/task/lifecycle";
 import type { PropertyTable } from "../../../../provider/core/task/properties";
 import type { AwsCaller, ServiceSpec } from "../../../../provider/core/task/spec";
@@ -131,9 +130,9 @@ function setup(concurrency?: number, hold = false) {
 const config = { config: { get: (k: string) => (k === "aws:region" ? "us-west-2" : undefined) } };
 
 describe("core/task lifecycle provider", () => {
-  describe("checkSpec and diffSpec", () => {
+  describe("specRules", () => {
     it("checks the table's rules in table order (nested rules in their place), then checkMore", () => {
-      assert.deepEqual(checkSpec(spec(), { tags: "x", size: 0, keep: true }), [
+      assert.deepEqual(specRules(spec()).check({ tags: "x", size: 0, keep: true }), [
         { property: "name", reason: "is required. Fix: name it" },
         { property: "tags[0]", reason: "is x" },
         { property: "size", reason: "must be at least 1 (got 0)" },
@@ -145,9 +144,9 @@ describe("core/task lifecycle provider", () => {
       const olds = { name: "a", keep: false, state: "OK", __provider: "x" };
       assert.deepEqual(
         [
-          diffSpec(spec(), olds, { name: "a", __provider: "y" }),
-          diffSpec(spec(), olds, { name: "b" }),
-          diffSpec(spec(), { ...olds, state: "STUCK" }, { name: "a" }),
+          specRules(spec()).diff(olds, { name: "a", __provider: "y" }),
+          specRules(spec()).diff(olds, { name: "b" }),
+          specRules(spec()).diff({ ...olds, state: "STUCK" }, { name: "a" }),
         ],
         [
           { changes: false, replaces: [] },

@@ -8,7 +8,7 @@ import {
 } from "../../../../provider/core/errors";
 import { echoOutputs, type PropertyTable } from "../../../../provider/core/task/properties";
 import { createTaskProvider, diffTask } from "../../../../provider/core/task/provider";
-import { outputSlots, secretOutputs, shimPath } from "../../../../provider/core/task/resource";
+import { registration, shimPath } from "../../../../provider/core/register";
 import type { Acceptor } from "../../../../provider/core/waiter";
 import type { TaskHooks, TaskSpec } from "../../../../provider/core/task/spec";
 import {
@@ -637,15 +637,23 @@ describe("core/task lifecycle (fake spec, manual clock)", () => {
   });
 
   describe("resource facts", () => {
-    it("derives the shim path, output slots and secret outputs from the spec", () => {
+    it("registers the shim path, output slots, secret outputs and type token parts from the spec", () => {
       const spec = fakeSpec();
       assert.equal(shimPath(spec), "ads/fakeJobProvider");
       assert.equal(
         shimPath({ service: "migrationhub", className: "ProgressUpdateStream" }),
         "migrationhub/progressUpdateStreamProvider",
       );
-      assert.deepEqual(outputSlots(spec), { jobId: undefined, state: undefined });
-      assert.deepEqual(secretOutputs(spec, ["x"]), ["state", "x"]);
+      const [, name, props, opts, module, type] = registration(
+        spec,
+        "one",
+        { label: "a" },
+        { additionalSecretOutputs: ["x"] },
+      );
+      assert.deepEqual([name, module, type], ["one", "ads", "FakeJob"]);
+      assert.deepEqual(Object.keys(props ?? {}), ["label", "jobId", "state", "__urn"]);
+      assert.deepEqual([props?.["jobId"], props?.["state"]], [undefined, undefined]);
+      assert.deepEqual(opts, { additionalSecretOutputs: ["state", "x"] });
     });
   });
 });
