@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { UNKNOWN } from "../../../../provider/core/unknown";
-import { checkSpec, diffSpec } from "../../../../provider/core/task/lifecycle";
+import { specRules } from "../../../../provider/core/task/lifecycle";
 import { asInputs } from "../../../../provider/core/task/properties";
 import type { MigrationTaskRecord } from "../../../../provider/migrationhub/api";
 import {
@@ -391,7 +391,7 @@ describe("migrationhub.MigrationTask spec", () => {
     ];
     for (const [title, inputs, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(checkSpec(migrationTaskSpec, inputs), expected);
+        assert.deepEqual(specRules(migrationTaskSpec).check(inputs), expected);
       });
     }
   });
@@ -527,7 +527,7 @@ describe("migrationhub.MigrationTask spec", () => {
     ];
     for (const [title, o, n, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(diffSpec(migrationTaskSpec, o, n), expected);
+        assert.deepEqual(specRules(migrationTaskSpec).diff(o, n), expected);
       });
     }
   });

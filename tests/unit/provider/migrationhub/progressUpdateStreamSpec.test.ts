@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { AwsApiError } from "../../../../provider/core/errors";
 import { UNKNOWN } from "../../../../provider/core/unknown";
-import { checkSpec, diffSpec } from "../../../../provider/core/task/lifecycle";
+import { specRules } from "../../../../provider/core/task/lifecycle";
 import {
   deleteTimeoutMs,
   progressUpdateStreamSpec,
@@ -110,7 +110,7 @@ describe("migrationhub.ProgressUpdateStream spec", () => {
     ];
     for (const [title, inputs, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(checkSpec(progressUpdateStreamSpec, inputs), expected);
+        assert.deepEqual(specRules(progressUpdateStreamSpec).check(inputs), expected);
       });
     }
   });
@@ -153,7 +153,7 @@ describe("migrationhub.ProgressUpdateStream spec", () => {
     ];
     for (const [title, news, expected] of cases) {
       it(title, () => {
-        assert.deepEqual(diffSpec(progressUpdateStreamSpec, olds, news), expected);
+        assert.deepEqual(specRules(progressUpdateStreamSpec).diff(olds, news), expected);
       });
     }
   });
