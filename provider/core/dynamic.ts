@@ -25,16 +25,3 @@ export interface ProviderImplementation {
   ): Promise<{ outs: Record<string, unknown> }>;
   delete(id: string, props: Record<string, unknown>): Promise<void>;
 }
-
-/** A copy whose methods are bound to `impl`: the host calls them detached from their object. */
-export function bindProvider(impl: ProviderImplementation): ProviderImplementation {
-  return {
-    configure: impl.configure.bind(impl),
-    check: impl.check.bind(impl),
-    diff: impl.diff.bind(impl),
-    create: impl.create.bind(impl),
-    read: impl.read.bind(impl),
-    update: impl.update.bind(impl),
-    delete: impl.delete.bind(impl),
-  };
-}

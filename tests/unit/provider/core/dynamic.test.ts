@@ -1,49 +1,17 @@
 import { strict as assert } from "node:assert";
 import { ManualClock } from "../../../support/manualClock";
-import { bindProvider, type ProviderImplementation } from "../../../../provider/core/dynamic";
+import { createProvider } from "../../../../provider/migrationhub/progressUpdateStreamProvider";
 import { createRuntime } from "../../../../provider/core/runtime";
 
-class Impl implements ProviderImplementation {
-  region = "unset";
-  configure(req: { config: { get(key: string): string | undefined } }): Promise<void> {
-    this.region = req.config.get("aws:region") ?? "none";
-    return Promise.resolve();
-  }
-  check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return Promise.resolve({ inputs: news, failures: [] });
-  }
-  diff() {
-    return Promise.resolve({ changes: false });
-  }
-  create(inputs: Record<string, unknown>) {
-    return Promise.resolve({ id: `id-${this.region}`, outs: inputs });
-  }
-  read(id: string, props: Record<string, unknown>) {
-    return Promise.resolve({ id, props });
-  }
-  update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return Promise.resolve({ outs: news });
-  }
-  delete() {
-    return Promise.resolve();
-  }
-}
-
 describe("core dynamic", () => {
-  it("binds every method so the host can call them detached", async () => {
-    const bound = bindProvider(new Impl());
-    const { configure, create } = bound;
-    await configure({ config: { get: () => "eu-west-1" } });
-    assert.deepEqual(await create({ a: 1 }), { id: "id-eu-west-1", outs: { a: 1 } });
-    assert.deepEqual(Object.keys(bound).sort(), [
-      "check",
-      "configure",
-      "create",
-      "delete",
-      "diff",
-      "read",
-      "update",
-    ]);
+  it("a provider's operations work detached from it, as the host calls them", async () => {
+    const { configure, check } = createProvider();
+    await configure({ config: { get: (k) => (k === "aws:region" ? "eu-west-1" : undefined) } });
+    const { failures } = await check({}, { progressUpdateStreamName: "" });
+    assert.deepEqual(
+      failures.map((f) => f.property),
+      ["progressUpdateStreamName"],
+    );
   });
 });
 
