@@ -9,6 +9,18 @@ import { AwsApiError } from "../core/errors";
 import { paginate } from "../core/task/helpers";
 import type * as AdsClient from "./client";
 
+/** ImportTask members by wire type that the outputs carry; client.ts adds the echoed inputs. */
+export const TASK_MEMBERS = {
+  strings: ["importTaskId", "status", "fileClassification", "errorsAndFailedEntriesZip"],
+  counts: [
+    "serverImportSuccess",
+    "serverImportFailure",
+    "applicationImportSuccess",
+    "applicationImportFailure",
+  ],
+  times: ["importRequestTime", "importCompletionTime", "importDeletedTime"],
+} as const;
+
 /** The task as this package sees it: the client's ImportTask, with an ID and a status. */
 export type AdsTask = Omit<AdsClient.ImportTask, "importTaskId" | "status"> & {
   importTaskId: string;

@@ -17,7 +17,7 @@ import {
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
-import { type AdsApi, type AdsTask, createAdsApi, type DeleteOutcome } from "./api";
+import { type AdsApi, type AdsTask, createAdsApi, type DeleteOutcome, TASK_MEMBERS } from "./api";
 import { MODEL } from "./model.generated";
 
 /** Inputs after check(), as the provider receives them (all optional: they arrive untyped). */
@@ -152,19 +152,7 @@ export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
 };
 
 /** The task's fields a resource outputs, besides its inputs echoed. */
-const OUTPUTS = [
-  "importTaskId",
-  "status",
-  "importRequestTime",
-  "importCompletionTime",
-  "importDeletedTime",
-  "fileClassification",
-  "serverImportSuccess",
-  "serverImportFailure",
-  "applicationImportSuccess",
-  "applicationImportFailure",
-  "errorsAndFailedEntriesZip",
-] as const;
+const OUTPUTS = [...TASK_MEMBERS.strings, ...TASK_MEMBERS.counts, ...TASK_MEMBERS.times];
 
 /** Status recorded when DescribeImportTasks no longer returns the task. */
 const GONE = "GONE";

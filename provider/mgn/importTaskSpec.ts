@@ -8,7 +8,7 @@ import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { redact } from "../core/redact";
 import { acceptorsFrom, explainWith, noEffectWhen, tokenFacts } from "../core/task/helpers";
 import { inputsOf } from "../core/task/properties";
-import type { TaskContext, TaskHooks, TaskSpec } from "../core/task/spec";
+import type { TaskHooks, TaskSpec } from "../core/task/spec";
 import {
   createMgnApi,
   type ImportErrors,
@@ -63,13 +63,10 @@ export function errorLine(e: MgnImportError): string {
 /** Every kind's counts, 0 where MGN has none. */
 const counts = (summary: MgnImport["summary"] = {}) =>
   Object.fromEntries(
-    (["waves", "applications", "servers"] as const).map((k) => [
-      k,
-      {
-        createdCount: summary[k]?.createdCount ?? 0,
-        modifiedCount: summary[k]?.modifiedCount ?? 0,
-      },
-    ]),
+    (["waves", "applications", "servers"] as const).map((k) => {
+      const c = summary[k];
+      return [k, { createdCount: c?.createdCount ?? 0, modifiedCount: c?.modifiedCount ?? 0 }];
+    }),
   );
 
 const summaryText = (task: MgnImport): string =>
@@ -126,9 +123,6 @@ function recordedErrors(props: Record<string, unknown>, status: string): ImportE
 export type MgnState = { gate: CapacityGate; inventory: () => Promise<Inventory> };
 
 type Hooks = TaskHooks<ImportTaskInputs, MgnImport, MgnApi, MgnState>;
-
-const readErrors = (ctx: TaskContext<MgnApi>, id: string): Promise<ImportErrors> =>
-  ctx.api.listImportErrors(id, ERRORS_IN_OUTPUTS);
 
 /** Delete removes what `deleteInventoryOnDelete` selects, else leaves the import and inventory. */
 const deleteImport: Hooks["delete"] = async (ctx, id, inputs, props) => {
@@ -320,7 +314,8 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     async settled(ctx, inputs, task, wait, previous) {
       // Row errors are fixed once an import ends: recorded ones are reused, not read again.
       const errors =
-        recordedErrors(previous, task.status) ?? (await readErrors(ctx, task.importID));
+        recordedErrors(previous, task.status) ??
+        (await ctx.api.listImportErrors(task.importID, ERRORS_IN_OUTPUTS));
       const extra = { errors };
       if (classify(task.status, errors.total, inputs.failOnRowErrors) === "failure") {
         return { extra, failure: failureMessage(inputs, task, wait, task.importID, errors) };
@@ -338,8 +333,9 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       ),
     // An ended import's row errors are read once; toOutputs keeps recorded ones (extra unset).
     async refresh(ctx, _inputs, task, props) {
-      const unread = classify(task.status) !== "pending" && !recordedErrors(props, task.status);
-      return unread ? { errors: await readErrors(ctx, task.importID) } : undefined;
+      if (classify(task.status) === "pending" || recordedErrors(props, task.status))
+        return undefined;
+      return { errors: await ctx.api.listImportErrors(task.importID, ERRORS_IN_OUTPUTS) };
     },
     delete: deleteImport,
   },
