@@ -7,7 +7,7 @@ import { CapacityGate } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { redact } from "../core/redact";
 import { acceptorsFrom, explainWith, noEffectWhen, tokenFacts } from "../core/task/helpers";
-import { inputsOf } from "../core/task/properties";
+import { echoOutputs } from "../core/task/properties";
 import type { TaskHooks, TaskSpec } from "../core/task/spec";
 import {
   createMgnApi,
@@ -25,6 +25,14 @@ import { QUOTA_ADVICE, startWithinQuota } from "./quota";
 export const TOKEN_MAX_LENGTH = 64;
 /** Row errors copied into the outputs (all are counted). */
 const ERRORS_IN_OUTPUTS = 20;
+/** The import's members output as MGN reports them (besides importId, summary and row errors). */
+const TASK_OUTPUTS = [
+  "arn",
+  "status",
+  "progressPercentage",
+  "creationDateTime",
+  "endDateTime",
+] as const;
 /** Status recorded when ListImports no longer returns the import. */
 const GONE = "GONE";
 
@@ -254,31 +262,16 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   exhaustedMessage: (inputs, last, attempts) =>
     `mgn.ImportTask "${label(inputs)}": ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
 
-  outputs: [
-    "importId",
-    "arn",
-    "status",
-    "progressPercentage",
-    "creationDateTime",
-    "endDateTime",
-    "summary",
-    "importErrors",
-    "importErrorCount",
-  ],
+  outputs: ["importId", ...TASK_OUTPUTS, "summary", "importErrors", "importErrorCount"],
   // MGN marks tags sensitive (an input echoed, and for an adopted import MGN's own).
   secretOutputs: ["tags"],
   // Hooks pass the row errors read as `extra.errors`; without them the recorded ones are kept.
   toOutputs: (raw, task, extra, previous = {}) => {
-    const echoed = inputsOf(properties, raw);
+    const echoed = echoOutputs(properties, raw, task, TASK_OUTPUTS);
     const errors = extra?.["errors"] as ImportErrors | undefined;
     return normalizeOutputs({
       ...echoed,
       importId: task.importID,
-      arn: task.arn,
-      status: task.status,
-      progressPercentage: task.progressPercentage,
-      creationDateTime: task.creationDateTime,
-      endDateTime: task.endDateTime,
       summary: task.summary && counts(task.summary),
       // The echoed input wins (diff compares it); an adopted import shows the tags MGN has.
       tags: echoed["tags"] ?? task.tags,
