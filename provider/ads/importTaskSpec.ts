@@ -50,9 +50,8 @@ function importUrlProblem(url: unknown, origins: readonly string[]): string | un
     // ADS reads the object with its own access; a presigned URL would land in state as plaintext.
     return "must not carry credentials (presigned query parameters or user:password@). Fix: use the plain s3://BucketName/ImportFileName.CSV or object URL; ADS reads the object with your account's access.";
   }
-  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-  if (s3) {
-    const bucket = s3[1] ?? "";
+  const bucket = /^s3:\/\/([^/]+)\/(.+)$/.exec(url)?.[1];
+  if (bucket !== undefined) {
     if (BUCKET.test(bucket)) return undefined;
     return `must name a valid S3 bucket (got "${bucket}": 3–63 lowercase letters, digits, dots or hyphens). ${URL_FIX}`;
   }
@@ -202,32 +201,6 @@ const STATUS_ADVICE: Record<string, string> = {
 
 const polls = (n: number): string => `${n} poll${n === 1 ? "" : "s"}`;
 
-/**
- * Fix for the Migration Hub home-region errors (ADS data lives in the home region; writes elsewhere
- * fail). `undefined` when the error is not about the home region.
- */
-function homeRegionAdvice(code: string, message: string, region: string | undefined) {
-  const where = region ?? "<region>";
-  // AWS answers HomeRegionNotSetException both when the account has no home region and for a
-  // write sent to another region (https://docs.aws.amazon.com/migrationhub-home-region/latest/APIReference/Welcome.html);
-  // a message that names a region is the second case.
-  const namesRegion = /home region [a-z]{2}(?:-[a-z]+)+-\d/i.test(message);
-  if (code === "HomeRegionNotSetException" && !namesRegion) {
-    return (
-      `ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with ` +
-      `\`aws migrationhub-config create-home-region-control --home-region ${where} --target Type=ACCOUNT,Id=<account-id>\` ` +
-      `(or in the Migration Hub console), then run \`pulumi up\` again with aws:region set to that region.`
-    );
-  }
-  if (code === "InvalidInputException" || /home region/i.test(message)) {
-    return (
-      `ADS imports must run in the account's Migration Hub home region (this stack uses ${where}). Fix: set aws:region ` +
-      "to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again."
-    );
-  }
-  return undefined;
-}
-
 /** One BatchDeleteImportData batcher per deleteHistory value (the flag is per call, not per ID). */
 type Deleters = Record<"history" | "keepHistory", BatchPoller<DeleteOutcome>>;
 
@@ -313,7 +286,27 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
         : `${DOWNLOAD} Fix the file, then run \`pulumi up\` again (a failed task is replaced).`);
     return `${subject(inputs, id)}: import ${task?.importTaskId ?? id} ended in ${status} after ${polls(wait.polls)}${history}${tally}. ${advice}`;
   },
-  explain: explainWith((err, { region }) => homeRegionAdvice(err.code, err.awsMessage, region)),
+  // Migration Hub home-region errors: ADS data lives in the home region; writes elsewhere fail.
+  explain: explainWith(({ code, awsMessage }, { region: where = "<region>" }) => {
+    // AWS answers HomeRegionNotSetException both when the account has no home region and for a
+    // write sent to another region (https://docs.aws.amazon.com/migrationhub-home-region/latest/APIReference/Welcome.html);
+    // a message that names a region is the second case.
+    const namesRegion = /home region [a-z]{2}(?:-[a-z]+)+-\d/i.test(awsMessage);
+    if (code === "HomeRegionNotSetException" && !namesRegion) {
+      return (
+        `ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with ` +
+        `\`aws migrationhub-config create-home-region-control --home-region ${where} --target Type=ACCOUNT,Id=<account-id>\` ` +
+        `(or in the Migration Hub console), then run \`pulumi up\` again with aws:region set to that region.`
+      );
+    }
+    if (code === "InvalidInputException" || /home region/i.test(awsMessage)) {
+      return (
+        `ADS imports must run in the account's Migration Hub home region (this stack uses ${where}). Fix: set aws:region ` +
+        "to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again."
+      );
+    }
+    return undefined;
+  }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its imported data in ADS`,
   hooks: {
     // A successful import that rejected rows warns with the counts.
