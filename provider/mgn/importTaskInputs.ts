@@ -117,11 +117,10 @@ function checkSelector(news: Record<string, unknown>): CheckFailure[] {
 /** The selector's members of the right type (wrong types were reported by check). */
 function narrowSelector(v: unknown): InventorySelector | undefined {
   if (!isPlainObject(v)) return undefined;
-  const { tag } = v;
+  const tag = stringMap(v["tag"]);
+  const [key, value] = [tag?.["key"], tag?.["value"]];
   const selector: InventorySelector = {};
-  if (isPlainObject(tag) && typeof tag["key"] === "string" && typeof tag["value"] === "string") {
-    selector.tag = { key: tag["key"], value: tag["value"] };
-  }
+  if (key !== undefined && value !== undefined) selector.tag = { key, value };
   for (const [key] of SELECTOR_LISTS) {
     const list = v[key];
     if (Array.isArray(list)) selector[key] = list.filter((x): x is string => typeof x === "string");

@@ -25,14 +25,8 @@ import { QUOTA_ADVICE, startWithinQuota } from "./quota";
 export const TOKEN_MAX_LENGTH = 64;
 /** Row errors copied into the outputs (all are counted). */
 const ERRORS_IN_OUTPUTS = 20;
-/** The import's members output as MGN reports them (besides importId, summary and row errors). */
-const TASK_OUTPUTS = [
-  "arn",
-  "status",
-  "progressPercentage",
-  "creationDateTime",
-  "endDateTime",
-] as const;
+/** The import's fields output as MGN reports them (besides importId, summary and row errors). */
+const FIELDS = ["arn", "status", "progressPercentage", "creationDateTime", "endDateTime"] as const;
 /** Status recorded when ListImports no longer returns the import. */
 const GONE = "GONE";
 
@@ -262,12 +256,12 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   exhaustedMessage: (inputs, last, attempts) =>
     `mgn.ImportTask "${label(inputs)}": ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
 
-  outputs: ["importId", ...TASK_OUTPUTS, "summary", "importErrors", "importErrorCount"],
+  outputs: ["importId", ...FIELDS, "summary", "importErrors", "importErrorCount"],
   // MGN marks tags sensitive (an input echoed, and for an adopted import MGN's own).
   secretOutputs: ["tags"],
   // Hooks pass the row errors read as `extra.errors`; without them the recorded ones are kept.
   toOutputs: (raw, task, extra, previous = {}) => {
-    const echoed = echoOutputs(properties, raw, task, TASK_OUTPUTS);
+    const echoed = echoOutputs(properties, raw, task, FIELDS);
     const errors = extra?.["errors"] as ImportErrors | undefined;
     return normalizeOutputs({
       ...echoed,
