@@ -12,7 +12,11 @@ import { Hash } from "@smithy/hash-node";
 import { NodeHttpHandler, streamCollector } from "@smithy/node-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  ResponseMetadata,
+} from "@smithy/types";
 import { StandardRetryStrategy } from "@smithy/util-retry";
 import { TASK_MEMBERS } from "./api";
 
@@ -25,12 +29,6 @@ export type ImportTask = Partial<
     Record<(typeof COUNTS)[number], number> &
     Record<(typeof TIMES)[number], Date>
 >;
-
-export interface ResponseMetadata {
-  httpStatusCode?: number;
-  requestId?: string;
-  attempts?: number;
-}
 
 export interface StartImportTaskCommandInput {
   clientRequestToken?: string;
