@@ -89,10 +89,8 @@ const NAME: StringRule = {
 const LIST_FIELDS: Fields = Object.fromEntries(
   SELECTOR_LISTS.map(([key, column, what]) => {
     const item = { ...NAME, fix: `give ${what} as the CSV's ${column} column has them` };
-    return [
-      key,
-      ["stringArray", { maxItems: 1000, item, fix: `give ${what} as a list of strings` }],
-    ];
+    const fix = `give ${what} as a list of strings`;
+    return [key, ["stringArray", { maxItems: 1000, item, fix }]];
   }),
 );
 

@@ -107,11 +107,6 @@ export function failureMessage(
   return `mgn.ImportTask "${id}": import ${id} ended in ${status} after ${polls}${history}${tally}${errorsText(errors)}. ${advice}`;
 }
 
-/** Warning for a successful import that rejected rows. */
-export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string {
-  return `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
-}
-
 /** The row errors recorded for an import that had already ended with `status` (they are final). */
 function recordedErrors(props: Record<string, unknown>, status: string): ImportErrors | undefined {
   const [total, items] = [props["importErrorCount"], props["importErrors"]];
@@ -307,7 +302,10 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       if (classify(task.status, errors.total, inputs.failOnRowErrors) === "failure") {
         return { extra, failure: failureMessage(inputs, task, wait, task.importID, errors) };
       }
-      if (errors.total > 0) return { extra, warning: rowErrorsWarning(task, errors) };
+      if (errors.total > 0) {
+        const warning = `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
+        return { extra, warning };
+      }
       return { extra, info: `${task.status} (${wait.polls} poll(s))` };
     },
     // An import already running occupies quota whether or not the gate has room.
