@@ -22,10 +22,7 @@ export const TASK_MEMBERS = {
 } as const;
 
 /** The task as this package sees it: the client's ImportTask, with an ID and a status. */
-export type AdsTask = Omit<AdsClient.ImportTask, "importTaskId" | "status"> & {
-  importTaskId: string;
-  status: string;
-};
+export type AdsTask = AdsClient.ImportTask & { importTaskId: string; status: string };
 
 /** Outcome of one ID in BatchDeleteImportData (a partial-failure API: HTTP 200 can carry errors). */
 export type DeleteOutcome =

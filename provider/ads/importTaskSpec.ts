@@ -217,7 +217,7 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   className: "ImportTask",
   properties,
   checkMore: noEffectWhen("deleteHistoryOnDelete", "retainOnDelete", true, "nothing is deleted"),
-  createApi: (settings) => createAdsApi(settings),
+  createApi: createAdsApi,
   state: (ctx) => {
     const deleter = (history: boolean): BatchPoller<DeleteOutcome> =>
       // BatchDeleteImportData takes 1..10 importTaskIds.

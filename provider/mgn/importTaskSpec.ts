@@ -277,7 +277,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   },
   name: label,
   subjectInReasons: true,
-  failureMessage: (inputs, last, wait, id) => failureMessage(inputs, last, wait, id),
+  failureMessage,
   // The fixes MGN's errors have; other errors pass unchanged.
   explain: explainWith(({ code, operation }, { region = "<region>" }) => {
     if (code === "ConflictException" && operation === "StartImport") {
