@@ -119,9 +119,9 @@ function narrowSelector(v: unknown): InventorySelector | undefined {
   const [key, value] = [tag?.["key"], tag?.["value"]];
   const selector: InventorySelector = {};
   if (key !== undefined && value !== undefined) selector.tag = { key, value };
-  for (const [key] of SELECTOR_LISTS) {
-    const list = v[key];
-    if (Array.isArray(list)) selector[key] = list.filter((x): x is string => typeof x === "string");
+  for (const [k] of SELECTOR_LISTS) {
+    const list = v[k];
+    if (Array.isArray(list)) selector[k] = list.filter((x): x is string => typeof x === "string");
   }
   return selector;
 }
