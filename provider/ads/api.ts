@@ -9,42 +9,40 @@ import { AwsApiError } from "../core/errors";
 import { paginate } from "../core/task/helpers";
 import type * as AdsClient from "./client";
 
+/** ImportTask members by wire type that the outputs carry; client.ts adds the echoed inputs. */
+export const TASK_MEMBERS = {
+  strings: ["importTaskId", "status", "fileClassification", "errorsAndFailedEntriesZip"],
+  counts: [
+    "serverImportSuccess",
+    "serverImportFailure",
+    "applicationImportSuccess",
+    "applicationImportFailure",
+  ],
+  times: ["importRequestTime", "importCompletionTime", "importDeletedTime"],
+} as const;
+
 /** The task as this package sees it: the client's ImportTask, with an ID and a status. */
-export type AdsTask = Omit<AdsClient.ImportTask, "importTaskId" | "status"> & {
-  importTaskId: string;
-  status: string;
-};
+export type AdsTask = AdsClient.ImportTask & { importTaskId: string; status: string };
 
 /** Outcome of one ID in BatchDeleteImportData (a partial-failure API: HTTP 200 can carry errors). */
 export type DeleteOutcome =
   { accepted: true } | { accepted: false; errorCode: string; errorDescription?: string };
 
-export interface AdsApi {
-  /** StartImportTask; with a token already used for the same inputs ADS returns the original task. */
-  startImportTask(input: {
-    name: string;
-    importUrl: string;
-    clientRequestToken: string;
-  }): Promise<AdsTask>;
-  /** DescribeImportTasks filtered by IMPORT_TASK_ID (at most 100 IDs, the filter's documented maximum). */
-  describeImportTasks(ids: readonly string[]): Promise<ReadonlyMap<string, AdsTask>>;
-  /** BatchDeleteImportData for at most 10 IDs; every ID gets an outcome. */
-  batchDeleteImportData(
-    ids: readonly string[],
-    deleteHistory: boolean,
-  ): Promise<ReadonlyMap<string, DeleteOutcome>>;
-}
+export type AdsApi = ReturnType<typeof createAdsApi>;
 
 /** A task with an ID and a status (the client keeps only well-typed members); else dropped. */
 const isAdsTask = (t: AdsClient.ImportTask | undefined): t is AdsTask =>
   t?.importTaskId !== undefined && t.status !== undefined;
 
-export function createAdsApi(settings: ProviderSettings): AdsApi {
+export function createAdsApi(settings: ProviderSettings) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("./client") as typeof AdsClient;
   const client = new sdk.ApplicationDiscoveryServiceClient(clientConfig(settings, "ads"));
   return {
-    async startImportTask(input) {
+    /** StartImportTask; with a token already used for the same inputs ADS returns the original task. */
+    async startImportTask(
+      input: Required<AdsClient.StartImportTaskCommandInput>,
+    ): Promise<AdsTask> {
       const { task } = await client.send(new sdk.StartImportTaskCommand(input));
       if (isAdsTask(task)) return task;
       // Not retryable: the same call would get the same answer.
@@ -57,7 +55,8 @@ export function createAdsApi(settings: ProviderSettings): AdsApi {
         throttling: false,
       });
     },
-    async describeImportTasks(ids) {
+    /** DescribeImportTasks filtered by IMPORT_TASK_ID (at most 100 IDs, the filter's documented maximum). */
+    async describeImportTasks(ids: readonly string[]): Promise<ReadonlyMap<string, AdsTask>> {
       const found = new Map<string, AdsTask>();
       if (ids.length === 0) return found;
       const filters = [{ name: "IMPORT_TASK_ID" as const, values: [...ids] }];
@@ -72,7 +71,11 @@ export function createAdsApi(settings: ProviderSettings): AdsApi {
       });
       return found;
     },
-    async batchDeleteImportData(ids, deleteHistory) {
+    /** BatchDeleteImportData for at most 10 IDs; every ID gets an outcome. */
+    async batchDeleteImportData(
+      ids: readonly string[],
+      deleteHistory: boolean,
+    ): Promise<ReadonlyMap<string, DeleteOutcome>> {
       const out = await client.send(
         new sdk.BatchDeleteImportDataCommand({ importTaskIds: [...ids], deleteHistory }),
       );

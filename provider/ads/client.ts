@@ -12,38 +12,23 @@ import { Hash } from "@smithy/hash-node";
 import { NodeHttpHandler, streamCollector } from "@smithy/node-http-handler";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  ResponseMetadata,
+} from "@smithy/types";
 import { StandardRetryStrategy } from "@smithy/util-retry";
+import { TASK_MEMBERS } from "./api";
 
 /** ImportTask members by wire type (status: IMPORT_COMPLETE, IMPORT_FAILED_*, DELETE_*, …). */
-const STRINGS = [
-  "importTaskId",
-  "clientRequestToken",
-  "name",
-  "importUrl",
-  "status",
-  "fileClassification",
-  "errorsAndFailedEntriesZip",
-] as const;
-const COUNTS = [
-  "serverImportSuccess",
-  "serverImportFailure",
-  "applicationImportSuccess",
-  "applicationImportFailure",
-] as const;
-const TIMES = ["importRequestTime", "importCompletionTime", "importDeletedTime"] as const;
+const STRINGS = [...TASK_MEMBERS.strings, "clientRequestToken", "name", "importUrl"] as const;
+const { counts: COUNTS, times: TIMES } = TASK_MEMBERS;
 
 export type ImportTask = Partial<
   Record<(typeof STRINGS)[number], string> &
     Record<(typeof COUNTS)[number], number> &
     Record<(typeof TIMES)[number], Date>
 >;
-
-export interface ResponseMetadata {
-  httpStatusCode?: number;
-  requestId?: string;
-  attempts?: number;
-}
 
 export interface StartImportTaskCommandInput {
   clientRequestToken?: string;
@@ -208,7 +193,7 @@ export class ApplicationDiscoveryServiceClient {
           const { response } = await handler.handle((await signer.sign(request)) as HttpRequest);
           const text = new TextDecoder().decode(await streamCollector(response.body as Readable));
           const requestId = response.headers["x-amzn-requestid"];
-          const meta = { httpStatusCode: response.statusCode, requestId };
+          const meta = { httpStatusCode: response.statusCode, ...(requestId ? { requestId } : {}) };
           if (response.statusCode >= 300) {
             throw parseError(text, meta, response.headers["x-amzn-errortype"]);
           }
@@ -237,7 +222,7 @@ export class ApplicationDiscoveryServiceClient {
 /** awsJson1_1: the body's __type (or code) wins over the x-amzn-errortype header, as in current SDK protocols. */
 function parseError(
   text: string,
-  meta: { httpStatusCode: number; requestId: string | undefined },
+  meta: ResponseMetadata & { httpStatusCode: number },
   errorTypeHeader: string | undefined,
 ): ApplicationDiscoveryServiceException {
   let code = errorTypeHeader || "UnknownError";
@@ -253,11 +238,7 @@ function parseError(
   }
   // The SDK's cleanup of an error type: keep the text after `#`, drop anything after `:` or `,`.
   code = code.slice(code.lastIndexOf("#") + 1).replace(/[:,][\s\S]*$/, "");
-  const { requestId, httpStatusCode } = meta;
-  return new ApplicationDiscoveryServiceException(code, message, {
-    httpStatusCode,
-    ...(requestId ? { requestId } : {}),
-  });
+  return new ApplicationDiscoveryServiceException(code, message, meta);
 }
 
 const THROTTLING =

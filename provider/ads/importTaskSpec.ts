@@ -17,7 +17,7 @@ import {
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
-import { type AdsApi, type AdsTask, createAdsApi, type DeleteOutcome } from "./api";
+import { type AdsApi, type AdsTask, createAdsApi, type DeleteOutcome, TASK_MEMBERS } from "./api";
 import { MODEL } from "./model.generated";
 
 /** Inputs after check(), as the provider receives them (all optional: they arrive untyped). */
@@ -50,9 +50,8 @@ function importUrlProblem(url: unknown, origins: readonly string[]): string | un
     // ADS reads the object with its own access; a presigned URL would land in state as plaintext.
     return "must not carry credentials (presigned query parameters or user:password@). Fix: use the plain s3://BucketName/ImportFileName.CSV or object URL; ADS reads the object with your account's access.";
   }
-  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
-  if (s3) {
-    const bucket = s3[1] ?? "";
+  const bucket = /^s3:\/\/([^/]+)\/(.+)$/.exec(url)?.[1];
+  if (bucket !== undefined) {
     if (BUCKET.test(bucket)) return undefined;
     return `must name a valid S3 bucket (got "${bucket}": 3–63 lowercase letters, digits, dots or hyphens). ${URL_FIX}`;
   }
@@ -152,19 +151,7 @@ export const properties: PropertyTable<ImportTaskInputs & SourceInputs> = {
 };
 
 /** The task's fields a resource outputs, besides its inputs echoed. */
-const OUTPUTS = [
-  "importTaskId",
-  "status",
-  "importRequestTime",
-  "importCompletionTime",
-  "importDeletedTime",
-  "fileClassification",
-  "serverImportSuccess",
-  "serverImportFailure",
-  "applicationImportSuccess",
-  "applicationImportFailure",
-  "errorsAndFailedEntriesZip",
-] as const;
+const OUTPUTS = [...TASK_MEMBERS.strings, ...TASK_MEMBERS.counts, ...TASK_MEMBERS.times];
 
 /** Status recorded when DescribeImportTasks no longer returns the task. */
 const GONE = "GONE";
@@ -214,32 +201,6 @@ const STATUS_ADVICE: Record<string, string> = {
 
 const polls = (n: number): string => `${n} poll${n === 1 ? "" : "s"}`;
 
-/**
- * Fix for the Migration Hub home-region errors (ADS data lives in the home region; writes elsewhere
- * fail). `undefined` when the error is not about the home region.
- */
-function homeRegionAdvice(code: string, message: string, region: string | undefined) {
-  const where = region ?? "<region>";
-  // AWS answers HomeRegionNotSetException both when the account has no home region and for a
-  // write sent to another region (https://docs.aws.amazon.com/migrationhub-home-region/latest/APIReference/Welcome.html);
-  // a message that names a region is the second case.
-  const namesRegion = /home region [a-z]{2}(?:-[a-z]+)+-\d/i.test(message);
-  if (code === "HomeRegionNotSetException" && !namesRegion) {
-    return (
-      `ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with ` +
-      `\`aws migrationhub-config create-home-region-control --home-region ${where} --target Type=ACCOUNT,Id=<account-id>\` ` +
-      `(or in the Migration Hub console), then run \`pulumi up\` again with aws:region set to that region.`
-    );
-  }
-  if (code === "InvalidInputException" || /home region/i.test(message)) {
-    return (
-      `ADS imports must run in the account's Migration Hub home region (this stack uses ${where}). Fix: set aws:region ` +
-      "to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again."
-    );
-  }
-  return undefined;
-}
-
 /** One BatchDeleteImportData batcher per deleteHistory value (the flag is per call, not per ID). */
 type Deleters = Record<"history" | "keepHistory", BatchPoller<DeleteOutcome>>;
 
@@ -256,7 +217,7 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
   className: "ImportTask",
   properties,
   checkMore: noEffectWhen("deleteHistoryOnDelete", "retainOnDelete", true, "nothing is deleted"),
-  createApi: (settings) => createAdsApi(settings),
+  createApi: createAdsApi,
   state: (ctx) => {
     const deleter = (history: boolean): BatchPoller<DeleteOutcome> =>
       // BatchDeleteImportData takes 1..10 importTaskIds.
@@ -325,7 +286,27 @@ export const importTask: TaskSpec<ImportTaskInputs, AdsTask, AdsApi, Deleters> =
         : `${DOWNLOAD} Fix the file, then run \`pulumi up\` again (a failed task is replaced).`);
     return `${subject(inputs, id)}: import ${task?.importTaskId ?? id} ended in ${status} after ${polls(wait.polls)}${history}${tally}. ${advice}`;
   },
-  explain: explainWith((err, { region }) => homeRegionAdvice(err.code, err.awsMessage, region)),
+  // Migration Hub home-region errors: ADS data lives in the home region; writes elsewhere fail.
+  explain: explainWith(({ code, awsMessage }, { region: where = "<region>" }) => {
+    // AWS answers HomeRegionNotSetException both when the account has no home region and for a
+    // write sent to another region (https://docs.aws.amazon.com/migrationhub-home-region/latest/APIReference/Welcome.html);
+    // a message that names a region is the second case.
+    const namesRegion = /home region [a-z]{2}(?:-[a-z]+)+-\d/i.test(awsMessage);
+    if (code === "HomeRegionNotSetException" && !namesRegion) {
+      return (
+        `ADS keeps its data in the Migration Hub home region, and this account has none. Fix: set it once with ` +
+        `\`aws migrationhub-config create-home-region-control --home-region ${where} --target Type=ACCOUNT,Id=<account-id>\` ` +
+        `(or in the Migration Hub console), then run \`pulumi up\` again with aws:region set to that region.`
+      );
+    }
+    if (code === "InvalidInputException" || /home region/i.test(awsMessage)) {
+      return (
+        `ADS imports must run in the account's Migration Hub home region (this stack uses ${where}). Fix: set aws:region ` +
+        "to the home region (`aws migrationhub-config get-home-region`), then run `pulumi up` again."
+      );
+    }
+    return undefined;
+  }),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its imported data in ADS`,
   hooks: {
     // A successful import that rejected rows warns with the counts.

@@ -126,13 +126,6 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
     { step: "deserialize", priority: "low", name: "pamKeepRawJson" },
   );
 
-  /** Visits every item of a paginated list, one `call` per page (only what is kept is held). */
-  const each = <T>(
-    operation: string,
-    page: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
-    visit: (item: T) => void,
-  ): Promise<void> => paginate((token) => call(operation, () => page(token)), visit);
-
   /** Every item of an inventory list (every filter empty) that has its ID. */
   async function list<K extends string, T extends Partial<Id<K>>>(
     operation: string,
@@ -143,8 +136,9 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
     }>,
   ): Promise<(T & Id<K>)[]> {
     const items: (T & Id<K>)[] = [];
-    const page = (nextToken?: string) => send({ filters: {}, maxResults: PAGE, nextToken });
-    await each(operation, page, (item) => {
+    const page = (nextToken?: string) =>
+      call(operation, () => send({ filters: {}, maxResults: PAGE, nextToken }));
+    await paginate(page, (item) => {
       if (typeof item[key] === "string") items.push(item as T & Id<K>);
     });
     return items;
@@ -180,7 +174,7 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
       if (ids.length === 0) return found;
       const page = async (nextToken: string | undefined) => {
         const input = { filters: { importIDs: [...ids] }, maxResults: PAGE, nextToken };
-        const out = await client.send(new sdk.ListImportsCommand(input));
+        const out = await call("ListImports", () => client.send(new sdk.ListImportsCommand(input)));
         const raw: unknown = raws.get(input)?.["items"];
         const rawItems: unknown[] = Array.isArray(raw) ? raw : [];
         const byId = (id?: string) =>
@@ -188,7 +182,7 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
         const items = (out.items ?? []).map((t) => toMgnImport(t, byId(t.importID)));
         return { items, nextToken: out.nextToken };
       };
-      await each("ListImports", page, (task) => {
+      await paginate(page, (task) => {
         if (task !== undefined && ids.includes(task.importID)) found.set(task.importID, task);
       });
       return found;
@@ -197,9 +191,11 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
     /** ListImportErrors: the first `keep` errors and the total count (all pages). */
     async listImportErrors(importID: string, keep: number): Promise<ImportErrors> {
       const errors: ImportErrors = { items: [], total: 0 };
-      const page = (nextToken: string | undefined) =>
-        client.send(new sdk.ListImportErrorsCommand({ importID, maxResults: PAGE, nextToken }));
-      await each("ListImportErrors", page, ({ errorData, ...error }) => {
+      const page = (nextToken: string | undefined) => {
+        const input = { importID, maxResults: PAGE, nextToken };
+        return call("ListImportErrors", () => client.send(new sdk.ListImportErrorsCommand(input)));
+      };
+      await paginate(page, ({ errorData, ...error }) => {
         errors.total++;
         if (errors.items.length < keep) errors.items.push({ ...error, ...errorData });
       });

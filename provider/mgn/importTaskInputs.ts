@@ -89,10 +89,8 @@ const NAME: StringRule = {
 const LIST_FIELDS: Fields = Object.fromEntries(
   SELECTOR_LISTS.map(([key, column, what]) => {
     const item = { ...NAME, fix: `give ${what} as the CSV's ${column} column has them` };
-    return [
-      key,
-      ["stringArray", { maxItems: 1000, item, fix: `give ${what} as a list of strings` }],
-    ];
+    const fix = `give ${what} as a list of strings`;
+    return [key, ["stringArray", { maxItems: 1000, item, fix }]];
   }),
 );
 
@@ -117,14 +115,13 @@ function checkSelector(news: Record<string, unknown>): CheckFailure[] {
 /** The selector's members of the right type (wrong types were reported by check). */
 function narrowSelector(v: unknown): InventorySelector | undefined {
   if (!isPlainObject(v)) return undefined;
-  const { tag } = v;
+  const tag = stringMap(v["tag"]);
+  const [key, value] = [tag?.["key"], tag?.["value"]];
   const selector: InventorySelector = {};
-  if (isPlainObject(tag) && typeof tag["key"] === "string" && typeof tag["value"] === "string") {
-    selector.tag = { key: tag["key"], value: tag["value"] };
-  }
-  for (const [key] of SELECTOR_LISTS) {
-    const list = v[key];
-    if (Array.isArray(list)) selector[key] = list.filter((x): x is string => typeof x === "string");
+  if (key !== undefined && value !== undefined) selector.tag = { key, value };
+  for (const [k] of SELECTOR_LISTS) {
+    const list = v[k];
+    if (Array.isArray(list)) selector[k] = list.filter((x): x is string => typeof x === "string");
   }
   return selector;
 }

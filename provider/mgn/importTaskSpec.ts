@@ -7,8 +7,8 @@ import { CapacityGate } from "../core/limiter";
 import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import { redact } from "../core/redact";
 import { acceptorsFrom, explainWith, noEffectWhen, tokenFacts } from "../core/task/helpers";
-import { inputsOf } from "../core/task/properties";
-import type { TaskContext, TaskHooks, TaskSpec } from "../core/task/spec";
+import { echoOutputs } from "../core/task/properties";
+import type { TaskHooks, TaskSpec } from "../core/task/spec";
 import {
   createMgnApi,
   type ImportErrors,
@@ -25,6 +25,8 @@ import { QUOTA_ADVICE, startWithinQuota } from "./quota";
 export const TOKEN_MAX_LENGTH = 64;
 /** Row errors copied into the outputs (all are counted). */
 const ERRORS_IN_OUTPUTS = 20;
+/** The import's fields output as MGN reports them (besides importId, summary and row errors). */
+const FIELDS = ["arn", "status", "progressPercentage", "creationDateTime", "endDateTime"] as const;
 /** Status recorded when ListImports no longer returns the import. */
 const GONE = "GONE";
 
@@ -63,13 +65,10 @@ export function errorLine(e: MgnImportError): string {
 /** Every kind's counts, 0 where MGN has none. */
 const counts = (summary: MgnImport["summary"] = {}) =>
   Object.fromEntries(
-    (["waves", "applications", "servers"] as const).map((k) => [
-      k,
-      {
-        createdCount: summary[k]?.createdCount ?? 0,
-        modifiedCount: summary[k]?.modifiedCount ?? 0,
-      },
-    ]),
+    (["waves", "applications", "servers"] as const).map((k) => {
+      const c = summary[k];
+      return [k, { createdCount: c?.createdCount ?? 0, modifiedCount: c?.modifiedCount ?? 0 }];
+    }),
   );
 
 const summaryText = (task: MgnImport): string =>
@@ -108,11 +107,6 @@ export function failureMessage(
   return `mgn.ImportTask "${id}": import ${id} ended in ${status} after ${polls}${history}${tally}${errorsText(errors)}. ${advice}`;
 }
 
-/** Warning for a successful import that rejected rows. */
-export function rowErrorsWarning(task: MgnImport, errors: ImportErrors): string {
-  return `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
-}
-
 /** The row errors recorded for an import that had already ended with `status` (they are final). */
 function recordedErrors(props: Record<string, unknown>, status: string): ImportErrors | undefined {
   const [total, items] = [props["importErrorCount"], props["importErrors"]];
@@ -126,9 +120,6 @@ function recordedErrors(props: Record<string, unknown>, status: string): ImportE
 export type MgnState = { gate: CapacityGate; inventory: () => Promise<Inventory> };
 
 type Hooks = TaskHooks<ImportTaskInputs, MgnImport, MgnApi, MgnState>;
-
-const readErrors = (ctx: TaskContext<MgnApi>, id: string): Promise<ImportErrors> =>
-  ctx.api.listImportErrors(id, ERRORS_IN_OUTPUTS);
 
 /** Delete removes what `deleteInventoryOnDelete` selects, else leaves the import and inventory. */
 const deleteImport: Hooks["delete"] = async (ctx, id, inputs, props) => {
@@ -260,31 +251,16 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   exhaustedMessage: (inputs, last, attempts) =>
     `mgn.ImportTask "${label(inputs)}": ${attempts} imports for this resource's token ended in FAILED (last ${last.importID}). Fix the CSV, then run \`pulumi up\` again.`,
 
-  outputs: [
-    "importId",
-    "arn",
-    "status",
-    "progressPercentage",
-    "creationDateTime",
-    "endDateTime",
-    "summary",
-    "importErrors",
-    "importErrorCount",
-  ],
+  outputs: ["importId", ...FIELDS, "summary", "importErrors", "importErrorCount"],
   // MGN marks tags sensitive (an input echoed, and for an adopted import MGN's own).
   secretOutputs: ["tags"],
   // Hooks pass the row errors read as `extra.errors`; without them the recorded ones are kept.
   toOutputs: (raw, task, extra, previous = {}) => {
-    const echoed = inputsOf(properties, raw);
+    const echoed = echoOutputs(properties, raw, task, FIELDS);
     const errors = extra?.["errors"] as ImportErrors | undefined;
     return normalizeOutputs({
       ...echoed,
       importId: task.importID,
-      arn: task.arn,
-      status: task.status,
-      progressPercentage: task.progressPercentage,
-      creationDateTime: task.creationDateTime,
-      endDateTime: task.endDateTime,
       summary: task.summary && counts(task.summary),
       // The echoed input wins (diff compares it); an adopted import shows the tags MGN has.
       tags: echoed["tags"] ?? task.tags,
@@ -301,7 +277,7 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
   },
   name: label,
   subjectInReasons: true,
-  failureMessage: (inputs, last, wait, id) => failureMessage(inputs, last, wait, id),
+  failureMessage,
   // The fixes MGN's errors have; other errors pass unchanged.
   explain: explainWith(({ code, operation }, { region = "<region>" }) => {
     if (code === "ConflictException" && operation === "StartImport") {
@@ -320,12 +296,16 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
     async settled(ctx, inputs, task, wait, previous) {
       // Row errors are fixed once an import ends: recorded ones are reused, not read again.
       const errors =
-        recordedErrors(previous, task.status) ?? (await readErrors(ctx, task.importID));
+        recordedErrors(previous, task.status) ??
+        (await ctx.api.listImportErrors(task.importID, ERRORS_IN_OUTPUTS));
       const extra = { errors };
       if (classify(task.status, errors.total, inputs.failOnRowErrors) === "failure") {
         return { extra, failure: failureMessage(inputs, task, wait, task.importID, errors) };
       }
-      if (errors.total > 0) return { extra, warning: rowErrorsWarning(task, errors) };
+      if (errors.total > 0) {
+        const warning = `import ${task.importID} SUCCEEDED with rejected rows (${summaryText(task)}${errorsText(errors)}). See the importErrors output.`;
+        return { extra, warning };
+      }
       return { extra, info: `${task.status} (${wait.polls} poll(s))` };
     },
     // An import already running occupies quota whether or not the gate has room.
@@ -338,8 +318,9 @@ export const importTaskSpec: TaskSpec<ImportTaskInputs, MgnImport, MgnApi, MgnSt
       ),
     // An ended import's row errors are read once; toOutputs keeps recorded ones (extra unset).
     async refresh(ctx, _inputs, task, props) {
-      const unread = classify(task.status) !== "pending" && !recordedErrors(props, task.status);
-      return unread ? { errors: await readErrors(ctx, task.importID) } : undefined;
+      if (classify(task.status) === "pending" || recordedErrors(props, task.status))
+        return undefined;
+      return { errors: await ctx.api.listImportErrors(task.importID, ERRORS_IN_OUTPUTS) };
     },
     delete: deleteImport,
   },

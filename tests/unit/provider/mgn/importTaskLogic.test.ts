@@ -8,7 +8,6 @@ import {
   errorLine,
   failureMessage,
   importTaskSpec,
-  rowErrorsWarning,
 } from "../../../../provider/mgn/importTaskSpec";
 import { planInventoryRemoval } from "../../../../provider/mgn/inventory";
 import {
@@ -527,7 +526,7 @@ describe("mgn.ImportTask logic", () => {
       );
     });
 
-    it("says how to accept a partial import when failOnRowErrors failed it", () => {
+    it("says how to accept a partial import when failOnRowErrors failed it", async () => {
       const errs = {
         items: [1, 2, 3, 4].map((n) => ({
           errorType: "VALIDATION_ERROR",
@@ -547,10 +546,15 @@ describe("mgn.ImportTask logic", () => {
         ),
         `mgn.ImportTask "${ID}": import ${ID} ended in SUCCEEDED after 1 poll; waves 0 created / 0 modified, applications 0 created / 0 modified, servers 0 created / 0 modified; 9 row errors: row 1: VALIDATION_ERROR: x; row 2: VALIDATION_ERROR: x; row 3: VALIDATION_ERROR: x; 6 more. Some rows were rejected and failOnRowErrors is true. Fix those rows in s3://migration-data/inventory/wave-1.csv (see the importErrors output), or set failOnRowErrors to false to accept a partial import; then run \`pulumi up\` again.`,
       );
-      assert.equal(
-        rowErrorsWarning(ok, { items: errs.items.slice(0, 1), total: 1 }),
-        `import ${ID} SUCCEEDED with rejected rows (waves 0 created / 0 modified, applications 0 created / 0 modified, servers 0 created / 0 modified; 1 row error: row 1: VALIDATION_ERROR: x). See the importErrors output.`,
-      );
+      // Without failOnRowErrors the same import settles with a warning (its recorded errors are
+      // reused, so the hook reads nothing).
+      const one = { items: errs.items.slice(0, 1), total: 1 };
+      const previous = { status: "SUCCEEDED", importErrors: one.items, importErrorCount: 1 };
+      const wait = { verdict: "success" as const, polls: 1, observed: ["SUCCEEDED"] };
+      assert.deepEqual(await importTaskSpec.hooks?.settled?.({} as never, {}, ok, wait, previous), {
+        extra: { errors: one },
+        warning: `import ${ID} SUCCEEDED with rejected rows (waves 0 created / 0 modified, applications 0 created / 0 modified, servers 0 created / 0 modified; 1 row error: row 1: VALIDATION_ERROR: x). See the importErrors output.`,
+      });
     });
 
     it("explains an import that vanished from ListImports", () => {
