@@ -305,9 +305,9 @@ export function toOutputs(
   inputs: MigrationTaskInputs,
   record: Pick<MigrationTaskRecord, "task" | "updateDateTime"> | undefined,
 ): Record<string, OutputValue> {
-  const echoed = Object.keys(TASK_PROPERTIES).map((k) => [k, inputs[k as keyof typeof inputs]]);
+  const keys = Object.keys(TASK_PROPERTIES) as (keyof MigrationTaskInputs)[];
   return normalizeOutputs({
-    ...Object.fromEntries(echoed),
+    ...Object.fromEntries(keys.map((k) => [k, inputs[k]] as const)),
     status: record && statusOf(record),
     statusDetail: record?.task?.statusDetail,
     progressPercent: record?.task?.progressPercent,
