@@ -1,8 +1,4 @@
-/**
- * The module the `migrationhub.MigrationTask` shim requires (stacks' state names its path). Create
- * registers the task (ImportMigrationTask is synchronous) or adopts an interrupted create's, then
- * writes what describes it; update re-applies the writes; both may then wait for `waitForStatus`.
- */
+/** The module the `migrationhub.MigrationTask` shim requires (stacks' state names its path). */
 import type { ProviderImplementation } from "../core/dynamic";
 import { ImportTaskFailedError, isAwsApiError, isWaiterTimeoutError } from "../core/errors";
 import { createLifecycleProvider, type Lifecycle } from "../core/task/lifecycle";
@@ -200,7 +196,6 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
     return { id, props: toOutputs(observed, record) };
   },
 
-  /** Migration Hub has no per-task delete API: the task goes with its progress update stream. */
   delete(ctx, id) {
     ctx.runtime.log.info(
       ctx.subject({}, id),

@@ -47,10 +47,6 @@ function checkStreamMore(news: Record<string, unknown>): CheckFailure[] {
   return [{ property: "deleteTimeoutMinutes", reason }];
 }
 
-/** @default 30 minutes: DeleteProgressUpdateStream is asynchronous and removes every task of the stream. */
-export const deleteTimeoutMs = (inputs: ProgressUpdateStreamInputs): number =>
-  (inputs.deleteTimeoutMinutes ?? 30) * 60_000;
-
 export function toOutputs(inputs: ProgressUpdateStreamInputs): Record<string, OutputValue> {
   return normalizeOutputs({
     progressUpdateStreamName: inputs.progressUpdateStreamName,
