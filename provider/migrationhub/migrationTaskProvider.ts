@@ -186,14 +186,13 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
     if (key === undefined || record === undefined) return {};
     const args = inputs({ ...props, ...key });
     // Only lists the user manages are refreshed: a tool's own must not become a diff removing them.
-    const { resourceAttributes: attributes } = record;
-    const managed = args.resourceAttributes !== undefined && attributes.length > 0;
-    const observed = {
-      ...args,
-      resourceAttributes: managed ? attributes : args.resourceAttributes,
-      createdArtifacts: args.createdArtifacts && (await ctx.api.listCreatedArtifacts(key)),
-    };
-    return { id, props: toOutputs(observed, record) };
+    if (args.resourceAttributes !== undefined && record.resourceAttributes.length > 0) {
+      args.resourceAttributes = record.resourceAttributes;
+    }
+    if (args.createdArtifacts !== undefined) {
+      args.createdArtifacts = await ctx.api.listCreatedArtifacts(key);
+    }
+    return { id, props: toOutputs(args, record) };
   },
 
   delete(ctx, id) {

@@ -28,7 +28,7 @@ import {
   type TaskState,
 } from "./api";
 import { MODEL } from "./model.generated";
-import { explain, isSet, streamNameRule } from "./shared";
+import { explain, isSet, streamNameProperty } from "./shared";
 
 /** Statuses a wait can target; NOT_STARTED is where a task begins, FAILED fails the wait. */
 export const WAIT_TARGETS = ["IN_PROGRESS", "COMPLETED"] as const;
@@ -212,19 +212,11 @@ export const asSet = (v: unknown): unknown =>
   Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
 export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
-  progressUpdateStream: {
-    rule: {
-      kind: "string",
-      required: true,
-      ...streamNameRule(
-        "ImportMigrationTaskRequest",
-        "ProgressUpdateStream",
-        "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
-      ),
-    },
-    change: "replace",
-    awsName: "ProgressUpdateStream",
-  },
+  progressUpdateStream: streamNameProperty(
+    "ImportMigrationTaskRequest",
+    "ProgressUpdateStream",
+    "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
+  ),
   migrationTaskName: {
     rule: {
       kind: "string",
@@ -353,14 +345,11 @@ export const migrationTaskSpec: ServiceSpec<
     // At most this many polls in flight per provider process.
     concurrency: 10,
     viaCaller: true,
-    async call(api, ids) {
-      const found = new Map<string, MigrationTaskRecord>();
-      for (const id of ids) {
-        const key = parseTaskId(id);
-        const record = key && (await api.describeMigrationTask(key));
-        if (record !== undefined) found.set(id, record);
-      }
-      return found;
+    // batchSize 1: each call gets one ID.
+    async call(api, [id = ""]) {
+      const key = parseTaskId(id);
+      const record = key && (await api.describeMigrationTask(key));
+      return new Map<string, MigrationTaskRecord>(record === undefined ? [] : [[id, record]]);
     },
   },
   // A migration tool reports every few minutes at best.
