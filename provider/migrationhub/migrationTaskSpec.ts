@@ -13,7 +13,7 @@ import {
 } from "../core/check";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { acceptorsFrom, checkMembers } from "../core/task/helpers";
-import type { PropertyTable } from "../core/task/properties";
+import type { PropertySpec, PropertyTable } from "../core/task/properties";
 import type { ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
 import { containsUnknown } from "../core/unknown";
@@ -128,11 +128,6 @@ function pick(v: unknown, fields: Fields): Record<string, unknown> {
   return Object.fromEntries(kept.map(([k]) => [k, o[k]]));
 }
 
-const listOf =
-  (fields: Fields) =>
-  (v: unknown): unknown =>
-    Array.isArray(v) ? v.map((item) => pick(item, fields)) : undefined;
-
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
 
 /** Each value in its type's format; VM_* types need a VM_MANAGER_ID, or AWS discards them. */
@@ -211,6 +206,22 @@ function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
 export const asSet = (v: unknown): unknown =>
   Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
+/** A list input of `fields` objects, updated in place and compared as a set. */
+function listProperty(
+  fields: Fields,
+  checkNested: (news: Record<string, unknown>) => CheckFailure[],
+  awsName: string,
+): PropertySpec {
+  return {
+    rule: { kind: "custom" },
+    checkNested,
+    narrow: (v) => (Array.isArray(v) ? v.map((item) => pick(item, fields)) : undefined),
+    change: "update",
+    compareAs: asSet,
+    awsName,
+  };
+}
+
 export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
   progressUpdateStream: streamNameProperty(
     "ImportMigrationTaskRequest",
@@ -229,22 +240,8 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     change: "replace",
     awsName: "MigrationTaskName",
   },
-  resourceAttributes: {
-    rule: { kind: "custom" },
-    checkNested: checkAttributes,
-    narrow: listOf(ATTRIBUTE_FIELDS),
-    change: "update",
-    compareAs: asSet,
-    awsName: "ResourceAttributeList",
-  },
-  createdArtifacts: {
-    rule: { kind: "custom" },
-    checkNested: checkArtifacts,
-    narrow: listOf(ARTIFACT_FIELDS),
-    change: "update",
-    compareAs: asSet,
-    awsName: "CreatedArtifact",
-  },
+  resourceAttributes: listProperty(ATTRIBUTE_FIELDS, checkAttributes, "ResourceAttributeList"),
+  createdArtifacts: listProperty(ARTIFACT_FIELDS, checkArtifacts, "CreatedArtifact"),
   initialState: {
     rule: { kind: "object", fix: "give {status, statusDetail?, progressPercent?}" },
     checkNested: (news) => checkMembers(news, "initialState", STATE_FIELDS),
