@@ -1,7 +1,4 @@
-/**
- * The only network I/O of the Migration Hub resources. Each SDK call goes through `call`, the
- * core's one AWS caller (retries, throttle, the spec's advice); the client makes one attempt.
- */
+/** The only network I/O of the Migration Hub resources: typed calls through core's AWS caller. */
 import type * as MigrationHub from "@aws-sdk/client-migration-hub";
 import { clientConfig, type ProviderSettings } from "../core/config";
 import { isAwsApiError } from "../core/errors";

@@ -1,12 +1,8 @@
-/**
- * The module the `migrationhub.MigrationTask` shim requires (stacks' state names its path). Create
- * registers the task (ImportMigrationTask is synchronous) or adopts an interrupted create's, then
- * writes what describes it; update re-applies the writes; both may then wait for `waitForStatus`.
- */
+/** The module the `migrationhub.MigrationTask` shim requires (stacks' state names its path). */
 import type { ProviderImplementation } from "../core/dynamic";
 import { ImportTaskFailedError, isAwsApiError, isWaiterTimeoutError } from "../core/errors";
 import { createLifecycleProvider, type Lifecycle } from "../core/task/lifecycle";
-import { asInputs } from "../core/task/properties";
+import { asInputs, type Inputs } from "../core/task/properties";
 import { taskFailure } from "../core/task/service";
 import type { Deps, TaskContext } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
@@ -102,7 +98,7 @@ async function applyWrites(
 async function applyAndSettle(
   ctx: Ctx,
   id: string,
-  args: MigrationTaskInputs & { __provider?: string },
+  args: Inputs<MigrationTaskInputs>,
   prev: MigrationTaskInputs | undefined,
   existing?: MigrationTaskRecord,
 ): Promise<Record<string, unknown>> {
@@ -111,7 +107,7 @@ async function applyAndSettle(
   const { resourceAttributes, createdArtifacts, initialState } = prev ?? {};
   const done = { ...args, resourceAttributes, createdArtifacts, initialState };
   let last = existing;
-  let reason: string | undefined;
+  let reason: string;
   try {
     const notified = await ctx.runtime.startLimiter.run(() =>
       applyWrites(ctx, args, prev, existing, done),
@@ -122,9 +118,8 @@ async function applyAndSettle(
       return toOutputs(args, { ...existing, ...notified });
     } else if (target === undefined) {
       last = await ctx.describe(id);
-      if (last === undefined) {
-        reason = `${res}: the task is gone right after its update; its progress update stream is probably being deleted. Recreate the stream and run \`pulumi up\` again.`;
-      }
+      if (last !== undefined) return toOutputs(args, last);
+      reason = `${res}: the task is gone right after its update; its progress update stream is probably being deleted. Recreate the stream and run \`pulumi up\` again.`;
     } else {
       const result = await waitOn(ctx, spec, id, {
         acceptors: spec.acceptors("create", args),
@@ -140,15 +135,16 @@ async function applyAndSettle(
           );
         },
       });
-      const seen = `${result.polls} polls (${summarizeObserved(result.observed)})`;
-      const detail = result.last?.task?.statusDetail;
       if (result.verdict === "success") {
         ctx.runtime.log.info(res, `reached ${statusOf(result.last)} after ${result.polls} polls`);
-      } else if (result.last === undefined) {
-        reason = `${res}: the task disappeared while waiting for ${target} after ${seen}. Its progress update stream was deleted; recreate the stream and run \`pulumi up\` again.`;
-      } else {
-        reason = `${res}: a migration tool reported FAILED${detail ? `: ${detail}` : ""} after ${seen} while waiting for ${target}. Fix the migration in the tool; the next \`pulumi up\` waits again once the tool reports progress.`;
+        return toOutputs(args, last);
       }
+      const seen = `${result.polls} polls (${summarizeObserved(result.observed)})`;
+      const detail = result.last?.task?.statusDetail;
+      reason =
+        result.last === undefined
+          ? `${res}: the task disappeared while waiting for ${target} after ${seen}. Its progress update stream was deleted; recreate the stream and run \`pulumi up\` again.`
+          : `${res}: a migration tool reported FAILED${detail ? `: ${detail}` : ""} after ${seen} while waiting for ${target}. Fix the migration in the tool; the next \`pulumi up\` waits again once the tool reports progress.`;
     }
   } catch (err) {
     const properties = { ...toOutputs(done, last), __provider };
@@ -159,9 +155,8 @@ async function applyAndSettle(
     const why = `${err.message} Only a migration tool moves a Migration Hub task (NotifyMigrationTaskState); check that it is running.`;
     throw new ImportTaskFailedError({ id, properties, reasons: [why], cause: err });
   }
-  const outs = toOutputs(args, last);
-  if (reason === undefined) return outs;
-  throw new ImportTaskFailedError({ id, properties: { ...outs, __provider }, reasons: [reason] });
+  const properties = { ...toOutputs(args, last), __provider };
+  throw new ImportTaskFailedError({ id, properties, reasons: [reason] });
 }
 
 const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
@@ -191,17 +186,15 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, MigrationTaskRecord> = {
     if (key === undefined || record === undefined) return {};
     const args = inputs({ ...props, ...key });
     // Only lists the user manages are refreshed: a tool's own must not become a diff removing them.
-    const { resourceAttributes: attributes } = record;
-    const managed = args.resourceAttributes !== undefined && attributes.length > 0;
-    const observed = {
-      ...args,
-      resourceAttributes: managed ? attributes : args.resourceAttributes,
-      createdArtifacts: args.createdArtifacts && (await ctx.api.listCreatedArtifacts(key)),
-    };
-    return { id, props: toOutputs(observed, record) };
+    if (args.resourceAttributes !== undefined && record.resourceAttributes.length > 0) {
+      args.resourceAttributes = record.resourceAttributes;
+    }
+    if (args.createdArtifacts !== undefined) {
+      args.createdArtifacts = await ctx.api.listCreatedArtifacts(key);
+    }
+    return { id, props: toOutputs(args, record) };
   },
 
-  /** Migration Hub has no per-task delete API: the task goes with its progress update stream. */
   delete(ctx, id) {
     ctx.runtime.log.info(
       ctx.subject({}, id),

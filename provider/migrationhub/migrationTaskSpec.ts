@@ -1,8 +1,4 @@
-/**
- * `migrationhub.MigrationTask` as a spec (STYLE.md §2), with its lifecycle's pure helpers. Tasks
- * are described one by one: there is no batch describe, and ListMigrationTasks pages through the
- * whole account (no stream filter), needs the discovery policy and returns no attributes.
- */
+/** `migrationhub.MigrationTask` as a spec (STYLE.md §2), with its lifecycle's pure helpers. */
 import { modelRule } from "../core/awsModel";
 import {
   type CheckFailure,
@@ -17,7 +13,7 @@ import {
 } from "../core/check";
 import { isoTime, normalizeOutputs, type OutputValue } from "../core/outputs";
 import { acceptorsFrom, checkMembers } from "../core/task/helpers";
-import type { PropertyTable } from "../core/task/properties";
+import type { PropertySpec, PropertyTable } from "../core/task/properties";
 import type { ServiceSpec } from "../core/task/spec";
 import { canonicalJson } from "../core/tokens";
 import { containsUnknown } from "../core/unknown";
@@ -32,7 +28,7 @@ import {
   type TaskState,
 } from "./api";
 import { MODEL } from "./model.generated";
-import { explain, isSet, streamNameRule } from "./shared";
+import { explain, isSet, streamNameProperty } from "./shared";
 
 /** Statuses a wait can target; NOT_STARTED is where a task begins, FAILED fails the wait. */
 export const WAIT_TARGETS = ["IN_PROGRESS", "COMPLETED"] as const;
@@ -51,29 +47,27 @@ export interface MigrationTaskInputs extends TaskKey {
 }
 
 /** Value formats the ResourceAttribute API page prescribes; other types take any 1–256 characters. */
-const ATTRIBUTE_FORMATS: Partial<
-  Record<ResourceAttributeType, { pattern: RegExp; text: string; fix: string }>
-> = {
+const ATTRIBUTE_FORMATS: Partial<Record<ResourceAttributeType, StringRule>> = {
   IPV4_ADDRESS: {
     pattern:
       /^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/,
-    text: "x.x.x.x with each x in 0–255",
+    patternText: "x.x.x.x with each x in 0–255 for IPV4_ADDRESS",
     fix: "write the address in dotted decimal, e.g. 10.0.0.12",
   },
   IPV6_ADDRESS: {
     pattern: /^([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}$/,
-    text: "y:y:y:y:y:y:y:y with each y a hexadecimal 0–FFFF",
+    patternText: "y:y:y:y:y:y:y:y with each y a hexadecimal 0–FFFF for IPV6_ADDRESS",
     fix: "write all eight groups (expand '::'), e.g. 2001:db8:0:0:0:0:0:1",
   },
   MAC_ADDRESS: {
     pattern: /^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$/,
-    text: "^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$",
+    patternText: "^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$ for MAC_ADDRESS",
     fix: "write six hexadecimal pairs separated by ':' or '-', e.g. 0a:1b:2c:3d:4e:5f",
   },
   FQDN: {
     // eslint-disable-next-line no-control-regex
     pattern: /^[^<>{}\\/?,=\u0000-\u001f\u007f-\u009f]{1,256}$/,
-    text: "^[^<>{}\\\\/?,=\\p{Cntrl}]{1,256}$",
+    patternText: "^[^<>{}\\\\/?,=\\p{Cntrl}]{1,256}$ for FQDN",
     fix: "remove the characters < > { } \\ / ? , = and control characters",
   },
 };
@@ -134,11 +128,6 @@ function pick(v: unknown, fields: Fields): Record<string, unknown> {
   return Object.fromEntries(kept.map(([k]) => [k, o[k]]));
 }
 
-const listOf =
-  (fields: Fields) =>
-  (v: unknown): unknown =>
-    Array.isArray(v) ? v.map((item) => pick(item, fields)) : undefined;
-
 const known = (v: unknown): v is string => typeof v === "string" && !containsUnknown(v);
 
 /** Each value in its type's format; VM_* types need a VM_MANAGER_ID, or AWS discards them. */
@@ -159,8 +148,7 @@ function checkAttributes(inputs: Record<string, unknown>): CheckFailure[] {
     types.add(type);
     const format = ATTRIBUTE_FORMATS[type as ResourceAttributeType];
     if (format === undefined || !known(value) || value.length > 256) return;
-    const rule = { ...format, patternText: `${format.text} for ${type}` };
-    checkString(inputs, `resourceAttributes[${i}].value`, rule, failures);
+    checkString(inputs, `resourceAttributes[${i}].value`, format, failures);
   });
   const vmTypes = [...types].filter((t) => t.startsWith("VM_") && t !== "VM_MANAGER_ID");
   if (vmTypes.length > 0 && !types.has("VM_MANAGER_ID") && !unknownType) {
@@ -218,20 +206,28 @@ function checkTaskMore(inputs: Record<string, unknown>): CheckFailure[] {
 export const asSet = (v: unknown): unknown =>
   Array.isArray(v) ? v.map((x) => canonicalJson(x)).sort() : v;
 
+/** A list input of `fields` objects, updated in place and compared as a set. */
+function listProperty(
+  fields: Fields,
+  checkNested: (news: Record<string, unknown>) => CheckFailure[],
+  awsName: string,
+): PropertySpec {
+  return {
+    rule: { kind: "custom" },
+    checkNested,
+    narrow: (v) => (Array.isArray(v) ? v.map((item) => pick(item, fields)) : undefined),
+    change: "update",
+    compareAs: asSet,
+    awsName,
+  };
+}
+
 export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
-  progressUpdateStream: {
-    rule: {
-      kind: "string",
-      required: true,
-      ...streamNameRule(
-        "ImportMigrationTaskRequest",
-        "ProgressUpdateStream",
-        "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
-      ),
-    },
-    change: "replace",
-    awsName: "ProgressUpdateStream",
-  },
+  progressUpdateStream: streamNameProperty(
+    "ImportMigrationTaskRequest",
+    "ProgressUpdateStream",
+    "name an existing progress update stream (e.g. a migrationhub.ProgressUpdateStream's progressUpdateStreamName)",
+  ),
   migrationTaskName: {
     rule: {
       kind: "string",
@@ -244,22 +240,8 @@ export const TASK_PROPERTIES: PropertyTable<MigrationTaskInputs> = {
     change: "replace",
     awsName: "MigrationTaskName",
   },
-  resourceAttributes: {
-    rule: { kind: "custom" },
-    checkNested: checkAttributes,
-    narrow: listOf(ATTRIBUTE_FIELDS),
-    change: "update",
-    compareAs: asSet,
-    awsName: "ResourceAttributeList",
-  },
-  createdArtifacts: {
-    rule: { kind: "custom" },
-    checkNested: checkArtifacts,
-    narrow: listOf(ARTIFACT_FIELDS),
-    change: "update",
-    compareAs: asSet,
-    awsName: "CreatedArtifact",
-  },
+  resourceAttributes: listProperty(ATTRIBUTE_FIELDS, checkAttributes, "ResourceAttributeList"),
+  createdArtifacts: listProperty(ARTIFACT_FIELDS, checkArtifacts, "CreatedArtifact"),
   initialState: {
     rule: { kind: "object", fix: "give {status, statusDetail?, progressPercent?}" },
     checkNested: (news) => checkMembers(news, "initialState", STATE_FIELDS),
@@ -307,29 +289,14 @@ const ORDER: readonly string[] = ["NOT_REPORTED", "NOT_STARTED", "IN_PROGRESS", 
 export const reached = (status: string, target: WaitTarget): boolean =>
   ORDER.indexOf(status) >= ORDER.indexOf(target);
 
-/**
- * A recorded wait short of its target is an update, which resumes it. FAILED is not replaced: the
- * new task would have the same stream/name, and only the tool moves a task out of FAILED.
- */
-function waitPending(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  const target = news.waitForStatus as WaitTarget;
-  const status = typeof olds.status === "string" ? olds.status : "NOT_REPORTED";
-  return WAIT_TARGETS.includes(target) && !reached(status, target);
-}
-
 /** The inputs as given (diff compares them with the next inputs), then the task's state. */
 export function toOutputs(
   inputs: MigrationTaskInputs,
   record: Pick<MigrationTaskRecord, "task" | "updateDateTime"> | undefined,
 ): Record<string, OutputValue> {
+  const keys = Object.keys(TASK_PROPERTIES) as (keyof MigrationTaskInputs)[];
   return normalizeOutputs({
-    progressUpdateStream: inputs.progressUpdateStream,
-    migrationTaskName: inputs.migrationTaskName,
-    resourceAttributes: inputs.resourceAttributes,
-    createdArtifacts: inputs.createdArtifacts,
-    initialState: inputs.initialState,
-    waitForStatus: inputs.waitForStatus,
-    waitTimeoutMinutes: inputs.waitTimeoutMinutes,
+    ...Object.fromEntries(keys.map((k) => [k, inputs[k]] as const)),
     status: record && statusOf(record),
     statusDetail: record?.task?.statusDetail,
     progressPercent: record?.task?.progressPercent,
@@ -359,22 +326,27 @@ export const migrationTaskSpec: ServiceSpec<
   className: "MigrationTask",
   properties: TASK_PROPERTIES,
   checkMore: checkTaskMore,
-  diffMore: (olds, news) => ({ changes: waitPending(olds, news) }),
+  // A recorded wait short of its target is an update, which resumes it. FAILED is not replaced:
+  // the new task would have the same stream/name, and only the tool moves a task out of FAILED.
+  diffMore: ({ status }, { waitForStatus: target }) => ({
+    changes:
+      WAIT_TARGETS.includes(target as WaitTarget) &&
+      !reached(typeof status === "string" ? status : "NOT_REPORTED", target as WaitTarget),
+  }),
   createApi: createMigrationHubApi,
   describe: {
     operation: "DescribeMigrationTask",
+    // One by one: ListMigrationTasks pages through the whole account (no stream filter), needs
+    // the discovery policy and returns no attributes.
     batchSize: 1,
     // At most this many polls in flight per provider process.
     concurrency: 10,
     viaCaller: true,
-    async call(api, ids) {
-      const found = new Map<string, MigrationTaskRecord>();
-      for (const id of ids) {
-        const key = parseTaskId(id);
-        const record = key && (await api.describeMigrationTask(key));
-        if (record !== undefined) found.set(id, record);
-      }
-      return found;
+    // batchSize 1: each call gets one ID.
+    async call(api, [id = ""]) {
+      const key = parseTaskId(id);
+      const record = key && (await api.describeMigrationTask(key));
+      return new Map<string, MigrationTaskRecord>(record === undefined ? [] : [[id, record]]);
     },
   },
   // A migration tool reports every few minutes at best.

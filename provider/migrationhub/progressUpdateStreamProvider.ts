@@ -1,7 +1,4 @@
-/**
- * The module the `migrationhub.ProgressUpdateStream` shim requires (stacks' state names its path).
- * Delete waits until the stream (and every task in it) is no longer listed.
- */
+/** What the `migrationhub.ProgressUpdateStream` shim requires (stacks' state names its path). */
 import type { ProviderImplementation } from "../core/dynamic";
 import { isAwsApiError, isWaiterTimeoutError, WaiterTimeoutError } from "../core/errors";
 import { createLifecycleProvider, type Lifecycle } from "../core/task/lifecycle";
@@ -9,7 +6,6 @@ import { asInputs } from "../core/task/properties";
 import type { Deps } from "../core/task/spec";
 import type { MigrationHubApi } from "./api";
 import {
-  deleteTimeoutMs,
   progressUpdateStreamSpec as spec,
   STREAM_PROPERTIES,
   toOutputs,
@@ -47,8 +43,9 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, string> = {
 
   async delete(ctx, id, props) {
     const { log, startLimiter } = ctx.runtime;
-    const res = ctx.subject(props, id);
-    if (props.retainOnDelete === true) {
+    const args = inputs(props);
+    const res = ctx.subject(args, id);
+    if (args.retainOnDelete === true) {
       return log.info(
         res,
         "retainOnDelete is true: the stream and its migration tasks are kept in Migration Hub",
@@ -65,8 +62,9 @@ const lifecycle: Lifecycle<MigrationHubApi, unknown, string> = {
     log.info(res, "deleting the stream and its migration tasks; waiting until it is gone");
     try {
       const result = await waitOn(ctx, spec, id, {
-        acceptors: spec.acceptors("delete", inputs(props)),
-        timeoutMs: deleteTimeoutMs(inputs(props)),
+        acceptors: spec.acceptors("delete", args),
+        // Deletion is asynchronous and removes every task of the stream.
+        timeoutMs: (args.deleteTimeoutMinutes ?? 30) * 60_000,
         subject: res,
         onObservation: (s, poll) => log.progress(res, `${spec.statusOf(s)} (poll ${poll})`),
       });

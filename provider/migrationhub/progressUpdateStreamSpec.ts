@@ -4,7 +4,7 @@ import { normalizeOutputs, type OutputValue } from "../core/outputs";
 import type { PropertyTable } from "../core/task/properties";
 import type { ServiceSpec } from "../core/task/spec";
 import { createMigrationHubApi, type MigrationHubApi } from "./api";
-import { explain, isSet, streamNameRule } from "./shared";
+import { explain, isSet, streamNameProperty } from "./shared";
 
 export interface ProgressUpdateStreamInputs {
   progressUpdateStreamName: string;
@@ -13,19 +13,11 @@ export interface ProgressUpdateStreamInputs {
 }
 
 export const STREAM_PROPERTIES: PropertyTable<ProgressUpdateStreamInputs> = {
-  progressUpdateStreamName: {
-    rule: {
-      kind: "string",
-      required: true,
-      ...streamNameRule(
-        "CreateProgressUpdateStreamRequest",
-        "ProgressUpdateStreamName",
-        "use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name",
-      ),
-    },
-    change: "replace",
-    awsName: "ProgressUpdateStreamName",
-  },
+  progressUpdateStreamName: streamNameProperty(
+    "CreateProgressUpdateStreamRequest",
+    "ProgressUpdateStreamName",
+    "use 1–50 characters without '/', ':', '|' or control characters, e.g. the migration tool's name",
+  ),
   retainOnDelete: {
     rule: { kind: "boolean", fix: "give true to keep the stream when the resource is deleted" },
     change: "update",
@@ -46,10 +38,6 @@ function checkStreamMore(news: Record<string, unknown>): CheckFailure[] {
     "has no effect: retainOnDelete is true, so delete never waits. Fix: remove deleteTimeoutMinutes or set retainOnDelete to false";
   return [{ property: "deleteTimeoutMinutes", reason }];
 }
-
-/** @default 30 minutes: DeleteProgressUpdateStream is asynchronous and removes every task of the stream. */
-export const deleteTimeoutMs = (inputs: ProgressUpdateStreamInputs): number =>
-  (inputs.deleteTimeoutMinutes ?? 30) * 60_000;
 
 export function toOutputs(inputs: ProgressUpdateStreamInputs): Record<string, OutputValue> {
   return normalizeOutputs({

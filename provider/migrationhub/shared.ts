@@ -1,6 +1,7 @@
-/** What the two Migration Hub resources share: the stream name rule, error advice, waits. */
-import { type ModelRule, modelRule } from "../core/awsModel";
+/** What the two Migration Hub resources share: the stream name input, error advice, waits. */
+import { modelRule } from "../core/awsModel";
 import { explainWith } from "../core/task/helpers";
+import type { PropertySpec } from "../core/task/properties";
 import type { ServiceSpec, TaskContext } from "../core/task/spec";
 import { containsUnknown } from "../core/unknown";
 import { waitFor, type WaitResult, type WaitSpec } from "../core/waiter";
@@ -10,12 +11,12 @@ import { MODEL } from "./model.generated";
 /** A value a cross-field rule can judge: set, and known (an unknown is checked again at `up`). */
 export const isSet = (v: unknown): boolean => v !== undefined && v !== null && !containsUnknown(v);
 
-/** A progress update stream's name as the model has it (1–50, `[^/:|\000-\037]+`), with our fix. */
-export const streamNameRule = (structure: string, member: string, fix: string): ModelRule =>
-  modelRule(MODEL, structure, member, {
-    patternText: "[^/:|\\000-\\037]+ (no '/', ':', '|' or control characters)",
-    fix,
-  });
+/** The input naming a stream: required, as the model has it, sent as `member`; a change replaces. */
+export function streamNameProperty(structure: string, member: string, fix: string): PropertySpec {
+  const patternText = "[^/:|\\000-\\037]+ (no '/', ':', '|' or control characters)";
+  const rule = modelRule(MODEL, structure, member, { patternText, fix });
+  return { rule: { kind: "string", required: true, ...rule }, change: "replace", awsName: member };
+}
 
 /**
  * Both specs' `explain`: the fix of an error about the home region or a missing stream. AWS answers

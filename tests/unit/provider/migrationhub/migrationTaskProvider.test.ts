@@ -212,7 +212,7 @@ describe("migrationhub.MigrationTask provider", () => {
       });
       assert.match(
         err.reasons[0] ?? "",
-        /^migrationhub\.MigrationTask "tool\/web-01" is still IN_PROGRESS after 60s \(limit 60s; observed IN_PROGRESS×61\)\. .* Only a migration tool moves a Migration Hub task \(NotifyMigrationTaskState\); check that it is running\.$/,
+        /^migrationhub\.MigrationTask "tool\/web-01" is still IN_PROGRESS after 60s \(limit 60s; observed IN_PROGRESS×61\)\. The task keeps running in AWS; raise awsMigration:waitTimeoutMinutes and run `pulumi up` again to resume waiting\. Only a migration tool moves a Migration Hub task \(NotifyMigrationTaskState\); check that it is running\.$/,
       );
       hub.script.set("tool/web-01", [
         { status: "IN_PROGRESS" },

@@ -192,6 +192,19 @@ describe("migrationhub.ProgressUpdateStream provider", () => {
       );
     });
 
+    it("waits 30 minutes for the deletion unless deleteTimeoutMinutes says otherwise", async () => {
+      const limits: (number | false)[] = [];
+      for (const deleteTimeoutMinutes of [undefined, 2]) {
+        const { hub, provider } = await setup();
+        hub.streams.add("tool");
+        hub.deleting.set("tool", 10_000);
+        const props = { progressUpdateStreamName: "tool", deleteTimeoutMinutes };
+        const err = (await rejection(provider.delete("tool", props))) as WaiterTimeoutError;
+        limits.push(isWaiterTimeoutError(err) && err.limitMs);
+      }
+      assert.deepEqual(limits, [1_800_000, 120_000]);
+    });
+
     it("fails at once on a non-retryable error", async () => {
       const { hub, provider } = await setup();
       hub.streams.add("tool");

@@ -3,7 +3,6 @@ import { AwsApiError } from "../../../../provider/core/errors";
 import { UNKNOWN } from "../../../../provider/core/unknown";
 import { specRules } from "../../../../provider/core/task/lifecycle";
 import {
-  deleteTimeoutMs,
   progressUpdateStreamSpec,
   toOutputs,
 } from "../../../../provider/migrationhub/progressUpdateStreamSpec";
@@ -184,15 +183,6 @@ describe("migrationhub.ProgressUpdateStream spec", () => {
       assert.deepEqual(
         ["tool", undefined].map((listed) => acceptors.find((a) => a.matches(listed))?.verdict),
         [undefined, "success"],
-      );
-    });
-    it("waits 30 minutes unless deleteTimeoutMinutes says otherwise", () => {
-      assert.deepEqual(
-        [
-          deleteTimeoutMs({ progressUpdateStreamName: "tool" }),
-          deleteTimeoutMs({ progressUpdateStreamName: "tool", deleteTimeoutMinutes: 2 }),
-        ],
-        [1_800_000, 120_000],
       );
     });
   });
