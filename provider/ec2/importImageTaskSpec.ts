@@ -2,6 +2,7 @@
  * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/, aws-apis.md §4.4–4.5);
  * its artifact is an AMI and its snapshots (vmImport.ts reads and removes them).
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { isPlainObject, type StringRule } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
@@ -10,45 +11,17 @@ import { isCredentialBearingUrl } from "../core/redact";
 import { checkMap } from "../core/task/helpers";
 import * as table from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
+import type { TargetArgs } from "../core/task/targetArgs";
 import type { Ec2Api, ImportImageRequest } from "./api";
+import type { ImportImageTaskArgs } from "./importImageTask";
 import * as check from "./importImageTaskCheck";
 import * as shared from "./shared";
 import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
 
-export interface DiskContainerInput {
-  description?: string;
-  deviceName?: string;
-  format?: string;
-  snapshotId?: string;
-  url?: string;
-  userBucket?: { s3Bucket?: string; s3Key?: string };
-}
-
 /** Inputs after check(), as the provider receives them (untyped on the wire). */
-export interface ImportImageTaskInputs {
-  architecture?: string;
-  bootMode?: string;
-  clientData?: { comment?: string; uploadStart?: string; uploadEnd?: string; uploadSize?: number };
-  clientToken?: string;
-  description?: string;
-  diskContainers?: DiskContainerInput[];
-  encrypted?: boolean;
-  hypervisor?: string;
-  kmsKeyId?: string;
-  licenseSpecifications?: { licenseConfigurationArn?: string }[];
-  licenseType?: string;
-  platform?: string;
-  roleName?: string;
-  tags?: Record<string, string>;
-  usageOperation?: string;
-  adoptImportTaskId?: string;
-  waitForCompletion?: boolean;
-  waitTimeoutMinutes?: number;
-  retainOnDelete?: boolean;
-  retainImageOnDelete?: boolean;
-  retainSnapshotsOnDelete?: boolean;
-}
+export type ImportImageTaskInputs = Omit<pulumi.Unwrap<ImportImageTaskArgs>, keyof TargetArgs>;
+export type DiskContainerInput = NonNullable<ImportImageTaskInputs["diskContainers"]>[number];
 
 /** The disks as they identify the import: formats upper-cased, presigned URLs without the query. */
 export function diskIdentity(value: unknown): unknown {

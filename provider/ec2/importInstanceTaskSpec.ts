@@ -21,18 +21,7 @@ import type { TargetArgs } from "../core/task/targetArgs";
 import type { Ec2Api } from "./api";
 import type { ImportInstanceTaskArgs } from "./importInstanceTask";
 import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
-import {
-  awsFields,
-  compact,
-  DESCRIBE_BATCH_SIZE,
-  GONE,
-  ignore,
-  INSTANCE_NOT_FOUND_CODES,
-  pascal,
-  POLL,
-  stableValue,
-  VOLUME_NOT_FOUND_CODES,
-} from "./shared";
+import * as shared from "./shared";
 import type { ConversionTask, ConversionVolume, Ec2Instance } from "./types";
 import * as vm from "./vmImport";
 
@@ -73,7 +62,7 @@ export const properties: PropertyTable<Inputs> = {
     requiredUnless: "adoptConversionTaskId",
     change: "replace",
     awsName: "Platform",
-    compareAs: stableValue,
+    compareAs: shared.stableValue,
   },
   diskImages: {
     rule: { kind: "custom" },
@@ -81,7 +70,7 @@ export const properties: PropertyTable<Inputs> = {
     change: "replace",
     secretLeaf: { path: ["[]", "image", "importManifestUrl"] },
     awsName: "DiskImages",
-    compareAs: stableValue,
+    compareAs: shared.stableValue,
   },
   launchSpecification: {
     rule: { kind: "object", fix: "use { instanceType, subnetId, … }" },
@@ -89,7 +78,7 @@ export const properties: PropertyTable<Inputs> = {
     change: "replace",
     secretLeaf: { path: ["userData"] },
     awsName: "LaunchSpecification",
-    compareAs: stableValue,
+    compareAs: shared.stableValue,
   },
   sourceEtag: sourceEtagProperty,
   description: {
@@ -101,7 +90,7 @@ export const properties: PropertyTable<Inputs> = {
     },
     change: "replace",
     awsName: "Description",
-    compareAs: stableValue,
+    compareAs: shared.stableValue,
   },
   marker: {
     rule: {
@@ -129,11 +118,12 @@ export const markers = vm.importTaskTokens("ec2.ImportInstanceTask", properties,
 export function importInstanceRequest(inputs: Inputs, marker: string): ImportInstanceCommandInput {
   const spec = inputs.launchSpecification;
   const userData = spec?.userData === undefined ? undefined : { Data: spec.userData };
-  return compact({
-    ...awsFields(properties, inputs),
+  return shared.compact({
+    ...shared.awsFields(properties, inputs),
     Description: [inputs.description, `[${marker}]`].filter((s) => s !== undefined).join(" "),
-    DiskImages: pascal(inputs.diskImages ?? []),
-    LaunchSpecification: spec && compact({ ...(pascal(spec) as object), UserData: userData }),
+    DiskImages: shared.pascal(inputs.diskImages ?? []),
+    LaunchSpecification:
+      spec && shared.compact({ ...(shared.pascal(spec) as object), UserData: userData }),
   }) as ImportInstanceCommandInput;
 }
 
@@ -182,7 +172,7 @@ function recordedTask(id: string, props: Record<string, unknown>): ConversionTas
     ...vm.recordedFields(details, ["description", "platform"]),
     ...vm.recordedFields(props, ["statusMessage", "expirationTime", "instanceId"]),
     conversionTaskId: id,
-    state: typeof state === "string" && state !== "" ? state : GONE,
+    state: typeof state === "string" && state !== "" ? state : shared.GONE,
     volumes: Array.isArray(volumes) ? (volumes as ConversionVolume[]) : [],
   };
 }
@@ -190,7 +180,7 @@ function recordedTask(id: string, props: Record<string, unknown>): ConversionTas
 export function adviceFor(state: string, statusMessage: string | undefined): string {
   const m = statusMessage ?? "";
   const retry = "then run `pulumi up` again (a failed import is replaced)";
-  if (state === GONE) {
+  if (state === shared.GONE) {
     return "DescribeConversionTasks no longer returns the task (EC2 forgets task records 7 days after they end). Run `pulumi refresh`, then `pulumi up` to import again.";
   }
   if (/do not have access|403 Forbidden/i.test(m)) {
@@ -210,10 +200,10 @@ function instanceState(ctx: Omit<TaskContext<Ec2Api>, "state">) {
   return {
     listing: ctx.batcher(
       "DescribeConversionTasks",
-      DESCRIBE_BATCH_SIZE,
+      shared.DESCRIBE_BATCH_SIZE,
       async () => new Map([[ALL, await ctx.api.listConversionTasks()]]),
     ),
-    instances: ctx.batcher("DescribeInstances", DESCRIBE_BATCH_SIZE, (ids) =>
+    instances: ctx.batcher("DescribeInstances", shared.DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeInstances(ids),
     ),
   };
@@ -257,7 +247,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
     if (instanceId !== undefined) {
       await ctx
         .aws("TerminateInstances", () => ctx.api.terminateInstance(instanceId))
-        .catch(ignore(INSTANCE_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.INSTANCE_NOT_FOUND_CODES));
       log.info(label, `terminating instance ${instanceId}`);
     }
     if (inputs.retainVolumesOnDelete ?? false) {
@@ -269,7 +259,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
       const watch = {
         resourceId: id,
         acceptors: terminated,
-        status: (o?: Ec2Instance) => o?.state ?? GONE,
+        status: (o?: Ec2Instance) => o?.state ?? shared.GONE,
         operation: "DescribeInstances",
         subject: `${ctx.subject(inputs, id)}: terminating ${instanceId}`,
       };
@@ -278,7 +268,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
     for (const volumeId of volumeIds) {
       await ctx
         .aws("DeleteVolume", () => ctx.api.deleteVolume(volumeId))
-        .catch(ignore(VOLUME_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.VOLUME_NOT_FOUND_CODES));
     }
     if (volumeIds.length > 0) log.info(label, `deleted ${volumeIds.join(", ")}`);
   },
@@ -335,7 +325,7 @@ export const importInstanceTaskSpec: TaskSpec<Inputs, ConversionTask, Ec2Api, St
   ),
   // From 30 s, not 15: with the marker lookup before the start, a lone wait still costs no more
   // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
-  poll: { ...POLL, minDelayMs: 30_000 },
+  poll: { ...shared.POLL, minDelayMs: 30_000 },
   ...facts,
   statusOutput: "state",
   phaseWords: { create: "conversion" },

@@ -5,6 +5,7 @@
  * after the wait and after the 7-day record expiry; delete cancels a running import or deletes the
  * snapshot. The inputs it shares with ImportImage keep ImportImageTask's rules.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { isPlainObject } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import { isCredentialBearingUrl } from "../core/redact";
@@ -17,31 +18,19 @@ import {
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
+import type { TargetArgs } from "../core/task/targetArgs";
 import type { Ec2Api, ImportSnapshotRequest } from "./api";
-import {
-  adviceFor,
-  type DiskContainerInput,
-  diskIdentity,
-  properties as image,
-} from "./importImageTaskSpec";
+import type { ImportSnapshotTaskArgs } from "./importSnapshotTask";
+import { adviceFor, diskIdentity, properties as image } from "./importImageTaskSpec";
 import * as shared from "./shared";
 import type { Ec2Snapshot, SnapshotTask } from "./types";
 import * as vm from "./vmImport";
 
 /** Inputs after check(), as the provider receives them (untyped on the wire). */
-export interface ImportSnapshotTaskInputs {
-  adoptImportTaskId?: string;
-  diskContainer?: Omit<DiskContainerInput, "deviceName" | "snapshotId">;
-  description?: string;
-  clientToken?: string;
-  roleName?: string;
-  encrypted?: boolean;
-  kmsKeyId?: string;
-  tags?: Record<string, string>;
-  waitForCompletion?: boolean;
-  waitTimeoutMinutes?: number;
-  retainOnDelete?: boolean;
-}
+export type ImportSnapshotTaskInputs = Omit<
+  pulumi.Unwrap<ImportSnapshotTaskArgs>,
+  keyof TargetArgs
+>;
 
 /** ImportSnapshot's disk: a format and exactly one of url or userBucket. */
 const DISK: shared.DiskRules = {
@@ -100,16 +89,16 @@ export function importSnapshotRequest(
   inputs: ImportSnapshotTaskInputs,
   ClientToken: string,
 ): ImportSnapshotRequest {
-  const d = inputs.diskContainer ?? {};
-  const bucket = d.userBucket;
+  const d = inputs.diskContainer;
+  const bucket = d?.userBucket;
   const tags = shared.tagSpecifications(inputs.tags, "import-snapshot-task");
   return shared.compact({
     ClientToken,
     Description: inputs.description,
     DiskContainer: shared.compact({
-      Description: d.description,
-      Format: d.format?.toUpperCase(),
-      Url: d.url,
+      Description: d?.description,
+      Format: d?.format?.toUpperCase(),
+      Url: d?.url,
       UserBucket: bucket && { S3Bucket: bucket.s3Bucket, S3Key: bucket.s3Key },
     }),
     Encrypted: inputs.encrypted,
