@@ -266,7 +266,7 @@ export const imageImport: vm.ImportArtifact<
     if (image !== undefined) {
       await ctx
         .aws("DeregisterImage", () => ctx.api.deregisterImage(image.imageId))
-        .catch(shared.ignore(shared.IMAGE_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.NOT_FOUND_CODES.imageId));
       log.info(label, `deregistered AMI ${image.imageId}`);
     }
     if (inputs.retainSnapshotsOnDelete ?? false) {

@@ -247,7 +247,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
     if (instanceId !== undefined) {
       await ctx
         .aws("TerminateInstances", () => ctx.api.terminateInstance(instanceId))
-        .catch(shared.ignore(shared.INSTANCE_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.NOT_FOUND_CODES.instanceId));
       log.info(label, `terminating instance ${instanceId}`);
     }
     if (inputs.retainVolumesOnDelete ?? false) {
@@ -268,7 +268,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
     for (const volumeId of volumeIds) {
       await ctx
         .aws("DeleteVolume", () => ctx.api.deleteVolume(volumeId))
-        .catch(shared.ignore(shared.VOLUME_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.NOT_FOUND_CODES.volumeId));
     }
     if (volumeIds.length > 0) log.info(label, `deleted ${volumeIds.join(", ")}`);
   },

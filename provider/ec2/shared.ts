@@ -11,15 +11,20 @@ function codes(...names: string[]): ReadonlySet<string> {
 }
 
 /** Unknown or aged-out task IDs: image tasks answer the conversion-task codes too (§4.5). */
-export const TASK_NOT_FOUND_CODES = codes(
+const TASK_NOT_FOUND = codes(
   "InvalidConversionTaskId",
   "InvalidConversionTaskId.Malformed",
   "InvalidConversionTaskId.NotFound",
 );
-export const IMAGE_NOT_FOUND_CODES = codes("InvalidAMIID.NotFound", "InvalidAMIID.Unavailable");
-export const SNAPSHOT_NOT_FOUND_CODES = codes("InvalidSnapshot.NotFound");
-export const INSTANCE_NOT_FOUND_CODES = codes("InvalidInstanceID.NotFound");
-export const VOLUME_NOT_FOUND_CODES = codes("InvalidVolume.NotFound");
+/** The codes EC2 answers for an ID it does not know (or no longer: deleted, aged out), by ID member. */
+export const NOT_FOUND_CODES = {
+  importTaskId: TASK_NOT_FOUND,
+  conversionTaskId: TASK_NOT_FOUND,
+  imageId: codes("InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"),
+  snapshotId: codes("InvalidSnapshot.NotFound"),
+  instanceId: codes("InvalidInstanceID.NotFound"),
+  volumeId: codes("InvalidVolume.NotFound"),
+};
 /** CancelImportTask / CancelConversionTask on a task that is no longer active. */
 export const CANNOT_CANCEL_CODE = "DeleteConversionTaskError";
 

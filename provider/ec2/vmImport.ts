@@ -172,7 +172,7 @@ export async function deleteSnapshots<T, S>(
   for (const snapshotId of snapshotIds) {
     await ctx
       .aws("DeleteSnapshot", () => ctx.api.deleteSnapshot(snapshotId))
-      .catch(shared.ignore(shared.SNAPSHOT_NOT_FOUND_CODES));
+      .catch(shared.ignore(shared.NOT_FOUND_CODES.snapshotId));
   }
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
