@@ -115,16 +115,15 @@ export interface VmImportTaskOutputs {
   progress?: number;
 }
 
+type TokenKey = "clientToken" | "marker";
+
 /**
  * The class of a VM Import resource whose `key` (ClientToken, ImportInstance's marker) is given or
  * derived from the import parameters only: it must not wait on (or turn secret with) other inputs.
  */
-export function vmImportClass<
-  A extends { clientToken?: pulumi.Input<string>; marker?: pulumi.Input<string> },
-  O,
->(
+export function vmImportClass<A extends { [K in TokenKey]?: pulumi.Input<string> }, O>(
   spec: Parameters<typeof resourceClass>[0],
-  key: "clientToken" | "marker",
+  key: TokenKey,
   tokens: ReturnType<typeof importTaskTokens>,
 ) {
   return resourceClass<A, O>(spec, (name, args) => {

@@ -21,7 +21,6 @@ import * as vm from "./vmImport";
 
 /** Inputs after check(), as the provider receives them (untyped on the wire). */
 export type ImportImageTaskInputs = Omit<pulumi.Unwrap<ImportImageTaskArgs>, keyof TargetArgs>;
-export type DiskContainerInput = NonNullable<ImportImageTaskInputs["diskContainers"]>[number];
 
 /** The disks as they identify the import: formats upper-cased, presigned URLs without the query. */
 export function diskIdentity(value: unknown): unknown {
