@@ -20,7 +20,7 @@ import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
 
 /** Inputs after check(), as the provider receives them (untyped on the wire). */
-export type ImportImageTaskInputs = Omit<pulumi.Unwrap<ImportImageTaskArgs>, keyof TargetArgs>;
+type Inputs = Omit<pulumi.Unwrap<ImportImageTaskArgs>, keyof TargetArgs>;
 
 /** The disks as they identify the import: formats upper-cased, presigned URLs without the query. */
 export function diskIdentity(value: unknown): unknown {
@@ -42,7 +42,7 @@ const param = (awsName: string, rule: StringRule & { fix: string }): table.Prope
 });
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: table.PropertyTable<ImportImageTaskInputs & table.SourceInputs> = {
+export const properties: table.PropertyTable<Inputs & table.SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -142,10 +142,7 @@ function date(v: string | undefined): Date | undefined {
 }
 
 /** The ImportImage request: disk formats upper-cased, upload times as dates, tags as specs. */
-export function importImageRequest(
-  inputs: ImportImageTaskInputs,
-  ClientToken: string,
-): ImportImageRequest {
+export function importImageRequest(inputs: Inputs, ClientToken: string): ImportImageRequest {
   const cd = inputs.clientData;
   const clientData = cd && { UploadStart: date(cd.uploadStart), UploadEnd: date(cd.uploadEnd) };
   return shared.compact({
@@ -241,12 +238,7 @@ export interface ImageState {
 }
 
 /** ImportImage leaves an AMI and its snapshots. */
-export const imageImport: vm.ImportArtifact<
-  ImportImageTaskInputs,
-  ImageTask,
-  Ec2Image,
-  ImageState
-> = {
+export const imageImport: vm.ImportArtifact<Inputs, ImageTask, Ec2Image, ImageState> = {
   artifactId: (task) => task.imageId,
   recorded: recordedTask,
   artifactNoun: "AMI",
@@ -276,7 +268,7 @@ export const imageImport: vm.ImportArtifact<
   },
 };
 
-export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
+export const importImageTaskSpec: TaskSpec<Inputs, ImageTask, Ec2Api, ImageState> = {
   checkMore: check.checkMore,
   state: (ctx) => ({
     images: ctx.batcher("DescribeImages", shared.DESCRIBE_BATCH_SIZE, (ids) =>

@@ -12,6 +12,7 @@ import { isoTime, normalizeOutputs } from "../core/outputs";
 import { backoffDelay, exhausted } from "../core/retry";
 import { acceptorsFrom } from "../core/task/helpers";
 import {
+  type PropertySpec,
   type PropertyTable,
   sourceEtagProperty,
   waitTimeoutProperty,
@@ -40,6 +41,14 @@ const ALL = "*";
 /** The marker fits the 255-character Description beside a 212-character description. */
 const MARKER_MAX_LENGTH = 40;
 
+/** A parameter sent as awsName: replaces on change; a presigned URL compares by its object. */
+const param = (awsName: string, spec: Omit<PropertySpec, "change">): PropertySpec => ({
+  ...spec,
+  change: "replace",
+  awsName,
+  compareAs: shared.stableValue,
+});
+
 /** Each input in check() order; import parameters replace, the marker and options update. */
 export const properties: PropertyTable<Inputs> = {
   adoptConversionTaskId: {
@@ -51,8 +60,7 @@ export const properties: PropertyTable<Inputs> = {
     },
     change: "replace",
   },
-  // The import parameters compare with presigned URLs reduced to the object they name.
-  platform: {
+  platform: param("Platform", {
     rule: {
       kind: "string",
       required: true,
@@ -60,38 +68,26 @@ export const properties: PropertyTable<Inputs> = {
       fix: "ImportInstance imports Windows VMs only; use ec2.ImportImageTask for Linux",
     },
     requiredUnless: "adoptConversionTaskId",
-    change: "replace",
-    awsName: "Platform",
-    compareAs: shared.stableValue,
-  },
-  diskImages: {
+  }),
+  diskImages: param("DiskImages", {
     rule: { kind: "custom" },
     checkNested: (news, { settings }) => checkDiskImages(news, endpointOrigins(settings, "ec2")),
-    change: "replace",
     secretLeaf: { path: ["[]", "image", "importManifestUrl"] },
-    awsName: "DiskImages",
-    compareAs: shared.stableValue,
-  },
-  launchSpecification: {
+  }),
+  launchSpecification: param("LaunchSpecification", {
     rule: { kind: "object", fix: "use { instanceType, subnetId, … }" },
     checkNested: checkLaunchSpecification,
-    change: "replace",
     secretLeaf: { path: ["userData"] },
-    awsName: "LaunchSpecification",
-    compareAs: shared.stableValue,
-  },
+  }),
   sourceEtag: sourceEtagProperty,
-  description: {
+  description: param("Description", {
     rule: {
       kind: "string",
       minLength: 1,
       maxLength: 255 - MARKER_MAX_LENGTH - 3,
       fix: "use at most 212 characters (the marker takes the rest)",
     },
-    change: "replace",
-    awsName: "Description",
-    compareAs: shared.stableValue,
-  },
+  }),
   marker: {
     rule: {
       kind: "string",

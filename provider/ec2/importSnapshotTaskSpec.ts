@@ -27,10 +27,7 @@ import type { Ec2Snapshot, SnapshotTask } from "./types";
 import * as vm from "./vmImport";
 
 /** Inputs after check(), as the provider receives them (untyped on the wire). */
-export type ImportSnapshotTaskInputs = Omit<
-  pulumi.Unwrap<ImportSnapshotTaskArgs>,
-  keyof TargetArgs
->;
+type Inputs = Omit<pulumi.Unwrap<ImportSnapshotTaskArgs>, keyof TargetArgs>;
 
 /** ImportSnapshot's disk: a format and exactly one of url or userBucket. */
 const DISK: shared.DiskRules = {
@@ -41,7 +38,7 @@ const DISK: shared.DiskRules = {
 };
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportSnapshotTaskInputs & SourceInputs> = {
+export const properties: PropertyTable<Inputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -85,10 +82,7 @@ export const properties: PropertyTable<ImportSnapshotTaskInputs & SourceInputs> 
 
 export const tokens = vm.importTaskTokens("ec2.ImportSnapshotTask", properties);
 
-export function importSnapshotRequest(
-  inputs: ImportSnapshotTaskInputs,
-  ClientToken: string,
-): ImportSnapshotRequest {
+export function importSnapshotRequest(inputs: Inputs, ClientToken: string): ImportSnapshotRequest {
   const d = inputs.diskContainer;
   const bucket = d?.userBucket;
   const tags = shared.tagSpecifications(inputs.tags, "import-snapshot-task");
@@ -123,12 +117,7 @@ export interface SnapshotState {
   snapshots: BatchPoller<Ec2Snapshot>;
 }
 
-export const importSnapshotTaskSpec: TaskSpec<
-  ImportSnapshotTaskInputs,
-  SnapshotTask,
-  Ec2Api,
-  SnapshotState
-> = {
+export const importSnapshotTaskSpec: TaskSpec<Inputs, SnapshotTask, Ec2Api, SnapshotState> = {
   checkMore: vm.checkKmsNeedsEncryption,
   state: (ctx) => ({
     snapshots: ctx.batcher("DescribeSnapshots", shared.DESCRIBE_BATCH_SIZE, (ids) =>
@@ -139,7 +128,7 @@ export const importSnapshotTaskSpec: TaskSpec<
   start: (ctx, inputs, token) =>
     ctx.aws("ImportSnapshot", () => ctx.api.importSnapshot(importSnapshotRequest(inputs, token))),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its snapshot in EC2`,
-  ...vm.importTaskSpec<ImportSnapshotTaskInputs, SnapshotTask, Ec2Snapshot, SnapshotState>({
+  ...vm.importTaskSpec<Inputs, SnapshotTask, Ec2Snapshot, SnapshotState>({
     className: "ImportSnapshotTask",
     properties,
     outputs: ["snapshotId", "diskImageSize", "volumeSize", "snapshotState"],
