@@ -97,10 +97,9 @@ function toSnapshotTask(
   t: Ec2Sdk.ImportSnapshotTask | Ec2Sdk.ImportSnapshotResult,
 ): types.SnapshotTask | undefined {
   const d = t.SnapshotTaskDetail;
-  const detail = fields(d, "Status StatusMessage SnapshotId DiskImageSize");
   const task = {
     ...fields(t, "ImportTaskId"),
-    ...detail,
+    ...fields(d, "Status StatusMessage SnapshotId DiskImageSize"),
     progress: shared.parseProgress(d?.Progress),
   };
   return complete(task, "importTaskId", "status");

@@ -316,9 +316,11 @@ export const importInstanceTaskSpec: TaskSpec<Inputs, ConversionTask, Ec2Api, St
   checkMore: (news, { settings }) => checkMore(news, settings.region),
   checkWarnings: () => [LEGACY_WARNING],
   state: instanceState,
-  describe: vm.describeSpec("DescribeConversionTasks", (api, ids) =>
-    api.describeConversionTasks(ids),
-  ),
+  describe: {
+    operation: "DescribeConversionTasks",
+    batchSize: shared.DESCRIBE_BATCH_SIZE,
+    call: (api, ids) => api.describeConversionTasks(ids),
+  },
   // From 30 s, not 15: with the marker lookup before the start, a lone wait still costs no more
   // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
   poll: { ...shared.POLL, minDelayMs: 30_000 },
