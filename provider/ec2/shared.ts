@@ -12,7 +12,7 @@ const TASK_NOT_FOUND: ReadonlySet<string> = new Set([
   "InvalidConversionTaskId.Malformed",
   "InvalidConversionTaskId.NotFound",
 ]);
-/** The codes EC2 answers for an ID it does not know (or no longer: deleted, aged out), by ID member. */
+/** What EC2 answers for an ID it does not know (or no longer: deleted, aged out), by ID member. */
 export const NOT_FOUND_CODES = {
   importTaskId: TASK_NOT_FOUND,
   conversionTaskId: TASK_NOT_FOUND,
