@@ -148,7 +148,7 @@ function started<T>(operation: string, what: string, task: T | undefined): T {
   throw toAwsApiError("ec2", operation, err);
 }
 
-/** The calls; a start repeated with the same ClientToken and parameters returns the original task. */
+/** The calls; a start repeated with its ClientToken and parameters returns the original task. */
 export function createEc2Api(settings: ProviderSettings) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-ec2") as typeof Ec2Sdk;
