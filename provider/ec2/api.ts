@@ -97,10 +97,9 @@ function toSnapshotTask(
   t: Ec2Sdk.ImportSnapshotTask | Ec2Sdk.ImportSnapshotResult,
 ): types.SnapshotTask | undefined {
   const d = t.SnapshotTaskDetail;
-  const detail = fields(d, "Status StatusMessage SnapshotId DiskImageSize");
   const task = {
     ...fields(t, "ImportTaskId"),
-    ...detail,
+    ...fields(d, "Status StatusMessage SnapshotId DiskImageSize"),
     progress: shared.parseProgress(d?.Progress),
   };
   return complete(task, "importTaskId", "status");
@@ -109,14 +108,13 @@ function toSnapshotTask(
 type Page<R> = { items: (R | undefined)[]; nextToken?: string | undefined };
 
 /**
- * Describes of `ids`, each call following NextToken and keeping the items whose ID was asked for.
- * EC2 fails the whole call when one ID is unknown (or aged out of the 7-day retention): on a
- * `notFound` code a batch falls back to one call per ID, and an ID not found alone is absent.
+ * Describes of `ids`, each call following NextToken and keeping the items whose `key` was asked
+ * for. EC2 fails the whole call when one ID is unknown (or aged out of the 7-day retention): on a
+ * not-found code a batch falls back to one call per ID, and an ID not found alone is absent.
  */
-function describeBy<R>(
+function describeBy<K extends keyof typeof shared.NOT_FOUND_CODES, R extends Record<K, string>>(
   operation: string,
-  notFound: ReadonlySet<string>,
-  idOf: (item: R) => string,
+  key: K,
   page: (batch: readonly string[], nextToken: string | undefined) => Promise<Page<R>>,
 ): (ids: readonly string[]) => Promise<ReadonlyMap<string, R>> {
   const describe = async (ids: readonly string[]): Promise<ReadonlyMap<string, R>> => {
@@ -126,13 +124,13 @@ function describeBy<R>(
       await paginate(
         (nextToken) => page(ids, nextToken),
         (item) => {
-          if (item !== undefined && ids.includes(idOf(item))) found.set(idOf(item), item);
+          if (item !== undefined && ids.includes(item[key])) found.set(item[key], item);
         },
       );
       return found;
     } catch (err) {
       const e = toAwsApiError("ec2", operation, err);
-      if (!notFound.has(e.code)) throw e;
+      if (!shared.NOT_FOUND_CODES[key].has(e.code)) throw e;
     }
     const each = new Map<string, R>();
     for (const id of ids.length > 1 ? ids : []) {
@@ -150,11 +148,7 @@ function started<T>(operation: string, what: string, task: T | undefined): T {
   throw toAwsApiError("ec2", operation, err);
 }
 
-/**
- * Describes take many IDs and leave out the IDs EC2 no longer knows (unknown, deregistered,
- * deleted, or past the 7-day task retention); a start repeated with the same ClientToken and
- * parameters returns the original task.
- */
+/** The calls; a start repeated with its ClientToken and parameters returns the original task. */
 export function createEc2Api(settings: ProviderSettings) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require("@aws-sdk/client-ec2") as typeof Ec2Sdk;
@@ -169,11 +163,8 @@ export function createEc2Api(settings: ProviderSettings) {
     operation: string,
     page: (input: { ImportTaskIds: string[]; NextToken?: string }) => Promise<Page<R>>,
   ) =>
-    describeBy(
-      operation,
-      shared.TASK_NOT_FOUND_CODES,
-      (task: R) => task.importTaskId,
-      (batch, NextToken) => page({ ImportTaskIds: [...batch], NextToken }),
+    describeBy(operation, "importTaskId", (batch, NextToken) =>
+      page({ ImportTaskIds: [...batch], NextToken }),
     );
   return {
     async importImage(request: ImportImageRequest): Promise<types.ImageTask> {
@@ -188,15 +179,10 @@ export function createEc2Api(settings: ProviderSettings) {
     async cancelImportTask(ImportTaskId: string, CancelReason: string): Promise<void> {
       await client.send(new sdk.CancelImportTaskCommand({ ImportTaskId, CancelReason }));
     },
-    describeImages: describeBy(
-      "DescribeImages",
-      shared.IMAGE_NOT_FOUND_CODES,
-      (image: types.Ec2Image) => image.imageId,
-      async (batch) => {
-        const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [...batch] }));
-        return { items: (out.Images ?? []).map(toEc2Image) };
-      },
-    ),
+    describeImages: describeBy("DescribeImages", "imageId", async (batch) => {
+      const out = await client.send(new sdk.DescribeImagesCommand({ ImageIds: [...batch] }));
+      return { items: (out.Images ?? []).map(toEc2Image) };
+    }),
     async deregisterImage(imageId: string): Promise<void> {
       await client.send(new sdk.DeregisterImageCommand({ ImageId: imageId }));
     },
@@ -211,11 +197,8 @@ export function createEc2Api(settings: ProviderSettings) {
       const task = out.ConversionTask && toConversionTask(out.ConversionTask);
       return started("ImportInstance", "ConversionTask", task);
     },
-    describeConversionTasks: describeBy(
-      "DescribeConversionTasks",
-      shared.TASK_NOT_FOUND_CODES,
-      (task: types.ConversionTask) => task.conversionTaskId,
-      (batch) => conversions(batch),
+    describeConversionTasks: describeBy("DescribeConversionTasks", "conversionTaskId", (batch) =>
+      conversions(batch),
     ),
     /** Every task of the last 7 days (no paging, no filters). */
     async listConversionTasks(): Promise<types.ConversionTask[]> {
@@ -225,23 +208,18 @@ export function createEc2Api(settings: ProviderSettings) {
     async cancelConversionTask(ConversionTaskId: string, ReasonMessage: string): Promise<void> {
       await client.send(new sdk.CancelConversionTaskCommand({ ConversionTaskId, ReasonMessage }));
     },
-    describeInstances: describeBy(
-      "DescribeInstances",
-      shared.INSTANCE_NOT_FOUND_CODES,
-      (instance: types.Ec2Instance) => instance.instanceId,
-      async (batch, NextToken) => {
-        const input = { InstanceIds: [...batch], NextToken };
-        const out = await client.send(new sdk.DescribeInstancesCommand(input));
-        const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-        const items = instances.map((i) =>
-          complete<types.Ec2Instance>(
-            { ...fields(i, "InstanceId"), state: scalar(i.State?.Name) },
-            "instanceId",
-          ),
-        );
-        return { items, nextToken: out.NextToken };
-      },
-    ),
+    describeInstances: describeBy("DescribeInstances", "instanceId", async (batch, NextToken) => {
+      const input = { InstanceIds: [...batch], NextToken };
+      const out = await client.send(new sdk.DescribeInstancesCommand(input));
+      const instances = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+      const items = instances.map((i) =>
+        complete<types.Ec2Instance>(
+          { ...fields(i, "InstanceId"), state: scalar(i.State?.Name) },
+          "instanceId",
+        ),
+      );
+      return { items, nextToken: out.NextToken };
+    }),
     async terminateInstance(instanceId: string): Promise<void> {
       await client.send(new sdk.TerminateInstancesCommand({ InstanceIds: [instanceId] }));
     },
@@ -259,18 +237,13 @@ export function createEc2Api(settings: ProviderSettings) {
         nextToken: out.NextToken,
       };
     }),
-    describeSnapshots: describeBy(
-      "DescribeSnapshots",
-      shared.SNAPSHOT_NOT_FOUND_CODES,
-      (snapshot: types.Ec2Snapshot) => snapshot.snapshotId,
-      async (batch, NextToken) => {
-        const input = { SnapshotIds: [...batch], NextToken };
-        const out = await client.send(new sdk.DescribeSnapshotsCommand(input));
-        const items = (out.Snapshots ?? []).map((s) =>
-          complete<types.Ec2Snapshot>(fields(s, "SnapshotId State VolumeSize"), "snapshotId"),
-        );
-        return { items, nextToken: out.NextToken };
-      },
-    ),
+    describeSnapshots: describeBy("DescribeSnapshots", "snapshotId", async (batch, NextToken) => {
+      const input = { SnapshotIds: [...batch], NextToken };
+      const out = await client.send(new sdk.DescribeSnapshotsCommand(input));
+      const items = (out.Snapshots ?? []).map((s) =>
+        complete<types.Ec2Snapshot>(fields(s, "SnapshotId State VolumeSize"), "snapshotId"),
+      );
+      return { items, nextToken: out.NextToken };
+    }),
   };
 }

@@ -5,6 +5,7 @@ import type { RetainingWaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import type { TargetArgs } from "../core/task/targetArgs";
 import { importImageTaskSpec as spec, tokens } from "./importImageTaskSpec";
+import type { importTaskTokens } from "./vmImport";
 
 /** One disk of the VM: exactly one of `url`, `userBucket` or `snapshotId`. */
 export interface ImageDiskContainerArgs {
@@ -28,8 +29,36 @@ export interface ImageDiskContainerArgs {
   userBucket?: pulumi.Input<{ s3Bucket: pulumi.Input<string>; s3Key: pulumi.Input<string> }>;
 }
 
+/** The ImportImage and ImportSnapshot parameters both take, with the same rules. */
+export interface VmImportArgs extends RetainingWaitArgs, SourceArgs, TargetArgs {
+  /** 1–255 characters; also names the import in messages and logs. A change replaces. */
+  description?: pulumi.Input<string>;
+  /** Encrypt the imported snapshots. @default false. A change replaces the resource. */
+  encrypted?: pulumi.Input<boolean>;
+  /**
+   * KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`.
+   * @default the account's default EBS key. A change replaces the resource.
+   */
+  kmsKeyId?: pulumi.Input<string>;
+  /**
+   * VM Import service role, 1–64 letters, digits or `+=,.@_-`. @default vmimport. A change
+   * replaces the resource.
+   * @see https://docs.aws.amazon.com/vm-import/latest/userguide/required-permissions.html
+   */
+  roleName?: pulumi.Input<string>;
+  /** Tags of the import task (at most 50; keys 1–128, values ≤ 256, no `aws:`). A change replaces. */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * ImportImage or ImportSnapshot idempotency token, 1–64 ASCII characters (the SDK does not fill
+   * it in).
+   * @default derived from the stack, project, resource name and the import parameters, so a re-run
+   * of an interrupted create gets the task the first run started. A change updates in place.
+   */
+  clientToken?: pulumi.Input<string>;
+}
+
 /** Inputs of {@link ImportImageTask}. Every ImportImage parameter replaces the resource on change. */
-export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs, TargetArgs {
+export interface ImportImageTaskArgs extends VmImportArgs {
   /**
    * The VM's disks, 1–21 (VM Import fails a VM with more volumes). Required unless
    * `adoptImportTaskId` is set. A change replaces the resource.
@@ -47,29 +76,12 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs, Targ
   licenseType?: pulumi.Input<string>;
   /** `legacy-bios | uefi` (`uefi-preferred` is not supported for import). A change replaces. */
   bootMode?: pulumi.Input<string>;
-  /** 1–255 characters; also names the import in messages and logs. A change replaces. */
-  description?: pulumi.Input<string>;
-  /** Encrypt the imported snapshots. @default false. A change replaces the resource. */
-  encrypted?: pulumi.Input<boolean>;
-  /**
-   * KMS key ID, key ARN, alias or alias ARN; requires `encrypted: true`.
-   * @default the account's default EBS key. A change replaces the resource.
-   */
-  kmsKeyId?: pulumi.Input<string>;
   /** `xen`. A change replaces the resource. */
   hypervisor?: pulumi.Input<string>;
-  /**
-   * VM Import service role, 1–64 letters, digits or `+=,.@_-`. @default vmimport. A change
-   * replaces the resource.
-   * @see https://docs.aws.amazon.com/vm-import/latest/userguide/required-permissions.html
-   */
-  roleName?: pulumi.Input<string>;
   /** License Manager configurations: `{ licenseConfigurationArn }`. A change replaces. */
   licenseSpecifications?: pulumi.Input<
     pulumi.Input<{ licenseConfigurationArn: pulumi.Input<string> }>[]
   >;
-  /** Tags of the import task (at most 50; keys 1–128, values ≤ 256, no `aws:`). A change replaces. */
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Billing code, `RunInstances` or `RunInstances:NNNN`. A change replaces the resource. */
   usageOperation?: pulumi.Input<string>;
   /** Upload metadata: `comment`, `uploadStart`/`uploadEnd` (ISO 8601), `uploadSize` (GiB). */
@@ -80,15 +92,8 @@ export interface ImportImageTaskArgs extends RetainingWaitArgs, SourceArgs, Targ
     uploadSize?: pulumi.Input<number>;
   }>;
   /**
-   * ImportImage (ImportSnapshot) idempotency token, 1–64 ASCII characters (the SDK does not fill
-   * it in).
-   * @default derived from the stack, project, resource name and the import parameters, so a re-run
-   * of an interrupted create gets the task the first run started. A change updates in place.
-   */
-  clientToken?: pulumi.Input<string>;
-  /**
-   * Manage an existing import instead of starting one: `import-ami-…` (a snapshot's:
-   * `import-snap-…`), the stand-in for `pulumi import`. A change replaces the resource.
+   * Manage an existing import, `import-ami-…`, instead of starting one (the stand-in for `pulumi
+   * import`). A change replaces the resource.
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportImageTasks.html
    */
   adoptImportTaskId?: pulumi.Input<string>;
@@ -108,6 +113,23 @@ export interface VmImportTaskOutputs {
   statusMessage?: string;
   /** Percent complete, 0–100. */
   progress?: number;
+}
+
+type TokenKey = "clientToken" | "marker";
+
+/**
+ * The class of a VM Import resource whose `key` (ClientToken, ImportInstance's marker) is given or
+ * derived from the import parameters only: it must not wait on (or turn secret with) other inputs.
+ */
+export function vmImportClass<A extends { [K in TokenKey]?: pulumi.Input<string> }, O>(
+  spec: Parameters<typeof resourceClass>[0],
+  key: TokenKey,
+  tokens: ReturnType<typeof importTaskTokens>,
+) {
+  return resourceClass<A, O>(spec, (name, args) => {
+    const identity = withSecretLeaves(spec, tokens.identityOf(args));
+    return { ...args, [key]: givenOrDerived(args[key], name, identity, tokens.defaultClientToken) };
+  });
 }
 
 /** Outputs of {@link ImportImageTask}, besides its inputs. */
@@ -132,13 +154,9 @@ export interface ImportImageTaskOutputs extends VmImportTaskOutputs {
  * deletes its snapshots (unless retained). Waits up to 480 minutes by default
  * (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportImageTask`.
  */
-export const ImportImageTask = resourceClass<ImportImageTaskArgs, ImportImageTaskOutputs>(
+export const ImportImageTask = vmImportClass<ImportImageTaskArgs, ImportImageTaskOutputs>(
   spec,
-  (name, args) => {
-    // Only the import parameters: the token must not wait on (or turn secret with) other inputs.
-    const identity = withSecretLeaves(spec, tokens.identityOf(args));
-    const clientToken = givenOrDerived(args.clientToken, name, identity, tokens.defaultClientToken);
-    return { ...args, clientToken };
-  },
+  "clientToken",
+  tokens,
 );
 export type ImportImageTask = InstanceType<typeof ImportImageTask>;

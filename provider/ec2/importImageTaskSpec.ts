@@ -2,6 +2,7 @@
  * `ec2.ImportImageTask` as a spec of the one lifecycle (provider/core/task/, aws-apis.md §4.4–4.5);
  * its artifact is an AMI and its snapshots (vmImport.ts reads and removes them).
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { isPlainObject, type StringRule } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import type { BatchPoller } from "../core/limiter";
@@ -10,45 +11,16 @@ import { isCredentialBearingUrl } from "../core/redact";
 import { checkMap } from "../core/task/helpers";
 import * as table from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
+import type { TargetArgs } from "../core/task/targetArgs";
 import type { Ec2Api, ImportImageRequest } from "./api";
+import type { ImportImageTaskArgs } from "./importImageTask";
 import * as check from "./importImageTaskCheck";
 import * as shared from "./shared";
 import type { Ec2Image, ImageTask, SnapshotDetail } from "./types";
 import * as vm from "./vmImport";
 
-export interface DiskContainerInput {
-  description?: string;
-  deviceName?: string;
-  format?: string;
-  snapshotId?: string;
-  url?: string;
-  userBucket?: { s3Bucket?: string; s3Key?: string };
-}
-
 /** Inputs after check(), as the provider receives them (untyped on the wire). */
-export interface ImportImageTaskInputs {
-  architecture?: string;
-  bootMode?: string;
-  clientData?: { comment?: string; uploadStart?: string; uploadEnd?: string; uploadSize?: number };
-  clientToken?: string;
-  description?: string;
-  diskContainers?: DiskContainerInput[];
-  encrypted?: boolean;
-  hypervisor?: string;
-  kmsKeyId?: string;
-  licenseSpecifications?: { licenseConfigurationArn?: string }[];
-  licenseType?: string;
-  platform?: string;
-  roleName?: string;
-  tags?: Record<string, string>;
-  usageOperation?: string;
-  adoptImportTaskId?: string;
-  waitForCompletion?: boolean;
-  waitTimeoutMinutes?: number;
-  retainOnDelete?: boolean;
-  retainImageOnDelete?: boolean;
-  retainSnapshotsOnDelete?: boolean;
-}
+type Inputs = Omit<pulumi.Unwrap<ImportImageTaskArgs>, keyof TargetArgs>;
 
 /** The disks as they identify the import: formats upper-cased, presigned URLs without the query. */
 export function diskIdentity(value: unknown): unknown {
@@ -70,7 +42,7 @@ const param = (awsName: string, rule: StringRule & { fix: string }): table.Prope
 });
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: table.PropertyTable<ImportImageTaskInputs & table.SourceInputs> = {
+export const properties: table.PropertyTable<Inputs & table.SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -170,10 +142,7 @@ function date(v: string | undefined): Date | undefined {
 }
 
 /** The ImportImage request: disk formats upper-cased, upload times as dates, tags as specs. */
-export function importImageRequest(
-  inputs: ImportImageTaskInputs,
-  ClientToken: string,
-): ImportImageRequest {
+export function importImageRequest(inputs: Inputs, ClientToken: string): ImportImageRequest {
   const cd = inputs.clientData;
   const clientData = cd && { UploadStart: date(cd.uploadStart), UploadEnd: date(cd.uploadEnd) };
   return shared.compact({
@@ -269,12 +238,7 @@ export interface ImageState {
 }
 
 /** ImportImage leaves an AMI and its snapshots. */
-export const imageImport: vm.ImportArtifact<
-  ImportImageTaskInputs,
-  ImageTask,
-  Ec2Image,
-  ImageState
-> = {
+export const imageImport: vm.ImportArtifact<Inputs, ImageTask, Ec2Image, ImageState> = {
   artifactId: (task) => task.imageId,
   recorded: recordedTask,
   artifactNoun: "AMI",
@@ -293,7 +257,7 @@ export const imageImport: vm.ImportArtifact<
     if (image !== undefined) {
       await ctx
         .aws("DeregisterImage", () => ctx.api.deregisterImage(image.imageId))
-        .catch(shared.ignore(shared.IMAGE_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.NOT_FOUND_CODES.imageId));
       log.info(label, `deregistered AMI ${image.imageId}`);
     }
     if (inputs.retainSnapshotsOnDelete ?? false) {
@@ -304,7 +268,7 @@ export const imageImport: vm.ImportArtifact<
   },
 };
 
-export const importImageTaskSpec: TaskSpec<ImportImageTaskInputs, ImageTask, Ec2Api, ImageState> = {
+export const importImageTaskSpec: TaskSpec<Inputs, ImageTask, Ec2Api, ImageState> = {
   checkMore: check.checkMore,
   state: (ctx) => ({
     images: ctx.batcher("DescribeImages", shared.DESCRIBE_BATCH_SIZE, (ids) =>

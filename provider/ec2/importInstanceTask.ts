@@ -1,9 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { withSecretLeaves } from "../core/register";
-import { givenOrDerived, resourceClass } from "../core/resourceClass";
 import type { RetainingWaitArgs } from "../core/task/args";
 import type { SourceArgs } from "../core/task/sourceArgs";
 import type { TargetArgs } from "../core/task/targetArgs";
+import { vmImportClass } from "./importImageTask";
 import { importInstanceTaskSpec as spec, markers } from "./importInstanceTaskSpec";
 
 /** The VM's one disk (ImportInstance supports single-volume VMs only). */
@@ -107,13 +106,9 @@ export interface ImportInstanceTaskOutputs {
  * terminates the instance and deletes its volume (unless retained). Waits up to 240 minutes by
  * default (`waitTimeoutMinutes`). Type token `pulumi-nodejs:dynamic/ec2:ImportInstanceTask`.
  */
-export const ImportInstanceTask = resourceClass<ImportInstanceTaskArgs, ImportInstanceTaskOutputs>(
+export const ImportInstanceTask = vmImportClass<ImportInstanceTaskArgs, ImportInstanceTaskOutputs>(
   spec,
-  (name, args) => {
-    // Only the import parameters: the marker must not wait on (or turn secret with) other inputs.
-    const identity = withSecretLeaves(spec, markers.identityOf(args));
-    const marker = givenOrDerived(args.marker, name, identity, markers.defaultClientToken);
-    return { ...args, marker };
-  },
+  "marker",
+  markers,
 );
 export type ImportInstanceTask = InstanceType<typeof ImportInstanceTask>;

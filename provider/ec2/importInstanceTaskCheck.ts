@@ -4,14 +4,7 @@
  * (ImportInstance API reference, aws-apis.md §4.2–4.3). Values unknown in preview are skipped.
  */
 import { modelRule } from "../core/awsModel";
-import {
-  type CheckFailure,
-  checkList,
-  checkString,
-  type Fields,
-  getPath,
-  isPlainObject,
-} from "../core/check";
+import * as checks from "../core/check";
 import { isCredentialBearingUrl, redactUrl } from "../core/redact";
 import { checkMembers } from "../core/task/helpers";
 import { containsUnknown } from "../core/unknown";
@@ -25,7 +18,7 @@ const REGIONS =
 const DISK_SHAPE = "[{ image: { format, bytes, importManifestUrl }, volume: { size } }]";
 
 /** The disk image's members, each checked at `diskImages[i].<path>` in this order. */
-const DISK_FIELDS: Fields = {
+const DISK_FIELDS: checks.Fields = {
   description: ["string", { minLength: 1, maxLength: 255, fix: "use 1–255 characters" }],
   image: ["object", { required: true, fix: "give { format, bytes, importManifestUrl }" }],
   volume: ["object", { required: true, fix: "give { size } in GiB" }],
@@ -82,8 +75,8 @@ function manifestUrlReason(url: unknown, origins: readonly string[]): string | u
 export function checkDiskImages(
   news: Record<string, unknown>,
   origins: readonly string[],
-): CheckFailure[] {
-  const failures: CheckFailure[] = [];
+): checks.CheckFailure[] {
+  const failures: checks.CheckFailure[] = [];
   const disks = news["diskImages"];
   const oneDisk = `give the VM's one disk: ${DISK_SHAPE}`;
   if ((disks === undefined || disks === null) && news["adoptConversionTaskId"] === undefined) {
@@ -97,16 +90,19 @@ export function checkDiskImages(
     itemFix: "give { image, volume }",
     fields: DISK_FIELDS,
   };
-  checkList(news, "diskImages", rule, failures, (disk, i) => {
+  checks.checkList(news, "diskImages", rule, failures, (disk, i) => {
     const at = `diskImages[${i}]`;
-    const reason = manifestUrlReason(getPath(disk, "image.importManifestUrl"), origins);
+    const reason = manifestUrlReason(checks.getPath(disk, "image.importManifestUrl"), origins);
     if (reason !== undefined) {
       const fix =
         "upload the disk with its import manifest to S3 and pass the manifest's presigned GET URL (it is kept secret)";
       const property = `${at}.image.importManifestUrl`;
       failures.push({ property, reason: `${reason}. Fix: ${fix}` });
     }
-    const [bytes, size] = [getPath(disk, "image.bytes"), getPath(disk, "volume.size")];
+    const [bytes, size] = [
+      checks.getPath(disk, "image.bytes"),
+      checks.getPath(disk, "volume.size"),
+    ];
     if (typeof bytes === "number" && typeof size === "number" && size * 2 ** 30 < bytes) {
       failures.push({
         property: `${at}.volume.size`,
@@ -124,7 +120,7 @@ const awsId = (prefix: string) => ({
 });
 
 /** launchSpecification's members, checked in this order before its placement's tenancy. */
-const LAUNCH_FIELDS: Fields = {
+const LAUNCH_FIELDS: checks.Fields = {
   architecture: [
     "string",
     {
@@ -198,10 +194,10 @@ const LAUNCH_FIELDS: Fields = {
 };
 
 /** launchSpecification's members, once the table found it an object: no Dedicated Hosts. */
-export function checkLaunchSpecification(news: Record<string, unknown>): CheckFailure[] {
+export function checkLaunchSpecification(news: Record<string, unknown>): checks.CheckFailure[] {
   const failures = checkMembers(news, "launchSpecification", LAUNCH_FIELDS);
-  const placement = getPath(news, "launchSpecification.placement");
-  if (!isPlainObject(placement)) return failures;
+  const placement = checks.getPath(news, "launchSpecification.placement");
+  if (!checks.isPlainObject(placement)) return failures;
   const { tenancy, hostId, affinity } = placement;
   if (tenancy === "host" || hostId !== undefined || affinity !== undefined) {
     failures.push({
@@ -211,7 +207,7 @@ export function checkLaunchSpecification(news: Record<string, unknown>): CheckFa
     });
   } else {
     const rule = { oneOf: ["default", "dedicated"], fix: "use default or dedicated" };
-    checkString(news, "launchSpecification.placement.tenancy", rule, failures);
+    checks.checkString(news, "launchSpecification.placement.tenancy", rule, failures);
   }
   return failures;
 }
@@ -220,8 +216,8 @@ export function checkLaunchSpecification(news: Record<string, unknown>): CheckFa
 export function checkMore(
   news: Record<string, unknown>,
   region: string | undefined,
-): CheckFailure[] {
-  const failures: CheckFailure[] = [];
+): checks.CheckFailure[] {
+  const failures: checks.CheckFailure[] = [];
   const adopting = news["adoptConversionTaskId"] !== undefined;
   if (!adopting && region !== undefined && !REGIONS.split(", ").includes(region)) {
     failures.push({

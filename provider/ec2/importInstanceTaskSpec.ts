@@ -12,6 +12,7 @@ import { isoTime, normalizeOutputs } from "../core/outputs";
 import { backoffDelay, exhausted } from "../core/retry";
 import { acceptorsFrom } from "../core/task/helpers";
 import {
+  type PropertySpec,
   type PropertyTable,
   sourceEtagProperty,
   waitTimeoutProperty,
@@ -21,18 +22,7 @@ import type { TargetArgs } from "../core/task/targetArgs";
 import type { Ec2Api } from "./api";
 import type { ImportInstanceTaskArgs } from "./importInstanceTask";
 import { checkDiskImages, checkLaunchSpecification, checkMore } from "./importInstanceTaskCheck";
-import {
-  awsFields,
-  compact,
-  DESCRIBE_BATCH_SIZE,
-  GONE,
-  ignore,
-  INSTANCE_NOT_FOUND_CODES,
-  pascal,
-  POLL,
-  stableValue,
-  VOLUME_NOT_FOUND_CODES,
-} from "./shared";
+import * as shared from "./shared";
 import type { ConversionTask, ConversionVolume, Ec2Instance } from "./types";
 import * as vm from "./vmImport";
 
@@ -51,6 +41,14 @@ const ALL = "*";
 /** The marker fits the 255-character Description beside a 212-character description. */
 const MARKER_MAX_LENGTH = 40;
 
+/** A parameter sent as awsName: replaces on change; a presigned URL compares by its object. */
+const param = (awsName: string, spec: Omit<PropertySpec, "change">): PropertySpec => ({
+  ...spec,
+  change: "replace",
+  awsName,
+  compareAs: shared.stableValue,
+});
+
 /** Each input in check() order; import parameters replace, the marker and options update. */
 export const properties: PropertyTable<Inputs> = {
   adoptConversionTaskId: {
@@ -62,8 +60,7 @@ export const properties: PropertyTable<Inputs> = {
     },
     change: "replace",
   },
-  // The import parameters compare with presigned URLs reduced to the object they name.
-  platform: {
+  platform: param("Platform", {
     rule: {
       kind: "string",
       required: true,
@@ -71,38 +68,26 @@ export const properties: PropertyTable<Inputs> = {
       fix: "ImportInstance imports Windows VMs only; use ec2.ImportImageTask for Linux",
     },
     requiredUnless: "adoptConversionTaskId",
-    change: "replace",
-    awsName: "Platform",
-    compareAs: stableValue,
-  },
-  diskImages: {
+  }),
+  diskImages: param("DiskImages", {
     rule: { kind: "custom" },
     checkNested: (news, { settings }) => checkDiskImages(news, endpointOrigins(settings, "ec2")),
-    change: "replace",
     secretLeaf: { path: ["[]", "image", "importManifestUrl"] },
-    awsName: "DiskImages",
-    compareAs: stableValue,
-  },
-  launchSpecification: {
+  }),
+  launchSpecification: param("LaunchSpecification", {
     rule: { kind: "object", fix: "use { instanceType, subnetId, … }" },
     checkNested: checkLaunchSpecification,
-    change: "replace",
     secretLeaf: { path: ["userData"] },
-    awsName: "LaunchSpecification",
-    compareAs: stableValue,
-  },
+  }),
   sourceEtag: sourceEtagProperty,
-  description: {
+  description: param("Description", {
     rule: {
       kind: "string",
       minLength: 1,
       maxLength: 255 - MARKER_MAX_LENGTH - 3,
       fix: "use at most 212 characters (the marker takes the rest)",
     },
-    change: "replace",
-    awsName: "Description",
-    compareAs: stableValue,
-  },
+  }),
   marker: {
     rule: {
       kind: "string",
@@ -129,11 +114,12 @@ export const markers = vm.importTaskTokens("ec2.ImportInstanceTask", properties,
 export function importInstanceRequest(inputs: Inputs, marker: string): ImportInstanceCommandInput {
   const spec = inputs.launchSpecification;
   const userData = spec?.userData === undefined ? undefined : { Data: spec.userData };
-  return compact({
-    ...awsFields(properties, inputs),
+  return shared.compact({
+    ...shared.awsFields(properties, inputs),
     Description: [inputs.description, `[${marker}]`].filter((s) => s !== undefined).join(" "),
-    DiskImages: pascal(inputs.diskImages ?? []),
-    LaunchSpecification: spec && compact({ ...(pascal(spec) as object), UserData: userData }),
+    DiskImages: shared.pascal(inputs.diskImages ?? []),
+    LaunchSpecification:
+      spec && shared.compact({ ...(shared.pascal(spec) as object), UserData: userData }),
   }) as ImportInstanceCommandInput;
 }
 
@@ -182,7 +168,7 @@ function recordedTask(id: string, props: Record<string, unknown>): ConversionTas
     ...vm.recordedFields(details, ["description", "platform"]),
     ...vm.recordedFields(props, ["statusMessage", "expirationTime", "instanceId"]),
     conversionTaskId: id,
-    state: typeof state === "string" && state !== "" ? state : GONE,
+    state: typeof state === "string" && state !== "" ? state : shared.GONE,
     volumes: Array.isArray(volumes) ? (volumes as ConversionVolume[]) : [],
   };
 }
@@ -190,7 +176,7 @@ function recordedTask(id: string, props: Record<string, unknown>): ConversionTas
 export function adviceFor(state: string, statusMessage: string | undefined): string {
   const m = statusMessage ?? "";
   const retry = "then run `pulumi up` again (a failed import is replaced)";
-  if (state === GONE) {
+  if (state === shared.GONE) {
     return "DescribeConversionTasks no longer returns the task (EC2 forgets task records 7 days after they end). Run `pulumi refresh`, then `pulumi up` to import again.";
   }
   if (/do not have access|403 Forbidden/i.test(m)) {
@@ -210,10 +196,10 @@ function instanceState(ctx: Omit<TaskContext<Ec2Api>, "state">) {
   return {
     listing: ctx.batcher(
       "DescribeConversionTasks",
-      DESCRIBE_BATCH_SIZE,
+      shared.DESCRIBE_BATCH_SIZE,
       async () => new Map([[ALL, await ctx.api.listConversionTasks()]]),
     ),
-    instances: ctx.batcher("DescribeInstances", DESCRIBE_BATCH_SIZE, (ids) =>
+    instances: ctx.batcher("DescribeInstances", shared.DESCRIBE_BATCH_SIZE, (ids) =>
       ctx.api.describeInstances(ids),
     ),
   };
@@ -257,7 +243,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
     if (instanceId !== undefined) {
       await ctx
         .aws("TerminateInstances", () => ctx.api.terminateInstance(instanceId))
-        .catch(ignore(INSTANCE_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.NOT_FOUND_CODES.instanceId));
       log.info(label, `terminating instance ${instanceId}`);
     }
     if (inputs.retainVolumesOnDelete ?? false) {
@@ -269,7 +255,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
       const watch = {
         resourceId: id,
         acceptors: terminated,
-        status: (o?: Ec2Instance) => o?.state ?? GONE,
+        status: (o?: Ec2Instance) => o?.state ?? shared.GONE,
         operation: "DescribeInstances",
         subject: `${ctx.subject(inputs, id)}: terminating ${instanceId}`,
       };
@@ -278,7 +264,7 @@ export const instanceImport: vm.VmImportFamily<Inputs, ConversionTask, Ec2Instan
     for (const volumeId of volumeIds) {
       await ctx
         .aws("DeleteVolume", () => ctx.api.deleteVolume(volumeId))
-        .catch(ignore(VOLUME_NOT_FOUND_CODES));
+        .catch(shared.ignore(shared.NOT_FOUND_CODES.volumeId));
     }
     if (volumeIds.length > 0) log.info(label, `deleted ${volumeIds.join(", ")}`);
   },
@@ -330,12 +316,14 @@ export const importInstanceTaskSpec: TaskSpec<Inputs, ConversionTask, Ec2Api, St
   checkMore: (news, { settings }) => checkMore(news, settings.region),
   checkWarnings: () => [LEGACY_WARNING],
   state: instanceState,
-  describe: vm.describeSpec("DescribeConversionTasks", (api, ids) =>
-    api.describeConversionTasks(ids),
-  ),
+  describe: {
+    operation: "DescribeConversionTasks",
+    batchSize: shared.DESCRIBE_BATCH_SIZE,
+    call: (api, ids) => api.describeConversionTasks(ids),
+  },
   // From 30 s, not 15: with the marker lookup before the start, a lone wait still costs no more
   // DescribeConversionTasks calls than the SDK's ConversionTaskCompleted waiter (15–120 s).
-  poll: { ...POLL, minDelayMs: 30_000 },
+  poll: { ...shared.POLL, minDelayMs: 30_000 },
   ...facts,
   statusOutput: "state",
   phaseWords: { create: "conversion" },

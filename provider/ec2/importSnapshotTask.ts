@@ -1,15 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { withSecretLeaves } from "../core/register";
-import { givenOrDerived, resourceClass } from "../core/resourceClass";
-import type { RetainingWaitArgs } from "../core/task/args";
-import type { SourceArgs } from "../core/task/sourceArgs";
-import type {
-  ImageDiskContainerArgs,
-  ImportImageTaskArgs,
-  VmImportTaskOutputs,
+import {
+  type ImageDiskContainerArgs,
+  vmImportClass,
+  type VmImportArgs,
+  type VmImportTaskOutputs,
 } from "./importImageTask";
 import { importSnapshotTaskSpec as spec, tokens } from "./importSnapshotTaskSpec";
-import type { TargetArgs } from "../core/task/targetArgs";
 
 /** The disk image to import: `format` and exactly one of `userBucket` or `url`. */
 export interface SnapshotDiskContainerArgs extends Pick<
@@ -27,21 +23,13 @@ export interface SnapshotDiskContainerArgs extends Pick<
  * Inputs of {@link ImportSnapshotTask}. Every ImportSnapshot parameter replaces on change.
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImportSnapshot.html
  */
-export interface ImportSnapshotTaskArgs
-  extends
-    RetainingWaitArgs,
-    SourceArgs,
-    TargetArgs,
-    Pick<
-      ImportImageTaskArgs,
-      | "description"
-      | "encrypted"
-      | "kmsKeyId"
-      | "roleName"
-      | "tags"
-      | "clientToken"
-      | "adoptImportTaskId"
-    > {
+export interface ImportSnapshotTaskArgs extends VmImportArgs {
+  /**
+   * Manage an existing import, `import-snap-…`, instead of starting one (the stand-in for `pulumi
+   * import`). A change replaces the resource.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImportSnapshotTasks.html
+   */
+  adoptImportTaskId?: pulumi.Input<string>;
   /**
    * The one disk image to import as an EBS snapshot. Required unless `adoptImportTaskId` is set.
    * A change replaces the resource.
@@ -68,13 +56,9 @@ export interface ImportSnapshotTaskOutputs extends VmImportTaskOutputs {
  * snapshot (unless retained). Waits up to 480 minutes by default (`waitTimeoutMinutes`). Type
  * token `pulumi-nodejs:dynamic/ec2:ImportSnapshotTask`.
  */
-export const ImportSnapshotTask = resourceClass<ImportSnapshotTaskArgs, ImportSnapshotTaskOutputs>(
+export const ImportSnapshotTask = vmImportClass<ImportSnapshotTaskArgs, ImportSnapshotTaskOutputs>(
   spec,
-  (name, args) => {
-    // The token derives from the import parameters only (importTaskTokens picks them).
-    const identity = { ...withSecretLeaves(spec, args) };
-    const clientToken = givenOrDerived(args.clientToken, name, identity, tokens.defaultClientToken);
-    return { ...args, clientToken };
-  },
+  "clientToken",
+  tokens,
 );
 export type ImportSnapshotTask = InstanceType<typeof ImportSnapshotTask>;

@@ -5,6 +5,7 @@
  * after the wait and after the 7-day record expiry; delete cancels a running import or deletes the
  * snapshot. The inputs it shares with ImportImage keep ImportImageTask's rules.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { isPlainObject } from "../core/check";
 import { endpointOrigins } from "../core/config";
 import { isCredentialBearingUrl } from "../core/redact";
@@ -17,31 +18,16 @@ import {
   waitTimeoutProperty,
 } from "../core/task/properties";
 import type { TaskSpec } from "../core/task/spec";
+import type { TargetArgs } from "../core/task/targetArgs";
 import type { Ec2Api, ImportSnapshotRequest } from "./api";
-import {
-  adviceFor,
-  type DiskContainerInput,
-  diskIdentity,
-  properties as image,
-} from "./importImageTaskSpec";
+import type { ImportSnapshotTaskArgs } from "./importSnapshotTask";
+import { adviceFor, diskIdentity, properties as image } from "./importImageTaskSpec";
 import * as shared from "./shared";
 import type { Ec2Snapshot, SnapshotTask } from "./types";
 import * as vm from "./vmImport";
 
 /** Inputs after check(), as the provider receives them (untyped on the wire). */
-export interface ImportSnapshotTaskInputs {
-  adoptImportTaskId?: string;
-  diskContainer?: Omit<DiskContainerInput, "deviceName" | "snapshotId">;
-  description?: string;
-  clientToken?: string;
-  roleName?: string;
-  encrypted?: boolean;
-  kmsKeyId?: string;
-  tags?: Record<string, string>;
-  waitForCompletion?: boolean;
-  waitTimeoutMinutes?: number;
-  retainOnDelete?: boolean;
-}
+type Inputs = Omit<pulumi.Unwrap<ImportSnapshotTaskArgs>, keyof TargetArgs>;
 
 /** ImportSnapshot's disk: a format and exactly one of url or userBucket. */
 const DISK: shared.DiskRules = {
@@ -52,7 +38,7 @@ const DISK: shared.DiskRules = {
 };
 
 /** Each input in check() order; import parameters replace, waiting and delete options update. */
-export const properties: PropertyTable<ImportSnapshotTaskInputs & SourceInputs> = {
+export const properties: PropertyTable<Inputs & SourceInputs> = {
   adoptImportTaskId: {
     rule: {
       kind: "string",
@@ -96,20 +82,17 @@ export const properties: PropertyTable<ImportSnapshotTaskInputs & SourceInputs> 
 
 export const tokens = vm.importTaskTokens("ec2.ImportSnapshotTask", properties);
 
-export function importSnapshotRequest(
-  inputs: ImportSnapshotTaskInputs,
-  ClientToken: string,
-): ImportSnapshotRequest {
-  const d = inputs.diskContainer ?? {};
-  const bucket = d.userBucket;
+export function importSnapshotRequest(inputs: Inputs, ClientToken: string): ImportSnapshotRequest {
+  const d = inputs.diskContainer;
+  const bucket = d?.userBucket;
   const tags = shared.tagSpecifications(inputs.tags, "import-snapshot-task");
   return shared.compact({
     ClientToken,
     Description: inputs.description,
     DiskContainer: shared.compact({
-      Description: d.description,
-      Format: d.format?.toUpperCase(),
-      Url: d.url,
+      Description: d?.description,
+      Format: d?.format?.toUpperCase(),
+      Url: d?.url,
       UserBucket: bucket && { S3Bucket: bucket.s3Bucket, S3Key: bucket.s3Key },
     }),
     Encrypted: inputs.encrypted,
@@ -134,12 +117,7 @@ export interface SnapshotState {
   snapshots: BatchPoller<Ec2Snapshot>;
 }
 
-export const importSnapshotTaskSpec: TaskSpec<
-  ImportSnapshotTaskInputs,
-  SnapshotTask,
-  Ec2Api,
-  SnapshotState
-> = {
+export const importSnapshotTaskSpec: TaskSpec<Inputs, SnapshotTask, Ec2Api, SnapshotState> = {
   checkMore: vm.checkKmsNeedsEncryption,
   state: (ctx) => ({
     snapshots: ctx.batcher("DescribeSnapshots", shared.DESCRIBE_BATCH_SIZE, (ids) =>
@@ -150,7 +128,7 @@ export const importSnapshotTaskSpec: TaskSpec<
   start: (ctx, inputs, token) =>
     ctx.aws("ImportSnapshot", () => ctx.api.importSnapshot(importSnapshotRequest(inputs, token))),
   retainedMessage: (id) => `retainOnDelete is true: leaving ${id} and its snapshot in EC2`,
-  ...vm.importTaskSpec<ImportSnapshotTaskInputs, SnapshotTask, Ec2Snapshot, SnapshotState>({
+  ...vm.importTaskSpec<Inputs, SnapshotTask, Ec2Snapshot, SnapshotState>({
     className: "ImportSnapshotTask",
     properties,
     outputs: ["snapshotId", "diskImageSize", "volumeSize", "snapshotState"],

@@ -6,20 +6,21 @@ import type { MapRule } from "../core/task/helpers";
 import type { PropertySpec } from "../core/task/properties";
 import { containsUnknown } from "../core/unknown";
 
-function codes(...names: string[]): ReadonlySet<string> {
-  return new Set(names);
-}
-
 /** Unknown or aged-out task IDs: image tasks answer the conversion-task codes too (§4.5). */
-export const TASK_NOT_FOUND_CODES = codes(
+const TASK_NOT_FOUND: ReadonlySet<string> = new Set([
   "InvalidConversionTaskId",
   "InvalidConversionTaskId.Malformed",
   "InvalidConversionTaskId.NotFound",
-);
-export const IMAGE_NOT_FOUND_CODES = codes("InvalidAMIID.NotFound", "InvalidAMIID.Unavailable");
-export const SNAPSHOT_NOT_FOUND_CODES = codes("InvalidSnapshot.NotFound");
-export const INSTANCE_NOT_FOUND_CODES = codes("InvalidInstanceID.NotFound");
-export const VOLUME_NOT_FOUND_CODES = codes("InvalidVolume.NotFound");
+]);
+/** What EC2 answers for an ID it does not know (or no longer: deleted, aged out), by ID member. */
+export const NOT_FOUND_CODES = {
+  importTaskId: TASK_NOT_FOUND,
+  conversionTaskId: TASK_NOT_FOUND,
+  imageId: new Set(["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"]),
+  snapshotId: new Set(["InvalidSnapshot.NotFound"]),
+  instanceId: new Set(["InvalidInstanceID.NotFound"]),
+  volumeId: new Set(["InvalidVolume.NotFound"]),
+};
 /** CancelImportTask / CancelConversionTask on a task that is no longer active. */
 export const CANNOT_CANCEL_CODE = "DeleteConversionTaskError";
 

@@ -172,7 +172,7 @@ export async function deleteSnapshots<T, S>(
   for (const snapshotId of snapshotIds) {
     await ctx
       .aws("DeleteSnapshot", () => ctx.api.deleteSnapshot(snapshotId))
-      .catch(shared.ignore(shared.SNAPSHOT_NOT_FOUND_CODES));
+      .catch(shared.ignore(shared.NOT_FOUND_CODES.snapshotId));
   }
   if (snapshotIds.length > 0) ctx.runtime.log.info(label, `deleted ${snapshotIds.join(", ")}`);
 }
@@ -307,7 +307,7 @@ export function importTaskSpec<I extends object, T extends ImportTaskView, R, S>
     service: "ec2" as const,
     className: spec.className,
     properties: spec.properties,
-    describe: describeSpec(operation, spec.call),
+    describe: { operation, batchSize: shared.DESCRIBE_BATCH_SIZE, call: spec.call },
     outputs: ["importTaskId", "status", "statusMessage", "progress", ...spec.outputs],
     idOf,
     ...status,
@@ -347,14 +347,6 @@ export function importTaskOutputs(task: ImportTaskView): Props {
     statusMessage: task.statusMessage,
     progress: task.status === "completed" ? 100 : task.progress,
   };
-}
-
-/** A describe of up to DESCRIBE_BATCH_SIZE IDs a call. */
-export function describeSpec<T>(
-  operation: string,
-  call: DescribeSpec<T, Ec2Api>["call"],
-): DescribeSpec<T, Ec2Api> {
-  return { operation, batchSize: shared.DESCRIBE_BATCH_SIZE, call };
 }
 
 /**
