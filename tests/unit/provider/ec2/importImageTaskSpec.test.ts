@@ -49,7 +49,7 @@ const TASK: ImageTask = {
   ],
 };
 
-describe("ec2.ImportImageTask logic", () => {
+describe("ec2.ImportImageTask spec", () => {
   describe("checkInputs", () => {
     const cases: {
       title: string;

@@ -51,7 +51,7 @@ const TASK: ConversionTask = {
   ],
 };
 
-describe("ec2.ImportInstanceTask logic", () => {
+describe("ec2.ImportInstanceTask spec", () => {
   describe("checkInputs", () => {
     const cases: {
       title: string;

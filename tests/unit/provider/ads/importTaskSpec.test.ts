@@ -68,7 +68,7 @@ const VALID = { name: "servers-q3", importUrl: "s3://migration-data/servers.csv"
 const URL_FIX =
   "Fix: upload the CSV to S3 and use s3://BucketName/ImportFileName.CSV (CLI form) or the object URL https://BucketName.s3.Region.amazonaws.com/ImportFileName.CSV.";
 
-describe("ads.ImportTask logic", () => {
+describe("ads.ImportTask spec", () => {
   describe("checkInputs", () => {
     const cases: {
       title: string;

@@ -26,7 +26,7 @@ const toOutputs = (
 ) => importTaskSpec.toOutputs(raw, task, errors && { errors }, previous);
 
 // check, diff and inputs normalisation moved to the core's property table (core/task): these
-// adapters keep the assertions below as they were written against importTaskLogic.
+// adapters keep the assertions below in the shape they were first written in.
 const settings = { endpoints: {} };
 const checkInputs = (news: Record<string, unknown>) => [
   ...checkProperties(properties, news, { settings }),
@@ -39,7 +39,7 @@ const diffInputs = (olds: Record<string, unknown>, news: Record<string, unknown>
     olds,
     news,
   );
-/** The table's inputs without the keys left unset (as importTaskLogic's asInputs returned them). */
+/** The table's inputs without the keys left unset (the shape these assertions were first written against). */
 const asInputs = (raw: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(asTableInputs(properties, raw)).filter(([, v]) => v !== undefined),
@@ -51,7 +51,7 @@ const ID = "import-0123456789abcdefA";
 const SRC = { s3Bucket: "migration-data", s3Key: "inventory/wave-1.csv" };
 const VALID = { s3BucketSource: SRC };
 
-describe("mgn.ImportTask logic", () => {
+describe("mgn.ImportTask spec", () => {
   describe("checkInputs", () => {
     const cases: {
       title: string;
