@@ -88,8 +88,10 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
   const client = new sdk.MgnClient(clientConfig(settings, "mgn"));
 
   // The 3.523.0 client predates StartImport's `tags` and ImportTask's `arn`/`tags`: an input's
-  // `tags` are added to the body before it is signed, and each 2xx body is kept, by input, as
-  // raw JSON (read inside the deserializer, which then gets the same bytes).
+  // `tags` are added to the body before it is signed, and the 2xx body of a call whose input is in
+  // `keepRaw` (the two that return ImportTasks) is kept as raw JSON (read inside the deserializer,
+  // which then gets the same bytes); other calls are not parsed twice.
+  const keepRaw = new WeakSet<object>();
   const raws = new WeakMap<object, Record<string, unknown>>();
   type Handler = (args: { input: object; request: unknown }) => Promise<{ response: unknown }>;
   const stack = client.middlewareStack as unknown as {
@@ -111,7 +113,7 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
       const result = await next(args);
       const response = result.response as { statusCode?: number; body?: unknown };
       const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
+      if (status >= 200 && status < 300 && keepRaw.has(args.input)) {
         const body = await client.config.streamCollector(response.body);
         response.body = body;
         try {
@@ -153,6 +155,7 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
     }): Promise<StartOutcome> {
       return call("StartImport", async () => {
         try {
+          keepRaw.add(input);
           const out = await client.send(new sdk.StartImportCommand(input));
           const started = toMgnImport(out.importTask, raws.get(input)?.["importTask"]);
           if (started !== undefined) return { started };
@@ -174,6 +177,7 @@ export function createMgnApi(settings: ProviderSettings, call: AwsCaller) {
       if (ids.length === 0) return found;
       const page = async (nextToken: string | undefined) => {
         const input = { filters: { importIDs: [...ids] }, maxResults: PAGE, nextToken };
+        keepRaw.add(input);
         const out = await call("ListImports", () => client.send(new sdk.ListImportsCommand(input)));
         const raw: unknown = raws.get(input)?.["items"];
         const rawItems: unknown[] = Array.isArray(raw) ? raw : [];
